@@ -1,0 +1,3 @@
+"""Shelfwise: a smart public-library platform."""
+
+__version__ = "0.1.0"
