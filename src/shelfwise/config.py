@@ -1,0 +1,194 @@
+"""Every setting, declared once.
+
+Each :class:`Setting` has a name, a type, a default and a help text; nothing
+else in the code invents configuration. Values are read, lowest priority first,
+from the defaults, ``shelfwise.toml`` in the data folder (or the file named by
+``SHELFWISE_CONFIG``), ``SHELFWISE_*`` environment variables, and explicit
+overrides (CLI flags). ``shelfwise settings`` prints the registry and
+``docs/settings.md`` is generated from it (a test keeps it current).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def env_name(self) -> str:
+        return "SHELFWISE_" + self.name.upper().replace(".", "_")
+
+
+class Secret(str):
+    """A string that never shows itself in logs, reprs or tracebacks."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def reveal(self) -> str:
+        return str.__str__(self)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "data_dir",
+        Path,
+        Path("data"),
+        "Folder for the SQLite database, search index, rejects and exports.",
+    ),
+    Setting(
+        "database_url",
+        str,
+        "",
+        "SQLAlchemy URL of the database. Empty means SQLite at DATA_DIR/shelfwise.sqlite; "
+        "use postgresql+psycopg://user@host/db for PostgreSQL.",
+        secret=True,
+    ),
+    Setting(
+        "sqlite_busy_timeout_ms", int, 30000, "How long an SQLite writer waits for the write lock."
+    ),
+    Setting("import_batch_size", int, 2000, "Records per transaction during MARC import."),
+    Setting(
+        "default_language",
+        str,
+        "zh",
+        "Language of messages when the client states none (zh, ko, en).",
+    ),
+    Setting("http_host", str, "127.0.0.1", "Address the web and API server listens on."),
+    Setting("http_port", int, 8000, "Port of the web and API server."),
+    Setting(
+        "scheduler_enabled",
+        bool,
+        True,
+        "Run the in-process scheduler (outbox delivery, periodic jobs).",
+    ),
+    Setting("outbox_batch_size", int, 200, "Outbox events delivered per round."),
+    Setting(
+        "outbox_claim_seconds",
+        int,
+        60,
+        "How long a claimed outbox event is reserved for one worker.",
+    ),
+    Setting("library_name", str, "Shelfwise City Library", "Name shown on pages and notices."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _coerce(setting: Setting, raw: object) -> object:
+    if setting.type is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise SettingsError(f"{setting.name}: expected true/false, got {raw!r}")
+    try:
+        value = setting.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(
+            f"{setting.name}: cannot read {raw!r} as {setting.type.__name__}"
+        ) from exc
+    return Secret(value) if setting.secret and isinstance(value, str) else value
+
+
+class Settings:
+    """Resolved settings; immutable after construction."""
+
+    def __init__(self, values: Mapping[str, object]) -> None:
+        self._values = dict(values)
+
+    @classmethod
+    def load(
+        cls,
+        overrides: Mapping[str, object] | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        config_file: Path | None = None,
+    ) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {s.name: s.default for s in SETTINGS}
+        path = config_file or (Path(env["SHELFWISE_CONFIG"]) if "SHELFWISE_CONFIG" in env else None)
+        if path is not None:
+            values.update(_read_toml(path))
+        for setting in SETTINGS:
+            if setting.env_name in env:
+                values[setting.name] = env[setting.env_name]
+        for name, value in (overrides or {}).items():
+            if name not in _BY_NAME:
+                raise SettingsError(f"unknown setting {name!r}")
+            if value is not None:
+                values[name] = value
+        return cls({name: _coerce(_BY_NAME[name], raw) for name, raw in values.items()})
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(str(self._values["data_dir"]))
+
+    @property
+    def database_url(self) -> str:
+        url = self._values["database_url"]
+        if isinstance(url, Secret):
+            url = url.reveal()
+        return str(url) or f"sqlite:///{(self.data_dir / 'shelfwise.sqlite').resolve()}"
+
+    def public_items(self) -> list[tuple[str, str]]:
+        """Name and displayable value of each setting (secrets masked)."""
+        return [
+            (
+                s.name,
+                "**********" if s.secret and self._values[s.name] else str(self._values[s.name]),
+            )
+            for s in SETTINGS
+        ]
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    unknown = sorted(set(data) - set(_BY_NAME))
+    if unknown:
+        raise SettingsError(f"{path}: unknown settings {', '.join(unknown)}")
+    return data
+
+
+def settings_markdown() -> str:
+    """The settings reference, as ``docs/settings.md`` holds it."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `src/shelfwise/config.py` (`shelfwise settings --markdown`).",
+        "Priority, lowest first: default < `shelfwise.toml` < environment < command-line flag.",
+        "",
+        "| setting | environment variable | type | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = "" if s.default == "" else str(s.default)
+        lines.append(
+            f"| `{s.name}` | `{s.env_name}` | {s.type.__name__} | `{default}` | {s.help} |"
+        )
+    return "\n".join(lines) + "\n"

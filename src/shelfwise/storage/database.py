@@ -1,0 +1,85 @@
+"""The database handle shared by every service.
+
+SQLite is the embedded default: one file, WAL, ``synchronous=FULL``, foreign
+keys on, and every write transaction opened with ``BEGIN IMMEDIATE`` so that a
+reader never has to upgrade to a writer mid-transaction (that upgrade is what
+fails with SQLITE_BUSY under load). PostgreSQL is chosen by URL; there writes
+use the ordinary transaction and services lock rows with ``FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+_BEGIN_OPTION = "shelfwise_sqlite_begin"
+
+
+class Database:
+    def __init__(self, url: str, *, busy_timeout_ms: int = 30000, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo)
+        elif self.dialect == "postgresql":
+            self.engine = create_engine(
+                url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20
+            )
+        else:
+            raise ValueError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction: ``BEGIN IMMEDIATE`` on SQLite; committed on success."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (a consistent snapshot on both engines); rolled back at the end."""
+        with self.engine.connect() as conn, conn.begin() as txn:
+            yield conn
+            txn.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_engine(url: str, *, busy_timeout_ms: int, echo: bool) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    # NullPool: SQLite connections are cheap, and a pooled connection held by a
+    # finished thread would keep the WAL from checkpointing.
+    engine = create_engine(url, echo=echo, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Autocommit at the driver level: we issue BEGIN ourselves (below), so that
+        # the kind of BEGIN is ours to choose.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(conn.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
+
+    return engine

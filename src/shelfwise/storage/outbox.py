@@ -1,0 +1,181 @@
+"""The transactional outbox.
+
+A service that changes data and must cause a side effect (re-index a record,
+send a notice, call a webhook) writes an event here *in the same transaction*.
+The relay delivers events after commit, at least once, in id order per claim;
+handlers must therefore be idempotent. A crash between delivery and marking
+leaves the event to be delivered again, never lost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+
+from shelfwise.core.clock import Clock
+from shelfwise.storage.database import Database
+from shelfwise.storage.tables import outbox
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    topic: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+Handler = Callable[[Event], None]
+
+
+def enqueue(conn: Connection, clock: Clock, topic: str, payload: Mapping[str, Any]) -> None:
+    """Record an event inside the caller's transaction."""
+    now = clock.now()
+    conn.execute(
+        insert(outbox).values(
+            topic=topic,
+            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            created_at=now,
+            available_at=now,
+        )
+    )
+
+
+def enqueue_many(
+    conn: Connection, clock: Clock, topic: str, payloads: list[Mapping[str, Any]]
+) -> None:
+    if not payloads:
+        return
+    now = clock.now()
+    conn.execute(
+        insert(outbox),
+        [
+            {
+                "topic": topic,
+                "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
+                "created_at": now,
+                "available_at": now,
+            }
+            for p in payloads
+        ],
+    )
+
+
+class OutboxRelay:
+    """Claims pending events and hands them to the handler registered for their topic."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        handlers: Mapping[str, Handler],
+        *,
+        batch_size: int = 200,
+        claim_seconds: int = 60,
+        worker_id: str | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._handlers = dict(handlers)
+        self._batch = batch_size
+        self._claim = timedelta(seconds=claim_seconds)
+        self.worker_id = worker_id or uuid.uuid4().hex[:16]
+
+    def _claim_batch(self) -> list[Event]:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            ids = (
+                conn.execute(
+                    select(outbox.c.id)
+                    .where(
+                        outbox.c.delivered_at.is_(None),
+                        outbox.c.available_at <= now,
+                        outbox.c.topic.in_(list(self._handlers)),
+                        or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now),
+                    )
+                    .order_by(outbox.c.id)
+                    .limit(self._batch)
+                    .with_for_update(skip_locked=True)
+                )
+                .scalars()
+                .all()
+            )
+            if not ids:
+                return []
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(ids))
+                .values(claimed_by=self.worker_id, claimed_until=now + self._claim)
+            )
+            rows = conn.execute(
+                select(outbox.c.id, outbox.c.topic, outbox.c.payload, outbox.c.attempts)
+                .where(outbox.c.id.in_(ids))
+                .order_by(outbox.c.id)
+            ).all()
+        return [Event(r.id, r.topic, json.loads(r.payload), r.attempts) for r in rows]
+
+    def deliver_pending(self) -> int:
+        """Deliver one batch; returns how many events were delivered successfully."""
+        delivered = 0
+        for event in self._claim_batch():
+            try:
+                self._handlers[event.topic](event)
+            except Exception as exc:  # a failing handler must not stop the others
+                log.warning("outbox event %s (%s) failed: %s", event.id, event.topic, exc)
+                self._record_failure(event, exc)
+            else:
+                self._mark_delivered(event)
+                delivered += 1
+        return delivered
+
+    def drain(self, max_rounds: int = 1000) -> int:
+        total = 0
+        for _ in range(max_rounds):
+            done = self.deliver_pending()
+            total += done
+            if done == 0:
+                break
+        return total
+
+    def _mark_delivered(self, event: Event) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                update(outbox)
+                .where(and_(outbox.c.id == event.id, outbox.c.claimed_by == self.worker_id))
+                .values(delivered_at=self._clock.now(), attempts=outbox.c.attempts + 1)
+            )
+
+    def _record_failure(self, event: Event, exc: Exception) -> None:
+        backoff = min(timedelta(seconds=2 ** min(event.attempts, 12)), MAX_BACKOFF)
+        with self._db.write() as conn:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id == event.id)
+                .values(
+                    attempts=outbox.c.attempts + 1,
+                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                    available_at=self._clock.now() + backoff,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+
+
+def pending_count(db: Database) -> int:
+    with db.read() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(outbox).where(outbox.c.delivered_at.is_(None))
+            ).scalar_one()
+        )
