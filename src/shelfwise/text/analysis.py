@@ -1,0 +1,168 @@
+"""Field-level analysis for the index builder: text in, named token streams out.
+
+Index and query share :func:`analyse_runs`, so a query is folded exactly like
+the field it should find (specification 4.1, principle 1); only the
+query-side routing in :mod:`shelfwise.text.query` adds interpretations.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from shelfwise.text import chinese, korean
+from shelfwise.text.folding import fold_base, word_keys
+from shelfwise.text.latin import latin_words, stem
+from shelfwise.text.scripts import Run, Script, script_runs
+from shelfwise.text.streams import (
+    DEFAULT_OPTIONS,
+    FIELD_STREAMS,
+    AnalysisOptions,
+    AnalyzedField,
+    FieldKind,
+    Stream,
+)
+
+KOREAN_LANGUAGES = frozenset({"ko", "kor"})  # ISO 639-1 / 639-2 (MARC 008/35-37, 041)
+
+
+@dataclass(slots=True)
+class Collected:
+    """Keys gathered per stream (dicts keep first-seen order and drop repeats)."""
+
+    keys: dict[Stream, dict[str, None]] = field(default_factory=dict)
+    han_words: list[str] = field(default_factory=list)  # Z1 precise-mode words, in order
+    han_search_words: list[str] = field(default_factory=list)
+    k2_text: list[str] = field(default_factory=list)  # the field with Hangul K2-folded
+    has_hangul: bool = False
+
+    def add(self, stream: Stream, values: Iterable[str]) -> None:
+        bucket = self.keys.setdefault(stream, {})
+        for value in values:
+            if value:
+                bucket[value] = None
+
+    def tokens(self, stream: Stream) -> tuple[str, ...]:
+        return tuple(self.keys.get(stream, ()))
+
+
+def _ascii_digits(run: str) -> str:
+    # \d also matches other scripts' decimal digits (٣, ३); index them as 0-9.
+    if run.isascii():
+        return run
+    return "".join(str(unicodedata.decimal(ch, 0)) for ch in run)
+
+
+def _word_initial(previous: Run | None) -> bool:
+    """A Hangul run starts a word unless glued to letters or digits (2019년, Python으로)."""
+    if previous is None:
+        return True
+    return previous.script in (Script.SPACE, Script.OTHER) and not previous.text[-1].isalnum()
+
+
+def _han_run(run: Run, out: Collected, *, korean_record: bool, initial: bool) -> None:
+    simplified = chinese.to_simplified(run.text)
+    segmented = chinese.segment(simplified)
+    out.add(Stream.PRIMARY, chinese.han_tokens(simplified, segmented))
+    recall_run = chinese.recall_fold(simplified)
+    recall_words = [chinese.recall_fold(word) for word in segmented.search_words]
+    out.add(Stream.RECALL, [*recall_words, *chinese.char_bigrams(recall_run)])
+    out.han_words.extend(segmented.words)
+    out.han_search_words.extend(segmented.search_words)
+    if korean_record:
+        for reading in korean.hanja_word_readings(run.text):
+            folded = korean.fold_word_initial(reading) if initial else reading
+            out.add(Stream.READING, [folded, *chinese.char_bigrams(folded)])
+
+
+def _hangul_stretch(words: list[str], out: Collected) -> None:
+    """K3 and K5 keys of consecutive Hangul words (already K2-folded)."""
+    if not words:
+        return
+    joined = "".join(words)
+    everywhere = korean.fold_all_syllables(joined)
+    out.add(Stream.RECALL, [korean.fold_all_syllables(w) for w in words])
+    out.add(Stream.RECALL, chinese.char_bigrams(everywhere))
+    out.add(Stream.JAMO, [korean.keystroke_jamo(w) for w in (*words, joined)])
+    out.add(Stream.CHOSEONG, [korean.choseong(w) for w in (*words, joined)])
+
+
+def analyse_runs(text: str, *, language: str | None) -> Collected:
+    """Run every script-specific step over the B-folded ``text``."""
+    out = Collected()
+    korean_record = (language or "").casefold() in KOREAN_LANGUAGES
+    previous: Run | None = None
+    stretch: list[str] = []
+    for run in script_runs(text):
+        if run.script is not Script.SPACE and run.script is not Script.HANGUL:
+            _hangul_stretch(stretch, out)
+            stretch = []
+        initial = _word_initial(previous)
+        if run.script is Script.HANGUL:
+            folded = korean.fold_word_initial(run.text) if initial else run.text
+            out.add(Stream.PRIMARY, [folded, *chinese.char_bigrams(folded)])
+            stretch.append(folded)
+            out.has_hangul = True
+            out.k2_text.append(folded)
+            previous = run
+            continue
+        out.k2_text.append(run.text)
+        if run.script is Script.HAN:
+            _han_run(run, out, korean_record=korean_record, initial=initial)
+        elif run.script is Script.LATIN:
+            words = latin_words(run.text)
+            out.add(Stream.PRIMARY, words)
+            out.add(Stream.STEM, [stem(word) for word in words])
+        elif run.script is Script.DIGIT:
+            out.add(Stream.PRIMARY, [_ascii_digits(run.text)])
+        elif run.script is Script.JAMO:
+            out.add(Stream.PRIMARY, [run.text])
+            out.add(Stream.JAMO, [korean.keystroke_jamo(run.text)])
+            out.add(Stream.CHOSEONG, [korean.choseong(run.text)])
+        elif run.script is Script.OTHER:
+            out.add(Stream.PRIMARY, word_keys(run.text))
+        previous = run
+    _hangul_stretch(stretch, out)
+    return out
+
+
+def _add_pinyin(out: Collected, *, heteronyms: bool, supplied: str | None) -> None:
+    keys = [chinese.pinyin_keys(out.han_words, out.han_search_words, heteronyms=heteronyms)]
+    if supplied:
+        keys.append(chinese.supplied_pinyin_keys(supplied, out.han_words))
+    for found in keys:
+        out.add(Stream.PINYIN, found.words)
+        out.add(Stream.PINYIN_INITIALS, found.initials)
+        out.add(Stream.PINYIN_PREFIX, found.whole)
+
+
+def add_morphemes(out: Collected, options: AnalysisOptions) -> None:
+    """K4, only when switched on and only for text that has Hangul."""
+    if options.korean_morphology and out.has_hangul:
+        out.add(Stream.MORPHEMES, korean.korean_morphemes("".join(out.k2_text)))
+
+
+def analyze_field(
+    text: str,
+    *,
+    kind: FieldKind,
+    language: str | None,
+    pinyin: str | None = None,
+    options: AnalysisOptions = DEFAULT_OPTIONS,
+) -> AnalyzedField:
+    """Analyse one field value for indexing.
+
+    ``language`` is the record language (ISO 639-1 or MARC/639-2 code); it only
+    gates K1 (Hanja readings for Korean records).  ``pinyin`` is the
+    record-supplied romanisation (CNMARC 200 $9 / $A, 70X $9), indexed beside
+    the computed pinyin because either can be wrong.
+    """
+    out = analyse_runs(fold_base(text), language=language)
+    wanted = FIELD_STREAMS[kind]
+    if Stream.PINYIN in wanted:
+        _add_pinyin(out, heteronyms=kind is FieldKind.NAME, supplied=pinyin)
+    if Stream.MORPHEMES in wanted:
+        add_morphemes(out, options)
+    streams = {stream: out.tokens(stream) for stream in Stream if stream in wanted}
+    return AnalyzedField(kind=kind, streams={s: t for s, t in streams.items() if t})
