@@ -1,0 +1,68 @@
+# Shared by scripts/demo and scripts/test. Sourced, not run.
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_venv() {
+    local py=""
+    for candidate in python3.13 python3.12 python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; raise SystemExit(sys.version_info < (3, 11))'; then
+            py="$candidate"
+            break
+        fi
+    done
+    if [ -z "$py" ]; then
+        log "Shelfwise needs Python 3.11 or newer (python3.11 -m venv must work)"
+        exit 1
+    fi
+    if [ ! -x .venv/bin/python ]; then
+        log "creating .venv with $py"
+        "$py" -m venv .venv
+        .venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
+    fi
+}
+
+apt_install() {
+    # Installs Debian packages when we may (root, apt present); otherwise says what is missing.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        log "installing Debian packages: $*"
+        apt-get update -qq >/dev/null 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        log "please install these Debian packages: $* (tests that need them will be skipped)"
+    fi
+}
+
+ensure_system_tools() {
+    # yaz-marcdump and MARC::Lint check our exported MARC with tools we did not write.
+    local missing=()
+    command -v yaz-marcdump >/dev/null 2>&1 || missing+=(yaz)
+    perl -MMARC::Lint -e1 >/dev/null 2>&1 || missing+=(libmarc-lint-perl)
+    if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 >/dev/null 2>&1; }
+
+ensure_postgres() {
+    if ! command -v pg_isready >/dev/null 2>&1; then apt_install postgresql; fi
+    if pg_ready; then return 0; fi
+    log "PostgreSQL is not answering on 127.0.0.1:5432; starting it"
+    if command -v pg_ctlcluster >/dev/null 2>&1; then
+        local version
+        version=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+        if [ -z "$version" ]; then
+            apt_install postgresql
+            version=$(ls /etc/postgresql | sort -V | tail -n 1)
+        fi
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    fi
+    for _ in $(seq 1 30); do
+        pg_ready && break
+        sleep 1
+    done
+    if ! pg_ready; then
+        log "PostgreSQL could not be started: the tests need a server on 127.0.0.1:5432 that"
+        log "accepts 'postgres' without a password (trust), or SHELFWISE_TEST_PG_URL set."
+        exit 1
+    fi
+}

@@ -1,0 +1,1 @@
+"""The REST API door (JSON over HTTP, described by OpenAPI)."""

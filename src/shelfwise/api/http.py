@@ -1,0 +1,42 @@
+"""The ASGI application: routes of each domain under ``/api/v1``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from shelfwise import __version__
+from shelfwise.api import catalogue_routes, errors
+from shelfwise.app import Shelfwise
+
+
+def create_app(shelf: Shelfwise) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        scheduler = shelf.scheduler() if shelf.settings["scheduler_enabled"] else None
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    app = FastAPI(
+        title="Shelfwise API",
+        version=__version__,
+        description="Catalogue, search and circulation of a public-library network. "
+        "Errors always have the shape {error: {code, message, params}}; "
+        "messages follow Accept-Language (zh, ko, en).",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+
+    @app.get("/api/v1/health", tags=["operations"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__, "database": shelf.db.dialect}
+
+    app.include_router(catalogue_routes.router(shelf), prefix="/api/v1")
+    return app

@@ -1,0 +1,1 @@
+"""The catalogue: branches and locations, bibliographic records (MARC is the master), items."""

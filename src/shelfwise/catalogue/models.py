@@ -1,0 +1,116 @@
+"""Catalogue values handed out by the service (plain dataclasses, no database handles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class BranchKind(StrEnum):
+    CENTRAL = "central"
+    BRANCH = "branch"
+    UNATTENDED = "unattended"  # a 24-hour reading room with no staff
+    KIOSK = "kiosk"  # a street self-service lending machine
+
+
+class Lifecycle(StrEnum):
+    """Where an item is in its life. On the shelf vs on loan is circulation's to compute."""
+
+    ON_ORDER = "on_order"
+    IN_PROCESSING = "in_processing"
+    IN_SERVICE = "in_service"
+    MISSING = "missing"
+    LOST = "lost"
+    DAMAGED = "damaged"
+    IN_REPAIR = "in_repair"
+    WITHDRAWN = "withdrawn"
+
+
+# The allowed lifecycle moves, in one place. Withdrawn is final.
+LIFECYCLE_TRANSITIONS: dict[Lifecycle, frozenset[Lifecycle]] = {
+    Lifecycle.ON_ORDER: frozenset({Lifecycle.IN_PROCESSING, Lifecycle.WITHDRAWN}),
+    Lifecycle.IN_PROCESSING: frozenset({Lifecycle.IN_SERVICE, Lifecycle.WITHDRAWN}),
+    Lifecycle.IN_SERVICE: frozenset(
+        {Lifecycle.MISSING, Lifecycle.LOST, Lifecycle.DAMAGED, Lifecycle.IN_REPAIR, Lifecycle.WITHDRAWN}
+    ),
+    Lifecycle.MISSING: frozenset({Lifecycle.IN_SERVICE, Lifecycle.LOST, Lifecycle.WITHDRAWN}),
+    Lifecycle.LOST: frozenset({Lifecycle.IN_SERVICE, Lifecycle.WITHDRAWN}),
+    Lifecycle.DAMAGED: frozenset({Lifecycle.IN_REPAIR, Lifecycle.IN_SERVICE, Lifecycle.WITHDRAWN}),
+    Lifecycle.IN_REPAIR: frozenset({Lifecycle.IN_SERVICE, Lifecycle.DAMAGED, Lifecycle.WITHDRAWN}),
+    Lifecycle.WITHDRAWN: frozenset(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    id: int
+    code: str
+    kind: BranchKind
+    name_zh: str
+    name_ko: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    id: int
+    branch_id: int
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: int
+    record_id: int
+    barcode: str
+    rfid: str | None
+    call_number: str
+    home_branch_id: int
+    location_id: int | None
+    lifecycle: Lifecycle
+    item_type: str
+    price_cents: int | None
+    currency: str | None
+    acquired_on: date | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    id: int
+    state: str
+    title: str
+    main_author: str | None
+    publisher: str | None
+    year: int | None
+    languages: list[str]
+    isbns: list[str]
+    dialect: str
+    material_type: str
+    merged_into_id: int | None
+    updated_at: datetime
+    item_count: int = 0
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    path: str
+    format: str = ""
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0  # duplicates attached to an existing record (by ISBN or title key)
+    rejected: int = 0
+    items_added: int = 0
+    items_skipped: int = 0  # holdings without a barcode, or whose barcode exists
+    branches_created: list[str] = field(default_factory=list)
+    encodings: dict[str, int] = field(default_factory=dict)
+    dialects: dict[str, int] = field(default_factory=dict)
+    matched_on: dict[str, int] = field(default_factory=dict)
+    repairs: int = 0
+    rejects_path: str | None = None
+    report_path: str | None = None

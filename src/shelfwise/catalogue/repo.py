@@ -1,0 +1,369 @@
+"""SQL for the catalogue. Private to the catalogue package: other code calls the service."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from shelfwise.catalogue.matching import title_key
+from shelfwise.core.callnumber import sort_key as call_number_sort_key
+from shelfwise.marc.description import Description, HoldingCopy
+from shelfwise.storage.tables import (
+    branches,
+    items,
+    locations,
+    record_classes,
+    record_isbns,
+    records,
+    sources,
+)
+
+if TYPE_CHECKING:
+    from shelfwise.catalogue.importing import Incoming
+
+# SQLite allows 32766 bound parameters per statement; stay well under it.
+_IN_CHUNK = 900
+
+
+def _chunks(values: Sequence[str], size: int = _IN_CHUNK) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class ExistingSource:
+    id: int
+    record_id: int
+    content_hash: str
+    is_master: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    incoming: Incoming
+    record_id: int
+    is_master: bool
+    matched_on: str
+
+
+def sources_by_key(conn: Connection, keys: set[str]) -> dict[str, ExistingSource]:
+    found: dict[str, ExistingSource] = {}
+    for chunk in _chunks(sorted(keys)):
+        rows = conn.execute(
+            select(
+                sources.c.source_key,
+                sources.c.id,
+                sources.c.record_id,
+                sources.c.content_hash,
+                sources.c.is_master,
+            ).where(sources.c.source_key.in_(chunk))
+        )
+        for r in rows:
+            found[r.source_key] = ExistingSource(r.id, r.record_id, r.content_hash, bool(r.is_master))
+    return found
+
+
+def records_by_isbn(conn: Connection, isbns: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(isbns)):
+        rows = conn.execute(
+            select(record_isbns.c.isbn, record_isbns.c.record_id)
+            .join(records, records.c.id == record_isbns.c.record_id)
+            .where(record_isbns.c.isbn.in_(chunk), records.c.state == "active")
+            .order_by(record_isbns.c.record_id)
+        )
+        for r in rows:
+            found.setdefault(r.isbn, r.record_id)
+    return found
+
+
+def records_by_title_key(conn: Connection, keys: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(keys)):
+        rows = conn.execute(
+            select(records.c.match_key, records.c.id)
+            .where(records.c.match_key.in_(chunk), records.c.state == "active")
+            .order_by(records.c.id)
+        )
+        for r in rows:
+            found.setdefault(r.match_key, r.id)
+    return found
+
+
+def description_json(description: Description) -> str:
+    payload = dataclasses.asdict(description)
+    payload.pop("holdings", None)  # items are rows of their own
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_columns(description: Description, marc_json: str, dialect: str) -> dict[str, Any]:
+    main_author = description.agents[0].name if description.agents else None
+    return {
+        "dialect": dialect,
+        "marc": marc_json,
+        "title": description.title or "",
+        "title_romanised": description.title_romanised,
+        "main_author": main_author,
+        "responsibility": description.responsibility,
+        "publisher": description.publisher,
+        "place": description.place,
+        "year": description.year,
+        "edition": description.edition,
+        "languages": " ".join(description.languages),
+        "material_type": description.material_type,
+        "description": description_json(description),
+        "match_key": title_key(description),
+    }
+
+
+def insert_records(conn: Connection, incoming: list[Incoming], now: datetime) -> list[int]:
+    rows = [
+        {
+            **record_columns(i.description, i.marc_json, str(i.read.dialect)),
+            "state": "active",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i in incoming
+    ]
+    result = conn.execute(
+        insert(records).returning(records.c.id, sort_by_parameter_order=True), rows
+    )
+    ids = [int(r[0]) for r in result]
+    _insert_keys(conn, list(zip(ids, (i.description for i in incoming), strict=True)))
+    return ids
+
+
+def _insert_keys(conn: Connection, pairs: list[tuple[int, Description]]) -> None:
+    isbn_rows = [
+        {"record_id": rid, "isbn": isbn}
+        for rid, d in pairs
+        for isbn in dict.fromkeys(d.isbns)
+    ]
+    class_rows = []
+    for rid, d in pairs:
+        seen: set[tuple[str, str]] = set()
+        for c in d.classifications:
+            key = (str(c.scheme), c.number[:64])
+            if key in seen or not c.number:
+                continue
+            seen.add(key)
+            class_rows.append(
+                {
+                    "record_id": rid,
+                    "scheme": key[0],
+                    "number": key[1],
+                    "sort_key": call_number_sort_key(c.number, c.scheme)[:160],
+                }
+            )
+    if isbn_rows:
+        conn.execute(insert(record_isbns), isbn_rows)
+    if class_rows:
+        conn.execute(insert(record_classes), class_rows)
+
+
+def rewrite_record(
+    conn: Connection, record_id: int, description: Description, marc_json: str, dialect: str, now: datetime
+) -> None:
+    """Re-derive a record's columns from a new master MARC record."""
+    conn.execute(
+        update(records)
+        .where(records.c.id == record_id)
+        .values(**record_columns(description, marc_json, dialect), updated_at=now, version=records.c.version + 1)
+    )
+    conn.execute(delete(record_isbns).where(record_isbns.c.record_id == record_id))
+    conn.execute(delete(record_classes).where(record_classes.c.record_id == record_id))
+    _insert_keys(conn, [(record_id, description)])
+
+
+def insert_sources(conn: Connection, rows: list[SourceRow], now: datetime) -> None:
+    if not rows:
+        return
+    conn.execute(
+        insert(sources),
+        [
+            {
+                "record_id": r.record_id,
+                "source_key": r.incoming.source_key,
+                "agency": r.incoming.description.control_agency,
+                "control_number": r.incoming.description.control_number,
+                "format": str(r.incoming.read.format),
+                "dialect": str(r.incoming.read.dialect),
+                "encoding": r.incoming.read.encoding,
+                "raw": r.incoming.read.raw,
+                "content_hash": r.incoming.content_hash,
+                "is_master": 1 if r.is_master else 0,
+                "matched_on": r.matched_on,
+                "origin": f"offset {r.incoming.read.offset}",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in rows
+        ],
+    )
+
+
+def update_source(conn: Connection, existing: ExistingSource, incoming: Incoming, now: datetime) -> None:
+    conn.execute(
+        update(sources)
+        .where(sources.c.id == existing.id)
+        .values(
+            raw=incoming.read.raw,
+            content_hash=incoming.content_hash,
+            encoding=incoming.read.encoding,
+            format=str(incoming.read.format),
+            updated_at=now,
+        )
+    )
+    if existing.is_master:
+        rewrite_record(
+            conn, existing.record_id, incoming.description, incoming.marc_json, str(incoming.read.dialect), now
+        )
+    else:
+        conn.execute(update(records).where(records.c.id == existing.record_id).values(updated_at=now))
+
+
+# --- branches and items -------------------------------------------------------------
+
+_PRICE = re.compile(r"([A-Z]{3})?\s*[¥￥$]?\s*([0-9]+(?:\.[0-9]{1,2})?)")
+
+
+def parse_price(text: str | None) -> tuple[int | None, str | None]:
+    """``CNY48.00`` → (4800, "CNY"); unparseable → (None, None)."""
+    if not text:
+        return None, None
+    match = _PRICE.search(text.replace(",", ""))
+    if match is None:
+        return None, None
+    amount = round(float(match.group(2)) * 100)
+    return amount, match.group(1)
+
+
+def branch_ids(conn: Connection) -> dict[str, int]:
+    return {r.code: r.id for r in conn.execute(select(branches.c.code, branches.c.id))}
+
+
+def default_branch_id(conn: Connection, now: datetime) -> tuple[int, str | None]:
+    central = conn.execute(
+        select(branches.c.id).where(branches.c.kind == "central").order_by(branches.c.id).limit(1)
+    ).scalar()
+    if central is not None:
+        return int(central), None
+    return ensure_branch(conn, "MAIN", "central", now), "MAIN"
+
+
+def ensure_branch(conn: Connection, code: str, kind: str, now: datetime) -> int:
+    existing = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
+    if existing is not None:
+        return int(existing)
+    result = conn.execute(
+        insert(branches)
+        .values(code=code, kind=kind, name_zh=code, name_en=code, created_at=now, updated_at=now)
+        .returning(branches.c.id)
+    )
+    return int(result.scalar_one())
+
+
+def ensure_location(conn: Connection, cache: dict[tuple[int, str], int], branch_id: int, code: str, now: datetime) -> int:
+    key = (branch_id, code)
+    if key in cache:
+        return cache[key]
+    found = conn.execute(
+        select(locations.c.id).where(locations.c.branch_id == branch_id, locations.c.code == code)
+    ).scalar()
+    if found is None:
+        found = conn.execute(
+            insert(locations)
+            .values(branch_id=branch_id, code=code, name=code, created_at=now)
+            .returning(locations.c.id)
+        ).scalar_one()
+    cache[key] = int(found)
+    return int(found)
+
+
+def existing_barcodes(conn: Connection, barcodes: set[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(barcodes)):
+        found.update(conn.execute(select(items.c.barcode).where(items.c.barcode.in_(chunk))).scalars())
+    return found
+
+
+def add_holdings(
+    conn: Connection, placed: list[tuple[Incoming, int]], now: datetime
+) -> tuple[int, int, list[str]]:
+    """Create items from embedded holdings; returns (added, skipped, branch codes created)."""
+    copies = [(h, rid) for inc, rid in placed for h in inc.description.holdings]
+    if not copies:
+        return 0, 0, []
+    taken = existing_barcodes(conn, {h.barcode for h, _ in copies if h.barcode})
+    known = branch_ids(conn)
+    created: list[str] = []
+    location_cache: dict[tuple[int, str], int] = {}
+    rows: list[dict[str, Any]] = []
+    skipped = 0
+    for holding, record_id in copies:
+        barcode = (holding.barcode or "").strip()[:64]
+        if not barcode or barcode in taken:
+            skipped += 1
+            continue
+        taken.add(barcode)
+        branch_id = _branch_for(conn, holding, known, created, now)
+        rows.append(_item_row(conn, holding, record_id, barcode, branch_id, location_cache, now))
+    if rows:
+        conn.execute(insert(items), rows)
+    return len(rows), skipped, created
+
+
+def _branch_for(
+    conn: Connection, holding: HoldingCopy, known: dict[str, int], created: list[str], now: datetime
+) -> int:
+    code = (holding.branch or "").strip()[:32]
+    if not code:
+        branch_id, made = default_branch_id(conn, now)
+        if made:
+            known[made] = branch_id
+            created.append(made)
+        return branch_id
+    if code not in known:
+        known[code] = ensure_branch(conn, code, "branch", now)
+        created.append(code)
+    return known[code]
+
+
+def _item_row(
+    conn: Connection,
+    holding: HoldingCopy,
+    record_id: int,
+    barcode: str,
+    branch_id: int,
+    location_cache: dict[tuple[int, str], int],
+    now: datetime,
+) -> dict[str, Any]:
+    location_id = None
+    if holding.location and holding.location.strip():
+        location_id = ensure_location(conn, location_cache, branch_id, holding.location.strip()[:32], now)
+    cents, currency = parse_price(holding.price)
+    call_number = (holding.call_number or "").strip()
+    rfid = holding.rfid.strip()[:64] if holding.rfid and holding.rfid.strip() else None
+    return {
+        "record_id": record_id,
+        "barcode": barcode,
+        "rfid": rfid,
+        "call_number": call_number,
+        "call_number_sort": call_number_sort_key(call_number)[:200],
+        "home_branch_id": branch_id,
+        "location_id": location_id,
+        "lifecycle": "in_service",
+        "item_type": "book",
+        "price_cents": cents,
+        "currency": currency,
+        "created_at": now,
+        "updated_at": now,
+    }

@@ -1,0 +1,356 @@
+"""Catalogue operations, one transaction each. Every door calls these; none touches the tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shelfwise.catalogue.importing import RECORD_CHANGED
+from shelfwise.catalogue.models import (
+    LIFECYCLE_TRANSITIONS,
+    Branch,
+    BranchKind,
+    Item,
+    Lifecycle,
+    Location,
+    RecordSummary,
+)
+from shelfwise.core.callnumber import sort_key as call_number_sort_key
+from shelfwise.core.clock import Clock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.marc.marcjson import record_from_json
+from shelfwise.marc.record import Record
+from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import enqueue
+from shelfwise.storage.tables import (
+    branches,
+    items,
+    locations,
+    record_isbns,
+    records,
+    sources,
+    tombstones,
+)
+
+
+class CatalogueService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    # --- branches ------------------------------------------------------------------
+
+    def add_branch(
+        self, *, code: str, kind: BranchKind, name_zh: str, name_ko: str = "", name_en: str = ""
+    ) -> Branch:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            existing = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
+            if existing is None:
+                conn.execute(
+                    insert(branches).values(
+                        code=code,
+                        kind=str(kind),
+                        name_zh=name_zh,
+                        name_ko=name_ko,
+                        name_en=name_en,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            else:
+                conn.execute(
+                    update(branches)
+                    .where(branches.c.id == existing)
+                    .values(kind=str(kind), name_zh=name_zh, name_ko=name_ko, name_en=name_en, updated_at=now)
+                )
+            return _branch(conn, code)
+
+    def add_location(self, *, branch_code: str, code: str, name: str, kind: str = "stacks") -> Location:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            branch = _branch(conn, branch_code)
+            found = conn.execute(
+                select(locations).where(locations.c.branch_id == branch.id, locations.c.code == code)
+            ).first()
+            if found is None:
+                conn.execute(
+                    insert(locations).values(
+                        branch_id=branch.id, code=code, name=name, kind=kind, created_at=now
+                    )
+                )
+                found = conn.execute(
+                    select(locations).where(locations.c.branch_id == branch.id, locations.c.code == code)
+                ).one()
+            return Location(found.id, found.branch_id, found.code, found.name, found.kind)
+
+    def list_branches(self) -> list[Branch]:
+        with self._db.read() as conn:
+            rows = conn.execute(select(branches).order_by(branches.c.id)).all()
+        return [Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en) for r in rows]
+
+    # --- records -------------------------------------------------------------------
+
+    def get_record(self, record_id: int) -> RecordSummary:
+        with self._db.read() as conn:
+            return _summary(conn, record_id)
+
+    def get_marc(self, record_id: int) -> Record:
+        with self._db.read() as conn:
+            marc = conn.execute(select(records.c.marc).where(records.c.id == record_id)).scalar()
+        if marc is None:
+            raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
+        return _load_marc(marc)
+
+    def counts(self) -> dict[str, int]:
+        with self._db.read() as conn:
+            by_state = dict(
+                conn.execute(select(records.c.state, func.count()).group_by(records.c.state)).tuples().all()
+            )
+            return {
+                "records": int(by_state.get("active", 0)),
+                "merged": int(by_state.get("merged", 0)),
+                "withdrawn": int(by_state.get("withdrawn", 0)),
+                "sources": int(conn.execute(select(func.count()).select_from(sources)).scalar_one()),
+                "items": int(conn.execute(select(func.count()).select_from(items)).scalar_one()),
+                "branches": int(conn.execute(select(func.count()).select_from(branches)).scalar_one()),
+            }
+
+    def iter_master_records(self, *, dialect: str | None = None, batch: int = 1000) -> Iterator[Record]:
+        """Active records' master MARC, in id order, streamed in pages (constant memory)."""
+        last = 0
+        while True:
+            with self._db.read() as conn:
+                query = (
+                    select(records.c.id, records.c.marc)
+                    .where(records.c.state == "active", records.c.id > last)
+                    .order_by(records.c.id)
+                    .limit(batch)
+                )
+                if dialect:
+                    query = query.where(records.c.dialect == dialect)
+                rows = conn.execute(query).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _load_marc(row.marc)
+            last = rows[-1].id
+
+    def iter_original_bytes(self, *, batch: int = 1000) -> Iterator[tuple[str, bytes]]:
+        """Every source record as it arrived: (format, raw bytes), in arrival order."""
+        last = 0
+        while True:
+            with self._db.read() as conn:
+                rows = conn.execute(
+                    select(sources.c.id, sources.c.format, sources.c.raw)
+                    .where(sources.c.id > last)
+                    .order_by(sources.c.id)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield row.format, bytes(row.raw)
+            last = rows[-1].id
+
+    def merge(self, *, survivor_id: int, duplicate_id: int) -> RecordSummary:
+        """Fold a duplicate into a survivor: items and sources move, the duplicate leaves a tombstone."""
+        if survivor_id == duplicate_id:
+            raise ShelfwiseError("catalogue.merge_into_self")
+        now = self._clock.now()
+        with self._db.write() as conn:
+            for rid in (survivor_id, duplicate_id):
+                _require_active(conn, rid)
+            conn.execute(update(items).where(items.c.record_id == duplicate_id).values(record_id=survivor_id, updated_at=now))
+            conn.execute(
+                update(sources)
+                .where(sources.c.record_id == duplicate_id)
+                .values(record_id=survivor_id, is_master=0, updated_at=now)
+            )
+            moved_isbns = set(
+                conn.execute(select(record_isbns.c.isbn).where(record_isbns.c.record_id == duplicate_id)).scalars()
+            ) - set(conn.execute(select(record_isbns.c.isbn).where(record_isbns.c.record_id == survivor_id)).scalars())
+            if moved_isbns:
+                conn.execute(insert(record_isbns), [{"record_id": survivor_id, "isbn": i} for i in sorted(moved_isbns)])
+            conn.execute(
+                update(records)
+                .where(records.c.id == duplicate_id)
+                .values(state="merged", merged_into_id=survivor_id, updated_at=now, version=records.c.version + 1)
+            )
+            conn.execute(update(records).where(records.c.id == survivor_id).values(updated_at=now, version=records.c.version + 1))
+            _tombstone(conn, duplicate_id, "merged", survivor_id, now)
+            enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": survivor_id})
+            enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": duplicate_id})
+            return _summary(conn, survivor_id)
+
+    def withdraw(self, record_id: int) -> RecordSummary:
+        """Withdraw a record and every copy of it; harvesters see a deletion."""
+        now = self._clock.now()
+        with self._db.write() as conn:
+            _require_active(conn, record_id)
+            conn.execute(
+                update(items)
+                .where(items.c.record_id == record_id, items.c.lifecycle != "withdrawn")
+                .values(lifecycle="withdrawn", updated_at=now, version=items.c.version + 1)
+            )
+            conn.execute(
+                update(records)
+                .where(records.c.id == record_id)
+                .values(state="withdrawn", updated_at=now, version=records.c.version + 1)
+            )
+            _tombstone(conn, record_id, "withdrawn", None, now)
+            enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": record_id})
+            return _summary(conn, record_id)
+
+    # --- items ---------------------------------------------------------------------
+
+    def add_item(
+        self,
+        *,
+        record_id: int,
+        barcode: str,
+        branch_code: str,
+        call_number: str = "",
+        rfid: str | None = None,
+        lifecycle: Lifecycle = Lifecycle.IN_PROCESSING,
+        price_cents: int | None = None,
+        currency: str | None = None,
+        acquired_on: date | None = None,
+        item_type: str = "book",
+    ) -> Item:
+        now = self._clock.now()
+        try:
+            with self._db.write() as conn:
+                _require_active(conn, record_id)
+                branch = _branch(conn, branch_code)
+                conn.execute(
+                    insert(items).values(
+                        record_id=record_id,
+                        barcode=barcode,
+                        rfid=rfid,
+                        call_number=call_number,
+                        call_number_sort=call_number_sort_key(call_number)[:200],
+                        home_branch_id=branch.id,
+                        lifecycle=str(lifecycle),
+                        item_type=item_type,
+                        price_cents=price_cents,
+                        currency=currency,
+                        acquired_on=acquired_on,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": record_id})
+                return _item(conn, barcode)
+        except IntegrityError as exc:
+            if "barcode" in str(exc.orig).lower():
+                raise ShelfwiseError("catalogue.barcode_taken", barcode=barcode) from exc
+            raise
+
+    def get_item(self, barcode: str) -> Item:
+        with self._db.read() as conn:
+            return _item(conn, barcode)
+
+    def items_of(self, record_id: int) -> list[Item]:
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(items.c.barcode).where(items.c.record_id == record_id).order_by(items.c.call_number_sort, items.c.id)
+            ).scalars().all()
+            return [_item(conn, b) for b in rows]
+
+    def set_lifecycle(self, barcode: str, target: Lifecycle, *, expected_version: int | None = None) -> Item:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            item = _item(conn, barcode)
+            if expected_version is not None and expected_version != item.version:
+                raise ShelfwiseError("request.conflict")
+            if target not in LIFECYCLE_TRANSITIONS[item.lifecycle]:
+                raise ShelfwiseError(
+                    "catalogue.lifecycle_transition", barcode=barcode, current=item.lifecycle, target=target
+                )
+            conn.execute(
+                update(items)
+                .where(items.c.id == item.id)
+                .values(lifecycle=str(target), updated_at=now, version=items.c.version + 1)
+            )
+            enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": item.record_id})
+            return _item(conn, barcode)
+
+
+def _require_active(conn: Connection, record_id: int) -> None:
+    state = conn.execute(select(records.c.state).where(records.c.id == record_id)).scalar()
+    if state is None:
+        raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
+    if state != "active":
+        raise ShelfwiseError("catalogue.record_not_active", record_id=record_id, state=state)
+
+
+def _tombstone(conn: Connection, entity_id: int, reason: str, replaced_by: int | None, now: object) -> None:
+    conn.execute(
+        insert(tombstones).values(
+            kind="record", entity_id=entity_id, replaced_by=replaced_by, reason=reason, deleted_at=now
+        )
+    )
+
+
+def _branch(conn: Connection, code: str) -> Branch:
+    r = conn.execute(select(branches).where(branches.c.code == code)).first()
+    if r is None:
+        raise ShelfwiseError("catalogue.branch_not_found", branch=code)
+    return Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en)
+
+
+def _item(conn: Connection, barcode: str) -> Item:
+    r = conn.execute(select(items).where(items.c.barcode == barcode)).first()
+    if r is None:
+        raise ShelfwiseError("catalogue.item_not_found", barcode=barcode)
+    return Item(
+        r.id,
+        r.record_id,
+        r.barcode,
+        r.rfid,
+        r.call_number,
+        r.home_branch_id,
+        r.location_id,
+        Lifecycle(r.lifecycle),
+        r.item_type,
+        r.price_cents,
+        r.currency,
+        r.acquired_on,
+        r.version,
+    )
+
+
+def _summary(conn: Connection, record_id: int) -> RecordSummary:
+    r = conn.execute(select(records).where(records.c.id == record_id)).first()
+    if r is None:
+        raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
+    isbns = list(conn.execute(select(record_isbns.c.isbn).where(record_isbns.c.record_id == record_id).order_by(record_isbns.c.isbn)).scalars())
+    count = int(conn.execute(select(func.count()).select_from(items).where(items.c.record_id == record_id)).scalar_one())
+    description = json.loads(r.description)
+    return RecordSummary(
+        id=r.id,
+        state=r.state,
+        title=r.title,
+        main_author=r.main_author,
+        publisher=r.publisher,
+        year=r.year,
+        languages=list(description.get("languages", [])),
+        isbns=isbns,
+        dialect=r.dialect,
+        material_type=r.material_type,
+        merged_into_id=r.merged_into_id,
+        updated_at=r.updated_at,
+        item_count=count,
+    )
+
+
+def _load_marc(text: str) -> Record:
+    loaded = record_from_json(json.loads(text))
+    if isinstance(loaded, str):  # stored by us from a parsed record: cannot be malformed
+        raise ValueError(f"stored MARC-in-JSON is malformed: {loaded}")
+    return loaded[0]

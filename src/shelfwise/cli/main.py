@@ -1,0 +1,246 @@
+"""``shelfwise``: every command calls services from the composition root, never another command."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shelfwise import app as composition
+from shelfwise.catalogue.importing import StrictImportError
+from shelfwise.catalogue.models import ImportSummary
+from shelfwise.cli.progress import byte_progress, count_progress
+from shelfwise.config import Settings, SettingsError, settings_markdown
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.marc.description import Dialect
+from shelfwise.marc.reading import MarcFormat
+
+cli = typer.Typer(
+    name="shelfwise",
+    help="Shelfwise: catalogue, search, circulation and kiosks for a public-library network.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder (default: ./data).")]
+DbUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Database URL (default: SQLite in the data folder)."),
+]
+
+
+def _app(data_dir: Path | None, database_url: str | None) -> composition.Shelfwise:
+    try:
+        settings = Settings.load({"data_dir": data_dir, "database_url": database_url})
+    except SettingsError as exc:
+        err.print(f"[red]settings:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    return composition.build(settings)
+
+
+@cli.command()
+def migrate(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Bring the database schema up to date (safe to run at any time)."""
+    shelf = _app(data_dir, database_url)
+    console.print(f"schema up to date on {shelf.db.dialect}")
+    shelf.close()
+
+
+@cli.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="MARC files: ISO 2709, MARCXML (also SRU/OAI-PMH responses) or MARC-in-JSON.", exists=True, dir_okay=False)],
+    format: Annotated[MarcFormat | None, typer.Option(help="Force the format instead of detecting it.")] = None,
+    dialect: Annotated[Dialect | None, typer.Option(help="Force the dialect (marc21, unimarc, kormarc).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force the character set (utf-8, marc-8, gb18030, euc-kr, cp1251, cp866).")] = None,
+    strict: Annotated[bool, typer.Option(help="Stop at the first rejected record.")] = False,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Import MARC records: idempotent, batched, bad records go to a rejects file."""
+    shelf = _app(data_dir, database_url)
+    importer = shelf.importer()
+    failed = False
+    for path in files:
+        started = time.monotonic()
+        with byte_progress(console) as bar:
+            task = bar.add_task(path.name, total=path.stat().st_size, records=0, rate=0.0)
+
+            def show(done: int, offset: int, task: int = task, bar: object = bar) -> None:
+                elapsed = max(time.monotonic() - started, 1e-6)
+                bar.update(task, completed=offset, records=done, rate=done / elapsed)  # type: ignore[attr-defined]
+
+            try:
+                summary = importer.import_file(path, format=format, dialect=dialect, encoding=encoding, strict=strict, progress=show)
+            except StrictImportError as exc:
+                err.print(f"[red]{path}: {exc}[/red]")
+                failed = True
+                continue
+            bar.update(task, completed=path.stat().st_size)
+        _print_summary(summary, time.monotonic() - started)
+    shelf.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: ImportSummary, seconds: float) -> None:
+    table = Table(title=f"Import of {summary.path}", show_header=False)
+    rate = (summary.read + summary.rejected) / seconds if seconds > 0 else 0.0
+    rows = [
+        ("format", summary.format or "?"),
+        ("read", f"{summary.read:,}"),
+        ("added", f"{summary.added:,}"),
+        ("updated", f"{summary.updated:,}"),
+        ("unchanged", f"{summary.unchanged:,}"),
+        ("duplicates merged", f"{summary.merged:,}"),
+        ("rejected", f"{summary.rejected:,}"),
+        ("repaired", f"{summary.repairs:,}"),
+        ("items added / skipped", f"{summary.items_added:,} / {summary.items_skipped:,}"),
+        ("encodings", ", ".join(f"{k} {v:,}" for k, v in sorted(summary.encodings.items())) or "-"),
+        ("dialects", ", ".join(f"{k} {v:,}" for k, v in sorted(summary.dialects.items())) or "-"),
+        ("matched on", ", ".join(f"{k} {v:,}" for k, v in sorted(summary.matched_on.items())) or "-"),
+        ("branches created", ", ".join(summary.branches_created) or "-"),
+        ("time", f"{seconds:,.1f} s ({rate:,.0f} records/s)"),
+        ("rejects file", summary.rejects_path or "-"),
+        ("match report", summary.report_path or "-"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+
+
+@cli.command()
+def export(
+    output: Annotated[Path, typer.Argument(help="File to write.")],
+    format: Annotated[MarcFormat, typer.Option(help="iso2709, marcxml or marcjson.")] = MarcFormat.ISO2709,
+    encoding: Annotated[str, typer.Option(help="utf-8 (default), gb18030 or euc-kr (ISO 2709 only).")] = "utf-8",
+    dialect: Annotated[Dialect | None, typer.Option(help="Only records of this dialect.")] = None,
+    original: Annotated[bool, typer.Option(help="Write every source record's original bytes as they arrived (ISO 2709 sources only).")] = False,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Export the catalogue's master MARC records."""
+    from shelfwise.marc.writing import MarcWriter
+
+    shelf = _app(data_dir, database_url)
+    total = shelf.catalogue.counts()["records"]
+    written = 0
+    started = time.monotonic()
+    with count_progress(console) as bar:
+        task = bar.add_task(output.name, total=total, rate=0.0)
+        if original:
+            with output.open("wb") as handle:
+                for fmt, raw in shelf.catalogue.iter_original_bytes():
+                    if fmt == MarcFormat.ISO2709:
+                        handle.write(raw)
+                        written += 1
+        else:
+            with MarcWriter(output, format=format, encoding=encoding) as writer:
+                for record in shelf.catalogue.iter_master_records(dialect=str(dialect) if dialect else None):
+                    writer.write(record)
+                    written += 1
+                    if written % 1000 == 0:
+                        bar.update(task, completed=written, rate=written / max(time.monotonic() - started, 1e-6))
+        bar.update(task, completed=total)
+    console.print(f"wrote {written:,} records to {output} ({format}, {encoding}) in {time.monotonic() - started:.1f} s")
+    shelf.close()
+
+
+@cli.command()
+def generate(
+    output: Annotated[Path, typer.Argument(help="ISO 2709 file to write.")],
+    records: Annotated[int, typer.Option(help="How many records.")] = 5000,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same records.")] = 42,
+) -> None:
+    """Write realistic multilingual demo records (Chinese, Korean, English) as UTF-8 ISO 2709."""
+    from shelfwise.marc.iso2709 import encode
+    from shelfwise.testing.records import generate_records
+
+    started = time.monotonic()
+    with count_progress(console) as bar, output.open("wb") as handle:
+        task = bar.add_task(output.name, total=records, rate=0.0)
+        for done, record in enumerate(generate_records(records, seed=seed), start=1):
+            handle.write(encode(record))
+            if done % 5000 == 0 or done == records:
+                bar.update(task, completed=done, rate=done / max(time.monotonic() - started, 1e-6))
+    size = output.stat().st_size
+    console.print(f"wrote {records:,} records ({size / 1e6:,.1f} MB) to {output} in {time.monotonic() - started:.1f} s")
+
+
+@cli.command()
+def demo(
+    records: Annotated[int, typer.Option(help="How many demo records to generate.")] = 5000,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")] = True,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Set up a demo library (branches, records, items) and start the server."""
+    from shelfwise.testing.demo import seed_branches
+
+    shelf = _app(data_dir, database_url)
+    seed_branches(shelf.catalogue)
+    demo_file = shelf.settings.data_dir / f"demo-{records}.mrc"
+    if not demo_file.exists():
+        generate(demo_file, records=records, seed=42)
+    summary = shelf.importer().import_file(demo_file)
+    _print_summary(summary, 1.0)
+    counts = shelf.catalogue.counts()
+    console.print(
+        f"[green]demo library ready[/green]: {counts['records']:,} records, {counts['items']:,} items, "
+        f"{counts['branches']} branches ({shelf.settings.database_url.split('://')[0]})"
+    )
+    shelf.close()
+    if serve_after:
+        serve(data_dir=data_dir, database_url=database_url)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="HTTP port.")] = None,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Run the HTTP server (API) and the scheduler."""
+    import uvicorn
+
+    from shelfwise.api.http import create_app
+
+    shelf = _app(data_dir, database_url)
+    host = host or str(shelf.settings["http_host"])
+    port = port or int(shelf.settings["http_port"])
+    console.print(f"Shelfwise API on [bold]http://{host}:{port}/api/v1/[/bold] (docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(shelf), host=host, port=port, log_level="info")
+
+
+@cli.command()
+def stats(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Counts of records, sources, items and branches."""
+    shelf = _app(data_dir, database_url)
+    for name, value in shelf.catalogue.counts().items():
+        console.print(f"{name:>10}: {value:,}")
+    shelf.close()
+
+
+@cli.command()
+def settings(markdown: Annotated[bool, typer.Option(help="Print docs/settings.md.")] = False) -> None:
+    """Show every setting with its current value (secrets masked)."""
+    if markdown:
+        typer.echo(settings_markdown(), nl=False)
+        return
+    for name, value in Settings.load().public_items():
+        console.print(f"{name:>24} = {value}")
+
+
+def run() -> None:
+    try:
+        cli()
+    except ShelfwiseError as exc:
+        err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
+        raise SystemExit(1) from exc

@@ -1,0 +1,81 @@
+"""The SQLite discipline (WAL, FULL, foreign keys, BEGIN IMMEDIATE) and constraints as invariants."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert, text
+from sqlalchemy.exc import IntegrityError
+
+from shelfwise.app import Shelfwise
+from shelfwise.storage.tables import branches, items, records
+
+
+def test_sqlite_pragmas(shelf: Shelfwise) -> None:
+    if not shelf.db.is_sqlite:
+        pytest.skip("SQLite pragmas")
+    with shelf.db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
+    """A second writer waits for the first instead of failing on a read-to-write upgrade."""
+    if not shelf.db.is_sqlite:
+        pytest.skip("BEGIN IMMEDIATE is SQLite's")
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    inside = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def first() -> None:
+        with shelf.db.write() as conn:
+            inside.set()
+            release.wait(5)
+            conn.execute(insert(branches).values(code="A", kind="branch", name_zh="A", created_at=now, updated_at=now))
+            order.append("first")
+
+    worker = threading.Thread(target=first)
+    worker.start()
+    inside.wait(5)
+    # While the first holds the write lock, a raw connection cannot even begin a write.
+    raw = shelf.db.engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA busy_timeout = 0")  # type: ignore[union-attr]
+        with pytest.raises(Exception, match="locked"):
+            raw.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+    release.set()
+    worker.join(5)
+    with shelf.db.write() as conn:
+        conn.execute(insert(branches).values(code="B", kind="branch", name_zh="B", created_at=now, updated_at=now))
+        order.append("second")
+    assert order == ["first", "second"]
+
+
+def test_constraints_hold_in_the_database(shelf: Shelfwise) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+        conn.execute(insert(branches).values(code="X", kind="palace", name_zh="X", created_at=now, updated_at=now))
+    with shelf.db.write() as conn:
+        branch_id = conn.execute(
+            insert(branches).values(code="C", kind="central", name_zh="总馆", created_at=now, updated_at=now).returning(branches.c.id)
+        ).scalar_one()
+        record_id = conn.execute(
+            insert(records)
+            .values(dialect="marc21", marc="{}", title="t", description="{}", created_at=now, updated_at=now)
+            .returning(records.c.id)
+        ).scalar_one()
+    row = {"record_id": record_id, "home_branch_id": branch_id, "created_at": now, "updated_at": now}
+    with shelf.db.write() as conn:
+        conn.execute(insert(items).values(barcode="B1", **row))
+    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+        conn.execute(insert(items).values(barcode="B1", **row))
+    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+        conn.execute(insert(items).values(barcode="B2", lifecycle="on_loan", **row))
+    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+        conn.execute(text("UPDATE records SET state = 'merged' WHERE id = :id"), {"id": record_id})
