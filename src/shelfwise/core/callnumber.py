@@ -185,6 +185,8 @@ def scheme_guess(call_number: str) -> ClassScheme | None:
     if match is None:
         return None
     letters = match.group(1)
+    if len(letters) == 3 and not (letters[0] == "K" or letters in ("DAW", "DJK")):
+        return None  # three-letter LCC classes exist only in K, DAW and DJK ("DVD 12" is local)
     clc_letters = len(letters) == 1 or (len(letters) == 2 and letters[0] == "T")
     clc_ok = letters[0] in _CLC_MAIN and clc_letters
     if clc_ok and (_CLC_SIGNS.search(text) or letters[0] in _LCC_ABSENT):

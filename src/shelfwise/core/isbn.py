@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 _NOT_ISBN_CHAR = re.compile(r"[^0-9Xx]")
-# An ISBN as it appears in free text: 10 or 13 digits with optional hyphens/spaces.
-_ISBN_IN_TEXT = re.compile(r"(?<![0-9])(?:97[89][-\s]?)?[0-9][-\s0-9]{7,15}[0-9Xx](?![0-9])")
+# A run of ISBN characters in free text, single hyphens or spaces allowed between them.
+_RUN = re.compile(r"[0-9Xx](?:[-\s]?[0-9Xx])*")
+_SEPARATOR = re.compile(r"[-\s]")
 
 
 def isbn10_check_digit(first9: str) -> str:
@@ -34,7 +35,12 @@ def is_valid(text: str) -> bool:
     if len(code) == 10:
         return code[:9].isdigit() and isbn10_check_digit(code[:9]) == code[9]
     if len(code) == 13:
-        return code.isdigit() and isbn13_check_digit(code[:12]) == code[12]
+        # An EAN-13 is an ISBN only in the 978/979 "Bookland" prefixes.
+        return (
+            code.isdigit()
+            and code.startswith(("978", "979"))
+            and isbn13_check_digit(code[:12]) == code[12]
+        )
     return False
 
 
@@ -66,10 +72,19 @@ def extract(text: str) -> str | None:
 
     Returns it as ISBN-13, or ``None`` when the string carries no valid ISBN.
     """
-    for match in _ISBN_IN_TEXT.finditer(text):
-        candidate = to_isbn13(match.group(0))
-        if candidate is not None:
-            return candidate
+    # Candidates are whole hyphen/space groups, so a price or a longer number next to
+    # the ISBN ("9787503717444 48.00") neither hides it nor lends it digits.
+    for run in _RUN.finditer(text):
+        groups = _SEPARATOR.split(run.group(0))
+        for start in range(len(groups)):
+            code = ""
+            for group in groups[start:]:
+                code += group
+                if len(code) > 13:
+                    break
+                candidate = to_isbn13(code) if len(code) in (10, 13) else None
+                if candidate is not None:
+                    return candidate
     return None
 
 
