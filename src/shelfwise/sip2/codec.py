@@ -64,6 +64,7 @@ class _Context:
     command: str
     codec: str
     lenient: bool
+    require_checksum: bool
     warnings: list[DecodeWarning]
 
     def fail(
@@ -80,12 +81,15 @@ def decode(
     *,
     encoding: str = "utf-8",
     lenient: bool = False,
+    require_checksum: bool = False,
     max_length: int = MAX_MESSAGE_BYTES,
 ) -> DecodeResult:
     """Decode one SIP2 message (terminated by CR, CRLF or LF, or unterminated).
 
     ``lenient`` accepts the mistakes real clients make (see docs/sip2-support.md);
-    strict mode rejects each with a precise reason. Raises only ``ValueError``
+    strict mode rejects each with a precise reason. ``require_checksum`` is for
+    terminals configured with error detection: a message without AZ then lost
+    its tail in transit and is refused (the server answers 96). Raises only ``ValueError``
     for an unsupported ``encoding`` name, which is a configuration error.
     """
     codec = resolve_encoding(encoding)
@@ -106,7 +110,7 @@ def decode(
         return DecodeFailure(
             DecodeError(ErrorKind.UNKNOWN_COMMAND, f"unknown command {command}", 0, command)
         )
-    ctx = _Context(body, command, codec, lenient, [])
+    ctx = _Context(body, command, codec, lenient, require_checksum, [])
     control = _CONTROL_BYTES.search(body)
     if control is not None:
         return ctx.fail(
@@ -137,6 +141,13 @@ def _decode_known(ctx: _Context, spec: MessageSpec) -> DecodeResult:
         if isinstance(checked, DecodeFailure):
             return checked
         sequence, checksum_text = checked
+    if checksum_text is None and ctx.require_checksum:
+        return ctx.fail(
+            ErrorKind.CHECKSUM_MISSING,
+            "no AZ checksum, but this terminal uses error detection",
+            len(ctx.body),
+            "AZ",
+        )
     content_end = tail.start if tail is not None else len(ctx.body)
     try:
         text = ctx.body[:content_end].decode(ctx.codec)

@@ -83,12 +83,18 @@ class ErrorKind(StrEnum):
     UNTERMINATED_FIELD = "unterminated-field"
     CHECKSUM_FORMAT = "checksum-format"
     CHECKSUM_MISMATCH = "checksum-mismatch"
+    CHECKSUM_MISSING = "checksum-missing"
     SEQUENCE = "sequence"
 
 
 # Errors that a retransmission may cure: the ACS answers them with 96 (§1.3).
 RESEND_KINDS = frozenset(
-    {ErrorKind.CHECKSUM_MISMATCH, ErrorKind.TRUNCATED, ErrorKind.CONTROL_CHARACTER}
+    {
+        ErrorKind.CHECKSUM_MISMATCH,
+        ErrorKind.CHECKSUM_MISSING,
+        ErrorKind.TRUNCATED,
+        ErrorKind.CONTROL_CHARACTER,
+    }
 )
 
 
