@@ -183,7 +183,8 @@ def clean(text: str) -> str:
         if value.endswith(".") and not value.endswith("..."):
             match = _LAST_WORD.search(value)
             word = match.group(1) if match else ""
-            if not (len(word) == 1 and word.isalpha()) and word.lower() not in _ABBREVIATIONS:
+            initial = len(word) == 1 and word.isascii() and word.isalpha()
+            if not initial and word.lower() not in _ABBREVIATIONS:
                 value = value[:-1].rstrip()
         if value == before:
             return value
