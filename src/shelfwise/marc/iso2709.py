@@ -31,7 +31,9 @@ fewer than 25 bytes, no directory terminator                   rejected
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -152,30 +154,28 @@ def _structure(raw: bytes) -> _Layout:
     return _entries(raw, leader, directory, base, data, repairs)
 
 
+_DIRECTORY_ENTRY = re.compile(r"(...)(\d{4})(\d{5})", re.DOTALL | re.ASCII)
+
+
 def _entries(
     raw: bytes, leader: str, directory: str, base: int, data: bytes, repairs: list[str]
 ) -> _Layout:
-    tags: list[str] = []
-    lengths: list[int] = []
-    starts: list[int] = []
+    found = _DIRECTORY_ENTRY.findall(directory)
+    if len(found) * 12 != len(directory):
+        _explain_directory(directory)  # raises with the first bad entry
+    if not found:
+        return _Layout(leader, [], [], data, True, repairs)
+    tag_t, len_t, start_t = zip(*found, strict=True)
+    tags = list(tag_t)
+    lengths = list(map(int, len_t))
+    starts = list(map(int, start_t))
     parts = data.split(FT)
-    contiguous = len(parts) == len(directory) // 12 + 1 and parts[-1] == b""
-    pos = 0
-    for i in range(0, len(directory), 12):
-        tag, ln, st = directory[i : i + 3], directory[i + 3 : i + 7], directory[i + 7 : i + 12]
-        if not (ln.isdigit() and st.isdigit() and ln.isascii() and st.isascii()):
-            raise RecordError(
-                f"directory entry {i // 12 + 1} (tag {tag!r}) has a non-numeric "
-                f"length or start {ln!r}/{st!r}"
-            )
-        length, start = int(ln), int(st)
-        if contiguous and (start != pos or length != len(parts[len(tags)]) + 1):
-            contiguous = False
-        pos += length
-        tags.append(tag)
-        lengths.append(length)
-        starts.append(start)
-    if contiguous:
+    if (
+        len(parts) == len(tags) + 1
+        and not parts[-1]
+        and [n - 1 for n in lengths] == list(map(len, parts[:-1]))
+        and starts == list(accumulate(lengths[:-1], initial=0))
+    ):
         return _Layout(leader, tags, parts[:-1], data, True, repairs)
     try:
         fields = _fields_by_directory(raw, base, tags, lengths, starts, repairs)
@@ -188,6 +188,16 @@ def _entries(
             return _Layout(leader, tags, parts[:-1], data, True, repairs)
         raise RecordError("; ".join([*repairs, str(err)])) from None
     return _Layout(leader, tags, fields, data, False, repairs)
+
+
+def _explain_directory(directory: str) -> None:
+    for i in range(0, len(directory), 12):
+        entry = directory[i : i + 12]
+        if not _DIRECTORY_ENTRY.fullmatch(entry):
+            raise RecordError(
+                f"directory entry {i // 12 + 1} (tag {entry[:3]!r}) has a non-numeric "
+                f"length or start {entry[3:7]!r}/{entry[7:12]!r}"
+            )
 
 
 def _fields_by_directory(
@@ -261,18 +271,22 @@ def _decode_texts(layout: _Layout, encoding: str, repairs: list[str]) -> list[st
     return texts
 
 
+_CONTROL_TAGS = frozenset(f"00{i}" for i in range(10))
+
+
 def _fields_text(tags: list[str], texts: list[str], repairs: list[str]) -> list[Field]:
+    # The hottest loop of an import: partition/split are C calls, and the
+    # indicator check is one len() per field.
     out: list[Field] = []
     append = out.append
     for tag, text in zip(tags, texts, strict=True):
-        if tag[:2] == "00":
+        if tag in _CONTROL_TAGS:
             append(Field(tag, "  ", [], text))
             continue
-        parts = text.split("\x1f")
-        ind = parts[0]
+        ind, _, rest = text.partition("\x1f")
         if len(ind) != 2:
             ind = _fix_indicators(tag, ind, repairs)
-        append(Field(tag, ind, [(p[:1], p[1:]) for p in parts[1:] if p]))
+        append(Field(tag, ind, [(p[0], p[1:]) for p in rest.split("\x1f") if p]))
     return out
 
 
@@ -289,7 +303,7 @@ def _fields_marc8(tags: list[str], fields: list[bytes], repairs: list[str]) -> l
     # MARC-8 implementation does, so a broken escape cannot spill into the next.
     out: list[Field] = []
     for tag, raw in zip(tags, fields, strict=True):
-        if tag[:2] == "00":
+        if tag in _CONTROL_TAGS:
             text, notes = charsets.decode_marc8(raw)
             repairs.extend(f"field {tag}: {n}" for n in notes)
             out.append(Field(tag, "  ", [], text))
