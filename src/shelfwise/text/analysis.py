@@ -36,6 +36,9 @@ class Collected:
     han_search_words: list[str] = field(default_factory=list)
     k2_text: list[str] = field(default_factory=list)  # the field with Hangul K2-folded
     has_hangul: bool = False
+    # Whole-stretch K5 keys (spaces removed): what an as-you-type query is matched on.
+    jamo_wholes: list[str] = field(default_factory=list)
+    choseong_wholes: list[str] = field(default_factory=list)
 
     def add(self, stream: Stream, values: Iterable[str]) -> None:
         bucket = self.keys.setdefault(stream, {})
@@ -77,15 +80,36 @@ def _han_run(run: Run, out: Collected, *, korean_record: bool, initial: bool) ->
 
 
 def _hangul_stretch(words: list[str], out: Collected) -> None:
-    """K3 and K5 keys of consecutive Hangul words (already K2-folded)."""
+    """K3 and K5 keys of Hangul/jamo words separated only by spaces (K2 already applied)."""
     if not words:
         return
     joined = "".join(words)
     everywhere = korean.fold_all_syllables(joined)
     out.add(Stream.RECALL, [korean.fold_all_syllables(w) for w in words])
     out.add(Stream.RECALL, chinese.char_bigrams(everywhere))
-    out.add(Stream.JAMO, [korean.keystroke_jamo(w) for w in (*words, joined)])
-    out.add(Stream.CHOSEONG, [korean.choseong(w) for w in (*words, joined)])
+    jamo_whole, choseong_whole = korean.keystroke_jamo(joined), korean.choseong(joined)
+    out.add(Stream.JAMO, [*(korean.keystroke_jamo(w) for w in words), jamo_whole])
+    out.add(Stream.CHOSEONG, [*(korean.choseong(w) for w in words), choseong_whole])
+    out.jamo_wholes.append(jamo_whole)
+    out.choseong_wholes.append(choseong_whole)
+
+
+class _Stretch:
+    """Consecutive Hangul/jamo words; runs glued without a space extend the last word."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.glued = False
+
+    def add(self, text: str) -> None:
+        if self.glued and self.words:
+            self.words[-1] += text
+        else:
+            self.words.append(text)
+        self.glued = True
+
+    def space(self) -> None:
+        self.glued = False
 
 
 def analyse_runs(text: str, *, language: str | None) -> Collected:
@@ -93,37 +117,38 @@ def analyse_runs(text: str, *, language: str | None) -> Collected:
     out = Collected()
     korean_record = (language or "").casefold() in KOREAN_LANGUAGES
     previous: Run | None = None
-    stretch: list[str] = []
+    stretch = _Stretch()
     for run in script_runs(text):
-        if run.script is not Script.SPACE and run.script is not Script.HANGUL:
-            _hangul_stretch(stretch, out)
-            stretch = []
+        script = run.script
+        if script is Script.SPACE:
+            stretch.space()
+        elif script is not Script.HANGUL and script is not Script.JAMO:
+            _hangul_stretch(stretch.words, out)
+            stretch = _Stretch()
         initial = _word_initial(previous)
-        if run.script is Script.HANGUL:
+        previous = run
+        if script is Script.HANGUL:
             folded = korean.fold_word_initial(run.text) if initial else run.text
             out.add(Stream.PRIMARY, [folded, *chinese.char_bigrams(folded)])
-            stretch.append(folded)
-            out.has_hangul = True
+            stretch.add(folded)
             out.k2_text.append(folded)
-            previous = run
+            out.has_hangul = True
             continue
         out.k2_text.append(run.text)
-        if run.script is Script.HAN:
+        if script is Script.HAN:
             _han_run(run, out, korean_record=korean_record, initial=initial)
-        elif run.script is Script.LATIN:
+        elif script is Script.LATIN:
             words = latin_words(run.text)
             out.add(Stream.PRIMARY, words)
             out.add(Stream.STEM, [stem(word) for word in words])
-        elif run.script is Script.DIGIT:
+        elif script is Script.DIGIT:
             out.add(Stream.PRIMARY, [_ascii_digits(run.text)])
-        elif run.script is Script.JAMO:
+        elif script is Script.JAMO:
             out.add(Stream.PRIMARY, [run.text])
-            out.add(Stream.JAMO, [korean.keystroke_jamo(run.text)])
-            out.add(Stream.CHOSEONG, [korean.choseong(run.text)])
-        elif run.script is Script.OTHER:
+            stretch.add(run.text)
+        elif script is Script.OTHER:
             out.add(Stream.PRIMARY, word_keys(run.text))
-        previous = run
-    _hangul_stretch(stretch, out)
+    _hangul_stretch(stretch.words, out)
     return out
 
 

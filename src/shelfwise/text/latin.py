@@ -32,7 +32,7 @@ def latin_words(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """Light English stem of an L1-folded word (plural endings only)."""
-    if len(word) <= _MIN_STEM + 1 or not word.isascii():
+    if len(word) <= _MIN_STEM or not word.isascii():
         return word
     if word.endswith("ies") and word[-4] not in "ae":
         return word[:-3] + "y"

@@ -33,14 +33,7 @@ from shelfwise.text.streams import (
 
 INITIALS_MAX_LETTERS = 4
 _ASCII_WORD = re.compile(r"[a-z]+")
-_FOLDED_STREAMS = (
-    Stream.PRIMARY,
-    Stream.MORPHEMES,
-    Stream.STEM,
-    Stream.RECALL,
-    Stream.JAMO,
-    Stream.CHOSEONG,
-)
+_FOLDED_STREAMS = (Stream.PRIMARY, Stream.MORPHEMES, Stream.STEM, Stream.RECALL)
 
 
 def _pinyin_terms(folded: str) -> list[QueryTerms]:
@@ -66,9 +59,12 @@ def _korean_terms(collected: Collected, folded: str) -> list[QueryTerms]:
     hangul_keys = [key for key in collected.tokens(Stream.PRIMARY) if korean.is_syllable(key[0])]
     if hangul_keys:
         terms.append(QueryTerms(Stream.READING, tuple(hangul_keys), expansion=True))
+    if collected.jamo_wholes:
+        # As-you-type: the whole Hangul/jamo stretch, so "역ㅅ" is ㅇㅕㄱㅅ, not ㅇㅕㄱ + ㅅ.
+        terms.append(QueryTerms(Stream.JAMO, tuple(dict.fromkeys(collected.jamo_wholes))))
     if korean.consonant_jamo_only(folded):
-        typed = folded.replace(" ", "")
-        variants = korean.dueum_query_variants(typed)
+        terms.append(QueryTerms(Stream.CHOSEONG, tuple(dict.fromkeys(collected.choseong_wholes))))
+        variants = korean.dueum_query_variants(folded.replace(" ", ""))
         if variants:
             terms.append(QueryTerms(Stream.CHOSEONG, tuple(variants), expansion=True))
     return terms
