@@ -138,14 +138,14 @@ def _call_label(spec: HoldingSource) -> str:
 
 
 _GENERATED = re.compile(
-    r"(<!-- BEGIN GENERATED: (\w+) -->\n).*?(\n<!-- END GENERATED: \2 -->)", re.DOTALL
+    r"(<!-- BEGIN GENERATED: (\w+) -->\n).*?(<!-- END GENERATED: \2 -->)", re.DOTALL
 )
 
 
 def render_doc(text: str) -> str:
     """``text`` with every generated block replaced by the current tables."""
     return _GENERATED.sub(
-        lambda m: m.group(1) + render_tables(Dialect(m.group(2))) + m.group(3), text
+        lambda m: m.group(1) + render_tables(Dialect(m.group(2))) + "\n" + m.group(3), text
     )
 
 

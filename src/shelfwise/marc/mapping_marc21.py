@@ -70,8 +70,8 @@ def agent_from(preferred: Field, romanised: Field | None) -> Agent | None:
     name = field_text(preferred, NAME_CODES[family])
     if not name:
         return None
-    roles = [clean(v) for v in preferred.values(ROLE_CODES[family]) if clean(v)]
-    role = ", ".join(roles) or clean(preferred.first("4") or "") or None
+    # The 880 often carries only the name; the role then comes from its romanised twin.
+    role = _role(preferred, family) or (_role(romanised, family) if romanised else None)
     other = field_text(romanised, NAME_CODES[family]) if romanised is not None else ""
     return Agent(
         name=name,
@@ -80,6 +80,11 @@ def agent_from(preferred: Field, romanised: Field | None) -> Agent | None:
         romanised=other or None,
         primary=preferred.tag.startswith("1"),
     )
+
+
+def _role(fld: Field, family: str) -> str | None:
+    roles = [clean(v) for v in fld.values(ROLE_CODES[family]) if clean(v)]
+    return ", ".join(roles) or clean(fld.first("4") or "") or None
 
 
 def _agents(source: Source, desc: Description) -> None:

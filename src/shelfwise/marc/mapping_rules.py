@@ -79,7 +79,7 @@ class Rule:
     @property
     def source_label(self) -> str:
         tags = self.tags_label or ", ".join(self.tags)
-        codes = " ".join(f"${c}" for c in self.codes)
+        codes = " ".join(f"${c}" for c in self.codes if c != " ")
         return f"{tags} {codes}".strip()
 
 
