@@ -96,7 +96,10 @@ def test_multi_word_as_you_type_matches_across_the_space() -> None:
     for typed in ("역사 교ㄱ", "역사교ㄱ", "역사 교과ㅅ"):
         (key,) = analyze_query(typed).keys(Stream.JAMO)
         assert any(token.startswith(key) for token in field.tokens(Stream.JAMO)), typed
-    (other,) = analyze_query("역사 교고").keys(Stream.JAMO)
+    # 교고 is 교과 half-typed (ㄱㅗ then ㅏ), so it must prefix; 교가 must not.
+    (half,) = analyze_query("역사 교고").keys(Stream.JAMO)
+    assert any(token.startswith(half) for token in field.tokens(Stream.JAMO))
+    (other,) = analyze_query("역사 교가").keys(Stream.JAMO)
     assert not any(token.startswith(other) for token in field.tokens(Stream.JAMO))
 
 
