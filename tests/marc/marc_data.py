@@ -62,7 +62,5 @@ def manifest_rows() -> list[ManifestRow]:
 
 def readable_rows() -> list[ManifestRow]:
     return [
-        r
-        for r in manifest_rows()
-        if r.format in READABLE_FORMATS or r.format.startswith("SRU ")
+        r for r in manifest_rows() if r.format in READABLE_FORMATS or r.format.startswith("SRU ")
     ]

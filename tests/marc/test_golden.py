@@ -16,8 +16,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from marc_data import ManifestRow, readable_rows, require_data
+
 from shelfwise.marc.reading import ReadRecord, read_file
 
 EXPECTATIONS = Path(__file__).with_name("expectations.tsv")

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import BinaryIO
 
 from shelfwise.marc import charsets
@@ -180,7 +180,8 @@ def _entries(
     try:
         fields = _fields_by_directory(raw, base, tags, lengths, starts, repairs)
     except RecordError as err:
-        if len(parts) == len(tags) + 1 and parts[-1] == b"" and starts == sorted(starts):
+        in_order = starts == sorted(starts) and (not starts or starts[-1] < len(data))
+        if len(parts) == len(tags) + 1 and parts[-1] == b"" and in_order:
             repairs.append(
                 f"directory offsets disagree with the field terminators ({err}); "
                 "took the fields in order between terminators"
