@@ -16,6 +16,7 @@ from shelfwise.text.folding import fold_base, word_keys
 from shelfwise.text.latin import latin_words, stem
 from shelfwise.text.scripts import Run, Script, script_runs
 from shelfwise.text.streams import (
+    CASCADE,
     DEFAULT_OPTIONS,
     FIELD_STREAMS,
     AnalysisOptions,
@@ -189,5 +190,5 @@ def analyze_field(
         _add_pinyin(out, heteronyms=kind is FieldKind.NAME, supplied=pinyin)
     if Stream.MORPHEMES in wanted:
         add_morphemes(out, options)
-    streams = {stream: out.tokens(stream) for stream in Stream if stream in wanted}
-    return AnalyzedField(kind=kind, streams={s: t for s, t in streams.items() if t})
+    streams = {s: tuple(out.keys[s]) for s in CASCADE if s in wanted and out.keys.get(s)}
+    return AnalyzedField(kind=kind, streams=streams)
