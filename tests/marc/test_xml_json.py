@@ -1,0 +1,72 @@
+"""MARCXML and MARC-in-JSON reading: wrappers, damage, and streaming shapes."""
+
+from __future__ import annotations
+
+from marc_data import DATA, require_data
+
+from shelfwise.marc.description import Dialect
+from shelfwise.marc.reading import MarcFormat, ReadRecord, Rejected, read_bytes, read_file
+
+RECORD = (
+    b'<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader>'
+    b'<controlfield tag="001">x1</controlfield><datafield tag="245" ind1="1" ind2="0">'
+    b'<subfield code="a">\xe5\x9b\xbe\xe4\xb9\xa6</subfield></datafield></record>'
+)
+
+
+def test_invalid_xml_says_how_many_records_came_first() -> None:
+    data = b"<collection>" + RECORD + RECORD + b"<record><leader>broken"
+    items = list(read_bytes(data))
+    assert [type(i) for i in items] == [ReadRecord, ReadRecord, Rejected]
+    last = items[-1]
+    assert isinstance(last, Rejected)
+    assert "not well-formed XML" in last.reason
+    assert "2 record(s) were read before the error" in last.reason
+
+
+def test_concatenated_records_without_a_root_are_read() -> None:
+    items = list(read_bytes(b'<?xml version="1.0"?>\n' + RECORD + b"\n" + RECORD))
+    assert [type(i) for i in items] == [ReadRecord, ReadRecord]
+
+
+def test_raw_is_the_record_element() -> None:
+    (item,) = list(read_bytes(b"<collection>" + RECORD + b"</collection>"))
+    assert isinstance(item, ReadRecord)
+    assert item.raw.startswith(b"<record")
+    assert item.record.subfield_values("245", "a") == ["图书"]
+    assert item.format is MarcFormat.MARCXML
+
+
+def test_oai_and_sru_wrappers() -> None:
+    require_data()
+    oai = list(read_file(DATA / "traject/test/test_support/sample-oai-pmh.xml"))
+    assert len(oai) == 10
+    assert all(isinstance(i, Rejected) and "not MARC" in i.reason for i in oai)
+    cn = list(read_file(DATA / "dp2/dp2Catalog/SRU/sample_cnmarcxml.xml"))
+    assert len(cn) == 10
+    assert all(isinstance(i, ReadRecord) and i.dialect is Dialect.UNIMARC for i in cn)
+    first = cn[0]
+    assert isinstance(first, ReadRecord)
+    assert first.record.subfield_values("690", "a")  # CLC class number survives
+
+
+def test_ndjson_resynchronises_after_a_bad_line() -> None:
+    good = b'{"leader":"00000nam a2200000 a 4500","fields":[{"001":"a"}]}'
+    items = list(read_bytes(good + b"\n{not json\n" + good + b"\n"))
+    assert [type(i) for i in items] == [ReadRecord, Rejected, ReadRecord]
+    assert items[2].offset == len(good) + len(b"\n{not json\n")
+
+
+def test_json_array_and_single_object() -> None:
+    good = b'{"leader":"00000nam a2200000 a 4500","fields":[{"245":{"ind1":"1","ind2":"0",'
+    good += b'"subfields":[{"a":"T"}]}}]}'
+    assert len(list(read_bytes(b"[" + good + b"," + good + b"]"))) == 2
+    (one,) = list(read_bytes(good))
+    assert isinstance(one, ReadRecord)
+    assert one.record.subfield_values("245", "a") == ["T"]
+
+
+def test_json_that_is_not_marc_is_rejected() -> None:
+    (item,) = list(read_bytes(b'{"title": "no fields here"}'))
+    assert isinstance(item, Rejected)
+    assert "not MARC-in-JSON" in item.reason
