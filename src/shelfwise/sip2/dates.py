@@ -52,7 +52,9 @@ def format_sip_date(when: datetime | None) -> str:
     if when is None:
         return BLANK_DATE
     zone = "    " if when.tzinfo is None else "   " + _letter_for_zone(when)
-    return f"{when:%Y%m%d}{zone}{when:%H%M%S}"
+    # Explicit widths: strftime's %Y does not zero-pad years before 1000 on glibc.
+    day = f"{when.year:04d}{when.month:02d}{when.day:02d}"
+    return f"{day}{zone}{when.hour:02d}{when.minute:02d}{when.second:02d}"
 
 
 def parse_sip_date(text: str) -> datetime | None:
