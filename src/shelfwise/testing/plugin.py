@@ -39,7 +39,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="sqlite,postgresql",
         help="comma-separated database backends for the `shelf` fixture (sqlite, postgresql)",
     )
-    group.addoption("--runslow", action="store_true", default=False, help="also run tests marked slow")
+    group.addoption(
+        "--runslow", action="store_true", default=False, help="also run tests marked slow"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -53,7 +55,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
-        chosen = [b.strip() for b in str(metafunc.config.getoption("--backends")).split(",") if b.strip()]
+        chosen = [
+            b.strip() for b in str(metafunc.config.getoption("--backends")).split(",") if b.strip()
+        ]
         metafunc.parametrize("backend", chosen, scope="function")
 
 

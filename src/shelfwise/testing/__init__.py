@@ -1,0 +1,1 @@
+"""Seeded generators of realistic demo and benchmark data (records, branches)."""
