@@ -398,5 +398,7 @@ def _encode_value(command: str, fid: str, value: str, codec: str) -> bytes:
     try:
         return value.encode(codec)
     except UnicodeEncodeError as exc:
-        char = exc.object[exc.start : exc.end]
-        raise EncodeError(command, f"{char!r} is not representable in {codec}", fid) from exc
+        # Name the position and code point, not the text: the value may be a
+        # password (CO/AD) and reasons end up in logs (P13).
+        where = f"character {exc.start} (U+{ord(exc.object[exc.start]):04X})"
+        raise EncodeError(command, f"{where} is not representable in {codec}", fid) from exc
