@@ -15,6 +15,7 @@ words repeat across titles.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -167,6 +168,7 @@ def render(
     titles: list[Title], source: str, args: argparse.Namespace, inits: list[tuple[str, float]]
 ) -> str:
     results = measure(titles, args.seconds)
+    load = os.getloadavg()[0]
     chars = sum(len(t.text) for t in titles)
     lines = [
         SECTION,
@@ -174,6 +176,7 @@ def render(
         f"Command: `.venv/bin/python bench/text_analysis.py --titles {args.titles} "
         f"--seconds {args.seconds:g} --write docs/benchmarks.md` (single process, 2-core box).",
         f"Corpus: {len(titles)} titles, {chars} characters, from {source}.",
+        f"Load average while measuring: {load:.1f} (the box is shared: lower is cleaner).",
         "",
         "| Step | Over | chars/s |",
         "|---|---|---|",
