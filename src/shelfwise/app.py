@@ -59,7 +59,9 @@ class Shelfwise:
         self.db.dispose()
 
 
-def build(settings: Settings | None = None, *, clock: Clock | None = None, migrate_db: bool = True) -> Shelfwise:
+def build(
+    settings: Settings | None = None, *, clock: Clock | None = None, migrate_db: bool = True
+) -> Shelfwise:
     settings = settings or Settings.load()
     clock = clock or SystemClock()
     db = Database(settings.database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"]))

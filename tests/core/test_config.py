@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_priority_default_file_env_override(tmp_path: Path) -> None:
     toml = tmp_path / "shelfwise.toml"
-    toml.write_text('http_port = 9000\nimport_batch_size = 10\nlibrary_name = "file"\n', encoding="utf-8")
+    toml.write_text(
+        'http_port = 9000\nimport_batch_size = 10\nlibrary_name = "file"\n', encoding="utf-8"
+    )
     settings = Settings.load(
         {"library_name": "flag"},
         environ={"SHELFWISE_IMPORT_BATCH_SIZE": "20", "SHELFWISE_CONFIG": str(toml)},
@@ -50,6 +52,8 @@ def test_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None:
 
 def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
-    assert doc == settings_markdown(), "docs/settings.md is stale: run `shelfwise settings --markdown > docs/settings.md`"
+    assert doc == settings_markdown(), (
+        "docs/settings.md is stale: run `shelfwise settings --markdown > docs/settings.md`"
+    )
     for setting in SETTINGS:
         assert setting.help.strip()

@@ -27,7 +27,8 @@ def test_each_code_speaks_three_languages_with_the_same_placeholders(code: str) 
 def test_message_rendering_and_unknown_code() -> None:
     error = ShelfwiseError("catalogue.item_not_found", barcode="SW001")
     assert error.message("en") == "There is no item with barcode SW001."
-    assert "SW001" in error.message("zh") and "SW001" in error.message("ko")
+    assert "SW001" in error.message("zh")
+    assert "SW001" in error.message("ko")
     assert error.status == 404
     with pytest.raises(KeyError):
         ShelfwiseError("no.such_code")
@@ -35,7 +36,14 @@ def test_message_rendering_and_unknown_code() -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [(None, "zh"), ("ko-KR,ko;q=0.9,en;q=0.5", "ko"), ("en-US", "en"), ("fr, en;q=0.1", "en"), ("fr", "zh"), ("zh-TW;q=0.2, ko;q=0.8", "ko")],
+    [
+        (None, "zh"),
+        ("ko-KR,ko;q=0.9,en;q=0.5", "ko"),
+        ("en-US", "en"),
+        ("fr, en;q=0.1", "en"),
+        ("fr", "zh"),
+        ("zh-TW;q=0.2, ko;q=0.8", "ko"),
+    ],
 )
 def test_language_negotiation(header: str | None, expected: str) -> None:
     assert negotiate_language(header) == expected

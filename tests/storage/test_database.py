@@ -35,7 +35,11 @@ def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
         with shelf.db.write() as conn:
             inside.set()
             release.wait(5)
-            conn.execute(insert(branches).values(code="A", kind="branch", name_zh="A", created_at=now, updated_at=now))
+            conn.execute(
+                insert(branches).values(
+                    code="A", kind="branch", name_zh="A", created_at=now, updated_at=now
+                )
+            )
             order.append("first")
 
     worker = threading.Thread(target=first)
@@ -52,7 +56,11 @@ def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
     release.set()
     worker.join(5)
     with shelf.db.write() as conn:
-        conn.execute(insert(branches).values(code="B", kind="branch", name_zh="B", created_at=now, updated_at=now))
+        conn.execute(
+            insert(branches).values(
+                code="B", kind="branch", name_zh="B", created_at=now, updated_at=now
+            )
+        )
         order.append("second")
     assert order == ["first", "second"]
 
@@ -60,17 +68,35 @@ def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
 def test_constraints_hold_in_the_database(shelf: Shelfwise) -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
     with pytest.raises(IntegrityError), shelf.db.write() as conn:
-        conn.execute(insert(branches).values(code="X", kind="palace", name_zh="X", created_at=now, updated_at=now))
+        conn.execute(
+            insert(branches).values(
+                code="X", kind="palace", name_zh="X", created_at=now, updated_at=now
+            )
+        )
     with shelf.db.write() as conn:
         branch_id = conn.execute(
-            insert(branches).values(code="C", kind="central", name_zh="总馆", created_at=now, updated_at=now).returning(branches.c.id)
+            insert(branches)
+            .values(code="C", kind="central", name_zh="总馆", created_at=now, updated_at=now)
+            .returning(branches.c.id)
         ).scalar_one()
         record_id = conn.execute(
             insert(records)
-            .values(dialect="marc21", marc="{}", title="t", description="{}", created_at=now, updated_at=now)
+            .values(
+                dialect="marc21",
+                marc="{}",
+                title="t",
+                description="{}",
+                created_at=now,
+                updated_at=now,
+            )
             .returning(records.c.id)
         ).scalar_one()
-    row = {"record_id": record_id, "home_branch_id": branch_id, "created_at": now, "updated_at": now}
+    row = {
+        "record_id": record_id,
+        "home_branch_id": branch_id,
+        "created_at": now,
+        "updated_at": now,
+    }
     with shelf.db.write() as conn:
         conn.execute(insert(items).values(barcode="B1", **row))
     with pytest.raises(IntegrityError), shelf.db.write() as conn:

@@ -50,6 +50,8 @@ def test_failure_is_recorded_and_next_slot_runs(shelf: Shelfwise, clock: FrozenC
     clock.advance(timedelta(seconds=60))
     assert scheduler.run_due() == ["j"]
     with shelf.db.read() as conn:
-        outcomes = conn.execute(select(job_runs.c.outcome, job_runs.c.detail).order_by(job_runs.c.id)).all()
+        outcomes = conn.execute(
+            select(job_runs.c.outcome, job_runs.c.detail).order_by(job_runs.c.id)
+        ).all()
     assert [o.outcome for o in outcomes] == ["failed", "ok"]
     assert "bad day" in (outcomes[0].detail or "")

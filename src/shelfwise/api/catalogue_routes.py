@@ -64,7 +64,10 @@ def router(shelf: Shelfwise) -> APIRouter:
     @api.get("/records/{record_id}/items", response_model=list[ItemOut])
     def record_items(record_id: int) -> list[ItemOut]:
         shelf.catalogue.get_record(record_id)
-        return [ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields}) for i in shelf.catalogue.items_of(record_id)]
+        return [
+            ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})
+            for i in shelf.catalogue.items_of(record_id)
+        ]
 
     @api.get("/items/{barcode}", response_model=ItemOut)
     def get_item(barcode: str) -> ItemOut:
@@ -73,6 +76,9 @@ def router(shelf: Shelfwise) -> APIRouter:
 
     @api.get("/branches", response_model=list[BranchOut])
     def list_branches() -> list[BranchOut]:
-        return [BranchOut(**{f: getattr(b, f) for f in BranchOut.model_fields}) for b in shelf.catalogue.list_branches()]
+        return [
+            BranchOut(**{f: getattr(b, f) for f in BranchOut.model_fields})
+            for b in shelf.catalogue.list_branches()
+        ]
 
     return api

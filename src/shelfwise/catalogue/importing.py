@@ -31,6 +31,7 @@ from shelfwise.marc.description import Description, Dialect
 from shelfwise.marc.dialects import describe
 from shelfwise.marc.marcjson import dumps as marc_to_json
 from shelfwise.marc.reading import MarcFormat, ReadRecord, Rejected, read_file
+from shelfwise.marc.record import Record
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue_many
 
@@ -68,7 +69,9 @@ Progress = Callable[[int, int], None]  # (records handled so far, bytes read so 
 
 
 class Importer:
-    def __init__(self, db: Database, clock: Clock, *, work_dir: Path, batch_size: int = 2000) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, work_dir: Path, batch_size: int = 2000
+    ) -> None:
         self._db = db
         self._clock = clock
         self._batch_size = batch_size
@@ -92,9 +95,10 @@ class Importer:
         rejects_path = rejects_path or self._work_dir / f"{path.name}.{stamp}.rejects.jsonl"
         report_path = report_path or self._work_dir / f"{path.name}.{stamp}.report.tsv"
         stream = read_file(path, format=format, dialect=dialect, encoding=encoding)
-        with rejects_path.open("w", encoding="utf-8") as rejects, report_path.open(
-            "w", encoding="utf-8"
-        ) as report:
+        with (
+            rejects_path.open("w", encoding="utf-8") as rejects,
+            report_path.open("w", encoding="utf-8") as report,
+        ):
             report.write("offset\tsource_key\trecord_id\toutcome\tmatched_on\n")
             for batch in _batches(stream, self._batch_size):
                 good: list[Incoming] = []
@@ -126,14 +130,17 @@ class Importer:
         if entry.repairs:
             summary.repairs += 1
         description = describe(entry.record, entry.dialect)
-        digest = content_hash(entry.raw)
+        marc_json = marc_to_json(entry.record).decode("utf-8")
+        # The hash is of the decoded content, not the bytes: the same record sent
+        # as MARCXML after ISO 2709, or as UTF-8 after MARC-8, is unchanged.
+        digest = content_hash(_content_identity(entry.record, marc_json).encode("utf-8"))
         return Incoming(
             read=entry,
             description=description,
             source_key=source_key(description.control_agency, description.control_number, digest),
             content_hash=digest,
             title_key=title_key(description),
-            marc_json=marc_to_json(entry.record).decode("utf-8"),
+            marc_json=marc_json,
         )
 
     def _store_batch(self, batch: list[Incoming], summary: ImportSummary, report: IO[str]) -> None:
@@ -161,10 +168,14 @@ class Importer:
                 repo.update_source(conn, existing, incoming, now)
                 changed.add(existing.record_id)
             items_added, items_skipped, created = repo.add_holdings(
-                conn, [(r.incoming, r.record_id) for r in source_rows]
-                + [(inc, ex.record_id) for inc, ex in placed.updated], now
+                conn,
+                [(r.incoming, r.record_id) for r in source_rows]
+                + [(inc, ex.record_id) for inc, ex in placed.updated],
+                now,
             )
-            enqueue_many(conn, self._clock, RECORD_CHANGED, [{"record_id": i} for i in sorted(changed)])
+            enqueue_many(
+                conn, self._clock, RECORD_CHANGED, [{"record_id": i} for i in sorted(changed)]
+            )
         summary.added += len(new_records)
         summary.updated += len(placed.updated)
         summary.unchanged += len(placed.unchanged) + len(placed.repeated)
@@ -209,15 +220,16 @@ def _place(conn: Connection, batch: list[Incoming]) -> _Placement:
     batch_isbn: dict[str, _NewRecord] = {}
     batch_title: dict[str, _NewRecord] = {}
     for incoming in batch:
+        if incoming.source_key in batch_sources:
+            placement.repeated.append(incoming)  # the same source twice in one batch: first wins
+            continue
         found = existing_sources.get(incoming.source_key)
         if found is not None:
+            batch_sources[incoming.source_key] = found.record_id
             if found.content_hash == incoming.content_hash:
                 placement.unchanged.append((incoming, found))
             else:
                 placement.updated.append((incoming, found))
-            continue
-        if incoming.source_key in batch_sources:
-            placement.repeated.append(incoming)  # the same source twice in one batch: first wins
             continue
         target, matched_on = _match(incoming, by_isbn, by_title, batch_isbn, batch_title)
         if isinstance(target, int):
@@ -258,7 +270,18 @@ def _match(
     return None, "new"
 
 
-def _batches(stream: Iterable[ReadRecord | Rejected], size: int) -> Iterator[list[ReadRecord | Rejected]]:
+def _content_identity(record: Record, marc_json: str) -> str:
+    # Leader positions that only describe the serialisation (lengths, base
+    # address, character coding) are left out.
+    leader = record.leader.ljust(24)
+    structural = leader[5:9] + leader[10:12] + leader[17:]
+    fields_start = marc_json.find('"fields"')
+    return structural + marc_json[fields_start:]
+
+
+def _batches(
+    stream: Iterable[ReadRecord | Rejected], size: int
+) -> Iterator[list[ReadRecord | Rejected]]:
     iterator = iter(stream)
     while batch := list(islice(iterator, size)):
         yield batch

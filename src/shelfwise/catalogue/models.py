@@ -32,7 +32,13 @@ LIFECYCLE_TRANSITIONS: dict[Lifecycle, frozenset[Lifecycle]] = {
     Lifecycle.ON_ORDER: frozenset({Lifecycle.IN_PROCESSING, Lifecycle.WITHDRAWN}),
     Lifecycle.IN_PROCESSING: frozenset({Lifecycle.IN_SERVICE, Lifecycle.WITHDRAWN}),
     Lifecycle.IN_SERVICE: frozenset(
-        {Lifecycle.MISSING, Lifecycle.LOST, Lifecycle.DAMAGED, Lifecycle.IN_REPAIR, Lifecycle.WITHDRAWN}
+        {
+            Lifecycle.MISSING,
+            Lifecycle.LOST,
+            Lifecycle.DAMAGED,
+            Lifecycle.IN_REPAIR,
+            Lifecycle.WITHDRAWN,
+        }
     ),
     Lifecycle.MISSING: frozenset({Lifecycle.IN_SERVICE, Lifecycle.LOST, Lifecycle.WITHDRAWN}),
     Lifecycle.LOST: frozenset({Lifecycle.IN_SERVICE, Lifecycle.WITHDRAWN}),

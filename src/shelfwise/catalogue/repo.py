@@ -66,7 +66,9 @@ def sources_by_key(conn: Connection, keys: set[str]) -> dict[str, ExistingSource
             ).where(sources.c.source_key.in_(chunk))
         )
         for r in rows:
-            found[r.source_key] = ExistingSource(r.id, r.record_id, r.content_hash, bool(r.is_master))
+            found[r.source_key] = ExistingSource(
+                r.id, r.record_id, r.content_hash, bool(r.is_master)
+            )
     return found
 
 
@@ -143,9 +145,7 @@ def insert_records(conn: Connection, incoming: list[Incoming], now: datetime) ->
 
 def _insert_keys(conn: Connection, pairs: list[tuple[int, Description]]) -> None:
     isbn_rows = [
-        {"record_id": rid, "isbn": isbn}
-        for rid, d in pairs
-        for isbn in dict.fromkeys(d.isbns)
+        {"record_id": rid, "isbn": isbn} for rid, d in pairs for isbn in dict.fromkeys(d.isbns)
     ]
     class_rows = []
     for rid, d in pairs:
@@ -170,13 +170,22 @@ def _insert_keys(conn: Connection, pairs: list[tuple[int, Description]]) -> None
 
 
 def rewrite_record(
-    conn: Connection, record_id: int, description: Description, marc_json: str, dialect: str, now: datetime
+    conn: Connection,
+    record_id: int,
+    description: Description,
+    marc_json: str,
+    dialect: str,
+    now: datetime,
 ) -> None:
     """Re-derive a record's columns from a new master MARC record."""
     conn.execute(
         update(records)
         .where(records.c.id == record_id)
-        .values(**record_columns(description, marc_json, dialect), updated_at=now, version=records.c.version + 1)
+        .values(
+            **record_columns(description, marc_json, dialect),
+            updated_at=now,
+            version=records.c.version + 1,
+        )
     )
     conn.execute(delete(record_isbns).where(record_isbns.c.record_id == record_id))
     conn.execute(delete(record_classes).where(record_classes.c.record_id == record_id))
@@ -210,7 +219,9 @@ def insert_sources(conn: Connection, rows: list[SourceRow], now: datetime) -> No
     )
 
 
-def update_source(conn: Connection, existing: ExistingSource, incoming: Incoming, now: datetime) -> None:
+def update_source(
+    conn: Connection, existing: ExistingSource, incoming: Incoming, now: datetime
+) -> None:
     conn.execute(
         update(sources)
         .where(sources.c.id == existing.id)
@@ -224,10 +235,17 @@ def update_source(conn: Connection, existing: ExistingSource, incoming: Incoming
     )
     if existing.is_master:
         rewrite_record(
-            conn, existing.record_id, incoming.description, incoming.marc_json, str(incoming.read.dialect), now
+            conn,
+            existing.record_id,
+            incoming.description,
+            incoming.marc_json,
+            str(incoming.read.dialect),
+            now,
         )
     else:
-        conn.execute(update(records).where(records.c.id == existing.record_id).values(updated_at=now))
+        conn.execute(
+            update(records).where(records.c.id == existing.record_id).values(updated_at=now)
+        )
 
 
 # --- branches and items -------------------------------------------------------------
@@ -271,7 +289,9 @@ def ensure_branch(conn: Connection, code: str, kind: str, now: datetime) -> int:
     return int(result.scalar_one())
 
 
-def ensure_location(conn: Connection, cache: dict[tuple[int, str], int], branch_id: int, code: str, now: datetime) -> int:
+def ensure_location(
+    conn: Connection, cache: dict[tuple[int, str], int], branch_id: int, code: str, now: datetime
+) -> int:
     key = (branch_id, code)
     if key in cache:
         return cache[key]
@@ -291,7 +311,9 @@ def ensure_location(conn: Connection, cache: dict[tuple[int, str], int], branch_
 def existing_barcodes(conn: Connection, barcodes: set[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(sorted(barcodes)):
-        found.update(conn.execute(select(items.c.barcode).where(items.c.barcode.in_(chunk))).scalars())
+        found.update(
+            conn.execute(select(items.c.barcode).where(items.c.barcode.in_(chunk))).scalars()
+        )
     return found
 
 
@@ -348,7 +370,9 @@ def _item_row(
 ) -> dict[str, Any]:
     location_id = None
     if holding.location and holding.location.strip():
-        location_id = ensure_location(conn, location_cache, branch_id, holding.location.strip()[:32], now)
+        location_id = ensure_location(
+            conn, location_cache, branch_id, holding.location.strip()[:32], now
+        )
     cents, currency = parse_price(holding.price)
     call_number = (holding.call_number or "").strip()
     rfid = holding.rfid.strip()[:64] if holding.rfid and holding.rfid.strip() else None

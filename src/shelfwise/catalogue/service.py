@@ -66,16 +66,26 @@ class CatalogueService:
                 conn.execute(
                     update(branches)
                     .where(branches.c.id == existing)
-                    .values(kind=str(kind), name_zh=name_zh, name_ko=name_ko, name_en=name_en, updated_at=now)
+                    .values(
+                        kind=str(kind),
+                        name_zh=name_zh,
+                        name_ko=name_ko,
+                        name_en=name_en,
+                        updated_at=now,
+                    )
                 )
             return _branch(conn, code)
 
-    def add_location(self, *, branch_code: str, code: str, name: str, kind: str = "stacks") -> Location:
+    def add_location(
+        self, *, branch_code: str, code: str, name: str, kind: str = "stacks"
+    ) -> Location:
         now = self._clock.now()
         with self._db.write() as conn:
             branch = _branch(conn, branch_code)
             found = conn.execute(
-                select(locations).where(locations.c.branch_id == branch.id, locations.c.code == code)
+                select(locations).where(
+                    locations.c.branch_id == branch.id, locations.c.code == code
+                )
             ).first()
             if found is None:
                 conn.execute(
@@ -84,14 +94,18 @@ class CatalogueService:
                     )
                 )
                 found = conn.execute(
-                    select(locations).where(locations.c.branch_id == branch.id, locations.c.code == code)
+                    select(locations).where(
+                        locations.c.branch_id == branch.id, locations.c.code == code
+                    )
                 ).one()
             return Location(found.id, found.branch_id, found.code, found.name, found.kind)
 
     def list_branches(self) -> list[Branch]:
         with self._db.read() as conn:
             rows = conn.execute(select(branches).order_by(branches.c.id)).all()
-        return [Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en) for r in rows]
+        return [
+            Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en) for r in rows
+        ]
 
     # --- records -------------------------------------------------------------------
 
@@ -108,19 +122,25 @@ class CatalogueService:
 
     def counts(self) -> dict[str, int]:
         with self._db.read() as conn:
-            by_state = dict(
-                conn.execute(select(records.c.state, func.count()).group_by(records.c.state)).tuples().all()
+            by_state: dict[str, int] = dict(
+                conn.execute(select(records.c.state, func.count()).group_by(records.c.state)).all()
             )
             return {
                 "records": int(by_state.get("active", 0)),
                 "merged": int(by_state.get("merged", 0)),
                 "withdrawn": int(by_state.get("withdrawn", 0)),
-                "sources": int(conn.execute(select(func.count()).select_from(sources)).scalar_one()),
+                "sources": int(
+                    conn.execute(select(func.count()).select_from(sources)).scalar_one()
+                ),
                 "items": int(conn.execute(select(func.count()).select_from(items)).scalar_one()),
-                "branches": int(conn.execute(select(func.count()).select_from(branches)).scalar_one()),
+                "branches": int(
+                    conn.execute(select(func.count()).select_from(branches)).scalar_one()
+                ),
             }
 
-    def iter_master_records(self, *, dialect: str | None = None, batch: int = 1000) -> Iterator[Record]:
+    def iter_master_records(
+        self, *, dialect: str | None = None, batch: int = 1000
+    ) -> Iterator[Record]:
         """Active records' master MARC, in id order, streamed in pages (constant memory)."""
         last = 0
         while True:
@@ -165,23 +185,45 @@ class CatalogueService:
         with self._db.write() as conn:
             for rid in (survivor_id, duplicate_id):
                 _require_active(conn, rid)
-            conn.execute(update(items).where(items.c.record_id == duplicate_id).values(record_id=survivor_id, updated_at=now))
+            conn.execute(
+                update(items)
+                .where(items.c.record_id == duplicate_id)
+                .values(record_id=survivor_id, updated_at=now)
+            )
             conn.execute(
                 update(sources)
                 .where(sources.c.record_id == duplicate_id)
                 .values(record_id=survivor_id, is_master=0, updated_at=now)
             )
             moved_isbns = set(
-                conn.execute(select(record_isbns.c.isbn).where(record_isbns.c.record_id == duplicate_id)).scalars()
-            ) - set(conn.execute(select(record_isbns.c.isbn).where(record_isbns.c.record_id == survivor_id)).scalars())
+                conn.execute(
+                    select(record_isbns.c.isbn).where(record_isbns.c.record_id == duplicate_id)
+                ).scalars()
+            ) - set(
+                conn.execute(
+                    select(record_isbns.c.isbn).where(record_isbns.c.record_id == survivor_id)
+                ).scalars()
+            )
             if moved_isbns:
-                conn.execute(insert(record_isbns), [{"record_id": survivor_id, "isbn": i} for i in sorted(moved_isbns)])
+                conn.execute(
+                    insert(record_isbns),
+                    [{"record_id": survivor_id, "isbn": i} for i in sorted(moved_isbns)],
+                )
             conn.execute(
                 update(records)
                 .where(records.c.id == duplicate_id)
-                .values(state="merged", merged_into_id=survivor_id, updated_at=now, version=records.c.version + 1)
+                .values(
+                    state="merged",
+                    merged_into_id=survivor_id,
+                    updated_at=now,
+                    version=records.c.version + 1,
+                )
             )
-            conn.execute(update(records).where(records.c.id == survivor_id).values(updated_at=now, version=records.c.version + 1))
+            conn.execute(
+                update(records)
+                .where(records.c.id == survivor_id)
+                .values(updated_at=now, version=records.c.version + 1)
+            )
             _tombstone(conn, duplicate_id, "merged", survivor_id, now)
             enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": survivor_id})
             enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": duplicate_id})
@@ -257,12 +299,20 @@ class CatalogueService:
 
     def items_of(self, record_id: int) -> list[Item]:
         with self._db.read() as conn:
-            rows = conn.execute(
-                select(items.c.barcode).where(items.c.record_id == record_id).order_by(items.c.call_number_sort, items.c.id)
-            ).scalars().all()
+            rows = (
+                conn.execute(
+                    select(items.c.barcode)
+                    .where(items.c.record_id == record_id)
+                    .order_by(items.c.call_number_sort, items.c.id)
+                )
+                .scalars()
+                .all()
+            )
             return [_item(conn, b) for b in rows]
 
-    def set_lifecycle(self, barcode: str, target: Lifecycle, *, expected_version: int | None = None) -> Item:
+    def set_lifecycle(
+        self, barcode: str, target: Lifecycle, *, expected_version: int | None = None
+    ) -> Item:
         now = self._clock.now()
         with self._db.write() as conn:
             item = _item(conn, barcode)
@@ -270,7 +320,10 @@ class CatalogueService:
                 raise ShelfwiseError("request.conflict")
             if target not in LIFECYCLE_TRANSITIONS[item.lifecycle]:
                 raise ShelfwiseError(
-                    "catalogue.lifecycle_transition", barcode=barcode, current=item.lifecycle, target=target
+                    "catalogue.lifecycle_transition",
+                    barcode=barcode,
+                    current=item.lifecycle,
+                    target=target,
                 )
             conn.execute(
                 update(items)
@@ -289,10 +342,16 @@ def _require_active(conn: Connection, record_id: int) -> None:
         raise ShelfwiseError("catalogue.record_not_active", record_id=record_id, state=state)
 
 
-def _tombstone(conn: Connection, entity_id: int, reason: str, replaced_by: int | None, now: object) -> None:
+def _tombstone(
+    conn: Connection, entity_id: int, reason: str, replaced_by: int | None, now: object
+) -> None:
     conn.execute(
         insert(tombstones).values(
-            kind="record", entity_id=entity_id, replaced_by=replaced_by, reason=reason, deleted_at=now
+            kind="record",
+            entity_id=entity_id,
+            replaced_by=replaced_by,
+            reason=reason,
+            deleted_at=now,
         )
     )
 
@@ -329,8 +388,18 @@ def _summary(conn: Connection, record_id: int) -> RecordSummary:
     r = conn.execute(select(records).where(records.c.id == record_id)).first()
     if r is None:
         raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
-    isbns = list(conn.execute(select(record_isbns.c.isbn).where(record_isbns.c.record_id == record_id).order_by(record_isbns.c.isbn)).scalars())
-    count = int(conn.execute(select(func.count()).select_from(items).where(items.c.record_id == record_id)).scalar_one())
+    isbns = list(
+        conn.execute(
+            select(record_isbns.c.isbn)
+            .where(record_isbns.c.record_id == record_id)
+            .order_by(record_isbns.c.isbn)
+        ).scalars()
+    )
+    count = int(
+        conn.execute(
+            select(func.count()).select_from(items).where(items.c.record_id == record_id)
+        ).scalar_one()
+    )
     description = json.loads(r.description)
     return RecordSummary(
         id=r.id,

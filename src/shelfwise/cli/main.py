@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from shelfwise import app as composition
-from shelfwise.catalogue.importing import StrictImportError
+from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.config import Settings, SettingsError, settings_markdown
@@ -55,10 +55,26 @@ def migrate(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
 
 @cli.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="MARC files: ISO 2709, MARCXML (also SRU/OAI-PMH responses) or MARC-in-JSON.", exists=True, dir_okay=False)],
-    format: Annotated[MarcFormat | None, typer.Option(help="Force the format instead of detecting it.")] = None,
-    dialect: Annotated[Dialect | None, typer.Option(help="Force the dialect (marc21, unimarc, kormarc).")] = None,
-    encoding: Annotated[str | None, typer.Option(help="Force the character set (utf-8, marc-8, gb18030, euc-kr, cp1251, cp866).")] = None,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="MARC files: ISO 2709, MARCXML (also SRU/OAI-PMH responses) or MARC-in-JSON.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    format: Annotated[
+        MarcFormat | None, typer.Option(help="Force the format instead of detecting it.")
+    ] = None,
+    dialect: Annotated[
+        Dialect | None, typer.Option(help="Force the dialect (marc21, unimarc, kormarc).")
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="Force the character set (utf-8, marc-8, gb18030, euc-kr, cp1251, cp866)."
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Stop at the first rejected record.")] = False,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
@@ -68,25 +84,42 @@ def import_(
     importer = shelf.importer()
     failed = False
     for path in files:
-        started = time.monotonic()
-        with byte_progress(console) as bar:
-            task = bar.add_task(path.name, total=path.stat().st_size, records=0, rate=0.0)
-
-            def show(done: int, offset: int, task: int = task, bar: object = bar) -> None:
-                elapsed = max(time.monotonic() - started, 1e-6)
-                bar.update(task, completed=offset, records=done, rate=done / elapsed)  # type: ignore[attr-defined]
-
-            try:
-                summary = importer.import_file(path, format=format, dialect=dialect, encoding=encoding, strict=strict, progress=show)
-            except StrictImportError as exc:
-                err.print(f"[red]{path}: {exc}[/red]")
-                failed = True
-                continue
-            bar.update(task, completed=path.stat().st_size)
-        _print_summary(summary, time.monotonic() - started)
+        try:
+            _import_one(
+                importer, path, format=format, dialect=dialect, encoding=encoding, strict=strict
+            )
+        except StrictImportError as exc:
+            err.print(f"[red]{path}: {exc}[/red]")
+            failed = True
     shelf.close()
     if failed:
         raise typer.Exit(1)
+
+
+def _import_one(
+    importer: Importer,
+    path: Path,
+    *,
+    format: MarcFormat | None,
+    dialect: Dialect | None,
+    encoding: str | None,
+    strict: bool,
+) -> ImportSummary:
+    started = time.monotonic()
+    size = path.stat().st_size
+    with byte_progress(console) as bar:
+        task = bar.add_task(path.name, total=size, records=0, rate=0.0)
+
+        def show(done: int, offset: int) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=offset, records=done, rate=done / elapsed)
+
+        summary = importer.import_file(
+            path, format=format, dialect=dialect, encoding=encoding, strict=strict, progress=show
+        )
+        bar.update(task, completed=size)
+    _print_summary(summary, time.monotonic() - started)
+    return summary
 
 
 def _print_summary(summary: ImportSummary, seconds: float) -> None:
@@ -104,7 +137,10 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
         ("items added / skipped", f"{summary.items_added:,} / {summary.items_skipped:,}"),
         ("encodings", ", ".join(f"{k} {v:,}" for k, v in sorted(summary.encodings.items())) or "-"),
         ("dialects", ", ".join(f"{k} {v:,}" for k, v in sorted(summary.dialects.items())) or "-"),
-        ("matched on", ", ".join(f"{k} {v:,}" for k, v in sorted(summary.matched_on.items())) or "-"),
+        (
+            "matched on",
+            ", ".join(f"{k} {v:,}" for k, v in sorted(summary.matched_on.items())) or "-",
+        ),
         ("branches created", ", ".join(summary.branches_created) or "-"),
         ("time", f"{seconds:,.1f} s ({rate:,.0f} records/s)"),
         ("rejects file", summary.rejects_path or "-"),
@@ -118,10 +154,19 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
 @cli.command()
 def export(
     output: Annotated[Path, typer.Argument(help="File to write.")],
-    format: Annotated[MarcFormat, typer.Option(help="iso2709, marcxml or marcjson.")] = MarcFormat.ISO2709,
-    encoding: Annotated[str, typer.Option(help="utf-8 (default), gb18030 or euc-kr (ISO 2709 only).")] = "utf-8",
+    format: Annotated[
+        MarcFormat, typer.Option(help="iso2709, marcxml or marcjson.")
+    ] = MarcFormat.ISO2709,
+    encoding: Annotated[
+        str, typer.Option(help="utf-8 (default), gb18030 or euc-kr (ISO 2709 only).")
+    ] = "utf-8",
     dialect: Annotated[Dialect | None, typer.Option(help="Only records of this dialect.")] = None,
-    original: Annotated[bool, typer.Option(help="Write every source record's original bytes as they arrived (ISO 2709 sources only).")] = False,
+    original: Annotated[
+        bool,
+        typer.Option(
+            help="Write every source record's original bytes as they arrived (ISO 2709 sources only)."
+        ),
+    ] = False,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -141,14 +186,25 @@ def export(
                         handle.write(raw)
                         written += 1
         else:
-            with MarcWriter(output, format=format, encoding=encoding) as writer:
-                for record in shelf.catalogue.iter_master_records(dialect=str(dialect) if dialect else None):
+            with (
+                output.open("wb") as handle,
+                MarcWriter(handle, format=format, encoding=encoding) as writer,
+            ):
+                for record in shelf.catalogue.iter_master_records(
+                    dialect=str(dialect) if dialect else None
+                ):
                     writer.write(record)
                     written += 1
                     if written % 1000 == 0:
-                        bar.update(task, completed=written, rate=written / max(time.monotonic() - started, 1e-6))
+                        bar.update(
+                            task,
+                            completed=written,
+                            rate=written / max(time.monotonic() - started, 1e-6),
+                        )
         bar.update(task, completed=total)
-    console.print(f"wrote {written:,} records to {output} ({format}, {encoding}) in {time.monotonic() - started:.1f} s")
+    console.print(
+        f"wrote {written:,} records to {output} ({format}, {encoding}) in {time.monotonic() - started:.1f} s"
+    )
     shelf.close()
 
 
@@ -170,13 +226,17 @@ def generate(
             if done % 5000 == 0 or done == records:
                 bar.update(task, completed=done, rate=done / max(time.monotonic() - started, 1e-6))
     size = output.stat().st_size
-    console.print(f"wrote {records:,} records ({size / 1e6:,.1f} MB) to {output} in {time.monotonic() - started:.1f} s")
+    console.print(
+        f"wrote {records:,} records ({size / 1e6:,.1f} MB) to {output} in {time.monotonic() - started:.1f} s"
+    )
 
 
 @cli.command()
 def demo(
     records: Annotated[int, typer.Option(help="How many demo records to generate.")] = 5000,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")
+    ] = True,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -188,8 +248,7 @@ def demo(
     demo_file = shelf.settings.data_dir / f"demo-{records}.mrc"
     if not demo_file.exists():
         generate(demo_file, records=records, seed=42)
-    summary = shelf.importer().import_file(demo_file)
-    _print_summary(summary, 1.0)
+    _import_one(shelf.importer(), demo_file, format=None, dialect=None, encoding=None, strict=False)
     counts = shelf.catalogue.counts()
     console.print(
         f"[green]demo library ready[/green]: {counts['records']:,} records, {counts['items']:,} items, "
@@ -215,7 +274,9 @@ def serve(
     shelf = _app(data_dir, database_url)
     host = host or str(shelf.settings["http_host"])
     port = port or int(shelf.settings["http_port"])
-    console.print(f"Shelfwise API on [bold]http://{host}:{port}/api/v1/[/bold] (docs: http://{host}:{port}/docs)")
+    console.print(
+        f"Shelfwise API on [bold]http://{host}:{port}/api/v1/[/bold] (docs: http://{host}:{port}/docs)"
+    )
     uvicorn.run(create_app(shelf), host=host, port=port, log_level="info")
 
 
@@ -229,7 +290,9 @@ def stats(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
 
 
 @cli.command()
-def settings(markdown: Annotated[bool, typer.Option(help="Print docs/settings.md.")] = False) -> None:
+def settings(
+    markdown: Annotated[bool, typer.Option(help="Print docs/settings.md.")] = False,
+) -> None:
     """Show every setting with its current value (secrets masked)."""
     if markdown:
         typer.echo(settings_markdown(), nl=False)

@@ -337,13 +337,20 @@ def _prepared_leader(record: Record, encoding: str, dialect: Dialect) -> str:
 
 
 def _unimarc_100(field: Field, encoding: str) -> Field:
-    if encoding != charsets.UTF8:
-        return field
+    # 100 $a/26-33: G0..G3 character sets. '50' = ISO 10646 (UTF-8). For GB 18030
+    # we write '20' (read back as Chinese GB by detection rule U3); for EUC-KR
+    # there is no UNIMARC code, so the positions go blank and rule U5 applies.
+    # A stale '50' must never survive a non-UTF-8 write: readers trust it.
+    if encoding == charsets.UTF8:
+        sets = "50      "
+    elif encoding == charsets.GB18030:
+        sets = "20      "
+    else:
+        sets = "        "
     subs = []
     for code, value in field.subfields:
         if code == "a" and len(value) >= 26:
-            # 100 $a/26-33: G0..G3 character sets; '50' = ISO 10646 (UTF-8), the rest unused.
-            value = value[:26] + "50      " + value[34:]
+            value = value[:26] + sets + value[34:]
         subs.append((code, value))
     return Field(field.tag, field.indicators, subs)
 

@@ -1,0 +1,165 @@
+"""Export: our MARC is read by tools we did not write (yaz-marcdump, MARC::Lint) without new errors.
+
+Done-when 3 of the foundation: the export of an imported file is read by
+yaz-marcdump and MARC::Lint without errors they did not also report on the
+input. Also: UTF-8 ISO 2709 survives import → store → export byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from shelfwise.app import Shelfwise
+from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
+from shelfwise.marc.record import Field
+from shelfwise.marc.writing import MarcWriter
+from shelfwise.storage.tables import sources
+
+LINT_SCRIPT = r"""
+use strict; use warnings;
+use MARC::File::USMARC; use MARC::Lint;
+binmode STDOUT, ':utf8';
+my $lint = MARC::Lint->new;
+my $file = MARC::File::USMARC->in($ARGV[0]) or die "cannot open $ARGV[0]";
+while (my $record = $file->next) {
+    $lint->check_record($record);
+    print "$_\n" for $lint->warnings;
+}
+"""
+
+
+def _need(tool: str, probe: list[str]) -> None:
+    found = (
+        shutil.which(probe[0]) is not None
+        and subprocess.run(probe, capture_output=True, check=False).returncode == 0
+    )
+    if not found:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{tool} is required in CI (scripts/test installs it)")
+        pytest.skip(f"{tool} is not installed (Debian: yaz, libmarc-lint-perl)")
+
+
+def _export(
+    shelf: Shelfwise,
+    path: Path,
+    *,
+    format: MarcFormat = MarcFormat.ISO2709,
+    encoding: str = "utf-8",
+) -> int:
+    count = 0
+    with path.open("wb") as handle, MarcWriter(handle, format=format, encoding=encoding) as writer:
+        for record in shelf.catalogue.iter_master_records():
+            writer.write(record)
+            count += 1
+    return count
+
+
+def _yaz_errors(
+    path: Path, *, input_format: str = "marc", charset: str | None = None
+) -> tuple[int, list[str]]:
+    args = ["yaz-marcdump", "-i", input_format, "-o", "line"]
+    if charset:
+        args += ["-f", charset, "-t", "utf-8"]
+    result = subprocess.run([*args, str(path)], capture_output=True, check=False)
+    records = result.stdout.count(b"\n\n") if result.stdout else 0
+    return records, [
+        line for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()
+    ]
+
+
+def _lint(path: Path) -> Counter[str]:
+    result = subprocess.run(
+        ["perl", "-e", LINT_SCRIPT, str(path)], capture_output=True, check=False
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    # Lint prefixes each warning with the field tag; compare the messages as a multiset.
+    return Counter(
+        line.strip()
+        for line in result.stdout.decode("utf-8", "replace").splitlines()
+        if line.strip()
+    )
+
+
+SOURCES = [
+    "pymarc/test/marc.dat",  # MARC-8, Latin
+    "traject/test/test_support/test_data.utf8.mrc",  # UTF-8 with Hebrew, Arabic, Han, Hangul
+    "yaz/test/marc-files/marc12.marc",  # MARC-8 with EACC CJK
+    "Catmandu-MARC/t/camel.mrc",
+]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_yaz_and_marc_lint_find_no_new_errors(
+    shelf: Shelfwise, marc_data: Path, tmp_path: Path, source: str
+) -> None:
+    _need("yaz-marcdump", ["yaz-marcdump", "-V"])
+    _need("MARC::Lint", ["perl", "-MMARC::Lint", "-e1"])
+    path = marc_data / source
+    if not path.exists():
+        pytest.fail(f"shared file {source} is missing")
+    summary = shelf.importer().import_file(path)
+    out = tmp_path / "export.mrc"
+    written = _export(shelf, out)
+    assert written == summary.added
+    records_out, errors_out = _yaz_errors(out)
+    _records_in, errors_in = _yaz_errors(path)
+    assert records_out == written
+    assert set(errors_out) <= set(errors_in), errors_out
+    new_warnings = _lint(out) - _lint(path)
+    assert not new_warnings, new_warnings
+
+
+def test_utf8_records_survive_store_and_export_byte_for_byte(
+    shelf: Shelfwise, marc_data: Path, tmp_path: Path
+) -> None:
+    source = marc_data / "traject/test/test_support/test_data.utf8.mrc"
+    clean = [r for r in read_file(source) if isinstance(r, ReadRecord) and not r.repairs]
+    shelf.importer().import_file(source)
+    out = tmp_path / "export.mrc"
+    _export(shelf, out)
+    exported = {r.raw for r in read_file(out) if isinstance(r, ReadRecord)}
+    with shelf.db.read() as conn:
+        masters = {
+            bytes(raw)
+            for raw in conn.execute(select(sources.c.raw).where(sources.c.is_master == 1)).scalars()
+        }
+    # Every clean UTF-8 record that became a catalogue record (duplicates merge
+    # into another and are not exported on their own) comes back byte for byte.
+    originals = {r.raw for r in clean} & masters
+    assert len(originals) > 20
+    assert originals <= exported
+
+
+@pytest.mark.parametrize(
+    ("format", "encoding"),
+    [
+        (MarcFormat.MARCXML, "utf-8"),
+        (MarcFormat.MARCJSON, "utf-8"),
+        (MarcFormat.ISO2709, "gb18030"),
+    ],
+)
+def test_export_formats_read_back_field_for_field(
+    shelf: Shelfwise, marc_data: Path, tmp_path: Path, format: MarcFormat, encoding: str
+) -> None:
+    shelf.importer().import_file(marc_data / "dp2/dp2Catalog/SRU/sample_cnmarcxml.xml")
+    out = tmp_path / f"export.{format}"
+    written = _export(shelf, out, format=format, encoding=encoding)
+    back = [r for r in read_file(out) if isinstance(r, ReadRecord)]
+    assert len(back) == written
+    stored = list(shelf.catalogue.iter_master_records())
+
+    def comparable(fields: list[Field]) -> list[Field]:
+        # UNIMARC states its character set in 100 $a/26-33, which the writer
+        # sets to the encoding it writes; everything else must be identical.
+        return [f for f in fields if f.tag != "100"] if encoding != "utf-8" else fields
+
+    assert [comparable(r.record.fields) for r in back] == [comparable(s.fields) for s in stored]
+    if encoding == "gb18030":
+        assert {r.encoding for r in back} == {"gb18030"}

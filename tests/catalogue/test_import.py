@@ -1,0 +1,141 @@
+"""MARC import into the catalogue: idempotent, merging duplicates, rejecting bad records with reasons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from shelfwise.app import Shelfwise
+from shelfwise.catalogue.models import ImportSummary
+from shelfwise.marc.iso2709 import encode
+from shelfwise.marc.record import Field, Record
+from shelfwise.storage.tables import items, records, sources
+
+
+def _book(
+    control: str,
+    title: str,
+    isbn: str | None,
+    *,
+    barcode: str | None = None,
+    author: str = "Lee, Ann",
+    year: str = "2001",
+) -> Record:
+    fields = [Field("001", data=control), Field("003", data="TEST")]
+    if isbn:
+        fields.append(Field("020", "  ", [("a", isbn)]))
+    fields.append(Field("100", "1 ", [("a", author)]))
+    fields.append(Field("245", "10", [("a", title)]))
+    fields.append(Field("264", " 1", [("a", "Harbin :"), ("b", "Test Press,"), ("c", year)]))
+    if barcode:
+        fields.append(Field("852", "  ", [("b", "CEN"), ("h", "I247.5/12"), ("p", barcode)]))
+    return Record("00000nam a2200000 a 4500", fields)
+
+
+def _write(path: Path, recs: list[Record]) -> Path:
+    path.write_bytes(b"".join(encode(r) for r in recs))
+    return path
+
+
+def _count(shelf: Shelfwise, table: object) -> int:
+    with shelf.db.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def test_second_import_adds_nothing(shelf: Shelfwise, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "a.mrc",
+        [
+            _book(f"c{i}", f"Book number {i}", None, barcode=f"B{i:04d}", year=str(1990 + i))
+            for i in range(120)
+        ],
+    )
+    first = shelf.importer().import_file(path)
+    assert (first.read, first.added, first.rejected, first.items_added) == (120, 120, 0, 120)
+    second = shelf.importer().import_file(path)
+    assert (second.read, second.added, second.unchanged, second.merged, second.items_added) == (
+        120,
+        0,
+        120,
+        0,
+        0,
+    )
+    assert _count(shelf, records) == 120
+    assert _count(shelf, sources) == 120
+    assert _count(shelf, items) == 120
+
+
+def test_duplicates_merge_by_isbn_then_title_key_and_keep_every_source(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    base = _book("n1", "历史研究", "9787532234561", barcode="X1")
+    same_isbn = _book(
+        "other-agency-7", "歷史研究 : 第二版", "7-5322-3456-8", barcode="X2"
+    )  # ISBN-10 of the same book
+    same_title = _book("n3", "历史 研究", None, barcode="X3")
+    different = _book("n4", "朝鲜族民俗", "9788936433673")
+    summary = shelf.importer().import_file(
+        _write(tmp_path / "d.mrc", [base, same_isbn, same_title, different])
+    )
+    assert (summary.added, summary.merged) == (2, 2)
+    assert summary.matched_on == {"new": 2, "isbn": 1, "title_key": 1}
+    with shelf.db.read() as conn:
+        owners = dict(conn.execute(select(sources.c.control_number, sources.c.record_id)).all())
+        masters = conn.execute(select(func.sum(sources.c.is_master))).scalar_one()
+        item_owners = set(conn.execute(select(items.c.record_id)).scalars())
+    assert owners["n1"] == owners["other-agency-7"] == owners["n3"] != owners["n4"]
+    assert masters == 2
+    assert item_owners == {owners["n1"]}  # the duplicates' copies joined the surviving record
+
+
+def test_changed_source_updates_the_record(shelf: Shelfwise, tmp_path: Path) -> None:
+    shelf.importer().import_file(_write(tmp_path / "v1.mrc", [_book("c1", "Old title", None)]))
+    summary = shelf.importer().import_file(
+        _write(tmp_path / "v2.mrc", [_book("c1", "New title", None)])
+    )
+    assert (summary.updated, summary.added) == (1, 0)
+    with shelf.db.read() as conn:
+        titles = conn.execute(select(records.c.title, records.c.version)).all()
+    assert [(t.title, t.version) for t in titles] == [("New title", 2)]
+
+
+def test_bad_records_go_to_the_rejects_file_with_offset_and_reason(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    good = encode(_book("g1", "Good one", None))
+    broken = (
+        b"00099nam a2200037 a 4500" + b"245001200000\x1e" + b"10\x1faTrunc"
+    )  # directory points past the end
+    good2 = encode(_book("g2", "Good two", None))
+    path = tmp_path / "mixed.mrc"
+    path.write_bytes(good + broken + b"\x1d" + good2)
+    summary = shelf.importer().import_file(path)
+    assert (summary.read, summary.rejected) == (2, 1)
+    assert summary.rejects_path is not None
+    lines = [
+        json.loads(line)
+        for line in Path(summary.rejects_path).read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(lines) == 1
+    assert lines[0]["offset"] == len(good)
+    assert lines[0]["reason"]
+    assert _count(shelf, records) == 2
+
+
+def test_real_files_import_idempotently(shelf: Shelfwise, marc_data: Path) -> None:
+    files = [
+        marc_data / "pymarc/test/marc.dat",  # MARC-8 ISO 2709
+        marc_data / "dp2/dp2Catalog/SRU/sample_cnmarcxml.xml",  # CNMARC inside SRU
+        marc_data / "traject/test/test_support/test_data.utf8.mrc",
+        marc_data / "pymarc/test/batch.json",
+    ]
+    firsts: list[ImportSummary] = [shelf.importer().import_file(f) for f in files]
+    assert all(s.read > 0 for s in firsts)
+    counts = shelf.catalogue.counts()
+    seconds = [shelf.importer().import_file(f) for f in files]
+    for s in seconds:
+        assert (s.added, s.merged, s.updated, s.items_added) == (0, 0, 0, 0), s
+        assert s.unchanged == s.read
+    assert shelf.catalogue.counts() == counts
