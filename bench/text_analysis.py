@@ -5,7 +5,7 @@ Run (2 cores, single process):
     .venv/bin/python bench/text_analysis.py --titles 5000 --seconds 2 --write docs/benchmarks.md
 
 Corpus: titles and first authors of the seeded record generator
-(``shelfwise.testing.records.make_work``: 45 % Chinese incl. Traditional, 20 %
+(``shelfwise.testing.records.generate_records``: 45 % Chinese incl. Traditional, 20 %
 Korean incl. Chinese-Korean spelling, 35 % English) when it is importable, else
 a small built-in mixed list.  "cold" = per-word caches emptied before one pass;
 "warm" = repeated passes with the caches filled, as in a long reindex where
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shelfwise.text import FieldKind, analyze_field, analyze_query, chinese, engines, korean
 from shelfwise.text.folding import fold_base
@@ -47,23 +47,28 @@ class Title:
     author: str
 
 
+def _first(record: Any, *pairs: tuple[str, str]) -> str:
+    for tag, code in pairs:
+        values = record.subfield_values(tag, code)
+        if values:
+            return str(values[0])
+    return ""
+
+
 def corpus(size: int) -> tuple[list[Title], str]:
+    """Titles and first authors of generated records (CNMARC 200/70X, MARC 21/KORMARC 245/1XX-7XX)."""
     try:
-        from shelfwise.testing import records
+        from shelfwise.testing.records import generate_records, record_kind
     except ImportError:
-        records = None  # type: ignore[assignment]
-    if records is not None and hasattr(records, "make_work"):
-        languages = {records.ZH: "zh", records.ZH_TRAD: "zh", records.KO_SK: "ko"}
-        languages |= {records.KO_CK: "ko", records.EN: "en"}
-        rnd = random.Random()
-        titles = []
-        for index in range(size):
-            work = records.make_work(42, index, rnd)
-            author = work.authors[0].name if work.authors else ""
-            titles.append(Title(work.title, languages[work.kind], author))
-        return titles, "shelfwise.testing.records.make_work(seed=42)"
-    cycled = [Title(*FALLBACK[i % len(FALLBACK)]) for i in range(size)]
-    return cycled, "built-in mixed list"
+        cycled = [Title(*FALLBACK[i % len(FALLBACK)]) for i in range(size)]
+        return cycled, "built-in mixed list"
+    titles = []
+    for record in generate_records(size, seed=42):
+        text = _first(record, ("200", "a"), ("245", "a"))
+        author = _first(record, ("701", "a"), ("700", "a"), ("100", "a"))
+        language = record_kind(record).split("-")[0]
+        titles.append(Title(text, language, author))
+    return titles, "shelfwise.testing.records.generate_records(seed=42)"
 
 
 def rate(func: Callable[[str], object], texts: list[str], seconds: float) -> float:

@@ -55,6 +55,15 @@ def test_supplied_pinyin_is_indexed_beside_computed_pinyin() -> None:
     assert {"xiezhen", "yezhen"} <= set(field.tokens(Stream.PINYIN))
 
 
+def test_supplied_hangul_replaces_table_readings() -> None:
+    # The table gives 音樂 every reading of 樂 (음락, 음악, 음요); the cataloguer's 음악 wins.
+    from_table = analyze_field("音樂", kind=FieldKind.TITLE, language="ko")
+    supplied = analyze_field("音樂", kind=FieldKind.TITLE, language="ko", hangul="음악")
+    assert {"음악", "음락"} <= set(from_table.tokens(Stream.READING))
+    assert supplied.tokens(Stream.READING) == ("음악",)
+    assert first_match(analyze_query("음악"), supplied) is Stream.READING
+
+
 def test_cascade_order_matches_boosts() -> None:
     boosts = [spec.boost for spec in STREAM_SPECS.values()]
     assert boosts == sorted(boosts, reverse=True)

@@ -175,6 +175,7 @@ def analyze_field(
     kind: FieldKind,
     language: str | None,
     pinyin: str | None = None,
+    hangul: str | None = None,
     options: AnalysisOptions = DEFAULT_OPTIONS,
 ) -> AnalyzedField:
     """Analyse one field value for indexing.
@@ -182,9 +183,14 @@ def analyze_field(
     ``language`` is the record language (ISO 639-1 or MARC/639-2 code); it only
     gates K1 (Hanja readings for Korean records).  ``pinyin`` is the
     record-supplied romanisation (CNMARC 200 $9 / $A, 70X $9), indexed beside
-    the computed pinyin because either can be wrong.
+    the computed pinyin because either can be wrong.  ``hangul`` is a
+    record-supplied Hangul form of a Hanja field (KORMARC parallel title): the
+    cataloguer resolved the polyphones, so it replaces the table readings of K1.
     """
-    out = analyse_runs(fold_base(text), language=language)
+    out = analyse_runs(fold_base(text), language=None if hangul else language)
+    if hangul:
+        supplied = analyse_runs(fold_base(hangul), language=None)
+        out.add(Stream.READING, supplied.tokens(Stream.PRIMARY))
     wanted = FIELD_STREAMS[kind]
     if Stream.PINYIN in wanted:
         _add_pinyin(out, heteronyms=kind is FieldKind.NAME, supplied=pinyin)
