@@ -26,32 +26,34 @@ digit (:func:`shelfwise.testing.branches.barcode`), unique across all records.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
-from shelfwise.testing import vocab_ko
 from shelfwise.testing.branches import barcode, shelving_table
 from shelfwise.testing.vocabulary import (
-    EN_ASIAN_NAMES,
-    EN_FORENAMES,
+    EN,
     EN_PUBLISHERS,
-    EN_SURNAMES,
+    KIND_NAMES,
+    KO_CK,
     KO_CK_PUBLISHERS,
-    KO_GIVEN,
+    KO_SK,
     KO_SK_PUBLISHERS,
-    KO_SURNAMES,
     LANG_TOPICS,
     TOPICS,
-    ZH_GIVEN,
-    ZH_KOREAN_SURNAMES,
+    ZH,
     ZH_PUBLISHERS,
-    ZH_SURNAMES,
+    ZH_TRAD,
     ZH_TRAD_PUBLISHERS,
+    Author,
     Entry,
-    LangTopic,
     Publisher,
     Topic,
+    draw_authors,
+    draw_price,
+    draw_title,
     isbn10_for,
     isbn_for,
     to_traditional,
@@ -67,10 +69,7 @@ EDITION_RATE = 0.03
 # How far back a duplicate or edition looks for its earlier book.
 _SOURCE_WINDOW = 400
 LAST_YEAR = 2025
-
-# Record kinds.
-ZH, ZH_TRAD, KO_SK, KO_CK, EN = range(5)
-KIND_NAMES = ("zh", "zh-Hant", "ko", "ko-CK", "en")
+__all__ = ["KIND_NAMES", "generate_record", "generate_records", "record_kind", "write_records"]
 
 _MASK = (1 << 64) - 1
 _ROLE_ORIGINAL, _ROLE_DUPLICATE, _ROLE_EDITION = 0, 1, 2
@@ -169,14 +168,6 @@ _SHELVES = {
 
 
 @dataclass(slots=True)
-class Author:
-    name: str  # as the record writes it
-    romanised: str  # pinyin for Chinese, "" otherwise
-    role: str  # relator term in the record's language
-    sort: str  # surname used for call numbers
-
-
-@dataclass(slots=True)
 class Work:
     """What every catalogue record of one book shares; drawn first from the record RNG."""
 
@@ -215,118 +206,6 @@ def _kind(u: float) -> int:
     return EN
 
 
-def _title(lt: LangTopic, kind: int, rnd: random.Random) -> tuple[str, str, str]:
-    r = rnd.random
-    pattern = lt.patterns[int(r() * len(lt.patterns))]
-    texts: list[str] = []
-    alts: list[str] = []
-    head = ""
-    for slot, entry in pattern:
-        if slot is not None:
-            words = lt.slots[slot]
-            entry = words[int(r() * len(words))]
-            if slot == "h":
-                head = entry[0]
-        texts.append(entry[0])
-        alts.append(entry[1])
-    if kind in (ZH, ZH_TRAD):
-        return "".join(texts), " ".join(a for a in alts if a), head or texts[0]
-    if kind == EN:
-        text = "".join(texts)
-        text = text[0].upper() + text[1:]
-        return text, text, head or text
-    return "".join(texts), "".join(alts), head or texts[0]
-
-
-def _zh_name(rnd: random.Random, korean: bool) -> tuple[str, str, str]:
-    r = rnd.random
-    surnames = ZH_KOREAN_SURNAMES if korean else ZH_SURNAMES
-    s = surnames[int(r() * len(surnames))]
-    g1 = ZH_GIVEN[int(r() * len(ZH_GIVEN))]
-    if r() < 0.3:
-        return s[0] + g1[0], f"{s[1]} {g1[1]}", s[1]
-    g2 = ZH_GIVEN[int(r() * len(ZH_GIVEN))]
-    return s[0] + g1[0] + g2[0], f"{s[1]} {g1[1]} {g2[1]}", s[1]
-
-
-def _ko_name(rnd: random.Random, ck: bool) -> tuple[str, str]:
-    r = rnd.random
-    s = KO_SURNAMES[int(r() * len(KO_SURNAMES))]
-    g = KO_GIVEN[int(r() * len(KO_GIVEN))]
-    return (s[1] + g[1], s[1]) if ck else (s[0] + g[0], s[0])
-
-
-def _en_name(rnd: random.Random, topic: Topic) -> tuple[str, str, str]:
-    """(inverted heading, direct form, surname)."""
-    r = rnd.random
-    if topic.key in ("history", "local", "ethnic", "language", "cookery") and r() < 0.35:
-        heading = EN_ASIAN_NAMES[int(r() * len(EN_ASIAN_NAMES))]
-        surname, _, forename = heading.partition(", ")
-        return heading, f"{forename} {surname}", surname
-    surname = EN_SURNAMES[int(r() * len(EN_SURNAMES))]
-    forename = EN_FORENAMES[int(r() * len(EN_FORENAMES))]
-    if r() < 0.2:
-        initial = EN_FORENAMES[int(r() * len(EN_FORENAMES))][0]
-        return f"{surname}, {forename} {initial}.", f"{forename} {initial}. {surname}", surname
-    return f"{surname}, {forename}", f"{forename} {surname}", surname
-
-
-def _authors(kind: int, topic: Topic, rnd: random.Random) -> list[Author]:
-    r = rnd.random
-    u = r()
-    count = 1 if u < 0.72 else (2 if u < 0.92 else 3)
-    authors: list[Author] = []
-    if kind in (ZH, ZH_TRAD):
-        korean = topic.key in ("ethnic", "language") and r() < 0.7
-        role = "著" if u < 0.85 else ("主编" if u < 0.95 else "编著")
-        for _ in range(count):
-            name, pinyin, surname = _zh_name(rnd, korean)
-            if kind == ZH_TRAD:
-                name = to_traditional(name)
-            authors.append(Author(name, pinyin, role, surname))
-        if topic.juvenile:
-            name, pinyin, surname = _zh_name(rnd, False)
-            authors.append(
-                Author(to_traditional(name) if kind == ZH_TRAD else name, pinyin, "绘", surname)
-            )
-    elif kind in (KO_SK, KO_CK):
-        ck = kind == KO_CK
-        roles = vocab_ko.ROLES_CK if ck else vocab_ko.ROLES_SK
-        role = roles[int(r() * len(roles))]
-        for _ in range(count):
-            name, surname = _ko_name(rnd, ck)
-            authors.append(Author(name, "", role, surname))
-        if topic.juvenile:
-            name, surname = _ko_name(rnd, ck)
-            authors.append(Author(name, "", "그림", surname))
-    else:
-        role = "author" if u < 0.9 else "editor"
-        for _ in range(count):
-            heading, direct, surname = _en_name(rnd, topic)
-            authors.append(Author(heading, direct, role, surname))
-        if topic.juvenile:
-            heading, direct, surname = _en_name(rnd, topic)
-            authors.append(Author(heading, direct, "illustrator", surname))
-    return authors
-
-
-def _price(kind: int, publisher: Publisher, juvenile: bool, r: float) -> str:
-    scale = 0.4 if juvenile else 1.0
-    if publisher.extra == "CNY":
-        return f"CNY{int((22 + r * 110) * scale) + 10}.00"
-    if publisher.extra == "TWD":
-        return f"TWD{int((220 + r * 480) * scale) // 10 * 10}"
-    if publisher.extra == "HKD":
-        return f"HKD{int((68 + r * 140) * scale)}.00"
-    if publisher.extra == "KRW":
-        return f"₩{int((9000 + r * 30000) * scale) // 500 * 500}"
-    return (
-        f"£{int(8 + r * 30 * scale)}.99"
-        if publisher.extra == "enk"
-        else f"${int(10 + r * 40 * scale)}.95"
-    )
-
-
 def _class_number(kind: int, topic: Topic, r: float) -> str:
     if kind in (ZH, ZH_TRAD):
         scheme = topic.clc
@@ -345,7 +224,7 @@ def make_work(seed: int, index: int, rnd: random.Random) -> Work:
     table = _TOPIC_TABLE[kind]
     topic = TOPICS[table[int(r() * len(table))]]
     lt = LANG_TOPICS[_LANG[kind]][topic.key]
-    title, title_alt, head = _title(lt, kind, rnd)
+    title, title_alt, head = draw_title(lt, kind, rnd)
     subtitle = (
         lt.subtitles[int(r() * len(lt.subtitles))][1 if kind == KO_CK else 0] if r() < 0.3 else ""
     )
@@ -378,7 +257,7 @@ def make_work(seed: int, index: int, rnd: random.Random) -> Work:
         title_alt=title_alt,
         head=head,
         subtitle=subtitle,
-        authors=_authors(kind, topic, rnd),
+        authors=draw_authors(kind, topic, rnd),
         publisher=publisher,
         year=year,
         pages=(16 + int(r() * 48)) if topic.juvenile else 96 + int(r() * r() * 620),
@@ -391,7 +270,7 @@ def make_work(seed: int, index: int, rnd: random.Random) -> Work:
         subjects=subjects,
         class_number=_class_number(kind, topic, r()),
         lcc=topic.lcc[int(r() * len(topic.lcc))],
-        price=_price(kind, publisher, topic.juvenile, r()),
+        price=draw_price(kind, publisher, topic.juvenile, r()),
     )
 
 
@@ -721,3 +600,24 @@ def record_kind(record: Record) -> str:
     if record.get("056") is not None:
         return "ko" if record.subfield_values("020", "g") else "ko-CK"
     return "en"
+
+
+def write_records(
+    path: Path,
+    count: int,
+    *,
+    seed: int = 42,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write records ``0 .. count-1`` of ``seed`` to ``path`` as ISO 2709 UTF-8; returns
+    the number written. ``progress`` is called with the running total every 10,000."""
+    written = 0
+    with path.open("wb") as out:
+        for record in generate_records(count, seed=seed):
+            out.write(encode(record, encoding="utf-8"))
+            written += 1
+            if progress is not None and written % 10_000 == 0:
+                progress(written)
+    if progress is not None and written % 10_000:
+        progress(written)
+    return written

@@ -332,7 +332,7 @@ PUBLISHERS = (
     ("The MIT Press", "Cambridge, MA", "computers economics", "0-262 0-262", "mau"),
     ("Routledge", "London", "language ethnic local", "0-415 1-138", "enk"),
     ("Scholastic", "New York", "children", "0-439 0-545", "nyu"),
-    ("Ten Speed Press", "Berkeley", "cookery", "1-58008 1-60774", "cau"),
+    ("Ten Speed Press", "Berkeley", "cookery", "1-5800 1-6077", "cau"),
     ("Johns Hopkins University Press", "Baltimore", "medicine", "0-8018 1-4214", "mdu"),
-    ("Manning", "Shelter Island, NY", "computers", "1-61729 1-63343", "nyu"),
+    ("Manning", "Shelter Island, NY", "computers", "1-6172 1-6334", "nyu"),
 )

@@ -10,6 +10,7 @@ members of each scheme chosen for the demo, not an authoritative mapping.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ from shelfwise.testing import vocab_en, vocab_ko, vocab_zh
 Entry = tuple[str, str]
 # A template piece: a slot name to draw from, or None and a literal entry.
 Piece = tuple[str | None, Entry]
+
+
+# Record kinds.
+ZH, ZH_TRAD, KO_SK, KO_CK, EN = range(5)
+KIND_NAMES = ("zh", "zh-Hant", "ko", "ko-CK", "en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +209,11 @@ def _lang_topic(raw: dict[str, tuple[str, ...]], parse: Callable[[str], Entry]) 
     )
 
 
-ZH: dict[str, LangTopic] = {k: _lang_topic(v, zh_entry) for k, v in vocab_zh.TOPICS.items()}
-KO: dict[str, LangTopic] = {k: _lang_topic(v, ko_entry) for k, v in vocab_ko.TOPICS.items()}
-EN: dict[str, LangTopic] = {k: _lang_topic(v, plain_entry) for k, v in vocab_en.TOPICS.items()}
+ZH_WORDS: dict[str, LangTopic] = {k: _lang_topic(v, zh_entry) for k, v in vocab_zh.TOPICS.items()}
+KO_WORDS: dict[str, LangTopic] = {k: _lang_topic(v, ko_entry) for k, v in vocab_ko.TOPICS.items()}
+EN_WORDS: dict[str, LangTopic] = {
+    k: _lang_topic(v, plain_entry) for k, v in vocab_en.TOPICS.items()
+}
 
 
 def _registrants(raw: str, group: str = "") -> tuple[tuple[str, str], ...]:
@@ -258,7 +266,7 @@ def to_traditional(text: str) -> str:
 
 
 # The parsed topic tables by language code.
-LANG_TOPICS: dict[str, dict[str, LangTopic]] = {"zh": ZH, "ko": KO, "en": EN}
+LANG_TOPICS: dict[str, dict[str, LangTopic]] = {"zh": ZH_WORDS, "ko": KO_WORDS, "en": EN_WORDS}
 
 
 def _title_number(publisher: Publisher, index: int) -> tuple[str, str, str]:
@@ -291,3 +299,130 @@ def isbn10_for(publisher: Publisher, index: int) -> str:
     """The hyphenated ISBN-10 form of :func:`isbn_for` (same book, pre-2007 numbering)."""
     group, registrant, title = _title_number(publisher, index)
     return f"{group}-{registrant}-{title}-{isbn10_check_digit(group + registrant + title)}"
+
+
+@dataclass(slots=True)
+class Author:
+    name: str  # as the record writes it
+    romanised: str  # pinyin for Chinese, "" otherwise
+    role: str  # relator term in the record's language
+    sort: str  # surname used for call numbers
+
+
+def draw_title(lt: LangTopic, kind: int, rnd: random.Random) -> tuple[str, str, str]:
+    r = rnd.random
+    pattern = lt.patterns[int(r() * len(lt.patterns))]
+    texts: list[str] = []
+    alts: list[str] = []
+    head = ""
+    for slot, entry in pattern:
+        if slot is not None:
+            words = lt.slots[slot]
+            entry = words[int(r() * len(words))]
+            if slot == "h":
+                head = entry[0]
+        texts.append(entry[0])
+        alts.append(entry[1])
+    if kind in (ZH, ZH_TRAD):
+        return "".join(texts), " ".join(a for a in alts if a), head or texts[0]
+    if kind == EN:
+        text = "".join(texts)
+        text = text[0].upper() + text[1:]
+        return text, text, head or text
+    return "".join(texts), "".join(alts), head or texts[0]
+
+
+def _zh_name(rnd: random.Random, korean: bool) -> tuple[str, str, str]:
+    r = rnd.random
+    surnames = ZH_KOREAN_SURNAMES if korean else ZH_SURNAMES
+    s = surnames[int(r() * len(surnames))]
+    g1 = ZH_GIVEN[int(r() * len(ZH_GIVEN))]
+    if r() < 0.3:
+        return s[0] + g1[0], f"{s[1]} {g1[1]}", s[1]
+    g2 = ZH_GIVEN[int(r() * len(ZH_GIVEN))]
+    return s[0] + g1[0] + g2[0], f"{s[1]} {g1[1]} {g2[1]}", s[1]
+
+
+def _ko_name(rnd: random.Random, ck: bool) -> tuple[str, str]:
+    r = rnd.random
+    s = KO_SURNAMES[int(r() * len(KO_SURNAMES))]
+    g = KO_GIVEN[int(r() * len(KO_GIVEN))]
+    return (s[1] + g[1], s[1]) if ck else (s[0] + g[0], s[0])
+
+
+def _en_name(rnd: random.Random, topic: Topic) -> tuple[str, str, str]:
+    """(inverted heading, direct form, surname)."""
+    r = rnd.random
+    if topic.key in ("history", "local", "ethnic", "language", "cookery") and r() < 0.35:
+        heading = EN_ASIAN_NAMES[int(r() * len(EN_ASIAN_NAMES))]
+        surname, _, forename = heading.partition(", ")
+        return heading, f"{forename} {surname}", surname
+    surname = EN_SURNAMES[int(r() * len(EN_SURNAMES))]
+    forename = EN_FORENAMES[int(r() * len(EN_FORENAMES))]
+    if r() < 0.2:
+        initial = EN_FORENAMES[int(r() * len(EN_FORENAMES))][0]
+        return f"{surname}, {forename} {initial}.", f"{forename} {initial}. {surname}", surname
+    return f"{surname}, {forename}", f"{forename} {surname}", surname
+
+
+def draw_authors(kind: int, topic: Topic, rnd: random.Random) -> list[Author]:
+    r = rnd.random
+    u = r()
+    count = 1 if u < 0.72 else (2 if u < 0.92 else 3)
+    authors: list[Author] = []
+    if kind in (ZH, ZH_TRAD):
+        korean = topic.key in ("ethnic", "language") and r() < 0.7
+        role = "著" if u < 0.85 else ("主编" if u < 0.95 else "编著")
+        if kind == ZH_TRAD:
+            role = to_traditional(role)
+        for _ in range(count):
+            name, pinyin, surname = _zh_name(rnd, korean)
+            if kind == ZH_TRAD:
+                name = to_traditional(name)
+            authors.append(Author(name, pinyin, role, surname))
+        if topic.juvenile:
+            name, pinyin, surname = _zh_name(rnd, False)
+            authors.append(
+                Author(
+                    to_traditional(name) if kind == ZH_TRAD else name,
+                    pinyin,
+                    "繪" if kind == ZH_TRAD else "绘",
+                    surname,
+                )
+            )
+    elif kind in (KO_SK, KO_CK):
+        ck = kind == KO_CK
+        roles = vocab_ko.ROLES_CK if ck else vocab_ko.ROLES_SK
+        role = roles[int(r() * len(roles))]
+        for _ in range(count):
+            name, surname = _ko_name(rnd, ck)
+            authors.append(Author(name, "", role, surname))
+        if topic.juvenile:
+            name, surname = _ko_name(rnd, ck)
+            authors.append(Author(name, "", "그림", surname))
+    else:
+        role = "author" if u < 0.9 else "editor"
+        for _ in range(count):
+            heading, direct, surname = _en_name(rnd, topic)
+            authors.append(Author(heading, direct, role, surname))
+        if topic.juvenile:
+            heading, direct, surname = _en_name(rnd, topic)
+            authors.append(Author(heading, direct, "illustrator", surname))
+    return authors
+
+
+def draw_price(kind: int, publisher: Publisher, juvenile: bool, r: float) -> str:
+    scale = 0.4 if juvenile else 1.0
+    if publisher.extra == "CNY":
+        return f"CNY{int((22 + r * 110) * scale) + 10}.00"
+    if publisher.extra == "TWD":
+        return f"TWD{int((220 + r * 480) * scale) // 10 * 10}"
+    if publisher.extra == "HKD":
+        return f"HKD{int((68 + r * 140) * scale)}.00"
+    if publisher.extra == "KRW":
+        return f"₩{int((9000 + r * 30000) * scale) // 500 * 500}"
+    return (
+        f"£{int(8 + r * 30 * scale)}.99"
+        if publisher.extra == "enk"
+        else f"${int(10 + r * 40 * scale)}.95"
+    )
