@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.service import CatalogueService
@@ -17,6 +18,9 @@ from shelfwise.storage import migrate
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
 from shelfwise.storage.scheduler import Job, Scheduler
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 @dataclass(slots=True)
@@ -68,3 +72,10 @@ def build(
     if migrate_db:
         migrate.upgrade(db)
     return Shelfwise(settings=settings, clock=clock, db=db, catalogue=CatalogueService(db, clock))
+
+
+def asgi_app(shelf: Shelfwise) -> FastAPI:
+    """The HTTP doors (API now; web pages later) over this instance's services."""
+    from shelfwise.api.http import create_app
+
+    return create_app(shelf)

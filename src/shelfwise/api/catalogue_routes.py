@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from shelfwise.app import Shelfwise
 from shelfwise.marc.marcjson import record_to_json
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
 
 
 class RecordOut(BaseModel):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
 from shelfwise import __version__
 from shelfwise.api import catalogue_routes, errors
-from shelfwise.app import Shelfwise
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
 
 
 def create_app(shelf: Shelfwise) -> FastAPI:

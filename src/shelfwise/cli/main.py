@@ -269,15 +269,13 @@ def serve(
     """Run the HTTP server (API) and the scheduler."""
     import uvicorn
 
-    from shelfwise.api.http import create_app
-
     shelf = _app(data_dir, database_url)
     host = host or str(shelf.settings["http_host"])
     port = port or int(shelf.settings["http_port"])
     console.print(
         f"Shelfwise API on [bold]http://{host}:{port}/api/v1/[/bold] (docs: http://{host}:{port}/docs)"
     )
-    uvicorn.run(create_app(shelf), host=host, port=port, log_level="info")
+    uvicorn.run(composition.asgi_app(shelf), host=host, port=port, log_level="info")
 
 
 @cli.command()

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from shelfwise.marc.description import ClassScheme
+from shelfwise.core.classification import ClassScheme
 
 __all__ = ["CLC_MARKS", "scheme_guess", "sort_key"]
 

@@ -10,20 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from shelfwise.core.classification import ClassScheme
+
+__all__ = ["Agent", "ClassScheme", "Classification", "Description", "Dialect", "HoldingCopy"]
+
 
 class Dialect(StrEnum):
     MARC21 = "marc21"
     UNIMARC = "unimarc"  # includes CNMARC, the Chinese profile of UNIMARC
     KORMARC = "kormarc"
-
-
-class ClassScheme(StrEnum):
-    CLC = "clc"  # 中国图书馆分类法 (中图法)
-    DDC = "ddc"
-    KDC = "kdc"
-    LCC = "lcc"
-    UDC = "udc"
-    OTHER = "other"
 
 
 @dataclass(slots=True, frozen=True)
