@@ -139,3 +139,14 @@ def test_real_files_import_idempotently(shelf: Shelfwise, marc_data: Path) -> No
         assert (s.added, s.merged, s.updated, s.items_added) == (0, 0, 0, 0), s
         assert s.unchanged == s.read
     assert shelf.catalogue.counts() == counts
+
+
+def test_stored_description_keeps_every_attribute_but_holdings() -> None:
+    import dataclasses
+
+    from shelfwise.catalogue.repo import description_json
+    from shelfwise.marc.description import Description
+
+    stored = json.loads(description_json(Description(title="t")))
+    expected = {f.name for f in dataclasses.fields(Description)} - {"holdings"}
+    assert set(stored) == expected

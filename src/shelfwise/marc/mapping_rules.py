@@ -94,11 +94,25 @@ class Source:
 
     def __init__(self, record: Record, *, link_880: bool) -> None:
         self.record = record
+        # Rules ask for fields by tag well over a hundred times per record: index
+        # the record once instead of scanning it on every question.
+        by_tag: dict[str, list[Field]] = {}
+        for f in record.fields:
+            by_tag.setdefault(f.tag, []).append(f)
+        self._by_tag = by_tag
+        self._link = link_880 and "880" in by_tag
         self._pairs: dict[str, list[tuple[Field, Field | None]]] = {}
-        self._link = link_880
+        self._preferred: dict[str, list[Field]] = {}
 
     def fields(self, tag: str) -> list[Field]:
-        return [preferred for preferred, _ in self.pairs(tag)]
+        """The fields of ``tag`` as the rules should read them (callers must not mutate the list)."""
+        if not self._link:
+            return self._by_tag.get(tag, _NO_FIELDS)
+        cached = self._preferred.get(tag)
+        if cached is None:
+            cached = [preferred for preferred, _ in self.pairs(tag)]
+            self._preferred[tag] = cached
+        return cached
 
     def pairs(self, tag: str) -> list[tuple[Field, Field | None]]:
         """(preferred field, romanised twin or None) for every field of ``tag``."""
@@ -107,7 +121,7 @@ class Source:
             cached = (
                 self._build_pairs(tag)
                 if self._link
-                else [(f, None) for f in self.record.get_fields(tag)]
+                else [(f, None) for f in self._by_tag.get(tag, _NO_FIELDS)]
             )
             self._pairs[tag] = cached
         return cached
@@ -115,7 +129,7 @@ class Source:
     def _build_pairs(self, tag: str) -> list[tuple[Field, Field | None]]:
         vernacular: dict[str, Field] = {}
         orphans: list[Field] = []
-        for f in self.record.get_fields("880"):
+        for f in self._by_tag.get("880", _NO_FIELDS):
             link_tag, occurrence = _link_of(f)
             if link_tag != tag:
                 continue
@@ -125,7 +139,7 @@ class Source:
                 vernacular[occurrence] = f
         pairs: list[tuple[Field, Field | None]] = []
         used: set[str] = set()
-        for f in self.record.get_fields(tag):
+        for f in self._by_tag.get(tag, _NO_FIELDS):
             link_tag, occurrence = _link_of(f)
             twin = vernacular.get(occurrence) if link_tag == "880" else None
             if twin is None:
@@ -137,6 +151,9 @@ class Source:
         orphans.extend(v for occ, v in vernacular.items() if occ not in used)
         pairs.extend((_as_tag(v, tag), None) for v in orphans)
         return pairs
+
+
+_NO_FIELDS: list[Field] = []
 
 
 def _link_of(fld: Field) -> tuple[str, str]:
