@@ -6,6 +6,7 @@ and call its services; nothing else constructs a service.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ class Shelfwise:
             self.clock,
             work_dir=self.settings.data_dir / "imports",
             batch_size=int(self.settings["import_batch_size"]),
+            workers=_workers(int(self.settings["import_workers"])),
         )
 
     def outbox_relay(self, handlers: Mapping[str, Handler]) -> OutboxRelay:
@@ -61,6 +63,10 @@ class Shelfwise:
 
     def close(self) -> None:
         self.db.dispose()
+
+
+def _workers(setting: int) -> int:
+    return (os.cpu_count() or 1) if setting < 0 else setting
 
 
 def build(

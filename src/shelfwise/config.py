@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("import_batch_size", int, 2000, "Records per transaction during MARC import."),
     Setting(
+        "import_workers",
+        int,
+        -1,
+        "Processes that decode large ISO 2709 files during import: -1 = one per CPU, 0 = none.",
+    ),
+    Setting(
         "default_language",
         str,
         "zh",

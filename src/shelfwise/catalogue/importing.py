@@ -15,23 +15,19 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Connection
 
 from shelfwise.catalogue import repo
-from shelfwise.catalogue.matching import content_hash, source_key, title_key
 from shelfwise.catalogue.models import ImportSummary
+from shelfwise.catalogue.preparing import Incoming, prepared_batches
 from shelfwise.core.clock import Clock
-from shelfwise.marc.description import Description, Dialect
-from shelfwise.marc.dialects import describe
-from shelfwise.marc.marcjson import dumps as marc_to_json
-from shelfwise.marc.reading import MarcFormat, ReadRecord, Rejected, read_file
-from shelfwise.marc.record import Record
+from shelfwise.marc.description import Dialect
+from shelfwise.marc.reading import MarcFormat, Rejected
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue_many
 
@@ -47,18 +43,6 @@ class StrictImportError(Exception):
 
 
 @dataclass(slots=True)
-class Incoming:
-    """One decoded record with everything the batch needs to place it."""
-
-    read: ReadRecord
-    description: Description
-    source_key: str
-    content_hash: str
-    title_key: str | None
-    marc_json: str
-
-
-@dataclass(slots=True)
 class _NewRecord:
     incoming: Incoming
     record_id: int | None = None
@@ -70,11 +54,18 @@ Progress = Callable[[int, int], None]  # (records handled so far, bytes read so 
 
 class Importer:
     def __init__(
-        self, db: Database, clock: Clock, *, work_dir: Path, batch_size: int = 2000
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        work_dir: Path,
+        batch_size: int = 2000,
+        workers: int = 0,
     ) -> None:
         self._db = db
         self._clock = clock
         self._batch_size = batch_size
+        self._workers = workers  # processes decoding large ISO 2709 files; 0 = in this process
         self._work_dir = work_dir  # rejects files and match reports go here, never beside the input
 
     def import_file(
@@ -94,23 +85,31 @@ class Importer:
         stamp = self._clock.now().strftime("%Y%m%dT%H%M%S")
         rejects_path = rejects_path or self._work_dir / f"{path.name}.{stamp}.rejects.jsonl"
         report_path = report_path or self._work_dir / f"{path.name}.{stamp}.report.tsv"
-        stream = read_file(path, format=format, dialect=dialect, encoding=encoding)
+        batches = prepared_batches(
+            path,
+            batch_size=self._batch_size,
+            format=format,
+            dialect=dialect,
+            encoding=encoding,
+            workers=self._workers,
+        )
         with (
             rejects_path.open("w", encoding="utf-8") as rejects,
             report_path.open("w", encoding="utf-8") as report,
         ):
             report.write("offset\tsource_key\trecord_id\toutcome\tmatched_on\n")
-            for batch in _batches(stream, self._batch_size):
+            for batch in batches:
                 good: list[Incoming] = []
                 for entry in batch:
+                    summary.format = summary.format or str(entry.format)
                     if isinstance(entry, Rejected):
                         _write_reject(rejects, entry)
                         summary.rejected += 1
-                        summary.format = summary.format or str(entry.format)
                         if strict:
                             raise StrictImportError(entry)
                         continue
-                    good.append(self._prepare(entry, summary))
+                    _count(summary, entry)
+                    good.append(entry)
                 if good:
                     self._store_batch(good, summary, report)
                 if progress is not None:
@@ -121,27 +120,6 @@ class Importer:
         if not summary.rejected:
             rejects_path.unlink(missing_ok=True)
         return summary
-
-    def _prepare(self, entry: ReadRecord, summary: ImportSummary) -> Incoming:
-        summary.read += 1
-        summary.format = summary.format or str(entry.format)
-        summary.encodings[entry.encoding] = summary.encodings.get(entry.encoding, 0) + 1
-        summary.dialects[str(entry.dialect)] = summary.dialects.get(str(entry.dialect), 0) + 1
-        if entry.repairs:
-            summary.repairs += 1
-        description = describe(entry.record, entry.dialect)
-        marc_json = marc_to_json(entry.record).decode("utf-8")
-        # The hash is of the decoded content, not the bytes: the same record sent
-        # as MARCXML after ISO 2709, or as UTF-8 after MARC-8, is unchanged.
-        digest = content_hash(_content_identity(entry.record, marc_json).encode("utf-8"))
-        return Incoming(
-            read=entry,
-            description=description,
-            source_key=source_key(description.control_agency, description.control_number, digest),
-            content_hash=digest,
-            title_key=title_key(description),
-            marc_json=marc_json,
-        )
 
     def _store_batch(self, batch: list[Incoming], summary: ImportSummary, report: IO[str]) -> None:
         now = self._clock.now()
@@ -187,15 +165,15 @@ class Importer:
             summary.matched_on[row.matched_on] = summary.matched_on.get(row.matched_on, 0) + 1
             outcome = "added" if row.is_master else "merged"
             report.write(
-                f"{row.incoming.read.offset}\t{row.incoming.source_key}\t{row.record_id}\t{outcome}\t{row.matched_on}\n"
+                f"{row.incoming.offset}\t{row.incoming.source_key}\t{row.record_id}\t{outcome}\t{row.matched_on}\n"
             )
         for incoming, existing in placed.updated:
             report.write(
-                f"{incoming.read.offset}\t{incoming.source_key}\t{existing.record_id}\tupdated\tsource\n"
+                f"{incoming.offset}\t{incoming.source_key}\t{existing.record_id}\tupdated\tsource\n"
             )
         for incoming, existing in placed.unchanged:
             report.write(
-                f"{incoming.read.offset}\t{incoming.source_key}\t{existing.record_id}\tunchanged\tsource\n"
+                f"{incoming.offset}\t{incoming.source_key}\t{existing.record_id}\tunchanged\tsource\n"
             )
 
 
@@ -270,21 +248,12 @@ def _match(
     return None, "new"
 
 
-def _content_identity(record: Record, marc_json: str) -> str:
-    # Leader positions that only describe the serialisation (lengths, base
-    # address, character coding) are left out.
-    leader = record.leader.ljust(24)
-    structural = leader[5:9] + leader[10:12] + leader[17:]
-    fields_start = marc_json.find('"fields"')
-    return structural + marc_json[fields_start:]
-
-
-def _batches(
-    stream: Iterable[ReadRecord | Rejected], size: int
-) -> Iterator[list[ReadRecord | Rejected]]:
-    iterator = iter(stream)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def _count(summary: ImportSummary, entry: Incoming) -> None:
+    summary.read += 1
+    summary.encodings[entry.encoding] = summary.encodings.get(entry.encoding, 0) + 1
+    summary.dialects[entry.dialect] = summary.dialects.get(entry.dialect, 0) + 1
+    if entry.repaired:
+        summary.repairs += 1
 
 
 def _write_reject(out: IO[str], rejected: Rejected) -> None:

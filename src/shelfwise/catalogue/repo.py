@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 
 from shelfwise.catalogue.matching import title_key
 from shelfwise.core.callnumber import sort_key as call_number_sort_key
@@ -25,7 +25,7 @@ from shelfwise.storage.tables import (
 )
 
 if TYPE_CHECKING:
-    from shelfwise.catalogue.importing import Incoming
+    from shelfwise.catalogue.preparing import Incoming
 
 # SQLite allows 32766 bound parameters per statement; stay well under it.
 _IN_CHUNK = 900
@@ -157,20 +157,43 @@ def record_columns(description: Description, marc_json: str, dialect: str) -> di
     }
 
 
+def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """``count`` fresh primary keys for ``table``, valid for the current write transaction."""
+    if count == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        sequence = conn.execute(
+            text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name}
+        ).scalar_one()
+        return [
+            int(v)
+            for v in conn.execute(
+                text("SELECT nextval(:seq) FROM generate_series(1, :n)"),
+                {"seq": sequence, "n": count},
+            ).scalars()
+        ]
+    # SQLite: the write transaction began IMMEDIATE, so no other writer can
+    # take the same ids between this read and our insert.
+    top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(int(top) + 1, int(top) + 1 + count))
+
+
 def insert_records(conn: Connection, incoming: list[Incoming], now: datetime) -> list[int]:
     rows = [
         {
-            **record_columns(i.description, i.marc_json, str(i.read.dialect)),
+            **record_columns(i.description, i.marc_json, i.dialect),
             "state": "active",
             "created_at": now,
             "updated_at": now,
         }
         for i in incoming
     ]
-    result = conn.execute(
-        insert(records).returning(records.c.id, sort_by_parameter_order=True), rows
-    )
-    ids = [int(r[0]) for r in result]
+    # Ids are allocated up front so the whole batch is one plain executemany
+    # (RETURNING forces SQLite to insert row by row).
+    ids = allocate_ids(conn, records, len(rows))
+    for row, record_id in zip(rows, ids, strict=True):
+        row["id"] = record_id
+    conn.execute(insert(records), rows)
     _insert_keys(conn, list(zip(ids, (i.description for i in incoming), strict=True)))
     return ids
 
@@ -235,14 +258,14 @@ def insert_sources(conn: Connection, rows: list[SourceRow], now: datetime) -> No
                 "source_key": r.incoming.source_key,
                 "agency": r.incoming.description.control_agency,
                 "control_number": r.incoming.description.control_number,
-                "format": str(r.incoming.read.format),
-                "dialect": str(r.incoming.read.dialect),
-                "encoding": r.incoming.read.encoding,
-                "raw": r.incoming.read.raw,
+                "format": r.incoming.format,
+                "dialect": r.incoming.dialect,
+                "encoding": r.incoming.encoding,
+                "raw": r.incoming.raw,
                 "content_hash": r.incoming.content_hash,
                 "is_master": 1 if r.is_master else 0,
                 "matched_on": r.matched_on,
-                "origin": f"offset {r.incoming.read.offset}",
+                "origin": f"offset {r.incoming.offset}",
                 "created_at": now,
                 "updated_at": now,
             }
@@ -258,10 +281,10 @@ def update_source(
         update(sources)
         .where(sources.c.id == existing.id)
         .values(
-            raw=incoming.read.raw,
+            raw=incoming.raw,
             content_hash=incoming.content_hash,
-            encoding=incoming.read.encoding,
-            format=str(incoming.read.format),
+            encoding=incoming.encoding,
+            format=incoming.format,
             updated_at=now,
         )
     )
@@ -271,7 +294,7 @@ def update_source(
             existing.record_id,
             incoming.description,
             incoming.marc_json,
-            str(incoming.read.dialect),
+            incoming.dialect,
             now,
         )
     else:

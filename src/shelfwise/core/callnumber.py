@@ -38,6 +38,7 @@ Per scheme:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from shelfwise.core.classification import ClassScheme
@@ -198,6 +199,7 @@ def scheme_guess(call_number: str) -> ClassScheme | None:
     return ClassScheme.LCC if letters[0] not in _LCC_ABSENT else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # class numbers repeat across records and copies
 def sort_key(call_number: str, scheme: ClassScheme | None = None) -> str:
     """A string whose plain order is shelf order; total (never raises) and deterministic.
 

@@ -134,25 +134,35 @@ class _Raw(io.RawIOBase):
 def _read_iso2709(
     stream: BinaryIO, dialect: Dialect | None, encoding: str | None
 ) -> Iterator[ReadRecord | Rejected]:
-    fmt = MarcFormat.ISO2709
-    parse = iso2709.parse
     for offset, raw, terminated in iso2709.split_records(stream):
-        note = None
-        body = raw
+        yield decode_split(offset, raw, terminated, dialect=dialect, encoding=encoding)
+
+
+def decode_split(
+    offset: int,
+    raw: bytes,
+    terminated: bool,
+    *,
+    dialect: Dialect | None = None,
+    encoding: str | None = None,
+) -> ReadRecord | Rejected:
+    """Decode one record as :func:`iso2709.split_records` cut it (parallel importers call this)."""
+    fmt = MarcFormat.ISO2709
+    note = None
+    body = raw
+    if not terminated:
+        body = raw + iso2709.RT
+        note = "record terminator missing at the end of the file; added"
+    try:
+        p = iso2709.parse(body, dialect=dialect, encoding=encoding)
+    except iso2709.RecordError as err:
+        reason = str(err)
         if not terminated:
-            body = raw + iso2709.RT
-            note = "record terminator missing at the end of the file; added"
-        try:
-            p = parse(body, dialect=dialect, encoding=encoding)
-        except iso2709.RecordError as err:
-            reason = str(err)
-            if not terminated:
-                reason = f"the file ends inside a record (no record terminator): {reason}"
-            yield Rejected(raw, offset, reason, fmt)
-            continue
-        if note is not None:
-            p.repairs.insert(0, note)
-        yield ReadRecord(p.record, raw, offset, fmt, p.encoding, p.dialect, p.repairs)
+            reason = f"the file ends inside a record (no record terminator): {reason}"
+        return Rejected(raw, offset, reason, fmt)
+    if note is not None:
+        p.repairs.insert(0, note)
+    return ReadRecord(p.record, raw, offset, fmt, p.encoding, p.dialect, p.repairs)
 
 
 def _wrap(

@@ -1,0 +1,147 @@
+"""The CPU-bound half of an import: decode, describe and fingerprint each record.
+
+Everything here is a pure function of the record's bytes, so for large ISO 2709
+files it runs in worker processes while the importing process does the
+database half. Workers get raw records exactly as :func:`split_records` cut
+them and hand back compact :class:`Incoming` values (the decoded ``Record``
+itself stays behind: the database needs its JSON, not its objects).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from shelfwise.catalogue.matching import source_key, title_key
+from shelfwise.marc import charsets, iso2709
+from shelfwise.marc.description import Description, Dialect
+from shelfwise.marc.dialects import describe
+from shelfwise.marc.marcjson import dumps as marc_to_json
+from shelfwise.marc.reading import (
+    MarcFormat,
+    ReadRecord,
+    Rejected,
+    decode_split,
+    detect_format,
+    read_file,
+)
+from shelfwise.marc.record import Record
+
+# Below this size a worker pool costs more to start than it saves.
+PARALLEL_MIN_BYTES = 8 << 20
+_CHUNK = 500  # records per task sent to a worker
+_AHEAD = 4  # tasks in flight per worker: enough to keep workers busy, bounded memory
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One decoded record with everything the database half needs to place and store it."""
+
+    offset: int
+    raw: bytes
+    format: str
+    encoding: str
+    dialect: str
+    repaired: bool
+    description: Description
+    source_key: str
+    content_hash: str
+    title_key: str | None
+    marc_json: str
+
+
+Entry = Incoming | Rejected
+
+
+def prepare(entry: ReadRecord) -> Incoming:
+    description = describe(entry.record, entry.dialect)
+    marc_json = marc_to_json(entry.record).decode("utf-8")
+    # The hash is of the decoded content, not the bytes: the same record sent
+    # as MARCXML after ISO 2709, or as UTF-8 after MARC-8, is unchanged.
+    digest = hashlib.sha256(_content_identity(entry.record, marc_json).encode("utf-8")).hexdigest()
+    return Incoming(
+        offset=entry.offset,
+        raw=entry.raw,
+        format=str(entry.format),
+        encoding=entry.encoding,
+        dialect=str(entry.dialect),
+        repaired=bool(entry.repairs),
+        description=description,
+        source_key=source_key(description.control_agency, description.control_number, digest),
+        content_hash=digest,
+        title_key=title_key(description),
+        marc_json=marc_json,
+    )
+
+
+def _content_identity(record: Record, marc_json: str) -> str:
+    # Leader positions that only describe the serialisation (lengths, base
+    # address, character coding) are left out.
+    leader = record.leader.ljust(24)
+    structural = leader[5:9] + leader[10:12] + leader[17:]
+    return structural + marc_json[marc_json.find('"fields"') :]
+
+
+def prepared_batches(
+    path: Path,
+    *,
+    batch_size: int,
+    format: MarcFormat | None = None,
+    dialect: Dialect | None = None,
+    encoding: str | None = None,
+    workers: int = 0,
+) -> Iterator[list[Entry]]:
+    """Batches of prepared records (or rejections), in file order."""
+    enc = charsets.canonical(encoding) if encoding else None
+    if workers > 0 and _parallel_worthwhile(path, format):
+        entries: Iterator[Entry] = _parallel(path, dialect, enc, workers)
+    else:
+        entries = (
+            prepare(e) if isinstance(e, ReadRecord) else e
+            for e in read_file(path, format=format, dialect=dialect, encoding=enc)
+        )
+    while batch := list(islice(entries, batch_size)):
+        yield batch
+
+
+def _parallel_worthwhile(path: Path, format: MarcFormat | None) -> bool:
+    if path.stat().st_size < PARALLEL_MIN_BYTES:
+        return False
+    with path.open("rb") as handle:
+        found = format or detect_format(handle.read(512))
+    return found is MarcFormat.ISO2709
+
+
+def _prepare_chunk(
+    chunk: list[tuple[int, bytes, bool]], dialect: Dialect | None, encoding: str | None
+) -> list[Entry]:
+    out: list[Entry] = []
+    for offset, raw, terminated in chunk:
+        decoded = decode_split(offset, raw, terminated, dialect=dialect, encoding=encoding)
+        out.append(prepare(decoded) if isinstance(decoded, ReadRecord) else decoded)
+    return out
+
+
+def _parallel(
+    path: Path, dialect: Dialect | None, encoding: str | None, workers: int
+) -> Iterator[Entry]:
+    # spawn, not fork: the parent may hold database connections and threads.
+    context = multiprocessing.get_context("spawn")
+    with path.open("rb") as handle, ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pieces = iso2709.split_records(handle)
+        pending: deque[Future[list[Entry]]] = deque()
+        while True:
+            while len(pending) < workers * _AHEAD:
+                chunk = list(islice(pieces, _CHUNK))
+                if not chunk:
+                    break
+                pending.append(pool.submit(_prepare_chunk, chunk, dialect, encoding))
+            if not pending:
+                return
+            yield from pending.popleft().result()
