@@ -260,3 +260,245 @@ import_runs = Table(
     _ts("started_at"),
     _ts("finished_at", nullable=True),
 )
+
+# =====================================================================================
+# --- readers (issue 4): people who borrow -------------------------------------------
+# =====================================================================================
+
+READER_STATUSES = ("pending", "active")
+
+# Only the allow-listed fields of P9. The identity-card number is never stored:
+# a keyed hash (for "is this card already registered?") and its last four characters.
+readers = Table(
+    "readers",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("card_number", String(32), nullable=False, unique=True),
+    Column("category", String(32), nullable=False),
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=True),
+    Column("phone", String(32), nullable=True),
+    Column("birth_year", Integer, nullable=True),
+    Column("home_branch_id", Id, ForeignKey("branches.id"), nullable=True),
+    Column("id_card_hash", String(64), nullable=True, unique=True),
+    Column("id_card_last4", String(4), nullable=True),
+    Column("pin_hash", Text, nullable=True),
+    Column("password_hash", Text, nullable=True),
+    Column("expires_on", Date, nullable=False),
+    Column("manual_block", Text, nullable=True),
+    Column("history_opt_in", Integer, nullable=False, server_default="0"),
+    Column("notices_email", Integer, nullable=False, server_default="1"),
+    Column("verify_token_hash", String(64), nullable=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    _ts("created_at"),
+    _ts("updated_at"),
+    CheckConstraint(f"status IN {READER_STATUSES!r}", name="status"),
+)
+
+# Every grant and withdrawal of consent, with the privacy-notice version (P10).
+reader_consents = Table(
+    "reader_consents",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("granted", Integer, nullable=False),
+    Column("notice_version", String(16), nullable=False),
+    _ts("at"),
+)
+Index("ix_reader_consents_reader", reader_consents.c.reader_id)
+
+# What remains of deleted readers: counts only (P6).
+reader_deletions = Table(
+    "reader_deletions",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("category", String(32), nullable=False),
+    Column("loans", Integer, nullable=False),
+    _ts("deleted_at"),
+)
+
+# =====================================================================================
+# --- circulation (issue 4): rules, calendars, loans, holds, transits, fees ----------
+# =====================================================================================
+
+LOAN_STATUSES = ("on_loan", "returned", "lost")
+HOLD_STATUSES = ("waiting", "in_transit", "ready", "fulfilled", "cancelled", "expired")
+FEE_KINDS = ("overdue", "lost", "damaged", "deposit", "manual")
+FEE_STATUSES = ("open", "paid", "waived", "refunded")
+
+# The loan-rules matrix: NULL in a key column means "any"; the most specific row wins.
+loan_rules = Table(
+    "loan_rules",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reader_category", String(32), nullable=True),
+    Column("item_type", String(32), nullable=True),
+    Column("branch_id", Id, ForeignKey("branches.id"), nullable=True),
+    Column("loan_days", Integer, nullable=False),
+    Column("renewals", Integer, nullable=False),
+    Column("loan_limit", Integer, nullable=False),
+    Column("hold_limit", Integer, nullable=False),
+    Column("fine_cents_per_day", Integer, nullable=False),
+    Column("fine_max_cents", Integer, nullable=False),
+    Column("grace_days", Integer, nullable=False),
+    Column("hold_shelf_days", Integer, nullable=False),
+    Column("lost_fee_cents", Integer, nullable=False),
+    _ts("updated_at"),
+    UniqueConstraint(
+        "reader_category", "item_type", "branch_id", name="uq_loan_rules_category_type_branch"
+    ),
+    CheckConstraint("loan_days >= 0 AND renewals >= 0 AND loan_limit >= 0", name="non_negative"),
+)
+
+# Branch calendars: a weekly closed day (weekday 0=Monday) or one closed date.
+branch_closures = Table(
+    "branch_closures",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("weekday", Integer, nullable=True),
+    Column("day", Date, nullable=True),
+    Column("reason", Text, nullable=False, server_default=""),
+    CheckConstraint("(weekday IS NULL) <> (day IS NULL)", name="weekday_or_day"),
+    CheckConstraint("weekday IS NULL OR (weekday >= 0 AND weekday <= 6)", name="weekday_range"),
+)
+Index("ix_branch_closures_branch", branch_closures.c.branch_id)
+
+# A loan's reader link is cut (NULL) at check-in unless the reader keeps a history (P1).
+loans = Table(
+    "loans",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("reader_id", Id, ForeignKey("readers.id"), nullable=True),
+    Column("status", String(16), nullable=False, server_default="on_loan"),
+    Column("branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("item_type", String(32), nullable=False),
+    Column("reader_category", String(32), nullable=False),
+    Column("rule_id", Id, nullable=True),
+    _ts("loaned_at"),
+    Column("due_on", Date, nullable=False),
+    Column("renewals", Integer, nullable=False, server_default="0"),
+    _ts("returned_at", nullable=True),
+    Column("returned_branch_id", Id, ForeignKey("branches.id"), nullable=True),
+    CheckConstraint(f"status IN {LOAN_STATUSES!r}", name="status"),
+    CheckConstraint("(status = 'returned') = (returned_at IS NOT NULL)", name="returned_at"),
+)
+# The invariant of circulation: one open loan per item.
+Index(
+    "uq_loans_open_item",
+    loans.c.item_id,
+    unique=True,
+    sqlite_where=text("returned_at IS NULL"),
+    postgresql_where=text("returned_at IS NULL"),
+)
+Index("ix_loans_reader_open", loans.c.reader_id, loans.c.returned_at)
+Index("ix_loans_due_on", loans.c.due_on)
+
+holds = Table(
+    "holds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reader_id", Id, ForeignKey("readers.id"), nullable=True),
+    Column("record_id", Id, ForeignKey("records.id"), nullable=False),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=True),  # item-level request
+    Column("trapped_item_id", Id, ForeignKey("items.id"), nullable=True),
+    Column("pickup_branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("status", String(16), nullable=False, server_default="waiting"),
+    _ts("placed_at"),
+    _ts("trapped_at", nullable=True),
+    Column("shelf_expires_on", Date, nullable=True),
+    _ts("closed_at", nullable=True),
+    CheckConstraint(f"status IN {HOLD_STATUSES!r}", name="status"),
+    CheckConstraint(
+        "(status IN ('in_transit', 'ready')) = (trapped_item_id IS NOT NULL)", name="trapped"
+    ),
+)
+# An item is trapped for at most one hold.
+Index(
+    "uq_holds_trapped_item",
+    holds.c.trapped_item_id,
+    unique=True,
+    sqlite_where=text("status IN ('in_transit', 'ready')"),
+    postgresql_where=text("status IN ('in_transit', 'ready')"),
+)
+Index("ix_holds_record_status", holds.c.record_id, holds.c.status)
+Index("ix_holds_reader", holds.c.reader_id)
+
+transits = Table(
+    "transits",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("item_id", Id, ForeignKey("items.id"), nullable=False),
+    Column("from_branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("to_branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("hold_id", Id, ForeignKey("holds.id"), nullable=True),
+    _ts("sent_at"),
+    _ts("received_at", nullable=True),
+)
+Index(
+    "uq_transits_open_item",
+    transits.c.item_id,
+    unique=True,
+    sqlite_where=text("received_at IS NULL"),
+    postgresql_where=text("received_at IS NULL"),
+)
+
+# Money in fen (cents). After a fee closes its reader link is cut unless the reader
+# keeps a history (P2); amount, date and item type remain for the accounts.
+fees = Table(
+    "fees",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reader_id", Id, ForeignKey("readers.id"), nullable=True),
+    Column("loan_id", Id, ForeignKey("loans.id"), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("item_type", String(32), nullable=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("paid_cents", BigInteger, nullable=False, server_default="0"),
+    Column("waived_cents", BigInteger, nullable=False, server_default="0"),
+    Column("note", Text, nullable=False, server_default=""),
+    _ts("created_at"),
+    _ts("closed_at", nullable=True),
+    CheckConstraint(f"kind IN {FEE_KINDS!r}", name="kind"),
+    CheckConstraint(f"status IN {FEE_STATUSES!r}", name="status"),
+    CheckConstraint("amount_cents >= 0 AND paid_cents >= 0 AND waived_cents >= 0", name="amounts"),
+    CheckConstraint("paid_cents + waived_cents <= amount_cents", name="not_overpaid"),
+)
+Index("ix_fees_reader_status", fees.c.reader_id, fees.c.status)
+# One overdue fine and one lost fee per loan.
+Index(
+    "uq_fees_loan_kind",
+    fees.c.loan_id,
+    fees.c.kind,
+    unique=True,
+    sqlite_where=text("loan_id IS NOT NULL"),
+    postgresql_where=text("loan_id IS NOT NULL"),
+)
+
+# Retried requests (kiosk resends, offline uploads, API retries) carry a key; the first
+# result is stored and every retry gets it back.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("operation", String(32), nullable=False),
+    Column("result", Text, nullable=False),
+    _ts("created_at"),
+)
+
+# Notices sent, keyed so that an outbox redelivery never sends one twice.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("dedup_key", String(200), nullable=False, unique=True),
+    Column("reader_id", Id, ForeignKey("readers.id"), nullable=True),
+    Column("kind", String(32), nullable=False),
+    Column("channel", String(16), nullable=False),
+    _ts("sent_at"),
+)
+Index("ix_notices_reader", notices.c.reader_id)

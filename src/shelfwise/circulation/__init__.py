@@ -1,0 +1,1 @@
+"""Circulation: rules, calendars, loans, holds, transits, fees, notices and availability."""

@@ -1,0 +1,287 @@
+"""Fees (charge, pay, waive), rules and calendars, and a reader's rights: export and deletion.
+
+Privacy (P1, P2, P5, P6): a closed fee or returned loan keeps its reader link
+only while the reader keeps a reading history; deletion refuses while loans or
+fees are open, then cuts every link and removes the reader, leaving counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shelfwise.circulation import repo
+from shelfwise.circulation.models import Fee, RuleView
+from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule, resolve
+from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
+from shelfwise.core.clock import Clock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.service import erase, export_profile, lock_reader, reader_by_id
+from shelfwise.storage.database import Database
+from shelfwise.storage.tables import (
+    branch_closures,
+    fees,
+    holds,
+    loan_rules,
+    loans,
+    notices,
+)
+
+MANUAL_FEE_KINDS = ("damaged", "manual", "deposit")
+
+
+class AccountService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    # --- fees -----------------------------------------------------------------------
+
+    def fees_of(self, card_number: str) -> list[Fee]:
+        with self._db.read() as conn:
+            reader = lock_reader(conn, card_number)
+            return repo.fees_of(conn, reader.id)
+
+    def charge(self, card_number: str, kind: str, amount_cents: int, note: str = "") -> Fee:
+        if kind not in MANUAL_FEE_KINDS:
+            raise ShelfwiseError("circ.fee_kind", kind=kind)
+        if amount_cents <= 0:
+            raise ShelfwiseError("circ.fee_amount", amount=amount_cents)
+        with self._db.write() as conn:
+            reader = lock_reader(conn, card_number)
+            fee_id = conn.execute(
+                insert(fees)
+                .values(
+                    reader_id=reader.id,
+                    kind=kind,
+                    amount_cents=amount_cents,
+                    note=note,
+                    created_at=self._clock.now(),
+                )
+                .returning(fees.c.id)
+            ).scalar_one()
+            return repo.load_fee(conn, int(fee_id))
+
+    def pay(self, fee_id: int, amount_cents: int) -> Fee:
+        return self._settle(fee_id, amount_cents, waive=False, note="")
+
+    def waive(self, fee_id: int, note: str) -> Fee:
+        return self._settle(fee_id, None, waive=True, note=note)
+
+    def _settle(self, fee_id: int, amount: int | None, *, waive: bool, note: str) -> Fee:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            fee = repo.load_fee(conn, fee_id, lock=True)
+            if fee.status != "open":
+                raise ShelfwiseError("circ.fee_closed", fee=fee_id)
+            amount = fee.balance_cents if amount is None else amount
+            if amount <= 0 or amount > fee.balance_cents:
+                raise ShelfwiseError("circ.fee_amount", amount=amount)
+            values: dict[str, Any] = (
+                {"waived_cents": fee.waived_cents + amount, "note": note}
+                if waive
+                else {"paid_cents": fee.paid_cents + amount}
+            )
+            if amount == fee.balance_cents:
+                values["status"] = "waived" if waive else "paid"
+                values["closed_at"] = now
+            conn.execute(update(fees).where(fees.c.id == fee_id).values(**values))
+            if "closed_at" in values:
+                self._unlink_closed(conn, fee)
+            return repo.load_fee(conn, fee_id)
+
+    def _unlink_closed(self, conn: Connection, fee: Fee) -> None:
+        """P2: once a fee closes, neither it nor its returned loan keeps the reader."""
+        if fee.reader_id is None or reader_by_id(conn, fee.reader_id).history_opt_in:
+            return
+        conn.execute(update(fees).where(fees.c.id == fee.id).values(reader_id=None))
+        if fee.loan_id is not None:
+            still_open = conn.execute(
+                select(fees.c.id).where(fees.c.loan_id == fee.loan_id, fees.c.status == "open")
+            ).first()
+            if still_open is None:
+                conn.execute(
+                    update(loans)
+                    .where(loans.c.id == fee.loan_id, loans.c.returned_at.is_not(None))
+                    .values(reader_id=None)
+                )
+
+    # --- rules and calendars -----------------------------------------------------------
+
+    def rules(self) -> list[LoanRule]:
+        with self._db.read() as conn:
+            return repo.all_rules(conn)
+
+    def set_rule(
+        self,
+        *,
+        reader_category: str | None,
+        item_type: str | None,
+        branch: str | None,
+        values: dict[str, int],
+    ) -> LoanRule:
+        unknown = set(values) - set(RULE_FIELDS)
+        if unknown or any(v < 0 for v in values.values()):
+            raise ShelfwiseError("circ.rule_invalid", fields=",".join(sorted(unknown)) or "<0")
+        full = {f: values.get(f, getattr(LoanRule(None, None, None, None), f)) for f in RULE_FIELDS}
+        now = self._clock.now()
+        with self._db.write() as conn:
+            branch_id = repo.branch_id(conn, branch) if branch else None
+            key = (
+                (
+                    loan_rules.c.reader_category.is_(None)
+                    if reader_category is None
+                    else loan_rules.c.reader_category == reader_category
+                ),
+                (
+                    loan_rules.c.item_type.is_(None)
+                    if item_type is None
+                    else loan_rules.c.item_type == item_type
+                ),
+                (
+                    loan_rules.c.branch_id.is_(None)
+                    if branch_id is None
+                    else loan_rules.c.branch_id == branch_id
+                ),
+            )
+            existing = conn.execute(select(loan_rules.c.id).where(*key)).scalar()
+            if existing is None:
+                existing = conn.execute(
+                    insert(loan_rules)
+                    .values(
+                        reader_category=reader_category,
+                        item_type=item_type,
+                        branch_id=branch_id,
+                        updated_at=now,
+                        **full,
+                    )
+                    .returning(loan_rules.c.id)
+                ).scalar_one()
+            else:
+                conn.execute(
+                    update(loan_rules)
+                    .where(loan_rules.c.id == existing)
+                    .values(updated_at=now, **full)
+                )
+            row = conn.execute(select(loan_rules).where(loan_rules.c.id == existing)).one()
+            return repo.rule_from(row)
+
+    def delete_rule(self, rule_id: int) -> None:
+        with self._db.write() as conn:
+            if conn.execute(delete(loan_rules).where(loan_rules.c.id == rule_id)).rowcount != 1:
+                raise ShelfwiseError("circ.rule_not_found", rule=rule_id)
+
+    def explain(self, category: str, item_type: str, branch: str) -> RuleView:
+        with self._db.read() as conn:
+            branch_id = repo.branch_id(conn, branch)
+            match = resolve(
+                repo.rules_for(conn, category, item_type, branch_id), category, item_type, branch_id
+            )
+            return RuleView(match.rule, match.explanation)
+
+    def calendar(self, branch: str) -> Calendar:
+        with self._db.read() as conn:
+            return repo.calendar(conn, repo.branch_id(conn, branch))
+
+    def set_calendar(
+        self, branch: str, *, closed_weekdays: list[int], closed_days: list[date], reason: str = ""
+    ) -> Calendar:
+        """Replace a branch's closures (weekly closed days and single closed dates)."""
+        if any(not 0 <= d <= 6 for d in closed_weekdays) or len(set(closed_weekdays)) == 7:
+            raise ShelfwiseError("circ.calendar_invalid")
+        with self._db.write() as conn:
+            branch_id = repo.branch_id(conn, branch)
+            conn.execute(delete(branch_closures).where(branch_closures.c.branch_id == branch_id))
+            rows: list[dict[str, Any]] = [
+                {"branch_id": branch_id, "weekday": d, "day": None, "reason": reason}
+                for d in sorted(set(closed_weekdays))
+            ]
+            rows += [
+                {"branch_id": branch_id, "weekday": None, "day": d, "reason": reason}
+                for d in sorted(set(closed_days))
+            ]
+            if rows:
+                conn.execute(insert(branch_closures), rows)
+            return repo.calendar(conn, branch_id)
+
+    # --- a reader's rights ---------------------------------------------------------------
+
+    def export(self, card_number: str) -> dict[str, Any]:
+        """Everything held about the reader (P5), as JSON-able data."""
+        with self._db.read() as conn:
+            reader = lock_reader(conn, card_number)
+            data = export_profile(conn, reader)
+            data["loans"] = [
+                {
+                    "barcode": loan.barcode,
+                    "record_id": loan.record_id,
+                    "status": str(loan.status),
+                    "loaned_at": loan.loaned_at.isoformat(),
+                    "due_on": loan.due_on.isoformat(),
+                    "renewals": loan.renewals,
+                    "returned_at": loan.returned_at.isoformat() if loan.returned_at else None,
+                }
+                for loan in repo.loans_of(conn, reader.id, open_only=False)
+            ]
+            data["holds"] = [
+                {
+                    "id": h.id,
+                    "record_id": h.record_id,
+                    "status": str(h.status),
+                    "placed_at": h.placed_at.isoformat(),
+                    "queue_position": h.queue_position,
+                }
+                for h in repo.holds_of(conn, reader.id)
+            ]
+            data["fees"] = [
+                {
+                    "id": f.id,
+                    "kind": f.kind,
+                    "status": f.status,
+                    "amount_cents": f.amount_cents,
+                    "paid_cents": f.paid_cents,
+                    "waived_cents": f.waived_cents,
+                    "created_at": f.created_at.isoformat(),
+                }
+                for f in repo.fees_of(conn, reader.id)
+            ]
+            data["notices"] = [
+                {"kind": n.kind, "channel": n.channel, "sent_at": n.sent_at.isoformat()}
+                for n in conn.execute(
+                    select(notices).where(notices.c.reader_id == reader.id).order_by(notices.c.id)
+                )
+            ]
+            return data
+
+    def delete_reader(self, card_number: str) -> None:
+        """P6: refuse while loans or fees are open; otherwise leave only counts."""
+        now = self._clock.now()
+        with self._db.write() as conn:
+            reader = lock_reader(conn, card_number)
+            open_loans, open_fees = repo.exists_open_for_reader(conn, reader.id)
+            if open_loans:
+                raise ShelfwiseError("circ.reader_has_loans", count=open_loans)
+            if open_fees:
+                raise ShelfwiseError("circ.reader_has_fees", count=open_fees)
+            total = conn.execute(
+                select(func.count()).select_from(loans).where(loans.c.reader_id == reader.id)
+            ).scalar_one()
+            conn.execute(
+                update(holds)
+                .where(
+                    holds.c.reader_id == reader.id,
+                    holds.c.status.in_([str(s) for s in ACTIVE_HOLDS]),
+                )
+                .values(status=str(HoldStatus.CANCELLED), trapped_item_id=None, closed_at=now)
+            )
+            for table in (holds, loans, fees, notices):
+                conn.execute(
+                    update(table).where(table.c.reader_id == reader.id).values(reader_id=None)
+                )
+            try:
+                erase(conn, reader, loans=int(total), at=now)
+            except IntegrityError as exc:  # pragma: no cover - a table forgot above
+                raise RuntimeError("a table still refers to the reader") from exc

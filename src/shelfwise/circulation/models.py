@@ -1,0 +1,102 @@
+"""Circulation values handed out by the service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shelfwise.circulation.rules import LoanRule
+from shelfwise.circulation.states import Availability, HoldStatus, LoanStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Loan:
+    id: int
+    item_id: int
+    barcode: str
+    record_id: int
+    reader_id: int | None
+    status: LoanStatus
+    branch_id: int
+    loaned_at: datetime
+    due_on: date
+    renewals: int
+    returned_at: datetime | None
+    rule_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    id: int
+    reader_id: int | None
+    record_id: int
+    item_id: int | None
+    trapped_item_id: int | None
+    pickup_branch_id: int
+    status: HoldStatus
+    placed_at: datetime
+    shelf_expires_on: date | None
+    queue_position: int | None  # 1-based among waiting holds of the record; None once trapped
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    id: int
+    reader_id: int | None
+    loan_id: int | None
+    kind: str
+    status: str
+    amount_cents: int
+    paid_cents: int
+    waived_cents: int
+    note: str
+    created_at: datetime
+
+    @property
+    def balance_cents(self) -> int:
+        return self.amount_cents - self.paid_cents - self.waived_cents
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinResult:
+    """What a check-in did, JSON-able so that an idempotent retry can be answered from it."""
+
+    barcode: str
+    loan_id: int | None
+    fine_cents: int
+    hold_id: int | None  # the hold this copy was trapped for
+    hold_status: str | None  # ready (to the hold shelf) or in_transit
+    transit_to_branch_id: int | None
+    availability: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemStatus:
+    item_id: int
+    barcode: str
+    record_id: int
+    home_branch_id: int
+    availability: Availability
+    due_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CirculationPolicy:
+    fee_block_cents: int  # open fees above this block borrowing
+    due_soon_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    rule: LoanRule
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class PullListEntry:
+    hold_id: int
+    record_id: int
+    barcode: str
+    call_number: str
+    pickup_branch_id: int
+    placed_at: datetime

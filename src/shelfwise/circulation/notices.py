@@ -1,0 +1,165 @@
+"""Notices to readers (due soon, overdue, hold ready) through a channel interface.
+
+Services write a ``circulation.notice`` event to the outbox inside their
+transaction; the relay hands it here after commit. The event carries ids only
+(never an address or a title), so a deleted reader leaves nothing behind in
+the outbox. The ``notices`` table's unique key makes redelivery harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from shelfwise.circulation.service import NOTICE_TOPIC
+from shelfwise.core.clock import Clock
+from shelfwise.readers.service import load_reader
+from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import Event, enqueue
+from shelfwise.storage.tables import holds, items, loans, notices, readers, records
+
+log = logging.getLogger(__name__)
+
+
+class NoticeChannel(Protocol):
+    name: str
+
+    def send(self, to: str, subject: str, body: str) -> None: ...
+
+
+@dataclass(slots=True)
+class SmtpChannel:
+    host: str
+    port: int
+    sender: str
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    timeout: float = 10.0
+    name: str = "email"
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password)
+            smtp.send_message(message)
+
+
+_SUBJECTS = {
+    "hold_ready": "预约图书已到馆 / Your hold is ready",
+    "due_soon": "图书即将到期 / Items due soon",
+    "overdue": "图书已逾期 / Items overdue",
+}
+
+
+class NoticeHandler:
+    """The outbox handler for ``circulation.notice`` events."""
+
+    def __init__(self, db: Database, clock: Clock, channel: NoticeChannel, library: str) -> None:
+        self._db = db
+        self._clock = clock
+        self._channel = channel
+        self._library = library
+
+    def __call__(self, event: Event) -> None:
+        kind = str(event.payload["kind"])
+        reader_id = event.payload.get("reader_id")
+        dedup = str(event.payload.get("dedup") or f"event:{event.id}")
+        if reader_id is None:
+            return
+        with self._db.read() as conn:
+            if conn.execute(select(notices.c.id).where(notices.c.dedup_key == dedup)).first():
+                return
+            if conn.execute(select(readers.c.id).where(readers.c.id == reader_id)).first() is None:
+                return  # the reader was deleted meanwhile
+            reader = load_reader(conn, int(reader_id))
+            body = self._body(conn, kind, event.payload)
+        if not reader.notices_email or not reader.email or body is None:
+            return
+        self._channel.send(reader.email, f"{self._library}: {_SUBJECTS[kind]}", body)
+        try:
+            with self._db.write() as conn:
+                conn.execute(
+                    insert(notices).values(
+                        dedup_key=dedup,
+                        reader_id=reader.id,
+                        kind=kind,
+                        channel=self._channel.name,
+                        sent_at=self._clock.now(),
+                    )
+                )
+        except IntegrityError:
+            log.info("notice %s was recorded by another worker", event.id)
+
+    def _body(self, conn: Connection, kind: str, payload: dict[str, Any]) -> str | None:
+        if kind == "hold_ready":
+            row = conn.execute(
+                select(records.c.title, holds.c.shelf_expires_on, holds.c.status)
+                .select_from(holds.join(records, records.c.id == holds.c.record_id))
+                .where(holds.c.id == payload["hold_id"])
+            ).first()
+            if row is None or row.status != "ready":
+                return None
+            return (
+                f"《{row.title}》已可取，请于 {row.shelf_expires_on} 前到馆借阅。\n"
+                f"'{row.title}' is waiting for you until {row.shelf_expires_on}."
+            )
+        row = conn.execute(
+            select(records.c.title, loans.c.due_on, loans.c.returned_at)
+            .select_from(
+                loans.join(items, items.c.id == loans.c.item_id).join(
+                    records, records.c.id == items.c.record_id
+                )
+            )
+            .where(loans.c.id == payload["loan_id"])
+        ).first()
+        if row is None or row.returned_at is not None:
+            return None
+        if kind == "due_soon":
+            return f"《{row.title}》将于 {row.due_on} 到期。\n'{row.title}' is due on {row.due_on}."
+        return f"《{row.title}》已于 {row.due_on} 到期，请尽快归还。\n'{row.title}' was due on {row.due_on}."
+
+
+def enqueue_due_notices(db: Database, clock: Clock, due_soon_days: int) -> int:
+    """The daily job: one event per loan due soon or overdue (dedup keys stop repeats)."""
+    today = clock.now().date()
+    soon = today + timedelta(days=due_soon_days)
+    count = 0
+    with db.write() as conn:
+        rows = conn.execute(
+            select(loans.c.id, loans.c.reader_id, loans.c.due_on).where(
+                loans.c.returned_at.is_(None),
+                loans.c.status == "on_loan",
+                loans.c.reader_id.is_not(None),
+                loans.c.due_on <= soon,
+            )
+        ).all()
+        for row in rows:
+            kind = "overdue" if row.due_on < today else "due_soon"
+            enqueue(
+                conn,
+                clock,
+                NOTICE_TOPIC,
+                {
+                    "kind": kind,
+                    "loan_id": row.id,
+                    "reader_id": row.reader_id,
+                    "dedup": f"{kind}:{row.id}:{row.due_on.isoformat()}",
+                },
+            )
+            count += 1
+    return count

@@ -1,0 +1,298 @@
+"""SQL of circulation (private to the domain)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, exists, func, select
+
+from shelfwise.circulation.models import Fee, Hold, Loan
+from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule
+from shelfwise.circulation.states import TRAPPED_HOLDS, HoldStatus, LoanStatus
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.storage.tables import (
+    branch_closures,
+    branches,
+    fees,
+    holds,
+    items,
+    loan_rules,
+    loans,
+    transits,
+)
+
+_LOAN_COLUMNS = (*loans.c, items.c.barcode, items.c.record_id)
+
+
+def for_update(conn: Connection, query: Any) -> Any:
+    return query.with_for_update() if conn.dialect.name == "postgresql" else query
+
+
+def branch_id(conn: Connection, code: str) -> int:
+    found = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
+    if found is None:
+        raise ShelfwiseError("catalogue.branch_not_found", branch=code)
+    return int(found)
+
+
+def item_row(conn: Connection, barcode: str, *, lock: bool = False) -> Row[Any]:
+    query = select(items).where(items.c.barcode == barcode)
+    row = conn.execute(for_update(conn, query) if lock else query).first()
+    if row is None:
+        raise ShelfwiseError("catalogue.item_not_found", barcode=barcode)
+    return row
+
+
+def rules_for(conn: Connection, category: str, item_type: str, branch: int) -> list[LoanRule]:
+    rows = conn.execute(
+        select(loan_rules).where(
+            (loan_rules.c.reader_category.is_(None)) | (loan_rules.c.reader_category == category),
+            (loan_rules.c.item_type.is_(None)) | (loan_rules.c.item_type == item_type),
+            (loan_rules.c.branch_id.is_(None)) | (loan_rules.c.branch_id == branch),
+        )
+    ).all()
+    return [rule_from(r) for r in rows]
+
+
+def all_rules(conn: Connection) -> list[LoanRule]:
+    return [rule_from(r) for r in conn.execute(select(loan_rules).order_by(loan_rules.c.id))]
+
+
+def rule_from(row: Row[Any]) -> LoanRule:
+    return LoanRule(
+        id=row.id,
+        reader_category=row.reader_category,
+        item_type=row.item_type,
+        branch_id=row.branch_id,
+        **{f: getattr(row, f) for f in RULE_FIELDS},
+    )
+
+
+def calendar(conn: Connection, branch: int) -> Calendar:
+    rows = conn.execute(
+        select(branch_closures.c.weekday, branch_closures.c.day).where(
+            branch_closures.c.branch_id == branch
+        )
+    ).all()
+    return Calendar(
+        frozenset(r.weekday for r in rows if r.weekday is not None),
+        frozenset(r.day for r in rows if r.day is not None),
+    )
+
+
+def open_loan(conn: Connection, item_id: int) -> Row[Any] | None:
+    return conn.execute(
+        select(loans).where(loans.c.item_id == item_id, loans.c.returned_at.is_(None))
+    ).first()
+
+
+def open_loan_count(conn: Connection, reader_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(loans)
+            .where(loans.c.reader_id == reader_id, loans.c.returned_at.is_(None))
+        ).scalar_one()
+    )
+
+
+def open_fees_cents(conn: Connection, reader_id: int) -> int:
+    return int(
+        conn.execute(
+            select(
+                func.coalesce(
+                    func.sum(fees.c.amount_cents - fees.c.paid_cents - fees.c.waived_cents), 0
+                )
+            ).where(fees.c.reader_id == reader_id, fees.c.status == "open")
+        ).scalar_one()
+    )
+
+
+def load_loan(conn: Connection, loan_id: int) -> Loan:
+    row = conn.execute(
+        select(*_LOAN_COLUMNS)
+        .select_from(loans.join(items, items.c.id == loans.c.item_id))
+        .where(loans.c.id == loan_id)
+    ).first()
+    if row is None:
+        raise ShelfwiseError("circ.loan_not_found", loan=loan_id)
+    return _loan(row)
+
+
+def loans_of(conn: Connection, reader_id: int, *, open_only: bool) -> list[Loan]:
+    query = (
+        select(*_LOAN_COLUMNS)
+        .select_from(loans.join(items, items.c.id == loans.c.item_id))
+        .where(loans.c.reader_id == reader_id)
+        .order_by(loans.c.id)
+    )
+    if open_only:
+        query = query.where(loans.c.returned_at.is_(None))
+    return [_loan(r) for r in conn.execute(query)]
+
+
+def _loan(row: Row[Any]) -> Loan:
+    return Loan(
+        id=row.id,
+        item_id=row.item_id,
+        barcode=row.barcode,
+        record_id=row.record_id,
+        reader_id=row.reader_id,
+        status=LoanStatus(row.status),
+        branch_id=row.branch_id,
+        loaned_at=row.loaned_at,
+        due_on=row.due_on,
+        renewals=row.renewals,
+        returned_at=row.returned_at,
+        rule_id=row.rule_id,
+    )
+
+
+def load_hold(conn: Connection, hold_id: int, *, lock: bool = False) -> Hold:
+    query = select(holds).where(holds.c.id == hold_id)
+    row = conn.execute(for_update(conn, query) if lock else query).first()
+    if row is None:
+        raise ShelfwiseError("circ.hold_not_found", hold=hold_id)
+    return _hold(conn, row)
+
+
+def holds_of(conn: Connection, reader_id: int) -> list[Hold]:
+    rows = conn.execute(select(holds).where(holds.c.reader_id == reader_id).order_by(holds.c.id))
+    return [_hold(conn, r) for r in rows]
+
+
+def _hold(conn: Connection, row: Row[Any]) -> Hold:
+    position = None
+    if row.status == HoldStatus.WAITING:
+        position = int(
+            conn.execute(
+                select(func.count())
+                .select_from(holds)
+                .where(
+                    holds.c.record_id == row.record_id,
+                    holds.c.status == HoldStatus.WAITING,
+                    holds.c.id <= row.id,
+                )
+            ).scalar_one()
+        )
+    return Hold(
+        id=row.id,
+        reader_id=row.reader_id,
+        record_id=row.record_id,
+        item_id=row.item_id,
+        trapped_item_id=row.trapped_item_id,
+        pickup_branch_id=row.pickup_branch_id,
+        status=HoldStatus(row.status),
+        placed_at=row.placed_at,
+        shelf_expires_on=row.shelf_expires_on,
+        queue_position=position,
+    )
+
+
+def trapped_hold(conn: Connection, item_id: int) -> Row[Any] | None:
+    return conn.execute(
+        select(holds).where(
+            holds.c.trapped_item_id == item_id, holds.c.status.in_([str(s) for s in TRAPPED_HOLDS])
+        )
+    ).first()
+
+
+def waiting_holds_for(conn: Connection, record_id: int, item_id: int) -> list[Row[Any]]:
+    """Waiting holds this copy can fill, in queue order (title-level or for this copy)."""
+    return list(
+        conn.execute(
+            select(holds)
+            .where(
+                holds.c.record_id == record_id,
+                holds.c.status == HoldStatus.WAITING,
+                (holds.c.item_id.is_(None)) | (holds.c.item_id == item_id),
+            )
+            .order_by(holds.c.id)
+        ).all()
+    )
+
+
+def open_transit(conn: Connection, item_id: int) -> Row[Any] | None:
+    return conn.execute(
+        select(transits).where(transits.c.item_id == item_id, transits.c.received_at.is_(None))
+    ).first()
+
+
+def load_fee(conn: Connection, fee_id: int, *, lock: bool = False) -> Fee:
+    query = select(fees).where(fees.c.id == fee_id)
+    row = conn.execute(for_update(conn, query) if lock else query).first()
+    if row is None:
+        raise ShelfwiseError("circ.fee_not_found", fee=fee_id)
+    return fee_from(row)
+
+
+def fee_from(row: Row[Any]) -> Fee:
+    return Fee(
+        id=row.id,
+        reader_id=row.reader_id,
+        loan_id=row.loan_id,
+        kind=row.kind,
+        status=row.status,
+        amount_cents=row.amount_cents,
+        paid_cents=row.paid_cents,
+        waived_cents=row.waived_cents,
+        note=row.note,
+        created_at=row.created_at,
+    )
+
+
+def fees_of(conn: Connection, reader_id: int) -> list[Fee]:
+    rows = conn.execute(select(fees).where(fees.c.reader_id == reader_id).order_by(fees.c.id))
+    return [fee_from(r) for r in rows]
+
+
+def available_counts(
+    conn: Connection, record_ids: Iterable[int], branch: int | None = None
+) -> dict[int, dict[int, int]]:
+    """Copies on the shelf, per record and home branch."""
+    ids = list(record_ids)
+    if not ids:
+        return {}
+    open_loan_q = exists().where(loans.c.item_id == items.c.id, loans.c.returned_at.is_(None))
+    transit_q = exists().where(transits.c.item_id == items.c.id, transits.c.received_at.is_(None))
+    trapped_q = exists().where(
+        holds.c.trapped_item_id == items.c.id,
+        holds.c.status.in_([str(s) for s in TRAPPED_HOLDS]),
+    )
+    query = (
+        select(items.c.record_id, items.c.home_branch_id, func.count())
+        .where(
+            items.c.record_id.in_(ids),
+            items.c.lifecycle == "in_service",
+            ~open_loan_q,
+            ~transit_q,
+            ~trapped_q,
+        )
+        .group_by(items.c.record_id, items.c.home_branch_id)
+    )
+    if branch is not None:
+        query = query.where(items.c.home_branch_id == branch)
+    result: dict[int, dict[int, int]] = {}
+    for record_id, home, count in conn.execute(query):
+        result.setdefault(int(record_id), {})[int(home)] = int(count)
+    return result
+
+
+def last_day(rows: Iterable[date]) -> date | None:
+    return max(rows, default=None)
+
+
+def exists_open_for_reader(conn: Connection, reader_id: int) -> tuple[int, int]:
+    """(open loans, open fees) of a reader."""
+    return (
+        open_loan_count(conn, reader_id),
+        int(
+            conn.execute(
+                select(func.count())
+                .select_from(fees)
+                .where(and_(fees.c.reader_id == reader_id, fees.c.status == "open"))
+            ).scalar_one()
+        ),
+    )

@@ -1,0 +1,633 @@
+"""Checkout, check-in, renewal, holds and transits: one transaction each.
+
+Every operation locks what it decides on before deciding: the reader row and
+the item row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN
+IMMEDIATE`` already serialises writers). Limits are therefore counted under the
+same lock as the insert, and the partial unique indexes (one open loan per
+item, one trapped hold per item) stand behind the code as the last word.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shelfwise.circulation import repo
+from shelfwise.circulation.models import (
+    CheckinResult,
+    CirculationPolicy,
+    Hold,
+    ItemStatus,
+    Loan,
+    PullListEntry,
+)
+from shelfwise.circulation.rules import Calendar, RuleMatch, due_date, overdue_fine, resolve
+from shelfwise.circulation.states import (
+    ACTIVE_HOLDS,
+    Availability,
+    HoldStatus,
+    LoanStatus,
+    check_hold,
+    check_loan,
+)
+from shelfwise.core.clock import Clock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.models import Reader, ReaderStatus
+from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
+from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import enqueue
+from shelfwise.storage.tables import fees, holds, idempotency_keys, items, loans, transits
+
+NOTICE_TOPIC = "circulation.notice"
+T = TypeVar("T")
+
+
+class CirculationService:
+    def __init__(self, db: Database, clock: Clock, policy: CirculationPolicy) -> None:
+        self._db = db
+        self._clock = clock
+        self.policy = policy
+
+    # --- idempotency ----------------------------------------------------------------
+
+    def _once(
+        self,
+        key: str | None,
+        operation: str,
+        work: Callable[[Connection], dict[str, Any]],
+    ) -> tuple[dict[str, Any], bool]:
+        """Run ``work`` in one write transaction, at most once per key: (result, replayed).
+
+        The key row is inserted first, so a concurrent duplicate waits on it and
+        then finds the stored result instead of running the operation again.
+        """
+        if key is None:
+            with self._db.write() as conn:
+                return work(conn), False
+        try:
+            with self._db.write() as conn:
+                stored = conn.execute(
+                    select(idempotency_keys).where(idempotency_keys.c.key == key)
+                ).first()
+                if stored is None:
+                    conn.execute(
+                        insert(idempotency_keys).values(
+                            key=key, operation=operation, result="", created_at=self._clock.now()
+                        )
+                    )
+                    result = work(conn)
+                    conn.execute(
+                        update(idempotency_keys)
+                        .where(idempotency_keys.c.key == key)
+                        .values(result=json.dumps(result))
+                    )
+                    return result, False
+        except IntegrityError as exc:
+            if "idempotency_keys" not in str(exc.orig).lower():
+                raise
+            with self._db.read() as conn:
+                stored = conn.execute(
+                    select(idempotency_keys).where(idempotency_keys.c.key == key)
+                ).one()
+        if stored.operation != operation:
+            raise ShelfwiseError("circ.idempotency_mismatch", operation=stored.operation)
+        return json.loads(stored.result), True
+
+    # --- checkout ---------------------------------------------------------------------
+
+    def checkout(
+        self, card_number: str, barcode: str, branch: str, *, idempotency_key: str | None = None
+    ) -> Loan:
+        def work(conn: Connection) -> dict[str, Any]:
+            return {"loan_id": self._checkout(conn, card_number, barcode, branch)}
+
+        try:
+            result, _ = self._once(idempotency_key, "checkout", work)
+        except IntegrityError as exc:
+            # The partial unique index caught a second open loan the lock did not.
+            if "uq_loans_open_item" in str(exc.orig) or "loans.item_id" in str(exc.orig):
+                raise ShelfwiseError("circ.item_on_loan", barcode=barcode) from exc
+            raise
+        with self._db.read() as conn:
+            return repo.load_loan(conn, int(result["loan_id"]))
+
+    def _checkout(self, conn: Connection, card_number: str, barcode: str, branch: str) -> int:
+        now = self._clock.now()
+        branch_id = repo.branch_id(conn, branch)
+        reader = lock_reader(conn, card_number)
+        item = repo.item_row(conn, barcode, lock=True)
+        self._require_can_borrow(conn, reader, now.date())
+        if item.lifecycle != "in_service":
+            raise ShelfwiseError("circ.item_not_loanable", barcode=barcode, state=item.lifecycle)
+        current = repo.open_loan(conn, item.id)
+        if current is not None:
+            code = (
+                "circ.item_already_yours" if current.reader_id == reader.id else "circ.item_on_loan"
+            )
+            raise ShelfwiseError(code, barcode=barcode)
+        trapped = repo.trapped_hold(conn, item.id)
+        if trapped is not None and trapped.reader_id != reader.id:
+            raise ShelfwiseError("circ.item_on_hold", barcode=barcode)
+        match = self._rule(conn, reader.category, item.item_type, branch_id)
+        rule = match.rule
+        if rule.loan_days == 0:
+            raise ShelfwiseError("circ.not_loanable_by_rule", barcode=barcode)
+        if repo.open_loan_count(conn, reader.id) >= rule.loan_limit:
+            raise ShelfwiseError("circ.loan_limit", limit=rule.loan_limit)
+        check_loan(None, LoanStatus.ON_LOAN, "checkout")
+        loan_id = conn.execute(
+            insert(loans)
+            .values(
+                item_id=item.id,
+                reader_id=reader.id,
+                status=str(LoanStatus.ON_LOAN),
+                branch_id=branch_id,
+                item_type=item.item_type,
+                reader_category=reader.category,
+                rule_id=rule.id,
+                loaned_at=now,
+                due_on=due_date(repo.calendar(conn, branch_id), now.date(), rule.loan_days),
+            )
+            .returning(loans.c.id)
+        ).scalar_one()
+        self._fill_own_hold(conn, reader, item, trapped)
+        transit = repo.open_transit(conn, item.id)
+        if transit is not None:  # handed over before it arrived: the journey ends here
+            conn.execute(
+                update(transits).where(transits.c.id == transit.id).values(received_at=now)
+            )
+        return int(loan_id)
+
+    def _fill_own_hold(self, conn: Connection, reader: Reader, item: Any, trapped: Any) -> None:
+        now = self._clock.now()
+        if trapped is not None:
+            check_hold(HoldStatus(trapped.status), HoldStatus.FULFILLED, "checkout")
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == trapped.id)
+                .values(status=str(HoldStatus.FULFILLED), trapped_item_id=None, closed_at=now)
+            )
+            return
+        # A reader who finds a copy on the shelf fills their own waiting hold on the title.
+        own = conn.execute(
+            select(holds.c.id)
+            .where(
+                holds.c.reader_id == reader.id,
+                holds.c.record_id == item.record_id,
+                holds.c.status == HoldStatus.WAITING,
+            )
+            .order_by(holds.c.id)
+            .limit(1)
+        ).scalar()
+        if own is not None:
+            check_hold(HoldStatus.WAITING, HoldStatus.FULFILLED, "checkout")
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == own)
+                .values(status=str(HoldStatus.FULFILLED), closed_at=now)
+            )
+
+    def _require_can_borrow(self, conn: Connection, reader: Reader, today: date) -> None:
+        """The reader's blocks, each with its own reason code."""
+        if reader.status is ReaderStatus.PENDING:
+            raise ShelfwiseError("circ.reader_pending")
+        if reader.expires_on < today:
+            raise ShelfwiseError("circ.card_expired", expired=reader.expires_on.isoformat())
+        if reader.manual_block:
+            raise ShelfwiseError("circ.reader_blocked", reason=reader.manual_block)
+        owed = repo.open_fees_cents(conn, reader.id)
+        if owed > self.policy.fee_block_cents:
+            raise ShelfwiseError(
+                "circ.fees_over_limit",
+                owed=f"{owed / 100:.2f}",
+                limit=f"{self.policy.fee_block_cents / 100:.2f}",
+            )
+
+    def _rule(self, conn: Connection, category: str, item_type: str, branch_id: int) -> RuleMatch:
+        return resolve(
+            repo.rules_for(conn, category, item_type, branch_id), category, item_type, branch_id
+        )
+
+    # --- check-in ---------------------------------------------------------------------
+
+    def checkin(
+        self, barcode: str, branch: str, *, idempotency_key: str | None = None
+    ) -> CheckinResult:
+        def work(conn: Connection) -> dict[str, Any]:
+            return asdict(self._checkin(conn, barcode, branch))
+
+        result, _ = self._once(idempotency_key, "checkin", work)
+        return CheckinResult(**result)
+
+    def _checkin(self, conn: Connection, barcode: str, branch: str) -> CheckinResult:
+        now = self._clock.now()
+        here = repo.branch_id(conn, branch)
+        item = repo.item_row(conn, barcode, lock=True)
+        loan = repo.open_loan(conn, item.id)
+        fine = 0
+        if loan is not None:
+            fine = self._close_loan(conn, loan, here)
+        transit = repo.open_transit(conn, item.id)
+        if transit is not None:
+            conn.execute(
+                update(transits).where(transits.c.id == transit.id).values(received_at=now)
+            )
+        hold_id, hold_status, transit_to = self._route(conn, item, here)
+        status = self._availability(conn, item)
+        return CheckinResult(
+            barcode=barcode,
+            loan_id=None if loan is None else int(loan.id),
+            fine_cents=fine,
+            hold_id=hold_id,
+            hold_status=hold_status,
+            transit_to_branch_id=transit_to,
+            availability=str(status.availability),
+        )
+
+    def _close_loan(self, conn: Connection, loan: Any, here: int) -> int:
+        now = self._clock.now()
+        status = LoanStatus(loan.status)
+        check_loan(status, LoanStatus.RETURNED, "checkin")
+        fine = 0
+        if status is LoanStatus.ON_LOAN and loan.reader_id is not None:
+            calendar = repo.calendar(conn, loan.branch_id)
+            match = self._rule(conn, loan.reader_category, loan.item_type, loan.branch_id)
+            fine = overdue_fine(calendar, match.rule, loan.due_on, now.date())
+        if fine:
+            conn.execute(
+                insert(fees).values(
+                    reader_id=loan.reader_id,
+                    loan_id=loan.id,
+                    kind="overdue",
+                    item_type=loan.item_type,
+                    amount_cents=fine,
+                    created_at=now,
+                )
+            )
+        if status is LoanStatus.LOST:  # found: the unpaid part of the lost fee is waived
+            self._waive_lost_fee(conn, loan.id)
+        keep_link = (
+            fine > 0
+            or self._has_open_fee(conn, loan.id)
+            or self._keeps_history(conn, loan.reader_id)
+        )
+        conn.execute(
+            update(loans)
+            .where(loans.c.id == loan.id)
+            .values(
+                status=str(LoanStatus.RETURNED),
+                returned_at=now,
+                returned_branch_id=here,
+                reader_id=loan.reader_id if keep_link else None,
+            )
+        )
+        return fine
+
+    def _keeps_history(self, conn: Connection, reader_id: int | None) -> bool:
+        if reader_id is None:
+            return False
+        return reader_by_id(conn, reader_id).history_opt_in
+
+    def _has_open_fee(self, conn: Connection, loan_id: int) -> bool:
+        return (
+            conn.execute(
+                select(fees.c.id).where(fees.c.loan_id == loan_id, fees.c.status == "open")
+            ).first()
+            is not None
+        )
+
+    def _waive_lost_fee(self, conn: Connection, loan_id: int) -> None:
+        conn.execute(
+            update(fees)
+            .where(fees.c.loan_id == loan_id, fees.c.kind == "lost", fees.c.status == "open")
+            .values(
+                waived_cents=fees.c.amount_cents - fees.c.paid_cents,
+                status="waived",
+                note="item found and returned",
+                closed_at=self._clock.now(),
+            )
+        )
+
+    def _route(
+        self, conn: Connection, item: Any, here: int
+    ) -> tuple[int | None, str | None, int | None]:
+        """Trap the copy for the next hold, or send it home: (hold, hold status, transit to)."""
+        now = self._clock.now()
+        trapped = repo.trapped_hold(conn, item.id)
+        if trapped is not None:  # already trapped: arriving at the pickup branch or passing by
+            if trapped.pickup_branch_id == here:
+                if trapped.status == HoldStatus.IN_TRANSIT:
+                    self._make_ready(conn, trapped, HoldStatus.IN_TRANSIT, "receive")
+                return int(trapped.id), str(HoldStatus.READY), None
+            self._send(conn, item.id, here, trapped.pickup_branch_id, trapped.id)
+            return int(trapped.id), str(trapped.status), int(trapped.pickup_branch_id)
+        if item.lifecycle == "in_service":
+            for hold in repo.waiting_holds_for(conn, item.record_id, item.id):
+                target = (
+                    HoldStatus.READY if hold.pickup_branch_id == here else HoldStatus.IN_TRANSIT
+                )
+                check_hold(HoldStatus.WAITING, target, "trap")
+                # Conditional on still waiting: a concurrent check-in of another copy
+                # may have trapped this hold first (PostgreSQL re-checks after the wait).
+                taken = conn.execute(
+                    update(holds)
+                    .where(holds.c.id == hold.id, holds.c.status == HoldStatus.WAITING)
+                    .values(status=str(target), trapped_item_id=item.id, trapped_at=now)
+                ).rowcount
+                if taken != 1:
+                    continue
+                if target is HoldStatus.READY:
+                    self._make_ready(conn, hold, None, "")
+                    return int(hold.id), str(target), None
+                self._send(conn, item.id, here, hold.pickup_branch_id, hold.id)
+                return int(hold.id), str(target), int(hold.pickup_branch_id)
+        if here != item.home_branch_id:
+            self._send(conn, item.id, here, item.home_branch_id, None)
+            return None, None, int(item.home_branch_id)
+        return None, None, None
+
+    def _make_ready(self, conn: Connection, hold: Any, current: HoldStatus | None, op: str) -> None:
+        if current is not None:
+            check_hold(current, HoldStatus.READY, op)
+        today = self._clock.now().date()
+        rule = self._rule_for_hold(conn, hold)
+        expires = due_date(repo.calendar(conn, hold.pickup_branch_id), today, rule.hold_shelf_days)
+        conn.execute(
+            update(holds)
+            .where(holds.c.id == hold.id)
+            .values(status=str(HoldStatus.READY), shelf_expires_on=expires)
+        )
+        enqueue(
+            conn,
+            self._clock,
+            NOTICE_TOPIC,
+            {"kind": "hold_ready", "hold_id": int(hold.id), "reader_id": hold.reader_id},
+        )
+
+    def _rule_for_hold(self, conn: Connection, hold: Any) -> Any:
+        reader = reader_by_id(conn, hold.reader_id) if hold.reader_id else None
+        category = reader.category if reader else "adult"
+        return self._rule(conn, category, "book", hold.pickup_branch_id).rule
+
+    def _send(
+        self, conn: Connection, item_id: int, here: int, to: int, hold_id: int | None
+    ) -> None:
+        conn.execute(
+            insert(transits).values(
+                item_id=item_id,
+                from_branch_id=here,
+                to_branch_id=to,
+                hold_id=hold_id,
+                sent_at=self._clock.now(),
+            )
+        )
+
+    # --- renewal and loss ----------------------------------------------------------------
+
+    def renew(self, card_number: str, barcode: str, *, idempotency_key: str | None = None) -> Loan:
+        def work(conn: Connection) -> dict[str, Any]:
+            return {"loan_id": self._renew(conn, card_number, barcode)}
+
+        result, _ = self._once(idempotency_key, "renew", work)
+        with self._db.read() as conn:
+            return repo.load_loan(conn, int(result["loan_id"]))
+
+    def _renew(self, conn: Connection, card_number: str, barcode: str) -> int:
+        today = self._clock.now().date()
+        reader = lock_reader(conn, card_number)
+        item = repo.item_row(conn, barcode, lock=True)
+        loan = repo.open_loan(conn, item.id)
+        if loan is None or loan.reader_id != reader.id:
+            raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
+        if loan.status != LoanStatus.ON_LOAN:
+            raise ShelfwiseError("circ.renew_lost", barcode=barcode)
+        self._require_can_borrow(conn, reader, today)
+        rule = self._rule(conn, loan.reader_category, loan.item_type, loan.branch_id).rule
+        if loan.renewals >= rule.renewals:
+            raise ShelfwiseError("circ.renew_limit", limit=rule.renewals)
+        if repo.waiting_holds_for(conn, item.record_id, item.id):
+            raise ShelfwiseError("circ.renew_on_hold", barcode=barcode)
+        check_loan(LoanStatus.ON_LOAN, LoanStatus.ON_LOAN, "renew")
+        new_due = due_date(repo.calendar(conn, loan.branch_id), today, rule.loan_days)
+        conn.execute(
+            update(loans)
+            .where(loans.c.id == loan.id)
+            .values(due_on=max(new_due, loan.due_on), renewals=loan.renewals + 1)
+        )
+        return int(loan.id)
+
+    def declare_lost(self, barcode: str) -> Loan:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            item = repo.item_row(conn, barcode, lock=True)
+            loan = repo.open_loan(conn, item.id)
+            if loan is None:
+                raise ShelfwiseError("circ.not_on_loan", barcode=barcode)
+            check_loan(LoanStatus(loan.status), LoanStatus.LOST, "declare_lost")
+            rule = self._rule(conn, loan.reader_category, loan.item_type, loan.branch_id).rule
+            conn.execute(
+                update(loans).where(loans.c.id == loan.id).values(status=str(LoanStatus.LOST))
+            )
+            conn.execute(
+                insert(fees).values(
+                    reader_id=loan.reader_id,
+                    loan_id=loan.id,
+                    kind="lost",
+                    item_type=loan.item_type,
+                    amount_cents=item.price_cents or rule.lost_fee_cents,
+                    created_at=now,
+                )
+            )
+            return repo.load_loan(conn, loan.id)
+
+    # --- holds ---------------------------------------------------------------------------
+
+    def place_hold(
+        self,
+        card_number: str,
+        record_id: int,
+        pickup_branch: str,
+        *,
+        item_barcode: str | None = None,
+    ) -> Hold:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            pickup = repo.branch_id(conn, pickup_branch)
+            reader = lock_reader(conn, card_number)
+            self._require_can_borrow(conn, reader, now.date())
+            item_id = None
+            if item_barcode is not None:
+                item = repo.item_row(conn, item_barcode)
+                if item.record_id != record_id:
+                    raise ShelfwiseError("circ.hold_item_mismatch", barcode=item_barcode)
+                item_id = item.id
+            copies = (
+                conn.execute(
+                    select(items.c.item_type).where(
+                        items.c.record_id == record_id,
+                        items.c.lifecycle.in_(["in_service", "on_order", "in_processing"]),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if not copies:
+                raise ShelfwiseError("circ.nothing_to_hold", record_id=record_id)
+            rule = self._rule(conn, reader.category, copies[0], pickup).rule
+            active = [h for h in repo.holds_of(conn, reader.id) if h.status in ACTIVE_HOLDS]
+            if any(h.record_id == record_id for h in active):
+                raise ShelfwiseError("circ.hold_exists", record_id=record_id)
+            if len(active) >= rule.hold_limit:
+                raise ShelfwiseError("circ.hold_limit", limit=rule.hold_limit)
+            check_hold(None, HoldStatus.WAITING, "place")
+            hold_id = conn.execute(
+                insert(holds)
+                .values(
+                    reader_id=reader.id,
+                    record_id=record_id,
+                    item_id=item_id,
+                    pickup_branch_id=pickup,
+                    status=str(HoldStatus.WAITING),
+                    placed_at=now,
+                )
+                .returning(holds.c.id)
+            ).scalar_one()
+            return repo.load_hold(conn, int(hold_id))
+
+    def cancel_hold(self, hold_id: int, *, card_number: str | None = None) -> Hold:
+        """Cancel a hold (a reader only their own); a trapped copy is freed for the next."""
+        now = self._clock.now()
+        with self._db.write() as conn:
+            hold = repo.load_hold(conn, hold_id, lock=True)
+            if card_number is not None and lock_reader(conn, card_number).id != hold.reader_id:
+                raise ShelfwiseError("circ.hold_not_found", hold=hold_id)
+            if hold.status not in ACTIVE_HOLDS:
+                raise ShelfwiseError("circ.hold_closed", hold=hold_id, status=hold.status)
+            check_hold(hold.status, HoldStatus.CANCELLED, "cancel")
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == hold_id)
+                .values(status=str(HoldStatus.CANCELLED), trapped_item_id=None, closed_at=now)
+            )
+            return repo.load_hold(conn, hold_id)
+
+    def expire_holds(self) -> int:
+        """Holds left on the shelf past their expiry; the copy is trapped anew at its next scan."""
+        now = self._clock.now()
+        with self._db.write() as conn:
+            ids = (
+                conn.execute(
+                    select(holds.c.id).where(
+                        holds.c.status == HoldStatus.READY, holds.c.shelf_expires_on < now.date()
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for hold_id in ids:
+                check_hold(HoldStatus.READY, HoldStatus.EXPIRED, "expire")
+                conn.execute(
+                    update(holds)
+                    .where(holds.c.id == hold_id, holds.c.status == HoldStatus.READY)
+                    .values(status=str(HoldStatus.EXPIRED), trapped_item_id=None, closed_at=now)
+                )
+            return len(ids)
+
+    def get_hold(self, hold_id: int) -> Hold:
+        with self._db.read() as conn:
+            return repo.load_hold(conn, hold_id)
+
+    def pull_list(self, branch: str) -> list[PullListEntry]:
+        """Copies on this branch's shelves that waiting holds want, oldest hold first."""
+        with self._db.read() as conn:
+            branch_id = repo.branch_id(conn, branch)
+            waiting = conn.execute(
+                select(holds).where(holds.c.status == HoldStatus.WAITING).order_by(holds.c.id)
+            ).all()
+            taken: set[int] = set()
+            entries: list[PullListEntry] = []
+            for hold in waiting:
+                for copy in conn.execute(
+                    select(items)
+                    .where(items.c.record_id == hold.record_id, items.c.home_branch_id == branch_id)
+                    .order_by(items.c.id)
+                ).all():
+                    if copy.id in taken or (hold.item_id not in (None, copy.id)):
+                        continue
+                    if self._availability(conn, copy).availability is Availability.ON_SHELF:
+                        taken.add(copy.id)
+                        entries.append(
+                            PullListEntry(
+                                hold.id,
+                                hold.record_id,
+                                copy.barcode,
+                                copy.call_number,
+                                hold.pickup_branch_id,
+                                hold.placed_at,
+                            )
+                        )
+                        break
+            return entries
+
+    # --- reading -------------------------------------------------------------------------
+
+    def loans_of(self, card_number: str) -> list[Loan]:
+        with self._db.read() as conn:
+            return repo.loans_of(conn, reader_id_of(conn, card_number), open_only=True)
+
+    def history_of(self, card_number: str) -> list[Loan]:
+        with self._db.read() as conn:
+            return repo.loans_of(conn, reader_id_of(conn, card_number), open_only=False)
+
+    def holds_of(self, card_number: str) -> list[Hold]:
+        with self._db.read() as conn:
+            return repo.holds_of(conn, reader_id_of(conn, card_number))
+
+    def item_status(self, barcode: str) -> ItemStatus:
+        with self._db.read() as conn:
+            return self._availability(conn, repo.item_row(conn, barcode))
+
+    def availability(
+        self, record_ids: list[int], *, branch: str | None = None
+    ) -> dict[int, dict[int, int]]:
+        """Copies on the shelf per record and branch (for search: availability facets)."""
+        with self._db.read() as conn:
+            branch_id = repo.branch_id(conn, branch) if branch else None
+            return repo.available_counts(conn, record_ids, branch_id)
+
+    def record_status(self, record_id: int) -> list[ItemStatus]:
+        with self._db.read() as conn:
+            rows = conn.execute(
+                select(items).where(items.c.record_id == record_id).order_by(items.c.id)
+            ).all()
+            return [self._availability(conn, r) for r in rows]
+
+    def _availability(self, conn: Connection, item: Any) -> ItemStatus:
+        loan = repo.open_loan(conn, item.id)
+        due = None
+        if item.lifecycle != "in_service":
+            state = Availability.UNAVAILABLE
+        elif loan is not None:
+            state = Availability.LOST if loan.status == LoanStatus.LOST else Availability.ON_LOAN
+            due = loan.due_on
+        elif repo.open_transit(conn, item.id) is not None:
+            state = Availability.IN_TRANSIT
+        elif (hold := repo.trapped_hold(conn, item.id)) is not None:
+            state = (
+                Availability.HOLD_SHELF
+                if hold.status == HoldStatus.READY
+                else Availability.IN_TRANSIT
+            )
+        else:
+            state = Availability.ON_SHELF
+        return ItemStatus(item.id, item.barcode, item.record_id, item.home_branch_id, state, due)
+
+    def calendar(self, branch: str) -> Calendar:
+        with self._db.read() as conn:
+            return repo.calendar(conn, repo.branch_id(conn, branch))

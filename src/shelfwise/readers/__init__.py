@@ -1,0 +1,1 @@
+"""Readers: registration, cards, PINs and passwords, blocks, privacy and consent."""

@@ -1,0 +1,56 @@
+"""Reader values handed out by the service (plain dataclasses, no database handles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+# The categories every library has; a library adds its own with a setting.
+DEFAULT_CATEGORIES = ("child", "adult", "senior", "student")
+
+# Purposes a reader consents to (P10, P11); reading history is one of them.
+CONSENT_PURPOSES = ("reading_history", "recommendations", "email_notices")
+
+
+class ReaderStatus(StrEnum):
+    PENDING = "pending"  # self-registered, e-mail not yet confirmed: may not borrow
+    ACTIVE = "active"
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    id: int
+    card_number: str
+    category: str
+    status: ReaderStatus
+    name: str
+    email: str | None
+    phone: str | None
+    birth_year: int | None
+    home_branch_id: int | None
+    id_card_last4: str | None
+    expires_on: date
+    manual_block: str | None
+    history_opt_in: bool
+    notices_email: bool
+    has_pin: bool
+    has_password: bool
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    purpose: str
+    granted: bool
+    notice_version: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """The result of registering: the reader, and the one-time e-mail token if self-registered."""
+
+    reader: Reader
+    verify_token: str | None

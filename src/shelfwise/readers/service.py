@@ -1,0 +1,359 @@
+"""Reader operations, one transaction each.
+
+Circulation, which sits above readers, joins reader rows into its own
+transactions through the module-level functions at the end (``lock_reader``,
+``export_profile``, ``erase``); doors use :class:`ReaderService`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shelfwise.core.clock import Clock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.models import (
+    CONSENT_PURPOSES,
+    DEFAULT_CATEGORIES,
+    Consent,
+    Reader,
+    ReaderStatus,
+    Registration,
+)
+from shelfwise.readers.security import (
+    SecretHasher,
+    luhn_digit,
+    new_token,
+    token_digest,
+    validate_password,
+    validate_pin,
+)
+from shelfwise.storage.database import Database
+from shelfwise.storage.tables import branches, reader_consents, reader_deletions, readers
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderPolicy:
+    card_prefix: str
+    card_years: int
+    categories: tuple[str, ...]
+    notice_version: str
+    self_registered_must_confirm: bool
+
+
+class ReaderService:
+    def __init__(
+        self, db: Database, clock: Clock, hasher: SecretHasher, policy: ReaderPolicy
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._hasher = hasher
+        self.policy = policy
+
+    # --- registration ----------------------------------------------------------------
+
+    def register(
+        self,
+        *,
+        name: str,
+        category: str,
+        email: str | None = None,
+        phone: str | None = None,
+        birth_year: int | None = None,
+        home_branch: str | None = None,
+        id_card: str | None = None,
+        pin: str | None = None,
+        password: str | None = None,
+        card_number: str | None = None,
+        expires_on: date | None = None,
+        self_registered: bool = False,
+    ) -> Registration:
+        if category not in self.policy.categories:
+            raise ShelfwiseError("readers.unknown_category", category=category)
+        if not name.strip():
+            raise ShelfwiseError("request.invalid", detail="name is empty")
+        if email is not None and not _EMAIL.match(email):
+            raise ShelfwiseError("readers.email_invalid")
+        if self_registered and email is None:
+            raise ShelfwiseError("readers.email_required")
+        if pin is not None:
+            validate_pin(pin)
+        if password is not None:
+            validate_password(password)
+        id_hash, last4 = self._hasher.id_card(id_card) if id_card else (None, None)
+        pin_hash = self._hasher.hash(pin) if pin else None
+        password_hash = self._hasher.hash(password) if password else None
+        token, token_hash = new_token() if self_registered else (None, None)
+        pending = self_registered and self.policy.self_registered_must_confirm
+        now = self._clock.now()
+        expires = expires_on or _add_years(now.date(), self.policy.card_years)
+        try:
+            with self._db.write() as conn:
+                branch_id = _branch_id(conn, home_branch) if home_branch else None
+                placeholder = card_number or f"~{token_digest(str(now) + name)[:24]}"
+                reader_id = conn.execute(
+                    insert(readers)
+                    .values(
+                        card_number=placeholder,
+                        category=category,
+                        status=str(ReaderStatus.PENDING if pending else ReaderStatus.ACTIVE),
+                        name=name.strip(),
+                        email=email,
+                        phone=phone,
+                        birth_year=birth_year,
+                        home_branch_id=branch_id,
+                        id_card_hash=id_hash,
+                        id_card_last4=last4,
+                        pin_hash=pin_hash,
+                        password_hash=password_hash,
+                        expires_on=expires,
+                        verify_token_hash=token_hash,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    .returning(readers.c.id)
+                ).scalar_one()
+                if card_number is None:
+                    body = f"{reader_id:09d}"
+                    generated = f"{self.policy.card_prefix}{body}{luhn_digit(body)}"
+                    conn.execute(
+                        update(readers)
+                        .where(readers.c.id == reader_id)
+                        .values(card_number=generated)
+                    )
+                self._log_consent(conn, reader_id, "reading_history", granted=False, at=now)
+                return Registration(load_reader(conn, reader_id), token)
+        except IntegrityError as exc:
+            text = str(exc.orig).lower()
+            if "id_card" in text:
+                raise ShelfwiseError("readers.id_card_registered") from exc
+            if "card_number" in text:
+                raise ShelfwiseError("readers.card_taken", card=card_number or "") from exc
+            raise
+
+    def confirm_email(self, card_number: str, token: str) -> Reader:
+        with self._db.write() as conn:
+            row = _row(conn, card_number, lock=True)
+            if row.verify_token_hash is None or row.verify_token_hash != token_digest(token):
+                raise ShelfwiseError("readers.token_invalid")
+            conn.execute(
+                update(readers)
+                .where(readers.c.id == row.id)
+                .values(status=str(ReaderStatus.ACTIVE), verify_token_hash=None)
+            )
+            return load_reader(conn, row.id)
+
+    # --- reading ---------------------------------------------------------------------
+
+    def get(self, card_number: str) -> Reader:
+        with self._db.read() as conn:
+            return load_reader(conn, _row(conn, card_number).id)
+
+    def authenticate(self, card_number: str, secret: str, *, kind: str = "pin") -> Reader:
+        """Check a PIN or password; the same refusal whether the card or the secret is wrong."""
+        with self._db.read() as conn:
+            row = conn.execute(select(readers).where(readers.c.card_number == card_number)).first()
+        stored = None if row is None else (row.pin_hash if kind == "pin" else row.password_hash)
+        if not self._hasher.verify(stored, secret) or row is None:
+            raise ShelfwiseError("readers.login_failed")
+        return self.get(card_number)
+
+    def consents(self, card_number: str) -> list[Consent]:
+        with self._db.read() as conn:
+            return _consents(conn, _row(conn, card_number).id)
+
+    # --- changes ---------------------------------------------------------------------
+
+    def set_pin(self, card_number: str, pin: str) -> None:
+        validate_pin(pin)
+        self._update(card_number, pin_hash=self._hasher.hash(pin))
+
+    def set_password(self, card_number: str, password: str) -> None:
+        validate_password(password)
+        self._update(card_number, password_hash=self._hasher.hash(password))
+
+    def block(self, card_number: str, reason: str) -> Reader:
+        if not reason.strip():
+            raise ShelfwiseError("request.invalid", detail="a block needs a reason")
+        return self._update(card_number, manual_block=reason.strip())
+
+    def unblock(self, card_number: str) -> Reader:
+        return self._update(card_number, manual_block=None)
+
+    def renew_card(self, card_number: str) -> Reader:
+        return self._update(
+            card_number, expires_on=_add_years(self._clock.now().date(), self.policy.card_years)
+        )
+
+    def set_consent(self, card_number: str, purpose: str, granted: bool) -> Reader:
+        """Grant or withdraw one consent; each change is logged with the notice version."""
+        if purpose not in CONSENT_PURPOSES:
+            raise ShelfwiseError("readers.unknown_purpose", purpose=purpose)
+        now = self._clock.now()
+        with self._db.write() as conn:
+            row = _row(conn, card_number, lock=True)
+            values: dict[str, Any] = {"updated_at": now, "version": readers.c.version + 1}
+            if purpose == "reading_history":
+                values["history_opt_in"] = int(granted)
+            elif purpose == "email_notices":
+                values["notices_email"] = int(granted)
+            conn.execute(update(readers).where(readers.c.id == row.id).values(**values))
+            self._log_consent(conn, row.id, purpose, granted=granted, at=now)
+            return load_reader(conn, row.id)
+
+    def _update(self, card_number: str, **values: Any) -> Reader:
+        now = self._clock.now()
+        with self._db.write() as conn:
+            row = _row(conn, card_number, lock=True)
+            conn.execute(
+                update(readers)
+                .where(readers.c.id == row.id)
+                .values(updated_at=now, version=readers.c.version + 1, **values)
+            )
+            return load_reader(conn, row.id)
+
+    def _log_consent(
+        self, conn: Connection, reader_id: int, purpose: str, *, granted: bool, at: datetime
+    ) -> None:
+        conn.execute(
+            insert(reader_consents).values(
+                reader_id=reader_id,
+                purpose=purpose,
+                granted=int(granted),
+                notice_version=self.policy.notice_version,
+                at=at,
+            )
+        )
+
+
+# --- transactional helpers for circulation (same transaction as the caller) -----------
+
+
+def lock_reader(conn: Connection, card_number: str) -> Reader:
+    """The reader, row-locked (FOR UPDATE) on PostgreSQL; SQLite writers are serialised."""
+    return load_reader(conn, _row(conn, card_number, lock=True).id)
+
+
+def reader_by_id(conn: Connection, reader_id: int, *, lock: bool = False) -> Reader:
+    query = select(readers.c.id).where(readers.c.id == reader_id)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    if conn.execute(query).first() is None:
+        raise ShelfwiseError("readers.not_found", card="#" + str(reader_id))
+    return load_reader(conn, reader_id)
+
+
+def reader_id_of(conn: Connection, card_number: str) -> int:
+    found = conn.execute(select(readers.c.id).where(readers.c.card_number == card_number)).scalar()
+    if found is None:
+        raise ShelfwiseError("readers.not_found", card=card_number)
+    return int(found)
+
+
+def export_profile(conn: Connection, reader: Reader) -> dict[str, Any]:
+    profile = {
+        "card_number": reader.card_number,
+        "category": reader.category,
+        "status": str(reader.status),
+        "name": reader.name,
+        "email": reader.email,
+        "phone": reader.phone,
+        "birth_year": reader.birth_year,
+        "id_card_last4": reader.id_card_last4,
+        "expires_on": reader.expires_on.isoformat(),
+        "block": reader.manual_block,
+        "reading_history": reader.history_opt_in,
+        "email_notices": reader.notices_email,
+        "registered_at": reader.created_at.isoformat(),
+    }
+    consents = [
+        {
+            "purpose": c.purpose,
+            "granted": c.granted,
+            "notice_version": c.notice_version,
+            "at": c.at.isoformat(),
+        }
+        for c in _consents(conn, reader.id)
+    ]
+    return {"profile": profile, "consents": consents}
+
+
+def erase(conn: Connection, reader: Reader, *, loans: int, at: datetime) -> None:
+    """Remove every row of the reader, keeping only counts (the caller unlinked the rest)."""
+    conn.execute(delete(reader_consents).where(reader_consents.c.reader_id == reader.id))
+    conn.execute(delete(readers).where(readers.c.id == reader.id))
+    conn.execute(
+        insert(reader_deletions).values(category=reader.category, loans=loans, deleted_at=at)
+    )
+
+
+def load_reader(conn: Connection, reader_id: int) -> Reader:
+    row = conn.execute(select(readers).where(readers.c.id == reader_id)).one()
+    return _reader(row)
+
+
+def _row(conn: Connection, card_number: str, *, lock: bool = False) -> Row[Any]:
+    query = select(readers).where(readers.c.card_number == card_number)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise ShelfwiseError("readers.not_found", card=card_number)
+    return row
+
+
+def _reader(row: Row[Any]) -> Reader:
+    return Reader(
+        id=row.id,
+        card_number=row.card_number,
+        category=row.category,
+        status=ReaderStatus(row.status),
+        name=row.name,
+        email=row.email,
+        phone=row.phone,
+        birth_year=row.birth_year,
+        home_branch_id=row.home_branch_id,
+        id_card_last4=row.id_card_last4,
+        expires_on=row.expires_on,
+        manual_block=row.manual_block,
+        history_opt_in=bool(row.history_opt_in),
+        notices_email=bool(row.notices_email),
+        has_pin=row.pin_hash is not None,
+        has_password=row.password_hash is not None,
+        created_at=row.created_at,
+        version=row.version,
+    )
+
+
+def _consents(conn: Connection, reader_id: int) -> list[Consent]:
+    rows = conn.execute(
+        select(reader_consents)
+        .where(reader_consents.c.reader_id == reader_id)
+        .order_by(reader_consents.c.id)
+    ).all()
+    return [Consent(r.purpose, bool(r.granted), r.notice_version, r.at) for r in rows]
+
+
+def _branch_id(conn: Connection, code: str) -> int:
+    branch_id = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
+    if branch_id is None:
+        raise ShelfwiseError("catalogue.branch_not_found", branch=code)
+    return int(branch_id)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def categories_from(extra: str) -> tuple[str, ...]:
+    return DEFAULT_CATEGORIES + tuple(c.strip() for c in extra.split(",") if c.strip())

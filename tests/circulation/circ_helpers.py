@@ -1,0 +1,67 @@
+"""A small branch network with titles and copies, built through the real services."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shelfwise.app import Shelfwise
+from shelfwise.catalogue.models import BranchKind, Lifecycle
+from shelfwise.marc.iso2709 import encode
+from shelfwise.marc.record import Field, Record
+from shelfwise.readers.models import Reader
+
+_counter = itertools.count(1)
+
+
+@dataclass
+class Library:
+    shelf: Shelfwise
+    tmp: Path
+    records: list[int] = field(default_factory=list)
+
+    def title(
+        self, title: str = "红楼梦", copies: int = 1, branch: str = "CEN"
+    ) -> tuple[int, list[str]]:
+        """A record with ``copies`` items in service at ``branch``: (record id, barcodes)."""
+        n = next(_counter)
+        record = Record(
+            "00000nam a2200000 a 4500",
+            [
+                Field("001", data=f"circ-{n}-{id(self)}"),
+                Field("245", "10", [("a", f"{title} {n}")]),
+            ],
+        )
+        path = self.tmp / f"r{n}.mrc"
+        path.write_bytes(encode(record))
+        self.shelf.importer().import_file(path)
+        with self.shelf.db.read() as conn:
+            from sqlalchemy import text
+
+            record_id = int(conn.execute(text("SELECT max(id) FROM records")).scalar_one())
+        barcodes = []
+        for k in range(copies):
+            barcode = f"B{n:05d}{k:03d}"
+            self.shelf.catalogue.add_item(
+                record_id=record_id,
+                barcode=barcode,
+                branch_code=branch,
+                lifecycle=Lifecycle.IN_SERVICE,
+                price_cents=3000,
+            )
+            barcodes.append(barcode)
+        return record_id, barcodes
+
+    def reader(self, name: str = "读者", category: str = "adult", **kw: object) -> Reader:
+        return self.shelf.readers.register(name=name, category=category, **kw).reader  # type: ignore[arg-type]
+
+
+def make_library(shelf: Shelfwise, tmp_path: Path) -> Library:
+    for code, kind in (
+        ("CEN", BranchKind.CENTRAL),
+        ("BR1", BranchKind.BRANCH),
+        ("K01", BranchKind.KIOSK),
+    ):
+        shelf.catalogue.add_branch(code=code, kind=kind, name_zh=code)
+    return Library(shelf, tmp_path)
