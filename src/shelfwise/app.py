@@ -13,8 +13,19 @@ from typing import TYPE_CHECKING
 
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.service import CatalogueService
-from shelfwise.config import Settings
+from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.models import CirculationPolicy
+from shelfwise.circulation.notices import (
+    NoticeChannel,
+    NoticeHandler,
+    SmtpChannel,
+    enqueue_due_notices,
+)
+from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
+from shelfwise.config import Secret, Settings
 from shelfwise.core.clock import Clock, SystemClock
+from shelfwise.readers.security import SecretHasher
+from shelfwise.readers.service import ReaderPolicy, ReaderService, categories_from
 from shelfwise.storage import migrate
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
@@ -30,6 +41,10 @@ class Shelfwise:
     clock: Clock
     db: Database
     catalogue: CatalogueService
+    readers: ReaderService
+    circulation: CirculationService
+    accounts: AccountService
+    notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:
         return Importer(
@@ -56,10 +71,34 @@ class Shelfwise:
         def deliver() -> str:
             return f"delivered {relay.drain(max_rounds=50)}"
 
-        return Scheduler(self.db, self.clock, [Job("outbox.deliver", 5, deliver)])
+        def due_notices() -> str:
+            days = int(self.settings["notice_due_soon_days"])
+            return f"queued {enqueue_due_notices(self.db, self.clock, days)}"
+
+        def expire_holds() -> str:
+            return f"expired {self.circulation.expire_holds()}"
+
+        return Scheduler(
+            self.db,
+            self.clock,
+            [
+                Job("outbox.deliver", 5, deliver),
+                Job("circulation.due_notices", 86400, due_notices),
+                Job("circulation.expire_holds", 3600, expire_holds),
+            ],
+        )
 
     def outbox_handlers(self) -> dict[str, Handler]:
-        return {}
+        channel = self.notice_channel or SmtpChannel(
+            host=str(self.settings["smtp_host"]),
+            port=int(self.settings["smtp_port"]),
+            sender=str(self.settings["smtp_sender"]),
+            username=str(self.settings["smtp_username"]),
+            password=_reveal(self.settings["smtp_password"]),
+            starttls=bool(self.settings["smtp_starttls"]),
+        )
+        notices = NoticeHandler(self.db, self.clock, channel, str(self.settings["library_name"]))
+        return {NOTICE_TOPIC: notices}
 
     def close(self) -> None:
         self.db.dispose()
@@ -77,7 +116,35 @@ def build(
     db = Database(settings.database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"]))
     if migrate_db:
         migrate.upgrade(db)
-    return Shelfwise(settings=settings, clock=clock, db=db, catalogue=CatalogueService(db, clock))
+    hasher = SecretHasher(
+        time_cost=int(settings["password_hash_time_cost"]),
+        memory_kib=int(settings["password_hash_memory_kib"]),
+        id_card_key=_reveal(settings["reader_id_card_key"]),
+    )
+    reader_policy = ReaderPolicy(
+        card_prefix=str(settings["reader_card_prefix"]),
+        card_years=int(settings["reader_card_years"]),
+        categories=categories_from(str(settings["reader_extra_categories"])),
+        notice_version=str(settings["privacy_notice_version"]),
+        self_registered_must_confirm=bool(settings["reader_self_registration_confirm"]),
+    )
+    circulation_policy = CirculationPolicy(
+        fee_block_cents=int(settings["circulation_fee_block_cents"]),
+        due_soon_days=int(settings["notice_due_soon_days"]),
+    )
+    return Shelfwise(
+        settings=settings,
+        clock=clock,
+        db=db,
+        catalogue=CatalogueService(db, clock),
+        readers=ReaderService(db, clock, hasher, reader_policy),
+        circulation=CirculationService(db, clock, circulation_policy),
+        accounts=AccountService(db, clock),
+    )
+
+
+def _reveal(value: object) -> str:
+    return value.reveal() if isinstance(value, Secret) else str(value)
 
 
 def asgi_app(shelf: Shelfwise) -> FastAPI:

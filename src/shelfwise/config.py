@@ -90,6 +90,55 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a claimed outbox event is reserved for one worker.",
     ),
     Setting("library_name", str, "Shelfwise City Library", "Name shown on pages and notices."),
+    # --- readers and circulation (issue 4) ---
+    Setting("reader_card_prefix", str, "SW", "Prefix of generated reader card numbers."),
+    Setting("reader_card_years", int, 3, "Years a new or renewed reader card is valid."),
+    Setting(
+        "reader_extra_categories",
+        str,
+        "",
+        "Comma-separated reader categories of this library, beside child, adult, senior, student.",
+    ),
+    Setting(
+        "reader_self_registration_confirm",
+        bool,
+        True,
+        "Self-registered readers cannot borrow until they confirm their e-mail address.",
+    ),
+    Setting(
+        "reader_id_card_key",
+        str,
+        "change-me-identity-card-key",
+        "Secret key of the keyed hash that stands in for identity-card numbers.",
+        secret=True,
+    ),
+    Setting(
+        "password_hash_time_cost", int, 3, "Argon2id iterations for reader PINs and passwords."
+    ),
+    Setting(
+        "password_hash_memory_kib",
+        int,
+        65536,
+        "Argon2id memory (KiB) for reader PINs and passwords.",
+    ),
+    Setting(
+        "privacy_notice_version", str, "2026-1", "Version of the privacy notice consents refer to."
+    ),
+    Setting(
+        "circulation_fee_block_cents",
+        int,
+        1000,
+        "Open fees (in fen) above which a reader may not borrow, renew or place holds.",
+    ),
+    Setting(
+        "notice_due_soon_days", int, 3, "Days before the due date that a due-soon notice goes."
+    ),
+    Setting("smtp_host", str, "127.0.0.1", "SMTP server for e-mail notices."),
+    Setting("smtp_port", int, 25, "Port of the SMTP server."),
+    Setting("smtp_sender", str, "library@example.org", "From address of e-mail notices."),
+    Setting("smtp_username", str, "", "SMTP login (empty: no login)."),
+    Setting("smtp_password", str, "", "SMTP password.", secret=True),
+    Setting("smtp_starttls", bool, False, "Use STARTTLS with the SMTP server."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
