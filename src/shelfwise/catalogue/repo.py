@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, delete, func, insert, select, text, up
 from shelfwise.catalogue.matching import title_key
 from shelfwise.core.callnumber import sort_key as call_number_sort_key
 from shelfwise.marc.description import Description, HoldingCopy
+from shelfwise.storage.bulk import bulk_insert
 from shelfwise.storage.tables import (
     branches,
     items,
@@ -137,7 +138,9 @@ def description_json(description: Description) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def record_columns(description: Description, marc_json: str, dialect: str) -> dict[str, Any]:
+def record_columns(
+    description: Description, marc_json: str, dialect: str, match_key: str | None
+) -> dict[str, Any]:
     main_author = description.agents[0].name if description.agents else None
     return {
         "dialect": dialect,
@@ -153,7 +156,7 @@ def record_columns(description: Description, marc_json: str, dialect: str) -> di
         "languages": " ".join(description.languages),
         "material_type": description.material_type,
         "description": description_json(description),
-        "match_key": title_key(description),
+        "match_key": match_key,
     }
 
 
@@ -181,7 +184,7 @@ def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
 def insert_records(conn: Connection, incoming: list[Incoming], now: datetime) -> list[int]:
     rows = [
         {
-            **record_columns(i.description, i.marc_json, i.dialect),
+            **record_columns(i.description, i.marc_json, i.dialect, i.title_key),
             "state": "active",
             "created_at": now,
             "updated_at": now,
@@ -193,7 +196,7 @@ def insert_records(conn: Connection, incoming: list[Incoming], now: datetime) ->
     ids = allocate_ids(conn, records, len(rows))
     for row, record_id in zip(rows, ids, strict=True):
         row["id"] = record_id
-    conn.execute(insert(records), rows)
+    bulk_insert(conn, records, rows)
     _insert_keys(conn, list(zip(ids, (i.description for i in incoming), strict=True)))
     return ids
 
@@ -219,9 +222,9 @@ def _insert_keys(conn: Connection, pairs: list[tuple[int, Description]]) -> None
                 }
             )
     if isbn_rows:
-        conn.execute(insert(record_isbns), isbn_rows)
+        bulk_insert(conn, record_isbns, isbn_rows)
     if class_rows:
-        conn.execute(insert(record_classes), class_rows)
+        bulk_insert(conn, record_classes, class_rows)
 
 
 def rewrite_record(
@@ -237,7 +240,7 @@ def rewrite_record(
         update(records)
         .where(records.c.id == record_id)
         .values(
-            **record_columns(description, marc_json, dialect),
+            **record_columns(description, marc_json, dialect, title_key(description)),
             updated_at=now,
             version=records.c.version + 1,
         )
@@ -250,8 +253,9 @@ def rewrite_record(
 def insert_sources(conn: Connection, rows: list[SourceRow], now: datetime) -> None:
     if not rows:
         return
-    conn.execute(
-        insert(sources),
+    bulk_insert(
+        conn,
+        sources,
         [
             {
                 "record_id": r.record_id,
@@ -394,7 +398,7 @@ def add_holdings(
         branch_id = _branch_for(conn, holding, known, created, now)
         rows.append(_item_row(conn, holding, record_id, barcode, branch_id, location_cache, now))
     if rows:
-        conn.execute(insert(items), rows)
+        bulk_insert(conn, items, rows)
     return len(rows), skipped, created
 
 

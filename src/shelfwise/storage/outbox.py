@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from shelfwise.core.clock import Clock
+from shelfwise.storage.bulk import bulk_insert
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import outbox
 
@@ -58,8 +59,9 @@ def enqueue_many(
     if not payloads:
         return
     now = clock.now()
-    conn.execute(
-        insert(outbox),
+    bulk_insert(
+        conn,
+        outbox,
         [
             {
                 "topic": topic,
