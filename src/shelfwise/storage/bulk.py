@@ -38,14 +38,14 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         params: list[Any] = []
         for row in rows:
             values = [row[name] for name in order]
-            for index, _name, processor in processors:
-                values[index] = processor(values[index])
+            for index, _name, convert in processors:
+                values[index] = convert(values[index])
             params.append(tuple(values))
     else:
         params = []
         for row in rows:
             mapped = dict(row)
-            for _index, name, processor in processors:
-                mapped[name] = processor(mapped[name])
+            for _index, name, convert in processors:
+                mapped[name] = convert(mapped[name])
             params.append(mapped)
     conn.exec_driver_sql(sql, params)
