@@ -11,6 +11,7 @@ Dialect
  #   signal                                                 dialect
 ===  =====================================================  ===========
 D1   a 245 field and 040 mentions ``NLK`` or ``KORMARC``    KORMARC
+D1b  a 245 field and a 056 field (KDC: undefined in MARC 21) KORMARC
 D2   a 245 field                                            MARC 21
 D3   no 245, and a 200 field                                UNIMARC
 D4   no 245/200, leader/20-23 ``450 `` (UNIMARC shape)      UNIMARC
@@ -101,7 +102,10 @@ def _subfield_a(data: bytes) -> bytes:
 def dialect_of(leader: str, tags: Sequence[str], lookup: FieldLookup) -> Dialect:
     """Rules D1-D6 over the raw record."""
     if "245" in tags:
-        return Dialect.KORMARC if _is_kormarc_040(lookup("040")) else Dialect.MARC21
+        # 056 (KDC) exists only in KORMARC; Korean libraries other than the NLK
+        # put their own code in 040, so 040 alone misses most of them.
+        kormarc = _is_kormarc_040(lookup("040")) or "056" in tags
+        return Dialect.KORMARC if kormarc else Dialect.MARC21
     if "200" in tags or leader[20:24] == "450 " or _looks_like_unimarc_100(lookup("100")):
         return Dialect.UNIMARC
     return Dialect.MARC21
