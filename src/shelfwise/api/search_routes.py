@@ -1,0 +1,149 @@
+"""Search endpoints: ``GET /search`` (results, facets, did-you-mean) and ``GET /suggest``.
+
+Any query string gives a 200 with results or a ``message``; only malformed
+parameters (a page that is not a number) get the common error envelope.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from shelfwise.search.models import Filters, SearchRequest, SearchResult, Sort
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
+
+
+class RecordHitOut(BaseModel):
+    record_id: int
+    title: str
+    author: str | None
+    publisher: str | None
+    year: int | None
+    languages: list[str]
+    material_type: str
+    isbns: list[str]
+    branches: list[str]
+    available_at: list[str]
+    score: float
+
+
+class WorkOut(BaseModel):
+    work_key: str
+    score: float
+    records: list[RecordHitOut]
+
+
+class FacetValueOut(BaseModel):
+    value: str
+    count: int
+
+
+class SearchOut(BaseModel):
+    q: str
+    total_records: int
+    page: int
+    size: int
+    sort: Sort
+    works: list[WorkOut]
+    facets: dict[str, list[FacetValueOut]]
+    did_you_mean: str | None
+    message: str | None
+
+
+class SuggestionOut(BaseModel):
+    text: str
+    kind: str
+    record_id: int
+
+
+def _out(result: SearchResult) -> SearchOut:
+    works = [
+        WorkOut(
+            work_key=w.work_key,
+            score=round(w.score, 4),
+            records=[
+                RecordHitOut(
+                    record_id=r.record_id,
+                    title=r.title,
+                    author=r.author,
+                    publisher=r.publisher,
+                    year=r.year,
+                    languages=list(r.languages),
+                    material_type=r.material_type,
+                    isbns=list(r.isbns),
+                    branches=list(r.branches),
+                    available_at=list(r.available_at),
+                    score=round(r.score, 4),
+                )
+                for r in w.records
+            ],
+        )
+        for w in result.works
+    ]
+    facets = {
+        name: [FacetValueOut(value=v.value, count=v.count) for v in values]
+        for name, values in result.facets.items()
+    }
+    return SearchOut(
+        q=result.q,
+        total_records=result.total_records,
+        page=result.page,
+        size=result.size,
+        sort=result.sort,
+        works=works,
+        facets=facets,
+        did_you_mean=result.did_you_mean,
+        message=result.message,
+    )
+
+
+def router(shelf: Shelfwise) -> APIRouter:
+    api = APIRouter(tags=["search"])
+
+    @api.get("/search", response_model=SearchOut)
+    def search(
+        q: Annotated[str, Query(max_length=1000, description="Query (see docs/search.md)")] = "",
+        lang: Annotated[list[str] | None, Query(description="Language facet: zh, ko, en")] = None,
+        material: Annotated[list[str] | None, Query()] = None,
+        decade: Annotated[list[int] | None, Query()] = None,
+        year: Annotated[list[int] | None, Query()] = None,
+        branch: Annotated[list[str] | None, Query(description="Branch code")] = None,
+        subject: Annotated[list[str] | None, Query()] = None,
+        available: Annotated[bool | None, Query(description="A copy on the shelf now")] = None,
+        sort: Sort = Sort.RELEVANCE,
+        page: Annotated[int, Query(ge=1, le=100)] = 1,
+        size: Annotated[int, Query(ge=1, le=100)] = 20,
+        group: Annotated[bool, Query(description="Group editions into works")] = True,
+        facets: bool = True,
+    ) -> SearchOut:
+        """Keyword search with facets; facet counts count records, hits are grouped into works."""
+        filters = Filters(
+            lang=tuple(lang or ()),
+            material=tuple(material or ()),
+            decade=tuple(decade or ()),
+            year=tuple(year or ()),
+            branch=tuple(branch or ()),
+            subject=tuple(subject or ()),
+            available=available,
+        )
+        request = SearchRequest(
+            q=q, filters=filters, sort=sort, page=page, size=size, group=group, facets=facets
+        )
+        return _out(shelf.search.search(request))
+
+    @api.get("/suggest", response_model=list[SuggestionOut])
+    def suggest(
+        q: Annotated[str, Query(max_length=200)] = "",
+        limit: Annotated[int, Query(ge=1, le=20)] = 8,
+    ) -> list[SuggestionOut]:
+        """Autocomplete on titles and authors (pinyin, initials, jamo and 초성 too)."""
+        return [
+            SuggestionOut(text=s.text, kind=s.kind, record_id=s.record_id)
+            for s in shelf.search.suggest(q, limit=limit)
+        ]
+
+    return api

@@ -1,0 +1,235 @@
+"""Parsed queries and filters → Tantivy queries.
+
+A query word becomes AND-ed units (:func:`textkeys.query_units`); a unit is an
+OR over (field group × stream) clauses, each boosted by group boost × stream
+boost, each requiring all of the unit's keys in that one field stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import tantivy
+from tantivy import Occur, Query
+
+from shelfwise.core import isbn as isbn_codes
+from shelfwise.search.models import Filters
+from shelfwise.search.query import Atom, Clause, ParsedQuery
+from shelfwise.search.schema import (
+    CLASS_BOOST,
+    EXACT_TITLE_BOOST,
+    GROUP_BY_NAME,
+    GROUPS,
+    IDENTIFIER_BOOST,
+    PHRASE_BOOST,
+    Group,
+    field_name,
+    language_code,
+    streams_of,
+)
+from shelfwise.search.textkeys import Alt, Unit, exact_key, query_units, sequence_units
+from shelfwise.text import STREAM_SPECS, Stream
+
+FIELD_GROUPS: dict[str | None, tuple[Group, ...]] = {
+    None: GROUPS,
+    "title": (GROUP_BY_NAME["title"], GROUP_BY_NAME["other"], GROUP_BY_NAME["series"]),
+    "author": (GROUP_BY_NAME["author"],),
+    "subject": (GROUP_BY_NAME["subject"],),
+    "publisher": (GROUP_BY_NAME["publisher"],),
+}
+_LANGUAGE_WORDS = {
+    "chinese": "zh",
+    "中文": "zh",
+    "汉语": "zh",
+    "漢語": "zh",
+    "중국어": "zh",
+    "korean": "ko",
+    "韩语": "ko",
+    "朝鲜语": "ko",
+    "한국어": "ko",
+    "조선어": "ko",
+    "english": "en",
+    "英语": "en",
+    "英文": "en",
+    "영어": "en",
+}
+_REGEX_SPECIAL = set('.^$*+?()[]{}|\\-&~#<>"@')
+
+
+def regex_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in _REGEX_SPECIAL else ch for ch in text)
+
+
+def _all(queries: Sequence[Query]) -> Query:
+    if len(queries) == 1:
+        return queries[0]
+    return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def _any(queries: Sequence[Query]) -> Query:
+    if not queries:
+        return Query.empty_query()
+    if len(queries) == 1:
+        return queries[0]
+    return Query.boolean_query([(Occur.Should, q) for q in queries])
+
+
+class Compiler:
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self.schema = schema
+
+    def _key(self, name: str, key: str, prefix: bool) -> Query:
+        if prefix:
+            return Query.regex_query(self.schema, name, regex_escape(key) + ".*")
+        return Query.term_query(self.schema, name, key, index_option="freq")
+
+    def _alt(self, group: Group, alt: Alt) -> Query:
+        name = field_name(group.name, alt.stream)
+        inner = _all([self._key(name, k, alt.prefix) for k in alt.keys])
+        return Query.boost_query(inner, group.boost * STREAM_SPECS[alt.stream].boost * alt.weight)
+
+    def unit(self, unit: Unit, groups: Iterable[Group]) -> Query:
+        return _any(
+            [self._alt(g, alt) for g in groups for alt in unit if alt.stream in streams_of(g)]
+        )
+
+    def words(self, text: str, groups: Sequence[Group], *, prefix: bool = False) -> Query | None:
+        units = [u for w in text.split() for u in query_units(w, prefix=prefix)]
+        if not units:
+            return None
+        return _all([self.unit(u, groups) for u in units])
+
+    def phrase(self, text: str, groups: Sequence[Group]) -> Query | None:
+        words = self.words(text, groups)
+        units = sequence_units(text)
+        if words is None or not units:
+            return words
+        if len(units) == 1:
+            positional = Query.term_query(self.schema, "seq", units[0])
+        else:
+            words_at: list[str | tuple[int, str]] = list(units)
+            positional = Query.phrase_query(self.schema, "seq", words_at)
+        return _all([words, Query.boost_query(positional, PHRASE_BOOST)])
+
+    def isbn(self, text: str) -> Query:
+        code = isbn_codes.compact(text)
+        forms = {code, isbn_codes.to_isbn13(code) or code, isbn_codes.to_isbn10(code) or code}
+        return Query.boost_query(
+            _any([Query.term_query(self.schema, "isbn", f) for f in sorted(forms)]),
+            IDENTIFIER_BOOST,
+        )
+
+    def year(self, text: str) -> Query | None:
+        digits = text.replace("*", "").strip()
+        low, _, high = digits.partition("-")
+        try:
+            if high:
+                return self._year_range(int(low), int(high))
+            if len(low) < 4 and low.isdigit():
+                span = 10 ** (4 - len(low))
+                return self._year_range(int(low) * span, int(low) * span + span - 1)
+            return Query.term_query(self.schema, "year", int(low))
+        except ValueError:
+            return None
+
+    def _year_range(self, low: int, high: int) -> Query:
+        return Query.range_query(
+            self.schema, "year", tantivy.FieldType.Integer, lower_bound=low, upper_bound=high
+        )
+
+    def lang(self, text: str) -> Query:
+        word = text.strip().casefold()
+        code = _LANGUAGE_WORDS.get(word, language_code(word))
+        return Query.term_query(self.schema, "lang", code)
+
+    def class_number(self, text: str) -> Query:
+        key = "".join(text.split()).casefold()
+        return Query.boost_query(
+            Query.regex_query(self.schema, "class", regex_escape(key) + ".*"), CLASS_BOOST
+        )
+
+    def atom(self, atom: Atom) -> Query | None:
+        name = atom.field
+        if name == "isbn":
+            return self.isbn(atom.text)
+        if name == "year":
+            return self.year(atom.text)
+        if name == "lang":
+            return self.lang(atom.text)
+        if name == "class":
+            return self.class_number(atom.text)
+        groups = FIELD_GROUPS.get(name, GROUPS)
+        if atom.phrase:
+            return self.phrase(atom.text, groups)
+        words = self.words(atom.text, groups, prefix=atom.prefix)
+        if name is None and isbn_codes.looks_like_isbn(atom.text):
+            return self.isbn(atom.text) if words is None else _any([self.isbn(atom.text), words])
+        return words
+
+    def clause(self, clause: Clause) -> Query | None:
+        found = [q for q in (self.atom(a) for a in clause.atoms) if q is not None]
+        return _any(found) if found else None
+
+    def _pinyin_joined(self, parsed: ParsedQuery) -> Query | None:
+        """``li shi`` is also the pinyin word ``lishi``."""
+        atoms = [c.atoms[0] for c in parsed.positive if len(c.atoms) == 1]
+        if len(atoms) < 2 or len(atoms) != len(parsed.positive):
+            return None
+        if any(a.field or a.phrase or not (a.text.isascii() and a.text.isalpha()) for a in atoms):
+            return None
+        joined = "".join(a.text.casefold() for a in atoms)
+        unit: Unit = (
+            Alt(Stream.PINYIN, (joined,)),
+            Alt(Stream.PINYIN_PREFIX, (joined,), prefix=True, weight=0.5),
+        )
+        return self.unit(unit, GROUPS)
+
+    def exact_title(self, parsed: ParsedQuery) -> Query | None:
+        plain = [a.text for c in parsed.positive for a in c.atoms if a.field in (None, "title")]
+        if len(plain) != len(parsed.positive) or not plain:
+            return None
+        key = exact_key(" ".join(plain))
+        if not key:
+            return None
+        return Query.boost_query(
+            Query.term_query(self.schema, "title_exact", key), EXACT_TITLE_BOOST
+        )
+
+    def query(self, parsed: ParsedQuery) -> Query | None:
+        """The whole query, or ``None`` when nothing positive is left to search for."""
+        must = [q for q in (self.clause(c) for c in parsed.positive) if q is not None]
+        if not must:
+            return None
+        main = _all(must)
+        joined = self._pinyin_joined(parsed)
+        if joined is not None:
+            main = _any([main, joined])
+        parts: list[tuple[Occur, Query]] = [(Occur.Must, main)]
+        exact = self.exact_title(parsed)
+        if exact is not None:
+            parts.append((Occur.Should, exact))
+        for clause in parsed.clauses:
+            if clause.negated and (excluded := self.clause(clause)) is not None:
+                parts.append((Occur.MustNot, excluded))
+        return Query.boolean_query(parts)
+
+    def filters(self, filters: Filters) -> list[Query]:
+        out: list[Query] = []
+        text_facets = (
+            ("lang", [language_code(v) for v in filters.lang]),
+            ("material", list(filters.material)),
+            ("subject", list(filters.subject)),
+        )
+        for name, values in text_facets:
+            if values:
+                out.append(_any([Query.term_query(self.schema, name, v) for v in values]))
+        for name, numbers in (("decade", filters.decade), ("year", filters.year)):
+            if numbers:
+                out.append(_any([Query.term_query(self.schema, name, n) for n in numbers]))
+        if filters.branch:
+            where = "avail_at" if filters.available else "branch"
+            out.append(_any([Query.term_query(self.schema, where, b) for b in filters.branch]))
+        elif filters.available is not None:
+            flag = "yes" if filters.available else "no"
+            out.append(Query.term_query(self.schema, "available", flag))
+        return out

@@ -1,0 +1,213 @@
+"""The Tantivy schema and the document of one record.
+
+Every analysed field group gets one Tantivy text field per analysis stream
+(``title__primary``, ``title__pinyin``, ...), whitespace-tokenised: the keys
+are made by :mod:`shelfwise.text`, so the index and the query fold identically,
+and Tantivy only splits on the spaces we put between keys.  A query clause on
+``<group>__<stream>`` is boosted by group boost × stream boost.
+
+Besides the analysed fields: ``seq`` (positional, for phrases), identifiers,
+facet fields (raw, fast) and sort keys (fast).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import tantivy
+
+from shelfwise.core import isbn as isbn_codes
+from shelfwise.search.models import Availability
+from shelfwise.search.source import IndexRow
+from shelfwise.search.textkeys import exact_key, sequence_units, sort_key
+from shelfwise.text import FieldKind, Stream, analyze_field
+
+SCHEMA_VERSION = 1
+SEP = " \u241e "  # between the values of a multi-valued positional field: stops phrases
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    name: str
+    kind: FieldKind
+    boost: float
+
+
+# Field boosts (starting points, tuned on the relevance suite).
+GROUPS: tuple[Group, ...] = (
+    Group("title", FieldKind.TITLE, 3.0),
+    Group("other", FieldKind.TITLE, 1.5),  # other and parallel titles
+    Group("author", FieldKind.NAME, 2.0),
+    Group("series", FieldKind.TITLE, 1.2),
+    Group("subject", FieldKind.SUBJECT, 1.5),
+    Group("publisher", FieldKind.PUBLISHER, 0.6),
+    Group("notes", FieldKind.SUBJECT, 0.4),
+)
+GROUP_BY_NAME: Mapping[str, Group] = {g.name: g for g in GROUPS}
+WORD_STREAMS = (Stream.PRIMARY, Stream.MORPHEMES, Stream.READING, Stream.STEM)
+IDENTIFIER_BOOST = 20.0
+CLASS_BOOST = 4.0
+EXACT_TITLE_BOOST = 40.0
+PHRASE_BOOST = 15.0
+
+
+def streams_of(group: Group) -> tuple[Stream, ...]:
+    return tuple(Stream) if group.kind in (FieldKind.TITLE, FieldKind.NAME) else WORD_STREAMS
+
+
+def field_name(group: str, stream: Stream) -> str:
+    return f"{group}__{stream.value}"
+
+
+def build_schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_unsigned_field("record_id", stored=True, indexed=True, fast=True)
+    for group in GROUPS:
+        for stream in streams_of(group):
+            b.add_text_field(
+                field_name(group.name, stream), tokenizer_name="whitespace", index_option="freq"
+            )
+    b.add_text_field("seq", tokenizer_name="whitespace", index_option="position")
+    for name in ("isbn", "class", "title_exact"):
+        b.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    for name in ("lang", "material", "branch", "avail_at", "available", "subject", "work_key"):
+        b.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_integer_field("year", indexed=True, fast=True)
+    b.add_integer_field("decade", indexed=True, fast=True)
+    b.add_unsigned_field("popularity", fast=True)
+    b.add_unsigned_field("avail_n", fast=True)
+    b.add_text_field("sort_title", tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_text_field("sort_author", tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_bytes_field("payload", stored=True)
+    return b.build()
+
+
+# --- documents -------------------------------------------------------------------------
+
+_LANG_NAMES = {"chi": "zh", "zho": "zh", "kor": "ko", "eng": "en", "jpn": "ja"}
+
+
+def language_code(code: str) -> str:
+    """ISO 639-2 as catalogued → the two-letter code the facets show."""
+    low = code.strip().casefold()
+    return _LANG_NAMES.get(low, low)
+
+
+def _normal_class(number: str) -> str:
+    return re.sub(r"\s+", "", number).casefold()
+
+
+def work_key(row: IndexRow) -> str:
+    """Editions (and re-catalogued copies) of one work share title and first author.
+
+    Translations group only when the record carries the original title as an
+    other title identical to the translation's main title folding; there is no
+    uniform title in the description yet.
+    """
+    author = row.main_author or ""
+    basis = f"{exact_key(row.title)}|{exact_key(author)}"
+    return hashlib.blake2b(basis.encode(), digest_size=8).hexdigest()
+
+
+def _values(description: Mapping[str, Any], key: str) -> list[str]:
+    return [str(v) for v in description.get(key) or [] if v]
+
+
+def analysed_fields(row: IndexRow) -> dict[str, list[str]]:
+    """``<group>__<stream>`` → key strings (space-separated) for one record."""
+    d = row.description
+    lang = row.languages[0] if row.languages else None
+    texts: dict[str, list[tuple[str, str | None]]] = {
+        "title": [(row.title, row.title_romanised)],
+        "other": [(t, None) for t in _values(d, "other_titles") + _values(d, "parallel_titles")],
+        "author": [
+            (str(a.get("name") or ""), a.get("romanised"))
+            for a in d.get("agents") or []
+            if a.get("name")
+        ],
+        "series": [(t, None) for t in _values(d, "series")],
+        "subject": [(t, None) for t in _values(d, "subjects")],
+        "publisher": [(row.publisher, None)] if row.publisher else [],
+        "notes": [(t, None) for t in _values(d, "notes")[:3]],
+    }
+    out: dict[str, list[str]] = {}
+    for group in GROUPS:
+        for text, romanised in texts[group.name]:
+            if not text:
+                continue
+            analysed = analyze_field(text, kind=group.kind, language=lang, pinyin=romanised)
+            for stream, tokens in analysed.streams.items():
+                if tokens:
+                    out.setdefault(field_name(group.name, stream), []).append(" ".join(tokens))
+    return out
+
+
+def document(
+    row: IndexRow, availability: Availability, popularity: int = 0
+) -> dict[str, list[Any]]:
+    """The field values of one record's document (``tantivy.Document(**doc)``)."""
+    import json
+
+    d = row.description
+    doc: dict[str, list[Any]] = {"record_id": [row.id]}
+    doc.update(analysed_fields(row))
+    positional = [row.title, *_values(d, "other_titles"), row.main_author or ""]
+    positional += [str(a.get("name") or "") for a in (d.get("agents") or [])[1:]]
+    positional += _values(d, "series") + _values(d, "subjects")
+    doc["seq"] = [SEP.join(" ".join(sequence_units(t)) for t in positional if t)]
+    isbns = set()
+    for code in _values(d, "isbns"):
+        isbns.add(code)
+        ten = isbn_codes.to_isbn10(code)
+        if ten:
+            isbns.add(ten)
+    if isbns:
+        doc["isbn"] = sorted(isbns)
+    classes = [_normal_class(str(c.get("number") or "")) for c in d.get("classifications") or []]
+    if classes := [c for c in classes if c]:
+        doc["class"] = classes
+    doc["title_exact"] = [exact_key(row.title)]
+    languages = sorted({language_code(x) for x in row.languages}) or ["und"]
+    doc["lang"] = languages
+    doc["material"] = [row.material_type]
+    if row.year is not None:
+        doc["year"] = [row.year]
+        doc["decade"] = [row.year // 10 * 10]
+    held = sorted(availability.held_at)
+    if held:
+        doc["branch"] = held
+    if availability.available_at:
+        doc["avail_at"] = sorted(availability.available_at)
+    doc["available"] = ["yes" if availability.available_at else "no"]
+    doc["avail_n"] = [len(availability.available_at)]
+    doc["subject"] = sorted(set(_values(d, "subjects")))[:20] or []
+    if not doc["subject"]:
+        del doc["subject"]
+    key = work_key(row)
+    doc["work_key"] = [key]
+    doc["popularity"] = [max(0, popularity)]
+    doc["sort_title"] = [sort_key(row.title)]
+    doc["sort_author"] = [sort_key(row.main_author or "\uffff")]
+    payload = {
+        "t": row.title,
+        "a": row.main_author,
+        "p": row.publisher,
+        "y": row.year,
+        "l": languages,
+        "m": row.material_type,
+        "i": _values(d, "isbns"),
+        "b": held,
+        "v": sorted(availability.available_at),
+        "w": key,
+    }
+    doc["payload"] = [json.dumps(payload, ensure_ascii=False).encode()]
+    return doc
+
+
+def to_document(fields: Mapping[str, Iterable[Any]], schema: tantivy.Schema) -> tantivy.Document:
+    """Typed by the schema (a bare ``Document(**fields)`` reads every int as signed)."""
+    return tantivy.Document.from_dict({k: list(v) for k, v in fields.items()}, schema)

@@ -1,0 +1,356 @@
+"""The search service: the index follows the catalogue, readers query it.
+
+* :meth:`SearchService.sync` applies the change feed (outbox rows above the
+  index's high-water mark) to the live index: re-read each changed record,
+  replace its document, drop it when the record is merged, withdrawn or gone.
+  It is idempotent, and it is what the outbox handler and the follower thread
+  (every half second) call, so a change is searchable within about a second.
+* :meth:`SearchService.rebuild` builds a new generation beside the live one and
+  swaps the pointer atomically; searches keep using the old one until then.
+* :meth:`SearchService.start` checks the index against the database (missing,
+  wrong schema, or a record count that disagrees → rebuild; else catch up) and
+  starts the follower.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import tantivy
+from tantivy import Occur, Query
+
+from shelfwise.search import results, source
+from shelfwise.search.compile import Compiler
+from shelfwise.search.index import IndexStore, LiveIndex, Meta
+from shelfwise.search.models import (
+    Availability,
+    AvailabilityProvider,
+    EveryCopyAvailable,
+    NoPopularity,
+    PopularityProvider,
+    SearchRequest,
+    SearchResult,
+    Sort,
+    Suggestion,
+)
+from shelfwise.search.query import parse
+from shelfwise.search.schema import SCHEMA_VERSION, document, to_document
+from shelfwise.search.suggest import autocomplete, did_you_mean
+from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import Event
+
+log = logging.getLogger(__name__)
+
+GAP_SETTLE_SECONDS = 10.0  # an id gap older than this is a rolled-back transaction
+REBUILD_LOOKBACK = 1000  # events replayed after a rebuild, for transactions in flight
+OVERFETCH = 200
+MAX_FETCH = 2000
+_SORT_FIELDS = {
+    Sort.NEWEST: ("year", tantivy.Order.Desc),
+    Sort.TITLE: ("sort_title", tantivy.Order.Asc),
+    Sort.AUTHOR: ("sort_author", tantivy.Order.Asc),
+}
+
+Progress = Callable[[int, int], None]  # (done, total)
+_NONE = Availability()
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReport:
+    records: int
+    seconds: float
+    size_bytes: int
+    generation: str
+
+
+class SearchService:
+    def __init__(
+        self,
+        db: Database,
+        index_dir: Path,
+        *,
+        availability: AvailabilityProvider | None = None,
+        popularity: PopularityProvider | None = None,
+    ) -> None:
+        self._db = db
+        self.store = IndexStore(index_dir)
+        self.availability: AvailabilityProvider = availability or EveryCopyAvailable()
+        self.popularity: PopularityProvider = popularity or NoPopularity()
+        self._live: LiveIndex | None = None
+        self._cursor = 0
+        self._gap_since: dict[int, float] = {}
+        self._sync_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- the live generation -----------------------------------------------------------
+
+    def _open_current(self) -> LiveIndex | None:
+        """Follow the pointer: (re)open the live generation if it changed."""
+        path = self.store.current()
+        live = self._live
+        if path is None:
+            return live
+        if live is None or live.path != path:
+            meta = self.store.read_meta(path)
+            if meta is None or meta.schema != SCHEMA_VERSION:
+                return live
+            fresh = LiveIndex(path)
+            self._live, self._cursor = fresh, meta.high_water
+            self._gap_since.clear()
+            if live is not None:
+                live.close()
+            live = fresh
+        return live
+
+    def ready(self) -> bool:
+        return self._open_current() is not None
+
+    # --- following the catalogue --------------------------------------------------------
+
+    def apply(self, record_ids: Iterable[int], live: LiveIndex | None = None) -> int:
+        """Re-index these records now (delete, then add if active); returns documents written."""
+        live = live or self._open_current()
+        ids = sorted(set(record_ids))
+        if live is None or not ids:
+            return 0
+        rows, _missing = source.rows_for(self._db, ids)
+        active = [r for r in rows if r.state == "active"]
+        copies = {r.id: r.copies for r in active}
+        available = self.availability.availability(copies)
+        loans = self.popularity.popularity(copies)
+        docs = [
+            to_document(document(r, available.get(r.id) or _NONE, loans.get(r.id, 0)), live.schema)
+            for r in active
+        ]
+        with live.lock:
+            writer = live.writer()
+            if writer is None:
+                return 0
+            for record_id in ids:
+                # by query: delete_documents_by_term reads a Python int as i64 and misses u64
+                writer.delete_documents_by_query(
+                    Query.term_query(live.schema, "record_id", record_id)
+                )
+            for doc in docs:
+                writer.add_document(doc)
+            writer.commit()
+        live.reload()
+        return len(docs)
+
+    def sync(self, *, settle_gaps: bool = False) -> int:
+        """Apply the change feed to the live index; returns how many events were applied.
+
+        Events are applied in id order up to the first id gap (a transaction that
+        has not committed yet); a gap older than ``GAP_SETTLE_SECONDS`` — or any
+        gap with ``settle_gaps`` — is taken as a rollback and passed.
+        """
+        with self._sync_lock:
+            live = self._open_current()
+            if live is None or live.read_only:
+                return 0
+            applied = 0
+            while True:
+                events = source.feed_after(self._db, self._cursor)
+                ready = self._contiguous(events, settle_gaps=settle_gaps)
+                if not ready:
+                    return applied
+                changed = [e.record_id for e in ready if e.record_id is not None]
+                self.apply(changed, live)
+                self._cursor = ready[-1].id
+                applied += len(changed)
+                meta = self.store.read_meta(live.path)
+                self.store.write_meta(
+                    live.path,
+                    Meta(
+                        SCHEMA_VERSION,
+                        self._cursor,
+                        meta.built_at if meta else _now(),
+                        live.searcher().num_docs,
+                    ),
+                )
+                if len(ready) < len(events) or len(events) < 5000:
+                    return applied
+
+    def _contiguous(
+        self, events: list[source.FeedEvent], *, settle_gaps: bool
+    ) -> list[source.FeedEvent]:
+        expected = self._cursor + 1
+        now = time.monotonic()
+        for index, event in enumerate(events):
+            if event.id != expected and not settle_gaps:
+                since = self._gap_since.setdefault(expected, now)
+                if now - since < GAP_SETTLE_SECONDS:
+                    return events[:index]
+            expected = event.id + 1
+        self._gap_since.clear()
+        return events
+
+    def handle_event(self, event: Event) -> None:
+        """Outbox handler for ``catalogue.record_changed``: the feed up to now, indexed."""
+        self.sync()
+
+    # --- rebuilding ----------------------------------------------------------------------
+
+    def rebuild(self, progress: Progress | None = None, *, batch: int = 2000) -> RebuildReport:
+        """Build a new generation from the database and publish it; searches go on meanwhile."""
+        started = time.monotonic()
+        high_water = max(0, source.feed_head(self._db) - REBUILD_LOOKBACK)
+        total = source.active_count(self._db)
+        generation = self.store.new_generation()
+        target = LiveIndex(generation)
+        writer = target.writer(heap=256_000_000, threads=2)
+        done = 0
+        for page in source.iter_active(self._db, batch=batch):
+            copies = {r.id: r.copies for r in page}
+            available = self.availability.availability(copies)
+            loans = self.popularity.popularity(copies)
+            for row in page:
+                fields = document(row, available.get(row.id) or _NONE, loans.get(row.id, 0))
+                writer.add_document(to_document(fields, target.schema))
+            done += len(page)
+            if progress is not None:
+                progress(done, max(total, done))
+        writer.commit()
+        target.close()
+        self.store.write_meta(generation, Meta(SCHEMA_VERSION, high_water, _now(), done))
+        self.store.publish(generation)
+        self.sync(settle_gaps=True)
+        return RebuildReport(
+            done, time.monotonic() - started, self.store.size_bytes(generation), generation.name
+        )
+
+    def check(self) -> str:
+        """On start: rebuild a missing/stale index, else catch up and compare counts."""
+        live = self._open_current()
+        if live is None:
+            report = self.rebuild()
+            return f"built a new index of {report.records} records"
+        applied = self.sync(settle_gaps=True)
+        if live.read_only:
+            return "index followed by another process"
+        indexed = live.searcher().num_docs
+        expected = source.active_count(self._db)
+        if indexed != expected or source.feed_floor(self._db) > self._cursor + 1:
+            log.warning("search index has %s records, database %s: rebuilding", indexed, expected)
+            report = self.rebuild()
+            return f"rebuilt ({indexed} indexed vs {expected} active): {report.records} records"
+        return f"caught up {applied} changes; {indexed} records indexed"
+
+    def start(self, interval: float = 0.5) -> None:
+        """Check the index, then follow the feed in a background thread."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            try:
+                log.info("search index: %s", self.check())
+            except Exception:
+                log.exception("search index check failed")
+            while not self._stop.wait(interval):
+                try:
+                    self.sync()
+                except Exception:  # the follower must outlive a database hiccup
+                    log.exception("search index sync failed")
+
+        self._thread = threading.Thread(target=loop, name="shelfwise-search", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def close(self) -> None:
+        self.stop()
+        if self._live is not None:
+            self._live.close()
+            self._live = None
+
+    # --- searching -----------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse(request.q)
+        live = self._open_current()
+        size = max(1, min(request.size, 100))
+        page = max(1, min(request.page, 100))
+        empty = SearchResult(request.q, 0, (), {}, page, size, request.sort)
+        if live is None:
+            return _with(empty, message="The search index is being built; try again shortly.")
+        compiler = Compiler(live.schema)
+        filters = compiler.filters(request.filters)
+        main = compiler.query(parsed)
+        if main is None and not filters:
+            note = "Only exclusions were given." if parsed.clauses else "Type a word to search."
+            return _with(empty, message=note)
+        parts = [(Occur.Must, q) for q in ([main] if main is not None else []) + filters]
+        query = Query.boolean_query(parts) if main is not None else _browse(filters)
+        searcher = live.searcher()
+        fetch = min(max(OVERFETCH, page * size * 4), MAX_FETCH)
+        if request.sort is Sort.RELEVANCE and main is not None:
+            found = searcher.search(query, limit=fetch)
+            hits = results.rerank(results.load_hits(searcher, found.hits))
+        else:
+            name, order = _SORT_FIELDS.get(request.sort, ("year", tantivy.Order.Desc))
+            found = searcher.search(query, limit=fetch, order_by_field=name, order=order)
+            hits = results.load_hits(searcher, found.hits)
+        works = results.group(hits, enabled=request.group)
+        shown = tuple(works[(page - 1) * size : page * size])
+        facets = (
+            results.read_facets(searcher.aggregate(query, results.facet_spec()))
+            if request.facets
+            else {}
+        )
+        suggestion = did_you_mean(searcher, parsed, hits, _count(found))
+        message = "; ".join(parsed.notes) or None
+        if not _count(found):
+            message = "No records found." + (f" Did you mean: {suggestion}?" if suggestion else "")
+        return SearchResult(
+            request.q,
+            int(_count(found)),
+            shown,
+            facets,
+            page,
+            size,
+            request.sort,
+            did_you_mean=suggestion,
+            message=message,
+            grouped_over=len(hits),
+        )
+
+    def suggest(self, text: str, *, limit: int = 8) -> list[Suggestion]:
+        live = self._open_current()
+        if live is None or not text.strip():
+            return []
+        return autocomplete(live.searcher(), Compiler(live.schema), text[:100], limit=limit)
+
+    def indexed_count(self) -> int:
+        live = self._open_current()
+        return live.searcher().num_docs if live is not None else 0
+
+
+def _count(found: tantivy.SearchResult) -> int:
+    # ``count`` exists at run time (search(count=True)); the stubs lack it.
+    return int(getattr(found, "count", 0) or 0)
+
+
+def _browse(filters: list[Query]) -> Query:
+    return Query.boolean_query(
+        [(Occur.Must, q) for q in filters] or [(Occur.Must, Query.all_query())]
+    )
+
+
+def _with(result: SearchResult, *, message: str) -> SearchResult:
+    return SearchResult(result.q, 0, (), {}, result.page, result.size, result.sort, message=message)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,192 @@
+"""Search keys the index needs beyond the analysis streams, built from ``shelfwise.text``.
+
+* :func:`query_units` — the keys of one query word, grouped into units that must
+  all match (AND) and alternatives per unit (OR over streams).  Han and Hangul
+  units require *all* their character bigrams in one field stream, which is how
+  a de-duplicated bag of bigrams answers "contains this word".
+* :func:`sequence_units` — the positional tokens of the ``seq`` field (phrases).
+* :func:`exact_key` — a title folded to one string (the exact-title bonus).
+* :func:`sort_key` — title/author order: Chinese by pinyin, Korean in Hangul order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shelfwise.text import Script, Stream, chinese, engines, fold_base, korean, script_runs
+from shelfwise.text.folding import word_keys
+from shelfwise.text.latin import latin_words, stem
+from shelfwise.text.scripts import Run
+
+INITIALS_MAX_LETTERS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    """One way a unit can match: every key in one field stream (term, or prefix)."""
+
+    stream: Stream
+    keys: tuple[str, ...]
+    prefix: bool = False
+    weight: float = 1.0
+
+
+Unit = tuple[Alt, ...]  # alternatives (OR)
+
+
+def _initial(previous: Run | None) -> bool:
+    if previous is None:
+        return True
+    return previous.script in (Script.SPACE, Script.OTHER) and not previous.text[-1].isalnum()
+
+
+def _glue_single_chars(words: tuple[str, ...]) -> list[str]:
+    """Jieba words, with one-character words glued to a neighbour (bigrams need two)."""
+    pieces: list[str] = []
+    pending = ""
+    for word in words:
+        if len(word) == 1:
+            pending += word
+            continue
+        pieces.append(pending + word)
+        pending = ""
+    if pending:
+        if pieces and len(pending) == 1:
+            pieces[-1] += pending
+        else:
+            pieces.append(pending)
+    return pieces
+
+
+def _han_units(run: str, *, prefix: bool) -> list[Unit]:
+    simplified = chinese.to_simplified(run)
+    units: list[Unit] = []
+    for piece in _glue_single_chars(chinese.segment(simplified).words):
+        bigrams = tuple(chinese.char_bigrams(piece))
+        recall = tuple(chinese.char_bigrams(chinese.recall_fold(piece)))
+        alts = [Alt(Stream.PRIMARY, bigrams), Alt(Stream.RECALL, recall)]
+        if len(piece) == 1 or prefix:
+            alts.append(Alt(Stream.PRIMARY, (piece,), prefix=True, weight=0.5))
+        units.append(tuple(alts))
+    return units
+
+
+def _hangul_unit(text: str, *, initial: bool) -> Unit:
+    folded = korean.fold_word_initial(text) if initial else text
+    bigrams = tuple(chinese.char_bigrams(folded))
+    alts = [
+        Alt(Stream.PRIMARY, bigrams),
+        Alt(Stream.READING, bigrams),
+        Alt(Stream.RECALL, tuple(chinese.char_bigrams(korean.fold_all_syllables(text)))),
+    ]
+    if len(folded) == 1:
+        alts.append(Alt(Stream.JAMO, (korean.keystroke_jamo(folded),), prefix=True, weight=0.5))
+    return tuple(alts)
+
+
+def _latin_unit(word: str, *, prefix: bool) -> Unit:
+    if prefix:
+        alts = [Alt(Stream.PRIMARY, (word,), prefix=True)]
+        if word.isascii() and len(word) >= 2:
+            alts.append(Alt(Stream.PINYIN_PREFIX, (word,), prefix=True))
+        return tuple(alts)
+    alts = [Alt(Stream.PRIMARY, (word,)), Alt(Stream.STEM, (stem(word),))]
+    if word.isascii() and word.isalpha():
+        alts.append(Alt(Stream.PINYIN, (word,)))
+        if len(word) >= 2:
+            alts.append(Alt(Stream.PINYIN_PREFIX, (word,), prefix=True, weight=0.5))
+        if len(word) <= INITIALS_MAX_LETTERS:
+            alts.append(Alt(Stream.PINYIN_INITIALS, (word,), weight=0.5))
+    return tuple(alts)
+
+
+def _jamo_units(folded: str) -> list[Unit]:
+    """A word typed with loose jamo (as-you-type, or 초성): prefix keys only."""
+    joined = folded.replace(" ", "")
+    k2 = korean.fold_word_initial(joined)
+    alts = [Alt(Stream.JAMO, (korean.keystroke_jamo(k2),), prefix=True)]
+    if korean.consonant_jamo_only(joined):
+        alts.append(Alt(Stream.CHOSEONG, (joined,), prefix=True))
+        alts.extend(
+            Alt(Stream.CHOSEONG, (v,), prefix=True, weight=0.8)
+            for v in korean.dueum_query_variants(joined)
+        )
+    return [tuple(alts)]
+
+
+def query_units(word: str, *, prefix: bool = False) -> list[Unit]:
+    """The AND-ed units of one query word (a whitespace-free string)."""
+    folded = fold_base(word)
+    runs = [r for r in script_runs(folded) if r.script is not Script.SPACE]
+    if any(r.script is Script.JAMO for r in runs):
+        return _jamo_units(folded)
+    units: list[Unit] = []
+    previous: Run | None = None
+    for index, run in enumerate(runs):
+        last = prefix and index == len(runs) - 1
+        if run.script is Script.HAN:
+            units.extend(_han_units(run.text, prefix=last))
+        elif run.script is Script.HANGUL:
+            units.append(_hangul_unit(run.text, initial=_initial(previous)))
+        elif run.script is Script.LATIN:
+            units.extend(_latin_unit(w, prefix=last) for w in latin_words(run.text))
+        elif run.script is Script.DIGIT:
+            digits = "".join(str(int(ch)) for ch in run.text)
+            units.append((Alt(Stream.PRIMARY, (digits,), prefix=last),))
+        else:
+            units.extend((Alt(Stream.PRIMARY, (k,), prefix=last),) for k in word_keys(run.text))
+        previous = run
+    return [u for u in units if all(a.keys and all(a.keys) for a in u)]
+
+
+def sequence_units(text: str) -> list[str]:
+    """Positional tokens: Han characters (simplified), Hangul syllables (K2), words, digits."""
+    out: list[str] = []
+    previous: Run | None = None
+    for run in script_runs(fold_base(text)):
+        if run.script is Script.HAN:
+            out.extend(chinese.to_simplified(run.text))
+        elif run.script is Script.HANGUL:
+            out.extend(korean.fold_word_initial(run.text) if _initial(previous) else run.text)
+        elif run.script is Script.LATIN:
+            out.extend(latin_words(run.text))
+        elif run.script is Script.DIGIT:
+            out.append("".join(str(int(ch)) for ch in run.text))
+        elif run.script is Script.JAMO:
+            out.append(run.text)
+        elif run.script is Script.OTHER:
+            out.extend(word_keys(run.text))
+        previous = run
+    return out
+
+
+def exact_key(text: str) -> str:
+    """A title as one folded string, punctuation and spaces dropped."""
+    return "".join(sequence_units(text))
+
+
+def _han_sort(run: str) -> str:
+    simplified = chinese.to_simplified(run)
+    return " ".join("".join(engines.pinyin_syllables(w)) for w in engines.cut(simplified))
+
+
+def sort_key(text: str, *, length: int = 48) -> str:
+    """Title/author order: Latin and pinyin alphabetically (digits first), then Hangul.
+
+    Byte order of the key is the reading order: ASCII sorts before Hangul, and
+    Hangul syllables in code point order are in 가나다 order.  Leading articles
+    are not dropped (the MARC non-filing indicator is not in the description).
+    """
+    parts: list[str] = []
+    for run in script_runs(fold_base(text)):
+        if run.script is Script.HAN:
+            parts.append(_han_sort(run.text))
+        elif run.script is Script.LATIN:
+            parts.append(" ".join(latin_words(run.text)))
+        elif run.script in (Script.HANGUL, Script.DIGIT, Script.JAMO):
+            parts.append(run.text)
+        elif run.script is Script.SPACE:
+            parts.append(" ")
+        if sum(len(p) for p in parts) > length:
+            break
+    return " ".join("".join(parts).split())[:length]

@@ -1,0 +1,118 @@
+"""The index follows the catalogue (feed, withdraw, merge), rebuilds with a swap, and answers."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from shelfwise import app as composition
+from shelfwise.search import Filters, SearchRequest, Sort
+from shelfwise.testing.records import write_records
+
+
+def _import(shelf: composition.Shelfwise, tmp_path: Path, count: int = 120) -> None:
+    path = tmp_path / "records.mrc"
+    write_records(path, count)
+    shelf.importer().import_file(path)
+
+
+def _ids(shelf: composition.Shelfwise, q: str) -> list[int]:
+    result = shelf.search.search(SearchRequest(q=q, size=100, group=False, facets=False))
+    return [w.records[0].record_id for w in result.works]
+
+
+def test_feed_keeps_the_index_current(shelf: composition.Shelfwise, tmp_path: Path) -> None:
+    assert shelf.search.check().startswith("built")
+    _import(shelf, tmp_path)
+    assert shelf.search.sync() > 0
+    assert shelf.search.indexed_count() == shelf.catalogue.counts()["records"]
+    record = shelf.catalogue.get_record(_ids(shelf, "history OR 历史 OR 역사")[0])
+    assert record.id in _ids(shelf, f'"{record.title}"')
+    shelf.catalogue.withdraw(record.id)
+    shelf.search.sync()
+    assert record.id not in _ids(shelf, f'"{record.title}"')
+    assert shelf.search.indexed_count() == shelf.catalogue.counts()["records"]
+
+
+def test_merge_removes_the_duplicate(shelf: composition.Shelfwise, tmp_path: Path) -> None:
+    _import(shelf, tmp_path, 40)
+    shelf.search.check()
+    first, second = _ids(shelf, "-zzzz a OR the OR 的 OR 의")[:2] or (0, 0)
+    if not first:
+        pytest.skip("no records matched")
+    shelf.catalogue.merge(survivor_id=first, duplicate_id=second)
+    shelf.outbox_relay({"catalogue.record_changed": shelf.search.handle_event}).drain()
+    found = shelf.search.search(
+        SearchRequest(q="", filters=Filters(lang=("zh", "ko", "en")), size=100, group=False)
+    )
+    ids = {w.records[0].record_id for w in found.works}
+    assert second not in ids
+
+
+def test_rebuild_swaps_while_searches_go_on(shelf: composition.Shelfwise, tmp_path: Path) -> None:
+    _import(shelf, tmp_path, 150)
+    shelf.search.check()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def searching() -> None:
+        while not stop.is_set():
+            try:
+                assert shelf.search.search(SearchRequest(q="history")).total_records > 0
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=searching) for _ in range(2)]
+    for t in threads:
+        t.start()
+    before = shelf.search.store.current()
+    report = shelf.search.rebuild()
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert report.records == shelf.catalogue.counts()["records"]
+    assert shelf.search.store.current() != before
+
+
+def test_facets_sorts_and_messages(shelf: composition.Shelfwise, tmp_path: Path) -> None:
+    _import(shelf, tmp_path, 150)
+    shelf.search.check()
+    result = shelf.search.search(SearchRequest(q="history OR 历史 OR 역사 OR 中国"))
+    assert result.total_records > 0
+    langs = {v.value: v.count for v in result.facets["lang"]}
+    assert set(langs) <= {"zh", "ko", "en"}
+    assert langs
+    assert result.facets["available"]
+    zh = shelf.search.search(
+        SearchRequest(q="history OR 历史 OR 역사 OR 中国", filters=Filters(lang=("zh",)), size=100)
+    )
+    assert all("zh" in r.languages for w in zh.works for r in w.records)
+    newest = shelf.search.search(SearchRequest(q="history OR 历史", sort=Sort.NEWEST, group=False))
+    years = [w.records[0].year or 0 for w in newest.works]
+    assert years == sorted(years, reverse=True)
+    for q in ("", "-war", '"', "title:", "((((", "OR OR", "\x00", "ㅋ" * 300):
+        shelf.search.search(SearchRequest(q=q))  # never raises
+
+
+def test_api_search_and_suggest(shelf: composition.Shelfwise, tmp_path: Path) -> None:
+    _import(shelf, tmp_path, 80)
+    shelf.search.check()
+    client = TestClient(composition.asgi_app(shelf))
+    response = client.get("/api/v1/search", params={"q": "history OR 历史", "lang": "en"})
+    assert response.status_code == 200
+    body = response.json()
+    assert {"works", "facets", "total_records", "did_you_mean", "message"} <= set(body)
+    for q in ('"unclosed', "title:", "-", "*", "「」", "isbn:abc"):
+        assert client.get("/api/v1/search", params={"q": q}).status_code == 200
+    bad = client.get("/api/v1/search", params={"page": "x"})
+    assert bad.status_code == 422
+    assert "error" in bad.json()
+    assert client.get("/api/v1/suggest", params={"q": "li"}).status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/search" in paths
+    assert "/api/v1/suggest" in paths
