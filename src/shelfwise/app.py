@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from shelfwise.catalogue.importing import Importer
+from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
 from shelfwise.circulation.models import CirculationPolicy
@@ -26,6 +26,7 @@ from shelfwise.config import Secret, Settings
 from shelfwise.core.clock import Clock, SystemClock
 from shelfwise.readers.security import SecretHasher
 from shelfwise.readers.service import ReaderPolicy, ReaderService, categories_from
+from shelfwise.search.service import SearchService
 from shelfwise.storage import migrate
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
@@ -44,6 +45,7 @@ class Shelfwise:
     readers: ReaderService
     circulation: CirculationService
     accounts: AccountService
+    search: SearchService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:
@@ -98,9 +100,10 @@ class Shelfwise:
             starttls=bool(self.settings["smtp_starttls"]),
         )
         notices = NoticeHandler(self.db, self.clock, channel, str(self.settings["library_name"]))
-        return {NOTICE_TOPIC: notices}
+        return {NOTICE_TOPIC: notices, RECORD_CHANGED: self.search.handle_event}
 
     def close(self) -> None:
+        self.search.close()
         self.db.dispose()
 
 
@@ -140,6 +143,8 @@ def build(
         readers=ReaderService(db, clock, hasher, reader_policy),
         circulation=CirculationService(db, clock, circulation_policy),
         accounts=AccountService(db, clock),
+        # Availability and popularity providers: circulation's, once it offers them.
+        search=SearchService(db, settings.data_dir / "index"),
     )
 
 

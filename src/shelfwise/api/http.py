@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from shelfwise import __version__
-from shelfwise.api import catalogue_routes, errors
+from shelfwise.api import (
+    catalogue_routes,
+    circulation_routes,
+    errors,
+    readers_routes,
+    search_routes,
+)
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
@@ -21,10 +27,12 @@ def create_app(shelf: Shelfwise) -> FastAPI:
         scheduler = shelf.scheduler() if shelf.settings["scheduler_enabled"] else None
         if scheduler is not None:
             scheduler.start()
+            shelf.search.start()  # check the index against the database, then follow it
         try:
             yield
         finally:
             if scheduler is not None:
+                shelf.search.stop()
                 scheduler.stop()
 
     app = FastAPI(
@@ -42,4 +50,7 @@ def create_app(shelf: Shelfwise) -> FastAPI:
         return {"status": "ok", "version": __version__, "database": shelf.db.dialect}
 
     app.include_router(catalogue_routes.router(shelf), prefix="/api/v1")
+    app.include_router(readers_routes.router(shelf), prefix="/api/v1")
+    app.include_router(circulation_routes.router(shelf), prefix="/api/v1")
+    app.include_router(search_routes.router(shelf), prefix="/api/v1")
     return app

@@ -14,6 +14,7 @@ from shelfwise import app as composition
 from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.cli.progress import byte_progress, count_progress
+from shelfwise.cli.search_commands import reindex, search
 from shelfwise.config import Settings, SettingsError, settings_markdown
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.description import Dialect
@@ -297,6 +298,10 @@ def settings(
         return
     for name, value in Settings.load().public_items():
         console.print(f"{name:>24} = {value}")
+
+
+cli.command()(reindex)
+cli.command()(search)
 
 
 def run() -> None:
