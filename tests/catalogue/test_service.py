@@ -14,8 +14,8 @@ from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.storage.outbox import pending_count
 from shelfwise.storage.tables import sources, tombstones
-from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.branches import DEMO_BRANCHES
+from shelfwise.testing.demo import seed_branches
 
 
 def _records(shelf: Shelfwise, tmp_path: Path) -> tuple[int, int]:
