@@ -189,7 +189,7 @@ class _Placement:
 def _place(conn: Connection, batch: list[Incoming]) -> _Placement:
     """Decide, for each incoming record, whether it is new, a duplicate, an update or unchanged."""
     existing_sources = repo.sources_by_key(conn, {i.source_key for i in batch})
-    by_isbn = repo.records_by_isbn(conn, {isbn for i in batch for isbn in i.description.isbns})
+    by_isbn = repo.records_by_isbn(conn, {isbn for i in batch for isbn in i.isbns})
     by_title = repo.records_by_title_key(conn, {i.title_key for i in batch if i.title_key})
     placement = _Placement()
     # Records created earlier in this same batch, so that two copies of one book
@@ -220,7 +220,7 @@ def _place(conn: Connection, batch: list[Incoming]) -> _Placement:
             new = _NewRecord(incoming)
             placement.new.append(new)
             batch_sources[incoming.source_key] = new
-            for isbn in incoming.description.isbns:
+            for isbn in incoming.isbns:
                 batch_isbn.setdefault(isbn, new)
             if incoming.title_key:
                 batch_title.setdefault(incoming.title_key, new)
@@ -234,7 +234,7 @@ def _match(
     batch_isbn: dict[str, _NewRecord],
     batch_title: dict[str, _NewRecord],
 ) -> tuple[int | _NewRecord | None, str]:
-    for isbn in incoming.description.isbns:
+    for isbn in incoming.isbns:
         if isbn in by_isbn:
             return by_isbn[isbn], "isbn"
         if isbn in batch_isbn:

@@ -17,10 +17,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from shelfwise.catalogue.matching import source_key, title_key
+from shelfwise.catalogue.rows import ClassRow, CopyRow, class_rows, copy_rows, record_columns
 from shelfwise.marc import charsets, iso2709
-from shelfwise.marc.description import Description, Dialect
+from shelfwise.marc.description import Dialect
 from shelfwise.marc.dialects import describe
 from shelfwise.marc.marcjson import dumps as marc_to_json
 from shelfwise.marc.reading import (
@@ -49,11 +51,16 @@ class Incoming:
     encoding: str
     dialect: str
     repaired: bool
-    description: Description
     source_key: str
     content_hash: str
     title_key: str | None
     marc_json: str
+    control_agency: str | None
+    control_number: str | None
+    isbns: list[str]
+    columns: dict[str, Any]  # the records row, less id, state and timestamps
+    class_rows: list[ClassRow]
+    copies: list[CopyRow]
 
 
 Entry = Incoming | Rejected
@@ -64,6 +71,7 @@ def prepare(entry: ReadRecord) -> Incoming:
     marc_json = marc_to_json(entry.record).decode("utf-8")
     # The hash is of the decoded content, not the bytes: the same record sent
     # as MARCXML after ISO 2709, or as UTF-8 after MARC-8, is unchanged.
+    match_key = title_key(description)
     digest = hashlib.sha256(_content_identity(entry.record, marc_json).encode("utf-8")).hexdigest()
     return Incoming(
         offset=entry.offset,
@@ -72,11 +80,16 @@ def prepare(entry: ReadRecord) -> Incoming:
         encoding=entry.encoding,
         dialect=str(entry.dialect),
         repaired=bool(entry.repairs),
-        description=description,
         source_key=source_key(description.control_agency, description.control_number, digest),
         content_hash=digest,
-        title_key=title_key(description),
+        title_key=match_key,
         marc_json=marc_json,
+        control_agency=description.control_agency,
+        control_number=description.control_number,
+        isbns=description.isbns,
+        columns=record_columns(description, marc_json, str(entry.dialect), match_key),
+        class_rows=class_rows(description),
+        copies=copy_rows(description.holdings),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,9 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, text, update
 
-from shelfwise.catalogue.matching import title_key
-from shelfwise.core.callnumber import sort_key as call_number_sort_key
-from shelfwise.marc.description import Description, HoldingCopy
+from shelfwise.catalogue.rows import ClassRow
 from shelfwise.storage.bulk import bulk_insert
 from shelfwise.storage.tables import (
     branches,
@@ -99,67 +95,6 @@ def records_by_title_key(conn: Connection, keys: set[str]) -> dict[str, int]:
     return found
 
 
-def description_json(description: Description) -> str:
-    # Built by hand: dataclasses.asdict deep-copies and was a fifth of import time.
-    d = description
-    payload = {
-        "title": d.title,
-        "title_romanised": d.title_romanised,
-        "other_titles": d.other_titles,
-        "parallel_titles": d.parallel_titles,
-        "responsibility": d.responsibility,
-        "agents": [
-            {
-                "name": a.name,
-                "role": a.role,
-                "kind": a.kind,
-                "romanised": a.romanised,
-                "primary": a.primary,
-            }
-            for a in d.agents
-        ],
-        "publisher": d.publisher,
-        "place": d.place,
-        "year": d.year,
-        "edition": d.edition,
-        "languages": d.languages,
-        "isbns": d.isbns,
-        "classifications": [
-            {"scheme": str(c.scheme), "number": c.number, "edition": c.edition}
-            for c in d.classifications
-        ],
-        "subjects": d.subjects,
-        "series": d.series,
-        "notes": d.notes,
-        "material_type": d.material_type,
-        "control_number": d.control_number,
-        "control_agency": d.control_agency,
-    }
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-
-
-def record_columns(
-    description: Description, marc_json: str, dialect: str, match_key: str | None
-) -> dict[str, Any]:
-    main_author = description.agents[0].name if description.agents else None
-    return {
-        "dialect": dialect,
-        "marc": marc_json,
-        "title": description.title or "",
-        "title_romanised": description.title_romanised,
-        "main_author": main_author,
-        "responsibility": description.responsibility,
-        "publisher": description.publisher,
-        "place": description.place,
-        "year": description.year,
-        "edition": description.edition,
-        "languages": " ".join(description.languages),
-        "material_type": description.material_type,
-        "description": description_json(description),
-        "match_key": match_key,
-    }
-
-
 def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
     """``count`` fresh primary keys for ``table``, valid for the current write transaction."""
     if count == 0:
@@ -183,13 +118,7 @@ def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
 
 def insert_records(conn: Connection, incoming: list[Incoming], now: datetime) -> list[int]:
     rows = [
-        {
-            **record_columns(i.description, i.marc_json, i.dialect, i.title_key),
-            "state": "active",
-            "created_at": now,
-            "updated_at": now,
-        }
-        for i in incoming
+        {**i.columns, "state": "active", "created_at": now, "updated_at": now} for i in incoming
     ]
     # Ids are allocated up front so the whole batch is one plain executemany
     # (RETURNING forces SQLite to insert row by row).
@@ -197,57 +126,33 @@ def insert_records(conn: Connection, incoming: list[Incoming], now: datetime) ->
     for row, record_id in zip(rows, ids, strict=True):
         row["id"] = record_id
     bulk_insert(conn, records, rows)
-    _insert_keys(conn, list(zip(ids, (i.description for i in incoming), strict=True)))
+    _insert_keys(conn, [(rid, i.isbns, i.class_rows) for rid, i in zip(ids, incoming, strict=True)])
     return ids
 
 
-def _insert_keys(conn: Connection, pairs: list[tuple[int, Description]]) -> None:
+def _insert_keys(conn: Connection, keyed: list[tuple[int, list[str], list[ClassRow]]]) -> None:
     isbn_rows = [
-        {"record_id": rid, "isbn": isbn} for rid, d in pairs for isbn in dict.fromkeys(d.isbns)
+        {"record_id": rid, "isbn": isbn} for rid, isbns, _ in keyed for isbn in dict.fromkeys(isbns)
     ]
-    class_rows = []
-    for rid, d in pairs:
-        seen: set[tuple[str, str]] = set()
-        for c in d.classifications:
-            key = (str(c.scheme), c.number[:64])
-            if key in seen or not c.number:
-                continue
-            seen.add(key)
-            class_rows.append(
-                {
-                    "record_id": rid,
-                    "scheme": key[0],
-                    "number": key[1],
-                    "sort_key": call_number_sort_key(c.number, c.scheme)[:160],
-                }
-            )
-    if isbn_rows:
-        bulk_insert(conn, record_isbns, isbn_rows)
-    if class_rows:
-        bulk_insert(conn, record_classes, class_rows)
+    class_rows = [
+        {"record_id": rid, "scheme": c.scheme, "number": c.number, "sort_key": c.sort_key}
+        for rid, _, classes in keyed
+        for c in classes
+    ]
+    bulk_insert(conn, record_isbns, isbn_rows)
+    bulk_insert(conn, record_classes, class_rows)
 
 
-def rewrite_record(
-    conn: Connection,
-    record_id: int,
-    description: Description,
-    marc_json: str,
-    dialect: str,
-    now: datetime,
-) -> None:
+def rewrite_record(conn: Connection, record_id: int, incoming: Incoming, now: datetime) -> None:
     """Re-derive a record's columns from a new master MARC record."""
     conn.execute(
         update(records)
         .where(records.c.id == record_id)
-        .values(
-            **record_columns(description, marc_json, dialect, title_key(description)),
-            updated_at=now,
-            version=records.c.version + 1,
-        )
+        .values(**incoming.columns, updated_at=now, version=records.c.version + 1)
     )
     conn.execute(delete(record_isbns).where(record_isbns.c.record_id == record_id))
     conn.execute(delete(record_classes).where(record_classes.c.record_id == record_id))
-    _insert_keys(conn, [(record_id, description)])
+    _insert_keys(conn, [(record_id, incoming.isbns, incoming.class_rows)])
 
 
 def insert_sources(conn: Connection, rows: list[SourceRow], now: datetime) -> None:
@@ -260,8 +165,8 @@ def insert_sources(conn: Connection, rows: list[SourceRow], now: datetime) -> No
             {
                 "record_id": r.record_id,
                 "source_key": r.incoming.source_key,
-                "agency": r.incoming.description.control_agency,
-                "control_number": r.incoming.description.control_number,
+                "agency": r.incoming.control_agency,
+                "control_number": r.incoming.control_number,
                 "format": r.incoming.format,
                 "dialect": r.incoming.dialect,
                 "encoding": r.incoming.encoding,
@@ -293,14 +198,7 @@ def update_source(
         )
     )
     if existing.is_master:
-        rewrite_record(
-            conn,
-            existing.record_id,
-            incoming.description,
-            incoming.marc_json,
-            incoming.dialect,
-            now,
-        )
+        rewrite_record(conn, existing.record_id, incoming, now)
     else:
         conn.execute(
             update(records).where(records.c.id == existing.record_id).values(updated_at=now)
@@ -308,19 +206,6 @@ def update_source(
 
 
 # --- branches and items -------------------------------------------------------------
-
-_PRICE = re.compile(r"([A-Z]{3})?\s*[¥￥$]?\s*([0-9]+(?:\.[0-9]{1,2})?)")
-
-
-def parse_price(text: str | None) -> tuple[int | None, str | None]:
-    """``CNY48.00`` → (4800, "CNY"); unparseable → (None, None)."""
-    if not text:
-        return None, None
-    match = _PRICE.search(text.replace(",", ""))
-    if match is None:
-        return None, None
-    amount = round(float(match.group(2)) * 100)
-    return amount, match.group(1)
 
 
 def branch_ids(conn: Connection) -> dict[str, int]:
@@ -380,32 +265,48 @@ def add_holdings(
     conn: Connection, placed: list[tuple[Incoming, int]], now: datetime
 ) -> tuple[int, int, list[str]]:
     """Create items from embedded holdings; returns (added, skipped, branch codes created)."""
-    copies = [(h, rid) for inc, rid in placed for h in inc.description.holdings]
+    copies = [(c, rid) for inc, rid in placed for c in inc.copies]
     if not copies:
         return 0, 0, []
-    taken = existing_barcodes(conn, {h.barcode for h, _ in copies if h.barcode})
+    taken = existing_barcodes(conn, {c.barcode for c, _ in copies if c.barcode})
     known = branch_ids(conn)
     created: list[str] = []
     location_cache: dict[tuple[int, str], int] = {}
     rows: list[dict[str, Any]] = []
     skipped = 0
-    for holding, record_id in copies:
-        barcode = (holding.barcode or "").strip()[:64]
-        if not barcode or barcode in taken:
+    for copy, record_id in copies:
+        if not copy.barcode or copy.barcode in taken:
             skipped += 1
             continue
-        taken.add(barcode)
-        branch_id = _branch_for(conn, holding, known, created, now)
-        rows.append(_item_row(conn, holding, record_id, barcode, branch_id, location_cache, now))
-    if rows:
-        bulk_insert(conn, items, rows)
+        taken.add(copy.barcode)
+        branch_id = _branch_for(conn, copy.branch_code, known, created, now)
+        location_id = None
+        if copy.location_code:
+            location_id = ensure_location(conn, location_cache, branch_id, copy.location_code, now)
+        rows.append(
+            {
+                "record_id": record_id,
+                "barcode": copy.barcode,
+                "rfid": copy.rfid,
+                "call_number": copy.call_number,
+                "call_number_sort": copy.call_number_sort,
+                "home_branch_id": branch_id,
+                "location_id": location_id,
+                "lifecycle": "in_service",
+                "item_type": "book",
+                "price_cents": copy.price_cents,
+                "currency": copy.currency,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    bulk_insert(conn, items, rows)
     return len(rows), skipped, created
 
 
 def _branch_for(
-    conn: Connection, holding: HoldingCopy, known: dict[str, int], created: list[str], now: datetime
+    conn: Connection, code: str, known: dict[str, int], created: list[str], now: datetime
 ) -> int:
-    code = (holding.branch or "").strip()[:32]
     if not code:
         branch_id, made = default_branch_id(conn, now)
         if made:
@@ -416,37 +317,3 @@ def _branch_for(
         known[code] = ensure_branch(conn, code, "branch", now)
         created.append(code)
     return known[code]
-
-
-def _item_row(
-    conn: Connection,
-    holding: HoldingCopy,
-    record_id: int,
-    barcode: str,
-    branch_id: int,
-    location_cache: dict[tuple[int, str], int],
-    now: datetime,
-) -> dict[str, Any]:
-    location_id = None
-    if holding.location and holding.location.strip():
-        location_id = ensure_location(
-            conn, location_cache, branch_id, holding.location.strip()[:32], now
-        )
-    cents, currency = parse_price(holding.price)
-    call_number = (holding.call_number or "").strip()
-    rfid = holding.rfid.strip()[:64] if holding.rfid and holding.rfid.strip() else None
-    return {
-        "record_id": record_id,
-        "barcode": barcode,
-        "rfid": rfid,
-        "call_number": call_number,
-        "call_number_sort": call_number_sort_key(call_number)[:200],
-        "home_branch_id": branch_id,
-        "location_id": location_id,
-        "lifecycle": "in_service",
-        "item_type": "book",
-        "price_cents": cents,
-        "currency": currency,
-        "created_at": now,
-        "updated_at": now,
-    }
