@@ -144,7 +144,7 @@ def test_real_files_import_idempotently(shelf: Shelfwise, marc_data: Path) -> No
 def test_stored_description_keeps_every_attribute_but_holdings() -> None:
     import dataclasses
 
-    from shelfwise.catalogue.repo import description_json
+    from shelfwise.catalogue.rows import description_json
     from shelfwise.marc.description import Description
 
     stored = json.loads(description_json(Description(title="t")))
