@@ -150,3 +150,35 @@ def test_stored_description_keeps_every_attribute_but_holdings() -> None:
     stored = json.loads(description_json(Description(title="t")))
     expected = {f.name for f in dataclasses.fields(Description)} - {"holdings"}
     assert set(stored) == expected
+
+
+def test_holdings_find_their_branch_by_default_or_by_shelving_location(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    from shelfwise.catalogue.models import BranchKind
+
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    shelf.catalogue.add_branch(
+        code="XSL", kind=BranchKind.BRANCH, name_zh="新世纪分馆", name_ko="조선족 분관"
+    )
+    shelf.catalogue.add_location(
+        branch_code="XSL", code="XSL-KO", name="조선어 자료실", kind="korean"
+    )
+    record = Record(
+        "00000nam a2200000 c 4500",
+        [
+            Field("001", data="kor-1"),
+            Field("040", "  ", [("a", "NLK")]),
+            Field("049", "0 ", [("l", "EM0001"), ("f", "XSL-KO")]),  # a shelving location only
+            Field("049", "0 ", [("l", "EM0002")]),  # nothing at all: the central library
+            Field("056", "  ", [("a", "911.05"), ("2", "6")]),
+            Field("245", "00", [("a", "조선족 력사"), ("d", "리광인 지음")]),
+        ],
+    )
+    summary = shelf.importer().import_file(_write(tmp_path / "k.mrc", [record]))
+    assert summary.dialects == {"kormarc": 1}
+    assert summary.branches_created == []
+    branches = {b.id: b.code for b in shelf.catalogue.list_branches()}
+    assert branches[shelf.catalogue.get_item("EM0001").home_branch_id] == "XSL"
+    assert shelf.catalogue.get_item("EM0001").location_id is not None
+    assert branches[shelf.catalogue.get_item("EM0002").home_branch_id] == "CEN"

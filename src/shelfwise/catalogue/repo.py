@@ -274,14 +274,20 @@ def add_holdings(
     location_cache: dict[tuple[int, str], int] = {}
     rows: list[dict[str, Any]] = []
     skipped = 0
+    # A holding that names only a shelving location (KORMARC 049 $f) belongs to
+    # the branch that has that location, when exactly one branch has it.
+    shelved = _unique_locations(conn)
     for copy, record_id in copies:
         if not copy.barcode or copy.barcode in taken:
             skipped += 1
             continue
         taken.add(copy.barcode)
-        branch_id = _branch_for(conn, copy.branch_code, known, created, now)
         location_id = None
-        if copy.location_code:
+        if not copy.branch_code and copy.location_code in shelved:
+            branch_id, location_id = shelved[copy.location_code]
+        else:
+            branch_id = _branch_for(conn, copy.branch_code, known, created, now)
+        if copy.location_code and location_id is None:
             location_id = ensure_location(conn, location_cache, branch_id, copy.location_code, now)
         rows.append(
             {
@@ -304,15 +310,25 @@ def add_holdings(
     return len(rows), skipped, created
 
 
+def _unique_locations(conn: Connection) -> dict[str, tuple[int, int]]:
+    found: dict[str, tuple[int, int] | None] = {}
+    for row in conn.execute(select(locations.c.code, locations.c.branch_id, locations.c.id)):
+        found[row.code] = None if row.code in found else (row.branch_id, row.id)
+    return {code: place for code, place in found.items() if place is not None}
+
+
 def _branch_for(
     conn: Connection, code: str, known: dict[str, int], created: list[str], now: datetime
 ) -> int:
     if not code:
-        branch_id, made = default_branch_id(conn, now)
-        if made:
-            known[made] = branch_id
-            created.append(made)
-        return branch_id
+        # Holdings that name no branch go to the central library (looked up once per batch).
+        if "" not in known:
+            branch_id, made = default_branch_id(conn, now)
+            if made:
+                known[made] = branch_id
+                created.append(made)
+            known[""] = branch_id
+        return known[""]
     if code not in known:
         known[code] = ensure_branch(conn, code, "branch", now)
         created.append(code)
