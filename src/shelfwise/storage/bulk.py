@@ -31,7 +31,9 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     sql, order, positional = _compiled(conn.dialect, table, tuple(rows[0]))
     processors: list[tuple[int, str, Callable[[Any], Any]]] = []
     for index, name in enumerate(order):
-        processor = table.c[name].type.bind_processor(conn.dialect)
+        # The dialect's own implementation of the type: SQLite stores datetimes as
+        # text in SQLAlchemy's format, and every writer must use the same one.
+        processor = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         if processor is not None:
             processors.append((index, name, processor))
     if positional:
