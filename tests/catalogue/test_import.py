@@ -182,3 +182,20 @@ def test_holdings_find_their_branch_by_default_or_by_shelving_location(
     assert branches[shelf.catalogue.get_item("EM0001").home_branch_id] == "XSL"
     assert shelf.catalogue.get_item("EM0001").location_id is not None
     assert branches[shelf.catalogue.get_item("EM0002").home_branch_id] == "CEN"
+
+
+def test_strict_import_keeps_what_came_before_and_stops_at_the_bad_record(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    import pytest
+
+    from shelfwise.catalogue.importing import StrictImportError
+
+    good = encode(_book("g1", "Before the bad one", None))
+    broken = b"00099nam a2200037 a 4500" + b"245001200000\x1e" + b"10\x1faTrunc\x1d"
+    path = tmp_path / "strict.mrc"
+    path.write_bytes(good + broken + encode(_book("g2", "After the bad one", None)))
+    with pytest.raises(StrictImportError) as excinfo:
+        shelf.importer().import_file(path, strict=True)
+    assert excinfo.value.rejected.offset == len(good)
+    assert _count(shelf, records) == 1

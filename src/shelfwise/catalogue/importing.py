@@ -2,13 +2,14 @@
 
 Each batch is one write transaction, so killing the import at any moment loses
 at most the batch in flight and leaves no half-written record; running it again
-skips what is already there (a source record whose bytes are unchanged) and
-completes the job. Bad records go to a rejects file (JSON lines: byte offset,
+skips what is already there (a source record whose decoded content is
+unchanged) and completes the job. Bad records go to a rejects file (JSON lines: byte offset,
 reason, raw bytes in base64) and the import goes on, unless ``strict``.
 
 Within a batch the work is set-based: one query each for the source keys,
-ISBNs, title keys and barcodes the batch mentions, then bulk inserts. That is
-what makes a million records an affair of a minute or two, not an hour.
+ISBNs, title keys and barcodes the batch mentions, then bulk inserts; the
+decoding happens in worker processes (``preparing.py``). docs/benchmarks.md has
+the measured rates.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -106,6 +108,9 @@ class Importer:
                         _write_reject(rejects, entry)
                         summary.rejected += 1
                         if strict:
+                            # Keep what came before the bad record, then stop.
+                            if good:
+                                self._store_batch(good, summary, report)
                             raise StrictImportError(entry)
                         continue
                     _count(summary, entry)
@@ -125,36 +130,23 @@ class Importer:
         now = self._clock.now()
         with self._db.write() as conn:
             placed = _place(conn, batch)
-            changed: set[int] = set()
-            new_records = placed.new
-            if new_records:
-                ids = repo.insert_records(conn, [n.incoming for n in new_records], now)
-                for n, record_id in zip(new_records, ids, strict=True):
-                    n.record_id = record_id
-                    changed.add(record_id)
-            source_rows: list[repo.SourceRow] = []
-            for n in new_records:
-                assert n.record_id is not None
-                source_rows.append(repo.SourceRow(n.incoming, n.record_id, True, "new"))
-                for extra, matched_on in n.extra_sources:
-                    source_rows.append(repo.SourceRow(extra, n.record_id, False, matched_on))
-            for incoming, record_id, matched_on in placed.merged_existing:
-                source_rows.append(repo.SourceRow(incoming, record_id, False, matched_on))
-                changed.add(record_id)
+            source_rows = _new_and_merged_sources(conn, placed, now)
             repo.insert_sources(conn, source_rows, now)
             for incoming, existing in placed.updated:
                 repo.update_source(conn, existing, incoming, now)
-                changed.add(existing.record_id)
             items_added, items_skipped, created = repo.add_holdings(
                 conn,
                 [(r.incoming, r.record_id) for r in source_rows]
                 + [(inc, ex.record_id) for inc, ex in placed.updated],
                 now,
             )
+            changed = {r.record_id for r in source_rows} | {
+                ex.record_id for _, ex in placed.updated
+            }
             enqueue_many(
                 conn, self._clock, RECORD_CHANGED, [{"record_id": i} for i in sorted(changed)]
             )
-        summary.added += len(new_records)
+        summary.added += len(placed.new)
         summary.updated += len(placed.updated)
         summary.unchanged += len(placed.unchanged) + len(placed.repeated)
         summary.merged += sum(1 for r in source_rows if not r.is_master)
@@ -163,18 +155,37 @@ class Importer:
         summary.branches_created.extend(created)
         for row in source_rows:
             summary.matched_on[row.matched_on] = summary.matched_on.get(row.matched_on, 0) + 1
-            outcome = "added" if row.is_master else "merged"
-            report.write(
-                f"{row.incoming.offset}\t{row.incoming.source_key}\t{row.record_id}\t{outcome}\t{row.matched_on}\n"
-            )
-        for incoming, existing in placed.updated:
-            report.write(
-                f"{incoming.offset}\t{incoming.source_key}\t{existing.record_id}\tupdated\tsource\n"
-            )
-        for incoming, existing in placed.unchanged:
-            report.write(
-                f"{incoming.offset}\t{incoming.source_key}\t{existing.record_id}\tunchanged\tsource\n"
-            )
+        _report(report, source_rows, placed)
+
+
+def _new_and_merged_sources(
+    conn: Connection, placed: _Placement, now: datetime
+) -> list[repo.SourceRow]:
+    """Insert the new records; return the source rows of everything added or merged."""
+    if placed.new:
+        ids = repo.insert_records(conn, [n.incoming for n in placed.new], now)
+        for n, record_id in zip(placed.new, ids, strict=True):
+            n.record_id = record_id
+    rows: list[repo.SourceRow] = []
+    for n in placed.new:
+        assert n.record_id is not None
+        rows.append(repo.SourceRow(n.incoming, n.record_id, True, "new"))
+        rows.extend(repo.SourceRow(extra, n.record_id, False, on) for extra, on in n.extra_sources)
+    rows.extend(repo.SourceRow(inc, rid, False, on) for inc, rid, on in placed.merged_existing)
+    return rows
+
+
+def _report(out: IO[str], source_rows: list[repo.SourceRow], placed: _Placement) -> None:
+    """One line per record in the match report: what it became and what it matched on."""
+    for row in source_rows:
+        outcome = "added" if row.is_master else "merged"
+        inc = row.incoming
+        out.write(f"{inc.offset}\t{inc.source_key}\t{row.record_id}\t{outcome}\t{row.matched_on}\n")
+    for outcome, pairs in (("updated", placed.updated), ("unchanged", placed.unchanged)):
+        for inc, existing in pairs:
+            out.write(f"{inc.offset}\t{inc.source_key}\t{existing.record_id}\t{outcome}\tsource\n")
+    for inc in placed.repeated:
+        out.write(f"{inc.offset}\t{inc.source_key}\t\trepeated in file\tsource\n")
 
 
 @dataclass(slots=True)
