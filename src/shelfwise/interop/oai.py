@@ -1,0 +1,386 @@
+"""OAI-PMH 2.0 at ``/oai``: the six verbs over the catalogue, with its own XML errors.
+
+* formats ``oai_dc`` (from the normalised description) and ``marc21`` (the MARC
+  master as MARCXML);
+* sets ``branch:<code>`` (records with a copy at that branch) and
+  ``language:<code>`` (as catalogued, ISO 639-2), under the parents ``branch``
+  and ``language``;
+* deleted records are persistent: a merged or withdrawn record (it has a
+  tombstone) is served with ``status="deleted"`` forever;
+* datestamps are the record's ``updated_at`` to the second (``YYYY-MM-DDThh:mm:ssZ``);
+* resumption tokens are stateless (``resumption.py``) and expire after a day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from lxml import etree
+
+from shelfwise.catalogue.service import ChangedRecord, ChangeQuery
+from shelfwise.interop import dublin_core
+from shelfwise.interop.resumption import Position, TokenCodec, epoch, from_epoch
+from shelfwise.marc.marcxml import SLIM, record_to_element
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_XSD = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+FORMATS = {
+    "oai_dc": (dublin_core.OAI_DC_XSD, dublin_core.OAI_DC),
+    "marc21": ("http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", SLIM),
+}
+ARGUMENTS = {
+    "Identify": (set(), set()),
+    "ListMetadataFormats": (set(), {"identifier"}),
+    "ListSets": (set(), {"resumptionToken"}),
+    "ListIdentifiers": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
+    "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
+    "GetRecord": ({"identifier", "metadataPrefix"}, set()),
+}
+DEFAULT_PAGE_SIZE = 100
+TOKEN_LIFETIME = timedelta(hours=24)
+
+
+class OaiError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Harvest:
+    prefix: str
+    set_spec: str | None
+    since: datetime | None
+    until: datetime | None
+
+
+def _q(name: str) -> str:
+    return f"{{{OAI}}}{name}"
+
+
+def datestamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_datestamp(text: str, *, end_of_day: bool) -> tuple[datetime, str]:
+    """A datestamp at day or second granularity, with which one it was."""
+    try:
+        if len(text) == 10:
+            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+            return (day + timedelta(seconds=86399) if end_of_day else day), "day"
+        if len(text) == 20:
+            return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC), "second"
+    except ValueError:
+        pass
+    raise OaiError("badArgument", f"{text!r} is not a datestamp ({GRANULARITY} or YYYY-MM-DD)")
+
+
+class OaiProvider:
+    """Answers one OAI-PMH request (arguments in, XML out); the router only does HTTP."""
+
+    def __init__(
+        self,
+        shelf: Shelfwise,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        repository_id: str = "shelfwise",
+    ) -> None:
+        self.shelf = shelf
+        self.page_size = page_size
+        self.repository_id = repository_id
+        name = str(shelf.settings["library_name"])
+        self.tokens = TokenCodec(hashlib.sha256(f"shelfwise-oai:{name}".encode()).digest())
+
+    # --- request → response --------------------------------------------------------------
+
+    def respond(self, args: Mapping[str, list[str]], base_url: str) -> bytes:
+        now = self.shelf.clock.now()
+        root = etree.Element(_q("OAI-PMH"), nsmap={None: OAI, "xsi": XSI})  # type: ignore[dict-item]
+        root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {OAI_XSD}")
+        etree.SubElement(root, _q("responseDate")).text = datestamp(now)
+        request = etree.SubElement(root, _q("request"))
+        request.text = base_url
+        try:
+            verb, single = self._check(args)
+            for name, value in single.items():
+                request.set(name, value)
+            root.append(self._verb(verb, single, now, base_url))
+        except OaiError as exc:
+            if exc.code in ("badVerb", "badArgument"):
+                request.attrib.clear()  # the spec: no attributes when the request was bad
+            etree.SubElement(root, _q("error"), code=exc.code).text = exc.message
+        return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+    def _check(self, args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
+        verbs = args.get("verb", [])
+        if len(verbs) != 1 or verbs[0] not in ARGUMENTS:
+            raise OaiError("badVerb", "the verb is missing, repeated or not an OAI-PMH verb")
+        verb = verbs[0]
+        required, optional = ARGUMENTS[verb]
+        single: dict[str, str] = {"verb": verb}
+        for name, values in args.items():
+            if name == "verb":
+                continue
+            if name not in required | optional:
+                raise OaiError("badArgument", f"{verb} does not take {name!r}")
+            if len(values) != 1:
+                raise OaiError("badArgument", f"{name!r} is repeated")
+            single[name] = values[0]
+        if "resumptionToken" in single:
+            if len(single) > 2:
+                raise OaiError("badArgument", "resumptionToken is an exclusive argument")
+            return verb, single
+        missing = sorted(required - set(single))
+        if missing:
+            raise OaiError("badArgument", f"{verb} needs {', '.join(missing)}")
+        return verb, single
+
+    def _verb(
+        self, verb: str, args: dict[str, str], now: datetime, base_url: str
+    ) -> etree._Element:
+        if verb == "Identify":
+            return self._identify(base_url)
+        if verb == "ListMetadataFormats":
+            return self._formats(args.get("identifier"))
+        if verb == "ListSets":
+            return self._sets(args.get("resumptionToken"))
+        if verb == "GetRecord":
+            return self._get_record(args["identifier"], args["metadataPrefix"])
+        return self._list(verb, args, now)
+
+    # --- verbs ---------------------------------------------------------------------------
+
+    def _identify(self, base_url: str) -> etree._Element:
+        out = etree.Element(_q("Identify"))
+        earliest = self.shelf.catalogue.earliest_change() or self.shelf.clock.now()
+        for name, value in (
+            ("repositoryName", str(self.shelf.settings["library_name"])),
+            ("baseURL", base_url),
+            ("protocolVersion", "2.0"),
+            ("adminEmail", str(self.shelf.settings["smtp_sender"])),
+            ("earliestDatestamp", datestamp(earliest)),
+            ("deletedRecord", "persistent"),
+            ("granularity", GRANULARITY),
+        ):
+            etree.SubElement(out, _q(name)).text = value
+        description = etree.SubElement(out, _q("description"))
+        ident_ns = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+        ident = etree.SubElement(
+            description,
+            f"{{{ident_ns}}}oai-identifier",
+            nsmap={None: ident_ns},  # type: ignore[dict-item]
+        )
+        for name, value in (
+            ("scheme", "oai"),
+            ("repositoryIdentifier", self.repository_id),
+            ("delimiter", ":"),
+            ("sampleIdentifier", self.identifier(1)),
+        ):
+            etree.SubElement(ident, f"{{{ident_ns}}}{name}").text = value
+        return out
+
+    def _formats(self, identifier: str | None) -> etree._Element:
+        if identifier is not None:
+            self._fetch(identifier)  # idDoesNotExist when unknown
+        # every record, deleted ones too, has both formats: noMetadataFormats never applies
+        out = etree.Element(_q("ListMetadataFormats"))
+        for prefix, (schema, namespace) in FORMATS.items():
+            fmt = etree.SubElement(out, _q("metadataFormat"))
+            etree.SubElement(fmt, _q("metadataPrefix")).text = prefix
+            etree.SubElement(fmt, _q("schema")).text = schema
+            etree.SubElement(fmt, _q("metadataNamespace")).text = namespace
+        return out
+
+    def set_list(self) -> list[tuple[str, str]]:
+        sets: list[tuple[str, str]] = []
+        branches = self.shelf.catalogue.list_branches()
+        if branches:
+            sets.append(("branch", "Held at a branch"))
+            sets += [(f"branch:{b.code}", b.name_en or b.name_zh) for b in branches]
+        languages = self.shelf.catalogue.record_languages()
+        if languages:
+            sets.append(("language", "By language of the text"))
+            sets += [(f"language:{code}", f"Language {code} (ISO 639-2)") for code in languages]
+        return sets
+
+    def _sets(self, token: str | None) -> etree._Element:
+        if token is not None:
+            raise OaiError("badResumptionToken", "ListSets is never split: no token applies")
+        sets = self.set_list()
+        if not sets:
+            raise OaiError("noSetHierarchy", "there are no branches or records yet")
+        out = etree.Element(_q("ListSets"))
+        for spec, name in sets:
+            entry = etree.SubElement(out, _q("set"))
+            etree.SubElement(entry, _q("setSpec")).text = spec
+            etree.SubElement(entry, _q("setName")).text = name
+        return out
+
+    def _get_record(self, identifier: str, prefix: str) -> etree._Element:
+        self._format(prefix)
+        record = self._fetch(identifier)
+        out = etree.Element(_q("GetRecord"))
+        out.append(self._record(record, prefix))
+        return out
+
+    def _list(self, verb: str, args: dict[str, str], now: datetime) -> etree._Element:
+        if "resumptionToken" in args:
+            position = self.tokens.decode(args["resumptionToken"], now)
+            if isinstance(position, str):
+                raise OaiError("badResumptionToken", position)
+            if position.verb != verb:
+                raise OaiError("badResumptionToken", f"the token belongs to {position.verb}")
+            harvest = Harvest(
+                position.prefix,
+                position.set_spec,
+                from_epoch(position.since) if position.since is not None else None,
+                from_epoch(position.until) if position.until is not None else None,
+            )
+            after: tuple[datetime, int] | None = (from_epoch(position.last_stamp), position.last_id)
+            cursor = position.cursor
+        else:
+            harvest = self._harvest(args)
+            after, cursor = None, 0
+        query = self._query(harvest)
+        page = self.shelf.catalogue.changed_records(query, after=after, limit=self.page_size + 1)
+        if not page and after is None:
+            raise OaiError("noRecordsMatch", "no records match these arguments")
+        more = len(page) > self.page_size
+        page = page[: self.page_size]
+        out = etree.Element(_q(verb))
+        for record in page:
+            if verb == "ListIdentifiers":
+                out.append(self._header(record))
+            else:
+                out.append(self._record(record, harvest.prefix))
+        if more or after is not None:
+            total = self.shelf.catalogue.count_changed(query)
+            token = etree.SubElement(
+                out, _q("resumptionToken"), completeListSize=str(total), cursor=str(cursor)
+            )
+            if more:
+                expires = now + TOKEN_LIFETIME
+                token.set("expirationDate", datestamp(expires))
+                token.text = self.tokens.encode(
+                    Position(
+                        harvest.prefix,
+                        harvest.set_spec,
+                        epoch(harvest.since),
+                        epoch(harvest.until),
+                        epoch(page[-1].datestamp) or 0,
+                        page[-1].id,
+                        cursor + len(page),
+                        epoch(expires) or 0,
+                        verb,
+                    )
+                )
+        return out
+
+    def _harvest(self, args: dict[str, str]) -> Harvest:
+        prefix = self._format(args["metadataPrefix"])
+        since = until = None
+        grains = set()
+        if "from" in args:
+            since, grain = parse_datestamp(args["from"], end_of_day=False)
+            grains.add(grain)
+        if "until" in args:
+            until, grain = parse_datestamp(args["until"], end_of_day=True)
+            grains.add(grain)
+        if len(grains) > 1:
+            raise OaiError("badArgument", "from and until must have the same granularity")
+        if since is not None and until is not None and since > until:
+            raise OaiError("badArgument", "from is later than until")
+        set_spec = args.get("set")
+        if set_spec is not None and set_spec not in {spec for spec, _ in self.set_list()}:
+            if not self.set_list():
+                raise OaiError("noSetHierarchy", "this repository has no sets yet")
+            raise OaiError("badArgument", f"there is no set {set_spec!r}")
+        return Harvest(prefix, set_spec, since, until)
+
+    # --- pieces --------------------------------------------------------------------------
+
+    def _format(self, prefix: str) -> str:
+        if prefix not in FORMATS:
+            raise OaiError("cannotDisseminateFormat", f"{prefix!r}: use oai_dc or marc21")
+        return prefix
+
+    @staticmethod
+    def _query(harvest: Harvest) -> ChangeQuery:
+        branch = language = None
+        spec = harvest.set_spec or ""
+        kind, _, value = spec.partition(":")
+        if kind == "branch":
+            branch = value or "*"
+        elif kind == "language":
+            language = value or "*"
+        return ChangeQuery(
+            since=harvest.since, until=harvest.until, branch=branch, language=language
+        )
+
+    def identifier(self, record_id: int) -> str:
+        return f"oai:{self.repository_id}:{record_id}"
+
+    def _fetch(self, identifier: str) -> ChangedRecord:
+        head, _, number = identifier.rpartition(":")
+        if head == f"oai:{self.repository_id}" and number.isdigit():
+            found = self.shelf.catalogue.changed_records(
+                ChangeQuery(record_id=int(number)), limit=1
+            )
+            if found:
+                return found[0]
+        raise OaiError("idDoesNotExist", f"{identifier!r} is not an item of this repository")
+
+    def _header(self, record: ChangedRecord) -> etree._Element:
+        header = etree.Element(_q("header"))
+        if record.deleted:
+            header.set("status", "deleted")
+        etree.SubElement(header, _q("identifier")).text = self.identifier(record.id)
+        etree.SubElement(header, _q("datestamp")).text = datestamp(record.datestamp)
+        for code in record.branches:
+            etree.SubElement(header, _q("setSpec")).text = f"branch:{code}"
+        for code in record.languages:
+            etree.SubElement(header, _q("setSpec")).text = f"language:{code}"
+        return header
+
+    def _record(self, record: ChangedRecord, prefix: str) -> etree._Element:
+        out = etree.Element(_q("record"))
+        out.append(self._header(record))
+        if not record.deleted:
+            metadata = etree.SubElement(out, _q("metadata"))
+            if prefix == "marc21":
+                metadata.append(record_to_element(record.marc))
+            else:
+                metadata.append(dublin_core.oai_dc(record.description, record.id))
+        return out
+
+
+def router(shelf: Shelfwise, *, page_size: int = DEFAULT_PAGE_SIZE) -> APIRouter:
+    """``GET``/``POST /oai`` (form-encoded POST as the protocol allows)."""
+    provider = OaiProvider(shelf, page_size=page_size)
+    api = APIRouter(tags=["interop"])
+
+    async def handle(request: Request) -> Response:
+        pairs = list(request.query_params.multi_items())
+        if request.method == "POST":
+            body = (await request.body()).decode("utf-8", "replace")
+            pairs += parse_qsl(body, keep_blank_values=True)
+        args: dict[str, list[str]] = {}
+        for key, value in pairs:
+            args.setdefault(key, []).append(value)
+        base_url = str(request.url.replace(query=""))
+        return Response(provider.respond(args, base_url), media_type="text/xml; charset=utf-8")
+
+    api.add_api_route("/oai", handle, methods=["GET", "POST"], include_in_schema=False)
+    return api

@@ -1,0 +1,407 @@
+"""SRU 1.2 and 2.0 at ``/sru``: explain, searchRetrieve and scan, with SRU diagnostics.
+
+CQL is parsed by ``cql.py`` and mapped onto the search service by
+``cql_search.py``; every error (syntax, unsupported index or relation, a request
+too large) is a diagnostic with its ``info:srw/diagnostic/1/N`` URI in an HTTP
+200 response, never a server error. Records are the MARC master as MARCXML
+(``marcxml``) or Dublin Core (``dc``). Scan browses titles and main authors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request, Response
+from lxml import etree
+
+from shelfwise.catalogue.service import ChangeQuery
+from shelfwise.interop import cql, cql_search, dublin_core
+from shelfwise.interop.cql import Diagnostic
+from shelfwise.marc.marcxml import record_to_element
+from shelfwise.search.models import SearchRequest
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
+
+SRW = "http://www.loc.gov/zing/srw/"
+SRW_DIAG = "http://www.loc.gov/zing/srw/diagnostic/"
+SRU2 = "http://docs.oasis-open.org/ns/search-ws/sruResponse"
+SRU2_SCAN = "http://docs.oasis-open.org/ns/search-ws/scan"
+SRU2_DIAG = "http://docs.oasis-open.org/ns/search-ws/diagnostic"
+ZEEREX = "http://explain.z3950.org/dtd/2.0/"
+VERSIONS = ("1.1", "1.2", "2.0")
+SCHEMAS = {
+    "marcxml": "info:srw/schema/1/marcxml-v1.1",
+    "dc": "info:srw/schema/1/dc-v1.1",
+}
+_SCHEMA_NAMES = {
+    "marcxml": "marcxml",
+    "marc21": "marcxml",
+    "info:srw/schema/1/marcxml-v1.1": "marcxml",
+    "dc": "dc",
+    "info:srw/schema/1/dc-v1.1": "dc",
+}
+DEFAULT_RECORDS = 10
+MAX_RECORDS = 100
+DEEPEST = 2000  # the search service ranks at most this many records of one query
+DEFAULT_TERMS = 20
+MAX_TERMS = 100
+PAGE = 100
+
+
+class SruError(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _bad(code: int, message: str, details: str) -> SruError:
+    return SruError(Diagnostic(code, message, details))
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The namespaces and names one SRU version uses."""
+
+    version: str
+    ns: str
+    scan_ns: str
+    diag_ns: str
+
+    @property
+    def v2(self) -> bool:
+        return self.version == "2.0"
+
+
+V12 = Dialect("1.2", SRW, SRW, SRW_DIAG)
+V20 = Dialect("2.0", SRU2, SRU2_SCAN, SRU2_DIAG)
+
+
+class SruServer:
+    def __init__(self, shelf: Shelfwise) -> None:
+        self.shelf = shelf
+
+    def respond(self, args: Mapping[str, str], base_url: str) -> bytes:
+        version = args.get("version")
+        dialect = V20 if version == "2.0" else V12
+        operation = args.get("operation") or (
+            "searchRetrieve" if "query" in args else "scan" if "scanClause" in args else "explain"
+        )
+        if version is not None and version not in VERSIONS:
+            return self._failure("explainResponse", V12, _bad(5, "Unsupported version", "1.2"))
+        name = {
+            "searchRetrieve": "searchRetrieveResponse",
+            "scan": "scanResponse",
+            "explain": "explainResponse",
+        }.get(operation)
+        if name is None:
+            return self._failure(
+                "explainResponse", dialect, _bad(4, "Unsupported operation", operation)
+            )
+        try:
+            if operation == "searchRetrieve":
+                root = self._search(args, dialect)
+            elif operation == "scan":
+                root = self._scan(args, dialect)
+            else:
+                root = self._explain(dialect, base_url)
+        except SruError as exc:
+            return self._failure(name, dialect, exc)
+        return _bytes(root)
+
+    # --- responses -------------------------------------------------------------------------
+
+    def _root(self, name: str, dialect: Dialect) -> etree._Element:
+        ns = dialect.scan_ns if name == "scanResponse" else dialect.ns
+        prefix = "scan" if name == "scanResponse" and dialect.v2 else "srw"
+        root = etree.Element(f"{{{ns}}}{name}", nsmap={prefix: ns})
+        etree.SubElement(root, f"{{{ns}}}version").text = dialect.version
+        return root
+
+    def _failure(self, name: str, dialect: Dialect, exc: SruError) -> bytes:
+        root = self._root(name, dialect)
+        ns = root.nsmap[root.prefix]
+        if name == "searchRetrieveResponse":
+            etree.SubElement(root, f"{{{ns}}}numberOfRecords").text = "0"
+        _diagnostics(root, ns, dialect, [exc.diagnostic])
+        return _bytes(root)
+
+    # --- searchRetrieve ----------------------------------------------------------------------
+
+    def _search(self, args: Mapping[str, str], dialect: Dialect) -> etree._Element:
+        query = args.get("query", "").strip()
+        if not query:
+            raise _bad(7, "Mandatory parameter not supplied", "query")
+        start = _int(args, "startRecord", 1, low=1)
+        maximum = _int(args, "maximumRecords", DEFAULT_RECORDS, low=0)
+        if maximum > MAX_RECORDS:
+            raise _bad(6, "Unsupported parameter value", f"maximumRecords (at most {MAX_RECORDS})")
+        schema = _schema(args.get("recordSchema"))
+        packing = _packing(args, dialect)
+        if "recordXPath" in args:
+            raise _bad(72, "XPath retrieval unsupported", "recordXPath")
+        parsed = cql.parse(query)
+        if isinstance(parsed, Diagnostic):
+            raise SruError(parsed)
+        plan = cql_search.plan(parsed)
+        if isinstance(plan, Diagnostic):
+            raise SruError(plan)
+        total, ids = self._run(plan, start, maximum)
+        if maximum and total and start > total:
+            raise _bad(61, "First record position out of range", str(start))
+        root = self._root("searchRetrieveResponse", dialect)
+        ns = dialect.ns
+        etree.SubElement(root, f"{{{ns}}}numberOfRecords").text = str(total)
+        if ids:
+            records = etree.SubElement(root, f"{{{ns}}}records")
+            for position, record_id in enumerate(ids, start=start):
+                self._record(records, ns, dialect, record_id, schema, packing, position)
+        following = start + len(ids)
+        if ids and following <= min(total, DEEPEST):
+            etree.SubElement(root, f"{{{ns}}}nextRecordPosition").text = str(following)
+        return root
+
+    def _run(self, plan: cql_search.Plan, start: int, maximum: int) -> tuple[int, list[int]]:
+        """(hit count, record ids at positions start .. start+maximum-1)."""
+        if plan.record_ids is not None:
+            found = [
+                rid
+                for rid in dict.fromkeys(plan.record_ids)
+                if any(
+                    not r.deleted
+                    for r in self.shelf.catalogue.changed_records(
+                        ChangeQuery(record_id=rid), limit=1
+                    )
+                )
+            ]
+            return len(found), found[start - 1 : start - 1 + maximum]
+        if start > DEEPEST:
+            raise _bad(61, "First record position out of range", f"{start} (deepest {DEEPEST})")
+        end = min(start + maximum, DEEPEST + 1)  # exclusive
+        first_page = (start - 1) // PAGE + 1
+        last_page = max(first_page, (end - 2) // PAGE + 1)
+        total, ids = 0, []
+        for page in range(first_page, last_page + 1):
+            result = self.shelf.search.search(
+                SearchRequest(
+                    q=plan.q, sort=plan.sort, page=page, size=PAGE, group=False, facets=False
+                )
+            )
+            total = result.total_records
+            ids += [w.records[0].record_id for w in result.works]
+        offset = start - 1 - (first_page - 1) * PAGE
+        return total, ids[offset : offset + max(0, end - start)]
+
+    def _record(
+        self,
+        parent: etree._Element,
+        ns: str,
+        dialect: Dialect,
+        record_id: int,
+        schema: str,
+        packing: str,
+        position: int,
+    ) -> None:
+        found = self.shelf.catalogue.changed_records(ChangeQuery(record_id=record_id), limit=1)
+        record = etree.SubElement(parent, f"{{{ns}}}record")
+        etree.SubElement(record, f"{{{ns}}}recordSchema").text = SCHEMAS[schema]
+        packing_name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
+        etree.SubElement(record, f"{{{ns}}}{packing_name}").text = packing
+        data = etree.SubElement(record, f"{{{ns}}}recordData")
+        if found:
+            changed = found[0]
+            element = (
+                record_to_element(changed.marc)
+                if schema == "marcxml"
+                else dublin_core.srw_dc(changed.description, record_id)
+            )
+            if packing == "string":
+                data.text = etree.tostring(element, encoding="unicode")
+            else:
+                data.append(element)
+        etree.SubElement(record, f"{{{ns}}}recordPosition").text = str(position)
+
+    # --- scan --------------------------------------------------------------------------------
+
+    def _scan(self, args: Mapping[str, str], dialect: Dialect) -> etree._Element:
+        clause_text = args.get("scanClause", "").strip()
+        if not clause_text:
+            raise _bad(7, "Mandatory parameter not supplied", "scanClause")
+        position = _int(args, "responsePosition", 1, low=0)
+        count = _int(args, "maximumTerms", DEFAULT_TERMS, low=1)
+        if count > MAX_TERMS:
+            raise _bad(6, "Unsupported parameter value", f"maximumTerms (at most {MAX_TERMS})")
+        if position > count + 1:
+            raise _bad(120, "Response position out of range", str(position))
+        parsed = cql.parse(clause_text)
+        if isinstance(parsed, Diagnostic):
+            raise SruError(parsed)
+        node, prefixes, default = parsed.root, dict(cql_search.CONTEXT_SETS), cql_search.LOCAL
+        while isinstance(node, cql.Prefixed):
+            for name, uri in node.assignments:
+                if name is None:
+                    default = uri
+                else:
+                    prefixes[name.casefold()] = uri
+            node = node.query
+        if not isinstance(node, cql.SearchClause):
+            raise _bad(48, "Query feature unsupported", "scan takes one index, relation and term")
+        target = cql_search.resolve_index(node.index or "dc.title", prefixes, default)
+        if isinstance(target, Diagnostic):
+            raise SruError(target)
+        if target not in ("title", "author"):
+            raise _bad(16, "Unsupported index", f"{node.index} (scan: titles and authors)")
+        if node.relation.base not in ("=", "==", "exact") or node.relation.modifiers:
+            raise _bad(19, "Unsupported relation", node.relation.base)
+        before = max(0, position - 1)
+        terms = self.shelf.catalogue.headings(
+            target, node.term, before=before, count=max(0, count - before)
+        )
+        root = self._root("scanResponse", dialect)
+        ns = dialect.scan_ns
+        if terms:
+            listing = etree.SubElement(root, f"{{{ns}}}terms")
+            for value, hits in terms:
+                term = etree.SubElement(listing, f"{{{ns}}}term")
+                etree.SubElement(term, f"{{{ns}}}value").text = dublin_core.xml_safe(value)
+                etree.SubElement(term, f"{{{ns}}}numberOfRecords").text = str(hits)
+                etree.SubElement(term, f"{{{ns}}}displayTerm").text = dublin_core.xml_safe(value)
+        return root
+
+    # --- explain -----------------------------------------------------------------------------
+
+    def _explain(self, dialect: Dialect, base_url: str) -> etree._Element:
+        root = self._root("explainResponse", dialect)
+        ns = dialect.ns
+        record = etree.SubElement(root, f"{{{ns}}}record")
+        etree.SubElement(record, f"{{{ns}}}recordSchema").text = ZEEREX
+        packing_name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
+        etree.SubElement(record, f"{{{ns}}}{packing_name}").text = "xml"
+        data = etree.SubElement(record, f"{{{ns}}}recordData")
+        data.append(explain_record(str(self.shelf.settings["library_name"]), base_url))
+        return root
+
+
+def explain_record(title: str, base_url: str) -> etree._Element:
+    """The ZeeRex description of this server: indexes by context set, schemas, limits."""
+
+    def z(
+        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+    ) -> etree._Element:
+        el = etree.SubElement(parent, f"{{{ZEEREX}}}{tag}", attrib=attrs)
+        if text is not None:
+            el.text = text
+        return el
+
+    explain = etree.Element(f"{{{ZEEREX}}}explain", nsmap={"zr": ZEEREX})
+    host, _, rest = base_url.split("://", 1)[-1].partition("/")
+    hostname, _, port = host.partition(":")
+    server = z(explain, "serverInfo", protocol="SRU", version="1.2 2.0")
+    z(server, "host", hostname)
+    z(server, "port", port or "80")
+    z(server, "database", rest or "sru")
+    info = z(explain, "databaseInfo")
+    z(info, "title", title, lang="en", primary="true")
+    z(
+        info,
+        "description",
+        "The catalogue of the library network: MARC 21, CNMARC and KORMARC records.",
+        lang="en",
+    )
+    index_info = z(explain, "indexInfo")
+    names = {v: k for k, v in cql_search.CONTEXT_SETS.items()}
+    names[cql_search.LOCAL] = "local"
+    for uri, name in names.items():
+        z(index_info, "set", name=name, identifier=uri)
+    for (uri, index), target in sorted(cql_search.INDEXES.items()):
+        entry = z(
+            index_info,
+            "index",
+            search="true",
+            scan="true" if target in ("title", "author") else "false",
+            sort="false",
+        )
+        z(entry, "title", f"{names[uri]}.{index} → {target or 'every field'}")
+        mapping = z(entry, "map")
+        z(mapping, "name", index, set=names[uri])
+    schema_info = z(explain, "schemaInfo")
+    for short, uri in SCHEMAS.items():
+        schema = z(schema_info, "schema", identifier=uri, name=short, retrieve="true", sort="false")
+        z(schema, "title", "MARCXML (the MARC master)" if short == "marcxml" else "Dublin Core")
+    config = z(explain, "configInfo")
+    z(config, "default", str(DEFAULT_RECORDS), type="numberOfRecords")
+    z(config, "setting", str(MAX_RECORDS), type="maximumRecords")
+    z(config, "default", "marcxml", type="retrieveSchema")
+    z(config, "supports", "and or not", type="booleanModifier")
+    z(config, "supports", "= == all any adj <> < > <= >= within", type="relation")
+    z(config, "supports", "sortBy dc.title dc.creator dc.date/sort.descending", type="sort")
+    return explain
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _diagnostics(
+    root: etree._Element, ns: str, dialect: Dialect, diagnostics: list[Diagnostic]
+) -> None:
+    holder = etree.SubElement(root, f"{{{ns}}}diagnostics")
+    for diag in diagnostics:
+        el = etree.SubElement(
+            holder, f"{{{dialect.diag_ns}}}diagnostic", nsmap={"diag": dialect.diag_ns}
+        )
+        etree.SubElement(el, f"{{{dialect.diag_ns}}}uri").text = diag.uri
+        if diag.details:
+            etree.SubElement(el, f"{{{dialect.diag_ns}}}details").text = dublin_core.xml_safe(
+                diag.details
+            )
+        etree.SubElement(el, f"{{{dialect.diag_ns}}}message").text = diag.message
+
+
+def _int(args: Mapping[str, str], name: str, default: int, *, low: int) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) < low:
+        raise _bad(6, "Unsupported parameter value", name)
+    return int(raw)
+
+
+def _schema(name: str | None) -> str:
+    if name is None or name == "":
+        return "marcxml"
+    short = _SCHEMA_NAMES.get(name) or _SCHEMA_NAMES.get(name.casefold())
+    if short is None:
+        raise _bad(66, "Unknown schema for retrieval", name)
+    return short
+
+
+def _packing(args: Mapping[str, str], dialect: Dialect) -> str:
+    name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
+    packing = args.get(name) or "xml"
+    if packing not in ("xml", "string"):
+        raise _bad(71, "Unsupported record packing", packing)
+    return packing
+
+
+def _bytes(root: etree._Element) -> bytes:
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def router(shelf: Shelfwise) -> APIRouter:
+    """``GET``/``POST /sru``: a repeated parameter counts once (the first)."""
+    server = SruServer(shelf)
+    api = APIRouter(tags=["interop"])
+
+    async def handle(request: Request) -> Response:
+        args = dict(request.query_params)
+        if request.method == "POST":
+            body = (await request.body()).decode("utf-8", "replace")
+            args.update(parse_qsl(body, keep_blank_values=True))
+        base_url = str(request.url.replace(query=""))
+        return Response(server.respond(args, base_url), media_type="text/xml; charset=utf-8")
+
+    api.add_api_route("/sru", handle, methods=["GET", "POST"], include_in_schema=False)
+    return api
