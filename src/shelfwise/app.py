@@ -153,7 +153,11 @@ def _reveal(value: object) -> str:
 
 
 def asgi_app(shelf: Shelfwise) -> FastAPI:
-    """The HTTP doors (API now; web pages later) over this instance's services."""
+    """The HTTP doors (API, SRU and OAI-PMH; web pages later) over this instance's services."""
     from shelfwise.api.http import create_app
+    from shelfwise.interop import oai, sru
 
-    return create_app(shelf)
+    app = create_app(shelf)
+    app.include_router(sru.router(shelf))  # /sru: SRU 1.2 and 2.0, XML diagnostics
+    app.include_router(oai.router(shelf))  # /oai: OAI-PMH 2.0, XML errors
+    return app
