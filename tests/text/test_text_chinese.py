@@ -43,6 +43,13 @@ def test_z2_recall_map_only_in_recall_fold() -> None:
     assert chinese.recall_fold("座标") == "坐标"
 
 
+def test_z2_folds_zhong_of_qian_zhongshu() -> None:
+    # OpenCC t2s gives 錢鍾書 → 钱锺书; simplified catalogues write 钱钟书.
+    assert chinese.to_simplified("錢鍾書") == "钱锺书"
+    recall = chinese.recall_fold(chinese.to_simplified("錢鍾書"))
+    assert recall == chinese.recall_fold("钱钟书") == "钱钟书"
+
+
 def test_z3_words_and_bigrams() -> None:
     simplified = chinese.to_simplified("歷史研究")
     tokens = chinese.han_tokens(simplified, chinese.segment(simplified))

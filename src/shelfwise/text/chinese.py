@@ -23,10 +23,13 @@ from shelfwise.text.scripts import HAN_CLASS
 # Simplified catalogue writes the other character (measured round-trip misses:
 # 徵调, 车伕, 毕昇).  Second block: lossy pairs where both characters are
 # legitimate words; merging them is only acceptable in a low-boost recall key.
+# 锺 (from 鍾) is in the first block: OpenCC t2s keeps the 鍾 → 锺 distinction
+# (鍾 "cup, bell" vs 鐘 → 钟), but simplified catalogues write 钱钟书 for 錢鍾書.
 RECALL_VARIANTS: dict[str, str] = {
     "徵": "征",
     "伕": "夫",
     "昇": "升",
+    "锺": "钟",
     "像": "象",
     "座": "坐",
     "乾": "干",
