@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from shelfwise.app import Shelfwise
@@ -82,10 +83,23 @@ def _run(database_url: str, data_dir: Path, path: Path, kill_after: float | None
 def test_kill_during_import_then_rerun_completes_exactly(
     shelf: Shelfwise, database_url: str, tmp_path: Path
 ) -> None:
+    _kill_and_rerun(shelf, database_url, tmp_path, trials=TRIALS, seed=20261129)
+
+
+@pytest.mark.slow
+def test_kill_during_import_many_trials(
+    shelf: Shelfwise, database_url: str, tmp_path: Path
+) -> None:
+    _kill_and_rerun(shelf, database_url, tmp_path, trials=20, seed=7)
+
+
+def _kill_and_rerun(
+    shelf: Shelfwise, database_url: str, tmp_path: Path, *, trials: int, seed: int
+) -> None:
     path = _file(tmp_path / "big.mrc")
-    rng = random.Random(20261129)
+    rng = random.Random(seed)
     seen: list[int] = []
-    for _ in range(TRIALS):
+    for _ in range(trials):
         _run(database_url, tmp_path / "data", path, kill_after=rng.uniform(0.3, 3.0))
         with shelf.db.read() as conn:
             # Whatever was committed is whole: each record has its master source and its items.
