@@ -1,0 +1,309 @@
+"""Circulation endpoints: checkout, check-in, renewal, holds, fees, rules and calendars.
+
+Retries carry an ``Idempotency-Key`` header: the first result is stored and
+returned again for every retry with the same key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Header, Query
+from pydantic import BaseModel, Field
+
+from shelfwise.circulation.models import Fee, Hold, Loan
+from shelfwise.circulation.rules import RULE_FIELDS, LoanRule
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
+
+Key = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+Code = Field(min_length=1, max_length=64)
+
+
+class CheckoutIn(BaseModel):
+    card_number: str = Code
+    barcode: str = Code
+    branch: str = Code
+
+
+class CheckinIn(BaseModel):
+    barcode: str = Code
+    branch: str = Code
+
+
+class RenewIn(BaseModel):
+    card_number: str = Code
+    barcode: str = Code
+
+
+class LoanOut(BaseModel):
+    id: int
+    barcode: str
+    record_id: int
+    status: str
+    branch_id: int
+    loaned_at: datetime
+    due_on: date
+    renewals: int
+    returned_at: datetime | None
+    rule_id: int | None
+
+
+class CheckinOut(BaseModel):
+    barcode: str
+    loan_id: int | None
+    fine_cents: int
+    hold_id: int | None
+    hold_status: str | None
+    transit_to_branch_id: int | None
+    availability: str
+
+
+class HoldIn(BaseModel):
+    card_number: str = Code
+    record_id: int = Field(ge=1, le=2**62)
+    pickup_branch: str = Code
+    item_barcode: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class HoldOut(BaseModel):
+    id: int
+    record_id: int
+    item_id: int | None
+    trapped_item_id: int | None
+    pickup_branch_id: int
+    status: str
+    placed_at: datetime
+    shelf_expires_on: date | None
+    queue_position: int | None
+
+
+class FeeOut(BaseModel):
+    id: int
+    loan_id: int | None
+    kind: str
+    status: str
+    amount_cents: int
+    paid_cents: int
+    waived_cents: int
+    note: str
+    created_at: datetime
+
+
+class ChargeIn(BaseModel):
+    card_number: str = Code
+    kind: str = Field(min_length=1, max_length=16)
+    amount_cents: int = Field(ge=1, le=10**9)
+    note: str = Field(default="", max_length=500)
+
+
+class PaymentIn(BaseModel):
+    amount_cents: int = Field(ge=1, le=10**9)
+
+
+class WaiverIn(BaseModel):
+    note: str = Field(min_length=1, max_length=500)
+
+
+class RuleIn(BaseModel):
+    reader_category: str | None = Field(default=None, min_length=1, max_length=32)
+    item_type: str | None = Field(default=None, min_length=1, max_length=32)
+    branch: str | None = Field(default=None, min_length=1, max_length=32)
+    values: dict[str, Annotated[int, Field(ge=0, le=100000)]] = Field(default_factory=dict)
+
+
+class RuleOut(BaseModel):
+    id: int | None
+    reader_category: str | None
+    item_type: str | None
+    branch_id: int | None
+    loan_days: int
+    renewals: int
+    loan_limit: int
+    hold_limit: int
+    fine_cents_per_day: int
+    fine_max_cents: int
+    grace_days: int
+    hold_shelf_days: int
+    lost_fee_cents: int
+
+
+class ExplainOut(BaseModel):
+    rule: RuleOut
+    explanation: str
+
+
+class CalendarIO(BaseModel):
+    closed_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(max_length=7)
+    closed_days: list[date] = Field(max_length=1000)
+
+
+class ItemStatusOut(BaseModel):
+    barcode: str
+    record_id: int
+    home_branch_id: int
+    availability: str
+    due_on: date | None
+
+
+class PullOut(BaseModel):
+    hold_id: int
+    record_id: int
+    barcode: str
+    call_number: str
+    pickup_branch_id: int
+    placed_at: datetime
+
+
+def loan_out(loan: Loan) -> LoanOut:
+    return LoanOut(**{f: getattr(loan, f) for f in LoanOut.model_fields})
+
+
+def hold_out(hold: Hold) -> HoldOut:
+    return HoldOut(**{f: getattr(hold, f) for f in HoldOut.model_fields})
+
+
+def fee_out(fee: Fee) -> FeeOut:
+    return FeeOut(**{f: getattr(fee, f) for f in FeeOut.model_fields})
+
+
+def rule_out(rule: LoanRule) -> RuleOut:
+    return RuleOut(**{f: getattr(rule, f) for f in RuleOut.model_fields})
+
+
+def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function per route
+    api = APIRouter(tags=["circulation"])
+    circ, accounts = shelf.circulation, shelf.accounts
+
+    @api.post("/checkout", response_model=LoanOut, status_code=201)
+    def checkout(body: CheckoutIn, idempotency_key: Key = None) -> LoanOut:
+        return loan_out(
+            circ.checkout(
+                body.card_number, body.barcode, body.branch, idempotency_key=idempotency_key
+            )
+        )
+
+    @api.post("/checkin", response_model=CheckinOut)
+    def checkin(body: CheckinIn, idempotency_key: Key = None) -> CheckinOut:
+        result = circ.checkin(body.barcode, body.branch, idempotency_key=idempotency_key)
+        return CheckinOut(**asdict(result))
+
+    @api.post("/renew", response_model=LoanOut)
+    def renew(body: RenewIn, idempotency_key: Key = None) -> LoanOut:
+        return loan_out(circ.renew(body.card_number, body.barcode, idempotency_key=idempotency_key))
+
+    @api.post("/items/{barcode}/lost", response_model=LoanOut)
+    def declare_lost(barcode: str) -> LoanOut:
+        return loan_out(circ.declare_lost(barcode))
+
+    @api.get("/items/{barcode}/status", response_model=ItemStatusOut)
+    def item_status(barcode: str) -> ItemStatusOut:
+        s = circ.item_status(barcode)
+        return ItemStatusOut(
+            barcode=s.barcode,
+            record_id=s.record_id,
+            home_branch_id=s.home_branch_id,
+            availability=str(s.availability),
+            due_on=s.due_on,
+        )
+
+    @api.get("/records/{record_id}/availability", response_model=dict[str, int])
+    def availability(record_id: int) -> dict[str, int]:
+        """Copies on the shelf per branch id."""
+        counts = circ.availability([record_id]).get(record_id, {})
+        return {str(k): v for k, v in counts.items()}
+
+    @api.get("/readers/{card_number}/loans", response_model=list[LoanOut])
+    def reader_loans(card_number: str) -> list[LoanOut]:
+        return [loan_out(loan) for loan in circ.loans_of(card_number)]
+
+    @api.get("/readers/{card_number}/holds", response_model=list[HoldOut])
+    def reader_holds(card_number: str) -> list[HoldOut]:
+        return [hold_out(h) for h in circ.holds_of(card_number)]
+
+    @api.get("/readers/{card_number}/fees", response_model=list[FeeOut])
+    def reader_fees(card_number: str) -> list[FeeOut]:
+        return [fee_out(f) for f in accounts.fees_of(card_number)]
+
+    @api.post("/holds", response_model=HoldOut, status_code=201)
+    def place_hold(body: HoldIn) -> HoldOut:
+        return hold_out(
+            circ.place_hold(
+                body.card_number, body.record_id, body.pickup_branch, item_barcode=body.item_barcode
+            )
+        )
+
+    @api.get("/holds/{hold_id}", response_model=HoldOut)
+    def get_hold(hold_id: int) -> HoldOut:
+        return hold_out(circ.get_hold(hold_id))
+
+    @api.delete("/holds/{hold_id}", response_model=HoldOut)
+    def cancel_hold(hold_id: int) -> HoldOut:
+        return hold_out(circ.cancel_hold(hold_id))
+
+    @api.get("/branches/{code}/pull-list", response_model=list[PullOut])
+    def pull_list(code: str) -> list[PullOut]:
+        return [PullOut(**asdict(e)) for e in circ.pull_list(code)]
+
+    @api.post("/fees", response_model=FeeOut, status_code=201)
+    def charge(body: ChargeIn) -> FeeOut:
+        return fee_out(accounts.charge(body.card_number, body.kind, body.amount_cents, body.note))
+
+    @api.post("/fees/{fee_id}/payments", response_model=FeeOut)
+    def pay(fee_id: int, body: PaymentIn) -> FeeOut:
+        return fee_out(accounts.pay(fee_id, body.amount_cents))
+
+    @api.post("/fees/{fee_id}/waiver", response_model=FeeOut)
+    def waive(fee_id: int, body: WaiverIn) -> FeeOut:
+        return fee_out(accounts.waive(fee_id, body.note))
+
+    @api.get("/rules", response_model=list[RuleOut])
+    def rules() -> list[RuleOut]:
+        return [rule_out(r) for r in accounts.rules()]
+
+    @api.put("/rules", response_model=RuleOut)
+    def set_rule(body: RuleIn) -> RuleOut:
+        """Create or replace the rule for (category, item type, branch); omitted values default."""
+        return rule_out(
+            accounts.set_rule(
+                reader_category=body.reader_category,
+                item_type=body.item_type,
+                branch=body.branch,
+                values=body.values,
+            )
+        )
+
+    @api.delete("/rules/{rule_id}", status_code=204)
+    def delete_rule(rule_id: int) -> None:
+        accounts.delete_rule(rule_id)
+
+    @api.get("/rules/explain", response_model=ExplainOut)
+    def explain(
+        category: Annotated[str, Query(min_length=1, max_length=32)],
+        item_type: Annotated[str, Query(min_length=1, max_length=32)],
+        branch: Annotated[str, Query(min_length=1, max_length=32)],
+    ) -> ExplainOut:
+        view = accounts.explain(category, item_type, branch)
+        return ExplainOut(rule=rule_out(view.rule), explanation=view.explanation)
+
+    @api.get("/branches/{code}/calendar", response_model=CalendarIO)
+    def get_calendar(code: str) -> CalendarIO:
+        cal = accounts.calendar(code)
+        return CalendarIO(
+            closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
+        )
+
+    @api.put("/branches/{code}/calendar", response_model=CalendarIO)
+    def set_calendar(code: str, body: CalendarIO) -> CalendarIO:
+        cal = accounts.set_calendar(
+            code, closed_weekdays=body.closed_weekdays, closed_days=body.closed_days
+        )
+        return CalendarIO(
+            closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
+        )
+
+    assert set(RULE_FIELDS) <= set(RuleOut.model_fields)
+    return api

@@ -1,0 +1,110 @@
+"""Reader endpoints: registration, profile, blocks, consents, export and deletion."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from shelfwise.readers.models import Reader
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
+
+
+class RegisterIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    category: str = Field(max_length=32)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=32)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    home_branch: str | None = Field(default=None, max_length=32)
+    id_card: str | None = Field(default=None, max_length=32)
+    pin: str | None = Field(default=None, max_length=8)
+    password: str | None = Field(default=None, max_length=200)
+    card_number: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+class ReaderOut(BaseModel):
+    card_number: str
+    category: str
+    status: str
+    name: str
+    email: str | None
+    phone: str | None
+    birth_year: int | None
+    id_card_last4: str | None
+    expires_on: date
+    manual_block: str | None
+    history_opt_in: bool
+    notices_email: bool
+    has_pin: bool
+    has_password: bool
+    created_at: datetime
+
+
+class BlockIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ConsentIn(BaseModel):
+    granted: bool
+
+
+class ConsentOut(BaseModel):
+    purpose: str
+    granted: bool
+    notice_version: str
+    at: datetime
+
+
+def reader_out(reader: Reader) -> ReaderOut:
+    return ReaderOut(**{f: getattr(reader, f) for f in ReaderOut.model_fields})
+
+
+def router(shelf: Shelfwise) -> APIRouter:
+    api = APIRouter(tags=["readers"])
+
+    @api.post("/readers", response_model=ReaderOut, status_code=201)
+    def register(body: RegisterIn) -> ReaderOut:
+        return reader_out(shelf.readers.register(**body.model_dump()).reader)
+
+    @api.get("/readers/{card_number}", response_model=ReaderOut)
+    def get_reader(card_number: str) -> ReaderOut:
+        return reader_out(shelf.readers.get(card_number))
+
+    @api.post("/readers/{card_number}/block", response_model=ReaderOut)
+    def block(card_number: str, body: BlockIn) -> ReaderOut:
+        return reader_out(shelf.readers.block(card_number, body.reason))
+
+    @api.delete("/readers/{card_number}/block", response_model=ReaderOut)
+    def unblock(card_number: str) -> ReaderOut:
+        return reader_out(shelf.readers.unblock(card_number))
+
+    @api.put("/readers/{card_number}/consents/{purpose}", response_model=ReaderOut)
+    def set_consent(card_number: str, purpose: str, body: ConsentIn) -> ReaderOut:
+        return reader_out(shelf.readers.set_consent(card_number, purpose, body.granted))
+
+    @api.get("/readers/{card_number}/consents", response_model=list[ConsentOut])
+    def consents(card_number: str) -> list[ConsentOut]:
+        return [
+            ConsentOut(
+                purpose=c.purpose, granted=c.granted, notice_version=c.notice_version, at=c.at
+            )
+            for c in shelf.readers.consents(card_number)
+        ]
+
+    @api.get("/readers/{card_number}/export")
+    def export(card_number: str) -> dict[str, Any]:
+        """Everything held about the reader, as JSON (P5)."""
+        return shelf.accounts.export(card_number)
+
+    @api.delete("/readers/{card_number}", status_code=204)
+    def delete_reader(card_number: str) -> Response:
+        """Delete the reader, leaving only counts (refused while loans or fees are open)."""
+        shelf.accounts.delete_reader(card_number)
+        return Response(status_code=204)
+
+    return api
