@@ -17,7 +17,12 @@ ensure_venv() {
     fi
     if [ ! -x .venv/bin/python ]; then
         log "creating .venv with $py"
-        "$py" -m venv .venv
+        if ! "$py" -m venv .venv; then
+            # Debian splits venv out of the interpreter package.
+            rm -rf .venv
+            apt_install python3-venv
+            "$py" -m venv .venv
+        fi
         .venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
     fi
 }
