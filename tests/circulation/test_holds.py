@@ -1,0 +1,106 @@
+"""Holds: queue positions, trapping on check-in, transit to the pickup branch, shelf expiry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from circ_helpers import Library
+
+from shelfwise.circulation.states import (
+    HOLD_TRANSITIONS,
+    LOAN_TRANSITIONS,
+    Availability,
+    HoldStatus,
+    LoanStatus,
+    check_hold,
+    check_loan,
+)
+from shelfwise.core.clock import FrozenClock
+from shelfwise.core.errors import ShelfwiseError
+
+
+def test_state_tables_refuse_moves_not_listed() -> None:
+    check_loan(LoanStatus.ON_LOAN, LoanStatus.RETURNED, "checkin")
+    with pytest.raises(ShelfwiseError):
+        check_loan(LoanStatus.RETURNED, LoanStatus.ON_LOAN, "checkout")
+    with pytest.raises(ShelfwiseError):
+        check_hold(HoldStatus.FULFILLED, HoldStatus.WAITING, "place")
+    finals = {HoldStatus.FULFILLED, HoldStatus.CANCELLED, HoldStatus.EXPIRED}
+    assert not [k for k in HOLD_TRANSITIONS if k[0] in finals]
+    assert not [k for k in LOAN_TRANSITIONS if k[0] is LoanStatus.RETURNED]
+
+
+def test_queue_trap_ready_and_checkout(library: Library, clock: FrozenClock) -> None:
+    circ = library.shelf.circulation
+    record_id, (barcode,) = library.title()
+    borrower, first, second = library.reader("b"), library.reader("1"), library.reader("2")
+    circ.checkout(borrower.card_number, barcode, "CEN")
+    h1 = circ.place_hold(first.card_number, record_id, "CEN")
+    h2 = circ.place_hold(second.card_number, record_id, "CEN")
+    assert (h1.queue_position, h2.queue_position) == (1, 2)
+    with pytest.raises(ShelfwiseError, match="already have a hold"):
+        circ.place_hold(first.card_number, record_id, "CEN")
+    result = circ.checkin(barcode, "CEN")
+    assert (result.hold_id, result.hold_status) == (h1.id, "ready")
+    assert circ.item_status(barcode).availability is Availability.HOLD_SHELF
+    assert circ.get_hold(h2.id).queue_position == 1
+    with pytest.raises(ShelfwiseError) as other:
+        circ.checkout(second.card_number, barcode, "CEN")
+    assert other.value.code == "circ.item_on_hold"
+    circ.checkout(first.card_number, barcode, "CEN")
+    assert circ.get_hold(h1.id).status is HoldStatus.FULFILLED
+
+
+def test_return_elsewhere_goes_in_transit(library: Library) -> None:
+    circ = library.shelf.circulation
+    record_id, (barcode,) = library.title(branch="CEN")
+    borrower, holder = library.reader("b"), library.reader("h")
+    circ.checkout(borrower.card_number, barcode, "CEN")
+    hold = circ.place_hold(holder.card_number, record_id, "BR1")
+    result = circ.checkin(barcode, "K01")  # returned at a street kiosk
+    assert result.hold_status == "in_transit"
+    assert circ.item_status(barcode).availability is Availability.IN_TRANSIT
+    arrived = circ.checkin(barcode, "BR1")
+    assert (arrived.hold_id, arrived.hold_status) == (hold.id, "ready")
+    assert circ.get_hold(hold.id).status is HoldStatus.READY
+    # Without holds, a copy returned away from home travels home.
+    _, (b2,) = library.title(branch="CEN")
+    circ.checkout(borrower.card_number, b2, "CEN")
+    back = circ.checkin(b2, "BR1")
+    assert back.transit_to_branch_id is not None
+    assert back.availability == "in_transit"
+    assert circ.checkin(b2, "CEN").availability == "on_shelf"
+
+
+def test_hold_shelf_expiry_and_cancel(library: Library, clock: FrozenClock) -> None:
+    circ = library.shelf.circulation
+    record_id, (barcode,) = library.title()
+    a, b = library.reader("a"), library.reader("b")
+    ha = circ.place_hold(a.card_number, record_id, "CEN")
+    hb = circ.place_hold(b.card_number, record_id, "CEN")
+    assert [e.hold_id for e in circ.pull_list("CEN")] == [ha.id]
+    circ.checkin(barcode, "CEN")  # staff pull it from the shelf and scan it
+    ready = circ.get_hold(ha.id)
+    assert ready.status is HoldStatus.READY
+    assert ready.shelf_expires_on is not None
+    clock.advance(timedelta(days=8))
+    assert circ.expire_holds() == 1
+    assert circ.get_hold(ha.id).status is HoldStatus.EXPIRED
+    assert circ.checkin(barcode, "CEN").hold_id == hb.id
+    cancelled = circ.cancel_hold(hb.id)
+    assert cancelled.status is HoldStatus.CANCELLED
+    assert circ.item_status(barcode).availability is Availability.ON_SHELF
+    with pytest.raises(ShelfwiseError) as again:
+        circ.cancel_hold(hb.id)
+    assert again.value.code == "circ.hold_closed"
+
+
+def test_availability_counts_for_search(library: Library) -> None:
+    circ = library.shelf.circulation
+    record_id, barcodes = library.title(copies=3)
+    reader = library.reader()
+    circ.checkout(reader.card_number, barcodes[0], "CEN")
+    (counts,) = circ.availability([record_id]).values()
+    assert sum(counts.values()) == 2
+    assert circ.availability([record_id], branch="BR1") == {}

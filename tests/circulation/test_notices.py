@@ -1,0 +1,77 @@
+"""Notices over real SMTP (aiosmtpd in-process), delivered after commit through the outbox."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from circ_helpers import Library
+
+from shelfwise.circulation.notices import SmtpChannel, enqueue_due_notices
+from shelfwise.core.clock import FrozenClock
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[_Inbox, int]]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def _deliver(library: Library) -> int:
+    shelf = library.shelf
+    return shelf.outbox_relay(shelf.outbox_handlers()).drain()
+
+
+def test_hold_ready_and_due_notices_by_email(
+    library: Library, smtp: tuple[_Inbox, int], clock: FrozenClock
+) -> None:
+    inbox, port = smtp
+    library.shelf.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
+    circ = library.shelf.circulation
+    record_id, (barcode,) = library.title("三体")
+    borrower = library.reader("借书人", email="borrower@example.org")
+    holder = library.reader("预约人", email="holder@example.org")
+    quiet = library.reader("不要通知", email="quiet@example.org")
+    library.shelf.readers.set_consent(quiet.card_number, "email_notices", False)
+    circ.checkout(borrower.card_number, barcode, "CEN")
+    circ.place_hold(holder.card_number, record_id, "CEN")
+    circ.place_hold(quiet.card_number, record_id, "CEN")
+    _deliver(library)
+    assert inbox.messages == []  # nothing to say yet
+    circ.checkin(barcode, "CEN")
+    _deliver(library)
+    (ready,) = inbox.messages
+    assert ready["To"] == "holder@example.org"
+    assert "三体" in ready.get_payload(decode=True).decode()  # type: ignore[union-attr]
+
+    _, (b2,) = library.title("球状闪电")
+    loan = circ.checkout(borrower.card_number, b2, "CEN")
+    clock.set(datetime.combine(loan.due_on - timedelta(days=2), time(9), UTC))
+    assert enqueue_due_notices(library.shelf.db, clock, 3) == 1
+    assert enqueue_due_notices(library.shelf.db, clock, 3) == 1  # the job ran twice...
+    _deliver(library)
+    due = [m for m in inbox.messages if m["To"] == "borrower@example.org"]
+    assert len(due) == 1  # ...but the reader hears once
+    assert "到期" in due[0]["Subject"] or "due" in due[0]["Subject"].lower()
