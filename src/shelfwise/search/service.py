@@ -26,10 +26,10 @@ import tantivy
 from tantivy import Occur, Query
 
 from shelfwise.search import results, source
+from shelfwise.search.building import DocumentBuilder, default_workers
 from shelfwise.search.compile import Compiler
 from shelfwise.search.index import IndexStore, LiveIndex, Meta
 from shelfwise.search.models import (
-    Availability,
     AvailabilityProvider,
     EveryCopyAvailable,
     NoPopularity,
@@ -40,7 +40,7 @@ from shelfwise.search.models import (
     Suggestion,
 )
 from shelfwise.search.query import parse
-from shelfwise.search.schema import SCHEMA_VERSION, document, to_document
+from shelfwise.search.schema import SCHEMA_VERSION, to_document
 from shelfwise.search.suggest import autocomplete, did_you_mean
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Event
@@ -58,7 +58,6 @@ _SORT_FIELDS = {
 }
 
 Progress = Callable[[int, int], None]  # (done, total)
-_NONE = Availability()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +76,11 @@ class SearchService:
         *,
         availability: AvailabilityProvider | None = None,
         popularity: PopularityProvider | None = None,
+        workers: int | None = None,
     ) -> None:
         self._db = db
+        # Processes that analyse records for a rebuild or a bulk catch-up (0: in-process).
+        self.workers = default_workers() if workers is None else workers
         self.store = IndexStore(index_dir)
         self.availability: AvailabilityProvider = availability or EveryCopyAvailable()
         self.popularity: PopularityProvider = popularity or NoPopularity()
@@ -114,7 +116,15 @@ class SearchService:
 
     # --- following the catalogue --------------------------------------------------------
 
-    def apply(self, record_ids: Iterable[int], live: LiveIndex | None = None) -> int:
+    def _builder(self) -> DocumentBuilder:
+        return DocumentBuilder(self.availability, self.popularity, workers=self.workers)
+
+    def apply(
+        self,
+        record_ids: Iterable[int],
+        live: LiveIndex | None = None,
+        builder: DocumentBuilder | None = None,
+    ) -> int:
         """Re-index these records now (delete, then add if active); returns documents written."""
         live = live or self._open_current()
         ids = sorted(set(record_ids))
@@ -122,13 +132,12 @@ class SearchService:
             return 0
         rows, _missing = source.rows_for(self._db, ids)
         active = [r for r in rows if r.state == "active"]
-        copies = {r.id: r.copies for r in active}
-        available = self.availability.availability(copies)
-        loans = self.popularity.popularity(copies)
-        docs = [
-            to_document(document(r, available.get(r.id) or _NONE, loans.get(r.id, 0)), live.schema)
-            for r in active
-        ]
+        if builder is None:
+            with self._builder() as fresh:
+                fields = fresh.documents(active)
+        else:
+            fields = builder.documents(active)
+        docs = [to_document(f, live.schema) for f in fields]
         with live.lock:
             writer = live.writer()
             if writer is None:
@@ -155,28 +164,32 @@ class SearchService:
             live = self._open_current()
             if live is None or live.read_only:
                 return 0
-            applied = 0
-            while True:
-                events = source.feed_after(self._db, self._cursor)
-                ready = self._contiguous(events, settle_gaps=settle_gaps)
-                if not ready:
-                    return applied
-                changed = [e.record_id for e in ready if e.record_id is not None]
-                self.apply(changed, live)
-                self._cursor = ready[-1].id
-                applied += len(changed)
-                meta = self.store.read_meta(live.path)
-                self.store.write_meta(
-                    live.path,
-                    Meta(
-                        SCHEMA_VERSION,
-                        self._cursor,
-                        meta.built_at if meta else _now(),
-                        live.searcher().num_docs,
-                    ),
-                )
-                if len(ready) < len(events) or len(events) < 5000:
-                    return applied
+            with self._builder() as builder:  # a pool only if a batch is large (catch-up)
+                return self._sync_feed(live, builder, settle_gaps=settle_gaps)
+
+    def _sync_feed(self, live: LiveIndex, builder: DocumentBuilder, *, settle_gaps: bool) -> int:
+        applied = 0
+        while True:
+            events = source.feed_after(self._db, self._cursor)
+            ready = self._contiguous(events, settle_gaps=settle_gaps)
+            if not ready:
+                return applied
+            changed = [e.record_id for e in ready if e.record_id is not None]
+            self.apply(changed, live, builder)
+            self._cursor = ready[-1].id
+            applied += len(changed)
+            meta = self.store.read_meta(live.path)
+            self.store.write_meta(
+                live.path,
+                Meta(
+                    SCHEMA_VERSION,
+                    self._cursor,
+                    meta.built_at if meta else _now(),
+                    live.searcher().num_docs,
+                ),
+            )
+            if len(ready) < len(events) or len(events) < 5000:
+                return applied
 
     def _contiguous(
         self, events: list[source.FeedEvent], *, settle_gaps: bool
@@ -198,8 +211,14 @@ class SearchService:
 
     # --- rebuilding ----------------------------------------------------------------------
 
-    def rebuild(self, progress: Progress | None = None, *, batch: int = 2000) -> RebuildReport:
-        """Build a new generation from the database and publish it; searches go on meanwhile."""
+    def rebuild(
+        self, progress: Progress | None = None, *, batch: int = 2000, workers: int | None = None
+    ) -> RebuildReport:
+        """Build a new generation from the database and publish it; searches go on meanwhile.
+
+        Records are analysed in ``workers`` processes (default: the service's) once
+        the catalogue is large enough to pay for starting them.
+        """
         started = time.monotonic()
         high_water = max(0, source.feed_head(self._db) - REBUILD_LOOKBACK)
         total = source.active_count(self._db)
@@ -207,16 +226,16 @@ class SearchService:
         target = LiveIndex(generation)
         writer = target.writer(heap=256_000_000, threads=2)
         done = 0
-        for page in source.iter_active(self._db, batch=batch):
-            copies = {r.id: r.copies for r in page}
-            available = self.availability.availability(copies)
-            loans = self.popularity.popularity(copies)
-            for row in page:
-                fields = document(row, available.get(row.id) or _NONE, loans.get(row.id, 0))
-                writer.add_document(to_document(fields, target.schema))
-            done += len(page)
-            if progress is not None:
-                progress(done, max(total, done))
+        builder = DocumentBuilder(
+            self.availability, self.popularity, workers=self.workers if workers is None else workers
+        )
+        with builder:
+            for chunk in builder.pages(source.iter_active(self._db, batch=batch)):
+                for fields in chunk:
+                    writer.add_document(to_document(fields, target.schema))
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, max(total, done))
         writer.commit()
         target.close()
         self.store.write_meta(generation, Meta(SCHEMA_VERSION, high_water, _now(), done))
@@ -297,25 +316,29 @@ class SearchService:
         fetch = min(max(OVERFETCH, page * size * 4), MAX_FETCH)
         if request.sort is Sort.RELEVANCE and main is not None:
             found = searcher.search(query, limit=fetch)
-            hits = results.rerank(results.load_hits(searcher, found.hits))
+            ranked = results.rank(searcher, found.hits, rerank=True)
         else:
             name, order = _SORT_FIELDS.get(request.sort, ("year", tantivy.Order.Desc))
             found = searcher.search(query, limit=fetch, order_by_field=name, order=order)
-            hits = results.load_hits(searcher, found.hits)
-        works = results.group(hits, enabled=request.group)
-        shown = tuple(works[(page - 1) * size : page * size])
+            ranked = results.rank(searcher, found.hits, rerank=False)
+        works = results.group(ranked, enabled=request.group)
+        shown = tuple(results.load_works(searcher, works[(page - 1) * size : page * size]))
         facets = (
             results.read_facets(searcher.aggregate(query, results.facet_spec()))
             if request.facets
             else {}
         )
-        suggestion = did_you_mean(searcher, parsed, hits, _count(found))
+        total = _count(found)
+        # "Did you mean" reads the top records of page 1 (pinyin → Han) or, when
+        # almost nothing matched, scans the term dictionary (misspellings).
+        top = [r for w in shown for r in w.records] if page == 1 else []
+        suggestion = did_you_mean(searcher, parsed, top, total)
         message = "; ".join(parsed.notes) or None
-        if not _count(found):
+        if not total:
             message = "No records found." + (f" Did you mean: {suggestion}?" if suggestion else "")
         return SearchResult(
             request.q,
-            int(_count(found)),
+            int(total),
             shown,
             facets,
             page,
@@ -323,7 +346,7 @@ class SearchService:
             request.sort,
             did_you_mean=suggestion,
             message=message,
-            grouped_over=len(hits),
+            grouped_over=len(ranked),
         )
 
     def suggest(self, text: str, *, limit: int = 8) -> list[Suggestion]:

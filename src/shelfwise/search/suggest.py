@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import tantivy
 from tantivy import Occur, Query
 
-from shelfwise.search.compile import Compiler, regex_escape
+from shelfwise.search.compile import Compiler, prefix_query
 from shelfwise.search.models import RecordHit, Suggestion
 from shelfwise.search.query import ParsedQuery
 from shelfwise.search.results import load_hits
@@ -35,22 +35,19 @@ def _last_word_query(compiler: Compiler, folded: str, group: str) -> Query | Non
     typed = compiler.words(last, [GROUP_BY_NAME[group]], prefix=True)
     if typed is not None:
         alternatives.append(typed)
-    schema = compiler.schema
     scripts = {run.script for run in script_runs(last)}
     if scripts & {Script.HANGUL, Script.JAMO}:
         jamo = korean.keystroke_jamo(korean.fold_word_initial(last))
-        alternatives.append(
-            Query.regex_query(schema, field_name(group, Stream.JAMO), regex_escape(jamo) + ".*")
-        )
+        alternatives.append(prefix_query(field_name(group, Stream.JAMO), jamo))
         if korean.consonant_jamo_only(last):
             for key in [last, *korean.dueum_query_variants(last)]:
                 name = field_name(group, Stream.CHOSEONG)
-                alternatives.append(Query.regex_query(schema, name, regex_escape(key) + ".*"))
+                alternatives.append(prefix_query(name, key))
     if folded.isascii():
         joined = "".join(ch for ch in folded if ch.isalnum())
         if joined:
             name = field_name(group, Stream.PINYIN_PREFIX)
-            alternatives.append(Query.regex_query(schema, name, regex_escape(joined) + ".*"))
+            alternatives.append(prefix_query(name, joined))
     if not alternatives:
         return None
     return Query.boolean_query([(Occur.Should, q) for q in alternatives])
