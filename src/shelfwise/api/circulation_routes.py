@@ -10,9 +10,10 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Path, Query
 from pydantic import BaseModel, Field
 
+from shelfwise.api.readers_routes import ERROR_RESPONSES
 from shelfwise.circulation.models import Fee, Hold, Loan
 from shelfwise.circulation.rules import RULE_FIELDS, LoanRule
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 Key = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 Code = Field(min_length=1, max_length=64)
+# Ids fit a signed 64-bit column on both engines.
+IdPath = Annotated[int, Path(ge=1, le=2**62)]
 
 
 class CheckoutIn(BaseModel):
@@ -175,7 +178,7 @@ def rule_out(rule: LoanRule) -> RuleOut:
 
 
 def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function per route
-    api = APIRouter(tags=["circulation"])
+    api = APIRouter(tags=["circulation"], responses=ERROR_RESPONSES)
     circ, accounts = shelf.circulation, shelf.accounts
 
     @api.post("/checkout", response_model=LoanOut, status_code=201)
@@ -211,7 +214,7 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         )
 
     @api.get("/records/{record_id}/availability", response_model=dict[str, int])
-    def availability(record_id: int) -> dict[str, int]:
+    def availability(record_id: IdPath) -> dict[str, int]:
         """Copies on the shelf per branch id."""
         counts = circ.availability([record_id]).get(record_id, {})
         return {str(k): v for k, v in counts.items()}
@@ -237,11 +240,11 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         )
 
     @api.get("/holds/{hold_id}", response_model=HoldOut)
-    def get_hold(hold_id: int) -> HoldOut:
+    def get_hold(hold_id: IdPath) -> HoldOut:
         return hold_out(circ.get_hold(hold_id))
 
     @api.delete("/holds/{hold_id}", response_model=HoldOut)
-    def cancel_hold(hold_id: int) -> HoldOut:
+    def cancel_hold(hold_id: IdPath) -> HoldOut:
         return hold_out(circ.cancel_hold(hold_id))
 
     @api.get("/branches/{code}/pull-list", response_model=list[PullOut])
@@ -253,11 +256,11 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         return fee_out(accounts.charge(body.card_number, body.kind, body.amount_cents, body.note))
 
     @api.post("/fees/{fee_id}/payments", response_model=FeeOut)
-    def pay(fee_id: int, body: PaymentIn) -> FeeOut:
+    def pay(fee_id: IdPath, body: PaymentIn) -> FeeOut:
         return fee_out(accounts.pay(fee_id, body.amount_cents))
 
     @api.post("/fees/{fee_id}/waiver", response_model=FeeOut)
-    def waive(fee_id: int, body: WaiverIn) -> FeeOut:
+    def waive(fee_id: IdPath, body: WaiverIn) -> FeeOut:
         return fee_out(accounts.waive(fee_id, body.note))
 
     @api.get("/rules", response_model=list[RuleOut])
@@ -277,7 +280,7 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         )
 
     @api.delete("/rules/{rule_id}", status_code=204)
-    def delete_rule(rule_id: int) -> None:
+    def delete_rule(rule_id: IdPath) -> None:
         accounts.delete_rule(rule_id)
 
     @api.get("/rules/explain", response_model=ExplainOut)

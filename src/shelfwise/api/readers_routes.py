@@ -14,6 +14,31 @@ if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
 
 
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    params: dict[str, str]
+
+
+class ErrorOut(BaseModel):
+    """The one error envelope of every API response."""
+
+    error: ErrorBody
+
+
+# Documented on every reader and circulation route: refusals carry a stable code.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": meaning}
+    for status, meaning in (
+        (401, "Wrong card number, PIN or password"),
+        (403, "The reader may not borrow (blocked, expired, fees, unconfirmed)"),
+        (404, "No such reader, item, branch, hold, fee or rule"),
+        (409, "Refused by a circulation rule (the code says which)"),
+        (422, "The request is not valid"),
+    )
+}
+
+
 class RegisterIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     category: str = Field(max_length=32)
@@ -65,7 +90,7 @@ def reader_out(reader: Reader) -> ReaderOut:
 
 
 def router(shelf: Shelfwise) -> APIRouter:
-    api = APIRouter(tags=["readers"])
+    api = APIRouter(tags=["readers"], responses=ERROR_RESPONSES)
 
     @api.post("/readers", response_model=ReaderOut, status_code=201)
     def register(body: RegisterIn) -> ReaderOut:

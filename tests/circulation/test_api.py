@@ -1,0 +1,108 @@
+"""The REST door of readers and circulation: a desk day over HTTP, and schemathesis.
+
+schemathesis generates requests from the OpenAPI document for every reader and
+circulation operation and checks: no server error, responses match their
+documented schema and status codes. No authentication exists yet (access/ is
+not built), so the anonymous run is the only one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from circ_helpers import Library
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from shelfwise.app import asgi_app
+
+
+@pytest.fixture
+def client(library: Library) -> Iterator[TestClient]:
+    with TestClient(asgi_app(library.shelf)) as c:
+        yield c
+
+
+def test_desk_day_over_http(client: TestClient, library: Library) -> None:
+    record_id, (barcode,) = library.title()
+    reader = client.post("/api/v1/readers", json={"name": "王芳", "category": "adult"}).json()
+    card = reader["card_number"]
+    other = client.post("/api/v1/readers", json={"name": "陈", "category": "senior"}).json()
+    headers = {"Idempotency-Key": "desk-1:0001"}
+    body = {"card_number": card, "barcode": barcode, "branch": "CEN"}
+    first = client.post("/api/v1/checkout", json=body, headers=headers)
+    assert first.status_code == 201
+    assert client.post("/api/v1/checkout", json=body, headers=headers).json() == first.json()
+    refused = client.post(
+        "/api/v1/checkout",
+        json={**body, "card_number": other["card_number"]},
+        headers={"Accept-Language": "en"},
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "circ.item_on_loan"
+    assert "already on loan" in refused.json()["error"]["message"]
+    hold = client.post(
+        "/api/v1/holds",
+        json={"card_number": other["card_number"], "record_id": record_id, "pickup_branch": "BR1"},
+    ).json()
+    assert hold["queue_position"] == 1
+    renewal = client.post("/api/v1/renew", json={"card_number": card, "barcode": barcode})
+    assert renewal.json()["error"]["code"] == "circ.renew_on_hold"
+    checkin = client.post("/api/v1/checkin", json={"barcode": barcode, "branch": "CEN"}).json()
+    assert checkin["hold_status"] == "in_transit"
+    assert client.get(f"/api/v1/items/{barcode}/status").json()["availability"] == "in_transit"
+    assert client.get("/api/v1/branches/CEN/pull-list").json() == []
+    rule = client.put(
+        "/api/v1/rules", json={"reader_category": "senior", "values": {"loan_days": 60}}
+    ).json()
+    explained = client.get(
+        "/api/v1/rules/explain", params={"category": "senior", "item_type": "book", "branch": "CEN"}
+    ).json()
+    assert explained["rule"]["id"] == rule["id"]
+    assert "most specific" in explained["explanation"]
+    cal = client.put(
+        "/api/v1/branches/CEN/calendar", json={"closed_weekdays": [0], "closed_days": []}
+    )
+    assert cal.json()["closed_weekdays"] == [0]
+    exported = client.get(f"/api/v1/readers/{card}/export").json()
+    assert exported["profile"]["name"] == "王芳"
+    assert client.delete(f"/api/v1/readers/{card}").status_code == 204
+    assert client.get(f"/api/v1/readers/{card}").json()["error"]["code"] == "readers.not_found"
+
+
+def test_schemathesis_no_server_errors(library: Library) -> None:
+    """Every reader and circulation operation, a few generated requests each, all checks."""
+    library.title(copies=2)
+    library.reader("模糊测试")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", asgi_app(library.shelf)).include(
+        tag_regex="^(readers|circulation)$"
+    )
+    checks = [not_a_server_error, response_schema_conformance, status_code_conformance]
+    failures: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        if not isinstance(result, Ok):
+            failures.append(f"invalid operation in the OpenAPI document: {result}")
+            continue
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+        )
+        def run(case: Any) -> None:
+            case.call_and_validate(checks=checks)
+
+        try:
+            run()
+        except Exception as exc:
+            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:400]}")
+    assert operations >= 25
+    assert failures == []
