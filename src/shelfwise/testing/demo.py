@@ -1,10 +1,23 @@
-"""The demo library: the branch network, built through the real catalogue service."""
+"""The demo library: the branch network, readers, loans, holds and fees, built through the real services."""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.catalogue.service import CatalogueService
+from shelfwise.circulation.service import CirculationService
+from shelfwise.core.clock import FrozenClock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.storage.tables import branches, items, readers
 from shelfwise.testing.branches import DEMO_BRANCHES
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
 
 
 def seed_branches(catalogue: CatalogueService) -> int:
@@ -20,3 +33,47 @@ def seed_branches(catalogue: CatalogueService) -> int:
         for code, name, kind in branch.locations:
             catalogue.add_location(branch_code=branch.code, code=code, name=name, kind=kind)
     return len(DEMO_BRANCHES)
+
+
+DEMO_READERS = (
+    ("child", "小明"),
+    ("child", "Ji-woo"),
+    ("adult", "王芳"),
+    ("adult", "김민준"),
+    ("senior", "李秀英"),
+    ("senior", "Margaret Chen"),
+    ("student", "陈晓"),
+    ("student", "박서연"),
+)
+
+
+def seed_circulation(shelf: Shelfwise) -> list[str]:
+    """Demo readers of every category, loans (some overdue), holds and a fee.
+
+    Returns the readers' card numbers (all with PIN 1234). Runs once: a library
+    that already has readers is left alone.
+    """
+    with shelf.db.read() as conn:
+        if conn.execute(select(func.count()).select_from(readers)).scalar_one():
+            return []
+        rows = conn.execute(
+            select(items.c.barcode, items.c.record_id, branches.c.code)
+            .join(branches, branches.c.id == items.c.home_branch_id)
+            .where(items.c.lifecycle == "in_service")
+            .order_by(items.c.id)
+            .limit(40)
+        ).all()
+    cards = [
+        shelf.readers.register(name=name, category=category, pin="1234").reader.card_number
+        for category, name in DEMO_READERS
+    ]
+    past = FrozenClock(shelf.clock.now() - timedelta(days=45))
+    overdue = CirculationService(shelf.db, past, shelf.circulation.policy)
+    for k, row in enumerate(rows[:16]):
+        desk = overdue if k % 4 == 0 else shelf.circulation
+        desk.checkout(cards[k % len(cards)], row.barcode, row.code)
+    for k, row in enumerate(rows[:6]):
+        with contextlib.suppress(ShelfwiseError):
+            shelf.circulation.place_hold(cards[(k + 3) % len(cards)], row.record_id, row.code)
+    shelf.accounts.charge(cards[2], "damaged", 800, "demo: coffee stain")
+    return cards
