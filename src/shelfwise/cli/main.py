@@ -242,7 +242,7 @@ def demo(
     database_url: DbUrl = None,
 ) -> None:
     """Set up a demo library (branches, records, items) and start the server."""
-    from shelfwise.testing.demo import seed_branches
+    from shelfwise.testing.demo import seed_branches, seed_circulation
 
     shelf = _app(data_dir, database_url)
     seed_branches(shelf.catalogue)
@@ -250,6 +250,10 @@ def demo(
     if not demo_file.exists():
         generate(demo_file, records=records, seed=42)
     _import_one(shelf.importer(), demo_file, format=None, dialect=None, encoding=None, strict=False)
+    cards = seed_circulation(shelf)
+    if cards:
+        console.print(f"demo readers (PIN 1234): {', '.join(cards)}")
+    console.print("staff login: none yet (staff accounts arrive with access/, issue 4 follow-up)")
     counts = shelf.catalogue.counts()
     console.print(
         f"[green]demo library ready[/green]: {counts['records']:,} records, {counts['items']:,} items, "
