@@ -1,0 +1,112 @@
+"""Checkout+check-in round trips: 1, 8 and 32 concurrent clients, in-process and over HTTP,
+on SQLite and PostgreSQL. Prints a markdown table (figures in docs/benchmarks.md).
+
+    .venv/bin/python bench/circulation_bench.py --seconds 5
+
+Each client has its own reader and its own copies and loops checkout → check-in,
+so the figures measure the transaction path, not contention on one copy (that
+is the storms' job). Over HTTP the server is uvicorn (one process, in a thread)
+and the load generator runs in the same process: both share the GIL and the
+two cores, so HTTP figures are a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "circulation"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx
+from circ_helpers import Library, live_server, make_library
+
+from circulation_storms import fresh_shelf
+
+
+def _client_loop(
+    library: Library,
+    card: str,
+    barcodes: list[str],
+    base: str | None,
+    stop: threading.Event,
+    latencies: list[float],
+) -> None:
+    circ = library.shelf.circulation
+    http = httpx.Client(base_url=base, timeout=60) if base else None
+    i = 0
+    while not stop.is_set():
+        barcode = barcodes[i % len(barcodes)]
+        i += 1
+        start = time.perf_counter()
+        if http is None:
+            circ.checkout(card, barcode, "CEN")
+            circ.checkin(barcode, "CEN")
+        else:
+            r = http.post(
+                "/api/v1/checkout", json={"card_number": card, "barcode": barcode, "branch": "CEN"}
+            )
+            assert r.status_code == 201, r.text
+            r = http.post("/api/v1/checkin", json={"barcode": barcode, "branch": "CEN"})
+            assert r.status_code == 200, r.text
+        latencies.append(time.perf_counter() - start)
+    if http is not None:
+        http.close()
+
+
+def measure(
+    library: Library, clients: int, seconds: float, base: str | None
+) -> tuple[float, float]:
+    _, barcodes = library.same_title(f"bench{clients}", clients * 2)
+    cards = [library.reader(f"bench{clients}-{i}").card_number for i in range(clients)]
+    stop = threading.Event()
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    threads = [
+        threading.Thread(
+            target=_client_loop,
+            args=(library, cards[i], barcodes[2 * i : 2 * i + 2], base, stop, latencies[i]),
+        )
+        for i in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    merged = sorted(x for lat in latencies for x in lat)
+    rate = len(merged) / seconds
+    p99 = statistics.quantiles(merged, n=100)[98] if len(merged) >= 100 else merged[-1]
+    return rate, p99 * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--clients", default="1,8,32")
+    args = parser.parse_args()
+    print("| backend | door | clients | round trips/s (checkout+check-in) | p99 round trip (ms) |")
+    print("|---|---|---|---|---|")
+    for backend in args.backends.split(","):
+        for door in ("in-process", "http"):
+            with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as shelf:
+                library = make_library(shelf, Path(tmp))
+                for clients in (int(c) for c in args.clients.split(",")):
+                    if door == "http":
+                        with live_server(shelf) as base:
+                            rate, p99 = measure(library, clients, args.seconds, base)
+                    else:
+                        rate, p99 = measure(library, clients, args.seconds, None)
+                    print(
+                        f"| {backend} | {door} | {clients} | {rate:.0f} | {p99:.0f} |", flush=True
+                    )
+
+
+if __name__ == "__main__":
+    main()
