@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from shelfwise.api.readers_routes import ERROR_RESPONSES
 from shelfwise.circulation.models import Fee, Hold, Loan
+from shelfwise.circulation.offline import OfflineOp, OfflineTransaction, replay
 from shelfwise.circulation.rules import RULE_FIELDS, LoanRule
 
 if TYPE_CHECKING:
@@ -159,6 +160,23 @@ class PullOut(BaseModel):
     call_number: str
     pickup_branch_id: int
     placed_at: datetime
+
+
+class OfflineIn(BaseModel):
+    id: str = Field(min_length=1, max_length=100)
+    op: OfflineOp
+    at: datetime
+    barcode: str = Code
+    branch: str = Code
+    card_number: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class OfflineOutcomeOut(BaseModel):
+    id: str
+    op: str
+    barcode: str
+    outcome: str
+    code: str | None
 
 
 def loan_out(loan: Loan) -> LoanOut:
@@ -307,6 +325,14 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         return CalendarIO(
             closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
         )
+
+    @api.post("/offline-uploads", response_model=list[OfflineOutcomeOut])
+    def offline_upload(
+        body: Annotated[list[OfflineIn], Field(max_length=5000)],
+    ) -> list[OfflineOutcomeOut]:
+        """Replay transactions recorded offline; each id applies once; conflicts are reported."""
+        outcomes = replay(circ, [OfflineTransaction(**t.model_dump()) for t in body])
+        return [OfflineOutcomeOut(**asdict(o)) for o in outcomes]
 
     assert set(RULE_FIELDS) <= set(RuleOut.model_fields)
     return api

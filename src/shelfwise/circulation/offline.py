@@ -1,0 +1,65 @@
+"""Offline circulation upload: transactions recorded while the network was down, replayed.
+
+Each transaction carries its own id (a UUID made by the offline client). The id
+becomes the idempotency key, so uploading the same file twice — or a file that
+overlaps an earlier one — applies every transaction once. Transactions are
+replayed in the order they happened; a refusal is reported as a conflict with
+its reason code and does not stop the rest (the Evergreen/Koha lesson: staff
+resolve conflicts afterwards, nothing is silently lost).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from shelfwise.circulation.service import CirculationService
+from shelfwise.core.errors import ShelfwiseError
+
+
+class OfflineOp(StrEnum):
+    CHECKOUT = "checkout"
+    CHECKIN = "checkin"
+    RENEW = "renew"
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineTransaction:
+    id: str
+    op: OfflineOp
+    at: datetime
+    barcode: str
+    branch: str
+    card_number: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineOutcome:
+    id: str
+    op: str
+    barcode: str
+    outcome: str  # applied, or conflict
+    code: str | None  # the refusal code of a conflict
+
+
+def replay(
+    circulation: CirculationService, transactions: list[OfflineTransaction]
+) -> list[OfflineOutcome]:
+    outcomes: list[OfflineOutcome] = []
+    for txn in sorted(transactions, key=lambda t: (t.at, t.id)):
+        key = f"offline:{txn.id}"
+        try:
+            if txn.op is OfflineOp.CHECKIN:
+                circulation.checkin(txn.barcode, txn.branch, idempotency_key=key)
+            elif txn.card_number is None:
+                raise ShelfwiseError("request.invalid", detail=f"{txn.id}: no card number")
+            elif txn.op is OfflineOp.CHECKOUT:
+                circulation.checkout(txn.card_number, txn.barcode, txn.branch, idempotency_key=key)
+            else:
+                circulation.renew(txn.card_number, txn.barcode, idempotency_key=key)
+        except ShelfwiseError as exc:
+            outcomes.append(OfflineOutcome(txn.id, str(txn.op), txn.barcode, "conflict", exc.code))
+            continue
+        outcomes.append(OfflineOutcome(txn.id, str(txn.op), txn.barcode, "applied", None))
+    return outcomes
