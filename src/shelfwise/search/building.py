@@ -80,12 +80,18 @@ class DocumentBuilder:
         """The documents of one batch of active rows, in order."""
         return [doc for chunk in self.pages([rows]) for doc in chunk]
 
-    def pages(self, pages: Iterable[Sequence[IndexRow]]) -> Iterator[list[Fields]]:
-        """Documents of every page's rows, in order, a chunk at a time (pipelined)."""
+    def pages(
+        self, pages: Iterable[Sequence[IndexRow]], *, expected: int = 0
+    ) -> Iterator[list[Fields]]:
+        """Documents of every page's rows, in order, a chunk at a time (pipelined).
+
+        ``expected``: rows in all pages (a rebuild's total), so that a pool is
+        started for many small pages too.
+        """
         pending: deque[Future[list[Fields]]] = deque()
         for page in pages:
             available, loans = self._hooks(page)
-            pool = self._pool_for(len(page))
+            pool = self._pool_for(max(len(page), expected))
             if pool is None:
                 while pending:
                     yield pending.popleft().result()

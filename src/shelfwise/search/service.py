@@ -230,7 +230,7 @@ class SearchService:
             self.availability, self.popularity, workers=self.workers if workers is None else workers
         )
         with builder:
-            for chunk in builder.pages(source.iter_active(self._db, batch=batch)):
+            for chunk in builder.pages(source.iter_active(self._db, batch=batch), expected=total):
                 for fields in chunk:
                     writer.add_document(to_document(fields, target.schema))
                 done += len(chunk)
