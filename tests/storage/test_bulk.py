@@ -23,7 +23,12 @@ def test_bulk_rows_equal_orm_rows_including_timestamps(shelf: Shelfwise) -> None
             r.code: r.created_at
             for r in conn.execute(select(branches.c.code, branches.c.created_at))
         }
-        raw = dict(conn.execute(text("SELECT code, CAST(created_at AS TEXT) FROM branches")).all())
+        raw = {
+            str(code): str(stamp)
+            for code, stamp in conn.execute(
+                text("SELECT code, CAST(created_at AS TEXT) FROM branches")
+            )
+        }
         later = (
             conn.execute(select(branches.c.code).where(branches.c.created_at >= moment))
             .scalars()

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from shelfwise import app as composition
@@ -28,8 +28,9 @@ from shelfwise.storage import migrate
 from shelfwise.storage.database import Database
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-# One template per xdist worker, so parallel workers never drop each other's.
-TEMPLATE = "shelfwise_tpl_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+# One template per test process (xdist worker or plain run), so parallel workers
+# and concurrent test sessions on one server never drop each other's.
+TEMPLATE = f"shelfwise_tpl_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -81,6 +82,7 @@ def pg_template() -> Iterator[str]:
     admin = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
+            _drop_orphaned_templates(conn)
             conn.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
             conn.execute(text(f"CREATE DATABASE {TEMPLATE}"))
     except Exception as exc:
@@ -94,6 +96,27 @@ def pg_template() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)"))
     admin.dispose()
+
+
+def _drop_orphaned_templates(conn: Connection) -> None:
+    """Templates left by test processes that were killed (their pid is gone)."""
+    names = conn.execute(
+        text("SELECT datname FROM pg_database WHERE datname LIKE 'shelfwise_tpl_%'")
+    )
+    for (name,) in names.all():
+        pid = name.rsplit("_", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @pytest.fixture
