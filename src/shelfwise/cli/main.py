@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from shelfwise import app as composition
 from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
+from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.cli.search_commands import reindex, search
-from shelfwise.config import Settings, SettingsError, settings_markdown
+from shelfwise.config import Settings, settings_markdown
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.reading import MarcFormat
@@ -28,29 +28,12 @@ cli = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
-
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder (default: ./data).")]
-DbUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", help="Database URL (default: SQLite in the data folder)."),
-]
-
-
-def _app(data_dir: Path | None, database_url: str | None) -> composition.Shelfwise:
-    try:
-        settings = Settings.load({"data_dir": data_dir, "database_url": database_url})
-    except SettingsError as exc:
-        err.print(f"[red]settings:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    return composition.build(settings)
 
 
 @cli.command()
 def migrate(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """Bring the database schema up to date (safe to run at any time)."""
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     console.print(f"schema up to date on {shelf.db.dialect}")
     shelf.close()
 
@@ -82,7 +65,7 @@ def import_(
     database_url: DbUrl = None,
 ) -> None:
     """Import MARC records: idempotent, batched, bad records go to a rejects file."""
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     importer = shelf.importer()
     failed = False
     for path in files:
@@ -183,7 +166,7 @@ def export(
     """Export the catalogue's master MARC records."""
     from shelfwise.marc.writing import MarcWriter
 
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     if since is not None:
         _export_since(shelf, output, _utc_time(since), format=format, encoding=encoding)
         shelf.close()
@@ -297,7 +280,7 @@ def demo(
     """Set up a demo library (branches, records, items) and start the server."""
     from shelfwise.testing.demo import seed_branches, seed_circulation
 
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     seed_branches(shelf.catalogue)
     demo_file = shelf.settings.data_dir / f"demo-{records}.mrc"
     if not demo_file.exists():
@@ -327,7 +310,7 @@ def serve(
     """Run the HTTP server (API) and the scheduler."""
     import uvicorn
 
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     host = host or str(shelf.settings["http_host"])
     port = port or int(shelf.settings["http_port"])
     console.print(
@@ -339,7 +322,7 @@ def serve(
 @cli.command()
 def stats(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """Counts of records, sources, items and branches."""
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     for name, value in shelf.catalogue.counts().items():
         console.print(f"{name:>10}: {value:,}")
     shelf.close()

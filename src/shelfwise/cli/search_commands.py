@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from shelfwise import app as composition
+from shelfwise.cli.common import DataDir, DbUrl, console, open_app
 from shelfwise.cli.progress import count_progress
-from shelfwise.config import Settings, SettingsError
 from shelfwise.search.models import SearchRequest, Sort
-
-console = Console()
-err = Console(stderr=True)
-
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder (default: ./data).")]
-DbUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", help="Database URL (default: SQLite in the data folder)."),
-]
-
-
-def _app(data_dir: Path | None, database_url: str | None) -> composition.Shelfwise:
-    try:
-        settings = Settings.load({"data_dir": data_dir, "database_url": database_url})
-    except SettingsError as exc:
-        err.print(f"[red]settings:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    return composition.build(settings)
 
 
 def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
@@ -38,7 +17,7 @@ def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
 
     Searches (also in a running server) go on against the old index until the swap.
     """
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     started = time.monotonic()
     with count_progress(console) as bar:
         task = bar.add_task("reindex", total=None, rate=0.0)
@@ -64,7 +43,7 @@ def search(
     database_url: DbUrl = None,
 ) -> None:
     """Search the catalogue (catches the index up first)."""
-    shelf = _app(data_dir, database_url)
+    shelf = open_app(data_dir, database_url)
     console.print(shelf.search.check())
     result = shelf.search.search(SearchRequest(q=q, sort=sort, size=size, facets=False))
     console.print(f"{result.total_records:,} records")

@@ -1,0 +1,31 @@
+"""What every command shares: the consoles, the --data-dir/--database-url options, opening the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from shelfwise import app as composition
+from shelfwise.config import Settings, SettingsError
+
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Data folder (default: ./data).")]
+DbUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Database URL (default: SQLite in the data folder)."),
+]
+
+
+def open_app(data_dir: Path | None, database_url: str | None) -> composition.Shelfwise:
+    """Build the application from settings plus the command's flags; exit 2 on bad settings."""
+    try:
+        settings = Settings.load({"data_dir": data_dir, "database_url": database_url})
+    except SettingsError as exc:
+        err.print(f"[red]settings:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    return composition.build(settings)
