@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,31 +72,3 @@ def make_library(shelf: Shelfwise, tmp_path: Path) -> Library:
     ):
         shelf.catalogue.add_branch(code=code, kind=kind, name_zh=code)
     return Library(shelf, tmp_path)
-
-
-@contextmanager
-def live_server(shelf: Shelfwise) -> Iterator[str]:
-    """The real ASGI app under uvicorn on a free loopback port, in a thread."""
-    import socket
-
-    import uvicorn
-
-    from shelfwise.app import asgi_app
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    config = uvicorn.Config(
-        asgi_app(shelf), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        thread.join(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)

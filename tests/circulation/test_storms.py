@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from circ_helpers import Library, live_server
+from circ_helpers import Library
 from storms import StormResult, storm_holds, storm_limit, storm_one_item
+
+from shelfwise.testing.servers import live_server
 
 
 @pytest.fixture(params=["service", "rest"])

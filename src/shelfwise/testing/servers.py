@@ -1,0 +1,36 @@
+"""A real HTTP server for tests that speak to Shelfwise with real clients (HTTP, SRU, OAI-PMH)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from shelfwise.app import Shelfwise, asgi_app
+
+
+@contextmanager
+def live_server(shelf: Shelfwise) -> Iterator[str]:
+    """``asgi_app(shelf)`` under uvicorn on a free loopback port, in a thread; yields its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    config = uvicorn.Config(
+        asgi_app(shelf), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        thread.join(0.01)
+    if not server.started:
+        raise RuntimeError(f"the test server on port {port} did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
