@@ -313,8 +313,12 @@ def serve(
     shelf = open_app(data_dir, database_url)
     host = host or str(shelf.settings["http_host"])
     port = port or int(shelf.settings["http_port"])
+    base = f"http://{host}:{port}"
     console.print(
-        f"Shelfwise API on [bold]http://{host}:{port}/api/v1/[/bold] (docs: http://{host}:{port}/docs)"
+        f"Shelfwise is up:\n  API      [bold]{base}/api/v1/[/bold]  (documentation: {base}/docs)"
+    )
+    console.print(
+        f"  search   {base}/api/v1/search?q=lishi\n  SRU      {base}/sru\n  OAI-PMH  {base}/oai"
     )
     uvicorn.run(composition.asgi_app(shelf), host=host, port=port, log_level="info")
 
