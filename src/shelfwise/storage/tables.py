@@ -502,3 +502,32 @@ notices = Table(
     _ts("sent_at"),
 )
 Index("ix_notices_reader", notices.c.reader_id)
+
+# --- sip2 (issue 5): self-check terminal accounts ------------------------------------
+
+# One row per kiosk, return machine or locker that logs in with 93 (S-2): a hashed
+# password, the branch it stands in, where it may connect from and what it may ask.
+# Lists are comma-separated (empty = no restriction for networks and messages, no
+# extra personal fields for ``fields``). The counters are the dashboard's statistics.
+sip2_terminals = Table(
+    "sip2_terminals",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("institution", String(64), nullable=False),
+    Column("location", String(64), nullable=True),
+    Column("networks", Text, nullable=False, server_default=""),
+    Column("messages", Text, nullable=False, server_default=""),
+    Column("fields", Text, nullable=False, server_default=""),
+    Column("charset", String(16), nullable=False, server_default="utf-8"),
+    Column("lenient", Integer, nullable=False, server_default="0"),
+    Column("language", String(2), nullable=False, server_default="zh"),
+    Column("require_pin", Integer, nullable=False, server_default="1"),
+    Column("enabled", Integer, nullable=False, server_default="1"),
+    Column("transactions", BigInteger, nullable=False, server_default="0"),
+    Column("failures", BigInteger, nullable=False, server_default="0"),
+    _ts("last_seen_at", nullable=True),
+    _ts("created_at"),
+)
