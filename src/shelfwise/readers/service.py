@@ -57,6 +57,11 @@ class ReaderService:
         self._hasher = hasher
         self.policy = policy
 
+    @property
+    def hasher(self) -> SecretHasher:
+        """The PIN and ID-card hasher, for bulk paths (moving in) that write reader rows."""
+        return self._hasher
+
     # --- registration ----------------------------------------------------------------
 
     def register(
