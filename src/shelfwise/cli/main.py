@@ -14,6 +14,7 @@ from shelfwise import app as composition
 from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
+from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.cli.search_commands import reindex, search
 from shelfwise.config import Settings, settings_markdown
@@ -346,6 +347,7 @@ def settings(
 
 cli.command()(reindex)
 cli.command()(search)
+cli.command("import-readers")(import_readers)
 
 
 def run() -> None:
