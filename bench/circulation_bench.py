@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "circu
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from circ_helpers import Library, live_server, make_library
+from circ_helpers import Library, make_library
 
 from circulation_storms import fresh_shelf
+from shelfwise.testing.servers import live_server
 
 
 def _client_loop(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "circulation"))
 
-from circ_helpers import Library, live_server, make_library
+from circ_helpers import Library, make_library
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from storms import StormResult, storm_holds, storm_limit, storm_one_item
@@ -28,6 +28,7 @@ from storms import StormResult, storm_holds, storm_limit, storm_one_item
 from shelfwise import app as composition
 from shelfwise.config import Settings
 from shelfwise.testing.plugin import pg_admin_url
+from shelfwise.testing.servers import live_server
 
 
 @contextmanager
