@@ -164,6 +164,12 @@ def test_a_second_run_adds_nothing(shelf: Shelfwise, library: Library, tmp_path:
         "fees": (0, 2, 0),
     }
     assert _counts(shelf) == before
+    # A loan returned since the first run is not opened again by a third run.
+    _, (d1, *_) = library.reusable["barcodes"]
+    shelf.circulation.checkin(d1, "CEN")
+    third = importer(shelf).import_file("loans", files["loans"])
+    assert (third.added, third.unchanged) == (0, 3)
+    assert shelf.circulation.loans_of("P0001") == []
 
 
 def test_bad_rows_go_to_the_rejects_file_with_reasons(

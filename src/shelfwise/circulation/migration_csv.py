@@ -3,8 +3,9 @@
 The pure half of moving in (``migration_import.py`` writes): a file is UTF-8
 (with or without a byte-order mark) or GB18030, detected or forced; every row
 comes with the physical line it started on and its raw text, so that a bad row
-can go to the rejects file exactly as it was; dates, times and amounts are parsed
-here with a reason for every refusal (:class:`RowError`).
+can go to the rejects file exactly as it was; dates, times, amounts and the
+labels other systems use (成人, 학생, 超期 …) are parsed here with a reason for
+every refusal (:class:`RowError`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
+
+from shelfwise.storage.tables import FEE_KINDS
 
 _BOM = codecs.BOM_UTF8
 _CHUNK = 1 << 20
@@ -243,6 +246,52 @@ def parse_cents(text: str, column: str) -> int:
     if cents <= 0:
         raise RowError("bad amount", f"{column}: {text!r} is not above zero")
     return int(cents)
+
+
+# --- labels other systems use ---------------------------------------------------------
+
+# Labels other systems (and their staff) use for the default categories and fee kinds.
+CATEGORY_ALIASES = {
+    "成人": "adult", "普通": "adult", "少儿": "child", "儿童": "child", "老年": "senior",
+    "老人": "senior", "学生": "student", "성인": "adult", "일반": "adult", "어린이": "child",
+    "아동": "child", "노인": "senior", "경로": "senior", "학생": "student",
+}  # fmt: skip
+FEE_KIND_ALIASES = {
+    "超期": "overdue", "逾期": "overdue", "丢失": "lost", "遗失": "lost", "损坏": "damaged",
+    "污损": "damaged", "押金": "deposit", "其他": "manual", "연체": "overdue", "분실": "lost",
+    "파손": "damaged", "보증금": "deposit", "기타": "manual",
+}  # fmt: skip
+
+
+def category_of(text: str, categories: tuple[str, ...]) -> str:
+    value = text.strip()
+    value = CATEGORY_ALIASES.get(value, value)
+    if value.lower() in categories:
+        return value.lower()
+    if value not in categories:
+        raise RowError("unknown category", f"{text!r} is not one of {', '.join(categories)}")
+    return value
+
+
+def fee_kind_of(text: str) -> str:
+    value = FEE_KIND_ALIASES.get(text.strip(), text.strip().lower()) or "manual"
+    if value not in FEE_KINDS:
+        raise RowError("unknown fee kind", f"{text!r} is not one of {', '.join(FEE_KINDS)}")
+    return value
+
+
+def email_of(text: str) -> str | None:
+    if not text:
+        return None
+    if "@" not in text or " " in text:
+        raise RowError("bad e-mail", f"{text!r} is not an e-mail address")
+    return text
+
+
+def phone_of(text: str) -> str | None:
+    if len(text) > 32:
+        raise RowError("bad phone", f"{text!r} is longer than 32 characters")
+    return text or None
 
 
 def reject_line(line: int, reason: str, raw: str) -> str:

@@ -38,10 +38,14 @@ from shelfwise.circulation.migration_csv import (
     CsvFile,
     CsvRow,
     RowError,
+    category_of,
+    email_of,
+    fee_kind_of,
     parse_cents,
     parse_date,
     parse_int,
     parse_time,
+    phone_of,
     reject_line,
     required,
 )
@@ -60,7 +64,6 @@ from shelfwise.readers.security import validate_pin
 from shelfwise.readers.service import ReaderService
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import (
-    FEE_KINDS,
     branches,
     fees,
     holds,
@@ -75,17 +78,6 @@ from shelfwise.storage.tables import (
 
 Progress = Callable[[int, int], None]  # (rows handled so far, bytes read so far)
 
-# Labels other systems (and their staff) use for the default categories and fee kinds.
-CATEGORY_ALIASES = {
-    "成人": "adult", "普通": "adult", "少儿": "child", "儿童": "child", "老年": "senior",
-    "老人": "senior", "学生": "student", "성인": "adult", "일반": "adult", "어린이": "child",
-    "아동": "child", "노인": "senior", "경로": "senior", "학생": "student",
-}  # fmt: skip
-FEE_KIND_ALIASES = {
-    "超期": "overdue", "逾期": "overdue", "丢失": "lost", "遗失": "lost", "损坏": "damaged",
-    "污损": "damaged", "押金": "deposit", "其他": "manual", "연체": "overdue", "분실": "lost",
-    "파손": "damaged", "보증금": "deposit", "기타": "manual",
-}  # fmt: skip
 CURRENCIES = ("CNY", "RMB")
 
 
@@ -148,6 +140,7 @@ class MigrationImporter:
         self._work_dir = work_dir  # rejects files go here, never beside the input
         self._batch_size = batch_size
         self._offset = local_offset  # dates and times in the files are the library's local time
+        self._cache: dict[tuple[object, ...], int | None] = {}  # branches and rules, per batch
 
     def import_file(
         self,
@@ -225,6 +218,7 @@ class MigrationImporter:
         rejects: IO[str],
     ) -> None:
         """One transaction for the batch, one savepoint per row: (added or unchanged) or rejected."""
+        self._cache.clear()
         with self._db.write() as conn:
             for row in batch:
                 try:
@@ -258,7 +252,7 @@ class MigrationImporter:
             return False
         policy = self._readers.policy
         hasher = self._readers.hasher
-        category = _category(v["category"], policy.categories)
+        category = category_of(v["category"], policy.categories)
         now = self._clock.now()
         created = parse_time(v["created"], "created", self._offset) if v["created"] else now
         expires = (
@@ -276,10 +270,10 @@ class MigrationImporter:
                 category=category,
                 status="active",
                 name=required(v, "name"),
-                email=_email(v["email"]),
-                phone=_phone(v["phone"]),
+                email=email_of(v["email"]),
+                phone=phone_of(v["phone"]),
                 birth_year=parse_int(v["birth_year"], "birth_year") if v["birth_year"] else None,
-                home_branch_id=_branch(conn, v["branch"], "branch") if v["branch"] else None,
+                home_branch_id=self._branch(conn, v["branch"], "branch") if v["branch"] else None,
                 id_card_hash=id_hash,
                 id_card_last4=last4,
                 pin_hash=self._pin_hash(v["pin_hash"], v["initial_pin"]),
@@ -340,13 +334,9 @@ class MigrationImporter:
             raise RowError(
                 "duplicate open loan", f"item {barcode} is already on loan (since {since:%Y-%m-%d})"
             )
-        branch_id = _branch(conn, v["branch"], "branch") if v["branch"] else item.home_branch_id
-        rule = resolve(
-            repo.rules_for(conn, reader.category, item.item_type, branch_id),
-            reader.category,
-            item.item_type,
-            branch_id,
-        ).rule
+        branch_id = (
+            self._branch(conn, v["branch"], "branch") if v["branch"] else item.home_branch_id
+        )
         check_loan(None, LoanStatus.ON_LOAN, "checkout")
         loan_id = conn.execute(
             insert(loans)
@@ -357,7 +347,7 @@ class MigrationImporter:
                 branch_id=branch_id,
                 item_type=item.item_type,
                 reader_category=reader.category,
-                rule_id=rule.id,
+                rule_id=self._rule_id(conn, reader.category, item.item_type, branch_id),
                 loaned_at=loaned_at,
                 due_on=due_on,
                 renewals=renewals,
@@ -372,7 +362,7 @@ class MigrationImporter:
     def _hold(self, conn: Connection, v: dict[str, str]) -> bool:
         reader = _reader_row(conn, required(v, "card_number"))
         record_id = _record_of(conn, v)
-        pickup = _branch(conn, required(v, "pickup_branch"), "pickup_branch")
+        pickup = self._branch(conn, required(v, "pickup_branch"), "pickup_branch")
         placed = parse_time(required(v, "placed"), "placed", self._offset)
         key = _key("hold", reader.id, record_id, placed.isoformat())
         if _exists(conn, idempotency_keys.c.key, idempotency_keys.c.key == key):
@@ -409,7 +399,7 @@ class MigrationImporter:
         currency = (v["currency"] or "CNY").upper()
         if currency not in CURRENCIES:
             raise RowError("bad currency", f"{currency}: fees are kept in CNY (fen)")
-        kind = _fee_kind(v["kind"])
+        kind = fee_kind_of(v["kind"])
         created = parse_time(required(v, "date"), "date", self._offset)
         item = _item_row(conn, v["item_barcode"]) if v["item_barcode"] else None
         note = v["reason"] + (f" (item {v['item_barcode']})" if item is not None else "")
@@ -433,6 +423,20 @@ class MigrationImporter:
         ).scalar_one()
         self._remember(conn, key, "fee", fee_id)
         return True
+
+    def _branch(self, conn: Connection, code: str, column: str) -> int:
+        key = ("branch", code)
+        if key not in self._cache:
+            self._cache[key] = _branch(conn, code, column)
+        return int(self._cache[key] or 0)
+
+    def _rule_id(self, conn: Connection, category: str, item_type: str, branch: int) -> int | None:
+        """The rule a loan is made under, as at checkout (resolved once per batch and kind)."""
+        key = ("rule", category, item_type, branch)
+        if key not in self._cache:
+            rules = repo.rules_for(conn, category, item_type, branch)
+            self._cache[key] = resolve(rules, category, item_type, branch).rule.id
+        return self._cache[key]
 
     def _remember(self, conn: Connection, key: str, kind: str, row_id: int) -> None:
         conn.execute(
@@ -507,37 +511,6 @@ def _record_of(conn: Connection, v: dict[str, str]) -> int:
 
 def _exists(conn: Connection, column: Any, condition: Any) -> bool:
     return conn.execute(select(column).where(condition).limit(1)).first() is not None
-
-
-def _category(text: str, categories: tuple[str, ...]) -> str:
-    value = text.strip()
-    value = CATEGORY_ALIASES.get(value, value)
-    if value.lower() in categories:
-        return value.lower()
-    if value not in categories:
-        raise RowError("unknown category", f"{text!r} is not one of {', '.join(categories)}")
-    return value
-
-
-def _fee_kind(text: str) -> str:
-    value = FEE_KIND_ALIASES.get(text.strip(), text.strip().lower()) or "manual"
-    if value not in FEE_KINDS or value == "refunded":
-        raise RowError("unknown fee kind", f"{text!r} is not one of {', '.join(FEE_KINDS)}")
-    return value
-
-
-def _email(text: str) -> str | None:
-    if not text:
-        return None
-    if "@" not in text or " " in text:
-        raise RowError("bad e-mail", f"{text!r} is not an e-mail address")
-    return text
-
-
-def _phone(text: str) -> str | None:
-    if len(text) > 32:
-        raise RowError("bad phone", f"{text!r} is longer than 32 characters")
-    return text or None
 
 
 def _key(kind: str, *parts: object) -> str:
