@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from shelfwise.app import Shelfwise
 from shelfwise.circulation.migration_csv import (
     ColumnsError,
+    CsvFile,
+    CsvRow,
     RowError,
     detect_encoding,
     parse_cents,
@@ -180,15 +182,16 @@ def test_bad_rows_go_to_the_rejects_file_with_reasons(
     people = write(
         tmp_path / "readers.csv",
         [
-            "card_number,name,category",
-            "R1,李雷,adult",
-            "R2,박서준,wizard",
-            "R3,韩梅梅,少儿",
+            "card_number,name,category,pin_hash",
+            "R1,李雷,adult,",
+            "R2,박서준,wizard,",
+            "R3,韩梅梅,少儿,",
+            "R4,Tom Baker,adult,5f4dcc3b5aa765d61d8327deb882cf99",
         ],
     )
     readers_summary = moving.import_file("readers", people)
-    assert (readers_summary.added, readers_summary.rejected) == (2, 1)
-    assert readers_summary.reasons == {"unknown category": 1}
+    assert (readers_summary.added, readers_summary.rejected) == (2, 2)
+    assert readers_summary.reasons == {"unknown category": 1, "pin hash not argon2": 1}
     loans_file = write(
         tmp_path / "loans.csv",
         [
@@ -218,14 +221,14 @@ def test_bad_rows_go_to_the_rejects_file_with_reasons(
     assert "already on loan (since 2026-08-01)" in rejects[1]["reason"]
     assert "NO-SUCH-BARCODE" in rejects[0]["reason"]
     assert "2026-13-45" in rejects[2]["reason"]
-    [people_reject] = (
+    people_rejects = [
         json.loads(line)
         for line in Path(str(readers_summary.rejects_path)).read_text("utf-8").splitlines()
-    )
-    assert people_reject == {
+    ]
+    assert people_rejects[0] == {
         "line": 3,
         "reason": "unknown category: 'wizard' is not one of child, adult, senior, student",
-        "raw": "R2,박서준,wizard",
+        "raw": "R2,박서준,wizard,",
     }
     # One open loan per item, whatever the file says.
     assert [loan.barcode for loan in shelf.circulation.loans_of("R1")] == [b1]
@@ -299,6 +302,31 @@ def test_the_command_imports_and_prints_a_summary(
 
 
 # --- the pure parts ---------------------------------------------------------------------
+
+
+def test_rows_know_the_line_they_start_on(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "r.csv",
+        [
+            "Card Number,NAME,category,notes",
+            'A1,"张\n三",adult,x',
+            "",
+            "A2,이영희,adult,y,surplus",
+            "A3,Ann,adult,z",
+        ],
+    )
+    source = CsvFile(path)
+    rows = list(source.rows(("card_number", "name", "category"), ("card_number", "name")))
+    assert [(type(r).__name__, r.line) for r in rows] == [
+        ("CsvRow", 2),
+        ("BadLine", 5),
+        ("CsvRow", 6),
+    ]
+    first = rows[0]
+    assert isinstance(first, CsvRow)
+    assert first.values["name"] == "张\n三"
+    assert first.raw == 'A1,"张\n三",adult,x'
+    assert source.ignored_columns(("card_number", "name", "category")) == ["notes"]
 
 
 def test_values_are_parsed_with_reasons() -> None:
