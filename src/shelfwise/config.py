@@ -139,6 +139,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_username", str, "", "SMTP login (empty: no login)."),
     Setting("smtp_password", str, "", "SMTP password.", secret=True),
     Setting("smtp_starttls", bool, False, "Use STARTTLS with the SMTP server."),
+    Setting(
+        "sip2_host",
+        str,
+        "127.0.0.1",
+        "Address of the plain-TCP SIP2 listener. Anything but loopback needs sip2_allowed_networks.",
+    ),
+    Setting("sip2_port", int, 6001, "Port of the plain-TCP SIP2 listener (0: none)."),
+    Setting(
+        "sip2_allowed_networks",
+        str,
+        "",
+        "Comma-separated kiosk networks (CIDR) allowed on a non-loopback plain SIP2 listener.",
+    ),
+    Setting("sip2_tls_host", str, "0.0.0.0", "Address of the TLS SIP2 listener."),
+    Setting("sip2_tls_port", int, 6002, "Port of the TLS SIP2 listener (needs cert and key)."),
+    Setting("sip2_tls_cert", str, "", "PEM certificate chain of the TLS SIP2 listener."),
+    Setting("sip2_tls_key", str, "", "PEM private key of the TLS SIP2 listener."),
+    Setting("sip2_max_message_bytes", int, 8192, "Longest SIP2 message accepted (S-9)."),
+    Setting("sip2_idle_timeout_seconds", int, 300, "Close a SIP2 connection idle this long."),
+    Setting("sip2_max_connections", int, 200, "SIP2 connections open at once, all terminals."),
+    Setting(
+        "sip2_max_connections_per_terminal", int, 4, "SIP2 sessions one terminal account may hold."
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

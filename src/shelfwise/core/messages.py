@@ -374,4 +374,29 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "이 멱등 키는 이미 다른 작업({operation})에 쓰였습니다.",
         "This idempotency key was already used for another operation ({operation}).",
     ),
+    # --- sip2 (self-check screens) ---
+    "sip2.pin_required": _m(
+        401,
+        "请输入读者证密码。",
+        "대출증 비밀번호를 입력하십시오.",
+        "Please enter your library card PIN.",
+    ),
+    "sip2.not_allowed": _m(
+        403,
+        "本机不能办理此项业务，请到服务台。",
+        "이 기기에서는 이 업무를 처리할 수 없습니다. 안내 데스크로 가십시오.",
+        "This machine cannot do that; please ask at the desk.",
+    ),
+    "sip2.wrong_institution": _m(
+        403,
+        "本机不属于该图书馆，请联系馆员。",
+        "이 기기는 해당 도서관 소속이 아닙니다. 사서에게 문의하십시오.",
+        "This machine does not belong to that library; please ask a librarian.",
+    ),
+    "sip2.unsupported": _m(
+        422,
+        "本机暂不支持此操作，请到服务台办理。",
+        "이 기기는 아직 이 작업을 지원하지 않습니다. 안내 데스크를 이용하십시오.",
+        "This is not available at the machine yet; please ask at the desk.",
+    ),
 }
