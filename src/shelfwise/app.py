@@ -27,6 +27,7 @@ from shelfwise.core.clock import Clock, SystemClock
 from shelfwise.readers.security import SecretHasher
 from shelfwise.readers.service import ReaderPolicy, ReaderService, categories_from
 from shelfwise.search.service import SearchService
+from shelfwise.sip2.terminals import TerminalService
 from shelfwise.storage import migrate
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
@@ -34,6 +35,8 @@ from shelfwise.storage.scheduler import Job, Scheduler
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from shelfwise.sip2.server import ServerConfig, Sip2Server
 
 
 @dataclass(slots=True)
@@ -46,6 +49,7 @@ class Shelfwise:
     circulation: CirculationService
     accounts: AccountService
     search: SearchService
+    terminals: TerminalService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:
@@ -145,6 +149,7 @@ def build(
         accounts=AccountService(db, clock),
         # Availability and popularity providers: circulation's, once it offers them.
         search=SearchService(db, settings.data_dir / "index"),
+        terminals=TerminalService(db, clock, hasher),
     )
 
 
@@ -161,3 +166,21 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
     app.include_router(sru.router(shelf))  # /sru: SRU 1.2 and 2.0, XML diagnostics
     app.include_router(oai.router(shelf))  # /oai: OAI-PMH 2.0, XML errors
     return app
+
+
+def sip2_server(shelf: Shelfwise, config: ServerConfig | None = None) -> Sip2Server:
+    """The SIP2 door (self-check kiosks) over this instance's services; not yet started."""
+    from shelfwise.sip2.server import ServerConfig, Sip2Server
+    from shelfwise.sip2.session import Services
+
+    services = Services(
+        readers=shelf.readers,
+        circulation=shelf.circulation,
+        accounts=shelf.accounts,
+        catalogue=shelf.catalogue,
+        terminals=shelf.terminals,
+        clock=shelf.clock,
+        library_name=str(shelf.settings["library_name"]),
+        max_message_bytes=int(shelf.settings["sip2_max_message_bytes"]),
+    )
+    return Sip2Server(services, config or ServerConfig.from_settings(shelf.settings))

@@ -1,0 +1,603 @@
+"""The answer to each SIP2 request, built from the circulation and readers services.
+
+Each handler takes the session, the decoded request and an idempotency key, and
+returns the response with a short outcome for the log. Nothing here decides a
+loan: checkout, checkin, renewal, holds and fees are the services' calls, and
+their refusals (``ShelfwiseError``) become a negative response with a screen
+message (AF) in the terminal's language. What a kiosk may learn about a reader
+is decided in one place, :func:`_identity`, from the PIN check and the
+terminal's field allow-list (P15, S-5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from shelfwise.circulation.models import Fee, Loan
+from shelfwise.circulation.states import ACTIVE_HOLDS, Availability, HoldStatus
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.sip2.dates import format_sip_date
+from shelfwise.sip2.model import Message
+from shelfwise.sip2.session import Patron, Session
+from shelfwise.sip2.values import (
+    UNKNOWN_PATRON_STATUS,
+    DisplayKind,
+    DisplayLine,
+    ItemList,
+    PatronCondition,
+    PatronStatus,
+    display_fields,
+    format_count,
+    selected_list,
+    supported_messages_field,
+)
+
+Result = tuple[Message, str]
+Fields = list[tuple[str, str]]
+
+LANGUAGE_CODES = {"en": "001", "zh": "019", "ko": "020"}
+CIRCULATION_STATUS = {
+    Availability.ON_SHELF: "03",
+    Availability.ON_LOAN: "04",
+    Availability.HOLD_SHELF: "08",
+    Availability.IN_TRANSIT: "10",
+    Availability.LOST: "12",
+    Availability.UNAVAILABLE: "01",
+}
+MAX_LIST_ENTRIES = 20  # keeps a 64 small (kiosks, and the sip2 client, read 4 KB at a time)
+NO_STATUS = PatronStatus()
+
+
+def _now(s: Session) -> str:
+    return format_sip_date(s.services.clock.now())
+
+
+def _due(day: date) -> str:
+    return format_sip_date(datetime.combine(day, time(23, 59, 59)))
+
+
+def _language(s: Session) -> str:
+    assert s.terminal is not None
+    return LANGUAGE_CODES.get(s.terminal.language, "000")
+
+
+def _money(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _screen(s: Session, code: str, params: dict[str, str] | None = None) -> Fields:
+    return list(display_fields([DisplayLine(DisplayKind.SCREEN, s.text(code, params))]))
+
+
+def _institution(s: Session, m: Message) -> str:
+    assert s.terminal is not None
+    return m.get("AO") or s.terminal.institution
+
+
+def _title(s: Session, record_id: int) -> str:
+    try:
+        return s.services.catalogue.get_record(record_id).title
+    except ShelfwiseError:
+        return ""
+
+
+def _branch_code(s: Session, branch_id: int) -> str:
+    codes = {b.id: b.code for b in s.services.catalogue.list_branches()}
+    return codes.get(branch_id, "")
+
+
+# --- who the reader is, and what the kiosk may see -------------------------------------
+
+
+def _masked(name: str) -> str:
+    return name[:1] + "*" * min(max(len(name) - 1, 1), 3) if name else ""
+
+
+def _identity(s: Session, p: Patron) -> Fields:
+    """AE and the personal fields this terminal may receive for this request."""
+    assert s.terminal is not None
+    if not p.may_see or p.reader is None:
+        return [("AE", "")]
+    allowed = s.terminal.fields
+    reader = p.reader
+    fields: Fields = [("AE", reader.name if "AE" in allowed else _masked(reader.name))]
+    if "BE" in allowed and reader.email:
+        fields.append(("BE", reader.email))
+    if "BF" in allowed and reader.phone:
+        fields.append(("BF", reader.phone))
+    return fields
+
+
+def _validity(p: Patron) -> Fields:
+    fields: Fields = [("BL", "Y" if p.reader is not None else "N")]
+    if p.pin_given:
+        fields.append(("CQ", "N" if p.pin_wrong or p.reader is None else "Y"))
+    return fields
+
+
+def _status(s: Session, p: Patron, loans: list[Loan], fees: list[Fee]) -> PatronStatus:
+    """The 14 status flags, shown to a kiosk; the services still decide each loan."""
+    if p.reader is None:
+        return UNKNOWN_PATRON_STATUS
+    if not p.may_see:
+        return NO_STATUS
+    reader = p.reader
+    today = s.services.clock.now().date()
+    owed = sum(f.balance_cents for f in fees)
+    conditions: set[PatronCondition] = set()
+    if reader.manual_block or reader.expires_on < today or reader.status != "active":
+        conditions |= {PatronCondition(i) for i in range(4)}
+    if owed > s.services.circulation.policy.fee_block_cents:
+        conditions |= {
+            PatronCondition.CHARGE_PRIVILEGES_DENIED,
+            PatronCondition.EXCESSIVE_OUTSTANDING_FEES,
+        }
+    if any(loan.due_on < today for loan in loans):
+        conditions.add(PatronCondition.TOO_MANY_ITEMS_OVERDUE)
+    return PatronStatus(frozenset(conditions))
+
+
+def _open_fees(s: Session, card: str) -> list[Fee]:
+    return [f for f in s.services.accounts.fees_of(card) if f.status == "open"]
+
+
+def _pin_refusal(s: Session, m: Message, p: Patron) -> Result | None:
+    """None when the reader may act; else the refusal (unknown card, wrong or missing PIN)."""
+    if p.reader is None:
+        return refusal(s, m, "readers.not_found", {"card": p.card}), "unknown reader"
+    if p.may_see:
+        return None
+    code = "readers.login_failed" if p.pin_given else "sip2.pin_required"
+    return refusal(s, m, code), code
+
+
+# --- 99, 23, 63, 35 --------------------------------------------------------------------
+
+
+def sc_status(s: Session, m: Message, key: str) -> Result:
+    terminal = s.terminal
+    assert terminal is not None
+    offered = [c for c in (*HANDLERS, "93", "97", "99") if terminal.allows(c) and c != "01"]
+    if "01" in terminal.messages:
+        offered.append("01")
+    fixed = {
+        "online_status": "Y",
+        "checkin_ok": "Y" if terminal.allows("09") else "N",
+        "checkout_ok": "Y" if terminal.allows("11") else "N",
+        "acs_renewal_policy": "Y" if terminal.allows("29") else "N",
+        "status_update_ok": "N",
+        "offline_ok": "N",
+        "timeout_period": "030",
+        "retries_allowed": "003",
+        "date_time_sync": _now(s),
+        "protocol_version": "2.00",
+    }
+    fields = [
+        ("AO", terminal.institution),
+        ("AM", s.services.library_name),
+        ("BX", supported_messages_field(sorted(set(offered)))),
+        ("AN", terminal.location or terminal.name),
+    ]
+    return Message.of("98", fixed, fields), "ok"
+
+
+def patron_status(s: Session, m: Message, key: str) -> Result:
+    p = s.patron(m)
+    loans = s.services.circulation.loans_of(p.card) if p.may_see else []
+    fees = _open_fees(s, p.card) if p.may_see else []
+    fixed = {
+        "patron_status": _status(s, p, loans, fees).to_field(),
+        "language": _language(s),
+        "transaction_date": _now(s),
+    }
+    fields: Fields = [("AO", _institution(s, m)), ("AA", p.card), *_identity(s, p), *_validity(p)]
+    if p.may_see:
+        fields += [("BH", "CNY"), ("BV", _money(sum(f.balance_cents for f in fees)))]
+    return Message.of("24", fixed, _ordered(fields)), _outcome(p)
+
+
+def patron_information(s: Session, m: Message, key: str) -> Result:
+    p = s.patron(m)
+    fixed = {
+        "patron_status": _status(s, p, [], []).to_field(),
+        "language": _language(s),
+        "transaction_date": _now(s),
+        **{
+            f"{name}_count": "    "
+            for name in (
+                "hold_items",
+                "overdue_items",
+                "charged_items",
+                "fine_items",
+                "recall_items",
+            )
+        },
+        "unavailable_holds_count": "    ",
+    }
+    fields: Fields = [("AO", _institution(s, m)), ("AA", p.card), *_identity(s, p), *_validity(p)]
+    if not p.may_see:
+        if p.reader is None:
+            fields += _screen(s, "readers.not_found", {"card": p.card})
+        else:
+            fields += _screen(s, "readers.login_failed" if p.pin_given else "sip2.pin_required")
+        return Message.of("64", fixed, _ordered(fields)), _outcome(p)
+    circulation = s.services.circulation
+    loans = circulation.loans_of(p.card)
+    holds = [h for h in circulation.holds_of(p.card) if h.status in ACTIVE_HOLDS]
+    fees = _open_fees(s, p.card)
+    today = s.services.clock.now().date()
+    overdue = [loan for loan in loans if loan.due_on < today]
+    ready = [h for h in holds if h.status is HoldStatus.READY]
+    waiting = [h for h in holds if h.status is not HoldStatus.READY]
+    fixed.update(
+        patron_status=_status(s, p, loans, fees).to_field(),
+        hold_items_count=format_count(len(ready)),
+        overdue_items_count=format_count(len(overdue)),
+        charged_items_count=format_count(len(loans)),
+        fine_items_count=format_count(len(fees)),
+        unavailable_holds_count=format_count(len(waiting)),
+    )
+    fields += [("BH", "CNY"), ("BV", _money(sum(f.balance_cents for f in fees)))]
+    lists: dict[ItemList, list[str]] = {
+        ItemList.HOLD: [_title(s, h.record_id) or str(h.record_id) for h in ready],
+        ItemList.OVERDUE: [loan.barcode for loan in overdue],
+        ItemList.CHARGED: [loan.barcode for loan in loans],
+        ItemList.FINE: [f"{f.id} {_money(f.balance_cents)} {f.kind}" for f in fees],
+        ItemList.UNAVAILABLE_HOLDS: [_title(s, h.record_id) or str(h.record_id) for h in waiting],
+    }
+    chosen = selected_list(m.fixed.get("summary", ""))
+    if chosen is not None:
+        start, end = _range(m)
+        fields += [(chosen.fid, entry) for entry in lists.get(chosen, [])[start - 1 : end]]
+    return Message.of("64", fixed, _ordered(fields)), "ok"
+
+
+def _range(m: Message) -> tuple[int, int]:
+    try:
+        start = max(int(m.get("BP") or 1), 1)
+        end = int(m.get("BQ") or start + MAX_LIST_ENTRIES - 1)
+    except ValueError:
+        start, end = 1, MAX_LIST_ENTRIES
+    return start, min(end, start + MAX_LIST_ENTRIES - 1)
+
+
+def end_session(s: Session, m: Message, key: str) -> Result:
+    card = m.get("AA") or ""
+    s.forget(card)
+    fixed = {"end_session": "Y", "transaction_date": _now(s)}
+    return Message.of("36", fixed, [("AO", _institution(s, m)), ("AA", card)]), "ok"
+
+
+# --- 11, 09, 17, 29, 65 ----------------------------------------------------------------
+
+
+def checkout(s: Session, m: Message, key: str) -> Result:
+    assert s.terminal is not None
+    if m.fixed.get("no_block") == "Y":
+        # Offline (no-block) transactions are not accepted from any terminal yet (S-8).
+        return refusal(s, m, "sip2.not_allowed"), "offline refused"
+    p = s.patron(m)
+    refused = _pin_refusal(s, m, p)
+    if refused is not None:
+        return refused
+    barcode = m.get("AB") or ""
+    loan = s.services.circulation.checkout(
+        p.card, barcode, s.terminal.branch_code, idempotency_key=key
+    )
+    return _loan_response(s, m, "12", loan), "ok"
+
+
+def renew(s: Session, m: Message, key: str) -> Result:
+    p = s.patron(m)
+    refused = _pin_refusal(s, m, p)
+    if refused is not None:
+        return refused
+    barcode = m.get("AB")
+    if not barcode:
+        return refusal(s, m, "sip2.unsupported"), "renew by title"
+    loan = s.services.circulation.renew(p.card, barcode, idempotency_key=key)
+    return _loan_response(s, m, "30", loan), "ok"
+
+
+def _loan_response(s: Session, m: Message, command: str, loan: Loan) -> Message:
+    fixed = {
+        "ok": "1",
+        "renewal_ok": "Y" if command == "30" else "N",
+        "magnetic_media": "U",
+        "desensitize": "Y",
+        "transaction_date": _now(s),
+    }
+    fields = [
+        ("AO", _institution(s, m)),
+        ("AA", m.get("AA") or ""),
+        ("AB", loan.barcode),
+        ("AJ", _title(s, loan.record_id)),
+        ("AH", _due(loan.due_on)),
+    ]
+    return Message.of(command, fixed, fields)
+
+
+def checkin(s: Session, m: Message, key: str) -> Result:
+    assert s.terminal is not None
+    circulation = s.services.circulation
+    barcode = m.get("AB") or ""
+    result = circulation.checkin(barcode, s.terminal.branch_code, idempotency_key=key)
+    status = circulation.item_status(barcode)
+    sort_bin = ""
+    if result.transit_to_branch_id is not None:
+        sort_bin = _branch_code(s, result.transit_to_branch_id)
+    elif result.hold_id is not None:
+        sort_bin = "HOLD"
+    fixed = {
+        "ok": "1",
+        "resensitize": "N" if sort_bin else "Y",
+        "magnetic_media": "U",
+        "alert": "Y" if sort_bin else "N",
+        "transaction_date": _now(s),
+    }
+    fields: Fields = [
+        ("AO", _institution(s, m)),
+        ("AB", barcode),
+        ("AQ", _branch_code(s, status.home_branch_id)),
+        ("AJ", _title(s, status.record_id)),
+    ]
+    if sort_bin:
+        fields.append(("CL", sort_bin))
+    return Message.of("10", fixed, fields), "ok"
+
+
+def item_information(s: Session, m: Message, key: str) -> Result:
+    barcode = m.get("AB") or ""
+    status = s.services.circulation.item_status(barcode)
+    fixed = {
+        "circulation_status": CIRCULATION_STATUS.get(status.availability, "01"),
+        "security_marker": "02",
+        "fee_type": "01",
+        "transaction_date": _now(s),
+    }
+    fields: Fields = []
+    if status.due_on is not None:
+        fields.append(("AH", _due(status.due_on)))
+    fields += [
+        ("AB", barcode),
+        ("AJ", _title(s, status.record_id)),
+        ("AQ", _branch_code(s, status.home_branch_id)),
+    ]
+    return Message.of("18", fixed, fields), "ok"
+
+
+def renew_all(s: Session, m: Message, key: str) -> Result:
+    p = s.patron(m)
+    refused = _pin_refusal(s, m, p)
+    if refused is not None:
+        return refused
+    renewed: Fields = []
+    unrenewed: Fields = []
+    for loan in s.services.circulation.loans_of(p.card):
+        try:
+            s.services.circulation.renew(p.card, loan.barcode, idempotency_key=f"{key}:{loan.id}")
+            renewed.append(("BM", loan.barcode))
+        except ShelfwiseError:
+            unrenewed.append(("BN", loan.barcode))
+    fixed = {
+        "ok": "1",
+        "renewed_count": format_count(len(renewed)),
+        "unrenewed_count": format_count(len(unrenewed)),
+        "transaction_date": _now(s),
+    }
+    return Message.of("66", fixed, [("AO", _institution(s, m)), *renewed, *unrenewed]), "ok"
+
+
+# --- 15, 37, 01 ------------------------------------------------------------------------
+
+
+def hold(s: Session, m: Message, key: str) -> Result:
+    assert s.terminal is not None
+    p = s.patron(m)
+    refused = _pin_refusal(s, m, p)
+    if refused is not None:
+        return refused
+    barcode = m.get("AB")
+    mode = m.fixed.get("hold_mode")
+    if not barcode or mode not in ("+", "-"):
+        return refusal(s, m, "sip2.unsupported"), "hold by title or modify"
+    circulation = s.services.circulation
+    record_id = circulation.item_status(barcode).record_id
+    pickup = m.get("BS") or s.terminal.branch_code
+    queue: int | None = None
+    if mode == "+":
+        queue = circulation.place_hold(p.card, record_id, pickup).queue_position
+    else:
+        mine = [
+            h
+            for h in circulation.holds_of(p.card)
+            if h.record_id == record_id and h.status in ACTIVE_HOLDS
+        ]
+        if not mine:
+            raise ShelfwiseError("circ.hold_not_found", hold=barcode)
+        circulation.cancel_hold(mine[0].id, card_number=p.card)
+    fixed = {"ok": "1", "available": "N", "transaction_date": _now(s)}
+    fields: Fields = [("BS", pickup)] if mode == "+" else []
+    if queue is not None:
+        fields.append(("BR", str(queue)))
+    fields += [
+        ("AO", _institution(s, m)),
+        ("AA", p.card),
+        ("AB", barcode),
+        ("AJ", _title(s, record_id)),
+    ]
+    return Message.of("16", fixed, fields), "ok"
+
+
+def fee_paid(s: Session, m: Message, key: str) -> Result:
+    p = s.patron(m)
+    refused = _pin_refusal(s, m, p)
+    if refused is not None:
+        return refused
+    try:
+        cents = int(Decimal(m.get("BV") or "") * 100)
+    except InvalidOperation:
+        cents = 0
+    fees = sorted(_open_fees(s, p.card), key=lambda f: f.created_at)
+    wanted = m.get("CG")
+    if wanted is not None:
+        fees = [f for f in fees if str(f.id) == wanted.split(" ")[0]]
+        if not fees:
+            raise ShelfwiseError("circ.fee_not_found", fee=wanted)
+    if cents <= 0 or cents > sum(f.balance_cents for f in fees):
+        raise ShelfwiseError("circ.fee_amount", amount=_money(max(cents, 0)))
+    remaining = cents
+    for fee in fees:
+        part = min(fee.balance_cents, remaining)
+        if part > 0:
+            s.services.accounts.pay(fee.id, part)
+            remaining -= part
+    fixed = {"payment_accepted": "Y", "transaction_date": _now(s)}
+    fields: Fields = [("AO", _institution(s, m)), ("AA", p.card)]
+    if m.get("BK"):
+        fields.append(("BK", m.get("BK") or ""))
+    return Message.of("38", fixed, fields), "ok"
+
+
+def block_patron(s: Session, m: Message, key: str) -> Result:
+    card = m.get("AA") or ""
+    s.services.readers.block(card, m.get("AL") or "blocked at a self-check machine")
+    s.forget(card)
+    p = s.patron(Message("01", {}, (("AA", card),)))
+    fixed = {
+        "patron_status": UNKNOWN_PATRON_STATUS.to_field(),
+        "language": _language(s),
+        "transaction_date": _now(s),
+    }
+    fields = [("AO", _institution(s, m)), ("AA", card), ("AE", ""), *_validity(p)]
+    return Message.of("24", fixed, fields), "ok"
+
+
+# --- refusals --------------------------------------------------------------------------
+
+
+def refusal(s: Session, m: Message, code: str, params: dict[str, str] | None = None) -> Message:
+    """The negative form of the response to ``m``, with a screen message for ``code``."""
+    now = _now(s)
+    screen = _screen(s, code, params)
+    ao = ("AO", _institution(s, m))
+    aa = ("AA", m.get("AA") or "")
+    ab = ("AB", m.get("AB") or "")
+    patron_fixed = {
+        "patron_status": UNKNOWN_PATRON_STATUS.to_field(),
+        "language": _language(s) if s.terminal else "000",
+        "transaction_date": now,
+    }
+    loan_fixed = {
+        "ok": "0",
+        "renewal_ok": "N",
+        "magnetic_media": "U",
+        "desensitize": "N",
+        "transaction_date": now,
+    }
+    blank = "    "
+    builders: dict[str, Callable[[], Message]] = {
+        "11": lambda: Message.of("12", loan_fixed, [ao, aa, ab, ("AJ", ""), ("AH", ""), *screen]),
+        "29": lambda: Message.of("30", loan_fixed, [ao, aa, ab, ("AJ", ""), ("AH", ""), *screen]),
+        "09": lambda: Message.of(
+            "10",
+            {"ok": "0", "resensitize": "N", "magnetic_media": "U", "alert": "Y",
+             "transaction_date": now},
+            [ao, ab, ("AQ", ""), *screen],
+        ),
+        "17": lambda: Message.of(
+            "18",
+            {"circulation_status": "01", "security_marker": "00", "fee_type": "01",
+             "transaction_date": now},
+            [ab, ("AJ", ""), *screen],
+        ),
+        "65": lambda: Message.of(
+            "66",
+            {"ok": "0", "renewed_count": "0000", "unrenewed_count": "0000",
+             "transaction_date": now},
+            [ao, *screen],
+        ),
+        "15": lambda: Message.of(
+            "16", {"ok": "0", "available": "N", "transaction_date": now}, [ao, aa, *screen]
+        ),
+        "35": lambda: Message.of(
+            "36", {"end_session": "N", "transaction_date": now}, [ao, aa, *screen]
+        ),
+        "37": lambda: Message.of(
+            "38", {"payment_accepted": "N", "transaction_date": now}, [ao, aa, *screen]
+        ),
+        "19": lambda: Message.of(
+            "20", {"item_properties_ok": "0", "transaction_date": now}, [ab, *screen]
+        ),
+        "25": lambda: Message.of("26", patron_fixed, [ao, aa, ("AE", ""), *screen]),
+        "63": lambda: Message.of(
+            "64",
+            {**patron_fixed, **{k: blank for k in _COUNTS}},
+            [ao, aa, ("AE", ""), *screen],
+        ),
+        "99": lambda: Message.of(
+            "98",
+            {"online_status": "N", "checkin_ok": "N", "checkout_ok": "N",
+             "acs_renewal_policy": "N", "status_update_ok": "N", "offline_ok": "N",
+             "timeout_period": "000", "retries_allowed": "000",
+             "date_time_sync": "0" * 18, "protocol_version": "2.00"},
+            [ao, ("BX", "N" * 16), *screen],
+        ),
+    }  # fmt: skip
+    build = builders.get(m.command)
+    if build is None:  # 23 and 01 are both answered with a 24
+        return Message.of("24", patron_fixed, [ao, aa, ("AE", ""), *screen])
+    return build()
+
+
+_COUNTS = (
+    "hold_items_count",
+    "overdue_items_count",
+    "charged_items_count",
+    "fine_items_count",
+    "recall_items_count",
+    "unavailable_holds_count",
+)
+
+_ORDER_64 = ("AO", "AA", "AE", "BZ", "CA", "CB", "BL", "CQ", "BH", "BV", "CC")
+
+
+def _ordered(fields: Fields) -> Fields:
+    """Fields in the order the 2.00 Guide lists them (lists, then BD/BE/BF, then AF/AG)."""
+
+    def rank(fid: str) -> int:
+        if fid in _ORDER_64:
+            return _ORDER_64.index(fid)
+        if fid in ("AF", "AG"):
+            return 40
+        if fid in ("BD", "BE", "BF"):
+            return 30
+        return 20
+
+    return sorted(fields, key=lambda pair: rank(pair[0]))
+
+
+def _outcome(p: Patron) -> str:
+    if p.reader is None:
+        return "unknown reader"
+    if p.pin_wrong:
+        return "wrong PIN"
+    return "ok" if p.may_see else "PIN required"
+
+
+HANDLERS: dict[str, Callable[[Session, Message, str], Result]] = {
+    "99": sc_status,
+    "23": patron_status,
+    "63": patron_information,
+    "11": checkout,
+    "09": checkin,
+    "17": item_information,
+    "29": renew,
+    "65": renew_all,
+    "15": hold,
+    "35": end_session,
+    "37": fee_paid,
+    "01": block_patron,
+}

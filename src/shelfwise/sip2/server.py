@@ -1,0 +1,275 @@
+"""The SIP2 server: asyncio listeners that frame messages and hand them to sessions.
+
+A plain TCP listener binds to loopback unless the configuration names kiosk
+networks (S-1); a TLS 1.2+ listener starts when a certificate and key are set.
+Each connection gets a :class:`Session`; its work (database, Argon2) runs on a
+bounded thread pool so a slow PIN check never stalls the event loop. A
+connection that does not speak SIP (a TLS ClientHello on the plain port,
+garbage, a message over the length cap) is closed cleanly and the server goes
+on; idle connections are closed after the timeout (S-9).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import ssl
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
+
+from shelfwise.config import Settings
+from shelfwise.sip2.session import Services, Session, TerminalSlots
+from shelfwise.sip2.terminals import Network, parse_networks
+
+log = logging.getLogger("shelfwise.sip2")
+
+_TERMINATORS = (b"\r", b"\n")
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 6001
+    allowed_networks: tuple[Network, ...] = ()
+    tls_host: str = "0.0.0.0"
+    tls_port: int = 6002
+    tls_cert: str = ""
+    tls_key: str = ""
+    max_message_bytes: int = 8192
+    idle_timeout: float = 300.0
+    max_connections: int = 200
+    max_connections_per_terminal: int = 4
+    workers: int = 16
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ServerConfig:
+        return cls(
+            host=str(settings["sip2_host"]),
+            port=int(settings["sip2_port"]),
+            allowed_networks=parse_networks(str(settings["sip2_allowed_networks"])),
+            tls_host=str(settings["sip2_tls_host"]),
+            tls_port=int(settings["sip2_tls_port"]),
+            tls_cert=str(settings["sip2_tls_cert"]),
+            tls_key=str(settings["sip2_tls_key"]),
+            max_message_bytes=int(settings["sip2_max_message_bytes"]),
+            idle_timeout=float(settings["sip2_idle_timeout_seconds"]),
+            max_connections=int(settings["sip2_max_connections"]),
+            max_connections_per_terminal=int(settings["sip2_max_connections_per_terminal"]),
+        )
+
+    @property
+    def tls_enabled(self) -> bool:
+        return bool(self.tls_cert and self.tls_key and self.tls_port > 0)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Sip2Server:
+    def __init__(self, services: Services, config: ServerConfig) -> None:
+        if config.port > 0 and not is_loopback(config.host) and not config.allowed_networks:
+            raise ValueError(
+                f"the plain SIP2 listener on {config.host} needs sip2_allowed_networks "
+                "(plain text is for loopback or an allow-listed kiosk network only, S-1)"
+            )
+        self.services = services
+        self.config = config
+        self.slots = TerminalSlots(config.max_connections_per_terminal)
+        self.active = 0
+        self.addresses: list[tuple[str, int, bool]] = []  # (host, port, tls)
+        self._servers: list[asyncio.Server] = []
+        self._executor = ThreadPoolExecutor(config.workers, thread_name_prefix="sip2")
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        config = self.config
+        if config.port > 0 or not config.tls_enabled:
+            plain = await asyncio.start_server(self._plain, config.host, max(config.port, 0))
+            self._remember(plain, tls=False)
+        if config.tls_enabled:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            context.load_cert_chain(config.tls_cert, config.tls_key)
+            secure = await asyncio.start_server(
+                self._secure, config.tls_host, config.tls_port, ssl=context
+            )
+            self._remember(secure, tls=True)
+
+    def _remember(self, server: asyncio.Server, *, tls: bool) -> None:
+        self._servers.append(server)
+        host, port = server.sockets[0].getsockname()[:2]
+        self.addresses.append((str(host), int(port), tls))
+        log.info("sip2 listening on %s:%s (%s)", host, port, "TLS" if tls else "plain")
+
+    async def serve_forever(self) -> None:
+        await self.start()
+        try:
+            await asyncio.gather(*(s.serve_forever() for s in self._servers))
+        finally:
+            await self.stop()
+
+    async def stop(self) -> None:
+        for server in self._servers:
+            server.close()
+        # Open connections (and their closing handshakes) end before the loop does.
+        current = asyncio.current_task()
+        for _ in range(10):
+            pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+            if not pending:
+                break
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        for server in self._servers:
+            with suppress(Exception):
+                await asyncio.wait_for(server.wait_closed(), 5)
+        self._servers.clear()
+        self._executor.shutdown(wait=True)
+        for _ in range(5):  # let transports run their connection_lost callbacks
+            await asyncio.sleep(0)
+
+    def in_thread(self) -> AbstractContextManager[Sip2Server]:
+        """Run on an event loop of its own in a daemon thread (beside uvicorn, in tests)."""
+        return running(self)
+
+    @property
+    def port(self) -> int:
+        return next(port for _, port, tls in self.addresses if not tls)
+
+    # --- connections -------------------------------------------------------------------
+
+    async def _plain(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await self._connection(reader, writer, tls=False)
+
+    async def _secure(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await self._connection(reader, writer, tls=True)
+
+    def _admits(self, peer: str, *, tls: bool) -> bool:
+        if self.active >= self.config.max_connections:
+            log.warning("sip2 connection cap reached; refused %s", peer)
+            return False
+        if tls or is_loopback(peer):
+            return True
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return False
+        if any(address in network for network in self.config.allowed_networks):
+            return True
+        log.warning("sip2 plain connection from %s is outside sip2_allowed_networks", peer)
+        return False
+
+    async def _connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, tls: bool
+    ) -> None:
+        peername = writer.get_extra_info("peername")
+        peer = str(peername[0]) if peername else "?"
+        if not self._admits(peer, tls=tls):
+            await _close(writer)
+            return
+        self.active += 1
+        loop = asyncio.get_running_loop()
+        session = Session(self.services, peer, self.slots)
+        try:
+            buffer = b""
+            while True:
+                frame, buffer = await self._next_frame(reader, buffer, session)
+                if frame is None:
+                    break
+                reply = await loop.run_in_executor(self._executor, session.handle, frame)
+                if reply.data:
+                    writer.write(reply.data)
+                    await writer.drain()
+                if reply.close:
+                    break
+        except (ConnectionError, OSError, ssl.SSLError, asyncio.IncompleteReadError):
+            pass
+        except Exception:  # one broken session must not take the server down
+            log.exception("sip2 session failed (peer %s)", peer)
+        finally:
+            self.active -= 1
+            writer.close()
+            # The statistics are written even when the server is stopping.
+            closing = loop.run_in_executor(self._executor, session.close)
+            with suppress(Exception, asyncio.CancelledError):
+                await asyncio.shield(closing)
+
+    async def _next_frame(
+        self, reader: asyncio.StreamReader, buffer: bytes, session: Session
+    ) -> tuple[bytes | None, bytes]:
+        """The next message up to CR or LF; None to close (EOF, idle, not SIP, too long)."""
+        limit = self.config.max_message_bytes
+        while True:
+            buffer = buffer.lstrip(b"\r\n")
+            if buffer and not buffer[:1].isdigit():
+                # Not a SIP command: a TLS ClientHello (0x16), HTTP, a port scanner.
+                session._log("??", None, "closed: not SIP (first byte is not a digit)")
+                return None, b""
+            ends = [i for i in (buffer.find(t) for t in _TERMINATORS) if i >= 0]
+            if ends:
+                end = min(ends) + 1
+                if end - 1 > limit:
+                    session._log("??", None, f"closed: message over {limit} bytes")
+                    return None, b""
+                return buffer[:end], buffer[end:]
+            if len(buffer) > limit:
+                session._log("??", None, f"closed: message over {limit} bytes")
+                return None, b""
+            try:
+                chunk = await asyncio.wait_for(reader.read(4096), self.config.idle_timeout)
+            except TimeoutError:
+                session._log("--", None, "closed: idle")
+                return None, b""
+            if not chunk:
+                return None, b""
+            buffer += chunk
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    with suppress(Exception):
+        await asyncio.wait_for(writer.wait_closed(), 5)
+
+
+@contextmanager
+def running(server: Sip2Server) -> Iterator[Sip2Server]:
+    """Run ``server`` on its own event loop in a daemon thread (tests, ``shelfwise serve``)."""
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    failure: list[BaseException] = []
+
+    def main() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(server.start())
+        except BaseException as exc:
+            failure.append(exc)
+            started.set()
+            return
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=main, name="sip2-server", daemon=True)
+    thread.start()
+    started.wait(30)
+    if failure:
+        loop.close()
+        raise failure[0]
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()

@@ -1,0 +1,352 @@
+"""One SIP2 connection: login, framing decisions, resends, PIN memory, statistics.
+
+A :class:`Session` is synchronous: the asyncio server hands it one framed
+message at a time on a worker thread (the services it calls are synchronous)
+and sends back what it returns. Everything it decides about a loan, a renewal
+or a fee is decided by the circulation and readers services; the session only
+checks who is asking (terminal login, reader PIN) and what they may see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from shelfwise.catalogue.service import CatalogueService
+from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.service import CirculationService
+from shelfwise.core.clock import Clock
+from shelfwise.core.errors import ShelfwiseError, render
+from shelfwise.readers.models import Reader
+from shelfwise.readers.service import ReaderService
+from shelfwise.sip2.codec import decode, encode
+from shelfwise.sip2.model import Decoded, EncodeError, ErrorKind, Message
+from shelfwise.sip2.terminals import Terminal, TerminalService
+
+log = logging.getLogger("shelfwise.sip2")
+
+MAX_FAILED_LOGINS = 3
+_LOGIN_NAME = re.compile(rb"CN([^|\r\n]*)\|")
+_RESEND = Message("96")
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What a session may call: the services of the composition root, nothing else."""
+
+    readers: ReaderService
+    circulation: CirculationService
+    accounts: AccountService
+    catalogue: CatalogueService
+    terminals: TerminalService
+    clock: Clock
+    library_name: str
+    max_message_bytes: int
+
+
+class TerminalSlots:
+    """Sessions per terminal account (S-9), shared by every connection of a server."""
+
+    def __init__(self, per_terminal: int) -> None:
+        self.per_terminal = per_terminal
+        self._open: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, terminal_id: int) -> bool:
+        with self._lock:
+            if self._open.get(terminal_id, 0) >= self.per_terminal:
+                return False
+            self._open[terminal_id] = self._open.get(terminal_id, 0) + 1
+            return True
+
+    def release(self, terminal_id: int) -> None:
+        with self._lock:
+            self._open[terminal_id] = max(self._open.get(terminal_id, 1) - 1, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    data: bytes | None  # bytes to send (None: nothing)
+    close: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Patron:
+    """A reader as one request presents them: who, and whether their PIN was verified."""
+
+    card: str
+    reader: Reader | None
+    verified: bool  # the PIN was right (now or earlier in this session)
+    pin_given: bool
+    pin_wrong: bool
+
+    @property
+    def may_see(self) -> bool:
+        """Whether reader data may be returned (P15, S-5)."""
+        return self.reader is not None and self.verified
+
+
+def mask_card(card: str) -> str:
+    return "*" * max(len(card) - 4, 0) + card[-4:]
+
+
+@dataclass
+class Session:
+    services: Services
+    peer: str
+    slots: TerminalSlots
+    terminal: Terminal | None = None
+    failed_logins: int = 0
+    transactions: int = 0
+    failures: int = 0
+    last_request: bytes | None = None
+    last_reply: bytes | None = None
+    _pins: dict[str, bytes] = field(default_factory=dict)
+    _pin_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+    # --- entry point ---------------------------------------------------------------
+
+    def handle(self, raw: bytes) -> Reply:
+        """Answer one framed message (terminator included or not)."""
+        if self.terminal is None:
+            return self._login(raw)
+        terminal = self.terminal
+        result = decode(
+            raw,
+            encoding=terminal.charset,
+            lenient=terminal.lenient,
+            max_length=self.services.max_message_bytes,
+        )
+        if not isinstance(result, Decoded):
+            error = result.error
+            self._log(error.command or "??", result.sequence, f"rejected: {error.kind}")
+            self.failures += 1
+            if error.kind in (ErrorKind.TOO_LONG, ErrorKind.BAD_COMMAND):
+                return Reply(None, close=True)
+            if error.kind is ErrorKind.EMPTY:
+                return Reply(None)
+            return Reply(encode(_RESEND))
+        message = result.message
+        if message.command == "97":
+            self._log("97", None, "resent" if self.last_reply else "nothing to resend")
+            return Reply(self.last_reply or encode(_RESEND))
+        body = raw.strip(b"\r\n")
+        if result.sequence is not None and body == self.last_request and self.last_reply:
+            # The same message with the same sequence number: the kiosk did not get
+            # our answer. Send it again instead of doing the transaction twice (S-8).
+            self._log(message.command, result.sequence, "replayed")
+            return Reply(self.last_reply)
+        response, outcome = self._dispatch(message, body)
+        data = self._encode(response, result)
+        self.transactions += 1
+        if outcome != "ok":
+            self.failures += 1
+        self._log(message.command, result.sequence, outcome)
+        self.last_request, self.last_reply = body, data
+        return Reply(data)
+
+    def _dispatch(self, message: Message, body: bytes) -> tuple[Message, str]:
+        from shelfwise.sip2.handlers import HANDLERS, refusal
+
+        terminal = self.terminal
+        assert terminal is not None
+        handler = HANDLERS.get(message.command)
+        if handler is None:
+            return refusal(self, message, "sip2.unsupported"), "unsupported"
+        explicit = message.command == "01" and "01" not in terminal.messages
+        if explicit or not terminal.allows(message.command):
+            return refusal(self, message, "sip2.not_allowed"), "not allowed"
+        institution = message.get("AO")
+        if institution is not None and institution != terminal.institution:
+            log.warning(
+                "sip2 institution mismatch",
+                extra={"terminal": terminal.name, "command": message.command, "audit": True},
+            )
+            return refusal(self, message, "sip2.wrong_institution"), "wrong institution"
+        try:
+            return handler(self, message, _key(terminal, body))
+        except ShelfwiseError as exc:
+            return refusal(self, message, exc.code, exc.params), exc.code
+
+    def _encode(self, response: Message, request: Decoded) -> bytes:
+        assert self.terminal is not None
+        charset = self.terminal.charset
+        detect = request.checksum is not None or request.sequence is not None
+        try:
+            return encode(
+                response, encoding=charset, error_detection=detect, sequence=request.sequence
+            )
+        except EncodeError:
+            # A name or title with characters the kiosk's charset lacks: '?' them.
+            fitted = Message(
+                response.command,
+                dict(response.fixed),
+                tuple(
+                    (f, v.encode(charset, "replace").decode(charset)) for f, v in response.fields
+                ),
+            )
+            return encode(
+                fitted, encoding=charset, error_detection=detect, sequence=request.sequence
+            )
+
+    # --- login (93/94) ---------------------------------------------------------------
+
+    def _login(self, raw: bytes) -> Reply:
+        if not raw.lstrip(b"\r\n").startswith(b"93"):
+            self._log("??", None, "closed: not a login")
+            return Reply(None, close=True)
+        match = _LOGIN_NAME.search(raw)
+        name = match.group(1).decode("utf-8", "replace") if match else ""
+        candidate = self.services.terminals.get(name) if name else None
+        result = decode(
+            raw,
+            encoding=candidate.charset if candidate else "utf-8",
+            lenient=candidate.lenient if candidate else True,
+            max_length=self.services.max_message_bytes,
+        )
+        if not isinstance(result, Decoded):
+            if result.error.wants_resend:
+                return Reply(encode(_RESEND))
+            return self._login_failed(name, None, "malformed login")
+        message = result.message
+        terminal = self.services.terminals.login(message.get("CN") or "", message.get("CO") or "")
+        if terminal is None:
+            return self._login_failed(name, result, "wrong name or password")
+        if not terminal.allows_address(self.peer):
+            return self._login_failed(name, result, "source address not allowed")
+        location = message.get("CP")
+        if terminal.location and location and location != terminal.location:
+            log.warning("sip2 location mismatch", extra={"terminal": name, "audit": True})
+            return self._login_failed(name, result, "wrong location")
+        if not self.slots.acquire(terminal.id):
+            self._log("93", result.sequence, "refused: too many sessions", name)
+            return Reply(self._login_reply(False, result), close=True)
+        self.terminal = terminal
+        self._log("93", result.sequence, "ok")
+        data = self._login_reply(True, result)
+        self.last_request, self.last_reply = raw.strip(b"\r\n"), data
+        return Reply(data)
+
+    def _login_failed(self, name: str, request: Decoded | None, why: str) -> Reply:
+        self.failed_logins += 1
+        close = self.failed_logins >= MAX_FAILED_LOGINS
+        outcome = f"login failed: {why}" + ("; closing" if close else "")
+        self._log("93", request.sequence if request else None, outcome, name)
+        known = self.services.terminals.get(name) if name else None
+        if known is not None:
+            self.services.terminals.record(known.id, transactions=0, failures=1)
+        return Reply(self._login_reply(False, request), close=close)
+
+    def _login_reply(self, ok: bool, request: Decoded | None) -> bytes:
+        response = Message("94", {"ok": "1" if ok else "0"})
+        if request is None:
+            return encode(response, sequence=None)
+        detect = request.checksum is not None or request.sequence is not None
+        return encode(response, error_detection=detect, sequence=request.sequence)
+
+    # --- readers and their PINs --------------------------------------------------------
+
+    def patron(self, message: Message) -> Patron:
+        """Look up AA and check AD; a verified PIN is remembered for this session."""
+        card = message.get("AA") or ""
+        pin = message.get("AD") or None
+        reader = self._reader(card)
+        digest = None if pin is None else self._digest(pin)
+        remembered = self._pins.get(card)
+        if pin is None:
+            verified = remembered is not None
+        elif remembered is not None and hmac.compare_digest(remembered, digest or b""):
+            verified = True
+        else:
+            verified = self._check_pin(card, pin)
+            if verified and digest is not None:
+                self._pins[card] = digest
+            else:
+                self._pins.pop(card, None)
+        assert self.terminal is not None
+        if pin is None and not self.terminal.require_pin and reader is not None:
+            verified = True
+        return Patron(
+            card,
+            reader,
+            verified and reader is not None,
+            pin is not None,
+            pin is not None and not verified,
+        )
+
+    def forget(self, card: str) -> None:
+        self._pins.pop(card, None)
+
+    def _reader(self, card: str) -> Reader | None:
+        if not card:
+            return None
+        try:
+            return self.services.readers.get(card)
+        except ShelfwiseError:
+            return None
+
+    def _check_pin(self, card: str, pin: str) -> bool:
+        try:
+            self.services.readers.authenticate(card, pin)
+        except ShelfwiseError:
+            return False
+        return True
+
+    def _digest(self, pin: str) -> bytes:
+        return hmac.new(self._pin_key, pin.encode("utf-8", "replace"), hashlib.sha256).digest()
+
+    # --- display text, statistics, logs ----------------------------------------------
+
+    def text(self, code: str, params: dict[str, str] | None = None) -> str:
+        language = self.terminal.language if self.terminal else "zh"
+        return render(code, language, params or {})
+
+    def close(self) -> None:
+        """The connection ended: free the terminal's slot and add the statistics."""
+        if self.terminal is None:
+            return
+        self.slots.release(self.terminal.id)
+        try:
+            self.services.terminals.record(
+                self.terminal.id, transactions=self.transactions, failures=self.failures
+            )
+        except Exception:  # statistics must never break a closing connection
+            log.exception("sip2 statistics of terminal %s were not saved", self.terminal.name)
+        self._log("--", None, f"session closed after {self.transactions} transactions")
+
+    def _log(self, command: str, sequence: int | None, outcome: str, name: str = "") -> None:
+        terminal = self.terminal.name if self.terminal else (name or "-")
+        # Never the message itself: it carries CO/AD/AC and reader data (P13, S-7).
+        log.info(
+            "sip2 terminal=%s peer=%s cmd=%s seq=%s outcome=%s",
+            terminal,
+            self.peer,
+            command,
+            "-" if sequence is None else sequence,
+            outcome,
+            extra={
+                "terminal": terminal,
+                "peer": self.peer,
+                "command": command,
+                "sequence": sequence,
+                "outcome": outcome,
+            },
+        )
+
+
+def _key(terminal: Terminal, body: bytes) -> str:
+    """An idempotency key for a transaction: the terminal and the exact request bytes.
+
+    A kiosk that reconnects and resends the same checkout (same transaction date,
+    same sequence number) gets the first result back from circulation.
+    """
+    return f"sip2:{terminal.id}:{hashlib.sha256(body).hexdigest()[:40]}"
+
+
+Handler = Callable[[Session, Message, str], tuple[Message, str]]

@@ -1,0 +1,234 @@
+"""SIP2 terminal accounts: who may log in with 93, from where, and what they may ask (S-2).
+
+Passwords are stored as Argon2id hashes (the readers' :class:`SecretHasher`);
+a terminal is tied to a branch (its checkouts and checkins happen there), an
+institution id (AO) and optionally a location code (CP), a list of source
+networks, a list of allowed requests and a list of personal fields it may
+receive. Statistics (transactions, failures, last seen) are counters on the
+same row, added to by the server when a session ends.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, insert, select, update
+
+from shelfwise.core.clock import Clock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.security import SecretHasher
+from shelfwise.sip2.charsets import resolve_encoding
+from shelfwise.sip2.values import BX_POSITIONS
+from shelfwise.storage.database import Database
+from shelfwise.storage.tables import branches, sip2_terminals
+
+# Personal fields a terminal may be allowed beyond the default (masked name, counts):
+# AE = the full name instead of a masked one, BE = e-mail, BF = phone, BD = address.
+PERSONAL_FIELDS = ("AE", "BE", "BF", "BD")
+LANGUAGES = ("zh", "ko", "en")
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    id: int
+    name: str
+    branch_id: int
+    branch_code: str
+    institution: str
+    location: str | None
+    networks: tuple[Network, ...]
+    messages: frozenset[str]  # empty = every supported request
+    fields: frozenset[str]
+    charset: str
+    lenient: bool
+    language: str
+    require_pin: bool
+    enabled: bool
+    transactions: int
+    failures: int
+    last_seen_at: datetime | None
+
+    def allows_address(self, address: str) -> bool:
+        if not self.networks:
+            return True
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def allows(self, command: str) -> bool:
+        return not self.messages or command in self.messages
+
+
+def parse_networks(text: str) -> tuple[Network, ...]:
+    """Comma-separated CIDRs (``10.8.0.0/24, 127.0.0.1``); raises ValueError on a bad one."""
+    return tuple(
+        ipaddress.ip_network(p.strip(), strict=False) for p in text.split(",") if p.strip()
+    )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in text.split(",") if p.strip())
+
+
+class TerminalService:
+    def __init__(self, db: Database, clock: Clock, hasher: SecretHasher) -> None:
+        self._db = db
+        self._clock = clock
+        self._hasher = hasher
+
+    def create(
+        self,
+        *,
+        name: str,
+        password: str,
+        branch: str,
+        institution: str,
+        location: str | None = None,
+        networks: str = "",
+        messages: str = "",
+        fields: str = "",
+        charset: str = "utf-8",
+        lenient: bool = False,
+        language: str = "zh",
+        require_pin: bool = True,
+    ) -> Terminal:
+        """Add a terminal account, or replace the settings and password of one with that name."""
+        values = self._validated(
+            password=password,
+            institution=institution,
+            location=location,
+            networks=networks,
+            messages=messages,
+            fields=fields,
+            charset=charset,
+            lenient=lenient,
+            language=language,
+            require_pin=require_pin,
+        )
+        with self._db.write() as conn:
+            branch_id = conn.execute(
+                select(branches.c.id).where(branches.c.code == branch)
+            ).scalar_one_or_none()
+            if branch_id is None:
+                raise ShelfwiseError("request.invalid", detail=f"no branch {branch}")
+            values["branch_id"] = branch_id
+            existing = conn.execute(
+                select(sip2_terminals.c.id).where(sip2_terminals.c.name == name)
+            ).scalar_one_or_none()
+            if existing is None:
+                conn.execute(
+                    insert(sip2_terminals).values(
+                        name=name, created_at=self._clock.now(), enabled=1, **values
+                    )
+                )
+            else:
+                conn.execute(
+                    update(sip2_terminals).where(sip2_terminals.c.id == existing).values(**values)
+                )
+        terminal = self.get(name)
+        assert terminal is not None
+        return terminal
+
+    def _validated(self, **given: Any) -> dict[str, Any]:
+        if len(str(given["password"])) < 8:
+            raise ShelfwiseError(
+                "request.invalid", detail="terminal password: 8 characters or more"
+            )
+        try:
+            parse_networks(given["networks"])
+            resolve_encoding(given["charset"])
+        except ValueError as exc:
+            raise ShelfwiseError("request.invalid", detail=str(exc)) from exc
+        unknown = (_words(given["messages"]) - set(BX_POSITIONS)) | (
+            _words(given["fields"]) - set(PERSONAL_FIELDS)
+        )
+        if unknown or given["language"] not in LANGUAGES:
+            bad = ", ".join(sorted(unknown)) or given["language"]
+            raise ShelfwiseError("request.invalid", detail=f"not allowed here: {bad}")
+        return {
+            "password_hash": self._hasher.hash(given["password"]),
+            "institution": given["institution"],
+            "location": given["location"] or None,
+            "networks": given["networks"],
+            "messages": given["messages"],
+            "fields": given["fields"],
+            "charset": given["charset"],
+            "lenient": int(given["lenient"]),
+            "language": given["language"],
+            "require_pin": int(given["require_pin"]),
+        }
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                update(sip2_terminals)
+                .where(sip2_terminals.c.name == name)
+                .values(enabled=int(enabled))
+            )
+
+    def get(self, name: str) -> Terminal | None:
+        with self._db.read() as conn:
+            row = conn.execute(_query().where(sip2_terminals.c.name == name)).first()
+        return None if row is None else _terminal(row)
+
+    def all(self) -> list[Terminal]:
+        with self._db.read() as conn:
+            rows = conn.execute(_query().order_by(sip2_terminals.c.name)).all()
+        return [_terminal(r) for r in rows]
+
+    def login(self, name: str, password: str) -> Terminal | None:
+        """The enabled terminal with this name and password, else None (same time either way)."""
+        with self._db.read() as conn:
+            row = conn.execute(_query().where(sip2_terminals.c.name == name)).first()
+        stored = None if row is None else str(row.password_hash)
+        if not self._hasher.verify(stored, password) or row is None or not row.enabled:
+            return None
+        return _terminal(row)
+
+    def record(self, terminal_id: int, *, transactions: int, failures: int) -> None:
+        """Add a session's counters to the terminal's statistics."""
+        with self._db.write() as conn:
+            conn.execute(
+                update(sip2_terminals)
+                .where(sip2_terminals.c.id == terminal_id)
+                .values(
+                    transactions=sip2_terminals.c.transactions + transactions,
+                    failures=sip2_terminals.c.failures + failures,
+                    last_seen_at=self._clock.now(),
+                )
+            )
+
+
+def _query() -> Any:
+    return select(sip2_terminals, branches.c.code.label("branch_code")).join(
+        branches, branches.c.id == sip2_terminals.c.branch_id
+    )
+
+
+def _terminal(row: Row[Any]) -> Terminal:
+    return Terminal(
+        id=int(row.id),
+        name=row.name,
+        branch_id=int(row.branch_id),
+        branch_code=row.branch_code,
+        institution=row.institution,
+        location=row.location,
+        networks=parse_networks(row.networks),
+        messages=_words(row.messages),
+        fields=_words(row.fields),
+        charset=row.charset,
+        lenient=bool(row.lenient),
+        language=row.language,
+        require_pin=bool(row.require_pin),
+        enabled=bool(row.enabled),
+        transactions=int(row.transactions),
+        failures=int(row.failures),
+        last_seen_at=row.last_seen_at,
+    )
