@@ -17,6 +17,7 @@ from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
 from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.cli.search_commands import reindex, search
+from shelfwise.cli.sip2_commands import sip2, sip2_terminal, sip2_terminals
 from shelfwise.config import Settings, settings_markdown
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.description import Dialect
@@ -279,7 +280,7 @@ def demo(
     database_url: DbUrl = None,
 ) -> None:
     """Set up a demo library (branches, records, items) and start the server."""
-    from shelfwise.testing.demo import seed_branches, seed_circulation
+    from shelfwise.testing.demo import seed_branches, seed_circulation, seed_sip2_terminal
 
     shelf = open_app(data_dir, database_url)
     seed_branches(shelf.catalogue)
@@ -290,6 +291,8 @@ def demo(
     cards = seed_circulation(shelf)
     if cards:
         console.print(f"demo readers (PIN 1234): {', '.join(cards)}")
+    name, password, institution = seed_sip2_terminal(shelf)
+    console.print(f"demo SIP2 terminal: CN {name}, CO {password}, AO {institution}")
     console.print("staff login: none yet (staff accounts arrive with access/, issue 4 follow-up)")
     counts = shelf.catalogue.counts()
     console.print(
@@ -308,7 +311,7 @@ def serve(
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Run the HTTP server (API) and the scheduler."""
+    """Run the HTTP server (API), the SIP2 listener and the scheduler."""
     import uvicorn
 
     shelf = open_app(data_dir, database_url)
@@ -321,7 +324,10 @@ def serve(
     console.print(
         f"  search   {base}/api/v1/search?q=lishi\n  SRU      {base}/sru\n  OAI-PMH  {base}/oai"
     )
-    uvicorn.run(composition.asgi_app(shelf), host=host, port=port, log_level="info")
+    with composition.sip2_server(shelf).in_thread() as sip:
+        for sip_host, sip_port, tls in sip.addresses:
+            console.print(f"  SIP2     {sip_host}:{sip_port} ({'TLS' if tls else 'plain'})")
+        uvicorn.run(composition.asgi_app(shelf), host=host, port=port, log_level="info")
 
 
 @cli.command()
@@ -347,6 +353,9 @@ def settings(
 
 cli.command()(reindex)
 cli.command()(search)
+cli.command()(sip2)
+cli.command("sip2-terminal")(sip2_terminal)
+cli.command("sip2-terminals")(sip2_terminals)
 cli.command("import-readers")(import_readers)
 
 

@@ -77,3 +77,23 @@ def seed_circulation(shelf: Shelfwise) -> list[str]:
             shelf.circulation.place_hold(cards[(k + 3) % len(cards)], row.record_id, row.code)
     shelf.accounts.charge(cards[2], "damaged", 800, "demo: coffee stain")
     return cards
+
+
+DEMO_TERMINAL = ("kiosk-demo", "demo-kiosk-1234", "SHELFWISE")
+
+
+def seed_sip2_terminal(shelf: Shelfwise) -> tuple[str, str, str]:
+    """A lenient UTF-8 SIP2 terminal account at the central library: (name, password, AO).
+
+    Local demos only: the plain listener stays on loopback unless configured otherwise.
+    """
+    name, password, institution = DEMO_TERMINAL
+    if shelf.terminals.get(name) is None:
+        shelf.terminals.create(
+            name=name,
+            password=password,
+            branch=DEMO_BRANCHES[0].code,
+            institution=institution,
+            lenient=True,
+        )
+    return DEMO_TERMINAL

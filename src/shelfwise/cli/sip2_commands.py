@@ -1,0 +1,100 @@
+"""``shelfwise sip2`` and the terminal-account commands: the self-check kiosk door."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from shelfwise import app as composition
+from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
+from shelfwise.core.errors import ShelfwiseError
+
+
+def sip2(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """Run the SIP2 server alone (plain TCP on loopback or allow-listed networks, TLS if set up)."""
+    shelf = open_app(data_dir, database_url)
+    try:
+        server = composition.sip2_server(shelf)
+    except ValueError as exc:
+        err.print(f"[red]sip2:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+    async def main() -> None:
+        await server.start()
+        for host, port, tls in server.addresses:
+            console.print(f"SIP2 {'TLS  ' if tls else 'plain'} {host}:{port}")
+        await server.serve_forever()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        shelf.close()
+
+
+def sip2_terminal(
+    name: Annotated[str, typer.Argument(help="Login user id (CN) of the kiosk.")],
+    branch: Annotated[str, typer.Option(help="Branch code the kiosk stands in.")],
+    institution: Annotated[str, typer.Option(help="Institution id (AO) the kiosk sends.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, confirmation_prompt=True, help="Login password (CO)."
+        ),
+    ],
+    location: Annotated[str, typer.Option(help="Location code (CP); empty: any.")] = "",
+    networks: Annotated[str, typer.Option(help="Allowed source CIDRs, comma-separated.")] = "",
+    messages: Annotated[
+        str, typer.Option(help="Allowed requests, e.g. 93,99,63,11,09 (empty: all but 01).")
+    ] = "",
+    fields: Annotated[
+        str, typer.Option(help="Personal fields it may receive: AE (full name), BE, BF.")
+    ] = "",
+    charset: Annotated[str, typer.Option(help="utf-8, gb18030, gbk, latin-1 or cp850.")] = "utf-8",
+    lenient: Annotated[bool, typer.Option(help="Accept common checksum mistakes.")] = False,
+    language: Annotated[str, typer.Option(help="Screen messages: zh, ko or en.")] = "zh",
+    require_pin: Annotated[
+        bool, typer.Option(help="Reader PIN (AD) needed for reader data and transactions.")
+    ] = True,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Add a SIP2 terminal account, or replace one's settings and password."""
+    shelf = open_app(data_dir, database_url)
+    try:
+        terminal = shelf.terminals.create(
+            name=name,
+            password=password,
+            branch=branch,
+            institution=institution,
+            location=location or None,
+            networks=networks,
+            messages=messages,
+            fields=fields,
+            charset=charset,
+            lenient=lenient,
+            language=language,
+            require_pin=require_pin,
+        )
+    except ShelfwiseError as exc:
+        err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
+        raise typer.Exit(2) from exc
+    finally:
+        shelf.close()
+    console.print(f"terminal {terminal.name} at {terminal.branch_code} saved")
+
+
+def sip2_terminals(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
+    """List SIP2 terminal accounts with their statistics (transactions, failures, last seen)."""
+    shelf = open_app(data_dir, database_url)
+    for t in shelf.terminals.all():
+        seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
+        state = "" if t.enabled else " (disabled)"
+        console.print(
+            f"{t.name}{state}: {t.branch_code} AO={t.institution} {t.charset} "
+            f"transactions={t.transactions} failures={t.failures} last seen {seen}"
+        )
+    shelf.close()
