@@ -145,7 +145,7 @@ SETTINGS: tuple[Setting, ...] = (
         "127.0.0.1",
         "Address of the plain-TCP SIP2 listener. Anything but loopback needs sip2_allowed_networks.",
     ),
-    Setting("sip2_port", int, 6001, "Port of the plain-TCP SIP2 listener (0: none)."),
+    Setting("sip2_port", int, 6001, "Port of the plain-TCP SIP2 listener (-1: none)."),
     Setting(
         "sip2_allowed_networks",
         str,
@@ -153,7 +153,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Comma-separated kiosk networks (CIDR) allowed on a non-loopback plain SIP2 listener.",
     ),
     Setting("sip2_tls_host", str, "0.0.0.0", "Address of the TLS SIP2 listener."),
-    Setting("sip2_tls_port", int, 6002, "Port of the TLS SIP2 listener (needs cert and key)."),
+    Setting(
+        "sip2_tls_port",
+        int,
+        6002,
+        "Port of the TLS SIP2 listener (-1: none); it starts when cert and key are set.",
+    ),
     Setting("sip2_tls_cert", str, "", "PEM certificate chain of the TLS SIP2 listener."),
     Setting("sip2_tls_key", str, "", "PEM private key of the TLS SIP2 listener."),
     Setting("sip2_max_message_bytes", int, 8192, "Longest SIP2 message accepted (S-9)."),

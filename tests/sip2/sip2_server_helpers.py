@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +79,7 @@ def live_sip2(shelf: Shelfwise, **config: object) -> Iterator[Sip2Server]:
     base = ServerConfig.from_settings(shelf.settings)
     server = sip2_server(
         shelf,
-        dataclasses.replace(base, host="127.0.0.1", port=0, tls_port=0, **config),  # type: ignore[arg-type]
+        dataclasses.replace(base, **{"host": "127.0.0.1", "port": 0, "tls_port": -1, **config}),  # type: ignore[arg-type]
     )
     with running(server):
         yield server
@@ -174,3 +175,12 @@ def patron_information(
         fields.append(("AD", pin))
     fixed = {"language": "019", "transaction_date": TD, "summary": summary}
     return kiosk.ask("63", fixed, fields)
+
+
+def wait_until(condition: Callable[[], bool], *, rounds: int = 400) -> None:
+    """Poll ``condition`` (the server finishes closing sessions on its own thread)."""
+    for _ in range(rounds):
+        if condition():
+            return
+        time.sleep(0.025)
+    raise AssertionError("condition not reached")

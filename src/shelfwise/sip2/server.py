@@ -63,7 +63,7 @@ class ServerConfig:
 
     @property
     def tls_enabled(self) -> bool:
-        return bool(self.tls_cert and self.tls_key and self.tls_port > 0)
+        return bool(self.tls_cert and self.tls_key and self.tls_port >= 0)
 
 
 def is_loopback(host: str) -> bool:
@@ -77,7 +77,7 @@ def is_loopback(host: str) -> bool:
 
 class Sip2Server:
     def __init__(self, services: Services, config: ServerConfig) -> None:
-        if config.port > 0 and not is_loopback(config.host) and not config.allowed_networks:
+        if config.port >= 0 and not is_loopback(config.host) and not config.allowed_networks:
             raise ValueError(
                 f"the plain SIP2 listener on {config.host} needs sip2_allowed_networks "
                 "(plain text is for loopback or an allow-listed kiosk network only, S-1)"
@@ -88,14 +88,15 @@ class Sip2Server:
         self.active = 0
         self.addresses: list[tuple[str, int, bool]] = []  # (host, port, tls)
         self._servers: list[asyncio.Server] = []
+        self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
         self._executor = ThreadPoolExecutor(config.workers, thread_name_prefix="sip2")
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
         config = self.config
-        if config.port > 0 or not config.tls_enabled:
-            plain = await asyncio.start_server(self._plain, config.host, max(config.port, 0))
+        if config.port >= 0:  # 0: any free port (tests)
+            plain = await asyncio.start_server(self._plain, config.host, config.port)
             self._remember(plain, tls=False)
         if config.tls_enabled:
             context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -122,7 +123,12 @@ class Sip2Server:
     async def stop(self) -> None:
         for server in self._servers:
             server.close()
-        # Open connections (and their closing handshakes) end before the loop does.
+        # Open connections end before the loop does: hang up, let each handler finish
+        # (the reader sees EOF), and cancel only what is still running after that.
+        for writer in list(self._open.values()):
+            writer.close()
+        if self._open:
+            await asyncio.wait(list(self._open), timeout=10)
         current = asyncio.current_task()
         for _ in range(10):
             pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
@@ -179,6 +185,9 @@ class Sip2Server:
             await _close(writer)
             return
         self.active += 1
+        task = asyncio.current_task()
+        if task is not None:
+            self._open[task] = writer
         loop = asyncio.get_running_loop()
         session = Session(self.services, peer, self.slots)
         try:
@@ -199,6 +208,8 @@ class Sip2Server:
             log.exception("sip2 session failed (peer %s)", peer)
         finally:
             self.active -= 1
+            if task is not None:
+                self._open.pop(task, None)
             writer.close()
             # The statistics are written even when the server is stopping.
             closing = loop.run_in_executor(self._executor, session.close)

@@ -1,0 +1,142 @@
+"""TLS, idle timeout, connection caps and a fuzz run against the live SIP2 server."""
+
+from __future__ import annotations
+
+import logging
+import random
+import shutil
+import socket
+import ssl
+import subprocess
+from pathlib import Path
+
+import pytest
+from sip2_server_helpers import TD, Kiosk, Library, live_sip2, make_library, wait_until
+
+from shelfwise.app import Shelfwise
+from shelfwise.sip2 import CATALOGUE, Message, encode
+
+
+@pytest.fixture
+def library(shelf: Shelfwise, tmp_path: Path) -> Library:
+    return make_library(shelf, tmp_path)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_the_tls_listener_serves_tls_1_2_or_newer(library: Library, tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with live_sip2(
+        library.shelf, tls_host="127.0.0.1", tls_port=0, tls_cert=str(cert), tls_key=str(key)
+    ) as server:
+        (tls_port,) = [port for _, port, tls in server.addresses if tls]
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False
+        with (
+            socket.create_connection(("127.0.0.1", tls_port), timeout=20) as raw,
+            context.wrap_socket(raw) as sock,
+        ):
+            assert sock.version() in ("TLSv1.2", "TLSv1.3")
+            kiosk = Kiosk.__new__(Kiosk)
+            kiosk.sock, kiosk.encoding, kiosk.sequence = sock, "utf-8", 0
+            assert kiosk.login().fixed["ok"] == "1"
+
+
+def test_an_idle_connection_is_closed(library: Library) -> None:
+    with live_sip2(library.shelf, idle_timeout=0.3) as server, Kiosk(server.port) as kiosk:
+        kiosk.login()
+        assert kiosk.closed()  # the server hung up on its own
+
+
+def test_sessions_per_terminal_are_capped(library: Library) -> None:
+    with live_sip2(library.shelf, max_connections_per_terminal=2) as server:
+        with Kiosk(server.port) as one, Kiosk(server.port) as two, Kiosk(server.port) as three:
+            assert one.login().fixed["ok"] == "1"
+            assert two.login().fixed["ok"] == "1"
+            assert three.login().fixed["ok"] == "0"
+            assert three.closed()
+        wait_until(lambda: server.active == 0)
+        with Kiosk(server.port) as again:  # slots are freed when sessions end
+            assert again.login().fixed["ok"] == "1"
+
+
+def test_the_total_connection_cap(library: Library) -> None:
+    with (
+        live_sip2(library.shelf, max_connections=1) as server,
+        Kiosk(server.port) as one,
+        Kiosk(server.port) as two,
+    ):
+        assert one.login().fixed["ok"] == "1"
+        assert two.closed()
+
+
+def _mutations(rng: random.Random) -> list[bytes]:
+    """Valid requests of every type, then truncated, bit-flipped, spliced and mis-encoded."""
+    base = []
+    for spec in CATALOGUE.values():
+        if spec.direction.value != "SC→ACS" or spec.command in ("93",):
+            continue
+        fixed = {f.key: _filler(f.length, f.kind.value, f.choices) for f in spec.fixed}
+        fields = [(v.fid, "SZLIB" if v.fid == "AO" else "x1") for v in spec.fields if v.required]
+        base.append(encode(Message.of(spec.command, fixed, fields), sequence=1))
+    out = list(base)
+    for _ in range(150):
+        data = bytearray(rng.choice(base))
+        kind = rng.randrange(5)
+        if kind == 0:
+            data = data[: rng.randrange(1, len(data))] + b"\r"
+        elif kind == 1:
+            data[rng.randrange(2, len(data) - 1)] = rng.randrange(256)
+        elif kind == 2:
+            data = data[:-1] + "中文|AA".encode("gb18030") + b"\r"
+        elif kind == 3:
+            data = data[:-1] + bytes(rng.randrange(256) for _ in range(20)) + b"\r"
+        else:
+            data = data.replace(b"|", b"", 1)
+        out.append(bytes(data))
+    return out
+
+
+def _filler(length: int, kind: str, choices: str) -> str:
+    if kind == "date":
+        return TD
+    if kind in ("flag", "flag-or-unknown"):
+        return "N"
+    if kind == "char":
+        return (choices or "0")[0]
+    if kind == "version":
+        return "2.00"
+    if kind == "currency":
+        return "CNY"
+    if kind in ("number", "count", "bit"):
+        return "0" * length
+    return " " * length
+
+
+def test_fuzz_the_server_answers_or_closes_and_stays_up(
+    library: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="shelfwise")
+    messages = _mutations(random.Random(5))
+    answered = closed = 0
+    with live_sip2(library.shelf) as server:
+        kiosk = Kiosk(server.port)
+        kiosk.login()
+        for data in messages:
+            reply = kiosk.send_raw(data)
+            if reply:
+                answered += 1
+                assert reply[:2].isdigit()
+                continue
+            closed += 1
+            kiosk.sock.close()
+            kiosk = Kiosk(server.port)
+            assert kiosk.login().fixed["ok"] == "1"
+        kiosk.sock.close()
+    assert answered > 100
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []
