@@ -114,7 +114,8 @@ class Sip2Server:
         log.info("sip2 listening on %s:%s (%s)", host, port, "TLS" if tls else "plain")
 
     async def serve_forever(self) -> None:
-        await self.start()
+        if not self._servers:
+            await self.start()
         try:
             await asyncio.gather(*(s.serve_forever() for s in self._servers))
         finally:

@@ -1,0 +1,59 @@
+"""The terminal-account commands, and the demo terminal account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from shelfwise.app import build
+from shelfwise.catalogue.models import BranchKind
+from shelfwise.cli.main import cli
+from shelfwise.config import Settings
+from shelfwise.testing.demo import seed_sip2_terminal
+
+
+def test_add_and_list_terminal_accounts(tmp_path: Path) -> None:
+    settings = Settings.load({"data_dir": tmp_path}, environ={})
+    shelf = build(settings)
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
+    shelf.close()
+    runner = CliRunner()
+    env = {"COLUMNS": "200", "NO_COLOR": "1"}
+    common = ["--data-dir", str(tmp_path)]
+    added = runner.invoke(
+        cli,
+        ["sip2-terminal", "kiosk-7", "--branch", "CEN", "--institution", "SZLIB",
+         "--charset", "gb18030", "--password", "secret-kiosk-7", *common],
+        env=env,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "secret-kiosk-7" not in added.output
+    bad = runner.invoke(
+        cli,
+        ["sip2-terminal", "kiosk-8", "--branch", "CEN", "--institution", "SZLIB",
+         "--charset", "ebcdic", "--password", "secret-kiosk-8", *common],
+        env=env,
+    )  # fmt: skip
+    assert bad.exit_code == 2
+    listed = runner.invoke(cli, ["sip2-terminals", *common], env=env)
+    assert "kiosk-7: CEN AO=SZLIB gb18030 transactions=0 failures=0" in listed.output
+    assert "kiosk-8" not in listed.output
+    shelf = build(settings)
+    terminal = shelf.terminals.login("kiosk-7", "secret-kiosk-7")
+    assert terminal is not None
+    assert shelf.terminals.login("kiosk-7", "secret-kiosk-8") is None
+    shelf.close()
+
+
+def test_the_demo_terminal_account(tmp_path: Path) -> None:
+    from shelfwise.testing.demo import seed_branches
+
+    shelf = build(Settings.load({"data_dir": tmp_path}, environ={}))
+    seed_branches(shelf.catalogue)
+    name, password, institution = seed_sip2_terminal(shelf)
+    assert seed_sip2_terminal(shelf) == (name, password, institution)  # runs once
+    terminal = shelf.terminals.login(name, password)
+    assert terminal is not None
+    assert (terminal.institution, terminal.lenient) == (institution, True)
+    shelf.close()
