@@ -262,3 +262,29 @@ def test_statistics_and_logs_without_secrets(
 def test_checksum_helper_agrees_with_the_codec() -> None:
     assert checksum(b"97AZ") == "FEF5"
     assert decode(b"97AZFEF5\r").ok
+
+
+def test_a_cancelled_checkout_is_taken_back_and_a_second_login_is_answered(
+    library: Library,
+) -> None:
+    (barcode,) = library.title("边城")
+    card = library.reader("沈从文")
+    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+        kiosk.login()
+        assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
+        fixed = {
+            "sc_renewal_policy": "N",
+            "no_block": "N",
+            "transaction_date": TD,
+            "nb_due_date": " " * 18,
+        }
+        fields = [("AO", INSTITUTION), ("AA", card), ("AB", barcode), ("AC", ""), ("AD", PIN),
+                  ("BI", "Y")]  # fmt: skip
+        cancelled = kiosk.ask("11", fixed, fields)
+        assert cancelled.fixed["ok"] == "1"
+        assert cancelled.fixed["desensitize"] == "N"
+        assert library.shelf.circulation.loans_of(card) == []
+        # Cancelling what is not (or no longer) the reader's loan is refused.
+        assert kiosk.ask("11", fixed, fields).fixed["ok"] == "0"
+        assert kiosk.login().fixed["ok"] == "1"
+        assert kiosk.login("wrong-password").fixed["ok"] == "0"

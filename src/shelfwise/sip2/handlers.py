@@ -283,10 +283,36 @@ def checkout(s: Session, m: Message, key: str) -> Result:
     if refused is not None:
         return refused
     barcode = m.get("AB") or ""
-    loan = s.services.circulation.checkout(
-        p.card, barcode, s.terminal.branch_code, idempotency_key=key
-    )
+    circulation = s.services.circulation
+    if m.get("BI") == "Y":
+        return _cancel_checkout(s, m, p, barcode, key)
+    loan = circulation.checkout(p.card, barcode, s.terminal.branch_code, idempotency_key=key)
     return _loan_response(s, m, "12", loan), "ok"
+
+
+def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) -> Result:
+    """BI=Y: the kiosk takes back a checkout it could not complete (the item stayed)."""
+    assert s.terminal is not None
+    circulation = s.services.circulation
+    if not any(loan.barcode == barcode for loan in circulation.loans_of(p.card)):
+        raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
+    result = circulation.checkin(barcode, s.terminal.branch_code, idempotency_key=key)
+    status = circulation.item_status(result.barcode)
+    fixed = {
+        "ok": "1",
+        "renewal_ok": "N",
+        "magnetic_media": "U",
+        "desensitize": "N",
+        "transaction_date": _now(s),
+    }
+    fields = [
+        ("AO", _institution(s, m)),
+        ("AA", p.card),
+        ("AB", barcode),
+        ("AJ", _title(s, status.record_id)),
+        ("AH", ""),
+    ]
+    return Message.of("12", fixed, fields), "cancelled"
 
 
 def renew(s: Session, m: Message, key: str) -> Result:
@@ -323,6 +349,8 @@ def checkin(s: Session, m: Message, key: str) -> Result:
     assert s.terminal is not None
     circulation = s.services.circulation
     barcode = m.get("AB") or ""
+    if m.get("BI") == "Y":
+        return refusal(s, m, "sip2.unsupported"), "cancel checkin"
     result = circulation.checkin(barcode, s.terminal.branch_code, idempotency_key=key)
     status = circulation.item_status(barcode)
     sort_bin = ""

@@ -156,6 +156,10 @@ class Session:
 
         terminal = self.terminal
         assert terminal is not None
+        if message.command == "93":  # a second login on the same connection
+            again = self.services.terminals.login(message.get("CN") or "", message.get("CO") or "")
+            ok = again is not None and again.id == terminal.id
+            return Message("94", {"ok": "1" if ok else "0"}), "ok" if ok else "login failed"
         handler = HANDLERS.get(message.command)
         if handler is None:
             return refusal(self, message, "sip2.unsupported"), "unsupported"
