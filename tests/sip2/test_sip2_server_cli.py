@@ -57,3 +57,12 @@ def test_the_demo_terminal_account(tmp_path: Path) -> None:
     assert terminal is not None
     assert (terminal.institution, terminal.lenient) == (institution, True)
     shelf.close()
+
+
+def test_the_server_doc_names_every_request_it_answers() -> None:
+    from shelfwise.sip2.handlers import HANDLERS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sip2-server.md").read_text("utf-8")
+    supported = doc.split("- Supported requests:", 1)[1].split("\n- ", 1)[0]
+    for command in (*HANDLERS, "93", "97"):
+        assert command in supported, f"docs/sip2-server.md does not list {command}"

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sip2_server_helpers import (
     INSTITUTION,
@@ -20,6 +21,7 @@ from sip2_server_helpers import (
 )
 
 from shelfwise.app import Shelfwise
+from shelfwise.testing.servers import live_server
 
 sip2_module = pytest.importorskip("Sip2.sip2", reason="the sip2 client (PyPI 'sip2') is absent")
 
@@ -121,4 +123,46 @@ def test_sixteen_kiosks_checking_out_one_copy_make_one_loan(
         for thread in threads:
             thread.join(120)
     assert sorted(results) == ["0"] * 15 + ["1"]
+    assert sum(len(shelf.circulation.loans_of(card)) for card in cards) == 1
+
+
+def test_d1_sip2_and_rest_checkouts_of_one_copy_make_one_loan(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    """reliability.md D1 across doors: 8 kiosks over SIP2 and 8 desks over REST, one copy."""
+    library = make_library(shelf, tmp_path, require_pin=False)
+    (barcode,) = library.title("白鹿原")
+    cards = [
+        shelf.readers.register(name=f"读者{k}", category="adult").reader.card_number
+        for k in range(16)
+    ]
+    results: list[tuple[str, bool]] = []
+    barrier = threading.Barrier(16)
+    with live_sip2(shelf, max_connections_per_terminal=8) as server, live_server(shelf) as base:
+
+        def kiosk(card: str) -> None:
+            with Kiosk(server.port) as k:
+                assert k.login().fixed["ok"] == "1"
+                barrier.wait(60)
+                results.append(("sip2", checkout(k, card, barcode, pin=None).fixed["ok"] == "1"))
+
+        def desk(card: str) -> None:
+            with httpx.Client(timeout=60) as client:
+                barrier.wait(60)
+                response = client.post(
+                    f"{base}/api/v1/checkout",
+                    json={"card_number": card, "barcode": barcode, "branch": "CEN"},
+                )
+                results.append(("rest", response.status_code == 201))
+
+        threads = [
+            threading.Thread(target=kiosk if k % 2 else desk, args=(card,))
+            for k, card in enumerate(cards)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    assert len(results) == 16
+    assert sum(ok for _, ok in results) == 1
     assert sum(len(shelf.circulation.loans_of(card)) for card in cards) == 1
