@@ -377,17 +377,14 @@ class MigrationImporter:
         ):
             raise RowError("duplicate hold", f"the reader already has a hold on record {record_id}")
         check_hold(None, HoldStatus.WAITING, "place")
-        hold_id = conn.execute(
-            insert(holds)
-            .values(
-                reader_id=reader.id,
-                record_id=record_id,
-                pickup_branch_id=pickup,
-                status=str(HoldStatus.WAITING),
-                placed_at=placed,
-            )
-            .returning(holds.c.id)
-        ).scalar_one()
+        hold_id = repo.insert_waiting_hold(
+            conn,
+            reader_id=reader.id,
+            record_id=record_id,
+            item_id=None,
+            pickup_branch_id=pickup,
+            placed_at=placed,
+        )
         self._remember(conn, key, "hold", hold_id)
         return True
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, exists, func, select
+from sqlalchemy import Connection, Row, and_, exists, func, insert, select
 
 from shelfwise.circulation.models import Fee, Hold, Loan
 from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule
@@ -296,3 +296,28 @@ def exists_open_for_reader(conn: Connection, reader_id: int) -> tuple[int, int]:
             ).scalar_one()
         ),
     )
+
+
+def insert_waiting_hold(
+    conn: Connection,
+    *,
+    reader_id: int,
+    record_id: int,
+    item_id: int | None,
+    pickup_branch_id: int,
+    placed_at: datetime,
+) -> int:
+    """A new hold at the end of its record's queue (the caller has checked the transition)."""
+    hold_id = conn.execute(
+        insert(holds)
+        .values(
+            reader_id=reader_id,
+            record_id=record_id,
+            item_id=item_id,
+            pickup_branch_id=pickup_branch_id,
+            status=str(HoldStatus.WAITING),
+            placed_at=placed_at,
+        )
+        .returning(holds.c.id)
+    ).scalar_one()
+    return int(hold_id)

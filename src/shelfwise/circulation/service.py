@@ -486,19 +486,15 @@ class CirculationService:
             if len(active) >= rule.hold_limit:
                 raise ShelfwiseError("circ.hold_limit", limit=rule.hold_limit)
             check_hold(None, HoldStatus.WAITING, "place")
-            hold_id = conn.execute(
-                insert(holds)
-                .values(
-                    reader_id=reader.id,
-                    record_id=record_id,
-                    item_id=item_id,
-                    pickup_branch_id=pickup,
-                    status=str(HoldStatus.WAITING),
-                    placed_at=now,
-                )
-                .returning(holds.c.id)
-            ).scalar_one()
-            return repo.load_hold(conn, int(hold_id))
+            hold_id = repo.insert_waiting_hold(
+                conn,
+                reader_id=reader.id,
+                record_id=record_id,
+                item_id=item_id,
+                pickup_branch_id=pickup,
+                placed_at=now,
+            )
+            return repo.load_hold(conn, hold_id)
 
     def cancel_hold(self, hold_id: int, *, card_number: str | None = None) -> Hold:
         """Cancel a hold (a reader only their own); a trapped copy is freed for the next."""
