@@ -24,6 +24,22 @@ def _compiled(
     return str(compiled), order, bool(compiled.positional)
 
 
+def _remembering(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` with its answers kept for the call: a batch repeats one timestamp thousands of times."""
+    seen: dict[Any, Any] = {}
+
+    def cached(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = convert(value)
+            return result
+        except TypeError:  # unhashable: convert every time
+            return convert(value)
+
+    return cached
+
+
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows`` (all with the same keys, which must be column names) in one executemany."""
     if not rows:
@@ -35,7 +51,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         # text in SQLAlchemy's format, and every writer must use the same one.
         processor = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         if processor is not None:
-            processors.append((index, name, processor))
+            processors.append((index, name, _remembering(processor)))
     if positional:
         params: list[Any] = []
         for row in rows:
