@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timezone
 from typing import TYPE_CHECKING
 
 from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.models import CirculationPolicy
 from shelfwise.circulation.notices import (
     NoticeChannel,
@@ -59,6 +61,17 @@ class Shelfwise:
             work_dir=self.settings.data_dir / "imports",
             batch_size=int(self.settings["import_batch_size"]),
             workers=_workers(int(self.settings["import_workers"])),
+        )
+
+    def migration_importer(self, *, local_offset: timezone) -> MigrationImporter:
+        """Readers, loans, holds and fees from another system's CSV files."""
+        return MigrationImporter(
+            self.db,
+            self.clock,
+            self.readers,
+            work_dir=self.settings.data_dir / "imports",
+            batch_size=int(self.settings["import_batch_size"]),
+            local_offset=local_offset,
         )
 
     def outbox_relay(self, handlers: Mapping[str, Handler]) -> OutboxRelay:

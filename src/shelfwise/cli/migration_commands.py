@@ -70,14 +70,7 @@ def import_readers(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     shelf = open_app(data_dir, database_url)
-    importer = MigrationImporter(
-        shelf.db,
-        shelf.clock,
-        shelf.readers,
-        work_dir=shelf.settings.data_dir / "imports",
-        batch_size=int(shelf.settings["import_batch_size"]),
-        local_offset=offset,
-    )
+    importer = shelf.migration_importer(local_offset=offset)
     done: list[tuple[MigrationSummary, float]] = []
     failed = False
     for kind, path in files.items():
