@@ -31,7 +31,7 @@ from shelfwise.sip2 import (
 )
 from shelfwise.sip2.values import format_count, parse_count, transaction_date
 
-SUPPORT_DOC = Path(__file__).parents[2] / "docs" / "sip2-support.md"
+SUPPORT_DOC = Path(__file__).parents[2] / "docs" / "sip2.md"
 
 
 def test_local_time_is_written_with_four_blanks() -> None:
@@ -151,9 +151,36 @@ def _support_row(spec: MessageSpec) -> str:
     return f"| {spec.command} | {spec.name} | {spec.direction.value} | {fixed} | {required} | {optional} |"
 
 
+def _section(title: str) -> list[str]:
+    """The table rows of one ``## title`` section of docs/sip2.md (header rows left out)."""
+    text = SUPPORT_DOC.read_text(encoding="utf-8").split(f"\n## {title}\n", 1)[1]
+    lines = text.split("\n## ", 1)[0].splitlines()
+    rows = [line for line in lines if line.startswith("| ")]
+    return rows[1:]  # the first row is the header
+
+
 def test_support_table_matches_the_catalogue() -> None:
-    doc = SUPPORT_DOC.read_text(encoding="utf-8").splitlines()
-    for spec in CATALOGUE.values():
-        assert _support_row(spec) in doc, (
-            f"docs/sip2-support.md is out of date; row:\n{_support_row(spec)}"
-        )
+    doc = _section("Messages")
+    expected = [_support_row(spec) for spec in CATALOGUE.values()]
+    for row in expected:
+        assert row in doc, f"docs/sip2.md is out of date; row:\n{row}"
+    assert len(doc) == len(expected), "docs/sip2.md lists a message the catalogue does not"
+
+
+def test_field_table_matches_the_catalogue() -> None:
+    expected = [f"| {fid} | {name} |" for fid, name in FIELD_NAMES.items()]
+    assert _section("Fields") == expected, "docs/sip2.md Fields table is out of date"
+
+
+def test_server_table_names_what_the_server_answers() -> None:
+    from shelfwise.sip2.handlers import HANDLERS
+
+    answered = {*HANDLERS, "93", "97"}
+    requests = [s for s in CATALOGUE.values() if s.direction is Direction.SC_TO_ACS]
+    rows = _section("What the server answers")
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [s.command for s in requests]
+    for spec, row in zip(requests, rows, strict=True):
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1:3] == [spec.name, spec.response or "–"], row
+        verdict = "answered" if spec.command in answered else "refused"
+        assert cells[3].startswith(verdict), f"docs/sip2.md: {spec.command} is {verdict}"

@@ -86,7 +86,7 @@ def decode(
 ) -> DecodeResult:
     """Decode one SIP2 message (terminated by CR, CRLF or LF, or unterminated).
 
-    ``lenient`` accepts the mistakes real clients make (see docs/sip2-support.md);
+    ``lenient`` accepts the mistakes real clients make (see docs/sip2.md);
     strict mode rejects each with a precise reason. ``require_checksum`` is for
     terminals configured with error detection: a message without AZ then lost
     its tail in transit and is refused (the server answers 96). Raises only ``ValueError``

@@ -3,7 +3,7 @@
 Everything the codec knows about a message (its fixed fields in order, the
 ID'd fields it may carry) is declared here, once, from the project's SIP2
 reference (``/work/shared/docs/sip2-reference.md`` §2–§3). The codec, the
-support table in ``docs/sip2-support.md`` and the tests all read these tables,
+support table in ``docs/sip2.md`` and the tests all read these tables,
 so a message is described in exactly one place.
 """
 
