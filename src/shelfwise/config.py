@@ -167,6 +167,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sip2_max_connections_per_terminal", int, 4, "SIP2 sessions one terminal account may hold."
     ),
+    Setting(
+        "sip2_pin_attempts",
+        int,
+        5,
+        "Wrong SIP2 PINs for one reader within sip2_pin_lockout_seconds before that reader's "
+        "PIN is no longer checked at any kiosk (S-6; 0: no lock).",
+    ),
+    Setting(
+        "sip2_pin_lockout_seconds",
+        int,
+        900,
+        "Window of sip2_pin_attempts; a locked reader's PIN is checked again once the "
+        "oldest counted failure is this old.",
+    ),
+    Setting(
+        "sip2_checkin_cancel_seconds",
+        int,
+        10,
+        "A SIP2 checkin this soon after the same terminal checked the item out is the kiosk "
+        "taking its checkout back: no hold is trapped (S-8; 0: off).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

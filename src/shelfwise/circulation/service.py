@@ -250,6 +250,51 @@ class CirculationService:
             availability=str(status.availability),
         )
 
+    def take_back(
+        self, barcode: str, branch: str, loan_id: int, *, idempotency_key: str | None = None
+    ) -> CheckinResult:
+        """Undo a checkout that did not complete (a kiosk's cancel or rollback, S-8).
+
+        When ``loan_id`` is still the copy's open loan it is closed with no fine and the
+        copy is *not* routed: it never left, so it is not trapped for a hold nor sent
+        anywhere (reliability.md bug 6, Evergreen #1503903: a kiosk's rollback check-in
+        trapped the copy for another reader's hold while it stayed on the open shelf).
+        Otherwise (returned since, or another loan) it is an ordinary check-in. A hold
+        the checkout filled stays filled.
+        """
+
+        def work(conn: Connection) -> dict[str, Any]:
+            item = repo.item_row(conn, barcode, lock=True)
+            loan = repo.open_loan(conn, item.id)
+            if loan is None or int(loan.id) != loan_id:
+                return asdict(self._checkin(conn, barcode, branch))
+            check_loan(LoanStatus(loan.status), LoanStatus.RETURNED, "checkin")
+            conn.execute(
+                update(loans)
+                .where(loans.c.id == loan.id)
+                .values(
+                    status=str(LoanStatus.RETURNED),
+                    returned_at=self._clock.now(),
+                    returned_branch_id=repo.branch_id(conn, branch),
+                    reader_id=loan.reader_id if self._keeps_history(conn, loan.reader_id) else None,
+                )
+            )
+            status = self._availability(conn, item)
+            return asdict(
+                CheckinResult(
+                    barcode=barcode,
+                    loan_id=int(loan.id),
+                    fine_cents=0,
+                    hold_id=None,
+                    hold_status=None,
+                    transit_to_branch_id=None,
+                    availability=str(status.availability),
+                )
+            )
+
+        result, _ = self._once(idempotency_key, "checkin", work)
+        return CheckinResult(**result)
+
     def _close_loan(self, conn: Connection, loan: Any, here: int) -> int:
         now = self._clock.now()
         status = LoanStatus(loan.status)

@@ -381,6 +381,12 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "대출증 비밀번호를 입력하십시오.",
         "Please enter your library card PIN.",
     ),
+    "sip2.pin_locked": _m(
+        423,
+        "密码错误次数过多，暂时不能在本机验证，请稍后再试或到服务台办理。",
+        "비밀번호 오류가 너무 많아 잠시 이 기기에서 확인할 수 없습니다. 나중에 다시 시도하거나 안내 데스크로 가십시오.",
+        "Too many wrong PINs; PIN checks at the machines are paused. Try later or ask at the desk.",
+    ),
     "sip2.not_allowed": _m(
         403,
         "本机不能办理此项业务，请到服务台。",

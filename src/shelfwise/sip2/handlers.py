@@ -149,8 +149,15 @@ def _pin_refusal(s: Session, m: Message, p: Patron) -> Result | None:
         return refusal(s, m, "readers.not_found", {"card": p.card}), "unknown reader"
     if p.may_see:
         return None
-    code = "readers.login_failed" if p.pin_given else "sip2.pin_required"
+    code = _pin_code(p)
     return refusal(s, m, code), code
+
+
+def _pin_code(p: Patron) -> str:
+    """The screen message for a reader whose data may not be shown."""
+    if p.locked:
+        return "sip2.pin_locked"
+    return "readers.login_failed" if p.pin_given else "sip2.pin_required"
 
 
 # --- 99, 23, 63, 35 --------------------------------------------------------------------
@@ -195,6 +202,8 @@ def patron_status(s: Session, m: Message, key: str) -> Result:
     fields: Fields = [("AO", _institution(s, m)), ("AA", p.card), *_identity(s, p), *_validity(p)]
     if p.may_see:
         fields += [("BH", "CNY"), ("BV", _money(sum(f.balance_cents for f in fees)))]
+    elif p.locked:
+        fields += _screen(s, "sip2.pin_locked")
     return Message.of("24", fixed, _ordered(fields)), _outcome(p)
 
 
@@ -221,7 +230,7 @@ def patron_information(s: Session, m: Message, key: str) -> Result:
         if p.reader is None:
             fields += _screen(s, "readers.not_found", {"card": p.card})
         else:
-            fields += _screen(s, "readers.login_failed" if p.pin_given else "sip2.pin_required")
+            fields += _screen(s, _pin_code(p))
         return Message.of("64", fixed, _ordered(fields)), _outcome(p)
     circulation = s.services.circulation
     loans = circulation.loans_of(p.card)
@@ -287,6 +296,7 @@ def checkout(s: Session, m: Message, key: str) -> Result:
     if m.get("BI") == "Y":
         return _cancel_checkout(s, m, p, barcode, key)
     loan = circulation.checkout(p.card, barcode, s.terminal.branch_code, idempotency_key=key)
+    s.recent.record(s.terminal.id, barcode, loan.id)
     return _loan_response(s, m, "12", loan), "ok"
 
 
@@ -294,9 +304,12 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
     """BI=Y: the kiosk takes back a checkout it could not complete (the item stayed)."""
     assert s.terminal is not None
     circulation = s.services.circulation
-    if not any(loan.barcode == barcode for loan in circulation.loans_of(p.card)):
+    loan = next((loan for loan in circulation.loans_of(p.card) if loan.barcode == barcode), None)
+    if loan is None:
         raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
-    result = circulation.checkin(barcode, s.terminal.branch_code, idempotency_key=key)
+    s.recent.take(s.terminal.id, barcode)
+    # Taken back, not returned: the copy never left, so no hold traps it (S-8).
+    result = circulation.take_back(barcode, s.terminal.branch_code, loan.id, idempotency_key=key)
     status = circulation.item_status(result.barcode)
     fixed = {
         "ok": "1",
@@ -351,7 +364,13 @@ def checkin(s: Session, m: Message, key: str) -> Result:
     barcode = m.get("AB") or ""
     if m.get("BI") == "Y":
         return refusal(s, m, "sip2.unsupported"), "cancel checkin"
-    result = circulation.checkin(barcode, s.terminal.branch_code, idempotency_key=key)
+    branch = s.terminal.branch_code
+    recent = s.recent.take(s.terminal.id, barcode)
+    if recent is None:
+        result = circulation.checkin(barcode, branch, idempotency_key=key)
+    else:
+        # Seconds after this kiosk checked the copy out: its cancel or rollback (S-8).
+        result = circulation.take_back(barcode, branch, recent, idempotency_key=key)
     status = circulation.item_status(barcode)
     sort_bin = ""
     if result.transit_to_branch_id is not None:
@@ -610,6 +629,8 @@ def _ordered(fields: Fields) -> Fields:
 def _outcome(p: Patron) -> str:
     if p.reader is None:
         return "unknown reader"
+    if p.locked:
+        return "PIN locked"
     if p.pin_wrong:
         return "wrong PIN"
     return "ok" if p.may_see else "PIN required"

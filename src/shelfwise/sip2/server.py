@@ -22,7 +22,13 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 
 from shelfwise.config import Settings
-from shelfwise.sip2.session import Services, Session, TerminalSlots
+from shelfwise.sip2.session import (
+    PinGuard,
+    RecentCheckouts,
+    Services,
+    Session,
+    TerminalSlots,
+)
 from shelfwise.sip2.terminals import Network, parse_networks
 
 log = logging.getLogger("shelfwise.sip2")
@@ -43,6 +49,9 @@ class ServerConfig:
     idle_timeout: float = 300.0
     max_connections: int = 200
     max_connections_per_terminal: int = 4
+    pin_attempts: int = 5
+    pin_lockout_seconds: float = 900.0
+    cancel_window_seconds: float = 10.0
     workers: int = 16
 
     @classmethod
@@ -59,6 +68,9 @@ class ServerConfig:
             idle_timeout=float(settings["sip2_idle_timeout_seconds"]),
             max_connections=int(settings["sip2_max_connections"]),
             max_connections_per_terminal=int(settings["sip2_max_connections_per_terminal"]),
+            pin_attempts=int(settings["sip2_pin_attempts"]),
+            pin_lockout_seconds=float(settings["sip2_pin_lockout_seconds"]),
+            cancel_window_seconds=float(settings["sip2_checkin_cancel_seconds"]),
         )
 
     @property
@@ -85,6 +97,8 @@ class Sip2Server:
         self.services = services
         self.config = config
         self.slots = TerminalSlots(config.max_connections_per_terminal)
+        self.pins = PinGuard(config.pin_attempts, config.pin_lockout_seconds, services.clock)
+        self.recent = RecentCheckouts(config.cancel_window_seconds, services.clock)
         self.active = 0
         self.addresses: list[tuple[str, int, bool]] = []  # (host, port, tls)
         self._servers: list[asyncio.Server] = []
@@ -190,7 +204,7 @@ class Sip2Server:
         if task is not None:
             self._open[task] = writer
         loop = asyncio.get_running_loop()
-        session = Session(self.services, peer, self.slots)
+        session = Session(self.services, peer, self.slots, self.pins, self.recent)
         try:
             buffer = b""
             while True:

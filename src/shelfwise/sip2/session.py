@@ -17,6 +17,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
@@ -70,6 +71,84 @@ class TerminalSlots:
             self._open[terminal_id] = max(self._open.get(terminal_id, 1) - 1, 0)
 
 
+class PinGuard:
+    """Failed SIP PIN checks per reader card, shared by every connection of a server (S-6).
+
+    After ``attempts`` wrong PINs for one card within ``window`` seconds the card's PIN
+    is not checked at all (a right one is refused too) until the oldest of those
+    failures is ``window`` seconds old. In memory, per server process: a restart
+    forgets the failures, and it counts the SIP door only (the OPAC password has its own
+    rules). A right PIN clears the card's failures. ``attempts`` 0 turns the lock off.
+    """
+
+    def __init__(self, attempts: int, window: float, clock: Clock) -> None:
+        self.attempts = attempts
+        self.window = timedelta(seconds=window)
+        self._clock = clock
+        self._failures: dict[str, list[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, card: str, now: datetime) -> list[datetime]:
+        recent = [t for t in self._failures.get(card, []) if now - t < self.window]
+        if recent:
+            self._failures[card] = recent
+        else:
+            self._failures.pop(card, None)
+        return recent
+
+    def locked(self, card: str) -> bool:
+        if self.attempts <= 0:
+            return False
+        with self._lock:
+            return len(self._recent(card, self._clock.now())) >= self.attempts
+
+    def failed(self, card: str) -> None:
+        if self.attempts <= 0:
+            return
+        with self._lock:
+            now = self._clock.now()
+            self._failures[card] = [*self._recent(card, now), now]
+
+    def succeeded(self, card: str) -> None:
+        with self._lock:
+            self._failures.pop(card, None)
+
+
+class RecentCheckouts:
+    """Checkouts each terminal made in the last ``window`` seconds, per server (S-8).
+
+    A kiosk that cannot finish a checkout (the security strip would not desensitise,
+    the reader walked away) sends a check-in of the same item seconds later to take
+    it back. Such a check-in undoes the loan instead of returning the copy
+    (:meth:`CirculationService.take_back`), so it does not trap the copy for another
+    reader's hold (reliability.md bug 6). In memory: a restart forgets it, and after the
+    window the check-in is an ordinary one. ``window`` 0 turns it off.
+    """
+
+    def __init__(self, window: float, clock: Clock) -> None:
+        self.window = timedelta(seconds=window)
+        self._clock = clock
+        self._loans: dict[tuple[int, str], tuple[int, datetime]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, terminal_id: int, barcode: str, loan_id: int) -> None:
+        if not self.window:
+            return
+        with self._lock:
+            now = self._clock.now()
+            if len(self._loans) > 1000:
+                self._loans = {k: v for k, v in self._loans.items() if now - v[1] <= self.window}
+            self._loans[(terminal_id, barcode)] = (loan_id, now)
+
+    def take(self, terminal_id: int, barcode: str) -> int | None:
+        """The loan this terminal made of ``barcode`` within the window, forgotten now."""
+        with self._lock:
+            entry = self._loans.pop((terminal_id, barcode), None)
+        if entry is None or self._clock.now() - entry[1] > self.window:
+            return None
+        return entry[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     data: bytes | None  # bytes to send (None: nothing)
@@ -85,6 +164,7 @@ class Patron:
     verified: bool  # the PIN was right (now or earlier in this session)
     pin_given: bool
     pin_wrong: bool
+    locked: bool = False  # too many wrong PINs for this card lately: not checked (S-6)
 
     @property
     def may_see(self) -> bool:
@@ -101,6 +181,8 @@ class Session:
     services: Services
     peer: str
     slots: TerminalSlots
+    pins: PinGuard
+    recent: RecentCheckouts
     terminal: Terminal | None = None
     failed_logins: int = 0
     transactions: int = 0
@@ -261,6 +343,10 @@ class Session:
         card = message.get("AA") or ""
         pin = message.get("AD") or None
         reader = self._reader(card)
+        if reader is not None and self.pins.locked(card):
+            # Locked: no PIN is checked, a remembered one included, until the window passes.
+            self._pins.pop(card, None)
+            return Patron(card, reader, False, pin is not None, pin is not None, locked=True)
         digest = None if pin is None else self._digest(pin)
         remembered = self._pins.get(card)
         if pin is None:
@@ -271,8 +357,11 @@ class Session:
             verified = self._check_pin(card, pin)
             if verified and digest is not None:
                 self._pins[card] = digest
+                self.pins.succeeded(card)
             else:
                 self._pins.pop(card, None)
+                if reader is not None:
+                    self.pins.failed(card)
         assert self.terminal is not None
         if pin is None and not self.terminal.require_pin and reader is not None:
             verified = True
