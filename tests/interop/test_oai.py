@@ -12,7 +12,7 @@ from lxml import etree
 from sickle import Sickle, oaiexceptions
 
 from shelfwise.app import Shelfwise
-from shelfwise.catalogue.service import ChangeQuery
+from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.core.clock import FrozenClock
 from shelfwise.interop.oai import datestamp
 from shelfwise.marc.iso2709 import encode

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    and_,
     func,
     insert,
-    literal,
-    or_,
     select,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 
+from shelfwise.catalogue.harvest import HarvestReads, load_marc
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
     LIFECYCLE_TRANSITIONS,
@@ -34,7 +29,6 @@ from shelfwise.catalogue.models import (
 from shelfwise.core.callnumber import sort_key as call_number_sort_key
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.marc.marcjson import record_from_json
 from shelfwise.marc.record import Record
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue
@@ -49,33 +43,7 @@ from shelfwise.storage.tables import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ChangedRecord:
-    """A record as a harvester sees it (OAI-PMH, ``export --since``): deleted when it
-    was merged away or withdrawn (it has a tombstone), datestamp to the second."""
-
-    id: int
-    datestamp: datetime
-    deleted: bool
-    marc: Record
-    description: dict[str, Any]
-    languages: tuple[str, ...]
-    branches: tuple[str, ...]  # codes of the branches holding a copy
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeQuery:
-    """Which changed records: ``since``/``until`` inclusive, optionally held at a
-    branch or catalogued in a language (code, or ``"*"``: any)."""
-
-    since: datetime | None = None
-    until: datetime | None = None
-    branch: str | None = None
-    language: str | None = None
-    record_id: int | None = None
-
-
-class CatalogueService:
+class CatalogueService(HarvestReads):
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
@@ -156,7 +124,7 @@ class CatalogueService:
             marc = conn.execute(select(records.c.marc).where(records.c.id == record_id)).scalar()
         if marc is None:
             raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
-        return _load_marc(marc)
+        return load_marc(marc)
 
     def counts(self) -> dict[str, int]:
         with self._db.read() as conn:
@@ -195,7 +163,7 @@ class CatalogueService:
             if not rows:
                 return
             for row in rows:
-                yield _load_marc(row.marc)
+                yield load_marc(row.marc)
             last = rows[-1].id
 
     def iter_original_bytes(self, *, batch: int = 1000) -> Iterator[tuple[str, bytes]]:
@@ -371,135 +339,6 @@ class CatalogueService:
             enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": item.record_id})
             return _item(conn, barcode)
 
-    # --- harvesting (OAI-PMH, incremental export): read only -------------------------
-
-    def changed_records(
-        self,
-        query: ChangeQuery,
-        *,
-        after: tuple[datetime, int] | None = None,
-        limit: int = 100,
-    ) -> list[ChangedRecord]:
-        """Records (active and deleted) matching ``query`` in (updated_at, id) order."""
-        where = _change_filter(query)
-        if after is not None:
-            stamp, last_id = after
-            where.append(
-                or_(
-                    records.c.updated_at > stamp,
-                    and_(records.c.updated_at == stamp, records.c.id > last_id),
-                )
-            )
-        with self._db.read() as conn:
-            rows = conn.execute(
-                select(
-                    records.c.id,
-                    records.c.state,
-                    records.c.updated_at,
-                    records.c.marc,
-                    records.c.description,
-                    records.c.languages,
-                    tombstones.c.id.label("tombstone"),
-                )
-                .outerjoin(
-                    tombstones,
-                    and_(tombstones.c.kind == "record", tombstones.c.entity_id == records.c.id),
-                )
-                .where(*where)
-                .order_by(records.c.updated_at, records.c.id)
-                .limit(limit)
-            ).all()
-            held: dict[int, set[str]] = {}
-            if rows:
-                for rid, code in conn.execute(
-                    select(items.c.record_id, branches.c.code)
-                    .join(branches, branches.c.id == items.c.home_branch_id)
-                    .where(items.c.record_id.in_([r.id for r in rows]))
-                ).all():
-                    held.setdefault(rid, set()).add(code)
-        return [
-            ChangedRecord(
-                id=r.id,
-                datestamp=_utc(r.updated_at),
-                deleted=r.state != "active" or r.tombstone is not None,
-                marc=_load_marc(r.marc),
-                description=json.loads(r.description),
-                languages=tuple(r.languages.split()),
-                branches=tuple(sorted(held.get(r.id, ()))),
-            )
-            for r in rows
-        ]
-
-    def count_changed(self, query: ChangeQuery) -> int:
-        with self._db.read() as conn:
-            return int(
-                conn.execute(
-                    select(func.count()).select_from(records).where(*_change_filter(query))
-                ).scalar_one()
-            )
-
-    def earliest_change(self) -> datetime | None:
-        with self._db.read() as conn:
-            found = conn.execute(select(func.min(records.c.updated_at))).scalar()
-        return _utc(found) if found is not None else None
-
-    def record_languages(self) -> list[str]:
-        """Every language code records are catalogued in (active or not), sorted."""
-        with self._db.read() as conn:
-            values = conn.execute(select(records.c.languages).distinct()).scalars().all()
-        return sorted({code for value in values for code in value.split()})
-
-    def headings(
-        self, kind: str, start: str, *, before: int = 0, count: int = 20
-    ) -> list[tuple[str, int]]:
-        """Browse active records' titles or main authors (``kind`` "title" | "author")
-        in the database's order: ``before`` headings before ``start``, then ``count``
-        from it, each with how many records carry it."""
-        column = records.c.title if kind == "title" else records.c.main_author
-        base = (
-            select(column.label("heading"), func.count().label("n"))
-            .where(records.c.state == "active", column.is_not(None), column != "")
-            .group_by(column)
-        )
-        with self._db.read() as conn:
-            earlier = (
-                conn.execute(base.where(column < start).order_by(column.desc()).limit(before)).all()
-                if before > 0
-                else []
-            )
-            later = conn.execute(base.where(column >= start).order_by(column).limit(count)).all()
-        return [(r.heading, int(r.n)) for r in [*reversed(earlier), *later]]
-
-
-def _change_filter(query: ChangeQuery) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if query.since is not None:
-        where.append(records.c.updated_at >= query.since)
-    if query.until is not None:
-        where.append(records.c.updated_at <= query.until)
-    if query.record_id is not None:
-        where.append(records.c.id == query.record_id)
-    if query.language == "*":
-        where.append(records.c.languages != "")
-    elif query.language is not None:
-        padded = literal(" ") + records.c.languages + literal(" ")
-        where.append(padded.like(f"% {query.language} %"))
-    if query.branch == "*":
-        where.append(records.c.id.in_(select(items.c.record_id)))
-    elif query.branch is not None:
-        where.append(
-            records.c.id.in_(
-                select(items.c.record_id)
-                .join(branches, branches.c.id == items.c.home_branch_id)
-                .where(branches.c.code == query.branch)
-            )
-        )
-    return where
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 def _require_active(conn: Connection, record_id: int) -> None:
     state = conn.execute(select(records.c.state).where(records.c.id == record_id)).scalar()
@@ -583,10 +422,3 @@ def _summary(conn: Connection, record_id: int) -> RecordSummary:
         updated_at=r.updated_at,
         item_count=count,
     )
-
-
-def _load_marc(text: str) -> Record:
-    loaded = record_from_json(json.loads(text))
-    if isinstance(loaded, str):  # stored by us from a parsed record: cannot be malformed
-        raise ValueError(f"stored MARC-in-JSON is malformed: {loaded}")
-    return loaded[0]

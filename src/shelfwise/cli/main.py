@@ -225,7 +225,7 @@ def _export_since(
 ) -> None:
     """Records changed since ``since`` in (datestamp, id) order, as OAI-PMH serves them;
     a merged or withdrawn record is written with record status (leader/05) ``d``."""
-    from shelfwise.catalogue.service import ChangeQuery
+    from shelfwise.catalogue.harvest import ChangeQuery
     from shelfwise.marc.writing import MarcWriter
 
     query = ChangeQuery(since=since)

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 from lxml import etree
 
-from shelfwise.catalogue.service import ChangedRecord, ChangeQuery
+from shelfwise.catalogue.harvest import ChangedRecord, ChangeQuery
 from shelfwise.interop import dublin_core
 from shelfwise.interop.resumption import Position, TokenCodec, epoch, from_epoch
 from shelfwise.marc.marcxml import SLIM, record_to_element

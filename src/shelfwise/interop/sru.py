@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 from lxml import etree
 
-from shelfwise.catalogue.service import ChangeQuery
+from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.interop import cql, cql_search, dublin_core
 from shelfwise.interop.cql import Diagnostic
 from shelfwise.marc.marcxml import record_to_element
