@@ -525,9 +525,97 @@ sip2_terminals = Table(
     Column("lenient", Integer, nullable=False, server_default="0"),
     Column("language", String(2), nullable=False, server_default="zh"),
     Column("require_pin", Integer, nullable=False, server_default="1"),
+    # Offline (no_block) transactions are accepted only from terminals allowed to send them (S-8).
+    Column("allow_offline", Integer, nullable=False, server_default="0"),
     Column("enabled", Integer, nullable=False, server_default="1"),
     Column("transactions", BigInteger, nullable=False, server_default="0"),
     Column("failures", BigInteger, nullable=False, server_default="0"),
     _ts("last_seen_at", nullable=True),
     _ts("created_at"),
+)
+
+# --- circulation (issue 4): deposits (押金) held for a reader -------------------------
+
+DEPOSIT_STATUSES = ("held", "refunded")
+
+deposits = Table(
+    "deposits",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reader_id", Id, ForeignKey("readers.id"), nullable=False, index=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False, server_default="held"),
+    Column("method", String(16), nullable=False, server_default="cash"),
+    Column("note", Text, nullable=False, server_default=""),
+    _ts("created_at"),
+    _ts("closed_at", nullable=True),
+    CheckConstraint("amount_cents > 0", name="positive"),
+    CheckConstraint(f"status IN {DEPOSIT_STATUSES!r}", name="status"),
+)
+
+# =====================================================================================
+# --- access (issue 4): staff, sessions and API tokens, lockouts, the audit trail ----
+# =====================================================================================
+
+STAFF_ROLES = ("admin", "cataloguer", "desk")
+TOKEN_KINDS = ("session", "api")
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    # Branch codes, comma-separated; empty means every branch.
+    Column("branches", Text, nullable=False, server_default=""),
+    Column("enabled", Integer, nullable=False, server_default="1"),
+    _ts("created_at"),
+    _ts("updated_at"),
+    CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),
+)
+
+# Only the SHA-256 of a token is stored; a reader's tokens go with the reader.
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("staff_id", Id, ForeignKey("staff.id", ondelete="CASCADE"), nullable=True),
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), nullable=True),
+    Column("label", Text, nullable=False, server_default=""),
+    _ts("created_at"),
+    _ts("expires_at", nullable=True),
+    _ts("last_used_at", nullable=True),
+    _ts("revoked_at", nullable=True),
+    CheckConstraint(f"kind IN {TOKEN_KINDS!r}", name="kind"),
+    CheckConstraint("(staff_id IS NULL) <> (reader_id IS NULL)", name="one_principal"),
+)
+
+# Failed attempts per subject ("staff:NAME", "reader:CARD", "sip2-ip:ADDRESS", ...),
+# shared by every door so a PIN cannot be guessed by switching doors.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("subject", String(128), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    _ts("locked_until", nullable=True),
+    _ts("updated_at"),
+)
+
+# P7: who read which reader's data, and which fields: ids and names, never values.
+# No foreign key to readers: erasing a reader leaves the trail, which holds nothing of theirs.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _ts("at"),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", BigInteger, nullable=True),
+    Column("door", String(16), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("reader_id", BigInteger, nullable=True, index=True),
+    Column("fields", Text, nullable=False, server_default=""),
 )
