@@ -171,13 +171,15 @@ def _reveal(value: object) -> str:
 
 
 def asgi_app(shelf: Shelfwise) -> FastAPI:
-    """The HTTP doors (API, SRU and OAI-PMH; web pages later) over this instance's services."""
+    """The HTTP doors (API, SRU, OAI-PMH and the web pages) over this instance's services."""
     from shelfwise.api.http import create_app
     from shelfwise.interop import oai, sru
+    from shelfwise.web import door as web
 
     app = create_app(shelf)
     app.include_router(sru.router(shelf))  # /sru: SRU 1.2 and 2.0, XML diagnostics
     app.include_router(oai.router(shelf))  # /oai: OAI-PMH 2.0, XML errors
+    web.install(app, shelf)  # pages at /, static files at /static/ (last: it ends in a 404 page)
     return app
 
 

@@ -188,6 +188,14 @@ SETTINGS: tuple[Setting, ...] = (
         "A SIP2 checkin this soon after the same terminal checked the item out is the kiosk "
         "taking its checkout back: no hold is trapped (S-8; 0: off).",
     ),
+    Setting(
+        "web_secret_key",
+        str,
+        "",
+        "Key that signs the web pages' CSRF tokens. Empty: a random key per process (forms "
+        "then fail across a restart or between several app processes; set it in production).",
+        secret=True,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -73,6 +73,12 @@ class HoldIn(BaseModel):
     item_barcode: str | None = Field(default=None, min_length=1, max_length=64)
 
 
+class PickupIn(BaseModel):
+    pickup_branch: str = Code
+    # When given, the hold must be this reader's (a reader's own request).
+    card_number: str | None = Field(default=None, min_length=1, max_length=64)
+
+
 class HoldOut(BaseModel):
     id: int
     record_id: int
@@ -264,6 +270,13 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
     @api.delete("/holds/{hold_id}", response_model=HoldOut)
     def cancel_hold(hold_id: IdPath) -> HoldOut:
         return hold_out(circ.cancel_hold(hold_id))
+
+    @api.put("/holds/{hold_id}/pickup", response_model=HoldOut)
+    def change_pickup(hold_id: IdPath, body: PickupIn) -> HoldOut:
+        """Move a waiting hold to another pickup branch (refused once a copy is trapped)."""
+        return hold_out(
+            circ.change_pickup(hold_id, body.pickup_branch, card_number=body.card_number)
+        )
 
     @api.get("/branches/{code}/pull-list", response_model=list[PullOut])
     def pull_list(code: str) -> list[PullOut]:

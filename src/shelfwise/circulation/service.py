@@ -558,6 +558,28 @@ class CirculationService:
             )
             return repo.load_hold(conn, hold_id)
 
+    def change_pickup(
+        self, hold_id: int, pickup_branch: str, *, card_number: str | None = None
+    ) -> Hold:
+        """Move a waiting hold's pickup branch (a reader only their own hold).
+
+        Only while no copy is trapped: a trapped copy is already travelling to,
+        or sitting at, the old pickup branch.
+        """
+        with self._db.write() as conn:
+            hold = repo.load_hold(conn, hold_id, lock=True)
+            if card_number is not None and lock_reader(conn, card_number).id != hold.reader_id:
+                raise ShelfwiseError("circ.hold_not_found", hold=hold_id)
+            if hold.status is not HoldStatus.WAITING:
+                raise ShelfwiseError("circ.pickup_fixed", hold=hold_id, status=hold.status)
+            pickup = repo.branch_id(conn, pickup_branch)
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == hold_id, holds.c.status == HoldStatus.WAITING)
+                .values(pickup_branch_id=pickup)
+            )
+            return repo.load_hold(conn, hold_id)
+
     def expire_holds(self) -> int:
         """Holds left on the shelf past their expiry; the copy is trapped anew at its next scan."""
         now = self._clock.now()

@@ -311,6 +311,12 @@ CATALOGUE: dict[str, MessageTemplate] = {
     "circ.hold_not_found": _m(
         404, "预约 {hold} 不存在。", "예약 {hold}이(가) 없습니다.", "Hold {hold} does not exist."
     ),
+    "circ.pickup_fixed": _m(
+        409,
+        "预约 {hold} 的书已在送往取书馆途中或已到馆，不能再更改取书地点。",
+        "예약 {hold}의 자료가 이미 수령 도서관으로 가는 중이거나 도착해 수령 장소를 바꿀 수 없습니다.",
+        "A copy for hold {hold} is already on its way to or waiting at the pickup branch; the pickup branch can no longer change.",
+    ),
     "circ.hold_closed": _m(
         409,
         "预约 {hold} 已结束（{status}）。",
@@ -404,5 +410,24 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "本机暂不支持此操作，请到服务台办理。",
         "이 기기는 아직 이 작업을 지원하지 않습니다. 안내 데스크를 이용하십시오.",
         "This is not available at the machine yet; please ask at the desk.",
+    ),
+    # --- web pages ---
+    "web.csrf": _m(
+        403,
+        "表单已过期或来自其他网站，请返回上一页刷新后重新提交。",
+        "양식이 만료되었거나 다른 사이트에서 왔습니다. 이전 페이지를 새로 고친 뒤 다시 제출하십시오.",
+        "This form has expired or came from another site; go back, reload the page and send it again.",
+    ),
+    "web.pin_mismatch": _m(
+        422,
+        "两次输入的密码不一致。",
+        "두 번 입력한 PIN이 서로 다릅니다.",
+        "The two PINs you typed are not the same.",
+    ),
+    "web.forbidden": _m(
+        403,
+        "您的账户无权使用此页面。",
+        "이 계정으로는 이 페이지를 사용할 수 없습니다.",
+        "Your account may not use this page.",
     ),
 }

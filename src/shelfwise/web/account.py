@@ -1,0 +1,314 @@
+"""The reader's side: login and logout, self-registration, PIN help, and the account pages
+(loans with renew, holds with cancel and pickup change, history, fees, the digital card,
+privacy consents, data export).
+
+Every action here calls the same service operation as the REST API does.
+"""
+
+# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.models import CONSENT_PURPOSES
+from shelfwise.web.opac import branch_name
+from shelfwise.web.pages import Page, Web, form_text, safe_next
+from shelfwise.web.security import SESSION_COOKIE, cookie_header
+
+Next = Annotated[str, Query(alias="next", max_length=2000)]
+SECTIONS = ("loans", "holds", "history", "fees", "card", "privacy")
+
+
+def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function per page
+    pages = APIRouter(
+        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+    )
+    shelf = web.shelf
+    PageDep = Annotated[Page, Depends(web.page)]
+
+    def card(page: Page) -> str:
+        return str(page.reader().card_number)
+
+    def titles(record_ids: list[int]) -> dict[int, str]:
+        out = {}
+        for record_id in set(record_ids):
+            try:
+                out[record_id] = shelf.catalogue.get_record(record_id).title
+            except ShelfwiseError:
+                out[record_id] = f"#{record_id}"
+        return out
+
+    def section(page: Page, name: str, status: int = 200, **context: Any) -> Response:
+        reader = shelf.readers.get(card(page))
+        return web.render(
+            page,
+            f"account/{name}.html",
+            status=status,
+            reader=reader,
+            sections=SECTIONS,
+            current=name,
+            **context,
+        )
+
+    # --- login, logout ---------------------------------------------------------------
+
+    @pages.get("/login")
+    def login_form(page: PageDep, next_: Next = "/account") -> Response:
+        return web.render(page, "account/login.html", next=safe_next(next_, "/account"), error=None)
+
+    @pages.post("/login")
+    async def login(page: PageDep) -> Response:
+        form = await page.request.form()
+        target = safe_next(form_text(form, "next"), "/account")
+        try:
+            session = _access(shelf).login_reader(
+                form_text(form, "card"), form_text(form, "secret")
+            )
+        except ShelfwiseError as exc:
+            return web.render(
+                page,
+                "account/login.html",
+                status=exc.status,
+                next=target,
+                error=page.error(exc),
+                card=form_text(form, "card"),
+            )
+        response = web.redirect(target)
+        response.headers.append("set-cookie", _session_cookie(web, page, session))
+        return response
+
+    @pages.post("/logout")
+    def logout(page: PageDep) -> Response:
+        if page.session_token:
+            _access(shelf).logout(page.session_token)
+        response = web.redirect("/")
+        secure = page.request.url.scheme == "https"
+        response.headers.append(
+            "set-cookie", cookie_header(SESSION_COOKIE, "", secure=secure, max_age=0)
+        )
+        return response
+
+    @pages.get("/pin-help")
+    def pin_help(page: PageDep) -> Response:
+        return web.render(page, "account/pin_help.html")
+
+    # --- self-registration -----------------------------------------------------------
+
+    @pages.get("/register")
+    def register_form(page: PageDep) -> Response:
+        return web.render(
+            page, "account/register.html", error=None, values={}, branches=_pickups(web, page)
+        )
+
+    @pages.post("/register")
+    async def register(page: PageDep) -> Response:
+        form = await page.request.form()
+        values = {k: form_text(form, k) for k in ("name", "email", "phone", "home_branch")}
+        try:
+            if form_text(form, "pin") != form_text(form, "pin2"):
+                raise ShelfwiseError("web.pin_mismatch")
+            done = shelf.readers.register(
+                name=values["name"],
+                category="adult",
+                email=values["email"] or None,
+                phone=values["phone"] or None,
+                home_branch=values["home_branch"] or None,
+                pin=form_text(form, "pin"),
+                self_registered=True,
+            )
+        except ShelfwiseError as exc:
+            return web.render(
+                page,
+                "account/register.html",
+                status=exc.status,
+                error=page.error(exc),
+                values=values,
+                branches=_pickups(web, page),
+            )
+        return web.render(page, "account/registered.html", reader=done.reader)
+
+    @pages.get("/register/confirm")
+    def confirm_form(
+        page: PageDep,
+        card: Annotated[str, Query(max_length=64)] = "",
+        token: Annotated[str, Query(max_length=200)] = "",
+    ) -> Response:
+        return web.render(page, "account/confirm.html", card=card, token=token, done=False)
+
+    @pages.post("/register/confirm")
+    async def confirm(page: PageDep) -> Response:
+        form = await page.request.form()
+        shelf.readers.confirm_email(form_text(form, "card"), form_text(form, "token"))
+        return web.render(page, "account/confirm.html", card="", token="", done=True)
+
+    # --- the account -----------------------------------------------------------------
+
+    @pages.get("/account")
+    def overview(page: PageDep) -> Response:
+        number = card(page)
+        loans = shelf.circulation.loans_of(number)
+        holds = shelf.circulation.holds_of(number)
+        fees = shelf.accounts.fees_of(number)
+        today = shelf.clock.now().date()
+        return section(
+            page,
+            "overview",
+            loans=len(loans),
+            overdue=sum(1 for loan in loans if loan.due_on < today),
+            holds=len([h for h in holds if h.status in ("waiting", "in_transit", "ready")]),
+            ready=len([h for h in holds if h.status == "ready"]),
+            owed=sum(f.balance_cents for f in fees if f.status == "open"),
+        )
+
+    @pages.get("/account/loans")
+    def loans_page(page: PageDep, renewed: str = "") -> Response:
+        return _loans(page, notice=renewed and page.t("loans.renewed"))
+
+    def _loans(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
+        loans = shelf.circulation.loans_of(card(page))
+        return section(
+            page,
+            "loans",
+            status=status,
+            loans=loans,
+            titles=titles([loan.record_id for loan in loans]),
+            today=shelf.clock.now().date(),
+            notice=notice,
+            error=error,
+        )
+
+    @pages.post("/account/loans/renew")
+    async def renew(page: PageDep) -> Response:
+        form = await page.request.form()
+        try:
+            shelf.circulation.renew(card(page), form_text(form, "barcode"))
+        except ShelfwiseError as exc:
+            return _loans(page, error=page.error(exc), status=exc.status)
+        return web.redirect("/account/loans?renewed=1")
+
+    @pages.get("/account/holds")
+    def holds_page(page: PageDep, placed: str = "", changed: str = "") -> Response:
+        notice = (placed and page.t("holds.placed")) or (changed and page.t("holds.changed"))
+        return _holds(page, notice=notice or "")
+
+    def _holds(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
+        holds = shelf.circulation.holds_of(card(page))
+        active = [h for h in holds if h.status in ("waiting", "in_transit", "ready")]
+        branches = shelf.catalogue.list_branches()
+        return section(
+            page,
+            "holds",
+            status=status,
+            holds=active,
+            titles=titles([h.record_id for h in active]),
+            branch_names={b.id: branch_name(b, page.lang) for b in branches},
+            pickups=[(b.code, branch_name(b, page.lang), b.id) for b in branches],
+            notice=notice,
+            error=error,
+        )
+
+    @pages.post("/account/holds/{hold_id}/cancel")
+    def cancel_hold(hold_id: int, page: PageDep) -> Response:
+        try:
+            shelf.circulation.cancel_hold(hold_id, card_number=card(page))
+        except ShelfwiseError as exc:
+            return _holds(page, error=page.error(exc), status=exc.status)
+        return _holds(page, notice=page.t("holds.cancelled"))
+
+    @pages.post("/account/holds/{hold_id}/pickup")
+    async def change_pickup(hold_id: int, page: PageDep) -> Response:
+        form = await page.request.form()
+        try:
+            shelf.circulation.change_pickup(
+                hold_id, form_text(form, "pickup"), card_number=card(page)
+            )
+        except ShelfwiseError as exc:
+            return _holds(page, error=page.error(exc), status=exc.status)
+        return web.redirect("/account/holds?changed=1")
+
+    @pages.get("/account/history")
+    def history(page: PageDep) -> Response:
+        reader = shelf.readers.get(card(page))
+        past = []
+        if reader.history_opt_in:
+            past = [loan for loan in shelf.circulation.history_of(card(page)) if loan.returned_at]
+        return section(page, "history", past=past, titles=titles([x.record_id for x in past]))
+
+    @pages.get("/account/fees")
+    def fees(page: PageDep) -> Response:
+        return section(page, "fees", fees=shelf.accounts.fees_of(card(page)))
+
+    @pages.get("/account/card")
+    def digital_card(page: PageDep) -> Response:
+        number = card(page)
+        qr = segno.make(number, error="m").svg_inline(scale=6, title=page.t("card.qr_title"))
+        return section(page, "card", qr=Markup(qr), number=number)
+
+    @pages.get("/account/privacy")
+    def privacy(page: PageDep, saved: str = "") -> Response:
+        return section(
+            page,
+            "privacy",
+            purposes=CONSENT_PURPOSES,
+            granted=_granted(shelf.readers.consents(card(page))),
+            notice=saved and page.t("privacy.saved"),
+        )
+
+    @pages.post("/account/privacy")
+    async def set_privacy(page: PageDep) -> Response:
+        form = await page.request.form()
+        number = card(page)
+        granted = _granted(shelf.readers.consents(number))
+        for purpose in CONSENT_PURPOSES:
+            wanted = form_text(form, purpose) == "on"
+            if wanted != granted.get(purpose, False):
+                shelf.readers.set_consent(number, purpose, wanted)
+        return web.redirect("/account/privacy?saved=1")
+
+    @pages.get("/account/export")
+    def export(page: PageDep) -> Response:
+        data = shelf.accounts.export(card(page))
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        stamp = datetime.now(UTC).strftime("%Y%m%d")
+        return Response(
+            body,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="shelfwise-{stamp}.json"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    return pages
+
+
+def _granted(consents: list[Any]) -> dict[str, bool]:
+    """The latest decision per purpose (the log is in order)."""
+    out: dict[str, bool] = {}
+    for consent in consents:
+        out[consent.purpose] = bool(consent.granted)
+    return out
+
+
+def _pickups(web: Web, page: Page) -> list[tuple[str, str]]:
+    return [(b.code, branch_name(b, page.lang)) for b in web.shelf.catalogue.list_branches()]
+
+
+def _session_cookie(web: Web, page: Page, session: Any) -> str:
+    """HttpOnly, SameSite=Lax, Secure under https; a browser session when it never expires."""
+    secure = page.request.url.scheme == "https"
+    max_age = None
+    if session.expires_at is not None:
+        max_age = max(0, int((session.expires_at - web.shelf.clock.now()).total_seconds()))
+    return cookie_header(SESSION_COOKIE, session.token, secure=secure, max_age=max_age)
+
+
+def _access(shelf: Any) -> Any:
+    """``shelf.access`` (the access service arrives with issue 4's follow-up)."""
+    return shelf.access

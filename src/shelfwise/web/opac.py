@@ -1,0 +1,224 @@
+"""The readers' catalogue (OPAC): home, results and the record page with its hold button."""
+
+# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+import segno
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from shelfwise.catalogue.models import Branch
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
+from shelfwise.web import i18n
+from shelfwise.web.pages import Page, Web, form_text
+
+PAGE_SIZE = 20
+FACET_ORDER = ("available", "lang", "material", "branch", "decade", "subject")
+Values = Annotated[list[str] | None, Query(max_length=50)]
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    barcode: str
+    branch: str
+    call_number: str
+    status: str
+    due_on: object
+
+
+def branch_name(branch: Branch, lang: i18n.PageLanguage) -> str:
+    if lang == "ko":
+        return branch.name_ko
+    if lang == "en":
+        return branch.name_en
+    return i18n.to_traditional(branch.name_zh) if lang == "zh-Hant" else branch.name_zh
+
+
+def router(web: Web) -> APIRouter:
+    pages = APIRouter(
+        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+    )
+    shelf = web.shelf
+
+    def branch_names(page: Page) -> dict[str, str]:
+        return {b.code: branch_name(b, page.lang) for b in shelf.catalogue.list_branches()}
+
+    @pages.get("/")
+    def home(page: Annotated[Page, Depends(web.page)]) -> Response:
+        newest = shelf.search.search(
+            SearchRequest(
+                q="",
+                filters=Filters(lang=("zh", "ko", "en")),
+                sort=Sort.NEWEST,
+                size=8,
+                facets=False,
+            )
+        )
+        return web.render(
+            page,
+            "opac/home.html",
+            newest=[w.records[0] for w in newest.works],
+            names=branch_names(page),
+        )
+
+    @pages.get("/search")
+    def results(
+        page: Annotated[Page, Depends(web.page)],
+        q: Annotated[str, Query(max_length=500)] = "",
+        lang: Values = None,
+        material: Values = None,
+        decade: Annotated[list[int] | None, Query(max_length=20)] = None,
+        branch: Values = None,
+        subject: Values = None,
+        available: bool | None = None,
+        sort: Sort = Sort.RELEVANCE,
+        p: Annotated[int, Query(ge=1, le=100)] = 1,
+    ) -> Response:
+        filters = Filters(
+            lang=tuple(lang or ()),
+            material=tuple(material or ()),
+            decade=tuple(decade or ()),
+            branch=tuple(branch or ()),
+            subject=tuple(subject or ()),
+            available=available,
+        )
+        found = shelf.search.search(
+            SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
+        )
+        chosen = {
+            "lang": list(lang or ()),
+            "material": list(material or ()),
+            "decade": [str(d) for d in decade or ()],
+            "branch": list(branch or ()),
+            "subject": list(subject or ()),
+            "available": ["true"] if available else [],
+        }
+        return web.render(
+            page,
+            "opac/results.html",
+            q=q,
+            result=found,
+            chosen=chosen,
+            sort=sort,
+            sorts=list(Sort),
+            facets=_facets(found),
+            names=branch_names(page),
+            pages=_pagination(found),
+            link=lambda **change: _link(q, chosen, sort, p, change),
+        )
+
+    @pages.get("/record/{record_id}")
+    def record(record_id: int, page: Annotated[Page, Depends(web.page)]) -> Response:
+        return _record_page(web, page, record_id)
+
+    @pages.post("/record/{record_id}/hold")
+    async def place_hold(record_id: int, page: Annotated[Page, Depends(web.page)]) -> Response:
+        reader = page.reader()
+        form = await page.request.form()
+        pickup = form_text(form, "pickup")
+        try:
+            shelf.circulation.place_hold(str(reader.card_number), record_id, pickup)
+        except ShelfwiseError as exc:
+            return _record_page(web, page, record_id, error=page.error(exc), status=exc.status)
+        return web.redirect("/account/holds?placed=1")
+
+    return pages
+
+
+def _record_page(
+    web: Web, page: Page, record_id: int, *, error: str | None = None, status: int = 200
+) -> Response:
+    shelf = web.shelf
+    summary = shelf.catalogue.get_record(record_id)
+    if summary.state != "active" and summary.merged_into_id:
+        return web.redirect(f"/record/{summary.merged_into_id}")
+    if summary.state != "active":
+        raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
+    branches = shelf.catalogue.list_branches()
+    by_id = {b.id: b for b in branches}
+    status_of = {s.item_id: s for s in shelf.circulation.record_status(record_id)}
+    copies = []
+    for item in shelf.catalogue.items_of(record_id):
+        state = status_of.get(item.id)
+        copies.append(
+            Copy(
+                barcode=item.barcode,
+                branch=branch_name(by_id[item.home_branch_id], page.lang),
+                call_number=item.call_number,
+                status=str(state.availability) if state else "unavailable",
+                due_on=state.due_on if state else None,
+            )
+        )
+    url = str(page.request.url_for("record", record_id=record_id))
+    qr = segno.make(url, error="m").svg_inline(scale=3, title=page.t("record.qr_title"))
+    return web.render(
+        page,
+        "opac/record.html",
+        status=status,
+        record=summary,
+        copies=copies,
+        editions=_editions(web, summary.id, summary.title),
+        pickups=[(b.code, branch_name(b, page.lang)) for b in branches],
+        share_url=url,
+        qr=Markup(qr),
+        error=error,
+    )
+
+
+def _editions(web: Web, record_id: int, title: str) -> list[RecordHit]:
+    """The other editions and translations of the record's work, as search groups them."""
+    found = web.shelf.search.search(SearchRequest(q=title[:200], size=10, facets=False))
+    for work in found.works:
+        if any(r.record_id == record_id for r in work.records):
+            return [r for r in work.records if r.record_id != record_id]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class FacetView:
+    name: str
+    values: list[tuple[str, int]]
+
+
+def _facets(found: SearchResult) -> list[FacetView]:
+    out = []
+    for name in FACET_ORDER:
+        values = [(v.value, v.count) for v in found.facets.get(name, ())]
+        if name == "available":
+            values = [(v, c) for v, c in values if v == "yes"]
+        if values:
+            out.append(FacetView(name, values[:12]))
+    return out
+
+
+def _pagination(found: SearchResult) -> list[int]:
+    last = min(100, max(1, -(-found.total_records // max(found.size, 1))))
+    around = range(max(1, found.page - 2), min(last, found.page + 2) + 1)
+    return sorted({1, *around, last}) if found.works else []
+
+
+def _link(q: str, chosen: dict[str, list[str]], sort: Sort, p: int, change: dict[str, str]) -> str:
+    """The results URL with one facet value toggled, or the sort or page changed."""
+    params: list[tuple[str, str]] = [("q", q)] if q else []
+    facets = {k: list(v) for k, v in chosen.items()}
+    toggle = change.get("toggle")
+    if toggle:
+        name, _, value = toggle.partition(":")
+        values = facets.setdefault(name, [])
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+    for name, values in facets.items():
+        params.extend((name, v) for v in values)
+    new_sort = change.get("sort", str(sort))
+    if new_sort != Sort.RELEVANCE:
+        params.append(("sort", new_sort))
+    page = change.get("p", "1" if toggle or "sort" in change else str(p))
+    if page != "1":
+        params.append(("p", page))
+    return "/search?" + urlencode(params)

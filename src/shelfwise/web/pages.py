@@ -1,0 +1,252 @@
+"""What every page handler gets: the :class:`Page` (language, CSRF token, who is signed in)
+and the :class:`Web` object that renders templates and turns refusals into pages.
+
+A handler is written as::
+
+    router = APIRouter(route_class=web.route_class, default_response_class=HTMLResponse)
+
+    @router.get("/thing")
+    def thing(page: Annotated[Page, Depends(web.page)]) -> Response:
+        return web.render(page, "thing.html", value=...)
+
+``web.route_class`` checks the CSRF token of every POST before the handler runs
+and renders a :class:`ShelfwiseError` (or a form that does not validate) as an
+error page in the reader's language, never as JSON or a 500.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from markupsafe import Markup
+
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.web import i18n
+from shelfwise.web.security import (
+    CSRF_FIELD,
+    LANG_COOKIE,
+    LARGE_COOKIE,
+    SESSION_COOKIE,
+    Signer,
+    read_cookie,
+)
+
+if TYPE_CHECKING:
+    from shelfwise.app import Shelfwise
+
+
+class Principal(Protocol):
+    """Who is signed in, as ``shelf.access`` describes them (``access.models.Principal``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def card_number(self) -> str | None: ...
+
+    def can(self, permission: str, branch: str | None = None) -> bool: ...
+
+
+class LoginRequired(Exception):
+    """Raised by a handler that needs someone signed in; becomes a redirect to the login page."""
+
+    def __init__(self, kind: str = "reader") -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclass(slots=True)
+class Page:
+    """One request as a page sees it."""
+
+    request: Request
+    lang: i18n.PageLanguage
+    csrf: str
+    large_text: bool
+    session_token: str | None
+    principal: Principal | None
+    messages: i18n.Catalogue = field(repr=False)
+
+    def t(self, key: str, **params: object) -> str:
+        text = self.messages.text(key, self.lang)
+        return text.format(**params) if params else text
+
+    @property
+    def path(self) -> str:
+        query = self.request.url.query
+        return self.request.url.path + (f"?{query}" if query else "")
+
+    def reader(self) -> Principal:
+        """The signed-in reader, or a redirect to the reader login."""
+        if self.principal is None or self.principal.kind != "reader":
+            raise LoginRequired("reader")
+        return self.principal
+
+    def staff(self, permission: str, branch: str | None = None) -> Principal:
+        """The signed-in staff member allowed ``permission``; a redirect or a 403 page otherwise."""
+        if self.principal is None or self.principal.kind != "staff":
+            raise LoginRequired("staff")
+        if not self.principal.can(permission, branch):
+            raise ShelfwiseError("web.forbidden")
+        return self.principal
+
+    def error(self, exc: ShelfwiseError) -> str:
+        """A refusal's sentence in the page's language."""
+        if self.lang == "zh-Hant":
+            return i18n.to_traditional(exc.message("zh"))
+        return exc.message(self.lang)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A same-site path to return to after login or a language switch (never another host)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+class Web:
+    """The web door's shared machinery, built once per app."""
+
+    def __init__(self, shelf: Shelfwise) -> None:
+        self.shelf = shelf
+        self.signer = Signer(_reveal(shelf.settings["web_secret_key"]))
+        self.library_name = str(shelf.settings["library_name"])
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("shelfwise.web", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        self.static_version = _static_version()
+        self.route_class = _route_class(self)
+
+    # --- per request ----------------------------------------------------------------
+
+    def page(self, request: Request) -> Page:
+        chosen = i18n.parse_language(read_cookie(request.scope, LANG_COOKIE))
+        lang = chosen or i18n.negotiate(request.headers.get("accept-language"))
+        seed = str(request.scope.get("state", {}).get("csrf_seed", ""))
+        token = read_cookie(request.scope, SESSION_COOKIE)
+        return Page(
+            request=request,
+            lang=lang,
+            csrf=self.signer.csrf_token(seed),
+            large_text=read_cookie(request.scope, LARGE_COOKIE) == "1",
+            session_token=token,
+            principal=self.principal(token),
+            messages=i18n.catalogue(),
+        )
+
+    def principal(self, token: str | None) -> Principal | None:
+        if not token:
+            return None
+        access = getattr(self.shelf, "access", None)
+        if access is None:
+            return None
+        found: Principal | None = access.principal(token)
+        return found
+
+    # --- responses ------------------------------------------------------------------
+
+    def render(self, page: Page, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = self.env.get_template(template).render(self._globals(page) | context)
+        return HTMLResponse(
+            html, status_code=status, headers={"Content-Language": i18n.HTML_LANG[page.lang]}
+        )
+
+    def _globals(self, page: Page) -> dict[str, Any]:
+        lang = page.lang
+        return {
+            "page": page,
+            "t": page.t,
+            "lang": lang,
+            "html_lang": i18n.HTML_LANG[lang],
+            "languages": i18n.LANGUAGE_NAMES,
+            "library_name": self.library_name,
+            "csrf_field": Markup('<input type="hidden" name="{}" value="{}">').format(
+                CSRF_FIELD, page.csrf
+            ),
+            "static": lambda name: f"/static/{name}?v={self.static_version}",
+            "here": quote(page.path, safe="/?=&%"),
+            "fmt_date": lambda value: i18n.format_date(value, lang),
+            "fmt_num": lambda value: i18n.format_number(value, lang),
+            "fmt_money": lambda cents: i18n.format_money(cents, lang),
+            "foreign": lambda text: i18n.foreign(text, lang),
+            "lang_attr": lambda text: i18n.lang_attr(text, lang),
+        }
+
+    def redirect(self, url: str) -> RedirectResponse:
+        return RedirectResponse(url, status_code=303)
+
+    def error_page(self, request: Request, exc: ShelfwiseError) -> HTMLResponse:
+        page = self.page(request)
+        return self.render(
+            page, "error.html", status=exc.status, message=page.error(exc), code=exc.code
+        )
+
+
+def _route_class(web: Web) -> type[APIRoute]:
+    class WebRoute(APIRoute):
+        """CSRF on every POST; refusals, bad forms and login redirects as pages."""
+
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            original = super().get_route_handler()
+
+            async def handler(request: Request) -> Response:
+                try:
+                    if request.method == "POST":
+                        form = await request.form()
+                        seed = request.scope.get("state", {}).get("csrf_seed")
+                        token = form.get(CSRF_FIELD)
+                        if not web.signer.csrf_ok(seed, token if isinstance(token, str) else None):
+                            raise ShelfwiseError("web.csrf")
+                    return await original(request)
+                except LoginRequired as exc:
+                    target = "/staff/login" if exc.kind == "staff" else "/login"
+                    back = request.url.path if request.method == "GET" else "/account"
+                    return web.redirect(f"{target}?next={quote(back)}")
+                except ShelfwiseError as exc:
+                    return web.error_page(request, exc)
+                except RequestValidationError as exc:
+                    detail = "; ".join(
+                        ".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()
+                    )
+                    return web.error_page(request, ShelfwiseError("request.invalid", detail=detail))
+
+            return handler
+
+    return WebRoute
+
+
+def _static_version() -> str:
+    digest = hashlib.blake2b(digest_size=6)
+    folder = resources.files("shelfwise.web").joinpath("static")
+    for name in sorted(p.name for p in folder.iterdir()):
+        digest.update(folder.joinpath(name).read_bytes())
+    return digest.hexdigest()
+
+
+def _reveal(value: object) -> str:
+    reveal = getattr(value, "reveal", None)
+    return str(reveal()) if callable(reveal) else str(value)
+
+
+def form_text(form: Mapping[str, Any], name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""

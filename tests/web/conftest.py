@@ -1,0 +1,69 @@
+"""A small demo library for the web tests: branches, multilingual records, readers, loans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from shelfwise import app as composition
+from shelfwise.config import Settings
+from shelfwise.core.clock import FrozenClock
+from shelfwise.testing.demo import seed_branches, seed_circulation
+from shelfwise.testing.records import write_records
+
+DEMO_PIN = "1234"
+
+
+def build_demo(shelf: composition.Shelfwise, folder: Path, records: int = 240) -> list[str]:
+    """The demo library through the real services; returns the readers' card numbers."""
+    seed_branches(shelf.catalogue)
+    path = folder / "demo.mrc"
+    write_records(path, records)
+    shelf.importer().import_file(path)
+    shelf.search.check()
+    cards = seed_circulation(shelf)
+    shelf.search.sync(settle_gaps=True)
+    return cards
+
+
+def demo_settings(folder: Path, database_url: str | None = None) -> Settings:
+    return Settings.load(
+        {
+            "data_dir": folder / "data",
+            "database_url": database_url or f"sqlite:///{folder / 'web.sqlite'}",
+            "import_batch_size": 100,
+            "password_hash_time_cost": 1,
+            "password_hash_memory_kib": 8192,
+            "web_secret_key": "web-tests",
+        },
+        environ={},
+    )
+
+
+@pytest.fixture
+def demo(shelf: composition.Shelfwise, tmp_path: Path) -> list[str]:
+    """The demo library in the per-test ``shelf`` (SQLite and PostgreSQL)."""
+    return build_demo(shelf, tmp_path, records=120)
+
+
+@pytest.fixture
+def client(shelf: composition.Shelfwise, demo: list[str]) -> Iterator[TestClient]:
+    with TestClient(composition.asgi_app(shelf), follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def demo_library(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[composition.Shelfwise, list[str]]]:
+    """One demo library on SQLite for a whole module (browser tests, benchmarks)."""
+    folder = tmp_path_factory.mktemp("web-demo")
+    clock = FrozenClock(datetime(2026, 9, 1, 9, 30, tzinfo=UTC))
+    shelf = composition.build(demo_settings(folder), clock=clock)
+    cards = build_demo(shelf, folder, records=400)
+    yield shelf, cards
+    shelf.close()
