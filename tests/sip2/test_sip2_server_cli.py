@@ -24,7 +24,7 @@ def test_add_and_list_terminal_accounts(tmp_path: Path) -> None:
     added = runner.invoke(
         cli,
         ["sip2-terminal", "kiosk-7", "--branch", "CEN", "--institution", "SZLIB",
-         "--charset", "gb18030", "--password", "secret-kiosk-7", *common],
+         "--charset", "gb18030", "--allow-offline", "--password", "secret-kiosk-7", *common],
         env=env,
     )  # fmt: skip
     assert added.exit_code == 0, added.output
@@ -37,11 +37,14 @@ def test_add_and_list_terminal_accounts(tmp_path: Path) -> None:
     )  # fmt: skip
     assert bad.exit_code == 2
     listed = runner.invoke(cli, ["sip2-terminals", *common], env=env)
-    assert "kiosk-7: CEN AO=SZLIB gb18030 transactions=0 failures=0" in listed.output
+    assert (
+        "kiosk-7: CEN AO=SZLIB gb18030 offline-allowed transactions=0 failures=0" in listed.output
+    )
     assert "kiosk-8" not in listed.output
     shelf = build(settings)
     terminal = shelf.terminals.login("kiosk-7", "secret-kiosk-7")
     assert terminal is not None
+    assert terminal.allow_offline
     assert shelf.terminals.login("kiosk-7", "secret-kiosk-8") is None
     shelf.close()
 

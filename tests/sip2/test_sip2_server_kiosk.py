@@ -148,3 +148,92 @@ def test_a_cancelled_checkout_traps_no_hold(library: Library) -> None:
         assert circulation.item_status(barcode).availability is Availability.ON_SHELF
         (hold,) = circulation.holds_of(waiting)
         assert hold.status is HoldStatus.WAITING
+
+
+# --- S-8: offline (no_block) checkouts and check-ins ------------------------------------
+
+OFFLINE_TD = "20260901    080000"  # done at 08:00, while the kiosk was cut off
+
+
+def _offline_checkout(kiosk: Kiosk, card: str, barcode: str, seq: int | None = None) -> Message:
+    fixed = {"sc_renewal_policy": "N", "no_block": "Y", "transaction_date": OFFLINE_TD,
+             "nb_due_date": " " * 18}  # fmt: skip
+    fields = [("AO", INSTITUTION), ("AA", card), ("AB", barcode), ("AC", "")]
+    return kiosk.ask("11", fixed, fields, seq=seq)
+
+
+def _offline_checkin(kiosk: Kiosk, barcode: str) -> Message:
+    fixed = {"no_block": "Y", "transaction_date": TD, "return_date": OFFLINE_TD}
+    fields = [("AP", "desk-1"), ("AO", INSTITUTION), ("AB", barcode), ("AC", "")]
+    return kiosk.ask("09", fixed, fields)
+
+
+def _status(kiosk: Kiosk) -> Message:
+    return kiosk.ask("99", {"status_code": "0", "max_print_width": "080",
+                            "protocol_version": "2.00"}, [])  # fmt: skip
+
+
+def test_offline_transactions_are_refused_from_a_terminal_not_allowed_to_send_them(
+    library: Library,
+) -> None:
+    (barcode,) = library.title("边城")
+    card = library.reader("沈从文")
+    refused = render("sip2.not_allowed", "en", {})
+    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+        kiosk.login()
+        assert _status(kiosk).fixed["offline_ok"] == "N"
+        out = _offline_checkout(kiosk, card, barcode)
+        assert (out.fixed["ok"], list(out.get_all("AF"))) == ("0", [refused])
+        assert library.shelf.circulation.loans_of(card) == []
+        assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
+        back = _offline_checkin(kiosk, barcode)
+        assert (back.fixed["ok"], list(back.get_all("AF"))) == ("0", [refused])
+        assert len(library.shelf.circulation.loans_of(card)) == 1
+
+
+def test_offline_transactions_from_an_allowed_terminal_meet_the_offline_upload_rules(
+    library: Library,
+) -> None:
+    shelf = library.shelf
+    shelf.terminals.create(
+        name="kiosk-off", password="Offline-Kiosk-1", branch="CEN", institution=INSTITUTION,
+        language="en", lenient=True, allow_offline=True,
+    )  # fmt: skip
+    assert shelf.terminals.get("kiosk-off").allow_offline  # type: ignore[union-attr]
+    first, second = library.title("茶馆", copies=2)
+    card = library.reader("老舍")
+    other = library.reader("祥子")
+    blocked = library.reader("虎妞")
+    shelf.readers.block(blocked, "lost card")
+    circulation = shelf.circulation
+    with live_sip2(shelf) as server:
+        with Kiosk(server.port) as kiosk:
+            assert kiosk.login("Offline-Kiosk-1", "kiosk-off").fixed["ok"] == "1"
+            assert _status(kiosk).fixed["offline_ok"] == "Y"
+            # No PIN: the kiosk could not check one either while it was offline.
+            out = _offline_checkout(kiosk, card, first, seq=3)
+            assert (out.fixed["ok"], out.get("AB"), out.get("AH")) == ("1", first, out.get("AH"))
+            assert out.get("AH")
+            # Conflicts are the offline upload's: a copy on loan to someone else, a block.
+            taken = _offline_checkout(kiosk, other, first)
+            assert taken.fixed["ok"] == "0"
+            assert list(taken.get_all("AF")) == [
+                render("circ.item_on_loan", "en", {"barcode": first})
+            ]
+            stopped = _offline_checkout(kiosk, blocked, second)
+            assert stopped.fixed["ok"] == "0"
+            assert list(stopped.get_all("AF")) == [
+                render("circ.reader_blocked", "en", {"reason": "lost card"})
+            ]
+        # The kiosk reconnects and sends its stored checkout again: applied once.
+        with Kiosk(server.port) as kiosk:
+            kiosk.login("Offline-Kiosk-1", "kiosk-off")
+            assert _offline_checkout(kiosk, card, first, seq=3).fixed["ok"] == "1"
+            assert [loan.barcode for loan in circulation.loans_of(card)] == [first]
+            assert circulation.loans_of(blocked) == circulation.loans_of(other) == []
+            back = _offline_checkin(kiosk, first)
+            assert (back.fixed["ok"], back.get("AB")) == ("1", first)
+            assert circulation.loans_of(card) == []
+            # A no_block check-in of a copy not on loan is a plain return, as in an upload.
+            assert _offline_checkin(kiosk, second).fixed["ok"] == "1"
+    assert circulation.item_status(first).availability is Availability.ON_SHELF

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from shelfwise.circulation.models import CheckinResult, Loan
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.errors import ShelfwiseError
 
@@ -43,21 +44,29 @@ class OfflineOutcome:
     code: str | None  # the refusal code of a conflict
 
 
+def apply(circulation: CirculationService, txn: OfflineTransaction) -> Loan | CheckinResult:
+    """Apply one transaction (at most once per id); a refusal raises ``ShelfwiseError``.
+
+    The one place an offline transaction meets the circulation rules: uploads
+    (:func:`replay`) and a kiosk's no_block SIP2 messages both come through here.
+    """
+    key = f"offline:{txn.id}"
+    if txn.op is OfflineOp.CHECKIN:
+        return circulation.checkin(txn.barcode, txn.branch, idempotency_key=key)
+    if txn.card_number is None:
+        raise ShelfwiseError("request.invalid", detail=f"{txn.id}: no card number")
+    if txn.op is OfflineOp.CHECKOUT:
+        return circulation.checkout(txn.card_number, txn.barcode, txn.branch, idempotency_key=key)
+    return circulation.renew(txn.card_number, txn.barcode, idempotency_key=key)
+
+
 def replay(
     circulation: CirculationService, transactions: list[OfflineTransaction]
 ) -> list[OfflineOutcome]:
     outcomes: list[OfflineOutcome] = []
     for txn in sorted(transactions, key=lambda t: (t.at, t.id)):
-        key = f"offline:{txn.id}"
         try:
-            if txn.op is OfflineOp.CHECKIN:
-                circulation.checkin(txn.barcode, txn.branch, idempotency_key=key)
-            elif txn.card_number is None:
-                raise ShelfwiseError("request.invalid", detail=f"{txn.id}: no card number")
-            elif txn.op is OfflineOp.CHECKOUT:
-                circulation.checkout(txn.card_number, txn.barcode, txn.branch, idempotency_key=key)
-            else:
-                circulation.renew(txn.card_number, txn.barcode, idempotency_key=key)
+            apply(circulation, txn)
         except ShelfwiseError as exc:
             outcomes.append(OfflineOutcome(txn.id, str(txn.op), txn.barcode, "conflict", exc.code))
             continue

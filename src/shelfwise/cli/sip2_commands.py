@@ -59,6 +59,10 @@ def sip2_terminal(
     require_pin: Annotated[
         bool, typer.Option(help="Reader PIN (AD) needed for reader data and transactions.")
     ] = True,
+    allow_offline: Annotated[
+        bool,
+        typer.Option(help="Accept its offline (no_block) checkouts and check-ins (S-8)."),
+    ] = False,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
@@ -78,6 +82,7 @@ def sip2_terminal(
             lenient=lenient,
             language=language,
             require_pin=require_pin,
+            allow_offline=allow_offline,
         )
     except ShelfwiseError as exc:
         err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
@@ -93,8 +98,9 @@ def sip2_terminals(data_dir: DataDir = None, database_url: DbUrl = None) -> None
     for t in shelf.terminals.all():
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
         state = "" if t.enabled else " (disabled)"
+        offline = " offline-allowed" if t.allow_offline else ""
         console.print(
-            f"{t.name}{state}: {t.branch_code} AO={t.institution} {t.charset} "
+            f"{t.name}{state}: {t.branch_code} AO={t.institution} {t.charset}{offline} "
             f"transactions={t.transactions} failures={t.failures} last seen {seen}"
         )
     shelf.close()

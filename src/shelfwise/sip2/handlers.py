@@ -11,13 +11,17 @@ terminal's field allow-list (P15, S-5).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from shelfwise.circulation.models import Fee, Loan
+from shelfwise.circulation.models import CheckinResult, Fee, Loan
+from shelfwise.circulation.offline import OfflineOp
+from shelfwise.circulation.offline import apply as apply_offline
 from shelfwise.circulation.states import ACTIVE_HOLDS, Availability, HoldStatus
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.sip2 import offline
 from shelfwise.sip2.dates import format_sip_date
 from shelfwise.sip2.model import Message
 from shelfwise.sip2.session import Patron, Session
@@ -33,6 +37,8 @@ from shelfwise.sip2.values import (
     selected_list,
     supported_messages_field,
 )
+
+log = logging.getLogger("shelfwise.sip2")
 
 Result = tuple[Message, str]
 Fields = list[tuple[str, str]]
@@ -175,7 +181,7 @@ def sc_status(s: Session, m: Message, key: str) -> Result:
         "checkout_ok": "Y" if terminal.allows("11") else "N",
         "acs_renewal_policy": "Y" if terminal.allows("29") else "N",
         "status_update_ok": "N",
-        "offline_ok": "N",
+        "offline_ok": "Y" if terminal.allow_offline else "N",
         "timeout_period": "030",
         "retries_allowed": "003",
         "date_time_sync": _now(s),
@@ -284,9 +290,8 @@ def end_session(s: Session, m: Message, key: str) -> Result:
 
 def checkout(s: Session, m: Message, key: str) -> Result:
     assert s.terminal is not None
-    if m.fixed.get("no_block") == "Y":
-        # Offline (no-block) transactions are not accepted from any terminal yet (S-8).
-        return refusal(s, m, "sip2.not_allowed"), "offline refused"
+    if offline.is_offline(m):
+        return _offline(s, m, key, OfflineOp.CHECKOUT)
     p = s.patron(m)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
@@ -364,6 +369,8 @@ def checkin(s: Session, m: Message, key: str) -> Result:
     barcode = m.get("AB") or ""
     if m.get("BI") == "Y":
         return refusal(s, m, "sip2.unsupported"), "cancel checkin"
+    if offline.is_offline(m):
+        return _offline(s, m, key, OfflineOp.CHECKIN)
     branch = s.terminal.branch_code
     recent = s.recent.take(s.terminal.id, barcode)
     if recent is None:
@@ -371,6 +378,12 @@ def checkin(s: Session, m: Message, key: str) -> Result:
     else:
         # Seconds after this kiosk checked the copy out: its cancel or rollback (S-8).
         result = circulation.take_back(barcode, branch, recent, idempotency_key=key)
+    return _checkin_response(s, m, result), "ok"
+
+
+def _checkin_response(s: Session, m: Message, result: CheckinResult) -> Message:
+    circulation = s.services.circulation
+    barcode = result.barcode
     status = circulation.item_status(barcode)
     sort_bin = ""
     if result.transit_to_branch_id is not None:
@@ -392,7 +405,29 @@ def checkin(s: Session, m: Message, key: str) -> Result:
     ]
     if sort_bin:
         fields.append(("CL", sort_bin))
-    return Message.of("10", fixed, fields), "ok"
+    return Message.of("10", fixed, fields)
+
+
+def _offline(s: Session, m: Message, key: str, op: OfflineOp) -> Result:
+    """A no_block (offline) 11 or 09: only from terminals allowed to send them (S-8)."""
+    terminal = s.terminal
+    assert terminal is not None
+    if not terminal.allow_offline:
+        return refusal(s, m, "sip2.not_allowed"), "offline refused"
+    txn = offline.transaction(terminal, m, key, op, s.services.clock.now())
+    try:
+        result = apply_offline(s.services.circulation, txn)
+    except ShelfwiseError as exc:  # a conflict: reported, not forced through
+        log.warning(
+            "sip2 offline %s conflict %s",
+            op,
+            exc.code,
+            extra={"terminal": terminal.name, "command": m.command, "audit": True},
+        )
+        return refusal(s, m, exc.code, exc.params), f"offline conflict: {exc.code}"
+    if isinstance(result, CheckinResult):
+        return _checkin_response(s, m, result), "offline ok"
+    return _loan_response(s, m, "12", result), "offline ok"
 
 
 def item_information(s: Session, m: Message, key: str) -> Result:

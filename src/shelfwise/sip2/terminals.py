@@ -3,8 +3,8 @@
 Passwords are stored as Argon2id hashes (the readers' :class:`SecretHasher`);
 a terminal is tied to a branch (its checkouts and checkins happen there), an
 institution id (AO) and optionally a location code (CP), a list of source
-networks, a list of allowed requests and a list of personal fields it may
-receive. Statistics (transactions, failures, last seen) are counters on the
+networks, a list of allowed requests, a list of personal fields it may
+receive, and whether it may send offline (no_block) transactions. Statistics (transactions, failures, last seen) are counters on the
 same row, added to by the server when a session ends.
 """
 
@@ -48,6 +48,7 @@ class Terminal:
     lenient: bool
     language: str
     require_pin: bool
+    allow_offline: bool  # may send no_block (offline) checkouts and check-ins (S-8)
     enabled: bool
     transactions: int
     failures: int
@@ -98,6 +99,7 @@ class TerminalService:
         lenient: bool = False,
         language: str = "zh",
         require_pin: bool = True,
+        allow_offline: bool = False,
     ) -> Terminal:
         """Add a terminal account, or replace the settings and password of one with that name."""
         values = self._validated(
@@ -111,6 +113,7 @@ class TerminalService:
             lenient=lenient,
             language=language,
             require_pin=require_pin,
+            allow_offline=allow_offline,
         )
         with self._db.write() as conn:
             branch_id = conn.execute(
@@ -163,6 +166,7 @@ class TerminalService:
             "lenient": int(given["lenient"]),
             "language": given["language"],
             "require_pin": int(given["require_pin"]),
+            "allow_offline": int(given["allow_offline"]),
         }
 
     def set_enabled(self, name: str, enabled: bool) -> None:
@@ -227,6 +231,7 @@ def _terminal(row: Row[Any]) -> Terminal:
         lenient=bool(row.lenient),
         language=row.language,
         require_pin=bool(row.require_pin),
+        allow_offline=bool(row.allow_offline),
         enabled=bool(row.enabled),
         transactions=int(row.transactions),
         failures=int(row.failures),
