@@ -15,6 +15,12 @@ from typing import TYPE_CHECKING
 from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.deposits import (
+    DepositPolicy,
+    DepositService,
+    StandingCreditPolicy,
+    parse_requirements,
+)
 from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.models import CirculationPolicy
 from shelfwise.circulation.notices import (
@@ -50,6 +56,7 @@ class Shelfwise:
     readers: ReaderService
     circulation: CirculationService
     accounts: AccountService
+    deposits: DepositService
     search: SearchService
     terminals: TerminalService
     notice_channel: NoticeChannel | None = None
@@ -152,14 +159,23 @@ def build(
         fee_block_cents=int(settings["circulation_fee_block_cents"]),
         due_soon_days=int(settings["notice_due_soon_days"]),
     )
+    deposit_policy = DepositPolicy(
+        required=parse_requirements(str(settings["circulation_deposit_cents"])),
+        credit=StandingCreditPolicy(
+            enabled=bool(settings["credit_enabled"]),
+            min_card_days=int(settings["credit_min_card_days"]),
+            lookback_days=int(settings["credit_overdue_lookback_days"]),
+        ),
+    )
     return Shelfwise(
         settings=settings,
         clock=clock,
         db=db,
         catalogue=CatalogueService(db, clock),
         readers=ReaderService(db, clock, hasher, reader_policy),
-        circulation=CirculationService(db, clock, circulation_policy),
-        accounts=AccountService(db, clock),
+        circulation=CirculationService(db, clock, circulation_policy, deposits=deposit_policy),
+        accounts=AccountService(db, clock, deposits=deposit_policy),
+        deposits=DepositService(db, clock, deposit_policy),
         # Availability and popularity providers: circulation's, once it offers them.
         search=SearchService(db, settings.data_dir / "index"),
         terminals=TerminalService(db, clock, hasher),

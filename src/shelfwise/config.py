@@ -106,6 +106,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Self-registered readers cannot borrow until they confirm their e-mail address.",
     ),
     Setting(
+        "reader_self_registration_categories",
+        str,
+        "adult,senior,student",
+        "Comma-separated categories a reader may choose when registering online "
+        "(children register at the desk, where a guardian's consent is recorded: P9).",
+    ),
+    Setting(
         "reader_id_card_key",
         str,
         "change-me-identity-card-key",
@@ -129,6 +136,34 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         1000,
         "Open fees (in fen) above which a reader may not borrow, renew or place holds.",
+    ),
+    Setting(
+        "circulation_deposit_cents",
+        str,
+        "",
+        "Deposit (押金, in fen) a reader must hold before borrowing, per category: "
+        "'adult=10000,student=5000'; '*=…' covers the other categories. Empty or 0: none. "
+        "A reader the credit policy finds eligible borrows without one.",
+    ),
+    Setting(
+        "credit_enabled",
+        bool,
+        True,
+        "Deposit-free credit borrowing (信用借阅): readers meeting the credit_* conditions "
+        "need no deposit.",
+    ),
+    Setting(
+        "credit_min_card_days",
+        int,
+        180,
+        "Credit borrowing: days since the reader registered.",
+    ),
+    Setting(
+        "credit_overdue_lookback_days",
+        int,
+        365,
+        "Credit borrowing: no overdue return, overdue fine or overdue loan the library still "
+        "holds for the reader in this many days.",
     ),
     Setting(
         "notice_due_soon_days", int, 3, "Days before the due date that a due-soon notice goes."

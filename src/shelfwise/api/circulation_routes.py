@@ -14,6 +14,7 @@ from fastapi import APIRouter, Header, Path, Query
 from pydantic import BaseModel, Field
 
 from shelfwise.api.readers_routes import ERROR_RESPONSES
+from shelfwise.circulation.deposits import Deposit, DepositService
 from shelfwise.circulation.models import Fee, Hold, Loan
 from shelfwise.circulation.offline import OfflineOp, OfflineTransaction, replay
 from shelfwise.circulation.rules import RULE_FIELDS, LoanRule
@@ -116,6 +117,33 @@ class PaymentIn(BaseModel):
 
 class WaiverIn(BaseModel):
     note: str = Field(min_length=1, max_length=500)
+
+
+class DepositIn(BaseModel):
+    amount_cents: int = Field(ge=1, le=10**9)
+    method: str = Field(
+        min_length=1, max_length=16, description="cash, wechat, alipay, card, transfer"
+    )
+    note: str = Field(default="", max_length=500)
+
+
+class DepositOut(BaseModel):
+    id: int
+    amount_cents: int
+    status: str
+    method: str
+    note: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class StandingOut(BaseModel):
+    required_cents: int
+    held_cents: int
+    credit_eligible: bool
+    credit_reasons: list[str]
+    may_borrow: bool
+    explanation: str
 
 
 class RuleIn(BaseModel):
@@ -347,5 +375,44 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         outcomes = replay(circ, [OfflineTransaction(**t.model_dump()) for t in body])
         return [OfflineOutcomeOut(**asdict(o)) for o in outcomes]
 
+    api.include_router(_deposit_routes(shelf.deposits))
     assert set(RULE_FIELDS) <= set(RuleOut.model_fields)
+    return api
+
+
+def deposit_out(d: Deposit) -> DepositOut:
+    return DepositOut(**{f: getattr(d, f) for f in DepositOut.model_fields})
+
+
+def _deposit_routes(deposits: DepositService) -> APIRouter:
+    """Deposits (押金) and the deposit-free credit mode (信用借阅): docs/circulation.md."""
+    api = APIRouter()
+
+    @api.post("/readers/{card_number}/deposits", response_model=DepositOut, status_code=201)
+    def take_deposit(card_number: str, body: DepositIn) -> DepositOut:
+        """Record a deposit the reader left (method: cash, wechat, alipay, card, transfer)."""
+        return deposit_out(deposits.take(card_number, body.amount_cents, body.method, body.note))
+
+    @api.get("/readers/{card_number}/deposits", response_model=list[DepositOut])
+    def reader_deposits(card_number: str) -> list[DepositOut]:
+        return [deposit_out(d) for d in deposits.of(card_number)]
+
+    @api.get("/readers/{card_number}/deposit-standing", response_model=StandingOut)
+    def deposit_standing(card_number: str) -> StandingOut:
+        """Deposit required and held, and the credit decision with its reasons."""
+        s = deposits.standing(card_number)
+        return StandingOut(
+            required_cents=s.required_cents,
+            held_cents=s.held_cents,
+            credit_eligible=s.credit.eligible,
+            credit_reasons=list(s.credit.reasons),
+            may_borrow=s.may_borrow,
+            explanation=s.explanation,
+        )
+
+    @api.post("/deposits/{deposit_id}/refund", response_model=DepositOut)
+    def refund_deposit(deposit_id: IdPath) -> DepositOut:
+        """Refund a held deposit (refused while the reader has open loans or fees)."""
+        return deposit_out(deposits.refund(deposit_id))
+
     return api

@@ -14,6 +14,12 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo
+from shelfwise.circulation.deposits import (
+    DepositPolicy,
+    deposits_of,
+    erase_refunded,
+    held_count,
+)
 from shelfwise.circulation.models import Fee, RuleView
 from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule, resolve
 from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
@@ -34,9 +40,12 @@ MANUAL_FEE_KINDS = ("damaged", "manual", "deposit")
 
 
 class AccountService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, *, deposits: DepositPolicy | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._deposits = deposits or DepositPolicy()
 
     # --- fees -----------------------------------------------------------------------
 
@@ -180,7 +189,8 @@ class AccountService:
             match = resolve(
                 repo.rules_for(conn, category, item_type, branch_id), category, item_type, branch_id
             )
-            return RuleView(match.rule, match.explanation)
+            deposit = self._deposits.describe(category)
+            return RuleView(match.rule, f"{match.explanation}; {deposit}")
 
     def calendar(self, branch: str) -> Calendar:
         with self._db.read() as conn:
@@ -248,6 +258,18 @@ class AccountService:
                 }
                 for f in repo.fees_of(conn, reader.id)
             ]
+            data["deposits"] = [
+                {
+                    "id": d.id,
+                    "amount_cents": d.amount_cents,
+                    "status": d.status,
+                    "method": d.method,
+                    "note": d.note,
+                    "created_at": d.created_at.isoformat(),
+                    "closed_at": d.closed_at.isoformat() if d.closed_at else None,
+                }
+                for d in deposits_of(conn, reader.id)
+            ]
             data["notices"] = [
                 {"kind": n.kind, "channel": n.channel, "sent_at": n.sent_at.isoformat()}
                 for n in conn.execute(
@@ -266,6 +288,10 @@ class AccountService:
                 raise ShelfwiseError("circ.reader_has_loans", count=open_loans)
             if open_fees:
                 raise ShelfwiseError("circ.reader_has_fees", count=open_fees)
+            held = held_count(conn, reader.id)
+            if held:
+                raise ShelfwiseError("circ.reader_has_deposit", count=held)
+            erase_refunded(conn, reader.id)
             total = conn.execute(
                 select(func.count()).select_from(loans).where(loans.c.reader_id == reader.id)
             ).scalar_one()

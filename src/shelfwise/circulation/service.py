@@ -19,6 +19,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo
+from shelfwise.circulation.deposits import DepositPolicy, require_deposit
 from shelfwise.circulation.models import (
     CheckinResult,
     CirculationPolicy,
@@ -49,10 +50,18 @@ T = TypeVar("T")
 
 
 class CirculationService:
-    def __init__(self, db: Database, clock: Clock, policy: CirculationPolicy) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        policy: CirculationPolicy,
+        *,
+        deposits: DepositPolicy | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
         self.policy = policy
+        self.deposits = deposits or DepositPolicy()
 
     # --- idempotency ----------------------------------------------------------------
 
@@ -123,6 +132,7 @@ class CirculationService:
         reader = lock_reader(conn, card_number)
         item = repo.item_row(conn, barcode, lock=True)
         self._require_can_borrow(conn, reader, now.date())
+        require_deposit(conn, self.deposits, reader, now.date())
         if item.lifecycle != "in_service":
             raise ShelfwiseError("circ.item_not_loanable", barcode=barcode, state=item.lifecycle)
         current = repo.open_loan(conn, item.id)

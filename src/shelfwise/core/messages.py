@@ -181,6 +181,18 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "알 수 없는 동의 목적 {purpose}입니다.",
         "Unknown consent purpose {purpose}.",
     ),
+    "readers.category_not_self_service": _m(
+        422,
+        "在线注册不能选择读者类型 {category}（可选：{allowed}），请到服务台办理。",
+        "온라인 가입으로는 이용자 구분 {category}을(를) 고를 수 없습니다(가능: {allowed}). 안내 데스크를 이용하십시오.",
+        "Category {category} cannot be chosen online (allowed: {allowed}); please register at the desk.",
+    ),
+    "readers.secret_required": _m(
+        422,
+        "在线注册需设置密码或 PIN（至少一项）。",
+        "온라인 가입에는 비밀번호 또는 PIN이 필요합니다(하나 이상).",
+        "Registering online needs a password or a PIN (at least one).",
+    ),
     # --- circulation ---
     "circ.transition": _m(
         409,
@@ -379,6 +391,54 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "该幂等键已用于另一操作（{operation}）。",
         "이 멱등 키는 이미 다른 작업({operation})에 쓰였습니다.",
         "This idempotency key was already used for another operation ({operation}).",
+    ),
+    "circ.deposit_required": _m(
+        403,
+        "借书需交押金 {required} 元（现有 {held} 元），或符合信用借阅条件：{reasons}。",
+        "대출하려면 보증금 {required}위안이 필요합니다(현재 {held}위안). 또는 신용 대출 조건을 충족해야 합니다: {reasons}.",
+        "Borrowing needs a deposit of {required} yuan (held: {held}) or credit eligibility: {reasons}.",
+    ),
+    "circ.deposit_not_found": _m(
+        404,
+        "押金记录 {deposit} 不存在。",
+        "보증금 기록 {deposit}이(가) 없습니다.",
+        "There is no deposit {deposit}.",
+    ),
+    "circ.deposit_amount": _m(
+        422,
+        "押金金额无效：{amount}（以分计，须大于 0）。",
+        "보증금 금액이 올바르지 않습니다: {amount}(펀 단위, 0보다 커야 함).",
+        "The deposit amount is not valid: {amount} (in fen, more than 0).",
+    ),
+    "circ.deposit_method": _m(
+        422,
+        "不支持的缴费方式 {method}（可用：{allowed}）。",
+        "지원하지 않는 납부 방법 {method}입니다(가능: {allowed}).",
+        "Unknown payment method {method} (allowed: {allowed}).",
+    ),
+    "circ.deposit_refunded": _m(
+        409,
+        "押金 {deposit} 已经退还。",
+        "보증금 {deposit}은(는) 이미 환불되었습니다.",
+        "Deposit {deposit} was already refunded.",
+    ),
+    "circ.deposit_refund_loans": _m(
+        409,
+        "尚有 {count} 册未还，不能退押金。",
+        "반납하지 않은 자료가 {count}권 있어 보증금을 환불할 수 없습니다.",
+        "{count} item(s) are still on loan; return them before the deposit is refunded.",
+    ),
+    "circ.deposit_refund_fees": _m(
+        409,
+        "尚有 {count} 笔未结费用，不能退押金。",
+        "미정산 요금이 {count}건 있어 보증금을 환불할 수 없습니다.",
+        "{count} fee(s) are still open; settle them before the deposit is refunded.",
+    ),
+    "circ.reader_has_deposit": _m(
+        409,
+        "尚有 {count} 笔押金未退，请先退还押金再注销。",
+        "환불하지 않은 보증금이 {count}건 있어 탈퇴할 수 없습니다. 먼저 환불하십시오.",
+        "{count} deposit(s) are still held; refund them before deleting the account.",
     ),
     # --- sip2 (self-check screens) ---
     "sip2.pin_required": _m(

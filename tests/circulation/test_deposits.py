@@ -1,0 +1,196 @@
+"""Deposits (押金) and the deposit-free credit mode (信用借阅), on both backends.
+
+The library here asks adults for a 100-yuan deposit; children borrow without one;
+credit needs a card 30 days old and nothing late in the last 365 days.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from circ_helpers import Library, make_library
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from shelfwise import app as composition
+from shelfwise.app import asgi_app
+from shelfwise.circulation.deposits import DepositPolicy, parse_requirements
+from shelfwise.config import Settings
+from shelfwise.core.clock import FrozenClock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.storage.tables import deposits
+
+
+@pytest.fixture
+def lib(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Library]:
+    settings = Settings.load(
+        {
+            "data_dir": tmp_path / "data",
+            "database_url": database_url,
+            "circulation_deposit_cents": "adult=10000",
+            "credit_min_card_days": 30,
+            "credit_overdue_lookback_days": 365,
+        },
+        environ={},
+    )
+    shelf = composition.build(settings, clock=clock)
+    yield make_library(shelf, tmp_path)
+    shelf.close()
+
+
+def _code(call: object, *args: object) -> str:
+    assert callable(call)
+    with pytest.raises(ShelfwiseError) as refused:
+        call(*args)
+    return refused.value.code
+
+
+def test_requirements_are_read_per_category() -> None:
+    policy = DepositPolicy(required=parse_requirements("adult=10000, *=5000"))
+    assert policy.required_for("adult") == 10000
+    assert policy.required_for("senior") == 5000
+    assert DepositPolicy().required_for("adult") == 0
+    with pytest.raises(ValueError, match="category=fen"):
+        parse_requirements("adult:100")
+
+
+def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: Library) -> None:
+    circ, deps = lib.shelf.circulation, lib.shelf.deposits
+    _, (b1, b2) = lib.title(copies=2)
+    adult, child = lib.reader("成人"), lib.reader("儿童", category="child")
+    with pytest.raises(ShelfwiseError) as refused:
+        circ.checkout(adult.card_number, b1, "CEN")
+    assert refused.value.code == "circ.deposit_required"
+    assert refused.value.params == {"required": "100.00", "held": "0.00", "reasons": "card_age"}
+    assert "100.00" in refused.value.message("zh")
+    deps.take(adult.card_number, 5000, "wechat", "first half")
+    assert _code(circ.checkout, adult.card_number, b1, "CEN") == "circ.deposit_required"
+    deps.take(adult.card_number, 5000, "cash")  # two deposits add up
+    assert circ.checkout(adult.card_number, b1, "CEN").barcode == b1
+    assert circ.checkout(child.card_number, b2, "CEN").barcode == b2
+    standing = deps.standing(adult.card_number)
+    assert (standing.required_cents, standing.held_cents, standing.may_borrow) == (
+        10000,
+        10000,
+        True,
+    )
+
+
+def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
+    lib: Library, clock: FrozenClock
+) -> None:
+    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    _, (b1, b2) = lib.title(copies=2)
+    reader = lib.reader("老读者")
+    assert deps.standing(reader.card_number).credit.reasons == ("card_age",)
+    clock.advance(timedelta(days=31))
+    assert deps.standing(reader.card_number).credit.eligible
+    loan = circ.checkout(reader.card_number, b1, "CEN")
+    clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 3))
+    # Overdue now: no credit for a second book.
+    assert deps.standing(reader.card_number).credit.reasons == ("overdue",)
+    assert _code(circ.checkout, reader.card_number, b2, "CEN") == "circ.deposit_required"
+    result = circ.checkin(b1, "CEN")
+    assert result.fine_cents > 0
+    assert deps.standing(reader.card_number).credit.reasons == ("overdue", "open_fees")
+    # A held deposit still lets them borrow, credit or not.
+    deps.take(reader.card_number, 10000, "alipay")
+    assert circ.checkout(reader.card_number, b2, "CEN").barcode == b2
+    explained = accounts.explain("adult", "book", "CEN").explanation
+    assert "deposit of 100.00 yuan" in explained
+    assert "30 days" in explained
+    assert "without a deposit" in accounts.explain("child", "book", "CEN").explanation
+
+
+def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
+    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    _, (barcode,) = lib.title()
+    reader = lib.reader()
+    deposit = deps.take(reader.card_number, 10000, "card", "收据 0001")
+    assert deposit.status == "held"
+    circ.checkout(reader.card_number, barcode, "CEN")
+    assert _code(deps.refund, deposit.id) == "circ.deposit_refund_loans"
+    circ.checkin(barcode, "CEN")
+    fee = accounts.charge(reader.card_number, "damaged", 500, "water damage")
+    assert _code(deps.refund, deposit.id) == "circ.deposit_refund_fees"
+    accounts.pay(fee.id, 500)
+    refunded = deps.refund(deposit.id)
+    assert refunded.status == "refunded"
+    assert refunded.closed_at is not None
+    assert _code(deps.refund, deposit.id) == "circ.deposit_refunded"
+    assert _code(deps.refund, 999999) == "circ.deposit_not_found"
+    assert _code(deps.take, reader.card_number, 100, "bitcoin") == "circ.deposit_method"
+    assert _code(deps.take, reader.card_number, 0, "cash") == "circ.deposit_amount"
+    assert [d.status for d in deps.of(reader.card_number)] == ["refunded"]
+
+
+def test_a_reader_with_a_held_deposit_cannot_be_deleted(lib: Library) -> None:
+    deps, accounts, db = lib.shelf.deposits, lib.shelf.accounts, lib.shelf.db
+    reader = lib.reader("要走的人")
+    deposit = deps.take(reader.card_number, 10000, "transfer")
+    exported = accounts.export(reader.card_number)
+    assert [d["amount_cents"] for d in exported["deposits"]] == [10000]
+    assert _code(accounts.delete_reader, reader.card_number) == "circ.reader_has_deposit"
+    deps.refund(deposit.id)
+    accounts.delete_reader(reader.card_number)
+    with db.read() as conn:  # P6: the refunded deposit went with the reader
+        assert conn.execute(select(func.count()).select_from(deposits)).scalar_one() == 0
+
+
+def test_two_refunds_of_one_deposit_refund_once(lib: Library) -> None:
+    deps = lib.shelf.deposits
+    reader = lib.reader()
+    deposit = deps.take(reader.card_number, 10000, "cash")
+    n = 8
+    barrier = threading.Barrier(n)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def refund() -> None:
+        barrier.wait()
+        try:
+            deps.refund(deposit.id)
+            outcome = "ok"
+        except ShelfwiseError as exc:
+            outcome = exc.code
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=refund) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["circ.deposit_refunded"] * (n - 1) + ["ok"]
+    with lib.shelf.db.read() as conn:
+        row = conn.execute(select(deposits).where(deposits.c.id == deposit.id)).one()
+    assert row.status == "refunded"
+
+
+def test_deposits_over_http(lib: Library) -> None:
+    reader = lib.reader()
+    card = reader.card_number
+    with TestClient(asgi_app(lib.shelf)) as client:
+        taken = client.post(
+            f"/api/v1/readers/{card}/deposits",
+            json={"amount_cents": 10000, "method": "wechat", "note": "押金"},
+        )
+        assert taken.status_code == 201, taken.text
+        assert taken.json()["status"] == "held"
+        bad = client.post(
+            f"/api/v1/readers/{card}/deposits", json={"amount_cents": 100, "method": "gold"}
+        )
+        assert bad.json()["error"]["code"] == "circ.deposit_method"
+        listed = client.get(f"/api/v1/readers/{card}/deposits").json()
+        assert [d["amount_cents"] for d in listed] == [10000]
+        standing = client.get(f"/api/v1/readers/{card}/deposit-standing").json()
+        assert standing["may_borrow"]
+        assert standing["credit_reasons"] == ["card_age"]
+        refund = client.post(f"/api/v1/deposits/{taken.json()['id']}/refund")
+        assert refund.json()["status"] == "refunded"
+        again = client.post(f"/api/v1/deposits/{taken.json()['id']}/refund")
+        assert (again.status_code, again.json()["error"]["code"]) == (409, "circ.deposit_refunded")
