@@ -27,6 +27,7 @@ import httpx
 from circ_helpers import Library, make_library
 
 from circulation_storms import fresh_shelf
+from shelfwise.testing.access import staff_headers
 from shelfwise.testing.servers import live_server
 
 
@@ -39,7 +40,9 @@ def _client_loop(
     latencies: list[float],
 ) -> None:
     circ = library.shelf.circulation
-    http = httpx.Client(base_url=base, timeout=60) if base else None
+    # A desk API token, as a staff client would hold (one SHA-256 lookup per request).
+    auth = staff_headers(library.shelf, "desk") if base else {}
+    http = httpx.Client(base_url=base, timeout=60, headers=auth) if base else None
     i = 0
     while not stop.is_set():
         barcode = barcodes[i % len(barcodes)]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import timezone
 from typing import TYPE_CHECKING
 
+from shelfwise.access.lockout import Lockout
+from shelfwise.access.service import AccessService
 from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
@@ -59,6 +61,7 @@ class Shelfwise:
     deposits: DepositService
     search: SearchService
     terminals: TerminalService
+    access: AccessService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:
@@ -167,18 +170,34 @@ def build(
             lookback_days=int(settings["credit_overdue_lookback_days"]),
         ),
     )
+    reader_service = ReaderService(db, clock, hasher, reader_policy)
+    lockout = Lockout(
+        db,
+        clock,
+        limit=int(settings["access_login_attempts"]),
+        seconds=int(settings["access_lockout_seconds"]),
+    )
     return Shelfwise(
         settings=settings,
         clock=clock,
         db=db,
         catalogue=CatalogueService(db, clock),
-        readers=ReaderService(db, clock, hasher, reader_policy),
+        readers=reader_service,
         circulation=CirculationService(db, clock, circulation_policy, deposits=deposit_policy),
         accounts=AccountService(db, clock, deposits=deposit_policy),
         deposits=DepositService(db, clock, deposit_policy),
         # Availability and popularity providers: circulation's, once it offers them.
         search=SearchService(db, settings.data_dir / "index"),
         terminals=TerminalService(db, clock, hasher),
+        access=AccessService(
+            db,
+            clock,
+            hasher,
+            reader_service,
+            lockout,
+            staff_session_hours=int(settings["access_staff_session_hours"]),
+            reader_session_hours=int(settings["access_reader_session_hours"]),
+        ),
     )
 
 

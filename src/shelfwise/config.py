@@ -113,6 +113,14 @@ SETTINGS: tuple[Setting, ...] = (
         "(children register at the desk, where a guardian's consent is recorded: P9).",
     ),
     Setting(
+        "reader_confirm_link",
+        str,
+        "",
+        "Link in the self-registration e-mail, with {card} and {token} placeholders, e.g. "
+        "https://library.example.org/register/confirm?card={card}&token={token}. "
+        "Empty: the e-mail gives the card number and confirmation code only.",
+    ),
+    Setting(
         "reader_id_card_key",
         str,
         "change-me-identity-card-key",
@@ -128,6 +136,18 @@ SETTINGS: tuple[Setting, ...] = (
         65536,
         "Argon2id memory (KiB) for reader PINs and passwords.",
     ),
+    Setting(
+        "access_login_attempts",
+        int,
+        5,
+        "Wrong passwords or PINs for one staff account or reader card, at any door, before it "
+        "is locked for access_lockout_seconds (0: never locked).",
+    ),
+    Setting(
+        "access_lockout_seconds", int, 900, "How long a login locked by failures stays locked."
+    ),
+    Setting("access_staff_session_hours", int, 12, "Lifetime of a staff login session."),
+    Setting("access_reader_session_hours", int, 168, "Lifetime of a reader login session."),
     Setting(
         "privacy_notice_version", str, "2026-1", "Version of the privacy notice consents refer to."
     ),

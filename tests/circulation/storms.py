@@ -17,6 +17,7 @@ from circ_helpers import Library
 from sqlalchemy import text
 
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.testing.access import staff_headers
 
 
 @dataclass
@@ -54,10 +55,11 @@ def _run(workers: list[Callable[[], str]]) -> tuple[int, Counter[str], list[str]
     return counts.pop("ok", 0), counts, errors
 
 
-def _http_checkout(base: str, card: str, barcode: str) -> str:
+def _http_checkout(base: str, card: str, barcode: str, auth: dict[str, str]) -> str:
     response = httpx.post(
         f"{base}/api/v1/checkout",
         json={"card_number": card, "barcode": barcode, "branch": "CEN"},
+        headers=auth,
         timeout=60,
     )
     if response.status_code == 201:
@@ -67,13 +69,20 @@ def _http_checkout(base: str, card: str, barcode: str) -> str:
     return str(response.json()["error"]["code"])
 
 
-def _http_checkin(base: str, barcode: str) -> str:
+def _http_checkin(base: str, barcode: str, auth: dict[str, str]) -> str:
     response = httpx.post(
-        f"{base}/api/v1/checkin", json={"barcode": barcode, "branch": "CEN"}, timeout=60
+        f"{base}/api/v1/checkin",
+        json={"barcode": barcode, "branch": "CEN"},
+        headers=auth,
+        timeout=60,
     )
     if response.status_code == 200:
         return "ok"
     return f"error:http {response.status_code}"
+
+
+def _desk_headers(library: Library) -> dict[str, str]:
+    return staff_headers(library.shelf, "desk")
 
 
 def open_loan_violations(library: Library) -> list[str]:
@@ -91,10 +100,11 @@ def storm_one_item(library: Library, readers: list[str], http: str | None = None
     """D1: every reader tries to borrow the same copy at once → exactly one loan."""
     _, (barcode,) = library.same_title("风暴", 1)
     circ = library.shelf.circulation
+    auth = _desk_headers(library) if http is not None else {}
 
     def worker(card: str) -> Callable[[], str]:
         if http is not None:
-            return lambda: _http_checkout(http, card, barcode)
+            return lambda: _http_checkout(http, card, barcode, auth)
         return lambda: (circ.checkout(card, barcode, "CEN"), "ok")[1]
 
     ok, refusals, errors = _run([worker(c) for c in readers])
@@ -113,10 +123,11 @@ def storm_limit(
     """D2: one reader, ``parallel`` different copies at once, against a limit → ≤ limit loans."""
     _, barcodes = library.same_title("限额", parallel)
     circ = library.shelf.circulation
+    auth = _desk_headers(library) if http is not None else {}
 
     def worker(barcode: str) -> Callable[[], str]:
         if http is not None:
-            return lambda: _http_checkout(http, card, barcode)
+            return lambda: _http_checkout(http, card, barcode, auth)
         return lambda: (circ.checkout(card, barcode, "CEN"), "ok")[1]
 
     ok, refusals, errors = _run([worker(b) for b in barcodes])
@@ -138,13 +149,14 @@ def storm_holds(
     """D3: ``copies`` copies on loan come back at once while ``holders`` wait → no double traps."""
     record_id, barcodes = library.same_title("预约", copies)
     circ = library.shelf.circulation
+    auth = _desk_headers(library) if http is not None else {}
     for barcode in barcodes:
         circ.checkout(borrower, barcode, "CEN")
     placed = [circ.place_hold(card, record_id, "CEN").id for card in holders]
 
     def worker(barcode: str) -> Callable[[], str]:
         if http is not None:
-            return lambda: _http_checkin(http, barcode)
+            return lambda: _http_checkin(http, barcode, auth)
         return lambda: (circ.checkin(barcode, "CEN"), "ok")[1]
 
     ok, refusals, errors = _run([worker(b) for b in barcodes])

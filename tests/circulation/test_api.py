@@ -2,8 +2,9 @@
 
 schemathesis generates requests from the OpenAPI document for every reader and
 circulation operation and checks: no server error, responses match their
-documented schema and status codes. No authentication exists yet (access/ is
-not built), so the anonymous run is the only one.
+documented schema and status codes. It runs twice: as an administrator (every
+operation reaches its handler) and anonymously (every protected operation must
+refuse with 401, never 500).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from shelfwise.app import asgi_app
+from shelfwise.testing.access import staff_headers
 
 
 @pytest.fixture
 def client(library: Library) -> Iterator[TestClient]:
     with TestClient(asgi_app(library.shelf)) as c:
+        c.headers.update(staff_headers(library.shelf, "admin"))
         yield c
 
 
@@ -76,12 +79,14 @@ def test_desk_day_over_http(client: TestClient, library: Library) -> None:
     assert client.get(f"/api/v1/readers/{card}").json()["error"]["code"] == "readers.not_found"
 
 
-def test_schemathesis_no_server_errors(library: Library) -> None:
-    """Every reader and circulation operation, a few generated requests each, all checks."""
+@pytest.mark.parametrize("signed_in", [True, False], ids=["admin", "anonymous"])
+def test_schemathesis_no_server_errors(library: Library, signed_in: bool) -> None:
+    """Every reader, circulation and access operation, a few generated requests each, all checks."""
+    headers = staff_headers(library.shelf, "admin") if signed_in else {}
     library.title(copies=2)
     library.reader("模糊测试")
     schema = schemathesis.openapi.from_asgi("/openapi.json", asgi_app(library.shelf)).include(
-        tag_regex="^(readers|circulation)$"
+        tag_regex="^(readers|circulation|access)$"
     )
     checks = [not_a_server_error, response_schema_conformance, status_code_conformance]
     failures: list[str] = []
@@ -98,7 +103,7 @@ def test_schemathesis_no_server_errors(library: Library) -> None:
             max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
         )
         def run(case: Any) -> None:
-            case.call_and_validate(checks=checks)
+            case.call_and_validate(checks=checks, headers=headers)
 
         try:
             run()

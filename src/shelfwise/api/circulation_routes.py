@@ -4,15 +4,15 @@ Retries carry an ``Idempotency-Key`` header: the first result is stored and
 returned again for every retry with the same key.
 """
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 from pydantic import BaseModel, Field
 
+from shelfwise.access.models import Principal
+from shelfwise.api.auth import Guards, require, require_self_or
 from shelfwise.api.readers_routes import ERROR_RESPONSES
 from shelfwise.circulation.deposits import Deposit, DepositService
 from shelfwise.circulation.models import Fee, Hold, Loan
@@ -229,12 +229,19 @@ def rule_out(rule: LoanRule) -> RuleOut:
     return RuleOut(**{f: getattr(rule, f) for f in RuleOut.model_fields})
 
 
-def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function per route
+def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested function per route
     api = APIRouter(tags=["circulation"], responses=ERROR_RESPONSES)
     circ, accounts = shelf.circulation, shelf.accounts
+    guards = Guards(shelf.access)
+    SignedIn = Annotated[Principal, Depends(guards.signed_in())]
+    Desk = Annotated[Principal, Depends(guards.staff("circulation.desk"))]
+    desk = [Depends(guards.staff("circulation.desk"))]
+    cashier = [Depends(guards.staff("circulation.fees"))]
+    rule_editor = [Depends(guards.staff("circulation.rules"))]
 
     @api.post("/checkout", response_model=LoanOut, status_code=201)
-    def checkout(body: CheckoutIn, idempotency_key: Key = None) -> LoanOut:
+    def checkout(body: CheckoutIn, who: Desk, idempotency_key: Key = None) -> LoanOut:
+        require(who, "circulation.desk", body.branch)
         return loan_out(
             circ.checkout(
                 body.card_number, body.barcode, body.branch, idempotency_key=idempotency_key
@@ -242,15 +249,18 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         )
 
     @api.post("/checkin", response_model=CheckinOut)
-    def checkin(body: CheckinIn, idempotency_key: Key = None) -> CheckinOut:
+    def checkin(body: CheckinIn, who: Desk, idempotency_key: Key = None) -> CheckinOut:
+        require(who, "circulation.desk", body.branch)
         result = circ.checkin(body.barcode, body.branch, idempotency_key=idempotency_key)
         return CheckinOut(**asdict(result))
 
     @api.post("/renew", response_model=LoanOut)
-    def renew(body: RenewIn, idempotency_key: Key = None) -> LoanOut:
+    def renew(body: RenewIn, who: SignedIn, idempotency_key: Key = None) -> LoanOut:
+        """A reader renews their own loans; desk staff anyone's."""
+        require_self_or(who, body.card_number, "circulation.desk")
         return loan_out(circ.renew(body.card_number, body.barcode, idempotency_key=idempotency_key))
 
-    @api.post("/items/{barcode}/lost", response_model=LoanOut)
+    @api.post("/items/{barcode}/lost", response_model=LoanOut, dependencies=desk)
     def declare_lost(barcode: str) -> LoanOut:
         return loan_out(circ.declare_lost(barcode))
 
@@ -271,20 +281,33 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         counts = circ.availability([record_id]).get(record_id, {})
         return {str(k): v for k, v in counts.items()}
 
-    @api.get("/readers/{card_number}/loans", response_model=list[LoanOut])
+    @api.get(
+        "/readers/{card_number}/loans",
+        response_model=list[LoanOut],
+        dependencies=[Depends(guards.self_or("readers.read", audit=("loans",)))],
+    )
     def reader_loans(card_number: str) -> list[LoanOut]:
         return [loan_out(loan) for loan in circ.loans_of(card_number)]
 
-    @api.get("/readers/{card_number}/holds", response_model=list[HoldOut])
+    @api.get(
+        "/readers/{card_number}/holds",
+        response_model=list[HoldOut],
+        dependencies=[Depends(guards.self_or("readers.read", audit=("holds",)))],
+    )
     def reader_holds(card_number: str) -> list[HoldOut]:
         return [hold_out(h) for h in circ.holds_of(card_number)]
 
-    @api.get("/readers/{card_number}/fees", response_model=list[FeeOut])
+    @api.get(
+        "/readers/{card_number}/fees",
+        response_model=list[FeeOut],
+        dependencies=[Depends(guards.self_or("readers.read", audit=("fees",)))],
+    )
     def reader_fees(card_number: str) -> list[FeeOut]:
         return [fee_out(f) for f in accounts.fees_of(card_number)]
 
     @api.post("/holds", response_model=HoldOut, status_code=201)
-    def place_hold(body: HoldIn) -> HoldOut:
+    def place_hold(body: HoldIn, who: SignedIn) -> HoldOut:
+        require_self_or(who, body.card_number, "circulation.desk")
         return hold_out(
             circ.place_hold(
                 body.card_number, body.record_id, body.pickup_branch, item_barcode=body.item_barcode
@@ -292,33 +315,37 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         )
 
     @api.get("/holds/{hold_id}", response_model=HoldOut)
-    def get_hold(hold_id: IdPath) -> HoldOut:
-        return hold_out(circ.get_hold(hold_id))
+    def get_hold(hold_id: IdPath, who: SignedIn) -> HoldOut:
+        hold = circ.get_hold(hold_id)
+        _own_hold_or_desk(who, hold)
+        return hold_out(hold)
 
     @api.delete("/holds/{hold_id}", response_model=HoldOut)
-    def cancel_hold(hold_id: IdPath) -> HoldOut:
+    def cancel_hold(hold_id: IdPath, who: SignedIn) -> HoldOut:
+        _own_hold_or_desk(who, circ.get_hold(hold_id))
         return hold_out(circ.cancel_hold(hold_id))
 
     @api.put("/holds/{hold_id}/pickup", response_model=HoldOut)
-    def change_pickup(hold_id: IdPath, body: PickupIn) -> HoldOut:
+    def change_pickup(hold_id: IdPath, body: PickupIn, who: SignedIn) -> HoldOut:
         """Move a waiting hold to another pickup branch (refused once a copy is trapped)."""
+        _own_hold_or_desk(who, circ.get_hold(hold_id))
         return hold_out(
             circ.change_pickup(hold_id, body.pickup_branch, card_number=body.card_number)
         )
 
-    @api.get("/branches/{code}/pull-list", response_model=list[PullOut])
+    @api.get("/branches/{code}/pull-list", response_model=list[PullOut], dependencies=desk)
     def pull_list(code: str) -> list[PullOut]:
         return [PullOut(**asdict(e)) for e in circ.pull_list(code)]
 
-    @api.post("/fees", response_model=FeeOut, status_code=201)
+    @api.post("/fees", response_model=FeeOut, status_code=201, dependencies=cashier)
     def charge(body: ChargeIn) -> FeeOut:
         return fee_out(accounts.charge(body.card_number, body.kind, body.amount_cents, body.note))
 
-    @api.post("/fees/{fee_id}/payments", response_model=FeeOut)
+    @api.post("/fees/{fee_id}/payments", response_model=FeeOut, dependencies=cashier)
     def pay(fee_id: IdPath, body: PaymentIn) -> FeeOut:
         return fee_out(accounts.pay(fee_id, body.amount_cents))
 
-    @api.post("/fees/{fee_id}/waiver", response_model=FeeOut)
+    @api.post("/fees/{fee_id}/waiver", response_model=FeeOut, dependencies=cashier)
     def waive(fee_id: IdPath, body: WaiverIn) -> FeeOut:
         return fee_out(accounts.waive(fee_id, body.note))
 
@@ -326,7 +353,7 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
     def rules() -> list[RuleOut]:
         return [rule_out(r) for r in accounts.rules()]
 
-    @api.put("/rules", response_model=RuleOut)
+    @api.put("/rules", response_model=RuleOut, dependencies=rule_editor)
     def set_rule(body: RuleIn) -> RuleOut:
         """Create or replace the rule for (category, item type, branch); omitted values default."""
         return rule_out(
@@ -338,7 +365,7 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
             )
         )
 
-    @api.delete("/rules/{rule_id}", status_code=204)
+    @api.delete("/rules/{rule_id}", status_code=204, dependencies=rule_editor)
     def delete_rule(rule_id: IdPath) -> None:
         accounts.delete_rule(rule_id)
 
@@ -358,7 +385,7 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
             closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
         )
 
-    @api.put("/branches/{code}/calendar", response_model=CalendarIO)
+    @api.put("/branches/{code}/calendar", response_model=CalendarIO, dependencies=rule_editor)
     def set_calendar(code: str, body: CalendarIO) -> CalendarIO:
         cal = accounts.set_calendar(
             code, closed_weekdays=body.closed_weekdays, closed_days=body.closed_days
@@ -367,7 +394,7 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
             closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
         )
 
-    @api.post("/offline-uploads", response_model=list[OfflineOutcomeOut])
+    @api.post("/offline-uploads", response_model=list[OfflineOutcomeOut], dependencies=desk)
     def offline_upload(
         body: Annotated[list[OfflineIn], Field(max_length=5000)],
     ) -> list[OfflineOutcomeOut]:
@@ -375,7 +402,7 @@ def router(shelf: Shelfwise) -> APIRouter:  # noqa: C901 - one nested function p
         outcomes = replay(circ, [OfflineTransaction(**t.model_dump()) for t in body])
         return [OfflineOutcomeOut(**asdict(o)) for o in outcomes]
 
-    api.include_router(_deposit_routes(shelf.deposits))
+    api.include_router(_deposit_routes(shelf.deposits, guards))
     assert set(RULE_FIELDS) <= set(RuleOut.model_fields)
     return api
 
@@ -384,20 +411,34 @@ def deposit_out(d: Deposit) -> DepositOut:
     return DepositOut(**{f: getattr(d, f) for f in DepositOut.model_fields})
 
 
-def _deposit_routes(deposits: DepositService) -> APIRouter:
+def _deposit_routes(deposits: DepositService, guards: Guards) -> APIRouter:
     """Deposits (押金) and the deposit-free credit mode (信用借阅): docs/circulation.md."""
     api = APIRouter()
+    cashier = [Depends(guards.staff("circulation.fees"))]
 
-    @api.post("/readers/{card_number}/deposits", response_model=DepositOut, status_code=201)
+    @api.post(
+        "/readers/{card_number}/deposits",
+        response_model=DepositOut,
+        status_code=201,
+        dependencies=cashier,
+    )
     def take_deposit(card_number: str, body: DepositIn) -> DepositOut:
         """Record a deposit the reader left (method: cash, wechat, alipay, card, transfer)."""
         return deposit_out(deposits.take(card_number, body.amount_cents, body.method, body.note))
 
-    @api.get("/readers/{card_number}/deposits", response_model=list[DepositOut])
+    @api.get(
+        "/readers/{card_number}/deposits",
+        response_model=list[DepositOut],
+        dependencies=[Depends(guards.self_or("readers.read", audit=("deposits",)))],
+    )
     def reader_deposits(card_number: str) -> list[DepositOut]:
         return [deposit_out(d) for d in deposits.of(card_number)]
 
-    @api.get("/readers/{card_number}/deposit-standing", response_model=StandingOut)
+    @api.get(
+        "/readers/{card_number}/deposit-standing",
+        response_model=StandingOut,
+        dependencies=[Depends(guards.self_or("readers.read", audit=("deposits",)))],
+    )
     def deposit_standing(card_number: str) -> StandingOut:
         """Deposit required and held, and the credit decision with its reasons."""
         s = deposits.standing(card_number)
@@ -410,9 +451,14 @@ def _deposit_routes(deposits: DepositService) -> APIRouter:
             explanation=s.explanation,
         )
 
-    @api.post("/deposits/{deposit_id}/refund", response_model=DepositOut)
+    @api.post("/deposits/{deposit_id}/refund", response_model=DepositOut, dependencies=cashier)
     def refund_deposit(deposit_id: IdPath) -> DepositOut:
         """Refund a held deposit (refused while the reader has open loans or fees)."""
         return deposit_out(deposits.refund(deposit_id))
 
     return api
+
+
+def _own_hold_or_desk(who: Principal, hold: Hold) -> None:
+    if not (who.kind == "reader" and who.id == hold.reader_id):
+        require(who, "circulation.desk")

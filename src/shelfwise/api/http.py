@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from shelfwise import __version__
 from shelfwise.api import (
+    access_routes,
     catalogue_routes,
     circulation_routes,
     errors,
@@ -49,6 +50,7 @@ def create_app(shelf: Shelfwise) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "database": shelf.db.dialect}
 
+    app.include_router(access_routes.router(shelf), prefix="/api/v1")
     app.include_router(catalogue_routes.router(shelf), prefix="/api/v1")
     app.include_router(readers_routes.router(shelf), prefix="/api/v1")
     app.include_router(circulation_routes.router(shelf), prefix="/api/v1")

@@ -13,6 +13,7 @@ from rich.table import Table
 from shelfwise import app as composition
 from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
+from shelfwise.cli.access_commands import api_token, staff_add, staff_list
 from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
 from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
@@ -280,7 +281,12 @@ def demo(
     database_url: DbUrl = None,
 ) -> None:
     """Set up a demo library (branches, records, items) and start the server."""
-    from shelfwise.testing.demo import seed_branches, seed_circulation, seed_sip2_terminal
+    from shelfwise.testing.demo import (
+        seed_branches,
+        seed_circulation,
+        seed_sip2_terminal,
+        seed_staff,
+    )
 
     shelf = open_app(data_dir, database_url)
     seed_branches(shelf.catalogue)
@@ -293,7 +299,8 @@ def demo(
         console.print(f"demo readers (PIN 1234): {', '.join(cards)}")
     name, password, institution = seed_sip2_terminal(shelf)
     console.print(f"demo SIP2 terminal: CN {name}, CO {password}, AO {institution}")
-    console.print("staff login: none yet (staff accounts arrive with access/, issue 4 follow-up)")
+    for username, password, role in seed_staff(shelf):
+        console.print(f"demo staff login ({role}): {username} / {password}")
     counts = shelf.catalogue.counts()
     console.print(
         f"[green]demo library ready[/green]: {counts['records']:,} records, {counts['items']:,} items, "
@@ -357,6 +364,9 @@ cli.command()(sip2)
 cli.command("sip2-terminal")(sip2_terminal)
 cli.command("sip2-terminals")(sip2_terminals)
 cli.command("import-readers")(import_readers)
+cli.command("staff-add")(staff_add)
+cli.command("staff-list")(staff_list)
+cli.command("api-token")(api_token)
 
 
 def run() -> None:

@@ -79,6 +79,25 @@ def seed_circulation(shelf: Shelfwise) -> list[str]:
     return cards
 
 
+DEMO_STAFF = (
+    ("admin", "shelfwise-admin", "admin", ()),
+    ("desk", "shelfwise-desk", "desk", ()),
+    ("cataloguer", "shelfwise-cataloguer", "cataloguer", ()),
+)
+
+
+def seed_staff(shelf: Shelfwise) -> list[tuple[str, str, str]]:
+    """Demo staff accounts, one per role: (username, password, role). Local demos only."""
+    made = []
+    for username, password, role, branch_codes in DEMO_STAFF:
+        try:
+            shelf.access.staff_account(username)
+        except ShelfwiseError:
+            shelf.access.create_staff(username, f"Demo {role}", password, role, branch_codes)
+        made.append((username, password, role))
+    return made
+
+
 DEMO_TERMINAL = ("kiosk-demo", "demo-kiosk-1234", "SHELFWISE")
 
 

@@ -1,0 +1,84 @@
+"""Failed-login counters shared by every door, so a PIN cannot be guessed by switching doors.
+
+A subject names what is being guessed at: ``reader:<card>``, ``staff:<username>``,
+``sip2-ip:<address>``. After ``limit`` failures the subject is locked for ``seconds``;
+while locked even the right secret is refused (otherwise the lock would only slow an
+attacker who already guessed right). A success clears the counter.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+
+from shelfwise.core.clock import Clock, to_second
+from shelfwise.storage.database import Database
+from shelfwise.storage.tables import login_attempts
+
+
+class Lockout:
+    def __init__(self, db: Database, clock: Clock, *, limit: int, seconds: int) -> None:
+        self._db = db
+        self._clock = clock
+        self.limit = limit
+        self.seconds = seconds
+
+    def locked_until(self, subject: str) -> datetime | None:
+        """When the lock on ``subject`` ends, or None if it is not locked now."""
+        if self.limit <= 0:
+            return None
+        with self._db.read() as conn:
+            until = conn.execute(
+                select(login_attempts.c.locked_until).where(login_attempts.c.subject == subject)
+            ).scalar_one_or_none()
+        return until if until is not None and aware(until) > self._clock.now() else None
+
+    def fail(
+        self, subject: str, *, limit: int | None = None, seconds: int | None = None
+    ) -> datetime | None:
+        """Count one failure; returns the end of the lock if this failure started one."""
+        limit = self.limit if limit is None else limit
+        seconds = self.seconds if seconds is None else seconds
+        if limit <= 0:
+            return None
+        now = to_second(self._clock.now())
+        with self._db.write() as conn:
+            row = conn.execute(
+                select(login_attempts.c.failures, login_attempts.c.locked_until).where(
+                    login_attempts.c.subject == subject
+                )
+            ).first()
+            if row is None:
+                conn.execute(
+                    insert(login_attempts).values(subject=subject, failures=0, updated_at=now)
+                )
+                failures = 0
+            elif row.locked_until is not None and aware(row.locked_until) > now:
+                return aware(row.locked_until)
+            else:
+                failures = int(row.failures)
+            failures += 1
+            until = now + timedelta(seconds=seconds) if failures >= limit else None
+            conn.execute(
+                update(login_attempts)
+                .where(login_attempts.c.subject == subject)
+                .values(failures=0 if until else failures, locked_until=until, updated_at=now)
+            )
+        return until
+
+    def succeed(self, subject: str) -> None:
+        with self._db.write() as conn:
+            conn.execute(delete(login_attempts).where(login_attempts.c.subject == subject))
+
+    def failures(self, subject: str) -> int:
+        with self._db.read() as conn:
+            value = conn.execute(
+                select(login_attempts.c.failures).where(login_attempts.c.subject == subject)
+            ).scalar_one_or_none()
+        return int(value or 0)
+
+
+def aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,354 @@
+"""Logins, sessions, API tokens, staff accounts and the audit trail.
+
+Every door asks this service who is behind a request and records here, for P7,
+each staff read of a reader's data: who, when, which reader, which fields — ids
+and field names, never the values, so erasing a reader leaves the trail intact and
+empty of them. Tokens are random; only their SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shelfwise.access import repo
+from shelfwise.access.lockout import Lockout, aware
+from shelfwise.access.models import (
+    ROLES,
+    ApiToken,
+    AuditEntry,
+    Principal,
+    Role,
+    Session,
+    StaffAccount,
+)
+from shelfwise.core.clock import Clock, to_second
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.security import SecretHasher
+from shelfwise.readers.service import ReaderService, reader_id_of
+from shelfwise.storage.database import Database
+from shelfwise.storage.tables import access_tokens, audit_log, readers, staff
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_STAFF_PASSWORD = 10
+# last_used_at is a hint for administrators, not a log: refresh it at most this often.
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccessService:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        hasher: SecretHasher,
+        readers_service: ReaderService,
+        lockout: Lockout,
+        *,
+        staff_session_hours: int,
+        reader_session_hours: int,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._hasher = hasher
+        self._readers = readers_service
+        self.lockout = lockout
+        self._staff_hours = staff_session_hours
+        self._reader_hours = reader_session_hours
+
+    # --- logins ---------------------------------------------------------------------
+
+    def login_staff(self, username: str, password: str) -> Session:
+        subject = f"staff:{username.strip().lower()}"
+        self._refuse_if_locked(subject)
+        with self._db.read() as conn:
+            row = conn.execute(
+                select(staff).where(staff.c.username == username.strip().lower())
+            ).first()
+        stored = row.password_hash if row is not None and row.enabled else None
+        if not self._hasher.verify(stored, password) or row is None:
+            self._failed(subject)
+            raise ShelfwiseError("access.login_failed")
+        self.lockout.succeed(subject)
+        principal = repo.staff_principal(repo.staff_account(row))
+        return self._open_session(principal, hours=self._staff_hours)
+
+    def login_reader(
+        self, card_number: str, secret: str, *, kind: Literal["pin", "password", "any"] = "any"
+    ) -> Session:
+        """Card number with PIN or password; one refusal whichever part is wrong."""
+        card = card_number.strip()
+        subject = f"reader:{card}"
+        self._refuse_if_locked(subject)
+        kinds = ("pin", "password") if kind == "any" else (kind,)
+        for attempt in kinds:
+            try:
+                reader = self._readers.authenticate(card, secret, kind=attempt)
+            except ShelfwiseError:
+                continue
+            self.lockout.succeed(subject)
+            principal = Principal(
+                kind="reader", id=reader.id, name=reader.name, card_number=reader.card_number
+            )
+            return self._open_session(principal, hours=self._reader_hours)
+        self._failed(subject)
+        raise ShelfwiseError("access.login_failed")
+
+    def principal(self, token: str | None) -> Principal | None:
+        """Who holds this session or API token, or None when it is unknown, expired or revoked."""
+        if not token:
+            return None
+        now = self._clock.now()
+        key = digest(token)
+        with self._db.read() as conn:
+            found = repo.principal_of_token(conn, key, now)
+            if found is None:
+                return None
+            token_id, principal = found
+            last = conn.execute(
+                select(access_tokens.c.last_used_at).where(access_tokens.c.id == token_id)
+            ).scalar_one()
+        if last is None or aware(last) < now - _TOUCH_EVERY:
+            with self._db.write() as conn:
+                conn.execute(
+                    update(access_tokens)
+                    .where(access_tokens.c.id == token_id)
+                    .values(last_used_at=to_second(now))
+                )
+        return principal
+
+    def logout(self, token: str) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                update(access_tokens)
+                .where(access_tokens.c.token_hash == digest(token))
+                .values(revoked_at=to_second(self._clock.now()))
+            )
+
+    def _refuse_if_locked(self, subject: str) -> None:
+        until = self.lockout.locked_until(subject)
+        if until is not None:
+            raise ShelfwiseError("access.locked", until=until.strftime("%Y-%m-%d %H:%M UTC"))
+
+    def _failed(self, subject: str) -> None:
+        until = self.lockout.fail(subject)
+        if until is not None:
+            raise ShelfwiseError("access.locked", until=until.strftime("%Y-%m-%d %H:%M UTC"))
+
+    def _open_session(self, principal: Principal, *, hours: int) -> Session:
+        token = secrets.token_urlsafe(32)
+        now = to_second(self._clock.now())
+        expires = now + timedelta(hours=hours)
+        self._insert_token(token, "session", principal, label="", now=now, expires=expires)
+        return Session(token=token, principal=principal, expires_at=expires)
+
+    def _insert_token(
+        self,
+        token: str,
+        kind: str,
+        principal: Principal,
+        *,
+        label: str,
+        now: datetime,
+        expires: datetime | None,
+    ) -> int:
+        owner = (
+            {"staff_id": principal.id} if principal.kind == "staff" else {"reader_id": principal.id}
+        )
+        with self._db.write() as conn:
+            result = conn.execute(
+                insert(access_tokens).values(
+                    token_hash=digest(token),
+                    kind=kind,
+                    label=label,
+                    created_at=now,
+                    expires_at=expires,
+                    **owner,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    # --- staff accounts and API tokens --------------------------------------------
+
+    def create_staff(
+        self,
+        username: str,
+        name: str,
+        password: str,
+        role: str,
+        branches: Iterable[str] = (),
+    ) -> StaffAccount:
+        username = username.strip().lower()
+        if not _USERNAME.match(username):
+            raise ShelfwiseError("access.username_invalid", username=username)
+        checked_role = _checked_role(role)
+        _check_password(password)
+        now = to_second(self._clock.now())
+        try:
+            with self._db.write() as conn:
+                conn.execute(
+                    insert(staff).values(
+                        username=username,
+                        name=name.strip() or username,
+                        password_hash=self._hasher.hash(password),
+                        role=checked_role,
+                        branches=",".join(b.strip() for b in branches if b.strip()),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError:
+            raise ShelfwiseError("access.username_taken", username=username) from None
+        return self.staff_account(username)
+
+    def staff_account(self, username: str) -> StaffAccount:
+        with self._db.read() as conn:
+            row = conn.execute(
+                select(staff).where(staff.c.username == username.strip().lower())
+            ).first()
+        if row is None:
+            raise ShelfwiseError("access.staff_unknown", username=username)
+        return repo.staff_account(row)
+
+    def staff_accounts(self) -> list[StaffAccount]:
+        with self._db.read() as conn:
+            return [
+                repo.staff_account(r)
+                for r in conn.execute(select(staff).order_by(staff.c.username))
+            ]
+
+    def update_staff(
+        self,
+        username: str,
+        *,
+        role: str | None = None,
+        branches: Sequence[str] | None = None,
+        enabled: bool | None = None,
+        password: str | None = None,
+    ) -> StaffAccount:
+        account = self.staff_account(username)
+        values: dict[str, object] = {"updated_at": to_second(self._clock.now())}
+        if role is not None:
+            values["role"] = _checked_role(role)
+        if branches is not None:
+            values["branches"] = ",".join(b.strip() for b in branches if b.strip())
+        if enabled is not None:
+            values["enabled"] = int(enabled)
+        if password is not None:
+            _check_password(password)
+            values["password_hash"] = self._hasher.hash(password)
+        with self._db.write() as conn:
+            conn.execute(update(staff).where(staff.c.id == account.id).values(**values))
+            if enabled is False or password is not None:
+                # A disabled account or a changed password ends every open session.
+                conn.execute(
+                    update(access_tokens)
+                    .where(access_tokens.c.staff_id == account.id)
+                    .where(access_tokens.c.kind == "session")
+                    .where(access_tokens.c.revoked_at.is_(None))
+                    .values(revoked_at=values["updated_at"])
+                )
+        return self.staff_account(username)
+
+    def issue_api_token(self, username: str, label: str, *, days: int | None = 365) -> str:
+        """A long-lived token for another system, acting with the staff account's role."""
+        account = self.staff_account(username)
+        token = "swt_" + secrets.token_urlsafe(32)
+        now = to_second(self._clock.now())
+        expires = None if days is None else now + timedelta(days=days)
+        self._insert_token(
+            token, "api", repo.staff_principal(account), label=label, now=now, expires=expires
+        )
+        return token
+
+    def api_tokens(self) -> list[ApiToken]:
+        query = (
+            select(access_tokens, staff.c.username)
+            .join(staff, staff.c.id == access_tokens.c.staff_id)
+            .where(access_tokens.c.kind == "api")
+            .order_by(access_tokens.c.id)
+        )
+        with self._db.read() as conn:
+            return [
+                ApiToken(
+                    id=int(r.id),
+                    label=r.label,
+                    staff_username=r.username,
+                    created_at=aware(r.created_at),
+                    expires_at=None if r.expires_at is None else aware(r.expires_at),
+                    last_used_at=None if r.last_used_at is None else aware(r.last_used_at),
+                    revoked=r.revoked_at is not None,
+                )
+                for r in conn.execute(query)
+            ]
+
+    def revoke_api_token(self, token_id: int) -> None:
+        with self._db.write() as conn:
+            done = conn.execute(
+                update(access_tokens)
+                .where(access_tokens.c.id == token_id)
+                .where(access_tokens.c.kind == "api")
+                .values(revoked_at=to_second(self._clock.now()))
+            )
+        if done.rowcount == 0:
+            raise ShelfwiseError("access.token_unknown", token=token_id)
+
+    # --- the audit trail (P7) -------------------------------------------------------
+
+    def audit(
+        self,
+        principal: Principal,
+        *,
+        door: str,
+        action: str,
+        card_number: str | None = None,
+        reader_id: int | None = None,
+        fields: Iterable[str] = (),
+    ) -> None:
+        """Record that a staff member read (or changed) a reader's data: ids and field names only."""
+        if principal.kind != "staff":
+            return  # a reader reading their own account is not a staff read
+        with self._db.write() as conn:
+            if reader_id is None and card_number is not None:
+                found = conn.execute(
+                    select(readers.c.id).where(readers.c.card_number == card_number)
+                ).scalar_one_or_none()
+                reader_id = None if found is None else int(found)
+            conn.execute(
+                insert(audit_log).values(
+                    at=to_second(self._clock.now()),
+                    actor_kind=principal.kind,
+                    actor_id=principal.id,
+                    door=door,
+                    action=action,
+                    reader_id=reader_id,
+                    fields=",".join(sorted(set(fields))),
+                )
+            )
+
+    def audit_trail(self, *, card_number: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        with self._db.read() as conn:
+            reader_id = None if card_number is None else reader_id_of(conn, card_number)
+            return repo.audit_rows(conn, reader_id=reader_id, limit=limit)
+
+
+def _checked_role(role: str) -> Role:
+    for known in ROLES:
+        if role == known:
+            return known
+    raise ShelfwiseError("access.role_unknown", role=role, roles=", ".join(ROLES))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_STAFF_PASSWORD:
+        raise ShelfwiseError("access.password_weak", minimum=MIN_STAFF_PASSWORD)
