@@ -104,3 +104,24 @@ def test_availability_counts_for_search(library: Library) -> None:
     (counts,) = circ.availability([record_id]).values()
     assert sum(counts.values()) == 2
     assert circ.availability([record_id], branch="BR1") == {}
+
+
+def test_hold_shelf_and_slip(library: Library) -> None:
+    circ = library.shelf.circulation
+    record_id, (barcode,) = library.title(branch="CEN")
+    near, far = library.reader("near"), library.reader("far")
+    other_record, (other,) = library.title(branch="CEN")
+    ready = circ.place_hold(near.card_number, record_id, "CEN")
+    travelling = circ.place_hold(far.card_number, other_record, "BR1")
+    assert circ.hold_shelf("CEN") == []  # waiting holds are not on any shelf yet
+    circ.checkin(barcode, "CEN")
+    circ.checkin(other, "CEN")
+    (slip,) = circ.hold_shelf("CEN")
+    assert (slip.hold_id, slip.status, slip.barcode) == (ready.id, HoldStatus.READY, barcode)
+    assert (slip.card_number, slip.reader_name) == (near.card_number, near.name)
+    assert slip.shelf_expires_on is not None
+    (coming,) = circ.hold_shelf("BR1")
+    assert (coming.hold_id, coming.status) == (travelling.id, HoldStatus.IN_TRANSIT)
+    assert circ.hold_slip(travelling.id).card_number == far.card_number
+    with pytest.raises(ShelfwiseError):
+        circ.hold_slip(999_999)

@@ -196,6 +196,19 @@ class PullOut(BaseModel):
     placed_at: datetime
 
 
+class HoldSlipOut(BaseModel):
+    hold_id: int
+    status: str
+    record_id: int
+    barcode: str | None
+    call_number: str | None
+    pickup_branch_id: int
+    card_number: str | None
+    reader_name: str | None
+    placed_at: datetime
+    shelf_expires_on: date | None
+
+
 class OfflineIn(BaseModel):
     id: str = Field(min_length=1, max_length=100)
     op: OfflineOp
@@ -336,6 +349,15 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
     @api.get("/branches/{code}/pull-list", response_model=list[PullOut], dependencies=desk)
     def pull_list(code: str) -> list[PullOut]:
         return [PullOut(**asdict(e)) for e in circ.pull_list(code)]
+
+    @api.get("/branches/{code}/hold-shelf", response_model=list[HoldSlipOut])
+    def hold_shelf(code: str, who: Desk) -> list[HoldSlipOut]:
+        """Holds trapped for pickup here, with each reader's card and name (audited, P7)."""
+        slips = circ.hold_shelf(code)
+        for slip in slips:
+            if slip.card_number is not None:
+                guards.audit(who, slip.card_number, ("card_number", "name", "holds"))
+        return [HoldSlipOut(**asdict(e)) for e in slips]
 
     @api.post("/fees", response_model=FeeOut, status_code=201, dependencies=cashier)
     def charge(body: ChargeIn) -> FeeOut:

@@ -100,3 +100,19 @@ class PullListEntry:
     call_number: str
     pickup_branch_id: int
     placed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HoldSlip:
+    """A trapped hold as the desk sees it: the slip put in the copy, and a hold-shelf row."""
+
+    hold_id: int
+    status: HoldStatus
+    record_id: int
+    barcode: str | None  # the trapped copy
+    call_number: str | None
+    pickup_branch_id: int
+    card_number: str | None  # None once the reader is erased
+    reader_name: str | None
+    placed_at: datetime
+    shelf_expires_on: date | None

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, exists, func, insert, select
 
-from shelfwise.circulation.models import Fee, Hold, Loan
+from shelfwise.circulation.models import Fee, Hold, HoldSlip, Loan
 from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule
 from shelfwise.circulation.states import TRAPPED_HOLDS, HoldStatus, LoanStatus
 from shelfwise.core.errors import ShelfwiseError
@@ -20,6 +20,7 @@ from shelfwise.storage.tables import (
     items,
     loan_rules,
     loans,
+    readers,
     transits,
 )
 
@@ -212,6 +213,46 @@ def waiting_holds_for(conn: Connection, record_id: int, item_id: int) -> list[Ro
             .order_by(holds.c.id)
         ).all()
     )
+
+
+def hold_slips(
+    conn: Connection, *, hold_id: int | None = None, pickup_branch_id: int | None = None
+) -> list[HoldSlip]:
+    """Trapped holds with their copy and reader (one hold, or a pickup branch's), oldest first."""
+    query = (
+        select(
+            holds,
+            items.c.barcode,
+            items.c.call_number,
+            readers.c.card_number,
+            readers.c.name.label("reader_name"),
+        )
+        .outerjoin(items, items.c.id == holds.c.trapped_item_id)
+        .outerjoin(readers, readers.c.id == holds.c.reader_id)
+        .order_by(holds.c.id)
+    )
+    if hold_id is not None:
+        query = query.where(holds.c.id == hold_id)
+    if pickup_branch_id is not None:
+        query = query.where(
+            holds.c.pickup_branch_id == pickup_branch_id,
+            holds.c.status.in_([str(s) for s in TRAPPED_HOLDS]),
+        )
+    return [
+        HoldSlip(
+            hold_id=int(r.id),
+            status=HoldStatus(r.status),
+            record_id=int(r.record_id),
+            barcode=r.barcode,
+            call_number=r.call_number,
+            pickup_branch_id=int(r.pickup_branch_id),
+            card_number=r.card_number,
+            reader_name=r.reader_name,
+            placed_at=r.placed_at,
+            shelf_expires_on=r.shelf_expires_on,
+        )
+        for r in conn.execute(query)
+    ]
 
 
 def open_transit(conn: Connection, item_id: int) -> Row[Any] | None:

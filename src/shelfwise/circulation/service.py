@@ -24,6 +24,7 @@ from shelfwise.circulation.models import (
     CheckinResult,
     CirculationPolicy,
     Hold,
+    HoldSlip,
     ItemStatus,
     Loan,
     PullListEntry,
@@ -647,6 +648,19 @@ class CirculationService:
                         )
                         break
             return entries
+
+    def hold_shelf(self, branch: str) -> list[HoldSlip]:
+        """Holds trapped for pickup at this branch: ready on its shelf, or in transit to it."""
+        with self._db.read() as conn:
+            return repo.hold_slips(conn, pickup_branch_id=repo.branch_id(conn, branch))
+
+    def hold_slip(self, hold_id: int) -> HoldSlip:
+        """The slip of one hold (who it is for, where it is picked up)."""
+        with self._db.read() as conn:
+            found = repo.hold_slips(conn, hold_id=hold_id)
+        if not found:
+            raise ShelfwiseError("circ.hold_not_found", hold=hold_id)
+        return found[0]
 
     # --- reading -------------------------------------------------------------------------
 
