@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
+from shelfwise.access.models import Session
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import CONSENT_PURPOSES
 from shelfwise.web.opac import branch_name
@@ -67,9 +68,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         form = await page.request.form()
         target = safe_next(form_text(form, "next"), "/account")
         try:
-            session = _access(shelf).login_reader(
-                form_text(form, "card"), form_text(form, "secret")
-            )
+            session = shelf.access.login_reader(form_text(form, "card"), form_text(form, "secret"))
         except ShelfwiseError as exc:
             return web.render(
                 page,
@@ -86,7 +85,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.post("/logout")
     def logout(page: PageDep) -> Response:
         if page.session_token:
-            _access(shelf).logout(page.session_token)
+            shelf.access.logout(page.session_token)
         response = web.redirect("/")
         secure = page.request.url.scheme == "https"
         response.headers.append(
@@ -300,15 +299,10 @@ def _pickups(web: Web, page: Page) -> list[tuple[str, str]]:
     return [(b.code, branch_name(b, page.lang)) for b in web.shelf.catalogue.list_branches()]
 
 
-def _session_cookie(web: Web, page: Page, session: Any) -> str:
+def _session_cookie(web: Web, page: Page, session: Session) -> str:
     """HttpOnly, SameSite=Lax, Secure under https; a browser session when it never expires."""
     secure = page.request.url.scheme == "https"
     max_age = None
     if session.expires_at is not None:
         max_age = max(0, int((session.expires_at - web.shelf.clock.now()).total_seconds()))
     return cookie_header(SESSION_COOKIE, session.token, secure=secure, max_age=max_age)
-
-
-def _access(shelf: Any) -> Any:
-    """``shelf.access`` (the access service arrives with issue 4's follow-up)."""
-    return shelf.access

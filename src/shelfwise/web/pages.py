@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -30,6 +30,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from markupsafe import Markup
 
+from shelfwise.access.models import Principal
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web import i18n
 from shelfwise.web.security import (
@@ -43,19 +44,6 @@ from shelfwise.web.security import (
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
-
-
-class Principal(Protocol):
-    """Who is signed in, as ``shelf.access`` describes them (``access.models.Principal``)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def card_number(self) -> str | None: ...
-
-    def can(self, permission: str, branch: str | None = None) -> bool: ...
 
 
 class LoginRequired(Exception):
@@ -156,11 +144,7 @@ class Web:
     def principal(self, token: str | None) -> Principal | None:
         if not token:
             return None
-        access = getattr(self.shelf, "access", None)
-        if access is None:
-            return None
-        found: Principal | None = access.principal(token)
-        return found
+        return self.shelf.access.principal(token)
 
     # --- responses ------------------------------------------------------------------
 
