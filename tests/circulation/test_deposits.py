@@ -23,6 +23,7 @@ from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.storage.tables import deposits
+from shelfwise.testing.access import staff_headers
 
 
 @pytest.fixture
@@ -174,7 +175,7 @@ def test_two_refunds_of_one_deposit_refund_once(lib: Library) -> None:
 def test_deposits_over_http(lib: Library) -> None:
     reader = lib.reader()
     card = reader.card_number
-    with TestClient(asgi_app(lib.shelf)) as client:
+    with TestClient(asgi_app(lib.shelf), headers=staff_headers(lib.shelf, "desk")) as client:
         taken = client.post(
             f"/api/v1/readers/{card}/deposits",
             json={"amount_cents": 10000, "method": "wechat", "note": "押金"},

@@ -9,8 +9,9 @@ use the ordinary transaction and services lock rows with ``FOR UPDATE``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,12 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
+        # SQLite has one writer at a time. Threads of this process queue for it on a lock,
+        # handed over at once, rather than in SQLite's busy handler, which sleeps in steps
+        # of up to 100 ms between retries; other processes still meet the busy timeout.
+        self._writer: threading.RLock | None = None
         if self.dialect == "sqlite":
+            self._writer = threading.RLock()
             self.engine = _sqlite_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo)
         elif self.dialect == "postgresql":
             self.engine = create_engine(
@@ -41,7 +47,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction: ``BEGIN IMMEDIATE`` on SQLite; committed on success."""
-        with self.engine.connect() as conn:
+        with self._writer or nullcontext(), self.engine.connect() as conn:
             conn = conn.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
             with conn.begin():
                 yield conn
