@@ -46,6 +46,21 @@ ensure_system_tools() {
     if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
+ensure_browser_tools() {
+    # The web's browser tests: Debian's Chromium (Playwright's own download cannot be
+    # fetched here), CJK fonts so Chinese and Korean do not render as boxes, and
+    # axe-core from the npm registry (package.json pins it; node_modules/ is ignored).
+    local missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+    if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then
+        log "installing axe-core (npm ci)"
+        npm ci --no-audit --no-fund --silent
+    fi
+}
+
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 >/dev/null 2>&1; }
 
 ensure_postgres() {

@@ -10,38 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
-from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
-from shelfwise.testing.demo import seed_branches, seed_circulation
-from shelfwise.testing.records import write_records
-
-DEMO_PIN = "1234"
-
-
-def build_demo(shelf: composition.Shelfwise, folder: Path, records: int = 240) -> list[str]:
-    """The demo library through the real services; returns the readers' card numbers."""
-    seed_branches(shelf.catalogue)
-    path = folder / "demo.mrc"
-    write_records(path, records)
-    shelf.importer().import_file(path)
-    shelf.search.check()
-    cards = seed_circulation(shelf)
-    shelf.search.sync(settle_gaps=True)
-    return cards
-
-
-def demo_settings(folder: Path, database_url: str | None = None) -> Settings:
-    return Settings.load(
-        {
-            "data_dir": folder / "data",
-            "database_url": database_url or f"sqlite:///{folder / 'web.sqlite'}",
-            "import_batch_size": 100,
-            "password_hash_time_cost": 1,
-            "password_hash_memory_kib": 8192,
-            "web_secret_key": "web-tests",
-        },
-        environ={},
-    )
+from shelfwise.testing.webdemo import build_demo, demo_settings
 
 
 @pytest.fixture
