@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web import account, opac, preferences
+from shelfwise.web import account, opac, preferences, staff
 from shelfwise.web.pages import Page, Web
 from shelfwise.web.security import WebMiddleware, is_web_path
 
@@ -26,6 +26,7 @@ def install(app: FastAPI, shelf: "Shelfwise") -> Web:
     app.include_router(preferences.router(web))
     app.include_router(opac.router(web))
     app.include_router(account.router(web))
+    app.include_router(staff.router(web))
     app.include_router(_not_found(web))  # last: every other web path is a 404 page
     app.add_middleware(WebMiddleware)
     return web

@@ -1,0 +1,15 @@
+"""The staff client of the web door: the desk, check-in, the hold shelf, readers and fees,
+administration. Every page asks ``page.staff(permission)`` before it shows anything."""
+
+from fastapi import APIRouter
+
+from shelfwise.web.pages import Web
+from shelfwise.web.staff import checkin, desk, login, readers
+
+
+def router(web: Web) -> APIRouter:
+    """All the staff pages, under ``/staff``."""
+    pages = APIRouter(include_in_schema=False)
+    for module in (login, desk, checkin, readers):
+        pages.include_router(module.router(web))
+    return pages

@@ -1,0 +1,149 @@
+"""The circulation desk: a reader's summary (audited), checkout and renewal.
+
+The checkout and renewal forms answer with the page itself (the result is
+what the librarian reads before the next scan) and carry an idempotency key, so a
+reload that posts again replays the stored result rather than acting twice.
+"""
+
+# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+
+from shelfwise.access.models import Principal
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.web.i18n import format_date
+from shelfwise.web.pages import Page, Web, form_text
+from shelfwise.web.staff.workplace import at_desk, branch_names, desk_context, form_key, titles
+
+Card = Annotated[str, Query(max_length=64)]
+# What the desk summary shows of a reader: the field names written to the audit log (P7).
+SUMMARY_FIELDS = (
+    "name",
+    "card_number",
+    "category",
+    "status",
+    "expires_on",
+    "manual_block",
+    "loans",
+    "holds",
+    "fees",
+)
+
+
+def router(web: Web) -> APIRouter:
+    pages = APIRouter(
+        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+    )
+    shelf = web.shelf
+    PageDep = Annotated[Page, Depends(web.page)]
+
+    def desk_staff(page: Page) -> tuple[Principal, str]:
+        return at_desk(shelf, page)
+
+    def common(page: Page, who: Principal, branch: str) -> dict[str, Any]:
+        return desk_context(shelf, page, who, branch)
+
+    def desk_page(
+        page: Page,
+        card: str,
+        *,
+        notice: str = "",
+        error: str = "",
+        status: int = 200,
+    ) -> Response:
+        who, branch = desk_staff(page)
+        context = common(page, who, branch) | {"notice": notice, "error": error}
+        if not card:
+            return web.render(page, "staff/desk.html", status=status, reader=None, **context)
+        try:
+            reader = shelf.readers.get(card)
+        except ShelfwiseError as exc:
+            context["error"] = page.error(exc)
+            return web.render(page, "staff/desk.html", status=exc.status, reader=None, **context)
+        loans = shelf.circulation.loans_of(card)
+        holds = [h for h in shelf.circulation.holds_of(card) if h.status in _ACTIVE]
+        fees = [f for f in shelf.accounts.fees_of(card) if f.status == "open"]
+        shelf.access.audit(who, door="web", action="read", card_number=card, fields=SUMMARY_FIELDS)
+        today = shelf.clock.now().date()
+        return web.render(
+            page,
+            "staff/desk.html",
+            status=status,
+            reader=reader,
+            loans=loans,
+            holds=holds,
+            fees=fees,
+            owed=sum(f.balance_cents for f in fees),
+            blocks=_blocks(page, reader, today, sum(f.balance_cents for f in fees), shelf),
+            titles=titles(shelf, [x.record_id for x in loans] + [h.record_id for h in holds]),
+            names=branch_names(shelf, page),
+            today=today,
+            cashier=who.can("circulation.fees"),
+            editor=who.can("readers.write"),
+            **context,
+        )
+
+    @pages.get("/staff/desk")
+    def desk(page: PageDep, card: Card = "", done: str = "") -> Response:
+        notice = page.t("staff.fees.settled") if done == "fee" else ""
+        if done == "registered":
+            notice = page.t("staff.readers.registered")
+        return desk_page(page, card.strip(), notice=notice)
+
+    @pages.post("/staff/desk/checkout")
+    async def checkout(page: PageDep) -> Response:
+        form = await page.request.form()
+        card, barcode = form_text(form, "card"), form_text(form, "barcode")
+        _who, branch = desk_staff(page)
+        if not barcode:
+            return desk_page(page, card)
+        try:
+            loan = shelf.circulation.checkout(
+                card, barcode, branch, idempotency_key=form_key(form_text(form, "key"))
+            )
+        except ShelfwiseError as exc:
+            return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)
+        title = titles(shelf, [loan.record_id])[loan.record_id]
+        notice = page.t(
+            "staff.desk.checked_out", title=title, barcode=barcode, due=_date(page, loan.due_on)
+        )
+        return desk_page(page, card, notice=notice)
+
+    @pages.post("/staff/desk/renew")
+    async def renew(page: PageDep) -> Response:
+        form = await page.request.form()
+        card, barcode = form_text(form, "card"), form_text(form, "barcode")
+        desk_staff(page)
+        try:
+            loan = shelf.circulation.renew(
+                card, barcode, idempotency_key=form_key(form_text(form, "key"))
+            )
+        except ShelfwiseError as exc:
+            return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)
+        notice = page.t("staff.desk.renewed", barcode=barcode, due=_date(page, loan.due_on))
+        return desk_page(page, card, notice=notice)
+
+    return pages
+
+
+_ACTIVE = ("waiting", "in_transit", "ready")
+
+
+def _date(page: Page, value: Any) -> str:
+    return format_date(value, page.lang)
+
+
+def _blocks(page: Page, reader: Any, today: Any, owed: int, shelf: Any) -> list[str]:
+    """Why this reader may not borrow now, each in the page language (empty: may borrow)."""
+    out = []
+    if str(reader.status) == "pending":
+        out.append(page.t("staff.block.pending"))
+    if reader.expires_on < today:
+        out.append(page.t("staff.block.expired", date=_date(page, reader.expires_on)))
+    if reader.manual_block:
+        out.append(page.t("staff.block.manual", reason=reader.manual_block))
+    if owed > shelf.circulation.policy.fee_block_cents:
+        out.append(page.t("staff.block.fees"))
+    return out

@@ -1,0 +1,111 @@
+"""Staff sign-in and sign-out, the staff home page and the choice of working branch."""
+
+# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+
+from shelfwise.access.models import Principal
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.web.pages import LoginRequired, Page, Web, form_text, safe_next
+from shelfwise.web.security import SESSION_COOKIE, YEAR, cookie_header
+from shelfwise.web.staff.workplace import BRANCH_COOKIE, allowed_branches, working_branch
+
+Next = Annotated[str, Query(alias="next", max_length=2000)]
+# What the staff home offers, by the permission each entry needs.
+SECTIONS = (
+    ("circulation.desk", "/staff/desk", "staff.nav.desk"),
+    ("circulation.desk", "/staff/checkin", "staff.nav.checkin"),
+    ("circulation.desk", "/staff/holds", "staff.nav.holds"),
+    ("readers.write", "/staff/readers/new", "staff.nav.register"),
+    ("access.admin", "/staff/admin", "staff.nav.admin"),
+)
+
+
+def staff_target(target: str | None) -> str:
+    """Where to go after signing in: a staff page (a reader page would ask for another login)."""
+    chosen = safe_next(target, "/staff")
+    return chosen if chosen == "/staff" or chosen.startswith("/staff/") else "/staff"
+
+
+def router(web: Web) -> APIRouter:
+    pages = APIRouter(
+        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+    )
+    shelf = web.shelf
+    PageDep = Annotated[Page, Depends(web.page)]
+
+    @pages.get("/staff/login")
+    def login_form(page: PageDep, next_: Next = "/staff") -> Response:
+        return web.render(page, "staff/login.html", next=staff_target(next_), error=None)
+
+    @pages.post("/staff/login")
+    async def login(page: PageDep) -> Response:
+        form = await page.request.form()
+        target = staff_target(form_text(form, "next"))
+        username = form_text(form, "username")
+        try:
+            session = shelf.access.login_staff(username, form_text(form, "password"))
+        except ShelfwiseError as exc:
+            return web.render(
+                page,
+                "staff/login.html",
+                status=exc.status,
+                next=target,
+                error=page.error(exc),
+                username=username,
+            )
+        response = web.redirect(target)
+        secure = page.request.url.scheme == "https"
+        max_age = None
+        if session.expires_at is not None:
+            max_age = max(0, int((session.expires_at - shelf.clock.now()).total_seconds()))
+        response.headers.append(
+            "set-cookie",
+            cookie_header(SESSION_COOKIE, session.token, secure=secure, max_age=max_age),
+        )
+        return response
+
+    @pages.post("/staff/logout")
+    def logout(page: PageDep) -> Response:
+        if page.session_token:
+            shelf.access.logout(page.session_token)
+        response = web.redirect("/staff/login")
+        secure = page.request.url.scheme == "https"
+        response.headers.append(
+            "set-cookie", cookie_header(SESSION_COOKIE, "", secure=secure, max_age=0)
+        )
+        return response
+
+    @pages.get("/staff")
+    def home(page: PageDep) -> Response:
+        who = signed_in_staff(page)
+        offered = [(url, key) for permission, url, key in SECTIONS if who.can(permission)]
+        return web.render(page, "staff/home.html", who=who, offered=offered)
+
+    @pages.get("/staff/branch")
+    def choose_branch(
+        page: PageDep,
+        code: Annotated[str, Query(max_length=32)] = "",
+        next_: Next = "/staff/desk",
+    ) -> Response:
+        """Only a preference (where this browser's desk works), so a plain GET form."""
+        who = page.staff("circulation.desk")
+        allowed = [c for c, _ in allowed_branches(shelf, who, page.lang)]
+        response = web.redirect(staff_target(next_))
+        chosen = code if code in allowed else working_branch(shelf, page, who)
+        secure = page.request.url.scheme == "https"
+        response.headers.append(
+            "set-cookie", cookie_header(BRANCH_COOKIE, chosen, secure=secure, max_age=YEAR)
+        )
+        return response
+
+    return pages
+
+
+def signed_in_staff(page: Page) -> Principal:
+    """Any signed-in staff member (the home page needs no particular permission)."""
+    if page.principal is None or page.principal.kind != "staff":
+        raise LoginRequired("staff")
+    return page.principal

@@ -1,0 +1,163 @@
+"""Readers at the desk: registering, the reader's record (block, unblock, renew the card,
+set a PIN), and fees (take a payment, waive). Reads and changes are audited (P7)."""
+
+# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, Response
+
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.web.pages import Page, Web, form_text
+from shelfwise.web.staff.workplace import allowed_branches, branch_names
+
+RECORD_FIELDS = (
+    "name",
+    "card_number",
+    "category",
+    "status",
+    "email",
+    "phone",
+    "birth_year",
+    "home_branch",
+    "expires_on",
+    "manual_block",
+)
+REGISTER_FIELDS = ("name", "category", "email", "phone", "birth_year", "home_branch")
+ACTIONS = ("block", "unblock", "renew_card", "pin")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def router(web: Web) -> APIRouter:
+    pages = APIRouter(
+        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+    )
+    shelf = web.shelf
+    PageDep = Annotated[Page, Depends(web.page)]
+
+    def register_page(
+        page: Page, *, values: dict[str, str], error: str = "", status: int = 200
+    ) -> Response:
+        who = page.staff("readers.write")
+        return web.render(
+            page,
+            "staff/register.html",
+            status=status,
+            who=who,
+            values=values,
+            error=error,
+            categories=shelf.readers.policy.categories,
+            branches=allowed_branches(shelf, who, page.lang),
+        )
+
+    @pages.get("/staff/readers/new")
+    def register_form(page: PageDep) -> Response:
+        return register_page(page, values={})
+
+    @pages.post("/staff/readers/new")
+    async def register(page: PageDep) -> Response:
+        who = page.staff("readers.write")
+        form = await page.request.form()
+        values = {k: form_text(form, k) for k in REGISTER_FIELDS}
+        try:
+            year = values["birth_year"]
+            if year and not _YEAR.match(year):
+                raise ShelfwiseError("request.invalid", detail="birth_year")
+            done = shelf.readers.register(
+                name=values["name"],
+                category=values["category"],
+                email=values["email"] or None,
+                phone=values["phone"] or None,
+                birth_year=int(year) if year else None,
+                home_branch=values["home_branch"] or None,
+                pin=form_text(form, "pin") or None,
+            )
+        except ShelfwiseError as exc:
+            return register_page(page, values=values, error=page.error(exc), status=exc.status)
+        card = done.reader.card_number
+        given = [k for k, v in values.items() if v]
+        shelf.access.audit(who, door="web", action="create", card_number=card, fields=given)
+        return web.redirect(f"/staff/desk?card={quote(card)}&done=registered")
+
+    # --- the reader's record ----------------------------------------------------------
+
+    def record_page(page: Page, card: str, *, notice: str = "", error: str = "") -> Response:
+        who = page.staff("readers.read")
+        reader = shelf.readers.get(card)
+        shelf.access.audit(who, door="web", action="read", card_number=card, fields=RECORD_FIELDS)
+        return web.render(
+            page,
+            "staff/reader.html",
+            who=who,
+            reader=reader,
+            names=branch_names(shelf, page),
+            editor=who.can("readers.write"),
+            notice=notice,
+            error=error,
+            status=200 if not error else 422,
+        )
+
+    @pages.get("/staff/readers/{card}")
+    def reader_record(card: str, page: PageDep, done: str = "") -> Response:
+        notice = page.t("staff.reader.done." + done) if done in ACTIONS else ""
+        return record_page(page, card, notice=notice)
+
+    @pages.post("/staff/readers/{card}/{action}")
+    async def change_reader(card: str, action: str, page: PageDep) -> Response:
+        who = page.staff("readers.write")
+        if action not in ACTIONS:
+            raise ShelfwiseError("request.not_found")
+        form = await page.request.form()
+        try:
+            changed = _change(shelf, card, action, form)
+        except ShelfwiseError as exc:
+            return record_page(page, card, error=page.error(exc))
+        shelf.access.audit(who, door="web", action="update", card_number=card, fields=changed)
+        return web.redirect(f"/staff/readers/{quote(card)}?done={action}")
+
+    # --- fees -------------------------------------------------------------------------
+
+    @pages.post("/staff/fees/{fee_id}/{action}")
+    async def settle(fee_id: int, action: str, page: PageDep) -> Response:
+        who = page.staff("circulation.fees")
+        form = await page.request.form()
+        card = form_text(form, "card")
+        if action == "pay":
+            shelf.accounts.pay(fee_id, cents(form_text(form, "amount")))
+        elif action == "waive":
+            shelf.accounts.waive(fee_id, form_text(form, "note"))
+        else:
+            raise ShelfwiseError("request.not_found")
+        shelf.access.audit(who, door="web", action="update", card_number=card, fields=("fees",))
+        return web.redirect(f"/staff/desk?card={quote(card)}&done=fee")
+
+    return pages
+
+
+def _change(shelf: Any, card: str, action: str, form: Any) -> tuple[str, ...]:
+    """Apply one change to the reader; the field names it touched."""
+    if action == "block":
+        shelf.readers.block(card, form_text(form, "reason"))
+        return ("manual_block",)
+    if action == "unblock":
+        shelf.readers.unblock(card)
+        return ("manual_block",)
+    if action == "renew_card":
+        shelf.readers.renew_card(card)
+        return ("expires_on",)
+    shelf.readers.set_pin(card, form_text(form, "pin"))
+    return ("pin",)
+
+
+def cents(text: str) -> int:
+    """An amount typed in yuan ("12", "12.5", "12.50") as fen; refused when it is not one."""
+    try:
+        amount = Decimal(text.replace(",", "").replace("¥", "").strip())
+    except InvalidOperation:
+        raise ShelfwiseError("circ.fee_amount", amount=text) from None
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ShelfwiseError("circ.fee_amount", amount=text)
+    return int(amount * 100)
