@@ -1,0 +1,194 @@
+"""End to end in Chromium: a librarian at a desktop signs in, checks out at the desk,
+checks in a copy a hold is waiting for (routing slip and hold-trap notice, printable),
+and looks at the hold shelf; axe-core checks every staff page visited.
+
+The same harness as ``test_e2e_browser.py`` (Debian's ``/usr/bin/chromium`` through
+Playwright, ``live_server`` on the module's SQLite demo library, axe-core from
+``node_modules/``), with its own fixtures. Screenshots go to ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from shelfwise import app as composition
+from shelfwise.storage.tables import branches, holds, items
+from shelfwise.testing.servers import live_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("SHELFWISE_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "docs" / "screenshots"
+DESKTOP = {"width": 1366, "height": 900}
+USERNAME, PASSWORD = "desk-e2e", "desk-e2e-password"
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _require(ok: bool, reason: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def staff_url(demo_library: tuple[composition.Shelfwise, list[str]]) -> Iterator[str]:
+    shelf, _cards = demo_library
+    shelf.access.create_staff(USERNAME, "Desk E2E", PASSWORD, "desk")
+    with live_server(shelf) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    _require(Path(CHROMIUM).exists() or bool(shutil.which("chromium")), "Chromium is not installed")
+    _require(AXE.exists(), "axe-core is missing: run `npm ci` (scripts/test does)")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield instance
+        instance.close()
+
+
+class Desk:
+    """A desktop tab that runs axe-core on each staff page and collects console errors."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.errors: list[str] = []
+        self.checked: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.axe()
+
+    def submit(self, selector: str, value: str) -> None:
+        """Type into a field and press Enter, as a barcode scanner does."""
+        self.page.fill(selector, value)
+        self.page.press(selector, "Enter")
+        self.page.wait_for_load_state()
+        self.axe()
+
+    def axe(self) -> None:
+        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+        found = self.page.evaluate(
+            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"""
+        )
+        assert not found, f"axe on {self.page.url}: {found}"
+        self.checked.append(self.page.url)
+
+    def focused(self) -> str:
+        return str(self.page.evaluate("document.activeElement.id"))
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def _free_copies(shelf: composition.Shelfwise, branch: str, count: int) -> list[str]:
+    """Barcodes of copies on the shelf at ``branch`` whose records nobody holds."""
+    with shelf.db.read() as conn:
+        rows = conn.execute(
+            select(items.c.barcode, items.c.record_id)
+            .join(branches, branches.c.id == items.c.home_branch_id)
+            .where(branches.c.code == branch)
+            .order_by(items.c.id.desc())
+        ).all()
+        held = set(conn.execute(select(holds.c.record_id)).scalars())
+    found: list[str] = []
+    for row in rows:
+        if row.record_id in held or row.record_id in {
+            shelf.catalogue.get_item(b).record_id for b in found
+        }:
+            continue
+        if str(shelf.circulation.item_status(row.barcode).availability) == "on_shelf":
+            found.append(row.barcode)
+        if len(found) == count:
+            return found
+    raise AssertionError(f"fewer than {count} free copies at {branch}")
+
+
+def test_a_librarian_at_the_desk(
+    chromium: Any, staff_url: str, demo_library: tuple[composition.Shelfwise, list[str]]
+) -> None:
+    shelf, cards = demo_library
+    lend, travelling, staying = _free_copies(shelf, "CEN", 3)
+    borrower, far, near = cards[3], cards[6], cards[7]
+    far_record = shelf.catalogue.get_item(travelling).record_id
+    shelf.circulation.checkout(cards[2], travelling, "CEN")  # it comes back at the desk
+    shelf.circulation.place_hold(far, far_record, "NGQ")
+    shelf.circulation.place_hold(near, shelf.catalogue.get_item(staying).record_id, "CEN")
+
+    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
+    desk = Desk(context.new_page(), staff_url)
+    page = desk.page
+    # Signing in: the desk sends an anonymous visitor to the staff login, and back.
+    desk.go("/staff/desk")
+    assert "/staff/login" in page.url
+    page.fill("#username", USERNAME)
+    desk.submit("#password", PASSWORD)
+    assert page.url.endswith("/staff/desk")
+    assert desk.focused() == "card"
+
+    # The desk: scan the card, then the item; the barcode field keeps the focus.
+    desk.submit("#card", borrower)
+    assert (
+        page.locator("section.reader h2").inner_text().startswith(shelf.readers.get(borrower).name)
+    )
+    assert desk.focused() == "barcode"
+    desk.submit("#barcode", lend)
+    assert lend in page.locator("p.notice").inner_text()
+    assert desk.focused() == "barcode"
+    assert page.locator(f"table td:text-is('{lend}')").count() == 1
+    assert [x.barcode for x in shelf.circulation.loans_of(borrower)].count(lend) == 1
+    desk.shot("staff-desk-desktop")
+    desk.submit("#barcode", lend)  # the same copy again: refused, with the reason
+    assert page.locator("p.alert").count() == 1
+
+    # Check-in of a copy a hold at another branch is waiting for: slip and trap notice.
+    desk.go("/staff/checkin")
+    assert desk.focused() == "barcode"
+    desk.submit("#barcode", travelling)
+    slip = page.locator("#slip")
+    assert slip.is_visible()
+    assert shelf.readers.get(far).name in slip.inner_text()
+    ngq = next(b for b in shelf.catalogue.list_branches() if b.code == "NGQ")
+    assert ngq.name_zh in slip.inner_text()
+    assert travelling in page.locator("p.notice").inner_text()  # returned, then routed
+    desk.shot("staff-checkin-desktop")
+    page.emulate_media(media="print")  # the printed page is the slip alone
+    assert not page.locator("header.top").is_visible()
+    assert not page.locator("form.scanrow").is_visible()
+    assert slip.is_visible()
+    page.emulate_media(media="screen")
+
+    # A copy for a hold at this branch goes to the hold shelf, which lists it.
+    desk.submit("#barcode", staying)
+    assert page.locator("#slip").is_visible()
+    desk.go("/staff/holds")
+    ready = page.locator("table").first.inner_text()
+    assert staying in ready
+    assert shelf.readers.get(near).name in ready
+    desk.shot("staff-holds-desktop")
+
+    page.click("header form[action='/staff/logout'] button")
+    page.wait_for_load_state()
+    assert "/staff/login" in page.url
+    context.close()
+    assert len(desk.checked) >= 8
+    assert not [e for e in desk.errors if not e.startswith("Failed to load resource")], desk.errors
