@@ -229,6 +229,7 @@ def sip2_server(shelf: Shelfwise, config: ServerConfig | None = None) -> Sip2Ser
         accounts=shelf.accounts,
         catalogue=shelf.catalogue,
         terminals=shelf.terminals,
+        lockout=shelf.access.lockout,
         clock=shelf.clock,
         library_name=str(shelf.settings["library_name"]),
         max_message_bytes=int(shelf.settings["sip2_max_message_bytes"]),

@@ -223,19 +223,21 @@ SETTINGS: tuple[Setting, ...] = (
         "sip2_max_connections_per_terminal", int, 4, "SIP2 sessions one terminal account may hold."
     ),
     Setting(
-        "sip2_pin_attempts",
+        "sip2_login_failures",
         int,
         5,
-        "Wrong SIP2 PINs for one reader within sip2_pin_lockout_seconds before that reader's "
-        "PIN is no longer checked at any kiosk (S-6; 0: no lock).",
+        "Failed SIP2 logins (93) from one address, or against one terminal account, after which "
+        "further logins from it are refused without a password check for a while (S-3; 0: off). "
+        "Reader PINs are locked by access_login_attempts, shared with the web login (S-6).",
     ),
     Setting(
-        "sip2_pin_lockout_seconds",
+        "sip2_login_backoff_seconds",
         int,
-        900,
-        "Window of sip2_pin_attempts; a locked reader's PIN is checked again once the "
-        "oldest counted failure is this old.",
+        60,
+        "How long the first SIP2 login backoff lasts; each further one from the same address "
+        "or against the same account lasts twice as long, until a login succeeds.",
     ),
+    Setting("sip2_login_backoff_max_seconds", int, 3600, "Longest SIP2 login backoff."),
     Setting(
         "sip2_checkin_cancel_seconds",
         int,

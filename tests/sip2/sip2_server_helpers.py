@@ -88,8 +88,11 @@ def live_sip2(shelf: Shelfwise, **config: object) -> Iterator[Sip2Server]:
 class Kiosk:
     """A raw-socket SIP2 client: what we send is exactly what the test says."""
 
-    def __init__(self, port: int, *, encoding: str = "utf-8") -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+    def __init__(self, port: int, *, encoding: str = "utf-8", source: str | None = None) -> None:
+        # source: another loopback address (127.0.0.2 …) to stand for another kiosk's IP.
+        self.sock = socket.create_connection(
+            ("127.0.0.1", port), timeout=20, source_address=(source, 0) if source else None
+        )
         self.encoding = encoding
         self.sequence = 0
 

@@ -36,7 +36,11 @@ def test_add_and_list_terminal_accounts(tmp_path: Path) -> None:
         env=env,
     )  # fmt: skip
     assert bad.exit_code == 2
+    shelf = build(settings)  # a login backoff against the account shows in the list (S-3)
+    shelf.access.lockout.fail("sip2-terminal:kiosk-7", limit=1, seconds=600)
+    shelf.close()
     listed = runner.invoke(cli, ["sip2-terminals", *common], env=env)
+    assert "login backoff until" in listed.output
     assert (
         "kiosk-7: CEN AO=SZLIB gb18030 offline-allowed transactions=0 failures=0" in listed.output
     )

@@ -1,4 +1,4 @@
-"""S-6 (a SIP PIN lockout per reader) and S-8 (a kiosk's check-in seconds after its checkout)."""
+"""S-6 (the reader PIN lockout, shared with the web login) and S-8 (rollbacks, offline transactions)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from sip2_server_helpers import (
 from shelfwise.app import Shelfwise
 from shelfwise.circulation.states import Availability, HoldStatus
 from shelfwise.core.clock import FrozenClock
-from shelfwise.core.errors import render
+from shelfwise.core.errors import ShelfwiseError, render
 from shelfwise.sip2 import Message
 
 
@@ -36,24 +36,26 @@ def _checkin(kiosk: Kiosk, barcode: str) -> Message:
     return kiosk.ask("09", fixed, fields)
 
 
-def test_wrong_pins_lock_the_reader_at_every_kiosk_until_the_window_passes(
+def test_wrong_pins_lock_the_reader_at_every_kiosk_until_the_lock_passes(
     library: Library, clock: FrozenClock
 ) -> None:
     (barcode,) = library.title("围城")
     card = library.reader("钱钟书")
     other = library.reader("杨绛")
     locked = render("sip2.pin_locked", "en", {})
+    lockout = library.shelf.access.lockout  # access_login_attempts, access_lockout_seconds
     with (
-        live_sip2(library.shelf, pin_attempts=3, pin_lockout_seconds=600) as server,
+        live_sip2(library.shelf) as server,
         Kiosk(server.port) as kiosk,
         Kiosk(server.port) as second,
     ):
         kiosk.login()
         second.login()
-        for _ in range(3):
+        for n in range(lockout.limit):
             wrong = patron_information(kiosk, card, "000000")
             assert wrong.get("CQ") == "N"
-            assert locked not in wrong.get_all("AF")
+            # The failure that starts the lock says so at once.
+            assert (locked in wrong.get_all("AF")) == (n == lockout.limit - 1)
         # Locked: the right PIN is refused too, at this kiosk and at another one.
         for k in (kiosk, second):
             info = patron_information(k, card, PIN)
@@ -66,24 +68,51 @@ def test_wrong_pins_lock_the_reader_at_every_kiosk_until_the_window_passes(
         # Another reader is not affected.
         assert checkout(kiosk, other, barcode).fixed["ok"] == "1"
         assert _checkin(kiosk, barcode).fixed["ok"] == "1"
-        # Still locked just before the window ends; open once it has passed.
-        clock.advance(timedelta(seconds=599))
+        # Still locked just before the lock ends; open once it has passed.
+        clock.advance(timedelta(seconds=lockout.seconds - 1))
         assert patron_information(kiosk, card, PIN).get("CQ") == "N"
         clock.advance(timedelta(seconds=1))
         assert patron_information(kiosk, card, PIN).get("CQ") == "Y"
         assert checkout(second, card, barcode).fixed["ok"] == "1"
 
 
-def test_a_right_pin_clears_the_count_and_zero_attempts_turn_the_lock_off(
+def test_the_pin_lock_is_shared_with_the_web_login_and_survives_a_restart(
     library: Library,
 ) -> None:
+    card = library.reader("萧红")
+    access = library.shelf.access
+    locked = render("sip2.pin_locked", "en", {})
+    # Wrong PINs at the web login (the PIN, not the password: readers have both) ...
+    for _ in range(access.lockout.limit - 1):
+        with pytest.raises(ShelfwiseError):
+            access.login_reader(card, "000000", kind="pin")
+    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+        kiosk.login()
+        # ... and one more at a kiosk lock the card at every door.
+        assert list(patron_information(kiosk, card, "111111").get_all("AF")) == [locked]
+    assert access.lockout.locked_until(f"reader:{card}") is not None
+    with pytest.raises(ShelfwiseError) as refused:
+        access.login_reader(card, PIN, kind="pin")
+    assert refused.value.code == "access.locked"
+    # A new server process reads the same lock from the database.
+    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+        kiosk.login()
+        assert list(patron_information(kiosk, card, PIN).get_all("AF")) == [locked]
+
+
+def test_a_right_pin_clears_the_count_and_zero_attempts_turn_the_lock_off(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     card = library.reader("巴金")
-    with live_sip2(library.shelf, pin_attempts=2) as server, Kiosk(server.port) as kiosk:
+    lockout = library.shelf.access.lockout
+    monkeypatch.setattr(lockout, "limit", 2)
+    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         for _ in range(3):  # wrong, right, wrong: never two failures in a row
             patron_information(kiosk, card, "000000")
             assert patron_information(kiosk, card, PIN).get("CQ") == "Y"
-    with live_sip2(library.shelf, pin_attempts=0) as server, Kiosk(server.port) as kiosk:
+    monkeypatch.setattr(lockout, "limit", 0)
+    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         for _ in range(6):
             patron_information(kiosk, card, "000000")

@@ -99,8 +99,11 @@ def sip2_terminals(data_dir: DataDir = None, database_url: DbUrl = None) -> None
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
         state = "" if t.enabled else " (disabled)"
         offline = " offline-allowed" if t.allow_offline else ""
+        # S-3: a login backoff against the account (sip2-terminal:<name> in login_attempts).
+        until = shelf.access.lockout.locked_until(f"sip2-terminal:{t.name}")
+        backoff = f" login backoff until {until:%Y-%m-%d %H:%M:%S} UTC" if until else ""
         console.print(
             f"{t.name}{state}: {t.branch_code} AO={t.institution} {t.charset}{offline} "
-            f"transactions={t.transactions} failures={t.failures} last seen {seen}"
+            f"transactions={t.transactions} failures={t.failures} last seen {seen}{backoff}"
         )
     shelf.close()

@@ -22,8 +22,8 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 
 from shelfwise.config import Settings
+from shelfwise.sip2.backoff import LoginBackoff
 from shelfwise.sip2.session import (
-    PinGuard,
     RecentCheckouts,
     Services,
     Session,
@@ -49,8 +49,9 @@ class ServerConfig:
     idle_timeout: float = 300.0
     max_connections: int = 200
     max_connections_per_terminal: int = 4
-    pin_attempts: int = 5
-    pin_lockout_seconds: float = 900.0
+    login_failures: int = 5
+    login_backoff_seconds: int = 60
+    login_backoff_max_seconds: int = 3600
     cancel_window_seconds: float = 10.0
     workers: int = 16
 
@@ -68,8 +69,9 @@ class ServerConfig:
             idle_timeout=float(settings["sip2_idle_timeout_seconds"]),
             max_connections=int(settings["sip2_max_connections"]),
             max_connections_per_terminal=int(settings["sip2_max_connections_per_terminal"]),
-            pin_attempts=int(settings["sip2_pin_attempts"]),
-            pin_lockout_seconds=float(settings["sip2_pin_lockout_seconds"]),
+            login_failures=int(settings["sip2_login_failures"]),
+            login_backoff_seconds=int(settings["sip2_login_backoff_seconds"]),
+            login_backoff_max_seconds=int(settings["sip2_login_backoff_max_seconds"]),
             cancel_window_seconds=float(settings["sip2_checkin_cancel_seconds"]),
         )
 
@@ -97,7 +99,12 @@ class Sip2Server:
         self.services = services
         self.config = config
         self.slots = TerminalSlots(config.max_connections_per_terminal)
-        self.pins = PinGuard(config.pin_attempts, config.pin_lockout_seconds, services.clock)
+        self.backoff = LoginBackoff(
+            services.lockout,
+            failures=config.login_failures,
+            seconds=config.login_backoff_seconds,
+            max_seconds=config.login_backoff_max_seconds,
+        )
         self.recent = RecentCheckouts(config.cancel_window_seconds, services.clock)
         self.active = 0
         self.addresses: list[tuple[str, int, bool]] = []  # (host, port, tls)
@@ -204,7 +211,7 @@ class Sip2Server:
         if task is not None:
             self._open[task] = writer
         loop = asyncio.get_running_loop()
-        session = Session(self.services, peer, self.slots, self.pins, self.recent)
+        session = Session(self.services, peer, self.slots, self.backoff, self.recent)
         try:
             buffer = b""
             while True:

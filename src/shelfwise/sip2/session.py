@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from shelfwise.access.lockout import Lockout
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
 from shelfwise.circulation.service import CirculationService
@@ -26,6 +27,7 @@ from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError, render
 from shelfwise.readers.models import Reader
 from shelfwise.readers.service import ReaderService
+from shelfwise.sip2.backoff import Locked, LoginBackoff
 from shelfwise.sip2.codec import decode, encode
 from shelfwise.sip2.model import Decoded, EncodeError, ErrorKind, Message
 from shelfwise.sip2.terminals import Terminal, TerminalService
@@ -46,6 +48,7 @@ class Services:
     accounts: AccountService
     catalogue: CatalogueService
     terminals: TerminalService
+    lockout: Lockout  # failed-login counts shared by every door (login_attempts)
     clock: Clock
     library_name: str
     max_message_bytes: int
@@ -69,49 +72,6 @@ class TerminalSlots:
     def release(self, terminal_id: int) -> None:
         with self._lock:
             self._open[terminal_id] = max(self._open.get(terminal_id, 1) - 1, 0)
-
-
-class PinGuard:
-    """Failed SIP PIN checks per reader card, shared by every connection of a server (S-6).
-
-    After ``attempts`` wrong PINs for one card within ``window`` seconds the card's PIN
-    is not checked at all (a right one is refused too) until the oldest of those
-    failures is ``window`` seconds old. In memory, per server process: a restart
-    forgets the failures, and it counts the SIP door only (the OPAC password has its own
-    rules). A right PIN clears the card's failures. ``attempts`` 0 turns the lock off.
-    """
-
-    def __init__(self, attempts: int, window: float, clock: Clock) -> None:
-        self.attempts = attempts
-        self.window = timedelta(seconds=window)
-        self._clock = clock
-        self._failures: dict[str, list[datetime]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, card: str, now: datetime) -> list[datetime]:
-        recent = [t for t in self._failures.get(card, []) if now - t < self.window]
-        if recent:
-            self._failures[card] = recent
-        else:
-            self._failures.pop(card, None)
-        return recent
-
-    def locked(self, card: str) -> bool:
-        if self.attempts <= 0:
-            return False
-        with self._lock:
-            return len(self._recent(card, self._clock.now())) >= self.attempts
-
-    def failed(self, card: str) -> None:
-        if self.attempts <= 0:
-            return
-        with self._lock:
-            now = self._clock.now()
-            self._failures[card] = [*self._recent(card, now), now]
-
-    def succeeded(self, card: str) -> None:
-        with self._lock:
-            self._failures.pop(card, None)
 
 
 class RecentCheckouts:
@@ -181,7 +141,7 @@ class Session:
     services: Services
     peer: str
     slots: TerminalSlots
-    pins: PinGuard
+    backoff: LoginBackoff
     recent: RecentCheckouts
     terminal: Terminal | None = None
     failed_logins: int = 0
@@ -299,35 +259,78 @@ class Session:
         if not isinstance(result, Decoded):
             if result.error.wants_resend:
                 return Reply(encode(_RESEND))
-            return self._login_failed(name, None, "malformed login")
+            return self._login_failed(name, None, "malformed login", candidate)
         message = result.message
-        terminal = self.services.terminals.login(message.get("CN") or "", message.get("CO") or "")
+        name = message.get("CN") or ""
+        locked = self.backoff.refused(self.peer, name)
+        if locked is not None:
+            # Refused without a password check until the backoff passes (S-3).
+            self.failed_logins += 1
+            close = self.failed_logins >= MAX_FAILED_LOGINS
+            why = f"login refused: backoff on {locked.subject.split(':', 1)[0]} until {locked.until:%H:%M:%S}"
+            self._log("93", result.sequence, why + ("; closing" if close else ""), name)
+            return Reply(self._login_reply(False, result), close=close)
+        terminal = self.services.terminals.login(name, message.get("CO") or "")
         if terminal is None:
-            return self._login_failed(name, result, "wrong name or password")
+            return self._login_failed(name, result, "wrong name or password", candidate)
         if not terminal.allows_address(self.peer):
-            return self._login_failed(name, result, "source address not allowed")
+            return self._login_failed(name, result, "source address not allowed", candidate)
         location = message.get("CP")
         if terminal.location and location and location != terminal.location:
             log.warning("sip2 location mismatch", extra={"terminal": name, "audit": True})
-            return self._login_failed(name, result, "wrong location")
+            return self._login_failed(name, result, "wrong location", candidate)
         if not self.slots.acquire(terminal.id):
             self._log("93", result.sequence, "refused: too many sessions", name)
             return Reply(self._login_reply(False, result), close=True)
+        self.backoff.succeeded(self.peer, terminal.name)
         self.terminal = terminal
         self._log("93", result.sequence, "ok")
         data = self._login_reply(True, result)
         self.last_request, self.last_reply = raw.strip(b"\r\n"), data
         return Reply(data)
 
-    def _login_failed(self, name: str, request: Decoded | None, why: str) -> Reply:
+    def _login_failed(
+        self, name: str, request: Decoded | None, why: str, known: Terminal | None
+    ) -> Reply:
         self.failed_logins += 1
         close = self.failed_logins >= MAX_FAILED_LOGINS
         outcome = f"login failed: {why}" + ("; closing" if close else "")
         self._log("93", request.sequence if request else None, outcome, name)
-        known = self.services.terminals.get(name) if name else None
+        # Counted against the account only when it exists and this address may use it.
+        against = known.name if known is not None and known.allows_address(self.peer) else None
+        count, started = self.backoff.failed(self.peer, against)
         if known is not None:
             self.services.terminals.record(known.id, transactions=0, failures=1)
+        self._alert(name if known is not None else "-", count, started)
         return Reply(self._login_reply(False, request), close=close)
+
+    def _alert(self, name: str, count: int, started: list[Locked]) -> None:
+        """The S-3 alert: a warning per failed login, and an outbox event when a lock starts."""
+        # The name only when it is an account's: an unknown CN may be a mistyped password.
+        log.warning(
+            "sip2 failed login terminal=%s ip=%s count=%s",
+            name,
+            self.peer,
+            count,
+            extra={"terminal": name, "peer": self.peer, "count": count, "alert": True},
+        )
+        for lock in started:
+            log.warning(
+                "sip2 login backoff %s until %s",
+                lock.subject,
+                lock.until.isoformat(timespec="seconds"),
+                extra={"terminal": name, "peer": self.peer, "alert": True},
+            )
+            self.services.terminals.alert(
+                {
+                    "kind": "login_backoff",
+                    "subject": lock.subject,
+                    "until": lock.until.isoformat(timespec="seconds"),
+                    "terminal": name,
+                    "ip": self.peer,
+                    "count": count,
+                }
+            )
 
     def _login_reply(self, ok: bool, request: Decoded | None) -> bytes:
         response = Message("94", {"ok": "1" if ok else "0"})
@@ -339,32 +342,41 @@ class Session:
     # --- readers and their PINs --------------------------------------------------------
 
     def patron(self, message: Message) -> Patron:
-        """Look up AA and check AD; a verified PIN is remembered for this session."""
+        """Look up AA and check AD; a verified PIN is remembered for this session.
+
+        The PIN lockout (S-6) is the one every door shares (subject ``reader:<card>``
+        in ``login_attempts``): wrong PINs here count with wrong ones at the web
+        login, and while the card is locked no PIN is checked, the right one
+        included. A PIN this session has already verified is not checked again
+        (neither Argon2 nor the lock: a lock stops guessing, and this kiosk's reader
+        is not guessing); a wrong PIN or a 35 forgets it.
+        """
+        assert self.terminal is not None
         card = message.get("AA") or ""
         pin = message.get("AD") or None
         reader = self._reader(card)
-        if reader is not None and self.pins.locked(card):
-            # Locked: no PIN is checked, a remembered one included, until the window passes.
-            self._pins.pop(card, None)
-            return Patron(card, reader, False, pin is not None, pin is not None, locked=True)
         digest = None if pin is None else self._digest(pin)
         remembered = self._pins.get(card)
         if pin is None:
-            verified = remembered is not None
+            verified = remembered is not None or not self.terminal.require_pin
         elif remembered is not None and hmac.compare_digest(remembered, digest or b""):
             verified = True
+        elif reader is None:
+            verified = False
         else:
+            subject = f"reader:{card}"
+            lockout = self.services.lockout
+            if lockout.locked_until(subject) is not None:
+                self._pins.pop(card, None)
+                return Patron(card, reader, False, True, True, locked=True)
             verified = self._check_pin(card, pin)
             if verified and digest is not None:
                 self._pins[card] = digest
-                self.pins.succeeded(card)
+                lockout.succeed(subject)
             else:
                 self._pins.pop(card, None)
-                if reader is not None:
-                    self.pins.failed(card)
-        assert self.terminal is not None
-        if pin is None and not self.terminal.require_pin and reader is not None:
-            verified = True
+                if lockout.fail(subject) is not None:
+                    return Patron(card, reader, False, True, True, locked=True)
         return Patron(
             card,
             reader,

@@ -23,12 +23,14 @@ from shelfwise.readers.security import SecretHasher
 from shelfwise.sip2.charsets import resolve_encoding
 from shelfwise.sip2.values import BX_POSITIONS
 from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import enqueue
 from shelfwise.storage.tables import branches, sip2_terminals
 
 # Personal fields a terminal may be allowed beyond the default (masked name, counts):
 # AE = the full name instead of a masked one, BE = e-mail, BF = phone, BD = address.
 PERSONAL_FIELDS = ("AE", "BE", "BF", "BD")
 LANGUAGES = ("zh", "ko", "en")
+ALERT_TOPIC = "sip2.alert"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -195,6 +197,12 @@ class TerminalService:
         if not self._hasher.verify(stored, password) or row is None or not row.enabled:
             return None
         return _terminal(row)
+
+    def alert(self, payload: dict[str, object]) -> None:
+        """An ``sip2.alert`` event in the outbox (a login backoff started, S-3) for the
+        dashboard or a webhook; no handler delivers it yet, it waits in the outbox."""
+        with self._db.write() as conn:
+            enqueue(conn, self._clock, ALERT_TOPIC, payload)
 
     def record(self, terminal_id: int, *, transactions: int, failures: int) -> None:
         """Add a session's counters to the terminal's statistics."""

@@ -1,0 +1,108 @@
+"""S-3 beyond one connection: login backoff per source address and per terminal account, alerts.
+
+Other source addresses are other loopback addresses (127.0.0.2, 127.0.0.3): the
+server sees each as a different kiosk IP.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sip2_server_helpers import (
+    INSTITUTION,
+    TERMINAL,
+    TERMINAL_PASSWORD,
+    Kiosk,
+    Library,
+    live_sip2,
+    make_library,
+)
+from sqlalchemy import select
+
+from shelfwise.app import Shelfwise
+from shelfwise.core.clock import FrozenClock
+from shelfwise.storage.tables import outbox
+
+BACKOFF = {"login_failures": 3, "login_backoff_seconds": 60, "login_backoff_max_seconds": 200}
+
+
+@pytest.fixture
+def library(shelf: Shelfwise, tmp_path: Path) -> Library:
+    return make_library(shelf, tmp_path)
+
+
+def _login(port: int, source: str, password: str = TERMINAL_PASSWORD, name: str = TERMINAL) -> str:
+    with Kiosk(port, source=source) as kiosk:
+        return kiosk.login(password, name).fixed["ok"]
+
+
+def _fail(port: int, source: str, times: int, name: str = "no-such-kiosk") -> None:
+    with Kiosk(port, source=source) as kiosk:
+        for n in range(times):
+            assert kiosk.login(f"wrong-{n}", name).fixed["ok"] == "0"
+
+
+def test_failures_from_an_address_back_off_its_logins_for_longer_each_time(
+    library: Library, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="shelfwise.sip2")
+    with live_sip2(library.shelf, **BACKOFF) as server:
+        port = server.port
+        _fail(port, "127.0.0.2", 3)  # one connection, closed after the third
+        # Refused without a password check, even the right one, from that address only.
+        assert _login(port, "127.0.0.2") == "0"
+        assert _login(port, "127.0.0.3") == "1"
+        clock.advance(timedelta(seconds=59))
+        assert _login(port, "127.0.0.2") == "0"
+        clock.advance(timedelta(seconds=1))
+        # Open again; three more failures: twice as long.
+        _fail(port, "127.0.0.2", 2)
+        _fail(port, "127.0.0.2", 1)  # counted across connections
+        clock.advance(timedelta(seconds=119))
+        assert _login(port, "127.0.0.2") == "0"
+        clock.advance(timedelta(seconds=1))
+        assert _login(port, "127.0.0.2") == "1"  # and a right login clears the count
+        _fail(port, "127.0.0.2", 3)
+        clock.advance(timedelta(seconds=60))
+        assert _login(port, "127.0.0.2") == "1"
+    alerts = [r for r in caplog.records if getattr(r, "alert", False)]
+    failed = [r for r in alerts if r.getMessage().startswith("sip2 failed login")]
+    assert [(r.levelname, r.peer, r.count) for r in failed[:3]] == [  # type: ignore[attr-defined]
+        ("WARNING", "127.0.0.2", n) for n in (1, 2, 3)
+    ]
+    assert any("login backoff sip2-ip:127.0.0.2" in r.getMessage() for r in alerts)
+    assert all("wrong-" not in r.getMessage() for r in caplog.records)
+    with library.shelf.db.read() as conn:
+        events = conn.execute(select(outbox.c.payload).where(outbox.c.topic == "sip2.alert")).all()
+    payloads = [json.loads(e.payload) for e in events]
+    assert [p["subject"] for p in payloads] == ["sip2-ip:127.0.0.2"] * 3
+    assert payloads[0]["count"] == 3
+    assert "wrong" not in events[0].payload
+
+
+def test_failures_against_an_account_back_off_its_logins_from_every_address(
+    library: Library, clock: FrozenClock
+) -> None:
+    shelf = library.shelf
+    for name, networks in (("kiosk-02", ""), ("kiosk-03", "127.0.0.1/32")):
+        shelf.terminals.create(name=name, password="Second-Kiosk-22", branch="CEN",
+                               institution=INSTITUTION, networks=networks)  # fmt: skip
+    with live_sip2(shelf, **BACKOFF) as server:
+        port = server.port
+        _fail(port, "127.0.0.2", 3, name=TERMINAL)
+        assert _login(port, "127.0.0.3") == "0"  # the account is locked, at every address
+        assert _login(port, "127.0.0.3", "Second-Kiosk-22", "kiosk-02") == "1"  # not the others
+        # Failures from an address the account may not log in from do not lock it: a
+        # stranger cannot lock a kiosk out by guessing at its name.
+        _fail(port, "127.0.0.3", 3, name="kiosk-03")
+        assert _login(port, "127.0.0.1", "Second-Kiosk-22", "kiosk-03") == "1"
+        # The statistics: failed logins counted, the account's backoff in login_attempts.
+        assert shelf.terminals.get(TERMINAL).failures == 3  # type: ignore[union-attr]
+        assert shelf.access.lockout.locked_until(f"sip2-terminal:{TERMINAL}") is not None
+        assert shelf.access.lockout.locked_until("sip2-terminal:kiosk-03") is None
+        clock.advance(timedelta(seconds=60))
+        assert _login(port, "127.0.0.3") == "1"
