@@ -34,8 +34,15 @@ from shelfwise.circulation.notices import (
 from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
 from shelfwise.config import Secret, Settings
 from shelfwise.core.clock import Clock, SystemClock
+from shelfwise.readers.confirmation import ConfirmationMailer
 from shelfwise.readers.security import SecretHasher
-from shelfwise.readers.service import ReaderPolicy, ReaderService, categories_from
+from shelfwise.readers.service import (
+    CONFIRM_TOPIC,
+    ReaderPolicy,
+    ReaderService,
+    categories_from,
+    categories_from_list,
+)
 from shelfwise.search.service import SearchService
 from shelfwise.sip2.terminals import TerminalService
 from shelfwise.storage import migrate
@@ -127,7 +134,17 @@ class Shelfwise:
             starttls=bool(self.settings["smtp_starttls"]),
         )
         notices = NoticeHandler(self.db, self.clock, channel, str(self.settings["library_name"]))
-        return {NOTICE_TOPIC: notices, RECORD_CHANGED: self.search.handle_event}
+        confirmations = ConfirmationMailer(
+            self.readers,
+            channel,
+            str(self.settings["library_name"]),
+            str(self.settings["reader_confirm_link"]),
+        )
+        return {
+            NOTICE_TOPIC: notices,
+            CONFIRM_TOPIC: confirmations,
+            RECORD_CHANGED: self.search.handle_event,
+        }
 
     def close(self) -> None:
         self.search.close()
@@ -157,6 +174,9 @@ def build(
         categories=categories_from(str(settings["reader_extra_categories"])),
         notice_version=str(settings["privacy_notice_version"]),
         self_registered_must_confirm=bool(settings["reader_self_registration_confirm"]),
+        self_service_categories=categories_from_list(
+            str(settings["reader_self_registration_categories"])
+        ),
     )
     circulation_policy = CirculationPolicy(
         fee_block_cents=int(settings["circulation_fee_block_cents"]),

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from shelfwise.api.auth import Guards
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.cards import CardFormat, card_svg
 from shelfwise.readers.models import Reader
+from shelfwise.readers.service import ReaderService
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
@@ -131,5 +135,75 @@ def router(shelf: Shelfwise) -> APIRouter:
         """Delete the reader, leaving only counts (refused while loans or fees are open)."""
         shelf.accounts.delete_reader(card_number)
         return Response(status_code=204)
+
+    api.include_router(_self_service_routes(shelf.readers, Guards(shelf.access)))
+    return api
+
+
+class RegistrationIn(BaseModel):
+    """Registering online: a self-service category, an e-mail address, a PIN and/or password."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=320)
+    category: str = Field(min_length=1, max_length=32)
+    phone: str | None = Field(default=None, max_length=32)
+    pin: str | None = Field(default=None, max_length=8)
+    password: str | None = Field(default=None, max_length=200)
+
+
+class RegistrationOut(BaseModel):
+    card_number: str
+    status: str  # pending until the e-mail is confirmed, when the library asks for it
+    confirmation_sent_to: str
+
+
+class ConfirmIn(BaseModel):
+    card_number: str = Field(min_length=1, max_length=32)
+    token: str = Field(min_length=1, max_length=200)
+
+
+class ConfirmOut(BaseModel):
+    card_number: str
+    status: str
+
+
+def _self_service_routes(readers: ReaderService, guards: Guards) -> APIRouter:
+    """Registering online (public) and the digital card (the reader, or staff who read readers)."""
+    api = APIRouter()
+    card_reader = guards.self_or("readers.read", audit=("card_number",))
+
+    @api.post("/registrations", response_model=RegistrationOut, status_code=201)
+    def self_register(body: RegistrationIn) -> RegistrationOut:
+        """Register online; a confirmation code is e-mailed (never returned here)."""
+        reader = readers.self_register(**body.model_dump()).reader
+        return RegistrationOut(
+            card_number=reader.card_number,
+            status=str(reader.status),
+            confirmation_sent_to=body.email,
+        )
+
+    @api.post("/registrations/confirm", response_model=ConfirmOut)
+    def confirm(body: ConfirmIn) -> ConfirmOut:
+        """Confirm the e-mail address with the code it received; the reader may then borrow."""
+        try:
+            reader = readers.confirm_email(body.card_number, body.token)
+        except ShelfwiseError as exc:  # an unknown card reads like a wrong code: no probing
+            if exc.code == "readers.not_found":
+                raise ShelfwiseError("readers.token_invalid") from None
+            raise
+        return ConfirmOut(card_number=reader.card_number, status=str(reader.status))
+
+    @api.get(
+        "/readers/{card_number}/card.svg",
+        response_class=Response,
+        responses={200: {"content": {"image/svg+xml": {}}, "description": "The card image"}},
+        dependencies=[Depends(card_reader)],
+    )
+    def card_image(
+        card_number: str, format: Annotated[CardFormat, Query()] = CardFormat.QR
+    ) -> Response:
+        """The digital card: the card number as a QR code or a Code 128 barcode (SVG)."""
+        reader = readers.get(card_number)
+        return Response(card_svg(reader.card_number, format), media_type="image/svg+xml")
 
     return api

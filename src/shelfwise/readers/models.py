@@ -54,3 +54,13 @@ class Registration:
 
     reader: Reader
     verify_token: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """What the confirmation e-mail needs: where it goes and the one-time token it carries."""
+
+    card_number: str
+    name: str
+    email: str
+    token: str

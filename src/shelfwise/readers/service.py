@@ -20,6 +20,7 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import (
     CONSENT_PURPOSES,
     DEFAULT_CATEGORIES,
+    Confirmation,
     Consent,
     Reader,
     ReaderStatus,
@@ -34,9 +35,12 @@ from shelfwise.readers.security import (
     validate_pin,
 )
 from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import enqueue
 from shelfwise.storage.tables import branches, reader_consents, reader_deletions, readers
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Outbox topic of "send this reader the e-mail confirmation" (payload: reader id only).
+CONFIRM_TOPIC = "readers.confirm_email"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,7 @@ class ReaderPolicy:
     categories: tuple[str, ...]
     notice_version: str
     self_registered_must_confirm: bool
+    self_service_categories: tuple[str, ...] = ("adult", "senior", "student")
 
 
 class ReaderService:
@@ -134,6 +139,8 @@ class ReaderService:
                         .values(card_number=generated)
                     )
                 self._log_consent(conn, reader_id, "reading_history", granted=False, at=now)
+                if self_registered:  # the confirmation e-mail goes after commit
+                    enqueue(conn, self._clock, CONFIRM_TOPIC, {"reader_id": int(reader_id)})
                 return Registration(load_reader(conn, reader_id), token)
         except IntegrityError as exc:
             text = str(exc.orig).lower()
@@ -142,6 +149,61 @@ class ReaderService:
             if "card_number" in text:
                 raise ShelfwiseError("readers.card_taken", card=card_number or "") from exc
             raise
+
+    def self_register(
+        self,
+        *,
+        name: str,
+        email: str,
+        category: str,
+        phone: str | None = None,
+        pin: str | None = None,
+        password: str | None = None,
+    ) -> Registration:
+        """Registration by the reader (online): a self-service category, a PIN or password.
+
+        The reader is ``pending`` until the e-mail is confirmed when the policy asks for
+        it; the confirmation e-mail is an outbox event of the same transaction.
+        """
+        if category not in self.policy.self_service_categories:
+            raise ShelfwiseError(
+                "readers.category_not_self_service",
+                category=category,
+                allowed=", ".join(self.policy.self_service_categories),
+            )
+        if not pin and not password:
+            raise ShelfwiseError("readers.secret_required")
+        return self.register(
+            name=name,
+            category=category,
+            email=email,
+            phone=phone,
+            pin=pin or None,
+            password=password or None,
+            self_registered=True,
+        )
+
+    def issue_confirmation(self, reader_id: int) -> Confirmation | None:
+        """A fresh one-time e-mail token for the reader, replacing the stored hash.
+
+        None when there is nothing to confirm (confirmed already, deleted, no e-mail).
+        Called when the e-mail is sent: only the token's hash is ever stored, so the
+        sender makes the token it mails (the latest e-mail's token is the valid one).
+        """
+        with self._db.write() as conn:
+            query = select(readers).where(readers.c.id == reader_id)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).first()
+            if row is None or row.verify_token_hash is None or not row.email:
+                return None
+            token, token_hash = new_token()
+            conn.execute(
+                update(readers)
+                .where(readers.c.id == reader_id)
+                .values(verify_token_hash=token_hash)
+            )
+            return Confirmation(row.card_number, row.name, row.email, token)
 
     def confirm_email(self, card_number: str, token: str) -> Reader:
         with self._db.write() as conn:
@@ -362,3 +424,7 @@ def _add_years(day: date, years: int) -> date:
 
 def categories_from(extra: str) -> tuple[str, ...]:
     return DEFAULT_CATEGORIES + tuple(c.strip() for c in extra.split(",") if c.strip())
+
+
+def categories_from_list(text: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in text.split(",") if c.strip())

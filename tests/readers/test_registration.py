@@ -1,0 +1,194 @@
+"""Registering online over the API: validation codes, a pending reader, and the e-mail.
+
+The confirmation e-mail goes through the outbox to a real SMTP server in the test
+(aiosmtpd); the code is read out of the received message and confirms the reader.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from shelfwise import app as composition
+from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.catalogue.models import BranchKind, Lifecycle
+from shelfwise.circulation.notices import SmtpChannel
+from shelfwise.config import Settings
+from shelfwise.core.clock import FrozenClock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.marc.iso2709 import encode
+from shelfwise.marc.record import Field, Record
+from shelfwise.readers.models import ReaderStatus
+
+LINK = "https://library.example.org/register/confirm?card={card}&token={token}"
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[_Inbox, int]]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def shelf(
+    database_url: str, tmp_path: Path, clock: FrozenClock, smtp: tuple[_Inbox, int]
+) -> Iterator[Shelfwise]:
+    settings = Settings.load(
+        {
+            "data_dir": tmp_path / "data",
+            "database_url": database_url,
+            "smtp_port": smtp[1],
+            "reader_confirm_link": LINK,
+            "password_hash_time_cost": 1,
+            "password_hash_memory_kib": 1024,
+        },
+        environ={},
+    )
+    instance = composition.build(settings, clock=clock)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def client(shelf: Shelfwise) -> Iterator[TestClient]:
+    with TestClient(asgi_app(shelf), headers={"Accept-Language": "en"}) as c:
+        yield c
+
+
+def _deliver(shelf: Shelfwise) -> int:
+    return shelf.outbox_relay(shelf.outbox_handlers()).drain()
+
+
+def _body(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(message.get_content_charset() or "utf-8")
+
+
+VALID = {
+    "name": "金美善",
+    "email": "meishan@example.org",
+    "category": "adult",
+    "phone": "13800000000",
+    "pin": "4821",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"category": "child"}, "readers.category_not_self_service"),
+        ({"category": "alien"}, "readers.category_not_self_service"),
+        ({"pin": None}, "readers.secret_required"),
+        ({"email": "not-an-address"}, "readers.email_invalid"),
+        ({"pin": "12"}, "readers.pin_invalid"),
+        ({"pin": None, "password": "short"}, "readers.password_invalid"),
+        ({"name": ""}, "request.invalid"),
+        ({"email": None}, "request.invalid"),
+    ],
+)
+def test_registration_input_is_checked(
+    client: TestClient, change: dict[str, object], code: str
+) -> None:
+    body = {k: v for k, v in {**VALID, **change}.items() if v is not None}
+    got = client.post("/api/v1/registrations", json=body)
+    assert got.status_code == 422
+    assert got.json()["error"]["code"] == code
+
+
+def test_register_online_confirm_by_email_then_borrow(
+    shelf: Shelfwise, client: TestClient, smtp: tuple[_Inbox, int], tmp_path: Path
+) -> None:
+    inbox, _ = smtp
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    marc = Record(
+        "00000nam a2200000 a 4500",
+        [Field("001", data="reg-1"), Field("245", "10", [("a", "活着")])],
+    )
+    (tmp_path / "r.mrc").write_bytes(encode(marc))
+    shelf.importer().import_file(tmp_path / "r.mrc")
+    with shelf.db.read() as conn:
+        record = int(conn.execute(text("SELECT max(id) FROM records")).scalar_one())
+    shelf.catalogue.add_item(
+        record_id=record, barcode="B1", branch_code="CEN", lifecycle=Lifecycle.IN_SERVICE
+    )
+
+    made = client.post("/api/v1/registrations", json={**VALID, "password": "long enough"})
+    assert made.status_code == 201, made.text
+    card = made.json()["card_number"]
+    assert made.json()["status"] == "pending"
+    assert "token" not in made.text.lower()  # the code travels by e-mail only
+
+    with pytest.raises(ShelfwiseError) as pending:
+        shelf.circulation.checkout(card, "B1", "CEN")
+    assert pending.value.code == "circ.reader_pending"
+
+    assert inbox.messages == []  # nothing is sent inside the transaction
+    _deliver(shelf)
+    (mail,) = inbox.messages
+    assert mail["To"] == "meishan@example.org"
+    body = _body(mail)
+    assert card in body
+    found = re.search(r"confirmation code: (\S+)", body)
+    assert found is not None
+    token = found.group(1)
+    assert f"card={card}&token={token}" in body  # the link of reader_confirm_link
+
+    wrong = client.post("/api/v1/registrations/confirm", json={"card_number": card, "token": "x"})
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (422, "readers.token_invalid")
+    nobody = client.post(
+        "/api/v1/registrations/confirm", json={"card_number": "NO-SUCH", "token": token}
+    )
+    assert nobody.json()["error"]["code"] == "readers.token_invalid"  # no card probing
+
+    done = client.post("/api/v1/registrations/confirm", json={"card_number": card, "token": token})
+    assert done.json() == {"card_number": card, "status": "active"}
+    assert shelf.readers.get(card).status is ReaderStatus.ACTIVE
+    again = client.post("/api/v1/registrations/confirm", json={"card_number": card, "token": token})
+    assert again.json()["error"]["code"] == "readers.token_invalid"  # one use
+    assert shelf.circulation.checkout(card, "B1", "CEN").barcode == "B1"
+    assert shelf.readers.authenticate(card, "long enough", kind="password").card_number == card
+
+
+def test_a_confirmed_or_deleted_reader_gets_no_mail(
+    shelf: Shelfwise, smtp: tuple[_Inbox, int]
+) -> None:
+    inbox, port = smtp
+    shelf.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
+    first = shelf.readers.self_register(
+        name="A", email="a@example.org", category="adult", pin="1234"
+    )
+    assert first.verify_token is not None
+    shelf.readers.confirm_email(first.reader.card_number, first.verify_token)
+    second = shelf.readers.self_register(
+        name="B", email="b@example.org", category="senior", pin="1234"
+    )
+    shelf.accounts.delete_reader(second.reader.card_number)
+    assert _deliver(shelf) == 2  # both events handled ...
+    assert inbox.messages == []  # ... and neither mailed
