@@ -103,11 +103,13 @@ def test_canary_export_then_deletion_leaves_no_trace(
     shelf.outbox_relay(shelf.outbox_handlers()).drain()
     assert [to for to, _, _ in channel.sent] == [EMAIL]
     circ.checkout(canary.card_number, b2, "CEN")
+    deposit = shelf.deposits.take(canary.card_number, 10000, "wechat", f"receipt for {NAME}")
 
     exported = accounts.export(canary.card_number)
     assert exported["profile"]["name"] == NAME
     assert exported["profile"]["id_card_last4"] == ID_CARD[-4:]
-    assert {"profile", "consents", "loans", "holds", "fees", "notices"} <= set(exported)
+    assert {"profile", "consents", "loans", "holds", "fees", "notices", "deposits"} <= set(exported)
+    assert [d["amount_cents"] for d in exported["deposits"]] == [10000]
     assert {loan["barcode"] for loan in exported["loans"]} == {b1, b2}
     assert [h["record_id"] for h in exported["holds"]] == [other_record]
     assert [f["kind"] for f in exported["fees"]] == ["overdue"]
@@ -126,6 +128,10 @@ def test_canary_export_then_deletion_leaves_no_trace(
     assert fees_open.value.code == "circ.reader_has_fees"
     (fee,) = accounts.fees_of(canary.card_number)
     accounts.pay(fee.id, fee.balance_cents)
+    with pytest.raises(ShelfwiseError) as deposit_held:
+        accounts.delete_reader(canary.card_number)
+    assert deposit_held.value.code == "circ.reader_has_deposit"
+    shelf.deposits.refund(deposit.id)
 
     with shelf.db.read() as conn:
         loans_before = conn.execute(text("SELECT count(*) FROM loans")).scalar_one()
