@@ -7,7 +7,7 @@ credit needs a card 30 days old and nothing late in the last 365 days.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,3 +195,42 @@ def test_deposits_over_http(lib: Library) -> None:
         assert refund.json()["status"] == "refunded"
         again = client.post(f"/api/v1/deposits/{taken.json()['id']}/refund")
         assert (again.status_code, again.json()["error"]["code"]) == (409, "circ.deposit_refunded")
+
+
+def _race(calls: dict[str, Callable[[], object]]) -> dict[str, str]:
+    """Run the calls at once (threads released by a barrier): "ok" or the refusal code each."""
+    barrier = threading.Barrier(len(calls))
+    results: dict[str, str] = {}
+
+    def run(name: str, call: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            call()
+            results[name] = "ok"
+        except ShelfwiseError as exc:
+            results[name] = exc.code
+
+    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: Library) -> None:
+    """The reader lock orders them: either the loan stands and the refund is refused, or the
+    refund stands and the checkout is refused; never a loan without its deposit."""
+    circ, deps = lib.shelf.circulation, lib.shelf.deposits
+    for _ in range(6):
+        _, (barcode,) = lib.title()
+        card = lib.reader().card_number
+        deposit = deps.take(card, 10000, "cash")
+        results = _race(
+            {
+                "checkout": lambda: circ.checkout(card, barcode, "CEN"),  # noqa: B023
+                "refund": lambda: deps.refund(deposit.id),  # noqa: B023
+            }
+        )
+        pair = (results["checkout"], results["refund"])
+        assert pair in {("ok", "circ.deposit_refund_loans"), ("circ.deposit_required", "ok")}
