@@ -192,3 +192,34 @@ def test_a_librarian_at_the_desk(
     context.close()
     assert len(desk.checked) >= 8
     assert not [e for e in desk.errors if not e.startswith("Failed to load resource")], desk.errors
+
+
+def test_an_administrator_pages(
+    chromium: Any, staff_url: str, demo_library: tuple[composition.Shelfwise, list[str]]
+) -> None:
+    shelf, cards = demo_library
+    shelf.access.create_staff("admin-e2e", "Admin E2E", PASSWORD, "admin")
+    context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
+    desk = Desk(context.new_page(), staff_url)
+    page = desk.page
+    desk.go("/staff/login")
+    page.fill("#username", "admin-e2e")
+    desk.submit("#password", PASSWORD)
+    assert page.url.endswith("/staff")
+    for path in (
+        "/staff/admin",
+        "/staff/rules",
+        "/staff/readers/new",
+        f"/staff/readers/{cards[0]}",
+    ):
+        desk.go(path)
+    desk.go("/staff/admin")
+    page.fill("#tok-label", "e2e sync")
+    page.click("form[action='/staff/admin/tokens'] button")
+    page.wait_for_load_state()
+    desk.axe()
+    assert page.locator("code.token").inner_text().startswith("swt_")
+    desk.go("/staff/admin")
+    assert page.locator("code.token").count() == 0
+    context.close()
+    assert not [e for e in desk.errors if not e.startswith("Failed to load resource")], desk.errors

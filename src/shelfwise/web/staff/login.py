@@ -20,6 +20,7 @@ SECTIONS = (
     ("circulation.desk", "/staff/holds", "staff.nav.holds"),
     ("readers.write", "/staff/readers/new", "staff.nav.register"),
     ("access.admin", "/staff/admin", "staff.nav.admin"),
+    ("circulation.rules", "/staff/rules", "staff.rules.title"),
 )
 
 

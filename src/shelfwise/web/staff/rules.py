@@ -1,0 +1,103 @@
+"""Loan rules and branch calendars (``circulation.rules``), through ``shelf.accounts``."""
+
+# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, Response
+
+from shelfwise.circulation.rules import DEFAULT_RULE, RULE_FIELDS
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.web.pages import Page, Web, form_text
+from shelfwise.web.staff.workplace import allowed_branches, branch_names
+
+DONE = ("rule", "deleted", "calendar")
+
+
+def router(web: Web) -> APIRouter:
+    pages = APIRouter(
+        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+    )
+    shelf = web.shelf
+    PageDep = Annotated[Page, Depends(web.page)]
+
+    def rules_page(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
+        who = page.staff("circulation.rules")
+        branches = allowed_branches(shelf, who, page.lang)
+        return web.render(
+            page,
+            "staff/rules.html",
+            status=status,
+            rules=shelf.accounts.rules(),
+            default=DEFAULT_RULE,
+            fields=RULE_FIELDS,
+            categories=shelf.readers.policy.categories,
+            branches=branches,
+            names=branch_names(shelf, page),
+            calendars={code: shelf.accounts.calendar(code) for code, _ in branches},
+            notice=notice,
+            error=error,
+        )
+
+    @pages.get("/staff/rules")
+    def rules(page: PageDep, done: str = "") -> Response:
+        return rules_page(page, notice=page.t("staff.rules.done." + done) if done in DONE else "")
+
+    @pages.post("/staff/rules")
+    async def set_rule(page: PageDep) -> Response:
+        page.staff("circulation.rules")
+        form = await page.request.form()
+        try:
+            values = {}
+            for name in RULE_FIELDS:
+                text = form_text(form, name)
+                if text:
+                    if not text.isdigit():
+                        raise ShelfwiseError("circ.rule_invalid", fields=name)
+                    values[name] = int(text)
+            shelf.accounts.set_rule(
+                reader_category=form_text(form, "reader_category") or None,
+                item_type=form_text(form, "item_type") or None,
+                branch=form_text(form, "branch") or None,
+                values=values,
+            )
+        except ShelfwiseError as exc:
+            return rules_page(page, error=page.error(exc), status=exc.status)
+        return web.redirect("/staff/rules?done=rule")
+
+    @pages.post("/staff/rules/{rule_id}/delete")
+    def delete_rule(rule_id: int, page: PageDep) -> Response:
+        page.staff("circulation.rules")
+        shelf.accounts.delete_rule(rule_id)
+        return web.redirect("/staff/rules?done=deleted")
+
+    @pages.post("/staff/calendars/{branch}")
+    async def set_calendar(branch: str, page: PageDep) -> Response:
+        page.staff("circulation.rules", branch)
+        form = await page.request.form()
+        try:
+            weekdays = [
+                int(d) for d in form.getlist("weekday") if isinstance(d, str) and d.isdigit()
+            ]
+            days = [
+                _day(part)
+                for part in form_text(form, "days").replace(",", " ").split()
+                if part.strip()
+            ]
+            shelf.accounts.set_calendar(
+                branch, closed_weekdays=weekdays, closed_days=days, reason=form_text(form, "reason")
+            )
+        except ShelfwiseError as exc:
+            return rules_page(page, error=page.error(exc), status=exc.status)
+        return web.redirect(f"/staff/rules?done=calendar#cal-{quote(branch)}")
+
+    return pages
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ShelfwiseError("request.invalid", detail=text) from None

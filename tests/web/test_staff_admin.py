@@ -1,0 +1,159 @@
+"""Administration and loan rules in the staff client, on both backends: the access rule
+of each page, staff accounts (create, disable, reset password, role), API tokens (shown
+once, revoked), SIP2 terminals with their counters, the audit log, rules and calendars."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from shelfwise import app as composition
+from shelfwise.circulation.rules import RULE_FIELDS
+from shelfwise.web import i18n
+from shelfwise.web.staff.admin import DONE as ADMIN_DONE
+from shelfwise.web.staff.rules import DONE as RULES_DONE
+
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+PASSWORD = "staff-pass-1234"
+PAGES = ["/staff/admin", "/staff/rules"]
+POSTS = [
+    "/staff/admin/staff",
+    "/staff/admin/staff/x/disable",
+    "/staff/admin/tokens",
+    "/staff/admin/tokens/1/revoke",
+    "/staff/rules",
+    "/staff/rules/1/delete",
+    "/staff/calendars/CEN",
+]
+
+
+def sign_in(client: TestClient, shelf: composition.Shelfwise, role: str) -> str:
+    username = f"web-{role}"
+    shelf.access.create_staff(username, f"Web {role}", PASSWORD, role)
+    token = CSRF.search(client.get("/staff/login").text).group(1)  # type: ignore[union-attr]
+    done = client.post(
+        "/staff/login",
+        data={"username": username, "password": PASSWORD, "next": "/staff", "csrf": token},
+    )
+    assert done.status_code == 303
+    client.cookies.set("sw_lang", "en")
+    return token
+
+
+def test_administration_needs_an_administrator(
+    client: TestClient, shelf: composition.Shelfwise
+) -> None:
+    for path in PAGES:
+        assert client.get(path).headers["location"].startswith("/staff/login")
+    token = sign_in(client, shelf, "desk")
+    for path in PAGES:
+        assert client.get(path).status_code == 403
+    for path in POSTS:
+        assert client.post(path, data={"csrf": token}).status_code == 403, path
+        assert client.post(path, data={}).status_code == 403, path  # and no CSRF token
+
+
+def test_staff_accounts_tokens_terminals_and_the_audit_log(
+    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+) -> None:
+    token = sign_in(client, shelf, "admin")
+    shelf.access.audit(
+        shelf.access.login_staff("web-admin", PASSWORD).principal,
+        door="api",
+        action="read",
+        card_number=demo[0],
+        fields=["name"],
+    )
+    shelf.terminals.create(
+        name="kiosk-7", password="kiosk-pass-1234", branch="CEN", institution="SW"
+    )
+    page = client.get("/staff/admin")
+    assert page.status_code == 200
+    assert "web-admin" in page.text
+    assert "kiosk-7" in page.text
+    assert "Audit log" in page.text
+    assert ">name<" in page.text  # field names, never values
+
+    form = {"username": "new.clerk", "name": "New Clerk", "password": "clerk-pass-123"}
+    made = client.post("/staff/admin/staff", data=form | {"role": "desk", "csrf": token})
+    assert made.headers["location"] == "/staff/admin?done=created"
+    assert shelf.access.staff_account("new.clerk").role == "desk"
+    weak = client.post(
+        "/staff/admin/staff",
+        data=form | {"username": "x2", "password": "short"} | {"role": "desk", "csrf": token},
+    )
+    assert weak.status_code == 422
+    assert 'role="alert"' in weak.text
+    assert (
+        client.post("/staff/admin/staff/new.clerk/disable", data={"csrf": token}).status_code == 303
+    )
+    assert not shelf.access.staff_account("new.clerk").enabled
+    client.post("/staff/admin/staff/new.clerk/enable", data={"csrf": token})
+    client.post("/staff/admin/staff/new.clerk/role", data={"role": "cataloguer", "csrf": token})
+    assert shelf.access.staff_account("new.clerk").role == "cataloguer"
+    reset = client.post(
+        "/staff/admin/staff/new.clerk/password", data={"password": "brand-new-pass", "csrf": token}
+    )
+    assert reset.status_code == 303
+    assert shelf.access.login_staff("new.clerk", "brand-new-pass").principal.role == "cataloguer"
+
+    issued = client.post(
+        "/staff/admin/tokens",
+        data={"username": "new.clerk", "label": "catalogue sync", "days": "30", "csrf": token},
+    )
+    assert issued.status_code == 200
+    assert issued.headers["cache-control"] == "no-store"
+    secret = re.search(r"swt_[A-Za-z0-9_-]+", issued.text)
+    assert secret is not None
+    assert shelf.access.principal(secret.group(0)) is not None
+    assert secret.group(0) not in client.get("/staff/admin").text  # shown once
+    (api_token,) = [k for k in shelf.access.api_tokens() if k.label == "catalogue sync"]
+    revoked = client.post(f"/staff/admin/tokens/{api_token.id}/revoke", data={"csrf": token})
+    assert revoked.status_code == 303
+    assert shelf.access.principal(secret.group(0)) is None
+
+
+def test_loan_rules_and_calendars(client: TestClient, shelf: composition.Shelfwise) -> None:
+    token = sign_in(client, shelf, "admin")
+    assert client.get("/staff/rules").status_code == 200
+    saved = client.post(
+        "/staff/rules",
+        data={"reader_category": "child", "branch": "CEN", "loan_days": "14", "csrf": token},
+    )
+    assert saved.status_code == 303
+    (rule,) = [r for r in shelf.accounts.rules() if r.reader_category == "child"]
+    assert rule.loan_days == 14
+    bad = client.post("/staff/rules", data={"loan_days": "-3", "csrf": token})
+    assert bad.status_code == 422
+    page = client.get("/staff/rules?done=rule")
+    assert "The rule is saved." in page.text
+    client.post(f"/staff/rules/{rule.id}/delete", data={"csrf": token})
+    assert not [r for r in shelf.accounts.rules() if r.reader_category == "child"]
+
+    closed = client.post(
+        "/staff/calendars/CEN",
+        data={"weekday": ["0"], "days": "2026-10-01, 2026-10-02", "csrf": token},
+    )
+    assert closed.status_code == 303
+    calendar = shelf.accounts.calendar("CEN")
+    assert calendar.closed_weekdays == frozenset({0})
+    assert calendar.closed_days == frozenset({date(2026, 10, 1), date(2026, 10, 2)})
+    wrong = client.post("/staff/calendars/CEN", data={"days": "tomorrow", "csrf": token})
+    assert wrong.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("prefix", "values"),
+    [
+        ("staff.admin.done.", list(ADMIN_DONE)),
+        ("staff.rules.done.", list(RULES_DONE)),
+        ("staff.rule.", list(RULE_FIELDS)),
+        ("staff.weekday.", [str(d) for d in range(7)]),
+    ],
+)
+def test_admin_keys_built_from_values_exist(prefix: str, values: list[str]) -> None:
+    texts = i18n.catalogue().texts
+    assert not [v for v in values if prefix + v not in texts]
