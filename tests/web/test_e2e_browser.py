@@ -211,6 +211,8 @@ def test_desktop_pages_and_keyboard(browser: Any, base_url: str) -> None:
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
     visit.shot("opac-home-desktop")
+    page.fill("#q", "hist")  # autocomplete (site.js) fills the datalist from /api/v1/suggest
+    page.locator("#suggestions option").first.wait_for(state="attached")  # no eval: CSP
     visit.go("/search?q=history OR 历史 OR 역사")
     assert page.locator(".facet").first.is_visible()  # beside the results, no drawer
     visit.shot("opac-results-desktop")

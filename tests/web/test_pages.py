@@ -88,6 +88,13 @@ def test_results_have_facets_availability_and_paging(
     assert missing.status_code == 404
     assert "text/html" in missing.headers["content-type"]
     assert client.get("/no/such/page").status_code == 404
+    # A record page lists the other editions of its work, as the results group them.
+    works = shelf.search.search(
+        SearchRequest(q="", filters=Filters(lang=("zh", "ko", "en")), size=100, facets=False)
+    ).works
+    work = next(w for w in works if len(w.records) > 1)
+    record = client.get(f"/record/{work.records[0].record_id}").text
+    assert f'href="/record/{work.records[1].record_id}"' in record
     assert client.get("/api/v1/no-such").headers["content-type"].startswith("application/json")
 
 
