@@ -1,13 +1,12 @@
 """Reader endpoints: registration, profile, blocks, consents, export and deletion."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
+from shelfwise.access.models import Principal
 from shelfwise.api.auth import Guards
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.cards import CardFormat, card_svg
@@ -34,8 +33,11 @@ class ErrorOut(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": meaning}
     for status, meaning in (
-        (401, "Wrong card number, PIN or password"),
-        (403, "The reader may not borrow (blocked, expired, fees, unconfirmed)"),
+        (401, "Not logged in, or a wrong card number, PIN or password"),
+        (
+            403,
+            "Not allowed for this account, or the reader may not borrow (blocked, expired, fees)",
+        ),
         (404, "No such reader, item, branch, hold, fee or rule"),
         (409, "Refused by a circulation rule (the code says which)"),
         (422, "The request is not valid"),
@@ -93,30 +95,47 @@ def reader_out(reader: Reader) -> ReaderOut:
     return ReaderOut(**{f: getattr(reader, f) for f in ReaderOut.model_fields})
 
 
-def router(shelf: Shelfwise) -> APIRouter:
+def router(shelf: "Shelfwise") -> APIRouter:
     api = APIRouter(tags=["readers"], responses=ERROR_RESPONSES)
+    guards = Guards(shelf.access)
+    profile = tuple(ReaderOut.model_fields)
+    writer = [Depends(guards.staff("readers.write"))]
 
-    @api.post("/readers", response_model=ReaderOut, status_code=201)
+    @api.post("/readers", response_model=ReaderOut, status_code=201, dependencies=writer)
     def register(body: RegisterIn) -> ReaderOut:
         return reader_out(shelf.readers.register(**body.model_dump()).reader)
 
-    @api.get("/readers/{card_number}", response_model=ReaderOut)
+    @api.get(
+        "/readers/{card_number}",
+        response_model=ReaderOut,
+        dependencies=[Depends(guards.self_or("readers.read", audit=profile))],
+    )
     def get_reader(card_number: str) -> ReaderOut:
         return reader_out(shelf.readers.get(card_number))
 
-    @api.post("/readers/{card_number}/block", response_model=ReaderOut)
+    @api.post("/readers/{card_number}/block", response_model=ReaderOut, dependencies=writer)
     def block(card_number: str, body: BlockIn) -> ReaderOut:
         return reader_out(shelf.readers.block(card_number, body.reason))
 
-    @api.delete("/readers/{card_number}/block", response_model=ReaderOut)
+    @api.delete("/readers/{card_number}/block", response_model=ReaderOut, dependencies=writer)
     def unblock(card_number: str) -> ReaderOut:
         return reader_out(shelf.readers.unblock(card_number))
 
-    @api.put("/readers/{card_number}/consents/{purpose}", response_model=ReaderOut)
+    @api.put(
+        "/readers/{card_number}/consents/{purpose}",
+        response_model=ReaderOut,
+        dependencies=[
+            Depends(guards.self_or("readers.write", audit=("consents",), action="write"))
+        ],
+    )
     def set_consent(card_number: str, purpose: str, body: ConsentIn) -> ReaderOut:
         return reader_out(shelf.readers.set_consent(card_number, purpose, body.granted))
 
-    @api.get("/readers/{card_number}/consents", response_model=list[ConsentOut])
+    @api.get(
+        "/readers/{card_number}/consents",
+        response_model=list[ConsentOut],
+        dependencies=[Depends(guards.self_or("readers.read", audit=("consents",)))],
+    )
     def consents(card_number: str) -> list[ConsentOut]:
         return [
             ConsentOut(
@@ -125,14 +144,24 @@ def router(shelf: Shelfwise) -> APIRouter:
             for c in shelf.readers.consents(card_number)
         ]
 
-    @api.get("/readers/{card_number}/export")
+    @api.get(
+        "/readers/{card_number}/export",
+        dependencies=[Depends(guards.self_or("readers.read", audit=("export",), action="export"))],
+    )
     def export(card_number: str) -> dict[str, Any]:
         """Everything held about the reader, as JSON (P5)."""
         return shelf.accounts.export(card_number)
 
     @api.delete("/readers/{card_number}", status_code=204)
-    def delete_reader(card_number: str) -> Response:
-        """Delete the reader, leaving only counts (refused while loans or fees are open)."""
+    def delete_reader(
+        card_number: str,
+        _who: Annotated[
+            Principal, Depends(guards.self_or("readers.write", audit=("*",), action="delete"))
+        ],
+    ) -> Response:
+        """Delete the reader, leaving only counts (refused while loans or fees are open).
+
+        A reader may delete their own account (P9); staff need readers.write."""
         shelf.accounts.delete_reader(card_number)
         return Response(status_code=204)
 
