@@ -6,17 +6,18 @@ Every action here calls the same service operation as the REST API does.
 """
 
 # No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
+import base64
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import segno
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from shelfwise.access.models import Session
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers import cards
 from shelfwise.readers.models import CONSENT_PURPOSES
 from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, Web, form_text, safe_next
@@ -246,8 +247,20 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.get("/account/card")
     def digital_card(page: PageDep) -> Response:
         number = card(page)
-        qr = segno.make(number, error="m").svg_inline(scale=6, title=page.t("card.qr_title"))
-        return section(page, "card", qr=Markup(qr), number=number)
+        label = escape(page.t("card.qr_title"))
+        qr = cards.qr_svg(number, scale=6).replace(
+            "<svg ", f'<svg role="img" aria-label="{label}" ', 1
+        )
+        # Code 128 as an image: its SVG carries style attributes, which the page's CSP
+        # (style-src 'self') refuses inline; an image document is not subject to it.
+        barcode = base64.b64encode(cards.code128_svg(number).encode()).decode()
+        return section(
+            page,
+            "card",
+            qr=Markup(qr),
+            barcode=f"data:image/svg+xml;base64,{barcode}",
+            number=number,
+        )
 
     @pages.get("/account/privacy")
     def privacy(page: PageDep, saved: str = "") -> Response:
