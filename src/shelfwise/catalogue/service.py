@@ -119,6 +119,16 @@ class CatalogueService(HarvestReads):
         with self._db.read() as conn:
             return _summary(conn, record_id)
 
+    def title(self, record_id: int) -> str:
+        """Just the title (one query; a kiosk screen or slip needs no more)."""
+        with self._db.read() as conn:
+            title = conn.execute(
+                select(records.c.title).where(records.c.id == record_id)
+            ).scalar_one_or_none()
+        if title is None:
+            raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
+        return str(title)
+
     def get_marc(self, record_id: int) -> Record:
         with self._db.read() as conn:
             marc = conn.execute(select(records.c.marc).where(records.c.id == record_id)).scalar()

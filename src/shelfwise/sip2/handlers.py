@@ -84,14 +84,13 @@ def _institution(s: Session, m: Message) -> str:
 
 def _title(s: Session, record_id: int) -> str:
     try:
-        return s.services.catalogue.get_record(record_id).title
+        return s.services.catalogue.title(record_id)
     except ShelfwiseError:
         return ""
 
 
 def _branch_code(s: Session, branch_id: int) -> str:
-    codes = {b.id: b.code for b in s.services.catalogue.list_branches()}
-    return codes.get(branch_id, "")
+    return s.branch_code(branch_id)
 
 
 # --- who the reader is, and what the kiosk may see -------------------------------------
@@ -292,7 +291,7 @@ def checkout(s: Session, m: Message, key: str) -> Result:
     assert s.terminal is not None
     if offline.is_offline(m):
         return _offline(s, m, key, OfflineOp.CHECKOUT)
-    p = s.patron(m)
+    p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
         return refused
@@ -334,7 +333,7 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
 
 
 def renew(s: Session, m: Message, key: str) -> Result:
-    p = s.patron(m)
+    p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
         return refused
@@ -451,7 +450,7 @@ def item_information(s: Session, m: Message, key: str) -> Result:
 
 
 def renew_all(s: Session, m: Message, key: str) -> Result:
-    p = s.patron(m)
+    p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
         return refused
@@ -477,7 +476,7 @@ def renew_all(s: Session, m: Message, key: str) -> Result:
 
 def hold(s: Session, m: Message, key: str) -> Result:
     assert s.terminal is not None
-    p = s.patron(m)
+    p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
         return refused
@@ -514,7 +513,7 @@ def hold(s: Session, m: Message, key: str) -> Result:
 
 
 def fee_paid(s: Session, m: Message, key: str) -> Result:
-    p = s.patron(m)
+    p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
         return refused

@@ -149,7 +149,8 @@ class Session:
     failures: int = 0
     last_request: bytes | None = None
     last_reply: bytes | None = None
-    _pins: dict[str, bytes] = field(default_factory=dict)
+    _pins: dict[str, tuple[bytes, Reader]] = field(default_factory=dict)
+    _branch_codes: dict[int, str] = field(default_factory=dict)
     _pin_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     # --- entry point ---------------------------------------------------------------
@@ -341,7 +342,7 @@ class Session:
 
     # --- readers and their PINs --------------------------------------------------------
 
-    def patron(self, message: Message) -> Patron:
+    def patron(self, message: Message, *, fresh: bool = True) -> Patron:
         """Look up AA and check AD; a verified PIN is remembered for this session.
 
         The PIN lockout (S-6) is the one every door shares (subject ``reader:<card>``
@@ -350,13 +351,23 @@ class Session:
         included. A PIN this session has already verified is not checked again
         (neither Argon2 nor the lock: a lock stops guessing, and this kiosk's reader
         is not guessing); a wrong PIN or a 35 forgets it.
+
+        ``fresh=False`` (transactions, which the services check again in their own
+        transaction): a reader whose PIN this session verified is not read again.
         """
         assert self.terminal is not None
         card = message.get("AA") or ""
         pin = message.get("AD") or None
-        reader = self._reader(card)
         digest = None if pin is None else self._digest(pin)
-        remembered = self._pins.get(card)
+        known = self._pins.get(card)
+        remembered = None if known is None else known[0]
+        if (
+            not fresh
+            and known is not None
+            and (digest is None or hmac.compare_digest(known[0], digest))
+        ):
+            return Patron(card, known[1], True, pin is not None, False)
+        reader = self._reader(card)
         if pin is None:
             verified = remembered is not None or not self.terminal.require_pin
         elif remembered is not None and hmac.compare_digest(remembered, digest or b""):
@@ -371,8 +382,9 @@ class Session:
                 return Patron(card, reader, False, True, True, locked=True)
             verified = self._check_pin(card, pin)
             if verified and digest is not None:
-                self._pins[card] = digest
-                lockout.succeed(subject)
+                self._pins[card] = (digest, reader)
+                if lockout.failures(subject):  # a read; most right PINs have nothing to clear
+                    lockout.succeed(subject)
             else:
                 self._pins.pop(card, None)
                 if lockout.fail(subject) is not None:
@@ -384,6 +396,13 @@ class Session:
             pin is not None,
             pin is not None and not verified,
         )
+
+    def branch_code(self, branch_id: int) -> str:
+        """A branch's code, from the list read once per session (again for an unknown id)."""
+        if branch_id not in self._branch_codes:
+            branches = self.services.catalogue.list_branches()
+            self._branch_codes = {b.id: b.code for b in branches}
+        return self._branch_codes.get(branch_id, "")
 
     def forget(self, card: str) -> None:
         self._pins.pop(card, None)
