@@ -146,6 +146,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "access_lockout_seconds", int, 900, "How long a login locked by failures stays locked."
     ),
+    Setting(
+        "access_registrations_per_hour",
+        int,
+        10,
+        "Online self-registrations accepted from one network address per hour (0: no limit).",
+    ),
+    Setting(
+        "access_confirmations_per_hour",
+        int,
+        10,
+        "E-mail confirmation attempts for one card per hour (0: no limit).",
+    ),
     Setting("access_staff_session_hours", int, 12, "Lifetime of a staff login session."),
     Setting("access_reader_session_hours", int, 168, "Lifetime of a reader login session."),
     Setting(

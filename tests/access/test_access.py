@@ -204,3 +204,38 @@ def test_admin_manages_staff_and_tokens_over_http(client: TestClient, shelf: She
     assert client.get("/api/v1/sessions/current", headers=_bearer(issued)).status_code == 401
     desk = _bearer(staff_token(shelf, "desk"))
     assert client.get("/api/v1/staff", headers=desk).status_code == 403
+
+
+def test_self_registration_is_limited_per_address_and_confirmation_per_card(
+    client: TestClient, shelf: Shelfwise, clock: FrozenClock
+) -> None:
+    """reliability.md 4.11: more than R registrations an hour from one address → 429."""
+    limit = int(shelf.settings["access_registrations_per_hour"])
+    statuses = [
+        client.post(
+            "/api/v1/registrations",
+            json={
+                "name": f"读者{k}",
+                "email": f"r{k}@example.org",
+                "category": "adult",
+                "pin": "1234",
+            },
+        ).status_code
+        for k in range(limit + 1)
+    ]
+    assert statuses == [201] * limit + [429]
+    clock.advance(timedelta(hours=1))
+    again = client.post(
+        "/api/v1/registrations",
+        json={"name": "读者X", "email": "x@example.org", "category": "adult", "pin": "1234"},
+    )
+    assert again.status_code == 201
+    card = again.json()["card_number"]
+    tries = int(shelf.settings["access_confirmations_per_hour"])
+    codes = [
+        client.post(
+            "/api/v1/registrations/confirm", json={"card_number": card, "token": f"guess{k}"}
+        ).json()["error"]["code"]
+        for k in range(tries + 1)
+    ]
+    assert codes == ["readers.token_invalid"] * tries + ["access.rate_limited"]

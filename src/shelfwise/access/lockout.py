@@ -67,6 +67,44 @@ class Lockout:
             )
         return until
 
+    def throttle(self, subject: str, *, limit: int, seconds: int) -> datetime | None:
+        """Count one use of ``subject`` in a fixed window of ``seconds``.
+
+        Returns None while the window holds fewer than ``limit`` uses (this one
+        counted), else the end of the window: the caller refuses without doing the work.
+        """
+        if limit <= 0:
+            return None
+        now = to_second(self._clock.now())
+        with self._db.write() as conn:
+            row = conn.execute(
+                select(login_attempts.c.failures, login_attempts.c.updated_at).where(
+                    login_attempts.c.subject == subject
+                )
+            ).first()
+            # updated_at is the window's start here: it moves only when a new window opens.
+            if row is None:
+                conn.execute(
+                    insert(login_attempts).values(subject=subject, failures=1, updated_at=now)
+                )
+                return None
+            start = aware(row.updated_at)
+            if start + timedelta(seconds=seconds) <= now:
+                conn.execute(
+                    update(login_attempts)
+                    .where(login_attempts.c.subject == subject)
+                    .values(failures=1, updated_at=now)
+                )
+                return None
+            if int(row.failures) >= limit:
+                return start + timedelta(seconds=seconds)
+            conn.execute(
+                update(login_attempts)
+                .where(login_attempts.c.subject == subject)
+                .values(failures=int(row.failures) + 1)
+            )
+            return None
+
     def succeed(self, subject: str) -> None:
         with self._db.write() as conn:
             conn.execute(delete(login_attempts).where(login_attempts.c.subject == subject))

@@ -127,6 +127,12 @@ class AccessService:
                 )
         return principal
 
+    def throttle(self, subject: str, *, limit: int, seconds: int) -> None:
+        """Refuse (``access.rate_limited``) the ``limit``-plus-first use of ``subject`` in a window."""
+        until = self.lockout.throttle(subject, limit=limit, seconds=seconds)
+        if until is not None:
+            raise ShelfwiseError("access.rate_limited", until=until.strftime("%Y-%m-%d %H:%M UTC"))
+
     def logout(self, token: str) -> None:
         with self._db.write() as conn:
             conn.execute(

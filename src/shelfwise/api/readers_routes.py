@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
@@ -11,7 +11,6 @@ from shelfwise.api.auth import Guards
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.cards import CardFormat, card_svg
 from shelfwise.readers.models import Reader
-from shelfwise.readers.service import ReaderService
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
@@ -165,7 +164,7 @@ def router(shelf: "Shelfwise") -> APIRouter:
         shelf.accounts.delete_reader(card_number)
         return Response(status_code=204)
 
-    api.include_router(_self_service_routes(shelf.readers, Guards(shelf.access)))
+    api.include_router(_self_service_routes(shelf, Guards(shelf.access)))
     return api
 
 
@@ -196,14 +195,22 @@ class ConfirmOut(BaseModel):
     status: str
 
 
-def _self_service_routes(readers: ReaderService, guards: Guards) -> APIRouter:
+def _self_service_routes(shelf: "Shelfwise", guards: Guards) -> APIRouter:
     """Registering online (public) and the digital card (the reader, or staff who read readers)."""
     api = APIRouter()
+    readers = shelf.readers
     card_reader = guards.self_or("readers.read", audit=("card_number",))
 
     @api.post("/registrations", response_model=RegistrationOut, status_code=201)
-    def self_register(body: RegistrationIn) -> RegistrationOut:
-        """Register online; a confirmation code is e-mailed (never returned here)."""
+    def self_register(body: RegistrationIn, request: Request) -> RegistrationOut:
+        """Register online; a confirmation code is e-mailed (never returned here).
+
+        At most ``access_registrations_per_hour`` from one address (429 beyond)."""
+        shelf.access.throttle(
+            f"register-ip:{request.client.host if request.client else '-'}",
+            limit=int(shelf.settings["access_registrations_per_hour"]),
+            seconds=3600,
+        )
         reader = readers.self_register(**body.model_dump()).reader
         return RegistrationOut(
             card_number=reader.card_number,
@@ -213,7 +220,14 @@ def _self_service_routes(readers: ReaderService, guards: Guards) -> APIRouter:
 
     @api.post("/registrations/confirm", response_model=ConfirmOut)
     def confirm(body: ConfirmIn) -> ConfirmOut:
-        """Confirm the e-mail address with the code it received; the reader may then borrow."""
+        """Confirm the e-mail address with the code it received; the reader may then borrow.
+
+        At most ``access_confirmations_per_hour`` tries per card (429 beyond)."""
+        shelf.access.throttle(
+            f"confirm:{body.card_number}",
+            limit=int(shelf.settings["access_confirmations_per_hour"]),
+            seconds=3600,
+        )
         try:
             reader = readers.confirm_email(body.card_number, body.token)
         except ShelfwiseError as exc:  # an unknown card reads like a wrong code: no probing

@@ -206,6 +206,12 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "로그인 실패가 너무 많아 잠시 잠겼습니다. {until} 이후 다시 시도하거나 안내 데스크를 이용하십시오.",
         "Too many failed logins: locked until {until}. Try again then, or ask at the desk.",
     ),
+    "access.rate_limited": _m(
+        429,
+        "操作过于频繁，请于 {until} 后再试，或到服务台办理。",
+        "요청이 너무 잦습니다. {until} 이후 다시 시도하거나 안내 데스크를 이용하십시오.",
+        "Too many requests from here: try again after {until}, or ask at the desk.",
+    ),
     "access.unauthenticated": _m(
         401,
         "请先登录。",
