@@ -313,8 +313,7 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
         raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
     s.recent.take(s.terminal.id, barcode)
     # Taken back, not returned: the copy never left, so no hold traps it (S-8).
-    result = circulation.take_back(barcode, s.terminal.branch_code, loan.id, idempotency_key=key)
-    status = circulation.item_status(result.barcode)
+    circulation.take_back(barcode, s.terminal.branch_code, loan.id, idempotency_key=key)
     fixed = {
         "ok": "1",
         "renewal_ok": "N",
@@ -326,7 +325,7 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
         ("AO", _institution(s, m)),
         ("AA", p.card),
         ("AB", barcode),
-        ("AJ", _title(s, status.record_id)),
+        ("AJ", _title(s, loan.record_id)),
         ("AH", ""),
     ]
     return Message.of("12", fixed, fields), "cancelled"
@@ -381,9 +380,9 @@ def checkin(s: Session, m: Message, key: str) -> Result:
 
 
 def _checkin_response(s: Session, m: Message, result: CheckinResult) -> Message:
-    circulation = s.services.circulation
     barcode = result.barcode
-    status = circulation.item_status(barcode)
+    # The copy's record and home branch (one query): where it went is in the result.
+    item = s.services.catalogue.get_item(barcode)
     sort_bin = ""
     if result.transit_to_branch_id is not None:
         sort_bin = _branch_code(s, result.transit_to_branch_id)
@@ -399,8 +398,8 @@ def _checkin_response(s: Session, m: Message, result: CheckinResult) -> Message:
     fields: Fields = [
         ("AO", _institution(s, m)),
         ("AB", barcode),
-        ("AQ", _branch_code(s, status.home_branch_id)),
-        ("AJ", _title(s, status.record_id)),
+        ("AQ", _branch_code(s, item.home_branch_id)),
+        ("AJ", _title(s, item.record_id)),
     ]
     if sort_bin:
         fields.append(("CL", sort_bin))
