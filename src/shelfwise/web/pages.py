@@ -212,6 +212,10 @@ def _route_class(web: Web) -> type[APIRoute]:
                         ".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()
                     )
                     return web.error_page(request, ShelfwiseError("request.invalid", detail=detail))
+                finally:
+                    # The form was parsed here, not by FastAPI, so its uploaded files
+                    # (spooled temporary files) are closed here too.
+                    await request.close()
 
             return handler
 
