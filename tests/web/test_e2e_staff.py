@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from shelfwise import app as composition
 from shelfwise.storage.tables import branches, holds, items
+from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,7 +196,10 @@ def test_a_librarian_at_the_desk(
 
 
 def test_an_administrator_pages(
-    chromium: Any, staff_url: str, demo_library: tuple[composition.Shelfwise, list[str]]
+    chromium: Any,
+    staff_url: str,
+    demo_library: tuple[composition.Shelfwise, list[str]],
+    tmp_path: Path,
 ) -> None:
     shelf, cards = demo_library
     shelf.access.create_staff("admin-e2e", "Admin E2E", PASSWORD, "admin")
@@ -221,5 +225,18 @@ def test_an_administrator_pages(
     assert page.locator("code.token").inner_text().startswith("swt_")
     desk.go("/staff/admin")
     assert page.locator("code.token").count() == 0
+    # Cataloguing: an upload imported in the background; staff.js follows the progress.
+    marc = tmp_path / "few.mrc"
+    write_records(marc, 12, seed=11)
+    desk.go("/staff/catalogue")
+    page.set_input_files("#file", str(marc))
+    page.click("form[action='/staff/catalogue/import'] button")
+    page.wait_for_url("**/staff/catalogue/import/*")
+    page.wait_for_selector("dd[data-count='read']", timeout=60_000)
+    desk.axe()
+    assert page.locator("dd[data-count='read']").inner_text() == "12"
+    record_id = shelf.catalogue.get_item(_free_copies(shelf, "CEN", 1)[0]).record_id
+    desk.go(f"/staff/catalogue/records/{record_id}")
+    assert page.locator("table.marc tbody tr").count() > 3
     context.close()
     assert not [e for e in desk.errors if not e.startswith("Failed to load resource")], desk.errors

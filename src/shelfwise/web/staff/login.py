@@ -21,6 +21,7 @@ SECTIONS = (
     ("readers.write", "/staff/readers/new", "staff.nav.register"),
     ("access.admin", "/staff/admin", "staff.nav.admin"),
     ("circulation.rules", "/staff/rules", "staff.rules.title"),
+    ("catalogue.write", "/staff/catalogue", "staff.nav.catalogue"),
 )
 
 
