@@ -86,8 +86,8 @@ def _client(
     port: int,
     card: str,
     barcodes: list[str],
-    start_at: float,
-    stop_at: float,
+    window: list[float],
+    ready: threading.Barrier,
     login: bytes,
     out: list[float],
     status: bool,
@@ -112,26 +112,32 @@ def _client(
             took = time.perf_counter() - began
             if login and not answered:
                 raise RuntimeError(f"refused: {lent!r} {back!r}")
-            now = time.time()
-            if now >= stop_at:
-                break
-            if now < start_at:
-                if i == 1:  # after the warm-up cycle (PIN check), wait for the start
-                    time.sleep(max(start_at - time.time(), 0))
+            if i == 1:  # the warm-up cycle (login, PIN check): wait until every client is ready
+                ready.wait()
                 continue
+            if time.time() >= window[1]:
+                break
             out.append(took)
     finally:
         line.sock.close()
 
 
-def _load(
-    port: int, work: list[Work], start_at: float, stop_at: float, login: bytes, status: bool
-) -> list[float]:
-    """One process: a thread (and a connection) per entry of ``work``; every latency."""
+def _load(port: int, work: list[Work], seconds: float, login: bytes, status: bool) -> list[float]:
+    """One process: a thread (and a connection) per entry of ``work``; every latency.
+
+    The measured window opens when every connection has logged in and made its first
+    (warm-up) cycle, however long the logins and Argon2 PIN checks take on a busy box.
+    """
     results: list[list[float]] = [[] for _ in work]
+    window = [0.0, 0.0]
+
+    def open_window() -> None:
+        window[:] = [time.time(), time.time() + seconds]
+
+    ready = threading.Barrier(len(work), action=open_window)
     threads = [
         threading.Thread(
-            target=_client, args=(port, card, codes, start_at, stop_at, login, results[i], status)
+            target=_client, args=(port, card, codes, window, ready, login, results[i], status)
         )
         for i, (card, codes) in enumerate(work)
     ]
@@ -146,10 +152,9 @@ def drive(
     port: int, work: list[Work], seconds: float, login: bytes, *, status: bool = False
 ) -> tuple[float, float, int]:
     """(cycles/s, p99 ms, cycles) from a client process of its own."""
-    start_at = time.time() + 4.0  # spawn, logins and the Argon2 PIN checks come first
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        latencies = pool.apply(_load, (port, work, start_at, start_at + seconds, login, status))
+        latencies = pool.apply(_load, (port, work, seconds, login, status))
     latencies.sort()
     rate = len(latencies) / seconds
     if len(latencies) >= 100:
