@@ -232,3 +232,29 @@ def test_the_pickup_change_is_in_the_rest_api_too(
     )
     assert moved.status_code == 200, moved.text
     assert moved.json()["pickup_branch_id"] != hold.pickup_branch_id
+
+
+def test_registration_page_shares_the_per_address_limit_and_hides_unknown_cards(
+    client: TestClient, shelf: composition.Shelfwise
+) -> None:
+    token = csrf(client, "/register")
+    limit = int(shelf.settings["access_registrations_per_hour"])
+    statuses = [
+        client.post(
+            "/register",
+            data={
+                "name": f"读者{k}",
+                "email": f"w{k}@example.org",
+                "pin": "2468",
+                "pin2": "2468",
+                "csrf": token,
+            },
+        ).status_code
+        for k in range(limit + 1)
+    ]
+    assert statuses == [200] * limit + [429]
+    unknown = client.post(
+        "/register/confirm", data={"card": "SW-NOBODY", "token": "x", "csrf": token}
+    )
+    assert unknown.status_code == 422
+    assert "验证链接无效或已使用" in unknown.text

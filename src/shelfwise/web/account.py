@@ -113,6 +113,13 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         try:
             if form_text(form, "pin") != form_text(form, "pin2"):
                 raise ShelfwiseError("web.pin_mismatch")
+            # The same per-address limit as POST /api/v1/registrations (reliability.md 4.11).
+            client = page.request.client
+            shelf.access.throttle(
+                f"register-ip:{client.host if client else '-'}",
+                limit=int(shelf.settings["access_registrations_per_hour"]),
+                seconds=3600,
+            )
             done = shelf.readers.register(
                 name=values["name"],
                 category="adult",
@@ -144,7 +151,18 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.post("/register/confirm")
     async def confirm(page: PageDep) -> Response:
         form = await page.request.form()
-        shelf.readers.confirm_email(form_text(form, "card"), form_text(form, "token"))
+        number = form_text(form, "card")
+        shelf.access.throttle(
+            f"confirm:{number}",
+            limit=int(shelf.settings["access_confirmations_per_hour"]),
+            seconds=3600,
+        )
+        try:
+            shelf.readers.confirm_email(number, form_text(form, "token"))
+        except ShelfwiseError as exc:  # an unknown card reads like a wrong code: no probing
+            if exc.code == "readers.not_found":
+                raise ShelfwiseError("readers.token_invalid") from None
+            raise
         return web.render(page, "account/confirm.html", card="", token="", done=True)
 
     # --- the account -----------------------------------------------------------------
