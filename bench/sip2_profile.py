@@ -34,7 +34,6 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
 
-    from sip2_bench import _request
     from sip2_server_helpers import TERMINAL, TERMINAL_PASSWORD, make_library
     from sqlalchemy import event
 
@@ -42,6 +41,7 @@ def main() -> None:
     from shelfwise.app import sip2_server
     from shelfwise.sip2 import Message, encode
     from shelfwise.sip2.session import Session
+    from sip2_bench import _request
 
     with tempfile.TemporaryDirectory() as tmp, fresh_shelf(args.backend, Path(tmp)) as shelf:
         library = make_library(shelf, Path(tmp))
@@ -61,7 +61,8 @@ def main() -> None:
             barcode = barcodes[i % 2]
             lent = session.handle(_request("11", card, barcode, 2 * i)).data or b""
             back = session.handle(_request("09", card, barcode, 2 * i + 1)).data or b""
-            assert lent.startswith(b"121") and back.startswith(b"101"), (lent, back)
+            if not (lent.startswith(b"121") and back.startswith(b"101")):
+                raise RuntimeError(f"a kiosk cycle was refused: {lent!r} {back!r}")
 
         cycle(0)  # the PIN check (Argon2) happens here, outside the measurement
         statements: Counter[str] = Counter()
