@@ -257,6 +257,10 @@ def test_fees_take_a_payment_and_waive(
     )
     assert paid.status_code == 303
     assert shelf.accounts.fees_of(card)[0].balance_cents == 500
+    elsewhere = client.post(
+        f"/staff/fees/{fee.id}/pay", data={"card": demo[0], "amount": "1", "csrf": token}
+    )
+    assert elsewhere.status_code == 404  # another reader's card: no such fee there
     bad = client.post(
         f"/staff/fees/{fee.id}/pay", data={"card": card, "amount": "x", "csrf": token}
     )

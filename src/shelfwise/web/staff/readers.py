@@ -125,16 +125,21 @@ def router(web: Web) -> APIRouter:
         who = page.staff("circulation.fees")
         form = await page.request.form()
         card = form_text(form, "card")
-        if action == "pay":
-            shelf.accounts.pay(fee_id, cents(form_text(form, "amount")))
-        elif action == "waive":
-            shelf.accounts.waive(fee_id, form_text(form, "note"))
-        else:
-            raise ShelfwiseError("request.not_found")
+        _settle(shelf, fee_id, card, action, form)
         shelf.access.audit(who, door="web", action="update", card_number=card, fields=("fees",))
         return web.redirect(f"/staff/desk?card={quote(card)}&done=fee")
 
     return pages
+
+
+def _settle(shelf: Any, fee_id: int, card: str, action: str, form: Any) -> None:
+    """Take a payment or waive, for a fee of the reader the desk shows."""
+    if action not in ("pay", "waive") or fee_id not in {f.id for f in shelf.accounts.fees_of(card)}:
+        raise ShelfwiseError("request.not_found")
+    if action == "pay":
+        shelf.accounts.pay(fee_id, cents(form_text(form, "amount")))
+    else:
+        shelf.accounts.waive(fee_id, form_text(form, "note"))
 
 
 def _change(shelf: Any, card: str, action: str, form: Any) -> tuple[str, ...]:
