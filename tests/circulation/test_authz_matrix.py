@@ -46,6 +46,7 @@ EXPECTED: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/v1/branches"): "public",
     ("POST", "/api/v1/readers"): DESK | {"desk_br1"},
     ("GET", "/api/v1/readers/{card_number}"): "self",
+    ("PUT", "/api/v1/readers/{card_number}"): DESK | {"desk_br1"},
     ("POST", "/api/v1/readers/{card_number}/block"): DESK | {"desk_br1"},
     ("DELETE", "/api/v1/readers/{card_number}/block"): DESK | {"desk_br1"},
     ("PUT", "/api/v1/readers/{card_number}/consents/{purpose}"): "self",

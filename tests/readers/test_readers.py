@@ -99,3 +99,30 @@ def test_categories_blocks_and_consents(shelf: Shelfwise) -> None:
         ("reading_history", True),
         ("reading_history", False),
     ]
+
+
+def test_the_desk_edits_a_readers_details(shelf: Shelfwise) -> None:
+    from shelfwise.testing.demo import seed_branches
+
+    seed_branches(shelf.catalogue)
+    reader = shelf.readers.register(
+        name="金美英", category="adult", email="a@example.org", phone="1"
+    ).reader
+    changed = shelf.readers.update_details(
+        reader.card_number, name="김미영", category="senior", birth_year=1950, home_branch="CEN"
+    )
+    assert (changed.name, changed.category, changed.birth_year) == ("김미영", "senior", 1950)
+    assert (changed.email, changed.phone) == (None, None)  # left out: cleared
+    assert changed.home_branch_id is not None
+    assert changed.version == reader.version + 1
+    with pytest.raises(ShelfwiseError):
+        shelf.readers.update_details(reader.card_number, name="x", category="robot")
+    with pytest.raises(ShelfwiseError):
+        shelf.readers.update_details(reader.card_number, name="x", category="adult", email="nope")
+    with pytest.raises(ShelfwiseError):
+        shelf.readers.update_details(reader.card_number, name=" ", category="adult")
+    with pytest.raises(ShelfwiseError) as unknown:
+        shelf.readers.update_details(
+            reader.card_number, name="x", category="adult", home_branch="NOPE"
+        )
+    assert _code(unknown) == "catalogue.branch_not_found"

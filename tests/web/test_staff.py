@@ -299,6 +299,22 @@ def test_register_block_and_unblock_a_reader(
     weak = client.post(f"/staff/readers/{card}/pin", data={"pin": "1", "csrf": token})
     assert weak.status_code == 422
     assert 'role="alert"' in weak.text
+    edited = client.post(
+        f"/staff/readers/{card}/details",
+        data={"name": "최지우", "category": "adult", "phone": "010-1234", "csrf": token},
+    )
+    assert edited.status_code == 303
+    assert (shelf.readers.get(card).category, shelf.readers.get(card).phone) == (
+        "adult",
+        "010-1234",
+    )
+    assert shelf.readers.get(card).home_branch_id is None  # left empty: cleared
+    assert "details are saved." in client.get(edited.headers["location"]).text
+    bad_mail = client.post(
+        f"/staff/readers/{card}/details",
+        data={"name": "최지우", "category": "adult", "email": "nope", "csrf": token},
+    )
+    assert bad_mail.status_code == 422
     record = client.get(f"/staff/readers/{card}")
     assert record.status_code == 200
     assert "최지우" in record.text

@@ -74,6 +74,7 @@ def test_staff_accounts_tokens_terminals_and_the_audit_log(
     assert page.status_code == 200
     assert "web-admin" in page.text
     assert "kiosk-7" in page.text
+    assert "Last seen" in page.text
     assert "Audit log" in page.text
     assert ">name<" in page.text  # field names, never values
 

@@ -57,6 +57,17 @@ class RegisterIn(BaseModel):
     card_number: str | None = Field(default=None, min_length=1, max_length=32)
 
 
+class DetailsIn(BaseModel):
+    """A reader's details as a whole: an optional field left out is cleared."""
+
+    name: str = Field(min_length=1, max_length=200)
+    category: str = Field(max_length=32)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=32)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    home_branch: str | None = Field(default=None, max_length=32)
+
+
 class ReaderOut(BaseModel):
     card_number: str
     category: str
@@ -111,6 +122,11 @@ def router(shelf: "Shelfwise") -> APIRouter:
     )
     def get_reader(card_number: str) -> ReaderOut:
         return reader_out(shelf.readers.get(card_number))
+
+    @api.put("/readers/{card_number}", response_model=ReaderOut, dependencies=writer)
+    def update_details(card_number: str, body: DetailsIn) -> ReaderOut:
+        """Replace the reader's name, category and contact details."""
+        return reader_out(shelf.readers.update_details(card_number, **body.model_dump()))
 
     @api.post("/readers/{card_number}/block", response_model=ReaderOut, dependencies=writer)
     def block(card_number: str, body: BlockIn) -> ReaderOut:

@@ -238,6 +238,42 @@ class ReaderService:
 
     # --- changes ---------------------------------------------------------------------
 
+    def update_details(
+        self,
+        card_number: str,
+        *,
+        name: str,
+        category: str,
+        email: str | None = None,
+        phone: str | None = None,
+        birth_year: int | None = None,
+        home_branch: str | None = None,
+    ) -> Reader:
+        """Replace the reader's details as the desk edits them (None clears an optional one)."""
+        if category not in self.policy.categories:
+            raise ShelfwiseError("readers.unknown_category", category=category)
+        if not name.strip():
+            raise ShelfwiseError("request.invalid", detail="name is empty")
+        if email is not None and not _EMAIL.match(email):
+            raise ShelfwiseError("readers.email_invalid")
+        with self._db.write() as conn:
+            row = _row(conn, card_number, lock=True)
+            conn.execute(
+                update(readers)
+                .where(readers.c.id == row.id)
+                .values(
+                    name=name.strip(),
+                    category=category,
+                    email=email,
+                    phone=phone,
+                    birth_year=birth_year,
+                    home_branch_id=_branch_id(conn, home_branch) if home_branch else None,
+                    updated_at=self._clock.now(),
+                    version=readers.c.version + 1,
+                )
+            )
+            return load_reader(conn, row.id)
+
     def set_pin(self, card_number: str, pin: str) -> None:
         validate_pin(pin)
         self._update(card_number, pin_hash=self._hasher.hash(pin))

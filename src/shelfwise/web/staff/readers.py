@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, Web, form_text
 from shelfwise.web.staff.workplace import allowed_branches, branch_names
 
@@ -27,7 +28,7 @@ RECORD_FIELDS = (
     "manual_block",
 )
 REGISTER_FIELDS = ("name", "category", "email", "phone", "birth_year", "home_branch")
-ACTIONS = ("block", "unblock", "renew_card", "pin")
+ACTIONS = ("details", "block", "unblock", "renew_card", "pin")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -94,6 +95,12 @@ def router(web: Web) -> APIRouter:
             who=who,
             reader=reader,
             names=branch_names(shelf, page),
+            categories=shelf.readers.policy.categories,
+            branches=[
+                (b.id, b.code, n)
+                for b in shelf.catalogue.list_branches()
+                for n in [branch_name(b, page.lang)]
+            ],
             editor=who.can("readers.write"),
             notice=notice,
             error=error,
@@ -144,6 +151,20 @@ def _settle(shelf: Any, fee_id: int, card: str, action: str, form: Any) -> None:
 
 def _change(shelf: Any, card: str, action: str, form: Any) -> tuple[str, ...]:
     """Apply one change to the reader; the field names it touched."""
+    if action == "details":
+        year = form_text(form, "birth_year")
+        if year and not _YEAR.match(year):
+            raise ShelfwiseError("request.invalid", detail="birth_year")
+        shelf.readers.update_details(
+            card,
+            name=form_text(form, "name"),
+            category=form_text(form, "category"),
+            email=form_text(form, "email") or None,
+            phone=form_text(form, "phone") or None,
+            birth_year=int(year) if year else None,
+            home_branch=form_text(form, "home_branch") or None,
+        )
+        return REGISTER_FIELDS
     if action == "block":
         shelf.readers.block(card, form_text(form, "reason"))
         return ("manual_block",)
