@@ -300,14 +300,16 @@ def _serve(root: Path, port: int) -> subprocess.Popen[bytes]:
 
 def _tantivy(shelf: Any, root: Path, args: argparse.Namespace, out: dict[str, Any]) -> None:
     name = "tantivy (service, facets)"
-    load = _load()
-    with Bar("tantivy rebuild", active_count(shelf.db)) as bar:
-        report = shelf.search.rebuild(bar.update)
-    out[name] = {
-        "build_rate": report.records / report.seconds,
-        "size_mb": report.size_bytes / 1e6,
-        "build_load": (load + _load()) / 2,
-    }
+    out[name] = {}
+    if not args.reuse_indexes:
+        load = _load()
+        with Bar("tantivy rebuild", active_count(shelf.db)) as bar:
+            report = shelf.search.rebuild(bar.update)
+        out[name] = {
+            "build_rate": report.records / report.seconds,
+            "size_mb": report.size_bytes / 1e6,
+            "build_load": (load + _load()) / 2,
+        }
 
     def service() -> Run:
         def run(q: str, f: Filters | None) -> object:
@@ -540,13 +542,15 @@ def _zebra(shelf: Any, root: Path, args: argparse.Namespace, out: dict[str, Any]
     marc = _marc_file(shelf, root)
     work = marc.parent
     total = active_count(shelf.db)
-    load = _load()
-    seconds, size = _zebra_index(marc, work, total)
-    out[name] = {
-        "build_rate": total / seconds,
-        "size_mb": size / 1e6,
-        "build_load": (load + _load()) / 2,
-    }
+    out[name] = {}
+    if not (args.reuse_indexes and (work / "reg").is_dir()):
+        load = _load()
+        seconds, size = _zebra_index(marc, work, total)
+        out[name] = {
+            "build_rate": total / seconds,
+            "size_mb": size / 1e6,
+            "build_load": (load + _load()) / 2,
+        }
     port = args.port + 1
     server = _zebra_serve(work, port)
     try:
@@ -612,8 +616,10 @@ def _print_ratios(out: dict[str, Any]) -> None:
     for engine, m in out.items():
         if m is base or "p50" not in m:
             continue
-        build = f"{m['build_rate'] / base['build_rate']:,.1f}×" if "build_rate" in m else ""
-        size = f"{base['size_mb'] / m['size_mb']:,.1f}×" if "size_mb" in m else ""
+        build = size = ""
+        if "build_rate" in m and "build_rate" in base:
+            build = f"{m['build_rate'] / base['build_rate']:,.1f}×"
+            size = f"{base['size_mb'] / m['size_mb']:,.1f}×"
         print(
             f"| {engine} | {build} | {size} | {base['p50'] / m['p50']:,.1f}× "
             f"| {base['p99'] / m['p99']:,.1f}× | {m['qps'] / base['qps']:,.1f}× "
@@ -635,6 +641,11 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="keep/reuse the catalogue here")
     parser.add_argument("--port", type=int, default=18733, help="shelfwise; zebrasrv uses +1")
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--reuse-indexes",
+        action="store_true",
+        help="queries only for Tantivy and Zebra: keep the indexes a previous run built in --dir",
+    )
     parser.add_argument(
         "--engines", default="tantivy,sqlite,postgres,zebra", help="comma-separated subset"
     )
