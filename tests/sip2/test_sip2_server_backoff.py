@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -106,3 +107,23 @@ def test_failures_against_an_account_back_off_its_logins_from_every_address(
         assert shelf.access.lockout.locked_until("sip2-terminal:kiosk-03") is None
         clock.advance(timedelta(seconds=60))
         assert _login(port, "127.0.0.3") == "1"
+
+
+def test_concurrent_first_failures_from_one_address_are_all_counted(library: Library) -> None:
+    """Eight kiosks at one new address fail at once: each gets its 940, none a dropped line."""
+    answers: list[str] = []
+    barrier = threading.Barrier(8)
+    with live_sip2(library.shelf, login_failures=100) as server:
+
+        def attempt() -> None:
+            with Kiosk(server.port, source="127.0.0.4") as kiosk:
+                barrier.wait(30)
+                answers.append(kiosk.login("wrong-password", "no-such-kiosk").fixed["ok"])
+
+        threads = [threading.Thread(target=attempt) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert answers == ["0"] * 8
+    assert library.shelf.access.lockout.failures("sip2-ip:127.0.0.4") == 8

@@ -8,13 +8,18 @@ attacker who already guessed right). A success clears the counter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from shelfwise.core.clock import Clock, to_second
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import login_attempts
+
+T = TypeVar("T")
 
 
 class Lockout:
@@ -43,28 +48,30 @@ class Lockout:
         if limit <= 0:
             return None
         now = to_second(self._clock.now())
-        with self._db.write() as conn:
-            row = conn.execute(
-                select(login_attempts.c.failures, login_attempts.c.locked_until).where(
-                    login_attempts.c.subject == subject
-                )
-            ).first()
-            if row is None:
-                conn.execute(
-                    insert(login_attempts).values(subject=subject, failures=0, updated_at=now)
-                )
-                failures = 0
-            elif row.locked_until is not None and aware(row.locked_until) > now:
-                return aware(row.locked_until)
-            else:
-                failures = int(row.failures)
-            failures += 1
-            until = now + timedelta(seconds=seconds) if failures >= limit else None
-            conn.execute(
-                update(login_attempts)
-                .where(login_attempts.c.subject == subject)
-                .values(failures=0 if until else failures, locked_until=until, updated_at=now)
-            )
+        return self._counted(lambda conn: self._fail(conn, subject, limit, seconds, now))
+
+    def _fail(
+        self, conn: Connection, subject: str, limit: int, seconds: int, now: datetime
+    ) -> datetime | None:
+        row = conn.execute(
+            select(login_attempts.c.failures, login_attempts.c.locked_until)
+            .where(login_attempts.c.subject == subject)
+            .with_for_update()
+        ).first()
+        if row is None:
+            conn.execute(insert(login_attempts).values(subject=subject, failures=0, updated_at=now))
+            failures = 0
+        elif row.locked_until is not None and aware(row.locked_until) > now:
+            return aware(row.locked_until)
+        else:
+            failures = int(row.failures)
+        failures += 1
+        until = now + timedelta(seconds=seconds) if failures >= limit else None
+        conn.execute(
+            update(login_attempts)
+            .where(login_attempts.c.subject == subject)
+            .values(failures=0 if until else failures, locked_until=until, updated_at=now)
+        )
         return until
 
     def throttle(self, subject: str, *, limit: int, seconds: int) -> datetime | None:
@@ -76,34 +83,50 @@ class Lockout:
         if limit <= 0:
             return None
         now = to_second(self._clock.now())
-        with self._db.write() as conn:
-            row = conn.execute(
-                select(login_attempts.c.failures, login_attempts.c.updated_at).where(
-                    login_attempts.c.subject == subject
-                )
-            ).first()
-            # updated_at is the window's start here: it moves only when a new window opens.
-            if row is None:
-                conn.execute(
-                    insert(login_attempts).values(subject=subject, failures=1, updated_at=now)
-                )
-                return None
-            start = aware(row.updated_at)
-            if start + timedelta(seconds=seconds) <= now:
-                conn.execute(
-                    update(login_attempts)
-                    .where(login_attempts.c.subject == subject)
-                    .values(failures=1, updated_at=now)
-                )
-                return None
-            if int(row.failures) >= limit:
-                return start + timedelta(seconds=seconds)
+        return self._counted(lambda conn: self._throttle(conn, subject, limit, seconds, now))
+
+    def _throttle(
+        self, conn: Connection, subject: str, limit: int, seconds: int, now: datetime
+    ) -> datetime | None:
+        row = conn.execute(
+            select(login_attempts.c.failures, login_attempts.c.updated_at)
+            .where(login_attempts.c.subject == subject)
+            .with_for_update()
+        ).first()
+        # updated_at is the window's start here: it moves only when a new window opens.
+        if row is None:
+            conn.execute(insert(login_attempts).values(subject=subject, failures=1, updated_at=now))
+            return None
+        start = aware(row.updated_at)
+        if start + timedelta(seconds=seconds) <= now:
             conn.execute(
                 update(login_attempts)
                 .where(login_attempts.c.subject == subject)
-                .values(failures=int(row.failures) + 1)
+                .values(failures=1, updated_at=now)
             )
             return None
+        if int(row.failures) >= limit:
+            return start + timedelta(seconds=seconds)
+        conn.execute(
+            update(login_attempts)
+            .where(login_attempts.c.subject == subject)
+            .values(failures=int(row.failures) + 1)
+        )
+        return None
+
+    def _counted(self, work: Callable[[Connection], T]) -> T:
+        """Run a counter update in a write transaction, once more after a lost insert race.
+
+        The subject's row is read ``FOR UPDATE`` (PostgreSQL; SQLite has one writer), so
+        concurrent failures are each counted instead of overwriting one another; two first
+        failures that both found no row both insert it, and the loser, retried, finds it.
+        """
+        try:
+            with self._db.write() as conn:
+                return work(conn)
+        except IntegrityError:
+            with self._db.write() as conn:
+                return work(conn)
 
     def succeed(self, subject: str) -> None:
         with self._db.write() as conn:
