@@ -239,3 +239,14 @@ def test_self_registration_is_limited_per_address_and_confirmation_per_card(
         for k in range(tries + 1)
     ]
     assert codes == ["readers.token_invalid"] * tries + ["access.rate_limited"]
+
+
+def test_lockout_subjects_with_nul_bytes_or_too_long_are_stored_as_digests(
+    shelf: Shelfwise,
+) -> None:
+    """A typed card number reaches the counter as is; PostgreSQL text cannot hold NUL."""
+    for subject in ("confirm:\x00", "reader:" + "9" * 300):
+        for _ in range(shelf.access.lockout.limit):
+            shelf.access.lockout.fail(subject)
+        assert shelf.access.lockout.locked_until(subject) is not None
+    assert shelf.access.lockout.locked_until("confirm:") is None  # a different subject

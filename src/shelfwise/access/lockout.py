@@ -8,6 +8,7 @@ attacker who already guessed right). A success clears the counter.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -22,6 +23,21 @@ from shelfwise.storage.tables import login_attempts
 T = TypeVar("T")
 
 
+_SUBJECT_MAX = 128
+
+
+def subject_key(subject: str) -> str:
+    """The stored key of a subject: as given when it fits, else a digest.
+
+    Subjects carry what a client typed (a card number, a user name), which may hold
+    a NUL byte that PostgreSQL text cannot store, or be longer than the column.
+    """
+    if len(subject) <= _SUBJECT_MAX and subject.isprintable():
+        return subject
+    kind = subject.split(":", 1)[0][:32]
+    return f"{kind}:sha256:{hashlib.sha256(subject.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
 class Lockout:
     def __init__(self, db: Database, clock: Clock, *, limit: int, seconds: int) -> None:
         self._db = db
@@ -31,6 +47,7 @@ class Lockout:
 
     def locked_until(self, subject: str) -> datetime | None:
         """When the lock on ``subject`` ends, or None if it is not locked now."""
+        subject = subject_key(subject)
         if self.limit <= 0:
             return None
         with self._db.read() as conn:
@@ -43,6 +60,7 @@ class Lockout:
         self, subject: str, *, limit: int | None = None, seconds: int | None = None
     ) -> datetime | None:
         """Count one failure; returns the end of the lock if this failure started one."""
+        subject = subject_key(subject)
         limit = self.limit if limit is None else limit
         seconds = self.seconds if seconds is None else seconds
         if limit <= 0:
@@ -80,6 +98,7 @@ class Lockout:
         Returns None while the window holds fewer than ``limit`` uses (this one
         counted), else the end of the window: the caller refuses without doing the work.
         """
+        subject = subject_key(subject)
         if limit <= 0:
             return None
         now = to_second(self._clock.now())
@@ -129,10 +148,12 @@ class Lockout:
                 return work(conn)
 
     def succeed(self, subject: str) -> None:
+        subject = subject_key(subject)
         with self._db.write() as conn:
             conn.execute(delete(login_attempts).where(login_attempts.c.subject == subject))
 
     def failures(self, subject: str) -> int:
+        subject = subject_key(subject)
         with self._db.read() as conn:
             value = conn.execute(
                 select(login_attempts.c.failures).where(login_attempts.c.subject == subject)
