@@ -127,3 +127,13 @@ def test_concurrent_first_failures_from_one_address_are_all_counted(library: Lib
             thread.join(60)
     assert answers == ["0"] * 8
     assert library.shelf.access.lockout.failures("sip2-ip:127.0.0.4") == 8
+
+
+def test_two_servers_share_the_backoff(library: Library) -> None:
+    """Two server instances (as two worker processes would be) over one database."""
+    with live_sip2(library.shelf, **BACKOFF) as one, live_sip2(library.shelf, **BACKOFF) as two:
+        _fail(one.port, "127.0.0.5", 2)
+        _fail(two.port, "127.0.0.5", 1)  # the third failure, at the other server
+        assert _login(one.port, "127.0.0.5") == "0"
+        assert _login(two.port, "127.0.0.5") == "0"
+        assert _login(two.port, "127.0.0.6") == "1"
