@@ -258,6 +258,13 @@ SETTINGS: tuple[Setting, ...] = (
         "taking its checkout back: no hold is trapped (S-8; 0: off).",
     ),
     Setting(
+        "web_public_url",
+        str,
+        "",
+        "Address readers reach the library's pages at (e.g. https://lib.example.org), used in "
+        "shareable links and their QR codes. Empty: the address the request came to.",
+    ),
+    Setting(
         "web_secret_key",
         str,
         "",

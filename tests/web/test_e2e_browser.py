@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -148,6 +149,9 @@ def test_a_reader_on_a_phone(
     record_url = page.url
     assert page.locator("table.copies tbody tr").count() > 0
     assert page.locator(".qr svg").count() == 1
+    # The share link carries the library's public address (web_public_url), not the test port.
+    share = page.locator("#share-url").input_value()
+    assert share == "https://library.example.org" + urlsplit(record_url).path
     phone.shot("opac-record-phone")
     # A hold needs a login; the login page brings the reader back to the record.
     page.click("a.button[href^='/login']")

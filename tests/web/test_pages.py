@@ -95,6 +95,9 @@ def test_results_have_facets_availability_and_paging(
     work = next(w for w in works if len(w.records) > 1)
     record = client.get(f"/record/{work.records[0].record_id}").text
     assert f'href="/record/{work.records[1].record_id}"' in record
+    # Without web_public_url the share link is the address the request came to
+    # (the browser tests set it, and their screenshots show it).
+    assert f'value="http://testserver/record/{work.records[0].record_id}"' in record
     assert client.get("/api/v1/no-such").headers["content-type"].startswith("application/json")
 
 

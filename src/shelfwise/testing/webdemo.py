@@ -36,6 +36,8 @@ def demo_settings(folder: Path, database_url: str | None = None) -> Settings:
             "password_hash_time_cost": 1,
             "password_hash_memory_kib": 8192,
             "web_secret_key": "web-tests",
+            # Stable share links, so screenshots do not change with the test server's port.
+            "web_public_url": "https://library.example.org",
         },
         environ={},
     )

@@ -153,7 +153,13 @@ def _record_page(
                 due_on=state.due_on if state else None,
             )
         )
-    url = str(page.request.url_for("record", record_id=record_id))
+    # Behind a proxy the server cannot know the address readers use: web_public_url says it.
+    public = str(shelf.settings["web_public_url"]).rstrip("/")
+    url = (
+        f"{public}/record/{record_id}"
+        if public
+        else str(page.request.url_for("record", record_id=record_id))
+    )
     qr = segno.make(url, error="m").svg_inline(scale=3, title=page.t("record.qr_title"))
     return web.render(
         page,
