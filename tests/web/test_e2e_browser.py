@@ -8,10 +8,7 @@ backends). Screenshots of the key pages go to ``docs/screenshots/``.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,23 +16,10 @@ import pytest
 
 from shelfwise import app as composition
 from shelfwise.testing.servers import live_server
+from web.browser import Visit, launch_chromium
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("SHELFWISE_CHROMIUM", "/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def _require(ok: bool, reason: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -47,47 +31,8 @@ def base_url(demo_library: tuple[composition.Shelfwise, list[str]]) -> Iterator[
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _require(Path(CHROMIUM).exists() or bool(shutil.which("chromium")), "Chromium is not installed")
-    _require(AXE.exists(), "axe-core is missing: run `npm ci` (scripts/test does)")
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+    with launch_chromium() as instance:
         yield instance
-        instance.close()
-
-
-class Visit:
-    """A browser tab that checks each page with axe-core and collects console errors."""
-
-    def __init__(self, page: Any, base: str) -> None:
-        self.page = page
-        self.base = base
-        self.errors: list[str] = []
-        self.checked: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.axe()
-
-    def axe(self) -> None:
-        """No serious or critical violation on the page as it is now."""
-        # evaluate() runs through the DevTools protocol, so the page's CSP (no inline
-        # script) stays in force for the page itself.
-        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-        found = self.page.evaluate(
-            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-                .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"""
-        )
-        assert not found, f"axe on {self.page.url}: {found}"
-        self.checked.append(self.page.url)
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ Playwright, ``live_server`` on the module's SQLite demo library, axe-core from
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,23 +20,10 @@ from shelfwise import app as composition
 from shelfwise.storage.tables import branches, holds, items
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server
+from web.browser import Visit, launch_chromium
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("SHELFWISE_CHROMIUM", "/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1366, "height": 900}
 USERNAME, PASSWORD = "desk-e2e", "desk-e2e-password"
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def _require(ok: bool, reason: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -51,54 +36,8 @@ def staff_url(demo_library: tuple[composition.Shelfwise, list[str]]) -> Iterator
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    _require(Path(CHROMIUM).exists() or bool(shutil.which("chromium")), "Chromium is not installed")
-    _require(AXE.exists(), "axe-core is missing: run `npm ci` (scripts/test does)")
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+    with launch_chromium() as instance:
         yield instance
-        instance.close()
-
-
-class Desk:
-    """A desktop tab that runs axe-core on each staff page and collects console errors."""
-
-    def __init__(self, page: Any, base: str) -> None:
-        self.page = page
-        self.base = base
-        self.errors: list[str] = []
-        self.checked: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def go(self, path: str) -> None:
-        self.page.goto(self.base + path)
-        self.axe()
-
-    def submit(self, selector: str, value: str) -> None:
-        """Type into a field and press Enter, as a barcode scanner does."""
-        self.page.fill(selector, value)
-        self.page.press(selector, "Enter")
-        self.page.wait_for_load_state()
-        self.axe()
-
-    def axe(self) -> None:
-        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-        found = self.page.evaluate(
-            """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-                .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"""
-        )
-        assert not found, f"axe on {self.page.url}: {found}"
-        self.checked.append(self.page.url)
-
-    def focused(self) -> str:
-        return str(self.page.evaluate("document.activeElement.id"))
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def _free_copies(shelf: composition.Shelfwise, branch: str, count: int) -> list[str]:
@@ -136,7 +75,7 @@ def test_a_librarian_at_the_desk(
     shelf.circulation.place_hold(near, shelf.catalogue.get_item(staying).record_id, "CEN")
 
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-    desk = Desk(context.new_page(), staff_url)
+    desk = Visit(context.new_page(), staff_url)
     page = desk.page
     # Signing in: the desk sends an anonymous visitor to the staff login, and back.
     desk.go("/staff/desk")
@@ -204,7 +143,7 @@ def test_an_administrator_pages(
     shelf, cards = demo_library
     shelf.access.create_staff("admin-e2e", "Admin E2E", PASSWORD, "admin")
     context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
-    desk = Desk(context.new_page(), staff_url)
+    desk = Visit(context.new_page(), staff_url)
     page = desk.page
     desk.go("/staff/login")
     page.fill("#username", "admin-e2e")

@@ -1,0 +1,87 @@
+"""The browser-test harness shared by the reader and staff end-to-end tests.
+
+Debian's Chromium (``/usr/bin/chromium``, or ``SHELFWISE_CHROMIUM``) driven by
+Playwright — its own browser download does not work here — and axe-core from
+``node_modules/`` (``npm ci``, run by ``scripts/test``). Without them the tests skip
+locally and fail under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("SHELFWISE_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "docs" / "screenshots"
+
+_SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"""
+
+
+def require(ok: bool, reason: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    require(Path(CHROMIUM).exists() or bool(shutil.which("chromium")), "Chromium is not installed")
+    require(AXE.exists(), "axe-core is missing: run `npm ci` (scripts/test does)")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield instance
+        instance.close()
+
+
+class Visit:
+    """A browser tab that checks each page with axe-core and collects console errors."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.errors: list[str] = []
+        self.checked: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.axe()
+
+    def submit(self, selector: str, value: str) -> None:
+        """Type into a field and press Enter, as a barcode scanner does."""
+        self.page.fill(selector, value)
+        self.page.press(selector, "Enter")
+        self.page.wait_for_load_state()
+        self.axe()
+
+    def axe(self) -> None:
+        """No serious or critical violation on the page as it is now."""
+        # evaluate() runs through the DevTools protocol, so the page's CSP (no inline
+        # script) stays in force for the page itself.
+        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+        found = self.page.evaluate(_SERIOUS)
+        assert not found, f"axe on {self.page.url}: {found}"
+        self.checked.append(self.page.url)
+
+    def focused(self) -> str:
+        return str(self.page.evaluate("document.activeElement.id"))
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
