@@ -40,6 +40,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "No such reader, item, branch, hold, fee or rule"),
         (409, "Refused by a circulation rule (the code says which)"),
         (422, "The request is not valid"),
+        (429, "Too many attempts or requests: locked or limited until the time the message gives"),
     )
 }
 
