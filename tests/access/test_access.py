@@ -250,3 +250,21 @@ def test_lockout_subjects_with_nul_bytes_or_too_long_are_stored_as_digests(
             shelf.access.lockout.fail(subject)
         assert shelf.access.lockout.locked_until(subject) is not None
     assert shelf.access.lockout.locked_until("confirm:") is None  # a different subject
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/registrations/confirm", {"card_number": "SW\x001", "token": "x"}),
+        ("POST", "/api/v1/sessions", {"card_number": "\x00", "secret": "1234"}),
+        ("GET", "/api/v1/readers/SW%001", None),
+        ("GET", "/api/v1/search?q=%00", None),
+    ],
+)
+def test_a_nul_character_is_an_invalid_request_on_both_engines(
+    client: TestClient, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    """PostgreSQL cannot store NUL: without the check this was a 404 on SQLite, a 500 on PG."""
+    response = client.request(method, path, json=body)
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "request.invalid"

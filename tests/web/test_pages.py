@@ -261,3 +261,13 @@ def test_registration_page_shares_the_per_address_limit_and_hides_unknown_cards(
     )
     assert unknown.status_code == 422
     assert "验证链接无效或已使用" in unknown.text
+
+
+def test_a_nul_character_is_an_invalid_request_on_the_pages(client: TestClient) -> None:
+    token = csrf(client, "/login")
+    for response in (
+        client.get("/search", params={"q": "历史\x00"}),
+        client.post("/login", data={"card": "SW\x00", "secret": "1234", "csrf": token}),
+    ):
+        assert response.status_code == 422
+        assert "text/html" in response.headers["content-type"]

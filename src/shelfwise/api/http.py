@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from shelfwise import __version__
 from shelfwise.api import (
@@ -17,6 +17,7 @@ from shelfwise.api import (
     readers_routes,
     search_routes,
 )
+from shelfwise.api.inputs import reject_nul
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
@@ -50,9 +51,10 @@ def create_app(shelf: Shelfwise) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__, "database": shelf.db.dialect}
 
-    app.include_router(access_routes.router(shelf), prefix="/api/v1")
-    app.include_router(catalogue_routes.router(shelf), prefix="/api/v1")
-    app.include_router(readers_routes.router(shelf), prefix="/api/v1")
-    app.include_router(circulation_routes.router(shelf), prefix="/api/v1")
-    app.include_router(search_routes.router(shelf), prefix="/api/v1")
+    checks = [Depends(reject_nul)]  # every /api/v1 route; the pages and SRU/OAI have their own
+    app.include_router(access_routes.router(shelf), prefix="/api/v1", dependencies=checks)
+    app.include_router(catalogue_routes.router(shelf), prefix="/api/v1", dependencies=checks)
+    app.include_router(readers_routes.router(shelf), prefix="/api/v1", dependencies=checks)
+    app.include_router(circulation_routes.router(shelf), prefix="/api/v1", dependencies=checks)
+    app.include_router(search_routes.router(shelf), prefix="/api/v1", dependencies=checks)
     return app

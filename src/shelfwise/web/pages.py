@@ -194,8 +194,16 @@ def _route_class(web: Web) -> type[APIRoute]:
 
             async def handler(request: Request) -> Response:
                 try:
+                    # No NUL in a path, a query or a text field: PostgreSQL cannot hold
+                    # one, and it is never meaningful (uploaded files may hold anything).
+                    if "\x00" in request.url.path or b"%00" in request.scope.get(
+                        "query_string", b""
+                    ):
+                        raise ShelfwiseError("request.invalid", detail="NUL")
                     if request.method == "POST":
                         form = await request.form()
+                        if any(isinstance(v, str) and "\x00" in v for v in form.values()):
+                            raise ShelfwiseError("request.invalid", detail="NUL")
                         seed = request.scope.get("state", {}).get("csrf_seed")
                         token = form.get(CSRF_FIELD)
                         if not web.signer.csrf_ok(seed, token if isinstance(token, str) else None):
