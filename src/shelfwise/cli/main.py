@@ -326,7 +326,8 @@ def serve(
     port = port or int(shelf.settings["http_port"])
     base = f"http://{host}:{port}"
     console.print(
-        f"Shelfwise is up:\n  API      [bold]{base}/api/v1/[/bold]  (documentation: {base}/docs)"
+        f"Shelfwise is up:\n  catalogue [bold]{base}/[/bold]   staff client {base}/staff/\n"
+        f"  API      [bold]{base}/api/v1/[/bold]  (documentation: {base}/docs)"
     )
     console.print(
         f"  search   {base}/api/v1/search?q=lishi\n  SRU      {base}/sru\n  OAI-PMH  {base}/oai"
