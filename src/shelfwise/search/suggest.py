@@ -2,7 +2,7 @@
 
 Autocomplete matches the words typed so far in full and the last one as a
 prefix: in the words themselves, in whole-title pinyin and initials
-(``lsyj`` → 历史研究), in keystroke jamo (``역ㅅ`` → 역사) and in 초성 (``ㅇㅅ``).
+(``lsyj`` → 历史研究), in the pinyin of any word (``lishi`` → 沈阳历史文化), in keystroke jamo (``역ㅅ`` → 역사) and in 초성 (``ㅇㅅ``).
 
 "Did you mean" offers (a) the Chinese a toneless-pinyin query stands for
 (``lishi`` → 历史), read off the top hits, and (b) for a Latin word that is in
@@ -46,8 +46,11 @@ def _last_word_query(compiler: Compiler, folded: str, group: str) -> Query | Non
     if folded.isascii():
         joined = "".join(ch for ch in folded if ch.isalnum())
         if joined:
+            # Whole-title pinyin from the start ("lsyj", "lishiyan" → 历史研究) ...
             name = field_name(group, Stream.PINYIN_PREFIX)
             alternatives.append(prefix_query(name, joined))
+            # ... and any word's pinyin ("lishi" → 沈阳历史文化), as jamo keys do for Hangul.
+            alternatives.append(prefix_query(field_name(group, Stream.PINYIN), last))
     if not alternatives:
         return None
     return Query.boolean_query([(Occur.Should, q) for q in alternatives])
