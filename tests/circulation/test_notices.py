@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
-from email import message_from_bytes
-from email.message import Message
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from circ_helpers import Library
 
 from shelfwise.circulation.notices import SmtpChannel, enqueue_due_notices
 from shelfwise.core.clock import FrozenClock
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
+from shelfwise.testing.mail import Inbox, smtp_server
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[_Inbox, int]]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    with smtp_server() as server:
+        yield server
 
 
 def _deliver(library: Library) -> int:
@@ -45,7 +25,7 @@ def _deliver(library: Library) -> int:
 
 
 def test_hold_ready_and_due_notices_by_email(
-    library: Library, smtp: tuple[_Inbox, int], clock: FrozenClock
+    library: Library, smtp: tuple[Inbox, int], clock: FrozenClock
 ) -> None:
     inbox, port = smtp
     library.shelf.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")

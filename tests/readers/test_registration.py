@@ -7,15 +7,11 @@ The confirmation e-mail goes through the outbox to a real SMTP server in the tes
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -29,35 +25,20 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.readers.models import ReaderStatus
+from shelfwise.testing.mail import Inbox, smtp_server
 
 LINK = "https://library.example.org/register/confirm?card={card}&token={token}"
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp() -> Iterator[tuple[_Inbox, int]]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture
 def shelf(
-    database_url: str, tmp_path: Path, clock: FrozenClock, smtp: tuple[_Inbox, int]
+    database_url: str, tmp_path: Path, clock: FrozenClock, smtp: tuple[Inbox, int]
 ) -> Iterator[Shelfwise]:
     settings = Settings.load(
         {
@@ -123,7 +104,7 @@ def test_registration_input_is_checked(
 
 
 def test_register_online_confirm_by_email_then_borrow(
-    shelf: Shelfwise, client: TestClient, smtp: tuple[_Inbox, int], tmp_path: Path
+    shelf: Shelfwise, client: TestClient, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
     inbox, _ = smtp
     shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
@@ -177,7 +158,7 @@ def test_register_online_confirm_by_email_then_borrow(
 
 
 def test_a_confirmed_or_deleted_reader_gets_no_mail(
-    shelf: Shelfwise, smtp: tuple[_Inbox, int]
+    shelf: Shelfwise, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp
     shelf.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
