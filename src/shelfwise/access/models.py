@@ -52,10 +52,6 @@ class Principal:
         """True when this principal is the reader holding ``card_number``."""
         return self.kind == "reader" and self.card_number == card_number
 
-    @property
-    def label(self) -> str:
-        return f"{self.kind}:{self.id}"
-
 
 @dataclass(frozen=True, slots=True)
 class Session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,10 +35,15 @@ def staff_principal(account: StaffAccount) -> Principal:
     )
 
 
-def principal_of_token(
-    conn: Connection, digest: str, now: datetime
-) -> tuple[int, Principal] | None:
-    """The live token with this digest and its principal, or None."""
+@dataclass(frozen=True, slots=True)
+class LiveToken:
+    id: int
+    last_used_at: datetime | None
+    principal: Principal
+
+
+def principal_of_token(conn: Connection, digest: str, now: datetime) -> LiveToken | None:
+    """The live token with this digest, when it was last used, and its principal; or None."""
     token = conn.execute(select(access_tokens).where(access_tokens.c.token_hash == digest)).first()
     if token is None or token.revoked_at is not None:
         return None
@@ -47,18 +53,20 @@ def principal_of_token(
         row = conn.execute(select(staff).where(staff.c.id == token.staff_id)).first()
         if row is None or not row.enabled:
             return None
-        return int(token.id), staff_principal(staff_account(row))
-    reader = conn.execute(
-        select(readers.c.id, readers.c.name, readers.c.card_number).where(
-            readers.c.id == token.reader_id
+        principal = staff_principal(staff_account(row))
+    else:
+        reader = conn.execute(
+            select(readers.c.id, readers.c.name, readers.c.card_number).where(
+                readers.c.id == token.reader_id
+            )
+        ).first()
+        if reader is None:
+            return None
+        principal = Principal(
+            kind="reader", id=int(reader.id), name=reader.name, card_number=reader.card_number
         )
-    ).first()
-    if reader is None:
-        return None
-    principal = Principal(
-        kind="reader", id=int(reader.id), name=reader.name, card_number=reader.card_number
-    )
-    return int(token.id), principal
+    last = None if token.last_used_at is None else aware(token.last_used_at)
+    return LiveToken(int(token.id), last, principal)
 
 
 def audit_entry(row: Row[Any]) -> AuditEntry:

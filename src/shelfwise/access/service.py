@@ -112,20 +112,16 @@ class AccessService:
         key = digest(token)
         with self._db.read() as conn:
             found = repo.principal_of_token(conn, key, now)
-            if found is None:
-                return None
-            token_id, principal = found
-            last = conn.execute(
-                select(access_tokens.c.last_used_at).where(access_tokens.c.id == token_id)
-            ).scalar_one()
-        if last is None or aware(last) < now - _TOUCH_EVERY:
+        if found is None:
+            return None
+        if found.last_used_at is None or found.last_used_at < now - _TOUCH_EVERY:
             with self._db.write() as conn:
                 conn.execute(
                     update(access_tokens)
-                    .where(access_tokens.c.id == token_id)
+                    .where(access_tokens.c.id == found.id)
                     .values(last_used_at=to_second(now))
                 )
-        return principal
+        return found.principal
 
     def throttle(self, subject: str, *, limit: int, seconds: int) -> None:
         """Refuse (``access.rate_limited``) the ``limit``-plus-first use of ``subject`` in a window."""

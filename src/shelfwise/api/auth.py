@@ -34,12 +34,6 @@ class Guards:
     def __init__(self, access: "AccessService") -> None:
         self._access = access
 
-    def optional(self) -> Callable[..., Principal | None]:
-        def dependency(credentials: Credentials) -> Principal | None:
-            return None if credentials is None else self._access.principal(credentials.credentials)
-
-        return dependency
-
     def signed_in(self) -> Callable[..., Principal]:
         def dependency(credentials: Credentials) -> Principal:
             principal = (

@@ -15,13 +15,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
-from shelfwise.access.models import Session
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers import cards
 from shelfwise.readers.models import CONSENT_PURPOSES
 from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, Web, form_text, safe_next
-from shelfwise.web.security import SESSION_COOKIE, cookie_header
 
 Next = Annotated[str, Query(alias="next", max_length=2000)]
 SECTIONS = ("loans", "holds", "history", "fees", "card", "privacy")
@@ -79,20 +77,11 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
                 error=page.error(exc),
                 card=form_text(form, "card"),
             )
-        response = web.redirect(target)
-        response.headers.append("set-cookie", _session_cookie(web, page, session))
-        return response
+        return web.signed_in(page, session, target)
 
     @pages.post("/logout")
     def logout(page: PageDep) -> Response:
-        if page.session_token:
-            shelf.access.logout(page.session_token)
-        response = web.redirect("/")
-        secure = page.request.url.scheme == "https"
-        response.headers.append(
-            "set-cookie", cookie_header(SESSION_COOKIE, "", secure=secure, max_age=0)
-        )
-        return response
+        return web.signed_out(page, "/")
 
     @pages.get("/pin-help")
     def pin_help(page: PageDep) -> Response:
@@ -328,12 +317,3 @@ def _granted(consents: list[Any]) -> dict[str, bool]:
 
 def _pickups(web: Web, page: Page) -> list[tuple[str, str]]:
     return [(b.code, branch_name(b, page.lang)) for b in web.shelf.catalogue.list_branches()]
-
-
-def _session_cookie(web: Web, page: Page, session: Session) -> str:
-    """HttpOnly, SameSite=Lax, Secure under https; a browser session when it never expires."""
-    secure = page.request.url.scheme == "https"
-    max_age = None
-    if session.expires_at is not None:
-        max_age = max(0, int((session.expires_at - web.shelf.clock.now()).total_seconds()))
-    return cookie_header(SESSION_COOKIE, session.token, secure=secure, max_age=max_age)

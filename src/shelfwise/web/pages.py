@@ -30,7 +30,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from markupsafe import Markup
 
-from shelfwise.access.models import Principal
+from shelfwise.access.models import Principal, Session
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web import i18n
 from shelfwise.web.security import (
@@ -39,6 +39,7 @@ from shelfwise.web.security import (
     LARGE_COOKIE,
     SESSION_COOKIE,
     Signer,
+    cookie_header,
     read_cookie,
 )
 
@@ -177,6 +178,31 @@ class Web:
 
     def redirect(self, url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
+
+    def signed_in(self, page: Page, session: Session, target: str) -> RedirectResponse:
+        """Redirect to ``target`` with the session cookie (HttpOnly, SameSite=Lax, Secure
+        under https; lasting as long as the session, or the browser session if it never ends)."""
+        max_age = None
+        if session.expires_at is not None:
+            max_age = max(0, int((session.expires_at - self.shelf.clock.now()).total_seconds()))
+        secure = page.request.url.scheme == "https"
+        response = self.redirect(target)
+        response.headers.append(
+            "set-cookie",
+            cookie_header(SESSION_COOKIE, session.token, secure=secure, max_age=max_age),
+        )
+        return response
+
+    def signed_out(self, page: Page, target: str) -> RedirectResponse:
+        """End the page's session, clear its cookie and redirect to ``target``."""
+        if page.session_token:
+            self.shelf.access.logout(page.session_token)
+        secure = page.request.url.scheme == "https"
+        response = self.redirect(target)
+        response.headers.append(
+            "set-cookie", cookie_header(SESSION_COOKIE, "", secure=secure, max_age=0)
+        )
+        return response
 
     def error_page(self, request: Request, exc: ShelfwiseError) -> HTMLResponse:
         page = self.page(request)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from shelfwise.access.models import Principal
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web.pages import LoginRequired, Page, Web, form_text, safe_next
-from shelfwise.web.security import SESSION_COOKIE, YEAR, cookie_header
+from shelfwise.web.security import YEAR, cookie_header
 from shelfwise.web.staff.workplace import BRANCH_COOKIE, allowed_branches, working_branch
 
 Next = Annotated[str, Query(alias="next", max_length=2000)]
@@ -58,27 +58,11 @@ def router(web: Web) -> APIRouter:
                 error=page.error(exc),
                 username=username,
             )
-        response = web.redirect(target)
-        secure = page.request.url.scheme == "https"
-        max_age = None
-        if session.expires_at is not None:
-            max_age = max(0, int((session.expires_at - shelf.clock.now()).total_seconds()))
-        response.headers.append(
-            "set-cookie",
-            cookie_header(SESSION_COOKIE, session.token, secure=secure, max_age=max_age),
-        )
-        return response
+        return web.signed_in(page, session, target)
 
     @pages.post("/staff/logout")
     def logout(page: PageDep) -> Response:
-        if page.session_token:
-            shelf.access.logout(page.session_token)
-        response = web.redirect("/staff/login")
-        secure = page.request.url.scheme == "https"
-        response.headers.append(
-            "set-cookie", cookie_header(SESSION_COOKIE, "", secure=secure, max_age=0)
-        )
-        return response
+        return web.signed_out(page, "/staff/login")
 
     @pages.get("/staff")
     def home(page: PageDep) -> Response:
