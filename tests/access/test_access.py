@@ -209,7 +209,7 @@ def test_admin_manages_staff_and_tokens_over_http(client: TestClient, shelf: She
 def test_self_registration_is_limited_per_address_and_confirmation_per_card(
     client: TestClient, shelf: Shelfwise, clock: FrozenClock
 ) -> None:
-    """reliability.md 4.11: more than R registrations an hour from one address → 429."""
+    """D12: more than R registrations an hour from one address → 429."""
     limit = int(shelf.settings["access_registrations_per_hour"])
     statuses = [
         client.post(

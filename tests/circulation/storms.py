@@ -1,4 +1,4 @@
-"""The concurrency storms D1–D3 of reliability.md, used by the tests and by bench/.
+"""The concurrency storms D1–D3 of docs/requirements.md, used by the tests and by bench/.
 
 Each storm releases its workers through a barrier, then checks the invariants in
 the database itself. A worker is either a thread calling the service or a

@@ -1,5 +1,6 @@
-"""reliability.md D11: every API route × {anonymous, reader A, reader B, desk at CEN, desk at BR1,
-cataloguer, admin}, with reader A's objects as the targets; no 2xx for a role that may not.
+"""D11 (docs/requirements.md): every API route × {anonymous, reader A, reader B, desk at CEN,
+desk at BR1, cataloguer, admin}, with reader A's objects as the targets; no 2xx for a role
+that may not.
 
 The routes come from the application itself, so a new route without a decision
 here fails the test rather than slipping through. The expectation of each route is

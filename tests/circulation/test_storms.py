@@ -1,4 +1,4 @@
-"""Storms D1–D3 (reliability.md §4.4) on SQLite and PostgreSQL, through the service and REST.
+"""Storms D1–D3 (docs/requirements.md) on SQLite and PostgreSQL, through the service and REST.
 
 Per-commit tier: 20 trials of each storm through the service (D1 with 16 readers) and 5
 through a live HTTP server; ``--runslow`` runs 100 trials of each with 64 readers.

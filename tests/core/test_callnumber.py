@@ -35,7 +35,7 @@ def test_clc_shelf_order(ordered: list[str]) -> None:
 
 def test_ddc_kdc_and_lcc_shelf_order() -> None:
     ddc = ["005.133 P99 2013", "005.133 P100", "5.2", "823 ROW", "823.914 ROW", "823.92 A"]
-    # Cutters are decimals (P100 = .100 < P99 = .99); years and volumes are integers.
+    # Cutters are decimals (`P100` = .100 < `P99` = .99); years and volumes are integers.
     assert _shelved(ddc[::-1], ClassScheme.DDC) == [
         "005.133 P100",
         "005.133 P99 2013",

@@ -1,4 +1,4 @@
-"""reliability.md D4 (§4.4 S4): kiosk resend and cancel sequences against the live SIP2 server.
+"""D4 (docs/requirements.md): kiosk resend and cancel sequences against the live SIP2 server.
 
 Several kiosks, each on its own connection, run at once. Per trial:
 

@@ -129,7 +129,7 @@ def test_sixteen_kiosks_checking_out_one_copy_make_one_loan(
 def test_d1_sip2_and_rest_checkouts_of_one_copy_make_one_loan(
     shelf: Shelfwise, tmp_path: Path
 ) -> None:
-    """reliability.md D1 across doors: 8 kiosks over SIP2 and 8 desks over REST, one copy."""
+    """D1 across doors: 8 kiosks over SIP2 and 8 desks over REST, one copy."""
     library = make_library(shelf, tmp_path, require_pin=False)
     (barcode,) = library.title("白鹿原")
     cards = [

@@ -1,4 +1,4 @@
-"""reliability.md D4 (§4.4 S4) on the live SIP2 server, SQLite and PostgreSQL.
+"""D4 (docs/requirements.md) on the live SIP2 server, SQLite and PostgreSQL.
 
 Per-commit tier: 20 trials with 4 kiosks at once (8.5 s on SQLite and 13 s on
 PostgreSQL on the shared 2-core box at load average 4-9); ``--runslow``: 100 trials with 8.

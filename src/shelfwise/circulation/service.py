@@ -268,7 +268,7 @@ class CirculationService:
 
         When ``loan_id`` is still the copy's open loan it is closed with no fine and the
         copy is *not* routed: it never left, so it is not trapped for a hold nor sent
-        anywhere (reliability.md bug 6, Evergreen #1503903: a kiosk's rollback check-in
+        anywhere (S-8 in docs/requirements.md, Evergreen #1503903: a kiosk's rollback check-in
         trapped the copy for another reader's hold while it stayed on the open shelf).
         Otherwise (returned since, or another loan) it is an ordinary check-in. A hold
         the checkout filled stays filled.

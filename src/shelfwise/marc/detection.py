@@ -10,15 +10,15 @@ Dialect
 ===  =====================================================  ===========
  #   signal                                                 dialect
 ===  =====================================================  ===========
-D1   a 245 field and 040 mentions ``NLK`` or ``KORMARC``    KORMARC
-D1b  a 245 field and a 056 field (KDC: undefined in MARC 21) KORMARC
-D2   a 245 field                                            MARC 21
-D3   no 245, and a 200 field                                UNIMARC
-D4   no 245/200, leader/20-23 ``450 `` (UNIMARC shape)      UNIMARC
-D5   no 245/200, 100 $a is 36+ chars with ``d``/``e``...    UNIMARC
+R1   a 245 field and 040 mentions ``NLK`` or ``KORMARC``    KORMARC
+R1b  a 245 field and a 056 field (KDC: undefined in MARC 21) KORMARC
+R2   a 245 field                                            MARC 21
+R3   no 245, and a 200 field                                UNIMARC
+R4   no 245/200, leader/20-23 ``450 `` (UNIMARC shape)      UNIMARC
+R5   no 245/200, 100 $a is 36+ chars with ``d``/``e``...    UNIMARC
      at /8 and a date at /0-7 (UNIMARC general data)
-D6   otherwise                                              MARC 21
-D7   (charset step) MARC 21 record whose data is Hangul     KORMARC
+R6   otherwise                                              MARC 21
+R7   (charset step) MARC 21 record whose data is Hangul     KORMARC
      under strict EUC-KR with leader/09 blank
 ===  =====================================================  ===========
 
@@ -100,7 +100,7 @@ def _subfield_a(data: bytes) -> bytes:
 
 
 def dialect_of(leader: str, tags: Sequence[str], lookup: FieldLookup) -> Dialect:
-    """Rules D1-D6 over the raw record."""
+    """Rules R1-R6 over the raw record."""
     if "245" in tags:
         # 056 (KDC) exists only in KORMARC; Korean libraries other than the NLK
         # put their own code in 040, so 040 alone misses most of them.
@@ -112,7 +112,7 @@ def dialect_of(leader: str, tags: Sequence[str], lookup: FieldLookup) -> Dialect
 
 
 def dialect_of_record(record: Record) -> Dialect:
-    """Rules D1-D6 over a decoded record (MARCXML, MARC-in-JSON, records to write)."""
+    """Rules R1-R6 over a decoded record (MARCXML, MARC-in-JSON, records to write)."""
 
     def lookup(tag: str) -> bytes | None:
         f = record.get(tag)
@@ -222,5 +222,5 @@ def detect(
         return _unimarc_charset(lookup, data)
     found = _marc21_charset(leader, chosen, data)
     if dialect is not None:
-        found.dialect = dialect  # an explicit dialect wins over D7
+        found.dialect = dialect  # an explicit dialect wins over R7
     return found

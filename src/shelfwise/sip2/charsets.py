@@ -1,4 +1,4 @@
-"""Character sets a terminal may be configured with (reference §1.4, S-10).
+"""Character sets a terminal may be configured with (``docs/sip2.md``, Character sets; S-10).
 
 Nothing in SIP2 announces the character set; each terminal account says which
 one its kiosk speaks. Every supported set is an ASCII superset, which the codec

@@ -1,4 +1,4 @@
-"""The SIP2 AZ checksum (reference §1.3).
+"""The SIP2 AZ checksum (``docs/sip2.md``, Framing and error detection).
 
 The checksum is defined over the *encoded bytes* of a message, from its first
 byte through the ``A`` and ``Z`` of the ``AZ`` field id: keep the low 16 bits of

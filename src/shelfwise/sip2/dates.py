@@ -1,4 +1,4 @@
-"""The 18-character SIP date ``YYYYMMDDZZZZHHMMSS`` (reference §1.2).
+"""The 18-character SIP date ``YYYYMMDDZZZZHHMMSS`` (``docs/sip2.md``, Dates).
 
 ZZZZ is four blanks for local time (what every implementation sends), or three
 blanks and a military zone letter: ``Z`` = UTC, ``A``–``M`` (no ``J``) = +1…+12 h,
@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 DATE_LENGTH = 18
 # An 18-blank date: "no date" (e.g. nb due date when the SC was on-line).
 BLANK_DATE = " " * DATE_LENGTH
-# Date/time sync of an ACS that does not support it (reference §2.2).
+# Date/time sync of an ACS that does not support it (the Guide's 98 ACS Status).
 UNSUPPORTED_DATE = "0" * DATE_LENGTH
 
 _DATE = re.compile(r"(\d{8})(    |   [A-IK-Z])(\d{6})", re.ASCII)
@@ -47,7 +47,7 @@ def format_sip_date(when: datetime | None) -> str:
 
     A naive datetime is local time (4 blanks); an aware one keeps its offset as
     a zone letter, so a UTC timestamp is written ``   Z`` rather than being
-    mistaken for local time (invenio's mistake, reference §4.8).
+    mistaken for local time (invenio-sip2's mistake).
     """
     if when is None:
         return BLANK_DATE

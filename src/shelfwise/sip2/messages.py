@@ -1,9 +1,9 @@
 """The SIP2 v2.00 message and field catalogue, as data.
 
 Everything the codec knows about a message (its fixed fields in order, the
-ID'd fields it may carry) is declared here, once, from the project's SIP2
-reference (``/work/shared/docs/sip2-reference.md`` §2–§3). The codec, the
-support table in ``docs/sip2.md`` and the tests all read these tables,
+ID'd fields it may carry) is declared here, once, from the SIP2 2.00 Guide's
+message definitions and code tables. The codec, the support table in
+``docs/sip2.md`` and the tests all read these tables,
 so a message is described in exactly one place.
 """
 
@@ -76,7 +76,7 @@ class MessageSpec:
         return None
 
 
-# Names of every ID'd field in the 2.00 Guide (reference §2). AY/AZ belong to
+# Names of every ID'd field in the 2.00 Guide (``docs/sip2.md``, Fields). AY/AZ belong to
 # the error-detection tail and never appear in a field list.
 FIELD_NAMES: dict[str, str] = {
     "AA": "patron identifier",
@@ -156,7 +156,7 @@ DATE_FIELDS = frozenset({"BW", "CJ", "CM"})
 # unrepresentable character may become '?' and a '|' or CR may become a space.
 DISPLAY_FIELDS = frozenset({"AF", "AG"})
 
-# The patron item lists of a 64, in summary-position order (reference §3.2).
+# The patron item lists of a 64, in summary-position order (the Guide's 63 summary).
 ITEM_LIST_FIELDS = ("AS", "AT", "AU", "AV", "BU", "CD")
 
 MAX_FIELD_CHARS = 255
@@ -186,7 +186,7 @@ OK_BIT = _f("ok", 1, K.BIT)
 # Every ACS response except 94 and 96 may carry screen messages and print lines.
 DISPLAY = _rep("AF", "AG")
 
-# 12 and 30 are identical (reference §2.8).
+# 12 and 30 are identical (the Guide's 30 Renew Response is the 12's layout).
 _CHECKOUT_RESPONSE_FIXED = (
     OK_BIT,
     _f("renewal_ok", 1, K.FLAG),
@@ -415,7 +415,7 @@ _SPECS: tuple[MessageSpec, ...] = (
 
 CATALOGUE: dict[str, MessageSpec] = {spec.command: spec for spec in _SPECS}
 
-# 96 and 97 never carry a sequence number, even with error detection on (§1.3).
+# 96 and 97 never carry a sequence number, even with error detection on (docs/sip2.md, Framing).
 NO_SEQUENCE_COMMANDS = frozenset({"96", "97"})
 
 

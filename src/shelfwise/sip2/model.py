@@ -87,7 +87,7 @@ class ErrorKind(StrEnum):
     SEQUENCE = "sequence"
 
 
-# Errors that a retransmission may cure: the ACS answers them with 96 (§1.3).
+# Errors that a retransmission may cure: the ACS answers them with 96 (docs/sip2.md, Framing).
 RESEND_KINDS = frozenset(
     {
         ErrorKind.CHECKSUM_MISMATCH,

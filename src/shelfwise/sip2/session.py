@@ -81,7 +81,7 @@ class RecentCheckouts:
     the reader walked away) sends a check-in of the same item seconds later to take
     it back. Such a check-in undoes the loan instead of returning the copy
     (:meth:`CirculationService.take_back`), so it does not trap the copy for another
-    reader's hold (reliability.md bug 6). In memory: a restart forgets it, and after the
+    reader's hold (S-8; Evergreen bug #1503903). In memory: a restart forgets it, and after the
     window the check-in is an ordinary one. ``window`` 0 turns it off.
     """
 

@@ -80,8 +80,9 @@ def has_control(value: str) -> bool:
 def sanitise_display(value: str) -> str:
     """Display text with '|' and control characters turned into spaces.
 
-    Koha and edge-sip2 do the same (reference §4.15); a stray space on a kiosk
-    screen is harmless, while a '|' or CR would split or end the message.
+    Koha and edge-sip2 do the same (``docs/sip2.md``, "Delimiter, CR and unrepresentable
+    characters"); a stray space on a kiosk screen is harmless, while a '|' or CR would
+    split or end the message.
     """
     return "".join(" " if c == "|" or unicodedata.category(c) == "Cc" else c for c in value)
 

@@ -18,7 +18,7 @@ from shelfwise.sip2.model import Message
 
 
 class PatronCondition(IntEnum):
-    """Positions of the 14-character patron status (reference §3.1)."""
+    """Positions of the 14-character patron status (the Guide's patron status table)."""
 
     CHARGE_PRIVILEGES_DENIED = 0
     RENEWAL_PRIVILEGES_DENIED = 1
@@ -57,7 +57,7 @@ UNKNOWN_PATRON_STATUS = PatronStatus(frozenset(PatronCondition(i) for i in range
 
 
 class ItemList(IntEnum):
-    """The detail list a 63 summary selects, by summary position (reference §3.2)."""
+    """The detail list a 63 summary selects, by summary position (the Guide's 63 summary)."""
 
     HOLD = 0
     OVERDUE = 1
@@ -85,7 +85,7 @@ def summary_for(item_list: ItemList | None) -> str:
     return "".join("Y" if item_list is not None and i == item_list else " " for i in range(10))
 
 
-# BX supported-messages positions, each named by its request command (§3.9).
+# BX supported-messages positions, each named by its request command (the Guide's BX field).
 BX_POSITIONS = (
     "23", "11", "09", "01", "99", "97", "93", "63",
     "35", "37", "17", "19", "25", "15", "29", "65",

@@ -1,7 +1,7 @@
 """Field-level analysis for the index builder: text in, named token streams out.
 
 Index and query share :func:`analyse_runs`, so a query is folded exactly like
-the field it should find (specification 4.1, principle 1); only the
+the field it should find (``docs/search-analysis.md``, "The chain"); only the
 query-side routing in :mod:`shelfwise.text.query` adds interpretations.
 """
 

@@ -1,4 +1,4 @@
-"""Chinese (Han runs): steps Z1–Z5 of the specification (section 4.2).
+"""Chinese (Han runs): steps Z1–Z5 (``docs/search-analysis.md``, "The chain").
 
 Z1  OpenCC t2s before segmentation (jieba segments Traditional text
     differently: 黑龍江省/地方/誌 vs 黑龙江省/地方志).

@@ -9,7 +9,7 @@ needed, and several indexing threads may ask for them at the same moment.
 OpenCC choice: the official ``opencc`` package (C++ core, wheels with the
 dictionaries) converts ~8.8 M chars/s here against ~0.4 M chars/s for the pure
 Python ``opencc-python-reimplemented``; both gave identical t2s output on the
-specification's examples, and the official one ships ``py.typed``.
+worked examples (tests/text/), and the official one ships ``py.typed``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Base folding for every field: steps B1–B3 of the specification (section 4.2).
+"""Base folding for every field: steps B1–B3 (``docs/search-analysis.md``, "The chain").
 
 B1  NFKC + casefold, except runs of Hangul compatibility jamo (U+3131–U+318E):
     NFKC turns ㅇ U+3147 into the conjoining U+110B, and a 초성 query typed on a

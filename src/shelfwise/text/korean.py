@@ -1,4 +1,4 @@
-"""Korean (Hangul runs; Hanja in Korean records): steps K1–K5 of the specification.
+"""Korean (Hangul runs; Hanja in Korean records): steps K1–K5 (``docs/search-analysis.md``).
 
 Everything here is Hangul syllable arithmetic (U+AC00 + (onset·21 + vowel)·28 +
 final), turned into ``str.translate`` tables built once, so no dictionary is
@@ -177,7 +177,7 @@ def hanja_word_readings(run: str) -> list[str]:
 # K4 --------------------------------------------------------------------------
 
 # Noun-like forms (general, proper, dependent nouns, foreign/Hanja strings, roots)
-# and verb/adjective stems, as the specification lists them.
+# and verb/adjective stems (K4 in docs/search-analysis.md).
 MORPHEME_TAGS = frozenset({"NNG", "NNP", "NNB", "SL", "SH", "XR", "VV", "VA"})
 
 

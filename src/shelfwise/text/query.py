@@ -1,4 +1,4 @@
-"""Query-side analysis and routing (specification 4.2, "Query routing" and K5).
+"""Query-side analysis and routing (``docs/search-analysis.md``, "Query routing"; K5).
 
 The query goes through the very same :func:`analyse_runs` as an indexed field;
 then routing adds interpretations:

@@ -1,4 +1,4 @@
-"""Split text into runs of one script (specification 4.1, principle 3).
+"""Split text into runs of one script (``docs/search-analysis.md``, "The chain").
 
 Language-specific steps are chosen per run, not per field: one CNMARC title can
 hold Han, Latin and digits ("Python程序设计 第2版"), a Korean record Hangul and

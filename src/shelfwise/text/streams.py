@@ -1,10 +1,10 @@
 """The named token streams an analysed field is made of, and what each is worth.
 
 The index builder maps each stream to one Tantivy (sub-)field.  Streams are
-listed in cascade order (specification 4.1, principle 2): a match on an earlier,
-stricter stream ranks above a match on a later, recall-oriented one, which is
-what the boosts encode.  The boosts are starting points for the ranking issue,
-not measured optima.
+listed in cascade order (``docs/search-analysis.md``, "Streams, cascade order"):
+a match on an earlier, stricter stream ranks above a match on a later,
+recall-oriented one, which is what the boosts encode.  The boosts are starting
+points for the ranking issue, not measured optima.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class MatchMode(StrEnum):
 class StreamSpec:
     boost: float
     mode: MatchMode
-    steps: str  # the specification steps whose keys the stream holds
+    steps: str  # the analysis steps (docs/search-analysis.md) whose keys it holds
 
 
 STREAM_SPECS: Mapping[Stream, StreamSpec] = {
@@ -58,7 +58,7 @@ CASCADE: tuple[Stream, ...] = tuple(STREAM_SPECS)
 
 
 class FieldKind(StrEnum):
-    """What a field holds decides which streams it gets (specification 4.4)."""
+    """What a field holds decides which streams it gets (``docs/search-analysis.md``, streams)."""
 
     TITLE = "title"  # title, other title, series: every stream
     NAME = "name"  # personal/corporate names: every stream plus Z5 heteronyms
@@ -81,7 +81,7 @@ class AnalysisOptions:
 
     ``korean_morphology`` switches on K4 (kiwipiepy).  Off by default: Kiwi costs
     ~1.4 s to load and ~520 MiB per process, and K2 bigrams already match the
-    specification's examples.  Kiwi is loaded once per process, on first use.
+    worked examples (tests/text/).  Kiwi is loaded once per process, on first use.
     """
 
     korean_morphology: bool = False

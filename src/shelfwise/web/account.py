@@ -102,7 +102,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         try:
             if form_text(form, "pin") != form_text(form, "pin2"):
                 raise ShelfwiseError("web.pin_mismatch")
-            # The same per-address limit as POST /api/v1/registrations (reliability.md 4.11).
+            # The same per-address limit as POST /api/v1/registrations (D12, docs/requirements.md).
             client = page.request.client
             shelf.access.throttle(
                 f"register-ip:{client.host if client else '-'}",
