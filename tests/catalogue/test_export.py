@@ -8,6 +8,7 @@ input. Also: UTF-8 ISO 2709 survives import → store → export byte for byte.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -80,11 +81,10 @@ def _lint(path: Path) -> Counter[str]:
     )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     # Lint prefixes each warning with the field tag; compare the messages as a multiset.
-    return Counter(
-        line.strip()
-        for line in result.stdout.decode("utf-8", "replace").splitlines()
-        if line.strip()
-    )
+    # A control character used as a subfield code is repaired to "?" on import
+    # (marc/control_characters.py), so the input's "_\x1b" warning reads "_?" after.
+    text = re.sub("[\x00-\x1f]", "?", result.stdout.decode("utf-8", "replace"))
+    return Counter(line.strip() for line in text.split("\n") if line.strip())
 
 
 SOURCES = [

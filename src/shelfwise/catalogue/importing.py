@@ -99,7 +99,7 @@ class Importer:
             rejects_path.open("w", encoding="utf-8") as rejects,
             report_path.open("w", encoding="utf-8") as report,
         ):
-            report.write("offset\tsource_key\trecord_id\toutcome\tmatched_on\n")
+            report.write("offset\tsource_key\trecord_id\toutcome\tmatched_on\trepairs\n")
             for batch in batches:
                 good: list[Incoming] = []
                 for entry in batch:
@@ -176,16 +176,22 @@ def _new_and_merged_sources(
 
 
 def _report(out: IO[str], source_rows: list[repo.SourceRow], placed: _Placement) -> None:
-    """One line per record in the match report: what it became and what it matched on."""
+    """One line per record in the match report: what it became, what it matched on, and
+    what the readers repaired in it (notes joined with " | ")."""
+
+    def line(inc: Incoming, record_id: object, outcome: str, matched_on: str) -> None:
+        repairs = " | ".join(inc.repairs).replace("\t", " ").replace("\n", " ")
+        out.write(
+            f"{inc.offset}\t{inc.source_key}\t{record_id}\t{outcome}\t{matched_on}\t{repairs}\n"
+        )
+
     for row in source_rows:
-        outcome = "added" if row.is_master else "merged"
-        inc = row.incoming
-        out.write(f"{inc.offset}\t{inc.source_key}\t{row.record_id}\t{outcome}\t{row.matched_on}\n")
+        line(row.incoming, row.record_id, "added" if row.is_master else "merged", row.matched_on)
     for outcome, pairs in (("updated", placed.updated), ("unchanged", placed.unchanged)):
         for inc, existing in pairs:
-            out.write(f"{inc.offset}\t{inc.source_key}\t{existing.record_id}\t{outcome}\tsource\n")
+            line(inc, existing.record_id, outcome, "source")
     for inc in placed.repeated:
-        out.write(f"{inc.offset}\t{inc.source_key}\t\trepeated in file\tsource\n")
+        line(inc, "", "repeated in file", "source")
 
 
 @dataclass(slots=True)
@@ -263,7 +269,7 @@ def _count(summary: ImportSummary, entry: Incoming) -> None:
     summary.read += 1
     summary.encodings[entry.encoding] = summary.encodings.get(entry.encoding, 0) + 1
     summary.dialects[entry.dialect] = summary.dialects.get(entry.dialect, 0) + 1
-    if entry.repaired:
+    if entry.repairs:
         summary.repairs += 1
 
 

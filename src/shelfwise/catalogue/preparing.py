@@ -50,7 +50,7 @@ class Incoming:
     format: str
     encoding: str
     dialect: str
-    repaired: bool
+    repairs: list[str]  # what the readers repaired, for the match report
     source_key: str
     content_hash: str
     title_key: str | None
@@ -79,7 +79,7 @@ def prepare(entry: ReadRecord) -> Incoming:
         format=str(entry.format),
         encoding=entry.encoding,
         dialect=str(entry.dialect),
-        repaired=bool(entry.repairs),
+        repairs=entry.repairs,
         source_key=source_key(description.control_agency, description.control_number, digest),
         content_hash=digest,
         title_key=match_key,

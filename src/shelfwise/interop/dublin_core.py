@@ -12,6 +12,8 @@ from typing import Any
 
 from lxml import etree
 
+from shelfwise.marc.control_characters import xml_text
+
 DC = "http://purl.org/dc/elements/1.1/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 OAI_DC_XSD = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
@@ -74,11 +76,4 @@ def _fill(root: etree._Element, description: Mapping[str, Any], record_id: int) 
 
 def xml_safe(text: str) -> str:
     """Drop characters XML 1.0 forbids (control characters a MARC source may carry)."""
-    return "".join(
-        ch
-        for ch in text
-        if ch in "\t\n\r"
-        or (" " <= ch <= "\ud7ff")
-        or ("\ue000" <= ch <= "\ufffd")
-        or ch >= "\U00010000"
-    )
+    return xml_text(text)

@@ -38,6 +38,7 @@ from itertools import accumulate
 from typing import BinaryIO
 
 from shelfwise.marc import charsets
+from shelfwise.marc.control_characters import repair
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.detection import detect, dialect_of_record
 from shelfwise.marc.record import LEADER_LENGTH, Field, Record
@@ -366,6 +367,8 @@ def encode(record: Record, *, encoding: str = "utf-8", dialect: Dialect | None =
     """
     enc = charsets.canonical(encoding)
     kind = dialect if dialect is not None else dialect_of_record(record)
+    # A stored control character would otherwise split a field (0x1E) or a record (0x1D).
+    record = repair(record, kind)[0]
     directory: list[bytes] = []
     bodies: list[bytes] = []
     pos = 0

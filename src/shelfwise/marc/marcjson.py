@@ -104,6 +104,7 @@ def record_to_json(record: Record) -> dict[str, Any]:
 
 
 def dumps(record: Record) -> bytes:
+    """UTF-8 MARC-in-JSON of a repaired record (``MarcWriter`` repairs; the importer has)."""
     return json.dumps(record_to_json(record), ensure_ascii=False).encode("utf-8")
 
 

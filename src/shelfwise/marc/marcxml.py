@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from shelfwise.marc.control_characters import repair
 from shelfwise.marc.record import LEADER_LENGTH, Field, Record
 
 SLIM = "http://www.loc.gov/MARC21/slim"
@@ -259,7 +260,12 @@ def _release(elem: etree._Element) -> None:
 
 
 def record_to_element(record: Record) -> etree._Element:
-    """A ``<record>`` in the MARC 21 slim namespace; raises ``ValueError`` for text XML forbids."""
+    """A ``<record>`` in the MARC 21 slim namespace.
+
+    Never fails on a stored record: characters XML cannot hold are repaired
+    first (``control_characters.repair``), as they would have been on import.
+    """
+    record = repair(record)[0]
     q = f"{{{SLIM}}}"
     root = etree.Element(q + "record", nsmap={None: SLIM})  # type: ignore[dict-item]
     etree.SubElement(root, q + "leader").text = record.leader

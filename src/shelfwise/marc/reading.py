@@ -13,13 +13,14 @@ the start of the 64 KiB parser chunk in which the record's start tag was seen
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
-from shelfwise.marc import charsets, iso2709, marcjson, marcxml
+from shelfwise.marc import charsets, control_characters, iso2709, marcjson, marcxml
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.detection import dialect_of_record
 from shelfwise.marc.record import Record
@@ -162,7 +163,15 @@ def decode_split(
         return Rejected(raw, offset, reason, fmt)
     if note is not None:
         p.repairs.insert(0, note)
-    return ReadRecord(p.record, raw, offset, fmt, p.encoding, p.dialect, p.repairs)
+    record = p.record
+    if _LOW_BYTES.search(raw) is not None:  # the only way a C0 control gets into the text
+        record, notes = control_characters.repair(record, p.dialect)
+        p.repairs.extend(notes)
+    return ReadRecord(record, raw, offset, fmt, p.encoding, p.dialect, p.repairs)
+
+
+# C0 controls other than ISO 2709's own terminators and delimiter.
+_LOW_BYTES = re.compile(b"[\x00-\x1c]")
 
 
 def _wrap(
@@ -174,4 +183,5 @@ def _wrap(
             continue
         record, repairs = made
         found = dialect if dialect is not None else dialect_of_record(record)
-        yield ReadRecord(record, raw, offset, fmt, charsets.UTF8, found, repairs)
+        record, notes = control_characters.repair(record, found)
+        yield ReadRecord(record, raw, offset, fmt, charsets.UTF8, found, [*repairs, *notes])

@@ -9,10 +9,12 @@ ISO 2709 is written in UTF-8 unless ``encoding`` asks for GB 18030 or EUC-KR
 record per line) by default, or one JSON array with ``json_array=True``. Every
 format streams: nothing but the current record is held in memory.
 
-A record that cannot be written (text the charset cannot represent, a record
-past ISO 2709's 99,999 bytes, characters XML forbids) raises from ``write``
-and leaves the file as it was before that call, so a caller can log it and
-carry on.
+Characters no format can carry (C0 controls, lone surrogates) are repaired
+as the importer repairs them (``control_characters``), so a record stored
+before that repair existed is still written. A record that cannot be written
+(text the charset cannot represent, a record past ISO 2709's 99,999 bytes)
+raises from ``write`` and leaves the file as it was before that call, so a
+caller can log it and carry on.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from shelfwise.marc import charsets, iso2709, marcjson, marcxml
+from shelfwise.marc.control_characters import repair
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.reading import MarcFormat
 from shelfwise.marc.record import Record
@@ -60,9 +63,9 @@ class MarcWriter:
         elif self.format is MarcFormat.MARCXML:
             data = marcxml.record_in_collection(record)
         elif self.json_array:
-            data = (b",\n" if self.count else b"\n") + marcjson.dumps(record)
+            data = (b",\n" if self.count else b"\n") + marcjson.dumps(repair(record)[0])
         else:
-            data = marcjson.dumps(record) + b"\n"
+            data = marcjson.dumps(repair(record)[0]) + b"\n"
         self.stream.write(data)
         self.count += 1
 

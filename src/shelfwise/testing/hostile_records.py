@@ -1,0 +1,96 @@
+"""Records that have broken catalogues elsewhere, built byte by byte for tests.
+
+Each builder returns the bytes of a file as another system might send it:
+control characters (issue 13 item 1), no title anywhere or only a fallback
+title (item 6), text a legacy character set cannot hold (item 7), corporate
+and meeting names with ISBD punctuation (item 8), MARC-in-JSON nested past any
+parser's recursion limit (item 9), holdings at branches that do not exist
+(item 12). Our own encoder repairs what it writes, so ISO 2709 is assembled
+here by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+FT = b"\x1e"
+RT = b"\x1d"
+SD = "\x1f"
+
+# Every C0 control except ISO 2709's own three (0x1D record, 0x1E field, 0x1F
+# subfield), which an ISO 2709 record cannot carry as data; MARC-in-JSON can.
+C0_IN_ISO2709 = "".join(chr(c) for c in range(0x1D))
+ALL_C0 = "".join(chr(c) for c in range(0x20))
+
+
+def raw_iso2709(leader: str, fields: list[tuple[str, str]]) -> bytes:
+    """One UTF-8 ISO 2709 record; a data field's text is indicators + ``\\x1f``-led subfields."""
+    bodies = [text.encode("utf-8") + FT for _, text in fields]
+    directory = b""
+    pos = 0
+    for (tag, _), body in zip(fields, bodies, strict=True):
+        directory += tag.encode("ascii") + b"%04d%05d" % (len(body), pos)
+        pos += len(body)
+    base = 24 + len(directory) + 1
+    total = base + pos + 1
+    head = f"{total:05d}{leader[5:12]}{base:05d}{leader[17:]}".encode("latin-1")
+    return head + directory + FT + b"".join(bodies) + RT
+
+
+def subfields(*pairs: tuple[str, str], indicators: str = "  ") -> str:
+    return indicators + "".join(SD + code + value for code, value in pairs)
+
+
+def control_characters_iso2709(control: str = "c1", title: str = "Countries") -> bytes:
+    """Every C0 control but the terminators in the leader, 001, 008, indicators and 245 $a."""
+    f008 = ("880101s1990" + C0_IN_ISO2709)[:40].ljust(40, " ")
+    leader = "00000nam a2200000" + "\x01\x07\x1b" + "4500"
+    return raw_iso2709(
+        leader,
+        [
+            ("001", control + "\x00\x1c"),
+            ("008", f008),
+            ("245", subfields(("a", title + C0_IN_ISO2709 + " of the world"), indicators="1\x01")),
+            ("500", subfields(("a", "line one\r\nline two\tafter a tab"))),
+        ],
+    )
+
+
+def control_characters_json(control: str = "j1") -> bytes:
+    """MARC-in-JSON with every C0 control (terminators included) and a lone surrogate."""
+    record = {
+        "leader": "00000nam a2200000 a 4500",
+        "fields": [
+            {"001": control},
+            {
+                "245": {
+                    "ind1": "1",
+                    "ind2": "0",
+                    "subfields": [{"a": "Countries" + ALL_C0 + "\ud800 in JSON"}, {"\x1f": "x"}],
+                }
+            },
+        ],
+    }
+    return json.dumps(record).encode("ascii")  # \\u escapes: valid JSON text
+
+
+def deeply_nested_json(depth: int = 100_000) -> bytes:
+    """A MARC-in-JSON record whose one subfield value is nested ``depth`` arrays deep."""
+    head = '{"leader": "00000nam a2200000 a 4500", "fields": [{"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": '
+    return (head + "[" * depth + "]" * depth + "}]}}]}").encode("ascii")
+
+
+def marc_in_json(leader: str, fields: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A MARC-in-JSON object: a control field's value is a str, a data field's is
+    ``(indicators, [(code, value), ...])``."""
+    out: list[dict[str, Any]] = []
+    for tag, value in fields:
+        if isinstance(value, str):
+            out.append({tag: value})
+        else:
+            ind, subs = value
+            out.append(
+                {tag: {"ind1": ind[0], "ind2": ind[1], "subfields": [{c: v} for c, v in subs]}}
+            )
+    return {"leader": leader, "fields": out}
