@@ -229,8 +229,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sip2_tls_cert", str, "", "PEM certificate chain of the TLS SIP2 listener."),
     Setting("sip2_tls_key", str, "", "PEM private key of the TLS SIP2 listener."),
     Setting("sip2_max_message_bytes", int, 8192, "Longest SIP2 message accepted (S-9)."),
-    Setting("sip2_idle_timeout_seconds", int, 300, "Close a SIP2 connection idle this long."),
+    Setting(
+        "sip2_idle_timeout_seconds",
+        int,
+        300,
+        "Close a logged-in SIP2 connection that sends no complete message for this long "
+        "(bytes of an unfinished message do not count: S-9).",
+    ),
+    Setting(
+        "sip2_login_timeout_seconds",
+        int,
+        10,
+        "Close a SIP2 connection that has not logged in (93) this long after it opened.",
+    ),
     Setting("sip2_max_connections", int, 200, "SIP2 connections open at once, all terminals."),
+    Setting(
+        "sip2_max_unauthenticated",
+        int,
+        32,
+        "SIP2 connections not yet logged in, all addresses; a newer one closes the oldest. The "
+        "rest of sip2_max_connections is kept for logged-in terminals.",
+    ),
+    Setting(
+        "sip2_max_unauthenticated_per_address",
+        int,
+        4,
+        "SIP2 connections not yet logged in from one source address; a newer one closes the "
+        "oldest of that address.",
+    ),
     Setting(
         "sip2_max_connections_per_terminal", int, 4, "SIP2 sessions one terminal account may hold."
     ),

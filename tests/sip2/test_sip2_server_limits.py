@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import logging
 import random
+import select
 import shutil
 import socket
 import ssl
 import subprocess
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sip2_server_helpers import TD, Kiosk, Library, live_sip2, make_library, wait_until
+from sip2_server_helpers import (
+    TD,
+    Kiosk,
+    Library,
+    checkout,
+    live_sip2,
+    make_library,
+    wait_until,
+)
 
 from shelfwise.app import Shelfwise
 from shelfwise.sip2 import CATALOGUE, Message, encode
@@ -52,6 +62,89 @@ def test_an_idle_connection_is_closed(library: Library) -> None:
         assert kiosk.closed()  # the server hung up on its own
 
 
+def _closed_while_trickling(sock: socket.socket, data: bytes, gap: float = 0.05) -> bool:
+    """Send ``data`` a byte at a time, ``gap`` seconds apart; True once the server hangs up.
+
+    ``data`` never ends a message (no CR), as a slowloris client's never does.
+    """
+    for byte in data:
+        try:
+            sock.sendall(bytes([byte]))
+            readable, _, _ = select.select([sock], [], [], gap)
+            if readable and sock.recv(100) == b"":
+                return True
+        except (BrokenPipeError, ConnectionResetError):
+            return True
+    return False
+
+
+def test_a_connection_that_does_not_log_in_in_time_is_closed(library: Library) -> None:
+    # S-9: the login deadline holds whether the socket stays silent or trickles bytes.
+    with live_sip2(library.shelf, login_timeout=0.3) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as silent:
+            assert silent.recv(1) == b""  # hung up by the server, long before the 10 s
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as slow:
+            login = b"9300CNkiosk-01|CO" + b"x" * 300  # never finished
+            assert _closed_while_trickling(slow, login)
+        wait_until(lambda: server.active == 0)
+        with Kiosk(server.port) as kiosk:  # a kiosk that logs in at once is served
+            assert kiosk.login().fixed["ok"] == "1"
+
+
+def test_idleness_is_timed_by_complete_messages_not_bytes(library: Library) -> None:
+    # Slowloris after login: a byte every 50 ms restarted the old per-read timeout.
+    with live_sip2(library.shelf, idle_timeout=0.4) as server, Kiosk(server.port) as kiosk:
+        assert kiosk.login().fixed["ok"] == "1"
+        assert _closed_while_trickling(kiosk.sock, b"2300120260901    093000" + b"A" * 300)
+
+
+def test_250_idle_sockets_from_loopback_do_not_keep_a_kiosk_out(library: Library) -> None:
+    # Done-when 3 of issue 12: 205 sockets that never logged in took every slot.
+    (barcode,) = library.title("门外的人")
+    card = library.reader("排队")
+    config = library.shelf.settings  # the defaults: 200 connections, 32 before login, 4 per address
+    with live_sip2(library.shelf) as server, ExitStack() as held:
+        for n in range(250):  # 50 loopback addresses, the kiosk's own among them
+            source = f"127.0.0.{1 + n % 50}"
+            idle = socket.create_connection(
+                ("127.0.0.1", server.port), timeout=20, source_address=(source, 0)
+            )
+            held.callback(idle.close)
+        wait_until(lambda: server.accepted >= 250)
+        assert server.unauthenticated <= int(config["sip2_max_unauthenticated"])
+        with Kiosk(server.port, source="127.0.0.1") as kiosk:
+            assert kiosk.login().fixed["ok"] == "1"
+            loan = checkout(kiosk, card, barcode)
+            assert (loan.fixed["ok"], loan.get("AB")) == ("1", barcode)
+        assert server.unauthenticated <= int(config["sip2_max_unauthenticated"])
+        assert server.active <= int(config["sip2_max_unauthenticated"]) + 1
+    assert [loan.barcode for loan in library.shelf.circulation.loans_of(card)] == [barcode]
+
+
+def test_connections_before_login_never_displace_logged_in_terminals(library: Library) -> None:
+    status = {"status_code": "0", "max_print_width": "080", "protocol_version": "2.00"}
+    with (
+        live_sip2(library.shelf, max_connections=3, max_unauthenticated=1) as server,
+        ExitStack() as held,
+    ):
+        terminals = []
+        for _ in range(2):
+            kiosk = held.enter_context(Kiosk(server.port))
+            assert kiosk.login().fixed["ok"] == "1"
+            terminals.append(kiosk)
+        for _ in range(5):  # each newer idle socket closes the older one
+            held.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+        wait_until(lambda: server.accepted == 7)
+        assert (server.active, server.unauthenticated) == (3, 1)
+        third = held.enter_context(Kiosk(server.port))  # takes the idle socket's place
+        assert third.login().fixed["ok"] == "1"
+        terminals.append(third)
+        with Kiosk(server.port) as fourth:  # three terminals: nothing left to displace
+            assert fourth.closed()
+        for kiosk in terminals:  # the logged-in terminals were never touched
+            assert kiosk.ask("99", status, []).command == "98"
+
+
 def test_sessions_per_terminal_are_capped(library: Library) -> None:
     with live_sip2(library.shelf, max_connections_per_terminal=2) as server:
         with Kiosk(server.port) as one, Kiosk(server.port) as two, Kiosk(server.port) as three:
@@ -65,13 +158,10 @@ def test_sessions_per_terminal_are_capped(library: Library) -> None:
 
 
 def test_the_total_connection_cap(library: Library) -> None:
-    with (
-        live_sip2(library.shelf, max_connections=1) as server,
-        Kiosk(server.port) as one,
-        Kiosk(server.port) as two,
-    ):
+    with live_sip2(library.shelf, max_connections=1) as server, Kiosk(server.port) as one:
         assert one.login().fixed["ok"] == "1"
-        assert two.closed()
+        with Kiosk(server.port) as two:  # the one slot holds a logged-in terminal
+            assert two.closed()
 
 
 def _mutations(rng: random.Random) -> list[bytes]:

@@ -6,7 +6,15 @@ Each connection gets a :class:`Session`; its work (database, Argon2) runs on a
 bounded thread pool so a slow PIN check never stalls the event loop. A
 connection that does not speak SIP (a TLS ClientHello on the plain port,
 garbage, a message over the length cap) is closed cleanly and the server goes
-on; idle connections are closed after the timeout (S-9).
+on (S-9).
+
+Connections that have not logged in cannot crowd out kiosks: each must log in
+within ``login_timeout`` of opening; at most ``max_unauthenticated`` of them are
+open at once, and ``max_unauthenticated_per_address`` from one address — a newer
+one closes the oldest (of its address first), so idle sockets can only ever
+hold a small, fixed part of ``max_connections`` and the rest is kept for
+logged-in terminals. A logged-in connection is closed when no *complete* message
+has arrived for ``idle_timeout``: a byte at a time does not keep it open.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shelfwise.config import Settings
 from shelfwise.sip2.backoff import LoginBackoff
@@ -47,7 +55,10 @@ class ServerConfig:
     tls_key: str = ""
     max_message_bytes: int = 8192
     idle_timeout: float = 300.0
+    login_timeout: float = 10.0
     max_connections: int = 200
+    max_unauthenticated: int = 32
+    max_unauthenticated_per_address: int = 4
     max_connections_per_terminal: int = 4
     login_failures: int = 5
     login_backoff_seconds: int = 60
@@ -67,7 +78,10 @@ class ServerConfig:
             tls_key=str(settings["sip2_tls_key"]),
             max_message_bytes=int(settings["sip2_max_message_bytes"]),
             idle_timeout=float(settings["sip2_idle_timeout_seconds"]),
+            login_timeout=float(settings["sip2_login_timeout_seconds"]),
             max_connections=int(settings["sip2_max_connections"]),
+            max_unauthenticated=int(settings["sip2_max_unauthenticated"]),
+            max_unauthenticated_per_address=int(settings["sip2_max_unauthenticated_per_address"]),
             max_connections_per_terminal=int(settings["sip2_max_connections_per_terminal"]),
             login_failures=int(settings["sip2_login_failures"]),
             login_backoff_seconds=int(settings["sip2_login_backoff_seconds"]),
@@ -78,6 +92,18 @@ class ServerConfig:
     @property
     def tls_enabled(self) -> bool:
         return bool(self.tls_cert and self.tls_key and self.tls_port >= 0)
+
+
+@dataclass(eq=False)
+class _Connection:
+    """One open connection as the server counts it."""
+
+    peer: str
+    writer: asyncio.StreamWriter
+    session: Session
+    opened: float  # event-loop time
+    busy: bool = False  # a message is being handled (a login's Argon2, a checkout)
+    closing: list[str] = field(default_factory=list)  # why the server hung up, if it did
 
 
 def is_loopback(host: str) -> bool:
@@ -106,10 +132,12 @@ class Sip2Server:
             max_seconds=config.login_backoff_max_seconds,
         )
         self.recent = RecentCheckouts(config.cancel_window_seconds, services.clock)
-        self.active = 0
         self.addresses: list[tuple[str, int, bool]] = []  # (host, port, tls)
         self._servers: list[asyncio.Server] = []
-        self._open: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+        self._open: dict[asyncio.Task[None], _Connection] = {}
+        # Connections not logged in yet, oldest first (a dict keeps insertion order).
+        self._waiting: dict[_Connection, None] = {}
+        self.accepted = 0  # connections accepted since the start (refused ones included)
         self._executor = ThreadPoolExecutor(config.workers, thread_name_prefix="sip2")
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -147,8 +175,8 @@ class Sip2Server:
             server.close()
         # Open connections end before the loop does: hang up, let each handler finish
         # (the reader sees EOF), and cancel only what is still running after that.
-        for writer in list(self._open.values()):
-            writer.close()
+        for connection in list(self._open.values()):
+            connection.writer.close()
         if self._open:
             await asyncio.wait(list(self._open), timeout=10)
         current = asyncio.current_task()
@@ -175,6 +203,16 @@ class Sip2Server:
     def port(self) -> int:
         return next(port for _, port, tls in self.addresses if not tls)
 
+    @property
+    def active(self) -> int:
+        """Connections open now (a displaced one no longer counts)."""
+        return len(self._open)
+
+    @property
+    def unauthenticated(self) -> int:
+        """Open connections that have not logged in yet."""
+        return len(self._waiting)
+
     # --- connections -------------------------------------------------------------------
 
     async def _plain(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -183,10 +221,7 @@ class Sip2Server:
     async def _secure(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await self._connection(reader, writer, tls=True)
 
-    def _admits(self, peer: str, *, tls: bool) -> bool:
-        if self.active >= self.config.max_connections:
-            log.warning("sip2 connection cap reached; refused %s", peer)
-            return False
+    def _allowed(self, peer: str, *, tls: bool) -> bool:
         if tls or is_loopback(peer):
             return True
         try:
@@ -198,27 +233,65 @@ class Sip2Server:
         log.warning("sip2 plain connection from %s is outside sip2_allowed_networks", peer)
         return False
 
+    def _make_room(self, peer: str) -> bool:
+        """Room for one more connection not yet logged in, closing older ones if need be.
+
+        Runs on the event loop between awaits, so counting and registering are atomic.
+        Only connections that have not logged in are ever closed to make room: a
+        newer one displaces the oldest of its own address first, then the oldest of
+        all. When every open connection is a logged-in terminal, the new one is refused.
+        """
+        config = self.config
+        same = [c for c in self._waiting if c.peer == peer]
+        if len(same) >= max(config.max_unauthenticated_per_address, 1):
+            self._displace(same, "too many connections from this address before login")
+        if len(self._waiting) >= max(config.max_unauthenticated, 1):
+            self._displace(list(self._waiting), "too many connections before login")
+        if len(self._open) >= config.max_connections:
+            if not self._waiting:
+                log.warning("sip2 connection cap reached; refused %s", peer)
+                return False
+            self._displace(list(self._waiting), "connection cap reached")
+        return True
+
+    def _displace(self, candidates: list[_Connection], why: str) -> None:
+        """Close the oldest candidate (one not in the middle of a message, if any is)."""
+        idle = [c for c in candidates if not c.busy]
+        victim = (idle or candidates)[0]
+        victim.closing.append(f"closed: displaced ({why})")
+        self._waiting.pop(victim, None)
+        for task, connection in list(self._open.items()):
+            if connection is victim:
+                del self._open[task]
+        victim.writer.close()
+
     async def _connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, tls: bool
     ) -> None:
         peername = writer.get_extra_info("peername")
         peer = str(peername[0]) if peername else "?"
-        if not self._admits(peer, tls=tls):
+        self.accepted += 1
+        if not self._allowed(peer, tls=tls) or not self._make_room(peer):
             await _close(writer)
             return
-        self.active += 1
-        task = asyncio.current_task()
-        if task is not None:
-            self._open[task] = writer
         loop = asyncio.get_running_loop()
         session = Session(self.services, peer, self.slots, self.backoff, self.recent)
+        connection = _Connection(peer, writer, session, loop.time())
+        task = asyncio.current_task()
+        if task is not None:
+            self._open[task] = connection
+        self._waiting[connection] = None
         try:
             buffer = b""
             while True:
-                frame, buffer = await self._next_frame(reader, buffer, session)
+                frame, buffer = await self._next_frame(reader, buffer, connection)
                 if frame is None:
                     break
+                connection.busy = True
                 reply = await loop.run_in_executor(self._executor, session.handle, frame)
+                connection.busy = False
+                if session.terminal is not None:
+                    self._waiting.pop(connection, None)
                 if reply.data:
                     writer.write(reply.data)
                     await writer.drain()
@@ -229,9 +302,11 @@ class Sip2Server:
         except Exception:  # one broken session must not take the server down
             log.exception("sip2 session failed (peer %s)", peer)
         finally:
-            self.active -= 1
+            self._waiting.pop(connection, None)
             if task is not None:
                 self._open.pop(task, None)
+            for why in connection.closing:
+                session._log("--", None, why)
             writer.close()
             # The statistics are written even when the server is stopping.
             closing = loop.run_in_executor(self._executor, session.close)
@@ -239,10 +314,21 @@ class Sip2Server:
                 await asyncio.shield(closing)
 
     async def _next_frame(
-        self, reader: asyncio.StreamReader, buffer: bytes, session: Session
+        self, reader: asyncio.StreamReader, buffer: bytes, connection: _Connection
     ) -> tuple[bytes | None, bytes]:
-        """The next message up to CR or LF; None to close (EOF, idle, not SIP, too long)."""
+        """The next message up to CR or LF; None to close (EOF, timeout, not SIP, too long).
+
+        The deadline is set once per message, not per read: before login it is the
+        login deadline, after it ``idle_timeout`` from the end of the previous message,
+        so a client trickling bytes of a message it never finishes is still closed.
+        """
         limit = self.config.max_message_bytes
+        session = connection.session
+        loop = asyncio.get_running_loop()
+        if session.terminal is None:
+            deadline, expired = connection.opened + self.config.login_timeout, "no login in time"
+        else:
+            deadline, expired = loop.time() + self.config.idle_timeout, "idle"
         while True:
             buffer = buffer.lstrip(b"\r\n")
             if buffer and not buffer[:1].isdigit():
@@ -259,10 +345,13 @@ class Sip2Server:
             if len(buffer) > limit:
                 session._log("??", None, f"closed: message over {limit} bytes")
                 return None, b""
+            remaining = deadline - loop.time()
             try:
-                chunk = await asyncio.wait_for(reader.read(4096), self.config.idle_timeout)
+                if remaining <= 0:
+                    raise TimeoutError
+                chunk = await asyncio.wait_for(reader.read(4096), remaining)
             except TimeoutError:
-                session._log("--", None, "closed: idle")
+                session._log("--", None, f"closed: {expired}")
                 return None, b""
             if not chunk:
                 return None, b""
