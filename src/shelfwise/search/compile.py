@@ -55,6 +55,7 @@ _LANGUAGE_WORDS = {
     "英文": "en",
     "영어": "en",
 }
+CODE_FIELDS = ("lang", "year", "isbn", "class")
 _REGEX_SPECIAL = set('.^$*+?()[]{}|\\-&~#<>"@')
 
 
@@ -204,6 +205,13 @@ class Compiler:
         return Query.boost_query(
             Query.term_query(self.schema, "title_exact", key), EXACT_TITLE_BOOST
         )
+
+    @staticmethod
+    def codes_only(parsed: ParsedQuery) -> bool:
+        """Only codes (language, year, ISBN, class) asked for: every hit scores alike,
+        so relevance has nothing to rank by (the order is ``ordering.CODES_ONLY``)."""
+        atoms = [a for c in parsed.positive for a in c.atoms]
+        return bool(atoms) and all(a.field in CODE_FIELDS for a in atoms)
 
     def query(self, parsed: ParsedQuery) -> Query | None:
         """The whole query, or ``None`` when nothing positive is left to search for."""

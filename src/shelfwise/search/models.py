@@ -89,6 +89,7 @@ class SearchResult:
     did_you_mean: str | None = None
     message: str | None = None  # a helpful note instead of an error (empty query, ...)
     grouped_over: int = 0  # how many top records were grouped into works
+    total_works: int | None = None  # hits counted as shown (works or records) when all were read
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,27 +1,24 @@
-"""From Tantivy hits to the result a reader sees: re-ranking, work grouping, facets.
+"""From ordered hits to the result a reader sees: work grouping, the shown records, facets.
 
-Ranking: BM25 with field and stream boosts (the query), an exact-title bonus
-(the query), then here: popularity (loans, when a provider gives them) as a
-gentle multiplier and availability now as the tie-breaker.  Grouping: one
-document per record carries a work id (a fast field); the top ``grouped_over``
-records are ranked and grouped from fast fields alone, and only the records of
-the works on the requested page are read from the document store.  Facet counts
-count records.
+The order itself (relevance with popularity as a score weight and availability,
+then record id, as the tie-breaker; or a sort) is :mod:`ordering`'s.  Grouping:
+one document per record carries a work id (a fast field); the first records of
+the order are grouped from fast fields alone, and only the records of the works
+on the requested page are read from the document store.  Facet counts count
+records.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import tantivy
 
 from shelfwise.search.models import FacetValue, RecordHit, WorkHit
+from shelfwise.search.ordering import Ranked
 
-POPULARITY_WEIGHT = 0.05
 FACET_SIZES = {
     "lang": 10,
     "material": 10,
@@ -31,46 +28,6 @@ FACET_SIZES = {
     "available": 2,
     "subject": 15,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """A hit known from fast fields only: enough to rank and group it, not to show it."""
-
-    address: tantivy.DocAddress
-    record_id: int
-    score: float
-    work_id: int
-    available: bool
-
-
-def _fast(searcher: tantivy.Searcher, name: str, addresses: list[tantivy.DocAddress]) -> list[int]:
-    return [int(v or 0) for v in searcher.fast_field_values(name, addresses)]
-
-
-def rank(
-    searcher: tantivy.Searcher, hits: Sequence[tuple[Any, tantivy.DocAddress]], *, rerank: bool
-) -> list[Ranked]:
-    """Scores with popularity applied, from fast fields (no stored document is read).
-
-    ``rerank``: relevance order; equal scores put a record with a copy on the
-    shelf first, then the lower id.  Otherwise the index's (sort field) order stays.
-    """
-    addresses = [address for _, address in hits]
-    if not addresses:
-        return []
-    ids = _fast(searcher, "record_id", addresses)
-    works = _fast(searcher, "work_id", addresses)
-    loans = _fast(searcher, "popularity", addresses)
-    on_shelf = _fast(searcher, "avail_n", addresses)
-    out: list[Ranked] = []
-    for index, (score, address) in enumerate(hits):
-        relevance = float(score) if isinstance(score, float) else 0.0
-        relevance *= 1.0 + POPULARITY_WEIGHT * math.log2(1.0 + loans[index])
-        out.append(Ranked(address, ids[index], relevance, works[index], on_shelf[index] > 0))
-    if rerank:
-        out.sort(key=lambda h: (-round(h.score, 4), not h.available, h.record_id))
-    return out
 
 
 def group(hits: Sequence[Ranked], *, enabled: bool) -> list[list[Ranked]]:
@@ -116,7 +73,7 @@ def load_hits(
     searcher: tantivy.Searcher, hits: Sequence[tuple[Any, tantivy.DocAddress]]
 ) -> list[RecordHit]:
     """Stored records of ``hits`` in the given order (autocomplete: a handful of hits)."""
-    return [_record(searcher, h.address, h.score) for h in rank(searcher, hits, rerank=False)]
+    return [_record(searcher, address, float(score)) for score, address in hits]
 
 
 def facet_spec() -> dict[str, Any]:

@@ -23,12 +23,16 @@ from typing import Any
 import tantivy
 
 from shelfwise.core import isbn as isbn_codes
+from shelfwise.search import ordering
 from shelfwise.search.models import Availability
 from shelfwise.search.source import IndexRow
 from shelfwise.search.textkeys import exact_key, sequence_units, sort_key
 from shelfwise.text import FieldKind, Stream, analyze_field
 
-SCHEMA_VERSION = 2  # 2: work_id (u64 fast) replaces the work_key text field
+# 2: work_id (u64 fast) replaces the work_key text field.
+# 3: total orders: the sort keys end in the record id, ``newest`` and ``tie`` are
+#    composite u64 keys, popularity is a score weight (``boost``), work_id is indexed.
+SCHEMA_VERSION = 3
 # Analysed field values kept per process.  Catalogues repeat subjects, publishers,
 # series, notes and author names far more than they repeat whole records (in the
 # generated 20k catalogue: subjects 99 %, publishers 99.6 %, titles 64 %, authors
@@ -85,9 +89,13 @@ def build_schema() -> tantivy.Schema:
         b.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     b.add_integer_field("year", indexed=True, fast=True)
     b.add_integer_field("decade", indexed=True, fast=True)
-    b.add_unsigned_field("work_id", fast=True)  # grouping reads it without loading documents
+    # grouping reads it without loading documents; indexed to find a shown work's other members
+    b.add_unsigned_field("work_id", indexed=True, fast=True)
     b.add_unsigned_field("popularity", fast=True)
+    b.add_float_field("boost", fast=True)  # popularity as Tantivy's score weight (ordering.py)
     b.add_unsigned_field("avail_n", fast=True)
+    b.add_unsigned_field("newest", fast=True)  # year, then record id: a total order
+    b.add_unsigned_field("tie", fast=True)  # on the shelf first, then record id
     b.add_text_field("sort_title", tokenizer_name="raw", index_option="basic", fast=True)
     b.add_text_field("sort_author", tokenizer_name="raw", index_option="basic", fast=True)
     b.add_bytes_field("payload", stored=True)
@@ -225,8 +233,11 @@ def document(
     key = work_key(row)
     doc["work_id"] = [work_id(key)]
     doc["popularity"] = [max(0, popularity)]
-    doc["sort_title"] = [_sort(row.title)]
-    doc["sort_author"] = [_sort(row.main_author or "\uffff")]
+    doc["boost"] = [ordering.popularity_weight(popularity)]
+    doc["newest"] = [ordering.newest_key(row.year, row.id)]
+    doc["tie"] = [ordering.tie_key(bool(availability.available_at), row.id)]
+    doc["sort_title"] = [ordering.text_key(_sort(row.title), row.id)]
+    doc["sort_author"] = [ordering.text_key(_sort(row.main_author or "\uffff"), row.id)]
     payload = {
         "t": row.title,
         "a": row.main_author,

@@ -25,7 +25,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur, Query
 
-from shelfwise.search import results, source
+from shelfwise.search import ordering, results, source
 from shelfwise.search.building import DocumentBuilder, default_workers
 from shelfwise.search.compile import Compiler
 from shelfwise.search.index import IndexStore, LiveIndex, Meta
@@ -49,13 +49,6 @@ log = logging.getLogger(__name__)
 
 GAP_SETTLE_SECONDS = 10.0  # an id gap older than this is a rolled-back transaction
 REBUILD_LOOKBACK = 1000  # events replayed after a rebuild, for transactions in flight
-OVERFETCH = 200
-MAX_FETCH = 2000
-_SORT_FIELDS = {
-    Sort.NEWEST: ("year", tantivy.Order.Desc),
-    Sort.TITLE: ("sort_title", tantivy.Order.Asc),
-    Sort.AUTHOR: ("sort_author", tantivy.Order.Asc),
-}
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -313,22 +306,15 @@ class SearchService:
         parts = [(Occur.Must, q) for q in ([main] if main is not None else []) + filters]
         query = Query.boolean_query(parts) if main is not None else _browse(filters)
         searcher = live.searcher()
-        fetch = min(max(OVERFETCH, page * size * 4), MAX_FETCH)
-        if request.sort is Sort.RELEVANCE and main is not None:
-            found = searcher.search(query, limit=fetch)
-            ranked = results.rank(searcher, found.hits, rerank=True)
-        else:
-            name, order = _SORT_FIELDS.get(request.sort, ("year", tantivy.Order.Desc))
-            found = searcher.search(query, limit=fetch, order_by_field=name, order=order)
-            ranked = results.rank(searcher, found.hits, rerank=False)
-        works = results.group(ranked, enabled=request.group)
-        shown = tuple(results.load_works(searcher, works[(page - 1) * size : page * size]))
+        order = _order(request.sort, browsing=main is None, codes_only=compiler.codes_only(parsed))
+        ranking, shown_works = self._page(searcher, live.schema, query, order, request, page, size)
+        shown = tuple(results.load_works(searcher, shown_works))
         facets = (
             results.read_facets(searcher.aggregate(query, results.facet_spec()))
             if request.facets
             else {}
         )
-        total = _count(found)
+        total = ranking.total
         # "Did you mean" reads the top records of page 1 (pinyin → Han) or, when
         # almost nothing matched, scans the term dictionary (misspellings).
         top = [r for w in shown for r in w.records] if page == 1 else []
@@ -346,8 +332,44 @@ class SearchService:
             request.sort,
             did_you_mean=suggestion,
             message=message,
-            grouped_over=len(ranked),
+            grouped_over=len(ranking.hits),
+            total_works=self._works_total(ranking, request.group),
         )
+
+    @staticmethod
+    def _page(
+        searcher: tantivy.Searcher,
+        schema: tantivy.Schema,
+        query: Query,
+        order: ordering.Order,
+        request: SearchRequest,
+        page: int,
+        size: int,
+    ) -> tuple[ordering.Ranking, list[list[ordering.Ranked]]]:
+        """The ranked hits read, and the page's works (each with all its matching records)."""
+        start, end = (page - 1) * size, min(page * size, ordering.RANK_DEPTH)
+        need = max(end, 1)
+        if request.group:
+            # editions: a few more records than works (a field order reads no more than asked)
+            first = 2 * need if order.field is None else need + need // 4 + 5
+            ranking = ordering.collect(
+                searcher, query, order, lambda hs: ordering.distinct_works(hs) >= need, first=first
+            )
+        else:
+            first = 2 * need if order.field is None else need
+            ranking = ordering.collect(
+                searcher, query, order, lambda hs: len(hs) >= need, first=first
+            )
+        works = results.group(ranking.hits, enabled=request.group)[start:end] if start < end else []
+        if request.group and not ranking.complete:
+            works = ordering.with_members(searcher, schema, query, order, works)
+        return ranking, works
+
+    @staticmethod
+    def _works_total(ranking: ordering.Ranking, grouped: bool) -> int | None:
+        if not ranking.complete:
+            return None
+        return ordering.distinct_works(ranking.hits) if grouped else len(ranking.hits)
 
     def suggest(self, text: str, *, limit: int = 8) -> list[Suggestion]:
         live = self._open_current()
@@ -360,9 +382,12 @@ class SearchService:
         return live.searcher().num_docs if live is not None else 0
 
 
-def _count(found: tantivy.SearchResult) -> int:
-    # ``count`` exists at run time (search(count=True)); the stubs lack it.
-    return int(getattr(found, "count", 0) or 0)
+def _order(sort: Sort, *, browsing: bool, codes_only: bool) -> ordering.Order:
+    if sort is not Sort.RELEVANCE:
+        return ordering.BY_SORT[sort]
+    if browsing:  # facets only: nothing to rank by, newest first
+        return ordering.BY_SORT[Sort.NEWEST]
+    return ordering.CODES_ONLY if codes_only else ordering.BY_SCORE
 
 
 def _browse(filters: list[Query]) -> Query:

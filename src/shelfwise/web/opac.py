@@ -202,7 +202,9 @@ def _facets(found: SearchResult) -> list[FacetView]:
 
 
 def _pagination(found: SearchResult) -> list[int]:
-    last = min(100, max(1, -(-found.total_records // max(found.size, 1))))
+    # works when the search grouped every hit; else the record count (an upper bound)
+    shown = found.total_works if found.total_works is not None else found.total_records
+    last = min(100, max(1, -(-shown // max(found.size, 1))))
     around = range(max(1, found.page - 2), min(last, found.page + 2) + 1)
     return sorted({1, *around, last}) if found.works else []
 
