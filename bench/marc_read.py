@@ -26,20 +26,22 @@ from pathlib import Path
 from shelfwise.marc import iso2709
 from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
 from shelfwise.marc.record import Field, Record
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared/data/marc"
+from shelfwise.testing.corpus import corpus_dir, expected_location
 
 
 def _shared_utf8_records() -> list[Record]:
+    data = corpus_dir()
+    if data is None:
+        raise SystemExit(f"no MARC corpus at {expected_location()}; pass --file")
     out = []
-    for path in sorted(DATA.rglob("*")):
+    for path in sorted(data.rglob("*")):
         if path.suffix not in {".mrc", ".marc", ".dat"} or not path.is_file():
             continue
         for item in read_file(path, format=MarcFormat.ISO2709):
             if isinstance(item, ReadRecord) and item.encoding == "utf-8" and not item.repairs:
                 out.append(item.record)
     if not out:
-        raise SystemExit(f"no UTF-8 records found under {DATA}; pass --file")
+        raise SystemExit(f"no UTF-8 records found under {data}; pass --file")
     return out
 
 

@@ -7,9 +7,7 @@ input. Also: UTF-8 ISO 2709 survives import → store → export byte for byte.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -22,6 +20,7 @@ from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
 from shelfwise.marc.record import Field
 from shelfwise.marc.writing import MarcWriter
 from shelfwise.storage.tables import sources
+from shelfwise.testing import tools
 
 LINT_SCRIPT = r"""
 use strict; use warnings;
@@ -36,15 +35,11 @@ while (my $record = $file->next) {
 """
 
 
-def _need(tool: str, probe: list[str]) -> None:
-    found = (
-        shutil.which(probe[0]) is not None
-        and subprocess.run(probe, capture_output=True, check=False).returncode == 0
-    )
-    if not found:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} is required in CI (scripts/test installs it)")
-        pytest.skip(f"{tool} is not installed (Debian: yaz, libmarc-lint-perl)")
+def _need_tools() -> None:
+    tools.require_tool("yaz-marcdump", "the Debian package yaz")
+    lint = subprocess.run(["perl", "-MMARC::Lint", "-e1"], capture_output=True, check=False)
+    if lint.returncode != 0:
+        tools.missing("the Perl module MARC::Lint", "the Debian package libmarc-lint-perl")
 
 
 def _export(
@@ -87,7 +82,14 @@ def _lint(path: Path) -> Counter[str]:
     return Counter(line.strip() for line in text.split("\n") if line.strip())
 
 
+# Files the repository carries: MARC-8 with EACC, ANSEL, Cyrillic and Greek; real UTF-8
+# records with Hebrew, Arabic, Han and Hangul; real UTF-8 with CJK and Hangul.
 SOURCES = [
+    "generated/marc8.mrc",
+    "real/traject/test/test_support/test_data.utf8.mrc",
+    "real/yaz/test/marc-files/marccol1.u8.marc",
+]
+CORPUS_SOURCES = [
     "pymarc/test/marc.dat",  # MARC-8, Latin
     "traject/test/test_support/test_data.utf8.mrc",  # UTF-8 with Hebrew, Arabic, Han, Hangul
     "yaz/test/marc-files/marc12.marc",  # MARC-8 with EACC CJK
@@ -95,15 +97,8 @@ SOURCES = [
 ]
 
 
-@pytest.mark.parametrize("source", SOURCES)
-def test_yaz_and_marc_lint_find_no_new_errors(
-    shelf: Shelfwise, marc_data: Path, tmp_path: Path, source: str
-) -> None:
-    _need("yaz-marcdump", ["yaz-marcdump", "-V"])
-    _need("MARC::Lint", ["perl", "-MMARC::Lint", "-e1"])
-    path = marc_data / source
-    if not path.exists():
-        pytest.fail(f"shared file {source} is missing")
+def _no_new_errors(shelf: Shelfwise, path: Path, tmp_path: Path) -> None:
+    _need_tools()
     summary = shelf.importer().import_file(path)
     out = tmp_path / "export.mrc"
     written = _export(shelf, out)
@@ -116,10 +111,24 @@ def test_yaz_and_marc_lint_find_no_new_errors(
     assert not new_warnings, new_warnings
 
 
-def test_utf8_records_survive_store_and_export_byte_for_byte(
-    shelf: Shelfwise, marc_data: Path, tmp_path: Path
+@pytest.mark.parametrize("source", SOURCES)
+def test_yaz_and_marc_lint_find_no_new_errors(
+    shelf: Shelfwise, marc_fixtures: Path, tmp_path: Path, source: str
 ) -> None:
-    source = marc_data / "traject/test/test_support/test_data.utf8.mrc"
+    _no_new_errors(shelf, marc_fixtures / source, tmp_path)
+
+
+@pytest.mark.parametrize("source", CORPUS_SOURCES)
+def test_corpus_yaz_and_marc_lint_find_no_new_errors(
+    shelf: Shelfwise, marc_corpus: Path, tmp_path: Path, source: str
+) -> None:
+    _no_new_errors(shelf, marc_corpus / source, tmp_path)
+
+
+def test_utf8_records_survive_store_and_export_byte_for_byte(
+    shelf: Shelfwise, marc_fixtures: Path, tmp_path: Path
+) -> None:
+    source = marc_fixtures / "real/traject/test/test_support/test_data.utf8.mrc"
     clean = [r for r in read_file(source) if isinstance(r, ReadRecord) and not r.repairs]
     shelf.importer().import_file(source)
     out = tmp_path / "export.mrc"
@@ -146,9 +155,9 @@ def test_utf8_records_survive_store_and_export_byte_for_byte(
     ],
 )
 def test_export_formats_read_back_field_for_field(
-    shelf: Shelfwise, marc_data: Path, tmp_path: Path, format: MarcFormat, encoding: str
+    shelf: Shelfwise, marc_fixtures: Path, tmp_path: Path, format: MarcFormat, encoding: str
 ) -> None:
-    shelf.importer().import_file(marc_data / "dp2/dp2Catalog/SRU/sample_cnmarcxml.xml")
+    shelf.importer().import_file(marc_fixtures / "real/dp2/dp2Catalog/SRU/sample_cnmarcxml.xml")
     out = tmp_path / f"export.{format}"
     written = _export(shelf, out, format=format, encoding=encoding)
     back = [r for r in read_file(out) if isinstance(r, ReadRecord)]

@@ -124,12 +124,14 @@ def test_bad_records_go_to_the_rejects_file_with_offset_and_reason(
     assert _count(shelf, records) == 2
 
 
-def test_real_files_import_idempotently(shelf: Shelfwise, marc_data: Path) -> None:
+def test_real_files_import_idempotently(shelf: Shelfwise, marc_fixtures: Path) -> None:
     files = [
-        marc_data / "pymarc/test/marc.dat",  # MARC-8 ISO 2709
-        marc_data / "dp2/dp2Catalog/SRU/sample_cnmarcxml.xml",  # CNMARC inside SRU
-        marc_data / "traject/test/test_support/test_data.utf8.mrc",
-        marc_data / "pymarc/test/batch.json",
+        marc_fixtures / "generated/marc8.mrc",  # MARC-8 ISO 2709 with EACC
+        marc_fixtures / "real/dp2/dp2Catalog/SRU/sample_cnmarcxml.xml",  # CNMARC inside SRU
+        marc_fixtures / "real/traject/test/test_support/test_data.utf8.mrc",
+        marc_fixtures / "generated/marc-in-json-array.json",
+        marc_fixtures / "generated/kormarc-euc-kr.mrc",
+        marc_fixtures / "generated/cnmarc-gb18030.mrc",
     ]
     firsts: list[ImportSummary] = [shelf.importer().import_file(f) for f in files]
     assert all(s.read > 0 for s in firsts)

@@ -1,4 +1,4 @@
-"""Done-when 2 of the foundation: every record file in the shared data imports as the expectations say.
+"""Corpus tier: every record file of the real MARC corpus imports as the expectations say.
 
 The expectations table (tests/marc/expectations.tsv) states, per file, how many
 records are read and how many rejected; the import must agree, every rejection
@@ -24,14 +24,14 @@ def _expected() -> dict[str, tuple[int, int]]:
         }
 
 
-def test_every_shared_file_imports_as_expected_and_twice_adds_nothing(
-    shelf: Shelfwise, marc_data: Path
+def test_every_corpus_file_imports_as_expected_and_twice_adds_nothing(
+    shelf: Shelfwise, marc_corpus: Path
 ) -> None:
     expected = _expected()
     assert len(expected) > 300
     importer = shelf.importer()
     for local_path, (read, rejected) in sorted(expected.items()):
-        summary = importer.import_file(marc_data / local_path)
+        summary = importer.import_file(marc_corpus / local_path)
         assert (summary.read, summary.rejected) == (read, rejected), local_path
         if rejected:
             assert summary.rejects_path is not None
@@ -44,7 +44,7 @@ def test_every_shared_file_imports_as_expected_and_twice_adds_nothing(
     counts = shelf.catalogue.counts()
     assert counts["sources"] > 4000
     for local_path, (read, _rejected) in sorted(expected.items()):
-        again = importer.import_file(marc_data / local_path)
+        again = importer.import_file(marc_corpus / local_path)
         # Some source records occur in several files with different content (a
         # file broken on purpose beside its sound twin, MARC-8 beside UTF-8
         # cataloguing), so a pass over all files updates them back and forth;
@@ -52,6 +52,6 @@ def test_every_shared_file_imports_as_expected_and_twice_adds_nothing(
         assert (again.added, again.merged, again.items_added) == (0, 0, 0), local_path
         assert again.unchanged + again.updated == read, local_path
         if again.updated:
-            third = importer.import_file(marc_data / local_path)
+            third = importer.import_file(marc_corpus / local_path)
             assert (third.unchanged, third.updated) == (read, 0), local_path
     assert shelf.catalogue.counts() == counts

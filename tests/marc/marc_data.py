@@ -1,21 +1,19 @@
-"""Where the shared MARC test data lives, and the rule for when it is missing.
+"""The corpus tier's manifest: ``MANIFEST.tsv`` of the real MARC files beside the repository.
 
-Tests use the files in place (never copied into the repository): skip with a
-reason on a developer machine without them, fail in CI, which always has them.
+The folder is found by :mod:`shelfwise.testing.corpus` (``../shared/data/marc``);
+``DATA`` is None in a plain clone, where the plugin deselects every test marked
+``corpus``. Tests of the default tier read ``tests/fixtures/marc`` instead.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from shelfwise.testing.corpus import corpus_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA = REPO_ROOT.parent / "shared/data/marc"
-MANIFEST = DATA / "MANIFEST.tsv"
+DATA = corpus_dir()
 
 # The formats the golden test covers (manifest "format" column).
 READABLE_FORMATS = frozenset(
@@ -39,21 +37,14 @@ class ManifestRow:
 
     @property
     def path(self) -> Path:
+        assert DATA is not None, "a corpus test ran without the corpus"
         return DATA / self.local_path
 
 
-def require_data() -> None:
-    if MANIFEST.is_file():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"shared MARC test data missing in CI: {DATA}")
-    pytest.skip(f"shared MARC test data not present at {DATA}")
-
-
 def manifest_rows() -> list[ManifestRow]:
-    if not MANIFEST.is_file():
+    if DATA is None:
         return []
-    with MANIFEST.open(encoding="utf-8", newline="") as f:
+    with (DATA / "MANIFEST.tsv").open(encoding="utf-8", newline="") as f:
         return [
             ManifestRow(r["local_path"], r["format"], int(r["records"] or 0), r["notes"])
             for r in csv.DictReader(f, delimiter="\t")

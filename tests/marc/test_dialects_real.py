@@ -1,4 +1,4 @@
-"""The dialect mappings on real records, read with the shared reader.
+"""The dialect mappings on real records (copies in tests/fixtures/marc/real), read with our reader.
 
 dp2's SRU samples (10 BNU records as CNMARC-XML, the same as UNIMARC-XML, and 10
 Chinese MARC 21 records) and the Taiwanese CMARC records inside marc4j's
@@ -7,10 +7,10 @@ pride-and-prejudice file. Expected values were read from the files by eye.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from marc_fixtures import REAL
 
 from shelfwise.marc.description import (
     Agent,
@@ -23,17 +23,11 @@ from shelfwise.marc.description import (
 from shelfwise.marc.dialects import describe
 from shelfwise.marc.reading import ReadRecord, read_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA = REPO_ROOT.parent / "shared/data/marc"
-SRU = DATA / "dp2/dp2Catalog/SRU"
-PRIDE = DATA / "marc4j/test/resources/pride-and-prejudice-fixed.mrc"
+SRU = REAL / "dp2/dp2Catalog/SRU"
+PRIDE = REAL / "marc4j/test/resources/pride-and-prejudice-fixed.mrc"
 
 
 def _described(path: Path, dialect: Dialect) -> list[Description]:
-    if not path.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"test data missing in CI: {path}")
-        pytest.skip(f"shared MARC test data not present: {path}")
     read = [r for r in read_file(path) if isinstance(r, ReadRecord)]
     return [describe(r.record, dialect) for r in read]
 

@@ -1,4 +1,4 @@
-"""Every readable file of the shared MARC data, against a committed expectations table.
+"""Corpus tier: every readable file of the real MARC corpus, against a committed expectations table.
 
 ``expectations.tsv`` holds, per file: the manifest's record count, how many
 records we read and reject, and a summary of the rejection reasons. The test
@@ -16,13 +16,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from marc_data import ManifestRow, readable_rows, require_data
+from marc_data import ManifestRow, readable_rows
 
 from shelfwise.marc.reading import ReadRecord, read_file
 
+pytestmark = pytest.mark.corpus
+
 EXPECTATIONS = Path(__file__).with_name("expectations.tsv")
 COLUMNS = ["local_path", "manifest_records", "read", "rejected", "reasons", "note"]
-MAX_RECORDS = 5_000  # no shared file holds more; a reader that loops forever trips this
+MAX_RECORDS = 5_000  # no corpus file holds more; a reader that loops forever trips this
 MAX_BYTES = 50_000_000
 
 
@@ -64,7 +66,6 @@ EXPECTED = load_expectations()
 
 
 def test_manifest_is_covered() -> None:
-    require_data()
     assert len(ROWS) > 300, "the manifest lists fewer readable files than expected"
     missing = sorted({r.local_path for r in ROWS} - set(EXPECTED))
     assert not missing, f"no expectation rows for: {missing}"
@@ -72,7 +73,6 @@ def test_manifest_is_covered() -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.local_path for r in ROWS])
 def test_file_reads_as_expected(row: ManifestRow) -> None:
-    require_data()
     got = outcome(row)
     want = EXPECTED.get(row.local_path)
     proposed = "\t".join(got[c] for c in COLUMNS[:-1])

@@ -1,11 +1,13 @@
-"""ISO 2709 reading on hand-made damage and on the shared real files."""
+"""ISO 2709 reading on hand-made damage, on the files the repository carries, and on the corpus."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
-from marc_data import DATA, readable_rows, require_data
+from marc_data import readable_rows
+from marc_fixtures import GENERATED, REAL
 from pymarc import MARCReader
 
 from shelfwise.marc import iso2709
@@ -151,15 +153,21 @@ def test_encoding_override_wins() -> None:
     assert forced.record.subfield_values("245", "a") == ["图书馆 / 도서관 :"]
 
 
-# --------------------------------------------------------------------- shared data
+# ----------------------------------------------- real and generated files in the repository
 
-ISO_ROWS = [r for r in readable_rows() if r.format == "ISO2709"]
+# UTF-8 ISO 2709 the repository carries: real files of other projects and our own.
+UTF8_FILES = [
+    REAL / "traject/test/test_support/test_data.utf8.mrc",
+    REAL / "yaz/test/marc-files/marccol1.u8.marc",
+    REAL / "marc4j/test/resources/pride-and-prejudice-fixed.mrc",
+    GENERATED / "marc8.utf8.mrc",
+]
 
 
-def _clean_utf8() -> list[ReadRecord]:
+def _clean_utf8(paths: list[Path]) -> list[ReadRecord]:
     out = []
-    for row in ISO_ROWS:
-        for item in read_file(row.path):
+    for path in paths:
+        for item in read_file(path):
             if isinstance(item, ReadRecord) and item.encoding == "utf-8" and not item.repairs:
                 # UNIMARC records are left out: writing UTF-8 rewrites 100 $a/26-33.
                 marc21 = item.dialect is not Dialect.UNIMARC
@@ -168,10 +176,7 @@ def _clean_utf8() -> list[ReadRecord]:
     return out
 
 
-def test_clean_utf8_records_re_encode_byte_for_byte() -> None:
-    require_data()
-    items = _clean_utf8()
-    assert len(items) > 900
+def _re_encode_byte_for_byte(items: list[ReadRecord]) -> None:
     differ = []
     for item in items:
         again = iso2709.encode(item.record)
@@ -183,6 +188,12 @@ def test_clean_utf8_records_re_encode_byte_for_byte() -> None:
             assert isinstance(back, ReadRecord)
             assert back.record.fields == item.record.fields
     assert len(differ) <= len(items) // 100, [d.raw[:40] for d in differ[:3]]
+
+
+def test_clean_utf8_records_re_encode_byte_for_byte() -> None:
+    items = _clean_utf8(UTF8_FILES)
+    assert len(items) > 50
+    _re_encode_byte_for_byte(items)
 
 
 def _pymarc_fields(record: object) -> list[tuple[str, object]]:
@@ -199,21 +210,7 @@ def _ours(record: Record) -> list[tuple[str, object]]:
     return [(f.tag, f.data if f.data is not None else f.subfields) for f in record.fields]
 
 
-WELL_FORMED = [
-    "Evergreen/Open-ILS/tests/datasets/auth-1066.mrc",
-    "Evergreen/Open-ILS/tests/datasets/nepali.marc",
-    "marc4j/test/resources/pride-and-prejudice-fixed.mrc",
-    "traject/test/test_support/test_data.utf8.mrc",
-    "Evergreen/Open-ILS/tests/datasets/lul_fre_100.mrc",
-    "Evergreen/Open-ILS/tests/datasets/hebrew.marc",
-    "pymarc/test/marc.dat",
-]
-
-
-@pytest.mark.parametrize("local_path", WELL_FORMED)
-def test_pymarc_agrees_field_for_field(local_path: str) -> None:
-    require_data()
-    path = DATA / local_path
+def _agrees_with_pymarc(path: Path) -> None:
     ours = [i for i in read_file(path)]
     with path.open("rb") as f:
         theirs = list(MARCReader(f, to_unicode=True, force_utf8=False))
@@ -222,6 +219,11 @@ def test_pymarc_agrees_field_for_field(local_path: str) -> None:
         assert isinstance(mine, ReadRecord)
         assert other is not None
         assert _ours(mine.record) == _pymarc_fields(other)
+
+
+@pytest.mark.parametrize("path", [*UTF8_FILES, GENERATED / "marc8.mrc"], ids=lambda p: p.name)
+def test_pymarc_agrees_field_for_field(path: Path) -> None:
+    _agrees_with_pymarc(path)
 
 
 def _nfc_fields(record: Record, skip: set[str]) -> list[tuple[str, object]]:
@@ -238,7 +240,49 @@ def _nfc_fields(record: Record, skip: set[str]) -> list[tuple[str, object]]:
     ]
 
 
-TWINS = [
+def _twins_agree(marc8: Path, utf8: Path, skip: set[str]) -> None:
+    left = list(read_file(marc8))
+    right = list(read_file(utf8))
+    assert len(left) == len(right) > 0
+    for a, b in zip(left, right, strict=True):
+        assert isinstance(a, ReadRecord)
+        assert isinstance(b, ReadRecord)
+        assert (a.encoding, b.encoding) == ("marc-8", "utf-8")
+        assert _nfc_fields(a.record, skip) == _nfc_fields(b.record, skip)
+
+
+def test_marc8_file_matches_its_utf8_twin() -> None:
+    _twins_agree(GENERATED / "marc8.mrc", GENERATED / "marc8.utf8.mrc", set())
+
+
+def _offsets_point_at_the_records(path: Path, count: int) -> None:
+    data = path.read_bytes()
+    items = list(read_file(path))
+    assert len(items) == count
+    for item in items:
+        assert data[item.offset : item.offset + len(item.raw)] == item.raw
+
+
+def test_offsets_point_at_the_records() -> None:
+    _offsets_point_at_the_records(REAL / "marc4j/test/resources/pride-and-prejudice-fixed.mrc", 383)
+    _offsets_point_at_the_records(GENERATED / "damaged.mrc", 10)
+
+
+# ------------------------------------------------ corpus tier: ../shared/data/marc
+
+CORPUS_ISO_ROWS = [r for r in readable_rows() if r.format == "ISO2709"]
+
+CORPUS_WELL_FORMED = [
+    "Evergreen/Open-ILS/tests/datasets/auth-1066.mrc",
+    "Evergreen/Open-ILS/tests/datasets/nepali.marc",
+    "marc4j/test/resources/pride-and-prejudice-fixed.mrc",
+    "traject/test/test_support/test_data.utf8.mrc",
+    "Evergreen/Open-ILS/tests/datasets/lul_fre_100.mrc",
+    "Evergreen/Open-ILS/tests/datasets/hebrew.marc",
+    "pymarc/test/marc.dat",
+]
+
+CORPUS_TWINS = [
     ("marc4j/test/resources/brkrtest.mrc", "marc4j/test/resources/brkrtest_UTF8.mrc", set()),
     ("yaz/test/marc-files/marc7.marc", "yaz/test/marc-files/marc7.xml.marc", set()),
     # The EACC 880s differ: one holds a 0x1F inside EACC text (we, like pymarc, split
@@ -248,24 +292,25 @@ TWINS = [
 ]
 
 
-@pytest.mark.parametrize(("marc8", "utf8", "skip"), TWINS)
-def test_marc8_file_matches_its_utf8_twin(marc8: str, utf8: str, skip: set[str]) -> None:
-    require_data()
-    left = list(read_file(DATA / marc8))
-    right = list(read_file(DATA / utf8))
-    assert len(left) == len(right) > 0
-    for a, b in zip(left, right, strict=True):
-        assert isinstance(a, ReadRecord)
-        assert isinstance(b, ReadRecord)
-        assert (a.encoding, b.encoding) == ("marc-8", "utf-8")
-        assert _nfc_fields(a.record, skip) == _nfc_fields(b.record, skip)
+def test_corpus_clean_utf8_records_re_encode_byte_for_byte(marc_corpus: Path) -> None:
+    items = _clean_utf8([row.path for row in CORPUS_ISO_ROWS])
+    assert len(items) > 900
+    _re_encode_byte_for_byte(items)
 
 
-def test_offsets_point_at_the_records() -> None:
-    require_data()
-    path = DATA / "Evergreen/Open-ILS/tests/datasets/jazz_1k.mrc"
-    data = path.read_bytes()
-    items = list(read_file(path))
-    assert len(items) == 1000
-    for item in items:
-        assert data[item.offset : item.offset + len(item.raw)] == item.raw
+@pytest.mark.parametrize("local_path", CORPUS_WELL_FORMED)
+def test_corpus_pymarc_agrees_field_for_field(marc_corpus: Path, local_path: str) -> None:
+    _agrees_with_pymarc(marc_corpus / local_path)
+
+
+@pytest.mark.parametrize(("marc8", "utf8", "skip"), CORPUS_TWINS)
+def test_corpus_marc8_file_matches_its_utf8_twin(
+    marc_corpus: Path, marc8: str, utf8: str, skip: set[str]
+) -> None:
+    _twins_agree(marc_corpus / marc8, marc_corpus / utf8, skip)
+
+
+def test_corpus_offsets_point_at_the_records(marc_corpus: Path) -> None:
+    _offsets_point_at_the_records(
+        marc_corpus / "Evergreen/Open-ILS/tests/datasets/jazz_1k.mrc", 1000
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marc_data import DATA, require_data
+from marc_fixtures import GENERATED, REAL
 
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.reading import MarcFormat, ReadRecord, Rejected, read_bytes, read_file
@@ -38,16 +38,35 @@ def test_raw_is_the_record_element() -> None:
 
 
 def test_oai_and_sru_wrappers() -> None:
-    require_data()
-    oai = list(read_file(DATA / "traject/test/test_support/sample-oai-pmh.xml"))
-    assert len(oai) == 10
-    assert all(isinstance(i, Rejected) and "not MARC" in i.reason for i in oai)
-    cn = list(read_file(DATA / "dp2/dp2Catalog/SRU/sample_cnmarcxml.xml"))
+    oai = list(read_file(GENERATED / "oai-pmh.xml"))
+    assert [type(i) for i in oai] == [ReadRecord, ReadRecord, ReadRecord, Rejected]
+    deleted = oai[-1]
+    assert isinstance(deleted, Rejected)
+    assert "oai:example:99 is marked deleted" in deleted.reason
+    sru = list(read_file(GENERATED / "sru.xml"))  # the last record is string-packed
+    assert [i.record.control("001") for i in sru if isinstance(i, ReadRecord)] == [
+        "sw-x-001",
+        "sw-x-002",
+        "sw-x-003",
+    ]
+    cn = list(read_file(REAL / "dp2/dp2Catalog/SRU/sample_cnmarcxml.xml"))
     assert len(cn) == 10
     assert all(isinstance(i, ReadRecord) and i.dialect is Dialect.UNIMARC for i in cn)
     first = cn[0]
     assert isinstance(first, ReadRecord)
     assert first.record.subfield_values("690", "a")  # CLC class number survives
+
+
+def test_oai_records_that_are_not_marc_are_rejected_with_a_reason() -> None:
+    oai_dc = (
+        b'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record><header>'
+        b"<identifier>oai:x:1</identifier></header><metadata><oai_dc:dc xmlns:oai_dc="
+        b'"http://www.openarchives.org/OAI/2.0/oai_dc/"><title>T</title></oai_dc:dc>'
+        b"</metadata></record></ListRecords></OAI-PMH>"
+    )
+    (item,) = list(read_bytes(oai_dc))
+    assert isinstance(item, Rejected)
+    assert "not MARC" in item.reason
 
 
 def test_ndjson_resynchronises_after_a_bad_line() -> None:

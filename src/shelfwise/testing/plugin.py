@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, create_engine, text
@@ -26,8 +27,11 @@ from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.storage import migrate
 from shelfwise.storage.database import Database
+from shelfwise.testing import corpus, tools
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+_CORPUS_COUNT = pytest.StashKey[int]()
+
 # One template per test process (xdist worker or plain run), so parallel workers
 # and concurrent test sessions on one server never drop each other's.
 TEMPLATE = f"shelfwise_tpl_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
@@ -45,13 +49,58 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "corpus: reads the real MARC corpus (../shared/data/marc); deselected when it is absent",
+    )
+    corpus.configure(config.rootpath)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--runslow"):
-        return
-    skip = pytest.mark.skip(reason="slow tier: run with --runslow")
+    if not config.getoption("--runslow"):
+        skip = pytest.mark.skip(reason="slow tier: run with --runslow")
+        for item in items:
+            if "slow" in item.keywords:
+                item.add_marker(skip)
     for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+        if "marc_corpus" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
+    tier = [item for item in items if "corpus" in item.keywords]
+    present = corpus.corpus_dir() is not None
+    if not present and tier:
+        items[:] = [item for item in items if "corpus" not in item.keywords]
+        config.hook.pytest_deselected(items=tier)
+    config.stash[_CORPUS_COUNT] = len(tier)
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: tell the controller
+        workeroutput["shelfwise_corpus_tests"] = len(tier)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist: each worker collected the whole suite; keep the corpus-tier count it saw."""
+    count = getattr(node, "workeroutput", {}).get("shelfwise_corpus_tests")
+    if count is not None:
+        node.config.stash[_CORPUS_COUNT] = max(count, node.config.stash.get(_CORPUS_COUNT, 0))
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    count = config.stash.get(_CORPUS_COUNT, 0)
+    if not count:
+        return
+    where = corpus.corpus_dir()
+    if where is not None:
+        line = f"corpus tier: {count} tests selected over the real MARC files in {where}"
+    else:
+        line = (
+            f"corpus tier: {count} tests deselected: no MARC corpus at "
+            f"{corpus.expected_location()} (../shared/data/marc beside the repository; "
+            "CI has it, see docs/testing.md)"
+        )
+    terminalreporter.write_sep("-", line)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -67,13 +116,10 @@ def pg_admin_url() -> str:
 
 
 def _pg_unavailable(reason: str) -> None:
-    message = (
-        f"PostgreSQL is not reachable at {pg_admin_url()} ({reason}). Start it "
-        "(scripts/test does) or set SHELFWISE_TEST_PG_URL."
+    tools.missing(
+        f"PostgreSQL at {pg_admin_url()} ({reason})",
+        "postgresql and start it, or set SHELFWISE_TEST_PG_URL",
     )
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -154,16 +200,15 @@ def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[com
 
 
 @pytest.fixture(scope="session")
-def marc_data() -> Path:
-    """The shared folder of real MARC files (../shared/data/marc beside the repository)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent.parent / "shared" / "data" / "marc"
-        if (parent / "pyproject.toml").exists() and candidate.is_dir():
-            return candidate
-    env = os.environ.get("SHELFWISE_MARC_DATA")
-    if env and Path(env).is_dir():
-        return Path(env)
-    if os.environ.get("CI") == "true":
-        pytest.fail("../shared/data/marc is missing: CI must have the shared MARC data")
-    pytest.skip("../shared/data/marc is not present beside the repository")
+def marc_corpus() -> Path:
+    """The real MARC corpus (../shared/data/marc); a test using it is in the corpus tier."""
+    found = corpus.corpus_dir()
+    if found is None:  # never reached: the plugin deselects corpus tests without a corpus
+        raise pytest.UsageError(f"no MARC corpus at {corpus.expected_location()}")
+    return found
+
+
+@pytest.fixture(scope="session")
+def marc_fixtures() -> Path:
+    """tests/fixtures/marc: the real (``real/``) and generated (``generated/``) MARC files."""
+    return corpus.fixtures_dir()
