@@ -34,16 +34,26 @@ apt_install() {
         apt-get update -qq >/dev/null 2>&1 || true
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     else
-        log "please install these Debian packages: $* (tests that need them will be skipped)"
+        log "please install these Debian packages: $* (tests that need them skip; under CI=true they fail)"
     fi
 }
 
 ensure_system_tools() {
-    # yaz-marcdump and MARC::Lint check our exported MARC with tools we did not write.
+    # Tools nobody on the team wrote, which the tests drive: yaz-client (SRU) and
+    # yaz-marcdump (both Debian yaz), MARC::Lint, zbarimg (decodes the digital card's
+    # QR code and barcode), openssl (a certificate for the SIP2 TLS listener).
+    # Without one a test skips; under CI=true it fails (shelfwise.testing.tools).
     local missing=()
+    command -v yaz-client >/dev/null 2>&1 || missing+=(yaz)
     command -v yaz-marcdump >/dev/null 2>&1 || missing+=(yaz)
     perl -MMARC::Lint -e1 >/dev/null 2>&1 || missing+=(libmarc-lint-perl)
-    if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+    command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    if [ ${#missing[@]} -gt 0 ]; then
+        # shellcheck disable=SC2207
+        missing=($(printf '%s\n' "${missing[@]}" | sort -u))
+        apt_install "${missing[@]}"
+    fi
 }
 
 ensure_browser_tools() {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -15,10 +14,13 @@ from lxml import etree
 from shelfwise.app import Shelfwise
 from shelfwise.marc.marcxml import record_from_element
 from shelfwise.search.models import SearchRequest
+from shelfwise.testing import tools
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("yaz-client") is None, reason="yaz-client not installed"
-)
+
+@pytest.fixture(autouse=True)
+def _yaz_client() -> None:
+    tools.require_tool("yaz-client", "the Debian package yaz")
+
 
 # CQL sent by yaz-client, and the same question in our search's own language
 QUERIES = [

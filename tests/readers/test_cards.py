@@ -3,13 +3,12 @@
 Code 128: the bars of the SVG are read back into symbols with this file's own table of
 the 107 Code 128 patterns, and the start code, checksum, stop pattern and text are
 checked. Both images are also rasterised here (SVG rects and segno's path, nothing
-else) to PNG and decoded by zbarimg when it is installed (apt: zbar-tools).
+else) to PNG and decoded by zbarimg (apt: zbar-tools, installed by scripts/test).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 import zlib
@@ -22,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from shelfwise.app import Shelfwise, asgi_app
 from shelfwise.readers.cards import code128_svg, qr_svg
+from shelfwise.testing import tools
 from shelfwise.testing.access import staff_headers
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -246,10 +246,7 @@ def _png(rows: list[list[int]], path: Path, scale: int) -> None:
 
 @pytest.fixture
 def zbarimg() -> str:
-    found = shutil.which("zbarimg")
-    if found is None:
-        pytest.skip("zbarimg is not installed (apt install zbar-tools); the bar check above ran")
-    return found
+    return tools.require_tool("zbarimg", "the Debian package zbar-tools")
 
 
 def test_zbar_decodes_both_images(zbarimg: str, tmp_path: Path) -> None:

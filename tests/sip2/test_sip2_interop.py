@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from shelfwise.sip2 import Decoded, DecodeFailure, ErrorKind, Message, decode, encode
+from shelfwise.testing import tools
 
-sip2_module = pytest.importorskip("Sip2.sip2", reason="the sip2 client (PyPI 'sip2') is absent")
+sip2_module = tools.require_module("Sip2.sip2", "the PyPI package sip2 (the test extras)")
 
 
 # The client prints from __del__ (to close a socket never opened here): silence it.

@@ -21,9 +21,10 @@ from sip2_server_helpers import (
 )
 
 from shelfwise.app import Shelfwise
+from shelfwise.testing import tools
 from shelfwise.testing.servers import live_server
 
-sip2_module = pytest.importorskip("Sip2.sip2", reason="the sip2 client (PyPI 'sip2') is absent")
+sip2_module = tools.require_module("Sip2.sip2", "the PyPI package sip2 (the test extras)")
 
 # The client prints from __del__ (to close a socket it may never have opened): silence it.
 _QuietSip2: Any = type("QuietSip2", (sip2_module.Sip2,), {"__del__": lambda self: None})

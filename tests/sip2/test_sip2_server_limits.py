@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import random
 import select
-import shutil
 import socket
 import ssl
 import subprocess
@@ -25,6 +24,7 @@ from sip2_server_helpers import (
 
 from shelfwise.app import Shelfwise
 from shelfwise.sip2 import CATALOGUE, Message, encode
+from shelfwise.testing import tools
 
 
 @pytest.fixture
@@ -32,11 +32,11 @@ def library(shelf: Shelfwise, tmp_path: Path) -> Library:
     return make_library(shelf, tmp_path)
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
 def test_the_tls_listener_serves_tls_1_2_or_newer(library: Library, tmp_path: Path) -> None:
+    openssl = tools.require_tool("openssl", "the Debian package openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
          "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True,
     )  # fmt: skip
