@@ -3,7 +3,7 @@
 Debian's Chromium (``/usr/bin/chromium``, or ``SHELFWISE_CHROMIUM``) driven by
 Playwright — its own browser download does not work here — and axe-core from
 ``node_modules/`` (``npm ci``, run by ``scripts/test``). Without them the tests skip
-locally and fail under CI.
+locally and fail under CI (``shelfwise.testing.tools``).
 """
 
 from __future__ import annotations
@@ -15,31 +15,31 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
+from shelfwise.testing import tools
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SHELFWISE_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = ROOT / "docs" / "screenshots"
 
 _SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"""
 
 
-def require(ok: bool, reason: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+def require(ok: bool, what: str, install: str) -> None:
+    if not ok:
+        tools.missing(what, install)
 
 
 @contextmanager
 def launch_chromium() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    require(Path(CHROMIUM).exists() or bool(shutil.which("chromium")), "Chromium is not installed")
-    require(AXE.exists(), "axe-core is missing: run `npm ci` (scripts/test does)")
+    playwright_api = tools.require_module("playwright.sync_api", "the test extras (playwright)")
+    require(
+        Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
+        "Chromium",
+        "the Debian package chromium",
+    )
+    require(AXE.exists(), "axe-core", "it with `npm ci`")
     with playwright_api.sync_playwright() as p:
         instance = p.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
@@ -51,9 +51,10 @@ def launch_chromium() -> Iterator[Any]:
 class Visit:
     """A browser tab that checks each page with axe-core and collects console errors."""
 
-    def __init__(self, page: Any, base: str) -> None:
+    def __init__(self, page: Any, base: str, shots: Path) -> None:
         self.page = page
         self.base = base
+        self.shots = shots
         self.errors: list[str] = []
         self.checked: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
@@ -83,5 +84,6 @@ class Visit:
         return str(self.page.evaluate("document.activeElement.id"))
 
     def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+        """Save a screenshot into the run's folder (``docs/`` only via ./scripts/screenshots)."""
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(self.shots / f"{name}.png"))

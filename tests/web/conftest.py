@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,15 @@ def demo(shelf: composition.Shelfwise, tmp_path: Path) -> list[str]:
 def client(shelf: composition.Shelfwise, demo: list[str]) -> Iterator[TestClient]:
     with TestClient(composition.asgi_app(shelf), follow_redirects=False) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save their screenshots: a temporary folder, so a test run
+    never rewrites the tracked docs/screenshots; ./scripts/screenshots points
+    SHELFWISE_SCREENSHOTS at docs/screenshots to refresh them."""
+    target = os.environ.get("SHELFWISE_SCREENSHOTS")
+    return Path(target).resolve() if target else tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,14 @@ places a hold, renews a loan and switches language; axe-core checks every page v
 
 Debian's Chromium (``/usr/bin/chromium``) driven by Playwright against a live demo
 server on SQLite (the pages call the same services the TestClient tests run on both
-backends). Screenshots of the key pages go to ``docs/screenshots/``.
+backends). Screenshots of the key pages go to a temporary folder
+(``./scripts/screenshots`` refreshes ``docs/screenshots/``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,11 +38,11 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def phone(browser: Any, base_url: str) -> Iterator[Visit]:
+def phone(browser: Any, base_url: str, screenshots: Path) -> Iterator[Visit]:
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True, locale="zh-CN"
     )
-    visit = Visit(context.new_page(), base_url)
+    visit = Visit(context.new_page(), base_url, screenshots)
     yield visit
     context.close()
     # A refused renewal answers 409 on purpose; script errors and CSP refusals fail the test.
@@ -150,9 +152,9 @@ def test_a_reader_on_a_phone(
     assert len(phone.checked) >= 15
 
 
-def test_desktop_pages_and_keyboard(browser: Any, base_url: str) -> None:
+def test_desktop_pages_and_keyboard(browser: Any, base_url: str, screenshots: Path) -> None:
     context = browser.new_context(viewport=DESKTOP, locale="en-GB")
-    visit = Visit(context.new_page(), base_url)
+    visit = Visit(context.new_page(), base_url, screenshots)
     page = visit.page
     visit.go("/")
     assert page.locator("html").get_attribute("lang") == "en"

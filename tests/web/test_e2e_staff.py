@@ -4,7 +4,8 @@ and looks at the hold shelf; axe-core checks every staff page visited.
 
 The same harness as ``test_e2e_browser.py`` (Debian's ``/usr/bin/chromium`` through
 Playwright, ``live_server`` on the module's SQLite demo library, axe-core from
-``node_modules/``), with its own fixtures. Screenshots go to ``docs/screenshots/``.
+``node_modules/``), with its own fixtures. Screenshots go to a
+temporary folder (``./scripts/screenshots`` refreshes ``docs/screenshots/``).
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ def _free_copies(shelf: composition.Shelfwise, branch: str, count: int) -> list[
 
 
 def test_a_librarian_at_the_desk(
-    chromium: Any, staff_url: str, demo_library: tuple[composition.Shelfwise, list[str]]
+    chromium: Any,
+    staff_url: str,
+    demo_library: tuple[composition.Shelfwise, list[str]],
+    screenshots: Path,
 ) -> None:
     shelf, cards = demo_library
     lend, travelling, staying = _free_copies(shelf, "CEN", 3)
@@ -75,7 +79,7 @@ def test_a_librarian_at_the_desk(
     shelf.circulation.place_hold(near, shelf.catalogue.get_item(staying).record_id, "CEN")
 
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
-    desk = Visit(context.new_page(), staff_url)
+    desk = Visit(context.new_page(), staff_url, screenshots)
     page = desk.page
     # Signing in: the desk sends an anonymous visitor to the staff login, and back.
     desk.go("/staff/desk")
@@ -139,11 +143,12 @@ def test_an_administrator_pages(
     staff_url: str,
     demo_library: tuple[composition.Shelfwise, list[str]],
     tmp_path: Path,
+    screenshots: Path,
 ) -> None:
     shelf, cards = demo_library
     shelf.access.create_staff("admin-e2e", "Admin E2E", PASSWORD, "admin")
     context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
-    desk = Visit(context.new_page(), staff_url)
+    desk = Visit(context.new_page(), staff_url, screenshots)
     page = desk.page
     desk.go("/staff/login")
     page.fill("#username", "admin-e2e")
