@@ -56,7 +56,20 @@ def test_prefix_star_and_tone_numbers() -> None:
 
 
 def test_isbn_typed_with_spaces_is_one_isbn() -> None:
-    assert parse("978 7 5322 3456 8").clauses[0].atoms[0].field in ("isbn", None)
+    # 978-7-5322-3456-1 and its ISBN-10 form 7-5322-3456-8 (check digits computed by hand)
+    assert atoms("978 7 5322 3456 1") == [((Atom("9787532234561", field="isbn"),), False)]
+    assert atoms(" 7 5322 3456 8 ") == [((Atom("7532234568", field="isbn"),), False)]
+
+
+def test_digits_with_a_wrong_check_digit_are_words_not_an_isbn() -> None:
+    # One digit off: not an ISBN, so a reader looking for "978 7 5322 3456 8" gets the words.
+    assert atoms("978 7 5322 3456 8") == [
+        ((Atom("978"),), False),
+        ((Atom("7"),), False),
+        ((Atom("5322"),), False),
+        ((Atom("3456"),), False),
+        ((Atom("8"),), False),
+    ]
 
 
 def test_only_exclusions_is_empty() -> None:
