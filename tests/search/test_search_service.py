@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
+from shelfwise.marc.iso2709 import encode
+from shelfwise.marc.record import Field, Record
 from shelfwise.search import Filters, SearchRequest, Sort
 from shelfwise.testing.records import write_records
 
@@ -37,19 +38,59 @@ def test_feed_keeps_the_index_current(shelf: composition.Shelfwise, tmp_path: Pa
     assert shelf.search.indexed_count() == shelf.catalogue.counts()["records"]
 
 
+def _book(control: str, isbn: str, title: str, branch: str, barcode: str) -> bytes:
+    return encode(
+        Record(
+            "00000nam a2200000 a 4500",
+            [
+                Field("001", data=control),
+                Field("003", data="MERGE"),
+                Field("008", data="190101s2019" + " " * 24 + "eng d"),
+                Field("020", "  ", [("a", isbn)]),
+                Field("100", "1 ", [("a", "Pak, Yong-ho")]),
+                Field("245", "10", [("a", title)]),
+                Field("264", " 1", [("c", "2019")]),
+                Field("852", "  ", [("b", branch), ("h", "J607"), ("p", barcode)]),
+            ],
+        )
+    )
+
+
 def test_merge_removes_the_duplicate(shelf: composition.Shelfwise, tmp_path: Path) -> None:
-    _import(shelf, tmp_path, 40)
+    """Two catalogue records of one book (different ISBN and title wording, so the importer
+    does not merge them); a cataloguer merges them and the index follows."""
+    path = tmp_path / "records.mrc"
+    write_records(path, 40)
+    with path.open("ab") as out:
+        out.write(_book("m1", "9787532234561", "Liaoning folk songs", "CEN", "MRG0001"))
+        out.write(
+            _book("m2", "9787505738966", "Folk songs of the Liaoning villages", "EST", "MRG0002")
+        )
+    shelf.importer().import_file(path)
     shelf.search.check()
-    first, second = _ids(shelf, "-zzzz a OR the OR 的 OR 의")[:2] or (0, 0)
-    if not first:
-        pytest.skip("no records matched")
-    shelf.catalogue.merge(survivor_id=first, duplicate_id=second)
+    [survivor] = _ids(shelf, "isbn:9787532234561")
+    [duplicate] = _ids(shelf, "isbn:9787505738966")
+    assert survivor != duplicate
+    assert _ids(shelf, "villages") == [duplicate]
+    assert set(_ids(shelf, "liaoning songs")) == {survivor, duplicate}
+
+    shelf.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
     shelf.outbox_relay({"catalogue.record_changed": shelf.search.handle_event}).drain()
-    found = shelf.search.search(
+
+    assert _ids(shelf, "villages") == []
+    assert _ids(shelf, "liaoning songs") == [survivor]
+    # The duplicate's copy moved to the survivor: the index shows it held at both branches.
+    hit = shelf.search.search(SearchRequest(q="liaoning songs", group=False)).works[0].records[0]
+    assert hit.record_id == survivor
+    assert hit.isbns == ("9787532234561",)
+    assert set(hit.branches) == {"CEN", "EST"}
+    browse = shelf.search.search(
         SearchRequest(q="", filters=Filters(lang=("zh", "ko", "en")), size=100, group=False)
     )
-    ids = {w.records[0].record_id for w in found.works}
-    assert second not in ids
+    ids = {w.records[0].record_id for w in browse.works}
+    assert survivor in ids
+    assert duplicate not in ids
+    assert shelf.search.indexed_count() == shelf.catalogue.counts()["records"]
 
 
 def test_rebuild_swaps_while_searches_go_on(shelf: composition.Shelfwise, tmp_path: Path) -> None:
