@@ -15,7 +15,7 @@ A record is left out of the comparison, with the reason counted, only when the t
 readers cannot be expected to agree:
 
 * our reader repaired its structure (a lying directory, a bad length, text before
-  the first subfield, ...): pymarc reads the raw bytes as they are, so the
+  the first subfield, ...) or removed control characters from it: pymarc reads the raw bytes as they are, so the
   difference is the repair (the repairs have tests of their own in
   test_iso2709.py and test_dialects.py); a record whose only repair is its
   character set (undeclared UTF-8, invalid bytes replaced) is compared;
@@ -46,15 +46,18 @@ from shelfwise.marc.reading import MarcFormat, ReadRecord, detect_format, read_f
 from shelfwise.marc.record import Record
 
 LEADER_POSITIONS = (5, 6, 7, 8, 9, 17, 18, 19)
-# Repairs that change where fields or subfields begin; pymarc reads the bytes as they are.
-# Other repairs (an encoding the leader does not declare, invalid bytes replaced) leave the
+# Repairs that change where fields or subfields begin, or remove characters; pymarc reads
+# the bytes as they are. Other repairs (an encoding the leader does not declare, invalid bytes replaced) leave the
 # structure alone, and those records are compared.
-STRUCTURAL_REPAIRS = (
+LEFT_OUT_REPAIRS = (
     "directory",
     "record length",
     "base address",
     "indicator(s) instead of",
     "before its first subfield",
+    # Control characters: dropped, or a blank or fill character put in their place
+    # (docs/marc-charsets.md); pymarc keeps them.
+    "control character",
 )
 Shape = tuple[str, tuple[object, ...]]
 
@@ -171,8 +174,8 @@ def compare(path: Path) -> Outcome:
             return outcome
     for index, read in enumerate(records):
         label = f"{path.name} record {index} (byte {read.offset})"
-        if any(kind in repair for repair in read.repairs for kind in STRUCTURAL_REPAIRS):
-            outcome.skipped["its structure repaired by our reader"] += 1
+        if any(kind in repair for repair in read.repairs for kind in LEFT_OUT_REPAIRS):
+            outcome.skipped["repaired by our reader (structure or control characters)"] += 1
             continue
         reason = _unpairable(read.record)
         if reason:
