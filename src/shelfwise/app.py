@@ -227,6 +227,12 @@ def _reveal(value: object) -> str:
 
 def asgi_app(shelf: Shelfwise) -> FastAPI:
     """The HTTP doors (API, SRU, OAI-PMH and the web pages) over this instance's services."""
+    from starlette.exceptions import HTTPException
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from shelfwise.api.errors import allowed_methods
+    from shelfwise.api.errors import method_not_allowed as api_method_not_allowed
     from shelfwise.api.http import create_app
     from shelfwise.interop import oai, sru
     from shelfwise.web import door as web
@@ -234,7 +240,22 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
     app = create_app(shelf)
     app.include_router(sru.router(shelf))  # /sru: SRU 1.2 and 2.0, XML diagnostics
     app.include_router(oai.router(shelf))  # /oai: OAI-PMH 2.0, XML errors
-    web.install(app, shelf)  # pages at /, static files at /static/ (last: it ends in a 404 page)
+    pages = web.install(app, shelf)  # pages at /, static at /static/ (last: it ends in a 404)
+
+    async def method_not_allowed(request: Request, exc: Exception) -> Response:
+        """405 in the format of the door the path belongs to, with ``Allow``."""
+        header = (exc.headers or {}).get("Allow") if isinstance(exc, HTTPException) else None
+        allow, path = allowed_methods(header), request.url.path
+        if path == "/sru":
+            return sru.method_not_allowed(request.method, allow)
+        if path == "/oai":
+            base = str(request.url.replace(query=""))
+            return oai.method_not_allowed(request.method, allow, base, shelf.clock.now())
+        if path.startswith("/api/"):
+            return api_method_not_allowed(request, header)
+        return web.method_not_allowed(pages, request, allow)
+
+    app.add_exception_handler(405, method_not_allowed)
     return app
 
 

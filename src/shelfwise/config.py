@@ -90,6 +90,14 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a claimed outbox event is reserved for one worker.",
     ),
     Setting("library_name", str, "Shelfwise City Library", "Name shown on pages and notices."),
+    Setting(
+        "oai_repository_identifier",
+        str,
+        "shelfwise.local",
+        "OAI-PMH repository identifier: a domain name the library controls (e.g. "
+        "lib.example.org); record identifiers are oai:<it>:<record id>. The oai-identifier "
+        "scheme requires a domain-like name (letters, digits, hyphens, at least one dot).",
+    ),
     # --- readers and circulation (issue 4) ---
     Setting("reader_card_prefix", str, "SW", "Prefix of generated reader card numbers."),
     Setting("reader_card_years", int, 3, "Years a new or renewed reader card is valid."),

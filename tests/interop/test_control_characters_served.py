@@ -110,7 +110,9 @@ def test_control_characters_are_harvested_searched_and_exported(
                 _clean_text(record.xml)
             if prefix in ("oai_dc", "marc21"):
                 assert len(harvested) == total, prefix
-                got = sickle.GetRecord(identifier=f"oai:shelfwise:{dirty}", metadataPrefix=prefix)
+                got = sickle.GetRecord(
+                    identifier=f"oai:shelfwise.local:{dirty}", metadataPrefix=prefix
+                )
                 assert "Countries" in _clean_text(got.xml)
         for schema in SCHEMAS:
             query = urllib.parse.urlencode(

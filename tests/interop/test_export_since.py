@@ -48,9 +48,9 @@ def test_export_since_matches_oai(shelf: Shelfwise, tmp_path: Path, clock: Froze
         )
     headers = page.findall(f"{OAI}ListIdentifiers/{OAI}header")
     assert sorted(h.findtext(f"{OAI}identifier") or "" for h in headers) == [
-        "oai:shelfwise:3",
-        "oai:shelfwise:4",
-        "oai:shelfwise:7",
+        "oai:shelfwise.local:3",
+        "oai:shelfwise.local:4",
+        "oai:shelfwise.local:7",
     ]
     assert sum(h.get("status") == "deleted" for h in headers) == 2
     everything = CliRunner().invoke(

@@ -101,15 +101,18 @@ def test_harvest_everything_then_the_changes(
             sickle.ListRecords(metadataPrefix="oai_dc", ignore_deleted=False, **{"from": since})
         )
         by_id = {r.header.identifier: r for r in changed}
-        assert set(by_id) == {f"oai:shelfwise:{edited_id}", f"oai:shelfwise:{withdrawn_id}"}
-        assert by_id[f"oai:shelfwise:{withdrawn_id}"].header.deleted
-        assert not by_id[f"oai:shelfwise:{edited_id}"].header.deleted
-        assert "Edited title" in str(by_id[f"oai:shelfwise:{edited_id}"].metadata["title"])
+        assert set(by_id) == {
+            f"oai:shelfwise.local:{edited_id}",
+            f"oai:shelfwise.local:{withdrawn_id}",
+        }
+        assert by_id[f"oai:shelfwise.local:{withdrawn_id}"].header.deleted
+        assert not by_id[f"oai:shelfwise.local:{edited_id}"].header.deleted
+        assert "Edited title" in str(by_id[f"oai:shelfwise.local:{edited_id}"].metadata["title"])
         # the deletion is persistent: a full harvest still lists it, as deleted
         everything = _ids(sickle, metadataPrefix="marc21")
         assert len(everything) == total
         deleted = sickle.GetRecord(
-            identifier=f"oai:shelfwise:{withdrawn_id}", metadataPrefix="marc21"
+            identifier=f"oai:shelfwise.local:{withdrawn_id}", metadataPrefix="marc21"
         )
         assert deleted.header.deleted
 
@@ -138,14 +141,14 @@ def test_every_error_code(shelf: Shelfwise, tmp_path: Path) -> None:
             "verb=ListRecords&resumptionToken=abc.def": "badResumptionToken",
             "verb=ListSets&resumptionToken=abc": "badResumptionToken",
             "verb=ListRecords&metadataPrefix=mods": "cannotDisseminateFormat",
-            "verb=GetRecord&identifier=oai:shelfwise:1&metadataPrefix=mods": (
+            "verb=GetRecord&identifier=oai:shelfwise.local:1&metadataPrefix=mods": (
                 "cannotDisseminateFormat"
             ),
             "verb=GetRecord&identifier=oai:elsewhere:1&metadataPrefix=oai_dc": "idDoesNotExist",
-            "verb=GetRecord&identifier=oai:shelfwise:999999&metadataPrefix=oai_dc": (
+            "verb=GetRecord&identifier=oai:shelfwise.local:999999&metadataPrefix=oai_dc": (
                 "idDoesNotExist"
             ),
-            "verb=ListMetadataFormats&identifier=oai:shelfwise:999999": "idDoesNotExist",
+            "verb=ListMetadataFormats&identifier=oai:shelfwise.local:999999": "idDoesNotExist",
             "verb=ListRecords&metadataPrefix=oai_dc&from=2999-01-01": "noRecordsMatch",
         }
         for query, code in cases.items():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from shelfwise.api.inputs import RecordIdPath
 from shelfwise.marc.marcjson import record_to_json
 
 if TYPE_CHECKING:
@@ -54,17 +55,17 @@ def router(shelf: Shelfwise) -> APIRouter:
     api = APIRouter(tags=["catalogue"])
 
     @api.get("/records/{record_id}", response_model=RecordOut)
-    def get_record(record_id: int) -> RecordOut:
+    def get_record(record_id: RecordIdPath) -> RecordOut:
         s = shelf.catalogue.get_record(record_id)
         return RecordOut(**{f: getattr(s, f) for f in RecordOut.model_fields})
 
     @api.get("/records/{record_id}/marc")
-    def get_marc(record_id: int) -> dict[str, Any]:
+    def get_marc(record_id: RecordIdPath) -> dict[str, Any]:
         """The master MARC record as MARC-in-JSON."""
         return record_to_json(shelf.catalogue.get_marc(record_id))
 
     @api.get("/records/{record_id}/items", response_model=list[ItemOut])
-    def record_items(record_id: int) -> list[ItemOut]:
+    def record_items(record_id: RecordIdPath) -> list[ItemOut]:
         shelf.catalogue.get_record(record_id)
         return [
             ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})

@@ -17,11 +17,31 @@ log = logging.getLogger(__name__)
 def _envelope(error: ShelfwiseError, request: Request) -> JSONResponse:
     language = negotiate_language(request.headers.get("accept-language"))
     body = error.body(language)
+    headers: dict[str, str] = {"Content-Language": language}
+    if body.status == 503 and "retry_after" in body.params:
+        headers["Retry-After"] = body.params["retry_after"]  # when to come back (RFC 9110)
     return JSONResponse(
         {"error": {"code": body.code, "message": body.message, "params": body.params}},
         status_code=body.status,
-        headers={"Content-Language": language},
+        headers=headers,
     )
+
+
+def allowed_methods(header: str | None) -> str:
+    """The ``Allow`` value for a 405: the route's methods, with HEAD wherever GET is."""
+    methods = {m.strip().upper() for m in (header or "GET").split(",") if m.strip()}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+def method_not_allowed(request: Request, allow_header: str | None) -> JSONResponse:
+    """405 in the error shape, with ``Allow``."""
+    allow = allowed_methods(allow_header)
+    error = ShelfwiseError("request.method_not_allowed", method=request.method, allow=allow)
+    response = _envelope(error, request)
+    response.headers["Allow"] = allow
+    return response
 
 
 def install(app: FastAPI) -> None:
@@ -41,6 +61,8 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 404:
             return _envelope(ShelfwiseError("request.not_found"), request)
+        if exc.status_code == 405:
+            return method_not_allowed(request, (exc.headers or {}).get("Allow"))
         return _envelope(ShelfwiseError("request.invalid", detail=str(exc.detail)), request)
 
     @app.exception_handler(Exception)

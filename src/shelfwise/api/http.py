@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shelfwise import __version__
 from shelfwise.api import (
@@ -21,6 +22,31 @@ from shelfwise.api.inputs import reject_nul
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
+
+
+class HeadAsGet:
+    """HEAD is answered as GET without the body (RFC 9110 9.3.2), on every door.
+
+    Routes declare GET only; this turns a HEAD into the GET it stands for and drops
+    the body on the way out, keeping the status and headers (Content-Length too).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(dict(scope, method="GET"), receive, without_body)
 
 
 def create_app(shelf: Shelfwise) -> FastAPI:
@@ -46,6 +72,7 @@ def create_app(shelf: Shelfwise) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(HeadAsGet)
 
     @app.get("/api/v1/health", tags=["operations"])
     def health() -> dict[str, str]:

@@ -8,8 +8,11 @@ way on both, as an invalid request a person can correct.
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
 
+from fastapi import Path, Query, Request
+
+from shelfwise.catalogue.models import RECORD_ID_MAX
 from shelfwise.core.errors import ShelfwiseError
 
 _NUL_IN_JSON = b"\\u0000"
@@ -23,3 +26,9 @@ async def reject_nul(request: Request) -> None:
         body = await request.body()
         if b"\x00" in body or _NUL_IN_JSON in body:
             raise ShelfwiseError("request.invalid", detail="a NUL character is not allowed")
+
+
+# A record id in a path: larger than a BIGINT names no record (it had been a 500).
+RecordIdPath = Annotated[int, Path(ge=1, le=RECORD_ID_MAX)]
+# Years and decades as facet filters: what a catalogue can hold (it had been a 500).
+YearsQuery = Annotated[list[Annotated[int, Query(ge=-9999, le=9999)]] | None, Query()]

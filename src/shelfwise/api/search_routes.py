@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from shelfwise.api.inputs import YearsQuery
 from shelfwise.search.models import Filters, SearchRequest, SearchResult, Sort
 
 if TYPE_CHECKING:
@@ -109,8 +110,8 @@ def router(shelf: Shelfwise) -> APIRouter:
         q: Annotated[str, Query(max_length=1000, description="Query (see docs/search.md)")] = "",
         lang: Annotated[list[str] | None, Query(description="Language facet: zh, ko, en")] = None,
         material: Annotated[list[str] | None, Query()] = None,
-        decade: Annotated[list[int] | None, Query()] = None,
-        year: Annotated[list[int] | None, Query()] = None,
+        decade: YearsQuery = None,
+        year: YearsQuery = None,
         branch: Annotated[list[str] | None, Query(description="Branch code")] = None,
         subject: Annotated[list[str] | None, Query()] = None,
         available: Annotated[bool | None, Query(description="A copy on the shelf now")] = None,

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+RECORD_ID_MAX = 2**63 - 1  # record ids are BIGINT: a larger one names no record (doors refuse it)
+
 
 class BranchKind(StrEnum):
     CENTRAL = "central"

@@ -34,6 +34,12 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "요청한 내용을 찾을 수 없습니다.",
         "Nothing was found at this address.",
     ),
+    "request.method_not_allowed": _m(
+        405,
+        "此地址不接受 {method} 请求；可用的方法：{allow}。",
+        "이 주소는 {method} 요청을 받지 않습니다. 쓸 수 있는 방법: {allow}.",
+        "This address does not take {method} requests; use {allow}.",
+    ),
     "request.conflict": _m(
         409,
         "该记录已被他人修改，请刷新后重试。",
@@ -107,6 +113,14 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "无法识别 {path} 的格式；请用 --format 指定 iso2709、marcxml 或 marcjson。",
         "{path}의 형식을 알 수 없습니다. --format으로 iso2709, marcxml, marcjson 중 하나를 지정하십시오.",
         "Cannot tell the format of {path}; name it with --format iso2709, marcxml or marcjson.",
+    ),
+    # --- search ---
+    "search.index_building": _m(
+        503,
+        "检索索引正在建立（已完成 {done}/{total} 条记录），请约 {retry_after} 秒后再试。",
+        "검색 색인을 만드는 중입니다({total}건 중 {done}건 완료). 약 {retry_after}초 뒤에 다시 시도하십시오.",
+        "The search index is being built ({done} of {total} records done); "
+        "try again in about {retry_after} seconds.",
     ),
     # --- readers ---
     "readers.not_found": _m(

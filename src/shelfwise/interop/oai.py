@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,8 @@ from fastapi import APIRouter, Request, Response
 from lxml import etree
 
 from shelfwise.catalogue.harvest import ChangedRecord, ChangeQuery
+from shelfwise.catalogue.models import RECORD_ID_MAX
+from shelfwise.config import SettingsError
 from shelfwise.interop import dublin_core
 from shelfwise.interop.resumption import Position, TokenCodec, epoch, from_epoch
 from shelfwise.marc.marcxml import SLIM, record_to_element
@@ -48,6 +51,11 @@ ARGUMENTS = {
     "GetRecord": ({"identifier", "metadataPrefix"}, set()),
 }
 DEFAULT_PAGE_SIZE = 100
+# The oai-identifier scheme's repositoryIdentifier (its XML Schema's pattern).
+_REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
+# What XML 1.0 cannot carry: C0 controls but tab, line feed and carriage return; lone
+# surrogates; U+FFFE and U+FFFF.  An argument holding one is refused (badArgument).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TOKEN_LIFETIME = timedelta(hours=24)
 
 
@@ -87,19 +95,23 @@ def parse_datestamp(text: str, *, end_of_day: bool) -> tuple[datetime, str]:
     raise OaiError("badArgument", f"{text!r} is not a datestamp ({GRANULARITY} or YYYY-MM-DD)")
 
 
+def repository_identifier(value: str) -> str:
+    """The setting, checked against the oai-identifier scheme (a domain-like name)."""
+    if not _REPOSITORY_ID.fullmatch(value):
+        raise SettingsError(
+            f"oai_repository_identifier: {value!r} is not a domain-like name such as "
+            "lib.example.org (the oai-identifier scheme requires one)"
+        )
+    return value
+
+
 class OaiProvider:
     """Answers one OAI-PMH request (arguments in, XML out); the router only does HTTP."""
 
-    def __init__(
-        self,
-        shelf: Shelfwise,
-        *,
-        page_size: int = DEFAULT_PAGE_SIZE,
-        repository_id: str = "shelfwise",
-    ) -> None:
+    def __init__(self, shelf: Shelfwise, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
         self.shelf = shelf
         self.page_size = page_size
-        self.repository_id = repository_id
+        self.repository_id = repository_identifier(str(shelf.settings["oai_repository_identifier"]))
         name = str(shelf.settings["library_name"])
         self.tokens = TokenCodec(hashlib.sha256(f"shelfwise-oai:{name}".encode()).digest())
 
@@ -124,6 +136,13 @@ class OaiProvider:
         return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
     def _check(self, args: Mapping[str, list[str]]) -> tuple[str, dict[str, str]]:
+        for name, values in args.items():
+            for text in (name, *values):
+                if _NOT_XML.search(text):
+                    raise OaiError(
+                        "badArgument",
+                        f"the argument {name!r} holds a control character: {text!r}",
+                    )
         verbs = args.get("verb", [])
         if len(verbs) != 1 or verbs[0] not in ARGUMENTS:
             raise OaiError("badVerb", "the verb is missing, repeated or not an OAI-PMH verb")
@@ -334,7 +353,12 @@ class OaiProvider:
 
     def _fetch(self, identifier: str) -> ChangedRecord:
         head, _, number = identifier.rpartition(":")
-        if head == f"oai:{self.repository_id}" and number.isdigit():
+        if (
+            head == f"oai:{self.repository_id}"
+            and number.isascii()
+            and number.isdigit()
+            and int(number) <= RECORD_ID_MAX
+        ):
             found = self.shelf.catalogue.changed_records(
                 ChangeQuery(record_id=int(number)), limit=1
             )
@@ -364,6 +388,23 @@ class OaiProvider:
             else:
                 metadata.append(dublin_core.oai_dc(record.description, record.id))
         return out
+
+
+def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) -> Response:
+    """405 for an HTTP method OAI-PMH does not use (3.1.1: GET and POST), as an OAI-PMH
+    response whose error says which methods to use."""
+    root = etree.Element(_q("OAI-PMH"), nsmap={None: OAI, "xsi": XSI})  # type: ignore[dict-item]
+    root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {OAI_XSD}")
+    etree.SubElement(root, _q("responseDate")).text = datestamp(now)
+    etree.SubElement(root, _q("request")).text = base_url
+    message = f"OAI-PMH requests are sent with {allow}, not {method}"
+    etree.SubElement(root, _q("error"), code="badArgument").text = message
+    return Response(
+        etree.tostring(root, encoding="UTF-8", xml_declaration=True),
+        status_code=405,
+        media_type="text/xml; charset=utf-8",
+        headers={"Allow": allow},
+    )
 
 
 def router(shelf: Shelfwise, *, page_size: int = DEFAULT_PAGE_SIZE) -> APIRouter:

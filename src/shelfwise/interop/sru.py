@@ -18,6 +18,8 @@ from fastapi import APIRouter, Request, Response
 from lxml import etree
 
 from shelfwise.catalogue.harvest import ChangeQuery
+from shelfwise.catalogue.models import RECORD_ID_MAX
+from shelfwise.core.errors import ShelfwiseError
 from shelfwise.interop import cql, cql_search, dublin_core
 from shelfwise.interop.cql import Diagnostic
 from shelfwise.marc.marcxml import record_to_element
@@ -80,6 +82,23 @@ V12 = Dialect("1.2", SRW, SRW, SRW_DIAG)
 V20 = Dialect("2.0", SRU2, SRU2_SCAN, SRU2_DIAG)
 
 
+def _root(name: str, dialect: Dialect) -> etree._Element:
+    ns = dialect.scan_ns if name == "scanResponse" else dialect.ns
+    prefix = "scan" if name == "scanResponse" and dialect.v2 else "srw"
+    root = etree.Element(f"{{{ns}}}{name}", nsmap={prefix: ns})
+    etree.SubElement(root, f"{{{ns}}}version").text = dialect.version
+    return root
+
+
+def _failure(name: str, dialect: Dialect, exc: SruError) -> bytes:
+    root = _root(name, dialect)
+    ns = root.nsmap[root.prefix]
+    if name == "searchRetrieveResponse":
+        etree.SubElement(root, f"{{{ns}}}numberOfRecords").text = "0"
+    _diagnostics(root, ns, dialect, [exc.diagnostic])
+    return _bytes(root)
+
+
 class SruServer:
     def __init__(self, shelf: Shelfwise) -> None:
         self.shelf = shelf
@@ -91,16 +110,14 @@ class SruServer:
             "searchRetrieve" if "query" in args else "scan" if "scanClause" in args else "explain"
         )
         if version is not None and version not in VERSIONS:
-            return self._failure("explainResponse", V12, _bad(5, "Unsupported version", "1.2"))
+            return _failure("explainResponse", V12, _bad(5, "Unsupported version", "1.2"))
         name = {
             "searchRetrieve": "searchRetrieveResponse",
             "scan": "scanResponse",
             "explain": "explainResponse",
         }.get(operation)
         if name is None:
-            return self._failure(
-                "explainResponse", dialect, _bad(4, "Unsupported operation", operation)
-            )
+            return _failure("explainResponse", dialect, _bad(4, "Unsupported operation", operation))
         try:
             if operation == "searchRetrieve":
                 root = self._search(args, dialect)
@@ -109,24 +126,7 @@ class SruServer:
             else:
                 root = self._explain(dialect, base_url)
         except SruError as exc:
-            return self._failure(name, dialect, exc)
-        return _bytes(root)
-
-    # --- responses -------------------------------------------------------------------------
-
-    def _root(self, name: str, dialect: Dialect) -> etree._Element:
-        ns = dialect.scan_ns if name == "scanResponse" else dialect.ns
-        prefix = "scan" if name == "scanResponse" and dialect.v2 else "srw"
-        root = etree.Element(f"{{{ns}}}{name}", nsmap={prefix: ns})
-        etree.SubElement(root, f"{{{ns}}}version").text = dialect.version
-        return root
-
-    def _failure(self, name: str, dialect: Dialect, exc: SruError) -> bytes:
-        root = self._root(name, dialect)
-        ns = root.nsmap[root.prefix]
-        if name == "searchRetrieveResponse":
-            etree.SubElement(root, f"{{{ns}}}numberOfRecords").text = "0"
-        _diagnostics(root, ns, dialect, [exc.diagnostic])
+            return _failure(name, dialect, exc)
         return _bytes(root)
 
     # --- searchRetrieve ----------------------------------------------------------------------
@@ -152,7 +152,7 @@ class SruServer:
         total, ids = self._run(plan, start, maximum)
         if maximum and total and start > total:
             raise _bad(61, "First record position out of range", str(start))
-        root = self._root("searchRetrieveResponse", dialect)
+        root = _root("searchRetrieveResponse", dialect)
         ns = dialect.ns
         etree.SubElement(root, f"{{{ns}}}numberOfRecords").text = str(total)
         if ids:
@@ -170,7 +170,8 @@ class SruServer:
             found = [
                 rid
                 for rid in dict.fromkeys(plan.record_ids)
-                if any(
+                if rid <= RECORD_ID_MAX  # a larger id names no record
+                and any(
                     not r.deleted
                     for r in self.shelf.catalogue.changed_records(
                         ChangeQuery(record_id=rid), limit=1
@@ -185,11 +186,13 @@ class SruServer:
         last_page = max(first_page, (end - 2) // PAGE + 1)
         total, ids = 0, []
         for page in range(first_page, last_page + 1):
-            result = self.shelf.search.search(
-                SearchRequest(
-                    q=plan.q, sort=plan.sort, page=page, size=PAGE, group=False, facets=False
-                )
+            request = SearchRequest(
+                q=plan.q, sort=plan.sort, page=page, size=PAGE, group=False, facets=False
             )
+            try:
+                result = self.shelf.search.search(request)
+            except ShelfwiseError as exc:  # the index is being built: not "0 records"
+                raise _bad(2, "System temporarily unavailable", exc.message("en")) from exc
             total = result.total_records
             ids += [w.records[0].record_id for w in result.works]
         offset = start - 1 - (first_page - 1) * PAGE
@@ -260,7 +263,7 @@ class SruServer:
         terms = self.shelf.catalogue.headings(
             target, node.term, before=before, count=max(0, count - before)
         )
-        root = self._root("scanResponse", dialect)
+        root = _root("scanResponse", dialect)
         ns = dialect.scan_ns
         if terms:
             listing = etree.SubElement(root, f"{{{ns}}}terms")
@@ -274,7 +277,7 @@ class SruServer:
     # --- explain -----------------------------------------------------------------------------
 
     def _explain(self, dialect: Dialect, base_url: str) -> etree._Element:
-        root = self._root("explainResponse", dialect)
+        root = _root("explainResponse", dialect)
         ns = dialect.ns
         record = etree.SubElement(root, f"{{{ns}}}record")
         etree.SubElement(record, f"{{{ns}}}recordSchema").text = ZEEREX
@@ -388,6 +391,15 @@ def _packing(args: Mapping[str, str], dialect: Dialect) -> str:
 
 def _bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def method_not_allowed(method: str, allow: str) -> Response:
+    """405 for an HTTP method SRU does not use, as an SRU response with a diagnostic."""
+    error = _bad(4, "Unsupported operation", f"HTTP {method}: SRU is requested with {allow}")
+    body = _failure("explainResponse", V12, error)
+    return Response(
+        body, status_code=405, media_type="text/xml; charset=utf-8", headers={"Allow": allow}
+    )
 
 
 def router(shelf: Shelfwise) -> APIRouter:

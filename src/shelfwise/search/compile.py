@@ -56,7 +56,10 @@ _LANGUAGE_WORDS = {
     "영어": "en",
 }
 CODE_FIELDS = ("lang", "year", "isbn", "class")
-_REGEX_SPECIAL = set('.^$*+?()[]{}|\\-&~#<>"@')
+# Escaped with a backslash.  Not ``<`` and ``>``: escaped they are word-boundary
+# assertions in Tantivy's regex syntax, which its automata refuse; bare they are literal.
+_REGEX_SPECIAL = set('.^$*+?()[]{}|\\-&~#"@')
+YEARS = (-9999, 9999)  # what a year or decade can be; others match nothing (never an overflow)
 
 
 def regex_escape(text: str) -> str:
@@ -141,11 +144,16 @@ class Compiler:
             if len(low) < 4 and low.isdigit():
                 span = 10 ** (4 - len(low))
                 return self._year_range(int(low) * span, int(low) * span + span - 1)
-            return Query.term_query(self.schema, "year", int(low))
+            return self._year_range(int(low), int(low))
         except ValueError:
             return None
 
     def _year_range(self, low: int, high: int) -> Query:
+        low, high = max(low, YEARS[0]), min(high, YEARS[1])
+        if low > high:
+            return Query.empty_query()
+        if low == high:
+            return Query.term_query(self.schema, "year", low)
         return Query.range_query(
             self.schema, "year", tantivy.FieldType.Integer, lower_bound=low, upper_bound=high
         )
@@ -243,7 +251,8 @@ class Compiler:
                 out.append(_any([Query.term_query(self.schema, name, v) for v in values]))
         for name, numbers in (("decade", filters.decade), ("year", filters.year)):
             if numbers:
-                out.append(_any([Query.term_query(self.schema, name, n) for n in numbers]))
+                kept = [n for n in numbers if YEARS[0] <= n <= YEARS[1]]
+                out.append(_any([Query.term_query(self.schema, name, n) for n in kept]))
         if filters.branch:
             where = "avail_at" if filters.available else "branch"
             out.append(_any([Query.term_query(self.schema, where, b) for b in filters.branch]))

@@ -25,6 +25,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur, Query
 
+from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search import ordering, results, source
 from shelfwise.search.building import DocumentBuilder, default_workers
 from shelfwise.search.compile import Compiler
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 GAP_SETTLE_SECONDS = 10.0  # an id gap older than this is a rolled-back transaction
 REBUILD_LOOKBACK = 1000  # events replayed after a rebuild, for transactions in flight
+DEFAULT_RETRY_SECONDS = 30  # Retry-After while the index is built, before a rate is known
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -83,6 +85,7 @@ class SearchService:
         self._sync_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._building: _Building | None = None  # a first build in progress (no live index)
 
     # --- the live generation -----------------------------------------------------------
 
@@ -106,6 +109,16 @@ class SearchService:
 
     def ready(self) -> bool:
         return self._open_current() is not None
+
+    def _live_or_unavailable(self) -> LiveIndex:
+        """The live index; while there is none (the first build, or a rebuild after a
+        schema change), a refusal that says how far the build is and when to come back."""
+        live = self._open_current()
+        if live is not None:
+            return live
+        building = self._building
+        done, total, retry = building.estimate() if building else (0, 0, DEFAULT_RETRY_SECONDS)
+        raise ShelfwiseError("search.index_building", done=done, total=total, retry_after=retry)
 
     # --- following the catalogue --------------------------------------------------------
 
@@ -219,6 +232,9 @@ class SearchService:
         target = LiveIndex(generation)
         writer = target.writer(heap=256_000_000, threads=2)
         done = 0
+        building = _Building(total, time.monotonic())
+        if self._open_current() is None:
+            self._building = building  # searches get a 503 with this progress meanwhile
         builder = DocumentBuilder(
             self.availability, self.popularity, workers=self.workers if workers is None else workers
         )
@@ -227,12 +243,14 @@ class SearchService:
                 for fields in chunk:
                     writer.add_document(to_document(fields, target.schema))
                 done += len(chunk)
+                building.done = done
                 if progress is not None:
                     progress(done, max(total, done))
         writer.commit()
         target.close()
         self.store.write_meta(generation, Meta(SCHEMA_VERSION, high_water, _now(), done))
         self.store.publish(generation)
+        self._building = None
         self.sync(settle_gaps=True)
         return RebuildReport(
             done, time.monotonic() - started, self.store.size_bytes(generation), generation.name
@@ -291,12 +309,10 @@ class SearchService:
 
     def search(self, request: SearchRequest) -> SearchResult:
         parsed = parse(request.q)
-        live = self._open_current()
+        live = self._live_or_unavailable()
         size = max(1, min(request.size, 100))
         page = max(1, min(request.page, 100))
         empty = SearchResult(request.q, 0, (), {}, page, size, request.sort)
-        if live is None:
-            return _with(empty, message="The search index is being built; try again shortly.")
         compiler = Compiler(live.schema)
         filters = compiler.filters(request.filters)
         main = compiler.query(parsed)
@@ -372,14 +388,31 @@ class SearchService:
         return ordering.distinct_works(ranking.hits) if grouped else len(ranking.hits)
 
     def suggest(self, text: str, *, limit: int = 8) -> list[Suggestion]:
-        live = self._open_current()
-        if live is None or not text.strip():
+        live = self._live_or_unavailable()
+        if not text.strip():
             return []
         return autocomplete(live.searcher(), Compiler(live.schema), text[:100], limit=limit)
 
     def indexed_count(self) -> int:
         live = self._open_current()
         return live.searcher().num_docs if live is not None else 0
+
+
+@dataclass(slots=True)
+class _Building:
+    """A first build's progress, for the refusal searches get meanwhile."""
+
+    total: int
+    started: float
+    done: int = 0
+
+    def estimate(self) -> tuple[int, int, int]:
+        """(records done, records in all, seconds until it is likely done)."""
+        elapsed = time.monotonic() - self.started
+        if self.done <= 0 or elapsed <= 0:
+            return self.done, self.total, DEFAULT_RETRY_SECONDS
+        left = max(0, self.total - self.done) / (self.done / elapsed)
+        return self.done, self.total, int(min(max(left + 1, 5), 600))
 
 
 def _order(sort: Sort, *, browsing: bool, codes_only: bool) -> ordering.Order:

@@ -5,7 +5,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -30,6 +30,14 @@ def install(app: FastAPI, shelf: "Shelfwise") -> Web:
     app.include_router(_not_found(web))  # last: every other web path is a 404 page
     app.add_middleware(WebMiddleware)
     return web
+
+
+def method_not_allowed(web: Web, request: Request, allow: str) -> Response:
+    """405 as a page in the reader's language, with ``Allow``."""
+    error = ShelfwiseError("request.method_not_allowed", method=request.method, allow=allow)
+    response = web.error_page(request, error)
+    response.headers["Allow"] = allow
+    return response
 
 
 def _not_found(web: Web) -> APIRouter:

@@ -6,11 +6,11 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 import segno
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from shelfwise.catalogue.models import Branch
+from shelfwise.catalogue.models import RECORD_ID_MAX, Branch
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
 from shelfwise.web import i18n
@@ -19,6 +19,7 @@ from shelfwise.web.pages import Page, Web, form_text
 PAGE_SIZE = 20
 FACET_ORDER = ("available", "lang", "material", "branch", "decade", "subject")
 Values = Annotated[list[str] | None, Query(max_length=50)]
+RecordId = Annotated[int, Path(ge=1, le=RECORD_ID_MAX)]  # larger names no record
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,21 +50,14 @@ def router(web: Web) -> APIRouter:
 
     @pages.get("/")
     def home(page: Annotated[Page, Depends(web.page)]) -> Response:
-        newest = shelf.search.search(
-            SearchRequest(
-                q="",
-                filters=Filters(lang=("zh", "ko", "en")),
-                sort=Sort.NEWEST,
-                size=8,
-                facets=False,
-            )
+        newest_first = SearchRequest(
+            q="", filters=Filters(lang=("zh", "ko", "en")), sort=Sort.NEWEST, size=8, facets=False
         )
-        return web.render(
-            page,
-            "opac/home.html",
-            newest=[w.records[0] for w in newest.works],
-            names=branch_names(page),
-        )
+        try:
+            newest = [w.records[0] for w in shelf.search.search(newest_first).works]
+        except ShelfwiseError as exc:  # the index is being built: say so, keep the page
+            return web.render(page, "opac/home.html", newest=[], names={}, notice=page.error(exc))
+        return web.render(page, "opac/home.html", newest=newest, names=branch_names(page))
 
     @pages.get("/search")
     def results(
@@ -71,7 +65,9 @@ def router(web: Web) -> APIRouter:
         q: Annotated[str, Query(max_length=500)] = "",
         lang: Values = None,
         material: Values = None,
-        decade: Annotated[list[int] | None, Query(max_length=20)] = None,
+        decade: Annotated[
+            list[Annotated[int, Query(ge=-9999, le=9999)]] | None, Query(max_length=20)
+        ] = None,
         branch: Values = None,
         subject: Values = None,
         available: bool | None = None,
@@ -86,9 +82,13 @@ def router(web: Web) -> APIRouter:
             subject=tuple(subject or ()),
             available=available,
         )
-        found = shelf.search.search(
-            SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
-        )
+        request = SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
+        try:
+            found = shelf.search.search(request)
+        except ShelfwiseError as exc:
+            if exc.status != 503:
+                raise
+            return _unavailable(web, page, q, exc)
         chosen = {
             "lang": list(lang or ()),
             "material": list(material or ()),
@@ -112,11 +112,11 @@ def router(web: Web) -> APIRouter:
         )
 
     @pages.get("/record/{record_id}")
-    def record(record_id: int, page: Annotated[Page, Depends(web.page)]) -> Response:
+    def record(record_id: RecordId, page: Annotated[Page, Depends(web.page)]) -> Response:
         return _record_page(web, page, record_id)
 
     @pages.post("/record/{record_id}/hold")
-    async def place_hold(record_id: int, page: Annotated[Page, Depends(web.page)]) -> Response:
+    async def place_hold(record_id: RecordId, page: Annotated[Page, Depends(web.page)]) -> Response:
         reader = page.reader()
         form = await page.request.form()
         pickup = form_text(form, "pickup")
@@ -175,9 +175,34 @@ def _record_page(
     )
 
 
+def _unavailable(web: Web, page: Page, q: str, exc: ShelfwiseError) -> Response:
+    """The results page while the index is built: the notice, and when to come back."""
+    empty = SearchResult(q, 0, (), {}, 1, PAGE_SIZE, Sort.RELEVANCE)
+    response = web.render(
+        page,
+        "opac/results.html",
+        status=503,
+        q=q,
+        result=empty,
+        chosen={},
+        sort=Sort.RELEVANCE,
+        sorts=list(Sort),
+        facets=[],
+        names={},
+        pages=[],
+        link=lambda **change: "/search",
+        notice=page.error(exc),
+    )
+    response.headers["Retry-After"] = exc.params.get("retry_after", "30")
+    return response
+
+
 def _editions(web: Web, record_id: int, title: str) -> list[RecordHit]:
     """The other editions and translations of the record's work, as search groups them."""
-    found = web.shelf.search.search(SearchRequest(q=title[:200], size=10, facets=False))
+    try:
+        found = web.shelf.search.search(SearchRequest(q=title[:200], size=10, facets=False))
+    except ShelfwiseError:  # the index is being built: the record page stands without them
+        return []
     for work in found.works:
         if any(r.record_id == record_id for r in work.records):
             return [r for r in work.records if r.record_id != record_id]

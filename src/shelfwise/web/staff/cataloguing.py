@@ -8,16 +8,18 @@ JavaScript, ``static/staff.js`` polls the page's ``.json`` twin instead.
 # No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
+from shelfwise.catalogue.models import RECORD_ID_MAX
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web.pages import Page, Web, form_text
 from shelfwise.web.staff.imports import ImportJob, ImportJobs
 from shelfwise.web.staff.workplace import allowed_branches, branch_names
 
 DONE = ("item", "merged")
+RecordId = Annotated[int, Path(ge=1, le=RECORD_ID_MAX)]  # larger names no record
 
 
 def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
@@ -102,12 +104,12 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
         )
 
     @pages.get("/staff/catalogue/records/{record_id}")
-    def record(record_id: int, page: PageDep, done: str = "") -> Response:
+    def record(record_id: RecordId, page: PageDep, done: str = "") -> Response:
         notice = page.t("staff.cat.done." + done) if done in DONE else ""
         return record_page(page, record_id, notice=notice)
 
     @pages.post("/staff/catalogue/records/{record_id}/items")
-    async def add_item(record_id: int, page: PageDep) -> Response:
+    async def add_item(record_id: RecordId, page: PageDep) -> Response:
         page.staff("catalogue.write")
         form = await page.request.form()
         try:
@@ -123,7 +125,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
         return web.redirect(f"/staff/catalogue/records/{record_id}?done=item")
 
     @pages.post("/staff/catalogue/records/{record_id}/merge")
-    async def merge(record_id: int, page: PageDep) -> Response:
+    async def merge(record_id: RecordId, page: PageDep) -> Response:
         page.staff("catalogue.write")
         form = await page.request.form()
         duplicate = form_text(form, "duplicate")
