@@ -9,7 +9,6 @@ The test names the requirements page gives must exist, so its rows stay true.
 
 from __future__ import annotations
 
-import ast
 import io
 import re
 import tokenize
@@ -26,6 +25,9 @@ EXPECTED = (
 # Not after a letter, digit, '.' or '-' (an LC Cutter ``QA76.9.D3``, a code ``ABC-S-1``).
 CITATION = re.compile(r"(?<![\w.\-])(P\d+|S-\d+|D\d+)(?![\w\-])")
 CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
+# def/class names and module-level assignments (TestCirculationModel = ...).
+DEFINITION = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)|^(\w+)\s*=", re.MULTILINE)
+STATEMENT_START = (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
 FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
 
 
@@ -39,15 +41,21 @@ def citations(text: str) -> set[str]:
 
 
 def python_prose(source: str) -> Iterator[str]:
-    """The comments and docstrings of a module: where a rule is cited, not test data."""
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+    """The comments and docstrings of a module: where a rule is cited, not test data.
+
+    A docstring is a string that is a statement of its own (tokens only: parsing
+    every module into an AST would cost this test several times as long)."""
+    previous = tokenize.NEWLINE
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    for i, token in enumerate(tokens):
         if token.type == tokenize.COMMENT:
             yield token.string
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            doc = ast.get_docstring(node, clean=False)
-            if doc:
-                yield doc
+        elif token.type == tokenize.STRING and previous in STATEMENT_START:
+            following = next((t for t in tokens[i + 1 :] if t.type != tokenize.COMMENT), None)
+            if following is None or following.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                yield token.string
+        if token.type not in (tokenize.COMMENT, tokenize.NL):
+            previous = token.type
 
 
 def cited_ids() -> dict[str, set[str]]:
@@ -95,9 +103,6 @@ def test_the_tests_the_page_names_exist() -> None:
     assert len(named) > 60
     defined: set[str] = set()
     for path in (ROOT / "tests").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                defined.add(node.name)
-            elif isinstance(node, ast.Assign):
-                defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        for name, assigned in DEFINITION.findall(path.read_text(encoding="utf-8")):
+            defined.add(name or assigned)
     assert sorted(named - defined) == []
