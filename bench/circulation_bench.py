@@ -27,6 +27,7 @@ import httpx
 from circ_helpers import Library, make_library
 
 from circulation_storms import fresh_shelf
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.testing.access import staff_headers
 from shelfwise.testing.servers import live_server
 
@@ -48,8 +49,8 @@ def _client_loop(
         i += 1
         start = time.perf_counter()
         if http is None:
-            circ.checkout(card, barcode, "CEN")
-            circ.checkin(barcode, "CEN")
+            circ.checkout(card, barcode, "CEN", actor=SYSTEM)
+            circ.checkin(barcode, "CEN", actor=SYSTEM)
         else:
             r = http.post(
                 "/api/v1/checkout", json={"card_number": card, "barcode": barcode, "branch": "CEN"}

@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from storms import StormResult, storm_holds, storm_limit, storm_one_item
 
 from shelfwise import app as composition
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
 from shelfwise.testing.plugin import pg_admin_url
 from shelfwise.testing.servers import live_server
@@ -64,7 +65,11 @@ def run_storm(library: Library, storm: str, trials: int, http: str | None) -> li
         return [storm_one_item(library, cards, http) for _ in range(trials)]
     if storm == "D2":
         library.shelf.accounts.set_rule(
-            reader_category=None, item_type=None, branch=None, values={"loan_limit": 15}
+            reader_category=None,
+            item_type=None,
+            branch=None,
+            values={"loan_limit": 15},
+            actor=SYSTEM,
         )
         card = library.reader("limit").card_number
         return [storm_limit(library, card, 20, 15, http) for _ in range(trials)]

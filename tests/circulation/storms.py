@@ -16,6 +16,7 @@ import httpx
 from circ_helpers import Library
 from sqlalchemy import text
 
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.testing.access import staff_headers
 
@@ -105,13 +106,13 @@ def storm_one_item(library: Library, readers: list[str], http: str | None = None
     def worker(card: str) -> Callable[[], str]:
         if http is not None:
             return lambda: _http_checkout(http, card, barcode, auth)
-        return lambda: (circ.checkout(card, barcode, "CEN"), "ok")[1]
+        return lambda: (circ.checkout(card, barcode, "CEN", actor=SYSTEM), "ok")[1]
 
     ok, refusals, errors = _run([worker(c) for c in readers])
     result = StormResult(ok, refusals, errors, open_loan_violations(library))
     if ok != 1:
         result.violations.append(f"{ok} checkouts succeeded, expected exactly 1")
-    circ.checkin(barcode, "CEN")
+    circ.checkin(barcode, "CEN", actor=SYSTEM)
     if set(refusals) - {"circ.item_on_loan"}:
         result.violations.append(f"unexpected refusals {dict(refusals)}")
     return result
@@ -128,7 +129,7 @@ def storm_limit(
     def worker(barcode: str) -> Callable[[], str]:
         if http is not None:
             return lambda: _http_checkout(http, card, barcode, auth)
-        return lambda: (circ.checkout(card, barcode, "CEN"), "ok")[1]
+        return lambda: (circ.checkout(card, barcode, "CEN", actor=SYSTEM), "ok")[1]
 
     ok, refusals, errors = _run([worker(b) for b in barcodes])
     result = StormResult(ok, refusals, errors, open_loan_violations(library))
@@ -139,7 +140,7 @@ def storm_limit(
         result.violations.append(f"{ok} granted; with {parallel} tries exactly {limit} should be")
     # Return them, so the next trial starts from zero loans.
     for loan in circ.loans_of(card):
-        circ.checkin(loan.barcode, "CEN")
+        circ.checkin(loan.barcode, "CEN", actor=SYSTEM)
     return result
 
 
@@ -151,17 +152,17 @@ def storm_holds(
     circ = library.shelf.circulation
     auth = _desk_headers(library) if http is not None else {}
     for barcode in barcodes:
-        circ.checkout(borrower, barcode, "CEN")
-    placed = [circ.place_hold(card, record_id, "CEN").id for card in holders]
+        circ.checkout(borrower, barcode, "CEN", actor=SYSTEM)
+    placed = [circ.place_hold(card, record_id, "CEN", actor=SYSTEM).id for card in holders]
 
     def worker(barcode: str) -> Callable[[], str]:
         if http is not None:
             return lambda: _http_checkin(http, barcode, auth)
-        return lambda: (circ.checkin(barcode, "CEN"), "ok")[1]
+        return lambda: (circ.checkin(barcode, "CEN", actor=SYSTEM), "ok")[1]
 
     ok, refusals, errors = _run([worker(b) for b in barcodes])
     result = StormResult(ok, refusals, errors, open_loan_violations(library))
-    holds = [circ.get_hold(h) for h in placed]
+    holds = [circ.get_hold(h, actor=SYSTEM) for h in placed]
     trapped = [h for h in holds if h.trapped_item_id is not None]
     items = Counter(h.trapped_item_id for h in trapped)
     if any(n > 1 for n in items.values()):
@@ -179,5 +180,5 @@ def storm_holds(
     # Clean up: the holders' holds are cancelled so the next trial starts afresh.
     for h in holds:
         if h.status.value in ("waiting", "in_transit", "ready"):
-            circ.cancel_hold(h.id)
+            circ.cancel_hold(h.id, actor=SYSTEM)
     return result

@@ -1,229 +1,589 @@
 """D11 (docs/requirements.md): every API route × {anonymous, reader A, reader B, desk at CEN,
-desk at BR1, cataloguer, admin}, with reader A's objects as the targets; no 2xx for a role
-that may not.
+desk at BR1, cataloguer, admin, admin at BR1}, with a valid request aimed at reader A's objects
+at CEN.
 
-The routes come from the application itself, so a new route without a decision
-here fails the test rather than slipping through. The expectation of each route is
-stated once below, in words a reviewer can check against docs/api.md.
+- A role that may call the route gets a **2xx**: every request is valid and its objects are
+  fresh (a new copy to check out, a new hold to cancel), so nothing but authorization can
+  refuse it. A role that may not gets **401 or 403**, never a lucky 404 or 422.
+- Every route staff may call states its **branch scope** (``BRANCH``, ``NETWORK`` with the
+  reason, or ``UNSCOPED``). The accounts bound to BR1 act at CEN on every such route and must
+  be refused on a ``BRANCH`` route; the same request aimed at BR1 must then succeed, so the
+  refusal is the scope and nothing else.
+- The routes come from the application itself: a route without a decision, or a staff route
+  without a scope, fails the test rather than slipping through.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from circ_helpers import Library
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from shelfwise.access.models import NETWORK_ONLY, ROLE_PERMISSIONS, Role
 from shelfwise.app import asgi_app
+from shelfwise.catalogue.models import Lifecycle
+from shelfwise.circulation.scope import SYSTEM
+from shelfwise.marc.iso2709 import encode
+from shelfwise.marc.record import Field, Record
 from shelfwise.testing.access import staff_token
 
-# Who may call each route (method, path template). "public": anyone. "self": the reader whose
-# card (or hold) it is, and staff with the permission. Otherwise the staff roles allowed.
-# Desk staff of any branch serve any reader of the network; what they do to items is
-# scoped: a checkout or check-in names a branch, which must be one of theirs.
-DESK = {"desk_cen", "admin"}
-ADMIN = {"admin"}
-EXPECTED: dict[tuple[str, str], str | set[str]] = {
-    ("GET", "/api/v1/health"): "public",
-    ("POST", "/api/v1/sessions"): "public",
-    ("GET", "/api/v1/sessions/current"): "signed_in",
-    ("DELETE", "/api/v1/sessions/current"): "signed_in",
-    ("GET", "/api/v1/staff"): ADMIN,
-    ("POST", "/api/v1/staff"): ADMIN,
-    ("PATCH", "/api/v1/staff/{username}"): ADMIN,
-    ("GET", "/api/v1/api-tokens"): ADMIN,
-    ("POST", "/api/v1/api-tokens"): ADMIN,
-    ("DELETE", "/api/v1/api-tokens/{token_id}"): ADMIN,
-    ("GET", "/api/v1/audit"): ADMIN,
-    ("GET", "/api/v1/records/{record_id}"): "public",
-    ("GET", "/api/v1/records/{record_id}/marc"): "public",
-    ("GET", "/api/v1/records/{record_id}/items"): "public",
-    ("GET", "/api/v1/items/{barcode}"): "public",
-    ("GET", "/api/v1/branches"): "public",
-    ("POST", "/api/v1/readers"): DESK | {"desk_br1"},
-    ("GET", "/api/v1/readers/{card_number}"): "self",
-    ("PUT", "/api/v1/readers/{card_number}"): DESK | {"desk_br1"},
-    ("POST", "/api/v1/readers/{card_number}/block"): DESK | {"desk_br1"},
-    ("DELETE", "/api/v1/readers/{card_number}/block"): DESK | {"desk_br1"},
-    ("PUT", "/api/v1/readers/{card_number}/consents/{purpose}"): "self",
-    ("GET", "/api/v1/readers/{card_number}/consents"): "self",
-    ("GET", "/api/v1/readers/{card_number}/export"): "self",
-    ("DELETE", "/api/v1/readers/{card_number}"): "self",
-    ("POST", "/api/v1/registrations"): "public",
-    ("POST", "/api/v1/registrations/confirm"): "public",
-    ("GET", "/api/v1/readers/{card_number}/card.svg"): "self",
-    ("POST", "/api/v1/checkout"): DESK,
-    ("POST", "/api/v1/checkin"): DESK,
-    ("POST", "/api/v1/renew"): "self",
-    ("POST", "/api/v1/items/{barcode}/lost"): DESK | {"desk_br1"},
-    ("GET", "/api/v1/items/{barcode}/status"): "public",
-    ("GET", "/api/v1/records/{record_id}/availability"): "public",
-    ("GET", "/api/v1/readers/{card_number}/loans"): "self",
-    ("GET", "/api/v1/readers/{card_number}/holds"): "self",
-    ("GET", "/api/v1/readers/{card_number}/fees"): "self",
-    ("POST", "/api/v1/holds"): "self",
-    ("GET", "/api/v1/holds/{hold_id}"): "self",
-    ("DELETE", "/api/v1/holds/{hold_id}"): "self",
-    ("PUT", "/api/v1/holds/{hold_id}/pickup"): "self",
-    ("GET", "/api/v1/branches/{code}/pull-list"): DESK | {"desk_br1"},
-    ("GET", "/api/v1/branches/{code}/hold-shelf"): DESK | {"desk_br1"},
-    ("POST", "/api/v1/fees"): DESK | {"desk_br1"},
-    ("POST", "/api/v1/fees/{fee_id}/payments"): DESK | {"desk_br1"},
-    ("POST", "/api/v1/fees/{fee_id}/waiver"): DESK | {"desk_br1"},
-    ("GET", "/api/v1/rules"): "public",
-    ("PUT", "/api/v1/rules"): ADMIN,
-    ("DELETE", "/api/v1/rules/{rule_id}"): ADMIN,
-    ("GET", "/api/v1/rules/explain"): "public",
-    ("GET", "/api/v1/branches/{code}/calendar"): "public",
-    ("PUT", "/api/v1/branches/{code}/calendar"): ADMIN,
-    ("POST", "/api/v1/offline-uploads"): DESK | {"desk_br1"},
-    ("POST", "/api/v1/readers/{card_number}/deposits"): DESK | {"desk_br1"},
-    ("GET", "/api/v1/readers/{card_number}/deposits"): "self",
-    ("GET", "/api/v1/readers/{card_number}/deposit-standing"): "self",
-    ("POST", "/api/v1/deposits/{deposit_id}/refund"): DESK | {"desk_br1"},
-    ("GET", "/api/v1/search"): "public",
-    ("GET", "/api/v1/suggest"): "public",
+HOME, OTHER = "CEN", "BR1"
+# The staff accounts of the matrix: role and the branches the account is bound to.
+STAFF: dict[str, tuple[Role, tuple[str, ...]]] = {
+    "desk_cen": ("desk", (HOME,)),
+    "desk_br1": ("desk", (OTHER,)),
+    "cataloguer": ("cataloguer", ()),
+    "admin": ("admin", ()),
+    "admin_br1": ("admin", (OTHER,)),
 }
-ROLES = ("anonymous", "reader_a", "reader_b", "desk_cen", "desk_br1", "cataloguer", "admin")
-STAFF_WITH_READER_ACCESS = {"desk_cen", "desk_br1", "admin"}
+ROLES = ("anonymous", "reader_a", "reader_b", *STAFF)
+_n = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: path parameters, JSON body, query, and headers when not the role's."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] | None = None
 
 
 @dataclass
 class World:
     app: FastAPI
     client: TestClient
+    library: Library
     headers: dict[str, dict[str, str]]
-    params: dict[str, str]
     card_a: str
-    record_id: int
-    barcode: str
+    card_b: str
+    record_id: int  # reader A's held title
+    hold_id: int
+    loan_record: int  # a title no one holds: its copies circulate without traps
+    pool: list[int]  # titles with one copy each, for fresh holds
+
+    @property
+    def shelf(self) -> Any:
+        return self.library.shelf
+
+    def copy(self, branch: str) -> str:
+        barcode = f"M{next(_n):07d}"
+        self.shelf.catalogue.add_item(
+            record_id=self.loan_record,
+            barcode=barcode,
+            branch_code=branch,
+            lifecycle=Lifecycle.IN_SERVICE,
+            price_cents=3000,
+        )
+        return barcode
+
+    def reader(self, **kw: Any) -> str:
+        return str(self.library.reader(f"读者{next(_n)}", **kw).card_number)
+
+    def loan(self, branch: str, card: str | None = None) -> str:
+        barcode = self.copy(branch)
+        self.shelf.circulation.checkout(card or self.reader(), barcode, branch, actor=SYSTEM)
+        return barcode
+
+    def hold(self, branch: str) -> str:
+        record = self.pool.pop()
+        return str(self.shelf.circulation.place_hold(self.card_a, record, branch, actor=SYSTEM).id)
+
+    def fee(self) -> str:
+        return str(self.shelf.accounts.charge(self.card_a, "manual", 100, "matrix").id)
+
+    def fresh_headers(self, role: str) -> dict[str, str]:
+        if role == "anonymous":
+            return {}
+        if role in ("reader_a", "reader_b"):
+            card, pin = (self.card_a, "1111") if role == "reader_a" else (self.card_b, "2222")
+            return self.session(card, pin)
+        kind, branches = STAFF[role]
+        return {"Authorization": f"Bearer {staff_token(self.shelf, kind, branches=branches)}"}
+
+    def session(self, card: str, pin: str) -> dict[str, str]:
+        made = self.client.post("/api/v1/sessions", json={"card_number": card, "secret": pin})
+        assert made.status_code == 201, made.text
+        return {"Authorization": f"Bearer {made.json()['token']}"}
+
+
+Maker = Callable[[World, str, str], Call]  # (world, role, branch acted at) -> the request
+
+
+@dataclass(frozen=True)
+class Route:
+    who: str  # public, signed_in, self (the reader, or staff with the permission), staff
+    permission: str | None = None
+    scope: str | None = None  # BRANCH, NETWORK, UNSCOPED: for every route staff may call
+    make: Maker = lambda w, role, at: Call()
+    why: str = ""  # for NETWORK: why staff of any branch may
+
+
+BRANCH, NETWORK, UNSCOPED = "branch", "network", "unscoped"
+SERVES_ANY_READER = "a reader of the network is served at any desk"
+PAYS_ANYWHERE = "a reader settles fees and deposits at any desk"
+
+
+def public(make: Maker | None = None) -> Route:
+    return Route("public", make=make or Route.make)
+
+
+def staff(permission: str, scope: str, make: Maker | None = None, why: str = "") -> Route:
+    return Route("staff", permission, scope, make or Route.make, why)
+
+
+def self_or(permission: str, scope: str, make: Maker | None = None, why: str = "") -> Route:
+    return Route("self", permission, scope, make or Route.make, why)
+
+
+def card_a(w: World, role: str, at: str) -> Call:
+    return Call({"card_number": w.card_a})
+
+
+def fresh_card(w: World, role: str, at: str) -> Call:
+    return Call({"card_number": w.reader()})
+
+
+def _delete_reader(w: World, role: str, at: str) -> Call:
+    """A reader with nothing open; reader A's role is played by that reader's own login."""
+    card = w.reader(pin="4321")
+    headers = w.session(card, "4321") if role == "reader_a" else None
+    return Call({"card_number": card}, headers=headers)
+
+
+def _confirm(w: World, role: str, at: str) -> Call:
+    done = w.shelf.readers.register(
+        name="确认", category="student", email=f"c{next(_n)}@example.org", self_registered=True
+    )
+    return Call(json={"card_number": done.reader.card_number, "token": done.verify_token})
+
+
+def _revoke_token(w: World, role: str, at: str) -> Call:
+    w.shelf.access.issue_api_token("matrix-target", "to revoke", days=1)
+    return Call({"token_id": str(w.shelf.access.api_tokens()[-1].id)})
+
+
+def _refund(w: World, role: str, at: str) -> Call:
+    card = w.reader()
+    return Call({"deposit_id": str(w.shelf.deposits.take(card, 500, "cash").id)})
+
+
+def _delete_rule(w: World, role: str, at: str) -> Call:
+    rule = w.shelf.accounts.set_rule(
+        reader_category=None, item_type=f"t{next(_n)}", branch=at, values={}, actor=SYSTEM
+    )
+    return Call({"rule_id": str(rule.id)})
+
+
+def _offline(w: World, role: str, at: str) -> Call:
+    txn = {
+        "id": str(uuid.uuid4()),
+        "op": "checkout",
+        "at": "2026-09-01T08:00:00Z",
+        "barcode": w.copy(at),
+        "branch": at,
+        "card_number": w.reader(),
+    }
+    return Call(json=[txn])
+
+
+ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/health"): public(),
+    ("POST", "/api/v1/sessions"): public(
+        lambda w, r, at: Call(json={"card_number": w.card_a, "secret": "1111"})
+    ),
+    ("GET", "/api/v1/sessions/current"): Route("signed_in"),
+    ("DELETE", "/api/v1/sessions/current"): Route(
+        "signed_in", make=lambda w, role, at: Call(headers=w.fresh_headers(role))
+    ),
+    ("GET", "/api/v1/staff"): staff("access.admin", UNSCOPED),
+    ("POST", "/api/v1/staff"): staff(
+        "access.admin",
+        UNSCOPED,
+        lambda w, r, at: Call(
+            json={
+                "username": f"new-{next(_n)}",
+                "name": "新馆员",
+                "password": "a-long-password",
+                "role": "desk",
+                "branches": [at],
+            }
+        ),
+    ),
+    ("PATCH", "/api/v1/staff/{username}"): staff(
+        "access.admin",
+        UNSCOPED,
+        lambda w, r, at: Call({"username": "matrix-target"}, json={"enabled": True}),
+    ),
+    ("GET", "/api/v1/api-tokens"): staff("access.admin", UNSCOPED),
+    ("POST", "/api/v1/api-tokens"): staff(
+        "access.admin",
+        UNSCOPED,
+        lambda w, r, at: Call(json={"username": "matrix-target", "label": "matrix"}),
+    ),
+    ("DELETE", "/api/v1/api-tokens/{token_id}"): staff("access.admin", UNSCOPED, _revoke_token),
+    ("GET", "/api/v1/audit"): staff("access.admin", UNSCOPED),
+    ("GET", "/api/v1/records/{record_id}"): public(
+        lambda w, r, at: Call({"record_id": str(w.record_id)})
+    ),
+    ("GET", "/api/v1/records/{record_id}/marc"): public(
+        lambda w, r, at: Call({"record_id": str(w.record_id)})
+    ),
+    ("GET", "/api/v1/records/{record_id}/items"): public(
+        lambda w, r, at: Call({"record_id": str(w.record_id)})
+    ),
+    ("GET", "/api/v1/items/{barcode}"): public(lambda w, r, at: Call({"barcode": w.copy(at)})),
+    ("GET", "/api/v1/branches"): public(),
+    ("POST", "/api/v1/readers"): staff(
+        "readers.write",
+        NETWORK,
+        lambda w, r, at: Call(json={"name": "新读者", "category": "adult", "home_branch": at}),
+        SERVES_ANY_READER,
+    ),
+    ("GET", "/api/v1/readers/{card_number}"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("PUT", "/api/v1/readers/{card_number}"): staff(
+        "readers.write",
+        NETWORK,
+        lambda w, r, at: Call(
+            {"card_number": w.reader()}, json={"name": "改名", "category": "adult"}
+        ),
+        SERVES_ANY_READER,
+    ),
+    ("POST", "/api/v1/readers/{card_number}/block"): staff(
+        "readers.write",
+        NETWORK,
+        lambda w, r, at: Call({"card_number": w.reader()}, json={"reason": "矩阵"}),
+        SERVES_ANY_READER,
+    ),
+    ("DELETE", "/api/v1/readers/{card_number}/block"): staff(
+        "readers.write",
+        NETWORK,
+        lambda w, r, at: Call(
+            {"card_number": w.shelf.readers.block(w.reader(), "矩阵").card_number}
+        ),
+        SERVES_ANY_READER,
+    ),
+    ("PUT", "/api/v1/readers/{card_number}/consents/{purpose}"): self_or(
+        "readers.write",
+        NETWORK,
+        lambda w, r, at: Call(
+            {"card_number": w.card_a, "purpose": "reading_history"}, json={"granted": False}
+        ),
+        SERVES_ANY_READER,
+    ),
+    ("GET", "/api/v1/readers/{card_number}/consents"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("GET", "/api/v1/readers/{card_number}/export"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("DELETE", "/api/v1/readers/{card_number}"): self_or(
+        "readers.write", NETWORK, _delete_reader, SERVES_ANY_READER
+    ),
+    ("POST", "/api/v1/registrations"): public(
+        lambda w, r, at: Call(
+            json={
+                "name": "自助",
+                "email": f"r{next(_n)}@example.org",
+                "category": "student",
+                "pin": "2468",
+            }
+        )
+    ),
+    ("POST", "/api/v1/registrations/confirm"): public(_confirm),
+    ("GET", "/api/v1/readers/{card_number}/card.svg"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("POST", "/api/v1/checkout"): staff(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(
+            json={"card_number": w.reader(), "barcode": w.copy(at), "branch": at}
+        ),
+    ),
+    ("POST", "/api/v1/checkin"): staff(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(json={"barcode": w.loan(at), "branch": at}),
+    ),
+    ("POST", "/api/v1/renew"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(json={"card_number": w.card_a, "barcode": w.loan(at, w.card_a)}),
+    ),
+    ("POST", "/api/v1/items/{barcode}/lost"): staff(
+        "circulation.desk", BRANCH, lambda w, r, at: Call({"barcode": w.loan(at)})
+    ),
+    ("GET", "/api/v1/items/{barcode}/status"): public(
+        lambda w, r, at: Call({"barcode": w.copy(at)})
+    ),
+    ("GET", "/api/v1/records/{record_id}/availability"): public(
+        lambda w, r, at: Call({"record_id": str(w.record_id)})
+    ),
+    ("GET", "/api/v1/readers/{card_number}/loans"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("GET", "/api/v1/readers/{card_number}/holds"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("GET", "/api/v1/readers/{card_number}/fees"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("POST", "/api/v1/holds"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(
+            json={"card_number": w.card_a, "record_id": w.pool.pop(), "pickup_branch": at}
+        ),
+    ),
+    ("GET", "/api/v1/holds/{hold_id}"): self_or(
+        "circulation.desk",
+        NETWORK,
+        lambda w, r, at: Call({"hold_id": str(w.hold_id)}),
+        SERVES_ANY_READER,
+    ),
+    ("DELETE", "/api/v1/holds/{hold_id}"): self_or(
+        "circulation.desk", BRANCH, lambda w, r, at: Call({"hold_id": w.hold(at)})
+    ),
+    ("PUT", "/api/v1/holds/{hold_id}/pickup"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call({"hold_id": w.hold(at)}, json={"pickup_branch": at}),
+    ),
+    ("GET", "/api/v1/branches/{code}/pull-list"): staff(
+        "circulation.desk", BRANCH, lambda w, r, at: Call({"code": at})
+    ),
+    ("GET", "/api/v1/branches/{code}/hold-shelf"): staff(
+        "circulation.desk", BRANCH, lambda w, r, at: Call({"code": at})
+    ),
+    ("POST", "/api/v1/fees"): staff(
+        "circulation.fees",
+        NETWORK,
+        lambda w, r, at: Call(
+            json={"card_number": w.card_a, "kind": "manual", "amount_cents": 100}
+        ),
+        PAYS_ANYWHERE,
+    ),
+    ("POST", "/api/v1/fees/{fee_id}/payments"): staff(
+        "circulation.fees",
+        NETWORK,
+        lambda w, r, at: Call({"fee_id": w.fee()}, json={"amount_cents": 50}),
+        PAYS_ANYWHERE,
+    ),
+    ("POST", "/api/v1/fees/{fee_id}/waiver"): staff(
+        "circulation.fees",
+        NETWORK,
+        lambda w, r, at: Call({"fee_id": w.fee()}, json={"note": "矩阵"}),
+        PAYS_ANYWHERE,
+    ),
+    ("GET", "/api/v1/rules"): public(),
+    ("PUT", "/api/v1/rules"): staff(
+        "circulation.rules",
+        BRANCH,
+        lambda w, r, at: Call(json={"branch": at, "values": {"loan_days": 21}}),
+    ),
+    ("DELETE", "/api/v1/rules/{rule_id}"): staff("circulation.rules", BRANCH, _delete_rule),
+    ("GET", "/api/v1/rules/explain"): public(
+        lambda w, r, at: Call(query={"category": "adult", "item_type": "book", "branch": at})
+    ),
+    ("GET", "/api/v1/branches/{code}/calendar"): public(lambda w, r, at: Call({"code": at})),
+    ("PUT", "/api/v1/branches/{code}/calendar"): staff(
+        "circulation.rules",
+        BRANCH,
+        lambda w, r, at: Call({"code": at}, json={"closed_weekdays": [], "closed_days": []}),
+    ),
+    ("POST", "/api/v1/offline-uploads"): staff("circulation.desk", BRANCH, _offline),
+    ("POST", "/api/v1/readers/{card_number}/deposits"): staff(
+        "circulation.fees",
+        NETWORK,
+        lambda w, r, at: Call(
+            {"card_number": w.card_a}, json={"amount_cents": 100, "method": "cash"}
+        ),
+        PAYS_ANYWHERE,
+    ),
+    ("GET", "/api/v1/readers/{card_number}/deposits"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("GET", "/api/v1/readers/{card_number}/deposit-standing"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("POST", "/api/v1/deposits/{deposit_id}/refund"): staff(
+        "circulation.fees", NETWORK, _refund, PAYS_ANYWHERE
+    ),
+    ("GET", "/api/v1/search"): public(lambda w, r, at: Call(query={"q": "权限"})),
+    ("GET", "/api/v1/suggest"): public(lambda w, r, at: Call(query={"q": "权"})),
+}
+
+
+def allowed(route: Route, role: str, at: str) -> bool:
+    """What the matrix expects of ``role`` calling ``route`` on objects at branch ``at``."""
+    if route.who == "public":
+        return True
+    if route.who == "signed_in":
+        return role != "anonymous"
+    if route.who == "self" and role == "reader_a":
+        return True
+    if role not in STAFF:
+        return False
+    kind, branches = STAFF[role]
+    assert route.permission is not None
+    if route.permission not in ROLE_PERMISSIONS[kind]:
+        return False
+    if not branches or route.scope == NETWORK:
+        return True
+    if route.scope == UNSCOPED or route.permission in NETWORK_ONLY:
+        return False
+    return at in branches
 
 
 @pytest.fixture
 def world(library: Library) -> Iterator[World]:
     shelf = library.shelf
-    record_id, (barcode, other) = library.title("权限矩阵", copies=2)
+    shelf.accounts.set_rule(
+        reader_category=None,
+        item_type=None,
+        branch=None,
+        values={"loan_limit": 1000, "hold_limit": 1000},
+        actor=SYSTEM,
+    )
+    record_id, (barcode, _other) = library.title("权限矩阵", copies=2)
+    loan_record, _ = library.title("借还", copies=0)
+    pool = _titles(library, 60)
     a = library.reader("甲", pin="1111")
     b = library.reader("乙", pin="2222")
-    shelf.circulation.checkout(a.card_number, barcode, "CEN")
-    hold = shelf.circulation.place_hold(a.card_number, record_id, "CEN")
-    fee = shelf.accounts.charge(a.card_number, "manual", 100, "matrix")
-    deposit = shelf.deposits.take(a.card_number, 500, "cash")
+    shelf.circulation.checkout(a.card_number, barcode, HOME, actor=SYSTEM)
+    hold = shelf.circulation.place_hold(a.card_number, record_id, HOME, actor=SYSTEM)
+    shelf.access.create_staff("matrix-target", "Target", "a-long-password", "desk")
     app = asgi_app(shelf)
     with TestClient(app) as client:
-
-        def reader_token(card: str, pin: str) -> dict[str, str]:
-            token = client.post("/api/v1/sessions", json={"card_number": card, "secret": pin})
-            return {"Authorization": f"Bearer {token.json()['token']}"}
-
-        def bearer(role: str, branches: tuple[str, ...] = ()) -> dict[str, str]:
-            return {"Authorization": f"Bearer {staff_token(shelf, role, branches=branches)}"}
-
-        headers = {
-            "anonymous": {},
-            "reader_a": reader_token(a.card_number, "1111"),
-            "reader_b": reader_token(b.card_number, "2222"),
-            "desk_cen": bearer("desk", ("CEN",)),
-            "desk_br1": bearer("desk", ("BR1",)),
-            "cataloguer": bearer("cataloguer"),
-            "admin": bearer("admin"),
-        }
-        params = {
-            "card_number": a.card_number,
-            "hold_id": str(hold.id),
-            "fee_id": str(fee.id),
-            "deposit_id": str(deposit.id),
-            "rule_id": "1",
-            "token_id": "1",
-            "record_id": str(record_id),
-            "barcode": other,
-            "code": "CEN",
-            "username": "test-admin",
-            "purpose": "reading_history",
-        }
-        yield World(app, client, headers, params, a.card_number, record_id, barcode)
+        w = World(
+            app, client, library, {}, a.card_number, b.card_number, record_id, hold.id,
+            loan_record, pool,
+        )  # fmt: skip
+        w.headers = {role: w.fresh_headers(role) for role in ROLES}
+        yield w
 
 
-def _body(path: str, world: World) -> dict[str, Any]:
-    """A valid body for routes that find the reader in the body, so the guard is what decides."""
-    card = world.card_a
-    bodies: dict[str, dict[str, Any]] = {
-        "/api/v1/renew": {"card_number": card, "barcode": world.barcode},
-        "/api/v1/holds": {
-            "card_number": card,
-            "record_id": world.record_id,
-            "pickup_branch": "CEN",
-        },
-        "/api/v1/holds/{hold_id}/pickup": {"pickup_branch": "BR1"},
-        "/api/v1/checkout": {
-            "card_number": card,
-            "barcode": world.params["barcode"],
-            "branch": "CEN",
-        },
-        "/api/v1/checkin": {"barcode": world.barcode, "branch": "CEN"},
-    }
-    return bodies.get(path, {})
+def _titles(library: Library, count: int) -> list[int]:
+    """``count`` titles with one copy at CEN each, imported in one file."""
+    tag = next(_n)
+    records = [
+        Record(
+            "00000nam a2200000 a 4500",
+            [Field("001", data=f"pool-{tag}-{k}"), Field("245", "10", [("a", f"预约 {tag} {k}")])],
+        )
+        for k in range(count)
+    ]
+    path = library.tmp / f"pool-{tag}.mrc"
+    path.write_bytes(b"".join(encode(r) for r in records))
+    library.shelf.importer().import_file(path)
+    with library.shelf.db.read() as conn:
+        ids = [
+            int(i)
+            for i in conn.execute(
+                text("SELECT id FROM records ORDER BY id DESC LIMIT :n"), {"n": count}
+            ).scalars()
+        ]
+    for record_id in ids:
+        library.shelf.catalogue.add_item(
+            record_id=record_id,
+            barcode=f"P{next(_n):07d}",
+            branch_code=HOME,
+            lifecycle=Lifecycle.IN_SERVICE,
+        )
+    return ids
 
 
-def _allowed(expected: str | set[str], role: str) -> bool:
-    if expected == "public":
-        return True
-    if expected == "signed_in":
-        return role != "anonymous"
-    if expected == "self":
-        return role == "reader_a" or role in STAFF_WITH_READER_ACCESS
-    assert isinstance(expected, set)
-    return role in expected
+def _send(w: World, method: str, path: str, role: str, call: Call) -> Any:
+    url = re.sub(r"\{(\w+)\}", lambda m: call.params[m.group(1)], path)
+    headers = w.headers[role] if call.headers is None else call.headers
+    return w.client.request(method, url, headers=headers, json=call.json, params=call.query)
 
 
-def test_every_api_route_has_a_decision(world: World) -> None:
-    # The OpenAPI document lists every route the application serves under /api/v1.
-    paths = world.app.openapi()["paths"]
-    routes = {
+def _routes(app: FastAPI) -> set[tuple[str, str]]:
+    paths = app.openapi()["paths"]
+    return {
         (method.upper(), path)
         for path, operations in paths.items()
         if path.startswith("/api/v1")
         for method in operations
     }
-    assert routes - set(EXPECTED) == set(), "routes without an authorization decision"
-    assert set(EXPECTED) - routes == set(), "decisions for routes that no longer exist"
 
 
-def test_no_role_gets_a_2xx_where_it_may_not(world: World) -> None:
-    unexpected: list[str] = []
-    refused_ok: list[str] = []
-    # Safe methods first, then the rest, and deletions of the reader and of the session last:
-    # each role's session must live through the run.
-    order = sorted(EXPECTED, key=lambda k: (k[0] != "GET", k[0] == "DELETE", k[1]))
+def test_every_api_route_has_a_decision_and_every_staff_route_a_branch_scope(
+    world: World,
+) -> None:
+    routes = _routes(world.app)
+    assert routes - set(ROUTES) == set(), "routes without an authorization decision"
+    assert set(ROUTES) - routes == set(), "decisions for routes that no longer exist"
+    unscoped = [
+        f"{m} {p}"
+        for (m, p), r in ROUTES.items()
+        if r.who in ("staff", "self") and r.scope not in (BRANCH, NETWORK, UNSCOPED)
+    ]
+    assert unscoped == [], "staff routes that do not state their branch scope"
+    unexplained = [f"{m} {p}" for (m, p), r in ROUTES.items() if r.scope == NETWORK and not r.why]
+    assert unexplained == [], "network-wide staff routes without the reason"
+
+
+def test_every_role_gets_a_2xx_where_it_may_and_401_or_403_where_it_may_not(
+    world: World,
+) -> None:
+    wrong: list[str] = []
+    # The session's own end last: every other role's session must live through the run.
+    order = sorted(ROUTES, key=lambda k: k == ("DELETE", "/api/v1/sessions/current"))
     for method, path in order:
-        if (method, path) in {
-            ("DELETE", "/api/v1/readers/{card_number}"),
-            ("DELETE", "/api/v1/sessions/current"),
-        }:
-            continue  # covered below, once everything else has run
-        url = re.sub(r"\{(\w+)\}", lambda m: world.params[m.group(1)], path)
+        route = ROUTES[(method, path)]
         for role in ROLES:
-            allowed = _allowed(EXPECTED[(method, path)], role)
-            response = world.client.request(
-                method,
-                url,
-                headers=world.headers[role],
-                json=_body(path, world) if method in {"POST", "PUT", "PATCH"} else None,
-            )
-            if not allowed and response.status_code < 300:
-                unexpected.append(f"{role} {method} {url} -> {response.status_code}")
-            if not allowed and response.status_code not in (401, 403):
-                refused_ok.append(f"{role} {method} {path} -> {response.status_code}")
-            if allowed and response.status_code in (401, 403):
-                unexpected.append(f"{role} refused {method} {url}: {response.text[:120]}")
-    assert unexpected == []
-    # A refusal is an authorization refusal, not a lucky 404/422 that hides a missing guard.
-    assert refused_ok == []
+            expected = allowed(route, role, HOME)
+            response = _send(world, method, path, role, route.make(world, role, HOME))
+            if expected and not 200 <= response.status_code < 300:
+                wrong.append(f"{role} {method} {path} -> {response.status_code} {response.text}")
+            if not expected and response.status_code not in (401, 403):
+                wrong.append(f"{role} {method} {path} -> {response.status_code}, not a refusal")
+    assert wrong == []
+
+
+def test_accounts_bound_to_br1_are_refused_at_cen_and_served_at_br1(world: World) -> None:
+    """D11's branch column: per route, a BR1 account acting at CEN, then at BR1."""
+    wrong: list[str] = []
+    checked = 0
+    for (method, path), route in ROUTES.items():
+        if route.scope is None:
+            continue
+        for role in ("desk_br1", "admin_br1"):
+            kind, _ = STAFF[role]
+            assert route.permission is not None
+            if route.permission not in ROLE_PERMISSIONS[kind]:
+                continue
+            at_home = _send(world, method, path, role, route.make(world, role, HOME))
+            at_own = _send(world, method, path, role, route.make(world, role, OTHER))
+            checked += 1
+            home_ok, own_ok = allowed(route, role, HOME), allowed(route, role, OTHER)
+            if home_ok != (200 <= at_home.status_code < 300) or (
+                not home_ok and at_home.status_code != 403
+            ):
+                wrong.append(f"{role} at {HOME}: {method} {path} -> {at_home.status_code}")
+            if own_ok != (200 <= at_own.status_code < 300):
+                wrong.append(f"{role} at {OTHER}: {method} {path} -> {at_own.status_code}")
+            if route.scope == BRANCH and not home_ok and at_home.status_code == 403:
+                code = at_home.json()["error"]["code"]
+                if code != "access.branch_forbidden":
+                    wrong.append(f"{role} {method} {path}: refused with {code}")
+    assert wrong == []
+    assert checked >= 30
 
 
 def test_readers_cannot_reach_each_other_and_a_branch_desk_stays_in_its_branch(
@@ -232,10 +592,48 @@ def test_readers_cannot_reach_each_other_and_a_branch_desk_stays_in_its_branch(
     c, h = world.client, world.headers
     card = world.card_a
     assert c.delete(f"/api/v1/readers/{card}", headers=h["reader_b"]).status_code == 403
-    checkout = {"card_number": card, "barcode": world.params["barcode"], "branch": "CEN"}
+    checkout = {"card_number": card, "barcode": world.copy(HOME), "branch": HOME}
     refused = c.post("/api/v1/checkout", json=checkout, headers=h["desk_br1"])
     assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "access.forbidden"
+    assert refused.json()["error"]["code"] == "access.branch_forbidden"
     assert c.post("/api/v1/checkout", json=checkout, headers=h["desk_cen"]).status_code == 201
+    mine = c.get(f"/api/v1/holds/{world.hold_id}", headers=h["reader_b"])
+    assert mine.status_code == 403
+    assert mine.json()["error"]["code"] == "access.not_yours"
     assert c.delete("/api/v1/sessions/current", headers=h["reader_b"]).status_code == 204
     assert c.get("/api/v1/sessions/current", headers=h["reader_b"]).status_code == 401
+
+
+def test_what_a_refused_branch_account_leaves_untouched(world: World) -> None:
+    """The refusals of issue 12 item 3 change nothing: no loan, no lost fee, no upload applied,
+    no hold moved or placed; and a rule for every branch needs an account bound to none."""
+    c, h, shelf = world.client, world.headers["desk_br1"], world.shelf
+    lost = world.loan(HOME)
+    assert c.post(f"/api/v1/items/{lost}/lost", headers=h).status_code == 403
+    assert str(shelf.circulation.item_status(lost).availability) == "on_loan"
+    upload = _offline(world, "desk_br1", HOME).json
+    mixed = [*upload, *_offline(world, "desk_br1", OTHER).json]
+    assert c.post("/api/v1/offline-uploads", json=mixed, headers=h).status_code == 403
+    assert all(
+        str(shelf.circulation.item_status(t["barcode"]).availability) == "on_shelf" for t in mixed
+    )
+    hold = world.hold(HOME)
+    moved = c.put(f"/api/v1/holds/{hold}/pickup", json={"pickup_branch": OTHER}, headers=h)
+    assert moved.status_code == 403
+    assert shelf.circulation.get_hold(int(hold), actor=SYSTEM).pickup_branch_id == next(
+        b.id for b in shelf.catalogue.list_branches() if b.code == HOME
+    )
+    placed = c.post(
+        "/api/v1/holds",
+        json={"card_number": world.card_b, "record_id": world.pool[-1], "pickup_branch": HOME},
+        headers=h,
+    )
+    assert placed.status_code == 403
+    assert shelf.circulation.holds_of(world.card_b) == []
+    everywhere = {"values": {"loan_days": 7}}
+    refused = c.put("/api/v1/rules", json=everywhere, headers=world.headers["admin_br1"])
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "access.network_forbidden"
+    assert (
+        c.put("/api/v1/rules", json=everywhere, headers=world.headers["admin"]).status_code == 200
+    )

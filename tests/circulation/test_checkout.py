@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from circ_helpers import Library
 
 from shelfwise.catalogue.models import Lifecycle
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import Availability, LoanStatus
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
@@ -29,11 +30,11 @@ def test_checkout_checkin_round_trip(library: Library, clock: FrozenClock) -> No
     circ = library.shelf.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
-    loan = circ.checkout(reader.card_number, barcode, "CEN")
+    loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
     assert loan.status is LoanStatus.ON_LOAN
     assert loan.due_on == clock.now().date() + timedelta(days=30)
     assert circ.item_status(barcode).availability is Availability.ON_LOAN
-    result = circ.checkin(barcode, "CEN")
+    result = circ.checkin(barcode, "CEN", actor=SYSTEM)
     assert result.loan_id == loan.id
     assert result.fine_cents == 0
     assert result.availability == "on_shelf"
@@ -44,71 +45,76 @@ def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> No
     circ, readers = library.shelf.circulation, library.shelf.readers
     _, (b1, b2) = library.title(copies=2)
     alice, bob = library.reader("Alice"), library.reader("Bob")
-    circ.checkout(alice.card_number, b1, "CEN")
+    circ.checkout(alice.card_number, b1, "CEN", actor=SYSTEM)
     with _Code("circ.item_on_loan"):
-        circ.checkout(bob.card_number, b1, "CEN")
+        circ.checkout(bob.card_number, b1, "CEN", actor=SYSTEM)
     with _Code("circ.item_already_yours"):
-        circ.checkout(alice.card_number, b1, "CEN")
+        circ.checkout(alice.card_number, b1, "CEN", actor=SYSTEM)
     readers.block(bob.card_number, "lost card reported")
     with _Code("circ.reader_blocked"):
-        circ.checkout(bob.card_number, b2, "CEN")
+        circ.checkout(bob.card_number, b2, "CEN", actor=SYSTEM)
     readers.unblock(bob.card_number)
     library.shelf.catalogue.set_lifecycle(b2, Lifecycle.IN_REPAIR)
     with _Code("circ.item_not_loanable"):
-        circ.checkout(bob.card_number, b2, "CEN")
+        circ.checkout(bob.card_number, b2, "CEN", actor=SYSTEM)
     expired = library.reader("Old", expires_on=clock.now().date() - timedelta(days=1))
     _, (b3,) = library.title()
     with _Code("circ.card_expired"):
-        circ.checkout(expired.card_number, b3, "CEN")
+        circ.checkout(expired.card_number, b3, "CEN", actor=SYSTEM)
     with _Code("catalogue.item_not_found"):
-        circ.checkout(bob.card_number, "NOPE", "CEN")
+        circ.checkout(bob.card_number, "NOPE", "CEN", actor=SYSTEM)
     with _Code("readers.not_found"):
-        circ.checkout("SW-NOPE", b3, "CEN")
+        circ.checkout("SW-NOPE", b3, "CEN", actor=SYSTEM)
     library.shelf.accounts.set_rule(
-        reader_category="child", item_type=None, branch=None, values={"loan_days": 0}
+        reader_category="child", item_type=None, branch=None, values={"loan_days": 0}, actor=SYSTEM
     )
     child = library.reader("Kid", category="child")
     with _Code("circ.not_loanable_by_rule"):
-        circ.checkout(child.card_number, b3, "CEN")
+        circ.checkout(child.card_number, b3, "CEN", actor=SYSTEM)
 
 
 def test_loan_limit_and_fee_block(library: Library, clock: FrozenClock) -> None:
     circ, accounts = library.shelf.circulation, library.shelf.accounts
-    accounts.set_rule(reader_category=None, item_type=None, branch=None, values={"loan_limit": 2})
+    accounts.set_rule(
+        reader_category=None, item_type=None, branch=None, values={"loan_limit": 2}, actor=SYSTEM
+    )
     _, barcodes = library.title(copies=3)
     reader = library.reader()
-    circ.checkout(reader.card_number, barcodes[0], "CEN")
-    circ.checkout(reader.card_number, barcodes[1], "CEN")
+    circ.checkout(reader.card_number, barcodes[0], "CEN", actor=SYSTEM)
+    circ.checkout(reader.card_number, barcodes[1], "CEN", actor=SYSTEM)
     with _Code("circ.loan_limit"):
-        circ.checkout(reader.card_number, barcodes[2], "CEN")
+        circ.checkout(reader.card_number, barcodes[2], "CEN", actor=SYSTEM)
     fee = accounts.charge(reader.card_number, "damaged", 1500, "water damage")
-    circ.checkin(barcodes[0], "CEN")
+    circ.checkin(barcodes[0], "CEN", actor=SYSTEM)
     with _Code("circ.fees_over_limit"):
-        circ.checkout(reader.card_number, barcodes[2], "CEN")
+        circ.checkout(reader.card_number, barcodes[2], "CEN", actor=SYSTEM)
     accounts.pay(fee.id, 1500)
-    assert circ.checkout(reader.card_number, barcodes[2], "CEN").status is LoanStatus.ON_LOAN
+    assert (
+        circ.checkout(reader.card_number, barcodes[2], "CEN", actor=SYSTEM).status
+        is LoanStatus.ON_LOAN
+    )
 
 
 def test_renewal_limit_and_holds(library: Library, clock: FrozenClock) -> None:
     circ = library.shelf.circulation
     record_id, (barcode,) = library.title()
     reader, other = library.reader(), library.reader("Other")
-    loan = circ.checkout(reader.card_number, barcode, "CEN")
+    loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
     clock.advance(timedelta(days=10))
-    renewed = circ.renew(reader.card_number, barcode)
+    renewed = circ.renew(reader.card_number, barcode, actor=SYSTEM)
     assert renewed.renewals == 1
     assert renewed.due_on == clock.now().date() + timedelta(days=30)
     assert renewed.due_on > loan.due_on
-    circ.renew(reader.card_number, barcode)
+    circ.renew(reader.card_number, barcode, actor=SYSTEM)
     with _Code("circ.renew_limit"):
-        circ.renew(reader.card_number, barcode)
+        circ.renew(reader.card_number, barcode, actor=SYSTEM)
     with _Code("circ.not_your_loan"):
-        circ.renew(other.card_number, barcode)
+        circ.renew(other.card_number, barcode, actor=SYSTEM)
     _, (b2,) = library.title()
-    circ.checkout(reader.card_number, b2, "CEN")
-    circ.place_hold(other.card_number, circ.item_status(b2).record_id, "CEN")
+    circ.checkout(reader.card_number, b2, "CEN", actor=SYSTEM)
+    circ.place_hold(other.card_number, circ.item_status(b2).record_id, "CEN", actor=SYSTEM)
     with _Code("circ.renew_on_hold"):
-        circ.renew(reader.card_number, b2)
+        circ.renew(reader.card_number, b2, actor=SYSTEM)
     assert record_id
 
 
@@ -123,14 +129,15 @@ def test_due_dates_fall_on_open_days_and_fines_count_open_days(
         "CEN",
         closed_weekdays=[natural_due.weekday()],
         closed_days=[natural_due + timedelta(days=1)],
+        actor=SYSTEM,
     )
     _, (barcode,) = library.title()
     reader = library.reader()
-    loan = circ.checkout(reader.card_number, barcode, "CEN")
+    loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
     assert loan.due_on == natural_due + timedelta(days=2)
     # Return 8 days late: one of those days is the weekly closure again.
     clock.set(datetime.combine(loan.due_on + timedelta(days=8), datetime.min.time(), UTC))
-    result = circ.checkin(barcode, "CEN")
+    result = circ.checkin(barcode, "CEN", actor=SYSTEM)
     calendar = accounts.calendar("CEN")
     open_days = calendar.open_days_between(loan.due_on, loan.due_on + timedelta(days=8))
     assert open_days == 7
@@ -143,13 +150,13 @@ def test_lost_then_found(library: Library) -> None:
     circ, accounts = library.shelf.circulation, library.shelf.accounts
     _, (barcode,) = library.title()
     reader = library.reader()
-    circ.checkout(reader.card_number, barcode, "CEN")
-    lost = circ.declare_lost(barcode)
+    circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
+    lost = circ.declare_lost(barcode, actor=SYSTEM)
     assert lost.status is LoanStatus.LOST
     assert circ.item_status(barcode).availability is Availability.LOST
     (fee,) = accounts.fees_of(reader.card_number)
     assert (fee.kind, fee.amount_cents) == ("lost", 3000)
-    circ.checkin(barcode, "CEN")
+    circ.checkin(barcode, "CEN", actor=SYSTEM)
     assert [(f.kind, f.status, f.waived_cents) for f in accounts.fees_of(reader.card_number)] == [
         ("lost", "waived", 3000)
     ]
@@ -160,16 +167,22 @@ def test_idempotent_checkout_replays_the_first_result(library: Library) -> None:
     circ = library.shelf.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
-    first = circ.checkout(reader.card_number, barcode, "CEN", idempotency_key="kiosk-1:42")
-    again = circ.checkout(reader.card_number, barcode, "CEN", idempotency_key="kiosk-1:42")
+    first = circ.checkout(
+        reader.card_number, barcode, "CEN", idempotency_key="kiosk-1:42", actor=SYSTEM
+    )
+    again = circ.checkout(
+        reader.card_number, barcode, "CEN", idempotency_key="kiosk-1:42", actor=SYSTEM
+    )
     assert first == again
     with _Code("circ.idempotency_mismatch"):
-        circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:42")
-    one = circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:43")
-    assert circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:43") == one
+        circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:42", actor=SYSTEM)
+    one = circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:43", actor=SYSTEM)
+    assert circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:43", actor=SYSTEM) == one
 
 
 def test_due_date_is_a_date(library: Library) -> None:
     _, (barcode,) = library.title()
-    loan = library.shelf.circulation.checkout(library.reader().card_number, barcode, "CEN")
+    loan = library.shelf.circulation.checkout(
+        library.reader().card_number, barcode, "CEN", actor=SYSTEM
+    )
     assert isinstance(loan.due_on, date)

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from shelfwise import app as composition
 from shelfwise.app import asgi_app
 from shelfwise.circulation.deposits import DepositPolicy, parse_requirements
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
@@ -43,10 +44,10 @@ def lib(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Libra
     shelf.close()
 
 
-def _code(call: object, *args: object) -> str:
+def _code(call: object, *args: object, **kwargs: object) -> str:
     assert callable(call)
     with pytest.raises(ShelfwiseError) as refused:
-        call(*args)
+        call(*args, **kwargs)
     return refused.value.code
 
 
@@ -64,15 +65,17 @@ def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: Library)
     _, (b1, b2) = lib.title(copies=2)
     adult, child = lib.reader("成人"), lib.reader("儿童", category="child")
     with pytest.raises(ShelfwiseError) as refused:
-        circ.checkout(adult.card_number, b1, "CEN")
+        circ.checkout(adult.card_number, b1, "CEN", actor=SYSTEM)
     assert refused.value.code == "circ.deposit_required"
     assert refused.value.params == {"required": "100.00", "held": "0.00", "reasons": "card_age"}
     assert "100.00" in refused.value.message("zh")
     deps.take(adult.card_number, 5000, "wechat", "first half")
-    assert _code(circ.checkout, adult.card_number, b1, "CEN") == "circ.deposit_required"
+    assert (
+        _code(circ.checkout, adult.card_number, b1, "CEN", actor=SYSTEM) == "circ.deposit_required"
+    )
     deps.take(adult.card_number, 5000, "cash")  # two deposits add up
-    assert circ.checkout(adult.card_number, b1, "CEN").barcode == b1
-    assert circ.checkout(child.card_number, b2, "CEN").barcode == b2
+    assert circ.checkout(adult.card_number, b1, "CEN", actor=SYSTEM).barcode == b1
+    assert circ.checkout(child.card_number, b2, "CEN", actor=SYSTEM).barcode == b2
     standing = deps.standing(adult.card_number)
     assert (standing.required_cents, standing.held_cents, standing.may_borrow) == (
         10000,
@@ -90,17 +93,19 @@ def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
     assert deps.standing(reader.card_number).credit.reasons == ("card_age",)
     clock.advance(timedelta(days=31))
     assert deps.standing(reader.card_number).credit.eligible
-    loan = circ.checkout(reader.card_number, b1, "CEN")
+    loan = circ.checkout(reader.card_number, b1, "CEN", actor=SYSTEM)
     clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 3))
     # Overdue now: no credit for a second book.
     assert deps.standing(reader.card_number).credit.reasons == ("overdue",)
-    assert _code(circ.checkout, reader.card_number, b2, "CEN") == "circ.deposit_required"
-    result = circ.checkin(b1, "CEN")
+    assert (
+        _code(circ.checkout, reader.card_number, b2, "CEN", actor=SYSTEM) == "circ.deposit_required"
+    )
+    result = circ.checkin(b1, "CEN", actor=SYSTEM)
     assert result.fine_cents > 0
     assert deps.standing(reader.card_number).credit.reasons == ("overdue", "open_fees")
     # A held deposit still lets them borrow, credit or not.
     deps.take(reader.card_number, 10000, "alipay")
-    assert circ.checkout(reader.card_number, b2, "CEN").barcode == b2
+    assert circ.checkout(reader.card_number, b2, "CEN", actor=SYSTEM).barcode == b2
     explained = accounts.explain("adult", "book", "CEN").explanation
     assert "deposit of 100.00 yuan" in explained
     assert "30 days" in explained
@@ -113,9 +118,9 @@ def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
     reader = lib.reader()
     deposit = deps.take(reader.card_number, 10000, "card", "收据 0001")
     assert deposit.status == "held"
-    circ.checkout(reader.card_number, barcode, "CEN")
+    circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
     assert _code(deps.refund, deposit.id) == "circ.deposit_refund_loans"
-    circ.checkin(barcode, "CEN")
+    circ.checkin(barcode, "CEN", actor=SYSTEM)
     fee = accounts.charge(reader.card_number, "damaged", 500, "water damage")
     assert _code(deps.refund, deposit.id) == "circ.deposit_refund_fees"
     accounts.pay(fee.id, 500)
@@ -228,7 +233,7 @@ def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: Librar
         deposit = deps.take(card, 10000, "cash")
         results = _race(
             {
-                "checkout": lambda: circ.checkout(card, barcode, "CEN"),  # noqa: B023
+                "checkout": lambda: circ.checkout(card, barcode, "CEN", actor=SYSTEM),  # noqa: B023
                 "refund": lambda: deps.refund(deposit.id),  # noqa: B023
             }
         )

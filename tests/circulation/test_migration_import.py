@@ -24,6 +24,7 @@ from shelfwise.circulation.migration_csv import (
     parse_time,
 )
 from shelfwise.circulation.migration_import import MigrationImporter, MigrationSummary
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.cli.main import cli
 from shelfwise.storage.tables import readers
 
@@ -150,7 +151,7 @@ def test_a_library_moves_in_without_losing_a_loan(
     ]
 
     # Circulation goes on from here: the overdue imported loan checks in with a fine.
-    result = shelf.circulation.checkin(k1, "CEN")
+    result = shelf.circulation.checkin(k1, "CEN", actor=SYSTEM)
     assert result.loan_id == overdue.id
     assert result.fine_cents > 0
 
@@ -169,7 +170,7 @@ def test_a_second_run_adds_nothing(shelf: Shelfwise, library: Library, tmp_path:
     assert _counts(shelf) == before
     # A loan returned since the first run is not opened again by a third run.
     _, (d1, *_) = library.reusable["barcodes"]
-    shelf.circulation.checkin(d1, "CEN")
+    shelf.circulation.checkin(d1, "CEN", actor=SYSTEM)
     third = importer(shelf).import_file("loans", files["loans"])
     assert (third.added, third.unchanged) == (0, 3)
     assert shelf.circulation.loans_of("P0001") == []

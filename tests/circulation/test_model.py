@@ -20,6 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from storms import open_loan_violations
 
 from shelfwise import app as composition
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
@@ -76,7 +77,7 @@ class Circulation(RuleBasedStateMachine):
         else:
             expected = "ok"
         try:
-            self.shelf.circulation.checkout(self.cards[r], barcode, "CEN")
+            self.shelf.circulation.checkout(self.cards[r], barcode, "CEN", actor=SYSTEM)
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -94,7 +95,7 @@ class Circulation(RuleBasedStateMachine):
     @rule(t=st.integers(0, TITLES - 1), c=st.integers(0, COPIES - 1))
     def checkin(self, t: int, c: int) -> None:
         barcode = self.titles[t][1][c]
-        result = self.shelf.circulation.checkin(barcode, "CEN")
+        result = self.shelf.circulation.checkin(barcode, "CEN", actor=SYSTEM)
         self.model.loans.pop(barcode, None)
         if self._trapped_for(barcode) is None:
             waiting = [
@@ -120,7 +121,7 @@ class Circulation(RuleBasedStateMachine):
         else:
             expected = "ok"
         try:
-            self.shelf.circulation.renew(self.cards[r], barcode)
+            self.shelf.circulation.renew(self.cards[r], barcode, actor=SYSTEM)
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -135,7 +136,9 @@ class Circulation(RuleBasedStateMachine):
         ]
         expected = "circ.hold_exists" if any(v[1] == t for v in active) else "ok"
         try:
-            hold = self.shelf.circulation.place_hold(self.cards[r], self.titles[t][0], "CEN")
+            hold = self.shelf.circulation.place_hold(
+                self.cards[r], self.titles[t][0], "CEN", actor=SYSTEM
+            )
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -149,7 +152,7 @@ class Circulation(RuleBasedStateMachine):
         if not active:
             return
         hid = data.draw(st.sampled_from(active))
-        self.shelf.circulation.cancel_hold(hid)
+        self.shelf.circulation.cancel_hold(hid, actor=SYSTEM)
         r, t, _, _ = self.model.holds[hid]
         self.model.holds[hid] = (r, t, "cancelled", None)
 

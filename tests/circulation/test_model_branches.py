@@ -31,6 +31,7 @@ from storms import open_loan_violations
 
 from shelfwise import app as composition
 from shelfwise.catalogue.models import BranchKind, Lifecycle
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
@@ -122,7 +123,7 @@ class Branches(RuleBasedStateMachine):
         else:
             expected = "ok"
         try:
-            self.shelf.circulation.checkout(self.cards[r], barcode, b)
+            self.shelf.circulation.checkout(self.cards[r], barcode, b, actor=SYSTEM)
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -147,7 +148,7 @@ class Branches(RuleBasedStateMachine):
     @rule(t=st.integers(0, TITLES - 1), c=st.integers(0, COPIES - 1), b=st.sampled_from(BRANCHES))
     def checkin(self, t: int, c: int, b: str) -> None:
         barcode = self.copies[t][c]
-        result = self.shelf.circulation.checkin(barcode, b)
+        result = self.shelf.circulation.checkin(barcode, b, actor=SYSTEM)
         self.model.loans.pop(barcode, None)
         expected = self._route(barcode, t, b)
         got = (result.hold_id, result.hold_status, result.transit_to_branch_id)
@@ -218,7 +219,9 @@ class Branches(RuleBasedStateMachine):
         ]
         expected = "circ.hold_exists" if any(h.title == t for h in active) else "ok"
         try:
-            hold = self.shelf.circulation.place_hold(self.cards[r], self.records[t], p)
+            hold = self.shelf.circulation.place_hold(
+                self.cards[r], self.records[t], p, actor=SYSTEM
+            )
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -236,7 +239,7 @@ class Branches(RuleBasedStateMachine):
         if not active:
             return
         hid = data.draw(st.sampled_from(active))
-        assert str(self.shelf.circulation.cancel_hold(hid).status) == "cancelled"
+        assert str(self.shelf.circulation.cancel_hold(hid, actor=SYSTEM).status) == "cancelled"
         self.model.holds[hid].status, self.model.holds[hid].trapped = "cancelled", None
 
     @invariant()

@@ -9,6 +9,7 @@ import pytest
 from circ_helpers import Library
 
 from shelfwise.circulation.notices import SmtpChannel, enqueue_due_notices
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
 from shelfwise.testing.mail import Inbox, smtp_server
 
@@ -35,19 +36,19 @@ def test_hold_ready_and_due_notices_by_email(
     holder = library.reader("预约人", email="holder@example.org")
     quiet = library.reader("不要通知", email="quiet@example.org")
     library.shelf.readers.set_consent(quiet.card_number, "email_notices", False)
-    circ.checkout(borrower.card_number, barcode, "CEN")
-    circ.place_hold(holder.card_number, record_id, "CEN")
-    circ.place_hold(quiet.card_number, record_id, "CEN")
+    circ.checkout(borrower.card_number, barcode, "CEN", actor=SYSTEM)
+    circ.place_hold(holder.card_number, record_id, "CEN", actor=SYSTEM)
+    circ.place_hold(quiet.card_number, record_id, "CEN", actor=SYSTEM)
     _deliver(library)
     assert inbox.messages == []  # nothing to say yet
-    circ.checkin(barcode, "CEN")
+    circ.checkin(barcode, "CEN", actor=SYSTEM)
     _deliver(library)
     (ready,) = inbox.messages
     assert ready["To"] == "holder@example.org"
     assert "三体" in ready.get_payload(decode=True).decode()  # type: ignore[union-attr]
 
     _, (b2,) = library.title("球状闪电")
-    loan = circ.checkout(borrower.card_number, b2, "CEN")
+    loan = circ.checkout(borrower.card_number, b2, "CEN", actor=SYSTEM)
     clock.set(datetime.combine(loan.due_on - timedelta(days=2), time(9), UTC))
     assert enqueue_due_notices(library.shelf.db, clock, 3) == 1
     assert enqueue_due_notices(library.shelf.db, clock, 3) == 1  # the job ran twice...

@@ -17,6 +17,7 @@ from shelfwise.circulation.rules import (
     overdue_fine,
     resolve,
 )
+from shelfwise.circulation.scope import SYSTEM
 
 
 def test_offline_upload_applies_once_and_reports_conflicts(library: Library) -> None:
@@ -34,14 +35,14 @@ def test_offline_upload_applies_once_and_reports_conflicts(library: Library) -> 
         ),
         OfflineTransaction("u4", OfflineOp.CHECKIN, t0 + timedelta(minutes=3), b2, "K01"),
     ]
-    first = replay(circ, upload)
+    first = replay(circ, upload, actor=SYSTEM)
     assert [(o.id, o.outcome, o.code) for o in first] == [
         ("u1", "applied", None),
         ("u2", "conflict", "circ.item_on_loan"),
         ("u3", "applied", None),
         ("u4", "applied", None),
     ]
-    again = replay(circ, list(reversed(upload)))  # the same file uploaded twice
+    again = replay(circ, list(reversed(upload)), actor=SYSTEM)  # the same file uploaded twice
     assert [o.outcome for o in again] == ["applied", "conflict", "applied", "applied"]
     assert [loan.barcode for loan in circ.loans_of(alice.card_number)] == [b1]
     assert circ.loans_of(bob.card_number) == []

@@ -17,6 +17,7 @@ from circ_helpers import Library
 from sqlalchemy import MetaData, select, text
 
 from shelfwise.circulation.notices import SmtpChannel
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
 
@@ -58,8 +59,8 @@ def test_reading_history_is_cut_at_checkin_unless_opted_in(library: Library) -> 
     circ = library.shelf.circulation
     _, (b1, b2) = library.title(copies=2)
     reader = library.reader()
-    circ.checkout(reader.card_number, b1, "CEN")
-    circ.checkin(b1, "CEN")
+    circ.checkout(reader.card_number, b1, "CEN", actor=SYSTEM)
+    circ.checkin(b1, "CEN", actor=SYSTEM)
     with library.shelf.db.read() as conn:
         linked = conn.execute(
             text("SELECT count(*) FROM loans WHERE reader_id = :r AND returned_at IS NOT NULL"),
@@ -67,8 +68,8 @@ def test_reading_history_is_cut_at_checkin_unless_opted_in(library: Library) -> 
         ).scalar_one()
     assert linked == 0
     library.shelf.readers.set_consent(reader.card_number, "reading_history", True)
-    circ.checkout(reader.card_number, b2, "CEN")
-    circ.checkin(b2, "CEN")
+    circ.checkout(reader.card_number, b2, "CEN", actor=SYSTEM)
+    circ.checkin(b2, "CEN", actor=SYSTEM)
     assert [loan.barcode for loan in circ.history_of(reader.card_number)] == [b2]
 
 
@@ -94,15 +95,15 @@ def test_canary_export_then_deletion_leaves_no_trace(
     _, (b1, b2) = library.title(copies=2)
     other_record, (b3,) = library.title()
     other = library.reader("别人")
-    circ.checkout(canary.card_number, b1, "CEN")
-    circ.checkout(other.card_number, b3, "CEN")
-    circ.place_hold(canary.card_number, other_record, "CEN")
+    circ.checkout(canary.card_number, b1, "CEN", actor=SYSTEM)
+    circ.checkout(other.card_number, b3, "CEN", actor=SYSTEM)
+    circ.place_hold(canary.card_number, other_record, "CEN", actor=SYSTEM)
     clock.advance(timedelta(days=40))
-    circ.checkin(b1, "CEN")  # late: an overdue fine
-    circ.checkin(b3, "CEN")  # traps the canary's hold: a notice
+    circ.checkin(b1, "CEN", actor=SYSTEM)  # late: an overdue fine
+    circ.checkin(b3, "CEN", actor=SYSTEM)  # traps the canary's hold: a notice
     shelf.outbox_relay(shelf.outbox_handlers()).drain()
     assert [to for to, _, _ in channel.sent] == [EMAIL]
-    circ.checkout(canary.card_number, b2, "CEN")
+    circ.checkout(canary.card_number, b2, "CEN", actor=SYSTEM)
     deposit = shelf.deposits.take(canary.card_number, 10000, "wechat", f"receipt for {NAME}")
 
     exported = accounts.export(canary.card_number)
@@ -122,7 +123,7 @@ def test_canary_export_then_deletion_leaves_no_trace(
     with pytest.raises(ShelfwiseError) as loans_open:
         accounts.delete_reader(canary.card_number)
     assert loans_open.value.code == "circ.reader_has_loans"
-    circ.checkin(b2, "CEN")
+    circ.checkin(b2, "CEN", actor=SYSTEM)
     with pytest.raises(ShelfwiseError) as fees_open:
         accounts.delete_reader(canary.card_number)
     assert fees_open.value.code == "circ.reader_has_fees"

@@ -15,6 +15,7 @@ import pytest
 from circ_helpers import Library
 from storms import StormResult, storm_holds, storm_limit, storm_one_item
 
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.testing.servers import live_server
 
 
@@ -56,7 +57,7 @@ def test_d2_limit_under_parallel_checkouts(
     library: Library, door: str | None, request: pytest.FixtureRequest
 ) -> None:
     library.shelf.accounts.set_rule(
-        reader_category=None, item_type=None, branch=None, values={"loan_limit": 15}
+        reader_category=None, item_type=None, branch=None, values={"loan_limit": 15}, actor=SYSTEM
     )
     card = library.reader("limit").card_number
     _check([storm_limit(library, card, 20, 15, door) for _ in range(_trials(request, door))])

@@ -19,6 +19,7 @@ from shelfwise import app as composition
 from shelfwise.app import Shelfwise, asgi_app
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.circulation.notices import SmtpChannel
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
@@ -127,7 +128,7 @@ def test_register_online_confirm_by_email_then_borrow(
     assert "token" not in made.text.lower()  # the code travels by e-mail only
 
     with pytest.raises(ShelfwiseError) as pending:
-        shelf.circulation.checkout(card, "B1", "CEN")
+        shelf.circulation.checkout(card, "B1", "CEN", actor=SYSTEM)
     assert pending.value.code == "circ.reader_pending"
 
     assert inbox.messages == []  # nothing is sent inside the transaction
@@ -153,7 +154,7 @@ def test_register_online_confirm_by_email_then_borrow(
     assert shelf.readers.get(card).status is ReaderStatus.ACTIVE
     again = client.post("/api/v1/registrations/confirm", json={"card_number": card, "token": token})
     assert again.json()["error"]["code"] == "readers.token_invalid"  # one use
-    assert shelf.circulation.checkout(card, "B1", "CEN").barcode == "B1"
+    assert shelf.circulation.checkout(card, "B1", "CEN", actor=SYSTEM).barcode == "B1"
     assert shelf.readers.authenticate(card, "long enough", kind="password").card_number == card
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from sip2_server_helpers import BLANK, INSTITUTION, Kiosk, Library
 from sqlalchemy import text
 
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import HoldStatus
 from shelfwise.sip2 import Decoded, Message, decode, encode
 
@@ -52,7 +53,7 @@ def prepare(library: Library, kiosks: int) -> D4Setup:
     cards = [library.reader(f"D4 读者{k}") for k in range(kiosks)]
     holder = library.reader("D4 预约者")
     record_id = library.shelf.circulation.item_status(contested).record_id
-    hold = library.shelf.circulation.place_hold(holder, record_id, "CEN")
+    hold = library.shelf.circulation.place_hold(holder, record_id, "CEN", actor=SYSTEM)
     return D4Setup(cards, copies, contested, hold.id)
 
 
@@ -212,7 +213,7 @@ def _invariants(library: Library, setup: D4Setup, before: int) -> list[str]:
             problems.append(f"{barcode}: {made.get(barcode, 0)} loans made, expected 2")
     if made.get(setup.contested) != 1:
         problems.append(f"contested copy: {made.get(setup.contested, 0)} loans made, expected 1")
-    hold = library.shelf.circulation.get_hold(setup.hold_id)
+    hold = library.shelf.circulation.get_hold(setup.hold_id, actor=SYSTEM)
     if hold.status is not HoldStatus.WAITING or hold.trapped_item_id is not None:
         problems.append(f"the waiting hold was touched: {hold.status}, item {hold.trapped_item_id}")
     return problems

@@ -19,6 +19,7 @@ from sip2_server_helpers import (
 )
 
 from shelfwise.app import Shelfwise
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import Availability, HoldStatus
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError, render
@@ -134,7 +135,7 @@ def test_a_checkin_seconds_after_the_checkout_is_a_rollback_that_traps_no_hold(
         kiosk.login()
         assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
         # Another reader places a hold while the copy is (for three seconds) on loan.
-        hold = circulation.place_hold(waiting, record_id, "CEN")
+        hold = circulation.place_hold(waiting, record_id, "CEN", actor=SYSTEM)
         clock.advance(timedelta(seconds=3))
         back = _checkin(kiosk, barcode)  # the kiosk could not desensitise: it takes it back
         assert (back.fixed["ok"], back.get("CL")) == ("1", None)
@@ -164,7 +165,7 @@ def test_a_cancelled_checkout_traps_no_hold(library: Library) -> None:
     with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
-        circulation.place_hold(waiting, record_id, "CEN")
+        circulation.place_hold(waiting, record_id, "CEN", actor=SYSTEM)
         fixed = {
             "sc_renewal_policy": "N",
             "no_block": "N",

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from shelfwise import app as composition
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import FrozenClock
 from shelfwise.storage.tables import branches, items, readers
@@ -95,19 +96,19 @@ def test_account_pages_show_loans_holds_and_fees(
     loan_now, loan_old, held, ready = _single_copies(shelf, 4)
     today = shelf.clock.now().date()
     # One loan made today, one made 45 days ago (so overdue), through the service.
-    shelf.circulation.checkout(me, loan_now.barcode, loan_now.branch)
+    shelf.circulation.checkout(me, loan_now.barcode, loan_now.branch, actor=SYSTEM)
     past = FrozenClock(shelf.clock.now() - timedelta(days=45))
     CirculationService(shelf.db, past, shelf.circulation.policy).checkout(
-        me, loan_old.barcode, loan_old.branch
+        me, loan_old.barcode, loan_old.branch, actor=SYSTEM
     )
     # A hold second in the queue behind another reader, on a copy someone has out.
-    shelf.circulation.checkout(other, held.barcode, held.branch)
-    shelf.circulation.place_hold(third, held.record_id, held.branch)
-    shelf.circulation.place_hold(me, held.record_id, "CEN")
+    shelf.circulation.checkout(other, held.barcode, held.branch, actor=SYSTEM)
+    shelf.circulation.place_hold(third, held.record_id, held.branch, actor=SYSTEM)
+    shelf.circulation.place_hold(me, held.record_id, "CEN", actor=SYSTEM)
     # A hold that is ready: its copy comes back at the pickup branch and is trapped for me.
-    shelf.circulation.checkout(other, ready.barcode, ready.branch)
-    shelf.circulation.place_hold(me, ready.record_id, ready.branch)
-    shelf.circulation.checkin(ready.barcode, ready.branch)
+    shelf.circulation.checkout(other, ready.barcode, ready.branch, actor=SYSTEM)
+    shelf.circulation.place_hold(me, ready.record_id, ready.branch, actor=SYSTEM)
+    shelf.circulation.checkin(ready.barcode, ready.branch, actor=SYSTEM)
     shelf.accounts.charge(me, "damaged", 1250, "water damage")
 
     loans = {loan.barcode: loan for loan in shelf.circulation.loans_of(me)}

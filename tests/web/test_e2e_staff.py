@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from shelfwise import app as composition
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.storage.tables import branches, holds, items
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server
@@ -74,9 +75,13 @@ def test_a_librarian_at_the_desk(
     lend, travelling, staying = _free_copies(shelf, "CEN", 3)
     borrower, far, near = cards[3], cards[6], cards[7]
     far_record = shelf.catalogue.get_item(travelling).record_id
-    shelf.circulation.checkout(cards[2], travelling, "CEN")  # it comes back at the desk
-    shelf.circulation.place_hold(far, far_record, "NGQ")
-    shelf.circulation.place_hold(near, shelf.catalogue.get_item(staying).record_id, "CEN")
+    shelf.circulation.checkout(
+        cards[2], travelling, "CEN", actor=SYSTEM
+    )  # it comes back at the desk
+    shelf.circulation.place_hold(far, far_record, "NGQ", actor=SYSTEM)
+    shelf.circulation.place_hold(
+        near, shelf.catalogue.get_item(staying).record_id, "CEN", actor=SYSTEM
+    )
 
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
     desk = Visit(context.new_page(), staff_url, screenshots)

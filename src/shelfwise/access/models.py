@@ -22,6 +22,11 @@ PERMISSIONS: dict[str, str] = {
     "access.admin": "manage staff accounts, API tokens and SIP2 terminals; read the audit log",
 }
 
+# Permissions over what every branch shares (staff accounts, API tokens, the audit log): an
+# account bound to branches never holds them, or an administrator of one branch could make an
+# account for every branch.
+NETWORK_ONLY = frozenset({"access.admin"})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
     "desk": frozenset({"readers.read", "readers.write", "circulation.desk", "circulation.fees"}),
@@ -45,6 +50,8 @@ class Principal:
         if self.kind != "staff" or self.role is None:
             return False
         if permission not in ROLE_PERMISSIONS[self.role]:
+            return False
+        if permission in NETWORK_ONLY and self.branches:
             return False
         return branch is None or not self.branches or branch in self.branches
 

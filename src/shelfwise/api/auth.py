@@ -54,6 +54,18 @@ class Guards:
 
         return dependency
 
+    def reader_or_staff(self, permission: str) -> Callable[..., Principal]:
+        """A signed-in reader (the service checks it is their own card or hold), or staff
+        holding ``permission`` (the service checks the branch)."""
+        signed_in = self.signed_in()
+
+        def dependency(principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
+            if principal.kind != "reader":
+                require(principal, permission)
+            return principal
+
+        return dependency
+
     def self_or(
         self, permission: str, *, audit: Iterable[str] = (), action: str = "read"
     ) -> Callable[..., Principal]:
@@ -83,12 +95,8 @@ class Guards:
         )
 
 
-def require(principal: Principal, permission: str, branch: str | None = None) -> None:
-    if not principal.can(permission, branch):
+def require(principal: Principal, permission: str) -> None:
+    """The role's permission. Where a staff member may use it is the service's decision
+    (circulation's branch scope), made with the principal the route passes on."""
+    if not principal.can(permission):
         raise ShelfwiseError("access.forbidden", permission=permission)
-
-
-def require_self_or(principal: Principal, card_number: str, permission: str) -> None:
-    """For routes that carry the card number in the body rather than the path."""
-    if not principal.acts_for(card_number):
-        require(principal, permission)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
-from shelfwise.api.auth import Guards, require, require_self_or
+from shelfwise.api.auth import Guards
 from shelfwise.api.readers_routes import ERROR_RESPONSES
 from shelfwise.circulation.deposits import Deposit, DepositService
 from shelfwise.circulation.models import Fee, Hold, Loan
@@ -42,6 +42,12 @@ class CheckinIn(BaseModel):
 class RenewIn(BaseModel):
     card_number: str = Code
     barcode: str = Code
+    branch: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Staff: the branch renewing it (one of theirs); default the lending branch.",
+    )
 
 
 class LoanOut(BaseModel):
@@ -76,7 +82,7 @@ class HoldIn(BaseModel):
 
 class PickupIn(BaseModel):
     pickup_branch: str = Code
-    # When given, the hold must be this reader's (a reader's own request).
+    # Accepted for older clients and not needed: whose hold it is comes from the login.
     card_number: str | None = Field(default=None, min_length=1, max_length=64)
 
 
@@ -246,36 +252,49 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
     api = APIRouter(tags=["circulation"], responses=ERROR_RESPONSES)
     circ, accounts = shelf.circulation, shelf.accounts
     guards = Guards(shelf.access)
-    SignedIn = Annotated[Principal, Depends(guards.signed_in())]
+    # Readers act for themselves (the service checks whose it is); staff need the desk.
+    DeskOrSelf = Annotated[Principal, Depends(guards.reader_or_staff("circulation.desk"))]
     Desk = Annotated[Principal, Depends(guards.staff("circulation.desk"))]
-    desk = [Depends(guards.staff("circulation.desk"))]
+    Rules = Annotated[Principal, Depends(guards.staff("circulation.rules"))]
     cashier = [Depends(guards.staff("circulation.fees"))]
-    rule_editor = [Depends(guards.staff("circulation.rules"))]
 
+    # Branch scope (docs/api.md): the service refuses a branch outside the account's.
     @api.post("/checkout", response_model=LoanOut, status_code=201)
     def checkout(body: CheckoutIn, who: Desk, idempotency_key: Key = None) -> LoanOut:
-        require(who, "circulation.desk", body.branch)
+        """Check a copy out at ``branch`` (one of the account's branches)."""
         return loan_out(
             circ.checkout(
-                body.card_number, body.barcode, body.branch, idempotency_key=idempotency_key
+                body.card_number,
+                body.barcode,
+                body.branch,
+                actor=who,
+                idempotency_key=idempotency_key,
             )
         )
 
     @api.post("/checkin", response_model=CheckinOut)
     def checkin(body: CheckinIn, who: Desk, idempotency_key: Key = None) -> CheckinOut:
-        require(who, "circulation.desk", body.branch)
-        result = circ.checkin(body.barcode, body.branch, idempotency_key=idempotency_key)
+        """Check a copy in at ``branch`` (one of the account's branches)."""
+        result = circ.checkin(body.barcode, body.branch, actor=who, idempotency_key=idempotency_key)
         return CheckinOut(**asdict(result))
 
     @api.post("/renew", response_model=LoanOut)
-    def renew(body: RenewIn, who: SignedIn, idempotency_key: Key = None) -> LoanOut:
-        """A reader renews their own loans; desk staff anyone's."""
-        require_self_or(who, body.card_number, "circulation.desk")
-        return loan_out(circ.renew(body.card_number, body.barcode, idempotency_key=idempotency_key))
+    def renew(body: RenewIn, who: DeskOrSelf, idempotency_key: Key = None) -> LoanOut:
+        """A reader renews their own loans; desk staff anyone's, at one of their branches."""
+        return loan_out(
+            circ.renew(
+                body.card_number,
+                body.barcode,
+                actor=who,
+                branch=body.branch,
+                idempotency_key=idempotency_key,
+            )
+        )
 
-    @api.post("/items/{barcode}/lost", response_model=LoanOut, dependencies=desk)
-    def declare_lost(barcode: str) -> LoanOut:
-        return loan_out(circ.declare_lost(barcode))
+    @api.post("/items/{barcode}/lost", response_model=LoanOut)
+    def declare_lost(barcode: str, who: Desk) -> LoanOut:
+        """Declare the copy on loan lost and charge its price (staff of the lending branch)."""
+        return loan_out(circ.declare_lost(barcode, actor=who))
 
     @api.get("/items/{barcode}/status", response_model=ItemStatusOut)
     def item_status(barcode: str) -> ItemStatusOut:
@@ -319,41 +338,44 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
         return [fee_out(f) for f in accounts.fees_of(card_number)]
 
     @api.post("/holds", response_model=HoldOut, status_code=201)
-    def place_hold(body: HoldIn, who: SignedIn) -> HoldOut:
-        require_self_or(who, body.card_number, "circulation.desk")
+    def place_hold(body: HoldIn, who: DeskOrSelf) -> HoldOut:
+        """A reader's own hold (any pickup branch); staff for anyone, picked up at one of
+        their branches."""
         return hold_out(
             circ.place_hold(
-                body.card_number, body.record_id, body.pickup_branch, item_barcode=body.item_barcode
+                body.card_number,
+                body.record_id,
+                body.pickup_branch,
+                actor=who,
+                item_barcode=body.item_barcode,
             )
         )
 
     @api.get("/holds/{hold_id}", response_model=HoldOut)
-    def get_hold(hold_id: IdPath, who: SignedIn) -> HoldOut:
-        hold = circ.get_hold(hold_id)
-        _own_hold_or_desk(who, hold)
-        return hold_out(hold)
+    def get_hold(hold_id: IdPath, who: DeskOrSelf) -> HoldOut:
+        return hold_out(circ.get_hold(hold_id, actor=who))
 
     @api.delete("/holds/{hold_id}", response_model=HoldOut)
-    def cancel_hold(hold_id: IdPath, who: SignedIn) -> HoldOut:
-        _own_hold_or_desk(who, circ.get_hold(hold_id))
-        return hold_out(circ.cancel_hold(hold_id))
+    def cancel_hold(hold_id: IdPath, who: DeskOrSelf) -> HoldOut:
+        """The reader's own hold, or staff of its pickup branch."""
+        return hold_out(circ.cancel_hold(hold_id, actor=who))
 
     @api.put("/holds/{hold_id}/pickup", response_model=HoldOut)
-    def change_pickup(hold_id: IdPath, body: PickupIn, who: SignedIn) -> HoldOut:
-        """Move a waiting hold to another pickup branch (refused once a copy is trapped)."""
-        _own_hold_or_desk(who, circ.get_hold(hold_id))
-        return hold_out(
-            circ.change_pickup(hold_id, body.pickup_branch, card_number=body.card_number)
-        )
+    def change_pickup(hold_id: IdPath, body: PickupIn, who: DeskOrSelf) -> HoldOut:
+        """Move a waiting hold to another pickup branch (refused once a copy is trapped);
+        staff move holds from and to their own branches."""
+        return hold_out(circ.change_pickup(hold_id, body.pickup_branch, actor=who))
 
-    @api.get("/branches/{code}/pull-list", response_model=list[PullOut], dependencies=desk)
-    def pull_list(code: str) -> list[PullOut]:
-        return [PullOut(**asdict(e)) for e in circ.pull_list(code)]
+    @api.get("/branches/{code}/pull-list", response_model=list[PullOut])
+    def pull_list(code: str, who: Desk) -> list[PullOut]:
+        """Copies on this branch's shelves that holds want (staff of this branch)."""
+        return [PullOut(**asdict(e)) for e in circ.pull_list(code, actor=who)]
 
     @api.get("/branches/{code}/hold-shelf", response_model=list[HoldSlipOut])
     def hold_shelf(code: str, who: Desk) -> list[HoldSlipOut]:
-        """Holds trapped for pickup here, with each reader's card and name (audited, P7)."""
-        slips = circ.hold_shelf(code)
+        """Holds trapped for pickup here, with each reader's card and name (audited, P7;
+        staff of this branch)."""
+        slips = circ.hold_shelf(code, actor=who)
         for slip in slips:
             if slip.card_number is not None:
                 guards.audit(who, slip.card_number, ("card_number", "name", "holds"))
@@ -375,21 +397,25 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
     def rules() -> list[RuleOut]:
         return [rule_out(r) for r in accounts.rules()]
 
-    @api.put("/rules", response_model=RuleOut, dependencies=rule_editor)
-    def set_rule(body: RuleIn) -> RuleOut:
-        """Create or replace the rule for (category, item type, branch); omitted values default."""
+    @api.put("/rules", response_model=RuleOut)
+    def set_rule(body: RuleIn, who: Rules) -> RuleOut:
+        """Create or replace the rule for (category, item type, branch); omitted values default.
+        A branch's rule needs that branch in the account's scope; a rule without a branch
+        holds everywhere and needs an account bound to no branch."""
         return rule_out(
             accounts.set_rule(
                 reader_category=body.reader_category,
                 item_type=body.item_type,
                 branch=body.branch,
                 values=body.values,
+                actor=who,
             )
         )
 
-    @api.delete("/rules/{rule_id}", status_code=204, dependencies=rule_editor)
-    def delete_rule(rule_id: IdPath) -> None:
-        accounts.delete_rule(rule_id)
+    @api.delete("/rules/{rule_id}", status_code=204)
+    def delete_rule(rule_id: IdPath, who: Rules) -> None:
+        """Delete a rule (scoped as setting it is)."""
+        accounts.delete_rule(rule_id, actor=who)
 
     @api.get("/rules/explain", response_model=ExplainOut)
     def explain(
@@ -407,21 +433,25 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
             closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
         )
 
-    @api.put("/branches/{code}/calendar", response_model=CalendarIO, dependencies=rule_editor)
-    def set_calendar(code: str, body: CalendarIO) -> CalendarIO:
+    @api.put("/branches/{code}/calendar", response_model=CalendarIO)
+    def set_calendar(code: str, body: CalendarIO, who: Rules) -> CalendarIO:
+        """Replace the branch's closed weekdays and days (staff of this branch)."""
         cal = accounts.set_calendar(
-            code, closed_weekdays=body.closed_weekdays, closed_days=body.closed_days
+            code, closed_weekdays=body.closed_weekdays, closed_days=body.closed_days, actor=who
         )
         return CalendarIO(
             closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
         )
 
-    @api.post("/offline-uploads", response_model=list[OfflineOutcomeOut], dependencies=desk)
+    @api.post("/offline-uploads", response_model=list[OfflineOutcomeOut])
     def offline_upload(
-        body: Annotated[list[OfflineIn], Field(max_length=5000)],
+        body: Annotated[list[OfflineIn], Field(max_length=5000)], who: Desk
     ) -> list[OfflineOutcomeOut]:
-        """Replay transactions recorded offline; each id applies once; conflicts are reported."""
-        outcomes = replay(circ, [OfflineTransaction(**t.model_dump()) for t in body])
+        """Replay transactions recorded offline; each id applies once; conflicts are reported.
+        Refused as a whole (403, nothing applied) when a transaction names a branch outside
+        the account's."""
+        txns = [OfflineTransaction(**t.model_dump()) for t in body]
+        outcomes = replay(circ, txns, actor=who)
         return [OfflineOutcomeOut(**asdict(o)) for o in outcomes]
 
     api.include_router(_deposit_routes(shelf.deposits, guards))
@@ -479,8 +509,3 @@ def _deposit_routes(deposits: DepositService, guards: Guards) -> APIRouter:
         return deposit_out(deposits.refund(deposit_id))
 
     return api
-
-
-def _own_hold_or_desk(who: Principal, hold: Hold) -> None:
-    if not (who.kind == "reader" and who.id == hold.reader_id):
-        require(who, "circulation.desk")

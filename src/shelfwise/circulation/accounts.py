@@ -22,6 +22,7 @@ from shelfwise.circulation.deposits import (
 )
 from shelfwise.circulation.models import Fee, RuleView
 from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule, resolve
+from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
@@ -131,7 +132,11 @@ class AccountService:
         item_type: str | None,
         branch: str | None,
         values: dict[str, int],
+        actor: Actor,
     ) -> LoanRule:
+        """Create or replace the rule of (category, item type, branch); a rule without a
+        branch holds at every branch, so only an account bound to none may set it."""
+        authorise(actor, at=[branch] if branch else [], everywhere=branch is None)
         unknown = set(values) - set(RULE_FIELDS)
         if unknown or any(v < 0 for v in values.values()):
             raise ShelfwiseError("circ.rule_invalid", fields=",".join(sorted(unknown)) or "<0")
@@ -178,8 +183,16 @@ class AccountService:
             row = conn.execute(select(loan_rules).where(loan_rules.c.id == existing)).one()
             return repo.rule_from(row)
 
-    def delete_rule(self, rule_id: int) -> None:
+    def delete_rule(self, rule_id: int, *, actor: Actor) -> None:
         with self._db.write() as conn:
+            branch_id = conn.execute(
+                select(loan_rules.c.branch_id).where(loan_rules.c.id == rule_id)
+            ).first()
+            if branch_id is None:
+                raise ShelfwiseError("circ.rule_not_found", rule=rule_id)
+            everywhere = branch_id[0] is None
+            at = [] if everywhere else codes_at(conn, actor, [int(branch_id[0])])
+            authorise(actor, at=at, everywhere=everywhere)
             if conn.execute(delete(loan_rules).where(loan_rules.c.id == rule_id)).rowcount != 1:
                 raise ShelfwiseError("circ.rule_not_found", rule=rule_id)
 
@@ -197,9 +210,16 @@ class AccountService:
             return repo.calendar(conn, repo.branch_id(conn, branch))
 
     def set_calendar(
-        self, branch: str, *, closed_weekdays: list[int], closed_days: list[date], reason: str = ""
+        self,
+        branch: str,
+        *,
+        closed_weekdays: list[int],
+        closed_days: list[date],
+        actor: Actor,
+        reason: str = "",
     ) -> Calendar:
         """Replace a branch's closures (weekly closed days and single closed dates)."""
+        authorise(actor, at=[branch])
         if any(not 0 <= d <= 6 for d in closed_weekdays) or len(set(closed_weekdays)) == 7:
             raise ShelfwiseError("circ.calendar_invalid")
         with self._db.write() as conn:

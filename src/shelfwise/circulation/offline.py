@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from shelfwise.circulation.models import CheckinResult, Loan
+from shelfwise.circulation.scope import Actor, authorise
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.errors import ShelfwiseError
 
@@ -44,7 +45,9 @@ class OfflineOutcome:
     code: str | None  # the refusal code of a conflict
 
 
-def apply(circulation: CirculationService, txn: OfflineTransaction) -> Loan | CheckinResult:
+def apply(
+    circulation: CirculationService, txn: OfflineTransaction, *, actor: Actor
+) -> Loan | CheckinResult:
     """Apply one transaction (at most once per id); a refusal raises ``ShelfwiseError``.
 
     The one place an offline transaction meets the circulation rules: uploads
@@ -52,21 +55,29 @@ def apply(circulation: CirculationService, txn: OfflineTransaction) -> Loan | Ch
     """
     key = f"offline:{txn.id}"
     if txn.op is OfflineOp.CHECKIN:
-        return circulation.checkin(txn.barcode, txn.branch, idempotency_key=key)
+        return circulation.checkin(txn.barcode, txn.branch, actor=actor, idempotency_key=key)
     if txn.card_number is None:
         raise ShelfwiseError("request.invalid", detail=f"{txn.id}: no card number")
     if txn.op is OfflineOp.CHECKOUT:
-        return circulation.checkout(txn.card_number, txn.barcode, txn.branch, idempotency_key=key)
-    return circulation.renew(txn.card_number, txn.barcode, idempotency_key=key)
+        return circulation.checkout(
+            txn.card_number, txn.barcode, txn.branch, actor=actor, idempotency_key=key
+        )
+    return circulation.renew(
+        txn.card_number, txn.barcode, actor=actor, branch=txn.branch, idempotency_key=key
+    )
 
 
 def replay(
-    circulation: CirculationService, transactions: list[OfflineTransaction]
+    circulation: CirculationService, transactions: list[OfflineTransaction], *, actor: Actor
 ) -> list[OfflineOutcome]:
+    """Apply a whole upload, oldest first. Refused as a whole, before anything is applied,
+    when one transaction names a branch the uploader may not act at: a desk replays what
+    happened at its own branches, and a half-applied file is harder to put right."""
+    authorise(actor, at=sorted({t.branch for t in transactions}), desk_only=True)
     outcomes: list[OfflineOutcome] = []
     for txn in sorted(transactions, key=lambda t: (t.at, t.id)):
         try:
-            apply(circulation, txn)
+            apply(circulation, txn, actor=actor)
         except ShelfwiseError as exc:
             outcomes.append(OfflineOutcome(txn.id, str(txn.op), txn.barcode, "conflict", exc.code))
             continue

@@ -38,6 +38,19 @@ def branch_id(conn: Connection, code: str) -> int:
     return int(found)
 
 
+def branch_codes(conn: Connection, ids: set[int]) -> list[str]:
+    """The codes of these branch ids, in code order."""
+    if not ids:
+        return []
+    return list(
+        conn.execute(
+            select(branches.c.code).where(branches.c.id.in_(ids)).order_by(branches.c.code)
+        )
+        .scalars()
+        .all()
+    )
+
+
 def item_row(conn: Connection, barcode: str, *, lock: bool = False) -> Row[Any]:
     query = select(items).where(items.c.barcode == barcode)
     row = conn.execute(for_update(conn, query) if lock else query).first()

@@ -30,6 +30,7 @@ from shelfwise.circulation.models import (
     PullListEntry,
 )
 from shelfwise.circulation.rules import Calendar, RuleMatch, due_date, overdue_fine, resolve
+from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import (
     ACTIVE_HOLDS,
     Availability,
@@ -112,8 +113,16 @@ class CirculationService:
     # --- checkout ---------------------------------------------------------------------
 
     def checkout(
-        self, card_number: str, barcode: str, branch: str, *, idempotency_key: str | None = None
+        self,
+        card_number: str,
+        barcode: str,
+        branch: str,
+        *,
+        actor: Actor,
+        idempotency_key: str | None = None,
     ) -> Loan:
+        authorise(actor, at=[branch], desk_only=True)
+
         def work(conn: Connection) -> dict[str, Any]:
             return {"loan_id": self._checkout(conn, card_number, barcode, branch)}
 
@@ -228,8 +237,10 @@ class CirculationService:
     # --- check-in ---------------------------------------------------------------------
 
     def checkin(
-        self, barcode: str, branch: str, *, idempotency_key: str | None = None
+        self, barcode: str, branch: str, *, actor: Actor, idempotency_key: str | None = None
     ) -> CheckinResult:
+        authorise(actor, at=[branch], desk_only=True)
+
         def work(conn: Connection) -> dict[str, Any]:
             return asdict(self._checkin(conn, barcode, branch))
 
@@ -262,7 +273,13 @@ class CirculationService:
         )
 
     def take_back(
-        self, barcode: str, branch: str, loan_id: int, *, idempotency_key: str | None = None
+        self,
+        barcode: str,
+        branch: str,
+        loan_id: int,
+        *,
+        actor: Actor,
+        idempotency_key: str | None = None,
     ) -> CheckinResult:
         """Undo a checkout that did not complete (a kiosk's cancel or rollback, S-8).
 
@@ -273,6 +290,7 @@ class CirculationService:
         Otherwise (returned since, or another loan) it is an ordinary check-in. A hold
         the checkout filled stays filled.
         """
+        authorise(actor, at=[branch], desk_only=True)
 
         def work(conn: Connection) -> dict[str, Any]:
             item = repo.item_row(conn, barcode, lock=True)
@@ -446,19 +464,35 @@ class CirculationService:
 
     # --- renewal and loss ----------------------------------------------------------------
 
-    def renew(self, card_number: str, barcode: str, *, idempotency_key: str | None = None) -> Loan:
+    def renew(
+        self,
+        card_number: str,
+        barcode: str,
+        *,
+        actor: Actor,
+        branch: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Loan:
+        """Renew a loan: by the reader, or by staff at ``branch`` (default: where it was lent)."""
+        authorise(actor, at=[] if branch is None else [branch], reader_card=card_number)
+
         def work(conn: Connection) -> dict[str, Any]:
-            return {"loan_id": self._renew(conn, card_number, barcode)}
+            return {"loan_id": self._renew(conn, card_number, barcode, actor, branch)}
 
         result, _ = self._once(idempotency_key, "renew", work)
         with self._db.read() as conn:
             return repo.load_loan(conn, int(result["loan_id"]))
 
-    def _renew(self, conn: Connection, card_number: str, barcode: str) -> int:
+    def _renew(
+        self, conn: Connection, card_number: str, barcode: str, actor: Actor, branch: str | None
+    ) -> int:
         today = self._clock.now().date()
         reader = lock_reader(conn, card_number)
         item = repo.item_row(conn, barcode, lock=True)
         loan = repo.open_loan(conn, item.id)
+        if branch is None and loan is not None:
+            at = codes_at(conn, actor, [loan.branch_id])
+            authorise(actor, at=at, reader_card=card_number)
         if loan is None or loan.reader_id != reader.id:
             raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
         if loan.status != LoanStatus.ON_LOAN:
@@ -478,13 +512,15 @@ class CirculationService:
         )
         return int(loan.id)
 
-    def declare_lost(self, barcode: str) -> Loan:
+    def declare_lost(self, barcode: str, *, actor: Actor) -> Loan:
+        """Declare a copy on loan lost: the lending branch's staff charge its price."""
         now = self._clock.now()
         with self._db.write() as conn:
             item = repo.item_row(conn, barcode, lock=True)
             loan = repo.open_loan(conn, item.id)
             if loan is None:
                 raise ShelfwiseError("circ.not_on_loan", barcode=barcode)
+            authorise(actor, at=codes_at(conn, actor, [loan.branch_id]), desk_only=True)
             check_loan(LoanStatus(loan.status), LoanStatus.LOST, "declare_lost")
             rule = self._rule(conn, loan.reader_category, loan.item_type, loan.branch_id).rule
             conn.execute(
@@ -510,8 +546,11 @@ class CirculationService:
         record_id: int,
         pickup_branch: str,
         *,
+        actor: Actor,
         item_barcode: str | None = None,
     ) -> Hold:
+        """A hold for the reader, picked up at ``pickup_branch`` (staff: one of theirs)."""
+        authorise(actor, at=[pickup_branch], reader_card=card_number)
         now = self._clock.now()
         with self._db.write() as conn:
             pickup = repo.branch_id(conn, pickup_branch)
@@ -552,13 +591,12 @@ class CirculationService:
             )
             return repo.load_hold(conn, hold_id)
 
-    def cancel_hold(self, hold_id: int, *, card_number: str | None = None) -> Hold:
+    def cancel_hold(self, hold_id: int, *, actor: Actor) -> Hold:
         """Cancel a hold (a reader only their own); a trapped copy is freed for the next."""
         now = self._clock.now()
         with self._db.write() as conn:
             hold = repo.load_hold(conn, hold_id, lock=True)
-            if card_number is not None and lock_reader(conn, card_number).id != hold.reader_id:
-                raise ShelfwiseError("circ.hold_not_found", hold=hold_id)
+            self._authorise_hold(conn, actor, hold)
             if hold.status not in ACTIVE_HOLDS:
                 raise ShelfwiseError("circ.hold_closed", hold=hold_id, status=hold.status)
             check_hold(hold.status, HoldStatus.CANCELLED, "cancel")
@@ -569,18 +607,16 @@ class CirculationService:
             )
             return repo.load_hold(conn, hold_id)
 
-    def change_pickup(
-        self, hold_id: int, pickup_branch: str, *, card_number: str | None = None
-    ) -> Hold:
-        """Move a waiting hold's pickup branch (a reader only their own hold).
+    def change_pickup(self, hold_id: int, pickup_branch: str, *, actor: Actor) -> Hold:
+        """Move a waiting hold's pickup branch (a reader only their own hold; staff from and
+        to their branches).
 
         Only while no copy is trapped: a trapped copy is already travelling to,
         or sitting at, the old pickup branch.
         """
         with self._db.write() as conn:
             hold = repo.load_hold(conn, hold_id, lock=True)
-            if card_number is not None and lock_reader(conn, card_number).id != hold.reader_id:
-                raise ShelfwiseError("circ.hold_not_found", hold=hold_id)
+            self._authorise_hold(conn, actor, hold, also_at=pickup_branch)
             if hold.status is not HoldStatus.WAITING:
                 raise ShelfwiseError("circ.pickup_fixed", hold=hold_id, status=hold.status)
             pickup = repo.branch_id(conn, pickup_branch)
@@ -613,12 +649,29 @@ class CirculationService:
                 )
             return len(ids)
 
-    def get_hold(self, hold_id: int) -> Hold:
+    def get_hold(self, hold_id: int, *, actor: Actor) -> Hold:
+        """One hold: the reader's own, or any for staff (reading a reader's holds is not
+        branch-bound: any desk serves any reader)."""
         with self._db.read() as conn:
-            return repo.load_hold(conn, hold_id)
+            hold = repo.load_hold(conn, hold_id)
+            authorise(actor, reader_card=self._card_of(conn, hold))
+            return hold
 
-    def pull_list(self, branch: str) -> list[PullListEntry]:
+    def _authorise_hold(
+        self, conn: Connection, actor: Actor, hold: Hold, *, also_at: str | None = None
+    ) -> None:
+        """Acting on a hold: its reader, or staff of its pickup branch (and of ``also_at``)."""
+        at = codes_at(conn, actor, [hold.pickup_branch_id])
+        if also_at is not None:
+            at.append(also_at)
+        authorise(actor, at=at, reader_card=self._card_of(conn, hold))
+
+    def _card_of(self, conn: Connection, hold: Hold) -> str | None:
+        return None if hold.reader_id is None else reader_by_id(conn, hold.reader_id).card_number
+
+    def pull_list(self, branch: str, *, actor: Actor) -> list[PullListEntry]:
         """Copies on this branch's shelves that waiting holds want, oldest hold first."""
+        authorise(actor, at=[branch], desk_only=True)
         with self._db.read() as conn:
             branch_id = repo.branch_id(conn, branch)
             waiting = conn.execute(
@@ -649,13 +702,16 @@ class CirculationService:
                         break
             return entries
 
-    def hold_shelf(self, branch: str) -> list[HoldSlip]:
+    def hold_shelf(self, branch: str, *, actor: Actor) -> list[HoldSlip]:
         """Holds trapped for pickup at this branch: ready on its shelf, or in transit to it."""
+        authorise(actor, at=[branch], desk_only=True)
         with self._db.read() as conn:
             return repo.hold_slips(conn, pickup_branch_id=repo.branch_id(conn, branch))
 
-    def hold_slip(self, hold_id: int) -> HoldSlip:
-        """The slip of one hold (who it is for, where it is picked up)."""
+    def hold_slip(self, hold_id: int, *, actor: Actor) -> HoldSlip:
+        """The slip of one hold (who it is for, where it is picked up). Any desk: the copy
+        trapped at a check-in travels with its slip to another branch's pickup shelf."""
+        authorise(actor, desk_only=True)
         with self._db.read() as conn:
             found = repo.hold_slips(conn, hold_id=hold_id)
         if not found:

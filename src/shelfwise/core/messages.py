@@ -238,6 +238,25 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "이 계정으로는 이 작업을 할 수 없습니다(필요한 권한: {permission}).",
         "Your account may not do this (it needs the permission {permission}).",
     ),
+    "access.branch_forbidden": _m(
+        403,
+        "您的账户不能在 {branch} 办理此业务（可办理的分馆：{scope}）。",
+        "이 계정은 {branch}에서 이 업무를 처리할 수 없습니다(처리할 수 있는 분관: {scope}).",
+        "Your account may not act at branch {branch}; it works at {scope}.",
+    ),
+    "access.network_forbidden": _m(
+        403,
+        "此项适用于所有分馆，只能由不限分馆的账户修改（您的账户限于：{scope}）。",
+        "이 항목은 모든 분관에 적용되므로 분관 제한이 없는 계정만 바꿀 수 있습니다(이 계정: {scope}).",
+        "This applies at every branch, so only an account not limited to branches may change it "
+        "(yours works at {scope}).",
+    ),
+    "access.not_yours": _m(
+        403,
+        "只能办理本人的借阅和预约。",
+        "본인의 대출과 예약만 처리할 수 있습니다.",
+        "You may act only on your own loans and holds.",
+    ),
     "access.username_invalid": _m(
         422,
         "用户名 {username} 无效：请用 2–64 个小写字母、数字、点、下划线或连字符。",

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from shelfwise.circulation.models import CheckinResult, Fee, Loan
 from shelfwise.circulation.offline import OfflineOp
 from shelfwise.circulation.offline import apply as apply_offline
+from shelfwise.circulation.scope import Acting, reader_self, terminal_at
 from shelfwise.circulation.states import ACTIVE_HOLDS, Availability, HoldStatus
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.sip2 import offline
@@ -87,6 +88,12 @@ def _title(s: Session, record_id: int) -> str:
         return s.services.catalogue.title(record_id)
     except ShelfwiseError:
         return ""
+
+
+def _here(s: Session) -> Acting:
+    """The terminal as circulation's actor: it acts at its own branch only."""
+    assert s.terminal is not None
+    return terminal_at(s.terminal.branch_code)
 
 
 def _branch_code(s: Session, branch_id: int) -> str:
@@ -299,7 +306,9 @@ def checkout(s: Session, m: Message, key: str) -> Result:
     circulation = s.services.circulation
     if m.get("BI") == "Y":
         return _cancel_checkout(s, m, p, barcode, key)
-    loan = circulation.checkout(p.card, barcode, s.terminal.branch_code, idempotency_key=key)
+    loan = circulation.checkout(
+        p.card, barcode, s.terminal.branch_code, actor=_here(s), idempotency_key=key
+    )
     s.recent.record(s.terminal.id, barcode, loan.id)
     return _loan_response(s, m, "12", loan), "ok"
 
@@ -313,7 +322,9 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
         raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
     s.recent.take(s.terminal.id, barcode)
     # Taken back, not returned: the copy never left, so no hold traps it (S-8).
-    circulation.take_back(barcode, s.terminal.branch_code, loan.id, idempotency_key=key)
+    circulation.take_back(
+        barcode, s.terminal.branch_code, loan.id, actor=_here(s), idempotency_key=key
+    )
     fixed = {
         "ok": "1",
         "renewal_ok": "N",
@@ -339,7 +350,9 @@ def renew(s: Session, m: Message, key: str) -> Result:
     barcode = m.get("AB")
     if not barcode:
         return refusal(s, m, "sip2.unsupported"), "renew by title"
-    loan = s.services.circulation.renew(p.card, barcode, idempotency_key=key)
+    loan = s.services.circulation.renew(
+        p.card, barcode, actor=reader_self(p.card), idempotency_key=key
+    )
     return _loan_response(s, m, "30", loan), "ok"
 
 
@@ -372,10 +385,10 @@ def checkin(s: Session, m: Message, key: str) -> Result:
     branch = s.terminal.branch_code
     recent = s.recent.take(s.terminal.id, barcode)
     if recent is None:
-        result = circulation.checkin(barcode, branch, idempotency_key=key)
+        result = circulation.checkin(barcode, branch, actor=_here(s), idempotency_key=key)
     else:
         # Seconds after this kiosk checked the copy out: its cancel or rollback (S-8).
-        result = circulation.take_back(barcode, branch, recent, idempotency_key=key)
+        result = circulation.take_back(barcode, branch, recent, actor=_here(s), idempotency_key=key)
     return _checkin_response(s, m, result), "ok"
 
 
@@ -414,7 +427,7 @@ def _offline(s: Session, m: Message, key: str, op: OfflineOp) -> Result:
         return refusal(s, m, "sip2.not_allowed"), "offline refused"
     txn = offline.transaction(terminal, m, key, op, s.services.clock.now())
     try:
-        result = apply_offline(s.services.circulation, txn)
+        result = apply_offline(s.services.circulation, txn, actor=_here(s))
     except ShelfwiseError as exc:  # a conflict: reported, not forced through
         log.warning(
             "sip2 offline %s conflict %s",
@@ -457,7 +470,9 @@ def renew_all(s: Session, m: Message, key: str) -> Result:
     unrenewed: Fields = []
     for loan in s.services.circulation.loans_of(p.card):
         try:
-            s.services.circulation.renew(p.card, loan.barcode, idempotency_key=f"{key}:{loan.id}")
+            s.services.circulation.renew(
+                p.card, loan.barcode, actor=reader_self(p.card), idempotency_key=f"{key}:{loan.id}"
+            )
             renewed.append(("BM", loan.barcode))
         except ShelfwiseError:
             unrenewed.append(("BN", loan.barcode))
@@ -488,7 +503,9 @@ def hold(s: Session, m: Message, key: str) -> Result:
     pickup = m.get("BS") or s.terminal.branch_code
     queue: int | None = None
     if mode == "+":
-        queue = circulation.place_hold(p.card, record_id, pickup).queue_position
+        queue = circulation.place_hold(
+            p.card, record_id, pickup, actor=reader_self(p.card)
+        ).queue_position
     else:
         mine = [
             h
@@ -497,7 +514,7 @@ def hold(s: Session, m: Message, key: str) -> Result:
         ]
         if not mine:
             raise ShelfwiseError("circ.hold_not_found", hold=barcode)
-        circulation.cancel_hold(mine[0].id, card_number=p.card)
+        circulation.cancel_hold(mine[0].id, actor=reader_self(p.card))
     fixed = {"ok": "1", "available": "N", "transaction_date": _now(s)}
     fields: Fields = [("BS", pickup)] if mode == "+" else []
     if queue is not None:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.catalogue.service import CatalogueService
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
@@ -71,10 +72,11 @@ def seed_circulation(shelf: Shelfwise) -> list[str]:
     overdue = CirculationService(shelf.db, past, shelf.circulation.policy)
     for k, row in enumerate(rows[:16]):
         desk = overdue if k % 4 == 0 else shelf.circulation
-        desk.checkout(cards[k % len(cards)], row.barcode, row.code)
+        desk.checkout(cards[k % len(cards)], row.barcode, row.code, actor=SYSTEM)
     for k, row in enumerate(rows[:6]):
         with contextlib.suppress(ShelfwiseError):
-            shelf.circulation.place_hold(cards[(k + 3) % len(cards)], row.record_id, row.code)
+            card = cards[(k + 3) % len(cards)]
+            shelf.circulation.place_hold(card, row.record_id, row.code, actor=SYSTEM)
     shelf.accounts.charge(cards[2], "damaged", 800, "demo: coffee stain")
     return cards
 

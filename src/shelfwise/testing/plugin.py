@@ -191,7 +191,15 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[composition.Shelfwise]:
     settings = Settings.load(
-        {"data_dir": tmp_path / "data", "database_url": database_url, "import_batch_size": 50},
+        {
+            "data_dir": tmp_path / "data",
+            "database_url": database_url,
+            "import_batch_size": 50,
+            # Argon2 at its production cost (64 MiB, 3 passes) takes half a second on a busy
+            # test machine; what the tests check does not depend on the cost.
+            "password_hash_time_cost": 1,
+            "password_hash_memory_kib": 8192,
+        },
         environ={},
     )
     instance = composition.build(settings, clock=clock)

@@ -194,7 +194,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     async def renew(page: PageDep) -> Response:
         form = await page.request.form()
         try:
-            shelf.circulation.renew(card(page), form_text(form, "barcode"))
+            shelf.circulation.renew(card(page), form_text(form, "barcode"), actor=page.reader())
         except ShelfwiseError as exc:
             return _loans(page, error=page.error(exc), status=exc.status)
         return web.redirect("/account/loans?renewed=1")
@@ -223,7 +223,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.post("/account/holds/{hold_id}/cancel")
     def cancel_hold(hold_id: int, page: PageDep) -> Response:
         try:
-            shelf.circulation.cancel_hold(hold_id, card_number=card(page))
+            shelf.circulation.cancel_hold(hold_id, actor=page.reader())
         except ShelfwiseError as exc:
             return _holds(page, error=page.error(exc), status=exc.status)
         return _holds(page, notice=page.t("holds.cancelled"))
@@ -232,9 +232,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     async def change_pickup(hold_id: int, page: PageDep) -> Response:
         form = await page.request.form()
         try:
-            shelf.circulation.change_pickup(
-                hold_id, form_text(form, "pickup"), card_number=card(page)
-            )
+            shelf.circulation.change_pickup(hold_id, form_text(form, "pickup"), actor=page.reader())
         except ShelfwiseError as exc:
             return _holds(page, error=page.error(exc), status=exc.status)
         return web.redirect("/account/holds?changed=1")

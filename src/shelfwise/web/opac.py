@@ -121,7 +121,7 @@ def router(web: Web) -> APIRouter:
         form = await page.request.form()
         pickup = form_text(form, "pickup")
         try:
-            shelf.circulation.place_hold(str(reader.card_number), record_id, pickup)
+            shelf.circulation.place_hold(str(reader.card_number), record_id, pickup, actor=reader)
         except ShelfwiseError as exc:
             return _record_page(web, page, record_id, error=page.error(exc), status=exc.status)
         return web.redirect("/account/holds?placed=1")

@@ -14,9 +14,10 @@ from starlette.datastructures import UploadFile
 
 from shelfwise.catalogue.models import RECORD_ID_MAX
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, Web, form_text
 from shelfwise.web.staff.imports import ImportJob, ImportJobs
-from shelfwise.web.staff.workplace import allowed_branches, branch_names
+from shelfwise.web.staff.workplace import branch_names
 
 DONE = ("item", "merged")
 RecordId = Annotated[int, Path(ge=1, le=RECORD_ID_MAX)]  # larger names no record
@@ -89,7 +90,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
         return web.redirect(f"/staff/catalogue/records/{int(id)}")
 
     def record_page(page: Page, record_id: int, *, notice: str = "", error: str = "") -> Response:
-        who = page.staff("catalogue.write")
+        page.staff("catalogue.write")
         return web.render(
             page,
             "staff/record.html",
@@ -98,7 +99,8 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
             marc=shelf.catalogue.get_marc(record_id),
             items=shelf.catalogue.items_of(record_id),
             names=branch_names(shelf, page),
-            branches=allowed_branches(shelf, who, page.lang),
+            # One catalogue for the network: copies are catalogued centrally for every branch.
+            branches=[(b.code, branch_name(b, page.lang)) for b in shelf.catalogue.list_branches()],
             notice=notice,
             error=error,
         )

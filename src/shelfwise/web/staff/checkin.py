@@ -43,7 +43,7 @@ def router(web: Web) -> APIRouter:
             title = titles(shelf, [item.record_id])[item.record_id]
             call_number = item.call_number
             if result.hold_id is not None:
-                slip = shelf.circulation.hold_slip(result.hold_id)
+                slip = shelf.circulation.hold_slip(result.hold_id, actor=who)
                 if slip.card_number is not None:
                     shelf.access.audit(
                         who,
@@ -73,12 +73,12 @@ def router(web: Web) -> APIRouter:
     async def checkin(page: PageDep) -> Response:
         form = await page.request.form()
         barcode = form_text(form, "barcode")
-        _who, branch = at_desk(shelf, page)
+        who, branch = at_desk(shelf, page)
         if not barcode:
             return checkin_page(page)
         try:
             result = shelf.circulation.checkin(
-                barcode, branch, idempotency_key=form_key(form_text(form, "key"))
+                barcode, branch, actor=who, idempotency_key=form_key(form_text(form, "key"))
             )
         except ShelfwiseError as exc:
             return checkin_page(page, error=f"{barcode}: {page.error(exc)}", status=exc.status)
@@ -89,8 +89,8 @@ def router(web: Web) -> APIRouter:
     @pages.get("/staff/holds")
     def hold_shelf(page: PageDep) -> Response:
         who, branch = at_desk(shelf, page)
-        shelf_rows = shelf.circulation.hold_shelf(branch)
-        pulls = shelf.circulation.pull_list(branch)
+        shelf_rows = shelf.circulation.hold_shelf(branch, actor=who)
+        pulls = shelf.circulation.pull_list(branch, actor=who)
         for number in sorted({s.card_number for s in shelf_rows if s.card_number}):
             shelf.access.audit(
                 who, door="web", action="read", card_number=number, fields=SLIP_FIELDS

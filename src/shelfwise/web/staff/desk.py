@@ -96,12 +96,12 @@ def router(web: Web) -> APIRouter:
     async def checkout(page: PageDep) -> Response:
         form = await page.request.form()
         card, barcode = form_text(form, "card"), form_text(form, "barcode")
-        _who, branch = desk_staff(page)
+        who, branch = desk_staff(page)
         if not barcode:
             return desk_page(page, card)
         try:
             loan = shelf.circulation.checkout(
-                card, barcode, branch, idempotency_key=form_key(form_text(form, "key"))
+                card, barcode, branch, actor=who, idempotency_key=form_key(form_text(form, "key"))
             )
         except ShelfwiseError as exc:
             return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)
@@ -115,10 +115,14 @@ def router(web: Web) -> APIRouter:
     async def renew(page: PageDep) -> Response:
         form = await page.request.form()
         card, barcode = form_text(form, "card"), form_text(form, "barcode")
-        desk_staff(page)
+        who, branch = desk_staff(page)
         try:
             loan = shelf.circulation.renew(
-                card, barcode, idempotency_key=form_key(form_text(form, "key"))
+                card,
+                barcode,
+                actor=who,
+                branch=branch,
+                idempotency_key=form_key(form_text(form, "key")),
             )
         except ShelfwiseError as exc:
             return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)

@@ -47,7 +47,7 @@ def router(web: Web) -> APIRouter:
 
     @pages.post("/staff/rules")
     async def set_rule(page: PageDep) -> Response:
-        page.staff("circulation.rules")
+        who = page.staff("circulation.rules")
         form = await page.request.form()
         try:
             values = {}
@@ -62,6 +62,7 @@ def router(web: Web) -> APIRouter:
                 item_type=form_text(form, "item_type") or None,
                 branch=form_text(form, "branch") or None,
                 values=values,
+                actor=who,
             )
         except ShelfwiseError as exc:
             return rules_page(page, error=page.error(exc), status=exc.status)
@@ -69,13 +70,16 @@ def router(web: Web) -> APIRouter:
 
     @pages.post("/staff/rules/{rule_id}/delete")
     def delete_rule(rule_id: int, page: PageDep) -> Response:
-        page.staff("circulation.rules")
-        shelf.accounts.delete_rule(rule_id)
+        who = page.staff("circulation.rules")
+        try:
+            shelf.accounts.delete_rule(rule_id, actor=who)
+        except ShelfwiseError as exc:
+            return rules_page(page, error=page.error(exc), status=exc.status)
         return web.redirect("/staff/rules?done=deleted")
 
     @pages.post("/staff/calendars/{branch}")
     async def set_calendar(branch: str, page: PageDep) -> Response:
-        page.staff("circulation.rules", branch)
+        who = page.staff("circulation.rules")
         form = await page.request.form()
         try:
             weekdays = [
@@ -87,7 +91,11 @@ def router(web: Web) -> APIRouter:
                 if part.strip()
             ]
             shelf.accounts.set_calendar(
-                branch, closed_weekdays=weekdays, closed_days=days, reason=form_text(form, "reason")
+                branch,
+                closed_weekdays=weekdays,
+                closed_days=days,
+                reason=form_text(form, "reason"),
+                actor=who,
             )
         except ShelfwiseError as exc:
             return rules_page(page, error=page.error(exc), status=exc.status)

@@ -1,0 +1,497 @@
+"""D11 (docs/requirements.md) for the staff client: every ``/staff`` route × {anonymous, a
+reader, desk at CEN, desk at NGQ, cataloguer, admin, admin at NGQ}, each with its own browser
+(cookies, CSRF token) and a valid request on fresh objects at CEN.
+
+- Allowed: the page (200) or its redirect (303), never an error page or a login.
+- Not allowed: anonymous visitors and readers are sent to the staff login; staff without the
+  permission, or outside the route's branch scope, get the 403 page.
+- Branch scope, stated per route: ``WORKING`` pages act at the browser's working branch; an
+  account bound to NGQ whose browser asks for CEN still works at NGQ (the loan, the check-in,
+  the hold shelf are NGQ's). ``BRANCH`` routes name the branch and refuse CEN to it.
+  ``NETWORK`` says why any branch's staff may; ``UNSCOPED`` needs an account bound to none.
+- The routes come from the application: a new ``/staff`` route without a decision fails.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+
+from shelfwise import app as composition
+from shelfwise.access.models import ROLE_PERMISSIONS, Role
+from shelfwise.catalogue.models import Lifecycle
+from shelfwise.circulation.scope import SYSTEM
+from shelfwise.storage.tables import branches, loans
+from shelfwise.testing.demo import seed_branches
+from shelfwise.testing.records import write_records
+
+HOME, OTHER = "CEN", "NGQ"
+PASSWORD = "matrix-password"
+STAFF: dict[str, tuple[Role, tuple[str, ...]]] = {
+    "desk_cen": ("desk", (HOME,)),
+    "desk_ngq": ("desk", (OTHER,)),
+    "cataloguer": ("cataloguer", ()),
+    "admin": ("admin", ()),
+    "admin_ngq": ("admin", (OTHER,)),
+}
+ROLES = ("anonymous", "reader", *STAFF)
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+_n = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One request: path parameters, query, form fields, an uploaded file."""
+
+    params: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    form: dict[str, Any] | None = None
+    file: tuple[str, bytes] | None = None
+    fresh_client: bool = False  # a login or logout: in a browser of its own
+
+
+@dataclass
+class World:
+    app: FastAPI
+    shelf: composition.Shelfwise
+    clients: dict[str, TestClient]
+    tokens: dict[str, str]
+    card: str
+    record_id: int
+    pool: list[int]
+    job: str  # an import job that has finished with a rejects file
+    opened: list[TestClient] = field(default_factory=list)
+
+    def copy(self, branch: str) -> str:
+        barcode = f"W{next(_n):07d}"
+        self.shelf.catalogue.add_item(
+            record_id=self.record_id,
+            barcode=barcode,
+            branch_code=branch,
+            lifecycle=Lifecycle.IN_SERVICE,
+        )
+        return barcode
+
+    def reader(self) -> str:
+        return self.shelf.readers.register(
+            name=f"读者{next(_n)}", category="adult"
+        ).reader.card_number
+
+    def loan(self, branch: str, card: str | None = None) -> str:
+        barcode = self.copy(branch)
+        self.shelf.circulation.checkout(card or self.reader(), barcode, branch, actor=SYSTEM)
+        return barcode
+
+    def branch_id(self, code: str) -> int:
+        return next(b.id for b in self.shelf.catalogue.list_branches() if b.code == code)
+
+    def browser(self) -> TestClient:
+        client = TestClient(self.app, follow_redirects=False)
+        client.__enter__()
+        self.opened.append(client)
+        return client
+
+
+Maker = Callable[[World, str], Ask]  # (world, branch acted at) -> the request
+Verify = Callable[[World, str, Any], str | None]  # a complaint, or None
+
+
+@dataclass(frozen=True)
+class Page:
+    who: str  # public, staff (any staff member), or a permission
+    scope: str | None = None  # WORKING, BRANCH, NETWORK, UNSCOPED for every staff route
+    make: Maker = lambda w, at: Ask()
+    why: str = ""
+    acted_at: Verify | None = None  # WORKING: where the page really acted
+
+
+WORKING, BRANCH, NETWORK, UNSCOPED = "working", "branch", "network", "unscoped"
+ANY_READER = "a reader of the network is served at any desk"
+CATALOGUE = "one catalogue for the network: copies are catalogued centrally for every branch"
+READ_RULES = "the rules of every branch are public (GET /api/v1/rules); changing one is scoped"
+
+
+def _selected(w: World, at: str, response: Any) -> str | None:
+    """The page works at branch ``at``."""
+    found = re.search(r'<option value="(\w+)" selected>', response.text)
+    here = found.group(1) if found else None
+    return None if here == at else f"the page works at {here}"
+
+
+def _loan_branch(w: World, at: str, response: Any) -> str | None:
+    with w.shelf.db.read() as conn:
+        branch = conn.execute(
+            select(branches.c.code)
+            .join(loans, loans.c.branch_id == branches.c.id)
+            .order_by(loans.c.id.desc())
+            .limit(1)
+        ).scalar_one()
+    return None if branch == at else f"the checkout was recorded at {branch}"
+
+
+def _returned_at(w: World, at: str, response: Any) -> str | None:
+    with w.shelf.db.read() as conn:
+        branch = conn.execute(
+            select(branches.c.code)
+            .join(loans, loans.c.returned_branch_id == branches.c.id)
+            .order_by(loans.c.returned_at.desc(), loans.c.id.desc())
+            .limit(1)
+        ).scalar_one()
+    return None if branch == at else f"the check-in was recorded at {branch}"
+
+
+def _fee(w: World, at: str) -> Ask:
+    fee = w.shelf.accounts.charge(w.card, "manual", 100, "matrix")
+    return Ask({"fee_id": str(fee.id), "action": "pay"}, form={"card": w.card, "amount": "1.00"})
+
+
+def _rule(w: World, at: str) -> Ask:
+    rule = w.shelf.accounts.set_rule(
+        reader_category=None, item_type=f"t{next(_n)}", branch=at, values={}, actor=SYSTEM
+    )
+    return Ask({"rule_id": str(rule.id)}, form={})
+
+
+def _token(w: World, at: str) -> Ask:
+    w.shelf.access.issue_api_token("matrix-target", "to revoke", days=1)
+    return Ask({"token_id": str(w.shelf.access.api_tokens()[-1].id)}, form={})
+
+
+def _login(w: World, at: str) -> Ask:
+    return Ask(
+        form={"username": "matrix-target", "password": PASSWORD, "next": "/staff"},
+        fresh_client=True,
+    )
+
+
+def _merge(w: World, at: str) -> Ask:
+    survivor, duplicate = w.pool.pop(), w.pool.pop()
+    return Ask({"record_id": str(survivor)}, form={"duplicate": str(duplicate)})
+
+
+def _marc(w: World, at: str) -> Ask:
+    return Ask(form={}, file=("one.mrc", _one_record()))
+
+
+PAGES: dict[tuple[str, str], Page] = {
+    ("GET", "/staff/login"): Page("public"),
+    ("POST", "/staff/login"): Page("public", make=_login),
+    ("POST", "/staff/logout"): Page("public", make=lambda w, at: Ask(form={}, fresh_client=True)),
+    ("GET", "/staff"): Page("staff", NETWORK, why="the staff home lists what the role may use"),
+    ("GET", "/staff/branch"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(query={"code": at, "next": "/staff/desk"}),
+        acted_at=lambda w, at, r: (
+            None
+            if f"sw_branch={at}" in r.headers.get("set-cookie", "")
+            else "the working branch cookie is not the account's"
+        ),
+    ),
+    ("GET", "/staff/desk"): Page(
+        "circulation.desk", WORKING, lambda w, at: Ask(query={"card": w.card}), acted_at=_selected
+    ),
+    ("POST", "/staff/desk/checkout"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(form={"card": w.reader(), "barcode": w.copy(HOME)}),
+        acted_at=_loan_branch,
+    ),
+    ("POST", "/staff/desk/renew"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(form={"card": w.card, "barcode": w.loan(HOME, w.card)}),
+        acted_at=_selected,
+    ),
+    ("GET", "/staff/checkin"): Page("circulation.desk", WORKING, acted_at=_selected),
+    ("POST", "/staff/checkin"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(form={"barcode": w.loan(HOME)}),
+        acted_at=_returned_at,
+    ),
+    ("GET", "/staff/holds"): Page("circulation.desk", WORKING, acted_at=_selected),
+    ("GET", "/staff/readers/new"): Page("readers.write", NETWORK, why=ANY_READER),
+    ("POST", "/staff/readers/new"): Page(
+        "readers.write",
+        NETWORK,
+        lambda w, at: Ask(form={"name": "新读者", "category": "adult", "home_branch": at}),
+        why=ANY_READER,
+    ),
+    ("GET", "/staff/readers/{card}"): Page(
+        "readers.read", NETWORK, lambda w, at: Ask({"card": w.card}), why=ANY_READER
+    ),
+    ("POST", "/staff/readers/{card}/{action}"): Page(
+        "readers.write",
+        NETWORK,
+        lambda w, at: Ask({"card": w.reader(), "action": "block"}, form={"reason": "矩阵"}),
+        why=ANY_READER,
+    ),
+    ("POST", "/staff/fees/{fee_id}/{action}"): Page(
+        "circulation.fees", NETWORK, _fee, why="a reader settles fees at any desk"
+    ),
+    ("GET", "/staff/admin"): Page("access.admin", UNSCOPED),
+    ("POST", "/staff/admin/staff"): Page(
+        "access.admin",
+        UNSCOPED,
+        lambda w, at: Ask(
+            form={
+                "username": f"made-{next(_n)}",
+                "name": "新馆员",
+                "password": PASSWORD,
+                "role": "desk",
+                "branches": [at],
+            }
+        ),
+    ),
+    ("POST", "/staff/admin/staff/{username}/{action}"): Page(
+        "access.admin",
+        UNSCOPED,
+        lambda w, at: Ask({"username": "matrix-target", "action": "enable"}, form={}),
+    ),
+    ("POST", "/staff/admin/tokens"): Page(
+        "access.admin",
+        UNSCOPED,
+        lambda w, at: Ask(form={"username": "matrix-target", "label": "matrix", "days": "1"}),
+    ),
+    ("POST", "/staff/admin/tokens/{token_id}/revoke"): Page("access.admin", UNSCOPED, _token),
+    ("GET", "/staff/rules"): Page("circulation.rules", NETWORK, why=READ_RULES),
+    ("POST", "/staff/rules"): Page(
+        "circulation.rules",
+        BRANCH,
+        lambda w, at: Ask(form={"branch": at, "item_type": "dvd", "loan_days": "7"}),
+    ),
+    ("POST", "/staff/rules/{rule_id}/delete"): Page("circulation.rules", BRANCH, _rule),
+    ("POST", "/staff/calendars/{branch}"): Page(
+        "circulation.rules", BRANCH, lambda w, at: Ask({"branch": at}, form={"weekday": "0"})
+    ),
+    ("GET", "/staff/catalogue"): Page("catalogue.write", NETWORK, why=CATALOGUE),
+    ("POST", "/staff/catalogue/import"): Page("catalogue.write", NETWORK, _marc, why=CATALOGUE),
+    ("GET", "/staff/catalogue/import/{job_id}.json"): Page(
+        "catalogue.write", NETWORK, lambda w, at: Ask({"job_id": w.job}), why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/import/{job_id}"): Page(
+        "catalogue.write", NETWORK, lambda w, at: Ask({"job_id": w.job}), why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/import/{job_id}/rejects"): Page(
+        "catalogue.write", NETWORK, lambda w, at: Ask({"job_id": w.job}), why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/records"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(query={"id": str(w.record_id)}),
+        why=CATALOGUE,
+    ),
+    ("GET", "/staff/catalogue/records/{record_id}"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"record_id": str(w.record_id)}),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/records/{record_id}/items"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(
+            {"record_id": str(w.record_id)},
+            form={"barcode": f"N{next(_n):07d}", "branch": at, "call_number": "I247/1"},
+        ),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/records/{record_id}/merge"): Page(
+        "catalogue.write", NETWORK, _merge, why=CATALOGUE
+    ),
+}
+
+
+def expected(page: Page, role: str, at: str) -> str:
+    """``ok``, ``login`` (sent to the staff login) or ``403`` for ``role`` at branch ``at``."""
+    if page.who == "public":
+        return "ok"
+    if role not in STAFF:
+        return "login"
+    kind, bound = STAFF[role]
+    if page.who != "staff" and page.who not in ROLE_PERMISSIONS[kind]:
+        return "403"
+    if not bound or page.scope in (NETWORK, WORKING):
+        return "ok"
+    if page.scope == UNSCOPED:
+        return "403"
+    return "ok" if at in bound else "403"
+
+
+def _one_record(bad: bool = False) -> bytes:
+    from shelfwise.marc.iso2709 import encode
+    from shelfwise.marc.record import Field, Record
+
+    n = next(_n)
+    record = Record(
+        "00000nam a2200000 a 4500",
+        [Field("001", data=f"web-matrix-{n}"), Field("245", "10", [("a", f"上传 {n}")])],
+    )
+    return encode(record) + (b"99999this is not a MARC record\x1d" if bad else b"")
+
+
+@pytest.fixture
+def world(shelf: composition.Shelfwise, tmp_path: Path) -> Iterator[World]:
+    seed_branches(shelf.catalogue)
+    path = tmp_path / "pool.mrc"
+    write_records(path, 24)
+    shelf.importer().import_file(path)
+    with shelf.db.read() as conn:
+        ids = [int(i) for i in conn.execute(text("SELECT id FROM records ORDER BY id")).scalars()]
+    card = shelf.readers.register(name="甲", category="adult", pin="1111").reader.card_number
+    shelf.accounts.set_rule(
+        reader_category=None, item_type=None, branch=None, values={"loan_limit": 1000}, actor=SYSTEM
+    )
+    for role, (kind, bound) in STAFF.items():
+        shelf.access.create_staff(f"m-{role.replace('_', '-')}", role, PASSWORD, kind, bound)
+    shelf.access.create_staff("matrix-target", "Target", PASSWORD, "desk")
+    app = composition.asgi_app(shelf)
+    w = World(app, shelf, {}, {}, card, ids[0], ids[1:], "")
+    for role in ROLES:
+        client = w.browser()
+        w.tokens[role] = _csrf(client)
+        if role == "reader":
+            _post(client, "/login", {"card": card, "secret": "1111", "csrf": w.tokens[role]})
+        elif role in STAFF:
+            login = {"username": f"m-{role.replace('_', '-')}", "password": PASSWORD}
+            _post(client, "/staff/login", login | {"csrf": w.tokens[role]})
+        w.clients[role] = client
+    w.job = _finished_job(w)
+    try:
+        yield w
+    finally:
+        for client in w.opened:
+            client.__exit__(None, None, None)
+
+
+def _csrf(client: TestClient) -> str:
+    found = CSRF.search(client.get("/staff/login").text)
+    assert found
+    return found.group(1)
+
+
+def _post(client: TestClient, path: str, form: dict[str, str]) -> None:
+    done = client.post(path, data=form)
+    assert done.status_code == 303, done.text[-300:]
+
+
+def _finished_job(w: World) -> str:
+    admin = w.clients["admin"]
+    files = {"file": ("bad.mrc", _one_record(bad=True), "application/marc")}
+    started = admin.post("/staff/catalogue/import", data={"csrf": w.tokens["admin"]}, files=files)
+    job = started.headers["location"].rsplit("/", 1)[-1]
+    deadline = time.monotonic() + 60
+    while not admin.get(f"/staff/catalogue/import/{job}.json").json()["done"]:
+        assert time.monotonic() < deadline, "the import did not finish"
+        time.sleep(0.05)
+    return job
+
+
+def _send(w: World, method: str, path: str, role: str, ask: Ask, at: str) -> Any:
+    client = w.browser() if ask.fresh_client else w.clients[role]
+    token = _csrf(client) if ask.fresh_client else w.tokens[role]
+    client.cookies.set("sw_branch", at)
+    url = re.sub(r"\{(\w+)\}", lambda m: ask.params[m.group(1)], path)
+    if method == "GET":
+        return client.get(url, params=ask.query)
+    files = None if ask.file is None else {"file": (*ask.file, "application/marc")}
+    return client.post(url, params=ask.query, data=(ask.form or {}) | {"csrf": token}, files=files)
+
+
+def _outcome(response: Any, page: Page) -> str:
+    location = response.headers.get("location", "")
+    if response.status_code == 303 and page.who == "public":
+        return "ok"  # a login or logout lands where it sends the browser
+    if response.status_code == 303 and location.startswith("/staff/login"):
+        return "login"
+    if response.status_code in (200, 303):
+        return "ok"
+    return str(response.status_code)
+
+
+def _staff_routes(app: FastAPI) -> set[tuple[str, str]]:
+    return {
+        (method, path)
+        for path, methods in _walk(app.routes)
+        if path.startswith("/staff")
+        for method in methods
+        if method != "HEAD"
+    }
+
+
+def _walk(routes: list[Any]) -> Iterator[tuple[str, set[str]]]:
+    """(path, methods) of every route. Recent FastAPI keeps an included router as one node
+    whose routes it resolves on demand; older versions copy them into ``app.routes``."""
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            for context in contexts():
+                yield context.path, set(context.methods or ())
+        elif isinstance(route, APIRoute):
+            yield route.path, set(route.methods or ())
+
+
+def test_every_staff_route_has_a_decision_and_a_branch_scope(world: World) -> None:
+    routes = _staff_routes(world.app)
+    assert routes - set(PAGES) == set(), "staff routes without an authorization decision"
+    assert set(PAGES) - routes == set(), "decisions for staff routes that no longer exist"
+    silent = [
+        f"{m} {p}" for (m, p), page in PAGES.items() if page.who != "public" and not page.scope
+    ]
+    assert silent == [], "staff routes that do not state their branch scope"
+    unexplained = [f"{m} {p}" for (m, p), g in PAGES.items() if g.scope == NETWORK and not g.why]
+    assert unexplained == []
+    unverified = [
+        f"{m} {p}" for (m, p), g in PAGES.items() if g.scope == WORKING and not g.acted_at
+    ]
+    assert unverified == [], "working-branch pages without a check of where they acted"
+
+
+def test_every_role_on_every_staff_route(world: World) -> None:
+    wrong: list[str] = []
+    for (method, path), page in PAGES.items():
+        for role in ROLES:
+            want = expected(page, role, HOME)
+            response = _send(world, method, path, role, page.make(world, HOME), HOME)
+            got = _outcome(response, page)
+            if got != want:
+                wrong.append(f"{role} {method} {path}: {got}, expected {want}")
+    assert wrong == []
+
+
+def test_accounts_bound_to_ngq_at_cen_on_every_staff_route(world: World) -> None:
+    """The branch column: refused on BRANCH and UNSCOPED routes, served on NETWORK ones, and on
+    WORKING pages served at NGQ even when the browser asks for CEN."""
+    wrong: list[str] = []
+    for (method, path), page in PAGES.items():
+        if page.scope is None:
+            continue
+        for role in ("desk_ngq", "admin_ngq"):
+            kind, _ = STAFF[role]
+            if page.who not in ("staff", *ROLE_PERMISSIONS[kind]):
+                continue
+            response = _send(world, method, path, role, page.make(world, HOME), HOME)
+            want = expected(page, role, HOME)
+            if _outcome(response, page) != want:
+                wrong.append(f"{role} at {HOME}: {method} {path} -> {_outcome(response, page)}")
+            if page.acted_at is not None and want == "ok":
+                complaint = page.acted_at(world, OTHER, response)
+                if complaint:
+                    wrong.append(f"{role} {method} {path}: {complaint}")
+            if page.scope == BRANCH:
+                own = _send(world, method, path, role, page.make(world, OTHER), OTHER)
+                if _outcome(own, page) != "ok":
+                    wrong.append(f"{role} at {OTHER}: {method} {path} -> {_outcome(own, page)}")
+    assert wrong == []
