@@ -32,7 +32,8 @@ from shelfwise.circulation.notices import (
     enqueue_due_notices,
 )
 from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
-from shelfwise.config import Secret, Settings
+from shelfwise.config import Secret, Settings, SettingsError
+from shelfwise.core import log_masking
 from shelfwise.core.clock import Clock, SystemClock
 from shelfwise.readers.confirmation import ConfirmationMailer
 from shelfwise.readers.security import SecretHasher
@@ -44,6 +45,7 @@ from shelfwise.readers.service import (
     categories_from_list,
 )
 from shelfwise.search.service import SearchService
+from shelfwise.secret_keys import SecretKeys, load_keys
 from shelfwise.sip2.terminals import TerminalService
 from shelfwise.storage import migrate
 from shelfwise.storage.database import Database
@@ -69,6 +71,7 @@ class Shelfwise:
     search: SearchService
     terminals: TerminalService
     access: AccessService
+    keys: SecretKeys
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:
@@ -114,6 +117,9 @@ class Shelfwise:
         def expire_holds() -> str:
             return f"expired {self.circulation.expire_holds()}"
 
+        def prune_login_attempts() -> str:
+            return f"pruned {self.access.prune_login_attempts()}"
+
         return Scheduler(
             self.db,
             self.clock,
@@ -121,6 +127,7 @@ class Shelfwise:
                 Job("outbox.deliver", 5, deliver),
                 Job("circulation.due_notices", 86400, due_notices),
                 Job("circulation.expire_holds", 3600, expire_holds),
+                Job("access.prune_login_attempts", 3600, prune_login_attempts),
             ],
         )
 
@@ -135,10 +142,7 @@ class Shelfwise:
         )
         notices = NoticeHandler(self.db, self.clock, channel, str(self.settings["library_name"]))
         confirmations = ConfirmationMailer(
-            self.readers,
-            channel,
-            str(self.settings["library_name"]),
-            str(self.settings["reader_confirm_link"]),
+            self.readers, channel, str(self.settings["library_name"]), confirm_link(self.settings)
         )
         return {
             NOTICE_TOPIC: notices,
@@ -160,13 +164,19 @@ def build(
 ) -> Shelfwise:
     settings = settings or Settings.load()
     clock = clock or SystemClock()
+    # P13: no card number or confirmation code in any log line of this process.
+    log_masking.install(str(settings["reader_card_prefix"]))
+    keys = load_keys(settings)  # before anything else: a refused key stops the start here
+    confirm_link(settings)
     db = Database(settings.database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"]))
     if migrate_db:
         migrate.upgrade(db)
     hasher = SecretHasher(
         time_cost=int(settings["password_hash_time_cost"]),
         memory_kib=int(settings["password_hash_memory_kib"]),
-        id_card_key=_reveal(settings["reader_id_card_key"]),
+        id_card_key=keys.id_card,
+        id_card_old_keys=keys.id_card_old,
+        max_concurrent=int(settings["password_hash_concurrency"]),
     )
     reader_policy = ReaderPolicy(
         card_prefix=str(settings["reader_card_prefix"]),
@@ -177,6 +187,8 @@ def build(
         self_service_categories=categories_from_list(
             str(settings["reader_self_registration_categories"])
         ),
+        registrations_per_hour=int(settings["access_registrations_per_hour"]),
+        confirmations_per_hour=int(settings["access_confirmations_per_hour"]),
     )
     circulation_policy = CirculationPolicy(
         fee_block_cents=int(settings["circulation_fee_block_cents"]),
@@ -190,13 +202,13 @@ def build(
             lookback_days=int(settings["credit_overdue_lookback_days"]),
         ),
     )
-    reader_service = ReaderService(db, clock, hasher, reader_policy)
     lockout = Lockout(
         db,
         clock,
         limit=int(settings["access_login_attempts"]),
         seconds=int(settings["access_lockout_seconds"]),
     )
+    reader_service = ReaderService(db, clock, hasher, reader_policy, throttle=lockout)
     return Shelfwise(
         settings=settings,
         clock=clock,
@@ -217,12 +229,33 @@ def build(
             lockout,
             staff_session_hours=int(settings["access_staff_session_hours"]),
             reader_session_hours=int(settings["access_reader_session_hours"]),
+            attempts_retention_hours=int(settings["access_login_attempts_retention_hours"]),
         ),
+        keys=keys,
     )
 
 
 def _reveal(value: object) -> str:
     return value.reveal() if isinstance(value, Secret) else str(value)
+
+
+def confirm_link(settings: Settings) -> str:
+    """The link template of the self-registration e-mail; the code stays out of its query.
+
+    A query string is written to access logs, proxies' logs and browser histories; a
+    path segment is masked in Shelfwise's own logs (P13) and the page behind it confirms
+    only when the reader presses the button (a POST), never when a mail scanner follows it.
+    """
+    link = str(settings["reader_confirm_link"])
+    if not link:
+        base = str(settings["web_public_url"]).rstrip("/")
+        return f"{base}/register/confirm/{{card}}/{{token}}" if base else ""
+    if "?" in link and "{token}" in link.split("?", 1)[1]:
+        raise SettingsError(
+            "reader_confirm_link puts {token} in the query string, where access logs keep it: "
+            "use a path such as https://library.example.org/register/confirm/{card}/{token}"
+        )
+    return link
 
 
 def asgi_app(shelf: Shelfwise) -> FastAPI:

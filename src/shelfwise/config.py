@@ -124,25 +124,43 @@ SETTINGS: tuple[Setting, ...] = (
         "reader_confirm_link",
         str,
         "",
-        "Link in the self-registration e-mail, with {card} and {token} placeholders, e.g. "
-        "https://library.example.org/register/confirm?card={card}&token={token}. "
-        "Empty: the e-mail gives the card number and confirmation code only.",
+        "Link in the self-registration e-mail, with {card} and {token} in its path (never in "
+        "its query, which access logs and proxies keep), e.g. "
+        "https://library.example.org/register/confirm/{card}/{token}. Empty: "
+        "web_public_url + /register/confirm/{card}/{token} when web_public_url is set, "
+        "else the e-mail gives the card number and confirmation code only.",
     ),
     Setting(
         "reader_id_card_key",
         str,
-        "change-me-identity-card-key",
-        "Secret key of the keyed hash that stands in for identity-card numbers.",
+        "",
+        "Secret key of the keyed hash that stands in for identity-card numbers. Empty: a "
+        "random key made on first start in DATA_DIR/keys/reader_id_card_key (mode 0600). "
+        "A value published with Shelfwise is refused.",
         secret=True,
     ),
     Setting(
-        "password_hash_time_cost", int, 3, "Argon2id iterations for reader PINs and passwords."
+        "reader_id_card_old_keys",
+        str,
+        "",
+        "Earlier identity-card keys, comma-separated, for look-up only: a card hashed under "
+        "one is still found, and hashed again under the current key when its number is next "
+        "typed at the desk. The built-in key of earlier versions is always tried.",
+        secret=True,
     ),
+    Setting("password_hash_time_cost", int, 3, "Argon2id iterations for PINs and passwords."),
     Setting(
         "password_hash_memory_kib",
         int,
         65536,
-        "Argon2id memory (KiB) for reader PINs and passwords.",
+        "Argon2id memory (KiB) for PINs and passwords.",
+    ),
+    Setting(
+        "password_hash_concurrency",
+        int,
+        2,
+        "PIN and password hashes computed at once in one process; further logins wait their "
+        "turn, so a flood of logins holds at most this many times password_hash_memory_kib.",
     ),
     Setting(
         "access_login_attempts",
@@ -165,6 +183,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         10,
         "E-mail confirmation attempts for one card per hour (0: no limit).",
+    ),
+    Setting(
+        "access_login_attempts_retention_hours",
+        int,
+        24,
+        "Login failure and request counters (they name cards, user names and addresses) are "
+        "deleted this long after their last use, once no lock or window holds them.",
     ),
     Setting("access_staff_session_hours", int, 12, "Lifetime of a staff login session."),
     Setting("access_reader_session_hours", int, 168, "Lifetime of a reader login session."),
@@ -302,8 +327,9 @@ SETTINGS: tuple[Setting, ...] = (
         "web_secret_key",
         str,
         "",
-        "Key that signs the web pages' CSRF tokens. Empty: a random key per process (forms "
-        "then fail across a restart or between several app processes; set it in production).",
+        "Key that signs the web pages' CSRF tokens. Empty: a random key made on first start "
+        "in DATA_DIR/keys/web_secret_key (mode 0600), shared by every process on that data "
+        "folder. A value published with Shelfwise is refused.",
         secret=True,
     ),
 )

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.catalogue.models import BranchKind
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.testing.access import staff_token
@@ -28,6 +29,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 
 def test_staff_login_opens_a_session_with_the_role(shelf: Shelfwise) -> None:
+    shelf.catalogue.add_branch(code="BR1", kind=BranchKind.BRANCH, name_zh="一分馆")
     shelf.access.create_staff("Desk.Li", "李娜", PASSWORD, "desk", ["BR1"])
     session = shelf.access.login_staff("desk.li", PASSWORD)
     principal = shelf.access.principal(session.token)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, delete, or_, select
 
 from shelfwise.access.lockout import aware
 from shelfwise.access.models import AuditEntry, Principal, Role, StaffAccount
-from shelfwise.storage.tables import access_tokens, audit_log, readers, staff
+from shelfwise.storage.tables import (
+    access_tokens,
+    audit_log,
+    branches,
+    login_attempts,
+    readers,
+    staff,
+)
 
 
 def staff_account(row: Row[Any]) -> StaffAccount:
@@ -42,10 +50,17 @@ class LiveToken:
     principal: Principal
 
 
-def principal_of_token(conn: Connection, digest: str, now: datetime) -> LiveToken | None:
-    """The live token with this digest, when it was last used, and its principal; or None."""
+def principal_of_token(
+    conn: Connection, digest: str, now: datetime, *, sessions_only: bool = False
+) -> LiveToken | None:
+    """The live token with this digest, when it was last used, and its principal; or None.
+
+    ``sessions_only``: a login session, never an API token (the web's cookie). A reader's
+    token lives only while the reader's session epoch is the one it was made in."""
     token = conn.execute(select(access_tokens).where(access_tokens.c.token_hash == digest)).first()
     if token is None or token.revoked_at is not None:
+        return None
+    if sessions_only and token.kind != "session":
         return None
     if token.expires_at is not None and aware(token.expires_at) <= now:
         return None
@@ -56,11 +71,11 @@ def principal_of_token(conn: Connection, digest: str, now: datetime) -> LiveToke
         principal = staff_principal(staff_account(row))
     else:
         reader = conn.execute(
-            select(readers.c.id, readers.c.name, readers.c.card_number).where(
-                readers.c.id == token.reader_id
-            )
+            select(
+                readers.c.id, readers.c.name, readers.c.card_number, readers.c.session_epoch
+            ).where(readers.c.id == token.reader_id)
         ).first()
-        if reader is None:
+        if reader is None or reader.session_epoch != (token.reader_epoch or 0):
             return None
         principal = Principal(
             kind="reader", id=int(reader.id), name=reader.name, card_number=reader.card_number
@@ -87,6 +102,31 @@ def audit_rows(conn: Connection, *, reader_id: int | None, limit: int) -> list[A
     if reader_id is not None:
         query = query.where(audit_log.c.reader_id == reader_id)
     return [audit_entry(r) for r in conn.execute(query)]
+
+
+def reader_epoch(conn: Connection, reader_id: int) -> int:
+    found = conn.execute(
+        select(readers.c.session_epoch).where(readers.c.id == reader_id)
+    ).scalar_one_or_none()
+    return int(found or 0)
+
+
+def unknown_branches(conn: Connection, codes: Iterable[str]) -> list[str]:
+    wanted = set(codes)
+    if not wanted:
+        return []
+    known = set(conn.execute(select(branches.c.code).where(branches.c.code.in_(wanted))).scalars())
+    return sorted(wanted - known)
+
+
+def prune_login_attempts(conn: Connection, *, now: datetime, idle_since: datetime) -> int:
+    """Delete counters untouched since ``idle_since`` that hold no lock at ``now``."""
+    done = conn.execute(
+        delete(login_attempts)
+        .where(login_attempts.c.updated_at < idle_since)
+        .where(or_(login_attempts.c.locked_until.is_(None), login_attempts.c.locked_until <= now))
+    )
+    return int(done.rowcount or 0)
 
 
 def split_branches(value: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.access import repo
@@ -40,6 +40,7 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_STAFF_PASSWORD = 10
 # last_used_at is a hint for administrators, not a log: refresh it at most this often.
 _TOUCH_EVERY = timedelta(minutes=5)
+_HOUR = timedelta(hours=1)
 
 
 def digest(token: str) -> str:
@@ -57,6 +58,7 @@ class AccessService:
         *,
         staff_session_hours: int,
         reader_session_hours: int,
+        attempts_retention_hours: int = 24,
     ) -> None:
         self._db = db
         self._clock = clock
@@ -65,6 +67,7 @@ class AccessService:
         self.lockout = lockout
         self._staff_hours = staff_session_hours
         self._reader_hours = reader_session_hours
+        self._attempts_retention = timedelta(hours=attempts_retention_hours)
 
     # --- logins ---------------------------------------------------------------------
 
@@ -104,14 +107,17 @@ class AccessService:
         self._failed(subject)
         raise ShelfwiseError("access.login_failed")
 
-    def principal(self, token: str | None) -> Principal | None:
-        """Who holds this session or API token, or None when it is unknown, expired or revoked."""
+    def principal(self, token: str | None, *, sessions_only: bool = False) -> Principal | None:
+        """Who holds this session or API token, or None when it is unknown, expired or revoked.
+
+        ``sessions_only``: a login session only, not an API token (a web cookie must be a
+        login made in a browser, never a token issued to another system)."""
         if not token:
             return None
         now = self._clock.now()
         key = digest(token)
         with self._db.read() as conn:
-            found = repo.principal_of_token(conn, key, now)
+            found = repo.principal_of_token(conn, key, now, sessions_only=sessions_only)
         if found is None:
             return None
         if found.last_used_at is None or found.last_used_at < now - _TOUCH_EVERY:
@@ -136,6 +142,16 @@ class AccessService:
                 .where(access_tokens.c.token_hash == digest(token))
                 .values(revoked_at=to_second(self._clock.now()))
             )
+
+    def prune_login_attempts(self) -> int:
+        """Delete failure and request counters idle past the retention (they name cards,
+        user names and addresses) that no lock still holds; returns how many went."""
+        now = to_second(self._clock.now())
+        # Never before a counting window could still be open (an hour for registrations)
+        # or a lock could still run.
+        keep = max(self._attempts_retention, timedelta(seconds=self.lockout.seconds), _HOUR)
+        with self._db.write() as conn:
+            return repo.prune_login_attempts(conn, now=now, idle_since=now - keep)
 
     def _refuse_if_locked(self, subject: str) -> None:
         until = self.lockout.locked_until(subject)
@@ -164,10 +180,15 @@ class AccessService:
         now: datetime,
         expires: datetime | None,
     ) -> int:
-        owner = (
-            {"staff_id": principal.id} if principal.kind == "staff" else {"reader_id": principal.id}
-        )
         with self._db.write() as conn:
+            owner: dict[str, int] = (
+                {"staff_id": principal.id}
+                if principal.kind == "staff"
+                else {
+                    "reader_id": principal.id,
+                    "reader_epoch": repo.reader_epoch(conn, principal.id),
+                }
+            )
             result = conn.execute(
                 insert(access_tokens).values(
                     token_hash=digest(token),
@@ -195,16 +216,18 @@ class AccessService:
             raise ShelfwiseError("access.username_invalid", username=username)
         checked_role = _checked_role(role)
         _check_password(password)
+        codes = _codes(branches)
         now = to_second(self._clock.now())
         try:
             with self._db.write() as conn:
+                _check_branches(conn, codes)
                 conn.execute(
                     insert(staff).values(
                         username=username,
                         name=name.strip() or username,
                         password_hash=self._hasher.hash(password),
                         role=checked_role,
-                        branches=",".join(b.strip() for b in branches if b.strip()),
+                        branches=",".join(codes),
                         created_at=now,
                         updated_at=now,
                     )
@@ -243,13 +266,15 @@ class AccessService:
         if role is not None:
             values["role"] = _checked_role(role)
         if branches is not None:
-            values["branches"] = ",".join(b.strip() for b in branches if b.strip())
+            values["branches"] = ",".join(_codes(branches))
         if enabled is not None:
             values["enabled"] = int(enabled)
         if password is not None:
             _check_password(password)
             values["password_hash"] = self._hasher.hash(password)
         with self._db.write() as conn:
+            if branches is not None:
+                _check_branches(conn, _codes(branches))
             conn.execute(update(staff).where(staff.c.id == account.id).values(**values))
             if enabled is False or password is not None:
                 # A disabled account or a changed password ends every open session.
@@ -349,6 +374,18 @@ def _checked_role(role: str) -> Role:
         if role == known:
             return known
     raise ShelfwiseError("access.role_unknown", role=role, roles=", ".join(ROLES))
+
+
+def _codes(branches: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(b.strip() for b in branches if b.strip()))
+
+
+def _check_branches(conn: Connection, codes: list[str]) -> None:
+    """A branch code an account is bound to must exist: a misspelt one would bind it to
+    nothing, and an account bound to nothing works everywhere."""
+    unknown = repo.unknown_branches(conn, codes)
+    if unknown:
+        raise ShelfwiseError("access.branch_unknown", branch=", ".join(unknown))
 
 
 def _check_password(password: str) -> None:

@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
 from shelfwise.api.auth import Guards
-from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.cards import CardFormat, card_svg
 from shelfwise.readers.models import Reader
 
@@ -190,10 +189,16 @@ class RegistrationIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(min_length=3, max_length=320)
-    category: str = Field(min_length=1, max_length=32)
+    category: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="One of reader_self_registration_categories (default: the first).",
+    )
     phone: str | None = Field(default=None, max_length=32)
     pin: str | None = Field(default=None, max_length=8)
     password: str | None = Field(default=None, max_length=200)
+    home_branch: str | None = Field(default=None, min_length=1, max_length=32)
 
 
 class RegistrationOut(BaseModel):
@@ -223,12 +228,8 @@ def _self_service_routes(shelf: "Shelfwise", guards: Guards) -> APIRouter:
         """Register online; a confirmation code is e-mailed (never returned here).
 
         At most ``access_registrations_per_hour`` from one address (429 beyond)."""
-        shelf.access.throttle(
-            f"register-ip:{request.client.host if request.client else '-'}",
-            limit=int(shelf.settings["access_registrations_per_hour"]),
-            seconds=3600,
-        )
-        reader = readers.self_register(**body.model_dump()).reader
+        source = request.client.host if request.client else "-"
+        reader = readers.self_register(source=source, **body.model_dump()).reader
         return RegistrationOut(
             card_number=reader.card_number,
             status=str(reader.status),
@@ -239,18 +240,9 @@ def _self_service_routes(shelf: "Shelfwise", guards: Guards) -> APIRouter:
     def confirm(body: ConfirmIn) -> ConfirmOut:
         """Confirm the e-mail address with the code it received; the reader may then borrow.
 
-        At most ``access_confirmations_per_hour`` tries per card (429 beyond)."""
-        shelf.access.throttle(
-            f"confirm:{body.card_number}",
-            limit=int(shelf.settings["access_confirmations_per_hour"]),
-            seconds=3600,
-        )
-        try:
-            reader = readers.confirm_email(body.card_number, body.token)
-        except ShelfwiseError as exc:  # an unknown card reads like a wrong code: no probing
-            if exc.code == "readers.not_found":
-                raise ShelfwiseError("readers.token_invalid") from None
-            raise
+        At most ``access_confirmations_per_hour`` tries per card (429 beyond); an unknown
+        card is refused like a wrong code."""
+        reader = readers.confirm_email(body.card_number, body.token)
         return ConfirmOut(card_number=reader.card_number, status=str(reader.status))
 
     @api.get(

@@ -261,7 +261,9 @@ class MigrationImporter:
             else _add_years(created.astimezone(self._offset).date(), policy.card_years)
         )
         id_hash, last4 = hasher.id_card(v["id_card"]) if v["id_card"] else (None, None)
-        if id_hash is not None and _exists(conn, readers.c.id, readers.c.id_card_hash == id_hash):
+        if id_hash is not None and _exists(
+            conn, readers.c.id, readers.c.id_card_hash.in_(hasher.id_card_lookups(v["id_card"]))
+        ):
             raise RowError("id card registered", "another reader has this identity card")
         reader_id = conn.execute(
             insert(readers)

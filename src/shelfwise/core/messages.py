@@ -257,6 +257,12 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "본인의 대출과 예약만 처리할 수 있습니다.",
         "You may act only on your own loans and holds.",
     ),
+    "access.branch_unknown": _m(
+        422,
+        "没有分馆代码 {branch}：馆员账户只能限定在已有的分馆。",
+        "분관 코드 {branch}이(가) 없습니다. 직원 계정은 있는 분관에만 지정할 수 있습니다.",
+        "There is no branch {branch}: a staff account can be bound only to existing branches.",
+    ),
     "access.username_invalid": _m(
         422,
         "用户名 {username} 无效：请用 2–64 个小写字母、数字、点、下划线或连字符。",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,7 @@ from shelfwise.readers.models import (
 )
 from shelfwise.readers.security import (
     SecretHasher,
+    is_id_card,
     luhn_digit,
     new_token,
     token_digest,
@@ -39,6 +40,7 @@ from shelfwise.storage.outbox import enqueue
 from shelfwise.storage.tables import branches, reader_consents, reader_deletions, readers
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NEXT_EPOCH = readers.c.session_epoch + 1
 # Outbox topic of "send this reader the e-mail confirmation" (payload: reader id only).
 CONFIRM_TOPIC = "readers.confirm_email"
 
@@ -51,16 +53,31 @@ class ReaderPolicy:
     notice_version: str
     self_registered_must_confirm: bool
     self_service_categories: tuple[str, ...] = ("adult", "senior", "student")
+    registrations_per_hour: int = 10  # from one network address (0: no limit)
+    confirmations_per_hour: int = 10  # tries for one card (0: no limit)
+
+
+class Throttle(Protocol):
+    """Counts uses of a subject in a window; the end of the window once over ``limit``."""
+
+    def throttle(self, subject: str, *, limit: int, seconds: int) -> datetime | None: ...
 
 
 class ReaderService:
     def __init__(
-        self, db: Database, clock: Clock, hasher: SecretHasher, policy: ReaderPolicy
+        self,
+        db: Database,
+        clock: Clock,
+        hasher: SecretHasher,
+        policy: ReaderPolicy,
+        *,
+        throttle: Throttle,
     ) -> None:
         self._db = db
         self._clock = clock
         self._hasher = hasher
         self.policy = policy
+        self._throttle = throttle
 
     @property
     def hasher(self) -> SecretHasher:
@@ -98,6 +115,8 @@ class ReaderService:
         if password is not None:
             validate_password(password)
         id_hash, last4 = self._hasher.id_card(id_card) if id_card else (None, None)
+        if id_card and self._find_id_card(id_card) is not None:
+            raise ShelfwiseError("readers.id_card_registered")
         pin_hash = self._hasher.hash(pin) if pin else None
         password_hash = self._hasher.hash(password) if password else None
         token, token_hash = new_token() if self_registered else (None, None)
@@ -153,23 +172,33 @@ class ReaderService:
     def self_register(
         self,
         *,
+        source: str,
         name: str,
         email: str,
-        category: str,
+        category: str | None = None,
         phone: str | None = None,
         pin: str | None = None,
         password: str | None = None,
+        home_branch: str | None = None,
     ) -> Registration:
-        """Registration by the reader (online): a self-service category, a PIN or password.
+        """Registration by the reader online, the one path of every door (web and API).
 
-        The reader is ``pending`` until the e-mail is confirmed when the policy asks for
-        it; the confirmation e-mail is an outbox event of the same transaction.
+        ``source`` is where the request came from (the client address): at most
+        ``registrations_per_hour`` from one source (D12). The category is
+        one the library allows online (the first of them when none is chosen); a PIN or a
+        password is needed. The reader is ``pending`` until the e-mail is confirmed when
+        the policy asks for it; the confirmation e-mail is an outbox event of the same
+        transaction.
         """
-        if category not in self.policy.self_service_categories:
+        self._limit(f"register-ip:{source}", self.policy.registrations_per_hour)
+        allowed = self.policy.self_service_categories
+        if category is None and allowed:
+            category = allowed[0]
+        if category is None or category not in allowed:
             raise ShelfwiseError(
                 "readers.category_not_self_service",
-                category=category,
-                allowed=", ".join(self.policy.self_service_categories),
+                category=category or "",
+                allowed=", ".join(allowed),
             )
         if not pin and not password:
             raise ShelfwiseError("readers.secret_required")
@@ -178,10 +207,16 @@ class ReaderService:
             category=category,
             email=email,
             phone=phone,
+            home_branch=home_branch,
             pin=pin or None,
             password=password or None,
             self_registered=True,
         )
+
+    def _limit(self, subject: str, limit: int) -> None:
+        until = self._throttle.throttle(subject, limit=limit, seconds=3600)
+        if until is not None:
+            raise ShelfwiseError("access.rate_limited", until=until.strftime("%Y-%m-%d %H:%M UTC"))
 
     def issue_confirmation(self, reader_id: int) -> Confirmation | None:
         """A fresh one-time e-mail token for the reader, replacing the stored hash.
@@ -206,9 +241,22 @@ class ReaderService:
             return Confirmation(row.card_number, row.name, row.email, token)
 
     def confirm_email(self, card_number: str, token: str) -> Reader:
+        """Confirm the e-mail address with the code it received (every door comes here).
+
+        At most ``confirmations_per_hour`` tries per card; an unknown card is refused
+        exactly like a wrong code, so the form cannot be used to find card numbers.
+        """
+        self._limit(f"confirm:{card_number}", self.policy.confirmations_per_hour)
         with self._db.write() as conn:
-            row = _row(conn, card_number, lock=True)
-            if row.verify_token_hash is None or row.verify_token_hash != token_digest(token):
+            query = select(readers).where(readers.c.card_number == card_number)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            row = conn.execute(query).first()
+            if (
+                row is None
+                or row.verify_token_hash is None
+                or row.verify_token_hash != token_digest(token)
+            ):
                 raise ShelfwiseError("readers.token_invalid")
             conn.execute(
                 update(readers)
@@ -222,6 +270,38 @@ class ReaderService:
     def get(self, card_number: str) -> Reader:
         with self._db.read() as conn:
             return load_reader(conn, _row(conn, card_number).id)
+
+    def identify(self, typed: str) -> Reader:
+        """The reader a desk typed or scanned: a card number, or an identity-card number
+        (many libraries lend on the ID card itself)."""
+        typed = typed.strip()
+        with self._db.read() as conn:
+            row = conn.execute(select(readers.c.id).where(readers.c.card_number == typed)).first()
+            if row is not None:
+                return load_reader(conn, row.id)
+        found = self._find_id_card(typed) if is_id_card(typed) else None
+        if found is None:
+            raise ShelfwiseError("readers.not_found", card=typed)
+        return found
+
+    def _find_id_card(self, number: str) -> Reader | None:
+        """The reader registered with this identity card, under the current key or an earlier
+        one; a hash made with an earlier key is replaced by the current key's, now that the
+        number is known again (it cannot be done before: only the number gives the hash)."""
+        lookups = self._hasher.id_card_lookups(number)
+        with self._db.write() as conn:
+            row = conn.execute(
+                select(readers.c.id, readers.c.id_card_hash).where(
+                    readers.c.id_card_hash.in_(lookups)
+                )
+            ).first()
+            if row is None:
+                return None
+            if row.id_card_hash != lookups[0]:
+                conn.execute(
+                    update(readers).where(readers.c.id == row.id).values(id_card_hash=lookups[0])
+                )
+            return load_reader(conn, row.id)
 
     def authenticate(self, card_number: str, secret: str, *, kind: str = "pin") -> Reader:
         """Check a PIN or password; the same refusal whether the card or the secret is wrong."""
@@ -274,18 +354,23 @@ class ReaderService:
             )
             return load_reader(conn, row.id)
 
+    # A new PIN or password, or a block, ends every session the reader has open: the
+    # epoch moves and the access service refuses tokens made under an older one.
+
     def set_pin(self, card_number: str, pin: str) -> None:
         validate_pin(pin)
-        self._update(card_number, pin_hash=self._hasher.hash(pin))
+        self._update(card_number, pin_hash=self._hasher.hash(pin), session_epoch=_NEXT_EPOCH)
 
     def set_password(self, card_number: str, password: str) -> None:
         validate_password(password)
-        self._update(card_number, password_hash=self._hasher.hash(password))
+        self._update(
+            card_number, password_hash=self._hasher.hash(password), session_epoch=_NEXT_EPOCH
+        )
 
     def block(self, card_number: str, reason: str) -> Reader:
         if not reason.strip():
             raise ShelfwiseError("request.invalid", detail="a block needs a reason")
-        return self._update(card_number, manual_block=reason.strip())
+        return self._update(card_number, manual_block=reason.strip(), session_epoch=_NEXT_EPOCH)
 
     def unblock(self, card_number: str) -> Reader:
         return self._update(card_number, manual_block=None)

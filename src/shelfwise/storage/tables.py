@@ -291,6 +291,8 @@ readers = Table(
     Column("notices_email", Integer, nullable=False, server_default="1"),
     Column("verify_token_hash", String(64), nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
+    # Moves on a PIN or password change and a block: sessions of an older epoch end.
+    Column("session_epoch", Integer, nullable=False, server_default="0"),
     _ts("created_at"),
     _ts("updated_at"),
     CheckConstraint(f"status IN {READER_STATUSES!r}", name="status"),
@@ -590,6 +592,8 @@ access_tokens = Table(
     _ts("expires_at", nullable=True),
     _ts("last_used_at", nullable=True),
     _ts("revoked_at", nullable=True),
+    # The reader's session_epoch when the token was made (readers' tokens only).
+    Column("reader_epoch", Integer, nullable=True),
     CheckConstraint(f"kind IN {TOKEN_KINDS!r}", name="kind"),
     CheckConstraint("(staff_id IS NULL) <> (reader_id IS NULL)", name="one_principal"),
 )

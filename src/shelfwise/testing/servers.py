@@ -13,14 +13,21 @@ from shelfwise.app import Shelfwise, asgi_app
 
 
 @contextmanager
-def live_server(shelf: Shelfwise) -> Iterator[str]:
-    """``asgi_app(shelf)`` under uvicorn on a free loopback port, in a thread; yields its base URL."""
+def live_server(shelf: Shelfwise, *, access_log: bool = False) -> Iterator[str]:
+    """``asgi_app(shelf)`` under uvicorn on a free loopback port, in a thread; yields its base URL.
+
+    ``access_log``: uvicorn logs every request as ``serve`` does (for the log tests)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
     config = uvicorn.Config(
-        asgi_app(shelf), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        asgi_app(shelf),
+        host="127.0.0.1",
+        port=port,
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        lifespan="off",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

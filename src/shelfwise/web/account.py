@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
@@ -89,44 +89,45 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
 
     # --- self-registration -----------------------------------------------------------
 
+    def register_page(
+        page: Page, *, values: dict[str, str], error: str | None = None, status: int = 200
+    ) -> Response:
+        return web.render(
+            page,
+            "account/register.html",
+            status=status,
+            error=error,
+            values=values,
+            branches=_pickups(web, page),
+            categories=shelf.readers.policy.self_service_categories,
+        )
+
     @pages.get("/register")
     def register_form(page: PageDep) -> Response:
-        return web.render(
-            page, "account/register.html", error=None, values={}, branches=_pickups(web, page)
-        )
+        return register_page(page, values={})
 
     @pages.post("/register")
     async def register(page: PageDep) -> Response:
+        """The same registration as POST /api/v1/registrations: ``ReaderService.self_register``
+        decides the category, the limit per address and the rest."""
         form = await page.request.form()
-        values = {k: form_text(form, k) for k in ("name", "email", "phone", "home_branch")}
+        fields = ("name", "email", "phone", "home_branch", "category")
+        values = {k: form_text(form, k) for k in fields}
         try:
             if form_text(form, "pin") != form_text(form, "pin2"):
                 raise ShelfwiseError("web.pin_mismatch")
-            # The same per-address limit as POST /api/v1/registrations (D12, docs/requirements.md).
             client = page.request.client
-            shelf.access.throttle(
-                f"register-ip:{client.host if client else '-'}",
-                limit=int(shelf.settings["access_registrations_per_hour"]),
-                seconds=3600,
-            )
-            done = shelf.readers.register(
+            done = shelf.readers.self_register(
+                source=client.host if client else "-",
                 name=values["name"],
-                category="adult",
-                email=values["email"] or None,
+                email=values["email"],
+                category=values["category"] or None,
                 phone=values["phone"] or None,
                 home_branch=values["home_branch"] or None,
                 pin=form_text(form, "pin"),
-                self_registered=True,
             )
         except ShelfwiseError as exc:
-            return web.render(
-                page,
-                "account/register.html",
-                status=exc.status,
-                error=page.error(exc),
-                values=values,
-                branches=_pickups(web, page),
-            )
+            return register_page(page, values=values, error=page.error(exc), status=exc.status)
         return web.render(page, "account/registered.html", reader=done.reader)
 
     @pages.get("/register/confirm")
@@ -135,23 +136,29 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         card: Annotated[str, Query(max_length=64)] = "",
         token: Annotated[str, Query(max_length=200)] = "",
     ) -> Response:
-        return web.render(page, "account/confirm.html", card=card, token=token, done=False)
+        """The form; ``?card=&token=`` fills it for links mailed by earlier versions."""
+        return _confirm_page(page, card, token)
+
+    @pages.get("/register/confirm/{card}/{token}")
+    def confirm_link(
+        page: PageDep,
+        card: Annotated[str, Path(max_length=64)],
+        token: Annotated[str, Path(max_length=200)],
+    ) -> Response:
+        """The e-mailed link: the code is in the path (masked in the logs, P13), and the
+        page confirms only when the reader presses the button (a POST), not when a mail
+        scanner follows the link."""
+        return _confirm_page(page, card, token)
+
+    def _confirm_page(page: Page, card: str, token: str) -> Response:
+        response = web.render(page, "account/confirm.html", card=card, token=token, done=False)
+        response.headers["Cache-Control"] = "no-store"  # the code is not kept by caches
+        return response
 
     @pages.post("/register/confirm")
     async def confirm(page: PageDep) -> Response:
         form = await page.request.form()
-        number = form_text(form, "card")
-        shelf.access.throttle(
-            f"confirm:{number}",
-            limit=int(shelf.settings["access_confirmations_per_hour"]),
-            seconds=3600,
-        )
-        try:
-            shelf.readers.confirm_email(number, form_text(form, "token"))
-        except ShelfwiseError as exc:  # an unknown card reads like a wrong code: no probing
-            if exc.code == "readers.not_found":
-                raise ShelfwiseError("readers.token_invalid") from None
-            raise
+        shelf.readers.confirm_email(form_text(form, "card"), form_text(form, "token"))
         return web.render(page, "account/confirm.html", card="", token="", done=True)
 
     # --- the account -----------------------------------------------------------------

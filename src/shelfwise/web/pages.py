@@ -112,7 +112,7 @@ class Web:
 
     def __init__(self, shelf: Shelfwise) -> None:
         self.shelf = shelf
-        self.signer = Signer(_reveal(shelf.settings["web_secret_key"]))
+        self.signer = Signer(shelf.keys.web)
         self.library_name = str(shelf.settings["library_name"])
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("shelfwise.web", "templates"),
@@ -145,7 +145,8 @@ class Web:
     def principal(self, token: str | None) -> Principal | None:
         if not token:
             return None
-        return self.shelf.access.principal(token)
+        # A login session only: an API token pasted into a cookie is not a browser's login.
+        return self.shelf.access.principal(token, sessions_only=True)
 
     # --- responses ------------------------------------------------------------------
 
@@ -262,11 +263,6 @@ def _static_version() -> str:
     for name in sorted(p.name for p in folder.iterdir()):
         digest.update(folder.joinpath(name).read_bytes())
     return digest.hexdigest()
-
-
-def _reveal(value: object) -> str:
-    reveal = getattr(value, "reveal", None)
-    return str(reveal()) if callable(reveal) else str(value)
 
 
 def form_text(form: Mapping[str, Any], name: str) -> str:

@@ -3,7 +3,7 @@
 CSRF is a signed double submit: every browser gets a random ``sw_csrf`` cookie
 (HttpOnly, SameSite=Lax); each form carries ``HMAC(key, cookie)``; a POST whose
 field does not match its cookie is refused with a page that says so. The key is
-the ``web_secret_key`` setting, or a random key per process when it is empty.
+the ``web_secret_key`` setting, or the one made in the data folder on first start.
 
 :class:`WebMiddleware` wraps the whole ASGI app but touches only the web's
 paths (not ``/api``, ``/sru``, ``/oai``, the OpenAPI pages): it sets the CSRF
@@ -52,7 +52,9 @@ HEADERS = (
 
 class Signer:
     def __init__(self, key: str) -> None:
-        self._key = (key or secrets.token_hex(32)).encode()
+        if not key:
+            raise ValueError("the web needs its key (secret_keys.load_keys makes one)")
+        self._key = key.encode()
 
     def csrf_token(self, seed: str) -> str:
         return hmac.new(self._key, b"csrf:" + seed.encode(), hashlib.sha256).hexdigest()

@@ -58,10 +58,12 @@ def router(web: Web) -> APIRouter:
         if not card:
             return web.render(page, "staff/desk.html", status=status, reader=None, **context)
         try:
-            reader = shelf.readers.get(card)
+            # A card number, or the identity card many readers borrow with.
+            reader = shelf.readers.identify(card)
         except ShelfwiseError as exc:
             context["error"] = page.error(exc)
             return web.render(page, "staff/desk.html", status=exc.status, reader=None, **context)
+        card = reader.card_number
         loans = shelf.circulation.loans_of(card)
         holds = [h for h in shelf.circulation.holds_of(card) if h.status in _ACTIVE]
         fees = [f for f in shelf.accounts.fees_of(card) if f.status == "open"]
