@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timezone
-from typing import TYPE_CHECKING
+from datetime import timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 from shelfwise.access.lockout import Lockout
 from shelfwise.access.service import AccessService
 from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
+from shelfwise.catalogue.uploads import Uploads
 from shelfwise.circulation.accounts import AccountService
 from shelfwise.circulation.deposits import (
     DepositPolicy,
@@ -83,6 +84,14 @@ class Shelfwise:
             workers=_workers(int(self.settings["import_workers"])),
         )
 
+    def uploads(self) -> Uploads:
+        """Files staff upload for import (deleted once imported, or after the retention)."""
+        return Uploads(
+            self.settings.data_dir / "imports" / "uploads",
+            self.clock,
+            retention=timedelta(hours=int(self.settings["import_upload_retention_hours"])),
+        )
+
     def migration_importer(self, *, local_offset: timezone) -> MigrationImporter:
         """Readers, loans, holds and fees from another system's CSV files."""
         return MigrationImporter(
@@ -120,6 +129,9 @@ class Shelfwise:
         def prune_login_attempts() -> str:
             return f"pruned {self.access.prune_login_attempts()}"
 
+        def expire_uploads() -> str:
+            return f"deleted {self.uploads().expire()}"
+
         return Scheduler(
             self.db,
             self.clock,
@@ -128,6 +140,7 @@ class Shelfwise:
                 Job("circulation.due_notices", 86400, due_notices),
                 Job("circulation.expire_holds", 3600, expire_holds),
                 Job("access.prune_login_attempts", 3600, prune_login_attempts),
+                Job("imports.expire_uploads", 3600, expire_uploads),
             ],
         )
 
@@ -273,7 +286,11 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
     app = create_app(shelf)
     app.include_router(sru.router(shelf))  # /sru: SRU 1.2 and 2.0, XML diagnostics
     app.include_router(oai.router(shelf))  # /oai: OAI-PMH 2.0, XML errors
+    # Before the web's middleware is added, so that it wraps the limit's refusal page.
+    web_door: list[web.Web] = []
+    _limit_bodies(app, shelf, web_door)
     pages = web.install(app, shelf)  # pages at /, static at /static/ (last: it ends in a 404)
+    web_door.append(pages)
 
     async def method_not_allowed(request: Request, exc: Exception) -> Response:
         """405 in the format of the door the path belongs to, with ``Allow``."""
@@ -290,6 +307,44 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
 
     app.add_exception_handler(405, method_not_allowed)
     return app
+
+
+def _limit_bodies(app: FastAPI, shelf: Shelfwise, web_door: list[Any]) -> None:
+    """Bodies over http_max_body_bytes are refused before anything reads them (413): the
+    API's JSON error, or the web's page once ``web_door`` holds the web."""
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.types import Scope
+
+    from shelfwise.api.errors import envelope
+    from shelfwise.body_limits import BodyLimit
+    from shelfwise.core.errors import ShelfwiseError
+    from shelfwise.web import door as web
+    from shelfwise.web.security import SESSION_COOKIE, is_web_path, read_cookie
+
+    def may_upload(scope: Scope) -> bool:
+        who = shelf.access.principal(read_cookie(scope, SESSION_COOKIE), sessions_only=True)
+        return who is not None and who.can("catalogue.write")
+
+    def refuse(request: Request, limit: int) -> Response:
+        error = ShelfwiseError("request.too_large", limit=_size(limit))
+        if is_web_path(request.url.path) and web_door:
+            page: Response = web_door[0].error_page(request, error)
+            return page
+        return envelope(error, request)
+
+    app.add_middleware(
+        BodyLimit,
+        limit=int(shelf.settings["http_max_body_bytes"]),
+        upload_limit=int(shelf.settings["http_max_upload_bytes"]),
+        upload_paths=frozenset({web.UPLOAD_PATH}),
+        may_upload=may_upload,
+        refuse=refuse,
+    )
+
+
+def _size(limit: int) -> str:
+    return f"{limit / 1048576:g} MiB" if limit >= 1048576 else f"{limit / 1024:g} KiB"
 
 
 def sip2_server(shelf: Shelfwise, config: ServerConfig | None = None) -> Sip2Server:

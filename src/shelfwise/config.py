@@ -77,6 +77,27 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("http_host", str, "127.0.0.1", "Address the web and API server listens on."),
     Setting("http_port", int, 8000, "Port of the web and API server."),
     Setting(
+        "http_max_body_bytes",
+        int,
+        2 * 1024 * 1024,
+        "Largest request body the API and the pages accept (an offline upload of 5,000 "
+        "transactions fits); a larger one is refused with 413 before it is read.",
+    ),
+    Setting(
+        "http_max_upload_bytes",
+        int,
+        100 * 1024 * 1024,
+        "Largest MARC file a cataloguer signed in to the staff client may upload; larger "
+        "files are imported on the server with `shelfwise import`.",
+    ),
+    Setting(
+        "import_upload_retention_hours",
+        int,
+        72,
+        "A file uploaded in the staff client is deleted once its import has run; one whose "
+        "import failed is kept this long for a look, then deleted.",
+    ),
+    Setting(
         "scheduler_enabled",
         bool,
         True,

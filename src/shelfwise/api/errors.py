@@ -14,7 +14,8 @@ from shelfwise.core.errors import ShelfwiseError, negotiate_language
 log = logging.getLogger(__name__)
 
 
-def _envelope(error: ShelfwiseError, request: Request) -> JSONResponse:
+def envelope(error: ShelfwiseError, request: Request) -> JSONResponse:
+    """The one error shape, in the language the request asks for."""
     language = negotiate_language(request.headers.get("accept-language"))
     body = error.body(language)
     headers: dict[str, str] = {"Content-Language": language}
@@ -39,7 +40,7 @@ def method_not_allowed(request: Request, allow_header: str | None) -> JSONRespon
     """405 in the error shape, with ``Allow``."""
     allow = allowed_methods(allow_header)
     error = ShelfwiseError("request.method_not_allowed", method=request.method, allow=allow)
-    response = _envelope(error, request)
+    response = envelope(error, request)
     response.headers["Allow"] = allow
     return response
 
@@ -47,7 +48,7 @@ def method_not_allowed(request: Request, allow_header: str | None) -> JSONRespon
 def install(app: FastAPI) -> None:
     @app.exception_handler(ShelfwiseError)
     async def _domain(request: Request, exc: ShelfwiseError) -> JSONResponse:
-        return _envelope(exc, request)
+        return envelope(exc, request)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -55,17 +56,17 @@ def install(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
             for e in exc.errors()
         )
-        return _envelope(ShelfwiseError("request.invalid", detail=detail), request)
+        return envelope(ShelfwiseError("request.invalid", detail=detail), request)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 404:
-            return _envelope(ShelfwiseError("request.not_found"), request)
+            return envelope(ShelfwiseError("request.not_found"), request)
         if exc.status_code == 405:
             return method_not_allowed(request, (exc.headers or {}).get("Allow"))
-        return _envelope(ShelfwiseError("request.invalid", detail=str(exc.detail)), request)
+        return envelope(ShelfwiseError("request.invalid", detail=str(exc.detail)), request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _envelope(ShelfwiseError("server.internal"), request)
+        return envelope(ShelfwiseError("server.internal"), request)

@@ -40,6 +40,13 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "이 주소는 {method} 요청을 받지 않습니다. 쓸 수 있는 방법: {allow}.",
         "This address does not take {method} requests; use {allow}.",
     ),
+    "request.too_large": _m(
+        413,
+        "请求内容过大：上限为 {limit}。较大的 MARC 文件请用命令行 shelfwise import 导入。",
+        "요청 내용이 너무 큽니다. 한도는 {limit}입니다. 큰 MARC 파일은 명령줄의 shelfwise import로 가져오십시오.",
+        "The request is too large: the limit is {limit}. Import larger MARC files with "
+        "`shelfwise import` on the server.",
+    ),
     "request.conflict": _m(
         409,
         "该记录已被他人修改，请刷新后重试。",

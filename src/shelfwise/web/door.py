@@ -13,9 +13,12 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web import account, opac, preferences, staff
 from shelfwise.web.pages import Page, Web
 from shelfwise.web.security import WebMiddleware, is_web_path
+from shelfwise.web.staff.cataloguing import UPLOAD_PATH
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
+
+__all__ = ["UPLOAD_PATH", "Web", "install"]
 
 
 def install(app: FastAPI, shelf: "Shelfwise") -> Web:

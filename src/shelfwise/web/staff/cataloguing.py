@@ -21,6 +21,8 @@ from shelfwise.web.staff.workplace import branch_names
 
 DONE = ("item", "merged")
 RecordId = Annotated[int, Path(ge=1, le=RECORD_ID_MAX)]  # larger names no record
+# The one path that takes a file larger than http_max_body_bytes (up to http_max_upload_bytes).
+UPLOAD_PATH = "/staff/catalogue/import"
 
 
 def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
@@ -42,7 +44,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
         page.staff("catalogue.write")
         return web.render(page, "staff/catalogue.html", jobs=jobs.recent(), error="")
 
-    @pages.post("/staff/catalogue/import")
+    @pages.post(UPLOAD_PATH)
     async def start_import(page: PageDep) -> Response:
         page.staff("catalogue.write")
         form = await page.request.form()

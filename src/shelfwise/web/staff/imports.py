@@ -1,5 +1,6 @@
-"""MARC imports started from the web: the upload is saved under the data folder and the
-existing importer runs in a background thread, reporting progress after each batch.
+"""MARC imports started from the web: the upload is saved under the data folder, the
+existing importer runs in a background thread, reporting progress after each batch, and
+the file is deleted once imported (``catalogue/uploads.py``; a failed one after a while).
 
 The jobs live in this process's memory (a restart forgets them; the catalogue keeps
 what was imported, and running the same file again skips it). One registry per app.
@@ -7,9 +8,6 @@ what was imported, and running the same file again skips it). One registry per a
 
 from __future__ import annotations
 
-import re
-import secrets
-import shutil
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +19,6 @@ from shelfwise.catalogue.models import ImportSummary
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 KEEP = 50  # finished jobs remembered for the list
 
 
@@ -72,13 +69,7 @@ class ImportJobs:
 
     def start(self, filename: str, upload: IO[bytes]) -> ImportJob:
         """Save the upload and start importing it; returns at once."""
-        job_id = secrets.token_urlsafe(9)
-        name = _SAFE.sub("_", Path(filename or "upload.mrc").name).strip("._") or "upload.mrc"
-        folder = Path(self._shelf.settings.data_dir) / "imports" / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{job_id}-{name}"
-        with path.open("wb") as out:
-            shutil.copyfileobj(upload, out, 1 << 20)
+        job_id, name, path = self._shelf.uploads().save(filename, upload)
         job = ImportJob(job_id, name, path.stat().st_size, self._shelf.clock.now())
         with self._lock:
             self._jobs[job_id] = job
@@ -96,6 +87,8 @@ class ImportJobs:
             job.summary = self._shelf.importer().import_file(path, progress=progress)
         except Exception as exc:  # the page shows it; the importer keeps what it stored
             job.error = f"{type(exc).__name__}: {exc}"
+            return  # the file stays for a look, until import_upload_retention_hours
+        self._shelf.uploads().imported(path)
 
     def get(self, job_id: str) -> ImportJob | None:
         return self._jobs.get(job_id)
