@@ -165,7 +165,7 @@ MAPPED: list[tuple[str, str | int]] = [
     ("history", "history"),
     ("cql.serverChoice = history", "history"),
     ("dc.title = history", "title:history"),
-    ('dc.title = "local history"', "title:local title:history"),
+    ('dc.title = "local history"', 'title:"local history"'),  # CQL 1.2: = on words is adj
     ('dc.title all "local history"', "title:local title:history"),
     ('dc.title any "local history"', "title:local OR title:history"),
     ('dc.title adj "local history"', 'title:"local history"'),
@@ -180,6 +180,19 @@ MAPPED: list[tuple[str, str | int]] = [
     ("dc.date < 2000", "year:0-1999"),
     ("dc.date >= 2000", "year:2000-9999"),
     ("hist*", "hist*"),
+    # masking: leading and inner * mask, escaped \* is a literal character (dropped)
+    ("*story", "*story"),
+    ("hi*ory", "hi*ory"),
+    ("hi*or*", "hi*or*"),
+    ("dc.title = *story", "title:*story"),
+    ("hist\\*", "hist"),
+    ('"hist\\*"', "hist"),
+    ("wo\\*men", '"wo men"'),  # a literal * parts the words: = on them is their phrase
+    ('dc.title any "a* b"', "title:a* OR title:b"),
+    # phrases: = on several words, adj, ==, and negated
+    ('history not "world war"', 'history -"world war"'),
+    ('dc.title adj "world war"', 'title:"world war"'),
+    ('cql.serverChoice = "world war" and peace', '"world war" peace'),
     ("a and b", "a b"),
     ("a or b", "a OR b"),
     ("a not b", "a -b"),
@@ -195,7 +208,15 @@ MAPPED: list[tuple[str, str | int]] = [
     ("dc.title =/locale=zh x", 20),
     ('dc.title = ""', 27),
     ("hi?tory", 28),
+    ("中*史", 28),
+    ("dc.identifier = 978*", 28),
+    ("*a", 29),
     ("^history", 31),
+    ("history^", 31),
+    ('dc.title any "^local history"', 31),
+    ("his^tory", 32),
+    ('dc.title = "local hist*"', 33),
+    ('dc.title adj "lo*al history"', 33),
     ("dc.date = last", 36),
     ("a prox b", 37),
     ("a and/rel.combine=sum b", 46),
@@ -205,8 +226,11 @@ MAPPED: list[tuple[str, str | int]] = [
     ("rec.id = 1 and x", 48),
     ("a sortBy dc.title dc.date", 84),
     ("a sortBy dc.publisher", 88),
-    ("a sortBy dc.title/sort.descending", 90),
-    ("a sortBy dc.date", 90),
+    ("a sortBy dc.title/sort.ascending/sort.descending", 90),
+    ("a sortBy dc.title/sort.respectCase", 91),
+    ("a sortBy dc.date/sort.missingHigh", 92),
+    ("a sortBy dc.title/sort.locale=ko", 92),
+    ("a sortBy dc.title/sort.frobnicate", 82),
 ]
 
 
@@ -223,9 +247,24 @@ def test_cql_onto_search(query: str, expected: str | int) -> None:
 
 
 def test_sort_and_record_ids() -> None:
-    parsed = parse("a sortBy dc.date/sort.descending")
-    assert isinstance(parsed, CqlQuery)
-    assert plan(parsed) == Plan("a", Sort.NEWEST)
+    for query, sort, reverse in (
+        ("a sortBy dc.date/sort.descending", Sort.NEWEST, False),
+        ("a sortBy dc.date", Sort.NEWEST, True),  # ascending: oldest first
+        ("a sortBy dc.date/sort.ascending", Sort.NEWEST, True),
+        ("a sortBy dc.title", Sort.TITLE, False),
+        ("a sortBy dc.title/sort.descending/sort.ignoreCase", Sort.TITLE, True),
+        ("a sortBy dc.creator/sort.missingLow", Sort.AUTHOR, False),
+    ):
+        parsed = parse(query)
+        assert isinstance(parsed, CqlQuery)
+        assert plan(parsed) == Plan("a", sort, None, reverse), query
     parsed = parse('rec.id = 3 or rec.id any "4 5"')
     assert isinstance(parsed, CqlQuery)
     assert plan(parsed) == Plan("", Sort.RELEVANCE, (3, 4, 5))
+
+
+def test_cql_1_1_reads_equals_on_words_as_all_of_them() -> None:
+    parsed = parse('dc.title = "local history"')
+    assert isinstance(parsed, CqlQuery)
+    assert plan(parsed, cql_version="1.1") == Plan("title:local title:history")
+    assert plan(parsed, cql_version="1.2") == Plan('title:"local history"')

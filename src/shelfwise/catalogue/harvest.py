@@ -124,27 +124,6 @@ class HarvestReads:
             values = conn.execute(select(records.c.languages).distinct()).scalars().all()
         return sorted({code for value in values for code in value.split()})
 
-    def headings(
-        self, kind: str, start: str, *, before: int = 0, count: int = 20
-    ) -> list[tuple[str, int]]:
-        """Browse active records' titles or main authors (``kind`` "title" | "author")
-        in the database's order: ``before`` headings before ``start``, then ``count``
-        from it, each with how many records carry it."""
-        column = records.c.title if kind == "title" else records.c.main_author
-        base = (
-            select(column.label("heading"), func.count().label("n"))
-            .where(records.c.state == "active", column.is_not(None), column != "")
-            .group_by(column)
-        )
-        with self._db.read() as conn:
-            earlier = (
-                conn.execute(base.where(column < start).order_by(column.desc()).limit(before)).all()
-                if before > 0
-                else []
-            )
-            later = conn.execute(base.where(column >= start).order_by(column).limit(count)).all()
-        return [(r.heading, int(r.n)) for r in [*reversed(earlier), *later]]
-
 
 def _change_filter(query: ChangeQuery) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []

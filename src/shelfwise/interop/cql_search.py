@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shelfwise.interop import masking, sorting
+from shelfwise.interop.context_sets import CONTEXT_SETS, LOCAL, resolve_index
 from shelfwise.interop.cql import (
     CqlQuery,
     Diagnostic,
@@ -20,65 +22,8 @@ from shelfwise.interop.cql import (
     Prefixed,
     Relation,
     SearchClause,
-    SortKey,
 )
 from shelfwise.search.models import Sort
-
-CQL = "info:srw/cql-context-set/1/cql-v1.2"
-DC = "info:srw/cql-context-set/1/dc-v1.1"
-BATH = "http://zing.z3950.org/cql/bath/2.0/"
-REC = "info:srw/cql-context-set/2/rec-1.1"
-LOCAL = "info:shelfwise/cql-context-set/local"  # unprefixed indexes: the default set
-CONTEXT_SETS = {"cql": CQL, "dc": DC, "bath": BATH, "rec": REC}
-_URI_ALIASES = {
-    "info:srw/cql-context-set/1/cql-v1.1": CQL,
-    "info:srw/cql-context-set/1/dc-v1.0": DC,
-}
-
-# (context set URI, index name casefolded) → our search field ("" = every field, "id" = rec.id)
-INDEXES: dict[tuple[str, str], str] = {
-    (CQL, "serverchoice"): "",
-    (CQL, "anywhere"): "",
-    (CQL, "allindexes"): "",
-    (CQL, "keywords"): "",
-    (DC, "title"): "title",
-    (DC, "creator"): "author",
-    (DC, "contributor"): "author",
-    (DC, "subject"): "subject",
-    (DC, "publisher"): "publisher",
-    (DC, "date"): "year",
-    (DC, "language"): "lang",
-    (DC, "identifier"): "isbn",
-    (BATH, "isbn"): "isbn",
-    (BATH, "name"): "author",
-    (BATH, "personalname"): "author",
-    (BATH, "corporatename"): "author",
-    (BATH, "uniformtitle"): "title",
-    (BATH, "keytitle"): "title",
-    (BATH, "topicalsubject"): "subject",
-    (REC, "id"): "id",
-}
-_LOCAL_NAMES = {
-    "any": "",
-    "kw": "",
-    "keyword": "",
-    "title": "title",
-    "ti": "title",
-    "author": "author",
-    "au": "author",
-    "creator": "author",
-    "subject": "subject",
-    "su": "subject",
-    "publisher": "publisher",
-    "pb": "publisher",
-    "date": "year",
-    "year": "year",
-    "language": "lang",
-    "lang": "lang",
-    "isbn": "isbn",
-    "id": "id",
-}
-INDEXES.update({(LOCAL, name): target for name, target in _LOCAL_NAMES.items()})
 
 TEXT_RELATIONS = ("=", "==", "all", "any", "adj", "<>")
 DATE_RELATIONS = ("=", "==", "<", ">", "<=", ">=", "within", "<>")
@@ -87,8 +32,6 @@ HARMLESS_MODIFIERS = {"relevant", "cql.relevant", "stem", "cql.stem", "ignorecas
 HARMLESS_MODIFIERS |= {"cql.ignorecase", "ignoreaccents", "cql.ignoreaccents", "word", "cql.word"}
 MAX_CLAUSES = 32  # the search parser's own limit
 MAX_QUERY = 500  # the search parser's own limit (characters)
-_OPERATOR_WORDS = {"or", "and", "not", "||", "&&"}
-_QUOTE_CHARS = '"“”「」『』＂'
 
 Literal = tuple[str, bool]  # (search atom text, negated)
 Cnf = list[list[Literal]]
@@ -101,6 +44,7 @@ class Plan:
     q: str
     sort: Sort = Sort.RELEVANCE
     record_ids: tuple[int, ...] | None = None
+    reverse: bool = False  # the sort the other way round (oldest first, titles Z-A)
 
 
 class _Unsupported(Exception):
@@ -109,13 +53,18 @@ class _Unsupported(Exception):
         self.diagnostic = diagnostic
 
 
-def plan(query: CqlQuery) -> Plan | Diagnostic:
+def plan(query: CqlQuery, *, cql_version: str = "1.2") -> Plan | Diagnostic:
+    """The search for a CQL query.  ``cql_version`` "1.1" (SRU 1.1) reads ``=`` on several
+    words as all of them; CQL 1.2 (SRU 1.2 and 2.0) reads it as the phrase (``adj``)."""
     try:
-        sort = _sort(query.sort)
+        order = sorting.sort_of(query.sort)
+        if isinstance(order, Diagnostic):
+            return order
+        sort, reverse = order
         ids = _record_ids(query.root, CONTEXT_SETS, LOCAL)
         if ids is not None:
-            return Plan("", sort, ids)
-        cnf = _cnf(query.root, CONTEXT_SETS, LOCAL)
+            return Plan("", sort, ids, reverse)
+        cnf = _cnf(query.root, CONTEXT_SETS, LOCAL, phrase_equals=cql_version != "1.1")
     except _Unsupported as exc:
         return exc.diagnostic
     if len(cnf) > MAX_CLAUSES:
@@ -125,27 +74,10 @@ def plan(query: CqlQuery) -> Plan | Diagnostic:
     q = " ".join(_clause_text(c) for c in cnf)
     if len(q) > MAX_QUERY:
         return Diagnostic(38, "Too many boolean operators in query", f"{len(q)} characters")
-    return Plan(q, sort)
+    return Plan(q, sort, None, reverse)
 
 
 # --- indexes ------------------------------------------------------------------------------
-
-
-def resolve_index(index: str | None, prefixes: dict[str, str], default: str) -> str | Diagnostic:
-    """Our field for a CQL index ("" every field, "id" record id) or a diagnostic."""
-    if index is None:
-        return ""
-    prefix, dot, name = index.rpartition(".")
-    if dot:
-        uri = prefixes.get(prefix.casefold())
-        if uri is None:
-            return Diagnostic(15, "Unsupported context set", prefix)
-    else:
-        uri, name = default, index
-    target = INDEXES.get((_URI_ALIASES.get(uri, uri), name.casefold()))
-    if target is None:
-        return Diagnostic(16, "Unsupported index", index)
-    return target
 
 
 def _scope(node: Prefixed, prefixes: dict[str, str], default: str) -> tuple[dict[str, str], str]:
@@ -205,18 +137,18 @@ def _uses_id(node: Node, prefixes: dict[str, str], default: str) -> bool:
 # --- booleans into conjunctive normal form --------------------------------------------------
 
 
-def _cnf(node: Node, prefixes: dict[str, str], default: str) -> Cnf:
+def _cnf(node: Node, prefixes: dict[str, str], default: str, *, phrase_equals: bool) -> Cnf:
     if isinstance(node, Prefixed):
         prefixes, default = _scope(node, prefixes, default)
-        return _cnf(node.query, prefixes, default)
+        return _cnf(node.query, prefixes, default, phrase_equals=phrase_equals)
     if isinstance(node, SearchClause):
-        return _leaf(node, _field(node, prefixes, default))
+        return _leaf(node, _field(node, prefixes, default), phrase_equals=phrase_equals)
     if node.op == "prox":
         raise _Unsupported(Diagnostic(37, "Unsupported boolean operator", "prox"))
     if node.modifiers:
         raise _Unsupported(Diagnostic(46, "Unsupported boolean modifier", node.modifiers[0].name))
-    left = _cnf(node.left, prefixes, default)
-    right = _cnf(node.right, prefixes, default)
+    left = _cnf(node.left, prefixes, default, phrase_equals=phrase_equals)
+    right = _cnf(node.right, prefixes, default, phrase_equals=phrase_equals)
     if node.op == "and":
         return left + right
     if node.op == "not":
@@ -257,27 +189,40 @@ def _check_representable(cnf: Cnf) -> None:
 # --- one search clause -------------------------------------------------------------------------
 
 
-def _leaf(clause: SearchClause, field: str) -> Cnf:
+# CQL 1.1's names for relations CQL 1.2 spells otherwise (yaz's samples use them).
+RELATION_ALIASES = {"exact": "==", "scr": "="}
+
+
+def _leaf(clause: SearchClause, field: str, *, phrase_equals: bool) -> Cnf:
     relation = clause.relation
+    base = RELATION_ALIASES.get(relation.base)
+    if base is not None:
+        relation = Relation(base, relation.modifiers)
     _check_modifiers(relation)
     term = clause.term.strip()
     if not term or term in ("*", '""'):
         raise _Unsupported(Diagnostic(27, "Empty term unsupported", clause.index or ""))
-    if "?" in term.replace("\\?", ""):
-        raise _Unsupported(Diagnostic(28, "Masking character not supported", "?"))
-    if "^" in term.replace("\\^", ""):
-        raise _Unsupported(Diagnostic(31, "Anchoring character not supported", "^"))
-    term = term.replace("\\", "")
-    if field == "year":
-        cnf = _date(relation, term)
-    elif field in ("isbn", "lang"):
-        cnf = _codes(relation, term, field)
-    else:
-        cnf = _text(relation, term, field)
+    try:
+        if field == "year":
+            cnf = _date(relation, _literal(term))
+        elif field in ("isbn", "lang"):
+            words = masking.words(term)
+            if any(w.masked or w.prefix for w in words):
+                raise _Unsupported(Diagnostic(28, "Masking character not supported", term))
+            cnf = _codes(relation, [w.text for w in words], field)
+        else:
+            cnf = _text(relation, masking.words(term), field, phrase_equals=phrase_equals)
+    except masking.MaskingError as exc:
+        raise _Unsupported(exc.diagnostic) from exc
     if relation.base == "<>":
         cnf = _negate(cnf)
     _check_representable(cnf)
     return cnf
+
+
+def _literal(term: str) -> str:
+    """A term whose masking characters can only be literal (dates): escapes removed."""
+    return term.replace("\\", "")
 
 
 def _check_modifiers(relation: Relation) -> None:
@@ -286,41 +231,35 @@ def _check_modifiers(relation: Relation) -> None:
             raise _Unsupported(Diagnostic(20, "Unsupported relation modifier", mod.name))
 
 
-def _words(term: str) -> list[str]:
-    cleaned = "".join(" " if ch in _QUOTE_CHARS or ch == ":" else ch for ch in term)
-    out = []
-    for word in cleaned.split():
-        word = word.lstrip("-")
-        if word.casefold() in _OPERATOR_WORDS:
-            word = word.lower()
-        if word.strip("*"):
-            out.append(word)
-    return out
-
-
 def _prefixed(field: str, text: str) -> str:
     return f"{field}:{text}" if field else text
 
 
-def _text(relation: Relation, term: str, field: str) -> Cnf:
+def _text(relation: Relation, words: list[masking.Word], field: str, *, phrase_equals: bool) -> Cnf:
     base = relation.base
     if base not in TEXT_RELATIONS:
         raise _Unsupported(Diagnostic(19, "Unsupported relation", base))
-    words = _words(term)
     if not words:
-        raise _Unsupported(Diagnostic(27, "Empty term unsupported", term))
-    if base in ("==", "adj", "<>") and len(words) > 1:
-        phrase = " ".join(w.rstrip("*") for w in words)
-        return [[(_prefixed(field, f'"{phrase}"'), False)]]
+        raise _Unsupported(Diagnostic(27, "Empty term unsupported", field))
+    phrase = base in ("==", "adj", "<>") or (base == "=" and phrase_equals)
+    if phrase and len(words) > 1:
+        if any(w.masked or w.prefix for w in words):
+            raise _Unsupported(
+                Diagnostic(
+                    33,
+                    "Combination of proximity/adjacency and masking characters not supported",
+                    base,
+                )
+            )
+        return [[(_prefixed(field, '"' + " ".join(w.text for w in words) + '"'), False)]]
     if base == "any":
-        return [[(_prefixed(field, w), False) for w in words]]
-    return [[(_prefixed(field, w), False)] for w in words]
+        return [[(_prefixed(field, w.query), False) for w in words]]
+    return [[(_prefixed(field, w.query), False)] for w in words]
 
 
-def _codes(relation: Relation, term: str, field: str) -> Cnf:
+def _codes(relation: Relation, words: list[str], field: str) -> Cnf:
     if relation.base not in ("=", "==", "any", "<>"):
         raise _Unsupported(Diagnostic(19, "Unsupported relation", relation.base))
-    words = _words(term)
     if field == "isbn" and relation.base != "any":
         words = ["".join(words)]  # "978 7 02 000220 7": one ISBN with spaces
     return [[(f"{field}:{w}", False) for w in words]]
@@ -353,39 +292,3 @@ def _date(relation: Relation, term: str) -> Cnf:
             ">=": (year, 9999),
         }[base]
     return [[(f"year:{low}-{high}" if low != high else f"year:{low}", False)]]
-
-
-# --- sortBy --------------------------------------------------------------------------------------
-
-_SORTS = {
-    (DC, "title"): Sort.TITLE,
-    (DC, "creator"): Sort.AUTHOR,
-    (DC, "date"): Sort.NEWEST,
-    (LOCAL, "title"): Sort.TITLE,
-    (LOCAL, "author"): Sort.AUTHOR,
-    (LOCAL, "date"): Sort.NEWEST,
-    (LOCAL, "year"): Sort.NEWEST,
-}
-_DESCENDING = {"sort.descending", "descending"}
-_ASCENDING = {"sort.ascending", "ascending"}
-
-
-def _sort(keys: tuple[SortKey, ...]) -> Sort:
-    if not keys:
-        return Sort.RELEVANCE
-    if len(keys) > 1:
-        raise _Unsupported(Diagnostic(84, "Too many sort keys to sort", str(len(keys))))
-    key = keys[0]
-    prefix, dot, name = key.index.rpartition(".")
-    uri = CONTEXT_SETS.get(prefix.casefold(), "") if dot else LOCAL
-    sort = _SORTS.get((uri, name.casefold()))
-    if sort is None:
-        raise _Unsupported(Diagnostic(88, "Unsupported path for sort", key.index))
-    names = {m.name for m in key.modifiers}
-    descending = bool(names & _DESCENDING)
-    if names - _DESCENDING - _ASCENDING - {"sort.ignorecase", "ignorecase"}:
-        raise _Unsupported(Diagnostic(82, "Unsupported sort sequence", ", ".join(sorted(names))))
-    # the search sorts titles and authors ascending and dates newest first, nothing else
-    if descending != (sort is Sort.NEWEST):
-        raise _Unsupported(Diagnostic(90, "Unsupported direction", key.index))
-    return sort

@@ -20,7 +20,15 @@ from lxml import etree
 from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.catalogue.models import RECORD_ID_MAX
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.interop import cql, cql_search, dublin_core
+from shelfwise.interop import (
+    context_sets,
+    cql,
+    cql_search,
+    dublin_core,
+    sorting,
+    sru_explain,
+    sru_parameters,
+)
 from shelfwise.interop.cql import Diagnostic
 from shelfwise.marc.marcxml import record_to_element
 from shelfwise.search.models import SearchRequest
@@ -33,7 +41,6 @@ SRW_DIAG = "http://www.loc.gov/zing/srw/diagnostic/"
 SRU2 = "http://docs.oasis-open.org/ns/search-ws/sruResponse"
 SRU2_SCAN = "http://docs.oasis-open.org/ns/search-ws/scan"
 SRU2_DIAG = "http://docs.oasis-open.org/ns/search-ws/diagnostic"
-ZEEREX = "http://explain.z3950.org/dtd/2.0/"
 VERSIONS = ("1.1", "1.2", "2.0")
 SCHEMAS = {
     "marcxml": "info:srw/schema/1/marcxml-v1.1",
@@ -52,6 +59,11 @@ DEEPEST = 2000  # the search service ranks at most this many records of one quer
 DEFAULT_TERMS = 20
 MAX_TERMS = 100
 PAGE = 100
+LIMITS = {
+    "numberOfRecords": DEFAULT_RECORDS,
+    "maximumRecords": MAX_RECORDS,
+    "maximumTerms": MAX_TERMS,
+}
 
 
 class SruError(Exception):
@@ -118,6 +130,9 @@ class SruServer:
         }.get(operation)
         if name is None:
             return _failure("explainResponse", dialect, _bad(4, "Unsupported operation", operation))
+        refused = sru_parameters.check(operation, args, v2=dialect.v2)
+        if refused is not None:
+            return _failure(name, dialect, SruError(refused))
         try:
             if operation == "searchRetrieve":
                 root = self._search(args, dialect)
@@ -146,7 +161,8 @@ class SruServer:
         parsed = cql.parse(query)
         if isinstance(parsed, Diagnostic):
             raise SruError(parsed)
-        plan = cql_search.plan(parsed)
+        parsed = _with_sort_keys(parsed, args.get("sortKeys", ""))
+        plan = cql_search.plan(parsed, cql_version=_cql_version(args))
         if isinstance(plan, Diagnostic):
             raise SruError(plan)
         total, ids = self._run(plan, start, maximum)
@@ -187,7 +203,13 @@ class SruServer:
         total, ids = 0, []
         for page in range(first_page, last_page + 1):
             request = SearchRequest(
-                q=plan.q, sort=plan.sort, page=page, size=PAGE, group=False, facets=False
+                q=plan.q,
+                sort=plan.sort,
+                page=page,
+                size=PAGE,
+                group=False,
+                facets=False,
+                reverse=plan.reverse,
             )
             try:
                 result = self.shelf.search.search(request)
@@ -242,27 +264,19 @@ class SruServer:
         parsed = cql.parse(clause_text)
         if isinstance(parsed, Diagnostic):
             raise SruError(parsed)
-        node, prefixes, default = parsed.root, dict(cql_search.CONTEXT_SETS), cql_search.LOCAL
-        while isinstance(node, cql.Prefixed):
-            for name, uri in node.assignments:
-                if name is None:
-                    default = uri
-                else:
-                    prefixes[name.casefold()] = uri
-            node = node.query
-        if not isinstance(node, cql.SearchClause):
-            raise _bad(48, "Query feature unsupported", "scan takes one index, relation and term")
-        target = cql_search.resolve_index(node.index or "dc.title", prefixes, default)
-        if isinstance(target, Diagnostic):
-            raise SruError(target)
+        node, target = _scan_target(parsed)
         if target not in ("title", "author"):
             raise _bad(16, "Unsupported index", f"{node.index} (scan: titles and authors)")
         if node.relation.base not in ("=", "==", "exact") or node.relation.modifiers:
             raise _bad(19, "Unsupported relation", node.relation.base)
         before = max(0, position - 1)
-        terms = self.shelf.catalogue.headings(
-            target, node.term, before=before, count=max(0, count - before)
-        )
+        try:
+            headings = self.shelf.search.headings(
+                target, node.term, preceding=before, count=max(0, count - before)
+            )
+            terms = [(h, self._hits(node, h, args)) for h in headings]
+        except ShelfwiseError as exc:  # the index is being built
+            raise _bad(2, "System temporarily unavailable", exc.message("en")) from exc
         root = _root("scanResponse", dialect)
         ns = dialect.scan_ns
         if terms:
@@ -274,74 +288,26 @@ class SruServer:
                 etree.SubElement(term, f"{{{ns}}}displayTerm").text = dublin_core.xml_safe(value)
         return root
 
+    def _hits(self, clause: cql.SearchClause, heading: str, args: Mapping[str, str]) -> int:
+        """What a search for the heading on the scanned index finds (so the two agree)."""
+        relation = cql.Relation("==" if clause.relation.base != "=" else "=")
+        search = cql.SearchClause(clause.index or "dc.title", relation, _escaped(heading))
+        plan = cql_search.plan(cql.CqlQuery(search), cql_version=_cql_version(args))
+        return 0 if isinstance(plan, Diagnostic) else self.shelf.search.count(plan.q)
+
     # --- explain -----------------------------------------------------------------------------
 
     def _explain(self, dialect: Dialect, base_url: str) -> etree._Element:
         root = _root("explainResponse", dialect)
         ns = dialect.ns
         record = etree.SubElement(root, f"{{{ns}}}record")
-        etree.SubElement(record, f"{{{ns}}}recordSchema").text = ZEEREX
+        etree.SubElement(record, f"{{{ns}}}recordSchema").text = sru_explain.ZEEREX
         packing_name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
         etree.SubElement(record, f"{{{ns}}}{packing_name}").text = "xml"
         data = etree.SubElement(record, f"{{{ns}}}recordData")
-        data.append(explain_record(str(self.shelf.settings["library_name"]), base_url))
+        title = str(self.shelf.settings["library_name"])
+        data.append(sru_explain.explain_record(title, base_url, SCHEMAS, limits=LIMITS))
         return root
-
-
-def explain_record(title: str, base_url: str) -> etree._Element:
-    """The ZeeRex description of this server: indexes by context set, schemas, limits."""
-
-    def z(
-        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
-    ) -> etree._Element:
-        el = etree.SubElement(parent, f"{{{ZEEREX}}}{tag}", attrib=attrs)
-        if text is not None:
-            el.text = text
-        return el
-
-    explain = etree.Element(f"{{{ZEEREX}}}explain", nsmap={"zr": ZEEREX})
-    host, _, rest = base_url.split("://", 1)[-1].partition("/")
-    hostname, _, port = host.partition(":")
-    server = z(explain, "serverInfo", protocol="SRU", version="1.2 2.0")
-    z(server, "host", hostname)
-    z(server, "port", port or "80")
-    z(server, "database", rest or "sru")
-    info = z(explain, "databaseInfo")
-    z(info, "title", title, lang="en", primary="true")
-    z(
-        info,
-        "description",
-        "The catalogue of the library network: MARC 21, CNMARC and KORMARC records.",
-        lang="en",
-    )
-    index_info = z(explain, "indexInfo")
-    names = {v: k for k, v in cql_search.CONTEXT_SETS.items()}
-    names[cql_search.LOCAL] = "local"
-    for uri, name in names.items():
-        z(index_info, "set", name=name, identifier=uri)
-    for (uri, index), target in sorted(cql_search.INDEXES.items()):
-        entry = z(
-            index_info,
-            "index",
-            search="true",
-            scan="true" if target in ("title", "author") else "false",
-            sort="false",
-        )
-        z(entry, "title", f"{names[uri]}.{index} → {target or 'every field'}")
-        mapping = z(entry, "map")
-        z(mapping, "name", index, set=names[uri])
-    schema_info = z(explain, "schemaInfo")
-    for short, uri in SCHEMAS.items():
-        schema = z(schema_info, "schema", identifier=uri, name=short, retrieve="true", sort="false")
-        z(schema, "title", "MARCXML (the MARC master)" if short == "marcxml" else "Dublin Core")
-    config = z(explain, "configInfo")
-    z(config, "default", str(DEFAULT_RECORDS), type="numberOfRecords")
-    z(config, "setting", str(MAX_RECORDS), type="maximumRecords")
-    z(config, "default", "marcxml", type="retrieveSchema")
-    z(config, "supports", "and or not", type="booleanModifier")
-    z(config, "supports", "= == all any adj <> < > <= >= within", type="relation")
-    z(config, "supports", "sortBy dc.title dc.creator dc.date/sort.descending", type="sort")
-    return explain
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -387,6 +353,46 @@ def _packing(args: Mapping[str, str], dialect: Dialect) -> str:
     if packing not in ("xml", "string"):
         raise _bad(71, "Unsupported record packing", packing)
     return packing
+
+
+def _scan_target(parsed: cql.CqlQuery) -> tuple[cql.SearchClause, str]:
+    """The scan clause and the field it browses (prefix assignments honoured)."""
+    node, prefixes, default = parsed.root, dict(context_sets.CONTEXT_SETS), context_sets.LOCAL
+    while isinstance(node, cql.Prefixed):
+        for name, uri in node.assignments:
+            if name is None:
+                default = uri
+            else:
+                prefixes[name.casefold()] = uri
+        node = node.query
+    if not isinstance(node, cql.SearchClause):
+        raise _bad(48, "Query feature unsupported", "scan takes one index, relation and term")
+    target = context_sets.resolve_index(node.index or "dc.title", prefixes, default)
+    if isinstance(target, Diagnostic):
+        raise SruError(target)
+    return node, target
+
+
+def _cql_version(args: Mapping[str, str]) -> str:
+    """SRU 1.1 speaks CQL 1.1; SRU 1.2 and 2.0 speak CQL 1.2 (``=`` on words: adjacency)."""
+    return "1.1" if args.get("version") == "1.1" else "1.2"
+
+
+def _escaped(term: str) -> str:
+    """A heading as a CQL term: its own masking characters are literal."""
+    return "".join("\\" + ch if ch in '\\*?^"' else ch for ch in term)
+
+
+def _with_sort_keys(query: cql.CqlQuery, value: str) -> cql.CqlQuery:
+    """``sortKeys`` (SRU 1.1's form, or CQL's sortBy form as SRU 2.0 clients send it)."""
+    if not value.strip():
+        return query
+    keys = sorting.parse_sort_keys(value)
+    if isinstance(keys, Diagnostic):
+        raise SruError(keys)
+    if query.sort:
+        raise _bad(8, "Unsupported parameter", "sortKeys with a sortBy clause: give one of them")
+    return cql.CqlQuery(query.root, keys)
 
 
 def _bytes(root: etree._Element) -> bytes:

@@ -31,6 +31,7 @@ from shelfwise.search.schema import (
 )
 from shelfwise.search.textkeys import Alt, Unit, exact_key, query_units, sequence_units
 from shelfwise.text import STREAM_SPECS, Stream
+from shelfwise.text.latin import latin_words
 
 FIELD_GROUPS: dict[str | None, tuple[Group, ...]] = {
     None: GROUPS,
@@ -74,6 +75,12 @@ def prefix_query(name: str, key: str) -> Query:
     """``key*`` on field ``name``.  Building the regex automaton costs ~0.3 ms, more than
     running it, so the (immutable) query is kept: as-you-type and head queries repeat."""
     return Query.regex_query(_schema(), name, regex_escape(key) + ".*")
+
+
+@lru_cache(maxsize=1024)
+def masked_query(name: str, expression: str) -> Query:
+    """A masked word's automaton (kept, like prefix queries: building it is the cost)."""
+    return Query.regex_query(_schema(), name, expression)
 
 
 def _all(queries: Sequence[Query]) -> Query:
@@ -127,6 +134,21 @@ class Compiler:
             positional = Query.phrase_query(self.schema, "seq", words_at)
         return _all([words, Query.boost_query(positional, PHRASE_BOOST)])
 
+    def masked(self, pattern: str, groups: Sequence[Group]) -> Query:
+        """A word with ``*`` masks, matched against whole word keys (primary stream) with a
+        regular expression; the literal parts are folded as the index folds words (L1)."""
+        parts = ["".join(latin_words(part)) for part in pattern.split("*")]
+        expression = ".*".join(regex_escape(part) for part in parts)
+        boost = STREAM_SPECS[Stream.PRIMARY].boost
+        return _any(
+            [
+                Query.boost_query(
+                    masked_query(field_name(g.name, Stream.PRIMARY), expression), g.boost * boost
+                )
+                for g in groups
+            ]
+        )
+
     def isbn(self, text: str) -> Query:
         code = isbn_codes.compact(text)
         forms = {code, isbn_codes.to_isbn13(code) or code, isbn_codes.to_isbn10(code) or code}
@@ -178,6 +200,8 @@ class Compiler:
         if name == "class":
             return self.class_number(atom.text)
         groups = FIELD_GROUPS.get(name, GROUPS)
+        if atom.masked:
+            return self.masked(atom.text + ("*" if atom.prefix else ""), groups)
         if atom.phrase:
             return self.phrase(atom.text, groups)
         words = self.words(atom.text, groups, prefix=atom.prefix)

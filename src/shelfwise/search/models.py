@@ -44,6 +44,7 @@ class SearchRequest:
     size: int = 20
     group: bool = True  # editions/translations of one work shown as one hit
     facets: bool = True
+    reverse: bool = False  # a sort the other way round (oldest first, titles Z-A); not relevance
 
 
 @dataclass(frozen=True, slots=True)

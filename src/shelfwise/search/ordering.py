@@ -37,6 +37,8 @@ FIRST_FETCH = 200  # hits read for a first page
 FETCH_CEILING = 10_000  # hits read at most to settle the order at a page boundary
 POPULARITY_WEIGHT = 0.05  # score × (1 + 0.05 · log2(1 + loans))
 ID_BITS = 40
+SORT_KEY_LENGTH = 128  # characters of a title/author key: enough to tell headings apart
+NO_HEADING = "\uffff"  # the key of a record without a main author: after every other key
 _MAX_ID = (1 << ID_BITS) - 1
 
 
@@ -83,6 +85,11 @@ BY_SORT = {
 }
 
 
+def reversed_order(order: Order) -> Order:
+    """The same field the other way round (still total: the record id flips with it)."""
+    return Order(order.field, not order.descending)
+
+
 @dataclass(frozen=True, slots=True)
 class Ranked:
     """A hit known from fast fields only: enough to order and group it, not to show it."""
@@ -121,9 +128,9 @@ def _ranked(
         if order.field is None:
             score = float(value)
             key: tuple[Any, ...] = (-round(score, 4), ties[index])
-        else:
+        else:  # the field's value: ascending, or descending as ``order`` says
             score = 0.0
-            key = (-value,) if order.descending else (value,)
+            key = (value,)
         out.append(Ranked(address, ids[index], score, works[index], available, key))
     if order.field is None:
         out.sort(key=lambda h: h.key)
@@ -139,6 +146,10 @@ def _search(
     return searcher.search(
         query, limit=limit, count=True, order_by_field=order.field, order=direction
     )
+
+
+def count(searcher: tantivy.Searcher, query: Query) -> int:
+    return _count(searcher.search(query, limit=1, count=True))
 
 
 def _count(found: tantivy.SearchResult) -> int:
@@ -206,6 +217,7 @@ def with_members(
     members = Query.boolean_query([(Occur.Must, query), (Occur.Must, same_work)])
     found = _search(searcher, members, order, FETCH_CEILING)
     by_work: dict[int, list[Ranked]] = {}
-    for hit in sorted(_ranked(searcher, found.hits, order), key=lambda h: h.key):
+    backwards = order.field is not None and order.descending
+    for hit in sorted(_ranked(searcher, found.hits, order), key=lambda h: h.key, reverse=backwards):
         by_work.setdefault(hit.work_id, []).append(hit)
     return [by_work.get(w[0].work_id) or list(w) for w in works]

@@ -5,7 +5,8 @@
 * phrases in ``"…"``, ``“…”``, ``「…」`` and ``『…』`` (an unclosed quote runs to the end);
 * field prefixes ``title: author: subject: isbn: publisher: year: lang: class:``
   (also ``ti: au: su: 题名: 作者: 제목: 저자:``), the value a word or a phrase;
-* ``word*`` is a prefix;
+* ``word*`` is a prefix; ``hi*ory`` and ``*story`` mask any characters (letters and
+  digits of alphabetic scripts; in Han or Hangul text a ``*`` reads as a space);
 * pinyin with tone numbers (``li4shi3``) is read without them.
 
 Anything else is just text: a stray colon, bracket or quote never makes an error.
@@ -36,6 +37,9 @@ _ALIASES = {
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u300c": "\u300d", "\u300e": "\u300f", "\uff02": "\uff02"}
 _TONED = re.compile(r"(?:[a-zü]+[1-5])+[a-zü]*", re.IGNORECASE)
 _STRIP = "()[]{}（）【】"
+_UNWORDED = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 MAX_CLAUSES = 32
 MAX_LENGTH = 500
 
@@ -46,6 +50,7 @@ class Atom:
     field: str | None = None
     phrase: bool = False
     prefix: bool = False
+    masked: bool = False  # ``*`` inside or before a word: any characters there (``text`` keeps it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +153,20 @@ def _atom(token: _Token, notes: list[str]) -> Atom | None:
         plain = re.sub(r"[1-5]", "", text)
         notes.append(f"tone numbers ignored: {text} → {plain}")
         text = plain
+    if not token.phrase and "*" in text and masked_word(text):
+        return Atom(text=text, field=token.field, masked=True, prefix=prefix)
     text = text.replace("*", " ").strip() if not token.phrase else text
     if not text:
         return None
     return Atom(text=text, field=token.field, phrase=token.phrase, prefix=prefix)
+
+
+def masked_word(text: str) -> bool:
+    """``hi*ory``, ``*story``: a mask the index can answer — letters and digits of
+    alphabetic scripts around it, at least two of them (Han and Hangul are matched by
+    keys that are not whole words: a ``*`` there reads as a space)."""
+    literal = text.replace("*", "")
+    return len(literal) >= 2 and all(ch.isalnum() and not _UNWORDED.match(ch) for ch in literal)
 
 
 def parse(raw: str) -> ParsedQuery:

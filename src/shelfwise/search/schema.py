@@ -32,7 +32,8 @@ from shelfwise.text import FieldKind, Stream, analyze_field
 # 2: work_id (u64 fast) replaces the work_key text field.
 # 3: total orders: the sort keys end in the record id, ``newest`` and ``tie`` are
 #    composite u64 keys, popularity is a score weight (``boost``), work_id is indexed.
-SCHEMA_VERSION = 3
+# 4: sort keys of 128 characters (scan headings), no main author sorts last.
+SCHEMA_VERSION = 4
 # Analysed field values kept per process.  Catalogues repeat subjects, publishers,
 # series, notes and author names far more than they repeat whole records (in the
 # generated 20k catalogue: subjects 99 %, publishers 99.6 %, titles 64 %, authors
@@ -129,7 +130,7 @@ def _sequence(text: str) -> str:
 
 @lru_cache(maxsize=FIELD_CACHE_SIZE)
 def _sort(text: str) -> str:
-    return sort_key(text)
+    return sort_key(text, length=ordering.SORT_KEY_LENGTH)
 
 
 @lru_cache(maxsize=FIELD_CACHE_SIZE)
@@ -237,7 +238,8 @@ def document(
     doc["newest"] = [ordering.newest_key(row.year, row.id)]
     doc["tie"] = [ordering.tie_key(bool(availability.available_at), row.id)]
     doc["sort_title"] = [ordering.text_key(_sort(row.title), row.id)]
-    doc["sort_author"] = [ordering.text_key(_sort(row.main_author or "\uffff"), row.id)]
+    author = _sort(row.main_author) if row.main_author else ordering.NO_HEADING
+    doc["sort_author"] = [ordering.text_key(author, row.id)]
     payload = {
         "t": row.title,
         "a": row.main_author,

@@ -26,7 +26,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.search import ordering, results, source
+from shelfwise.search import headings, ordering, results, source
 from shelfwise.search.building import DocumentBuilder, default_workers
 from shelfwise.search.compile import Compiler
 from shelfwise.search.index import IndexStore, LiveIndex, Meta
@@ -323,6 +323,8 @@ class SearchService:
         query = Query.boolean_query(parts) if main is not None else _browse(filters)
         searcher = live.searcher()
         order = _order(request.sort, browsing=main is None, codes_only=compiler.codes_only(parsed))
+        if request.reverse and request.sort is not Sort.RELEVANCE:
+            order = ordering.reversed_order(order)
         ranking, shown_works = self._page(searcher, live.schema, query, order, request, page, size)
         shown = tuple(results.load_works(searcher, shown_works))
         facets = (
@@ -386,6 +388,23 @@ class SearchService:
         if not ranking.complete:
             return None
         return ordering.distinct_works(ranking.hits) if grouped else len(ranking.hits)
+
+    def count(self, q: str) -> int:
+        """How many records a query matches (what ``search`` gives as ``total_records``)."""
+        live = self._live_or_unavailable()
+        main = Compiler(live.schema).query(parse(q))
+        if main is None:
+            return 0
+        return ordering.count(live.searcher(), main)
+
+    def headings(self, kind: str, start: str, *, preceding: int = 0, count: int = 20) -> list[str]:
+        """Title (``kind`` "title") or main-author headings in reading order, from ``start``
+        (SRU scan): case-insensitive, Chinese by pinyin, Korean in 가나다 order."""
+        live = self._live_or_unavailable()
+        found = headings.browse(
+            live.searcher(), live.schema, kind, start, preceding=preceding, count=count
+        )
+        return [h.text for h in found]
 
     def suggest(self, text: str, *, limit: int = 8) -> list[Suggestion]:
         live = self._live_or_unavailable()
