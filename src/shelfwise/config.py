@@ -307,7 +307,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sip2_max_unauthenticated_per_address",
         int,
-        4,
+        8,
         "SIP2 connections not yet logged in from one source address; a newer one closes the "
         "oldest of that address.",
     ),

@@ -58,7 +58,7 @@ class ServerConfig:
     login_timeout: float = 10.0
     max_connections: int = 200
     max_unauthenticated: int = 32
-    max_unauthenticated_per_address: int = 4
+    max_unauthenticated_per_address: int = 8
     max_connections_per_terminal: int = 4
     login_failures: int = 5
     login_backoff_seconds: int = 60
@@ -237,27 +237,30 @@ class Sip2Server:
         """Room for one more connection not yet logged in, closing older ones if need be.
 
         Runs on the event loop between awaits, so counting and registering are atomic.
-        Only connections that have not logged in are ever closed to make room: a
+        Only idle connections that have not logged in are ever closed to make room: a
         newer one displaces the oldest of its own address first, then the oldest of
-        all. When every open connection is a logged-in terminal, the new one is refused.
+        all. One whose login is being checked is not idle (kiosks behind one address
+        reconnecting at once all get their answer); if none is idle the caps before
+        login give way, the total cap does not: when every slot holds a logged-in
+        terminal or a login in progress, the new connection is refused.
         """
         config = self.config
-        same = [c for c in self._waiting if c.peer == peer]
+        same = [c for c in self._waiting if c.peer == peer and not c.busy]
         if len(same) >= max(config.max_unauthenticated_per_address, 1):
-            self._displace(same, "too many connections from this address before login")
-        if len(self._waiting) >= max(config.max_unauthenticated, 1):
-            self._displace(list(self._waiting), "too many connections before login")
+            self._displace(same[0], "too many connections from this address before login")
+        idle = [c for c in self._waiting if not c.busy]
+        if len(self._waiting) >= max(config.max_unauthenticated, 1) and idle:
+            self._displace(idle[0], "too many connections before login")
+            idle = idle[1:]
         if len(self._open) >= config.max_connections:
-            if not self._waiting:
+            if not idle:
                 log.warning("sip2 connection cap reached; refused %s", peer)
                 return False
-            self._displace(list(self._waiting), "connection cap reached")
+            self._displace(idle[0], "connection cap reached")
         return True
 
-    def _displace(self, candidates: list[_Connection], why: str) -> None:
-        """Close the oldest candidate (one not in the middle of a message, if any is)."""
-        idle = [c for c in candidates if not c.busy]
-        victim = (idle or candidates)[0]
+    def _displace(self, victim: _Connection, why: str) -> None:
+        """Close a connection that has not logged in, to make room for a newer one."""
         victim.closing.append(f"closed: displaced ({why})")
         self._waiting.pop(victim, None)
         for task, connection in list(self._open.items()):
