@@ -10,6 +10,7 @@ resolve conflicts afterwards, nothing is silently lost).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -46,24 +47,41 @@ class OfflineOutcome:
 
 
 def apply(
-    circulation: CirculationService, txn: OfflineTransaction, *, actor: Actor
+    circulation: CirculationService,
+    txn: OfflineTransaction,
+    *,
+    actor: Actor,
+    prepare: Callable[[Loan | CheckinResult], object] | None = None,
 ) -> Loan | CheckinResult:
     """Apply one transaction (at most once per id); a refusal raises ``ShelfwiseError``.
 
     The one place an offline transaction meets the circulation rules: uploads
     (:func:`replay`) and a kiosk's no_block SIP2 messages both come through here.
+    ``prepare`` sees the result before the transaction commits (a kiosk's reply).
     """
     key = f"offline:{txn.id}"
     if txn.op is OfflineOp.CHECKIN:
-        return circulation.checkin(txn.barcode, txn.branch, actor=actor, idempotency_key=key)
+        return circulation.checkin(
+            txn.barcode, txn.branch, actor=actor, idempotency_key=key, prepare=prepare
+        )
     if txn.card_number is None:
         raise ShelfwiseError("request.invalid", detail=f"{txn.id}: no card number")
     if txn.op is OfflineOp.CHECKOUT:
         return circulation.checkout(
-            txn.card_number, txn.barcode, txn.branch, actor=actor, idempotency_key=key
+            txn.card_number,
+            txn.barcode,
+            txn.branch,
+            actor=actor,
+            idempotency_key=key,
+            prepare=prepare,
         )
     return circulation.renew(
-        txn.card_number, txn.barcode, actor=actor, branch=txn.branch, idempotency_key=key
+        txn.card_number,
+        txn.barcode,
+        actor=actor,
+        branch=txn.branch,
+        idempotency_key=key,
+        prepare=prepare,
     )
 
 

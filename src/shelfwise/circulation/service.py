@@ -72,15 +72,22 @@ class CirculationService:
         key: str | None,
         operation: str,
         work: Callable[[Connection], dict[str, Any]],
+        ready: Callable[[Connection, dict[str, Any]], None] | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """Run ``work`` in one write transaction, at most once per key: (result, replayed).
 
         The key row is inserted first, so a concurrent duplicate waits on it and
         then finds the stored result instead of running the operation again.
+        ``ready`` sees the result inside the transaction, before it commits (a door
+        prepares its reply there: if that fails, nothing is committed); for a
+        replayed result it runs in a read transaction.
         """
+        ready = ready or _nothing
         if key is None:
             with self._db.write() as conn:
-                return work(conn), False
+                result = work(conn)
+                ready(conn, result)
+                return result, False
         try:
             with self._db.write() as conn:
                 stored = conn.execute(
@@ -98,6 +105,7 @@ class CirculationService:
                         .where(idempotency_keys.c.key == key)
                         .values(result=json.dumps(result))
                     )
+                    ready(conn, result)
                     return result, False
         except IntegrityError as exc:
             if "idempotency_keys" not in str(exc.orig).lower():
@@ -108,7 +116,10 @@ class CirculationService:
                 ).one()
         if stored.operation != operation:
             raise ShelfwiseError("circ.idempotency_mismatch", operation=stored.operation)
-        return json.loads(stored.result), True
+        result = json.loads(stored.result)
+        with self._db.read() as conn:
+            ready(conn, result)
+        return result, True
 
     # --- checkout ---------------------------------------------------------------------
 
@@ -120,21 +131,23 @@ class CirculationService:
         *,
         actor: Actor,
         idempotency_key: str | None = None,
+        prepare: Callable[[Loan], object] | None = None,
     ) -> Loan:
+        """Lend a copy; ``prepare`` sees the loan before the transaction commits."""
         authorise(actor, at=[branch], desk_only=True)
 
         def work(conn: Connection) -> dict[str, Any]:
             return {"loan_id": self._checkout(conn, card_number, barcode, branch)}
 
+        loaded: list[Loan] = []
         try:
-            result, _ = self._once(idempotency_key, "checkout", work)
+            self._once(idempotency_key, "checkout", work, _loaded(loaded, prepare))
         except IntegrityError as exc:
             # The partial unique index caught a second open loan the lock did not.
             if "uq_loans_open_item" in str(exc.orig) or "loans.item_id" in str(exc.orig):
                 raise ShelfwiseError("circ.item_on_loan", barcode=barcode) from exc
             raise
-        with self._db.read() as conn:
-            return repo.load_loan(conn, int(result["loan_id"]))
+        return loaded[-1]
 
     def _checkout(self, conn: Connection, card_number: str, barcode: str, branch: str) -> int:
         now = self._clock.now()
@@ -237,14 +250,21 @@ class CirculationService:
     # --- check-in ---------------------------------------------------------------------
 
     def checkin(
-        self, barcode: str, branch: str, *, actor: Actor, idempotency_key: str | None = None
+        self,
+        barcode: str,
+        branch: str,
+        *,
+        actor: Actor,
+        idempotency_key: str | None = None,
+        prepare: Callable[[CheckinResult], object] | None = None,
     ) -> CheckinResult:
+        """Return a copy; ``prepare`` sees the result before the transaction commits."""
         authorise(actor, at=[branch], desk_only=True)
 
         def work(conn: Connection) -> dict[str, Any]:
             return asdict(self._checkin(conn, barcode, branch))
 
-        result, _ = self._once(idempotency_key, "checkin", work)
+        result, _ = self._once(idempotency_key, "checkin", work, _checked_in(prepare))
         return CheckinResult(**result)
 
     def _checkin(self, conn: Connection, barcode: str, branch: str) -> CheckinResult:
@@ -280,6 +300,7 @@ class CirculationService:
         *,
         actor: Actor,
         idempotency_key: str | None = None,
+        prepare: Callable[[CheckinResult], object] | None = None,
     ) -> CheckinResult:
         """Undo a checkout that did not complete (a kiosk's cancel or rollback, S-8).
 
@@ -321,7 +342,7 @@ class CirculationService:
                 )
             )
 
-        result, _ = self._once(idempotency_key, "checkin", work)
+        result, _ = self._once(idempotency_key, "checkin", work, _checked_in(prepare))
         return CheckinResult(**result)
 
     def _close_loan(self, conn: Connection, loan: Any, here: int) -> int:
@@ -472,16 +493,19 @@ class CirculationService:
         actor: Actor,
         branch: str | None = None,
         idempotency_key: str | None = None,
+        prepare: Callable[[Loan], object] | None = None,
     ) -> Loan:
-        """Renew a loan: by the reader, or by staff at ``branch`` (default: where it was lent)."""
+        """Renew a loan: by the reader, or by staff at ``branch`` (default: where it was lent).
+
+        ``prepare`` sees the renewed loan before the transaction commits."""
         authorise(actor, at=[] if branch is None else [branch], reader_card=card_number)
 
         def work(conn: Connection) -> dict[str, Any]:
             return {"loan_id": self._renew(conn, card_number, barcode, actor, branch)}
 
-        result, _ = self._once(idempotency_key, "renew", work)
-        with self._db.read() as conn:
-            return repo.load_loan(conn, int(result["loan_id"]))
+        loaded: list[Loan] = []
+        self._once(idempotency_key, "renew", work, _loaded(loaded, prepare))
+        return loaded[-1]
 
     def _renew(
         self, conn: Connection, card_number: str, barcode: str, actor: Actor, branch: str | None
@@ -774,3 +798,34 @@ class CirculationService:
     def calendar(self, branch: str) -> Calendar:
         with self._db.read() as conn:
             return repo.calendar(conn, repo.branch_id(conn, branch))
+
+
+def _nothing(conn: Connection, result: dict[str, Any]) -> None:
+    return None
+
+
+def _loaded(
+    into: list[Loan], prepare: Callable[[Loan], object] | None
+) -> Callable[[Connection, dict[str, Any]], None]:
+    """A ``ready`` hook that reads the loan a result names (kept in ``into``) and prepares."""
+
+    def ready(conn: Connection, result: dict[str, Any]) -> None:
+        loan = repo.load_loan(conn, int(result["loan_id"]))
+        into.append(loan)
+        if prepare is not None:
+            prepare(loan)
+
+    return ready
+
+
+def _checked_in(
+    prepare: Callable[[CheckinResult], object] | None,
+) -> Callable[[Connection, dict[str, Any]], None] | None:
+    if prepare is None:
+        return None
+    hook = prepare
+
+    def ready(conn: Connection, result: dict[str, Any]) -> None:
+        hook(CheckinResult(**result))
+
+    return ready

@@ -578,6 +578,12 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "이 기기는 해당 도서관 소속이 아닙니다. 사서에게 문의하십시오.",
         "This machine does not belong to that library; please ask a librarian.",
     ),
+    "sip2.reply_failed": _m(
+        500,
+        "本机未能得到答复，本次业务没有办理，请到服务台。",
+        "이 기기에 응답하지 못해 이번 업무는 처리되지 않았습니다. 안내 데스크로 가십시오.",
+        "The machine could not be answered, so nothing was done; please ask at the desk.",
+    ),
     "sip2.unsupported": _m(
         422,
         "本机暂不支持此操作，请到服务台办理。",

@@ -307,10 +307,15 @@ def checkout(s: Session, m: Message, key: str) -> Result:
     if m.get("BI") == "Y":
         return _cancel_checkout(s, m, p, barcode, key)
     loan = circulation.checkout(
-        p.card, barcode, s.terminal.branch_code, actor=_here(s), idempotency_key=key
+        p.card,
+        barcode,
+        s.terminal.branch_code,
+        actor=_here(s),
+        idempotency_key=key,
+        prepare=lambda loan: s.prepare(_loan_response(s, m, "12", loan)),
     )
     s.recent.record(s.terminal.id, barcode, loan.id)
-    return _loan_response(s, m, "12", loan), "ok"
+    return s.prepared(), "ok"
 
 
 def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) -> Result:
@@ -321,10 +326,6 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
     if loan is None:
         raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
     s.recent.take(s.terminal.id, barcode)
-    # Taken back, not returned: the copy never left, so no hold traps it (S-8).
-    circulation.take_back(
-        barcode, s.terminal.branch_code, loan.id, actor=_here(s), idempotency_key=key
-    )
     fixed = {
         "ok": "1",
         "renewal_ok": "N",
@@ -339,7 +340,16 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
         ("AJ", _title(s, loan.record_id)),
         ("AH", ""),
     ]
-    return Message.of("12", fixed, fields), "cancelled"
+    # Taken back, not returned: the copy never left, so no hold traps it (S-8).
+    circulation.take_back(
+        barcode,
+        s.terminal.branch_code,
+        loan.id,
+        actor=_here(s),
+        idempotency_key=key,
+        prepare=lambda _: s.prepare(Message.of("12", fixed, fields)),
+    )
+    return s.prepared(), "cancelled"
 
 
 def renew(s: Session, m: Message, key: str) -> Result:
@@ -350,10 +360,14 @@ def renew(s: Session, m: Message, key: str) -> Result:
     barcode = m.get("AB")
     if not barcode:
         return refusal(s, m, "sip2.unsupported"), "renew by title"
-    loan = s.services.circulation.renew(
-        p.card, barcode, actor=reader_self(p.card), idempotency_key=key
+    s.services.circulation.renew(
+        p.card,
+        barcode,
+        actor=reader_self(p.card),
+        idempotency_key=key,
+        prepare=lambda loan: s.prepare(_loan_response(s, m, "30", loan)),
     )
-    return _loan_response(s, m, "30", loan), "ok"
+    return s.prepared(), "ok"
 
 
 def _loan_response(s: Session, m: Message, command: str, loan: Loan) -> Message:
@@ -384,12 +398,18 @@ def checkin(s: Session, m: Message, key: str) -> Result:
         return _offline(s, m, key, OfflineOp.CHECKIN)
     branch = s.terminal.branch_code
     recent = s.recent.take(s.terminal.id, barcode)
+
+    def reply(result: CheckinResult) -> Message:
+        return s.prepare(_checkin_response(s, m, result))
+
     if recent is None:
-        result = circulation.checkin(barcode, branch, actor=_here(s), idempotency_key=key)
+        circulation.checkin(barcode, branch, actor=_here(s), idempotency_key=key, prepare=reply)
     else:
         # Seconds after this kiosk checked the copy out: its cancel or rollback (S-8).
-        result = circulation.take_back(barcode, branch, recent, actor=_here(s), idempotency_key=key)
-    return _checkin_response(s, m, result), "ok"
+        circulation.take_back(
+            barcode, branch, recent, actor=_here(s), idempotency_key=key, prepare=reply
+        )
+    return s.prepared(), "ok"
 
 
 def _checkin_response(s: Session, m: Message, result: CheckinResult) -> Message:
@@ -426,8 +446,14 @@ def _offline(s: Session, m: Message, key: str, op: OfflineOp) -> Result:
     if not terminal.allow_offline:
         return refusal(s, m, "sip2.not_allowed"), "offline refused"
     txn = offline.transaction(terminal, m, key, op, s.services.clock.now())
+
+    def reply(result: Loan | CheckinResult) -> Message:
+        if isinstance(result, CheckinResult):
+            return s.prepare(_checkin_response(s, m, result))
+        return s.prepare(_loan_response(s, m, "12", result))
+
     try:
-        result = apply_offline(s.services.circulation, txn, actor=_here(s))
+        apply_offline(s.services.circulation, txn, actor=_here(s), prepare=reply)
     except ShelfwiseError as exc:  # a conflict: reported, not forced through
         log.warning(
             "sip2 offline %s conflict %s",
@@ -436,9 +462,7 @@ def _offline(s: Session, m: Message, key: str, op: OfflineOp) -> Result:
             extra={"terminal": terminal.name, "command": m.command, "audit": True},
         )
         return refusal(s, m, exc.code, exc.params), f"offline conflict: {exc.code}"
-    if isinstance(result, CheckinResult):
-        return _checkin_response(s, m, result), "offline ok"
-    return _loan_response(s, m, "12", result), "offline ok"
+    return s.prepared(), "offline ok"
 
 
 def item_information(s: Session, m: Message, key: str) -> Result:

@@ -29,7 +29,8 @@ from shelfwise.readers.models import Reader
 from shelfwise.readers.service import ReaderService
 from shelfwise.sip2.backoff import Locked, LoginBackoff
 from shelfwise.sip2.codec import decode, encode
-from shelfwise.sip2.model import Decoded, EncodeError, ErrorKind, Message
+from shelfwise.sip2.fitting import fit
+from shelfwise.sip2.model import Decoded, ErrorKind, Message
 from shelfwise.sip2.terminals import Terminal, TerminalService
 
 log = logging.getLogger("shelfwise.sip2")
@@ -149,6 +150,8 @@ class Session:
     failures: int = 0
     last_request: bytes | None = None
     last_reply: bytes | None = None
+    _request: Decoded | None = None  # the request being answered
+    _prepared: tuple[Message, bytes] | None = None  # its response, encoded before the commit
     _pins: dict[str, tuple[bytes, Reader]] = field(default_factory=dict)
     _branch_codes: dict[int, str] = field(default_factory=dict)
     _pin_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
@@ -185,8 +188,19 @@ class Session:
             # our answer. Send it again instead of doing the transaction twice (S-8).
             self._log(message.command, result.sequence, "replayed")
             return Reply(self.last_reply)
-        response, outcome = self._dispatch(message, body)
-        data = self._encode(response, result)
+        self._request, self._prepared = result, None
+        try:
+            response, outcome = self._dispatch(message, body)
+            data = self._reply_bytes(response)
+        except Exception:
+            # A response we could not make (a bug: fit() makes every field encodable).
+            # The transaction did not commit (the reply is prepared inside it); the kiosk
+            # is told so rather than left waiting.
+            log.exception("sip2 reply to %s could not be made", message.command)
+            response, outcome = self._failed_reply(message), "reply failed"
+            data = self._reply_bytes(response)
+        finally:
+            self._request = self._prepared = None
         self.transactions += 1
         if outcome != "ok":
             self.failures += 1
@@ -221,26 +235,42 @@ class Session:
         except ShelfwiseError as exc:
             return refusal(self, message, exc.code, exc.params), exc.code
 
-    def _encode(self, response: Message, request: Decoded) -> bytes:
+    def prepare(self, response: Message) -> Message:
+        """Encode ``response`` now, inside the transaction it reports, before it commits.
+
+        Handlers call this from the services' ``prepare`` hook: if the response cannot
+        be made, the transaction rolls back instead of committing a loan the kiosk is
+        never told about. The bytes are kept and sent as they are.
+        """
+        self._prepared = (response, self._encode(response))
+        return response
+
+    def prepared(self) -> Message:
+        """The response :meth:`prepare` made for the request being answered."""
+        assert self._prepared is not None, "no response was prepared"
+        return self._prepared[0]
+
+    def _reply_bytes(self, response: Message) -> bytes:
+        if self._prepared is not None and self._prepared[0] is response:
+            return self._prepared[1]
+        return self._encode(response)
+
+    def _encode(self, response: Message) -> bytes:
         assert self.terminal is not None
-        charset = self.terminal.charset
+        assert self._request is not None
+        request = self._request
         detect = request.checksum is not None or request.sequence is not None
-        try:
-            return encode(
-                response, encoding=charset, error_detection=detect, sequence=request.sequence
-            )
-        except EncodeError:
-            # A name or title with characters the kiosk's charset lacks: '?' them.
-            fitted = Message(
-                response.command,
-                dict(response.fixed),
-                tuple(
-                    (f, v.encode(charset, "replace").decode(charset)) for f, v in response.fields
-                ),
-            )
-            return encode(
-                fitted, encoding=charset, error_detection=detect, sequence=request.sequence
-            )
+        return encode(
+            fit(response, self.terminal.charset),
+            encoding=self.terminal.charset,
+            error_detection=detect,
+            sequence=request.sequence,
+        )
+
+    def _failed_reply(self, message: Message) -> Message:
+        from shelfwise.sip2.handlers import refusal
+
+        return refusal(self, message, "sip2.reply_failed")
 
     # --- login (93/94) ---------------------------------------------------------------
 
