@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from shelfwise.access.lockout import Lockout
+from shelfwise.access.lockout import Lockout, SourcePolicy
 from shelfwise.access.service import AccessService
 from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
@@ -220,6 +220,12 @@ def build(
         clock,
         limit=int(settings["access_login_attempts"]),
         seconds=int(settings["access_lockout_seconds"]),
+        sources=SourcePolicy(
+            failures=int(settings["access_source_failures"]),
+            window_seconds=int(settings["access_source_window_seconds"]),
+            backoff_seconds=int(settings["access_source_backoff_seconds"]),
+            backoff_max_seconds=int(settings["access_source_backoff_max_seconds"]),
+        ),
     )
     reader_service = ReaderService(db, clock, hasher, reader_policy, throttle=lockout)
     return Shelfwise(

@@ -194,6 +194,28 @@ SETTINGS: tuple[Setting, ...] = (
         "access_lockout_seconds", int, 900, "How long a login locked by failures stays locked."
     ),
     Setting(
+        "access_source_failures",
+        int,
+        10,
+        "Failed logins from one source (network address, SIP2 terminal account, API token), "
+        "across every card and account, within access_source_window_seconds, after which "
+        "logins from that source are refused without a check for a while (0: off). Stops "
+        "one PIN tried on many cards.",
+    ),
+    Setting(
+        "access_source_window_seconds",
+        int,
+        600,
+        "The window in which a source's failed logins are counted.",
+    ),
+    Setting(
+        "access_source_backoff_seconds",
+        int,
+        60,
+        "How long a source is refused the first time; each further time in a row twice as long.",
+    ),
+    Setting("access_source_backoff_max_seconds", int, 3600, "Longest refusal of a source."),
+    Setting(
         "access_registrations_per_hour",
         int,
         10,

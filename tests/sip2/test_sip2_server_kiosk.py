@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
@@ -118,6 +119,49 @@ def test_a_right_pin_clears_the_count_and_zero_attempts_turn_the_lock_off(
         for _ in range(6):
             patron_information(kiosk, card, "000000")
         assert patron_information(kiosk, card, PIN).get("CQ") == "Y"
+
+
+def test_one_pin_sprayed_over_many_cards_is_stopped_at_the_kiosk(
+    library: Library, clock: FrozenClock
+) -> None:
+    """PIN 1234 on 30 consecutive cards from one kiosk opened 7 accounts in 27 s (issue 12).
+
+    Ten cards here, three of them with PIN 1234, and three failures per source (the
+    kiosk's address and its terminal account) instead of ten: the same rule.
+    """
+    shelf = library.shelf
+    lockout = shelf.access.lockout
+    lockout.sources = dataclasses.replace(lockout.sources, failures=3)
+    weak = {4, 6, 8}
+    cards = [
+        shelf.readers.register(
+            name=f"读者{n}", category="adult", pin="1234" if n in weak else None
+        ).reader.card_number
+        for n in range(10)
+    ]
+    shelf.terminals.create(
+        name="kiosk-02", password="Second-Kiosk-22", branch="CEN", institution=INSTITUTION,
+        language="en", lenient=True,
+    )  # fmt: skip
+    locked = render("sip2.pin_locked", "en", {})
+    with (
+        live_sip2(shelf) as server,
+        Kiosk(server.port) as kiosk,
+        Kiosk(server.port, source="127.0.0.2") as elsewhere,
+    ):
+        kiosk.login()
+        answers = [patron_information(kiosk, card, "1234") for card in cards]
+        opened = [n for n, info in enumerate(answers) if info.get("CQ") == "Y"]
+        assert opened == []  # on main: the three weak cards
+        assert [list(a.get_all("AF")) == [locked] for a in answers] == [False] * 2 + [True] * 8
+        # Each card saw at most one wrong PIN: none of them is locked.
+        assert all(lockout.locked_until(f"reader:{card}") is None for card in cards)
+        # Another kiosk (another address and account) is not affected.
+        assert elsewhere.login("Second-Kiosk-22", "kiosk-02").fixed["ok"] == "1"
+        assert patron_information(elsewhere, cards[4], "1234").get("CQ") == "Y"
+        # The sprayed kiosk checks PINs again once its refusal has passed.
+        clock.advance(timedelta(seconds=lockout.sources.backoff_seconds))
+        assert patron_information(kiosk, cards[6], "1234").get("CQ") == "Y"
 
 
 def test_a_checkin_seconds_after_the_checkout_is_a_rollback_that_traps_no_hold(

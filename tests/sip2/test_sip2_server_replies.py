@@ -112,7 +112,10 @@ def _failing_for(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_reply_that_cannot_be_made_commits_nothing(
-    shelf: Shelfwise, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    shelf: Shelfwise,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     library = make_library(shelf, tmp_path, language="en")
     (barcode,) = library.title("未竟")

@@ -71,28 +71,39 @@ class AccessService:
 
     # --- logins ---------------------------------------------------------------------
 
-    def login_staff(self, username: str, password: str) -> Session:
+    def login_staff(self, username: str, password: str, *, sources: Sequence[str] = ()) -> Session:
+        """``sources``: where the login comes from (``lockout.login_sources``), counted
+        across every account and card so that spraying one password is refused too."""
         subject = f"staff:{username.strip().lower()}"
-        self._refuse_if_locked(subject)
+        self._refuse_if_locked(subject, sources)
         with self._db.read() as conn:
             row = conn.execute(
                 select(staff).where(staff.c.username == username.strip().lower())
             ).first()
         stored = row.password_hash if row is not None and row.enabled else None
         if not self._hasher.verify(stored, password) or row is None:
-            self._failed(subject)
+            self._failed(subject, sources)
             raise ShelfwiseError("access.login_failed")
         self.lockout.succeed(subject)
         principal = repo.staff_principal(repo.staff_account(row))
         return self._open_session(principal, hours=self._staff_hours)
 
     def login_reader(
-        self, card_number: str, secret: str, *, kind: Literal["pin", "password", "any"] = "any"
+        self,
+        card_number: str,
+        secret: str,
+        *,
+        kind: Literal["pin", "password", "any"] = "any",
+        sources: Sequence[str] = (),
     ) -> Session:
-        """Card number with PIN or password; one refusal whichever part is wrong."""
+        """Card number with PIN or password; one refusal whichever part is wrong.
+
+        ``sources`` as for :meth:`login_staff`: one PIN tried on many cards from one
+        address is refused after ``access_source_failures``, besides each card's lock.
+        """
         card = card_number.strip()
         subject = f"reader:{card}"
-        self._refuse_if_locked(subject)
+        self._refuse_if_locked(subject, sources)
         kinds = ("pin", "password") if kind == "any" else (kind,)
         for attempt in kinds:
             try:
@@ -104,7 +115,7 @@ class AccessService:
                 kind="reader", id=reader.id, name=reader.name, card_number=reader.card_number
             )
             return self._open_session(principal, hours=self._reader_hours)
-        self._failed(subject)
+        self._failed(subject, sources)
         raise ShelfwiseError("access.login_failed")
 
     def principal(self, token: str | None, *, sessions_only: bool = False) -> Principal | None:
@@ -153,13 +164,15 @@ class AccessService:
         with self._db.write() as conn:
             return repo.prune_login_attempts(conn, now=now, idle_since=now - keep)
 
-    def _refuse_if_locked(self, subject: str) -> None:
-        until = self.lockout.locked_until(subject)
+    def _refuse_if_locked(self, subject: str, sources: Sequence[str]) -> None:
+        """Refused without a check while the card or account, or the source, is locked."""
+        until = self.lockout.source_refused(sources) or self.lockout.locked_until(subject)
         if until is not None:
             raise ShelfwiseError("access.locked", until=until.strftime("%Y-%m-%d %H:%M UTC"))
 
-    def _failed(self, subject: str) -> None:
+    def _failed(self, subject: str, sources: Sequence[str]) -> None:
         until = self.lockout.fail(subject)
+        until = self.lockout.source_failed(sources) or until
         if until is not None:
             raise ShelfwiseError("access.locked", until=until.strftime("%Y-%m-%d %H:%M UTC"))
 

@@ -4,9 +4,10 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field, model_validator
 
+from shelfwise.access.lockout import login_sources
 from shelfwise.access.models import Principal, StaffAccount
 from shelfwise.api.auth import Credentials, Guards
 from shelfwise.api.readers_routes import ERROR_RESPONSES
@@ -126,12 +127,18 @@ def router(shelf: "Shelfwise") -> APIRouter:
     SignedIn = Annotated[Principal, Depends(guards.signed_in())]
 
     @api.post("/sessions", response_model=SessionOut, status_code=201)
-    def log_in(body: SessionIn) -> SessionOut:
-        """Log in; the token goes in ``Authorization: Bearer``. Repeated failures lock the login."""
+    def log_in(body: SessionIn, request: Request, credentials: Credentials) -> SessionOut:
+        """Log in; the token goes in ``Authorization: Bearer``. Repeated failures lock the
+        login, and repeated failures from one address or API token lock that source."""
+        token = credentials.credentials if credentials is not None else None
+        sources = login_sources(
+            address=request.client.host if request.client else None,
+            token=token if token and access.principal(token) is not None else None,
+        )
         if body.username is not None:
-            session = access.login_staff(body.username, body.secret)
+            session = access.login_staff(body.username, body.secret, sources=sources)
         else:
-            session = access.login_reader(body.card_number or "", body.secret)
+            session = access.login_reader(body.card_number or "", body.secret, sources=sources)
         return SessionOut(
             token=session.token,
             expires_at=session.expires_at,

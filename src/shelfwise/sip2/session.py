@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from shelfwise.access.lockout import Lockout
+from shelfwise.access.lockout import Lockout, login_sources
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
 from shelfwise.circulation.service import CirculationService
@@ -378,7 +378,10 @@ class Session:
         The PIN lockout (S-6) is the one every door shares (subject ``reader:<card>``
         in ``login_attempts``): wrong PINs here count with wrong ones at the web
         login, and while the card is locked no PIN is checked, the right one
-        included. A PIN this session has already verified is not checked again
+        included. Wrong PINs (and PINs for cards that do not exist) also count
+        against this connection's sources — its address and terminal account —
+        across every card, so one PIN tried on many cards is stopped too (the
+        ``Lockout`` source rule). A PIN this session has already verified is not checked again
         (neither Argon2 nor the lock: a lock stops guessing, and this kiosk's reader
         is not guessing); a wrong PIN or a 35 forgets it.
 
@@ -398,15 +401,22 @@ class Session:
         ):
             return Patron(card, known[1], True, pin is not None, False)
         reader = self._reader(card)
+        lockout = self.services.lockout
+        sources = login_sources(address=self.peer, terminal=self.terminal.name)
         if pin is None:
             verified = remembered is not None or not self.terminal.require_pin
         elif remembered is not None and hmac.compare_digest(remembered, digest or b""):
             verified = True
+        elif lockout.source_refused(sources) is not None:
+            # This kiosk or address tried too many wrong PINs across cards (spraying):
+            # no PIN is checked here for a while, whichever card (S-6, D12).
+            self._pins.pop(card, None)
+            return Patron(card, reader, False, True, True, locked=True)
         elif reader is None:
             verified = False
+            lockout.source_failed(sources)  # a PIN for a card that does not exist: a guess
         else:
             subject = f"reader:{card}"
-            lockout = self.services.lockout
             if lockout.locked_until(subject) is not None:
                 self._pins.pop(card, None)
                 return Patron(card, reader, False, True, True, locked=True)
@@ -417,7 +427,8 @@ class Session:
                     lockout.succeed(subject)
             else:
                 self._pins.pop(card, None)
-                if lockout.fail(subject) is not None:
+                card_lock = lockout.fail(subject)
+                if lockout.source_failed(sources) is not None or card_lock is not None:
                     return Patron(card, reader, False, True, True, locked=True)
         return Patron(
             card,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
+from shelfwise.access.lockout import login_sources
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers import cards
 from shelfwise.readers.models import CONSENT_PURPOSES
@@ -67,7 +68,12 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         form = await page.request.form()
         target = safe_next(form_text(form, "next"), "/account")
         try:
-            session = shelf.access.login_reader(form_text(form, "card"), form_text(form, "secret"))
+            client = page.request.client
+            session = shelf.access.login_reader(
+                form_text(form, "card"),
+                form_text(form, "secret"),
+                sources=login_sources(address=client.host if client else None),
+            )
         except ShelfwiseError as exc:
             return web.render(
                 page,

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
 
+from shelfwise.access.lockout import login_sources
 from shelfwise.access.models import Principal
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web.pages import LoginRequired, Page, Web, form_text, safe_next
@@ -48,7 +49,12 @@ def router(web: Web) -> APIRouter:
         target = staff_target(form_text(form, "next"))
         username = form_text(form, "username")
         try:
-            session = shelf.access.login_staff(username, form_text(form, "password"))
+            client = page.request.client
+            session = shelf.access.login_staff(
+                username,
+                form_text(form, "password"),
+                sources=login_sources(address=client.host if client else None),
+            )
         except ShelfwiseError as exc:
             return web.render(
                 page,
