@@ -24,6 +24,7 @@ from shelfwise.circulation.deposits import (
     StandingCreditPolicy,
     parse_requirements,
 )
+from shelfwise.circulation.idempotency import Idempotency
 from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.models import CirculationPolicy
 from shelfwise.circulation.notices import (
@@ -132,6 +133,9 @@ class Shelfwise:
         def expire_uploads() -> str:
             return f"deleted {self.uploads().expire()}"
 
+        def purge_keys() -> str:
+            return f"purged {self.circulation.idempotency.purge()}"
+
         return Scheduler(
             self.db,
             self.clock,
@@ -141,6 +145,7 @@ class Shelfwise:
                 Job("circulation.expire_holds", 3600, expire_holds),
                 Job("access.prune_login_attempts", 3600, prune_login_attempts),
                 Job("imports.expire_uploads", 3600, expire_uploads),
+                Job("circulation.purge_idempotency_keys", 3600, purge_keys),
             ],
         )
 
@@ -215,6 +220,12 @@ def build(
             lookback_days=int(settings["credit_overdue_lookback_days"]),
         ),
     )
+    idempotency = Idempotency(
+        db,
+        clock,
+        keys.idempotency.encode(),
+        retention_days=int(settings["idempotency_retention_days"]),
+    )
     lockout = Lockout(
         db,
         clock,
@@ -234,8 +245,10 @@ def build(
         db=db,
         catalogue=CatalogueService(db, clock),
         readers=reader_service,
-        circulation=CirculationService(db, clock, circulation_policy, deposits=deposit_policy),
-        accounts=AccountService(db, clock, deposits=deposit_policy),
+        circulation=CirculationService(
+            db, clock, circulation_policy, deposits=deposit_policy, idempotency=idempotency
+        ),
+        accounts=AccountService(db, clock, deposits=deposit_policy, idempotency=idempotency),
         deposits=DepositService(db, clock, deposit_policy),
         # Availability and popularity providers: circulation's, once it offers them.
         search=SearchService(db, settings.data_dir / "index"),

@@ -240,6 +240,23 @@ SETTINGS: tuple[Setting, ...] = (
         "privacy_notice_version", str, "2026-1", "Version of the privacy notice consents refer to."
     ),
     Setting(
+        "idempotency_key",
+        str,
+        "",
+        "Secret key of the HMACs under which retried requests (idempotency keys) are stored. "
+        "Empty: a random key made on first start in DATA_DIR/keys/idempotency_key (mode "
+        "0600). A value published with Shelfwise is refused.",
+        secret=True,
+    ),
+    Setting(
+        "idempotency_retention_days",
+        int,
+        30,
+        "Days a retried request (a kiosk's resend, an API retry, an offline upload) is "
+        "answered from its first result; older idempotency keys are purged every hour. An "
+        "offline file uploaded again after this is applied again.",
+    ),
+    Setting(
         "circulation_fee_block_cents",
         int,
         1000,

@@ -1,9 +1,11 @@
 """The library's secret keys: configured, or generated once into the data folder.
 
-Two keys must survive a restart and be the same in every process of one library:
-``web_secret_key`` signs the pages' CSRF tokens, and ``reader_id_card_key`` keys the
+Three keys must survive a restart and be the same in every process of one library:
+``web_secret_key`` signs the pages' CSRF tokens, ``reader_id_card_key`` keys the
 hash that stands in for identity-card numbers (a stolen database cannot be searched
-for a number without it). When a key is not configured, the first start writes a
+for a number without it), and ``idempotency_key`` keys the HMACs under which retried
+requests are remembered (``circulation/idempotency.py``: a stored key cannot be
+recomputed from guesses). When a key is not configured, the first start writes a
 random one to ``DATA_DIR/keys/<name>`` (mode 0600, never replaced) and every later
 start, and every other process on the same data folder, reads it back. A configured
 key that equals a value this project ever published is refused: everyone knows it.
@@ -32,7 +34,7 @@ FORMER_ID_CARD_DEFAULT = "change-me-identity-card-key"
 KNOWN_DEFAULTS = frozenset(
     {FORMER_ID_CARD_DEFAULT, "change-me", "changeme", "secret", "shelfwise", "web-secret-key"}
 )
-KEY_NAMES = ("web_secret_key", "reader_id_card_key")
+KEY_NAMES = ("web_secret_key", "reader_id_card_key", "idempotency_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class SecretKeys:
     web: str
     id_card: str
     id_card_old: tuple[str, ...]  # look-up only
+    idempotency: str
 
     def __repr__(self) -> str:
         return "SecretKeys(**********)"
@@ -54,6 +57,7 @@ def load_keys(settings: Settings) -> SecretKeys:
         web=key(settings, "web_secret_key"),
         id_card=current,
         id_card_old=tuple(dict.fromkeys(earlier)),
+        idempotency=key(settings, "idempotency_key"),
     )
 
 

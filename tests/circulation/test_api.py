@@ -22,6 +22,7 @@ from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from shelfwise.app import asgi_app
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.testing.access import staff_headers
 
 
@@ -111,3 +112,42 @@ def test_schemathesis_no_server_errors(library: Library, signed_in: bool) -> Non
             failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:400]}")
     assert operations >= 25
     assert failures == []
+
+
+def test_a_readers_idempotency_key_is_their_own_and_a_reused_one_is_a_409(
+    library: Library,
+) -> None:
+    """Issue 12: reader A sent reader B's Idempotency-Key and got B's loan back with a
+    200, and A's own renewal silently did not happen."""
+    shelf = library.shelf
+    _, (a_copy, b_copy) = library.title(copies=2)
+    a, b = library.reader("甲", pin="1111"), library.reader("乙", pin="2222")
+    shelf.circulation.checkout(a.card_number, a_copy, "CEN", actor=SYSTEM)
+    shelf.circulation.checkout(b.card_number, b_copy, "CEN", actor=SYSTEM)
+    with TestClient(asgi_app(shelf)) as client:
+
+        def as_reader(card: str, pin: str) -> dict[str, str]:
+            session = client.post("/api/v1/sessions", json={"card_number": card, "secret": pin})
+            token = session.json()["token"]
+            return {"Authorization": f"Bearer {token}", "Idempotency-Key": "renew-0001"}
+
+        reader_a, reader_b = as_reader(a.card_number, "1111"), as_reader(b.card_number, "2222")
+        b_body = {"card_number": b.card_number, "barcode": b_copy}
+        b_renewed = client.post("/api/v1/renew", json=b_body, headers=reader_b)
+        assert (b_renewed.status_code, b_renewed.json()["barcode"]) == (200, b_copy)
+        a_body = {"card_number": a.card_number, "barcode": a_copy}
+        a_renewed = client.post("/api/v1/renew", json=a_body, headers=reader_a)
+        assert a_renewed.status_code == 200
+        assert (a_renewed.json()["barcode"], a_renewed.json()["renewals"]) == (a_copy, 1)
+        # B's retry is answered from B's first renewal, not renewed again ...
+        assert (
+            client.post("/api/v1/renew", json=b_body, headers=reader_b).json() == b_renewed.json()
+        )
+        # ... and B's key with another request is refused with a code, never a stale 200.
+        reused = client.post("/api/v1/renew", json={**b_body, "barcode": a_copy}, headers=reader_b)
+        assert (reused.status_code, reused.json()["error"]["code"]) == (
+            409,
+            "circ.idempotency_mismatch",
+        )
+    assert [loan.renewals for loan in shelf.circulation.loans_of(a.card_number)] == [1]
+    assert [loan.renewals for loan in shelf.circulation.loans_of(b.card_number)] == [1]

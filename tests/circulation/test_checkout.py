@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from circ_helpers import Library
 
 from shelfwise.catalogue.models import Lifecycle
+from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import Availability, LoanStatus
 from shelfwise.core.clock import FrozenClock
@@ -167,17 +168,59 @@ def test_idempotent_checkout_replays_the_first_result(library: Library) -> None:
     circ = library.shelf.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
-    first = circ.checkout(
-        reader.card_number, barcode, "CEN", idempotency_key="kiosk-1:42", actor=SYSTEM
-    )
-    again = circ.checkout(
-        reader.card_number, barcode, "CEN", idempotency_key="kiosk-1:42", actor=SYSTEM
-    )
+    key = RequestKey("sip2-terminal:1", "42")
+    first = circ.checkout(reader.card_number, barcode, "CEN", idempotency_key=key, actor=SYSTEM)
+    again = circ.checkout(reader.card_number, barcode, "CEN", idempotency_key=key, actor=SYSTEM)
     assert first == again
     with _Code("circ.idempotency_mismatch"):
-        circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:42", actor=SYSTEM)
-    one = circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:43", actor=SYSTEM)
-    assert circ.checkin(barcode, "CEN", idempotency_key="kiosk-1:43", actor=SYSTEM) == one
+        circ.checkin(barcode, "CEN", idempotency_key=key, actor=SYSTEM)
+    one = circ.checkin(
+        barcode, "CEN", idempotency_key=RequestKey("sip2-terminal:1", "43"), actor=SYSTEM
+    )
+    assert (
+        circ.checkin(
+            barcode, "CEN", idempotency_key=RequestKey("sip2-terminal:1", "43"), actor=SYSTEM
+        )
+        == one
+    )
+
+
+def test_a_key_is_its_holders_and_names_one_request(library: Library) -> None:
+    """Issue 12: reader A sent reader B's key and got B's loan back."""
+    circ = library.shelf.circulation
+    _, (first_copy, second_copy) = library.title(copies=2)
+    a, b = library.reader(), library.reader()
+    b_loan = circ.checkout(
+        b.card_number, first_copy, "CEN", idempotency_key=RequestKey("staff:1", "k-1"), actor=SYSTEM
+    )
+    # The same key from another holder is another key: A's own checkout happens.
+    a_loan = circ.checkout(
+        a.card_number,
+        second_copy,
+        "CEN",
+        idempotency_key=RequestKey("staff:2", "k-1"),
+        actor=SYSTEM,
+    )
+    assert (a_loan.reader_id, a_loan.barcode) == (a.id, second_copy)
+    assert a_loan.id != b_loan.id
+    # The same holder's key with another request is refused, not answered with the first.
+    with _Code("circ.idempotency_mismatch"):
+        circ.checkout(
+            a.card_number,
+            first_copy,
+            "CEN",
+            idempotency_key=RequestKey("staff:1", "k-1"),
+            actor=SYSTEM,
+        )
+    with _Code("circ.idempotency_mismatch"):
+        circ.checkout(
+            b.card_number,
+            first_copy,
+            "BR1",
+            idempotency_key=RequestKey("staff:1", "k-1"),
+            actor=SYSTEM,
+        )
+    assert [loan.barcode for loan in circ.loans_of(a.card_number)] == [second_copy]
 
 
 def test_due_date_is_a_date(library: Library) -> None:

@@ -156,7 +156,13 @@ BLANK = " " * 18
 
 
 def checkout(
-    kiosk: Kiosk, card: str, barcode: str, *, pin: str | None = PIN, seq: int | None = None
+    kiosk: Kiosk,
+    card: str,
+    barcode: str,
+    *,
+    pin: str | None = PIN,
+    seq: int | None = None,
+    td: str = TD,
 ) -> Message:
     fields = [("AO", INSTITUTION), ("AA", card), ("AB", barcode), ("AC", "")]
     if pin is not None:
@@ -164,7 +170,7 @@ def checkout(
     fixed = {
         "sc_renewal_policy": "N",
         "no_block": "N",
-        "transaction_date": TD,
+        "transaction_date": td,
         "nb_due_date": BLANK,
     }
     return kiosk.ask("11", fixed, fields, seq=seq)

@@ -193,8 +193,10 @@ def test_a_resent_checkout_makes_one_loan(library: Library) -> None:
             third = checkout(kiosk, card, barcode, seq=5)
             assert third.fixed["ok"] == "1"
             assert third.get("AB") == barcode
-            # A new request (another sequence number) is a new transaction: refused.
-            fourth = checkout(kiosk, card, barcode, seq=6)
+            # Its sequence number restarted after the reconnect: still the same request.
+            assert checkout(kiosk, card, barcode, seq=0) == third
+            # A new request (another transaction date) is a new transaction: refused.
+            fourth = checkout(kiosk, card, barcode, td="20260901    093100")
             assert fourth.fixed["ok"] == "0"
             assert fourth.get_all("AF")
     assert len(library.shelf.circulation.loans_of(card)) == 1

@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from shelfwise.app import Shelfwise
 from shelfwise.core.errors import render
-from shelfwise.sip2 import Decoded, Message, decode, session
+from shelfwise.sip2 import Decoded, Message, codec, decode, session
 from shelfwise.sip2.model import EncodeError
 
 # A 4-byte character (U+20000) where a cut to 255 bytes falls inside it in UTF-8.
@@ -101,7 +101,7 @@ def test_titles_and_names_sip2_cannot_carry_are_fitted_not_lost(
 
 def _failing_for(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the encoder fail for positive ``command`` responses (a bug we cannot foresee)."""
-    real = session.encode
+    real = codec.encode
 
     def encode(message: Message, **kwargs: object) -> bytes:
         if message.command == command and message.fixed.get("ok") == "1":

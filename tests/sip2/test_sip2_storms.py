@@ -27,9 +27,11 @@ def test_d4_resend_and_cancel_sequences_from_concurrent_kiosks(
     library = make_library(shelf, tmp_path, require_pin=False)
     setup = prepare(library, kiosks)
     with live_sip2(shelf, max_connections_per_terminal=kiosks + 1) as server, ExitStack() as stack:
-        connections = [stack.enter_context(Kiosk(server.port)) for _ in range(kiosks)]
-        for kiosk in connections:
+        connections = []
+        for _ in range(kiosks):  # each logs in as it connects, as a kiosk does
+            kiosk = stack.enter_context(Kiosk(server.port))
             assert kiosk.login().fixed["ok"] == "1"
+            connections.append(kiosk)
         results = [
             d4_trial(library, server.port, connections, setup, trial) for trial in range(trials)
         ]

@@ -1,7 +1,8 @@
 """Circulation endpoints: checkout, check-in, renewal, holds, fees, rules and calendars.
 
 Retries carry an ``Idempotency-Key`` header: the first result is stored and
-returned again for every retry with the same key.
+returned again for every retry with the same key by the same principal; the same
+key with a different request is a 409 (``circ.idempotency_mismatch``).
 """
 
 from dataclasses import asdict
@@ -15,6 +16,7 @@ from shelfwise.access.models import Principal
 from shelfwise.api.auth import Guards
 from shelfwise.api.readers_routes import ERROR_RESPONSES
 from shelfwise.circulation.deposits import Deposit, DepositService
+from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.models import Fee, Hold, Loan
 from shelfwise.circulation.offline import OfflineOp, OfflineTransaction, replay
 from shelfwise.circulation.rules import RULE_FIELDS, LoanRule
@@ -22,7 +24,15 @@ from shelfwise.circulation.rules import RULE_FIELDS, LoanRule
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
 
-Key = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+Key = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Retry key: the same key and request get the first result again; "
+        "the same key with another request is a 409.",
+    ),
+]
 Code = Field(min_length=1, max_length=64)
 # Ids fit a signed 64-bit column on both engines.
 IdPath = Annotated[int, Path(ge=1, le=2**62)]
@@ -232,6 +242,11 @@ class OfflineOutcomeOut(BaseModel):
     code: str | None
 
 
+def request_key(who: Principal, key: str | None) -> RequestKey | None:
+    """The ``Idempotency-Key`` header as this principal's: another's key finds nothing."""
+    return RequestKey.of(f"{who.kind}:{who.id}", key)
+
+
 def loan_out(loan: Loan) -> LoanOut:
     return LoanOut(**{f: getattr(loan, f) for f in LoanOut.model_fields})
 
@@ -268,14 +283,16 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
                 body.barcode,
                 body.branch,
                 actor=who,
-                idempotency_key=idempotency_key,
+                idempotency_key=request_key(who, idempotency_key),
             )
         )
 
     @api.post("/checkin", response_model=CheckinOut)
     def checkin(body: CheckinIn, who: Desk, idempotency_key: Key = None) -> CheckinOut:
         """Check a copy in at ``branch`` (one of the account's branches)."""
-        result = circ.checkin(body.barcode, body.branch, actor=who, idempotency_key=idempotency_key)
+        result = circ.checkin(
+            body.barcode, body.branch, actor=who, idempotency_key=request_key(who, idempotency_key)
+        )
         return CheckinOut(**asdict(result))
 
     @api.post("/renew", response_model=LoanOut)
@@ -287,7 +304,7 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
                 body.barcode,
                 actor=who,
                 branch=body.branch,
-                idempotency_key=idempotency_key,
+                idempotency_key=request_key(who, idempotency_key),
             )
         )
 

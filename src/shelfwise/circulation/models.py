@@ -58,6 +58,16 @@ class Fee:
 
 
 @dataclass(frozen=True, slots=True)
+class Payment:
+    """One payment against a reader's fees: how much went to which fee (JSON-able, so that
+    a retried payment is answered from it)."""
+
+    card_number: str
+    amount_cents: int
+    parts: tuple[tuple[int, int], ...]  # (fee id, cents)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckinResult:
     """What a check-in did, JSON-able so that an idempotent retry can be answered from it."""
 

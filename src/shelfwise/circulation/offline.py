@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from shelfwise.circulation.idempotency import OFFLINE, RequestKey
 from shelfwise.circulation.models import CheckinResult, Loan
 from shelfwise.circulation.scope import Actor, authorise
 from shelfwise.circulation.service import CirculationService
@@ -59,7 +60,9 @@ def apply(
     (:func:`replay`) and a kiosk's no_block SIP2 messages both come through here.
     ``prepare`` sees the result before the transaction commits (a kiosk's reply).
     """
-    key = f"offline:{txn.id}"
+    # Offline ids are the offline client's, not one principal's: the same transaction
+    # uploaded by two people, or sent by a kiosk and in a file, applies once.
+    key = RequestKey(OFFLINE, txn.id)
     if txn.op is OfflineOp.CHECKIN:
         return circulation.checkin(
             txn.barcode, txn.branch, actor=actor, idempotency_key=key, prepare=prepare

@@ -297,8 +297,9 @@ def fee_from(row: Row[Any]) -> Fee:
     )
 
 
-def fees_of(conn: Connection, reader_id: int) -> list[Fee]:
-    rows = conn.execute(select(fees).where(fees.c.reader_id == reader_id).order_by(fees.c.id))
+def fees_of(conn: Connection, reader_id: int, *, lock: bool = False) -> list[Fee]:
+    query = select(fees).where(fees.c.reader_id == reader_id).order_by(fees.c.id)
+    rows = conn.execute(for_update(conn, query) if lock else query)
     return [fee_from(r) for r in rows]
 
 

@@ -9,8 +9,7 @@ item, one trapped hold per item) stand behind the code as the last word.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from datetime import date
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo
 from shelfwise.circulation.deposits import DepositPolicy, require_deposit
+from shelfwise.circulation.idempotency import Idempotency, RequestKey
 from shelfwise.circulation.models import (
     CheckinResult,
     CirculationPolicy,
@@ -45,7 +45,7 @@ from shelfwise.readers.models import Reader, ReaderStatus
 from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue
-from shelfwise.storage.tables import fees, holds, idempotency_keys, items, loans, transits
+from shelfwise.storage.tables import fees, holds, items, loans, transits
 
 NOTICE_TOPIC = "circulation.notice"
 T = TypeVar("T")
@@ -59,67 +59,36 @@ class CirculationService:
         policy: CirculationPolicy,
         *,
         deposits: DepositPolicy | None = None,
+        idempotency: Idempotency | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self.policy = policy
         self.deposits = deposits or DepositPolicy()
+        # The composition root passes the library's; a stand-alone service (a test's
+        # second clock) gets its own, whose keys only it can find.
+        self.idempotency = idempotency or Idempotency.private(db, clock)
 
     # --- idempotency ----------------------------------------------------------------
 
     def _once(
         self,
-        key: str | None,
+        key: RequestKey | None,
         operation: str,
+        request: Mapping[str, object],
         work: Callable[[Connection], dict[str, Any]],
         ready: Callable[[Connection, dict[str, Any]], None] | None = None,
     ) -> tuple[dict[str, Any], bool]:
-        """Run ``work`` in one write transaction, at most once per key: (result, replayed).
+        """``work`` in one write transaction, once per key (``circulation/idempotency.py``).
 
-        The key row is inserted first, so a concurrent duplicate waits on it and
-        then finds the stored result instead of running the operation again.
-        ``ready`` sees the result inside the transaction, before it commits (a door
-        prepares its reply there: if that fails, nothing is committed); for a
-        replayed result it runs in a read transaction.
+        ``request`` is what the key must stand for (a reused key with other arguments is
+        refused), its ``barcode`` the copy acted on; ``ready`` sees the result before the
+        commit (a door's reply).
         """
-        ready = ready or _nothing
-        if key is None:
-            with self._db.write() as conn:
-                result = work(conn)
-                ready(conn, result)
-                return result, False
-        try:
-            with self._db.write() as conn:
-                stored = conn.execute(
-                    select(idempotency_keys).where(idempotency_keys.c.key == key)
-                ).first()
-                if stored is None:
-                    conn.execute(
-                        insert(idempotency_keys).values(
-                            key=key, operation=operation, result="", created_at=self._clock.now()
-                        )
-                    )
-                    result = work(conn)
-                    conn.execute(
-                        update(idempotency_keys)
-                        .where(idempotency_keys.c.key == key)
-                        .values(result=json.dumps(result))
-                    )
-                    ready(conn, result)
-                    return result, False
-        except IntegrityError as exc:
-            if "idempotency_keys" not in str(exc.orig).lower():
-                raise
-            with self._db.read() as conn:
-                stored = conn.execute(
-                    select(idempotency_keys).where(idempotency_keys.c.key == key)
-                ).one()
-        if stored.operation != operation:
-            raise ShelfwiseError("circ.idempotency_mismatch", operation=stored.operation)
-        result = json.loads(stored.result)
-        with self._db.read() as conn:
-            ready(conn, result)
-        return result, True
+        item = request.get("barcode")
+        return self.idempotency.once(
+            key, operation, request, work, ready, item=None if item is None else str(item)
+        )
 
     # --- checkout ---------------------------------------------------------------------
 
@@ -130,7 +99,7 @@ class CirculationService:
         branch: str,
         *,
         actor: Actor,
-        idempotency_key: str | None = None,
+        idempotency_key: RequestKey | None = None,
         prepare: Callable[[Loan], object] | None = None,
     ) -> Loan:
         """Lend a copy; ``prepare`` sees the loan before the transaction commits."""
@@ -141,7 +110,13 @@ class CirculationService:
 
         loaded: list[Loan] = []
         try:
-            self._once(idempotency_key, "checkout", work, _loaded(loaded, prepare))
+            self._once(
+                idempotency_key,
+                "checkout",
+                {"card": card_number, "barcode": barcode, "branch": branch},
+                work,
+                _loaded(loaded, prepare),
+            )
         except IntegrityError as exc:
             # The partial unique index caught a second open loan the lock did not.
             if "uq_loans_open_item" in str(exc.orig) or "loans.item_id" in str(exc.orig):
@@ -190,6 +165,7 @@ class CirculationService:
             .returning(loans.c.id)
         ).scalar_one()
         self._fill_own_hold(conn, reader, item, trapped)
+        self.idempotency.release(conn, barcode, keep="checkout")
         transit = repo.open_transit(conn, item.id)
         if transit is not None:  # handed over before it arrived: the journey ends here
             conn.execute(
@@ -255,7 +231,7 @@ class CirculationService:
         branch: str,
         *,
         actor: Actor,
-        idempotency_key: str | None = None,
+        idempotency_key: RequestKey | None = None,
         prepare: Callable[[CheckinResult], object] | None = None,
     ) -> CheckinResult:
         """Return a copy; ``prepare`` sees the result before the transaction commits."""
@@ -264,7 +240,8 @@ class CirculationService:
         def work(conn: Connection) -> dict[str, Any]:
             return asdict(self._checkin(conn, barcode, branch))
 
-        result, _ = self._once(idempotency_key, "checkin", work, _checked_in(prepare))
+        request = {"barcode": barcode, "branch": branch}
+        result, _ = self._once(idempotency_key, "checkin", request, work, _checked_in(prepare))
         return CheckinResult(**result)
 
     def _checkin(self, conn: Connection, barcode: str, branch: str) -> CheckinResult:
@@ -275,6 +252,7 @@ class CirculationService:
         fine = 0
         if loan is not None:
             fine = self._close_loan(conn, loan, here)
+            self.idempotency.release(conn, barcode, keep="checkin")
         transit = repo.open_transit(conn, item.id)
         if transit is not None:
             conn.execute(
@@ -299,7 +277,7 @@ class CirculationService:
         loan_id: int,
         *,
         actor: Actor,
-        idempotency_key: str | None = None,
+        idempotency_key: RequestKey | None = None,
         prepare: Callable[[CheckinResult], object] | None = None,
     ) -> CheckinResult:
         """Undo a checkout that did not complete (a kiosk's cancel or rollback, S-8).
@@ -319,6 +297,8 @@ class CirculationService:
             if loan is None or int(loan.id) != loan_id:
                 return asdict(self._checkin(conn, barcode, branch))
             check_loan(LoanStatus(loan.status), LoanStatus.RETURNED, "checkin")
+            # Undone: the same checkout request again is a new checkout, not this one.
+            self.idempotency.release(conn, barcode, keep="checkin")
             conn.execute(
                 update(loans)
                 .where(loans.c.id == loan.id)
@@ -342,7 +322,9 @@ class CirculationService:
                 )
             )
 
-        result, _ = self._once(idempotency_key, "checkin", work, _checked_in(prepare))
+        # The same request as a check-in: a resend after the window is one, with this key.
+        request = {"barcode": barcode, "branch": branch}
+        result, _ = self._once(idempotency_key, "checkin", request, work, _checked_in(prepare))
         return CheckinResult(**result)
 
     def _close_loan(self, conn: Connection, loan: Any, here: int) -> int:
@@ -492,7 +474,7 @@ class CirculationService:
         *,
         actor: Actor,
         branch: str | None = None,
-        idempotency_key: str | None = None,
+        idempotency_key: RequestKey | None = None,
         prepare: Callable[[Loan], object] | None = None,
     ) -> Loan:
         """Renew a loan: by the reader, or by staff at ``branch`` (default: where it was lent).
@@ -504,7 +486,8 @@ class CirculationService:
             return {"loan_id": self._renew(conn, card_number, barcode, actor, branch)}
 
         loaded: list[Loan] = []
-        self._once(idempotency_key, "renew", work, _loaded(loaded, prepare))
+        request = {"card": card_number, "barcode": barcode}
+        self._once(idempotency_key, "renew", request, work, _loaded(loaded, prepare))
         return loaded[-1]
 
     def _renew(

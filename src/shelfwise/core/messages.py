@@ -500,10 +500,11 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "{count} fee(s) are still open; settle them before deleting the account.",
     ),
     "circ.idempotency_mismatch": _m(
-        422,
-        "该幂等键已用于另一操作（{operation}）。",
-        "이 멱등 키는 이미 다른 작업({operation})에 쓰였습니다.",
-        "This idempotency key was already used for another operation ({operation}).",
+        409,
+        "该幂等键已用于另一个请求（{operation}），请为新的请求使用新的键。",
+        "이 멱등 키는 이미 다른 요청({operation})에 쓰였습니다. 새 요청에는 새 키를 쓰십시오.",
+        "This idempotency key was already used for a different request ({operation}); "
+        "use a new key for a new request.",
     ),
     "circ.deposit_required": _m(
         403,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.models import CheckinResult, Fee, Loan
 from shelfwise.circulation.offline import OfflineOp
 from shelfwise.circulation.offline import apply as apply_offline
@@ -175,7 +176,7 @@ def _pin_code(p: Patron) -> str:
 # --- 99, 23, 63, 35 --------------------------------------------------------------------
 
 
-def sc_status(s: Session, m: Message, key: str) -> Result:
+def sc_status(s: Session, m: Message, key: RequestKey) -> Result:
     terminal = s.terminal
     assert terminal is not None
     offered = [c for c in (*HANDLERS, "93", "97", "99") if terminal.allows(c) and c != "01"]
@@ -202,7 +203,7 @@ def sc_status(s: Session, m: Message, key: str) -> Result:
     return Message.of("98", fixed, fields), "ok"
 
 
-def patron_status(s: Session, m: Message, key: str) -> Result:
+def patron_status(s: Session, m: Message, key: RequestKey) -> Result:
     p = s.patron(m)
     loans = s.services.circulation.loans_of(p.card) if p.may_see else []
     fees = _open_fees(s, p.card) if p.may_see else []
@@ -219,7 +220,7 @@ def patron_status(s: Session, m: Message, key: str) -> Result:
     return Message.of("24", fixed, _ordered(fields)), _outcome(p)
 
 
-def patron_information(s: Session, m: Message, key: str) -> Result:
+def patron_information(s: Session, m: Message, key: RequestKey) -> Result:
     p = s.patron(m)
     fixed = {
         "patron_status": _status(s, p, [], []).to_field(),
@@ -284,7 +285,7 @@ def _range(m: Message) -> tuple[int, int]:
     return start, min(end, start + MAX_LIST_ENTRIES - 1)
 
 
-def end_session(s: Session, m: Message, key: str) -> Result:
+def end_session(s: Session, m: Message, key: RequestKey) -> Result:
     card = m.get("AA") or ""
     s.forget(card)
     fixed = {"end_session": "Y", "transaction_date": _now(s)}
@@ -294,7 +295,7 @@ def end_session(s: Session, m: Message, key: str) -> Result:
 # --- 11, 09, 17, 29, 65 ----------------------------------------------------------------
 
 
-def checkout(s: Session, m: Message, key: str) -> Result:
+def checkout(s: Session, m: Message, key: RequestKey) -> Result:
     assert s.terminal is not None
     if offline.is_offline(m):
         return _offline(s, m, key, OfflineOp.CHECKOUT)
@@ -318,7 +319,7 @@ def checkout(s: Session, m: Message, key: str) -> Result:
     return s.prepared(), "ok"
 
 
-def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) -> Result:
+def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: RequestKey) -> Result:
     """BI=Y: the kiosk takes back a checkout it could not complete (the item stayed)."""
     assert s.terminal is not None
     circulation = s.services.circulation
@@ -352,7 +353,7 @@ def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: str) 
     return s.prepared(), "cancelled"
 
 
-def renew(s: Session, m: Message, key: str) -> Result:
+def renew(s: Session, m: Message, key: RequestKey) -> Result:
     p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
@@ -388,7 +389,7 @@ def _loan_response(s: Session, m: Message, command: str, loan: Loan) -> Message:
     return Message.of(command, fixed, fields)
 
 
-def checkin(s: Session, m: Message, key: str) -> Result:
+def checkin(s: Session, m: Message, key: RequestKey) -> Result:
     assert s.terminal is not None
     circulation = s.services.circulation
     barcode = m.get("AB") or ""
@@ -439,13 +440,13 @@ def _checkin_response(s: Session, m: Message, result: CheckinResult) -> Message:
     return Message.of("10", fixed, fields)
 
 
-def _offline(s: Session, m: Message, key: str, op: OfflineOp) -> Result:
+def _offline(s: Session, m: Message, key: RequestKey, op: OfflineOp) -> Result:
     """A no_block (offline) 11 or 09: only from terminals allowed to send them (S-8)."""
     terminal = s.terminal
     assert terminal is not None
     if not terminal.allow_offline:
         return refusal(s, m, "sip2.not_allowed"), "offline refused"
-    txn = offline.transaction(terminal, m, key, op, s.services.clock.now())
+    txn = offline.transaction(terminal, m, key.key, op, s.services.clock.now())
 
     def reply(result: Loan | CheckinResult) -> Message:
         if isinstance(result, CheckinResult):
@@ -465,7 +466,7 @@ def _offline(s: Session, m: Message, key: str, op: OfflineOp) -> Result:
     return s.prepared(), "offline ok"
 
 
-def item_information(s: Session, m: Message, key: str) -> Result:
+def item_information(s: Session, m: Message, key: RequestKey) -> Result:
     barcode = m.get("AB") or ""
     status = s.services.circulation.item_status(barcode)
     fixed = {
@@ -485,7 +486,7 @@ def item_information(s: Session, m: Message, key: str) -> Result:
     return Message.of("18", fixed, fields), "ok"
 
 
-def renew_all(s: Session, m: Message, key: str) -> Result:
+def renew_all(s: Session, m: Message, key: RequestKey) -> Result:
     p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
@@ -494,8 +495,9 @@ def renew_all(s: Session, m: Message, key: str) -> Result:
     unrenewed: Fields = []
     for loan in s.services.circulation.loans_of(p.card):
         try:
+            each = RequestKey(key.scope, f"{key.key}:{loan.id}")
             s.services.circulation.renew(
-                p.card, loan.barcode, actor=reader_self(p.card), idempotency_key=f"{key}:{loan.id}"
+                p.card, loan.barcode, actor=reader_self(p.card), idempotency_key=each
             )
             renewed.append(("BM", loan.barcode))
         except ShelfwiseError:
@@ -512,7 +514,7 @@ def renew_all(s: Session, m: Message, key: str) -> Result:
 # --- 15, 37, 01 ------------------------------------------------------------------------
 
 
-def hold(s: Session, m: Message, key: str) -> Result:
+def hold(s: Session, m: Message, key: RequestKey) -> Result:
     assert s.terminal is not None
     p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
@@ -552,37 +554,43 @@ def hold(s: Session, m: Message, key: str) -> Result:
     return Message.of("16", fixed, fields), "ok"
 
 
-def fee_paid(s: Session, m: Message, key: str) -> Result:
+def fee_paid(s: Session, m: Message, key: RequestKey) -> Result:
+    """One payment, in one transaction, once per terminal and transaction id (BK).
+
+    Without a BK the request itself is the key (as for a checkout), so a payment
+    machine that resends after a reconnect is answered from the first payment.
+    """
     p = s.patron(m, fresh=False)
     refused = _pin_refusal(s, m, p)
     if refused is not None:
         return refused
     try:
         cents = int(Decimal(m.get("BV") or "") * 100)
-    except InvalidOperation:
+    except (InvalidOperation, ValueError, OverflowError):  # not a number, NaN, Infinity
         cents = 0
-    fees = sorted(_open_fees(s, p.card), key=lambda f: f.created_at)
     wanted = m.get("CG")
+    fee_id: int | None = None
     if wanted is not None:
-        fees = [f for f in fees if str(f.id) == wanted.split(" ")[0]]
-        if not fees:
+        head = wanted.split(" ")[0]
+        if not head.isdigit():
             raise ShelfwiseError("circ.fee_not_found", fee=wanted)
-    if cents <= 0 or cents > sum(f.balance_cents for f in fees):
-        raise ShelfwiseError("circ.fee_amount", amount=_money(max(cents, 0)))
-    remaining = cents
-    for fee in fees:
-        part = min(fee.balance_cents, remaining)
-        if part > 0:
-            s.services.accounts.pay(fee.id, part)
-            remaining -= part
+        fee_id = int(head)
+    transaction = m.get("BK")
     fixed = {"payment_accepted": "Y", "transaction_date": _now(s)}
     fields: Fields = [("AO", _institution(s, m)), ("AA", p.card)]
-    if m.get("BK"):
-        fields.append(("BK", m.get("BK") or ""))
-    return Message.of("38", fixed, fields), "ok"
+    if transaction:
+        fields.append(("BK", transaction))
+    s.services.accounts.pay_fees(
+        p.card,
+        cents,
+        fee_id=fee_id,
+        idempotency_key=RequestKey(key.scope, f"BK:{transaction}") if transaction else key,
+        prepare=lambda _: s.prepare(Message.of("38", fixed, fields)),
+    )
+    return s.prepared(), "ok"
 
 
-def block_patron(s: Session, m: Message, key: str) -> Result:
+def block_patron(s: Session, m: Message, key: RequestKey) -> Result:
     card = m.get("AA") or ""
     s.services.readers.block(card, m.get("AL") or "blocked at a self-check machine")
     s.forget(card)
@@ -710,7 +718,7 @@ def _outcome(p: Patron) -> str:
     return "ok" if p.may_see else "PIN required"
 
 
-HANDLERS: dict[str, Callable[[Session, Message, str], Result]] = {
+HANDLERS: dict[str, Callable[[Session, Message, RequestKey], Result]] = {
     "99": sc_status,
     "23": patron_status,
     "63": patron_information,

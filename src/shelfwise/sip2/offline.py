@@ -10,9 +10,9 @@ file — a copy on loan to someone else, a blocked or unknown reader, a loan lim
 reached — and a conflict is reported (refusal code, warning log line) instead of
 being forced through.
 
-The transaction id is the terminal and the exact request bytes (its transaction
-date and sequence number included), so a kiosk that sends its stored
-transactions again, after a reconnect too, applies each one once. The PIN is not
+The transaction id is the terminal and the request without its PIN, sequence
+number and checksum (the SIP2 idempotency key's text), so a kiosk that sends its
+stored transactions again, after a reconnect too, applies each one once. The PIN is not
 checked: the kiosk could not check it either while it was offline; trusting its
 record is what ``allow_offline`` grants.
 """
@@ -41,7 +41,7 @@ def transaction(
     except ValueError:
         at = now
     return OfflineTransaction(
-        id=key,
+        id=f"sip2:{terminal.id}:{key}",
         op=op,
         at=at,
         barcode=m.get("AB") or "",

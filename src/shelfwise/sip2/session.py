@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import re
 import secrets
@@ -22,6 +23,7 @@ from datetime import datetime, timedelta
 from shelfwise.access.lockout import Lockout, login_sources
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError, render
@@ -190,7 +192,7 @@ class Session:
             return Reply(self.last_reply)
         self._request, self._prepared = result, None
         try:
-            response, outcome = self._dispatch(message, body)
+            response, outcome = self._dispatch(message)
             data = self._reply_bytes(response)
         except Exception:
             # A response we could not make (a bug: fit() makes every field encodable).
@@ -208,7 +210,7 @@ class Session:
         self.last_request, self.last_reply = body, data
         return Reply(data)
 
-    def _dispatch(self, message: Message, body: bytes) -> tuple[Message, str]:
+    def _dispatch(self, message: Message) -> tuple[Message, str]:
         from shelfwise.sip2.handlers import HANDLERS, refusal
 
         terminal = self.terminal
@@ -231,7 +233,7 @@ class Session:
             )
             return refusal(self, message, "sip2.wrong_institution"), "wrong institution"
         try:
-            return handler(self, message, _key(terminal, body))
+            return handler(self, message, _key(terminal, message))
         except ShelfwiseError as exc:
             return refusal(self, message, exc.code, exc.params), exc.code
 
@@ -505,13 +507,21 @@ class Session:
         )
 
 
-def _key(terminal: Terminal, body: bytes) -> str:
-    """An idempotency key for a transaction: the terminal and the exact request bytes.
+def _key(terminal: Terminal, message: Message) -> RequestKey:
+    """The idempotency key of a transaction: the request as this terminal's, without the
+    reader's PIN (AD), the terminal password (AC), the sequence number and the checksum.
 
-    A kiosk that reconnects and resends the same checkout (same transaction date,
-    same sequence number) gets the first result back from circulation.
+    A kiosk that reconnects and sends the same checkout again — same transaction date,
+    a new sequence number — gets the first result back (S-8). The text never leaves
+    memory: circulation stores only an HMAC of it under the server's key
+    (``circulation/idempotency.py``), and it holds no PIN to recover anyway.
     """
-    return f"sip2:{terminal.id}:{hashlib.sha256(body).hexdigest()[:40]}"
+    kept = [(fid, value) for fid, value in message.fields if fid not in _NOT_IN_KEY]
+    text = json.dumps([message.command, sorted(message.fixed.items()), kept], ensure_ascii=False)
+    return RequestKey(f"sip2-terminal:{terminal.id}", text)
 
 
-Handler = Callable[[Session, Message, str], tuple[Message, str]]
+_NOT_IN_KEY = frozenset({"AD", "AC"})  # AY and AZ are not fields: the decoder takes them off
+
+
+Handler = Callable[[Session, Message, RequestKey], tuple[Message, str]]

@@ -482,14 +482,21 @@ Index(
 )
 
 # Retried requests (kiosk resends, offline uploads, API retries) carry a key; the first
-# result is stored and every retry gets it back.
+# result is stored and every retry gets it back (circulation/idempotency.py). The key and
+# the request's fingerprint are HMACs under a server secret, scoped to whose key it is;
+# rows older than idempotency_retention_days are purged, except migrated data's.
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
     Column("key", String(200), primary_key=True),
     Column("operation", String(32), nullable=False),
+    Column("request", String(64), nullable=False, server_default=""),
     Column("result", Text, nullable=False),
+    # The copy (barcode) a checkout, check-in or renewal acted on: its next different
+    # operation releases the key (a same-second redo is a new request).
+    Column("item", String(64), nullable=True, index=True),
     _ts("created_at"),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )
 
 # Notices sent, keyed so that an outbox redelivery never sends one twice.

@@ -69,7 +69,9 @@ def seed_circulation(shelf: Shelfwise) -> list[str]:
         for category, name in DEMO_READERS
     ]
     past = FrozenClock(shelf.clock.now() - timedelta(days=45))
-    overdue = CirculationService(shelf.db, past, shelf.circulation.policy)
+    overdue = CirculationService(
+        shelf.db, past, shelf.circulation.policy, idempotency=shelf.circulation.idempotency
+    )
     for k, row in enumerate(rows[:16]):
         desk = overdue if k % 4 == 0 else shelf.circulation
         desk.checkout(cards[k % len(cards)], row.barcode, row.code, actor=SYSTEM)

@@ -78,7 +78,7 @@ def router(web: Web) -> APIRouter:
             return checkin_page(page)
         try:
             result = shelf.circulation.checkin(
-                barcode, branch, actor=who, idempotency_key=form_key(form_text(form, "key"))
+                barcode, branch, actor=who, idempotency_key=form_key(form_text(form, "key"), who)
             )
         except ShelfwiseError as exc:
             return checkin_page(page, error=f"{barcode}: {page.error(exc)}", status=exc.status)

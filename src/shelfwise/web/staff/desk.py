@@ -103,7 +103,11 @@ def router(web: Web) -> APIRouter:
             return desk_page(page, card)
         try:
             loan = shelf.circulation.checkout(
-                card, barcode, branch, actor=who, idempotency_key=form_key(form_text(form, "key"))
+                card,
+                barcode,
+                branch,
+                actor=who,
+                idempotency_key=form_key(form_text(form, "key"), who),
             )
         except ShelfwiseError as exc:
             return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)
@@ -124,7 +128,7 @@ def router(web: Web) -> APIRouter:
                 barcode,
                 actor=who,
                 branch=branch,
-                idempotency_key=form_key(form_text(form, "key")),
+                idempotency_key=form_key(form_text(form, "key"), who),
             )
         except ShelfwiseError as exc:
             return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)

@@ -13,6 +13,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from shelfwise.access.models import Principal
+from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web.i18n import PageLanguage
 from shelfwise.web.opac import branch_name
@@ -65,9 +66,10 @@ def new_key() -> str:
     return "web-" + secrets.token_urlsafe(24)
 
 
-def form_key(value: str) -> str | None:
-    """The form's idempotency key when it has the shape we hand out (else none is used)."""
-    return value if _KEY.match(value) else None
+def form_key(value: str, who: Principal) -> RequestKey | None:
+    """The form's idempotency key, as this staff member's, when it has the shape we hand
+    out (else none is used)."""
+    return RequestKey(f"staff:{who.id}", value) if _KEY.match(value) else None
 
 
 def at_desk(shelf: Shelfwise, page: Page) -> tuple[Principal, str]:
