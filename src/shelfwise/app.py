@@ -378,6 +378,7 @@ def sip2_server(shelf: Shelfwise, config: ServerConfig | None = None) -> Sip2Ser
         catalogue=shelf.catalogue,
         terminals=shelf.terminals,
         lockout=shelf.access.lockout,
+        access=shelf.access,
         clock=shelf.clock,
         library_name=str(shelf.settings["library_name"]),
         max_message_bytes=int(shelf.settings["sip2_max_message_bytes"]),

@@ -177,12 +177,13 @@ def checkout(
 
 
 def patron_information(
-    kiosk: Kiosk, card: str, pin: str | None, summary: str = " " * 10
+    kiosk: Kiosk, card: str, pin: str | None, summary: str = " " * 10, language: str = "000"
 ) -> Message:
+    """A 63; ``language`` 000 (unspecified) leaves screen messages in the terminal's."""
     fields = [("AO", INSTITUTION), ("AA", card)]
     if pin is not None:
         fields.append(("AD", pin))
-    fixed = {"language": "019", "transaction_date": TD, "summary": summary}
+    fixed = {"language": language, "transaction_date": TD, "summary": summary}
     return kiosk.ask("63", fixed, fields)
 
 

@@ -358,6 +358,31 @@ class AccessService:
         """Record that a staff member read (or changed) a reader's data: ids and field names only."""
         if principal.kind != "staff":
             return  # a reader reading their own account is not a staff read
+        self._record("staff", principal.id, door, action, card_number, reader_id, fields)
+
+    def audit_terminal(
+        self,
+        terminal_id: int,
+        *,
+        action: str,
+        card_number: str | None = None,
+        reader_id: int | None = None,
+        fields: Iterable[str] = (),
+    ) -> None:
+        """Record what a self-service terminal (SIP2) did with a reader's data, or a refusal
+        (S-4): the terminal account is the actor, so the trail says via which kiosk."""
+        self._record("sip2-terminal", terminal_id, "sip2", action, card_number, reader_id, fields)
+
+    def _record(
+        self,
+        actor_kind: str,
+        actor_id: int,
+        door: str,
+        action: str,
+        card_number: str | None,
+        reader_id: int | None,
+        fields: Iterable[str],
+    ) -> None:
         with self._db.write() as conn:
             if reader_id is None and card_number is not None:
                 found = conn.execute(
@@ -367,8 +392,8 @@ class AccessService:
             conn.execute(
                 insert(audit_log).values(
                     at=to_second(self._clock.now()),
-                    actor_kind=principal.kind,
-                    actor_id=principal.id,
+                    actor_kind=actor_kind,
+                    actor_id=actor_id,
                     door=door,
                     action=action,
                     reader_id=reader_id,

@@ -585,6 +585,12 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "이 기기에 응답하지 못해 이번 업무는 처리되지 않았습니다. 안내 데스크로 가십시오.",
         "The machine could not be answered, so nothing was done; please ask at the desk.",
     ),
+    "sip2.institution_missing": _m(
+        422,
+        "本机未注明所属图书馆（AO），请联系馆员检查设置。",
+        "이 기기가 소속 도서관(AO)을 보내지 않았습니다. 사서에게 설정 확인을 요청하십시오.",
+        "This machine did not say which library it belongs to (AO); please ask a librarian.",
+    ),
     "sip2.unsupported": _m(
         422,
         "本机暂不支持此操作，请到服务台办理。",

@@ -46,6 +46,9 @@ Result = tuple[Message, str]
 Fields = list[tuple[str, str]]
 
 LANGUAGE_CODES = {"en": "001", "zh": "019", "ko": "020"}
+# The 2.00 language codes we have screen messages for (docs/sip2.md): English (and UK
+# English), Chinese (and "Taiwanese"), Korean. Others, and 000, leave the terminal's.
+SCREEN_LANGUAGES = {"001": "en", "024": "en", "019": "zh", "027": "zh", "020": "ko"}
 CIRCULATION_STATUS = {
     Availability.ON_SHELF: "03",
     Availability.ON_LOAN: "04",
@@ -67,8 +70,15 @@ def _due(day: date) -> str:
 
 
 def _language(s: Session) -> str:
-    assert s.terminal is not None
-    return LANGUAGE_CODES.get(s.terminal.language, "000")
+    return LANGUAGE_CODES.get(s.screen_language(), "000")
+
+
+def _choose_language(s: Session, m: Message) -> None:
+    """A 23 or 63 names the language the reader chose at the kiosk: screen messages use it
+    until the patron session ends (35)."""
+    chosen = SCREEN_LANGUAGES.get(m.fixed.get("language", ""))
+    if chosen is not None:
+        s.language = chosen
 
 
 def _money(cents: int) -> str:
@@ -204,6 +214,7 @@ def sc_status(s: Session, m: Message, key: RequestKey) -> Result:
 
 
 def patron_status(s: Session, m: Message, key: RequestKey) -> Result:
+    _choose_language(s, m)
     p = s.patron(m)
     loans = s.services.circulation.loans_of(p.card) if p.may_see else []
     fees = _open_fees(s, p.card) if p.may_see else []
@@ -215,12 +226,14 @@ def patron_status(s: Session, m: Message, key: RequestKey) -> Result:
     fields: Fields = [("AO", _institution(s, m)), ("AA", p.card), *_identity(s, p), *_validity(p)]
     if p.may_see:
         fields += [("BH", "CNY"), ("BV", _money(sum(f.balance_cents for f in fees)))]
+        _audit_read(s, p, "patron_status", fields)
     elif p.locked:
         fields += _screen(s, "sip2.pin_locked")
     return Message.of("24", fixed, _ordered(fields)), _outcome(p)
 
 
 def patron_information(s: Session, m: Message, key: RequestKey) -> Result:
+    _choose_language(s, m)
     p = s.patron(m)
     fixed = {
         "patron_status": _status(s, p, [], []).to_field(),
@@ -273,7 +286,25 @@ def patron_information(s: Session, m: Message, key: RequestKey) -> Result:
     if chosen is not None:
         start, end = _range(m)
         fields += [(chosen.fid, entry) for entry in lists.get(chosen, [])[start - 1 : end]]
+    _audit_read(s, p, "patron_information", fields)
     return Message.of("64", fixed, _ordered(fields)), "ok"
+
+
+# What each field a kiosk receives tells about a reader, for the audit trail (P7).
+_AUDITED = {"BE": "email", "BF": "phone", "BV": "fees", "AS": "holds_ready", "AT": "overdue_items",
+            "AU": "loans", "AV": "fee_items", "CD": "holds_waiting"}  # fmt: skip
+
+
+def _audit_read(s: Session, p: Patron, action: str, fields: Fields) -> None:
+    """P7: a kiosk read a reader's data — which terminal, which reader, which fields (names)."""
+    assert s.terminal is not None
+    assert p.reader is not None
+    read = {_AUDITED[fid] for fid, _ in fields if fid in _AUDITED}
+    read.add("name" if "AE" in s.terminal.fields else "masked_name")
+    read.add("status")
+    s.services.access.audit_terminal(
+        s.terminal.id, action=action, reader_id=p.reader.id, fields=sorted(read)
+    )
 
 
 def _range(m: Message) -> tuple[int, int]:
@@ -288,6 +319,7 @@ def _range(m: Message) -> tuple[int, int]:
 def end_session(s: Session, m: Message, key: RequestKey) -> Result:
     card = m.get("AA") or ""
     s.forget(card)
+    s.language = None  # the next reader starts in the terminal's language
     fixed = {"end_session": "Y", "transaction_date": _now(s)}
     return Message.of("36", fixed, [("AO", _institution(s, m)), ("AA", card)]), "ok"
 

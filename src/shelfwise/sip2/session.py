@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from shelfwise.access.lockout import Lockout, login_sources
+from shelfwise.access.service import AccessService
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.accounts import AccountService
 from shelfwise.circulation.idempotency import RequestKey
@@ -40,6 +41,9 @@ log = logging.getLogger("shelfwise.sip2")
 MAX_FAILED_LOGINS = 3
 _LOGIN_NAME = re.compile(rb"CN([^|\r\n]*)\|")
 _RESEND = Message("96")
+_CHECKSUM_ERRORS = frozenset(
+    {ErrorKind.CHECKSUM_MISMATCH, ErrorKind.CHECKSUM_FORMAT, ErrorKind.CHECKSUM_MISSING}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,7 @@ class Services:
     catalogue: CatalogueService
     terminals: TerminalService
     lockout: Lockout  # failed-login counts shared by every door (login_attempts)
+    access: AccessService  # the P7 audit trail
     clock: Clock
     library_name: str
     max_message_bytes: int
@@ -152,6 +157,8 @@ class Session:
     failures: int = 0
     last_request: bytes | None = None
     last_reply: bytes | None = None
+    error_detection: bool = False  # the kiosk sends AY/AZ (from its last well-formed message)
+    language: str | None = None  # chosen by the reader at the kiosk (23/63), until a 35
     _request: Decoded | None = None  # the request being answered
     _prepared: tuple[Message, bytes] | None = None  # its response, encoded before the commit
     _pins: dict[str, tuple[bytes, Reader]] = field(default_factory=dict)
@@ -179,11 +186,12 @@ class Session:
                 return Reply(None, close=True)
             if error.kind is ErrorKind.EMPTY:
                 return Reply(None)
-            return Reply(encode(_RESEND))
+            return Reply(self._resend_request(checksums=error.kind in _CHECKSUM_ERRORS or None))
         message = result.message
+        self.error_detection = result.checksum is not None or result.sequence is not None
         if message.command == "97":
             self._log("97", None, "resent" if self.last_reply else "nothing to resend")
-            return Reply(self.last_reply or encode(_RESEND))
+            return Reply(self.last_reply or self._resend_request(checksums=None))
         body = raw.strip(b"\r\n")
         if result.sequence is not None and body == self.last_request and self.last_reply:
             # The same message with the same sequence number: the kiosk did not get
@@ -231,7 +239,12 @@ class Session:
                 "sip2 institution mismatch",
                 extra={"terminal": terminal.name, "command": message.command, "audit": True},
             )
+            self.services.access.audit_terminal(terminal.id, action="wrong_institution")
             return refusal(self, message, "sip2.wrong_institution"), "wrong institution"
+        if institution is None and "AO" in message.missing_required() and not terminal.lenient:
+            # S-4 when AO is absent: a strict terminal must say which library it acts for;
+            # a lenient one (for kiosks that leave it out) acts for its account's.
+            return refusal(self, message, "sip2.institution_missing"), "no institution"
         try:
             return handler(self, message, _key(terminal, message))
         except ShelfwiseError as exc:
@@ -246,6 +259,15 @@ class Session:
         """
         self._prepared = (response, self._encode(response))
         return response
+
+    def _resend_request(self, *, checksums: bool | None) -> bytes:
+        """A 96: with a checksum only in a session that uses error detection.
+
+        ``checksums`` True: the bad message carried one (a checksum error); None: as the
+        session has been sending (its login and later messages).
+        """
+        detect = self.error_detection if checksums is None else checksums
+        return encode(_RESEND, error_detection=detect)
 
     def prepared(self) -> Message:
         """The response :meth:`prepare` made for the request being answered."""
@@ -291,9 +313,10 @@ class Session:
         )
         if not isinstance(result, Decoded):
             if result.error.wants_resend:
-                return Reply(encode(_RESEND))
+                return Reply(self._resend_request(checksums=True))
             return self._login_failed(name, None, "malformed login", candidate)
         message = result.message
+        self.error_detection = result.checksum is not None or result.sequence is not None
         name = message.get("CN") or ""
         locked = self.backoff.refused(self.peer, name)
         if locked is not None:
@@ -309,8 +332,11 @@ class Session:
         if not terminal.allows_address(self.peer):
             return self._login_failed(name, result, "source address not allowed", candidate)
         location = message.get("CP")
+        # S-4: a CP that names another location is refused; no CP (it is optional in a 93)
+        # is the account's own location, which decides the branch either way.
         if terminal.location and location and location != terminal.location:
             log.warning("sip2 location mismatch", extra={"terminal": name, "audit": True})
+            self.services.access.audit_terminal(terminal.id, action="wrong_location")
             return self._login_failed(name, result, "wrong location", candidate)
         if not self.slots.acquire(terminal.id):
             self._log("93", result.sequence, "refused: too many sessions", name)
@@ -471,8 +497,12 @@ class Session:
     # --- display text, statistics, logs ----------------------------------------------
 
     def text(self, code: str, params: dict[str, str] | None = None) -> str:
-        language = self.terminal.language if self.terminal else "zh"
-        return render(code, language, params or {})
+        """A screen message in the reader's language: the one the kiosk last sent in a 23 or
+        63 this patron session, else the terminal's."""
+        return render(code, self.screen_language(), params or {})
+
+    def screen_language(self) -> str:
+        return self.language or (self.terminal.language if self.terminal else "zh")
 
     def close(self) -> None:
         """The connection ended: free the terminal's slot and add the statistics."""
