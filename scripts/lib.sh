@@ -41,7 +41,8 @@ apt_install() {
 ensure_system_tools() {
     # Tools nobody on the team wrote, which the tests drive: yaz-client (SRU) and
     # yaz-marcdump (both Debian yaz), MARC::Lint, zbarimg (decodes the digital card's
-    # QR code and barcode), openssl (a certificate for the SIP2 TLS listener).
+    # QR code and barcode), openssl (a certificate for the SIP2 TLS listener), pg_dump and
+    # pg_restore (the PostgreSQL backup and restore, postgresql-client).
     # Without one a test skips; under CI=true it fails (shelfwise.testing.tools).
     local missing=()
     command -v yaz-client >/dev/null 2>&1 || missing+=(yaz)
@@ -49,6 +50,8 @@ ensure_system_tools() {
     perl -MMARC::Lint -e1 >/dev/null 2>&1 || missing+=(libmarc-lint-perl)
     command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
+    command -v pg_restore >/dev/null 2>&1 || missing+=(postgresql-client)
     if [ ${#missing[@]} -gt 0 ]; then
         # shellcheck disable=SC2207
         missing=($(printf '%s\n' "${missing[@]}" | sort -u))

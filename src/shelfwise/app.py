@@ -50,6 +50,7 @@ from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys, load_keys
 from shelfwise.sip2.terminals import TerminalService
 from shelfwise.storage import migrate
+from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
 from shelfwise.storage.scheduler import Job, Scheduler
@@ -264,6 +265,19 @@ def build(
             attempts_retention_hours=int(settings["access_login_attempts_retention_hours"]),
         ),
         keys=keys,
+    )
+
+
+def backup_service(settings: Settings, clock: Clock | None = None) -> BackupService:
+    """Backups and restores of this library's database and data folder.
+
+    Built without :func:`build`: a restore must neither migrate the database it is
+    about to fill nor make new keys in the data folder the backup's keys go to."""
+    return BackupService(
+        Database(settings.database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"])),
+        settings.data_dir,
+        clock or SystemClock(),
+        retention_days=int(settings["backup_retention_days"]),
     )
 
 

@@ -392,6 +392,35 @@ SETTINGS: tuple[Setting, ...] = (
         "folder. A value published with Shelfwise is refused.",
         secret=True,
     ),
+    # --- operations: backups, logs, metrics (docs/operations.md) ---
+    Setting(
+        "backup_retention_days",
+        int,
+        30,
+        "Writing a backup deletes the Shelfwise backups in the same folder made more than "
+        "this many days earlier (P4: backups follow the retention); 0 keeps every backup.",
+    ),
+    Setting(
+        "log_format",
+        str,
+        "text",
+        "Log lines of `serve` and `sip2`: text (for a person) or json (one object per line "
+        "for a log collector: time, level, logger, message, request/terminal id, fields).",
+    ),
+    Setting(
+        "log_level",
+        str,
+        "INFO",
+        "Lowest level written to the log (DEBUG, INFO, WARNING, ERROR).",
+    ),
+    Setting(
+        "metrics_token",
+        str,
+        "",
+        "Bearer token that lets a scraper from another machine read /metrics. Empty: "
+        "/metrics answers only requests from the machine itself (loopback).",
+        secret=True,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -14,6 +14,7 @@ from shelfwise import app as composition
 from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.cli.access_commands import api_token, staff_add, staff_list
+from shelfwise.cli.backup_commands import backup, restore
 from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
 from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
@@ -368,6 +369,8 @@ cli.command("import-readers")(import_readers)
 cli.command("staff-add")(staff_add)
 cli.command("staff-list")(staff_list)
 cli.command("api-token")(api_token)
+cli.command()(backup)
+cli.command()(restore)
 
 
 def run() -> None:
