@@ -233,7 +233,13 @@ def main() -> None:
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as shelf:
             library = make_library(shelf, Path(tmp))
-            config = {"max_connections_per_terminal": max(counts), "cancel_window_seconds": 0}
+            # Every client is one kiosk on 127.0.0.1, all connecting at once: as for a
+            # library with that many kiosks behind one address (docs/sip2-server.md).
+            config = {
+                "max_connections_per_terminal": max(counts),
+                "max_unauthenticated_per_address": max(counts),
+                "cancel_window_seconds": 0,
+            }
             with live_sip2(shelf, **config) as server:
                 for clients in counts:
                     barcodes = library.title(f"bench {backend} {clients}", copies=2 * clients)
