@@ -48,7 +48,8 @@ from shelfwise.readers.service import (
 )
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys, load_keys
-from shelfwise.sip2.terminals import TerminalService
+from shelfwise.sip2.alerts import KioskAlerts
+from shelfwise.sip2.terminals import ALERT_TOPIC, TerminalService
 from shelfwise.storage import migrate
 from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
@@ -73,6 +74,7 @@ class Shelfwise:
     deposits: DepositService
     search: SearchService
     terminals: TerminalService
+    kiosk_alerts: KioskAlerts
     access: AccessService
     keys: SecretKeys
     notice_channel: NoticeChannel | None = None
@@ -167,6 +169,7 @@ class Shelfwise:
             NOTICE_TOPIC: notices,
             CONFIRM_TOPIC: confirmations,
             RECORD_CHANGED: self.search.handle_event,
+            ALERT_TOPIC: self.kiosk_alerts.handle,  # S-3: a log line and the staff's alerts
         }
 
     def close(self) -> None:
@@ -254,6 +257,7 @@ def build(
         # Availability and popularity providers: circulation's, once it offers them.
         search=SearchService(db, settings.data_dir / "index"),
         terminals=TerminalService(db, clock, hasher),
+        kiosk_alerts=KioskAlerts(db, clock),
         access=AccessService(
             db,
             clock,

@@ -173,6 +173,12 @@ def _revoke_token(w: World, role: str, at: str) -> Call:
     return Call({"token_id": str(w.shelf.access.api_tokens()[-1].id)})
 
 
+def _terminal(w: World, at: str) -> str:
+    name = f"kiosk-{next(_n)}"
+    w.shelf.terminals.create(name=name, password="kiosk-password", branch=at, institution="SW")
+    return name
+
+
 def _refund(w: World, role: str, at: str) -> Call:
     card = w.reader()
     return Call({"deposit_id": str(w.shelf.deposits.take(card, 500, "cash").id)})
@@ -233,6 +239,12 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("DELETE", "/api/v1/api-tokens/{token_id}"): staff("access.admin", UNSCOPED, _revoke_token),
     ("GET", "/api/v1/audit"): staff("access.admin", UNSCOPED),
+    ("GET", "/api/v1/sip2-terminals"): staff("access.admin", UNSCOPED),
+    ("PATCH", "/api/v1/sip2-terminals/{name}"): staff(
+        "access.admin",
+        UNSCOPED,
+        lambda w, r, at: Call({"name": _terminal(w, at)}, json={"enabled": False}),
+    ),
     ("GET", "/api/v1/records/{record_id}"): public(
         lambda w, r, at: Call({"record_id": str(w.record_id)})
     ),

@@ -4,14 +4,17 @@ once, revoked), SIP2 terminals with their counters, the audit log, rules and cal
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from shelfwise import app as composition
 from shelfwise.circulation.rules import RULE_FIELDS
+from shelfwise.storage.outbox import Event
 from shelfwise.web import i18n
 from shelfwise.web.staff.admin import DONE as ADMIN_DONE
 from shelfwise.web.staff.rules import DONE as RULES_DONE
@@ -24,6 +27,8 @@ POSTS = [
     "/staff/admin/staff/x/disable",
     "/staff/admin/tokens",
     "/staff/admin/tokens/1/revoke",
+    "/staff/admin/terminals/x/disable",
+    "/staff/admin/alerts/1/acknowledge",
     "/staff/rules",
     "/staff/rules/1/delete",
     "/staff/calendars/CEN",
@@ -158,3 +163,52 @@ def test_loan_rules_and_calendars(client: TestClient, shelf: composition.Shelfwi
 def test_admin_keys_built_from_values_exist(prefix: str, values: list[str]) -> None:
     texts = i18n.catalogue().texts
     assert not [v for v in values if prefix + v not in texts]
+
+
+def test_kiosk_alerts_are_shown_until_acknowledged_and_a_terminal_is_disabled_from_the_page(
+    client: TestClient, shelf: composition.Shelfwise, caplog: pytest.LogCaptureFixture
+) -> None:
+    """S-3: an ``sip2.alert`` event reaches the administration page through its outbox
+    handler (a WARNING line too), once however often it is delivered; an administrator
+    acknowledges it, and disables and enables a kiosk account there."""
+    token = sign_in(client, shelf, "admin")
+    shelf.terminals.create(
+        name="kiosk-9", password="kiosk-pass-1234", branch="CEN", institution="SW"
+    )
+    shelf.terminals.alert(
+        {"kind": "login_backoff", "subject": "sip2-terminal:kiosk-9", "terminal": "kiosk-9",
+         "ip": "10.8.0.7", "count": 5, "until": "2026-09-01T09:31:00+00:00"}
+    )  # fmt: skip
+    handlers = shelf.outbox_handlers()
+    shelf.outbox_relay(handlers).drain(max_rounds=5)
+    assert "kiosk alert: login_backoff on sip2-terminal:kiosk-9 from 10.8.0.7" in caplog.text
+    (alert,) = shelf.kiosk_alerts.recent()
+    assert (alert.terminal, alert.peer, alert.failures) == ("kiosk-9", "10.8.0.7", 5)
+    with shelf.db.read() as conn:
+        event = conn.execute(
+            text("SELECT id, topic, payload FROM outbox WHERE topic = 'sip2.alert'")
+        ).one()
+    handlers["sip2.alert"](Event(int(event.id), event.topic, json.loads(event.payload), 2))
+    assert len(shelf.kiosk_alerts.recent()) == 1  # delivered again: still one alert
+
+    page = client.get("/staff/admin")
+    assert "Kiosk alerts (1)" in page.text
+    panel = page.text.split('id="kiosk-alerts"', 1)[1].split("</table>", 1)[0]
+    assert "sip2-terminal:kiosk-9 (10.8.0.7)" in panel
+    assert f"/staff/admin/alerts/{alert.id}/acknowledge" in panel
+    done = client.post(f"/staff/admin/alerts/{alert.id}/acknowledge", data={"csrf": token})
+    assert done.headers["location"] == "/staff/admin?done=acknowledged#alerts-h"
+    assert shelf.kiosk_alerts.open_count() == 0
+    page = client.get("/staff/admin?done=acknowledged")
+    assert "The alert is acknowledged." in page.text
+    assert "Acknowledged by Web admin" in page.text
+    assert "Kiosk alerts (1)" not in page.text
+
+    off = client.post("/staff/admin/terminals/kiosk-9/disable", data={"csrf": token})
+    assert off.headers["location"] == "/staff/admin?done=terminal_disable#terminals-h"
+    assert shelf.terminals.login("kiosk-9", "kiosk-pass-1234") is None
+    assert 'action="/staff/admin/terminals/kiosk-9/enable"' in client.get("/staff/admin").text
+    client.post("/staff/admin/terminals/kiosk-9/enable", data={"csrf": token})
+    assert shelf.terminals.login("kiosk-9", "kiosk-pass-1234") is not None
+    missing = client.post("/staff/admin/terminals/no-such-kiosk/disable", data={"csrf": token})
+    assert missing.status_code == 404

@@ -168,6 +168,20 @@ def _token(w: World, at: str) -> Ask:
     return Ask({"token_id": str(w.shelf.access.api_tokens()[-1].id)}, form={})
 
 
+def _kiosk(w: World, at: str) -> str:
+    name = f"kiosk-{next(_n)}"
+    w.shelf.terminals.create(name=name, password="kiosk-password", branch=at, institution="SW")
+    return name
+
+
+def _alert(w: World, at: str) -> Ask:
+    w.shelf.terminals.alert(
+        {"kind": "login_backoff", "subject": f"sip2-ip:10.0.0.{next(_n) % 250}"}
+    )
+    w.shelf.outbox_relay(w.shelf.outbox_handlers()).drain(max_rounds=5)
+    return Ask({"alert_id": str(w.shelf.kiosk_alerts.recent(1)[0].id)}, form={})
+
+
 def _login(w: World, at: str) -> Ask:
     return Ask(
         form={"username": "matrix-target", "password": PASSWORD, "next": "/staff"},
@@ -266,6 +280,12 @@ PAGES: dict[tuple[str, str], Page] = {
         lambda w, at: Ask(form={"username": "matrix-target", "label": "matrix", "days": "1"}),
     ),
     ("POST", "/staff/admin/tokens/{token_id}/revoke"): Page("access.admin", UNSCOPED, _token),
+    ("POST", "/staff/admin/terminals/{name}/{action}"): Page(
+        "access.admin",
+        UNSCOPED,
+        lambda w, at: Ask({"name": _kiosk(w, at), "action": "disable"}, form={}),
+    ),
+    ("POST", "/staff/admin/alerts/{alert_id}/acknowledge"): Page("access.admin", UNSCOPED, _alert),
     ("GET", "/staff/rules"): Page("circulation.rules", NETWORK, why=READ_RULES),
     ("POST", "/staff/rules"): Page(
         "circulation.rules",

@@ -17,6 +17,7 @@ from shelfwise.api import (
     errors,
     readers_routes,
     search_routes,
+    terminal_routes,
 )
 from shelfwise.api.inputs import reject_nul
 
@@ -84,4 +85,5 @@ def create_app(shelf: Shelfwise) -> FastAPI:
     app.include_router(readers_routes.router(shelf), prefix="/api/v1", dependencies=checks)
     app.include_router(circulation_routes.router(shelf), prefix="/api/v1", dependencies=checks)
     app.include_router(search_routes.router(shelf), prefix="/api/v1", dependencies=checks)
+    app.include_router(terminal_routes.router(shelf), prefix="/api/v1", dependencies=checks)
     return app

@@ -19,7 +19,12 @@ from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
 from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.cli.search_commands import reindex, search
-from shelfwise.cli.sip2_commands import sip2, sip2_terminal, sip2_terminals
+from shelfwise.cli.sip2_commands import (
+    sip2,
+    sip2_terminal,
+    sip2_terminal_disable,
+    sip2_terminals,
+)
 from shelfwise.config import Settings, settings_markdown
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.description import Dialect
@@ -365,6 +370,7 @@ cli.command()(search)
 cli.command()(sip2)
 cli.command("sip2-terminal")(sip2_terminal)
 cli.command("sip2-terminals")(sip2_terminals)
+cli.command("sip2-terminal-disable")(sip2_terminal_disable)
 cli.command("import-readers")(import_readers)
 cli.command("staff-add")(staff_add)
 cli.command("staff-list")(staff_list)

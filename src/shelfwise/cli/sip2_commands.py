@@ -107,3 +107,24 @@ def sip2_terminals(data_dir: DataDir = None, database_url: DbUrl = None) -> None
             f"transactions={t.transactions} failures={t.failures} last seen {seen}{backoff}"
         )
     shelf.close()
+
+
+def sip2_terminal_disable(
+    name: Annotated[str, typer.Argument(help="Login user id (CN) of the kiosk.")],
+    enable: Annotated[
+        bool, typer.Option("--enable", help="Enable the account again instead.")
+    ] = False,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Disable a SIP2 terminal account: its logins fail and a connected kiosk is refused at
+    its next message (--enable turns it back on)."""
+    shelf = open_app(data_dir, database_url)
+    try:
+        terminal = shelf.terminals.set_enabled(name, enable)
+    except ShelfwiseError as exc:
+        err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
+        raise typer.Exit(1) from exc
+    finally:
+        shelf.close()
+    console.print(f"terminal {terminal.name} {'enabled' if terminal.enabled else 'disabled'}")

@@ -591,6 +591,18 @@ CATALOGUE: dict[str, MessageTemplate] = {
         "이 기기가 소속 도서관(AO)을 보내지 않았습니다. 사서에게 설정 확인을 요청하십시오.",
         "This machine did not say which library it belongs to (AO); please ask a librarian.",
     ),
+    "sip2.terminal_disabled": _m(
+        403,
+        "本机已被馆员停用，请到服务台办理。",
+        "이 기기는 사서가 사용을 중지했습니다. 안내 데스크를 이용하십시오.",
+        "This machine has been switched off by the library; please ask at the desk.",
+    ),
+    "sip2.unknown_terminal": _m(
+        404,
+        "没有名为 {name} 的自助终端账户。",
+        "{name}(이)라는 무인 단말기 계정이 없습니다.",
+        "There is no kiosk account named {name}.",
+    ),
     "sip2.unsupported": _m(
         422,
         "本机暂不支持此操作，请到服务台办理。",

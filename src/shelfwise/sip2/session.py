@@ -189,6 +189,8 @@ class Session:
             return Reply(self._resend_request(checksums=error.kind in _CHECKSUM_ERRORS or None))
         message = result.message
         self.error_detection = result.checksum is not None or result.sequence is not None
+        if not self.services.terminals.is_enabled(terminal.id):
+            return self._refuse_disabled(message, result)
         if message.command == "97":
             self._log("97", None, "resent" if self.last_reply else "nothing to resend")
             return Reply(self.last_reply or self._resend_request(checksums=None))
@@ -217,6 +219,20 @@ class Session:
         self._log(message.command, result.sequence, outcome)
         self.last_request, self.last_reply = body, data
         return Reply(data)
+
+    def _refuse_disabled(self, message: Message, request: Decoded) -> Reply:
+        """The staff disabled this terminal while it was connected: the message is refused
+        (its negative response, "switched off by the library") and the connection closed;
+        its next login fails."""
+        from shelfwise.sip2.handlers import refusal
+
+        self._request = request
+        try:
+            data = self._encode(refusal(self, message, "sip2.terminal_disabled"))
+        finally:
+            self._request = None
+        self._log(message.command, request.sequence, "refused: terminal disabled; closing")
+        return Reply(data, close=True)
 
     def _dispatch(self, message: Message) -> tuple[Message, str]:
         from shelfwise.sip2.handlers import HANDLERS, refusal

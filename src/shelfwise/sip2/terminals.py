@@ -171,13 +171,28 @@ class TerminalService:
             "allow_offline": int(given["allow_offline"]),
         }
 
-    def set_enabled(self, name: str, enabled: bool) -> None:
+    def set_enabled(self, name: str, enabled: bool) -> Terminal:
+        """Enable or disable a terminal account. A disabled one cannot log in, and a live
+        session of it is refused at its next message (:meth:`is_enabled`)."""
         with self._db.write() as conn:
-            conn.execute(
+            changed = conn.execute(
                 update(sip2_terminals)
                 .where(sip2_terminals.c.name == name)
                 .values(enabled=int(enabled))
-            )
+            ).rowcount
+        if not changed:
+            raise ShelfwiseError("sip2.unknown_terminal", name=name)
+        terminal = self.get(name)
+        assert terminal is not None
+        return terminal
+
+    def is_enabled(self, terminal_id: int) -> bool:
+        """Whether the account is still enabled: asked by a live session at every message."""
+        with self._db.read() as conn:
+            enabled = conn.execute(
+                select(sip2_terminals.c.enabled).where(sip2_terminals.c.id == terminal_id)
+            ).scalar_one_or_none()
+        return bool(enabled)
 
     def get(self, name: str) -> Terminal | None:
         with self._db.read() as conn:
@@ -199,8 +214,8 @@ class TerminalService:
         return _terminal(row)
 
     def alert(self, payload: dict[str, object]) -> None:
-        """An ``sip2.alert`` event in the outbox (a login backoff started, S-3) for the
-        dashboard or a webhook; no handler delivers it yet, it waits in the outbox."""
+        """An ``sip2.alert`` event in the outbox (a login backoff started, S-3); delivered
+        to the staff's kiosk alerts by :class:`shelfwise.sip2.alerts.KioskAlerts`."""
         with self._db.write() as conn:
             enqueue(conn, self._clock, ALERT_TOPIC, payload)
 

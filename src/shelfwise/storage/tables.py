@@ -543,6 +543,26 @@ sip2_terminals = Table(
     _ts("created_at"),
 )
 
+# S-3 alerts for the staff (a login backoff started against a terminal account or an
+# address): written by the ``sip2.alert`` outbox handler, once per event (``event_id``),
+# shown on the administration page until someone acknowledges them. No reader data.
+kiosk_alerts = Table(
+    "kiosk_alerts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("event_id", BigInteger, nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("terminal", String(64), nullable=False),
+    Column("subject", String(160), nullable=False),
+    Column("peer", String(64), nullable=False),
+    Column("failures", Integer, nullable=False),
+    _ts("until", nullable=True),
+    _ts("raised_at"),
+    _ts("acknowledged_at", nullable=True),
+    Column("acknowledged_by", String(64), nullable=True),
+)
+Index("ix_kiosk_alerts_open", kiosk_alerts.c.acknowledged_at, kiosk_alerts.c.id)
+
 # --- circulation (issue 4): deposits (押金) held for a reader -------------------------
 
 DEPOSIT_STATUSES = ("held", "refunded")

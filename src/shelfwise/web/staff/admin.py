@@ -13,7 +13,17 @@ from shelfwise.web.pages import Page, Web, form_text
 from shelfwise.web.staff.workplace import allowed_branches
 
 STAFF_ACTIONS = ("enable", "disable", "password", "role")
-DONE = ("created", "enable", "disable", "password", "role", "revoked")
+DONE = (
+    "created",
+    "enable",
+    "disable",
+    "password",
+    "role",
+    "revoked",
+    "terminal_enable",
+    "terminal_disable",
+    "acknowledged",
+)
 
 
 def router(web: Web) -> APIRouter:
@@ -35,6 +45,7 @@ def router(web: Web) -> APIRouter:
             accounts=shelf.access.staff_accounts(),
             tokens=shelf.access.api_tokens(),
             terminals=shelf.terminals.all(),
+            alerts=shelf.kiosk_alerts.recent(),
             audit=shelf.access.audit_trail(limit=50),
             roles=ROLES,
             branches=allowed_branches(shelf, who, page.lang),

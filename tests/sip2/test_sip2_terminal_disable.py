@@ -1,0 +1,83 @@
+"""Disabling a kiosk account (issue 14): by the API, the CLI or the administration page.
+
+A disabled terminal cannot log in, and a kiosk already connected with it is refused at
+its next message (the negative response with a screen message, then the connection
+closes), so switching a stolen or misbehaving kiosk off takes effect at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sip2_server_helpers import TERMINAL, Kiosk, Library, checkout, live_sip2, make_library
+from typer.testing import CliRunner
+
+from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.cli.main import cli
+from shelfwise.testing.access import staff_token
+
+
+@pytest.fixture
+def library(shelf: Shelfwise, tmp_path: Path) -> Library:
+    return make_library(shelf, tmp_path, language="en")
+
+
+def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_its_next_message(
+    library: Library,
+) -> None:
+    shelf = library.shelf
+    card = library.reader("读者")
+    first, second = library.title("停用", copies=2)
+    admin = {"Authorization": f"Bearer {staff_token(shelf, 'admin')}"}
+    with (
+        live_sip2(shelf) as server,
+        Kiosk(server.port) as kiosk,
+        TestClient(asgi_app(shelf)) as api,
+    ):
+        assert kiosk.login().fixed["ok"] == "1"
+        assert checkout(kiosk, card, first).fixed["ok"] == "1"
+
+        off = api.patch(
+            f"/api/v1/sip2-terminals/{TERMINAL}", json={"enabled": False}, headers=admin
+        )
+        assert off.status_code == 200
+        assert off.json()["enabled"] is False
+        listed = api.get("/api/v1/sip2-terminals", headers=admin).json()
+        assert [(t["name"], t["enabled"]) for t in listed] == [(TERMINAL, False)]
+
+        refused = checkout(kiosk, card, second)
+        assert refused.command == "12"
+        assert refused.fixed["ok"] == "0"
+        assert "switched off by the library" in refused.get_all("AF")[0]
+        assert kiosk.closed()
+        assert shelf.circulation.item_status(second).availability == "on_shelf"
+        with Kiosk(server.port) as again:
+            assert again.login().fixed["ok"] == "0"
+
+        unknown = api.patch(
+            "/api/v1/sip2-terminals/no-such", json={"enabled": False}, headers=admin
+        )
+        assert unknown.status_code == 404
+        assert unknown.json()["error"]["code"] == "sip2.unknown_terminal"
+
+        # The command line turns it back on.
+        args = [
+            "--data-dir",
+            str(shelf.settings.data_dir),
+            "--database-url",
+            shelf.settings.database_url,
+        ]
+        done = CliRunner().invoke(cli, ["sip2-terminal-disable", TERMINAL, "--enable", *args])
+        assert done.exit_code == 0, done.output
+        assert f"terminal {TERMINAL} enabled" in done.output
+        with Kiosk(server.port) as back:
+            assert back.login().fixed["ok"] == "1"
+            assert checkout(back, card, second).fixed["ok"] == "1"
+        done = CliRunner().invoke(cli, ["sip2-terminal-disable", TERMINAL, *args])
+        assert f"terminal {TERMINAL} disabled" in done.output
+        assert shelf.terminals.get(TERMINAL).enabled is False  # type: ignore[union-attr]
+        missing = CliRunner().invoke(cli, ["sip2-terminal-disable", "no-such", *args])
+        assert missing.exit_code == 1
+        assert "sip2.unknown_terminal" in missing.output
