@@ -7,14 +7,13 @@ SQLite.  ``SHELFWISE_RELEVANCE_REPORT=docs/relevance.md`` rewrites the report.
 from __future__ import annotations
 
 import math
-import os
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from relevance_catalogue import BOOKS, write_catalogue
 from relevance_judgements import JUDGEMENTS, J
+from relevance_report import write_section
 
 from shelfwise import app as composition
 from shelfwise.config import Settings
@@ -95,7 +94,7 @@ def _order_problems(
 
 def _report(rows: dict[str, list[tuple[float, float]]], problems: list[str]) -> str:
     lines = [
-        "# Relevance",
+        "## Set 1: records and judgements written together",
         "",
         "Written by `tests/relevance/test_relevance.py` (run with",
         "`SHELFWISE_RELEVANCE_REPORT=docs/relevance.md .venv/bin/pytest tests/relevance -q`).",
@@ -126,9 +125,7 @@ def test_relevance(judged: tuple[composition.Shelfwise, dict[str, int]]) -> None
         rows[case.lang].append((recall, ndcg))
         problems.extend(found)
     report = _report(rows, problems)
-    target = os.environ.get("SHELFWISE_RELEVANCE_REPORT")
-    if target:
-        Path(target).write_text(report, encoding="utf-8")
+    write_section("written set", report)
     for lang, got in rows.items():
         recall = sum(r for r, _ in got) / len(got)
         assert recall >= MIN_RECALL, f"{lang}: recall@{TOP} {recall:.3f}\n{report}"

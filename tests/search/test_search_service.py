@@ -77,7 +77,8 @@ def test_merge_removes_the_duplicate(shelf: composition.Shelfwise, tmp_path: Pat
     shelf.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
     shelf.outbox_relay({"catalogue.record_changed": shelf.search.handle_event}).drain()
 
-    assert _ids(shelf, "villages") == []
+    # the duplicate is gone; its wording now finds the survivor (merged sources are indexed)
+    assert _ids(shelf, "villages") == [survivor]
     assert _ids(shelf, "liaoning songs") == [survivor]
     # The duplicate's copy moved to the survivor: the index shows it held at both branches.
     hit = shelf.search.search(SearchRequest(q="liaoning songs", group=False)).works[0].records[0]

@@ -42,11 +42,19 @@ def test_title_streams_and_boosts() -> None:
     assert field.boost(Stream.PRIMARY) > field.boost(Stream.RECALL)
 
 
-def test_subject_fields_get_word_streams_only() -> None:
+def test_subject_fields_get_word_streams_pinyin_words_and_recall() -> None:
     field = analyze_field("歷史 역사 Libraries", kind=FieldKind.SUBJECT, language="ko")
-    assert set(field.streams) <= {Stream.PRIMARY, Stream.READING, Stream.STEM}
+    assert set(field.streams) <= {
+        Stream.PRIMARY,
+        Stream.READING,
+        Stream.STEM,
+        Stream.PINYIN,
+        Stream.RECALL,
+    }
     assert "역사" in field.tokens(Stream.PRIMARY)
     assert "library" in field.tokens(Stream.STEM)
+    assert "lishi" in field.tokens(Stream.PINYIN)  # 社会发展 is found as shehuifazhan too
+    assert "librari" in field.tokens(Stream.RECALL)  # Snowball: library management
 
 
 def test_supplied_pinyin_is_indexed_beside_computed_pinyin() -> None:

@@ -74,7 +74,7 @@ def test_bigrams_cover_the_run(run: str) -> None:
 
 def test_z4_pinyin_keys_per_word_and_whole() -> None:
     keys = chinese.pinyin_keys(["历史", "研究"], ["历史", "研究"], heteronyms=False)
-    assert keys.words == ("lishi", "yanjiu")
+    assert keys.words == ("lishi", "yanjiu", "lishiyanjiu")  # words, then neighbouring pairs
     assert keys.initials == ("ls", "yj")
     assert keys.whole == ("lishiyanjiu", "lsyj")
 

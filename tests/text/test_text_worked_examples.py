@@ -91,12 +91,17 @@ def test_every_row_needs_its_step_because_the_raw_strings_differ(row: Row) -> No
 
 
 def test_the_name_heteronym_comes_from_z5_not_from_the_default_reading() -> None:
-    # pypinyin reads 曾 as "ceng" by default; only the name field adds "zeng".
+    # pypinyin reads 曾 as "ceng" by default; a name (a name field, or a word jieba knows
+    # as a person's name inside a title) adds "zeng", in full pinyin and initials alike.
     as_title = analyze_field("曾国藩家书", kind=FieldKind.TITLE, language="chi")
     as_name = analyze_field("曾国藩", kind=FieldKind.NAME, language="chi")
+    not_a_name = analyze_field("曾经的家书", kind=FieldKind.TITLE, language="chi")
 
-    assert "zengguofan" not in as_title.tokens(Stream.PINYIN)
+    assert {"zengguofan", "cengguofan"} <= set(as_title.tokens(Stream.PINYIN))
+    assert {"zgf", "cgf"} <= set(as_title.tokens(Stream.PINYIN_INITIALS))
+    assert {"zgfjs", "cgfjs", "zengguofanjiashu"} <= set(as_title.tokens(Stream.PINYIN_PREFIX))
     assert {"zengguofan", "cengguofan"} <= set(as_name.tokens(Stream.PINYIN))
+    assert not any(k.startswith("zeng") for k in not_a_name.tokens(Stream.PINYIN_PREFIX))
 
 
 def test_dostoevsky_transliteration_variant_is_out_of_scope() -> None:

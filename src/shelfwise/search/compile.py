@@ -7,6 +7,7 @@ boost, each requiring all of the unit's keys in that one field stream.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
@@ -57,6 +58,10 @@ _LANGUAGE_WORDS = {
     "영어": "en",
 }
 CODE_FIELDS = ("lang", "year", "isbn", "class")
+RELAX_MIN_UNITS = 3  # a word loosened to "all units but one" has at least this many units
+RELAX_MAX_UNITS = 8
+# What a CLC or LCC class number looks like: letters, then digits (D668, TP311.13, HQ1765.5).
+CLASS_NUMBER = re.compile(r"[A-Za-z]{1,3}\d+(?:[./-]\d+)*")
 # Escaped with a backslash.  Not ``<`` and ``>``: escaped they are word-boundary
 # assertions in Tantivy's regex syntax, which its automata refuse; bare they are literal.
 _REGEX_SPECIAL = set('.^$*+?()[]{}|\\-&~#"@')
@@ -98,8 +103,18 @@ def _any(queries: Sequence[Query]) -> Query:
 
 
 class Compiler:
-    def __init__(self, schema: tantivy.Schema) -> None:
+    """Parsed queries onto Tantivy queries for one index schema.
+
+    ``relax``: a query of three or more units (words, or a long word's character pairs:
+    民间故事 → 民间, 间故, 故事) is matched by all of them but one — the search's second
+    try when almost nothing has them all (a record whose title came through a bad
+    MARC-8 conversion, 河北氱间故事选); ``relaxed`` counts what it loosened.
+    """
+
+    def __init__(self, schema: tantivy.Schema, *, relax: bool = False) -> None:
         self.schema = schema
+        self.relax = relax
+        self.relaxed = 0
 
     def _key(self, name: str, key: str, prefix: bool) -> Query:
         if prefix:
@@ -108,7 +123,14 @@ class Compiler:
 
     def _alt(self, group: Group, alt: Alt) -> Query:
         name = field_name(group.name, alt.stream)
-        inner = _all([self._key(name, k, alt.prefix) for k in alt.keys])
+        keys = [self._key(name, k, alt.prefix) for k in alt.keys]
+        if self.relax and RELAX_MIN_UNITS <= len(keys) <= RELAX_MAX_UNITS:
+            # a long Han or Hangul word: all of its character pairs but one (民间故事 then
+            # finds 氱间故事, one character garbled)
+            self.relaxed += 1
+            inner = _any([_all(keys[:i] + keys[i + 1 :]) for i in range(len(keys))])
+        else:
+            inner = _all(keys)
         return Query.boost_query(inner, group.boost * STREAM_SPECS[alt.stream].boost * alt.weight)
 
     def unit(self, unit: Unit, groups: Iterable[Group]) -> Query:
@@ -120,7 +142,12 @@ class Compiler:
         units = [u for w in text.split() for u in query_units(w, prefix=prefix)]
         if not units:
             return None
-        return _all([self.unit(u, groups) for u in units])
+        compiled = [self.unit(u, groups) for u in units]
+        if self.relax and RELAX_MIN_UNITS <= len(compiled) <= RELAX_MAX_UNITS:
+            self.relaxed += 1
+            # every unit but one: records with all of them match each alternative and rank first
+            return _any([_all(compiled[:i] + compiled[i + 1 :]) for i in range(len(compiled))])
+        return _all(compiled)
 
     def phrase(self, text: str, groups: Sequence[Group]) -> Query | None:
         words = self.words(text, groups)
@@ -207,6 +234,10 @@ class Compiler:
         words = self.words(atom.text, groups, prefix=atom.prefix)
         if name is None and isbn_codes.looks_like_isbn(atom.text):
             return self.isbn(atom.text) if words is None else _any([self.isbn(atom.text), words])
+        if name is None and CLASS_NUMBER.fullmatch(atom.text):
+            # a class number typed bare (D668, TP311.13, HQ1765.5): the class too (spec 4.4)
+            klass = self.class_number(atom.text)
+            return klass if words is None else _any([klass, words])
         return words
 
     def clause(self, clause: Clause) -> Query | None:

@@ -33,7 +33,9 @@ from shelfwise.text import FieldKind, Stream, analyze_field
 # 3: total orders: the sort keys end in the record id, ``newest`` and ``tie`` are
 #    composite u64 keys, popularity is a score weight (``boost``), work_id is indexed.
 # 4: sort keys of 128 characters (scan headings), no main author sorts last.
-SCHEMA_VERSION = 4
+# 5: Han text joined across spaces, romanised titles and names, statements of
+#    responsibility, subject pinyin, name readings in titles, Snowball stems.
+SCHEMA_VERSION = 5
 # Analysed field values kept per process.  Catalogues repeat subjects, publishers,
 # series, notes and author names far more than they repeat whole records (in the
 # generated 20k catalogue: subjects 99 %, publishers 99.6 %, titles 64 %, authors
@@ -61,6 +63,9 @@ GROUPS: tuple[Group, ...] = (
 )
 GROUP_BY_NAME: Mapping[str, Group] = {g.name: g for g in GROUPS}
 WORD_STREAMS = (Stream.PRIMARY, Stream.MORPHEMES, Stream.READING, Stream.STEM)
+# Subjects also by their pinyin words (社会发展 → shehui, fazhan, shehuifazhan), and by
+# the recall stream (English Snowball stems).
+SUBJECT_STREAMS = (*WORD_STREAMS, Stream.PINYIN, Stream.RECALL)
 IDENTIFIER_BOOST = 20.0
 CLASS_BOOST = 4.0
 EXACT_TITLE_BOOST = 40.0
@@ -68,7 +73,9 @@ PHRASE_BOOST = 15.0
 
 
 def streams_of(group: Group) -> tuple[Stream, ...]:
-    return tuple(Stream) if group.kind in (FieldKind.TITLE, FieldKind.NAME) else WORD_STREAMS
+    if group.kind in (FieldKind.TITLE, FieldKind.NAME):
+        return tuple(Stream)
+    return SUBJECT_STREAMS if group.kind is FieldKind.SUBJECT else WORD_STREAMS
 
 
 def field_name(group: str, stream: Stream) -> str:
@@ -165,26 +172,48 @@ def _values(description: Mapping[str, Any], key: str) -> list[str]:
     return [str(v) for v in description.get(key) or [] if v]
 
 
+def _romanised(text: str, romanised: str | None) -> list[tuple[str, str | None]]:
+    if romanised and romanised.strip() and romanised != text:
+        return [(romanised, None)]
+    return []
+
+
 def analysed_fields(row: IndexRow) -> dict[str, list[str]]:
     """``<group>__<stream>`` → key strings (space-separated) for one record."""
     d = row.description
     lang = row.languages[0] if row.languages else None
+    agents = [a for a in d.get("agents") or [] if a.get("name")]
     texts: dict[str, list[tuple[str, str | None]]] = {
         "title": [(row.title, row.title_romanised)],
-        "other": [(t, None) for t in _values(d, "other_titles") + _values(d, "parallel_titles")],
+        # the romanised form (880-paired 245, CNMARC 200 $A) is also a title, in Latin
+        # letters (al-Harb fi al-alfiyah finds the Arabic record); as another title, so the
+        # title field itself stays as long as the title (its words' BM25 unchanged)
+        "other": [
+            *_romanised(row.title, row.title_romanised),
+            *((t, None) for t in _values(d, "other_titles") + _values(d, "parallel_titles")),
+        ],
+        # names as headings, their romanised forms, and the statement of responsibility
+        # (245 $c / 200 $f: translators and editors as the title page names them; spec 4.4)
         "author": [
-            (str(a.get("name") or ""), a.get("romanised"))
-            for a in d.get("agents") or []
-            if a.get("name")
+            *((str(a["name"]), a.get("romanised")) for a in agents),
+            *(r for a in agents for r in _romanised(str(a["name"]), a.get("romanised"))),
+            *[(t, None) for t in [str(d.get("responsibility") or "")] if t],
         ],
         "series": [(t, None) for t in _values(d, "series")],
         "subject": [(t, None) for t in _values(d, "subjects")],
         "publisher": [(row.publisher, None)] if row.publisher else [],
         "notes": [(t, None) for t in _values(d, "notes")[:3]],
     }
+    for other in row.merged:  # merged duplicates' access points (not their main title's rank)
+        texts["other"] += [(t, None) for t in [str(other.get("title") or "")] if t != row.title]
+        texts["other"] += [(t, None) for t in _values(other, "other_titles")]
+        texts["author"] += [
+            (str(a["name"]), None) for a in other.get("agents") or [] if a.get("name")
+        ]
+        texts["subject"] += [(t, None) for t in _values(other, "subjects")]
     out: dict[str, list[str]] = {}
     for group in GROUPS:
-        for text, romanised in texts[group.name]:
+        for text, romanised in dict.fromkeys(texts[group.name]):
             if not text:
                 continue
             for stream, keys in _analysed(text, group.kind, lang, romanised):

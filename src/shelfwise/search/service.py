@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 GAP_SETTLE_SECONDS = 10.0  # an id gap older than this is a rolled-back transaction
 REBUILD_LOOKBACK = 1000  # events replayed after a rebuild, for transactions in flight
 DEFAULT_RETRY_SECONDS = 30  # Retry-After while the index is built, before a rate is known
+RELAX_BELOW = 3  # fewer records than this with every word: also show those with all but one
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -325,7 +326,17 @@ class SearchService:
         order = _order(request.sort, browsing=main is None, codes_only=compiler.codes_only(parsed))
         if request.reverse and request.sort is not Sort.RELEVANCE:
             order = ordering.reversed_order(order)
+        notes = list(parsed.notes)
         ranking, shown_works = self._page(searcher, live.schema, query, order, request, page, size)
+        if main is not None and ranking.total < RELAX_BELOW:
+            loose = Compiler(live.schema, relax=True)
+            relaxed = loose.query(parsed)
+            if loose.relaxed and relaxed is not None:
+                query = Query.boolean_query([(Occur.Must, q) for q in [relaxed, *filters]])
+                notes.append("few records have every word: those with all but one follow them")
+                ranking, shown_works = self._page(
+                    searcher, live.schema, query, order, request, page, size
+                )
         shown = tuple(results.load_works(searcher, shown_works))
         facets = (
             results.read_facets(searcher.aggregate(query, results.facet_spec()))
@@ -337,7 +348,7 @@ class SearchService:
         # almost nothing matched, scans the term dictionary (misspellings).
         top = [r for w in shown for r in w.records] if page == 1 else []
         suggestion = did_you_mean(searcher, parsed, top, total)
-        message = "; ".join(parsed.notes) or None
+        message = "; ".join(notes) or None
         if not total:
             message = "No records found." + (f" Did you mean: {suggestion}?" if suggestion else "")
         return SearchResult(

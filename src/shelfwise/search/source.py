@@ -18,11 +18,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from shelfwise.catalogue.importing import RECORD_CHANGED
+from shelfwise.catalogue.rows import description_json
+from shelfwise.marc.description import Dialect
+from shelfwise.marc.dialects import describe
+from shelfwise.marc.reading import MarcFormat, ReadRecord, read_bytes
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import branches, items, outbox, records
+from shelfwise.storage.tables import branches, items, outbox, records, sources
 
 _IN_CHUNK = 500
 
@@ -41,6 +45,9 @@ class IndexRow:
     material_type: str
     description: dict[str, Any]
     copies: list[tuple[str, str]] = field(default_factory=list)  # (branch code, lifecycle)
+    # the descriptions of the other source records merged into this one (duplicates
+    # another agency sent, a print edition folded into its e-book): searchable too
+    merged: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def languages(self) -> list[str]:
@@ -88,7 +95,30 @@ def _rows(db: Database, where: Any, *, limit: int | None = None) -> list[IndexRo
             )
             for record_id, code, lifecycle in copies:
                 by_id[int(record_id)].copies.append((code, lifecycle))
+            for record_id, description in _merged_descriptions(conn, list(by_id)):
+                by_id[record_id].merged.append(description)
     return found
+
+
+def _merged_descriptions(conn: Connection, ids: list[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The descriptions of the source records merged into these records (not the masters),
+    decoded again from their original bytes: only merged records pay for it."""
+    merged = conn.execute(
+        select(sources.c.record_id, sources.c.raw, sources.c.format, sources.c.dialect)
+        .where(sources.c.record_id.in_(ids), sources.c.is_master == 0)
+        .order_by(sources.c.id)
+    )
+    for record_id, raw, fmt, dialect in merged:
+        try:
+            entries = list(read_bytes(bytes(raw), format=MarcFormat(fmt), dialect=Dialect(dialect)))
+        except ValueError:  # a format or dialect this reader no longer names: skip it
+            continue
+        for entry in entries:
+            if isinstance(entry, ReadRecord):
+                yield (
+                    int(record_id),
+                    json.loads(description_json(describe(entry.record, entry.dialect))),
+                )
 
 
 def rows_for(db: Database, record_ids: Sequence[int]) -> tuple[list[IndexRow], set[int]]:

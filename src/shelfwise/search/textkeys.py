@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from shelfwise.text import Script, Stream, chinese, engines, fold_base, korean, script_runs
 from shelfwise.text.folding import word_keys
-from shelfwise.text.latin import latin_words, stem
+from shelfwise.text.latin import latin_words, recall_stem, stem
 from shelfwise.text.scripts import Run
 
 INITIALS_MAX_LETTERS = 4
+HANGUL_READINGS = 4  # polyphone readings of a Han query word tried as Hangul
+HANGUL_READING_WEIGHT = 0.05  # a Hangul reading ranks below any direct match
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +69,23 @@ def _han_units(run: str, *, prefix: bool) -> list[Unit]:
         alts = [Alt(Stream.PRIMARY, bigrams), Alt(Stream.RECALL, recall)]
         if len(piece) == 1 or prefix:
             alts.append(Alt(Stream.PRIMARY, (piece,), prefix=True, weight=0.5))
+        alts.extend(_hangul_reading_alts(piece))
         units.append(tuple(alts))
     return units
+
+
+def _hangul_reading_alts(piece: str) -> list[Alt]:
+    """A Han word read as Korean Hanja: its Hangul readings, as Hangul text is indexed
+    (K2 in the primary stream, K3 in recall), weighted to rank below direct matches.
+    朝鲜族 then also finds 조선족 … — the way 조선족 already finds 朝鮮族 (K1)."""
+    readings = korean.hanja_word_readings(piece) or korean.hanja_word_readings(engines.s2t(piece))
+    alts: list[Alt] = []
+    for reading in readings[:HANGUL_READINGS]:
+        k2 = tuple(chinese.char_bigrams(korean.fold_word_initial(reading)))
+        k3 = tuple(chinese.char_bigrams(korean.fold_all_syllables(reading)))
+        alts.append(Alt(Stream.PRIMARY, k2, weight=HANGUL_READING_WEIGHT))
+        alts.append(Alt(Stream.RECALL, k3, weight=HANGUL_READING_WEIGHT))
+    return alts
 
 
 def _hangul_unit(text: str, *, initial: bool) -> Unit:
@@ -91,6 +108,7 @@ def _latin_unit(word: str, *, prefix: bool) -> Unit:
             alts.append(Alt(Stream.PINYIN_PREFIX, (word,), prefix=True))
         return tuple(alts)
     alts = [Alt(Stream.PRIMARY, (word,)), Alt(Stream.STEM, (stem(word),))]
+    alts.append(Alt(Stream.RECALL, (recall_stem(word),)))
     if word.isascii() and word.isalpha():
         alts.append(Alt(Stream.PINYIN, (word,)))
         if len(word) >= 2:

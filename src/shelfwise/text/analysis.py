@@ -7,14 +7,15 @@ query-side routing in :mod:`shelfwise.text.query` adds interpretations.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from shelfwise.text import chinese, korean
 from shelfwise.text.folding import fold_base, word_keys
-from shelfwise.text.latin import latin_words, stem
-from shelfwise.text.scripts import Run, Script, script_runs
+from shelfwise.text.latin import latin_words, recall_stem, stem
+from shelfwise.text.scripts import HAN_CLASS, Run, Script, script_runs
 from shelfwise.text.streams import (
     CASCADE,
     DEFAULT_OPTIONS,
@@ -26,6 +27,12 @@ from shelfwise.text.streams import (
 )
 
 KOREAN_LANGUAGES = frozenset({"ko", "kor"})  # ISO 639-1 / 639-2 (MARC 008/35-37, 041)
+# Spaces, quotes, brackets and middle dots between two Han characters (not the
+# separators of title parts: colons, slashes, equals signs, commas, full stops).
+_HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
+_HAN_GAP = re.compile(
+    f"(?<=[{HAN_CLASS}])[\\s\"'“”‘’「」『』《》〈〉()（）【】·・]+(?=[{HAN_CLASS}])"
+)
 
 
 @dataclass(slots=True)
@@ -78,6 +85,9 @@ def _han_run(run: Run, out: Collected, *, korean_record: bool, initial: bool) ->
         for reading in korean.hanja_word_readings(run.text):
             folded = korean.fold_word_initial(reading) if initial else reading
             out.add(Stream.READING, [folded, *chinese.char_bigrams(folded)])
+            # K3 on the reading too: 效率性 read 효률성 is found as 효율성, 失樂園 as 실낙원
+            everywhere = korean.fold_all_syllables(reading)
+            out.add(Stream.RECALL, [everywhere, *chinese.char_bigrams(everywhere)])
 
 
 def _hangul_stretch(words: list[str], out: Collected) -> None:
@@ -142,6 +152,7 @@ def analyse_runs(text: str, *, language: str | None) -> Collected:
             words = latin_words(run.text)
             out.add(Stream.PRIMARY, words)
             out.add(Stream.STEM, [stem(word) for word in words])
+            out.add(Stream.RECALL, [recall_stem(word) for word in words])
         elif script is Script.DIGIT:
             out.add(Stream.PRIMARY, [_ascii_digits(run.text)])
         elif script is Script.JAMO:
@@ -161,6 +172,13 @@ def _add_pinyin(out: Collected, *, heteronyms: bool, supplied: str | None) -> No
         out.add(Stream.PINYIN, found.words)
         out.add(Stream.PINYIN_INITIALS, found.initials)
         out.add(Stream.PINYIN_PREFIX, found.whole)
+
+
+def _merge(out: Collected, extra: Collected) -> None:
+    for stream, keys in extra.keys.items():
+        out.add(stream, keys)
+    out.han_words.extend(extra.han_words)
+    out.han_search_words.extend(extra.han_search_words)
 
 
 def add_morphemes(out: Collected, options: AnalysisOptions) -> None:
@@ -187,10 +205,24 @@ def analyze_field(
     record-supplied Hangul form of a Hanja field (KORMARC parallel title): the
     cataloguer resolved the polyphones, so it replaces the table readings of K1.
     """
-    out = analyse_runs(fold_base(text), language=None if hangul else language)
+    folded = fold_base(text)
+    out = analyse_runs(folded, language=None if hangul else language)
+    joined = _HAN_GAP.sub("", folded)
+    if joined != folded:
+        # LC's 880 fields space Chinese words (艺术家　与　德育), and quotes split runs
+        # (中国的“八五”): index the Han text joined too, so a query typed without the
+        # spaces or quotes finds its bigrams and words (B2: punctuation is not a key).
+        _merge(out, analyse_runs(joined, language=None if hangul else language))
     if hangul:
         supplied = analyse_runs(fold_base(hangul), language=None)
         out.add(Stream.READING, supplied.tokens(Stream.PRIMARY))
+    elif language in KOREAN_LANGUAGES and out.has_hangul and _HAN_RUN.search(joined):
+        # Hanja and Hangul in one field (韓國의 傳統 家屋): read as the reader writes it,
+        # Hanja in Hangul with its particles attached, so 한국의 전통 가옥 finds it
+        read = _HAN_RUN.sub(lambda m: (korean.hanja_word_readings(m[0]) or [m[0]])[0], joined)
+        as_read = analyse_runs(read, language=None)
+        out.add(Stream.READING, as_read.tokens(Stream.PRIMARY))
+        out.add(Stream.RECALL, as_read.tokens(Stream.RECALL))
     wanted = FIELD_STREAMS[kind]
     if Stream.PINYIN in wanted:
         _add_pinyin(out, heteronyms=kind is FieldKind.NAME, supplied=pinyin)

@@ -112,10 +112,14 @@ def _heteronym_readings(word: str) -> list[tuple[str, ...]]:
 def pinyin_keys(
     words: Sequence[str], search_words: Iterable[str], *, heteronyms: bool
 ) -> PinyinKeys:
-    """Z4 keys from Z1 text; Z5 adds every heteronym reading of the precise words.
+    """Z4 keys from Z1 text; Z5 adds every heteronym reading of personal names.
 
+    ``heteronyms``: the whole field is a name (authors); otherwise the words that are
+    personal names (:func:`engines.personal_name`: 曾国藩 in 曾国藩家书) get them.
     Per-word keys come from the search words too (中华人民共和国 → renmin,
-    gongheguo ...); the whole-string keys follow the precise, non-overlapping words.
+    gongheguo ...), and from each pair of neighbouring words (历史地理 → lishidili).
+    Initials and whole-string keys come from the same readings as the full pinyin,
+    name readings included (曾国藩家书 → zengguofanjiashu, zgfjs beside cgfjs).
     """
     word_keys: list[str] = []
     initial_keys: list[str] = []
@@ -124,23 +128,49 @@ def pinyin_keys(
             reading = engines.pinyin_syllables(word)
             word_keys.extend(with_u_variant("".join(reading)))
             initial_keys.append(_initials(reading))
-    whole_default: list[str] = []
+    readings: list[list[tuple[str, ...]]] = []  # per precise Han word: default first
     for word in words:
         if not _HAN_ONLY.fullmatch(word):
             continue
-        whole_default.extend(engines.pinyin_syllables(word))
-        for reading in _heteronym_readings(word) if heteronyms else ():
+        named = heteronyms or engines.personal_name(word)
+        options = _heteronym_readings(word) if named else [engines.pinyin_syllables(word)]
+        for reading in options:
             word_keys.extend(with_u_variant("".join(reading)))
             initial_keys.append(_initials(reading))
-    whole: list[str] = []
-    if whole_default:
-        whole.extend(with_u_variant("".join(whole_default)))
-        whole.append(_initials(whole_default))
+        readings.append(options)
+    for left, right in itertools.pairwise(readings):
+        word_keys.extend(with_u_variant("".join(left[0] + right[0])))
+    whole = _whole_keys(readings)
+    # the whole field's joined pinyin is a word too: a reader who types a title's full
+    # pinyin (aomanyupianjian) matches it as strongly as cataloguer pinyin would
+    if len(readings) > 1:
+        joined = "".join(s for options in readings for s in options[0])
+        word_keys.extend(with_u_variant(joined))
     return PinyinKeys(
         words=tuple(dict.fromkeys(word_keys)),
         initials=tuple(dict.fromkeys(initial_keys)),
         whole=tuple(dict.fromkeys(whole)),
     )
+
+
+def _whole_keys(readings: Sequence[Sequence[tuple[str, ...]]]) -> list[str]:
+    """Whole-string joined pinyin and initials: the default reading, then each word's
+    other readings in turn with the rest as default (at most ``MAX_HETERONYM_KEYS``)."""
+    if not readings:
+        return []
+    default = [options[0] for options in readings]
+    wholes = [default]
+    for index, options in enumerate(readings):
+        for other in options[1:]:
+            if len(wholes) >= MAX_HETERONYM_KEYS:
+                break
+            wholes.append([*default[:index], other, *default[index + 1 :]])
+    out: list[str] = []
+    for parts in wholes:
+        syllables = [s for part in parts for s in part]
+        out.extend(with_u_variant("".join(syllables)))
+        out.append(_initials(syllables))
+    return out
 
 
 def supplied_syllables(pinyin: str) -> list[str]:

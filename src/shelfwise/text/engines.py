@@ -1,6 +1,6 @@
 """Typed, lazy, thread-safe access to the third-party language engines.
 
-Every import of jieba, OpenCC, pypinyin and kiwipiepy happens here and nowhere
+Every import of jieba, OpenCC, pypinyin, PyStemmer and kiwipiepy happens here and nowhere
 else, for three reasons: jieba has no type stubs (one ``type: ignore`` in one
 place), the heavy resources (jieba's prefix dictionary: ~0.9 s and ~90 MiB;
 Kiwi: ~1.4 s and ~520 MiB) must be built once per process and only when first
@@ -71,14 +71,77 @@ def _load_opencc() -> Any:
     return opencc.OpenCC("t2s")
 
 
+def _load_opencc_s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _load_name_tags() -> frozenset[str]:
+    """The words jieba's own dictionary tags as personal names (``nr``, ``nrfg``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+
+        handle = jieba.get_dict_file()
+    names: set[str] = set()
+    with handle:
+        for raw in handle:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3 and parts[2] in ("nr", "nrfg"):
+                names.add(parts[0])
+    return frozenset(names)
+
+
+def _load_known_words() -> frozenset[str]:
+    return frozenset(word for word, count in _JIEBA.get().FREQ.items() if count)
+
+
 _JIEBA: LazyResource[Any] = LazyResource(_load_jieba)
 _OPENCC: LazyResource[Any] = LazyResource(_load_opencc)
+_OPENCC_S2T: LazyResource[Any] = LazyResource(_load_opencc_s2t)
+_NAME_WORDS: LazyResource[frozenset[str]] = LazyResource(_load_name_tags)
+_KNOWN_WORDS: LazyResource[frozenset[str]] = LazyResource(_load_known_words)
 
 
 def t2s(text: str) -> str:
     """OpenCC Traditional→Simplified, character level (Z1)."""
     converted: str = _OPENCC.get().convert(text)
     return converted
+
+
+def s2t(text: str) -> str:
+    """OpenCC Simplified→Traditional (the Hanja a Korean reading table knows)."""
+    converted: str = _OPENCC_S2T.get().convert(text)
+    return converted
+
+
+def _load_english_stemmer() -> Any:
+    import Stemmer  # type: ignore[import-not-found]  # no type information published
+
+    return Stemmer.Stemmer("english")
+
+
+_ENGLISH: LazyResource[Any] = LazyResource(_load_english_stemmer)
+
+
+@lru_cache(maxsize=65_536)
+def english_stem(word: str) -> str:
+    """The Snowball (Porter 2) English stem: managing, managers, management → manag."""
+    stemmed: str = _ENGLISH.get().stemWord(word)
+    return stemmed
+
+
+@lru_cache(maxsize=65_536)
+def personal_name(word: str) -> bool:
+    """Is this jieba word a personal name?  jieba's dictionary says so for the names it
+    knows (曾国藩, 单田芳); a word it does not know, of two to four characters, whose first
+    character has several readings (曾小明), is taken for one too (Z5 surname readings)."""
+    if word in _NAME_WORDS.get():
+        return True
+    if word in _KNOWN_WORDS.get() or not 2 <= len(word) <= 4:
+        return False
+    return len(pinyin_heteronyms(word[0])[0]) > 1
 
 
 def cut(text: str) -> list[str]:

@@ -9,7 +9,10 @@ package, so an install needs no Unihan file; regenerate it with::
     python -m shelfwise.text.hanja_build /usr/share/unicode/Unihan_Readings.txt.bz2 \
         > src/shelfwise/text/hanja_table.py
 
-(Debian's ``unicode-data`` package ships that file.)
+(Debian's ``unicode-data`` package ships that file, and ``Unihan_Variants.txt.bz2`` beside
+it.)  A character without a reading of its own borrows those of its glyph variant
+(``kZVariant``: 研 reads as 硏 does, 연) or of its traditional form (``kTraditionalVariant``:
+陆 as 陸, 륙): Korean and Chinese text often write one form where Unihan lists the other.
 """
 
 from __future__ import annotations
@@ -50,6 +53,27 @@ def parse_khangul(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return table
 
 
+def add_variants(table: dict[str, tuple[str, ...]], lines: Iterable[str]) -> int:
+    """Readings for characters that have none, from their Z-variants and traditional
+    forms (Unihan_Variants); returns how many characters gained readings."""
+    borrowed: dict[str, tuple[str, ...]] = {}
+    for line in lines:
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) != 3 or fields[1] not in ("kZVariant", "kTraditionalVariant"):
+            continue
+        char = chr(int(fields[0].removeprefix("U+"), 16))
+        if char in table or char in borrowed:
+            continue
+        for target in fields[2].split():
+            code = target.partition("<")[0].removeprefix("U+")
+            readings = table.get(chr(int(code, 16)))
+            if readings:
+                borrowed[char] = readings
+                break
+    table.update(borrowed)
+    return len(borrowed)
+
+
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -86,6 +110,10 @@ def main(argv: list[str]) -> int:
     opener = bz2.open if path.suffix == ".bz2" else open
     with opener(path, "rt", encoding="utf-8") as handle:
         table = parse_khangul(handle)
+    variants = path.with_name(path.name.replace("Readings", "Variants"))
+    if variants.exists():
+        with opener(variants, "rt", encoding="utf-8") as handle:
+            add_variants(table, handle)
     sys.stdout.write(render_module(table))
     return 0
 

@@ -8,12 +8,18 @@ Porter/Snowball stemmer was judged not worth a dependency: catalogue titles are
 short noun phrases where plurals are the common mismatch (library/libraries),
 and aggressive stems (university/universe → univers) hurt precision.  Stems go
 to their own, lower-boosted stream so exact words still rank first.
+
+Readers still expect *library management* to find "Managing libraries … library
+managers": the Snowball (Porter 2) stem of an ASCII word goes to the recall
+stream (boost 1.5, below the light stem's 5), where its over-conflation only
+adds low-ranked matches.
 """
 
 from __future__ import annotations
 
 import re
 
+from shelfwise.text import engines
 from shelfwise.text.folding import fold_case_width, strip_diacritics, word_keys
 
 _MIN_STEM = 3
@@ -41,3 +47,10 @@ def stem(word: str) -> str:
     if word.endswith("s") and not word.endswith(_KEEP_S):
         return word[:-1]
     return word
+
+
+def recall_stem(word: str) -> str:
+    """Snowball English stem of an L1-folded ASCII word (recall stream); others unchanged."""
+    if len(word) <= _MIN_STEM or not word.isascii() or not word.isalpha():
+        return word
+    return engines.english_stem(word)

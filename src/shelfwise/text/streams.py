@@ -62,7 +62,7 @@ class FieldKind(StrEnum):
 
     TITLE = "title"  # title, other title, series: every stream
     NAME = "name"  # personal/corporate names: every stream plus Z5 heteronyms
-    SUBJECT = "subject"  # subject headings: word streams only
+    SUBJECT = "subject"  # subject headings: word streams, pinyin words, recall
     PUBLISHER = "publisher"  # publisher, place: word streams only
 
 
@@ -70,7 +70,9 @@ WORD_STREAMS = frozenset({Stream.PRIMARY, Stream.MORPHEMES, Stream.READING, Stre
 FIELD_STREAMS: Mapping[FieldKind, frozenset[Stream]] = {
     FieldKind.TITLE: frozenset(Stream),
     FieldKind.NAME: frozenset(Stream),
-    FieldKind.SUBJECT: WORD_STREAMS,
+    # subjects are searched by their pinyin words too (社会发展 → shehuifazhan) and by
+    # recall keys (Z2 variants, English Snowball stems)
+    FieldKind.SUBJECT: WORD_STREAMS | {Stream.PINYIN, Stream.RECALL},
     FieldKind.PUBLISHER: WORD_STREAMS,
 }
 
