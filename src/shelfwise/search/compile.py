@@ -60,7 +60,7 @@ _LANGUAGE_WORDS = {
 CODE_FIELDS = ("lang", "year", "isbn", "class")
 RELAX_MIN_UNITS = 3  # a word loosened to "all units but one" has at least this many units
 RELAX_MAX_UNITS = 8
-# What a CLC or LCC class number looks like: letters, then digits (D668, TP311.13, HQ1765.5).
+# What a CLC or LCC class number looks like: letters, then digits (F124, TP311.13, HQ1765.5).
 CLASS_NUMBER = re.compile(r"[A-Za-z]{1,3}\d+(?:[./-]\d+)*")
 # Escaped with a backslash.  Not ``<`` and ``>``: escaped they are word-boundary
 # assertions in Tantivy's regex syntax, which its automata refuse; bare they are literal.
@@ -235,7 +235,7 @@ class Compiler:
         if name is None and isbn_codes.looks_like_isbn(atom.text):
             return self.isbn(atom.text) if words is None else _any([self.isbn(atom.text), words])
         if name is None and CLASS_NUMBER.fullmatch(atom.text):
-            # a class number typed bare (D668, TP311.13, HQ1765.5): the class too (spec 4.4)
+            # a class number typed bare (F124, TP311.13, HQ1765.5): the class too (spec 4.4)
             klass = self.class_number(atom.text)
             return klass if words is None else _any([klass, words])
         return words
