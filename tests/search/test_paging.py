@@ -169,6 +169,10 @@ def test_every_hit_exactly_once_on_every_door(shelf: Shelfwise, tmp_path: Path) 
         # the web results, following the pages' own "next" links
         ids = _web_ids(client, "history")
         assert len(ids) == len(set(ids)) == total
+        # every record: "*" in the search language, cql.allRecords over SRU
+        assert sorted(_api_ids(client, "*", 50, "relevance", False)) == sorted(ids)
+        count, every_id = _sru_ids(client, "cql.allRecords = 1", 100)
+        assert count == len(set(every_id)) == total
 
 
 def test_the_order_is_score_then_shelf_then_record_id(shelf: Shelfwise, tmp_path: Path) -> None:

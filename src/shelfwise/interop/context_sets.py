@@ -21,12 +21,14 @@ _URI_ALIASES = {
     "info:srw/cql-context-set/1/dc-v1.0": DC,
 }
 
-# (context set URI, index name casefolded) → our search field ("" = every field, "id" = rec.id)
+# (context set URI, index name casefolded) → our search field ("" = every field, "id" = rec.id,
+# "*" = every record)
 INDEXES: dict[tuple[str, str], str] = {
     (CQL, "serverchoice"): "",
     (CQL, "anywhere"): "",
     (CQL, "allindexes"): "",
     (CQL, "keywords"): "",
+    (CQL, "allrecords"): "*",  # every record, whatever the relation and term
     (DC, "title"): "title",
     (DC, "creator"): "author",
     (DC, "contributor"): "author",

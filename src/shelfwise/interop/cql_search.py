@@ -32,6 +32,7 @@ HARMLESS_MODIFIERS = {"relevant", "cql.relevant", "stem", "cql.stem", "ignorecas
 HARMLESS_MODIFIERS |= {"cql.ignorecase", "ignoreaccents", "cql.ignoreaccents", "word", "cql.word"}
 MAX_CLAUSES = 32  # the search parser's own limit
 MAX_QUERY = 500  # the search parser's own limit (characters)
+ALL_RECORDS = "*"  # the search's query of every record (cql.allRecords)
 
 Literal = tuple[str, bool]  # (search atom text, negated)
 Cnf = list[list[Literal]]
@@ -69,8 +70,13 @@ def plan(query: CqlQuery, *, cql_version: str = "1.2") -> Plan | Diagnostic:
         return exc.diagnostic
     if len(cnf) > MAX_CLAUSES:
         return Diagnostic(38, "Too many boolean operators in query", f"{len(cnf)} clauses")
-    if all(lit[1] for clause in cnf for lit in clause):
+    every = any(text == ALL_RECORDS for clause in cnf for text, _ in clause)
+    # an OR with cql.allRecords is every record: such a clause restricts nothing
+    cnf = [c for c in cnf if all(text != ALL_RECORDS for text, _ in c)]
+    if not every and all(lit[1] for clause in cnf for lit in clause):
         return Diagnostic(48, "Query feature unsupported", "a query of exclusions only")
+    if every and all(lit[1] for clause in cnf for lit in clause):
+        cnf = [[(ALL_RECORDS, False)], *cnf]  # every record, less the exclusions
     q = " ".join(_clause_text(c) for c in cnf)
     if len(q) > MAX_QUERY:
         return Diagnostic(38, "Too many boolean operators in query", f"{len(q)} characters")
@@ -142,7 +148,10 @@ def _cnf(node: Node, prefixes: dict[str, str], default: str, *, phrase_equals: b
         prefixes, default = _scope(node, prefixes, default)
         return _cnf(node.query, prefixes, default, phrase_equals=phrase_equals)
     if isinstance(node, SearchClause):
-        return _leaf(node, _field(node, prefixes, default), phrase_equals=phrase_equals)
+        field = _field(node, prefixes, default)
+        if field == "*":
+            return [[(ALL_RECORDS, False)]]
+        return _leaf(node, field, phrase_equals=phrase_equals)
     if node.op == "prox":
         raise _Unsupported(Diagnostic(37, "Unsupported boolean operator", "prox"))
     if node.modifiers:

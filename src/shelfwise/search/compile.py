@@ -276,6 +276,10 @@ class Compiler:
         atoms = [a for c in parsed.positive for a in c.atoms]
         return bool(atoms) and all(a.field in CODE_FIELDS for a in atoms)
 
+    def exclusions(self, parsed: ParsedQuery) -> list[Query]:
+        """The negated clauses (``-word``, ``NOT word``) as queries to exclude."""
+        return [q for c in parsed.clauses if c.negated and (q := self.clause(c)) is not None]
+
     def query(self, parsed: ParsedQuery) -> Query | None:
         """The whole query, or ``None`` when nothing positive is left to search for."""
         must = [q for q in (self.clause(c) for c in parsed.positive) if q is not None]

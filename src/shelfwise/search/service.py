@@ -52,6 +52,7 @@ GAP_SETTLE_SECONDS = 10.0  # an id gap older than this is a rolled-back transact
 REBUILD_LOOKBACK = 1000  # events replayed after a rebuild, for transactions in flight
 DEFAULT_RETRY_SECONDS = 30  # Retry-After while the index is built, before a rate is known
 RELAX_BELOW = 3  # fewer records than this with every word: also show those with all but one
+EVERYTHING = ("*", "*:*")  # a query of every record (newest first, as browsing)
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -317,11 +318,17 @@ class SearchService:
         compiler = Compiler(live.schema)
         filters = compiler.filters(request.filters)
         main = compiler.query(parsed)
-        if main is None and not filters:
+        # "*" alone (beside exclusions): every record, browsed newest first
+        everything = main is None and any(w in EVERYTHING for w in request.q.split())
+        if main is None and not filters and not everything:
             note = "Only exclusions were given." if parsed.clauses else "Type a word to search."
             return _with(empty, message=note)
         parts = [(Occur.Must, q) for q in ([main] if main is not None else []) + filters]
         query = Query.boolean_query(parts) if main is not None else _browse(filters)
+        if everything:
+            query = Query.boolean_query(
+                [(Occur.Must, query), *((Occur.MustNot, q) for q in compiler.exclusions(parsed))]
+            )
         searcher = live.searcher()
         order = _order(request.sort, browsing=main is None, codes_only=compiler.codes_only(parsed))
         if request.reverse and request.sort is not Sort.RELEVANCE:
