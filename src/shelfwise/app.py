@@ -318,6 +318,7 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
     from shelfwise.api.errors import method_not_allowed as api_method_not_allowed
     from shelfwise.api.http import create_app
     from shelfwise.interop import oai, sru
+    from shelfwise.request_ids import RequestIds
     from shelfwise.web import door as web
 
     app = create_app(shelf)
@@ -343,6 +344,8 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
         return web.method_not_allowed(pages, request, allow)
 
     app.add_exception_handler(405, method_not_allowed)
+    # Outermost: the id is set before anything else runs, and the access log has it.
+    app.add_middleware(RequestIds)
     return app
 
 

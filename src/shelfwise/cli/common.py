@@ -10,6 +10,7 @@ from rich.console import Console
 
 from shelfwise import app as composition
 from shelfwise.config import Settings, SettingsError
+from shelfwise.core import log_format
 
 console = Console()
 err = Console(stderr=True)
@@ -29,3 +30,15 @@ def open_app(data_dir: Path | None, database_url: str | None) -> composition.She
         err.print(f"[red]settings:[/red] {exc}")
         raise typer.Exit(2) from exc
     return composition.build(settings)
+
+
+def start_logging(settings: Settings) -> str:
+    """The process's log handler in ``log_format`` at ``log_level`` (for the servers); the
+    level's name in lower case, as uvicorn takes it. Exit 2 on a bad setting."""
+    level = str(settings["log_level"]).upper()
+    try:
+        log_format.configure(str(settings["log_format"]), level)
+    except ValueError as exc:
+        err.print(f"[red]settings:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    return level.lower()

@@ -15,7 +15,7 @@ from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.cli.access_commands import api_token, staff_add, staff_list
 from shelfwise.cli.backup_commands import backup, restore
-from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
+from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app, start_logging
 from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.cli.search_commands import reindex, search
@@ -328,6 +328,7 @@ def serve(
     import uvicorn
 
     shelf = open_app(data_dir, database_url)
+    level = start_logging(shelf.settings)
     host = host or str(shelf.settings["http_host"])
     port = port or int(shelf.settings["http_port"])
     base = f"http://{host}:{port}"
@@ -341,7 +342,10 @@ def serve(
     with composition.sip2_server(shelf).in_thread() as sip:
         for sip_host, sip_port, tls in sip.addresses:
             console.print(f"  SIP2     {sip_host}:{sip_port} ({'TLS' if tls else 'plain'})")
-        uvicorn.run(composition.asgi_app(shelf), host=host, port=port, log_level="info")
+        # uvicorn's own loggers go through the process's handler (log_format), not its.
+        uvicorn.run(
+            composition.asgi_app(shelf), host=host, port=port, log_level=level, log_config=None
+        )
 
 
 @cli.command()

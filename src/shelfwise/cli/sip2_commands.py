@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from shelfwise import app as composition
-from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app
+from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app, start_logging
 from shelfwise.core.errors import ShelfwiseError
 
 
 def sip2(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """Run the SIP2 server alone (plain TCP on loopback or allow-listed networks, TLS if set up)."""
     shelf = open_app(data_dir, database_url)
+    start_logging(shelf.settings)
     try:
         server = composition.sip2_server(shelf)
     except ValueError as exc:

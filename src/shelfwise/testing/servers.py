@@ -8,15 +8,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from shelfwise.app import Shelfwise, asgi_app
 
 
 @contextmanager
-def live_server(shelf: Shelfwise, *, access_log: bool = False) -> Iterator[str]:
+def live_server(
+    shelf: Shelfwise, *, access_log: bool = False, own_logging: bool = False
+) -> Iterator[str]:
     """``asgi_app(shelf)`` under uvicorn on a free loopback port, in a thread; yields its base URL.
 
-    ``access_log``: uvicorn logs every request as ``serve`` does (for the log tests)."""
+    ``access_log``: uvicorn logs every request as ``serve`` does (for the log tests);
+    ``own_logging``: uvicorn leaves logging alone and its records go to the handler
+    :func:`shelfwise.core.log_format.configure` installed, as under ``serve``."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -28,6 +33,7 @@ def live_server(shelf: Shelfwise, *, access_log: bool = False) -> Iterator[str]:
         log_level="info" if access_log else "warning",
         access_log=access_log,
         lifespan="off",
+        log_config=None if own_logging else LOGGING_CONFIG,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
