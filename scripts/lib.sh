@@ -99,3 +99,26 @@ ensure_postgres() {
         exit 1
     fi
 }
+
+coverage_by_package() {
+    # One line per package of src/shelfwise: its branch coverage in the run that just ended.
+    [ -f .coverage ] || return 0
+    .venv/bin/python - <<'PY'
+import io
+from pathlib import Path
+
+import coverage
+
+cov = coverage.Coverage()
+cov.load()
+packages = sorted(p.name for p in Path("src/shelfwise").iterdir() if (p / "__init__.py").exists())
+cells = []
+for name in packages:
+    try:
+        total = cov.report(include=[f"*/shelfwise/{name}/*"], file=io.StringIO())
+    except coverage.exceptions.NoDataError:
+        continue
+    cells.append(f"{name} {total:.1f}")
+print("branch coverage by package (%): " + ", ".join(cells))
+PY
+}

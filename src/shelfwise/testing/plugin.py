@@ -16,18 +16,20 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
-from shelfwise import app as composition
-from shelfwise.config import Settings
-from shelfwise.core.clock import FrozenClock
-from shelfwise.storage import migrate
-from shelfwise.storage.database import Database
+# Only light modules at import time: pytest loads this plugin before pytest-cov starts
+# measuring, so a module imported here would have its definitions counted as never run.
+# The application is imported inside the fixtures.
 from shelfwise.testing import corpus, tools
+
+if TYPE_CHECKING:
+    from shelfwise import app as composition
+    from shelfwise.core.clock import FrozenClock
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 _CORPUS_COUNT = pytest.StashKey[int]()
@@ -55,6 +57,20 @@ def pytest_configure(config: pytest.Config) -> None:
         "corpus: reads the real MARC corpus (../shared/data/marc); deselected when it is absent",
     )
     corpus.configure(config.rootpath)
+    _hypothesis_without_clocks()
+
+
+def _hypothesis_without_clocks() -> None:
+    """Hypothesis's deadline and its too-slow health checks time each example on the wall
+    clock; on a shared two-core machine, with coverage tracing every line, they fail tests
+    whose code is right. Tests never assert wall-clock times, so these are off for all."""
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:  # the plugin also loads where only the package is installed
+        return
+    slow = [HealthCheck.too_slow]
+    settings.register_profile("shelfwise", deadline=None, suppress_health_check=slow)
+    settings.load_profile("shelfwise")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -134,6 +150,9 @@ def pg_template() -> Iterator[str]:
     except Exception as exc:
         admin.dispose()
         _pg_unavailable(str(exc).splitlines()[0])
+    from shelfwise.storage import migrate
+    from shelfwise.storage.database import Database
+
     url = make_url(pg_admin_url()).set(database=TEMPLATE).render_as_string(hide_password=False)
     db = Database(url)
     migrate.upgrade(db)
@@ -185,11 +204,16 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
 
 @pytest.fixture
 def clock() -> FrozenClock:
+    from shelfwise.core.clock import FrozenClock
+
     return FrozenClock(datetime(2026, 9, 1, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture
 def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[composition.Shelfwise]:
+    from shelfwise import app as composition
+    from shelfwise.config import Settings
+
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
