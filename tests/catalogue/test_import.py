@@ -201,3 +201,24 @@ def test_strict_import_keeps_what_came_before_and_stops_at_the_bad_record(
         shelf.importer().import_file(path, strict=True)
     assert excinfo.value.rejected.offset == len(good)
     assert _count(shelf, records) == 1
+
+
+def test_a_deeply_nested_json_record_is_rejected_and_the_import_goes_on(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    # Issue 13 item 9: a RecursionError used to stop the whole import.
+    from shelfwise.testing.hostile_records import deeply_nested_json, marc_in_json
+
+    good = [
+        json.dumps(
+            marc_in_json("00000nam a2200000 a 4500", [("001", c), ("245", ("10", [("a", t)]))])
+        )
+        for c, t in (("j1", "Before the deep one"), ("j2", "After the deep one"))
+    ]
+    path = tmp_path / "deep.json"
+    path.write_bytes(f"{good[0]}\n".encode() + deeply_nested_json() + f"\n{good[1]}\n".encode())
+    summary = shelf.importer().import_file(path)
+    assert (summary.read, summary.added, summary.rejected) == (2, 2, 1)
+    assert summary.rejects_path is not None
+    (line,) = Path(summary.rejects_path).read_text(encoding="utf-8").splitlines()
+    assert "nested 100,006 levels deep" in json.loads(line)["reason"]

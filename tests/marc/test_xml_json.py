@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from marc_fixtures import GENERATED, REAL
 
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.reading import MarcFormat, ReadRecord, Rejected, read_bytes, read_file
+from shelfwise.testing.hostile_records import deeply_nested_json, marc_in_json
 
 RECORD = (
     b'<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 a 4500</leader>'
@@ -89,3 +93,36 @@ def test_json_that_is_not_marc_is_rejected() -> None:
     (item,) = list(read_bytes(b'{"title": "no fields here"}'))
     assert isinstance(item, Rejected)
     assert "not MARC-in-JSON" in item.reason
+
+
+def _deep_file(shape: str) -> bytes:
+    good = [
+        json.dumps(marc_in_json("00000nam a2200000 a 4500", [("245", ("10", [("a", t)]))]))
+        for t in ("Before", "After")
+    ]
+    deep = deeply_nested_json().decode("ascii")
+    if shape == "ndjson":
+        return "\n".join([good[0], deep, good[1]]).encode()
+    return ("[" + ",".join([good[0], deep, good[1]]) + "]").encode()
+
+
+@pytest.mark.parametrize("shape", ["ndjson", "array"])
+def test_deeply_nested_json_is_one_reject_not_the_end_of_the_file(shape: str) -> None:
+    # Issue 13 item 9: json's recursion limit raised RecursionError out of the reader.
+    items = list(read_bytes(_deep_file(shape)))
+    assert [type(i).__name__ for i in items] == ["ReadRecord", "Rejected", "ReadRecord"]
+    rejected = items[1]
+    assert isinstance(rejected, Rejected)
+    assert "nested 100,006 levels deep" in rejected.reason
+    assert rejected.raw.startswith(b'{"leader"')
+    assert rejected.raw.endswith(b"}]}}]}")
+    last = items[2]
+    assert isinstance(last, ReadRecord)
+    assert last.record.subfield_values("245", "a") == ["After"]
+
+
+def test_a_deep_value_cut_off_by_the_end_of_the_file_is_rejected_with_the_rest() -> None:
+    items = list(read_bytes(_deep_file("ndjson")[:-200]))
+    assert [type(i).__name__ for i in items] == ["ReadRecord", "Rejected"]
+    assert isinstance(items[1], Rejected)
+    assert "unfinished JSON value" in items[1].reason

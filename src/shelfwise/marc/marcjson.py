@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -171,6 +172,8 @@ def _next_value(buf: _Buffer) -> Item | None:
     try:
         obj, end = _STRICT.raw_decode(buf.text, buf.pos)
         notes: list[str] = []
+    except RecursionError:
+        return _too_deep(buf, start)
     except json.JSONDecodeError as err:
         incomplete = err.pos >= len(buf.text) - 2 or err.msg.startswith("Unterminated")
         if incomplete and len(buf.text) - buf.pos < MAX_RECORD_CHARS and buf.more():
@@ -178,6 +181,8 @@ def _next_value(buf: _Buffer) -> Item | None:
         try:
             obj, end = _LENIENT.raw_decode(buf.text, buf.pos)
             notes = ["control characters inside JSON strings (invalid JSON) were accepted"]
+        except RecursionError:
+            return _too_deep(buf, start)
         except json.JSONDecodeError:
             return _resync(buf, start, err)
     raw = buf.advance(end)
@@ -197,3 +202,50 @@ def _resync(buf: _Buffer, start: int, err: json.JSONDecodeError) -> Item:
         return start, raw[:4096], f"the rest of the file is not valid JSON ({err})"
     raw = buf.advance(nxt + 1)
     return start, raw, f"this record is not valid JSON ({err})"
+
+
+# A MARC-in-JSON record is four levels deep (record, fields list, field, subfields
+# list, subfield); Python's json module recurses once per level and gives up near a
+# thousand, which used to stop the whole import with a RecursionError.
+_STRUCTURE = re.compile(r'["\\\[\]{}]')
+
+
+def _value_end(text: str, pos: int) -> tuple[int | None, int]:
+    """(index after the JSON value starting at ``pos`` or None if it runs past the
+    buffer, deepest nesting seen), without recursion."""
+    depth = deepest = 0
+    in_string = False
+    i = pos
+    while (match := _STRUCTURE.search(text, i)) is not None:
+        ch, i = match.group(), match.end()
+        if in_string:
+            if ch == "\\":
+                i += 1  # the escaped character, whatever it is
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+            if depth <= 0:
+                return i, deepest
+    return None, deepest
+
+
+def _too_deep(buf: _Buffer, start: int) -> Item:
+    end, deepest = _value_end(buf.text, buf.pos)
+    while end is None and len(buf.text) - buf.pos < MAX_RECORD_CHARS and buf.more():
+        end, deepest = _value_end(buf.text, buf.pos)
+    reason = (
+        f"the JSON value is nested {deepest:,} levels deep; a MARC-in-JSON record has at "
+        "most five (record, fields, field, subfields, subfield)"
+    )
+    if end is None:
+        while buf.more():
+            pass
+        raw = buf.advance(len(buf.text))
+        return start, raw[:4096], f"the rest of the file is one unfinished JSON value: {reason}"
+    return start, buf.advance(end), reason
