@@ -146,6 +146,102 @@ def test_marc21_other_rules() -> None:
     ]
 
 
+@pytest.mark.parametrize("dialect", [Dialect.MARC21, Dialect.KORMARC])
+def test_corporate_hierarchy_and_meeting_names_keep_their_punctuation(dialect: Dialect) -> None:
+    # Issue 13 item 8: the ISBD full stop between a body and its unit was dropped
+    # ("United States War Dept.") and a meeting name was cut at its first " :" ("(7th").
+    desc = describe(
+        rec(
+            df("110", "a", "United States.", "b", "War Dept.", ind="1 "),
+            df("245", "a", "Annual report."),
+            df(
+                "710",
+                "a",
+                "United States.",
+                "b",
+                "Congress",
+                "n",
+                "(87th, 2nd session :",
+                "d",
+                "1962)",
+                ind="1 ",
+            ),
+            df(
+                "711",
+                "a",
+                "International Conference on Ship Design",
+                "n",
+                "(7th :",
+                "d",
+                "1991 :",
+                "c",
+                "Rio de Janeiro, Brazil)",
+                "j",
+                "author.",
+                ind="2 ",
+            ),
+            df("711", "a", "Symposium on Sorting", "n", "(3rd :", "d", "1980 :", ind="2 "),
+            df("610", "a", "United States.", "b", "War Dept.", "x", "History.", ind="10"),
+            df(
+                "611",
+                "a",
+                "Olympic Games",
+                "n",
+                "(23rd :",
+                "d",
+                "1984 :",
+                "c",
+                "Los Angeles, Calif.)",
+                "x",
+                "History.",
+                ind="20",
+            ),
+        ),
+        dialect,
+    )
+    assert [(a.name, a.kind, a.role) for a in desc.agents] == [
+        ("United States. War Dept.", "corporate", None),
+        ("United States. Congress (87th, 2nd session : 1962)", "corporate", None),
+        (
+            "International Conference on Ship Design (7th : 1991 : Rio de Janeiro, Brazil)",
+            "meeting",
+            "author",
+        ),
+        ("Symposium on Sorting (3rd : 1980)", "meeting", None),  # the open qualifier closed
+    ]
+    assert desc.subjects == [
+        "United States. War Dept. -- History",
+        "Olympic Games (23rd : 1984 : Los Angeles, Calif.) -- History",
+    ]
+
+
+def test_unimarc_meeting_names_keep_number_place_and_date() -> None:
+    desc = describe(
+        rec(
+            df("200", "a", "会议录", ind="1 "),
+            df("710", "a", "北京大学.", "b", "图书馆", ind="02"),
+            df(
+                "711",
+                "a",
+                "Conference on Sorting",
+                "d",
+                "(3 ;",
+                "e",
+                "Paris ;",
+                "f",
+                "1987)",
+                ind="12",
+            ),
+            leader="     nam0 22        450 ",
+        ),
+        Dialect.UNIMARC,
+    )
+    assert [(a.name, a.kind) for a in desc.agents] == [
+        ("北京大学. 图书馆", "corporate"),
+        ("Conference on Sorting (3 ; Paris ; 1987)", "meeting"),
+    ]
+
+
 def test_marc21_260_and_008_fallbacks() -> None:
     record = rec(
         Field("008", data="990101s1999    xx            000 0 eng d"),

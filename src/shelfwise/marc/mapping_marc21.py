@@ -11,6 +11,7 @@ from shelfwise.marc.description import Agent, ClassScheme, Description
 from shelfwise.marc.mapping_rules import (
     ClassSource,
     Collect,
+    HeadingStyle,
     HoldingSource,
     Rule,
     Source,
@@ -19,10 +20,12 @@ from shelfwise.marc.mapping_rules import (
     apply_holdings,
     apply_subjects,
     clean,
+    corporate_name,
     field_text,
     isbns_from,
     language_codes,
     material_from_leader,
+    meeting_text,
     year_of,
 )
 from shelfwise.marc.record import Field
@@ -58,21 +61,31 @@ def _title(source: Source, desc: Description) -> None:
 
 
 # Name subfields by tag family, and where the role is: meetings (X11) keep the
-# relator term in $j because their $e is a subordinate unit.
-NAME_CODES = {"00": "abcq", "10": "ab", "11": "anq"}
+# relator term in $j because their $e is a subordinate unit. A corporate name is
+# its units ($a, $b) joined ". " then any meeting qualifiers ($n $d $c) as written;
+# a meeting name is its subfields as written, parentheses balanced.
+NAME_CODES = {"00": "abcq", "10": "abndc", "11": "aqendc"}
 ROLE_CODES = {"00": "e", "10": "e", "11": "j"}
 KINDS = {"00": "person", "10": "corporate", "11": "meeting"}
 AGENT_TAGS = ("100", "110", "111", "700", "710", "711")
 
 
+def name_text(fld: Field, family: str) -> str:
+    if family == "10":
+        return corporate_name(fld, "ab", "ndc")
+    if family == "11":
+        return meeting_text(v for c, v in fld.subfields if c in NAME_CODES["11"])
+    return field_text(fld, NAME_CODES[family])
+
+
 def agent_from(preferred: Field, romanised: Field | None) -> Agent | None:
     family = preferred.tag[1:]
-    name = field_text(preferred, NAME_CODES[family])
+    name = name_text(preferred, family)
     if not name:
         return None
     # The 880 often carries only the name; the role then comes from its romanised twin.
     role = _role(preferred, family) or (_role(romanised, family) if romanised else None)
-    other = field_text(romanised, NAME_CODES[family]) if romanised is not None else ""
+    other = name_text(romanised, family) if romanised is not None else ""
     return Agent(
         name=name,
         role=role,
@@ -140,8 +153,8 @@ def _classes(source: Source, desc: Description) -> None:
 SUBDIVISIONS = "vxyz"
 SUBJECTS = (
     SubjectSource(("600",), "abcdqt", SUBDIVISIONS),
-    SubjectSource(("610",), "abt", SUBDIVISIONS),
-    SubjectSource(("611",), "acdnt", SUBDIVISIONS),
+    SubjectSource(("610",), "abt", SUBDIVISIONS, style=HeadingStyle.HIERARCHY),
+    SubjectSource(("611",), "aqendct", SUBDIVISIONS, style=HeadingStyle.MEETING),
     SubjectSource(("630", "650", "651", "655"), "a", SUBDIVISIONS),
     SubjectSource(("648",), "a", SUBDIVISIONS),
     SubjectSource(("653",), "a", split=True),
@@ -214,10 +227,11 @@ RESPONSIBILITY = Rule("responsibility", ("245",), "c")
 AGENTS = Rule(
     "agents",
     AGENT_TAGS,
-    "abcq e j 4",
+    "abcqnd e j 4",
     Collect.CUSTOM,
     fn=_agents,
-    note="1XX primary; name $a$b$c$q (X10: $a$b, X11: $a$n$q); role $e (X11: $j), else $4",
+    note="1XX primary; name $a$b$c$q (X10: $a. $b then $n $d $c; X11: $a $q $e $n $d $c as "
+    "written, parentheses balanced); role $e (X11: $j), else $4",
 )
 PUBLICATION = Rule(
     "publisher/place/year",

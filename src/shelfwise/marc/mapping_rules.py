@@ -258,6 +258,38 @@ def join_name(entry: str, rest: str | None) -> str:
     return f"{entry}, {rest}"
 
 
+def hierarchy_text(values: Iterable[str]) -> str:
+    """A body and its subordinate units: "United States." + "War Dept." → "United States. War Dept.".
+
+    Each unit is cleaned of its ISBD full stop and the units are joined with ". ",
+    so the full stop that separates the hierarchy survives (a plain space-join lost it).
+    """
+    return clean(". ".join(v for v in (clean(x) for x in values) if v))
+
+
+def meeting_text(values: Iterable[str]) -> str:
+    """A meeting name with its number, date and place as catalogued, parentheses balanced.
+
+    ``…Ship Design`` + ``(7th :`` + ``1991 :`` + ``Rio de Janeiro, Brazil)`` →
+    "…Ship Design (7th : 1991 : Rio de Janeiro, Brazil)". The qualifier's inner
+    ISBD punctuation belongs to the name, so values are joined as written and
+    only the end is cleaned; a qualifier the cataloguer left open is closed.
+    """
+    text = clean(" ".join(v.strip() for v in values if v.strip()))
+    missing = text.count("(") - text.count(")")
+    if missing > 0:
+        text = clean(text) + ")" * missing
+    return text
+
+
+def corporate_name(fld: Field, hierarchy: str, qualifiers: str) -> str:
+    """A corporate name: the ``hierarchy`` subfields joined as units (:func:`hierarchy_text`),
+    then the ``qualifiers`` (meeting number, date, place...) in field order, balanced."""
+    head = hierarchy_text(v for c, v in fld.subfields if c in hierarchy)
+    extra = [v for c, v in fld.subfields if c in qualifiers]
+    return meeting_text([head, *extra]) if extra else head
+
+
 def unique(values: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
@@ -315,6 +347,12 @@ def apply_classes(source: Source, desc: Description, table: Iterable[ClassSource
                     desc.classifications.append(item)
 
 
+class HeadingStyle(StrEnum):
+    WORDS = "words"  # heading subfields joined with spaces
+    HIERARCHY = "hierarchy"  # a body and its units: "United States. War Dept."
+    MEETING = "meeting"  # a meeting: "Conference (7th : 1991 : Rio de Janeiro)"
+
+
 @dataclass(frozen=True, slots=True)
 class SubjectSource:
     """Subject fields: the heading subfields, then each subdivision after " -- "."""
@@ -323,9 +361,12 @@ class SubjectSource:
     head: str
     subdivisions: str = ""
     split: bool = False  # uncontrolled keywords: every heading subfield is its own subject
+    style: HeadingStyle = HeadingStyle.WORDS
 
 
-def subject_text(fld: Field, head: str, subdivisions: str) -> str:
+def subject_text(
+    fld: Field, head: str, subdivisions: str, style: HeadingStyle = HeadingStyle.WORDS
+) -> str:
     heading: list[str] = []
     parts: list[str] = []
     for code, raw in fld.subfields:
@@ -335,8 +376,14 @@ def subject_text(fld: Field, head: str, subdivisions: str) -> str:
         if code in subdivisions or (code in head and parts):
             parts.append(value)
         elif code in head:
-            heading.append(value)
-    return " -- ".join(([" ".join(heading)] if heading else []) + parts)
+            heading.append(raw if style is HeadingStyle.MEETING else value)
+    if style is HeadingStyle.MEETING:
+        text = meeting_text(heading)
+    elif style is HeadingStyle.HIERARCHY:
+        text = hierarchy_text(heading)
+    else:
+        text = " ".join(heading)
+    return " -- ".join(([text] if text else []) + parts)
 
 
 def apply_subjects(source: Source, desc: Description, table: Iterable[SubjectSource]) -> None:
@@ -347,7 +394,7 @@ def apply_subjects(source: Source, desc: Description, table: Iterable[SubjectSou
                 if spec.split:
                     found.extend(clean(v) for v in fld.values(*spec.head))
                 else:
-                    found.append(subject_text(fld, spec.head, spec.subdivisions))
+                    found.append(subject_text(fld, spec.head, spec.subdivisions, spec.style))
     desc.subjects.extend(v for v in unique(found) if v not in desc.subjects)
 
 

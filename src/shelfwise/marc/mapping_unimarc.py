@@ -20,6 +20,7 @@ from shelfwise.marc.mapping_rules import (
     apply_holdings,
     apply_subjects,
     clean,
+    corporate_name,
     field_text,
     isbns_from,
     join_name,
@@ -65,7 +66,8 @@ CORPORATE_TAGS = ("710", "711", "712")
 def agent_from(fld: Field) -> Agent | None:
     corporate = fld.tag in CORPORATE_TAGS
     if corporate:
-        name = field_text(fld, "ab", ". ")
+        # $c addition to the name, $d number, $e place and $f date of a meeting.
+        name = corporate_name(fld, "ab", "cdef")
         # 1st indicator 1 marks a meeting in 71X.
         kind = "meeting" if fld.indicators[:1] == "1" else "corporate"
     else:
@@ -220,11 +222,12 @@ RESPONSIBILITY = Rule("responsibility", ("200",), "fg", join=" ; ")
 AGENTS = Rule(
     "agents",
     PERSON_TAGS + CORPORATE_TAGS,
-    "a b 4 9 A",
+    "a b c d e f 4 9 A",
     Collect.CUSTOM,
     fn=_agents,
     note="70X persons (700 primary): $a + $b (CJK joined directly, else 'a, b'); "
-    "71X corporate ($a. $b; 1st ind. 1 = meeting, 710 primary); role $4; pinyin $9/$A",
+    "71X corporate ($a. $b, then $c $d $e $f as written, parentheses balanced; 1st ind. 1 = "
+    "meeting, 710 primary); role $4; pinyin $9/$A",
 )
 PUBLICATION = Rule(
     "publisher/place/year",
