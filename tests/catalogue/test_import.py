@@ -222,3 +222,45 @@ def test_a_deeply_nested_json_record_is_rejected_and_the_import_goes_on(
     assert summary.rejects_path is not None
     (line,) = Path(summary.rejects_path).read_text(encoding="utf-8").splitlines()
     assert "nested 100,006 levels deep" in json.loads(line)["reason"]
+
+
+def test_a_record_without_a_title_proper_takes_a_fallback_or_is_rejected(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    # Issue 13 item 6: records whose 245 was missing or empty were imported with an
+    # empty title (one then topped the demo home page).
+    import csv
+
+    from shelfwise.testing.hostile_records import titles_iso2709
+
+    cases = titles_iso2709()
+    path = tmp_path / "titles.mrc"
+    path.write_bytes(b"".join(raw for raw, _ in cases))
+    summary = shelf.importer().import_file(path)
+    expected = [title for _, title in cases if title is not None]
+    assert (summary.read, summary.added, summary.rejected) == (len(expected), len(expected), 2)
+    with shelf.db.read() as conn:
+        titles = list(conn.execute(select(records.c.title).order_by(records.c.id)).scalars())
+    assert titles == expected
+    assert summary.report_path is not None
+    with open(summary.report_path, encoding="utf-8", newline="") as handle:
+        notes = [row["repairs"] for row in csv.DictReader(handle, delimiter="\t")]
+    assert notes == [
+        "no title in 245; title taken from 240",
+        "no title in 245; title taken from 246",
+        "no title in 245; title taken from 130",
+        "no title in 245; title taken from 740",
+        "no title in 200; title taken from 500",
+        "no title in 200; title taken from 517",
+        "no title in 245; title taken from 940",
+    ]
+    assert summary.rejects_path is not None
+    reasons = [
+        json.loads(line)["reason"]
+        for line in Path(summary.rejects_path).read_text(encoding="utf-8").splitlines()
+    ]
+    assert reasons == [
+        "no title: 245 is missing or empty and none of 240, 130, 246, 740 holds one",
+        "no title: 200 is missing or empty and none of 500, 501, 510, 512, 513, 514, 515, "
+        "516, 517, 518, 530, 532, 540, 541, 545 holds one",
+    ]

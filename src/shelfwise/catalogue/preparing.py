@@ -23,7 +23,7 @@ from shelfwise.catalogue.matching import source_key, title_key
 from shelfwise.catalogue.rows import ClassRow, CopyRow, class_rows, copy_rows, record_columns
 from shelfwise.marc import charsets, iso2709
 from shelfwise.marc.description import Dialect
-from shelfwise.marc.dialects import describe
+from shelfwise.marc.dialects import TITLE_PROPER, describe, fallback_title_tags
 from shelfwise.marc.marcjson import dumps as marc_to_json
 from shelfwise.marc.reading import (
     MarcFormat,
@@ -66,8 +66,33 @@ class Incoming:
 Entry = Incoming | Rejected
 
 
-def prepare(entry: ReadRecord) -> Incoming:
+def prepare_safely(entry: ReadRecord | Rejected) -> Entry:
+    """:func:`prepare`, except that a record it fails on becomes a reject with the error as
+    its reason: one record the mapping cannot handle must not stop an import of millions."""
+    if isinstance(entry, Rejected):
+        return entry
+    try:
+        return prepare(entry)
+    except Exception as err:
+        reason = (
+            f"the record could not be described ({type(err).__name__}: {err}); please report it"
+        )
+        return Rejected(entry.raw, entry.offset, reason, entry.format)
+
+
+def prepare(entry: ReadRecord) -> Incoming | Rejected:
+    """The record ready to store, or rejected: a record with no title anywhere cannot be
+    shown, found or matched, so it goes to the rejects file (the staged import's review)."""
     description = describe(entry.record, entry.dialect)
+    proper = TITLE_PROPER[entry.dialect]
+    if not description.title:
+        return Rejected(entry.raw, entry.offset, _no_title(entry), entry.format)
+    repairs = entry.repairs
+    if description.title_source != proper:
+        repairs = [
+            *repairs,
+            f"no title in {proper}; title taken from {description.title_source}",
+        ]
     marc_json = marc_to_json(entry.record).decode("utf-8")
     # The hash is of the decoded content, not the bytes: the same record sent
     # as MARCXML after ISO 2709, or as UTF-8 after MARC-8, is unchanged.
@@ -79,7 +104,7 @@ def prepare(entry: ReadRecord) -> Incoming:
         format=str(entry.format),
         encoding=entry.encoding,
         dialect=str(entry.dialect),
-        repairs=entry.repairs,
+        repairs=repairs,
         source_key=source_key(description.control_agency, description.control_number, digest),
         content_hash=digest,
         title_key=match_key,
@@ -90,6 +115,33 @@ def prepare(entry: ReadRecord) -> Incoming:
         columns=record_columns(description, marc_json, str(entry.dialect), match_key),
         class_rows=class_rows(description),
         copies=copy_rows(description.holdings),
+    )
+
+
+# MARC 21 leader/06 values of the record formats that are not bibliographic: they
+# carry no title proper because they describe no publication.
+_NOT_BIBLIOGRAPHIC = {
+    "z": "an authority record",
+    "u": "a holdings record",
+    "v": "a holdings record",
+    "x": "a holdings record",
+    "y": "a holdings record",
+    "w": "a classification record",
+    "q": "a community information record",
+}
+
+
+def _no_title(entry: ReadRecord) -> str:
+    kind = _NOT_BIBLIOGRAPHIC.get(entry.record.leader[6:7])
+    if kind is not None and entry.dialect is not Dialect.UNIMARC:
+        return (
+            f"{kind} (leader/06 {entry.record.leader[6]!r}), not a bibliographic record: "
+            "the catalogue holds bibliographic records only"
+        )
+    proper = TITLE_PROPER[entry.dialect]
+    return (
+        f"no title: {proper} is missing or empty and none of "
+        f"{', '.join(fallback_title_tags(entry.dialect))} holds one"
     )
 
 
@@ -116,8 +168,7 @@ def prepared_batches(
         entries: Iterator[Entry] = _parallel(path, dialect, enc, workers)
     else:
         entries = (
-            prepare(e) if isinstance(e, ReadRecord) else e
-            for e in read_file(path, format=format, dialect=dialect, encoding=enc)
+            prepare_safely(e) for e in read_file(path, format=format, dialect=dialect, encoding=enc)
         )
     while batch := list(islice(entries, batch_size)):
         yield batch
@@ -137,7 +188,7 @@ def _prepare_chunk(
     out: list[Entry] = []
     for offset, raw, terminated in chunk:
         decoded = decode_split(offset, raw, terminated, dialect=dialect, encoding=encoding)
-        out.append(prepare(decoded) if isinstance(decoded, ReadRecord) else decoded)
+        out.append(prepare_safely(decoded))
     return out
 
 

@@ -40,6 +40,7 @@ def description_json(description: Description) -> str:
     d = description
     payload = {
         "title": d.title,
+        "title_source": d.title_source,
         "title_romanised": d.title_romanised,
         "other_titles": d.other_titles,
         "parallel_titles": d.parallel_titles,

@@ -54,6 +54,9 @@ class HoldingCopy:
 @dataclass(slots=True)
 class Description:
     title: str = ""
+    # The tag the title was read from: the title proper's own (245, 200) or, when
+    # that gives none, a fallback such as 246 or 500, which the importer notes as a repair.
+    title_source: str | None = None
     title_romanised: str | None = None  # pinyin or other romanised title
     other_titles: list[str] = field(default_factory=list)  # subtitles, variant titles
     parallel_titles: list[str] = field(default_factory=list)

@@ -18,13 +18,37 @@ from shelfwise.marc.description import Description, Dialect
 from shelfwise.marc.mapping_rules import ClassSource, HoldingSource, Rule, Source, SubjectSource
 from shelfwise.marc.record import Record
 
-__all__ = ["RULES", "describe", "render_doc", "render_tables"]
+__all__ = [
+    "RULES",
+    "TITLE_PROPER",
+    "describe",
+    "fallback_title_tags",
+    "render_doc",
+    "render_tables",
+]
 
 RULES: dict[Dialect, tuple[Rule, ...]] = {
     Dialect.MARC21: mapping_marc21.RULES,
     Dialect.UNIMARC: mapping_unimarc.RULES,
     Dialect.KORMARC: mapping_kormarc.RULES,
 }
+# Where each dialect keeps the title proper, and where it looks when that is empty.
+TITLE_PROPER: dict[Dialect, str] = {
+    Dialect.MARC21: "245",
+    Dialect.UNIMARC: "200",
+    Dialect.KORMARC: "245",
+}
+_FALLBACK_TITLES: dict[Dialect, tuple[str, ...]] = {
+    Dialect.MARC21: mapping_marc21.FALLBACK_TITLE_TAGS,
+    Dialect.UNIMARC: mapping_unimarc.FALLBACK_TITLE_TAGS,
+    Dialect.KORMARC: mapping_kormarc.FALLBACK_TITLE_TAGS,
+}
+
+
+def fallback_title_tags(dialect: Dialect) -> tuple[str, ...]:
+    return _FALLBACK_TITLES[dialect]
+
+
 _CLASSES: dict[Dialect, tuple[ClassSource, ...]] = {
     Dialect.MARC21: mapping_marc21.CLASSES,
     Dialect.UNIMARC: mapping_unimarc.CLASSES,

@@ -18,6 +18,7 @@ from shelfwise.marc.mapping_rules import (
     apply_classes,
     clean,
     compose_call_number,
+    fallback_title,
 )
 
 CLASSES = (
@@ -78,6 +79,18 @@ def _holdings(source: Source, desc: Description) -> None:
         )
 
 
+# KORMARC adds 940, the title as read (Hangul for a title in Hanja or with numerals),
+# which NLK records carry as a local field; it is the last resort.
+FALLBACK_TITLE_TAGS = (*m21.FALLBACK_TITLE_TAGS, "940")
+TITLE_FALLBACK = Rule(
+    "title",
+    FALLBACK_TITLE_TAGS,
+    m21.TITLE_CODES,
+    Collect.CUSTOM,
+    fn=fallback_title(FALLBACK_TITLE_TAGS, m21.TITLE_CODES),
+    note="only when 245 is missing or empty: the first of 240, 130, 246, 740, 940 (noted as "
+    "a repair); no title anywhere: the record is rejected",
+)
 RESPONSIBILITY = Rule(
     "responsibility",
     ("245",),
@@ -113,6 +126,7 @@ HOLDING_COPIES = Rule(
 
 RULES: tuple[Rule, ...] = (
     m21.TITLE,
+    TITLE_FALLBACK,
     m21.SUBTITLE,
     m21.VARIANT_TITLES,
     PARALLEL_IN_245,

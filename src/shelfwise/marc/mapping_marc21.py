@@ -21,6 +21,7 @@ from shelfwise.marc.mapping_rules import (
     apply_subjects,
     clean,
     corporate_name,
+    fallback_title,
     field_text,
     isbns_from,
     language_codes,
@@ -54,10 +55,17 @@ TITLE_CODES = "anp"
 
 def _title(source: Source, desc: Description) -> None:
     for preferred, romanised in source.pairs("245"):
-        desc.title = field_text(preferred, TITLE_CODES, ". ")
+        # Archival records may have only a form ($k "Papers") and dates ($f) in 245.
+        desc.title = field_text(preferred, TITLE_CODES, ". ") or field_text(preferred, "kf", ", ")
+        desc.title_source = "245" if desc.title else None
         if romanised is not None:
             desc.title_romanised = field_text(romanised, TITLE_CODES, ". ") or None
         return
+
+
+# A record whose 245 is missing or empty (Open Library's test files have several)
+# takes its title from the uniform title, then a varying form, then an added title.
+FALLBACK_TITLE_TAGS = ("240", "130", "246", "740")
 
 
 # Name subfields by tag family, and where the role is: meetings (X11) keep the
@@ -204,7 +212,17 @@ TITLE = Rule(
     TITLE_CODES,
     Collect.CUSTOM,
     fn=_title,
-    note="joined with '. '; the 880 form when linked, the 245 itself then goes to title_romanised",
+    note="joined with '. ' (no $a $n $p: $k $f, form and dates, joined ', '); the 880 form "
+    "when linked, the 245 itself then goes to title_romanised",
+)
+TITLE_FALLBACK = Rule(
+    "title",
+    FALLBACK_TITLE_TAGS,
+    TITLE_CODES,
+    Collect.CUSTOM,
+    fn=fallback_title(FALLBACK_TITLE_TAGS, TITLE_CODES),
+    note="only when 245 is missing or empty: the first of 240, 130, 246, 740 (noted as a "
+    "repair); no title anywhere: the record is rejected",
 )
 SUBTITLE = Rule("other_titles", ("245",), "b", note="subtitle (other title information)")
 VARIANT_TITLES = Rule(
@@ -313,6 +331,7 @@ HOLDING_COPIES = Rule(
 
 RULES: tuple[Rule, ...] = (
     TITLE,
+    TITLE_FALLBACK,
     SUBTITLE,
     VARIANT_TITLES,
     PARALLEL_TITLES,

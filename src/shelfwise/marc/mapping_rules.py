@@ -170,6 +170,23 @@ def _as_tag(fld: Field, tag: str) -> Field:
     return Field(tag=tag, indicators=fld.indicators, subfields=subfields, data=fld.data)
 
 
+def fallback_title(tags: tuple[str, ...], codes: str) -> Apply:
+    """A rule function: when the title proper gave no title, the first of ``tags`` that
+    has ``codes`` text (parts joined ". ") becomes the title, and its tag the source."""
+
+    def apply(source: Source, desc: Description) -> None:
+        if desc.title:
+            return
+        for tag in tags:
+            for fld in source.fields(tag):
+                text = field_text(fld, codes, ". ")
+                if text:
+                    desc.title, desc.title_source = text, tag
+                    return
+
+    return apply
+
+
 # --- text rules shared by every dialect --------------------------------------
 
 # Trailing ISBD separators: " /" before a statement of responsibility, " :" before

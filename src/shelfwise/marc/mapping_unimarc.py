@@ -21,6 +21,7 @@ from shelfwise.marc.mapping_rules import (
     apply_subjects,
     clean,
     corporate_name,
+    fallback_title,
     field_text,
     isbns_from,
     join_name,
@@ -56,7 +57,30 @@ def _title(source: Source, desc: Description) -> None:
         proper = " ; ".join(v for v in (clean(x) for x in fld.values("a")) if v)
         parts = [v for v in (clean(x) for x in fld.values("h", "i")) if v]
         desc.title = ". ".join([proper, *parts]) if proper else ". ".join(parts)
+        desc.title_source = "200" if desc.title else None
         return
+
+
+# 200 missing or empty: the uniform title, then the related-title block in the
+# order of the UNIMARC manual (parallel, cover, added title-page, caption, running,
+# spine, other variant, modern spelling, key, expanded, supplied, translated, section).
+FALLBACK_TITLE_TAGS = (
+    "500",
+    "501",
+    "510",
+    "512",
+    "513",
+    "514",
+    "515",
+    "516",
+    "517",
+    "518",
+    "530",
+    "532",
+    "540",
+    "541",
+    "545",
+)
 
 
 PERSON_TAGS = ("700", "701", "702")
@@ -207,6 +231,16 @@ TITLE_ROMANISED = Rule(
     first_subfield=True,
     note="pinyin: $9 or upper-case $A",
 )
+TITLE_FALLBACK = Rule(
+    "title",
+    FALLBACK_TITLE_TAGS,
+    "ahi",
+    Collect.CUSTOM,
+    fn=fallback_title(FALLBACK_TITLE_TAGS, "ahi"),
+    tags_label="500, 501, 510, 512–518, 530, 532, 540, 541, 545",
+    note="only when 200 is missing or empty: the first of these with a title (noted as a "
+    "repair); no title anywhere: the record is rejected",
+)
 OTHER_TITLE = Rule("other_titles", ("200",), "e", Collect.EACH_SUBFIELD)
 VARIANT_TITLES = Rule(
     "other_titles",
@@ -304,6 +338,7 @@ HOLDING_COPIES = Rule(
 
 RULES: tuple[Rule, ...] = (
     TITLE,
+    TITLE_FALLBACK,
     TITLE_ROMANISED,
     OTHER_TITLE,
     VARIANT_TITLES,

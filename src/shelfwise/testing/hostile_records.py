@@ -94,3 +94,64 @@ def marc_in_json(leader: str, fields: list[tuple[str, Any]]) -> dict[str, Any]:
                 {tag: {"ind1": ind[0], "ind2": ind[1], "subfields": [{c: v} for c, v in subs]}}
             )
     return {"leader": leader, "fields": out}
+
+
+MARC21_LEADER = "00000nam a2200000 a 4500"
+UNIMARC_LEADER = "00000nam0 2200000   450 "
+
+
+def titles_iso2709() -> list[tuple[bytes, str | None]]:
+    """Records whose title proper is missing or empty, as Open Library's test files have,
+    each with the title the catalogue should show (None: no title anywhere, rejected)."""
+    sf = subfields
+    cases: list[tuple[str, list[tuple[str, str]], str | None]] = [
+        ("m21", [("240", sf(("a", "Hamlet."), indicators="10"))], "Hamlet"),
+        (
+            "m21",
+            [
+                ("245", sf(("a", " /"), ("c", "by nobody."), indicators="10")),
+                ("246", sf(("a", "Cover title :"), ("b", "ignored"), indicators="14")),
+            ],
+            "Cover title",
+        ),
+        (
+            "m21",
+            [("245", sf(indicators="10")), ("130", sf(("a", "Bible."), ("p", "Genesis.")))],
+            "Bible. Genesis",
+        ),
+        ("m21", [("740", sf(("a", "Added title."), indicators="02"))], "Added title"),
+        (
+            "m21",
+            [("100", sf(("a", "Nobody, A."), indicators="1 ")), ("500", sf(("a", "No title.")))],
+            None,
+        ),
+        ("uni", [("500", sf(("a", "红楼梦"), indicators="10"))], "红楼梦"),
+        (
+            "uni",
+            [
+                ("200", sf(("a", ""), ("f", "某人著"), indicators="1 ")),
+                ("517", sf(("a", "书脊题名"), indicators="1 ")),
+            ],
+            "书脊题名",
+        ),
+        ("uni", [("210", sf(("a", "北京"), ("c", "出版社"))), ("330", sf(("a", "提要")))], None),
+        (
+            "kor",
+            [
+                ("040", sf(("a", "NLK"))),
+                ("245", sf(("d", "홍길동 지음"), indicators="00")),
+                ("940", sf(("a", "이십일세기 한국사"), indicators="0 ")),
+            ],
+            "이십일세기 한국사",
+        ),
+    ]
+    out: list[tuple[bytes, str | None]] = []
+    for n, (kind, fields, title) in enumerate(cases, 1):
+        control = [("001", f"title-{n}")]
+        if kind == "uni":
+            control.append(("100", sf(("a", "20240101d2024    em y0chiy50      ea"))))
+            leader = UNIMARC_LEADER
+        else:
+            leader = MARC21_LEADER
+        out.append((raw_iso2709(leader, control + fields), title))
+    return out
