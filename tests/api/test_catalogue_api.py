@@ -21,6 +21,7 @@ def client(shelf: Shelfwise) -> Iterator[TestClient]:
 
 
 def _import_one(shelf: Shelfwise, tmp_path: Path) -> int:
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     record = Record(
         "00000nam a2200000 a 4500",
         [

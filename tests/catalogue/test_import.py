@@ -39,12 +39,20 @@ def _write(path: Path, recs: list[Record]) -> Path:
     return path
 
 
+def _central(shelf: Shelfwise) -> None:
+    """The branch the test records' holdings name (an import never creates one)."""
+    from shelfwise.catalogue.models import BranchKind
+
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+
+
 def _count(shelf: Shelfwise, table: object) -> int:
     with shelf.db.read() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
 
 
 def test_second_import_adds_nothing(shelf: Shelfwise, tmp_path: Path) -> None:
+    _central(shelf)
     path = _write(
         tmp_path / "a.mrc",
         [
@@ -70,6 +78,7 @@ def test_second_import_adds_nothing(shelf: Shelfwise, tmp_path: Path) -> None:
 def test_duplicates_merge_by_isbn_then_title_key_and_keep_every_source(
     shelf: Shelfwise, tmp_path: Path
 ) -> None:
+    _central(shelf)
     base = _book("n1", "历史研究", "9787532234561", barcode="X1")
     same_isbn = _book(
         "other-agency-7", "歷史研究 : 第二版", "7-5322-3456-8", barcode="X2"
@@ -179,7 +188,7 @@ def test_holdings_find_their_branch_by_default_or_by_shelving_location(
     )
     summary = shelf.importer().import_file(_write(tmp_path / "k.mrc", [record]))
     assert summary.dialects == {"kormarc": 1}
-    assert summary.branches_created == []
+    assert (summary.items_rejected, summary.unknown_branches) == (0, [])
     branches = {b.id: b.code for b in shelf.catalogue.list_branches()}
     assert branches[shelf.catalogue.get_item("EM0001").home_branch_id] == "XSL"
     assert shelf.catalogue.get_item("EM0001").location_id is not None
@@ -264,3 +273,57 @@ def test_a_record_without_a_title_proper_takes_a_fallback_or_is_rejected(
         "no title: 200 is missing or empty and none of 500, 501, 510, 512, 513, 514, 515, "
         "516, 517, 518, 530, 532, 540, 541, 545 holds one",
     ]
+
+
+def test_unknown_branches_hold_back_the_copies_and_no_branch_is_created(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    # Issue 13 item 12: a typo in the holdings' branch field created a public branch "NOPE".
+    from shelfwise.catalogue.models import BranchKind
+
+    def holding(branch: str | None, barcode: str) -> Field:
+        subs = [("b", branch)] if branch else []
+        return Field("852", "  ", [*subs, ("h", "I247.5/12"), ("p", barcode)])
+
+    first = _book("h1", "Held at two branches", None)
+    first.fields += [holding("CEN", "B1"), holding("NOPE", "B2")]
+    second = _book("h2", "Held at a typo", None)
+    second.fields.append(holding("NOPE", "B3"))
+    third = _book("h3", "Held nowhere in particular", None)
+    third.fields.append(holding(None, "B4"))
+    path = _write(tmp_path / "holdings.mrc", [first, second, third])
+
+    def run() -> ImportSummary:
+        summary = shelf.importer().import_file(path)
+        assert summary.rejected == 0  # the records themselves are all imported
+        return summary
+
+    nothing = run()
+    assert (nothing.added, nothing.items_added, nothing.items_rejected) == (3, 0, 4)
+    assert nothing.unknown_branches == ["CEN", "NOPE", ""]
+    assert shelf.catalogue.list_branches() == []
+    assert nothing.rejects_path is not None
+    lines = [
+        json.loads(line)
+        for line in Path(nothing.rejects_path).read_text(encoding="utf-8").splitlines()
+    ]
+    assert [(x["rejected"], x["barcodes"], x["branch_codes"]) for x in lines] == [
+        ("items", ["B1", "B2"], ["CEN", "NOPE"]),
+        ("items", ["B3"], ["NOPE"]),
+        ("items", ["B4"], [""]),
+    ]
+    assert "no central library" in lines[2]["reason"]
+    assert "'NOPE'" in lines[1]["reason"]
+    assert all(x["raw_base64"] for x in lines)
+
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    central = run()
+    assert (central.unchanged, central.items_added, central.items_rejected) == (3, 2, 2)
+    assert central.unknown_branches == ["NOPE"]
+    assert {shelf.catalogue.get_item(b).barcode for b in ("B1", "B4")} == {"B1", "B4"}
+
+    shelf.catalogue.add_branch(code="NOPE", kind=BranchKind.BRANCH, name_zh="新分馆")
+    complete = run()
+    assert (complete.items_added, complete.items_rejected, complete.rejects_path) == (2, 0, None)
+    assert [b.code for b in shelf.catalogue.list_branches()] == ["CEN", "NOPE"]
+    assert _count(shelf, items) == 4

@@ -19,6 +19,7 @@ from shelfwise.testing.demo import seed_branches
 
 
 def _records(shelf: Shelfwise, tmp_path: Path) -> tuple[int, int]:
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     recs = [
         Record(
             "00000nam a2200000 a 4500",

@@ -110,23 +110,26 @@ class Importer:
                         if strict:
                             # Keep what came before the bad record, then stop.
                             if good:
-                                self._store_batch(good, summary, report)
+                                self._store_batch(good, summary, report, rejects)
                             raise StrictImportError(entry)
                         continue
                     _count(summary, entry)
                     good.append(entry)
                 if good:
-                    self._store_batch(good, summary, report)
+                    self._store_batch(good, summary, report, rejects)
                 if progress is not None:
                     last = batch[-1]
                     progress(summary.read + summary.rejected, last.offset + len(last.raw))
-        summary.rejects_path = str(rejects_path) if summary.rejected else None
+        anything_rejected = summary.rejected or summary.items_rejected
+        summary.rejects_path = str(rejects_path) if anything_rejected else None
         summary.report_path = str(report_path)
-        if not summary.rejected:
+        if not anything_rejected:
             rejects_path.unlink(missing_ok=True)
         return summary
 
-    def _store_batch(self, batch: list[Incoming], summary: ImportSummary, report: IO[str]) -> None:
+    def _store_batch(
+        self, batch: list[Incoming], summary: ImportSummary, report: IO[str], rejects: IO[str]
+    ) -> None:
         now = self._clock.now()
         with self._db.write() as conn:
             placed = _place(conn, batch)
@@ -134,10 +137,12 @@ class Importer:
             repo.insert_sources(conn, source_rows, now)
             for incoming, existing in placed.updated:
                 repo.update_source(conn, existing, incoming, now)
-            items_added, items_skipped, created = repo.add_holdings(
+            # Unchanged records too: a copy held back for an unknown branch is added by
+            # importing the same file again once the branch exists (existing barcodes skip).
+            holdings = repo.add_holdings(
                 conn,
                 [(r.incoming, r.record_id) for r in source_rows]
-                + [(inc, ex.record_id) for inc, ex in placed.updated],
+                + [(inc, ex.record_id) for inc, ex in placed.updated + placed.unchanged],
                 now,
             )
             changed = {r.record_id for r in source_rows} | {
@@ -150,12 +155,16 @@ class Importer:
         summary.updated += len(placed.updated)
         summary.unchanged += len(placed.unchanged) + len(placed.repeated)
         summary.merged += sum(1 for r in source_rows if not r.is_master)
-        summary.items_added += items_added
-        summary.items_skipped += items_skipped
-        summary.branches_created.extend(created)
+        summary.items_added += holdings.added
+        summary.items_skipped += holdings.skipped
+        summary.items_rejected += len(holdings.rejected)
+        for copy in holdings.rejected:
+            if copy.branch_code not in summary.unknown_branches:
+                summary.unknown_branches.append(copy.branch_code)
         for row in source_rows:
             summary.matched_on[row.matched_on] = summary.matched_on.get(row.matched_on, 0) + 1
         _report(report, source_rows, placed)
+        _write_rejected_copies(rejects, holdings.rejected)
 
 
 def _new_and_merged_sources(
@@ -286,4 +295,41 @@ def _write_reject(out: IO[str], rejected: Rejected) -> None:
         )
         + "\n"
     )
+    out.flush()
+
+
+def _write_rejected_copies(out: IO[str], copies: list[repo.RejectedCopy]) -> None:
+    """One rejects line per record whose copies name a branch the library does not have."""
+    by_record: dict[int, list[repo.RejectedCopy]] = {}
+    for copy in copies:
+        by_record.setdefault(copy.incoming.offset, []).append(copy)
+    for group in by_record.values():
+        first = group[0].incoming
+        codes = sorted({c.branch_code for c in group})
+        named = ", ".join(repr(c) for c in codes if c)
+        where = f"branch {named}" if named else ""
+        if "" in codes:
+            where = (where + " and " if where else "") + "no branch, with no central library"
+        reason = (
+            f"{len(group)} cop{'y' if len(group) == 1 else 'ies'} at {where}, which this library "
+            f"does not have; the record was imported (record {group[0].record_id}) without "
+            f"{'it' if len(group) == 1 else 'them'}. An import never creates a branch: add the "
+            "branch (or correct the code), then import the file again to add the copies"
+        )
+        out.write(
+            json.dumps(
+                {
+                    "offset": first.offset,
+                    "format": first.format,
+                    "reason": reason,
+                    "rejected": "items",
+                    "record_id": group[0].record_id,
+                    "barcodes": [c.barcode for c in group],
+                    "branch_codes": codes,
+                    "raw_base64": base64.b64encode(first.raw).decode("ascii"),
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     out.flush()

@@ -115,7 +115,10 @@ class ImportSummary:
     rejected: int = 0
     items_added: int = 0
     items_skipped: int = 0  # holdings without a barcode, or whose barcode exists
-    branches_created: list[str] = field(default_factory=list)
+    # Holdings at a branch the library does not have (an import never creates one):
+    # in the rejects file, and added by importing again once the branch exists.
+    items_rejected: int = 0
+    unknown_branches: list[str] = field(default_factory=list)  # "" = none named, no central
     encodings: dict[str, int] = field(default_factory=dict)
     dialects: dict[str, int] = field(default_factory=dict)
     matched_on: dict[str, int] = field(default_factory=dict)

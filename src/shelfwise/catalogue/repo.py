@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -212,25 +212,11 @@ def branch_ids(conn: Connection) -> dict[str, int]:
     return {r.code: r.id for r in conn.execute(select(branches.c.code, branches.c.id))}
 
 
-def default_branch_id(conn: Connection, now: datetime) -> tuple[int, str | None]:
+def central_branch_id(conn: Connection) -> int | None:
     central = conn.execute(
         select(branches.c.id).where(branches.c.kind == "central").order_by(branches.c.id).limit(1)
     ).scalar()
-    if central is not None:
-        return int(central), None
-    return ensure_branch(conn, "MAIN", "central", now), "MAIN"
-
-
-def ensure_branch(conn: Connection, code: str, kind: str, now: datetime) -> int:
-    existing = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
-    if existing is not None:
-        return int(existing)
-    result = conn.execute(
-        insert(branches)
-        .values(code=code, kind=kind, name_zh=code, name_en=code, created_at=now, updated_at=now)
-        .returning(branches.c.id)
-    )
-    return int(result.scalar_one())
+    return int(central) if central is not None else None
 
 
 def ensure_location(
@@ -261,32 +247,56 @@ def existing_barcodes(conn: Connection, barcodes: set[str]) -> set[str]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class RejectedCopy:
+    """An embedded holding that names a branch the library does not have (or none, with no
+    central library to take it): an import never creates a branch, so the copy waits."""
+
+    incoming: Incoming
+    record_id: int
+    barcode: str
+    branch_code: str
+
+
+@dataclass(slots=True)
+class HoldingsOutcome:
+    added: int = 0
+    skipped: int = 0  # no barcode, or the barcode exists already
+    rejected: list[RejectedCopy] = field(default_factory=list)
+
+
 def add_holdings(
     conn: Connection, placed: list[tuple[Incoming, int]], now: datetime
-) -> tuple[int, int, list[str]]:
-    """Create items from embedded holdings; returns (added, skipped, branch codes created)."""
-    copies = [(c, rid) for inc, rid in placed for c in inc.copies]
+) -> HoldingsOutcome:
+    """Create items from embedded holdings at existing branches; see :class:`RejectedCopy`."""
+    outcome = HoldingsOutcome()
+    copies = [(inc, c, rid) for inc, rid in placed for c in inc.copies]
     if not copies:
-        return 0, 0, []
-    taken = existing_barcodes(conn, {c.barcode for c, _ in copies if c.barcode})
+        return outcome
+    taken = existing_barcodes(conn, {c.barcode for _, c, _ in copies if c.barcode})
     known = branch_ids(conn)
-    created: list[str] = []
+    central = central_branch_id(conn)
     location_cache: dict[tuple[int, str], int] = {}
     rows: list[dict[str, Any]] = []
-    skipped = 0
     # A holding that names only a shelving location (KORMARC 049 $f) belongs to
     # the branch that has that location, when exactly one branch has it.
     shelved = _unique_locations(conn)
-    for copy, record_id in copies:
+    for incoming, copy, record_id in copies:
         if not copy.barcode or copy.barcode in taken:
-            skipped += 1
+            outcome.skipped += 1
             continue
-        taken.add(copy.barcode)
         location_id = None
         if not copy.branch_code and copy.location_code in shelved:
             branch_id, location_id = shelved[copy.location_code]
         else:
-            branch_id = _branch_for(conn, copy.branch_code, known, created, now)
+            found = known.get(copy.branch_code) if copy.branch_code else central
+            if found is None:
+                outcome.rejected.append(
+                    RejectedCopy(incoming, record_id, copy.barcode, copy.branch_code)
+                )
+                continue
+            branch_id = found
+        taken.add(copy.barcode)
         if copy.location_code and location_id is None:
             location_id = ensure_location(conn, location_cache, branch_id, copy.location_code, now)
         rows.append(
@@ -307,7 +317,8 @@ def add_holdings(
             }
         )
     bulk_insert(conn, items, rows)
-    return len(rows), skipped, created
+    outcome.added = len(rows)
+    return outcome
 
 
 def _unique_locations(conn: Connection) -> dict[str, tuple[int, int]]:
@@ -315,21 +326,3 @@ def _unique_locations(conn: Connection) -> dict[str, tuple[int, int]]:
     for row in conn.execute(select(locations.c.code, locations.c.branch_id, locations.c.id)):
         found[row.code] = None if row.code in found else (row.branch_id, row.id)
     return {code: place for code, place in found.items() if place is not None}
-
-
-def _branch_for(
-    conn: Connection, code: str, known: dict[str, int], created: list[str], now: datetime
-) -> int:
-    if not code:
-        # Holdings that name no branch go to the central library (looked up once per batch).
-        if "" not in known:
-            branch_id, made = default_branch_id(conn, now)
-            if made:
-                known[made] = branch_id
-                created.append(made)
-            known[""] = branch_id
-        return known[""]
-    if code not in known:
-        known[code] = ensure_branch(conn, code, "branch", now)
-        created.append(code)
-    return known[code]

@@ -135,7 +135,12 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
             "matched on",
             ", ".join(f"{k} {v:,}" for k, v in sorted(summary.matched_on.items())) or "-",
         ),
-        ("branches created", ", ".join(summary.branches_created) or "-"),
+        (
+            "items rejected (unknown branch)",
+            f"{summary.items_rejected:,} ({', '.join(b or '(none)' for b in summary.unknown_branches)})"
+            if summary.items_rejected
+            else "-",
+        ),
         ("time", f"{seconds:,.1f} s ({rate:,.0f} records/s)"),
         ("rejects file", summary.rejects_path or "-"),
         ("match report", summary.report_path or "-"),

@@ -57,6 +57,8 @@ class ImportJob:
             "merged": s.merged if s else None,
             "unchanged": s.unchanged if s else None,
             "rejected": s.rejected if s else None,
+            "items_rejected": s.items_rejected if s else None,
+            "unknown_branches": s.unknown_branches if s else None,
             "rejects": bool(s and s.rejects_path),
         }
 
