@@ -7,7 +7,6 @@ input. Also: UTF-8 ISO 2709 survives import → store → export byte for byte.
 
 from __future__ import annotations
 
-import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -21,25 +20,12 @@ from shelfwise.marc.record import Field
 from shelfwise.marc.writing import MarcWriter
 from shelfwise.storage.tables import sources
 from shelfwise.testing import tools
-
-LINT_SCRIPT = r"""
-use strict; use warnings;
-use MARC::File::USMARC; use MARC::Lint;
-binmode STDOUT, ':utf8';
-my $lint = MARC::Lint->new;
-my $file = MARC::File::USMARC->in($ARGV[0]) or die "cannot open $ARGV[0]";
-while (my $record = $file->next) {
-    $lint->check_record($record);
-    print "$_\n" for $lint->warnings;
-}
-"""
+from shelfwise.testing.marc_lint import lint_warnings, need_marc_lint
 
 
 def _need_tools() -> None:
     tools.require_tool("yaz-marcdump", "the Debian package yaz")
-    lint = subprocess.run(["perl", "-MMARC::Lint", "-e1"], capture_output=True, check=False)
-    if lint.returncode != 0:
-        tools.missing("the Perl module MARC::Lint", "the Debian package libmarc-lint-perl")
+    need_marc_lint()
 
 
 def _export(
@@ -71,15 +57,8 @@ def _yaz_errors(
 
 
 def _lint(path: Path) -> Counter[str]:
-    result = subprocess.run(
-        ["perl", "-e", LINT_SCRIPT, str(path)], capture_output=True, check=False
-    )
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    # Lint prefixes each warning with the field tag; compare the messages as a multiset.
-    # A control character used as a subfield code is repaired to "?" on import
-    # (marc/control_characters.py), so the input's "_\x1b" warning reads "_?" after.
-    text = re.sub("[\x00-\x1f]", "?", result.stdout.decode("utf-8", "replace"))
-    return Counter(line.strip() for line in text.split("\n") if line.strip())
+    with path.open("rb") as handle:
+        return lint_warnings(handle)
 
 
 # Files the repository carries: MARC-8 with EACC, ANSEL, Cyrillic and Greek; real UTF-8

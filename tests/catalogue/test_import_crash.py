@@ -29,6 +29,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shelfwise.app import Shelfwise
+from shelfwise.catalogue.models import BranchKind
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.storage.tables import items, records, sources
@@ -153,6 +154,7 @@ def test_kill_during_import_many_trials(
 def _kill_and_rerun(
     shelf: Shelfwise, database_url: str, tmp_path: Path, *, trials: int, seed: int
 ) -> None:
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     path = _file(tmp_path / "big.mrc")
     rng = random.Random(seed)
     # Kill points spread over the file, increasing, each at least one batch past the last

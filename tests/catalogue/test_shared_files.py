@@ -46,9 +46,12 @@ def test_every_corpus_file_imports_as_expected_and_twice_adds_nothing(
         assert (summary.read, summary.rejected) == (read, rejected), local_path
         if rejected:
             assert summary.rejects_path is not None
+            lines = Path(summary.rejects_path).read_text(encoding="utf-8").splitlines()
+            # Copies held back for branches this library lacks have lines of their own.
             reasons = [
                 json.loads(line)["reason"]
-                for line in Path(summary.rejects_path).read_text(encoding="utf-8").splitlines()
+                for line in lines
+                if json.loads(line).get("rejected") != "items"
             ]
             assert len(reasons) == rejected, local_path
             assert all(r.strip() for r in reasons), local_path

@@ -161,7 +161,7 @@ def test_every_error_code(shelf: Shelfwise, tmp_path: Path) -> None:
         with pytest.raises(oaiexceptions.CannotDisseminateFormat):
             list(sickle.ListRecords(metadataPrefix="mods"))
         formats = [f.metadataPrefix for f in sickle.ListMetadataFormats()]
-        assert formats == ["oai_dc", "marc21"]
+        assert formats == ["oai_dc", "marc21", "unimarc"]
         post = urllib.request.Request(oai, data=b"verb=Identify", method="POST")
         post.add_header("Content-Type", "application/x-www-form-urlencoded")
         with urllib.request.urlopen(post, timeout=30) as response:

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
+from shelfwise.marc.crosswalk import to_marc21
+from shelfwise.marc.description import Dialect
 from shelfwise.marc.marcjson import record_from_json
 from shelfwise.marc.record import Record
 from shelfwise.storage.database import Database
@@ -27,10 +29,20 @@ class ChangedRecord:
     id: int
     datestamp: datetime
     deleted: bool
-    marc: Record
+    marc: Record  # the master as catalogued, in its own dialect
     description: dict[str, Any]
     languages: tuple[str, ...]
     branches: tuple[str, ...]  # codes of the branches holding a copy
+    dialect: str = Dialect.MARC21
+
+    def marc21(self) -> Record:
+        """The record as schema-valid MARC 21, converted from UNIMARC or KORMARC when it
+        was catalogued so: what every door that promises MARC 21 serves."""
+        return to_marc21(self.marc, self.dialect)
+
+    def unimarc(self) -> Record | None:
+        """The UNIMARC (CNMARC) original, or None for a record catalogued otherwise."""
+        return self.marc if self.dialect == Dialect.UNIMARC else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,7 @@ class ChangeQuery:
     branch: str | None = None
     language: str | None = None
     record_id: int | None = None
+    dialect: str | None = None  # only records catalogued in this dialect (OAI unimarc)
 
 
 class HarvestReads:
@@ -74,6 +87,7 @@ class HarvestReads:
                     records.c.marc,
                     records.c.description,
                     records.c.languages,
+                    records.c.dialect,
                     tombstones.c.id.label("tombstone"),
                 )
                 .outerjoin(
@@ -101,6 +115,7 @@ class HarvestReads:
                 description=json.loads(r.description),
                 languages=tuple(r.languages.split()),
                 branches=tuple(sorted(held.get(r.id, ()))),
+                dialect=r.dialect,
             )
             for r in rows
         ]
@@ -133,6 +148,8 @@ def _change_filter(query: ChangeQuery) -> list[ColumnElement[bool]]:
         where.append(records.c.updated_at <= query.until)
     if query.record_id is not None:
         where.append(records.c.id == query.record_id)
+    if query.dialect is not None:
+        where.append(records.c.dialect == query.dialect)
     if query.language == "*":
         where.append(records.c.languages != "")
     elif query.language is not None:

@@ -1,7 +1,9 @@
 """OAI-PMH 2.0 at ``/oai``: the six verbs over the catalogue, with its own XML errors.
 
-* formats ``oai_dc`` (from the normalised description) and ``marc21`` (the MARC
-  master as MARCXML);
+* formats ``oai_dc`` (from the normalised description), ``marc21`` (the master as
+  MARC 21: CNMARC and KORMARC records converted, ``marc/crosswalk.py``) and
+  ``unimarc`` (a CNMARC/UNIMARC master as it was catalogued, in MarcXchange;
+  only records catalogued in UNIMARC have it);
 * sets ``branch:<code>`` (records with a copy at that branch) and
   ``language:<code>`` (as catalogued, ISO 639-2), under the parents ``branch``
   and ``language``;
@@ -29,7 +31,13 @@ from shelfwise.catalogue.models import RECORD_ID_MAX
 from shelfwise.config import SettingsError
 from shelfwise.interop import dublin_core
 from shelfwise.interop.resumption import Position, TokenCodec, epoch, from_epoch
-from shelfwise.marc.marcxml import SLIM, record_to_element
+from shelfwise.marc.marcxml import (
+    MARCXCHANGE,
+    MARCXCHANGE_XSD,
+    SLIM,
+    SLIM_XSD,
+    record_to_element,
+)
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
@@ -40,8 +48,10 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
 FORMATS = {
     "oai_dc": (dublin_core.OAI_DC_XSD, dublin_core.OAI_DC),
-    "marc21": ("http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", SLIM),
+    "marc21": (SLIM_XSD, SLIM),
+    "unimarc": (MARCXCHANGE_XSD, MARCXCHANGE),
 }
+UNIMARC_ONLY = "unimarc"  # the one format only some records (those catalogued in it) have
 ARGUMENTS = {
     "Identify": (set(), set()),
     "ListMetadataFormats": (set(), {"identifier"}),
@@ -211,11 +221,12 @@ class OaiProvider:
         return out
 
     def _formats(self, identifier: str | None) -> etree._Element:
-        if identifier is not None:
-            self._fetch(identifier)  # idDoesNotExist when unknown
-        # every record, deleted ones too, has both formats: noMetadataFormats never applies
+        record = self._fetch(identifier) if identifier is not None else None  # idDoesNotExist
+        # every record, deleted ones too, has oai_dc and marc21: noMetadataFormats never applies
         out = etree.Element(_q("ListMetadataFormats"))
         for prefix, (schema, namespace) in FORMATS.items():
+            if prefix == UNIMARC_ONLY and record is not None and record.unimarc() is None:
+                continue
             fmt = etree.SubElement(out, _q("metadataFormat"))
             etree.SubElement(fmt, _q("metadataPrefix")).text = prefix
             etree.SubElement(fmt, _q("schema")).text = schema
@@ -250,6 +261,11 @@ class OaiProvider:
     def _get_record(self, identifier: str, prefix: str) -> etree._Element:
         self._format(prefix)
         record = self._fetch(identifier)
+        if prefix == UNIMARC_ONLY and record.unimarc() is None:
+            raise OaiError(
+                "cannotDisseminateFormat",
+                f"{identifier!r} was catalogued in {record.dialect}, not UNIMARC: use marc21",
+            )
         out = etree.Element(_q("GetRecord"))
         out.append(self._record(record, prefix))
         return out
@@ -332,7 +348,7 @@ class OaiProvider:
 
     def _format(self, prefix: str) -> str:
         if prefix not in FORMATS:
-            raise OaiError("cannotDisseminateFormat", f"{prefix!r}: use oai_dc or marc21")
+            raise OaiError("cannotDisseminateFormat", f"{prefix!r}: use oai_dc, marc21 or unimarc")
         return prefix
 
     @staticmethod
@@ -345,7 +361,11 @@ class OaiProvider:
         elif kind == "language":
             language = value or "*"
         return ChangeQuery(
-            since=harvest.since, until=harvest.until, branch=branch, language=language
+            since=harvest.since,
+            until=harvest.until,
+            branch=branch,
+            language=language,
+            dialect="unimarc" if harvest.prefix == UNIMARC_ONLY else None,
         )
 
     def identifier(self, record_id: int) -> str:
@@ -382,12 +402,22 @@ class OaiProvider:
         out = etree.Element(_q("record"))
         out.append(self._header(record))
         if not record.deleted:
-            metadata = etree.SubElement(out, _q("metadata"))
-            if prefix == "marc21":
-                metadata.append(record_to_element(record.marc))
-            else:
-                metadata.append(dublin_core.oai_dc(record.description, record.id))
+            etree.SubElement(out, _q("metadata")).append(self._metadata(record, prefix))
         return out
+
+    @staticmethod
+    def _metadata(record: ChangedRecord, prefix: str) -> etree._Element:
+        if prefix == "marc21":
+            return record_to_element(record.marc21())
+        if prefix == UNIMARC_ONLY:
+            # Listed only for records catalogued in UNIMARC (ChangeQuery.dialect); a record
+            # re-catalogued in another dialect mid-harvest is served in MarcXchange as it is.
+            return record_to_element(
+                record.marc,
+                namespace=MARCXCHANGE,
+                attributes={"format": str(record.dialect).upper(), "type": "Bibliographic"},
+            )
+        return dublin_core.oai_dc(record.description, record.id)
 
 
 def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) -> Response:

@@ -3,8 +3,10 @@
 CQL is parsed by ``cql.py`` and mapped onto the search service by
 ``cql_search.py``; every error (syntax, unsupported index or relation, a request
 too large) is a diagnostic with its ``info:srw/diagnostic/1/N`` URI in an HTTP
-200 response, never a server error. Records are the MARC master as MARCXML
-(``marcxml``) or Dublin Core (``dc``). Scan browses titles and main authors.
+200 response, never a server error. Records are MARC 21 (``marcxml``: CNMARC and
+KORMARC masters converted, ``marc/crosswalk.py``), Dublin Core (``dc``) or, for
+records catalogued in it, the UNIMARC original (``unimarc``; any other record is a
+surrogate diagnostic 67). Scan browses titles and main authors.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request, Response
 from lxml import etree
 
-from shelfwise.catalogue.harvest import ChangeQuery
+from shelfwise.catalogue.harvest import ChangedRecord, ChangeQuery
 from shelfwise.catalogue.models import RECORD_ID_MAX
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.interop import (
@@ -30,7 +32,7 @@ from shelfwise.interop import (
     sru_parameters,
 )
 from shelfwise.interop.cql import Diagnostic
-from shelfwise.marc.marcxml import record_to_element
+from shelfwise.marc.marcxml import UNIMARCXML, record_to_element
 from shelfwise.search.models import SearchRequest
 
 if TYPE_CHECKING:
@@ -45,8 +47,13 @@ VERSIONS = ("1.1", "1.2", "2.0")
 SCHEMAS = {
     "marcxml": "info:srw/schema/1/marcxml-v1.1",
     "dc": "info:srw/schema/1/dc-v1.1",
+    "unimarc": UNIMARCXML,
 }
+SURROGATE = "info:srw/schema/1/diagnostics-v1.1"
 _SCHEMA_NAMES = {
+    "unimarc": "unimarc",
+    "unimarcxml": "unimarc",
+    UNIMARCXML: "unimarc",
     "marcxml": "marcxml",
     "marc21": "marcxml",
     "info:srw/schema/1/marcxml-v1.1": "marcxml",
@@ -231,23 +238,43 @@ class SruServer:
         position: int,
     ) -> None:
         found = self.shelf.catalogue.changed_records(ChangeQuery(record_id=record_id), limit=1)
+        element = self._element(found[0], schema, dialect) if found else None
+        surrogate = element is not None and element.tag == f"{{{dialect.diag_ns}}}diagnostic"
         record = etree.SubElement(parent, f"{{{ns}}}record")
-        etree.SubElement(record, f"{{{ns}}}recordSchema").text = SCHEMAS[schema]
+        etree.SubElement(record, f"{{{ns}}}recordSchema").text = (
+            SURROGATE if surrogate else SCHEMAS[schema]
+        )
         packing_name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
         etree.SubElement(record, f"{{{ns}}}{packing_name}").text = packing
         data = etree.SubElement(record, f"{{{ns}}}recordData")
-        if found:
-            changed = found[0]
-            element = (
-                record_to_element(changed.marc)
-                if schema == "marcxml"
-                else dublin_core.srw_dc(changed.description, record_id)
-            )
+        if element is not None:
             if packing == "string":
                 data.text = etree.tostring(element, encoding="unicode")
             else:
                 data.append(element)
         etree.SubElement(record, f"{{{ns}}}recordPosition").text = str(position)
+
+    @staticmethod
+    def _element(changed: ChangedRecord, schema: str, dialect: Dialect) -> etree._Element:
+        if schema == "marcxml":
+            return record_to_element(changed.marc21())
+        if schema == "dc":
+            return dublin_core.srw_dc(changed.description, changed.id)
+        original = changed.unimarc()
+        if original is not None:
+            return record_to_element(original, namespace=UNIMARCXML)
+        diagnostic = etree.Element(
+            f"{{{dialect.diag_ns}}}diagnostic",
+            nsmap={"diag": dialect.diag_ns},
+        )
+        etree.SubElement(diagnostic, f"{{{dialect.diag_ns}}}uri").text = "info:srw/diagnostic/1/67"
+        etree.SubElement(
+            diagnostic, f"{{{dialect.diag_ns}}}details"
+        ).text = f"{changed.dialect}: ask for marcxml"
+        etree.SubElement(
+            diagnostic, f"{{{dialect.diag_ns}}}message"
+        ).text = "Record not available in this schema"
+        return diagnostic
 
     # --- scan --------------------------------------------------------------------------------
 

@@ -82,6 +82,13 @@ def _supports(config: etree._Element) -> None:
         _z(config, "supports", " ".join(sorted(names)), type=f"parameters.{operation}")
 
 
+SCHEMA_TITLES = {
+    "marcxml": "MARC 21 (CNMARC and KORMARC records converted)",
+    "dc": "Dublin Core",
+    "unimarc": "UNIMARC XML: CNMARC/UNIMARC records as catalogued (others: diagnostic 67)",
+}
+
+
 def explain_record(
     title: str, base_url: str, schemas: Mapping[str, str], *, limits: Mapping[str, int]
 ) -> etree._Element:
@@ -107,7 +114,7 @@ def explain_record(
         schema = _z(
             schema_info, "schema", identifier=uri, name=short, retrieve="true", sort="false"
         )
-        _z(schema, "title", "MARCXML (the MARC master)" if short == "marcxml" else short)
+        _z(schema, "title", SCHEMA_TITLES.get(short, short))
     config = _z(explain, "configInfo")
     _z(config, "default", str(limits["numberOfRecords"]), type="numberOfRecords")
     _z(config, "setting", str(limits["maximumRecords"]), type="maximumRecords")

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from shelfwise.marc import mapping_kormarc, mapping_marc21, mapping_unimarc
+from shelfwise.marc import crosswalk_unimarc, mapping_kormarc, mapping_marc21, mapping_unimarc
 from shelfwise.marc.description import Description, Dialect
 from shelfwise.marc.mapping_rules import ClassSource, HoldingSource, Rule, Source, SubjectSource
 from shelfwise.marc.record import Record
@@ -166,11 +166,45 @@ _GENERATED = re.compile(
 )
 
 
+def render_crosswalk() -> str:
+    """The UNIMARC → MARC 21 field table (``crosswalk_unimarc``) as markdown."""
+    rows = [
+        (
+            m.source,
+            m.target,
+            m.indicators.replace(" ", "#").replace("=", "(kept)"),
+            " ".join(f"${a}→${b}" for a, b in m.codes.items()),
+            " ".join(f"${c} {v}" for c, v in m.extra),
+            m.note,
+        )
+        for m in crosswalk_unimarc.FIELD_MAPS
+    ]
+    lines = _table(("UNIMARC", "MARC 21", "indicators", "subfields", "added", "notes"), rows)
+    notes = sorted(crosswalk_unimarc.NOTES.items())
+    lines += ["", "Notes (each `$a` one note):", ""]
+    grouped: dict[str, list[str]] = {}
+    for source, target in notes:
+        grouped.setdefault(target, []).append(source)
+    lines += _table(
+        ("MARC 21", "from UNIMARC"),
+        [(target, ", ".join(tags)) for target, tags in sorted(grouped.items())],
+    )
+    links = sorted(crosswalk_unimarc.LINKS.items())
+    lines += ["", "Linking entries (`$1` embedded fields read too):", ""]
+    lines += _table(
+        ("UNIMARC", "MARC 21", "2nd indicator"),
+        [(s, t, i.replace(" ", "#")) for s, (t, i) in links],
+    )
+    return "\n".join(lines)
+
+
+def _block(name: str) -> str:
+    return render_crosswalk() if name == "unimarc_to_marc21" else render_tables(Dialect(name))
+
+
 def render_doc(text: str) -> str:
     """``text`` with every generated block replaced by the current tables."""
-    return _GENERATED.sub(
-        lambda m: m.group(1) + render_tables(Dialect(m.group(2))) + "\n" + m.group(3), text
-    )
+    return _GENERATED.sub(lambda m: m.group(1) + _block(m.group(2)) + "\n" + m.group(3), text)
 
 
 def main(argv: Sequence[str]) -> int:

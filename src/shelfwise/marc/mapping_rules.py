@@ -144,8 +144,13 @@ class Source:
             twin = vernacular.get(occurrence) if link_tag == "880" else None
             if twin is None:
                 pairs.append((f, None))
+                continue
+            used.add(occurrence)
+            if _non_latin(f) and not _non_latin(twin):
+                # The vernacular is in the regular field and the 880 holds its
+                # romanisation (what our MARC 21 crosswalk writes for CNMARC pinyin).
+                pairs.append((_without_link(f), _as_tag(twin, tag)))
             else:
-                used.add(occurrence)
                 pairs.append((_as_tag(twin, tag), f))
         # An 880 whose partner is missing is still the best text we have for its tag.
         orphans.extend(v for occ, v in vernacular.items() if occ not in used)
@@ -163,6 +168,15 @@ def _link_of(fld: Field) -> tuple[str, str]:
     head = link.split("/", 1)[0].strip()
     tag, _, occurrence = head.partition("-")
     return tag, occurrence
+
+
+def _non_latin(fld: Field) -> bool:
+    """Whether the field has letters beyond Latin (Han, Hangul, Cyrillic, Arabic...)."""
+    return any(ch >= "\u0370" and ch.isalpha() for _, value in fld.subfields for ch in value)
+
+
+def _without_link(fld: Field) -> Field:
+    return Field(fld.tag, fld.indicators, [(c, v) for c, v in fld.subfields if c != "6"], fld.data)
 
 
 def _as_tag(fld: Field, tag: str) -> Field:
@@ -200,24 +214,29 @@ _ABBREVIATIONS = frozenset(
     | {"dept", "univ", "assn"}
 )
 _LAST_WORD = re.compile(r"(\w+)\.$")
+# Non-sorting begin/end marks around an article ("\x88L'\x89altra faccia"): UNIMARC
+# (ISO 6630 NSB/NSE) and MARC 21 Unicode (U+0098/U+009C). Display text never keeps them.
+_NON_SORTING = str.maketrans("", "", "\x88\x89\x98\x9c")
 
 
 def clean(text: str) -> str:
-    """Trim whitespace and trailing ISBD punctuation; NFC-normalise.
+    """Trim whitespace and trailing ISBD punctuation; NFC-normalise; drop non-sorting marks.
 
     Removes, repeatedly, a trailing ``/ : ; = ,`` and a trailing full stop,
-    except a full stop that closes an ellipsis, a one-letter initial ("J.") or
+    except a full stop that closes an ellipsis, a capital initial ("J.") or
     a short list of abbreviations ("ed.", "p.", "Inc."). Leading text and the
     script are never touched; Chinese full stops (。) are kept as written.
     """
-    value = unicodedata.normalize("NFC", text).strip()
+    value = unicodedata.normalize("NFC", text).translate(_NON_SORTING).strip()
     while True:
         before = value
         value = _TRAILING_SEPARATOR.sub("", value).rstrip()
         if value.endswith(".") and not value.endswith("..."):
             match = _LAST_WORD.search(value)
             word = match.group(1) if match else ""
-            initial = len(word) == 1 and word.isascii() and word.isalpha()
+            # An initial is a capital ("Smith, J."); a lower-case letter before the stop is
+            # a word, such as the pinyin syllable e (鹅) ending a romanised title.
+            initial = len(word) == 1 and word.isascii() and word.isupper()
             if not initial and word.lower() not in _ABBREVIATIONS:
                 value = value[:-1].rstrip()
         if value == before:
@@ -267,7 +286,8 @@ def _is_cjk(text: str) -> bool:
 
 def join_name(entry: str, rest: str | None) -> str:
     """Entry element + rest of name: 张 + 扬 → 张扬, Austen + Jane → "Austen, Jane"."""
-    entry, rest = clean(entry), clean(rest or "")
+    # Some agencies (ICCU) write the comma into $b: "Asimov" + ", Isaac".
+    entry, rest = clean(entry), clean(rest or "").lstrip(", ").strip()
     if not rest:
         return entry
     if _is_cjk(entry) and _is_cjk(rest):

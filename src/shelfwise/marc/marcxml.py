@@ -26,6 +26,12 @@ from shelfwise.marc.control_characters import repair
 from shelfwise.marc.record import LEADER_LENGTH, Field, Record
 
 SLIM = "http://www.loc.gov/MARC21/slim"
+SLIM_XSD = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+# ISO 25577 MarcXchange: MARCXML's shape for any MARC format (format="UNIMARC").
+MARCXCHANGE = "info:lc/xmlns/marcxchange-v1"
+MARCXCHANGE_XSD = "http://www.loc.gov/standards/iso25577/marcxchange-1-1.xsd"
+# UNIMARC XML as Aleph and dp2 SRU servers serve it (recordSchema unimarcxml).
+UNIMARCXML = "info:srw/schema/8/unimarcxml-v0.1"
 MARC_NAMESPACES = frozenset(
     {
         "",
@@ -259,15 +265,18 @@ def _release(elem: etree._Element) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def record_to_element(record: Record) -> etree._Element:
-    """A ``<record>`` in the MARC 21 slim namespace.
+def record_to_element(
+    record: Record, *, namespace: str = SLIM, attributes: dict[str, str] | None = None
+) -> etree._Element:
+    """A ``<record>`` in the MARC 21 slim namespace (or ``namespace``: the same shape serves
+    UNIMARC as MarcXchange or UNIMARC XML).
 
     Never fails on a stored record: characters XML cannot hold are repaired
     first (``control_characters.repair``), as they would have been on import.
     """
     record = repair(record)[0]
-    q = f"{{{SLIM}}}"
-    root = etree.Element(q + "record", nsmap={None: SLIM})  # type: ignore[dict-item]
+    q = f"{{{namespace}}}"
+    root = etree.Element(q + "record", attrib=attributes or {}, nsmap={None: namespace})  # type: ignore[dict-item]
     etree.SubElement(root, q + "leader").text = record.leader
     for f in record.fields:
         if f.data is not None:
