@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from shelfwise.access.lockout import Lockout, SourcePolicy
 from shelfwise.access.service import AccessService
+from shelfwise.catalogue.exporting import Exporter
 from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.catalogue.uploads import Uploads
@@ -95,6 +96,10 @@ class Shelfwise:
             self.clock,
             retention=timedelta(hours=int(self.settings["import_upload_retention_hours"])),
         )
+
+    def exporter(self) -> Exporter:
+        """MARC export to a file (MARC 21 by default; see catalogue/exporting.py)."""
+        return Exporter(self.catalogue)
 
     def migration_importer(self, *, local_offset: timezone) -> MigrationImporter:
         """Readers, loans, holds and fees from another system's CSV files."""

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pymarc
 
+from shelfwise.marc.charsets import unescape_ncr
 from shelfwise.marc.reading import MarcFormat, ReadRecord, detect_format, read_file
 from shelfwise.marc.record import Record
 
@@ -88,14 +89,21 @@ def ours(record: Record) -> list[Shape]:
     return shapes
 
 
-def theirs(record: pymarc.Record) -> list[Shape]:
+def theirs(record: pymarc.Record, *, ncr: bool = False) -> list[Shape]:
+    """pymarc's reading; with ``ncr`` (a record in a legacy charset) its ``&#xXXXX;``
+    references are turned into characters, as MARC 21's lossless convention has our
+    reader do and pymarc does not."""
+
+    def text(value: str | None) -> str:
+        return _nfc(unescape_ncr(value or "") if ncr else value)
+
     shapes: list[Shape] = [("LDR", (_leader(str(record.leader)),))]
     for f in record.fields:
         if f.is_control_field():
-            shapes.append((f.tag, (_nfc(f.data),)))
+            shapes.append((f.tag, (text(f.data),)))
         else:
             indicators = "".join(i or " " for i in f.indicators or ()).ljust(2)
-            subfields = tuple((s.code, _nfc(s.value)) for s in f.subfields)
+            subfields = tuple((s.code, text(s.value)) for s in f.subfields)
             shapes.append((f.tag, (indicators, subfields)))
     return shapes
 
@@ -143,7 +151,8 @@ def _xml_or_json_reference(path: Path, fmt: MarcFormat) -> list[pymarc.Record]:
 
 
 def _check(outcome: Outcome, label: str, read: ReadRecord, reference: pymarc.Record) -> None:
-    mine, other = ours(read.record), theirs(reference)
+    legacy = read.format is MarcFormat.ISO2709 and read.encoding != "utf-8"
+    mine, other = ours(read.record), theirs(reference, ncr=legacy)
     if not _leader(str(reference.leader)).strip():
         # No <leader> in the XML: pymarc leaves it blank, we give the record a default one.
         mine, other = mine[1:], other[1:]

@@ -66,6 +66,20 @@ def test_iso2709_legacy_charsets_round_trip(record: Record, encoding: str) -> No
 
 
 @settings(max_examples=60, deadline=None)
+@given(records())
+def test_euc_kr_writer_escapes_what_it_cannot_hold_and_reads_back_losslessly(
+    record: Record,
+) -> None:
+    # Issue 13 item 7: the writer raised on simplified Chinese, ₩ and ŏ in EUC-KR.
+    out = io.BytesIO()
+    with MarcWriter(out, encoding="euc-kr") as writer:
+        writer.write(record)
+    assert writer.escaped == (0 if _fits(record, "cp949") else 1)
+    item = _read_one(out.getvalue(), encoding="euc-kr")
+    _same(item.record, record)
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.lists(records(), min_size=1, max_size=4), st.sampled_from(list(MarcFormat)))
 def test_writer_round_trip_every_format(batch: list[Record], fmt: MarcFormat) -> None:
     out = io.BytesIO()

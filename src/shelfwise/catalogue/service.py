@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
@@ -41,6 +42,15 @@ from shelfwise.storage.tables import (
     sources,
     tombstones,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Master:
+    """A catalogue record's master MARC record, in the dialect it was catalogued in."""
+
+    id: int
+    dialect: str
+    marc: Record
 
 
 class CatalogueService(HarvestReads):
@@ -158,11 +168,16 @@ class CatalogueService(HarvestReads):
         self, *, dialect: str | None = None, batch: int = 1000
     ) -> Iterator[Record]:
         """Active records' master MARC, in id order, streamed in pages (constant memory)."""
+        for master in self.iter_masters(dialect=dialect, batch=batch):
+            yield master.marc
+
+    def iter_masters(self, *, dialect: str | None = None, batch: int = 1000) -> Iterator[Master]:
+        """Active records' masters with their ids and dialects, in id order, in pages."""
         last = 0
         while True:
             with self._db.read() as conn:
                 query = (
-                    select(records.c.id, records.c.marc)
+                    select(records.c.id, records.c.dialect, records.c.marc)
                     .where(records.c.state == "active", records.c.id > last)
                     .order_by(records.c.id)
                     .limit(batch)
@@ -173,7 +188,7 @@ class CatalogueService(HarvestReads):
             if not rows:
                 return
             for row in rows:
-                yield load_marc(row.marc)
+                yield Master(row.id, row.dialect, load_marc(row.marc))
             last = rows[-1].id
 
     def iter_original_bytes(self, *, batch: int = 1000) -> Iterator[tuple[str, bytes]]:

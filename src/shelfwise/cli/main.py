@@ -157,9 +157,23 @@ def export(
         MarcFormat, typer.Option(help="iso2709, marcxml or marcjson.")
     ] = MarcFormat.ISO2709,
     encoding: Annotated[
-        str, typer.Option(help="utf-8 (default), gb18030 or euc-kr (ISO 2709 only).")
+        str,
+        typer.Option(
+            help="utf-8 (default), gb18030 or euc-kr (ISO 2709 only); characters the set "
+            "lacks are written as &#xXXXX;."
+        ),
     ] = "utf-8",
-    dialect: Annotated[Dialect | None, typer.Option(help="Only records of this dialect.")] = None,
+    dialect: Annotated[
+        Dialect | None, typer.Option(help="Only records catalogued in this dialect.")
+    ] = None,
+    as_catalogued: Annotated[
+        bool,
+        typer.Option(
+            "--as-catalogued",
+            help="Write each record in the dialect it was catalogued in (CNMARC, KORMARC) "
+            "instead of MARC 21.",
+        ),
+    ] = False,
     original: Annotated[
         bool,
         typer.Option(
@@ -177,46 +191,45 @@ def export(
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Export the catalogue's master MARC records."""
-    from shelfwise.marc.writing import MarcWriter
+    """Export the catalogue's records as MARC 21 (or as catalogued); never a partial file."""
+    from shelfwise.catalogue.exporting import ExportError, ExportRequest
 
-    shelf = open_app(data_dir, database_url)
-    if since is not None:
-        _export_since(shelf, output, _utc_time(since), format=format, encoding=encoding)
-        shelf.close()
-        return
-    total = shelf.catalogue.counts()["records"]
-    written = 0
-    started = time.monotonic()
-    with count_progress(console) as bar:
-        task = bar.add_task(output.name, total=total, rate=0.0)
-        if original:
-            with output.open("wb") as handle:
-                for fmt, raw in shelf.catalogue.iter_original_bytes():
-                    if fmt == MarcFormat.ISO2709:
-                        handle.write(raw)
-                        written += 1
-        else:
-            with (
-                output.open("wb") as handle,
-                MarcWriter(handle, format=format, encoding=encoding) as writer,
-            ):
-                for record in shelf.catalogue.iter_master_records(
-                    dialect=str(dialect) if dialect else None
-                ):
-                    writer.write(record)
-                    written += 1
-                    if written % 1000 == 0:
-                        bar.update(
-                            task,
-                            completed=written,
-                            rate=written / max(time.monotonic() - started, 1e-6),
-                        )
-        bar.update(task, completed=total)
-    console.print(
-        f"wrote {written:,} records to {output} ({format}, {encoding}) in {time.monotonic() - started:.1f} s"
+    request = ExportRequest(
+        format=format,
+        encoding=encoding,
+        dialect=str(dialect) if dialect else None,
+        as_catalogued=as_catalogued,
+        original=original,
+        since=_utc_time(since) if since is not None else None,
     )
-    shelf.close()
+    shelf = open_app(data_dir, database_url)
+    started = time.monotonic()
+    try:
+        with count_progress(console) as bar:
+            task = bar.add_task(output.name, total=None, rate=0.0)
+
+            def show(done: int, total: int) -> None:
+                rate = done / max(time.monotonic() - started, 1e-6)
+                bar.update(task, completed=done, total=total, rate=rate)
+
+            summary = shelf.exporter().export(output, request, progress=show)
+    except ExportError as exc:
+        err.print(f"[red]export: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    finally:
+        shelf.close()
+    what = "as catalogued" if as_catalogued else "MARC 21"
+    console.print(
+        f"wrote {summary.written:,} records to {output} ({format}, {encoding}, {what}) "
+        f"in {time.monotonic() - started:.1f} s"
+        + (f"; {summary.deleted:,} deleted" if summary.deleted else "")
+        + (f"; {summary.escaped:,} with characters as &#xXXXX;" if summary.escaped else "")
+    )
+    if summary.rejected:
+        err.print(
+            f"[yellow]{summary.rejected:,} records could not be written: "
+            f"{summary.rejects_path}[/yellow]"
+        )
 
 
 def _utc_time(text: str) -> datetime:
@@ -225,38 +238,6 @@ def _utc_time(text: str) -> datetime:
     except ValueError as exc:
         raise typer.BadParameter(f"{text!r}: use YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ") from exc
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _export_since(
-    shelf: composition.Shelfwise,
-    output: Path,
-    since: datetime,
-    *,
-    format: MarcFormat,
-    encoding: str,
-) -> None:
-    """Records changed since ``since`` in (datestamp, id) order, as OAI-PMH serves them;
-    a merged or withdrawn record is written with record status (leader/05) ``d``."""
-    from shelfwise.catalogue.harvest import ChangeQuery
-    from shelfwise.marc.writing import MarcWriter
-
-    query = ChangeQuery(since=since)
-    written = deleted = 0
-    after: tuple[datetime, int] | None = None
-    with output.open("wb") as handle, MarcWriter(handle, format=format, encoding=encoding) as out:
-        while page := shelf.catalogue.changed_records(query, after=after, limit=1000):
-            for changed in page:
-                record = changed.marc
-                if changed.deleted:
-                    record.leader = record.leader[:5] + "d" + record.leader[6:]
-                    deleted += 1
-                out.write(record)
-                written += 1
-            after = (page[-1].datestamp, page[-1].id)
-    console.print(
-        f"wrote {written:,} records changed since {since:%Y-%m-%dT%H:%M:%SZ} "
-        f"({deleted:,} deleted) to {output}"
-    )
 
 
 @cli.command()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from contextlib import redirect_stderr
 
 from pymarc.marc8 import MARC8ToUnicode
@@ -124,13 +125,47 @@ def decode_field(data: bytes, encoding: str) -> tuple[str, list[str]]:
         return text, [f"invalid {encoding} bytes ({bad}) replaced with U+FFFD"]
 
 
-def encode_text(text: str, encoding: str) -> bytes:
-    """Encode for writing; raises ``UnicodeEncodeError`` when the text does not fit."""
+# MARC 21's lossless convention for a character the target set cannot hold: a
+# numeric character reference in hexadecimal, &#xXXXX; (LC, "Character Sets and
+# Encoding Options", the lossless conversion of Unicode to MARC-8). We use it for
+# every legacy set we write (EUC-KR/cp949 is the one that needs it: GB 18030 holds
+# all of Unicode), and read it back from every non-Unicode set.
+NCR = "marc-ncr"
+_NCR = re.compile(r"&#x([0-9A-Fa-f]{4,6});")
+
+
+def _ncr_errors(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    chars = err.object[err.start : err.end]
+    return "".join(f"&#x{ord(ch):04X};" for ch in chars), err.end
+
+
+codecs.register_error(NCR, _ncr_errors)
+
+
+def encode_text(text: str, encoding: str, errors: str = "strict") -> bytes:
+    """Encode for writing; with ``errors="strict"`` raises ``UnicodeEncodeError`` when the
+    text does not fit, with ``errors=NCR`` writes such characters as ``&#xXXXX;``."""
     if encoding not in WRITABLE:
         raise UnknownEncodingError(
             f"cannot write {encoding!r}; writable charsets are {sorted(WRITABLE)}"
         )
-    return text.encode(encoding)
+    return text.encode(encoding, errors)
+
+
+def unescape_ncr(text: str) -> str:
+    """``&#xXXXX;`` references back to the characters they stand for (see :data:`NCR`)."""
+    if "&#x" not in text:
+        return text
+
+    def char(match: re.Match[str]) -> str:
+        point = int(match.group(1), 16)
+        if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+            return match.group()
+        return chr(point)
+
+    return _NCR.sub(char, text)
 
 
 def is_utf8(data: bytes) -> bool:

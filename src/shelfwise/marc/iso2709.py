@@ -260,16 +260,19 @@ def parse(raw: bytes, *, dialect: Dialect | None = None, encoding: str | None = 
 
 
 def _decode_texts(layout: _Layout, encoding: str, repairs: list[str]) -> list[str]:
+    # A legacy charset carries what it cannot hold as &#xXXXX; (charsets.NCR).
+    legacy = encoding != charsets.UTF8
     if layout.contiguous:
         try:
-            return layout.data.decode(encoding).split("\x1e")[:-1]
+            data = layout.data.decode(encoding)
+            return (charsets.unescape_ncr(data) if legacy else data).split("\x1e")[:-1]
         except UnicodeDecodeError:
             pass  # fall through: decode field by field to say which one is bad
     texts = []
     for tag, raw in zip(layout.tags, layout.fields, strict=True):
         text, notes = charsets.decode_field(raw, encoding)
         repairs.extend(f"field {tag}: {note}" for note in notes)
-        texts.append(text)
+        texts.append(charsets.unescape_ncr(text) if legacy else text)
     return texts
 
 
@@ -308,7 +311,7 @@ def _fields_marc8(tags: list[str], fields: list[bytes], repairs: list[str]) -> l
         if tag in _CONTROL_TAGS:
             text, notes = charsets.decode_marc8(raw)
             repairs.extend(f"field {tag}: {n}" for n in notes)
-            out.append(Field(tag, "  ", [], text))
+            out.append(Field(tag, "  ", [], charsets.unescape_ncr(text)))
             continue
         head, *parts = raw.split(SD)
         ind = head.decode("latin-1")
@@ -320,7 +323,7 @@ def _fields_marc8(tags: list[str], fields: list[bytes], repairs: list[str]) -> l
                 continue
             value, notes = charsets.decode_marc8(p[1:])
             repairs.extend(f"field {tag} ${p[:1].decode('latin-1')}: {n}" for n in notes)
-            subfields.append((p[:1].decode("latin-1"), value))
+            subfields.append((p[:1].decode("latin-1"), charsets.unescape_ncr(value)))
         out.append(Field(tag, ind, subfields))
     return out
 
@@ -356,13 +359,20 @@ def _unimarc_100(field: Field, encoding: str) -> Field:
     return Field(field.tag, field.indicators, subs)
 
 
-def encode(record: Record, *, encoding: str = "utf-8", dialect: Dialect | None = None) -> bytes:
+def encode(
+    record: Record,
+    *,
+    encoding: str = "utf-8",
+    dialect: Dialect | None = None,
+    errors: str = "strict",
+) -> bytes:
     """Serialise to ISO 2709, computing every length in bytes of ``encoding``.
 
     Sets leader/00-04, 10-11, 12-16 and 20-23; for MARC 21 and KORMARC leader/09
     becomes ``a`` for UTF-8 (blank otherwise: KS X 1001 in KORMARC); for UNIMARC
     written as UTF-8, 100 $a/26-33 becomes ``50`` plus blanks.
-    Raises ``UnicodeEncodeError`` when the text does not fit the charset and
+    Raises ``UnicodeEncodeError`` when the text does not fit the charset (unless
+    ``errors=charsets.NCR``: such characters become ``&#xXXXX;``) and
     :class:`RecordTooLongError` past the format's limits.
     """
     enc = charsets.canonical(encoding)
@@ -376,7 +386,7 @@ def encode(record: Record, *, encoding: str = "utf-8", dialect: Dialect | None =
         if kind is Dialect.UNIMARC and f.tag == "100" and f.data is None:
             f = _unimarc_100(f, enc)
         text = f.data if f.data is not None else _field_text(f)
-        body = charsets.encode_text(text, enc) + FT
+        body = charsets.encode_text(text, enc, errors) + FT
         if len(body) > MAX_FIELD_BYTES:
             raise RecordTooLongError(f"field {f.tag} is {len(body)} bytes; ISO 2709 allows 9999")
         tag = f.tag.encode("ascii")

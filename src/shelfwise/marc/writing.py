@@ -5,14 +5,16 @@
             out.write(record)
 
 ISO 2709 is written in UTF-8 unless ``encoding`` asks for GB 18030 or EUC-KR
-(cp949); MARCXML and MARC-in-JSON are always UTF-8. MARC-in-JSON is NDJSON (one
+(cp949), where a character the set cannot hold is written as MARC 21's lossless
+numeric character reference ``&#xXXXX;`` (the reader turns it back; ``escaped``
+counts such records); MARCXML and MARC-in-JSON are always UTF-8. MARC-in-JSON is NDJSON (one
 record per line) by default, or one JSON array with ``json_array=True``. Every
 format streams: nothing but the current record is held in memory.
 
 Characters no format can carry (C0 controls, lone surrogates) are repaired
 as the importer repairs them (``control_characters``), so a record stored
 before that repair existed is still written. A record that cannot be written
-(text the charset cannot represent, a record past ISO 2709's 99,999 bytes)
+(a record past ISO 2709's 99,999 bytes, a tag that is not three characters)
 raises from ``write`` and leaves the file as it was before that call, so a
 caller can log it and carry on.
 """
@@ -49,6 +51,7 @@ class MarcWriter:
         self.dialect = dialect
         self.json_array = json_array
         self.count = 0
+        self.escaped = 0  # records written with &#xXXXX; for characters the charset lacks
         self._closed = False
         if format is MarcFormat.MARCXML:
             stream.write(marcxml.COLLECTION_OPEN)
@@ -59,7 +62,7 @@ class MarcWriter:
         if self._closed:
             raise ValueError("the writer is closed")
         if self.format is MarcFormat.ISO2709:
-            data = iso2709.encode(record, encoding=self.encoding, dialect=self.dialect)
+            data = self._iso2709(record)
         elif self.format is MarcFormat.MARCXML:
             data = marcxml.record_in_collection(record)
         elif self.json_array:
@@ -68,6 +71,17 @@ class MarcWriter:
             data = marcjson.dumps(repair(record)[0]) + b"\n"
         self.stream.write(data)
         self.count += 1
+
+    def _iso2709(self, record: Record) -> bytes:
+        try:
+            return iso2709.encode(record, encoding=self.encoding, dialect=self.dialect)
+        except UnicodeEncodeError:
+            # Text the charset cannot hold: MARC 21's lossless &#xXXXX; references.
+            data = iso2709.encode(
+                record, encoding=self.encoding, dialect=self.dialect, errors=charsets.NCR
+            )
+            self.escaped += 1
+            return data
 
     def close(self) -> None:
         """Finish the document (closing tag or bracket); the stream itself stays open."""
