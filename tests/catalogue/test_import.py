@@ -327,3 +327,34 @@ def test_unknown_branches_hold_back_the_copies_and_no_branch_is_created(
     assert (complete.items_added, complete.items_rejected, complete.rejects_path) == (2, 0, None)
     assert [b.code for b in shelf.catalogue.list_branches()] == ["CEN", "NOPE"]
     assert _count(shelf, items) == 4
+
+
+def test_the_hostile_files_import_with_their_repairs_and_rejects_and_export(
+    shelf: Shelfwise, tmp_path: Path
+) -> None:
+    # testing/hostile_records.hostile_files: what the combined hostile-catalogue test seeds.
+    from shelfwise.catalogue.exporting import ExportRequest
+    from shelfwise.marc.reading import ReadRecord, read_file
+    from shelfwise.testing.hostile_records import hostile_files
+
+    _central(shelf)
+    summaries = {p.name: shelf.importer().import_file(p) for p in hostile_files(tmp_path / "in")}
+    assert {n: (s.read, s.rejected) for n, s in summaries.items()} == {
+        "control.mrc": (2, 0),
+        "control.json": (1, 0),
+        "titles.mrc": (7, 2),
+        "unmappable.mrc": (3, 0),
+        "deep.json": (0, 1),
+        "branch.mrc": (1, 0),
+    }
+    assert summaries["control.mrc"].repairs == 2
+    assert summaries["titles.mrc"].repairs == 7
+    assert (summaries["branch.mrc"].items_rejected, summaries["branch.mrc"].unknown_branches) == (
+        1,
+        ["NOPE"],
+    )
+    out = tmp_path / "hostile.mrc"
+    summary = shelf.exporter().export(out, ExportRequest(encoding="euc-kr"))
+    assert (summary.written, summary.rejected) == (shelf.catalogue.counts()["records"], 0)
+    assert summary.escaped >= 3
+    assert all(isinstance(r, ReadRecord) for r in read_file(out, encoding="euc-kr"))

@@ -8,9 +8,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
+from shelfwise.catalogue.models import BranchKind
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.search import Filters, SearchRequest, Sort
+from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 
 
@@ -59,6 +61,8 @@ def _book(control: str, isbn: str, title: str, branch: str, barcode: str) -> byt
 def test_merge_removes_the_duplicate(shelf: composition.Shelfwise, tmp_path: Path) -> None:
     """Two catalogue records of one book (different ISBN and title wording, so the importer
     does not merge them); a cataloguer merges them and the index follows."""
+    seed_branches(shelf.catalogue)
+    shelf.catalogue.add_branch(code="EST", kind=BranchKind.BRANCH, name_zh="东区分馆")
     path = tmp_path / "records.mrc"
     write_records(path, 40)
     with path.open("ab") as out:

@@ -2,16 +2,16 @@
 
 Each builder returns the bytes of a file as another system might send it:
 control characters (issue 13 item 1), no title anywhere or only a fallback
-title (item 6), text a legacy character set cannot hold (item 7), corporate
-and meeting names with ISBD punctuation (item 8), MARC-in-JSON nested past any
-parser's recursion limit (item 9), holdings at branches that do not exist
-(item 12). Our own encoder repairs what it writes, so ISO 2709 is assembled
+title (item 6), text a legacy character set cannot hold (item 7), MARC-in-JSON
+nested past any parser's recursion limit (item 9), holdings at branches that
+do not exist (item 12); :func:`hostile_files` writes them all. Our own encoder repairs what it writes, so ISO 2709 is assembled
 here by hand.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 FT = b"\x1e"
@@ -154,4 +154,80 @@ def titles_iso2709() -> list[tuple[bytes, str | None]]:
         else:
             leader = MARC21_LEADER
         out.append((raw_iso2709(leader, control + fields), title))
+    return out
+
+
+def unmappable_iso2709() -> bytes:
+    """Records with text EUC-KR cannot hold (simplified Chinese, ₩ U+20A9, ŏ), in each dialect."""
+    sf = subfields
+    return b"".join(
+        [
+            raw_iso2709(
+                UNIMARC_LEADER,
+                [
+                    ("001", "unmappable-cn"),
+                    ("100", sf(("a", "20240101d2024    em y0chiy50      ea"))),
+                    (
+                        "200",
+                        sf(
+                            ("a", "现代汉语词典"), ("9", "xian dai han yu ci dian"), indicators="1 "
+                        ),
+                    ),
+                ],
+            ),
+            raw_iso2709(
+                MARC21_LEADER,
+                [
+                    ("001", "unmappable-ko"),
+                    ("020", sf(("a", "9788936433673"), ("c", "₩12000"))),
+                    ("040", sf(("a", "NLK"))),
+                    ("245", sf(("a", "조선족 력사"), ("d", "리광인 지음"), indicators="00")),
+                ],
+            ),
+            raw_iso2709(
+                MARC21_LEADER,
+                [
+                    ("001", "unmappable-en"),
+                    ("245", sf(("a", "Chosŏn wangjo sillok."), indicators="10")),
+                ],
+            ),
+        ]
+    )
+
+
+def unknown_branch_iso2709(branch: str = "NOPE") -> bytes:
+    """A record whose holdings name a branch no library has (a typo): its copy is held back."""
+    return raw_iso2709(
+        MARC21_LEADER,
+        [
+            ("001", f"branch-{branch}"),
+            ("245", subfields(("a", f"Held at {branch}."), indicators="00")),
+            ("852", subfields(("b", branch), ("h", "I247.5"), ("p", f"HOSTILE-{branch}"))),
+        ],
+    )
+
+
+def hostile_files(folder: Path) -> list[Path]:
+    """One file per hostile kind, written to ``folder``: what a catalogue test seeds.
+
+    Importing them all gives records with repaired control characters, records
+    with fallback titles, two rejected records (no title anywhere), unmappable
+    text for legacy exports, one nested-too-deep MARC-in-JSON reject, and one
+    copy held back for an unknown branch.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "control.mrc": control_characters_iso2709("hostile-cc1")
+        + control_characters_iso2709("hostile-cc2", "Countries atlas"),
+        "control.json": control_characters_json("hostile-cc3"),
+        "titles.mrc": b"".join(raw for raw, _ in titles_iso2709()),
+        "unmappable.mrc": unmappable_iso2709(),
+        "deep.json": deeply_nested_json(),
+        "branch.mrc": unknown_branch_iso2709(),
+    }
+    out = []
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        out.append(path)
     return out
