@@ -139,6 +139,7 @@ def _import(shelf: composition.Shelfwise, name: str, work: Path) -> Iterator[tup
         key = f"{name}@{n}"
         assert not isinstance(entry, Rejected), f"{key} was rejected: {entry.reason}"
         incoming = prepare(entry)
+        assert not isinstance(incoming, Rejected), f"{key} was rejected: {incoming.reason}"
         record_id = _survivor(shelf, int(by_source[incoming.source_key]))
         yield key, record_id, incoming.control_number or key
 
