@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shelfwise.app import Shelfwise
 from shelfwise.catalogue.harvest import ChangeQuery
+from shelfwise.catalogue.models import BranchKind
 from shelfwise.core.clock import FrozenClock
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
@@ -35,6 +36,9 @@ def _import(shelf: Shelfwise, tmp_path: Path, name: str, data: bytes) -> int:
 def test_each_filter_selects_what_it_names(
     shelf: Shelfwise, clock: FrozenClock, tmp_path: Path
 ) -> None:
+    # The branches the holdings name: an import creates none.
+    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    shelf.catalogue.add_branch(code="EST", kind=BranchKind.BRANCH, name_zh="东区分馆")
     start = clock.now()
     chinese = _import(shelf, tmp_path, "a", _record("h1", "沈阳历史", "chi", "CEN"))
     clock.advance(timedelta(hours=1))
