@@ -38,6 +38,8 @@ from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
 from shelfwise.config import Secret, Settings, SettingsError
 from shelfwise.core import log_masking
 from shelfwise.core.clock import Clock, SystemClock
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.core.metrics import count_calls
 from shelfwise.readers.confirmation import ConfirmationMailer
 from shelfwise.readers.security import SecretHasher
 from shelfwise.readers.service import (
@@ -55,10 +57,11 @@ from shelfwise.storage import migrate
 from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
+from shelfwise.storage.outbox import backlog as outbox_backlog
 from shelfwise.storage.scheduler import Job, Scheduler
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from fastapi import APIRouter, FastAPI
 
     from shelfwise.sip2.server import ServerConfig, Sip2Server
 
@@ -254,8 +257,10 @@ def build(
         db=db,
         catalogue=CatalogueService(db, clock),
         readers=reader_service,
-        circulation=CirculationService(
-            db, clock, circulation_policy, deposits=deposit_policy, idempotency=idempotency
+        circulation=_counted(
+            CirculationService(
+                db, clock, circulation_policy, deposits=deposit_policy, idempotency=idempotency
+            )
         ),
         accounts=AccountService(db, clock, deposits=deposit_policy, idempotency=idempotency),
         deposits=DepositService(db, clock, deposit_policy),
@@ -275,6 +280,29 @@ def build(
         ),
         keys=keys,
     )
+
+
+# What /metrics counts of circulation (shelfwise_circulation_operations), by kind.
+_CIRCULATION_KINDS = {
+    "checkout": "checkout",
+    "checkin": "checkin",
+    "take_back": "take_back",
+    "renew": "renew",
+    "declare_lost": "lost",
+    "place_hold": "hold_place",
+    "cancel_hold": "hold_cancel",
+    "change_pickup": "hold_pickup",
+}
+
+
+def _counted(service: CirculationService) -> CirculationService:
+    """Every door's circulation operations counted by kind and result, at the one service."""
+
+    def code(exc: BaseException) -> str:
+        return exc.code if isinstance(exc, ShelfwiseError) else "error"
+
+    count_calls(service, _CIRCULATION_KINDS, code)
+    return service
 
 
 def backup_service(settings: Settings, clock: Clock | None = None) -> BackupService:
@@ -322,11 +350,13 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
     from shelfwise.api.errors import allowed_methods
     from shelfwise.api.errors import method_not_allowed as api_method_not_allowed
     from shelfwise.api.http import create_app
+    from shelfwise.http_metrics import RequestMetrics
     from shelfwise.interop import oai, sru
     from shelfwise.request_ids import RequestIds
     from shelfwise.web import door as web
 
     app = create_app(shelf)
+    app.include_router(_metrics(shelf))  # /metrics: loopback or metrics_token only
     app.include_router(sru.router(shelf))  # /sru: SRU 1.2 and 2.0, XML diagnostics
     app.include_router(oai.router(shelf))  # /oai: OAI-PMH 2.0, XML errors
     # Before the web's middleware is added, so that it wraps the limit's refusal page.
@@ -349,9 +379,26 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
         return web.method_not_allowed(pages, request, allow)
 
     app.add_exception_handler(405, method_not_allowed)
+    app.add_middleware(RequestMetrics)
     # Outermost: the id is set before anything else runs, and the access log has it.
     app.add_middleware(RequestIds)
     return app
+
+
+def _metrics(shelf: Shelfwise) -> APIRouter:
+    """``/metrics`` over this instance: the process's counters and the library's state."""
+    from prometheus_client import CollectorRegistry
+
+    from shelfwise.api import metrics_routes
+    from shelfwise.core.metrics import IndexState, LibraryState
+
+    def index() -> IndexState | None:
+        live = shelf.search.live_state()
+        return None if live is None else IndexState(*live)
+
+    state = CollectorRegistry(auto_describe=False)
+    state.register(LibraryState(shelf.clock.now, lambda: outbox_backlog(shelf.db), index))
+    return metrics_routes.router(_reveal(shelf.settings["metrics_token"]), state)
 
 
 def _limit_bodies(app: FastAPI, shelf: Shelfwise, web_door: list[Any]) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sip2_server_helpers import (
     PIN,
     TERMINAL,
@@ -29,7 +30,7 @@ from sip2_server_helpers import (
 )
 
 from shelfwise.app import Shelfwise
-from shelfwise.core import log_format
+from shelfwise.core import log_format, metrics
 from shelfwise.testing.servers import live_server
 
 
@@ -109,3 +110,28 @@ def test_every_line_is_masked_and_structured_in_both_formats(
         assert any(f"terminal={TERMINAL}" in line and "cmd=63" in line for line in lines)
         assert any("LookupError: no loan for" in line for line in lines)
         assert not any(line.startswith("{") for line in lines)
+
+
+def test_sip2_messages_are_counted_by_command_and_result(library: Library) -> None:
+    """/metrics' shelfwise_sip2_messages_total: by command and result, no kiosk data."""
+
+    def count(command: str, result: str) -> float:
+        text = metrics.exposition().decode()
+        for family in text_string_to_metric_families(text):
+            for s in family.samples:
+                if s.name == "shelfwise_sip2_messages_total" and s.labels == {
+                    "command": command,
+                    "result": result,
+                }:
+                    return float(s.value)
+        return 0.0
+
+    card = library.reader("计数")
+    before = (count("93", "login_failed"), count("93", "ok"), count("63", "ok"))
+    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+        kiosk.login("not-the-password")
+        kiosk.login()
+        patron_information(kiosk, card, PIN)
+    after = (count("93", "login_failed"), count("93", "ok"), count("63", "ok"))
+    assert [b - a for a, b in zip(before, after, strict=True)] == [1, 1, 1]
+    assert card not in metrics.exposition().decode()

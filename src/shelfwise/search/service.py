@@ -112,6 +112,13 @@ class SearchService:
     def ready(self) -> bool:
         return self._open_current() is not None
 
+    def live_state(self) -> tuple[str, int, int] | None:
+        """The live generation's name, its records and its size on disk (for /metrics)."""
+        live = self._open_current()
+        if live is None:
+            return None
+        return live.path.name, int(live.searcher().num_docs), self.store.size_bytes(live.path)
+
     def _live_or_unavailable(self) -> LiveIndex:
         """The live index; while there is none (the first build, or a rebuild after a
         schema change), a refusal that says how far the build is and when to come back."""

@@ -28,6 +28,7 @@ from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError, render
+from shelfwise.core.metrics import SIP2_MESSAGES, sip2_result
 from shelfwise.readers.models import Reader
 from shelfwise.readers.service import ReaderService
 from shelfwise.sip2.backoff import Locked, LoginBackoff
@@ -535,6 +536,9 @@ class Session:
 
     def _log(self, command: str, sequence: int | None, outcome: str, name: str = "") -> None:
         terminal = self.terminal.name if self.terminal else (name or "-")
+        if command != "--":  # "--": the connection closing, not a message
+            label = command if len(command) == 2 and command.isdigit() else "other"
+            SIP2_MESSAGES.labels(label, sip2_result(outcome)).inc()
         # Never the message itself: it carries CO/AD/AC and reader data (P13, S-7).
         log.info(
             "sip2 terminal=%s peer=%s cmd=%s seq=%s outcome=%s",

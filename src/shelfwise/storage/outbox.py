@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
@@ -181,3 +181,16 @@ def pending_count(db: Database) -> int:
                 select(func.count()).select_from(outbox).where(outbox.c.delivered_at.is_(None))
             ).scalar_one()
         )
+
+
+def backlog(db: Database) -> tuple[int, datetime | None]:
+    """Undelivered events and when the oldest was written (for /metrics)."""
+    with db.read() as conn:
+        count, oldest = conn.execute(
+            select(func.count(), func.min(outbox.c.created_at)).where(
+                outbox.c.delivered_at.is_(None)
+            )
+        ).one()
+    if isinstance(oldest, datetime) and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)  # SQLite keeps UTC without its offset
+    return int(count), oldest

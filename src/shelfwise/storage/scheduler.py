@@ -20,6 +20,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.core.clock import Clock
+from shelfwise.core.metrics import JOB_RUNS
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import job_runs
 
@@ -74,6 +75,7 @@ class Scheduler:
             except Exception as exc:  # recorded, and the next slot runs again
                 log.exception("scheduled job %s failed", job.name)
                 outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
+            JOB_RUNS.labels(job.name, outcome).inc()
             with self._db.write() as conn:
                 conn.execute(
                     update(job_runs)
