@@ -10,7 +10,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from shelfwise.access.lockout import Lockout, SourcePolicy
 from shelfwise.access.service import AccessService
@@ -27,7 +28,7 @@ from shelfwise.circulation.deposits import (
 )
 from shelfwise.circulation.idempotency import Idempotency
 from shelfwise.circulation.migration_import import MigrationImporter
-from shelfwise.circulation.models import CirculationPolicy
+from shelfwise.circulation.models import CirculationPolicy, RenewalBase
 from shelfwise.circulation.notices import (
     NoticeChannel,
     NoticeHandler,
@@ -37,7 +38,7 @@ from shelfwise.circulation.notices import (
 from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
 from shelfwise.config import Secret, Settings, SettingsError
 from shelfwise.core import log_masking
-from shelfwise.core.clock import Clock, SystemClock
+from shelfwise.core.clock import Clock, SystemClock, in_zone, zone_named
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.core.metrics import count_calls
 from shelfwise.readers.confirmation import ConfirmationMailer
@@ -59,6 +60,8 @@ from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
 from shelfwise.storage.outbox import backlog as outbox_backlog
 from shelfwise.storage.scheduler import Job, Scheduler
+
+E = TypeVar("E", bound=StrEnum)
 
 if TYPE_CHECKING:
     from fastapi import APIRouter, FastAPI
@@ -147,6 +150,10 @@ class Shelfwise:
         def purge_keys() -> str:
             return f"purged {self.circulation.idempotency.purge()}"
 
+        def forget_late_returns() -> str:
+            lookback = int(self.settings["credit_overdue_lookback_days"])
+            return f"forgot {self.accounts.forget_old_late_returns(lookback)} month counts"
+
         return Scheduler(
             self.db,
             self.clock,
@@ -157,6 +164,7 @@ class Shelfwise:
                 Job("access.prune_login_attempts", 3600, prune_login_attempts),
                 Job("imports.expire_uploads", 3600, expire_uploads),
                 Job("circulation.purge_idempotency_keys", 3600, purge_keys),
+                Job("circulation.forget_late_returns", 86400, forget_late_returns),
             ],
         )
 
@@ -193,7 +201,7 @@ def build(
     settings: Settings | None = None, *, clock: Clock | None = None, migrate_db: bool = True
 ) -> Shelfwise:
     settings = settings or Settings.load()
-    clock = clock or SystemClock()
+    clock = _library_clock(settings, clock)
     # P13: no card number or confirmation code in any log line of this process.
     log_masking.install(str(settings["reader_card_prefix"]))
     keys = load_keys(settings)  # before anything else: a refused key stops the start here
@@ -223,6 +231,8 @@ def build(
     circulation_policy = CirculationPolicy(
         fee_block_cents=int(settings["circulation_fee_block_cents"]),
         due_soon_days=int(settings["notice_due_soon_days"]),
+        overdue_blocks=bool(settings["circulation_overdue_blocks"]),
+        renewal_base=_choice(settings, "renewal_period_base", RenewalBase),
     )
     deposit_policy = DepositPolicy(
         required=parse_requirements(str(settings["circulation_deposit_cents"])),
@@ -316,6 +326,23 @@ def backup_service(settings: Settings, clock: Clock | None = None) -> BackupServ
         clock or SystemClock(),
         retention_days=int(settings["backup_retention_days"]),
     )
+
+
+def _library_clock(settings: Settings, clock: Clock | None) -> Clock:
+    """The clock every service gets, keeping the library's time zone (its local day)."""
+    try:
+        zone = zone_named(str(settings["library_timezone"]))
+    except ValueError as exc:
+        raise SettingsError(f"library_timezone: {exc}") from exc
+    return SystemClock(zone) if clock is None else in_zone(clock, zone)
+
+
+def _choice(settings: Settings, name: str, kind: type[E]) -> E:
+    try:
+        return kind(str(settings[name]).strip())
+    except ValueError as exc:
+        allowed = " | ".join(e.value for e in kind)
+        raise SettingsError(f"{name}: {settings[name]!r} is not one of {allowed}") from exc
 
 
 def _reveal(value: object) -> str:

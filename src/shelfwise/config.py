@@ -119,6 +119,13 @@ SETTINGS: tuple[Setting, ...] = (
         "lib.example.org); record identifiers are oai:<it>:<record id>. The oai-identifier "
         "scheme requires a domain-like name (letters, digits, hyphens, at least one dot).",
     ),
+    Setting(
+        "library_timezone",
+        str,
+        "Asia/Shanghai",
+        "The library's IANA time zone: the local day of due dates, closed days, fines, notices "
+        "and hold expiry, and the local time kiosks are sent over SIP2.",
+    ),
     # --- readers and circulation (issue 4) ---
     Setting("reader_card_prefix", str, "SW", "Prefix of generated reader card numbers."),
     Setting("reader_card_years", int, 3, "Years a new or renewed reader card is valid."),
@@ -150,6 +157,14 @@ SETTINGS: tuple[Setting, ...] = (
         "https://library.example.org/register/confirm/{card}/{token}. Empty: "
         "web_public_url + /register/confirm/{card}/{token} when web_public_url is set, "
         "else the e-mail gives the card number and confirmation code only.",
+    ),
+    Setting(
+        "renewal_period_base",
+        str,
+        "due_date",
+        "What a renewal's loan period counts from: due_date (the current due date, so an "
+        "early renewal never shortens or wastes the loan) or today (Koha's "
+        "RenewalPeriodBase).",
     ),
     Setting(
         "reader_id_card_key",
@@ -261,6 +276,13 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         1000,
         "Open fees (in fen) above which a reader may not borrow, renew or place holds.",
+    ),
+    Setting(
+        "circulation_overdue_blocks",
+        bool,
+        True,
+        "A reader with an overdue or lost loan may not borrow more until it is returned or "
+        "renewed (renewals and holds stay allowed).",
     ),
     Setting(
         "circulation_deposit_cents",

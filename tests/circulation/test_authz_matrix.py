@@ -335,6 +335,17 @@ ROUTES: dict[tuple[str, str], Route] = {
         BRANCH,
         lambda w, r, at: Call(json={"card_number": w.card_a, "barcode": w.loan(at, w.card_a)}),
     ),
+    ("POST", "/api/v1/readers/{card_number}/renew-all"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call({"card_number": w.card_a}, query={"branch": at}),
+    ),
+    ("GET", "/api/v1/readers/{card_number}/renewals"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("GET", "/api/v1/readers/{card_number}/standing"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
     ("POST", "/api/v1/items/{barcode}/lost"): staff(
         "circulation.desk", BRANCH, lambda w, r, at: Call({"barcode": w.loan(at)})
     ),

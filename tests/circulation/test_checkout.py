@@ -104,8 +104,7 @@ def test_renewal_limit_and_holds(library: Library, clock: FrozenClock) -> None:
     clock.advance(timedelta(days=10))
     renewed = circ.renew(reader.card_number, barcode, actor=SYSTEM)
     assert renewed.renewals == 1
-    assert renewed.due_on == clock.now().date() + timedelta(days=30)
-    assert renewed.due_on > loan.due_on
+    assert renewed.due_on == loan.due_on + timedelta(days=30)  # from the due date
     circ.renew(reader.card_number, barcode, actor=SYSTEM)
     with _Code("circ.renew_limit"):
         circ.renew(reader.card_number, barcode, actor=SYSTEM)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from circ_helpers import Library, make_library
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from shelfwise import app as composition
 from shelfwise.app import asgi_app
@@ -23,7 +23,7 @@ from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.storage.tables import deposits
+from shelfwise.storage.tables import deposits, fees, loans
 from shelfwise.testing.access import staff_headers
 
 
@@ -95,11 +95,11 @@ def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
     assert deps.standing(reader.card_number).credit.eligible
     loan = circ.checkout(reader.card_number, b1, "CEN", actor=SYSTEM)
     clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 3))
-    # Overdue now: no credit for a second book.
+    # Overdue now: no credit for a second book (and the overdue loan stops new loans anyway).
     assert deps.standing(reader.card_number).credit.reasons == ("overdue",)
-    assert (
-        _code(circ.checkout, reader.card_number, b2, "CEN", actor=SYSTEM) == "circ.deposit_required"
-    )
+    blocks = circ.standing(reader.card_number).borrow_blocks
+    assert [b.code for b in blocks] == ["circ.overdue_loans", "circ.deposit_required"]
+    assert _code(circ.checkout, reader.card_number, b2, "CEN", actor=SYSTEM) == "circ.overdue_loans"
     result = circ.checkin(b1, "CEN", actor=SYSTEM)
     assert result.fine_cents > 0
     assert deps.standing(reader.card_number).credit.reasons == ("overdue", "open_fees")
@@ -239,3 +239,82 @@ def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: Librar
         )
         pair = (results["checkout"], results["refund"])
         assert pair in {("ok", "circ.deposit_refund_loans"), ("circ.deposit_required", "ok")}
+
+
+def _linked(lib: Library, reader_id: int) -> tuple[int, int]:
+    """(loans, fees) still linked to the reader."""
+    with lib.shelf.db.read() as conn:
+        return (
+            conn.execute(
+                select(func.count()).select_from(loans).where(loans.c.reader_id == reader_id)
+            ).scalar_one(),
+            conn.execute(
+                select(func.count()).select_from(fees).where(fees.c.reader_id == reader_id)
+            ).scalar_one(),
+        )
+
+
+def test_credit_remembers_a_late_return_after_privacy_unlinks_it(
+    lib: Library, clock: FrozenClock
+) -> None:
+    """Item 8: unlinking (P1, P2) must not make credit forget a late return, and the count
+    that remembers it must not undo the unlinking: no loan, no fee, no title stays linked."""
+    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    _, (b1, b2) = lib.title(copies=2)
+    reader = lib.reader("守信读者")  # no reading history (the default)
+    clock.advance(timedelta(days=31))
+    loan = circ.checkout(reader.card_number, b1, "CEN", actor=SYSTEM)  # on credit
+    clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 3))
+    fine = circ.checkin(b1, "CEN", actor=SYSTEM).fine_cents
+    (fee,) = [f for f in accounts.fees_of(reader.card_number) if f.status == "open"]
+    accounts.pay(fee.id, fine)
+    assert _linked(lib, reader.id) == (0, 0)  # P1, P2 hold: nothing links back
+    assert deps.standing(reader.card_number).credit.reasons == ("overdue",)
+    assert _code(circ.checkout, reader.card_number, b2, "CEN", actor=SYSTEM) == (
+        "circ.deposit_required"
+    )
+    exported = accounts.export(reader.card_number)["late_returns"]
+    assert exported == [{"month": clock.now().date().isoformat()[:7], "returns": 1}]
+    # A year and a month on, the look-back no longer reaches that month: credit again,
+    # and the retention job forgets the count.
+    clock.advance(timedelta(days=365 + 31))
+    assert deps.standing(reader.card_number).credit.eligible
+    assert accounts.forget_old_late_returns(365) == 1
+    assert accounts.export(reader.card_number)["late_returns"] == []
+
+
+def test_a_late_return_within_the_grace_days_still_counts_for_credit(
+    lib: Library, clock: FrozenClock
+) -> None:
+    """No fine (grace days), so the loan is unlinked at check-in at once: before the count,
+    this reader looked spotless the moment the book came back."""
+    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    accounts.set_rule(
+        reader_category=None, item_type=None, branch=None, values={"grace_days": 5}, actor=SYSTEM
+    )
+    _, (barcode,) = lib.title()
+    reader = lib.reader()
+    clock.advance(timedelta(days=31))
+    loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
+    clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 2))
+    assert circ.checkin(barcode, "CEN", actor=SYSTEM).fine_cents == 0
+    assert _linked(lib, reader.id) == (0, 0)
+    assert deps.standing(reader.card_number).credit.reasons == ("overdue",)
+
+
+def test_late_returns_go_with_a_deleted_reader(lib: Library, clock: FrozenClock) -> None:
+    circ, accounts = lib.shelf.circulation, lib.shelf.accounts
+    accounts.set_rule(
+        reader_category=None, item_type=None, branch=None, values={"grace_days": 5}, actor=SYSTEM
+    )
+    _, (barcode,) = lib.title()
+    reader = lib.reader()
+    lib.shelf.deposits.take(reader.card_number, 10000, "cash")
+    loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
+    clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 1))
+    circ.checkin(barcode, "CEN", actor=SYSTEM)
+    (deposit,) = lib.shelf.deposits.of(reader.card_number)
+    lib.shelf.deposits.refund(deposit.id)
+    accounts.delete_reader(reader.card_number)
+    with lib.shelf.db.read() as conn:  # P6: the month counts went with the reader
+        assert conn.execute(text("SELECT count(*) FROM late_returns")).scalar_one() == 0

@@ -92,7 +92,9 @@ def test_account_pages_show_loans_holds_and_fees(
     client: TestClient, shelf: composition.Shelfwise, demo: list[str]
 ) -> None:
     me = shelf.readers.register(name="Kim Ye-jin", category="adult", pin="2468").reader.card_number
-    other, third = demo[0], demo[1]
+    # Demo readers may have overdue loans, which stop new loans (circ.overdue_loans).
+    other = shelf.readers.register(name="Lee Min-ho", category="adult").reader.card_number
+    third = demo[1]
     loan_now, loan_old, held, ready = _single_copies(shelf, 4)
     today = shelf.clock.now().date()
     # One loan made today, one made 45 days ago (so overdue), through the service.

@@ -3,16 +3,20 @@ backends: status, language, CSRF refusals as pages, security headers, the reader
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from shelfwise import app as composition
 from shelfwise.circulation.scope import SYSTEM, reader_self
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, SearchRequest
+from shelfwise.web import i18n
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 ALERT = re.compile(r'role="alert"[^>]*>([^<]+)<')
@@ -154,14 +158,29 @@ def test_the_reader_account(
         response = client.get("/account" + section)
         assert response.status_code == 200, section
     token = csrf(client, "/account/loans")
-    # Renew: refused loans say why on the page; the others come back renewed.
-    barcodes = re.findall(r'name="barcode" value="([^"]+)"', client.get("/account/loans").text)
-    assert barcodes
-    outcomes = [
-        client.post("/account/loans/renew", data={"barcode": b, "csrf": token}) for b in barcodes
-    ]
-    assert all(r.status_code in (303, 409) for r in outcomes)
-    assert all(ALERT.search(r.text) for r in outcomes if r.status_code == 409)
+    # Renew: a loan that cannot be renewed shows why instead of a button; renewing one shows
+    # its title and new due date (30 days on from the old one), and the loan has that date.
+    _hold_on_one_of(shelf, card, demo)
+    page = client.get("/account/loans").text
+    loans = shelf.circulation.renewals_of(card)
+    reasons = {x.loan.barcode: x.refusal.message("zh") for x in loans if x.refusal is not None}
+    assert reasons
+    for barcode, reason in reasons.items():
+        assert f'name="barcode" value="{barcode}"' not in page
+        assert str(escape(reason)) in page
+    assert any(x.title in reasons.get(x.loan.barcode, "") for x in loans)  # named by title
+    x = next(x for x in loans if x.refusal is None)
+    assert f'name="barcode" value="{x.loan.barcode}"' in page
+    done = client.post("/account/loans/renew", data={"barcode": x.loan.barcode, "csrf": token})
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    new_due = next(
+        y.loan.due_on for y in shelf.circulation.renewals_of(card) if y.loan.id == x.loan.id
+    )
+    assert new_due == x.renewed_due_on
+    assert new_due == max(x.loan.due_on, shelf.clock.today()) + timedelta(days=30)
+    notice = f"《{escape(x.title)}》已续借，新的应还日期 {i18n.format_date(new_due, 'zh')}。"
+    assert notice in shown
     # Hold, move its pickup branch, cancel it.
     record = a_record(shelf, "history")
     placed = client.post(f"/record/{record}/hold", data={"pickup": "CEN", "csrf": token})
@@ -273,3 +292,10 @@ def test_a_nul_character_is_an_invalid_request_on_the_pages(client: TestClient) 
     ):
         assert response.status_code == 422
         assert "text/html" in response.headers["content-type"]
+
+
+def _hold_on_one_of(shelf: composition.Shelfwise, card: str, demo: list[str]) -> None:
+    """Another reader places a hold on one of ``card``'s loans, so that it cannot be renewed."""
+    loan = shelf.circulation.loans_of(card)[0]
+    with contextlib.suppress(ShelfwiseError):  # the demo may have placed it already
+        shelf.circulation.place_hold(demo[-1], loan.record_id, "CEN", actor=SYSTEM)

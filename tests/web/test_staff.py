@@ -7,13 +7,16 @@ registering and changing readers."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from shelfwise import app as composition
 from shelfwise.access.models import ROLES
 from shelfwise.circulation.scope import SYSTEM
+from shelfwise.core.clock import FrozenClock
 from shelfwise.readers.models import DEFAULT_CATEGORIES, ReaderStatus
 from shelfwise.web import i18n
 from shelfwise.web.staff.checkin import SLIP_FIELDS
@@ -34,6 +37,7 @@ PAGES = [
 POSTS = [
     "/staff/desk/checkout",
     "/staff/desk/renew",
+    "/staff/desk/renew-all",
     "/staff/checkin",
     "/staff/readers/new",
     "/staff/fees/1/pay",
@@ -183,15 +187,43 @@ def test_the_desk_checks_out_renews_and_refuses_with_the_reason(
     assert other.status_code == 409
     assert "on loan" in other.text.lower()
 
+    before = loans[0].due_on
     renewed = client.post(
         "/staff/desk/renew",
         data={"card": card, "barcode": barcode, "key": form["key"] + "-1", "csrf": form["csrf"]},
     )
     assert renewed.status_code == 200
-    assert f"Renewed {barcode}" in renewed.text
+    (after,) = [x.due_on for x in shelf.circulation.loans_of(card) if x.barcode == barcode]
+    assert after == before + timedelta(days=30)  # from the due date, not from today
+    # The librarian reads the title and the new due date, not just "renewed".
+    title = shelf.catalogue.get_record(loans[0].record_id).title
+    due = i18n.format_date(after, "en")
+    assert f"Renewed &#39;{escape(title)}&#39; ({barcode}): now due {due}" in renewed.text
     unknown = client.get("/staff/desk?card=NO-SUCH-CARD")
     assert unknown.status_code == 404
     assert 'role="alert"' in unknown.text
+
+
+def test_the_desk_shows_the_standing_circulation_enforces(
+    client: TestClient, shelf: composition.Shelfwise, demo: list[str], clock: FrozenClock
+) -> None:
+    """Issue 12 item 7: the desk said "May borrow." beside two overdue loans; it shows the
+    service's standing now, and each loan that cannot be renewed says why instead of a button."""
+    card = shelf.readers.register(name="逾期读者", category="adult", pin="1357").reader.card_number
+    lent = [
+        shelf.circulation.checkout(card, on_shelf(shelf, skip=k), "CEN", actor=SYSTEM)
+        for k in (0, 1)
+    ]
+    shelf.circulation.place_hold(demo[0], lent[1].record_id, "CEN", actor=SYSTEM)
+    clock.advance(timedelta(days=40))
+    sign_in(client, shelf)  # after the 40 days: a staff session lasts hours
+    page = client.get(f"/staff/desk?card={card}").text
+    assert "May borrow." not in page
+    assert "This reader may not borrow now:" in page
+    assert "2 overdue and 0 lost loan(s)" in page  # circ.overdue_loans, as checkout says it
+    assert f'name="barcode" value="{lent[0].barcode}"' in page  # renewable: a button
+    assert f'name="barcode" value="{lent[1].barcode}"' not in page  # on hold: the reason
+    assert "is reserved by another reader" in page
 
 
 def test_checkin_prints_the_routing_slip_and_traps_the_hold(
@@ -298,7 +330,7 @@ def test_register_block_and_unblock_a_reader(
     )
     assert blocked.status_code == 303
     desk = client.get(f"/staff/desk?card={card}")
-    assert "Blocked by staff: lost card" in desk.text
+    assert "The reader card is blocked: lost card" in desk.text  # circ.reader_blocked
     assert client.post(f"/staff/readers/{card}/unblock", data={"csrf": token}).status_code == 303
     assert shelf.readers.get(card).manual_block is None
     weak = client.post(f"/staff/readers/{card}/pin", data={"pin": "1", "csrf": token})

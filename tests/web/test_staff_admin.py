@@ -32,6 +32,7 @@ POSTS = [
     "/staff/rules",
     "/staff/rules/1/delete",
     "/staff/calendars/CEN",
+    "/staff/calendars/CEN/hours",
 ]
 
 
@@ -149,6 +150,23 @@ def test_loan_rules_and_calendars(client: TestClient, shelf: composition.Shelfwi
     assert calendar.closed_days == frozenset({date(2026, 10, 1), date(2026, 10, 2)})
     wrong = client.post("/staff/calendars/CEN", data={"days": "tomorrow", "csrf": token})
     assert wrong.status_code == 422
+    # Opening hours (issue 12, item 4): a line per weekday (1 = Monday) or date.
+    hours = "2 09:00-12:00 13:30-21:00\n2026-10-03 10:00-16:00"
+    kept = client.post("/staff/calendars/CEN/hours", data={"hours": hours, "csrf": token})
+    assert kept.status_code == 303
+    calendar = shelf.accounts.calendar("CEN")
+    assert [str(h) for h in calendar.weekly_hours[1]] == ["09:00-12:00", "13:30-21:00"]
+    assert [str(h) for h in calendar.special_hours[date(2026, 10, 3)]] == ["10:00-16:00"]
+    assert calendar.closed_weekdays == frozenset({0})  # the closures stay
+    shown = client.get("/staff/rules?done=hours").text
+    assert "Opening hours saved." in shown
+    assert "2 09:00-12:00 13:30-21:00" in shown
+    on_closed = client.post(
+        "/staff/calendars/CEN/hours", data={"hours": "1 09:00-17:00", "csrf": token}
+    )
+    assert on_closed.status_code == 422  # Monday is closed
+    assert "hours on a closed day: weekday 1" in on_closed.text
+    assert shelf.accounts.calendar("CEN").weekly_hours[1]  # unchanged
 
 
 @pytest.mark.parametrize(

@@ -228,6 +228,12 @@ PAGES: dict[tuple[str, str], Page] = {
         lambda w, at: Ask(form={"card": w.card, "barcode": w.loan(HOME, w.card)}),
         acted_at=_selected,
     ),
+    ("POST", "/staff/desk/renew-all"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(form={"card": w.card}),
+        acted_at=_selected,
+    ),
     ("GET", "/staff/checkin"): Page("circulation.desk", WORKING, acted_at=_selected),
     ("POST", "/staff/checkin"): Page(
         "circulation.desk",
@@ -295,6 +301,11 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/staff/rules/{rule_id}/delete"): Page("circulation.rules", BRANCH, _rule),
     ("POST", "/staff/calendars/{branch}"): Page(
         "circulation.rules", BRANCH, lambda w, at: Ask({"branch": at}, form={"weekday": "0"})
+    ),
+    ("POST", "/staff/calendars/{branch}/hours"): Page(
+        "circulation.rules",
+        BRANCH,
+        lambda w, at: Ask({"branch": at}, form={"hours": "2 09:00-12:00 13:30-21:00"}),
     ),
     ("GET", "/staff/catalogue"): Page("catalogue.write", NETWORK, why=CATALOGUE),
     ("POST", "/staff/catalogue/import"): Page("catalogue.write", NETWORK, _marc, why=CATALOGUE),

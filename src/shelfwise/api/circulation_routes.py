@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
@@ -19,7 +19,9 @@ from shelfwise.circulation.deposits import Deposit, DepositService
 from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.models import Fee, Hold, Loan
 from shelfwise.circulation.offline import OfflineOp, OfflineTransaction, replay
-from shelfwise.circulation.rules import RULE_FIELDS, LoanRule
+from shelfwise.circulation.renewals import LoanRenewal
+from shelfwise.circulation.rules import RULE_FIELDS, Calendar, Hours, LoanRule
+from shelfwise.core.errors import ShelfwiseError, negotiate_language
 
 if TYPE_CHECKING:
     from shelfwise.app import Shelfwise
@@ -33,6 +35,14 @@ Key = Annotated[
         "the same key with another request is a 409.",
     ),
 ]
+
+
+def _language(request: Request) -> str:
+    """Sentences inside a 200 answer (a renewal's refusal) in the language errors use."""
+    return negotiate_language(request.headers.get("accept-language"))
+
+
+Language = Annotated[str, Depends(_language)]
 Code = Field(min_length=1, max_length=64)
 # Ids fit a signed 64-bit column on both engines.
 IdPath = Annotated[int, Path(ge=1, le=2**62)]
@@ -71,6 +81,37 @@ class LoanOut(BaseModel):
     renewals: int
     returned_at: datetime | None
     rule_id: int | None
+
+
+class RefusalOut(BaseModel):
+    code: str
+    message: str
+    params: dict[str, str]
+
+
+class LoanRenewalOut(BaseModel):
+    loan: LoanOut
+    title: str
+    renewable: bool
+    renewed_due_on: date | None = Field(description="the due date renewing now gives")
+    refusal: RefusalOut | None = Field(description="why it cannot be renewed now")
+
+
+class RenewAllOut(BaseModel):
+    renewed: list[LoanRenewalOut]
+    refused: list[LoanRenewalOut]
+
+
+class BorrowingStandingOut(BaseModel):
+    may_borrow: bool
+    may_renew: bool
+    may_hold: bool
+    open_loans: int
+    overdue_loans: int
+    lost_loans: int
+    owed_cents: int
+    fee_limit_cents: int
+    blocks: list[RefusalOut] = Field(description="why not, in the order checkout checks them")
 
 
 class CheckinOut(BaseModel):
@@ -190,9 +231,24 @@ class ExplainOut(BaseModel):
     explanation: str
 
 
+class SpanIO(BaseModel):
+    """Open from ``opens`` to ``closes`` (local time) on a weekday (0 = Monday) or a date."""
+
+    weekday: int | None = Field(default=None, ge=0, le=6)
+    day: date | None = None
+    opens: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["09:00"])
+    closes: str = Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", examples=["21:00"])
+
+
 class CalendarIO(BaseModel):
     closed_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(max_length=7)
     closed_days: list[date] = Field(max_length=1000)
+    hours: list[SpanIO] | None = Field(
+        default=None,
+        max_length=1000,
+        description="Opening hours: weekly spans, and dates whose hours differ. Omitted in a "
+        "PUT: the hours stay as they are.",
+    )
 
 
 class ItemStatusOut(BaseModel):
@@ -251,6 +307,60 @@ def loan_out(loan: Loan) -> LoanOut:
     return LoanOut(**{f: getattr(loan, f) for f in LoanOut.model_fields})
 
 
+def refusal_out(error: ShelfwiseError, language: str) -> RefusalOut:
+    return RefusalOut(code=error.code, message=error.message(language), params=error.params)
+
+
+def renewal_out(x: LoanRenewal, language: str) -> LoanRenewalOut:
+    return LoanRenewalOut(
+        loan=loan_out(x.loan),
+        title=x.title,
+        renewable=x.refusal is None,
+        renewed_due_on=x.renewed_due_on,
+        refusal=None if x.refusal is None else refusal_out(x.refusal, language),
+    )
+
+
+def _minute(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def hours_in(spans: list[SpanIO]) -> tuple[dict[int, list[Hours]], dict[date, list[Hours]]]:
+    weekly: dict[int, list[Hours]] = {}
+    special: dict[date, list[Hours]] = {}
+    for span in spans:
+        try:
+            hours = Hours(_minute(span.opens), _minute(span.closes))
+        except ValueError as exc:
+            raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
+        if span.weekday is not None and span.day is None:
+            weekly.setdefault(span.weekday, []).append(hours)
+        elif span.day is not None and span.weekday is None:
+            special.setdefault(span.day, []).append(hours)
+        else:
+            raise ShelfwiseError("circ.hours_invalid", detail="give a weekday or a date")
+    return weekly, special
+
+
+def calendar_out(cal: Calendar) -> CalendarIO:
+    spans = [
+        SpanIO(weekday=d, opens=h.opens_at, closes=h.closes_at)
+        for d, hours in sorted(cal.weekly_hours.items())
+        for h in hours
+    ]
+    spans += [
+        SpanIO(day=d, opens=h.opens_at, closes=h.closes_at)
+        for d, hours in sorted(cal.special_hours.items())
+        for h in hours
+    ]
+    return CalendarIO(
+        closed_weekdays=sorted(cal.closed_weekdays),
+        closed_days=sorted(cal.closed_days),
+        hours=spans,
+    )
+
+
 def hold_out(hold: Hold) -> HoldOut:
     return HoldOut(**{f: getattr(hold, f) for f in HoldOut.model_fields})
 
@@ -306,6 +416,53 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
                 branch=body.branch,
                 idempotency_key=request_key(who, idempotency_key),
             )
+        )
+
+    @api.post("/readers/{card_number}/renew-all", response_model=RenewAllOut)
+    def renew_all(
+        card_number: str,
+        who: DeskOrSelf,
+        language: Language,
+        branch: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        idempotency_key: Key = None,
+    ) -> RenewAllOut:
+        """Renew every loan of the reader that may be renewed; the others come back with why
+        (the reader themself, or desk staff at ``branch`` or else where each was lent)."""
+        done = circ.renew_all(
+            card_number, actor=who, branch=branch, idempotency_key=request_key(who, idempotency_key)
+        )
+        return RenewAllOut(
+            renewed=[renewal_out(x, language) for x in done.renewed],
+            refused=[renewal_out(x, language) for x in done.refused],
+        )
+
+    @api.get(
+        "/readers/{card_number}/renewals",
+        response_model=list[LoanRenewalOut],
+        dependencies=[Depends(guards.self_or("readers.read", audit=("loans",)))],
+    )
+    def reader_renewals(card_number: str, language: Language) -> list[LoanRenewalOut]:
+        """Each open loan: the due date renewing would give, or why it cannot be renewed."""
+        return [renewal_out(x, language) for x in circ.renewals_of(card_number)]
+
+    @api.get(
+        "/readers/{card_number}/standing",
+        response_model=BorrowingStandingOut,
+        dependencies=[Depends(guards.self_or("readers.read", audit=("standing",)))],
+    )
+    def reader_standing(card_number: str, language: Language) -> BorrowingStandingOut:
+        """Whether the reader may borrow, renew and place holds now, and why not."""
+        s = circ.standing(card_number)
+        return BorrowingStandingOut(
+            may_borrow=s.may_borrow,
+            may_renew=s.may_renew,
+            may_hold=s.may_hold,
+            open_loans=s.loans.open,
+            overdue_loans=s.loans.overdue,
+            lost_loans=s.loans.lost,
+            owed_cents=s.owed_cents,
+            fee_limit_cents=s.fee_limit_cents,
+            blocks=[refusal_out(b, language) for b in s.borrow_blocks],
         )
 
     @api.post("/items/{barcode}/lost", response_model=LoanOut)
@@ -445,20 +602,22 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
 
     @api.get("/branches/{code}/calendar", response_model=CalendarIO)
     def get_calendar(code: str) -> CalendarIO:
-        cal = accounts.calendar(code)
-        return CalendarIO(
-            closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
-        )
+        return calendar_out(accounts.calendar(code))
 
     @api.put("/branches/{code}/calendar", response_model=CalendarIO)
     def set_calendar(code: str, body: CalendarIO, who: Rules) -> CalendarIO:
-        """Replace the branch's closed weekdays and days (staff of this branch)."""
+        """Replace the branch's closed weekdays and days, and its opening hours when given
+        (staff of this branch)."""
+        weekly, special = (None, None) if body.hours is None else hours_in(body.hours)
         cal = accounts.set_calendar(
-            code, closed_weekdays=body.closed_weekdays, closed_days=body.closed_days, actor=who
+            code,
+            closed_weekdays=body.closed_weekdays,
+            closed_days=body.closed_days,
+            actor=who,
+            weekly_hours=weekly,
+            special_hours=special,
         )
-        return CalendarIO(
-            closed_weekdays=sorted(cal.closed_weekdays), closed_days=sorted(cal.closed_days)
-        )
+        return calendar_out(cal)
 
     @api.post("/offline-uploads", response_model=list[OfflineOutcomeOut])
     def offline_upload(

@@ -7,8 +7,8 @@ fees are open, then cuts every link and removes the reader, leaving counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -23,7 +23,14 @@ from shelfwise.circulation.deposits import (
 )
 from shelfwise.circulation.idempotency import Idempotency, RequestKey
 from shelfwise.circulation.models import Fee, Payment, RuleView
-from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule, resolve
+from shelfwise.circulation.rules import (
+    RULE_FIELDS,
+    Calendar,
+    Hours,
+    LoanRule,
+    ordered_spans,
+    resolve,
+)
 from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
 from shelfwise.core.clock import Clock
@@ -32,6 +39,7 @@ from shelfwise.readers.service import erase, export_profile, lock_reader, reader
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import (
     branch_closures,
+    branch_hours,
     fees,
     holds,
     loan_rules,
@@ -287,8 +295,11 @@ class AccountService:
         closed_days: list[date],
         actor: Actor,
         reason: str = "",
+        weekly_hours: Mapping[int, Iterable[Hours]] | None = None,
+        special_hours: Mapping[date, Iterable[Hours]] | None = None,
     ) -> Calendar:
-        """Replace a branch's closures (weekly closed days and single closed dates)."""
+        """Replace a branch's closures (weekly closed days and single closed dates) and, when
+        given, its opening hours (weekday 0 = Monday; dates whose hours differ), at once."""
         authorise(actor, at=[branch])
         if any(not 0 <= d <= 6 for d in closed_weekdays) or len(set(closed_weekdays)) == 7:
             raise ShelfwiseError("circ.calendar_invalid")
@@ -305,9 +316,73 @@ class AccountService:
             ]
             if rows:
                 conn.execute(insert(branch_closures), rows)
-            return repo.calendar(conn, branch_id)
+            if weekly_hours is not None or special_hours is not None:
+                self._replace_hours(conn, branch_id, weekly_hours or {}, special_hours or {})
+            return self._checked(repo.calendar(conn, branch_id))
+
+    def set_hours(
+        self,
+        branch: str,
+        *,
+        weekly_hours: Mapping[int, Iterable[Hours]],
+        special_hours: Mapping[date, Iterable[Hours]],
+        actor: Actor,
+    ) -> Calendar:
+        """Replace a branch's opening hours; its closed days stay as they are."""
+        authorise(actor, at=[branch])
+        with self._db.write() as conn:
+            branch_id = repo.branch_id(conn, branch)
+            self._replace_hours(conn, branch_id, weekly_hours, special_hours)
+            return self._checked(repo.calendar(conn, branch_id))
+
+    def _replace_hours(
+        self,
+        conn: Connection,
+        branch_id: int,
+        weekly: Mapping[int, Iterable[Hours]],
+        special: Mapping[date, Iterable[Hours]],
+    ) -> None:
+        if any(not 0 <= d <= 6 for d in weekly):
+            raise ShelfwiseError("circ.hours_invalid", detail="weekday outside 0-6")
+        keyed: list[tuple[int | None, date | None, Iterable[Hours]]] = [
+            (d, None, h) for d, h in weekly.items()
+        ]
+        keyed += [(None, d, h) for d, h in special.items()]
+        try:
+            rows = [
+                {
+                    "branch_id": branch_id,
+                    "weekday": weekday,
+                    "day": day,
+                    "opens_minute": h.opens,
+                    "closes_minute": h.closes,
+                }
+                for weekday, day, hours in keyed
+                for h in ordered_spans(hours)
+            ]
+        except ValueError as exc:
+            raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
+        conn.execute(delete(branch_hours).where(branch_hours.c.branch_id == branch_id))
+        if rows:
+            conn.execute(insert(branch_hours), rows)
+
+    @staticmethod
+    def _checked(calendar: Calendar) -> Calendar:
+        """Refuse (rolling back) hours on a closed weekday or a closed date: say one thing."""
+        clash = sorted(set(calendar.weekly_hours) & calendar.closed_weekdays)
+        days = sorted(set(calendar.special_hours) & calendar.closed_days)
+        if clash or days:
+            where = ", ".join([f"weekday {d + 1}" for d in clash] + [d.isoformat() for d in days])
+            raise ShelfwiseError("circ.hours_invalid", detail=f"hours on a closed day: {where}")
+        return calendar
 
     # --- a reader's rights ---------------------------------------------------------------
+
+    def forget_old_late_returns(self, lookback_days: int) -> int:
+        """The daily retention job: month counts the credit look-back can no longer reach."""
+        before = (self._clock.today() - timedelta(days=lookback_days)).replace(day=1)
+        with self._db.write() as conn:
+            return repo.forget_late_returns(conn, before=before)
 
     def export(self, card_number: str) -> dict[str, Any]:
         """Everything held about the reader (P5), as JSON-able data."""
@@ -360,6 +435,11 @@ class AccountService:
                 }
                 for d in deposits_of(conn, reader.id)
             ]
+            # What credit borrowing counts, without titles (P1, P2): late returns per month.
+            data["late_returns"] = [
+                {"month": month.isoformat()[:7], "returns": returns}
+                for month, returns in repo.late_returns_of(conn, reader.id)
+            ]
             data["notices"] = [
                 {"kind": n.kind, "channel": n.channel, "sent_at": n.sent_at.isoformat()}
                 for n in conn.execute(
@@ -382,6 +462,7 @@ class AccountService:
             if held:
                 raise ShelfwiseError("circ.reader_has_deposit", count=held)
             erase_refunded(conn, reader.id)
+            repo.forget_late_returns(conn, reader_id=reader.id)
             total = conn.execute(
                 select(func.count()).select_from(loans).where(loans.c.reader_id == reader.id)
             ).scalar_one()

@@ -3,7 +3,7 @@
 A library may ask readers of a category to leave a deposit before they borrow
 (``circulation_deposit_cents``, per category), refunded when they leave. A
 reader the credit policy finds eligible borrows without one. The checkout rule
-(:func:`require_deposit`) runs inside checkout's transaction, under the reader
+(:func:`deposit_block`, part of the reader's standing) runs inside checkout's transaction, under the reader
 lock that also serialises refunds, so a refund and a checkout never both pass.
 
 A refund is refused while the reader has open loans or open fees. It is one
@@ -11,18 +11,18 @@ conditional ``UPDATE … WHERE status='held'``: of two concurrent refunds of one
 deposit, exactly one changes the row and the other is refused.
 
 Credit is an interface (:class:`CreditPolicy`); :class:`StandingCreditPolicy`
-is the built-in one, computed from circulation's own rows. Those rows forget
-what privacy says they must (P1, P2): a late return whose fine is settled is
-no longer linked to a reader who keeps no reading history, so the look-back
-sees only what the library still holds — current overdue and lost loans, fines
-still open or linked, and the late returns of readers who opted in to history.
+is the built-in one, computed from circulation's own rows. Returned loans
+forget their reader as privacy says they must (P1, P2), so the look-back does
+not read loans: check-in counts each late return in ``late_returns`` (reader,
+local month, count — no title, no item, no day), and credit reads that count
+beside the loans still open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
@@ -34,7 +34,7 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
 from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import deposits, fees, loans
+from shelfwise.storage.tables import deposits, loans
 
 DEPOSIT_METHODS = ("cash", "wechat", "alipay", "card", "transfer")
 ANY_CATEGORY = "*"
@@ -59,7 +59,7 @@ class CreditDecision:
 
 
 @dataclass(frozen=True, slots=True)
-class Standing:
+class DepositStanding:
     """What the desk needs to know about a reader and deposits."""
 
     required_cents: int
@@ -83,7 +83,7 @@ class StandingCreditPolicy:
 
     Reasons when not: ``credit_off``, ``card_age`` (registered fewer than
     ``min_card_days`` ago), ``overdue`` (a loan overdue now, a lost loan, or a late
-    return, overdue fine or lost fee in the last ``lookback_days``), ``open_fees``.
+    return in the last ``lookback_days``, counted per month), ``open_fees``.
     """
 
     enabled: bool = True
@@ -112,6 +112,13 @@ class StandingCreditPolicy:
 
 
 def _late_within(conn: Connection, reader_id: int, today: date, since: date) -> bool:
+    """A loan overdue or lost now, or a late return counted in ``since``'s month or later.
+
+    Late returns are read from ``late_returns`` (counted at check-in), not from the
+    loans: privacy unlinks returned loans (P1, P2), and the count keeps no titles.
+    The month is the unit, so the look-back reaches back to the start of ``since``'s
+    month: up to a month stricter than the day count, never more lenient.
+    """
     open_late = conn.execute(
         select(loans.c.id).where(
             loans.c.reader_id == reader_id,
@@ -121,22 +128,7 @@ def _late_within(conn: Connection, reader_id: int, today: date, since: date) -> 
     ).first()
     if open_late is not None:
         return True
-    start = datetime.combine(since, time.min, tzinfo=UTC)
-    late_fee = conn.execute(
-        select(fees.c.id).where(
-            fees.c.reader_id == reader_id,
-            fees.c.kind.in_(["overdue", "lost"]),
-            fees.c.created_at >= start,
-        )
-    ).first()
-    if late_fee is not None:
-        return True
-    returned = conn.execute(
-        select(loans.c.returned_at, loans.c.due_on).where(
-            loans.c.reader_id == reader_id, loans.c.returned_at >= start
-        )
-    ).all()
-    return any(r.returned_at.date() > r.due_on for r in returned)
+    return repo.late_returns_since(conn, reader_id, since.replace(day=1)) > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,22 +166,29 @@ def parse_requirements(text: str) -> dict[str, int]:
     return out
 
 
-def require_deposit(conn: Connection, policy: DepositPolicy, reader: Reader, today: date) -> None:
-    """The checkout rule: enough held deposit, or credit. Call under the reader lock."""
+def deposit_block(
+    conn: Connection, policy: DepositPolicy, reader: Reader, today: date
+) -> ShelfwiseError | None:
+    """Why checkout must refuse for want of a deposit (enough held, or credit: ``None``).
+
+    Part of the reader's standing; call it under the reader lock. No statement at all
+    when the category needs no deposit.
+    """
     required = policy.required_for(reader.category)
     if required <= 0:
-        return
+        return None
     held = held_cents(conn, reader.id)
     if held >= required:
-        return
+        return None
     decision = policy.credit.assess(conn, reader, today)
-    if not decision.eligible:
-        raise ShelfwiseError(
-            "circ.deposit_required",
-            required=_yuan(required),
-            held=_yuan(held),
-            reasons=", ".join(decision.reasons),
-        )
+    if decision.eligible:
+        return None
+    return ShelfwiseError(
+        "circ.deposit_required",
+        required=_yuan(required),
+        held=_yuan(held),
+        reasons=", ".join(decision.reasons),
+    )
 
 
 def held_cents(conn: Connection, reader_id: int) -> int:
@@ -282,14 +281,14 @@ class DepositService:
                 raise ShelfwiseError("circ.deposit_refunded", deposit=deposit_id)
             return _load(conn, deposit_id)
 
-    def standing(self, card_number: str) -> Standing:
+    def standing(self, card_number: str) -> DepositStanding:
         """Required and held deposit, the credit decision, and whether checkout would pass it."""
         with self._db.read() as conn:
             reader = reader_by_id(conn, reader_id_of(conn, card_number))
             required = self.policy.required_for(reader.category)
             held = held_cents(conn, reader.id)
-            decision = self.policy.credit.assess(conn, reader, self._clock.now().date())
-        return Standing(
+            decision = self.policy.credit.assess(conn, reader, self._clock.today())
+        return DepositStanding(
             required_cents=required,
             held_cents=held,
             credit=decision,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from shelfwise.circulation.rules import LoanRule
 from shelfwise.circulation.states import Availability, HoldStatus, LoanStatus
@@ -90,10 +91,19 @@ class ItemStatus:
     due_on: date | None
 
 
+class RenewalBase(StrEnum):
+    """What a renewal's loan period counts from (setting ``renewal_period_base``)."""
+
+    DUE_DATE = "due_date"
+    TODAY = "today"
+
+
 @dataclass(frozen=True, slots=True)
 class CirculationPolicy:
     fee_block_cents: int  # open fees above this block borrowing
     due_soon_days: int
+    overdue_blocks: bool = True  # an overdue or lost loan stops new loans
+    renewal_base: RenewalBase = RenewalBase.DUE_DATE
 
 
 @dataclass(frozen=True, slots=True)

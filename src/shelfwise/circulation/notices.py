@@ -136,7 +136,7 @@ class NoticeHandler:
 
 def enqueue_due_notices(db: Database, clock: Clock, due_soon_days: int) -> int:
     """The daily job: one event per loan due soon or overdue (dedup keys stop repeats)."""
-    today = clock.now().date()
+    today = clock.today()
     soon = today + timedelta(days=due_soon_days)
     count = 0
     with db.write() as conn:

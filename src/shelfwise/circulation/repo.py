@@ -6,21 +6,36 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, exists, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 
 from shelfwise.circulation.models import Fee, Hold, HoldSlip, Loan
-from shelfwise.circulation.rules import RULE_FIELDS, Calendar, LoanRule
+from shelfwise.circulation.rules import RULE_FIELDS, Calendar, Hours, LoanRule, ordered_spans
 from shelfwise.circulation.states import TRAPPED_HOLDS, HoldStatus, LoanStatus
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.storage.tables import (
     branch_closures,
+    branch_hours,
     branches,
     fees,
     holds,
     items,
+    late_returns,
     loan_rules,
     loans,
     readers,
+    records,
     transits,
 )
 
@@ -85,15 +100,43 @@ def rule_from(row: Row[Any]) -> LoanRule:
 
 
 def calendar(conn: Connection, branch: int) -> Calendar:
-    rows = conn.execute(
-        select(branch_closures.c.weekday, branch_closures.c.day).where(
-            branch_closures.c.branch_id == branch
-        )
-    ).all()
+    """Closures and opening hours of a branch, in one statement (checkout reads it)."""
+    closures = select(
+        branch_closures.c.weekday,
+        branch_closures.c.day,
+        literal(-1).label("opens"),
+        literal(-1).label("closes"),
+    ).where(branch_closures.c.branch_id == branch)
+    hours = select(
+        branch_hours.c.weekday,
+        branch_hours.c.day,
+        branch_hours.c.opens_minute,
+        branch_hours.c.closes_minute,
+    ).where(branch_hours.c.branch_id == branch)
+    weekly: dict[int, list[Hours]] = {}
+    special: dict[date, list[Hours]] = {}
+    closed_weekdays, closed_days = set(), set()
+    for weekday, day, opens, closes in conn.execute(union_all(closures, hours)):
+        if opens < 0:
+            if weekday is not None:
+                closed_weekdays.add(int(weekday))
+            else:
+                closed_days.add(_as_date(day))
+        elif weekday is not None:
+            weekly.setdefault(int(weekday), []).append(Hours(int(opens), int(closes)))
+        else:
+            special.setdefault(_as_date(day), []).append(Hours(int(opens), int(closes)))
     return Calendar(
-        frozenset(r.weekday for r in rows if r.weekday is not None),
-        frozenset(r.day for r in rows if r.day is not None),
+        frozenset(closed_weekdays),
+        frozenset(closed_days),
+        {k: ordered_spans(v) for k, v in weekly.items()},
+        {k: ordered_spans(v) for k, v in special.items()},
     )
+
+
+def _as_date(value: Any) -> date:
+    # A UNION's column loses its Date type on SQLite: the ISO text comes back.
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def open_loan(conn: Connection, item_id: int) -> Row[Any] | None:
@@ -145,6 +188,44 @@ def loans_of(conn: Connection, reader_id: int, *, open_only: bool) -> list[Loan]
     if open_only:
         query = query.where(loans.c.returned_at.is_(None))
     return [_loan(r) for r in conn.execute(query)]
+
+
+def open_loan_rows(conn: Connection, reader_id: int) -> list[Row[Any]]:
+    """A reader's open loans as rows, with each copy's barcode and record, oldest first."""
+    return list(
+        conn.execute(
+            select(*_LOAN_COLUMNS)
+            .select_from(loans.join(items, items.c.id == loans.c.item_id))
+            .where(loans.c.reader_id == reader_id, loans.c.returned_at.is_(None))
+            .order_by(loans.c.id)
+        ).all()
+    )
+
+
+def titles_of_loans(conn: Connection, loan_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(loan_ids)
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(loans.c.id, records.c.title)
+        .select_from(
+            loans.join(items, items.c.id == loans.c.item_id).join(
+                records, records.c.id == items.c.record_id
+            )
+        )
+        .where(loans.c.id.in_(ids))
+    )
+    return {int(r.id): r.title or "" for r in rows}
+
+
+def record_title(conn: Connection, record_id: int) -> str:
+    return str(
+        conn.execute(select(records.c.title).where(records.c.id == record_id)).scalar() or ""
+    )
+
+
+def loan_from(row: Row[Any]) -> Loan:
+    return _loan(row)
 
 
 def _loan(row: Row[Any]) -> Loan:
@@ -376,3 +457,49 @@ def insert_waiting_hold(
         .returning(holds.c.id)
     ).scalar_one()
     return int(hold_id)
+
+
+def count_late_return(conn: Connection, reader_id: int, month: date) -> None:
+    """One more late return for the reader in ``month`` (its first day): one upsert, so two
+    concurrent check-ins of one reader's loans both count (no read-then-write race)."""
+    upsert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
+        late_returns
+    ).values(reader_id=reader_id, month=month, returns=1)
+    conn.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[late_returns.c.reader_id, late_returns.c.month],
+            set_={"returns": late_returns.c.returns + 1},
+        )
+    )
+
+
+def late_returns_since(conn: Connection, reader_id: int, month: date) -> int:
+    """Late returns of a reader counted in ``month`` or after."""
+    return int(
+        conn.execute(
+            select(func.coalesce(func.sum(late_returns.c.returns), 0)).where(
+                late_returns.c.reader_id == reader_id, late_returns.c.month >= month
+            )
+        ).scalar_one()
+    )
+
+
+def late_returns_of(conn: Connection, reader_id: int) -> list[tuple[date, int]]:
+    rows = conn.execute(
+        select(late_returns.c.month, late_returns.c.returns)
+        .where(late_returns.c.reader_id == reader_id)
+        .order_by(late_returns.c.month)
+    )
+    return [(r.month, int(r.returns)) for r in rows]
+
+
+def forget_late_returns(
+    conn: Connection, *, before: date | None = None, reader_id: int | None = None
+) -> int:
+    """Delete month counts older than ``before`` (retention), or all of one reader's (P6)."""
+    query = delete(late_returns)
+    if before is not None:
+        query = query.where(late_returns.c.month < before)
+    if reader_id is not None:
+        query = query.where(late_returns.c.reader_id == reader_id)
+    return int(conn.execute(query).rowcount or 0)

@@ -122,7 +122,7 @@ class ReaderService:
         token, token_hash = new_token() if self_registered else (None, None)
         pending = self_registered and self.policy.self_registered_must_confirm
         now = self._clock.now()
-        expires = expires_on or _add_years(now.date(), self.policy.card_years)
+        expires = expires_on or _add_years(self._clock.today(), self.policy.card_years)
         try:
             with self._db.write() as conn:
                 branch_id = _branch_id(conn, home_branch) if home_branch else None
@@ -377,7 +377,7 @@ class ReaderService:
 
     def renew_card(self, card_number: str) -> Reader:
         return self._update(
-            card_number, expires_on=_add_years(self._clock.now().date(), self.policy.card_years)
+            card_number, expires_on=_add_years(self._clock.today(), self.policy.card_years)
         )
 
     def set_consent(self, card_number: str, purpose: str, granted: bool) -> Reader:

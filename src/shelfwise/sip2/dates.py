@@ -4,12 +4,17 @@ ZZZZ is four blanks for local time (what every implementation sends), or three
 blanks and a military zone letter: ``Z`` = UTC, ``A``–``M`` (no ``J``) = +1…+12 h,
 ``N``–``Y`` = −1…−12 h. Local time is a naive ``datetime``; a zone letter gives
 an aware one. The codec never reads the clock: callers pass datetimes in.
+
+The server sends every date as the library's local time with a blank zone
+(:func:`local_sip_date`), the form the Guide prefers and kiosks show as is, and
+reads a kiosk's blank-zone dates as the library's local time
+(:func:`instant_from_sip`).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 DATE_LENGTH = 18
 # An 18-blank date: "no date" (e.g. nb due date when the SC was on-line).
@@ -75,3 +80,19 @@ def parse_sip_date(text: str) -> datetime | None:
     if zone.strip():
         when = when.replace(tzinfo=_zone_for_letter(zone.strip()))
     return when
+
+
+def local_sip_date(moment: datetime, zone: tzinfo) -> str:
+    """An instant (aware) as the library's wall-clock time in ``zone``, zone field blank."""
+    return format_sip_date(moment.astimezone(zone).replace(tzinfo=None))
+
+
+def instant_from_sip(text: str, zone: tzinfo) -> datetime | None:
+    """A SIP date as an aware instant: a blank zone is the library's local time in ``zone``.
+
+    ``None`` for blanks or zeros; ``ValueError`` when ``text`` is not a SIP date.
+    """
+    when = parse_sip_date(text)
+    if when is None or when.tzinfo is not None:
+        return when
+    return when.replace(tzinfo=zone).astimezone(UTC)

@@ -21,10 +21,11 @@ from shelfwise.circulation.models import CheckinResult, Fee, Loan
 from shelfwise.circulation.offline import OfflineOp
 from shelfwise.circulation.offline import apply as apply_offline
 from shelfwise.circulation.scope import Acting, reader_self, terminal_at
+from shelfwise.circulation.standing import Standing
 from shelfwise.circulation.states import ACTIVE_HOLDS, Availability, HoldStatus
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.sip2 import offline
-from shelfwise.sip2.dates import format_sip_date
+from shelfwise.sip2.dates import format_sip_date, local_sip_date
 from shelfwise.sip2.model import Message
 from shelfwise.sip2.session import Patron, Session
 from shelfwise.sip2.values import (
@@ -62,7 +63,8 @@ NO_STATUS = PatronStatus()
 
 
 def _now(s: Session) -> str:
-    return format_sip_date(s.services.clock.now())
+    clock = s.services.clock
+    return local_sip_date(clock.now(), clock.zone)
 
 
 def _due(day: date) -> str:
@@ -140,25 +142,26 @@ def _validity(p: Patron) -> Fields:
     return fields
 
 
-def _status(s: Session, p: Patron, loans: list[Loan], fees: list[Fee]) -> PatronStatus:
-    """The 14 status flags, shown to a kiosk; the services still decide each loan."""
+def _status(p: Patron, standing: Standing | None) -> PatronStatus:
+    """The 14 status flags: circulation's standing of the reader, in the kiosk's terms."""
     if p.reader is None:
         return UNKNOWN_PATRON_STATUS
-    if not p.may_see:
+    if not p.may_see or standing is None:
         return NO_STATUS
-    reader = p.reader
-    today = s.services.clock.now().date()
-    owed = sum(f.balance_cents for f in fees)
     conditions: set[PatronCondition] = set()
-    if reader.manual_block or reader.expires_on < today or reader.status != "active":
-        conditions |= {PatronCondition(i) for i in range(4)}
-    if owed > s.services.circulation.policy.fee_block_cents:
-        conditions |= {
-            PatronCondition.CHARGE_PRIVILEGES_DENIED,
-            PatronCondition.EXCESSIVE_OUTSTANDING_FEES,
-        }
-    if any(loan.due_on < today for loan in loans):
+    if not standing.may_borrow:
+        conditions.add(PatronCondition.CHARGE_PRIVILEGES_DENIED)
+    if not standing.may_renew:
+        conditions.add(PatronCondition.RENEWAL_PRIVILEGES_DENIED)
+        conditions.add(PatronCondition.RECALL_PRIVILEGES_DENIED)
+    if not standing.may_hold:
+        conditions.add(PatronCondition.HOLD_PRIVILEGES_DENIED)
+    if standing.loans.overdue:
         conditions.add(PatronCondition.TOO_MANY_ITEMS_OVERDUE)
+    if standing.loans.lost:
+        conditions.add(PatronCondition.TOO_MANY_ITEMS_LOST)
+    if standing.fees_over_limit:
+        conditions.add(PatronCondition.EXCESSIVE_OUTSTANDING_FEES)
     return PatronStatus(frozenset(conditions))
 
 
@@ -216,16 +219,15 @@ def sc_status(s: Session, m: Message, key: RequestKey) -> Result:
 def patron_status(s: Session, m: Message, key: RequestKey) -> Result:
     _choose_language(s, m)
     p = s.patron(m)
-    loans = s.services.circulation.loans_of(p.card) if p.may_see else []
-    fees = _open_fees(s, p.card) if p.may_see else []
+    standing = s.services.circulation.standing(p.card) if p.may_see else None
     fixed = {
-        "patron_status": _status(s, p, loans, fees).to_field(),
+        "patron_status": _status(p, standing).to_field(),
         "language": _language(s),
         "transaction_date": _now(s),
     }
     fields: Fields = [("AO", _institution(s, m)), ("AA", p.card), *_identity(s, p), *_validity(p)]
-    if p.may_see:
-        fields += [("BH", "CNY"), ("BV", _money(sum(f.balance_cents for f in fees)))]
+    if standing is not None:
+        fields += [("BH", "CNY"), ("BV", _money(standing.owed_cents))]
         _audit_read(s, p, "patron_status", fields)
     elif p.locked:
         fields += _screen(s, "sip2.pin_locked")
@@ -236,7 +238,7 @@ def patron_information(s: Session, m: Message, key: RequestKey) -> Result:
     _choose_language(s, m)
     p = s.patron(m)
     fixed = {
-        "patron_status": _status(s, p, [], []).to_field(),
+        "patron_status": _status(p, None).to_field(),
         "language": _language(s),
         "transaction_date": _now(s),
         **{
@@ -262,12 +264,12 @@ def patron_information(s: Session, m: Message, key: RequestKey) -> Result:
     loans = circulation.loans_of(p.card)
     holds = [h for h in circulation.holds_of(p.card) if h.status in ACTIVE_HOLDS]
     fees = _open_fees(s, p.card)
-    today = s.services.clock.now().date()
+    today = s.services.clock.today()
     overdue = [loan for loan in loans if loan.due_on < today]
     ready = [h for h in holds if h.status is HoldStatus.READY]
     waiting = [h for h in holds if h.status is not HoldStatus.READY]
     fixed.update(
-        patron_status=_status(s, p, loans, fees).to_field(),
+        patron_status=_status(p, circulation.standing(p.card)).to_field(),
         hold_items_count=format_count(len(ready)),
         overdue_items_count=format_count(len(overdue)),
         charged_items_count=format_count(len(loans)),
@@ -478,7 +480,8 @@ def _offline(s: Session, m: Message, key: RequestKey, op: OfflineOp) -> Result:
     assert terminal is not None
     if not terminal.allow_offline:
         return refusal(s, m, "sip2.not_allowed"), "offline refused"
-    txn = offline.transaction(terminal, m, key.key, op, s.services.clock.now())
+    clock = s.services.clock
+    txn = offline.transaction(terminal, m, key.key, op, clock.now(), clock.zone)
 
     def reply(result: Loan | CheckinResult) -> Message:
         if isinstance(result, CheckinResult):
@@ -523,17 +526,9 @@ def renew_all(s: Session, m: Message, key: RequestKey) -> Result:
     refused = _pin_refusal(s, m, p)
     if refused is not None:
         return refused
-    renewed: Fields = []
-    unrenewed: Fields = []
-    for loan in s.services.circulation.loans_of(p.card):
-        try:
-            each = RequestKey(key.scope, f"{key.key}:{loan.id}")
-            s.services.circulation.renew(
-                p.card, loan.barcode, actor=reader_self(p.card), idempotency_key=each
-            )
-            renewed.append(("BM", loan.barcode))
-        except ShelfwiseError:
-            unrenewed.append(("BN", loan.barcode))
+    done = s.services.circulation.renew_all(p.card, actor=reader_self(p.card), idempotency_key=key)
+    renewed: Fields = [("BM", x.loan.barcode) for x in done.renewed]
+    unrenewed: Fields = [("BN", x.loan.barcode) for x in done.refused]
     fixed = {
         "ok": "1",
         "renewed_count": format_count(len(renewed)),

@@ -19,10 +19,10 @@ record is what ``allow_offline`` grants.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from shelfwise.circulation.offline import OfflineOp, OfflineTransaction
-from shelfwise.sip2.dates import parse_sip_date
+from shelfwise.sip2.dates import instant_from_sip
 from shelfwise.sip2.model import Message
 from shelfwise.sip2.terminals import Terminal
 
@@ -32,12 +32,12 @@ def is_offline(m: Message) -> bool:
 
 
 def transaction(
-    terminal: Terminal, m: Message, key: str, op: OfflineOp, now: datetime
+    terminal: Terminal, m: Message, key: str, op: OfflineOp, now: datetime, zone: tzinfo
 ) -> OfflineTransaction:
     """The offline transaction a 11 or 09 with no_block=Y stands for."""
     stamp = m.fixed.get("return_date" if op is OfflineOp.CHECKIN else "transaction_date", "")
-    try:
-        at = parse_sip_date(stamp) or now
+    try:  # the kiosk's local time (blank zone) is the library's
+        at = instant_from_sip(stamp, zone) or now
     except ValueError:
         at = now
     return OfflineTransaction(

@@ -368,6 +368,27 @@ branch_closures = Table(
 )
 Index("ix_branch_closures_branch", branch_closures.c.branch_id)
 
+# Opening hours: minutes after local midnight, [opens, closes). Rows with a weekday are
+# the weekly hours (several rows: a midday break); rows with a day replace that date's
+# weekly hours. Closed weekdays and dates stay in branch_closures.
+branch_hours = Table(
+    "branch_hours",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("weekday", Integer, nullable=True),
+    Column("day", Date, nullable=True),
+    Column("opens_minute", Integer, nullable=False),
+    Column("closes_minute", Integer, nullable=False),
+    CheckConstraint("(weekday IS NULL) <> (day IS NULL)", name="weekday_or_day"),
+    CheckConstraint("weekday IS NULL OR (weekday >= 0 AND weekday <= 6)", name="weekday_range"),
+    CheckConstraint(
+        "opens_minute >= 0 AND opens_minute < closes_minute AND closes_minute <= 1440",
+        name="span",
+    ),
+)
+Index("ix_branch_hours_branch", branch_hours.c.branch_id)
+
 # A loan's reader link is cut (NULL) at check-in unless the reader keeps a history (P1).
 loans = Table(
     "loans",
@@ -580,6 +601,17 @@ deposits = Table(
     _ts("closed_at", nullable=True),
     CheckConstraint("amount_cents > 0", name="positive"),
     CheckConstraint(f"status IN {DEPOSIT_STATUSES!r}", name="status"),
+)
+
+# What credit borrowing needs of a reader's past without their reading history (P1, P2):
+# how many loans came back late in each local month, no titles, no items, no days.
+late_returns = Table(
+    "late_returns",
+    metadata,
+    Column("reader_id", Id, ForeignKey("readers.id"), primary_key=True),
+    Column("month", Date, primary_key=True),  # the first day of the local month
+    Column("returns", Integer, nullable=False),
+    CheckConstraint("returns > 0", name="positive"),
 )
 
 # =====================================================================================

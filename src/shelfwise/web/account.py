@@ -10,6 +10,7 @@ import base64
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
@@ -19,10 +20,12 @@ from shelfwise.access.lockout import login_sources
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers import cards
 from shelfwise.readers.models import CONSENT_PURPOSES
+from shelfwise.web.i18n import format_date
 from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, Web, form_text, safe_next
 
 Next = Annotated[str, Query(alias="next", max_length=2000)]
+Barcode = Annotated[str, Query(max_length=64)]
 SECTIONS = ("loans", "holds", "history", "fees", "card", "privacy")
 
 
@@ -175,7 +178,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         loans = shelf.circulation.loans_of(number)
         holds = shelf.circulation.holds_of(number)
         fees = shelf.accounts.fees_of(number)
-        today = shelf.clock.now().date()
+        today = shelf.clock.today()
         return section(
             page,
             "overview",
@@ -187,18 +190,34 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         )
 
     @pages.get("/account/loans")
-    def loans_page(page: PageDep, renewed: str = "") -> Response:
-        return _loans(page, notice=renewed and page.t("loans.renewed"))
+    def loans_page(page: PageDep, renewed: Barcode = "", renewed_all: int = -1) -> Response:
+        return _loans(page, renewed=renewed, renewed_all=renewed_all)
 
-    def _loans(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
-        loans = shelf.circulation.loans_of(card(page))
+    def _loans(
+        page: Page,
+        *,
+        renewed: str = "",
+        renewed_all: int = -1,
+        error: str = "",
+        status: int = 200,
+    ) -> Response:
+        """Each loan with its renew button, or the reason it cannot be renewed (the service's)."""
+        loans = shelf.circulation.renewals_of(card(page))
+        notice = ""
+        done = next((x for x in loans if renewed and x.loan.barcode == renewed), None)
+        if done is not None:  # after the redirect: the new due date, from the loan itself
+            notice = page.t(
+                "loans.renewed", title=done.title, date=format_date(done.loan.due_on, page.lang)
+            )
+        elif renewed_all >= 0:
+            notice = page.t("loans.renewed_all", count=renewed_all)
         return section(
             page,
             "loans",
             status=status,
             loans=loans,
-            titles=titles([loan.record_id for loan in loans]),
-            today=shelf.clock.now().date(),
+            reasons={x.loan.id: page.error(x.refusal) for x in loans if x.refusal is not None},
+            today=shelf.clock.today(),
             notice=notice,
             error=error,
         )
@@ -206,11 +225,17 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.post("/account/loans/renew")
     async def renew(page: PageDep) -> Response:
         form = await page.request.form()
+        barcode = form_text(form, "barcode")
         try:
-            shelf.circulation.renew(card(page), form_text(form, "barcode"), actor=page.reader())
+            shelf.circulation.renew(card(page), barcode, actor=page.reader())
         except ShelfwiseError as exc:
             return _loans(page, error=page.error(exc), status=exc.status)
-        return web.redirect("/account/loans?renewed=1")
+        return web.redirect(f"/account/loans?renewed={quote(barcode)}")
+
+    @pages.post("/account/loans/renew-all")
+    def renew_all(page: PageDep) -> Response:
+        done = shelf.circulation.renew_all(card(page), actor=page.reader())
+        return web.redirect(f"/account/loans?renewed_all={len(done.renewed)}")
 
     @pages.get("/account/holds")
     def holds_page(page: PageDep, placed: str = "", changed: str = "") -> Response:

@@ -103,7 +103,7 @@ def router(web: Web) -> APIRouter:
             pulls=pulls,
             titles=titles(shelf, [s.record_id for s in shelf_rows] + [p.record_id for p in pulls]),
             names=branch_names(shelf, page),
-            today=shelf.clock.now().date(),
+            today=shelf.clock.today(),
             **desk_context(shelf, page, who, branch),
         )
 

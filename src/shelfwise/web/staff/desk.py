@@ -1,5 +1,9 @@
 """The circulation desk: a reader's summary (audited), checkout and renewal.
 
+Whether the reader may borrow, and each loan's renewal, are the circulation
+service's answers (``standing``, ``renewals_of``): the page shows them, it does not
+decide them.
+
 The checkout and renewal forms answer with the page itself (the result is
 what the librarian reads before the next scan) and carry an idempotency key, so a
 reload that posts again replays the stored result rather than acting twice.
@@ -32,7 +36,7 @@ SUMMARY_FIELDS = (
 )
 
 
-def router(web: Web) -> APIRouter:
+def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function per page
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
@@ -64,22 +68,24 @@ def router(web: Web) -> APIRouter:
             context["error"] = page.error(exc)
             return web.render(page, "staff/desk.html", status=exc.status, reader=None, **context)
         card = reader.card_number
-        loans = shelf.circulation.loans_of(card)
+        loans = shelf.circulation.renewals_of(card)
         holds = [h for h in shelf.circulation.holds_of(card) if h.status in _ACTIVE]
         fees = [f for f in shelf.accounts.fees_of(card) if f.status == "open"]
+        standing = shelf.circulation.standing(card)
         shelf.access.audit(who, door="web", action="read", card_number=card, fields=SUMMARY_FIELDS)
-        today = shelf.clock.now().date()
+        today = shelf.clock.today()
         return web.render(
             page,
             "staff/desk.html",
             status=status,
             reader=reader,
             loans=loans,
+            refusals={x.loan.id: page.error(x.refusal) for x in loans if x.refusal is not None},
             holds=holds,
             fees=fees,
-            owed=sum(f.balance_cents for f in fees),
-            blocks=_blocks(page, reader, today, sum(f.balance_cents for f in fees), shelf),
-            titles=titles(shelf, [x.record_id for x in loans] + [h.record_id for h in holds]),
+            owed=standing.owed_cents,
+            blocks=[page.error(block) for block in standing.borrow_blocks],
+            titles=titles(shelf, [h.record_id for h in holds]),
             names=branch_names(shelf, page),
             today=today,
             cashier=who.can("circulation.fees"),
@@ -131,9 +137,30 @@ def router(web: Web) -> APIRouter:
                 idempotency_key=form_key(form_text(form, "key"), who),
             )
         except ShelfwiseError as exc:
-            return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)
-        notice = page.t("staff.desk.renewed", barcode=barcode, due=_date(page, loan.due_on))
+            return desk_page(page, card, error=page.error(exc), status=exc.status)
+        title = titles(shelf, [loan.record_id])[loan.record_id]
+        notice = page.t(
+            "staff.desk.renewed", title=title, barcode=barcode, due=_date(page, loan.due_on)
+        )
         return desk_page(page, card, notice=notice)
+
+    @pages.post("/staff/desk/renew-all")
+    async def renew_all(page: PageDep) -> Response:
+        form = await page.request.form()
+        card = form_text(form, "card")
+        who, branch = desk_staff(page)
+        try:
+            done = shelf.circulation.renew_all(
+                card,
+                actor=who,
+                branch=branch,
+                idempotency_key=form_key(form_text(form, "key"), who),
+            )
+        except ShelfwiseError as exc:
+            return desk_page(page, card, error=page.error(exc), status=exc.status)
+        notice = page.t("staff.desk.renewed_all", count=len(done.renewed))
+        errors = " ".join(page.error(x.refusal) for x in done.refused if x.refusal is not None)
+        return desk_page(page, card, notice=notice, error=errors)
 
     return pages
 
@@ -143,17 +170,3 @@ _ACTIVE = ("waiting", "in_transit", "ready")
 
 def _date(page: Page, value: Any) -> str:
     return format_date(value, page.lang)
-
-
-def _blocks(page: Page, reader: Any, today: Any, owed: int, shelf: Any) -> list[str]:
-    """Why this reader may not borrow now, each in the page language (empty: may borrow)."""
-    out = []
-    if str(reader.status) == "pending":
-        out.append(page.t("staff.block.pending"))
-    if reader.expires_on < today:
-        out.append(page.t("staff.block.expired", date=_date(page, reader.expires_on)))
-    if reader.manual_block:
-        out.append(page.t("staff.block.manual", reason=reader.manual_block))
-    if owed > shelf.circulation.policy.fee_block_cents:
-        out.append(page.t("staff.block.fees"))
-    return out

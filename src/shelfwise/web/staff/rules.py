@@ -8,15 +8,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
-from shelfwise.circulation.rules import DEFAULT_RULE, RULE_FIELDS
+from shelfwise.circulation.rules import DEFAULT_RULE, RULE_FIELDS, format_hours, parse_hours
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web.pages import Page, Web, form_text
 from shelfwise.web.staff.workplace import allowed_branches, branch_names
 
-DONE = ("rule", "deleted", "calendar")
+DONE = ("rule", "deleted", "calendar", "hours")
 
 
-def router(web: Web) -> APIRouter:
+def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
@@ -26,6 +26,7 @@ def router(web: Web) -> APIRouter:
     def rules_page(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
         who = page.staff("circulation.rules")
         branches = allowed_branches(shelf, who, page.lang)
+        calendars = {code: shelf.accounts.calendar(code) for code, _ in branches}
         return web.render(
             page,
             "staff/rules.html",
@@ -36,7 +37,8 @@ def router(web: Web) -> APIRouter:
             categories=shelf.readers.policy.categories,
             branches=branches,
             names=branch_names(shelf, page),
-            calendars={code: shelf.accounts.calendar(code) for code, _ in branches},
+            calendars=calendars,
+            hours={code: format_hours(cal) for code, cal in calendars.items()},
             notice=notice,
             error=error,
         )
@@ -100,6 +102,20 @@ def router(web: Web) -> APIRouter:
         except ShelfwiseError as exc:
             return rules_page(page, error=page.error(exc), status=exc.status)
         return web.redirect(f"/staff/rules?done=calendar#cal-{quote(branch)}")
+
+    @pages.post("/staff/calendars/{branch}/hours")
+    async def set_hours(branch: str, page: PageDep) -> Response:
+        who = page.staff("circulation.rules")
+        form = await page.request.form()
+        try:
+            try:
+                weekly, special = parse_hours(form_text(form, "hours"))
+            except ValueError as exc:
+                raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
+            shelf.accounts.set_hours(branch, weekly_hours=weekly, special_hours=special, actor=who)
+        except ShelfwiseError as exc:
+            return rules_page(page, error=page.error(exc), status=exc.status)
+        return web.redirect(f"/staff/rules?done=hours#hours-{quote(branch)}")
 
     return pages
 

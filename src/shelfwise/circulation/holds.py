@@ -1,0 +1,316 @@
+"""Holds and transits: place, trap, send, receive, fill, cancel, expire; the pull list
+and the hold shelf.
+
+Trapping happens at check-in (:meth:`HoldOperations._route`): the copy goes to
+the oldest waiting hold it can fill — to the hold shelf here, or in transit to
+the pickup branch — or home. Trapping is a conditional ``UPDATE … WHERE
+status='waiting'``, so two copies checked in at once never fill one hold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from shelfwise.circulation import repo
+from shelfwise.circulation.base import CirculationCore
+from shelfwise.circulation.models import Hold, HoldSlip, PullListEntry
+from shelfwise.circulation.rules import due_date
+from shelfwise.circulation.scope import Actor, authorise, codes_at
+from shelfwise.circulation.states import ACTIVE_HOLDS, Availability, HoldStatus, check_hold
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.models import Reader
+from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
+from shelfwise.storage.outbox import enqueue
+from shelfwise.storage.tables import holds, items, transits
+
+NOTICE_TOPIC = "circulation.notice"
+
+
+class HoldOperations(CirculationCore):
+    def _fill_own_hold(self, conn: Connection, reader: Reader, item: Any, trapped: Any) -> None:
+        now = self._clock.now()
+        if trapped is not None:
+            check_hold(HoldStatus(trapped.status), HoldStatus.FULFILLED, "checkout")
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == trapped.id)
+                .values(status=str(HoldStatus.FULFILLED), trapped_item_id=None, closed_at=now)
+            )
+            return
+        # A reader who finds a copy on the shelf fills their own waiting hold on the title.
+        own = conn.execute(
+            select(holds.c.id)
+            .where(
+                holds.c.reader_id == reader.id,
+                holds.c.record_id == item.record_id,
+                holds.c.status == HoldStatus.WAITING,
+            )
+            .order_by(holds.c.id)
+            .limit(1)
+        ).scalar()
+        if own is not None:
+            check_hold(HoldStatus.WAITING, HoldStatus.FULFILLED, "checkout")
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == own)
+                .values(status=str(HoldStatus.FULFILLED), closed_at=now)
+            )
+
+    def _route(
+        self, conn: Connection, item: Any, here: int
+    ) -> tuple[int | None, str | None, int | None]:
+        """Trap the copy for the next hold, or send it home: (hold, hold status, transit to)."""
+        now = self._clock.now()
+        trapped = repo.trapped_hold(conn, item.id)
+        if trapped is not None:  # already trapped: arriving at the pickup branch or passing by
+            if trapped.pickup_branch_id == here:
+                if trapped.status == HoldStatus.IN_TRANSIT:
+                    self._make_ready(conn, trapped, HoldStatus.IN_TRANSIT, "receive")
+                return int(trapped.id), str(HoldStatus.READY), None
+            self._send(conn, item.id, here, trapped.pickup_branch_id, trapped.id)
+            return int(trapped.id), str(trapped.status), int(trapped.pickup_branch_id)
+        if item.lifecycle == "in_service":
+            for hold in repo.waiting_holds_for(conn, item.record_id, item.id):
+                target = (
+                    HoldStatus.READY if hold.pickup_branch_id == here else HoldStatus.IN_TRANSIT
+                )
+                check_hold(HoldStatus.WAITING, target, "trap")
+                # Conditional on still waiting: a concurrent check-in of another copy
+                # may have trapped this hold first (PostgreSQL re-checks after the wait).
+                taken = conn.execute(
+                    update(holds)
+                    .where(holds.c.id == hold.id, holds.c.status == HoldStatus.WAITING)
+                    .values(status=str(target), trapped_item_id=item.id, trapped_at=now)
+                ).rowcount
+                if taken != 1:
+                    continue
+                if target is HoldStatus.READY:
+                    self._make_ready(conn, hold, None, "")
+                    return int(hold.id), str(target), None
+                self._send(conn, item.id, here, hold.pickup_branch_id, hold.id)
+                return int(hold.id), str(target), int(hold.pickup_branch_id)
+        if here != item.home_branch_id:
+            self._send(conn, item.id, here, item.home_branch_id, None)
+            return None, None, int(item.home_branch_id)
+        return None, None, None
+
+    def _make_ready(self, conn: Connection, hold: Any, current: HoldStatus | None, op: str) -> None:
+        if current is not None:
+            check_hold(current, HoldStatus.READY, op)
+        today = self._clock.today()
+        rule = self._rule_for_hold(conn, hold)
+        expires = due_date(repo.calendar(conn, hold.pickup_branch_id), today, rule.hold_shelf_days)
+        conn.execute(
+            update(holds)
+            .where(holds.c.id == hold.id)
+            .values(status=str(HoldStatus.READY), shelf_expires_on=expires)
+        )
+        enqueue(
+            conn,
+            self._clock,
+            NOTICE_TOPIC,
+            {"kind": "hold_ready", "hold_id": int(hold.id), "reader_id": hold.reader_id},
+        )
+
+    def _rule_for_hold(self, conn: Connection, hold: Any) -> Any:
+        reader = reader_by_id(conn, hold.reader_id) if hold.reader_id else None
+        category = reader.category if reader else "adult"
+        return self._rule(conn, category, "book", hold.pickup_branch_id).rule
+
+    def _send(
+        self, conn: Connection, item_id: int, here: int, to: int, hold_id: int | None
+    ) -> None:
+        conn.execute(
+            insert(transits).values(
+                item_id=item_id,
+                from_branch_id=here,
+                to_branch_id=to,
+                hold_id=hold_id,
+                sent_at=self._clock.now(),
+            )
+        )
+
+    def place_hold(
+        self,
+        card_number: str,
+        record_id: int,
+        pickup_branch: str,
+        *,
+        actor: Actor,
+        item_barcode: str | None = None,
+    ) -> Hold:
+        """A hold for the reader, picked up at ``pickup_branch`` (staff: one of theirs)."""
+        authorise(actor, at=[pickup_branch], reader_card=card_number)
+        now = self._clock.now()
+        with self._db.write() as conn:
+            pickup = repo.branch_id(conn, pickup_branch)
+            reader = lock_reader(conn, card_number)
+            self._require_account(conn, reader)
+            item_id = None
+            if item_barcode is not None:
+                item = repo.item_row(conn, item_barcode)
+                if item.record_id != record_id:
+                    raise ShelfwiseError("circ.hold_item_mismatch", barcode=item_barcode)
+                item_id = item.id
+            copies = (
+                conn.execute(
+                    select(items.c.item_type).where(
+                        items.c.record_id == record_id,
+                        items.c.lifecycle.in_(["in_service", "on_order", "in_processing"]),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if not copies:
+                raise ShelfwiseError("circ.nothing_to_hold", record_id=record_id)
+            rule = self._rule(conn, reader.category, copies[0], pickup).rule
+            active = [h for h in repo.holds_of(conn, reader.id) if h.status in ACTIVE_HOLDS]
+            if any(h.record_id == record_id for h in active):
+                raise ShelfwiseError("circ.hold_exists", record_id=record_id)
+            if len(active) >= rule.hold_limit:
+                raise ShelfwiseError("circ.hold_limit", limit=rule.hold_limit)
+            check_hold(None, HoldStatus.WAITING, "place")
+            hold_id = repo.insert_waiting_hold(
+                conn,
+                reader_id=reader.id,
+                record_id=record_id,
+                item_id=item_id,
+                pickup_branch_id=pickup,
+                placed_at=now,
+            )
+            return repo.load_hold(conn, hold_id)
+
+    def cancel_hold(self, hold_id: int, *, actor: Actor) -> Hold:
+        """Cancel a hold (a reader only their own); a trapped copy is freed for the next."""
+        now = self._clock.now()
+        with self._db.write() as conn:
+            hold = repo.load_hold(conn, hold_id, lock=True)
+            self._authorise_hold(conn, actor, hold)
+            if hold.status not in ACTIVE_HOLDS:
+                raise ShelfwiseError("circ.hold_closed", hold=hold_id, status=hold.status)
+            check_hold(hold.status, HoldStatus.CANCELLED, "cancel")
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == hold_id)
+                .values(status=str(HoldStatus.CANCELLED), trapped_item_id=None, closed_at=now)
+            )
+            return repo.load_hold(conn, hold_id)
+
+    def change_pickup(self, hold_id: int, pickup_branch: str, *, actor: Actor) -> Hold:
+        """Move a waiting hold's pickup branch (a reader only their own hold; staff from and
+        to their branches).
+
+        Only while no copy is trapped: a trapped copy is already travelling to,
+        or sitting at, the old pickup branch.
+        """
+        with self._db.write() as conn:
+            hold = repo.load_hold(conn, hold_id, lock=True)
+            self._authorise_hold(conn, actor, hold, also_at=pickup_branch)
+            if hold.status is not HoldStatus.WAITING:
+                raise ShelfwiseError("circ.pickup_fixed", hold=hold_id, status=hold.status)
+            pickup = repo.branch_id(conn, pickup_branch)
+            conn.execute(
+                update(holds)
+                .where(holds.c.id == hold_id, holds.c.status == HoldStatus.WAITING)
+                .values(pickup_branch_id=pickup)
+            )
+            return repo.load_hold(conn, hold_id)
+
+    def expire_holds(self) -> int:
+        """Holds left on the shelf past their expiry; the copy is trapped anew at its next scan."""
+        now = self._clock.now()
+        with self._db.write() as conn:
+            ids = (
+                conn.execute(
+                    select(holds.c.id).where(
+                        holds.c.status == HoldStatus.READY,
+                        holds.c.shelf_expires_on < self._clock.today(),
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            for hold_id in ids:
+                check_hold(HoldStatus.READY, HoldStatus.EXPIRED, "expire")
+                conn.execute(
+                    update(holds)
+                    .where(holds.c.id == hold_id, holds.c.status == HoldStatus.READY)
+                    .values(status=str(HoldStatus.EXPIRED), trapped_item_id=None, closed_at=now)
+                )
+            return len(ids)
+
+    def get_hold(self, hold_id: int, *, actor: Actor) -> Hold:
+        """One hold: the reader's own, or any for staff (reading a reader's holds is not
+        branch-bound: any desk serves any reader)."""
+        with self._db.read() as conn:
+            hold = repo.load_hold(conn, hold_id)
+            authorise(actor, reader_card=self._card_of(conn, hold))
+            return hold
+
+    def _authorise_hold(
+        self, conn: Connection, actor: Actor, hold: Hold, *, also_at: str | None = None
+    ) -> None:
+        """Acting on a hold: its reader, or staff of its pickup branch (and of ``also_at``)."""
+        at = codes_at(conn, actor, [hold.pickup_branch_id])
+        if also_at is not None:
+            at.append(also_at)
+        authorise(actor, at=at, reader_card=self._card_of(conn, hold))
+
+    def _card_of(self, conn: Connection, hold: Hold) -> str | None:
+        return None if hold.reader_id is None else reader_by_id(conn, hold.reader_id).card_number
+
+    def pull_list(self, branch: str, *, actor: Actor) -> list[PullListEntry]:
+        """Copies on this branch's shelves that waiting holds want, oldest hold first."""
+        authorise(actor, at=[branch], desk_only=True)
+        with self._db.read() as conn:
+            branch_id = repo.branch_id(conn, branch)
+            waiting = conn.execute(
+                select(holds).where(holds.c.status == HoldStatus.WAITING).order_by(holds.c.id)
+            ).all()
+            taken: set[int] = set()
+            entries: list[PullListEntry] = []
+            for hold in waiting:
+                for copy in conn.execute(
+                    select(items)
+                    .where(items.c.record_id == hold.record_id, items.c.home_branch_id == branch_id)
+                    .order_by(items.c.id)
+                ).all():
+                    if copy.id in taken or (hold.item_id not in (None, copy.id)):
+                        continue
+                    if self._availability(conn, copy).availability is Availability.ON_SHELF:
+                        taken.add(copy.id)
+                        entries.append(
+                            PullListEntry(
+                                hold.id,
+                                hold.record_id,
+                                copy.barcode,
+                                copy.call_number,
+                                hold.pickup_branch_id,
+                                hold.placed_at,
+                            )
+                        )
+                        break
+            return entries
+
+    def hold_shelf(self, branch: str, *, actor: Actor) -> list[HoldSlip]:
+        """Holds trapped for pickup at this branch: ready on its shelf, or in transit to it."""
+        authorise(actor, at=[branch], desk_only=True)
+        with self._db.read() as conn:
+            return repo.hold_slips(conn, pickup_branch_id=repo.branch_id(conn, branch))
+
+    def hold_slip(self, hold_id: int, *, actor: Actor) -> HoldSlip:
+        """The slip of one hold (who it is for, where it is picked up). Any desk: the copy
+        trapped at a check-in travels with its slip to another branch's pickup shelf."""
+        authorise(actor, desk_only=True)
+        with self._db.read() as conn:
+            found = repo.hold_slips(conn, hold_id=hold_id)
+        if not found:
+            raise ShelfwiseError("circ.hold_not_found", hold=hold_id)
+        return found[0]
+
+    def holds_of(self, card_number: str) -> list[Hold]:
+        with self._db.read() as conn:
+            return repo.holds_of(conn, reader_id_of(conn, card_number))
