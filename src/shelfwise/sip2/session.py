@@ -225,7 +225,7 @@ class Session:
         """The staff disabled this terminal while it was connected: the message is refused
         (its negative response, "switched off by the library") and the connection closed;
         its next login fails."""
-        from shelfwise.sip2.handlers import refusal
+        from shelfwise.sip2.replies import refusal
 
         self._request = request
         try:
@@ -236,7 +236,8 @@ class Session:
         return Reply(data, close=True)
 
     def _dispatch(self, message: Message) -> tuple[Message, str]:
-        from shelfwise.sip2.handlers import HANDLERS, refusal
+        from shelfwise.sip2.handlers import HANDLERS
+        from shelfwise.sip2.replies import refusal
 
         terminal = self.terminal
         assert terminal is not None
@@ -309,7 +310,7 @@ class Session:
         )
 
     def _failed_reply(self, message: Message) -> Message:
-        from shelfwise.sip2.handlers import refusal
+        from shelfwise.sip2.replies import refusal
 
         return refusal(self, message, "sip2.reply_failed")
 
