@@ -41,7 +41,7 @@ def _client_loop(
     stop: threading.Event,
     latencies: list[float],
 ) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     http = httpx.Client(base_url=base, timeout=60, headers=auth) if base else None
     i = 0
     while not stop.is_set():
@@ -70,7 +70,7 @@ def measure(
     cards = [library.reader(f"bench{clients}-{i}").card_number for i in range(clients)]
     # One desk API token, made before the clock starts (the account's password hash is
     # slow on purpose); each request then costs one SHA-256 lookup of the token.
-    auth = staff_headers(library.shelf, "desk") if base else {}
+    auth = staff_headers(library.services, "desk") if base else {}
     stop = threading.Event()
     latencies: list[list[float]] = [[] for _ in range(clients)]
     threads = [
@@ -104,11 +104,11 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for backend in args.backends.split(","):
         for door in ("in-process", "http"):
-            with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as shelf:
-                library = make_library(shelf, Path(tmp))
+            with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as services:
+                library = make_library(services, Path(tmp))
                 for clients in (int(c) for c in args.clients.split(",")):
                     if door == "http":
-                        with live_server(shelf) as base:
+                        with live_server(services) as base:
                             rate, p99 = measure(library, clients, args.seconds, base)
                     else:
                         rate, p99 = measure(library, clients, args.seconds, None)

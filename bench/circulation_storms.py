@@ -33,7 +33,7 @@ from shelfwise.testing.servers import live_server
 
 
 @contextmanager
-def fresh_shelf(backend: str, tmp: Path) -> Iterator[composition.Shelfwise]:
+def fresh_shelf(backend: str, tmp: Path) -> Iterator[composition.Services]:
     if backend == "sqlite":
         url = f"sqlite:///{tmp / f'{uuid.uuid4().hex}.sqlite'}"
         drop = None
@@ -47,11 +47,11 @@ def fresh_shelf(backend: str, tmp: Path) -> Iterator[composition.Shelfwise]:
     settings = Settings.load(
         {"data_dir": tmp / "data", "database_url": url, "scheduler_enabled": False}, environ={}
     )
-    shelf = composition.build(settings)
+    services = composition.build(settings)
     try:
-        yield shelf
+        yield services
     finally:
-        shelf.close()
+        services.close()
         if drop is not None:
             admin, name = drop
             with admin.connect() as conn:
@@ -64,7 +64,7 @@ def run_storm(library: Library, storm: str, trials: int, http: str | None) -> li
         cards = [library.reader(f"r{i}").card_number for i in range(64)]
         return [storm_one_item(library, cards, http) for _ in range(trials)]
     if storm == "D2":
-        library.shelf.accounts.set_rule(
+        library.services.accounts.set_rule(
             reader_category=None,
             item_type=None,
             branch=None,
@@ -91,11 +91,14 @@ def main() -> None:
     for backend in args.backends.split(","):
         for door in args.doors.split(","):
             for storm in ("D1", "D2", "D3"):
-                with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as shelf:
-                    library = make_library(shelf, Path(tmp))
+                with (
+                    tempfile.TemporaryDirectory() as tmp,
+                    fresh_shelf(backend, Path(tmp)) as services,
+                ):
+                    library = make_library(services, Path(tmp))
                     start = time.perf_counter()
                     if door == "rest":
-                        with live_server(shelf) as base:
+                        with live_server(services) as base:
                             results = run_storm(library, storm, args.trials, base)
                     else:
                         results = run_storm(library, storm, args.trials, None)

@@ -186,9 +186,9 @@ def _both(make_run: Callable[[], Run], rounds: int, label: str) -> dict[str, Any
 # -- the catalogue and what the peers are built from ------------------------------------------
 
 
-def _catalogue(shelf: Any, root: Path, records: int) -> None:
+def _catalogue(services: Any, root: Path, records: int) -> None:
     """Import the generated file once; a catalogue already in ``root`` is reused."""
-    count = shelf.catalogue.counts()["records"]
+    count = services.catalogue.counts()["records"]
     if count:
         console.print(f"reusing the catalogue in {root}: {count:,} records")
         return
@@ -205,18 +205,18 @@ def _catalogue(shelf: Any, root: Path, records: int) -> None:
         def show(done: int, offset: int) -> None:
             bar.update(offset // 1_000_000)
 
-        shelf.importer().import_file(path, progress=show)
+        services.importer().import_file(path, progress=show)
 
 
-def _rows_file(shelf: Any, root: Path) -> Path:
+def _rows_file(services: Any, root: Path) -> Path:
     """The active records as (id, title, author, subjects) JSON lines, written once."""
     path = root / "rows.jsonl"
     if path.exists():
         return path
     partial = path.with_suffix(".part")
-    with Bar("export rows", active_count(shelf.db)) as bar, partial.open("w") as out:
+    with Bar("export rows", active_count(services.db)) as bar, partial.open("w") as out:
         done = 0
-        for page in iter_active(shelf.db, batch=5000):
+        for page in iter_active(services.db, batch=5000):
             for r in page:
                 subjects = " ".join(r.description.get("subjects") or [])
                 out.write(json.dumps([r.id, r.title, r.main_author or "", subjects]) + "\n")
@@ -239,7 +239,7 @@ def _row_pages(path: Path, size: int = 5000) -> Iterator[list[Row]]:
         yield page
 
 
-def _marc_file(shelf: Any, root: Path) -> Path:
+def _marc_file(services: Any, root: Path) -> Path:
     """The active records' master MARC as UTF-8 ISO 2709, written once (Zebra's input)."""
     path = root / "zebra" / "records.mrc"
     if path.exists():
@@ -247,12 +247,12 @@ def _marc_file(shelf: Any, root: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     with (
-        Bar("export MARC", active_count(shelf.db)) as bar,
+        Bar("export MARC", active_count(services.db)) as bar,
         partial.open("wb") as handle,
         MarcWriter(handle) as writer,
     ):
         done = 0
-        for done, record in enumerate(shelf.catalogue.iter_master_records(), start=1):
+        for done, record in enumerate(services.catalogue.iter_master_records(), start=1):
             writer.write(record)
             if done % 5000 == 0:
                 bar.update(done)
@@ -298,13 +298,13 @@ def _serve(root: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("shelfwise serve did not start")
 
 
-def _tantivy(shelf: Any, root: Path, args: argparse.Namespace, out: dict[str, Any]) -> None:
+def _tantivy(services: Any, root: Path, args: argparse.Namespace, out: dict[str, Any]) -> None:
     name = "tantivy (service, facets)"
     out[name] = {}
     if not args.reuse_indexes:
         load = _load()
-        with Bar("tantivy rebuild", active_count(shelf.db)) as bar:
-            report = shelf.search.rebuild(bar.update)
+        with Bar("tantivy rebuild", active_count(services.db)) as bar:
+            report = services.search.rebuild(bar.update)
         out[name] = {
             "build_rate": report.records / report.seconds,
             "size_mb": report.size_bytes / 1e6,
@@ -313,7 +313,7 @@ def _tantivy(shelf: Any, root: Path, args: argparse.Namespace, out: dict[str, An
 
     def service() -> Run:
         def run(q: str, f: Filters | None) -> object:
-            return shelf.search.search(SearchRequest(q=q, filters=f or Filters()))
+            return services.search.search(SearchRequest(q=q, filters=f or Filters()))
 
         return run
 
@@ -534,14 +534,14 @@ def _zebra_serve(work: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("zebrasrv did not start")
 
 
-def _zebra(shelf: Any, root: Path, args: argparse.Namespace, out: dict[str, Any]) -> None:
+def _zebra(services: Any, root: Path, args: argparse.Namespace, out: dict[str, Any]) -> None:
     name = "zebra (SRU, PQF, ICU words)"
     if shutil.which("zebraidx") is None or shutil.which("zebrasrv") is None:
         print("zebra skipped: zebraidx/zebrasrv not found (apt-get install idzebra-2.0)")
         return
-    marc = _marc_file(shelf, root)
+    marc = _marc_file(services, root)
     work = marc.parent
-    total = active_count(shelf.db)
+    total = active_count(services.db)
     out[name] = {}
     if not (args.reuse_indexes and (work / "reg").is_dir()):
         load = _load()
@@ -656,26 +656,26 @@ def main() -> None:
     settings = Settings.load(
         {"data_dir": root / "data", "database_url": f"sqlite:///{root / 'b.sqlite'}"}, environ={}
     )
-    shelf = composition.build(settings)
+    services = composition.build(settings)
     print(f"load average at start: {_load():.2f}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
-    _catalogue(shelf, root, args.records)
-    total = active_count(shelf.db)
+    _catalogue(services, root, args.records)
+    total = active_count(services.db)
     out: dict[str, dict[str, Any]] = {}
     if "tantivy" in engines:
-        _tantivy(shelf, root, args, out)
+        _tantivy(services, root, args, out)
     peer_rounds = max(1, args.rounds // 2)
     if engines & {"sqlite", "postgres"}:
-        rows = _rows_file(shelf, root)
+        rows = _rows_file(services, root)
         if "sqlite" in engines:
             _sqlite(rows, total, root, peer_rounds, out)
         if "postgres" in engines:
             _postgres(rows, total, args.pg, peer_rounds, out)
     if "zebra" in engines:
-        _zebra(shelf, root, args, out)
+        _zebra(services, root, args, out)
     print(f"\nrecords: {total:,} active; load average at the end: {_load():.2f}\n")
     _print(out)
     _print_ratios(out)
-    shelf.close()
+    services.close()
 
 
 if __name__ == "__main__":

@@ -231,8 +231,8 @@ def main() -> None:
             rate, p99, cycles = drive(port, work, args.seconds, b"")
             _row("asyncio line echo (ceiling)", clients, rate, p99, cycles, _loadavg())
     for backend in args.backends.split(","):
-        with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as shelf:
-            library = make_library(shelf, Path(tmp))
+        with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as services:
+            library = make_library(services, Path(tmp))
             # Every client is one kiosk on 127.0.0.1, all connecting at once: as for a
             # library with that many kiosks behind one address (docs/sip2-server.md).
             config = {
@@ -240,7 +240,7 @@ def main() -> None:
                 "max_unauthenticated_per_address": max(counts),
                 "cancel_window_seconds": 0,
             }
-            with live_sip2(shelf, **config) as server:
+            with live_sip2(services, **config) as server:
                 for clients in counts:
                     barcodes = library.title(f"bench {backend} {clients}", copies=2 * clients)
                     cards = [library.reader(f"kiosk reader {i}") for i in range(clients)]

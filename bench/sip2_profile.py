@@ -43,11 +43,11 @@ def main() -> None:
     from shelfwise.sip2.session import Session
     from sip2_bench import _request
 
-    with tempfile.TemporaryDirectory() as tmp, fresh_shelf(args.backend, Path(tmp)) as shelf:
-        library = make_library(shelf, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp, fresh_shelf(args.backend, Path(tmp)) as services:
+        library = make_library(services, Path(tmp))
         barcodes = library.title("profile", copies=2)
         card = library.reader("profile reader")
-        server = sip2_server(shelf)
+        server = sip2_server(services)
         server.recent.window = server.recent.window * 0  # every check-in an ordinary return
         session = Session(server.services, "127.0.0.1", server.slots, server.backoff, server.recent)
         login = encode(
@@ -70,7 +70,7 @@ def main() -> None:
         def count(conn, cursor, statement, params, context, many):  # type: ignore[no-untyped-def]
             statements[statement.split(None, 1)[0].upper()] += 1
 
-        event.listen(shelf.db.engine, "before_cursor_execute", count)
+        event.listen(services.db.engine, "before_cursor_execute", count)
         profile = cProfile.Profile()
         began = time.perf_counter()
         profile.enable()
@@ -78,7 +78,7 @@ def main() -> None:
             cycle(i)
         profile.disable()
         took = time.perf_counter() - began
-        event.remove(shelf.db.engine, "before_cursor_execute", count)
+        event.remove(services.db.engine, "before_cursor_execute", count)
     per = {k: round(v / args.cycles, 1) for k, v in statements.most_common()}
     print(f"{args.backend}: {args.cycles} cycles in {took:.2f} s under the profiler "
           f"({1000 * took / args.cycles:.1f} ms per cycle); SQL per cycle {per} "

@@ -78,16 +78,16 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="web-bench-"))
     clock = FrozenClock(datetime(2026, 9, 1, 9, 30, tzinfo=UTC))
-    shelf = composition.build(demo_settings(folder), clock=clock)
+    services = composition.build(demo_settings(folder), clock=clock)
     started = time.monotonic()
-    build_demo(shelf, folder, records=args.records)
+    build_demo(services, folder, records=args.records)
     print(f"demo library: {args.records} records in {time.monotonic() - started:.0f} s")
     try:
-        with live_server(shelf) as base:
+        with live_server(services) as base:
             sizes = first_load(base, "/search?q=历史")
             times = sorted(render_times(base, args.requests))
     finally:
-        shelf.close()
+        services.close()
     p50 = statistics.median(times) * 1000
     p95 = times[int(len(times) * 0.95) - 1] * 1000
     print(

@@ -1,6 +1,6 @@
 """The composition root: the one place where settings, database, clock and services meet.
 
-Doors (CLI, API, later web, SIP2 and interop) receive a :class:`Shelfwise`
+Doors (CLI, API, later web, SIP2 and interop) receive a :class:`Services` (the bundle, named `services`)
 and call its services; nothing else constructs a service.
 """
 
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(slots=True)
-class Shelfwise:
+class Services:
     settings: Settings
     clock: Clock
     db: Database
@@ -199,7 +199,7 @@ def _workers(setting: int) -> int:
 
 def build(
     settings: Settings | None = None, *, clock: Clock | None = None, migrate_db: bool = True
-) -> Shelfwise:
+) -> Services:
     settings = settings or Settings.load()
     clock = _library_clock(settings, clock)
     # P13: no card number or confirmation code in any log line of this process.
@@ -261,7 +261,7 @@ def build(
         ),
     )
     reader_service = ReaderService(db, clock, hasher, reader_policy, throttle=lockout)
-    return Shelfwise(
+    return Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -368,7 +368,7 @@ def confirm_link(settings: Settings) -> str:
     return link
 
 
-def asgi_app(shelf: Shelfwise) -> FastAPI:
+def asgi_app(services: Services) -> FastAPI:
     """The HTTP doors (API, SRU, OAI-PMH and the web pages) over this instance's services."""
     from starlette.exceptions import HTTPException
     from starlette.requests import Request
@@ -382,14 +382,14 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
     from shelfwise.request_ids import RequestIds
     from shelfwise.web import door as web
 
-    app = create_app(shelf)
-    app.include_router(_metrics(shelf))  # /metrics: loopback or metrics_token only
-    app.include_router(sru.router(shelf))  # /sru: SRU 1.2 and 2.0, XML diagnostics
-    app.include_router(oai.router(shelf))  # /oai: OAI-PMH 2.0, XML errors
+    app = create_app(services)
+    app.include_router(_metrics(services))  # /metrics: loopback or metrics_token only
+    app.include_router(sru.router(services))  # /sru: SRU 1.2 and 2.0, XML diagnostics
+    app.include_router(oai.router(services))  # /oai: OAI-PMH 2.0, XML errors
     # Before the web's middleware is added, so that it wraps the limit's refusal page.
     web_door: list[web.Web] = []
-    _limit_bodies(app, shelf, web_door)
-    pages = web.install(app, shelf)  # pages at /, static at /static/ (last: it ends in a 404)
+    _limit_bodies(app, services, web_door)
+    pages = web.install(app, services)  # pages at /, static at /static/ (last: it ends in a 404)
     web_door.append(pages)
 
     async def method_not_allowed(request: Request, exc: Exception) -> Response:
@@ -400,7 +400,7 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
             return sru.method_not_allowed(request.method, allow)
         if path == "/oai":
             base = str(request.url.replace(query=""))
-            return oai.method_not_allowed(request.method, allow, base, shelf.clock.now())
+            return oai.method_not_allowed(request.method, allow, base, services.clock.now())
         if path.startswith("/api/"):
             return api_method_not_allowed(request, header)
         return web.method_not_allowed(pages, request, allow)
@@ -412,7 +412,7 @@ def asgi_app(shelf: Shelfwise) -> FastAPI:
     return app
 
 
-def _metrics(shelf: Shelfwise) -> APIRouter:
+def _metrics(services: Services) -> APIRouter:
     """``/metrics`` over this instance: the process's counters and the library's state."""
     from prometheus_client import CollectorRegistry
 
@@ -420,15 +420,15 @@ def _metrics(shelf: Shelfwise) -> APIRouter:
     from shelfwise.core.metrics import IndexState, LibraryState
 
     def index() -> IndexState | None:
-        live = shelf.search.live_state()
+        live = services.search.live_state()
         return None if live is None else IndexState(*live)
 
     state = CollectorRegistry(auto_describe=False)
-    state.register(LibraryState(shelf.clock.now, lambda: outbox_backlog(shelf.db), index))
-    return metrics_routes.router(_reveal(shelf.settings["metrics_token"]), state)
+    state.register(LibraryState(services.clock.now, lambda: outbox_backlog(services.db), index))
+    return metrics_routes.router(_reveal(services.settings["metrics_token"]), state)
 
 
-def _limit_bodies(app: FastAPI, shelf: Shelfwise, web_door: list[Any]) -> None:
+def _limit_bodies(app: FastAPI, services: Services, web_door: list[Any]) -> None:
     """Bodies over http_max_body_bytes are refused before anything reads them (413): the
     API's JSON error, or the web's page once ``web_door`` holds the web."""
     from starlette.requests import Request
@@ -442,7 +442,7 @@ def _limit_bodies(app: FastAPI, shelf: Shelfwise, web_door: list[Any]) -> None:
     from shelfwise.web.security import SESSION_COOKIE, is_web_path, read_cookie
 
     def may_upload(scope: Scope) -> bool:
-        who = shelf.access.principal(read_cookie(scope, SESSION_COOKIE), sessions_only=True)
+        who = services.access.principal(read_cookie(scope, SESSION_COOKIE), sessions_only=True)
         return who is not None and who.can("catalogue.write")
 
     def refuse(request: Request, limit: int) -> Response:
@@ -454,8 +454,8 @@ def _limit_bodies(app: FastAPI, shelf: Shelfwise, web_door: list[Any]) -> None:
 
     app.add_middleware(
         BodyLimit,
-        limit=int(shelf.settings["http_max_body_bytes"]),
-        upload_limit=int(shelf.settings["http_max_upload_bytes"]),
+        limit=int(services.settings["http_max_body_bytes"]),
+        upload_limit=int(services.settings["http_max_upload_bytes"]),
         upload_paths=frozenset({web.UPLOAD_PATH}),
         may_upload=may_upload,
         refuse=refuse,
@@ -466,21 +466,21 @@ def _size(limit: int) -> str:
     return f"{limit / 1048576:g} MiB" if limit >= 1048576 else f"{limit / 1024:g} KiB"
 
 
-def sip2_server(shelf: Shelfwise, config: ServerConfig | None = None) -> Sip2Server:
+def sip2_server(services: Services, config: ServerConfig | None = None) -> Sip2Server:
     """The SIP2 door (self-check kiosks) over this instance's services; not yet started."""
     from shelfwise.sip2.server import ServerConfig, Sip2Server
-    from shelfwise.sip2.session import Services
+    from shelfwise.sip2.session import KioskServices
 
-    services = Services(
-        readers=shelf.readers,
-        circulation=shelf.circulation,
-        accounts=shelf.accounts,
-        catalogue=shelf.catalogue,
-        terminals=shelf.terminals,
-        lockout=shelf.access.lockout,
-        access=shelf.access,
-        clock=shelf.clock,
-        library_name=str(shelf.settings["library_name"]),
-        max_message_bytes=int(shelf.settings["sip2_max_message_bytes"]),
+    kiosk = KioskServices(
+        readers=services.readers,
+        circulation=services.circulation,
+        accounts=services.accounts,
+        catalogue=services.catalogue,
+        terminals=services.terminals,
+        lockout=services.access.lockout,
+        access=services.access,
+        clock=services.clock,
+        library_name=str(services.settings["library_name"]),
+        max_message_bytes=int(services.settings["sip2_max_message_bytes"]),
     )
-    return Sip2Server(services, config or ServerConfig.from_settings(shelf.settings))
+    return Sip2Server(kiosk, config or ServerConfig.from_settings(services.settings))

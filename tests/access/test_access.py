@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
@@ -19,8 +19,8 @@ PASSWORD = "a long staff password"
 
 
 @pytest.fixture
-def client(shelf: Shelfwise) -> Iterator[TestClient]:
-    with TestClient(asgi_app(shelf)) as c:
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(asgi_app(services)) as c:
         yield c
 
 
@@ -28,108 +28,108 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_staff_login_opens_a_session_with_the_role(shelf: Shelfwise) -> None:
-    shelf.catalogue.add_branch(code="BR1", kind=BranchKind.BRANCH, name_zh="一分馆")
-    shelf.access.create_staff("Desk.Li", "李娜", PASSWORD, "desk", ["BR1"])
-    session = shelf.access.login_staff("desk.li", PASSWORD)
-    principal = shelf.access.principal(session.token)
+def test_staff_login_opens_a_session_with_the_role(services: Services) -> None:
+    services.catalogue.add_branch(code="BR1", kind=BranchKind.BRANCH, name_zh="一分馆")
+    services.access.create_staff("Desk.Li", "李娜", PASSWORD, "desk", ["BR1"])
+    session = services.access.login_staff("desk.li", PASSWORD)
+    principal = services.access.principal(session.token)
     assert principal is not None
     assert (principal.kind, principal.role, principal.branches) == ("staff", "desk", ("BR1",))
     assert principal.can("circulation.desk", "BR1")
     assert not principal.can("circulation.desk", "CEN")  # scoped to its branch
     assert not principal.can("circulation.rules")
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         stored = conn.execute(text("SELECT token_hash FROM access_tokens")).scalars().all()
     assert session.token not in stored  # only the SHA-256 is kept
-    shelf.access.logout(session.token)
-    assert shelf.access.principal(session.token) is None
+    services.access.logout(session.token)
+    assert services.access.principal(session.token) is None
 
 
-def test_wrong_password_and_unknown_user_get_the_same_refusal(shelf: Shelfwise) -> None:
-    shelf.access.create_staff("admin1", "Admin", PASSWORD, "admin")
+def test_wrong_password_and_unknown_user_get_the_same_refusal(services: Services) -> None:
+    services.access.create_staff("admin1", "Admin", PASSWORD, "admin")
     codes = []
     for username, password in (("admin1", "wrong password!"), ("nobody", PASSWORD)):
         with pytest.raises(ShelfwiseError) as refused:
-            shelf.access.login_staff(username, password)
+            services.access.login_staff(username, password)
         codes.append(refused.value.code)
     assert codes == ["access.login_failed", "access.login_failed"]
 
 
 def test_lockout_after_repeated_failures_refuses_even_the_right_password(
-    shelf: Shelfwise, clock: FrozenClock
+    services: Services, clock: FrozenClock
 ) -> None:
-    shelf.access.create_staff("cat", "Cataloguer", PASSWORD, "cataloguer")
-    limit = shelf.access.lockout.limit
+    services.access.create_staff("cat", "Cataloguer", PASSWORD, "cataloguer")
+    limit = services.access.lockout.limit
     codes = []
     for _ in range(limit):
         with pytest.raises(ShelfwiseError) as refused:
-            shelf.access.login_staff("cat", "not the password")
+            services.access.login_staff("cat", "not the password")
         codes.append(refused.value.code)
     assert codes[:-1] == ["access.login_failed"] * (limit - 1)
     assert codes[-1] == "access.locked"
     with pytest.raises(ShelfwiseError) as locked:
-        shelf.access.login_staff("cat", PASSWORD)
+        services.access.login_staff("cat", PASSWORD)
     assert locked.value.code == "access.locked"
-    clock.advance(timedelta(seconds=shelf.access.lockout.seconds + 1))
-    assert shelf.access.login_staff("cat", PASSWORD).principal.role == "cataloguer"
+    clock.advance(timedelta(seconds=services.access.lockout.seconds + 1))
+    assert services.access.login_staff("cat", PASSWORD).principal.role == "cataloguer"
 
 
-def test_reader_login_with_pin_or_password_shares_the_lock_across_doors(shelf: Shelfwise) -> None:
-    card = shelf.readers.register(
+def test_reader_login_with_pin_or_password_shares_the_lock_across_doors(services: Services) -> None:
+    card = services.readers.register(
         name="朴敏", category="adult", pin="2468", password="reader password"
     ).reader.card_number
-    assert shelf.access.login_reader(card, "2468").principal.card_number == card
-    assert shelf.access.login_reader(card, "reader password").principal.kind == "reader"
-    for _ in range(shelf.access.lockout.limit):
+    assert services.access.login_reader(card, "2468").principal.card_number == card
+    assert services.access.login_reader(card, "reader password").principal.kind == "reader"
+    for _ in range(services.access.lockout.limit):
         with pytest.raises(ShelfwiseError):
-            shelf.access.login_reader(card, "0000")
+            services.access.login_reader(card, "0000")
     # The subject is the card: a kiosk checking the same PIN sees the same lock.
-    assert shelf.access.lockout.locked_until(f"reader:{card}") is not None
+    assert services.access.lockout.locked_until(f"reader:{card}") is not None
     with pytest.raises(ShelfwiseError) as locked:
-        shelf.access.login_reader(card, "2468")
+        services.access.login_reader(card, "2468")
     assert locked.value.code == "access.locked"
 
 
-def test_staff_accounts_validate_role_name_and_password(shelf: Shelfwise) -> None:
+def test_staff_accounts_validate_role_name_and_password(services: Services) -> None:
     for args, code in (
         (("ok-name", "X", PASSWORD, "librarian"), "access.role_unknown"),
         (("Bad Name", "X", PASSWORD, "desk"), "access.username_invalid"),
         (("short", "X", "short", "desk"), "access.password_weak"),
     ):
         with pytest.raises(ShelfwiseError) as refused:
-            shelf.access.create_staff(*args)
+            services.access.create_staff(*args)
         assert refused.value.code == code
-    shelf.access.create_staff("twice", "X", PASSWORD, "desk")
+    services.access.create_staff("twice", "X", PASSWORD, "desk")
     with pytest.raises(ShelfwiseError) as taken:
-        shelf.access.create_staff("twice", "Y", PASSWORD, "desk")
+        services.access.create_staff("twice", "Y", PASSWORD, "desk")
     assert taken.value.code == "access.username_taken"
 
 
-def test_disabling_staff_ends_sessions_and_tokens_stop_working(shelf: Shelfwise) -> None:
-    shelf.access.create_staff("leaver", "Leaver", PASSWORD, "desk")
-    session = shelf.access.login_staff("leaver", PASSWORD)
-    token = shelf.access.issue_api_token("leaver", "kiosk dashboard")
-    assert shelf.access.principal(token) is not None
-    shelf.access.update_staff("leaver", enabled=False)
-    assert shelf.access.principal(session.token) is None
-    assert shelf.access.principal(token) is None  # a disabled account's tokens are dead too
-    (listed,) = shelf.access.api_tokens()
+def test_disabling_staff_ends_sessions_and_tokens_stop_working(services: Services) -> None:
+    services.access.create_staff("leaver", "Leaver", PASSWORD, "desk")
+    session = services.access.login_staff("leaver", PASSWORD)
+    token = services.access.issue_api_token("leaver", "kiosk dashboard")
+    assert services.access.principal(token) is not None
+    services.access.update_staff("leaver", enabled=False)
+    assert services.access.principal(session.token) is None
+    assert services.access.principal(token) is None  # a disabled account's tokens are dead too
+    (listed,) = services.access.api_tokens()
     assert listed.label == "kiosk dashboard"
 
 
-def test_expired_api_token_is_refused(shelf: Shelfwise, clock: FrozenClock) -> None:
-    shelf.access.create_staff("sys", "System", PASSWORD, "admin")
-    token = shelf.access.issue_api_token("sys", "harvester", days=1)
-    assert shelf.access.principal(token) is not None
+def test_expired_api_token_is_refused(services: Services, clock: FrozenClock) -> None:
+    services.access.create_staff("sys", "System", PASSWORD, "admin")
+    token = services.access.issue_api_token("sys", "harvester", days=1)
+    assert services.access.principal(token) is not None
     clock.advance(timedelta(days=1, seconds=1))
-    assert shelf.access.principal(token) is None
+    assert services.access.principal(token) is None
 
 
-def test_api_refuses_anonymous_and_wrong_role(client: TestClient, shelf: Shelfwise) -> None:
+def test_api_refuses_anonymous_and_wrong_role(client: TestClient, services: Services) -> None:
     anonymous = client.post("/api/v1/readers", json={"name": "某人", "category": "adult"})
     assert anonymous.status_code == 401
     assert anonymous.json()["error"]["code"] == "access.unauthenticated"
-    cataloguer = _bearer(staff_token(shelf, "cataloguer"))
+    cataloguer = _bearer(staff_token(services, "cataloguer"))
     forbidden = client.post(
         "/api/v1/readers", json={"name": "某人", "category": "adult"}, headers=cataloguer
     )
@@ -139,9 +139,9 @@ def test_api_refuses_anonymous_and_wrong_role(client: TestClient, shelf: Shelfwi
     assert client.get("/api/v1/branches").status_code == 200  # public
 
 
-def test_a_reader_sees_only_their_own_account(client: TestClient, shelf: Shelfwise) -> None:
-    mine = shelf.readers.register(name="金", category="adult", pin="1357").reader.card_number
-    other = shelf.readers.register(name="李", category="adult", pin="9753").reader.card_number
+def test_a_reader_sees_only_their_own_account(client: TestClient, services: Services) -> None:
+    mine = services.readers.register(name="金", category="adult", pin="1357").reader.card_number
+    other = services.readers.register(name="李", category="adult", pin="9753").reader.card_number
     login = client.post("/api/v1/sessions", json={"card_number": mine, "secret": "1357"})
     assert login.status_code == 201
     me = _bearer(login.json()["token"])
@@ -154,14 +154,14 @@ def test_a_reader_sees_only_their_own_account(client: TestClient, shelf: Shelfwi
 
 
 def test_staff_reads_of_reader_data_are_audited_with_field_names_only(
-    client: TestClient, shelf: Shelfwise
+    client: TestClient, services: Services
 ) -> None:
     """P7: who, when, which reader, which fields; nothing of the reader's data; kept after erasure."""
-    reader = shelf.readers.register(
+    reader = services.readers.register(
         name="审计对象甲", category="adult", email="audit.me@example.org", pin="8642"
     ).reader
-    desk = _bearer(staff_token(shelf, "desk"))
-    admin = _bearer(staff_token(shelf, "admin"))
+    desk = _bearer(staff_token(services, "desk"))
+    admin = _bearer(staff_token(services, "admin"))
     assert client.get(f"/api/v1/readers/{reader.card_number}", headers=desk).status_code == 200
     assert client.get(f"/api/v1/readers/{reader.card_number}/fees", headers=desk).status_code == 200
     # The reader reading their own account is not a staff read.
@@ -179,7 +179,7 @@ def test_staff_reads_of_reader_data_are_audited_with_field_names_only(
     assert trail[0]["fields"] == ["fees"]
     assert {"name", "email"} <= set(trail[1]["fields"])
     assert client.delete(f"/api/v1/readers/{reader.card_number}", headers=desk).status_code == 204
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         rows = conn.execute(text("SELECT * FROM audit_log")).all()
     dump = repr(rows)
     assert len(rows) == 3  # two reads and the deletion survive the erasure
@@ -187,8 +187,8 @@ def test_staff_reads_of_reader_data_are_audited_with_field_names_only(
         assert secret not in dump
 
 
-def test_admin_manages_staff_and_tokens_over_http(client: TestClient, shelf: Shelfwise) -> None:
-    admin = _bearer(staff_token(shelf, "admin"))
+def test_admin_manages_staff_and_tokens_over_http(client: TestClient, services: Services) -> None:
+    admin = _bearer(staff_token(services, "admin"))
     made = client.post(
         "/api/v1/staff",
         json={"username": "wang", "name": "王", "password": PASSWORD, "role": "desk"},
@@ -204,15 +204,15 @@ def test_admin_manages_staff_and_tokens_over_http(client: TestClient, shelf: She
     mine = next(t for t in tokens if t["label"] == "desk app")
     assert client.delete(f"/api/v1/api-tokens/{mine['id']}", headers=admin).status_code == 204
     assert client.get("/api/v1/sessions/current", headers=_bearer(issued)).status_code == 401
-    desk = _bearer(staff_token(shelf, "desk"))
+    desk = _bearer(staff_token(services, "desk"))
     assert client.get("/api/v1/staff", headers=desk).status_code == 403
 
 
 def test_self_registration_is_limited_per_address_and_confirmation_per_card(
-    client: TestClient, shelf: Shelfwise, clock: FrozenClock
+    client: TestClient, services: Services, clock: FrozenClock
 ) -> None:
     """D12: more than R registrations an hour from one address → 429."""
-    limit = int(shelf.settings["access_registrations_per_hour"])
+    limit = int(services.settings["access_registrations_per_hour"])
     statuses = [
         client.post(
             "/api/v1/registrations",
@@ -233,7 +233,7 @@ def test_self_registration_is_limited_per_address_and_confirmation_per_card(
     )
     assert again.status_code == 201
     card = again.json()["card_number"]
-    tries = int(shelf.settings["access_confirmations_per_hour"])
+    tries = int(services.settings["access_confirmations_per_hour"])
     codes = [
         client.post(
             "/api/v1/registrations/confirm", json={"card_number": card, "token": f"guess{k}"}
@@ -244,14 +244,14 @@ def test_self_registration_is_limited_per_address_and_confirmation_per_card(
 
 
 def test_lockout_subjects_with_nul_bytes_or_too_long_are_stored_as_digests(
-    shelf: Shelfwise,
+    services: Services,
 ) -> None:
     """A typed card number reaches the counter as is; PostgreSQL text cannot hold NUL."""
     for subject in ("confirm:\x00", "reader:" + "9" * 300):
-        for _ in range(shelf.access.lockout.limit):
-            shelf.access.lockout.fail(subject)
-        assert shelf.access.lockout.locked_until(subject) is not None
-    assert shelf.access.lockout.locked_until("confirm:") is None  # a different subject
+        for _ in range(services.access.lockout.limit):
+            services.access.lockout.fail(subject)
+        assert services.access.lockout.locked_until(subject) is not None
+    assert services.access.lockout.locked_until("confirm:") is None  # a different subject
 
 
 @pytest.mark.parametrize(

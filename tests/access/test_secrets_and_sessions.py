@@ -140,10 +140,10 @@ def test_an_identity_card_hashed_under_an_earlier_key_is_found_and_hashed_again(
 
 
 def test_a_new_pin_a_new_password_a_block_or_deletion_ends_the_readers_sessions(
-    shelf: composition.Shelfwise,
+    services: composition.Services,
 ) -> None:
-    card = shelf.readers.register(name="丁", category="adult", pin="1357").reader.card_number
-    access = shelf.access
+    card = services.readers.register(name="丁", category="adult", pin="1357").reader.card_number
+    access = services.access
     pin = "1357"
 
     def signed_in() -> str:
@@ -151,23 +151,23 @@ def test_a_new_pin_a_new_password_a_block_or_deletion_ends_the_readers_sessions(
 
     token = signed_in()
     assert access.principal(token) is not None
-    shelf.readers.set_pin(card, "2468")
+    services.readers.set_pin(card, "2468")
     assert access.principal(token) is None
     pin = "2468"
     token = signed_in()
     assert access.principal(token) is not None
-    shelf.readers.set_password(card, "a new password")
+    services.readers.set_password(card, "a new password")
     assert access.principal(token) is None
     token = signed_in()
-    shelf.readers.update_details(card, name="丁二", category="adult")
+    services.readers.update_details(card, name="丁二", category="adult")
     assert access.principal(token) is not None  # other changes keep the reader signed in
-    shelf.readers.block(card, "lost card reported")
+    services.readers.block(card, "lost card reported")
     assert access.principal(token) is None
     token = signed_in()
-    shelf.readers.unblock(card)
-    shelf.accounts.delete_reader(card)
+    services.readers.unblock(card)
+    services.accounts.delete_reader(card)
     assert access.principal(token) is None
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         assert (
             conn.execute(
                 select(access_tokens.c.id).where(access_tokens.c.reader_id.isnot(None))
@@ -176,9 +176,9 @@ def test_a_new_pin_a_new_password_a_block_or_deletion_ends_the_readers_sessions(
         )
 
 
-def test_a_staff_api_token_is_not_a_web_session(shelf: composition.Shelfwise) -> None:
-    token = staff_token(shelf, "admin")
-    with TestClient(composition.asgi_app(shelf), follow_redirects=False) as client:
+def test_a_staff_api_token_is_not_a_web_session(services: composition.Services) -> None:
+    token = staff_token(services, "admin")
+    with TestClient(composition.asgi_app(services), follow_redirects=False) as client:
         client.cookies.set("sw_session", token)
         refused = client.get("/staff/admin")
         assert refused.status_code == 303
@@ -188,48 +188,48 @@ def test_a_staff_api_token_is_not_a_web_session(shelf: composition.Shelfwise) ->
         assert api.status_code == 200
 
 
-def test_staff_accounts_refuse_branches_that_do_not_exist(shelf: composition.Shelfwise) -> None:
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+def test_staff_accounts_refuse_branches_that_do_not_exist(services: composition.Services) -> None:
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     with pytest.raises(ShelfwiseError) as typo:
-        shelf.access.create_staff("desk-two", "Desk", "a-long-password", "desk", ["CNE"])
+        services.access.create_staff("desk-two", "Desk", "a-long-password", "desk", ["CNE"])
     assert (typo.value.code, typo.value.params["branch"]) == ("access.branch_unknown", "CNE")
-    shelf.access.create_staff("desk-two", "Desk", "a-long-password", "desk", ["CEN"])
+    services.access.create_staff("desk-two", "Desk", "a-long-password", "desk", ["CEN"])
     with pytest.raises(ShelfwiseError) as moved:
-        shelf.access.update_staff("desk-two", branches=["CEN", "XXX"])
+        services.access.update_staff("desk-two", branches=["CEN", "XXX"])
     assert moved.value.code == "access.branch_unknown"
-    assert shelf.access.staff_account("desk-two").branches == ("CEN",)
-    headers = {"Authorization": f"Bearer {staff_token(shelf, 'admin')}"}
-    with TestClient(composition.asgi_app(shelf)) as client:
+    assert services.access.staff_account("desk-two").branches == ("CEN",)
+    headers = {"Authorization": f"Bearer {staff_token(services, 'admin')}"}
+    with TestClient(composition.asgi_app(services)) as client:
         body = {"username": "d3", "name": "D", "password": "a-long-password", "role": "desk"}
         made = client.post("/api/v1/staff", json=body | {"branches": ["NOPE"]}, headers=headers)
         assert (made.status_code, made.json()["error"]["code"]) == (422, "access.branch_unknown")
 
 
 def test_login_counters_are_pruned_once_idle(
-    shelf: composition.Shelfwise, clock: FrozenClock
+    services: composition.Services, clock: FrozenClock
 ) -> None:
-    card = shelf.readers.register(name="戊", category="adult", pin="1357").reader.card_number
+    card = services.readers.register(name="戊", category="adult", pin="1357").reader.card_number
     for _ in range(5):  # locked for access_lockout_seconds (15 minutes)
         with pytest.raises(ShelfwiseError):
-            shelf.access.login_reader(card, "0000")
+            services.access.login_reader(card, "0000")
     with pytest.raises(ShelfwiseError):
-        shelf.access.login_staff("nobody", "wrong")
-    shelf.access.throttle("register-ip:10.0.0.9", limit=10, seconds=3600)
+        services.access.login_staff("nobody", "wrong")
+    services.access.throttle("register-ip:10.0.0.9", limit=10, seconds=3600)
 
     def subjects() -> set[str]:
-        with shelf.db.read() as conn:
+        with services.db.read() as conn:
             return set(conn.execute(select(login_attempts.c.subject)).scalars())
 
     assert subjects() == {f"reader:{card}", "staff:nobody", "register-ip:10.0.0.9"}
     clock.advance(timedelta(hours=23))
-    assert shelf.access.prune_login_attempts() == 0  # inside the retention (24 h)
+    assert services.access.prune_login_attempts() == 0  # inside the retention (24 h)
     clock.advance(timedelta(hours=2))
-    assert "access.prune_login_attempts" in shelf.scheduler().run_due()  # the hourly job
+    assert "access.prune_login_attempts" in services.scheduler().run_due()  # the hourly job
     assert subjects() == set()
 
 
-def test_password_hashing_waits_its_turn(shelf: composition.Shelfwise) -> None:
-    assert shelf.readers.hasher.gate.limit == 2  # password_hash_concurrency
+def test_password_hashing_waits_its_turn(services: composition.Services) -> None:
+    assert services.readers.hasher.gate.limit == 2  # password_hash_concurrency
     # Long enough (tens of milliseconds each) that eight started together overlap.
     hasher = SecretHasher(time_cost=2, memory_kib=32768, id_card_key="k" * 40, max_concurrent=2)
     stored = hasher.hash("1357")
@@ -251,13 +251,13 @@ def test_password_hashing_waits_its_turn(shelf: composition.Shelfwise) -> None:
 
 
 def test_the_access_log_masks_card_numbers_and_confirmation_codes(
-    shelf: composition.Shelfwise, capfd: pytest.CaptureFixture[str]
+    services: composition.Services, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """P13 over a real server's access log (uvicorn, as ``serve`` runs it)."""
-    made = shelf.readers.self_register(source="t", name="己", email="j@example.org", pin="2468")
+    made = services.readers.self_register(source="t", name="己", email="j@example.org", pin="2468")
     card, code = made.reader.card_number, made.verify_token or ""
-    session = shelf.access.login_reader(card, "2468").token
-    with live_server(shelf, access_log=True) as base, httpx.Client(base_url=base) as http:
+    session = services.access.login_reader(card, "2468").token
+    with live_server(services, access_log=True) as base, httpx.Client(base_url=base) as http:
         bearer = {"Authorization": f"Bearer {session}"}
         assert http.get(f"/api/v1/readers/{card}/loans", headers=bearer).status_code == 200
         assert http.get(f"/register/confirm/{card}/{code}").status_code == 200

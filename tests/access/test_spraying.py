@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 from shelfwise.core.clock import FrozenClock
 from shelfwise.testing.access import staff_token
 
@@ -26,14 +26,16 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 
 @pytest.fixture(autouse=True)
-def _three_failures(shelf: Shelfwise) -> None:
+def _three_failures(services: Services) -> None:
     """Three failures per source instead of ten: the same rule, fewer Argon2 checks."""
-    shelf.access.lockout.sources = dataclasses.replace(shelf.access.lockout.sources, failures=3)
+    services.access.lockout.sources = dataclasses.replace(
+        services.access.lockout.sources, failures=3
+    )
 
 
-def _cards(shelf: Shelfwise, count: int = 10) -> list[str]:
+def _cards(services: Services, count: int = 10) -> list[str]:
     return [
-        shelf.readers.register(
+        services.readers.register(
             name=f"读者{n}", category="adult", pin="1234" if n in WEAK else None
         ).reader.card_number
         for n in range(count)
@@ -46,22 +48,22 @@ def _api_login(client: TestClient, card: str, headers: dict[str, str] | None = N
 
 
 def test_one_pin_sprayed_over_many_cards_through_the_api_is_stopped_per_address(
-    shelf: Shelfwise, clock: FrozenClock
+    services: Services, clock: FrozenClock
 ) -> None:
-    cards = _cards(shelf)
-    app = asgi_app(shelf)
+    cards = _cards(services)
+    app = asgi_app(services)
     with TestClient(app, client=SPRAYER) as spray, TestClient(app, client=NEIGHBOUR) as other:
         statuses = [_api_login(spray, card) for card in cards]
         opened = [n for n, status in enumerate(statuses) if status == 201]
         assert opened == []  # on main: the seven weak cards
-        failures = shelf.access.lockout.sources.failures
+        failures = services.access.lockout.sources.failures
         assert statuses[: failures - 1] == [401] * (failures - 1)
         assert set(statuses[failures - 1 :]) == {429}  # refused without a check
         # One failure per card: no card is locked, and another address is served.
-        assert all(shelf.access.lockout.locked_until(f"reader:{c}") is None for c in cards)
+        assert all(services.access.lockout.locked_until(f"reader:{c}") is None for c in cards)
         assert _api_login(other, cards[4]) == 201
         # The refusal passes; the next run of failures is refused twice as long.
-        backoff = shelf.access.lockout.sources.backoff_seconds
+        backoff = services.access.lockout.sources.backoff_seconds
         clock.advance(timedelta(seconds=backoff))
         assert _api_login(spray, cards[6]) == 201
         assert [_api_login(spray, card) for card in cards[:failures]][-1] == 429
@@ -71,13 +73,13 @@ def test_one_pin_sprayed_over_many_cards_through_the_api_is_stopped_per_address(
         assert _api_login(spray, cards[8]) == 201
 
 
-def test_an_api_token_logging_readers_in_is_a_source_of_its_own(shelf: Shelfwise) -> None:
+def test_an_api_token_logging_readers_in_is_a_source_of_its_own(services: Services) -> None:
     """An application (a vendor's kiosk server) logs readers in with its API token, from
     ever-changing addresses: the token is counted across them."""
-    cards = _cards(shelf, 6)
-    app_token = {"Authorization": f"Bearer {staff_token(shelf, 'desk')}"}
-    app = asgi_app(shelf)
-    failures = shelf.access.lockout.sources.failures
+    cards = _cards(services, 6)
+    app_token = {"Authorization": f"Bearer {staff_token(services, 'desk')}"}
+    app = asgi_app(services)
+    failures = services.access.lockout.sources.failures
     statuses = []
     for n, card in enumerate(cards):
         with TestClient(app, client=(f"192.0.2.{n + 1}", 40000)) as client:
@@ -88,10 +90,10 @@ def test_an_api_token_logging_readers_in_is_a_source_of_its_own(shelf: Shelfwise
         assert _api_login(fresh, cards[0]) == 401  # the same address without the token
 
 
-def test_one_pin_sprayed_over_many_cards_on_the_login_page_is_stopped(shelf: Shelfwise) -> None:
-    cards = _cards(shelf, 6)
-    with TestClient(asgi_app(shelf), client=SPRAYER, follow_redirects=False) as page:
-        failures = shelf.access.lockout.sources.failures
+def test_one_pin_sprayed_over_many_cards_on_the_login_page_is_stopped(services: Services) -> None:
+    cards = _cards(services, 6)
+    with TestClient(asgi_app(services), client=SPRAYER, follow_redirects=False) as page:
+        failures = services.access.lockout.sources.failures
         statuses = []
         for card in cards:
             token = CSRF.search(page.get("/login").text)

@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 
 
 @pytest.fixture
-def client(shelf: Shelfwise) -> Iterator[TestClient]:
-    with TestClient(asgi_app(shelf)) as c:
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(asgi_app(services)) as c:
         yield c
 
 
-def _import_one(shelf: Shelfwise, tmp_path: Path) -> int:
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+def _import_one(services: Services, tmp_path: Path) -> int:
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     record = Record(
         "00000nam a2200000 a 4500",
         [
@@ -35,18 +35,18 @@ def _import_one(shelf: Shelfwise, tmp_path: Path) -> int:
     )
     path = tmp_path / "one.mrc"
     path.write_bytes(encode(record))
-    shelf.importer().import_file(path)
-    return shelf.catalogue.get_item("SW0001").record_id
+    services.importer().import_file(path)
+    return services.catalogue.get_item("SW0001").record_id
 
 
-def test_health(client: TestClient, shelf: Shelfwise) -> None:
+def test_health(client: TestClient, services: Services) -> None:
     body = client.get("/api/v1/health").json()
     assert body["status"] == "ok"
-    assert body["database"] == shelf.db.dialect
+    assert body["database"] == services.db.dialect
 
 
-def test_record_marc_and_items(client: TestClient, shelf: Shelfwise, tmp_path: Path) -> None:
-    record_id = _import_one(shelf, tmp_path)
+def test_record_marc_and_items(client: TestClient, services: Services, tmp_path: Path) -> None:
+    record_id = _import_one(services, tmp_path)
     record = client.get(f"/api/v1/records/{record_id}").json()
     assert record["title"] == "红楼梦"
     assert record["isbns"] == ["9787020002207"]
@@ -59,8 +59,8 @@ def test_record_marc_and_items(client: TestClient, shelf: Shelfwise, tmp_path: P
     assert client.get("/api/v1/items/SW0001").json()["call_number"] == "I242.47/1"
 
 
-def test_branches(client: TestClient, shelf: Shelfwise) -> None:
-    shelf.catalogue.add_branch(
+def test_branches(client: TestClient, services: Services) -> None:
+    services.catalogue.add_branch(
         code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆", name_ko="본관", name_en="Central"
     )
     assert client.get("/api/v1/branches").json() == [

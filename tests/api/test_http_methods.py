@@ -15,7 +15,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server
@@ -35,13 +35,13 @@ SAME_HEADERS = ("content-type", "content-length", "content-language", "allow")
 
 
 @pytest.fixture
-def base(shelf: Shelfwise, tmp_path: Path) -> Iterator[str]:
-    seed_branches(shelf.catalogue)
+def base(services: Services, tmp_path: Path) -> Iterator[str]:
+    seed_branches(services.catalogue)
     path = tmp_path / "records.mrc"
     write_records(path, 30)
-    shelf.importer().import_file(path)
-    shelf.search.check()
-    with live_server(shelf) as url:
+    services.importer().import_file(path)
+    services.search.check()
+    with live_server(services) as url:
         yield url
 
 

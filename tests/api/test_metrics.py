@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from shelfwise.app import Shelfwise, asgi_app, build
+from shelfwise.app import Services, asgi_app, build
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
@@ -38,26 +38,26 @@ def value(samples: dict[Sample, float], name: str, **labels: str) -> float:
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> tuple[Shelfwise, str, list[str]]:
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
+def library(services: Services, tmp_path: Path) -> tuple[Services, str, list[str]]:
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
     holdings = [Field("852", "  ", [("b", "CEN"), ("p", f"MX{k:04d}")]) for k in range(3)]
     record = Record(
         "00000nam a2200000 a 4500",
         [Field("001", data="metrics-1"), Field("245", "10", [("a", "度量")]), *holdings],
     )
     (tmp_path / "m.mrc").write_bytes(encode(record))
-    shelf.importer().import_file(tmp_path / "m.mrc")
-    card = shelf.readers.register(name="度量读者", category="adult").reader.card_number
-    return shelf, card, ["MX0000", "MX0001", "MX0002"]
+    services.importer().import_file(tmp_path / "m.mrc")
+    card = services.readers.register(name="度量读者", category="adult").reader.card_number
+    return services, card, ["MX0000", "MX0001", "MX0002"]
 
 
 def test_metrics_move_with_a_checkout_and_hold_no_reader_data(
-    library: tuple[Shelfwise, str, list[str]], clock: FrozenClock
+    library: tuple[Services, str, list[str]], clock: FrozenClock
 ) -> None:
-    shelf, card, barcodes = library
-    desk = {"Authorization": f"Bearer {staff_token(shelf, 'desk', branches=('CEN',))}"}
-    shelf.search.rebuild()
-    with live_server(shelf) as base, httpx.Client(base_url=base) as http:
+    services, card, barcodes = library
+    desk = {"Authorization": f"Bearer {staff_token(services, 'desk', branches=('CEN',))}"}
+    services.search.rebuild()
+    with live_server(services) as base, httpx.Client(base_url=base) as http:
         before = scrape(http.get("/metrics").text)
         lent = http.post(
             "/api/v1/checkout",
@@ -72,9 +72,9 @@ def test_metrics_move_with_a_checkout_and_hold_no_reader_data(
         )
         assert again.status_code == 409
         assert http.get(f"/api/v1/readers/{card}/loans", headers=desk).status_code == 200
-        shelf.terminals.alert({"kind": "login_backoff", "subject": "sip2-ip:10.1.1.1"})
+        services.terminals.alert({"kind": "login_backoff", "subject": "sip2-ip:10.1.1.1"})
         clock.advance(timedelta(seconds=90))
-        Scheduler(shelf.db, shelf.clock, [Job("test.boom", 60, _boom)]).run_due()
+        Scheduler(services.db, services.clock, [Job("test.boom", 60, _boom)]).run_due()
         page = http.get("/metrics")
         proxied = http.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
     assert page.headers["content-type"].startswith("text/plain; version=0.0.4")
@@ -108,9 +108,9 @@ def _boom() -> str:
 
 
 def test_metrics_are_refused_off_the_machine_unless_the_token_is_given(
-    shelf: Shelfwise, database_url: str, tmp_path: Path
+    services: Services, database_url: str, tmp_path: Path
 ) -> None:
-    with TestClient(asgi_app(shelf)) as client:  # its requests come from "testclient"
+    with TestClient(asgi_app(services)) as client:  # its requests come from "testclient"
         refused = client.get("/metrics")
         assert refused.status_code == 403
         assert refused.json()["error"]["code"] == "access.forbidden"

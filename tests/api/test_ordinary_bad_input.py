@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from shelfwise import app as composition
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 
@@ -24,13 +24,13 @@ HUGE = str(2**63 + 5)
 CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\ufffe"]
 
 
-def _client(shelf: Shelfwise, tmp_path: Path) -> TestClient:
-    seed_branches(shelf.catalogue)
+def _client(services: Services, tmp_path: Path) -> TestClient:
+    seed_branches(services.catalogue)
     path = tmp_path / "records.mrc"
     write_records(path, 30)
-    shelf.importer().import_file(path)
-    shelf.search.check()
-    return TestClient(composition.asgi_app(shelf), raise_server_exceptions=False)
+    services.importer().import_file(path)
+    services.search.check()
+    return TestClient(composition.asgi_app(services), raise_server_exceptions=False)
 
 
 def _oai_error(client: TestClient, params: dict[str, str]) -> str:
@@ -40,8 +40,8 @@ def _oai_error(client: TestClient, params: dict[str, str]) -> str:
     return "" if found is None else str(found.get("code"))
 
 
-def test_api_and_pages(shelf: Shelfwise, tmp_path: Path) -> None:
-    client = _client(shelf, tmp_path)
+def test_api_and_pages(services: Services, tmp_path: Path) -> None:
+    client = _client(services, tmp_path)
     # < and > in autocomplete (they had broken the prefix automaton): every ASCII
     # punctuation character, alone and inside words
     for ch in string.punctuation:
@@ -70,8 +70,8 @@ def test_api_and_pages(shelf: Shelfwise, tmp_path: Path) -> None:
     assert "record_id" in client.get(f"/api/v1/records/{HUGE}").json()["error"]["message"]
 
 
-def test_oai_and_sru(shelf: Shelfwise, tmp_path: Path) -> None:
-    client = _client(shelf, tmp_path)
+def test_oai_and_sru(services: Services, tmp_path: Path) -> None:
+    client = _client(services, tmp_path)
     good = {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:shelfwise.local:1"}
     assert _oai_error(client, good) == ""
     # a control character in any argument, name or value, of every verb

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
 from shelfwise.marc.record import Field
 from shelfwise.marc.writing import MarcWriter
@@ -29,7 +29,7 @@ def _need_tools() -> None:
 
 
 def _export(
-    shelf: Shelfwise,
+    services: Services,
     path: Path,
     *,
     format: MarcFormat = MarcFormat.ISO2709,
@@ -37,7 +37,7 @@ def _export(
 ) -> int:
     count = 0
     with path.open("wb") as handle, MarcWriter(handle, format=format, encoding=encoding) as writer:
-        for record in shelf.catalogue.iter_master_records():
+        for record in services.catalogue.iter_master_records():
             writer.write(record)
             count += 1
     return count
@@ -76,11 +76,11 @@ CORPUS_SOURCES = [
 ]
 
 
-def _no_new_errors(shelf: Shelfwise, path: Path, tmp_path: Path) -> None:
+def _no_new_errors(services: Services, path: Path, tmp_path: Path) -> None:
     _need_tools()
-    summary = shelf.importer().import_file(path)
+    summary = services.importer().import_file(path)
     out = tmp_path / "export.mrc"
-    written = _export(shelf, out)
+    written = _export(services, out)
     assert written == summary.added
     records_out, errors_out = _yaz_errors(out)
     _records_in, errors_in = _yaz_errors(path)
@@ -92,28 +92,28 @@ def _no_new_errors(shelf: Shelfwise, path: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_yaz_and_marc_lint_find_no_new_errors(
-    shelf: Shelfwise, marc_fixtures: Path, tmp_path: Path, source: str
+    services: Services, marc_fixtures: Path, tmp_path: Path, source: str
 ) -> None:
-    _no_new_errors(shelf, marc_fixtures / source, tmp_path)
+    _no_new_errors(services, marc_fixtures / source, tmp_path)
 
 
 @pytest.mark.parametrize("source", CORPUS_SOURCES)
 def test_corpus_yaz_and_marc_lint_find_no_new_errors(
-    shelf: Shelfwise, marc_corpus: Path, tmp_path: Path, source: str
+    services: Services, marc_corpus: Path, tmp_path: Path, source: str
 ) -> None:
-    _no_new_errors(shelf, marc_corpus / source, tmp_path)
+    _no_new_errors(services, marc_corpus / source, tmp_path)
 
 
 def test_utf8_records_survive_store_and_export_byte_for_byte(
-    shelf: Shelfwise, marc_fixtures: Path, tmp_path: Path
+    services: Services, marc_fixtures: Path, tmp_path: Path
 ) -> None:
     source = marc_fixtures / "real/traject/test/test_support/test_data.utf8.mrc"
     clean = [r for r in read_file(source) if isinstance(r, ReadRecord) and not r.repairs]
-    shelf.importer().import_file(source)
+    services.importer().import_file(source)
     out = tmp_path / "export.mrc"
-    _export(shelf, out)
+    _export(services, out)
     exported = {r.raw for r in read_file(out) if isinstance(r, ReadRecord)}
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         masters = {
             bytes(raw)
             for raw in conn.execute(select(sources.c.raw).where(sources.c.is_master == 1)).scalars()
@@ -134,14 +134,14 @@ def test_utf8_records_survive_store_and_export_byte_for_byte(
     ],
 )
 def test_export_formats_read_back_field_for_field(
-    shelf: Shelfwise, marc_fixtures: Path, tmp_path: Path, format: MarcFormat, encoding: str
+    services: Services, marc_fixtures: Path, tmp_path: Path, format: MarcFormat, encoding: str
 ) -> None:
-    shelf.importer().import_file(marc_fixtures / "real/dp2/dp2Catalog/SRU/sample_cnmarcxml.xml")
+    services.importer().import_file(marc_fixtures / "real/dp2/dp2Catalog/SRU/sample_cnmarcxml.xml")
     out = tmp_path / f"export.{format}"
-    written = _export(shelf, out, format=format, encoding=encoding)
+    written = _export(services, out, format=format, encoding=encoding)
     back = [r for r in read_file(out) if isinstance(r, ReadRecord)]
     assert len(back) == written
-    stored = list(shelf.catalogue.iter_master_records())
+    stored = list(services.catalogue.iter_master_records())
 
     def comparable(fields: list[Field]) -> list[Field]:
         # UNIMARC states its character set in 100 $a/26-33, which the writer

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.exporting import ExportRequest
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.cli.main import cli
@@ -32,10 +32,10 @@ SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "MARC21s
 UNIMARC_100 = Field("100", "  ", [("a", "20240101d2024    em y0chiy50      ea")])
 
 
-def _catalogue(shelf: Shelfwise, tmp_path: Path, *extra: Record) -> None:
+def _catalogue(services: Services, tmp_path: Path, *extra: Record) -> None:
     """A CNMARC record in simplified Chinese, a KORMARC one priced in ₩, a MARC 21 one
     with McCune-Reischauer ŏ: what EUC-KR cannot all hold."""
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     cnmarc = Record(
         "     nam0 22        450 ",
         [
@@ -66,10 +66,10 @@ def _catalogue(shelf: Shelfwise, tmp_path: Path, *extra: Record) -> None:
     )
     path = tmp_path / "mixed.mrc"
     path.write_bytes(b"".join(encode(r) for r in (cnmarc, kormarc, marc21, *extra)))
-    assert shelf.importer().import_file(path).rejected == 0
+    assert services.importer().import_file(path).rejected == 0
 
 
-def _cli(shelf: Shelfwise, tmp_path: Path, *args: str) -> tuple[int, str]:
+def _cli(services: Services, tmp_path: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(
         cli,
         [
@@ -78,7 +78,7 @@ def _cli(shelf: Shelfwise, tmp_path: Path, *args: str) -> tuple[int, str]:
             "--data-dir",
             str(tmp_path / "data"),
             "--database-url",
-            shelf.settings.database_url,
+            services.settings.database_url,
         ],
     )
     return result.exit_code, result.output
@@ -93,12 +93,12 @@ def _titles(path: Path, **read: str) -> list[str]:
 
 
 def test_euc_kr_export_escapes_what_the_set_lacks_and_reads_back_losslessly(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    _catalogue(shelf, tmp_path)
+    _catalogue(services, tmp_path)
     utf8, legacy = tmp_path / "utf8.mrc", tmp_path / "euc-kr.mrc"
-    assert _cli(shelf, tmp_path, str(utf8))[0] == 0
-    code, output = _cli(shelf, tmp_path, str(legacy), "--encoding", "euc-kr")
+    assert _cli(services, tmp_path, str(utf8))[0] == 0
+    code, output = _cli(services, tmp_path, str(legacy), "--encoding", "euc-kr")
     assert code == 0, output
     assert "3 records" in output
     assert "with characters as &#xXXXX;" in output
@@ -109,27 +109,27 @@ def test_euc_kr_export_escapes_what_the_set_lacks_and_reads_back_losslessly(
     assert _titles(legacy, encoding="cp949", dialect="marc21") == _titles(utf8)
     assert any("现代汉语词典" in t for t in _titles(legacy, encoding="cp949", dialect="marc21"))
     gb = tmp_path / "gb.mrc"
-    assert _cli(shelf, tmp_path, str(gb), "--encoding", "gb18030")[0] == 0
+    assert _cli(services, tmp_path, str(gb), "--encoding", "gb18030")[0] == 0
     assert b"&#x" not in gb.read_bytes()  # GB 18030 holds every character
 
 
 def test_export_is_marc21_unless_asked_for_the_records_as_catalogued(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    _catalogue(shelf, tmp_path)
+    _catalogue(services, tmp_path)
     xml = tmp_path / "all.xml"
-    assert _cli(shelf, tmp_path, str(xml), "--format", "marcxml")[0] == 0
+    assert _cli(services, tmp_path, str(xml), "--format", "marcxml")[0] == 0
     schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
     records = etree.parse(str(xml)).getroot().findall(f"{{{SLIM}}}record")
     assert len(records) == 3
     for element in records:
         assert schema.validate(element), str(schema.error_log)
     mine = tmp_path / "as-catalogued.mrc"
-    assert _cli(shelf, tmp_path, str(mine), "--as-catalogued")[0] == 0
+    assert _cli(services, tmp_path, str(mine), "--as-catalogued")[0] == 0
     dialects = Counter(str(r.dialect) for r in read_file(mine) if isinstance(r, ReadRecord))
     assert dialects == {"unimarc": 1, "kormarc": 1, "marc21": 1}
     only = tmp_path / "cnmarc.mrc"
-    assert _cli(shelf, tmp_path, str(only), "--dialect", "unimarc")[0] == 0
+    assert _cli(services, tmp_path, str(only), "--dialect", "unimarc")[0] == 0
     (converted,) = [r for r in read_file(only) if isinstance(r, ReadRecord)]
     assert converted.dialect is Dialect.MARC21
     assert converted.record.get("200") is None
@@ -137,25 +137,25 @@ def test_export_is_marc21_unless_asked_for_the_records_as_catalogued(
     need_marc_lint()
     warnings = lint_warnings(io.BytesIO((tmp_path / "as-catalogued.mrc").read_bytes()))
     default = tmp_path / "marc21.mrc"
-    assert _cli(shelf, tmp_path, str(default))[0] == 0
+    assert _cli(services, tmp_path, str(default))[0] == 0
     with default.open("rb") as handle:
         assert lint_warnings(handle) - warnings == Counter()
 
 
 def test_a_record_iso_2709_cannot_hold_goes_to_the_rejects_file(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     notes = [Field("500", "  ", [("a", f"{n} " + "長" * 2400)]) for n in range(15)]
     huge = Record(
         "     nam a22     7a 4500",
         [Field("001", data="big-1"), Field("245", "10", [("a", "Too big.")]), *notes],
     )
-    _catalogue(shelf, tmp_path)
+    _catalogue(services, tmp_path)
     with (tmp_path / "big.json").open("wb") as handle:  # MARC-in-JSON has no length limit
         handle.write(json.dumps(_json(huge), ensure_ascii=False).encode())
-    assert shelf.importer().import_file(tmp_path / "big.json").added == 1
+    assert services.importer().import_file(tmp_path / "big.json").added == 1
     out = tmp_path / "out.mrc"
-    code, output = _cli(shelf, tmp_path, str(out))
+    code, output = _cli(services, tmp_path, str(out))
     assert code == 0, output
     assert len(_titles(out)) == 3
     rejects = tmp_path / "out.mrc.rejects.jsonl"
@@ -163,7 +163,7 @@ def test_a_record_iso_2709_cannot_hold_goes_to_the_rejects_file(
     assert "99999" in line["reason"]
     assert line["marc_json"]["fields"][0] == {"001": "big-1"}
     xml = tmp_path / "out.xml"
-    assert _cli(shelf, tmp_path, str(xml), "--format", "marcxml")[0] == 0
+    assert _cli(services, tmp_path, str(xml), "--format", "marcxml")[0] == 0
     assert not (tmp_path / "out.xml.rejects.jsonl").exists()
 
 
@@ -174,9 +174,9 @@ def _json(record: Record) -> dict[str, object]:
 
 
 def test_an_export_that_fails_half_way_leaves_the_previous_file(
-    shelf: Shelfwise, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _catalogue(shelf, tmp_path)
+    _catalogue(services, tmp_path)
     out = tmp_path / "catalogue.mrc"
     out.write_bytes(b"yesterday's export")
     from shelfwise.marc import writing
@@ -190,7 +190,7 @@ def test_an_export_that_fails_half_way_leaves_the_previous_file(
 
     monkeypatch.setattr(writing.MarcWriter, "write", disk_full)
     with pytest.raises(OSError, match="No space"):
-        shelf.exporter().export(out, ExportRequest())
+        services.exporter().export(out, ExportRequest())
     assert out.read_bytes() == b"yesterday's export"
     assert sorted(p.name for p in tmp_path.iterdir() if "catalogue" in p.name) == ["catalogue.mrc"]
 
@@ -204,9 +204,9 @@ def test_an_export_that_fails_half_way_leaves_the_previous_file(
     ],
 )
 def test_an_impossible_request_is_a_message_not_a_traceback(
-    shelf: Shelfwise, tmp_path: Path, args: tuple[str, ...]
+    services: Services, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
-    code, output = _cli(shelf, tmp_path, str(tmp_path / "x.mrc"), *args)
+    code, output = _cli(services, tmp_path, str(tmp_path / "x.mrc"), *args)
     assert code == 2
     assert "export:" in output
     assert "Traceback" not in output

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.core.clock import FrozenClock
@@ -25,29 +25,29 @@ def _record(control: str, title: str, lang: str | None, branch: str | None) -> b
     return encode(Record("00000nam a2200000 a 4500", fields))
 
 
-def _import(shelf: Shelfwise, tmp_path: Path, name: str, data: bytes) -> int:
+def _import(services: Services, tmp_path: Path, name: str, data: bytes) -> int:
     path = tmp_path / f"{name}.mrc"
     path.write_bytes(data)
-    assert shelf.importer().import_file(path).added == 1
-    [changed] = shelf.catalogue.changed_records(ChangeQuery(), limit=1000)[-1:]
+    assert services.importer().import_file(path).added == 1
+    [changed] = services.catalogue.changed_records(ChangeQuery(), limit=1000)[-1:]
     return changed.id
 
 
 def test_each_filter_selects_what_it_names(
-    shelf: Shelfwise, clock: FrozenClock, tmp_path: Path
+    services: Services, clock: FrozenClock, tmp_path: Path
 ) -> None:
     # The branches the holdings name: an import creates none.
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
-    shelf.catalogue.add_branch(code="EST", kind=BranchKind.BRANCH, name_zh="东区分馆")
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    services.catalogue.add_branch(code="EST", kind=BranchKind.BRANCH, name_zh="东区分馆")
     start = clock.now()
-    chinese = _import(shelf, tmp_path, "a", _record("h1", "沈阳历史", "chi", "CEN"))
+    chinese = _import(services, tmp_path, "a", _record("h1", "沈阳历史", "chi", "CEN"))
     clock.advance(timedelta(hours=1))
-    english = _import(shelf, tmp_path, "b", _record("h2", "Mukden history", "eng", "EST"))
+    english = _import(services, tmp_path, "b", _record("h2", "Mukden history", "eng", "EST"))
     clock.advance(timedelta(hours=1))
-    bare = _import(shelf, tmp_path, "c", _record("h3", "No language, no copy", None, None))
+    bare = _import(services, tmp_path, "c", _record("h3", "No language, no copy", None, None))
 
     def ids(query: ChangeQuery) -> set[int]:
-        return {r.id for r in shelf.catalogue.changed_records(query, limit=1000)}
+        return {r.id for r in services.catalogue.changed_records(query, limit=1000)}
 
     assert ids(ChangeQuery()) == {chinese, english, bare}
     assert ids(ChangeQuery(until=start + timedelta(minutes=30))) == {chinese}
@@ -63,6 +63,6 @@ def test_each_filter_selects_what_it_names(
     assert ids(ChangeQuery(branch="EST")) == {english}
     assert ids(ChangeQuery(branch="EST", language="chi")) == set()
     assert ids(ChangeQuery(record_id=bare)) == {bare}
-    [held] = shelf.catalogue.changed_records(ChangeQuery(record_id=english))
+    [held] = services.catalogue.changed_records(ChangeQuery(record_id=english))
     assert held.branches == ("EST",)
     assert held.languages == ("eng",)

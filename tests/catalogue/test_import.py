@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
@@ -39,20 +39,20 @@ def _write(path: Path, recs: list[Record]) -> Path:
     return path
 
 
-def _central(shelf: Shelfwise) -> None:
+def _central(services: Services) -> None:
     """The branch the test records' holdings name (an import never creates one)."""
     from shelfwise.catalogue.models import BranchKind
 
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
 
 
-def _count(shelf: Shelfwise, table: object) -> int:
-    with shelf.db.read() as conn:
+def _count(services: Services, table: object) -> int:
+    with services.db.read() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
 
 
-def test_second_import_adds_nothing(shelf: Shelfwise, tmp_path: Path) -> None:
-    _central(shelf)
+def test_second_import_adds_nothing(services: Services, tmp_path: Path) -> None:
+    _central(services)
     path = _write(
         tmp_path / "a.mrc",
         [
@@ -60,9 +60,9 @@ def test_second_import_adds_nothing(shelf: Shelfwise, tmp_path: Path) -> None:
             for i in range(120)
         ],
     )
-    first = shelf.importer().import_file(path)
+    first = services.importer().import_file(path)
     assert (first.read, first.added, first.rejected, first.items_added) == (120, 120, 0, 120)
-    second = shelf.importer().import_file(path)
+    second = services.importer().import_file(path)
     assert (second.read, second.added, second.unchanged, second.merged, second.items_added) == (
         120,
         0,
@@ -70,27 +70,27 @@ def test_second_import_adds_nothing(shelf: Shelfwise, tmp_path: Path) -> None:
         0,
         0,
     )
-    assert _count(shelf, records) == 120
-    assert _count(shelf, sources) == 120
-    assert _count(shelf, items) == 120
+    assert _count(services, records) == 120
+    assert _count(services, sources) == 120
+    assert _count(services, items) == 120
 
 
 def test_duplicates_merge_by_isbn_then_title_key_and_keep_every_source(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    _central(shelf)
+    _central(services)
     base = _book("n1", "历史研究", "9787532234561", barcode="X1")
     same_isbn = _book(
         "other-agency-7", "歷史研究 : 第二版", "7-5322-3456-8", barcode="X2"
     )  # ISBN-10 of the same book
     same_title = _book("n3", "历史 研究", None, barcode="X3")
     different = _book("n4", "朝鲜族民俗", "9788936433673")
-    summary = shelf.importer().import_file(
+    summary = services.importer().import_file(
         _write(tmp_path / "d.mrc", [base, same_isbn, same_title, different])
     )
     assert (summary.added, summary.merged) == (2, 2)
     assert summary.matched_on == {"new": 2, "isbn": 1, "title_key": 1}
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         owners = dict(conn.execute(select(sources.c.control_number, sources.c.record_id)).all())
         masters = conn.execute(select(func.sum(sources.c.is_master))).scalar_one()
         item_owners = set(conn.execute(select(items.c.record_id)).scalars())
@@ -99,19 +99,19 @@ def test_duplicates_merge_by_isbn_then_title_key_and_keep_every_source(
     assert item_owners == {owners["n1"]}  # the duplicates' copies joined the surviving record
 
 
-def test_changed_source_updates_the_record(shelf: Shelfwise, tmp_path: Path) -> None:
-    shelf.importer().import_file(_write(tmp_path / "v1.mrc", [_book("c1", "Old title", None)]))
-    summary = shelf.importer().import_file(
+def test_changed_source_updates_the_record(services: Services, tmp_path: Path) -> None:
+    services.importer().import_file(_write(tmp_path / "v1.mrc", [_book("c1", "Old title", None)]))
+    summary = services.importer().import_file(
         _write(tmp_path / "v2.mrc", [_book("c1", "New title", None)])
     )
     assert (summary.updated, summary.added) == (1, 0)
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         titles = conn.execute(select(records.c.title, records.c.version)).all()
     assert [(t.title, t.version) for t in titles] == [("New title", 2)]
 
 
 def test_bad_records_go_to_the_rejects_file_with_offset_and_reason(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     good = encode(_book("g1", "Good one", None))
     broken = (
@@ -120,7 +120,7 @@ def test_bad_records_go_to_the_rejects_file_with_offset_and_reason(
     good2 = encode(_book("g2", "Good two", None))
     path = tmp_path / "mixed.mrc"
     path.write_bytes(good + broken + b"\x1d" + good2)
-    summary = shelf.importer().import_file(path)
+    summary = services.importer().import_file(path)
     assert (summary.read, summary.rejected) == (2, 1)
     assert summary.rejects_path is not None
     lines = [
@@ -130,10 +130,10 @@ def test_bad_records_go_to_the_rejects_file_with_offset_and_reason(
     assert len(lines) == 1
     assert lines[0]["offset"] == len(good)
     assert lines[0]["reason"]
-    assert _count(shelf, records) == 2
+    assert _count(services, records) == 2
 
 
-def test_real_files_import_idempotently(shelf: Shelfwise, marc_fixtures: Path) -> None:
+def test_real_files_import_idempotently(services: Services, marc_fixtures: Path) -> None:
     files = [
         marc_fixtures / "generated/marc8.mrc",  # MARC-8 ISO 2709 with EACC
         marc_fixtures / "real/dp2/dp2Catalog/SRU/sample_cnmarcxml.xml",  # CNMARC inside SRU
@@ -142,14 +142,14 @@ def test_real_files_import_idempotently(shelf: Shelfwise, marc_fixtures: Path) -
         marc_fixtures / "generated/kormarc-euc-kr.mrc",
         marc_fixtures / "generated/cnmarc-gb18030.mrc",
     ]
-    firsts: list[ImportSummary] = [shelf.importer().import_file(f) for f in files]
+    firsts: list[ImportSummary] = [services.importer().import_file(f) for f in files]
     assert all(s.read > 0 for s in firsts)
-    counts = shelf.catalogue.counts()
-    seconds = [shelf.importer().import_file(f) for f in files]
+    counts = services.catalogue.counts()
+    seconds = [services.importer().import_file(f) for f in files]
     for s in seconds:
         assert (s.added, s.merged, s.updated, s.items_added) == (0, 0, 0, 0), s
         assert s.unchanged == s.read
-    assert shelf.catalogue.counts() == counts
+    assert services.catalogue.counts() == counts
 
 
 def test_stored_description_keeps_every_attribute_but_holdings() -> None:
@@ -164,15 +164,15 @@ def test_stored_description_keeps_every_attribute_but_holdings() -> None:
 
 
 def test_holdings_find_their_branch_by_default_or_by_shelving_location(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     from shelfwise.catalogue.models import BranchKind
 
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
-    shelf.catalogue.add_branch(
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    services.catalogue.add_branch(
         code="XSL", kind=BranchKind.BRANCH, name_zh="新世纪分馆", name_ko="조선족 분관"
     )
-    shelf.catalogue.add_location(
+    services.catalogue.add_location(
         branch_code="XSL", code="XSL-KO", name="조선어 자료실", kind="korean"
     )
     record = Record(
@@ -186,17 +186,17 @@ def test_holdings_find_their_branch_by_default_or_by_shelving_location(
             Field("245", "00", [("a", "조선족 력사"), ("d", "리광인 지음")]),
         ],
     )
-    summary = shelf.importer().import_file(_write(tmp_path / "k.mrc", [record]))
+    summary = services.importer().import_file(_write(tmp_path / "k.mrc", [record]))
     assert summary.dialects == {"kormarc": 1}
     assert (summary.items_rejected, summary.unknown_branches) == (0, [])
-    branches = {b.id: b.code for b in shelf.catalogue.list_branches()}
-    assert branches[shelf.catalogue.get_item("EM0001").home_branch_id] == "XSL"
-    assert shelf.catalogue.get_item("EM0001").location_id is not None
-    assert branches[shelf.catalogue.get_item("EM0002").home_branch_id] == "CEN"
+    branches = {b.id: b.code for b in services.catalogue.list_branches()}
+    assert branches[services.catalogue.get_item("EM0001").home_branch_id] == "XSL"
+    assert services.catalogue.get_item("EM0001").location_id is not None
+    assert branches[services.catalogue.get_item("EM0002").home_branch_id] == "CEN"
 
 
 def test_strict_import_keeps_what_came_before_and_stops_at_the_bad_record(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     import pytest
 
@@ -207,13 +207,13 @@ def test_strict_import_keeps_what_came_before_and_stops_at_the_bad_record(
     path = tmp_path / "strict.mrc"
     path.write_bytes(good + broken + encode(_book("g2", "After the bad one", None)))
     with pytest.raises(StrictImportError) as excinfo:
-        shelf.importer().import_file(path, strict=True)
+        services.importer().import_file(path, strict=True)
     assert excinfo.value.rejected.offset == len(good)
-    assert _count(shelf, records) == 1
+    assert _count(services, records) == 1
 
 
 def test_a_deeply_nested_json_record_is_rejected_and_the_import_goes_on(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     # Issue 13 item 9: a RecursionError used to stop the whole import.
     from shelfwise.testing.hostile_records import deeply_nested_json, marc_in_json
@@ -226,7 +226,7 @@ def test_a_deeply_nested_json_record_is_rejected_and_the_import_goes_on(
     ]
     path = tmp_path / "deep.json"
     path.write_bytes(f"{good[0]}\n".encode() + deeply_nested_json() + f"\n{good[1]}\n".encode())
-    summary = shelf.importer().import_file(path)
+    summary = services.importer().import_file(path)
     assert (summary.read, summary.added, summary.rejected) == (2, 2, 1)
     assert summary.rejects_path is not None
     (line,) = Path(summary.rejects_path).read_text(encoding="utf-8").splitlines()
@@ -234,7 +234,7 @@ def test_a_deeply_nested_json_record_is_rejected_and_the_import_goes_on(
 
 
 def test_a_record_without_a_title_proper_takes_a_fallback_or_is_rejected(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     # Issue 13 item 6: records whose 245 was missing or empty were imported with an
     # empty title (one then topped the demo home page).
@@ -245,10 +245,10 @@ def test_a_record_without_a_title_proper_takes_a_fallback_or_is_rejected(
     cases = titles_iso2709()
     path = tmp_path / "titles.mrc"
     path.write_bytes(b"".join(raw for raw, _ in cases))
-    summary = shelf.importer().import_file(path)
+    summary = services.importer().import_file(path)
     expected = [title for _, title in cases if title is not None]
     assert (summary.read, summary.added, summary.rejected) == (len(expected), len(expected), 2)
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         titles = list(conn.execute(select(records.c.title).order_by(records.c.id)).scalars())
     assert titles == expected
     assert summary.report_path is not None
@@ -276,7 +276,7 @@ def test_a_record_without_a_title_proper_takes_a_fallback_or_is_rejected(
 
 
 def test_unknown_branches_hold_back_the_copies_and_no_branch_is_created(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     # Issue 13 item 12: a typo in the holdings' branch field created a public branch "NOPE".
     from shelfwise.catalogue.models import BranchKind
@@ -294,14 +294,14 @@ def test_unknown_branches_hold_back_the_copies_and_no_branch_is_created(
     path = _write(tmp_path / "holdings.mrc", [first, second, third])
 
     def run() -> ImportSummary:
-        summary = shelf.importer().import_file(path)
+        summary = services.importer().import_file(path)
         assert summary.rejected == 0  # the records themselves are all imported
         return summary
 
     nothing = run()
     assert (nothing.added, nothing.items_added, nothing.items_rejected) == (3, 0, 4)
     assert nothing.unknown_branches == ["CEN", "NOPE", ""]
-    assert shelf.catalogue.list_branches() == []
+    assert services.catalogue.list_branches() == []
     assert nothing.rejects_path is not None
     lines = [
         json.loads(line)
@@ -316,29 +316,29 @@ def test_unknown_branches_hold_back_the_copies_and_no_branch_is_created(
     assert "'NOPE'" in lines[1]["reason"]
     assert all(x["raw_base64"] for x in lines)
 
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     central = run()
     assert (central.unchanged, central.items_added, central.items_rejected) == (3, 2, 2)
     assert central.unknown_branches == ["NOPE"]
-    assert {shelf.catalogue.get_item(b).barcode for b in ("B1", "B4")} == {"B1", "B4"}
+    assert {services.catalogue.get_item(b).barcode for b in ("B1", "B4")} == {"B1", "B4"}
 
-    shelf.catalogue.add_branch(code="NOPE", kind=BranchKind.BRANCH, name_zh="新分馆")
+    services.catalogue.add_branch(code="NOPE", kind=BranchKind.BRANCH, name_zh="新分馆")
     complete = run()
     assert (complete.items_added, complete.items_rejected, complete.rejects_path) == (2, 0, None)
-    assert [b.code for b in shelf.catalogue.list_branches()] == ["CEN", "NOPE"]
-    assert _count(shelf, items) == 4
+    assert [b.code for b in services.catalogue.list_branches()] == ["CEN", "NOPE"]
+    assert _count(services, items) == 4
 
 
 def test_the_hostile_files_import_with_their_repairs_and_rejects_and_export(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     # testing/hostile_records.hostile_files: what the combined hostile-catalogue test seeds.
     from shelfwise.catalogue.exporting import ExportRequest
     from shelfwise.marc.reading import ReadRecord, read_file
     from shelfwise.testing.hostile_records import hostile_files
 
-    _central(shelf)
-    summaries = {p.name: shelf.importer().import_file(p) for p in hostile_files(tmp_path / "in")}
+    _central(services)
+    summaries = {p.name: services.importer().import_file(p) for p in hostile_files(tmp_path / "in")}
     assert {n: (s.read, s.rejected) for n, s in summaries.items()} == {
         "control.mrc": (2, 0),
         "control.json": (1, 0),
@@ -354,7 +354,7 @@ def test_the_hostile_files_import_with_their_repairs_and_rejects_and_export(
         ["NOPE"],
     )
     out = tmp_path / "hostile.mrc"
-    summary = shelf.exporter().export(out, ExportRequest(encoding="euc-kr"))
-    assert (summary.written, summary.rejected) == (shelf.catalogue.counts()["records"], 0)
+    summary = services.exporter().export(out, ExportRequest(encoding="euc-kr"))
+    assert (summary.written, summary.rejected) == (services.catalogue.counts()["records"], 0)
     assert summary.escaped >= 3
     assert all(isinstance(r, ReadRecord) for r in read_file(out, encoding="euc-kr"))

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
@@ -89,18 +89,18 @@ def _start(database_url: str, data_dir: Path, path: Path) -> subprocess.Popen[by
     )
 
 
-def _committed(shelf: Shelfwise) -> int:
-    with shelf.db.read() as conn:
+def _committed(services: Services) -> int:
+    with services.db.read() as conn:
         return int(conn.execute(select(func.count()).select_from(records)).scalar_one())
 
 
-def _kill_when_committed(shelf: Shelfwise, proc: subprocess.Popen[bytes], target: int) -> int:
+def _kill_when_committed(services: Services, proc: subprocess.Popen[bytes], target: int) -> int:
     """SIGKILL the child as soon as at least ``target`` records are committed; returns the
     count seen just before the kill."""
     deadline = time.monotonic() + DEADLINE_SECONDS
     try:
         while True:
-            seen = _committed(shelf)
+            seen = _committed(services)
             if seen >= target:
                 proc.send_signal(signal.SIGKILL)
                 return seen
@@ -114,8 +114,8 @@ def _kill_when_committed(shelf: Shelfwise, proc: subprocess.Popen[bytes], target
         proc.communicate(timeout=60)
 
 
-def _assert_whole(shelf: Shelfwise) -> int:
-    with shelf.db.read() as conn:
+def _assert_whole(services: Services) -> int:
+    with services.db.read() as conn:
         orphans = conn.execute(
             select(func.count())
             .select_from(records)
@@ -128,7 +128,7 @@ def _assert_whole(shelf: Shelfwise) -> int:
         n_records = conn.execute(select(func.count()).select_from(records)).scalar_one()
         n_sources = conn.execute(select(func.count()).select_from(sources)).scalar_one()
         n_items = conn.execute(select(func.count()).select_from(items)).scalar_one()
-        if shelf.db.is_sqlite:
+        if services.db.is_sqlite:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     assert orphans == 0, "a record without its master source"
@@ -139,22 +139,22 @@ def _assert_whole(shelf: Shelfwise) -> int:
 
 
 def test_kill_during_import_then_rerun_completes_exactly(
-    shelf: Shelfwise, database_url: str, tmp_path: Path
+    services: Services, database_url: str, tmp_path: Path
 ) -> None:
-    _kill_and_rerun(shelf, database_url, tmp_path, trials=3, seed=20261129)
+    _kill_and_rerun(services, database_url, tmp_path, trials=3, seed=20261129)
 
 
 @pytest.mark.slow
 def test_kill_during_import_many_trials(
-    shelf: Shelfwise, database_url: str, tmp_path: Path
+    services: Services, database_url: str, tmp_path: Path
 ) -> None:
-    _kill_and_rerun(shelf, database_url, tmp_path, trials=20, seed=7)
+    _kill_and_rerun(services, database_url, tmp_path, trials=20, seed=7)
 
 
 def _kill_and_rerun(
-    shelf: Shelfwise, database_url: str, tmp_path: Path, *, trials: int, seed: int
+    services: Services, database_url: str, tmp_path: Path, *, trials: int, seed: int
 ) -> None:
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     path = _file(tmp_path / "big.mrc")
     rng = random.Random(seed)
     # Kill points spread over the file, increasing, each at least one batch past the last
@@ -166,8 +166,8 @@ def _kill_and_rerun(
         low = max(trial * step, after[-1] if after else 0) + 1
         target = rng.randint(low, max(low, (trial + 1) * step))
         proc = _start(database_url, tmp_path / "data", path)
-        seen.append(_kill_when_committed(shelf, proc, target))
-        after.append(_assert_whole(shelf))
+        seen.append(_kill_when_committed(services, proc, target))
+        after.append(_assert_whole(services))
     # A commit the parent saw survived the kill; and the kill did stop the import short.
     assert all(a >= s for s, a in zip(seen, after, strict=True)), (seen, after)
     assert all(a < N for a in after), f"an import finished before its kill: {after}"
@@ -175,6 +175,6 @@ def _kill_and_rerun(
     proc = _start(database_url, tmp_path / "data", path)
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err.decode()
-    counts = shelf.catalogue.counts()
+    counts = services.catalogue.counts()
     assert (counts["records"], counts["sources"], counts["items"]) == (N, N, N)
-    assert _assert_whole(shelf) == N
+    assert _assert_whole(services) == N

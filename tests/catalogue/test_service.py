@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.models import LIFECYCLE_TRANSITIONS, BranchKind, Lifecycle
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.iso2709 import encode
@@ -18,8 +18,8 @@ from shelfwise.testing.branches import DEMO_BRANCHES
 from shelfwise.testing.demo import seed_branches
 
 
-def _records(shelf: Shelfwise, tmp_path: Path) -> tuple[int, int]:
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+def _records(services: Services, tmp_path: Path) -> tuple[int, int]:
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     recs = [
         Record(
             "00000nam a2200000 a 4500",
@@ -34,27 +34,27 @@ def _records(shelf: Shelfwise, tmp_path: Path) -> tuple[int, int]:
     ]
     path = tmp_path / "two.mrc"
     path.write_bytes(b"".join(encode(r) for r in recs))
-    shelf.importer().import_file(path)
-    return shelf.catalogue.get_item("M0").record_id, shelf.catalogue.get_item("M1").record_id
+    services.importer().import_file(path)
+    return services.catalogue.get_item("M0").record_id, services.catalogue.get_item("M1").record_id
 
 
-def test_demo_network_has_every_kind_of_branch(shelf: Shelfwise) -> None:
-    assert seed_branches(shelf.catalogue) == len(DEMO_BRANCHES)
-    seed_branches(shelf.catalogue)  # idempotent
-    branches = shelf.catalogue.list_branches()
+def test_demo_network_has_every_kind_of_branch(services: Services) -> None:
+    assert seed_branches(services.catalogue) == len(DEMO_BRANCHES)
+    seed_branches(services.catalogue)  # idempotent
+    branches = services.catalogue.list_branches()
     assert len(branches) == len(DEMO_BRANCHES)
     assert {b.kind for b in branches} == set(BranchKind)
 
 
 def test_merge_moves_items_and_sources_and_leaves_a_tombstone(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    survivor, duplicate = _records(shelf, tmp_path)
-    merged = shelf.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
+    survivor, duplicate = _records(services, tmp_path)
+    merged = services.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
     assert merged.item_count == 2
-    assert shelf.catalogue.get_record(duplicate).state == "merged"
-    assert shelf.catalogue.get_record(duplicate).merged_into_id == survivor
-    with shelf.db.read() as conn:
+    assert services.catalogue.get_record(duplicate).state == "merged"
+    assert services.catalogue.get_record(duplicate).merged_into_id == survivor
+    with services.db.read() as conn:
         owners = set(conn.execute(select(sources.c.record_id)).scalars())
         stones = conn.execute(
             select(tombstones.c.entity_id, tombstones.c.replaced_by, tombstones.c.reason)
@@ -64,46 +64,48 @@ def test_merge_moves_items_and_sources_and_leaves_a_tombstone(
         (duplicate, survivor, "merged")
     ]
     with pytest.raises(ShelfwiseError) as excinfo:
-        shelf.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
+        services.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
     assert excinfo.value.code == "catalogue.record_not_active"
     with pytest.raises(ShelfwiseError) as excinfo:
-        shelf.catalogue.merge(survivor_id=survivor, duplicate_id=survivor)
+        services.catalogue.merge(survivor_id=survivor, duplicate_id=survivor)
     assert excinfo.value.code == "catalogue.merge_into_self"
 
 
-def test_withdraw_withdraws_every_copy(shelf: Shelfwise, tmp_path: Path) -> None:
-    record_id, _ = _records(shelf, tmp_path)
-    before = pending_count(shelf.db)
-    summary = shelf.catalogue.withdraw(record_id)
+def test_withdraw_withdraws_every_copy(services: Services, tmp_path: Path) -> None:
+    record_id, _ = _records(services, tmp_path)
+    before = pending_count(services.db)
+    summary = services.catalogue.withdraw(record_id)
     assert summary.state == "withdrawn"
-    assert shelf.catalogue.get_item("M0").lifecycle is Lifecycle.WITHDRAWN
-    assert pending_count(shelf.db) == before + 1  # the index hears of it through the outbox
+    assert services.catalogue.get_item("M0").lifecycle is Lifecycle.WITHDRAWN
+    assert pending_count(services.db) == before + 1  # the index hears of it through the outbox
     with pytest.raises(ShelfwiseError):
-        shelf.catalogue.add_item(record_id=record_id, barcode="NEW", branch_code="CEN")
+        services.catalogue.add_item(record_id=record_id, barcode="NEW", branch_code="CEN")
 
 
 def test_items_barcodes_are_unique_and_lifecycle_follows_the_table(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    record_id, _ = _records(shelf, tmp_path)
-    item = shelf.catalogue.add_item(
+    record_id, _ = _records(services, tmp_path)
+    item = services.catalogue.add_item(
         record_id=record_id, barcode="N1", branch_code="CEN", call_number="K295/3"
     )
     assert item.lifecycle is Lifecycle.IN_PROCESSING
     with pytest.raises(ShelfwiseError) as excinfo:
-        shelf.catalogue.add_item(record_id=record_id, barcode="N1", branch_code="CEN")
+        services.catalogue.add_item(record_id=record_id, barcode="N1", branch_code="CEN")
     assert excinfo.value.code == "catalogue.barcode_taken"
     with pytest.raises(ShelfwiseError) as excinfo:
-        shelf.catalogue.add_item(record_id=record_id, barcode="N2", branch_code="NOWHERE")
+        services.catalogue.add_item(record_id=record_id, barcode="N2", branch_code="NOWHERE")
     assert excinfo.value.code == "catalogue.branch_not_found"
     with pytest.raises(ShelfwiseError) as excinfo:
-        shelf.catalogue.set_lifecycle("N1", Lifecycle.LOST)  # not yet in service
+        services.catalogue.set_lifecycle("N1", Lifecycle.LOST)  # not yet in service
     assert excinfo.value.code == "catalogue.lifecycle_transition"
-    item = shelf.catalogue.set_lifecycle("N1", Lifecycle.IN_SERVICE, expected_version=item.version)
+    item = services.catalogue.set_lifecycle(
+        "N1", Lifecycle.IN_SERVICE, expected_version=item.version
+    )
     with pytest.raises(ShelfwiseError) as excinfo:
-        shelf.catalogue.set_lifecycle("N1", Lifecycle.LOST, expected_version=item.version - 1)
+        services.catalogue.set_lifecycle("N1", Lifecycle.LOST, expected_version=item.version - 1)
     assert excinfo.value.code == "request.conflict"
-    assert shelf.catalogue.set_lifecycle("N1", Lifecycle.LOST).lifecycle is Lifecycle.LOST
+    assert services.catalogue.set_lifecycle("N1", Lifecycle.LOST).lifecycle is Lifecycle.LOST
 
 
 def test_lifecycle_table_is_complete_and_withdrawn_is_final() -> None:
@@ -115,13 +117,15 @@ def test_lifecycle_table_is_complete_and_withdrawn_is_final() -> None:
             assert Lifecycle.WITHDRAWN in targets
 
 
-def test_items_list_in_call_number_order(shelf: Shelfwise, tmp_path: Path) -> None:
-    record_id, _ = _records(shelf, tmp_path)
+def test_items_list_in_call_number_order(services: Services, tmp_path: Path) -> None:
+    record_id, _ = _records(services, tmp_path)
     for barcode, call in [("A", "K295.3/12"), ("B", "K295/7"), ("C", "K295.3/2")]:
-        shelf.catalogue.add_item(
+        services.catalogue.add_item(
             record_id=record_id, barcode=barcode, branch_code="CEN", call_number=call
         )
     ordered = [
-        i.call_number for i in shelf.catalogue.items_of(record_id) if i.barcode in {"A", "B", "C"}
+        i.call_number
+        for i in services.catalogue.items_of(record_id)
+        if i.barcode in {"A", "B", "C"}
     ]
     assert ordered == ["K295/7", "K295.3/2", "K295.3/12"]

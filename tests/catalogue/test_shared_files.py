@@ -14,7 +14,7 @@ import csv
 import json
 from pathlib import Path
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 
 EXPECTATIONS = Path(__file__).resolve().parents[1] / "marc" / "expectations.tsv"
 NOT_CATALOGUED = Path(__file__).with_name("not_catalogued.tsv")
@@ -36,11 +36,11 @@ def _expected() -> dict[str, tuple[int, int]]:
 
 
 def test_every_corpus_file_imports_as_expected_and_twice_adds_nothing(
-    shelf: Shelfwise, marc_corpus: Path
+    services: Services, marc_corpus: Path
 ) -> None:
     expected = _expected()
     assert len(expected) > 300
-    importer = shelf.importer()
+    importer = services.importer()
     for local_path, (read, rejected) in sorted(expected.items()):
         summary = importer.import_file(marc_corpus / local_path)
         assert (summary.read, summary.rejected) == (read, rejected), local_path
@@ -55,7 +55,7 @@ def test_every_corpus_file_imports_as_expected_and_twice_adds_nothing(
             ]
             assert len(reasons) == rejected, local_path
             assert all(r.strip() for r in reasons), local_path
-    counts = shelf.catalogue.counts()
+    counts = services.catalogue.counts()
     assert counts["sources"] > 3000  # the authority files (1,180 records) are not catalogued
     for local_path, (read, _rejected) in sorted(expected.items()):
         again = importer.import_file(marc_corpus / local_path)
@@ -68,4 +68,4 @@ def test_every_corpus_file_imports_as_expected_and_twice_adds_nothing(
         if again.updated:
             third = importer.import_file(marc_corpus / local_path)
             assert (third.unchanged, third.updated) == (read, 0), local_path
-    assert shelf.catalogue.counts() == counts
+    assert services.catalogue.counts() == counts

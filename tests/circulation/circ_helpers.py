@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
@@ -17,7 +17,7 @@ _counter = itertools.count(1)
 
 @dataclass
 class Library:
-    shelf: Shelfwise
+    services: Services
     tmp: Path
     records: list[int] = field(default_factory=list)
     reusable: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
@@ -42,15 +42,15 @@ class Library:
         )
         path = self.tmp / f"r{n}.mrc"
         path.write_bytes(encode(record))
-        self.shelf.importer().import_file(path)
-        with self.shelf.db.read() as conn:
+        self.services.importer().import_file(path)
+        with self.services.db.read() as conn:
             from sqlalchemy import text
 
             record_id = int(conn.execute(text("SELECT max(id) FROM records")).scalar_one())
         barcodes = []
         for k in range(copies):
             barcode = f"B{n:05d}{k:03d}"
-            self.shelf.catalogue.add_item(
+            self.services.catalogue.add_item(
                 record_id=record_id,
                 barcode=barcode,
                 branch_code=branch,
@@ -61,14 +61,14 @@ class Library:
         return record_id, barcodes
 
     def reader(self, name: str = "读者", category: str = "adult", **kw: object) -> Reader:
-        return self.shelf.readers.register(name=name, category=category, **kw).reader  # type: ignore[arg-type]
+        return self.services.readers.register(name=name, category=category, **kw).reader  # type: ignore[arg-type]
 
 
-def make_library(shelf: Shelfwise, tmp_path: Path) -> Library:
+def make_library(services: Services, tmp_path: Path) -> Library:
     for code, kind in (
         ("CEN", BranchKind.CENTRAL),
         ("BR1", BranchKind.BRANCH),
         ("K01", BranchKind.KIOSK),
     ):
-        shelf.catalogue.add_branch(code=code, kind=kind, name_zh=code)
-    return Library(shelf, tmp_path)
+        services.catalogue.add_branch(code=code, kind=kind, name_zh=code)
+    return Library(services, tmp_path)

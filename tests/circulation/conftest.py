@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from circ_helpers import Library, make_library
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path)
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path)

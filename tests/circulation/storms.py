@@ -83,11 +83,11 @@ def _http_checkin(base: str, barcode: str, auth: dict[str, str]) -> str:
 
 
 def _desk_headers(library: Library) -> dict[str, str]:
-    return staff_headers(library.shelf, "desk")
+    return staff_headers(library.services, "desk")
 
 
 def open_loan_violations(library: Library) -> list[str]:
-    with library.shelf.db.read() as conn:
+    with library.services.db.read() as conn:
         rows = conn.execute(
             text(
                 "SELECT item_id, count(*) FROM loans WHERE returned_at IS NULL "
@@ -100,7 +100,7 @@ def open_loan_violations(library: Library) -> list[str]:
 def storm_one_item(library: Library, readers: list[str], http: str | None = None) -> StormResult:
     """D1: every reader tries to borrow the same copy at once → exactly one loan."""
     _, (barcode,) = library.same_title("风暴", 1)
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     auth = _desk_headers(library) if http is not None else {}
 
     def worker(card: str) -> Callable[[], str]:
@@ -123,7 +123,7 @@ def storm_limit(
 ) -> StormResult:
     """D2: one reader, ``parallel`` different copies at once, against a limit → ≤ limit loans."""
     _, barcodes = library.same_title("限额", parallel)
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     auth = _desk_headers(library) if http is not None else {}
 
     def worker(barcode: str) -> Callable[[], str]:
@@ -149,7 +149,7 @@ def storm_holds(
 ) -> StormResult:
     """D3: ``copies`` copies on loan come back at once while ``holders`` wait → no double traps."""
     record_id, barcodes = library.same_title("预约", copies)
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     auth = _desk_headers(library) if http is not None else {}
     for barcode in barcodes:
         circ.checkout(borrower, barcode, "CEN", actor=SYSTEM)

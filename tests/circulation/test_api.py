@@ -28,8 +28,8 @@ from shelfwise.testing.access import staff_headers
 
 @pytest.fixture
 def client(library: Library) -> Iterator[TestClient]:
-    with TestClient(asgi_app(library.shelf)) as c:
-        c.headers.update(staff_headers(library.shelf, "admin"))
+    with TestClient(asgi_app(library.services)) as c:
+        c.headers.update(staff_headers(library.services, "admin"))
         yield c
 
 
@@ -83,10 +83,10 @@ def test_desk_day_over_http(client: TestClient, library: Library) -> None:
 @pytest.mark.parametrize("signed_in", [True, False], ids=["admin", "anonymous"])
 def test_schemathesis_no_server_errors(library: Library, signed_in: bool) -> None:
     """Every reader, circulation and access operation, a few generated requests each, all checks."""
-    headers = staff_headers(library.shelf, "admin") if signed_in else {}
+    headers = staff_headers(library.services, "admin") if signed_in else {}
     library.title(copies=2)
     library.reader("模糊测试")
-    schema = schemathesis.openapi.from_asgi("/openapi.json", asgi_app(library.shelf)).include(
+    schema = schemathesis.openapi.from_asgi("/openapi.json", asgi_app(library.services)).include(
         tag_regex="^(readers|circulation|access)$"
     )
     checks = [not_a_server_error, response_schema_conformance, status_code_conformance]
@@ -119,12 +119,12 @@ def test_a_readers_idempotency_key_is_their_own_and_a_reused_one_is_a_409(
 ) -> None:
     """Issue 12: reader A sent reader B's Idempotency-Key and got B's loan back with a
     200, and A's own renewal silently did not happen."""
-    shelf = library.shelf
+    services = library.services
     _, (a_copy, b_copy) = library.title(copies=2)
     a, b = library.reader("甲", pin="1111"), library.reader("乙", pin="2222")
-    shelf.circulation.checkout(a.card_number, a_copy, "CEN", actor=SYSTEM)
-    shelf.circulation.checkout(b.card_number, b_copy, "CEN", actor=SYSTEM)
-    with TestClient(asgi_app(shelf)) as client:
+    services.circulation.checkout(a.card_number, a_copy, "CEN", actor=SYSTEM)
+    services.circulation.checkout(b.card_number, b_copy, "CEN", actor=SYSTEM)
+    with TestClient(asgi_app(services)) as client:
 
         def as_reader(card: str, pin: str) -> dict[str, str]:
             session = client.post("/api/v1/sessions", json={"card_number": card, "secret": pin})
@@ -149,5 +149,5 @@ def test_a_readers_idempotency_key_is_their_own_and_a_reused_one_is_a_409(
             409,
             "circ.idempotency_mismatch",
         )
-    assert [loan.renewals for loan in shelf.circulation.loans_of(a.card_number)] == [1]
-    assert [loan.renewals for loan in shelf.circulation.loans_of(b.card_number)] == [1]
+    assert [loan.renewals for loan in services.circulation.loans_of(a.card_number)] == [1]
+    assert [loan.renewals for loan in services.circulation.loans_of(b.card_number)] == [1]

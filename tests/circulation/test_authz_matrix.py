@@ -73,12 +73,12 @@ class World:
     pool: list[int]  # titles with one copy each, for fresh holds
 
     @property
-    def shelf(self) -> Any:
-        return self.library.shelf
+    def services(self) -> Any:
+        return self.library.services
 
     def copy(self, branch: str) -> str:
         barcode = f"M{next(_n):07d}"
-        self.shelf.catalogue.add_item(
+        self.services.catalogue.add_item(
             record_id=self.loan_record,
             barcode=barcode,
             branch_code=branch,
@@ -92,15 +92,17 @@ class World:
 
     def loan(self, branch: str, card: str | None = None) -> str:
         barcode = self.copy(branch)
-        self.shelf.circulation.checkout(card or self.reader(), barcode, branch, actor=SYSTEM)
+        self.services.circulation.checkout(card or self.reader(), barcode, branch, actor=SYSTEM)
         return barcode
 
     def hold(self, branch: str) -> str:
         record = self.pool.pop()
-        return str(self.shelf.circulation.place_hold(self.card_a, record, branch, actor=SYSTEM).id)
+        return str(
+            self.services.circulation.place_hold(self.card_a, record, branch, actor=SYSTEM).id
+        )
 
     def fee(self) -> str:
-        return str(self.shelf.accounts.charge(self.card_a, "manual", 100, "matrix").id)
+        return str(self.services.accounts.charge(self.card_a, "manual", 100, "matrix").id)
 
     def fresh_headers(self, role: str) -> dict[str, str]:
         if role == "anonymous":
@@ -109,7 +111,7 @@ class World:
             card, pin = (self.card_a, "1111") if role == "reader_a" else (self.card_b, "2222")
             return self.session(card, pin)
         kind, branches = STAFF[role]
-        return {"Authorization": f"Bearer {staff_token(self.shelf, kind, branches=branches)}"}
+        return {"Authorization": f"Bearer {staff_token(self.services, kind, branches=branches)}"}
 
     def session(self, card: str, pin: str) -> dict[str, str]:
         made = self.client.post("/api/v1/sessions", json={"card_number": card, "secret": pin})
@@ -162,30 +164,30 @@ def _delete_reader(w: World, role: str, at: str) -> Call:
 
 
 def _confirm(w: World, role: str, at: str) -> Call:
-    done = w.shelf.readers.register(
+    done = w.services.readers.register(
         name="确认", category="student", email=f"c{next(_n)}@example.org", self_registered=True
     )
     return Call(json={"card_number": done.reader.card_number, "token": done.verify_token})
 
 
 def _revoke_token(w: World, role: str, at: str) -> Call:
-    w.shelf.access.issue_api_token("matrix-target", "to revoke", days=1)
-    return Call({"token_id": str(w.shelf.access.api_tokens()[-1].id)})
+    w.services.access.issue_api_token("matrix-target", "to revoke", days=1)
+    return Call({"token_id": str(w.services.access.api_tokens()[-1].id)})
 
 
 def _terminal(w: World, at: str) -> str:
     name = f"kiosk-{next(_n)}"
-    w.shelf.terminals.create(name=name, password="kiosk-password", branch=at, institution="SW")
+    w.services.terminals.create(name=name, password="kiosk-password", branch=at, institution="SW")
     return name
 
 
 def _refund(w: World, role: str, at: str) -> Call:
     card = w.reader()
-    return Call({"deposit_id": str(w.shelf.deposits.take(card, 500, "cash").id)})
+    return Call({"deposit_id": str(w.services.deposits.take(card, 500, "cash").id)})
 
 
 def _delete_rule(w: World, role: str, at: str) -> Call:
-    rule = w.shelf.accounts.set_rule(
+    rule = w.services.accounts.set_rule(
         reader_category=None, item_type=f"t{next(_n)}", branch=at, values={}, actor=SYSTEM
     )
     return Call({"rule_id": str(rule.id)})
@@ -283,7 +285,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         "readers.write",
         NETWORK,
         lambda w, r, at: Call(
-            {"card_number": w.shelf.readers.block(w.reader(), "矩阵").card_number}
+            {"card_number": w.services.readers.block(w.reader(), "矩阵").card_number}
         ),
         SERVES_ANY_READER,
     ),
@@ -473,8 +475,8 @@ def allowed(route: Route, role: str, at: str) -> bool:
 
 @pytest.fixture
 def world(library: Library) -> Iterator[World]:
-    shelf = library.shelf
-    shelf.accounts.set_rule(
+    services = library.services
+    services.accounts.set_rule(
         reader_category=None,
         item_type=None,
         branch=None,
@@ -486,10 +488,10 @@ def world(library: Library) -> Iterator[World]:
     pool = _titles(library, 60)
     a = library.reader("甲", pin="1111")
     b = library.reader("乙", pin="2222")
-    shelf.circulation.checkout(a.card_number, barcode, HOME, actor=SYSTEM)
-    hold = shelf.circulation.place_hold(a.card_number, record_id, HOME, actor=SYSTEM)
-    shelf.access.create_staff("matrix-target", "Target", "a-long-password", "desk")
-    app = asgi_app(shelf)
+    services.circulation.checkout(a.card_number, barcode, HOME, actor=SYSTEM)
+    hold = services.circulation.place_hold(a.card_number, record_id, HOME, actor=SYSTEM)
+    services.access.create_staff("matrix-target", "Target", "a-long-password", "desk")
+    app = asgi_app(services)
     with TestClient(app) as client:
         w = World(
             app, client, library, {}, a.card_number, b.card_number, record_id, hold.id,
@@ -511,8 +513,8 @@ def _titles(library: Library, count: int) -> list[int]:
     ]
     path = library.tmp / f"pool-{tag}.mrc"
     path.write_bytes(b"".join(encode(r) for r in records))
-    library.shelf.importer().import_file(path)
-    with library.shelf.db.read() as conn:
+    library.services.importer().import_file(path)
+    with library.services.db.read() as conn:
         ids = [
             int(i)
             for i in conn.execute(
@@ -520,7 +522,7 @@ def _titles(library: Library, count: int) -> list[int]:
             ).scalars()
         ]
     for record_id in ids:
-        library.shelf.catalogue.add_item(
+        library.services.catalogue.add_item(
             record_id=record_id,
             barcode=f"P{next(_n):07d}",
             branch_code=HOME,
@@ -630,21 +632,22 @@ def test_readers_cannot_reach_each_other_and_a_branch_desk_stays_in_its_branch(
 def test_what_a_refused_branch_account_leaves_untouched(world: World) -> None:
     """The refusals of issue 12 item 3 change nothing: no loan, no lost fee, no upload applied,
     no hold moved or placed; and a rule for every branch needs an account bound to none."""
-    c, h, shelf = world.client, world.headers["desk_br1"], world.shelf
+    c, h, services = world.client, world.headers["desk_br1"], world.services
     lost = world.loan(HOME)
     assert c.post(f"/api/v1/items/{lost}/lost", headers=h).status_code == 403
-    assert str(shelf.circulation.item_status(lost).availability) == "on_loan"
+    assert str(services.circulation.item_status(lost).availability) == "on_loan"
     upload = _offline(world, "desk_br1", HOME).json
     mixed = [*upload, *_offline(world, "desk_br1", OTHER).json]
     assert c.post("/api/v1/offline-uploads", json=mixed, headers=h).status_code == 403
     assert all(
-        str(shelf.circulation.item_status(t["barcode"]).availability) == "on_shelf" for t in mixed
+        str(services.circulation.item_status(t["barcode"]).availability) == "on_shelf"
+        for t in mixed
     )
     hold = world.hold(HOME)
     moved = c.put(f"/api/v1/holds/{hold}/pickup", json={"pickup_branch": OTHER}, headers=h)
     assert moved.status_code == 403
-    assert shelf.circulation.get_hold(int(hold), actor=SYSTEM).pickup_branch_id == next(
-        b.id for b in shelf.catalogue.list_branches() if b.code == HOME
+    assert services.circulation.get_hold(int(hold), actor=SYSTEM).pickup_branch_id == next(
+        b.id for b in services.catalogue.list_branches() if b.code == HOME
     )
     placed = c.post(
         "/api/v1/holds",
@@ -652,7 +655,7 @@ def test_what_a_refused_branch_account_leaves_untouched(world: World) -> None:
         headers=h,
     )
     assert placed.status_code == 403
-    assert shelf.circulation.holds_of(world.card_b) == []
+    assert services.circulation.holds_of(world.card_b) == []
     everywhere = {"values": {"loan_days": 7}}
     refused = c.put("/api/v1/rules", json=everywhere, headers=world.headers["admin_br1"])
     assert refused.status_code == 403

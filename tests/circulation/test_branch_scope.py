@@ -41,8 +41,8 @@ def test_the_rule_for_each_kind_of_actor() -> None:
 
 
 def test_every_operation_asks_the_same_question(library: Library) -> None:
-    shelf = library.shelf
-    circ = shelf.circulation
+    services = library.services
+    circ = services.circulation
     record, (lent, spare, other) = library.title("馆藏", copies=3)
     reader = library.reader("读者").card_number
     br1 = desk("BR1")
@@ -73,7 +73,7 @@ def test_every_operation_asks_the_same_question(library: Library) -> None:
 
 
 def test_rules_and_calendars_are_scoped_by_their_branch(library: Library) -> None:
-    accounts = library.shelf.accounts
+    accounts = library.services.accounts
     br1 = Principal(kind="staff", id=1, name="admin", role="admin", branches=("BR1",))
     refused(
         "access.network_forbidden",

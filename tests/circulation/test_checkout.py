@@ -28,7 +28,7 @@ class _Code:
 
 
 def test_checkout_checkin_round_trip(library: Library, clock: FrozenClock) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
     loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
@@ -43,7 +43,7 @@ def test_checkout_checkin_round_trip(library: Library, clock: FrozenClock) -> No
 
 
 def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> None:
-    circ, readers = library.shelf.circulation, library.shelf.readers
+    circ, readers = library.services.circulation, library.services.readers
     _, (b1, b2) = library.title(copies=2)
     alice, bob = library.reader("Alice"), library.reader("Bob")
     circ.checkout(alice.card_number, b1, "CEN", actor=SYSTEM)
@@ -55,7 +55,7 @@ def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> No
     with _Code("circ.reader_blocked"):
         circ.checkout(bob.card_number, b2, "CEN", actor=SYSTEM)
     readers.unblock(bob.card_number)
-    library.shelf.catalogue.set_lifecycle(b2, Lifecycle.IN_REPAIR)
+    library.services.catalogue.set_lifecycle(b2, Lifecycle.IN_REPAIR)
     with _Code("circ.item_not_loanable"):
         circ.checkout(bob.card_number, b2, "CEN", actor=SYSTEM)
     expired = library.reader("Old", expires_on=clock.now().date() - timedelta(days=1))
@@ -66,7 +66,7 @@ def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> No
         circ.checkout(bob.card_number, "NOPE", "CEN", actor=SYSTEM)
     with _Code("readers.not_found"):
         circ.checkout("SW-NOPE", b3, "CEN", actor=SYSTEM)
-    library.shelf.accounts.set_rule(
+    library.services.accounts.set_rule(
         reader_category="child", item_type=None, branch=None, values={"loan_days": 0}, actor=SYSTEM
     )
     child = library.reader("Kid", category="child")
@@ -75,7 +75,7 @@ def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> No
 
 
 def test_loan_limit_and_fee_block(library: Library, clock: FrozenClock) -> None:
-    circ, accounts = library.shelf.circulation, library.shelf.accounts
+    circ, accounts = library.services.circulation, library.services.accounts
     accounts.set_rule(
         reader_category=None, item_type=None, branch=None, values={"loan_limit": 2}, actor=SYSTEM
     )
@@ -97,7 +97,7 @@ def test_loan_limit_and_fee_block(library: Library, clock: FrozenClock) -> None:
 
 
 def test_renewal_limit_and_holds(library: Library, clock: FrozenClock) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, (barcode,) = library.title()
     reader, other = library.reader(), library.reader("Other")
     loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
@@ -121,7 +121,7 @@ def test_renewal_limit_and_holds(library: Library, clock: FrozenClock) -> None:
 def test_due_dates_fall_on_open_days_and_fines_count_open_days(
     library: Library, clock: FrozenClock
 ) -> None:
-    circ, accounts = library.shelf.circulation, library.shelf.accounts
+    circ, accounts = library.services.circulation, library.services.accounts
     start = clock.now().date()
     natural_due = start + timedelta(days=30)
     # Close the branch on the natural due date's weekday and on the next day.
@@ -147,7 +147,7 @@ def test_due_dates_fall_on_open_days_and_fines_count_open_days(
 
 
 def test_lost_then_found(library: Library) -> None:
-    circ, accounts = library.shelf.circulation, library.shelf.accounts
+    circ, accounts = library.services.circulation, library.services.accounts
     _, (barcode,) = library.title()
     reader = library.reader()
     circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
@@ -164,7 +164,7 @@ def test_lost_then_found(library: Library) -> None:
 
 
 def test_idempotent_checkout_replays_the_first_result(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
     key = RequestKey("sip2-terminal:1", "42")
@@ -186,7 +186,7 @@ def test_idempotent_checkout_replays_the_first_result(library: Library) -> None:
 
 def test_a_key_is_its_holders_and_names_one_request(library: Library) -> None:
     """Issue 12: reader A sent reader B's key and got B's loan back."""
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (first_copy, second_copy) = library.title(copies=2)
     a, b = library.reader(), library.reader()
     b_loan = circ.checkout(
@@ -224,7 +224,7 @@ def test_a_key_is_its_holders_and_names_one_request(library: Library) -> None:
 
 def test_due_date_is_a_date(library: Library) -> None:
     _, (barcode,) = library.title()
-    loan = library.shelf.circulation.checkout(
+    loan = library.services.circulation.checkout(
         library.reader().card_number, barcode, "CEN", actor=SYSTEM
     )
     assert isinstance(loan.due_on, date)

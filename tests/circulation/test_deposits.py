@@ -39,9 +39,9 @@ def lib(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Libra
         },
         environ={},
     )
-    shelf = composition.build(settings, clock=clock)
-    yield make_library(shelf, tmp_path)
-    shelf.close()
+    services = composition.build(settings, clock=clock)
+    yield make_library(services, tmp_path)
+    services.close()
 
 
 def _code(call: object, *args: object, **kwargs: object) -> str:
@@ -61,7 +61,7 @@ def test_requirements_are_read_per_category() -> None:
 
 
 def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: Library) -> None:
-    circ, deps = lib.shelf.circulation, lib.shelf.deposits
+    circ, deps = lib.services.circulation, lib.services.deposits
     _, (b1, b2) = lib.title(copies=2)
     adult, child = lib.reader("成人"), lib.reader("儿童", category="child")
     with pytest.raises(ShelfwiseError) as refused:
@@ -87,7 +87,7 @@ def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: Library)
 def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
     lib: Library, clock: FrozenClock
 ) -> None:
-    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
     _, (b1, b2) = lib.title(copies=2)
     reader = lib.reader("老读者")
     assert deps.standing(reader.card_number).credit.reasons == ("card_age",)
@@ -113,7 +113,7 @@ def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
 
 
 def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
-    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
     _, (barcode,) = lib.title()
     reader = lib.reader()
     deposit = deps.take(reader.card_number, 10000, "card", "收据 0001")
@@ -135,7 +135,7 @@ def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
 
 
 def test_a_reader_with_a_held_deposit_cannot_be_deleted(lib: Library) -> None:
-    deps, accounts, db = lib.shelf.deposits, lib.shelf.accounts, lib.shelf.db
+    deps, accounts, db = lib.services.deposits, lib.services.accounts, lib.services.db
     reader = lib.reader("要走的人")
     deposit = deps.take(reader.card_number, 10000, "transfer")
     exported = accounts.export(reader.card_number)
@@ -148,7 +148,7 @@ def test_a_reader_with_a_held_deposit_cannot_be_deleted(lib: Library) -> None:
 
 
 def test_two_refunds_of_one_deposit_refund_once(lib: Library) -> None:
-    deps = lib.shelf.deposits
+    deps = lib.services.deposits
     reader = lib.reader()
     deposit = deps.take(reader.card_number, 10000, "cash")
     n = 8
@@ -172,7 +172,7 @@ def test_two_refunds_of_one_deposit_refund_once(lib: Library) -> None:
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["circ.deposit_refunded"] * (n - 1) + ["ok"]
-    with lib.shelf.db.read() as conn:
+    with lib.services.db.read() as conn:
         row = conn.execute(select(deposits).where(deposits.c.id == deposit.id)).one()
     assert row.status == "refunded"
 
@@ -180,7 +180,7 @@ def test_two_refunds_of_one_deposit_refund_once(lib: Library) -> None:
 def test_deposits_over_http(lib: Library) -> None:
     reader = lib.reader()
     card = reader.card_number
-    with TestClient(asgi_app(lib.shelf), headers=staff_headers(lib.shelf, "desk")) as client:
+    with TestClient(asgi_app(lib.services), headers=staff_headers(lib.services, "desk")) as client:
         taken = client.post(
             f"/api/v1/readers/{card}/deposits",
             json={"amount_cents": 10000, "method": "wechat", "note": "押金"},
@@ -226,7 +226,7 @@ def _race(calls: dict[str, Callable[[], object]]) -> dict[str, str]:
 def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: Library) -> None:
     """The reader lock orders them: either the loan stands and the refund is refused, or the
     refund stands and the checkout is refused; never a loan without its deposit."""
-    circ, deps = lib.shelf.circulation, lib.shelf.deposits
+    circ, deps = lib.services.circulation, lib.services.deposits
     for _ in range(6):
         _, (barcode,) = lib.title()
         card = lib.reader().card_number
@@ -243,7 +243,7 @@ def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: Librar
 
 def _linked(lib: Library, reader_id: int) -> tuple[int, int]:
     """(loans, fees) still linked to the reader."""
-    with lib.shelf.db.read() as conn:
+    with lib.services.db.read() as conn:
         return (
             conn.execute(
                 select(func.count()).select_from(loans).where(loans.c.reader_id == reader_id)
@@ -259,7 +259,7 @@ def test_credit_remembers_a_late_return_after_privacy_unlinks_it(
 ) -> None:
     """Item 8: unlinking (P1, P2) must not make credit forget a late return, and the count
     that remembers it must not undo the unlinking: no loan, no fee, no title stays linked."""
-    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
     _, (b1, b2) = lib.title(copies=2)
     reader = lib.reader("守信读者")  # no reading history (the default)
     clock.advance(timedelta(days=31))
@@ -288,7 +288,7 @@ def test_a_late_return_within_the_grace_days_still_counts_for_credit(
 ) -> None:
     """No fine (grace days), so the loan is unlinked at check-in at once: before the count,
     this reader looked spotless the moment the book came back."""
-    circ, deps, accounts = lib.shelf.circulation, lib.shelf.deposits, lib.shelf.accounts
+    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
     accounts.set_rule(
         reader_category=None, item_type=None, branch=None, values={"grace_days": 5}, actor=SYSTEM
     )
@@ -303,18 +303,18 @@ def test_a_late_return_within_the_grace_days_still_counts_for_credit(
 
 
 def test_late_returns_go_with_a_deleted_reader(lib: Library, clock: FrozenClock) -> None:
-    circ, accounts = lib.shelf.circulation, lib.shelf.accounts
+    circ, accounts = lib.services.circulation, lib.services.accounts
     accounts.set_rule(
         reader_category=None, item_type=None, branch=None, values={"grace_days": 5}, actor=SYSTEM
     )
     _, (barcode,) = lib.title()
     reader = lib.reader()
-    lib.shelf.deposits.take(reader.card_number, 10000, "cash")
+    lib.services.deposits.take(reader.card_number, 10000, "cash")
     loan = circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
     clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 1))
     circ.checkin(barcode, "CEN", actor=SYSTEM)
-    (deposit,) = lib.shelf.deposits.of(reader.card_number)
-    lib.shelf.deposits.refund(deposit.id)
+    (deposit,) = lib.services.deposits.of(reader.card_number)
+    lib.services.deposits.refund(deposit.id)
     accounts.delete_reader(reader.card_number)
-    with lib.shelf.db.read() as conn:  # P6: the month counts went with the reader
+    with lib.services.db.read() as conn:  # P6: the month counts went with the reader
         assert conn.execute(text("SELECT count(*) FROM late_returns")).scalar_one() == 0

@@ -33,7 +33,7 @@ def test_state_tables_refuse_moves_not_listed() -> None:
 
 
 def test_queue_trap_ready_and_checkout(library: Library, clock: FrozenClock) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, (barcode,) = library.title()
     borrower, first, second = library.reader("b"), library.reader("1"), library.reader("2")
     circ.checkout(borrower.card_number, barcode, "CEN", actor=SYSTEM)
@@ -54,7 +54,7 @@ def test_queue_trap_ready_and_checkout(library: Library, clock: FrozenClock) -> 
 
 
 def test_return_elsewhere_goes_in_transit(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, (barcode,) = library.title(branch="CEN")
     borrower, holder = library.reader("b"), library.reader("h")
     circ.checkout(borrower.card_number, barcode, "CEN", actor=SYSTEM)
@@ -75,7 +75,7 @@ def test_return_elsewhere_goes_in_transit(library: Library) -> None:
 
 
 def test_hold_shelf_expiry_and_cancel(library: Library, clock: FrozenClock) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, (barcode,) = library.title()
     a, b = library.reader("a"), library.reader("b")
     ha = circ.place_hold(a.card_number, record_id, "CEN", actor=SYSTEM)
@@ -98,7 +98,7 @@ def test_hold_shelf_expiry_and_cancel(library: Library, clock: FrozenClock) -> N
 
 
 def test_availability_counts_for_search(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, barcodes = library.title(copies=3)
     reader = library.reader()
     circ.checkout(reader.card_number, barcodes[0], "CEN", actor=SYSTEM)
@@ -108,7 +108,7 @@ def test_availability_counts_for_search(library: Library) -> None:
 
 
 def test_hold_shelf_and_slip(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, (barcode,) = library.title(branch="CEN")
     near, far = library.reader("near"), library.reader("far")
     other_record, (other,) = library.title(branch="CEN")

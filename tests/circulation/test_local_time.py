@@ -18,7 +18,7 @@ LOCAL_AFTER_MIDNIGHT = datetime(2026, 9, 1, 16, 30, tzinfo=UTC)
 def test_a_loan_after_local_midnight_is_lent_on_the_local_date(
     library: Library, clock: FrozenClock
 ) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (barcode,) = library.title()
     card = library.reader().card_number
     clock.set(LOCAL_AFTER_MIDNIGHT)
@@ -32,7 +32,7 @@ def test_a_loan_after_local_midnight_is_lent_on_the_local_date(
 
 
 def test_hold_expiry_and_notices_count_local_days(library: Library, clock: FrozenClock) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, (barcode,) = library.title()
     card, waiting = library.reader().card_number, library.reader("等候").card_number
     clock.set(LOCAL_AFTER_MIDNIGHT)
@@ -49,7 +49,7 @@ def test_hold_expiry_and_notices_count_local_days(library: Library, clock: Froze
     again = circ.checkout(card, barcode, "CEN", actor=SYSTEM)
     eve = datetime.combine(again.due_on - timedelta(days=1), datetime.min.time(), UTC)
     clock.set(eve + timedelta(hours=15, minutes=30))  # 23:30 local, the day before
-    assert enqueue_due_notices(library.shelf.db, library.shelf.clock, 0) == 0
+    assert enqueue_due_notices(library.services.db, library.services.clock, 0) == 0
     clock.set(eve + timedelta(hours=16, minutes=30))  # 00:30 local on the due date
     assert clock.now().date() < again.due_on
-    assert enqueue_due_notices(library.shelf.db, library.shelf.clock, 0) == 1
+    assert enqueue_due_notices(library.services.db, library.services.clock, 0) == 1

@@ -12,7 +12,7 @@ from circ_helpers import Library
 from sqlalchemy import MetaData, select, text
 from typer.testing import CliRunner
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.circulation.migration_csv import (
     ColumnsError,
     CsvFile,
@@ -32,12 +32,12 @@ ID_CARD = "11010519491231002X"
 CST = timezone(timedelta(hours=8))
 
 
-def importer(shelf: Shelfwise, batch_size: int = 3) -> MigrationImporter:
+def importer(services: Services, batch_size: int = 3) -> MigrationImporter:
     return MigrationImporter(
-        shelf.db,
-        shelf.clock,
-        shelf.readers,
-        work_dir=shelf.settings.data_dir / "imports",
+        services.db,
+        services.clock,
+        services.readers,
+        work_dir=services.settings.data_dir / "imports",
         batch_size=batch_size,
         local_offset=CST,
     )
@@ -92,16 +92,16 @@ def csv_set(lib: Library, tmp: Path) -> dict[str, Path]:
     }
 
 
-def run_all(shelf: Shelfwise, files: dict[str, Path]) -> dict[str, MigrationSummary]:
-    moving = importer(shelf)
+def run_all(services: Services, files: dict[str, Path]) -> dict[str, MigrationSummary]:
+    moving = importer(services)
     return {kind: moving.import_file(kind, path) for kind, path in files.items()}
 
 
 def test_a_library_moves_in_without_losing_a_loan(
-    shelf: Shelfwise, library: Library, tmp_path: Path
+    services: Services, library: Library, tmp_path: Path
 ) -> None:
     files = csv_set(library, tmp_path)
-    summaries = run_all(shelf, files)
+    summaries = run_all(services, files)
     assert {k: (s.read, s.added, s.rejected) for k, s in summaries.items()} == {
         "readers": (3, 3, 0),
         "loans": (3, 3, 0),
@@ -111,76 +111,76 @@ def test_a_library_moves_in_without_losing_a_loan(
     assert all(s.rejects_path is None for s in summaries.values())
     dream, (d1, _, k1, e1) = library.reusable["barcodes"]
 
-    wang = shelf.readers.get("P0001")
+    wang = services.readers.get("P0001")
     assert (wang.name, wang.category, wang.id_card_last4, wang.has_pin) == (
         "王小明",
         "adult",
         "002X",
         True,
     )
-    assert shelf.readers.authenticate("P0001", "2468").card_number == "P0001"
-    kim = shelf.readers.get("P0002")
+    assert services.readers.authenticate("P0001", "2468").card_number == "P0001"
+    kim = services.readers.get("P0002")
     assert (kim.category, kim.manual_block, kim.expires_on) == (
         "student",
         "lost card, call first",
         date(2028, 8, 31),
     )
-    emily = shelf.readers.get("P0003")
-    assert emily.expires_on == date(2015 + shelf.readers.policy.card_years, 5, 20)
+    emily = services.readers.get("P0003")
+    assert emily.expires_on == date(2015 + services.readers.policy.card_years, 5, 20)
 
     # Loans keep their dates, renewals and branch, and the desk sees them as on loan.
-    [loan] = shelf.circulation.loans_of("P0001")
+    [loan] = services.circulation.loans_of("P0001")
     assert (loan.barcode, loan.due_on, loan.renewals) == (d1, date(2026, 9, 7), 1)
     loaned_at = loan.loaned_at.replace(tzinfo=loan.loaned_at.tzinfo or UTC)
     assert loaned_at == datetime(2026, 8, 10, 6, 3, tzinfo=UTC)  # 14:03 in +08:00
-    [overdue] = shelf.circulation.loans_of("P0002")
+    [overdue] = services.circulation.loans_of("P0002")
     assert (overdue.barcode, overdue.due_on) == (k1, date(2026, 7, 31))
-    assert shelf.circulation.item_status(e1).due_on == date(2026, 9, 17)
-    assert str(shelf.circulation.item_status(d1).availability) == "on_loan"
+    assert services.circulation.item_status(e1).due_on == date(2026, 9, 17)
+    assert str(services.circulation.item_status(d1).availability) == "on_loan"
 
     # Holds queue in the old system's order; fees are open on the readers' accounts.
-    assert [(h.record_id, h.queue_position) for h in shelf.circulation.holds_of("P0002")] == [
+    assert [(h.record_id, h.queue_position) for h in services.circulation.holds_of("P0002")] == [
         (dream, 1)
     ]
-    assert [h.queue_position for h in shelf.circulation.holds_of("P0003")] == [2]
-    assert [(f.kind, f.amount_cents, f.status) for f in shelf.accounts.fees_of("P0002")] == [
+    assert [h.queue_position for h in services.circulation.holds_of("P0003")] == [2]
+    assert [(f.kind, f.amount_cents, f.status) for f in services.accounts.fees_of("P0002")] == [
         ("overdue", 350, "open")
     ]
-    assert [(f.kind, f.amount_cents) for f in shelf.accounts.fees_of("P0003")] == [
+    assert [(f.kind, f.amount_cents) for f in services.accounts.fees_of("P0003")] == [
         ("deposit", 10000)
     ]
 
     # Circulation goes on from here: the overdue imported loan checks in with a fine.
-    result = shelf.circulation.checkin(k1, "CEN", actor=SYSTEM)
+    result = services.circulation.checkin(k1, "CEN", actor=SYSTEM)
     assert result.loan_id == overdue.id
     assert result.fine_cents > 0
 
 
-def test_a_second_run_adds_nothing(shelf: Shelfwise, library: Library, tmp_path: Path) -> None:
+def test_a_second_run_adds_nothing(services: Services, library: Library, tmp_path: Path) -> None:
     files = csv_set(library, tmp_path)
-    run_all(shelf, files)
-    before = _counts(shelf)
-    again = run_all(shelf, files)
+    run_all(services, files)
+    before = _counts(services)
+    again = run_all(services, files)
     assert {k: (s.added, s.unchanged, s.rejected) for k, s in again.items()} == {
         "readers": (0, 3, 0),
         "loans": (0, 3, 0),
         "holds": (0, 2, 0),
         "fees": (0, 2, 0),
     }
-    assert _counts(shelf) == before
+    assert _counts(services) == before
     # A loan returned since the first run is not opened again by a third run.
     _, (d1, *_) = library.reusable["barcodes"]
-    shelf.circulation.checkin(d1, "CEN", actor=SYSTEM)
-    third = importer(shelf).import_file("loans", files["loans"])
+    services.circulation.checkin(d1, "CEN", actor=SYSTEM)
+    third = importer(services).import_file("loans", files["loans"])
     assert (third.added, third.unchanged) == (0, 3)
-    assert shelf.circulation.loans_of("P0001") == []
+    assert services.circulation.loans_of("P0001") == []
 
 
 def test_bad_rows_go_to_the_rejects_file_with_reasons(
-    shelf: Shelfwise, library: Library, tmp_path: Path
+    services: Services, library: Library, tmp_path: Path
 ) -> None:
     _, (b1, b2) = library.title("三体", copies=2)
-    moving = importer(shelf, batch_size=2)
+    moving = importer(services, batch_size=2)
     people = write(
         tmp_path / "readers.csv",
         [
@@ -233,34 +233,34 @@ def test_bad_rows_go_to_the_rejects_file_with_reasons(
         "raw": "R2,박서준,wizard,",
     }
     # One open loan per item, whatever the file says.
-    assert [loan.barcode for loan in shelf.circulation.loans_of("R1")] == [b1]
-    assert [loan.barcode for loan in shelf.circulation.loans_of("R3")] == [b2]
+    assert [loan.barcode for loan in services.circulation.loans_of("R1")] == [b1]
+    assert [loan.barcode for loan in services.circulation.loans_of("R3")] == [b2]
 
 
-def test_gb18030_and_utf8_with_bom_are_detected(shelf: Shelfwise, tmp_path: Path) -> None:
+def test_gb18030_and_utf8_with_bom_are_detected(services: Services, tmp_path: Path) -> None:
     gb = write(tmp_path / "gb.csv", ["card_number,name,category", "G1,欧阳娜娜,成人"], "gb18030")
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + "card_number,name,category\nU1,최민수,성인\n".encode())
     assert (detect_encoding(gb), detect_encoding(bom)) == ("gb18030", "utf-8-sig")
-    moving = importer(shelf)
+    moving = importer(services)
     assert moving.import_file("readers", gb).added == 1
     assert moving.import_file("readers", bom).added == 1
-    assert shelf.readers.get("G1").name == "欧阳娜娜"
-    assert shelf.readers.get("U1").name == "최민수"
+    assert services.readers.get("G1").name == "欧阳娜娜"
+    assert services.readers.get("U1").name == "최민수"
     # Forced to UTF-8, the GB18030 line is a bad line, not a crash.
     forced = moving.import_file("readers", gb, encoding="utf-8")
     assert (forced.rejected, forced.reasons) == (1, {"bad line": 1})
 
 
 def test_no_identity_card_number_is_stored_in_plain_text(
-    shelf: Shelfwise, library: Library, tmp_path: Path
+    services: Services, library: Library, tmp_path: Path
 ) -> None:
-    run_all(shelf, csv_set(library, tmp_path))
-    with shelf.db.read() as conn:
+    run_all(services, csv_set(library, tmp_path))
+    with services.db.read() as conn:
         stored = conn.execute(
             select(readers.c.id_card_hash).where(readers.c.card_number == "P0001")
         )
-        assert stored.scalar_one() == shelf.readers.hasher.id_card(ID_CARD)[0]
+        assert stored.scalar_one() == services.readers.hasher.id_card(ID_CARD)[0]
         dump = _dump(conn)
     assert ID_CARD not in dump
     assert ID_CARD[:-4] not in dump
@@ -271,28 +271,30 @@ def test_no_identity_card_number_is_stored_in_plain_text(
     twin = write(
         tmp_path / "twin.csv", ["card_number,name,category,id_card", f"P9,王二,adult,{ID_CARD}"]
     )
-    summary = importer(shelf).import_file("readers", twin)
+    summary = importer(services).import_file("readers", twin)
     assert summary.reasons == {"id card registered": 1}
 
 
-def test_a_file_without_a_required_column_imports_nothing(shelf: Shelfwise, tmp_path: Path) -> None:
+def test_a_file_without_a_required_column_imports_nothing(
+    services: Services, tmp_path: Path
+) -> None:
     bad = write(tmp_path / "loans.csv", ["card_number,barcode,due", "P1,B1,2026-09-01"])
     with pytest.raises(ColumnsError, match="item_barcode, checked_out"):
-        importer(shelf).import_file("loans", bad)
-    assert not list((shelf.settings.data_dir / "imports").glob("*.rejects.jsonl"))
+        importer(services).import_file("loans", bad)
+    assert not list((services.settings.data_dir / "imports").glob("*.rejects.jsonl"))
 
 
 def test_the_command_imports_and_prints_a_summary(
-    shelf: Shelfwise, library: Library, tmp_path: Path
+    services: Services, library: Library, tmp_path: Path
 ) -> None:
     files = csv_set(library, tmp_path)
     args = [
         "import-readers",
         *(arg for kind, path in files.items() for arg in (f"--{kind}", str(path))),
         "--data-dir",
-        str(shelf.settings.data_dir),
+        str(services.settings.data_dir),
         "--database-url",
-        shelf.settings.database_url,
+        services.settings.database_url,
     ]
     env = {"COLUMNS": "160", "NO_COLOR": "1"}
     first = CliRunner().invoke(cli, args, env=env)
@@ -303,7 +305,7 @@ def test_the_command_imports_and_prints_a_summary(
     again = CliRunner().invoke(cli, args, env=env)
     assert again.exit_code == 0, again.output
     assert "loans.csv" in again.output
-    assert [len(shelf.circulation.loans_of(c)) for c in ("P0001", "P0002", "P0003")] == [1, 1, 1]
+    assert [len(services.circulation.loans_of(c)) for c in ("P0001", "P0002", "P0003")] == [1, 1, 1]
 
 
 # --- the pure parts ---------------------------------------------------------------------
@@ -347,8 +349,8 @@ def test_values_are_parsed_with_reasons() -> None:
         parse_time("2026-08-10 25:99", "t", offset)
 
 
-def _counts(shelf: Shelfwise) -> dict[str, int]:
-    with shelf.db.read() as conn:
+def _counts(services: Services) -> dict[str, int]:
+    with services.db.read() as conn:
         return {
             table: int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
             for table in (

@@ -45,17 +45,17 @@ class Circulation(RuleBasedStateMachine):
             {"data_dir": path / "data", "database_url": f"sqlite:///{path / 'm.sqlite'}"},
             environ={},
         )
-        self.shelf = composition.build(
+        self.services = composition.build(
             settings_, clock=FrozenClock(datetime(2026, 9, 1, tzinfo=UTC))
         )
-        self.lib: Library = make_library(self.shelf, path)
+        self.lib: Library = make_library(self.services, path)
         self.titles = [self.lib.title(copies=COPIES) for _ in range(TITLES)]
         self.cards = [self.lib.reader(f"m{i}").card_number for i in range(READERS)]
         self.title_of = {b: t for t, (_, bs) in enumerate(self.titles) for b in bs}
         self.model = Model()
 
     def teardown(self) -> None:
-        self.shelf.close()
+        self.services.close()
         self.tmp.cleanup()
 
     def _trapped_for(self, barcode: str) -> int | None:
@@ -77,7 +77,7 @@ class Circulation(RuleBasedStateMachine):
         else:
             expected = "ok"
         try:
-            self.shelf.circulation.checkout(self.cards[r], barcode, "CEN", actor=SYSTEM)
+            self.services.circulation.checkout(self.cards[r], barcode, "CEN", actor=SYSTEM)
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -95,7 +95,7 @@ class Circulation(RuleBasedStateMachine):
     @rule(t=st.integers(0, TITLES - 1), c=st.integers(0, COPIES - 1))
     def checkin(self, t: int, c: int) -> None:
         barcode = self.titles[t][1][c]
-        result = self.shelf.circulation.checkin(barcode, "CEN", actor=SYSTEM)
+        result = self.services.circulation.checkin(barcode, "CEN", actor=SYSTEM)
         self.model.loans.pop(barcode, None)
         if self._trapped_for(barcode) is None:
             waiting = [
@@ -121,7 +121,7 @@ class Circulation(RuleBasedStateMachine):
         else:
             expected = "ok"
         try:
-            self.shelf.circulation.renew(self.cards[r], barcode, actor=SYSTEM)
+            self.services.circulation.renew(self.cards[r], barcode, actor=SYSTEM)
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -136,7 +136,7 @@ class Circulation(RuleBasedStateMachine):
         ]
         expected = "circ.hold_exists" if any(v[1] == t for v in active) else "ok"
         try:
-            hold = self.shelf.circulation.place_hold(
+            hold = self.services.circulation.place_hold(
                 self.cards[r], self.titles[t][0], "CEN", actor=SYSTEM
             )
             outcome = "ok"
@@ -152,16 +152,16 @@ class Circulation(RuleBasedStateMachine):
         if not active:
             return
         hid = data.draw(st.sampled_from(active))
-        self.shelf.circulation.cancel_hold(hid, actor=SYSTEM)
+        self.services.circulation.cancel_hold(hid, actor=SYSTEM)
         r, t, _, _ = self.model.holds[hid]
         self.model.holds[hid] = (r, t, "cancelled", None)
 
     @invariant()
     def matches_the_model(self) -> None:
         for r, card in enumerate(self.cards):
-            loans = {loan.barcode for loan in self.shelf.circulation.loans_of(card)}
+            loans = {loan.barcode for loan in self.services.circulation.loans_of(card)}
             assert loans == {b for b, who in self.model.loans.items() if who == r}
-            for hold in self.shelf.circulation.holds_of(card):
+            for hold in self.services.circulation.holds_of(card):
                 assert str(hold.status) == self.model.holds[hold.id][2]
         assert open_loan_violations(self.lib) == []
 

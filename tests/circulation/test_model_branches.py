@@ -67,12 +67,12 @@ class Branches(RuleBasedStateMachine):
             {"data_dir": path / "data", "database_url": f"sqlite:///{path / 'b.sqlite'}"},
             environ={},
         )
-        self.shelf = composition.build(
+        self.services = composition.build(
             settings_, clock=FrozenClock(datetime(2026, 9, 1, tzinfo=UTC))
         )
-        self.lib: Library = make_library(self.shelf, path)
-        self.shelf.catalogue.add_branch(code="BR2", kind=BranchKind.BRANCH, name_zh="BR2")
-        self.branch_id = {b.code: b.id for b in self.shelf.catalogue.list_branches()}
+        self.lib: Library = make_library(self.services, path)
+        self.services.catalogue.add_branch(code="BR2", kind=BranchKind.BRANCH, name_zh="BR2")
+        self.branch_id = {b.code: b.id for b in self.services.catalogue.list_branches()}
         # Copies of one title live at different branches, so a check-in is often away from home.
         self.records: list[int] = []
         self.copies: list[list[str]] = []
@@ -83,7 +83,7 @@ class Branches(RuleBasedStateMachine):
             for c in range(COPIES):
                 barcode = f"T{t}C{c}-{record_id}"
                 self.home[barcode] = BRANCHES[(t + c) % len(BRANCHES)]
-                self.shelf.catalogue.add_item(
+                self.services.catalogue.add_item(
                     record_id=record_id,
                     barcode=barcode,
                     branch_code=self.home[barcode],
@@ -97,7 +97,7 @@ class Branches(RuleBasedStateMachine):
         self.model = Model()
 
     def teardown(self) -> None:
-        self.shelf.close()
+        self.services.close()
         self.tmp.cleanup()
 
     def _trapped(self, barcode: str) -> int | None:
@@ -131,7 +131,7 @@ class Branches(RuleBasedStateMachine):
         else:
             expected = "ok"
         try:
-            self.shelf.circulation.checkout(self.cards[r], barcode, b, actor=SYSTEM)
+            self.services.circulation.checkout(self.cards[r], barcode, b, actor=SYSTEM)
             outcome = "ok"
         except ShelfwiseError as exc:
             outcome = exc.code
@@ -156,7 +156,7 @@ class Branches(RuleBasedStateMachine):
     @rule(t=st.integers(0, TITLES - 1), c=st.integers(0, COPIES - 1), b=st.sampled_from(BRANCHES))
     def checkin(self, t: int, c: int, b: str) -> None:
         barcode = self.copies[t][c]
-        result = self.shelf.circulation.checkin(barcode, b, actor=SYSTEM)
+        result = self.services.circulation.checkin(barcode, b, actor=SYSTEM)
         self.model.loans.pop(barcode, None)
         expected = self._route(barcode, t, b)
         got = (result.hold_id, result.hold_status, result.transit_to_branch_id)
@@ -247,7 +247,7 @@ class Branches(RuleBasedStateMachine):
         ]
         expected = "circ.hold_exists" if any(h.title == t for h in active) else "ok"
         try:
-            hold = self.shelf.circulation.place_hold(
+            hold = self.services.circulation.place_hold(
                 self.cards[r], self.records[t], p, actor=SYSTEM
             )
             outcome = "ok"
@@ -267,15 +267,15 @@ class Branches(RuleBasedStateMachine):
         if not active:
             return
         hid = data.draw(st.sampled_from(active))
-        assert str(self.shelf.circulation.cancel_hold(hid, actor=SYSTEM).status) == "cancelled"
+        assert str(self.services.circulation.cancel_hold(hid, actor=SYSTEM).status) == "cancelled"
         self.model.holds[hid].status, self.model.holds[hid].trapped = "cancelled", None
 
     @invariant()
     def matches_the_model(self) -> None:
         for r, card in enumerate(self.cards):
-            loans = {loan.barcode for loan in self.shelf.circulation.loans_of(card)}
+            loans = {loan.barcode for loan in self.services.circulation.loans_of(card)}
             assert loans == {b for b, who in self.model.loans.items() if who == r}
-            for hold in self.shelf.circulation.holds_of(card):
+            for hold in self.services.circulation.holds_of(card):
                 assert str(hold.status) == self.model.holds[hold.id].status, hold
         assert open_loan_violations(self.lib) == []
 

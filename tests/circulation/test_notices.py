@@ -21,21 +21,21 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 def _deliver(library: Library) -> int:
-    shelf = library.shelf
-    return shelf.outbox_relay(shelf.outbox_handlers()).drain()
+    services = library.services
+    return services.outbox_relay(services.outbox_handlers()).drain()
 
 
 def test_hold_ready_and_due_notices_by_email(
     library: Library, smtp: tuple[Inbox, int], clock: FrozenClock
 ) -> None:
     inbox, port = smtp
-    library.shelf.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
-    circ = library.shelf.circulation
+    library.services.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
+    circ = library.services.circulation
     record_id, (barcode,) = library.title("三体")
     borrower = library.reader("借书人", email="borrower@example.org")
     holder = library.reader("预约人", email="holder@example.org")
     quiet = library.reader("不要通知", email="quiet@example.org")
-    library.shelf.readers.set_consent(quiet.card_number, "email_notices", False)
+    library.services.readers.set_consent(quiet.card_number, "email_notices", False)
     circ.checkout(borrower.card_number, barcode, "CEN", actor=SYSTEM)
     circ.place_hold(holder.card_number, record_id, "CEN", actor=SYSTEM)
     circ.place_hold(quiet.card_number, record_id, "CEN", actor=SYSTEM)
@@ -50,8 +50,8 @@ def test_hold_ready_and_due_notices_by_email(
     _, (b2,) = library.title("球状闪电")
     loan = circ.checkout(borrower.card_number, b2, "CEN", actor=SYSTEM)
     clock.set(datetime.combine(loan.due_on - timedelta(days=2), time(9), UTC))
-    assert enqueue_due_notices(library.shelf.db, clock, 3) == 1
-    assert enqueue_due_notices(library.shelf.db, clock, 3) == 1  # the job ran twice...
+    assert enqueue_due_notices(library.services.db, clock, 3) == 1
+    assert enqueue_due_notices(library.services.db, clock, 3) == 1  # the job ran twice...
     _deliver(library)
     due = [m for m in inbox.messages if m["To"] == "borrower@example.org"]
     assert len(due) == 1  # ...but the reader hears once

@@ -21,7 +21,7 @@ from shelfwise.circulation.scope import SYSTEM
 
 
 def test_offline_upload_applies_once_and_reports_conflicts(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (b1, b2) = library.title(copies=2)
     alice, bob = library.reader("Alice"), library.reader("Bob")
     t0 = datetime(2026, 9, 1, 10, tzinfo=UTC)

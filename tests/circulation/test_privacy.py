@@ -44,9 +44,9 @@ CATALOGUE = {"records", "sources", "record_isbns", "record_classes"}
 
 def _dump(library: Library, *, skip: frozenset[str] = frozenset()) -> str:
     meta = MetaData()
-    meta.reflect(library.shelf.db.engine)
+    meta.reflect(library.services.db.engine)
     parts: list[str] = []
-    with library.shelf.db.read() as conn:
+    with library.services.db.read() as conn:
         for table in meta.sorted_tables:
             if table.name in skip:
                 continue
@@ -56,18 +56,18 @@ def _dump(library: Library, *, skip: frozenset[str] = frozenset()) -> str:
 
 
 def test_reading_history_is_cut_at_checkin_unless_opted_in(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (b1, b2) = library.title(copies=2)
     reader = library.reader()
     circ.checkout(reader.card_number, b1, "CEN", actor=SYSTEM)
     circ.checkin(b1, "CEN", actor=SYSTEM)
-    with library.shelf.db.read() as conn:
+    with library.services.db.read() as conn:
         linked = conn.execute(
             text("SELECT count(*) FROM loans WHERE reader_id = :r AND returned_at IS NOT NULL"),
             {"r": reader.id},
         ).scalar_one()
     assert linked == 0
-    library.shelf.readers.set_consent(reader.card_number, "reading_history", True)
+    library.services.readers.set_consent(reader.card_number, "reading_history", True)
     circ.checkout(reader.card_number, b2, "CEN", actor=SYSTEM)
     circ.checkin(b2, "CEN", actor=SYSTEM)
     assert [loan.barcode for loan in circ.history_of(reader.card_number)] == [b2]
@@ -77,10 +77,14 @@ def test_canary_export_then_deletion_leaves_no_trace(
     library: Library, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    shelf, circ, accounts = library.shelf, library.shelf.circulation, library.shelf.accounts
+    services, circ, accounts = (
+        library.services,
+        library.services.circulation,
+        library.services.accounts,
+    )
     channel = _Sent()
-    shelf.notice_channel = channel
-    canary = shelf.readers.register(
+    services.notice_channel = channel
+    canary = services.readers.register(
         name=NAME,
         category="adult",
         email=EMAIL,
@@ -90,8 +94,8 @@ def test_canary_export_then_deletion_leaves_no_trace(
         password=PASSWORD,
         home_branch="CEN",
     ).reader
-    shelf.readers.authenticate(canary.card_number, PIN)
-    shelf.readers.set_consent(canary.card_number, "reading_history", True)
+    services.readers.authenticate(canary.card_number, PIN)
+    services.readers.set_consent(canary.card_number, "reading_history", True)
     _, (b1, b2) = library.title(copies=2)
     other_record, (b3,) = library.title()
     other = library.reader("别人")
@@ -101,10 +105,10 @@ def test_canary_export_then_deletion_leaves_no_trace(
     clock.advance(timedelta(days=40))
     circ.checkin(b1, "CEN", actor=SYSTEM)  # late: an overdue fine
     circ.checkin(b3, "CEN", actor=SYSTEM)  # traps the canary's hold: a notice
-    shelf.outbox_relay(shelf.outbox_handlers()).drain()
+    services.outbox_relay(services.outbox_handlers()).drain()
     assert [to for to, _, _ in channel.sent] == [EMAIL]
     circ.checkout(canary.card_number, b2, "CEN", actor=SYSTEM)
-    deposit = shelf.deposits.take(canary.card_number, 10000, "wechat", f"receipt for {NAME}")
+    deposit = services.deposits.take(canary.card_number, 10000, "wechat", f"receipt for {NAME}")
 
     exported = accounts.export(canary.card_number)
     assert exported["profile"]["name"] == NAME
@@ -132,9 +136,9 @@ def test_canary_export_then_deletion_leaves_no_trace(
     with pytest.raises(ShelfwiseError) as deposit_held:
         accounts.delete_reader(canary.card_number)
     assert deposit_held.value.code == "circ.reader_has_deposit"
-    shelf.deposits.refund(deposit.id)
+    services.deposits.refund(deposit.id)
 
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         loans_before = conn.execute(text("SELECT count(*) FROM loans")).scalar_one()
     accounts.delete_reader(canary.card_number)
 
@@ -144,11 +148,11 @@ def test_canary_export_then_deletion_leaves_no_trace(
     # P9: no identity-card number at all outside bibliographic data (MARC holds long digit runs).
     people = _dump(library, skip=frozenset(CATALOGUE))
     assert re.search(r"(?<!\d)\d{17}[\dX](?!\d)", people) is None
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM loans")).scalar_one() == loans_before
         assert conn.execute(text("SELECT loans FROM reader_deletions")).scalar_one() == 2
     with pytest.raises(ShelfwiseError):
-        shelf.readers.get(canary.card_number)
+        services.readers.get(canary.card_number)
 
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for secret in (PIN, PASSWORD, ID_CARD, NAME, EMAIL):
@@ -156,6 +160,6 @@ def test_canary_export_then_deletion_leaves_no_trace(
 
 
 def test_smtp_channel_is_the_default(library: Library) -> None:
-    handlers = library.shelf.outbox_handlers()
+    handlers = library.services.outbox_handlers()
     assert "circulation.notice" in handlers
     assert isinstance(SmtpChannel("h", 25, "s"), SmtpChannel)

@@ -23,7 +23,7 @@ from shelfwise.testing.access import staff_headers
 
 def test_a_renewal_on_the_day_of_the_loan_extends_it(library: Library) -> None:
     """The reported bug: same day → same due date, a renewal used up, "Renewed."."""
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (barcode,) = library.title("活着")
     card = library.reader().card_number
     lent = circ.checkout(card, barcode, "CEN", actor=SYSTEM)
@@ -36,7 +36,7 @@ def test_a_renewal_on_the_day_of_the_loan_extends_it(library: Library) -> None:
 
 def test_an_overdue_loan_renews_from_today(library: Library, clock: FrozenClock) -> None:
     """From its due date, the renewal of a loan 20 days overdue would end in the past."""
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (barcode,) = library.title()
     card = library.reader().card_number
     lent = circ.checkout(card, barcode, "CEN", actor=SYSTEM)
@@ -56,15 +56,15 @@ def from_today(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterato
         },
         environ={},
     )
-    shelf = composition.build(settings, clock=clock)
-    yield make_library(shelf, tmp_path)
-    shelf.close()
+    services = composition.build(settings, clock=clock)
+    yield make_library(services, tmp_path)
+    services.close()
 
 
 def test_counting_from_today_refuses_a_renewal_that_would_not_extend(
     from_today: Library, clock: FrozenClock
 ) -> None:
-    circ = from_today.shelf.circulation
+    circ = from_today.services.circulation
     _, (barcode,) = from_today.title("三体")
     card = from_today.reader().card_number
     lent = circ.checkout(card, barcode, "CEN", actor=SYSTEM)
@@ -86,7 +86,7 @@ def test_a_bad_renewal_base_is_a_clear_settings_error(tmp_path: Path) -> None:
 
 
 def test_refusals_name_the_title(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     record_id, (barcode,) = library.title("平凡的世界")
     card, other = library.reader().card_number, library.reader("他人").card_number
     circ.checkout(card, barcode, "CEN", actor=SYSTEM)
@@ -101,7 +101,7 @@ def test_refusals_name_the_title(library: Library) -> None:
 
 
 def test_renew_all_renews_what_it_may_and_says_why_not_for_the_rest(library: Library) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (b1,) = library.title("围城")
     held_record, (b2,) = library.title("边城")
     card, other = library.reader().card_number, library.reader("他人").card_number
@@ -127,7 +127,7 @@ def test_renew_all_renews_what_it_may_and_says_why_not_for_the_rest(library: Lib
 
 
 def test_each_loan_says_whether_it_can_be_renewed(library: Library) -> None:
-    circ, accounts = library.shelf.circulation, library.shelf.accounts
+    circ, accounts = library.services.circulation, library.services.accounts
     accounts.set_rule(
         reader_category=None, item_type=None, branch=None, values={"renewals": 1}, actor=SYSTEM
     )
@@ -146,15 +146,15 @@ def test_each_loan_says_whether_it_can_be_renewed(library: Library) -> None:
 
 def test_renewals_over_http(library: Library) -> None:
     """The API answers with the new due date; renew-all and the renewal view in one place."""
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (b1,) = library.title("春")
     held_record, (b2,) = library.title("秋")
     card, other = library.reader().card_number, library.reader("他人").card_number
     lent = circ.checkout(card, b1, "CEN", actor=SYSTEM)
     circ.checkout(card, b2, "CEN", actor=SYSTEM)
     circ.place_hold(other, held_record, "CEN", actor=SYSTEM)
-    headers = staff_headers(library.shelf, "desk") | {"Accept-Language": "en"}
-    with TestClient(composition.asgi_app(library.shelf), headers=headers) as client:
+    headers = staff_headers(library.services, "desk") | {"Accept-Language": "en"}
+    with TestClient(composition.asgi_app(library.services), headers=headers) as client:
         one = client.post("/api/v1/renew", json={"card_number": card, "barcode": b1})
         assert one.status_code == 200, one.text
         assert one.json()["due_on"] == (lent.due_on + timedelta(days=30)).isoformat()

@@ -26,7 +26,7 @@ def _refusal(call: object, *args: object) -> str:
 def test_two_overdue_loans_stop_borrowing_but_not_renewing(
     library: Library, clock: FrozenClock
 ) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, barcodes = library.title("骆驼祥子", copies=3)
     card = library.reader().card_number
     assert circ.standing(card).may_borrow
@@ -51,9 +51,9 @@ def test_the_account_blocks_stop_everything_and_come_in_checkout_order(
     library: Library, clock: FrozenClock
 ) -> None:
     circ, readers, accounts = (
-        library.shelf.circulation,
-        library.shelf.readers,
-        library.shelf.accounts,
+        library.services.circulation,
+        library.services.readers,
+        library.services.accounts,
     )
     _, (barcode,) = library.title()
     card = library.reader(expires_on=clock.now().date() - timedelta(days=1)).card_number
@@ -69,13 +69,13 @@ def test_the_account_blocks_stop_everything_and_come_in_checkout_order(
 
 
 def test_standing_over_http(library: Library, clock: FrozenClock) -> None:
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     _, (barcode,) = library.title()
     card = library.reader().card_number
     circ.checkout(card, barcode, "CEN", actor=SYSTEM)
     clock.advance(timedelta(days=31))
-    headers = staff_headers(library.shelf, "desk") | {"Accept-Language": "en"}
-    with TestClient(composition.asgi_app(library.shelf), headers=headers) as client:
+    headers = staff_headers(library.services, "desk") | {"Accept-Language": "en"}
+    with TestClient(composition.asgi_app(library.services), headers=headers) as client:
         body = client.get(f"/api/v1/readers/{card}/standing").json()
     assert body["may_borrow"] is False
     assert body["may_renew"] is True

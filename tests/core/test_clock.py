@@ -37,12 +37,14 @@ def test_a_zoned_view_follows_the_clock_it_views() -> None:
 
 def test_the_composition_root_keeps_the_library_timezone(tmp_path: Path) -> None:
     settings = Settings.load({"data_dir": tmp_path, "library_timezone": "Asia/Seoul"}, environ={})
-    shelf = composition.build(settings, clock=FrozenClock(datetime(2026, 9, 1, 15, 30, tzinfo=UTC)))
+    services = composition.build(
+        settings, clock=FrozenClock(datetime(2026, 9, 1, 15, 30, tzinfo=UTC))
+    )
     try:
-        assert shelf.clock.zone == ZoneInfo("Asia/Seoul")
-        assert shelf.clock.today() == date(2026, 9, 2)
+        assert services.clock.zone == ZoneInfo("Asia/Seoul")
+        assert services.clock.today() == date(2026, 9, 2)
     finally:
-        shelf.close()
+        services.close()
     assert Settings.load(environ={})["library_timezone"] == "Asia/Shanghai"
     wrong = Settings.load({"data_dir": tmp_path, "library_timezone": "Mars/Olympus"}, environ={})
     with pytest.raises(SettingsError, match=r"library_timezone.*Mars/Olympus"):

@@ -19,7 +19,7 @@ from sickle import Sickle
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.cli.main import cli
 from shelfwise.interop.sru import SCHEMAS
 from shelfwise.marc.control_characters import has_forbidden
@@ -36,17 +36,17 @@ from shelfwise.testing.records import write_records
 SRW = "{http://www.loc.gov/zing/srw/}"
 
 
-def _catalogue(shelf: Shelfwise, tmp_path: Path) -> int:
+def _catalogue(services: Services, tmp_path: Path) -> int:
     """Twelve ordinary records and the two hostile ones; returns the id of a stored-dirty one."""
-    seed_branches(shelf.catalogue)
+    seed_branches(services.catalogue)
     ordinary = tmp_path / "ordinary.mrc"
     write_records(ordinary, 12)
-    shelf.importer().import_file(ordinary)
+    services.importer().import_file(ordinary)
     iso = tmp_path / "hostile.mrc"
     iso.write_bytes(
         control_characters_iso2709("cc-1") + control_characters_iso2709("cc-2", "Countries atlas")
     )
-    summary = shelf.importer().import_file(iso)
+    summary = services.importer().import_file(iso)
     assert (summary.read, summary.rejected, summary.repairs) == (2, 0, 2)
     assert summary.report_path is not None
     with open(summary.report_path, encoding="utf-8", newline="") as handle:
@@ -56,9 +56,9 @@ def _catalogue(shelf: Shelfwise, tmp_path: Path) -> int:
     assert all("leader:" in r["repairs"] and "field 245 $a" in r["repairs"] for r in rows)
     js = tmp_path / "hostile.json"
     js.write_bytes(control_characters_json("cc-3"))
-    assert shelf.importer().import_file(js).repairs == 1
+    assert services.importer().import_file(js).repairs == 1
     # A record stored before repairs existed: put the characters back behind the importer's back.
-    with shelf.db.write() as conn:
+    with services.db.write() as conn:
         victim = conn.execute(select(records.c.id).order_by(records.c.id).limit(1)).scalar_one()
         marc = json.loads(
             conn.execute(select(records.c.marc).where(records.c.id == victim)).scalar_one()
@@ -78,7 +78,7 @@ def _catalogue(shelf: Shelfwise, tmp_path: Path) -> int:
             .where(records.c.id == victim)
             .values(marc=json.dumps(marc), description=json.dumps(description))
         )
-    shelf.search.check()
+    services.search.check()
     return int(victim)
 
 
@@ -95,11 +95,11 @@ def _clean_text(root: etree._Element) -> str:
 
 
 def test_control_characters_are_harvested_searched_and_exported(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    dirty = _catalogue(shelf, tmp_path)
-    total = shelf.catalogue.counts()["records"]
-    with live_server(shelf) as base:
+    dirty = _catalogue(services, tmp_path)
+    total = services.catalogue.counts()["records"]
+    with live_server(services) as base:
         sickle = Sickle(f"{base}/oai", max_retries=0)
         prefixes = [f.metadataPrefix for f in sickle.ListMetadataFormats()]
         assert {"oai_dc", "marc21"} <= set(prefixes)
@@ -147,7 +147,7 @@ def test_control_characters_are_harvested_searched_and_exported(
                 "--data-dir",
                 str(tmp_path / "data"),
                 "--database-url",
-                shelf.settings.database_url,
+                services.settings.database_url,
             ],
         )
         assert result.exit_code == 0, result.output

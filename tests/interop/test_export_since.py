@@ -10,7 +10,7 @@ from interop_helpers import build_catalogue
 from lxml import etree
 from typer.testing import CliRunner
 
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 from shelfwise.cli.main import cli
 from shelfwise.core.clock import FrozenClock
 from shelfwise.interop.oai import datestamp
@@ -19,11 +19,11 @@ from shelfwise.marc.reading import ReadRecord, read_file
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
 
-def test_export_since_matches_oai(shelf: Shelfwise, tmp_path: Path, clock: FrozenClock) -> None:
-    build_catalogue(shelf, tmp_path, count=40)
+def test_export_since_matches_oai(services: Services, tmp_path: Path, clock: FrozenClock) -> None:
+    build_catalogue(services, tmp_path, count=40)
     since = datestamp(clock.advance(timedelta(minutes=10)))
-    shelf.catalogue.merge(survivor_id=3, duplicate_id=4)
-    shelf.catalogue.withdraw(7)
+    services.catalogue.merge(survivor_id=3, duplicate_id=4)
+    services.catalogue.withdraw(7)
     output = tmp_path / "changes.mrc"
     result = CliRunner().invoke(
         cli,
@@ -35,14 +35,14 @@ def test_export_since_matches_oai(shelf: Shelfwise, tmp_path: Path, clock: Froze
             "--data-dir",
             str(tmp_path / "data"),
             "--database-url",
-            shelf.settings.database_url,
+            services.settings.database_url,
         ],
     )
     assert result.exit_code == 0, result.output
     exported = [r for r in read_file(output) if isinstance(r, ReadRecord)]
     statuses = sorted(r.record.leader[5] for r in exported)
     assert statuses == ["c", "d", "d"] or statuses == ["d", "d", "n"]
-    with TestClient(asgi_app(shelf)) as client:
+    with TestClient(asgi_app(services)) as client:
         page = etree.fromstring(
             client.get(f"/oai?verb=ListIdentifiers&metadataPrefix=marc21&from={since}").content
         )
@@ -63,8 +63,8 @@ def test_export_since_matches_oai(shelf: Shelfwise, tmp_path: Path, clock: Froze
             "--data-dir",
             str(tmp_path / "data"),
             "--database-url",
-            shelf.settings.database_url,
+            services.settings.database_url,
         ],
     )
     assert everything.exit_code == 0, everything.output
-    assert len(list(read_file(tmp_path / "all.mrc"))) == shelf.catalogue.counts()["records"] + 2
+    assert len(list(read_file(tmp_path / "all.mrc"))) == services.catalogue.counts()["records"] + 2

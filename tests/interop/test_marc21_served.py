@@ -21,7 +21,7 @@ from interop_helpers import build_catalogue, live_server
 from lxml import etree
 from sickle import Sickle, oaiexceptions
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.marc.marcxml import MARCXCHANGE, SLIM, UNIMARCXML, record_from_element
 
@@ -45,14 +45,14 @@ def _check_marc21(element: etree._Element, schema: etree.XMLSchema) -> str:
 
 
 def test_every_record_harvested_or_searched_as_marc21_is_marc21(
-    shelf: Shelfwise, tmp_path: Path, schema: etree.XMLSchema
+    services: Services, tmp_path: Path, schema: etree.XMLSchema
 ) -> None:
-    total = build_catalogue(shelf, tmp_path, count=160)
-    unimarc = shelf.catalogue.count_changed(ChangeQuery(dialect="unimarc"))
-    kormarc = shelf.catalogue.count_changed(ChangeQuery(dialect="kormarc"))
+    total = build_catalogue(services, tmp_path, count=160)
+    unimarc = services.catalogue.count_changed(ChangeQuery(dialect="unimarc"))
+    kormarc = services.catalogue.count_changed(ChangeQuery(dialect="kormarc"))
     assert unimarc > 30
     assert kormarc > 10
-    with live_server(shelf) as base:
+    with live_server(services) as base:
         sickle = Sickle(f"{base}/oai", max_retries=0)
         harvested = list(sickle.ListRecords(metadataPrefix="marc21"))
         assert len(harvested) == total
@@ -70,12 +70,12 @@ def test_every_record_harvested_or_searched_as_marc21_is_marc21(
         identifiers = {
             int(r.header.identifier.rpartition(":")[2]): r.header.identifier for r in harvested
         }
-        _formats_follow_the_dialect(sickle, shelf, identifiers)
+        _formats_follow_the_dialect(sickle, services, identifiers)
         _sru_serves_marc21_and_the_originals(base, schema)
 
 
-def _formats_follow_the_dialect(sickle: Sickle, shelf: Shelfwise, ids: dict[int, str]) -> None:
-    page = shelf.catalogue.changed_records(ChangeQuery(), limit=500)
+def _formats_follow_the_dialect(sickle: Sickle, services: Services, ids: dict[int, str]) -> None:
+    page = services.catalogue.changed_records(ChangeQuery(), limit=500)
     marc21 = next(r for r in page if r.dialect == "marc21")
     cnmarc = next(r for r in page if r.dialect == "unimarc")
     formats = [f.metadataPrefix for f in sickle.ListMetadataFormats(identifier=ids[marc21.id])]

@@ -11,7 +11,7 @@ from interop_helpers import build_catalogue, live_server
 from lxml import etree
 from sickle import Sickle, oaiexceptions
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.core.clock import FrozenClock
 from shelfwise.interop.oai import datestamp
@@ -37,16 +37,16 @@ def _ids(sickle: Sickle, **args: str) -> list[str]:
 
 
 def test_harvest_everything_then_the_changes(
-    shelf: Shelfwise, tmp_path: Path, clock: FrozenClock
+    services: Services, tmp_path: Path, clock: FrozenClock
 ) -> None:
-    with live_server(shelf) as base:
+    with live_server(services) as base:
         assert _error(f"{base}/oai?verb=ListSets") == "noSetHierarchy"  # nothing yet
         assert _error(f"{base}/oai?verb=ListIdentifiers&metadataPrefix=oai_dc") == (
             "noRecordsMatch"
         )
-    total = build_catalogue(shelf, tmp_path)
+    total = build_catalogue(services, tmp_path)
     assert total > 200  # more than two pages of 100: resumption tokens are used
-    with live_server(shelf) as base:
+    with live_server(services) as base:
         sickle = Sickle(f"{base}/oai", max_retries=0)
         identify = sickle.Identify()
         assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
@@ -69,10 +69,10 @@ def test_harvest_everything_then_the_changes(
             ("branch:CEN", ChangeQuery(branch="CEN")),
         ):
             assert len(_ids(sickle, metadataPrefix="oai_dc", set=spec)) == (
-                shelf.catalogue.count_changed(query)
+                services.catalogue.count_changed(query)
             )
     # a restart: the token of the old server is honoured by a new one, until it expires
-    with live_server(shelf) as base:
+    with live_server(services) as base:
         resumed = _get(f"{base}/oai?verb=ListIdentifiers&resumptionToken={token.text}")
         headers = resumed.findall(f"{OAI}ListIdentifiers/{OAI}header")
         assert len(headers) == 100
@@ -89,13 +89,13 @@ def test_harvest_everything_then_the_changes(
     field.subfields[0] = ("a", "Edited title for the harvest test")
     path = tmp_path / "edit.mrc"
     path.write_bytes(encode(edited))
-    assert shelf.importer().import_file(path).updated == 1
+    assert services.importer().import_file(path).updated == 1
     edited_id = next(
-        i for i in range(1, total + 20) if "Edited title" in shelf.catalogue.get_record(i).title
+        i for i in range(1, total + 20) if "Edited title" in services.catalogue.get_record(i).title
     )
     withdrawn_id = edited_id + 5
-    shelf.catalogue.withdraw(withdrawn_id)
-    with live_server(shelf) as base:
+    services.catalogue.withdraw(withdrawn_id)
+    with live_server(services) as base:
         sickle = Sickle(f"{base}/oai", max_retries=0)
         changed = list(
             sickle.ListRecords(metadataPrefix="oai_dc", ignore_deleted=False, **{"from": since})
@@ -117,9 +117,9 @@ def test_harvest_everything_then_the_changes(
         assert deleted.header.deleted
 
 
-def test_every_error_code(shelf: Shelfwise, tmp_path: Path) -> None:
-    build_catalogue(shelf, tmp_path, count=30)
-    with live_server(shelf) as base:
+def test_every_error_code(services: Services, tmp_path: Path) -> None:
+    build_catalogue(services, tmp_path, count=30)
+    with live_server(services) as base:
         oai = f"{base}/oai"
         sickle = Sickle(oai, max_retries=0)
         cases = {

@@ -27,23 +27,23 @@ REPOSITORY = r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+"
 SAMPLE = r"oai:" + REPOSITORY + r":[a-zA-Z0-9\-_\.!~\*'\(\);/\?:@&=\+$,%]+"
 
 
-def _identify(shelf: composition.Shelfwise) -> etree._Element:
-    client = TestClient(composition.asgi_app(shelf))
+def _identify(services: composition.Services) -> etree._Element:
+    client = TestClient(composition.asgi_app(services))
     root = etree.fromstring(client.get("/oai", params={"verb": "Identify"}).content)
     found = root.find(f"{OAI}Identify/{OAI}description/{IDENT}oai-identifier")
     assert found is not None
     return found
 
 
-def _shelf(tmp_path: Path, **settings: str) -> composition.Shelfwise:
+def _services(tmp_path: Path, **settings: str) -> composition.Services:
     values: dict[str, object] = {"data_dir": tmp_path / "d", **settings}
     return composition.build(Settings.load(values, environ={}))
 
 
 def test_the_default_fits_the_oai_identifier_scheme(
-    shelf: composition.Shelfwise, tmp_path: Path
+    services: composition.Services, tmp_path: Path
 ) -> None:
-    ident = _identify(shelf)
+    ident = _identify(services)
     repository = ident.findtext(f"{IDENT}repositoryIdentifier") or ""
     assert re.fullmatch(REPOSITORY, repository), repository
     assert re.fullmatch(SAMPLE, ident.findtext(f"{IDENT}sampleIdentifier") or "")
@@ -51,23 +51,23 @@ def test_the_default_fits_the_oai_identifier_scheme(
 
 
 def test_a_library_names_its_own_domain(tmp_path: Path) -> None:
-    shelf = _shelf(tmp_path, oai_repository_identifier="lib.harbin-example.cn")
+    services = _services(tmp_path, oai_repository_identifier="lib.harbin-example.cn")
     try:
-        ident = _identify(shelf)
+        ident = _identify(services)
         assert ident.findtext(f"{IDENT}repositoryIdentifier") == "lib.harbin-example.cn"
         assert ident.findtext(f"{IDENT}sampleIdentifier") == "oai:lib.harbin-example.cn:1"
-        with live_server(shelf) as base:
+        with live_server(services) as base:
             sickle = Sickle(f"{base}/oai", max_retries=0)
             assert sickle.Identify().repositoryName
     finally:
-        shelf.close()
+        services.close()
 
 
 @pytest.mark.parametrize("bad", ["shelfwise", "lib example.org", "1lib.org", "lib.", "lib..org"])
 def test_a_name_the_scheme_refuses_stops_the_start(tmp_path: Path, bad: str) -> None:
-    shelf = _shelf(tmp_path, oai_repository_identifier=bad)
+    services = _services(tmp_path, oai_repository_identifier=bad)
     try:
         with pytest.raises(SettingsError, match="oai_repository_identifier"):
-            composition.asgi_app(shelf)
+            composition.asgi_app(services)
     finally:
-        shelf.close()
+        services.close()

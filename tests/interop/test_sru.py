@@ -11,7 +11,7 @@ import pytest
 from interop_helpers import build_catalogue, live_server
 from lxml import etree
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.marc.marcxml import record_from_element
 from shelfwise.search.models import SearchRequest
 from shelfwise.testing import tools
@@ -52,14 +52,14 @@ def _hits(output: str) -> list[int]:
     return [int(n) for n in re.findall(r"Number of hits: (\d+)", output)]
 
 
-def test_yaz_client_searches_scans_and_reads_marcxml(shelf: Shelfwise, tmp_path: Path) -> None:
-    build_catalogue(shelf, tmp_path)
+def test_yaz_client_searches_scans_and_reads_marcxml(services: Services, tmp_path: Path) -> None:
+    build_catalogue(services, tmp_path)
     expected = [
-        shelf.search.search(SearchRequest(q=q, group=False, facets=False)).total_records
+        services.search.search(SearchRequest(q=q, group=False, facets=False)).total_records
         for _, q in QUERIES
     ]
     assert sum(1 for n in expected if n) >= 6  # the queries really find things
-    with live_server(shelf) as base:
+    with live_server(services) as base:
         for version in ("1.2", "2.0"):
             out = _yaz(
                 base, [f"sru get {version}", "querytype cql"] + [f"find {c}" for c, _ in QUERIES]
@@ -94,10 +94,10 @@ def _sru(base: str, query: str) -> etree._Element:
         return etree.fromstring(response.read())
 
 
-def test_paging_schemas_and_limits(shelf: Shelfwise, tmp_path: Path) -> None:
-    build_catalogue(shelf, tmp_path, count=120)
+def test_paging_schemas_and_limits(services: Services, tmp_path: Path) -> None:
+    build_catalogue(services, tmp_path, count=120)
     srw = "{http://www.loc.gov/zing/srw/}"
-    with live_server(shelf) as base:
+    with live_server(services) as base:
         ask = "version=1.2&operation=searchRetrieve&query=dc.language%3Dchi"
         whole = _sru(base, f"{ask}&maximumRecords=100&recordSchema=dc")
         total = int(whole.findtext(f"{srw}numberOfRecords") or 0)

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.testing.demo import seed_branches
@@ -76,13 +76,13 @@ def _record(number: int, title: str, year: int, language: str) -> Record:
 
 
 @pytest.fixture
-def base(shelf: Shelfwise, tmp_path: Path) -> Iterator[str]:
-    seed_branches(shelf.catalogue)
+def base(services: Services, tmp_path: Path) -> Iterator[str]:
+    seed_branches(services.catalogue)
     path = tmp_path / "cql.mrc"
     path.write_bytes(b"".join(encode(_record(i, *t)) for i, t in enumerate(TITLES)))
-    shelf.importer().import_file(path)
-    shelf.search.check()
-    with live_server(shelf) as url:
+    services.importer().import_file(path)
+    services.search.check()
+    with live_server(services) as url:
         yield url
 
 

@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 from shelfwise.readers.cards import code128_svg, qr_svg
 from shelfwise.testing import tools
 from shelfwise.testing.access import staff_headers
@@ -264,14 +264,14 @@ def test_zbar_decodes_both_images(zbarimg: str, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def client(shelf: Shelfwise) -> Iterator[TestClient]:
-    with TestClient(asgi_app(shelf)) as c:
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(asgi_app(services)) as c:
         yield c
 
 
-def test_card_image_endpoint(shelf: Shelfwise, client: TestClient) -> None:
-    card = shelf.readers.register(name="持证人", category="adult", pin="2580").reader.card_number
-    other = shelf.readers.register(name="别人", category="adult", pin="1357").reader.card_number
+def test_card_image_endpoint(services: Services, client: TestClient) -> None:
+    card = services.readers.register(name="持证人", category="adult", pin="2580").reader.card_number
+    other = services.readers.register(name="别人", category="adult", pin="1357").reader.card_number
     url = f"/api/v1/readers/{card}/card.svg"
     anonymous = client.get(url)
     assert (anonymous.status_code, anonymous.json()["error"]["code"]) == (
@@ -292,7 +292,7 @@ def test_card_image_endpoint(shelf: Shelfwise, client: TestClient) -> None:
     assert (bad.status_code, bad.json()["error"]["code"]) == (422, "request.invalid")
     theirs = client.get(f"/api/v1/readers/{other}/card.svg", headers=own)
     assert (theirs.status_code, theirs.json()["error"]["code"]) == (403, "access.forbidden")
-    desk = staff_headers(shelf, "desk")
+    desk = staff_headers(services, "desk")
     assert client.get(f"/api/v1/readers/{other}/card.svg", headers=desk).status_code == 200
     missing = client.get("/api/v1/readers/NOPE/card.svg", headers=desk)
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "readers.not_found")

@@ -21,7 +21,9 @@ CARD = re.compile(r'class="cardno">([^<]+)<')
 
 
 @pytest.fixture
-def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[composition.Shelfwise]:
+def services(
+    database_url: str, tmp_path: Path, clock: FrozenClock
+) -> Iterator[composition.Services]:
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
@@ -41,8 +43,8 @@ def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[com
 
 
 @pytest.fixture
-def client(shelf: composition.Shelfwise) -> Iterator[TestClient]:
-    app = composition.asgi_app(shelf)
+def client(services: composition.Services) -> Iterator[TestClient]:
+    app = composition.asgi_app(services)
     with TestClient(app, follow_redirects=False, headers={"Accept-Language": "en"}) as c:
         yield c
 
@@ -62,7 +64,7 @@ def _form(client: TestClient, **values: str) -> dict[str, str]:
 
 
 def test_the_web_form_registers_only_what_the_library_allows_online(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
     page = client.get("/register").text
     assert re.findall(
@@ -72,7 +74,7 @@ def test_the_web_form_registers_only_what_the_library_allows_online(
     assert done.status_code == 200, done.text[-500:]
     card = CARD.search(done.text)
     assert card is not None
-    reader = shelf.readers.get(card.group(1))
+    reader = services.readers.get(card.group(1))
     assert (reader.category, str(reader.status)) == ("student", "pending")
     adult = client.post("/register", data=_form(client, category="adult", email="a@example.org"))
     assert adult.status_code == 422
@@ -96,9 +98,11 @@ def test_the_limit_per_address_counts_both_doors(client: TestClient) -> None:
 
 
 def test_confirming_does_not_tell_unknown_cards_from_wrong_codes(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
-    made = shelf.readers.self_register(source="test", name="乙", email="c@example.org", pin="1357")
+    made = services.readers.self_register(
+        source="test", name="乙", email="c@example.org", pin="1357"
+    )
     card = made.reader.card_number
     unknown = client.post(
         "/api/v1/registrations/confirm", json={"card_number": "SW-NOBODY", "token": "x"}
@@ -117,4 +121,4 @@ def test_confirming_does_not_tell_unknown_cards_from_wrong_codes(
     # Two tries per card an hour, whichever door: the right code is refused after that.
     right = {"card": card, "token": made.verify_token or "", "csrf": csrf}
     assert client.post("/register/confirm", data=right).status_code == 429
-    assert str(shelf.readers.get(card).status) == "pending"
+    assert str(services.readers.get(card).status) == "pending"

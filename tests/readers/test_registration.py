@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from shelfwise import app as composition
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.circulation.notices import SmtpChannel
 from shelfwise.circulation.scope import SYSTEM
@@ -39,9 +39,9 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture
-def shelf(
+def services(
     database_url: str, tmp_path: Path, clock: FrozenClock, smtp: tuple[Inbox, int]
-) -> Iterator[Shelfwise]:
+) -> Iterator[Services]:
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
@@ -59,13 +59,13 @@ def shelf(
 
 
 @pytest.fixture
-def client(shelf: Shelfwise) -> Iterator[TestClient]:
-    with TestClient(asgi_app(shelf), headers={"Accept-Language": "en"}) as c:
+def client(services: Services) -> Iterator[TestClient]:
+    with TestClient(asgi_app(services), headers={"Accept-Language": "en"}) as c:
         yield c
 
 
-def _deliver(shelf: Shelfwise) -> int:
-    return shelf.outbox_relay(shelf.outbox_handlers()).drain()
+def _deliver(services: Services) -> int:
+    return services.outbox_relay(services.outbox_handlers()).drain()
 
 
 def _body(message: Message) -> str:
@@ -106,19 +106,19 @@ def test_registration_input_is_checked(
 
 
 def test_register_online_confirm_by_email_then_borrow(
-    shelf: Shelfwise, client: TestClient, smtp: tuple[Inbox, int], tmp_path: Path
+    services: Services, client: TestClient, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
     inbox, _ = smtp
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     marc = Record(
         "00000nam a2200000 a 4500",
         [Field("001", data="reg-1"), Field("245", "10", [("a", "活着")])],
     )
     (tmp_path / "r.mrc").write_bytes(encode(marc))
-    shelf.importer().import_file(tmp_path / "r.mrc")
-    with shelf.db.read() as conn:
+    services.importer().import_file(tmp_path / "r.mrc")
+    with services.db.read() as conn:
         record = int(conn.execute(text("SELECT max(id) FROM records")).scalar_one())
-    shelf.catalogue.add_item(
+    services.catalogue.add_item(
         record_id=record, barcode="B1", branch_code="CEN", lifecycle=Lifecycle.IN_SERVICE
     )
 
@@ -129,11 +129,11 @@ def test_register_online_confirm_by_email_then_borrow(
     assert "token" not in made.text.lower()  # the code travels by e-mail only
 
     with pytest.raises(ShelfwiseError) as pending:
-        shelf.circulation.checkout(card, "B1", "CEN", actor=SYSTEM)
+        services.circulation.checkout(card, "B1", "CEN", actor=SYSTEM)
     assert pending.value.code == "circ.reader_pending"
 
     assert inbox.messages == []  # nothing is sent inside the transaction
-    _deliver(shelf)
+    _deliver(services)
     # The app's own scheduler may have claimed the event first: wait for its e-mail.
     deadline = time.monotonic() + 30
     while not inbox.messages and time.monotonic() < deadline:
@@ -156,26 +156,26 @@ def test_register_online_confirm_by_email_then_borrow(
 
     done = client.post("/api/v1/registrations/confirm", json={"card_number": card, "token": token})
     assert done.json() == {"card_number": card, "status": "active"}
-    assert shelf.readers.get(card).status is ReaderStatus.ACTIVE
+    assert services.readers.get(card).status is ReaderStatus.ACTIVE
     again = client.post("/api/v1/registrations/confirm", json={"card_number": card, "token": token})
     assert again.json()["error"]["code"] == "readers.token_invalid"  # one use
-    assert shelf.circulation.checkout(card, "B1", "CEN", actor=SYSTEM).barcode == "B1"
-    assert shelf.readers.authenticate(card, "long enough", kind="password").card_number == card
+    assert services.circulation.checkout(card, "B1", "CEN", actor=SYSTEM).barcode == "B1"
+    assert services.readers.authenticate(card, "long enough", kind="password").card_number == card
 
 
 def test_a_confirmed_or_deleted_reader_gets_no_mail(
-    shelf: Shelfwise, smtp: tuple[Inbox, int]
+    services: Services, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp
-    shelf.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
-    first = shelf.readers.self_register(
+    services.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
+    first = services.readers.self_register(
         source="test", name="A", email="a@example.org", category="adult", pin="1234"
     )
     assert first.verify_token is not None
-    shelf.readers.confirm_email(first.reader.card_number, first.verify_token)
-    second = shelf.readers.self_register(
+    services.readers.confirm_email(first.reader.card_number, first.verify_token)
+    second = services.readers.self_register(
         source="test", name="B", email="b@example.org", category="senior", pin="1234"
     )
-    shelf.accounts.delete_reader(second.reader.card_number)
-    assert _deliver(shelf) == 2  # both events handled ...
+    services.accounts.delete_reader(second.reader.card_number)
+    assert _deliver(services) == 2  # both events handled ...
     assert inbox.messages == []  # ... and neither mailed

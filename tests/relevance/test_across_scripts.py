@@ -23,48 +23,48 @@ from shelfwise.search.source import iter_active
 @pytest.fixture(scope="module")
 def catalogue(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[composition.Shelfwise, dict[int, str]]]:
+) -> Iterator[tuple[composition.Services, dict[int, str]]]:
     root = tmp_path_factory.mktemp("scripts")
     settings = Settings.load(
         {"data_dir": root / "data", "database_url": f"sqlite:///{root / 'db.sqlite'}"},
         environ={},
     )
-    shelf = composition.build(settings)
+    services = composition.build(settings)
     write_catalogue(root / "catalogue.mrc")
-    shelf.importer().import_file(root / "catalogue.mrc")
-    shelf.search.rebuild()
+    services.importer().import_file(root / "catalogue.mrc")
+    services.search.rebuild()
     keys = {f"REL{i:06d}": b.key for i, b in enumerate(BOOKS)}
     names = {
         row.id: keys[str(row.description["control_number"])]
-        for page in iter_active(shelf.db)
+        for page in iter_active(services.db)
         for row in page
     }
-    yield shelf, names
-    shelf.close()
+    yield services, names
+    services.close()
 
 
-def _ranked(shelf: composition.Shelfwise, names: dict[int, str], q: str) -> list[str]:
-    found = shelf.search.search(SearchRequest(q=q, size=50, group=False, facets=False))
+def _ranked(services: composition.Services, names: dict[int, str], q: str) -> list[str]:
+    found = services.search.search(SearchRequest(q=q, size=50, group=False, facets=False))
     return [names[w.records[0].record_id] for w in found.works]
 
 
 def test_initials_follow_the_name_readings(
-    catalogue: tuple[composition.Shelfwise, dict[int, str]],
+    catalogue: tuple[composition.Services, dict[int, str]],
 ) -> None:
-    shelf, names = catalogue
+    services, names = catalogue
     for q in ("zgfjs", "zengguofan", "zengguofanjiashu", "zgf", "cgfjs"):
-        assert _ranked(shelf, names, q)[:1] == ["zh_zengguofan"], q
+        assert _ranked(services, names, q)[:1] == ["zh_zengguofan"], q
 
 
 def test_a_hanja_query_also_finds_its_hangul_reading_below_direct_matches(
-    catalogue: tuple[composition.Shelfwise, dict[int, str]],
+    catalogue: tuple[composition.Services, dict[int, str]],
 ) -> None:
-    shelf, names = catalogue
-    ranked = _ranked(shelf, names, "朝鲜族")
+    services, names = catalogue
+    ranked = _ranked(services, names, "朝鲜族")
     direct = ["ko_hanja_minsok", "zh_chaoxianzu", "zh_yanbian"]
     hangul = ["ko_joseonjok_ryeoksa", "ko_ryongjeong"]
     assert set(direct + hangul) <= set(ranked), ranked
     assert max(ranked.index(k) for k in direct) < min(ranked.index(k) for k in hangul), ranked
     # the traditional form reads the same, and the reverse direction still works
-    assert set(hangul) <= set(_ranked(shelf, names, "朝鮮族"))
-    assert "ko_hanja_minsok" in _ranked(shelf, names, "조선족")
+    assert set(hangul) <= set(_ranked(services, names, "朝鮮族"))
+    assert "ko_hanja_minsok" in _ranked(services, names, "조선족")

@@ -23,10 +23,10 @@ from shelfwise import app as composition
     ],
 )
 def test_autocomplete_finds_the_title(
-    judged: tuple[composition.Shelfwise, dict[str, int]],  # noqa: F811
+    judged: tuple[composition.Services, dict[str, int]],  # noqa: F811
     typed: str,
     expected: str,
 ) -> None:
-    shelf, _ids = judged
-    shown = [s.text for s in shelf.search.suggest(typed, limit=8)]
+    services, _ids = judged
+    shown = [s.text for s in services.search.suggest(typed, limit=8)]
     assert any(expected in text for text in shown), (typed, shown)

@@ -27,30 +27,30 @@ TOP = 10
 @pytest.fixture(scope="module")
 def judged(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[composition.Shelfwise, dict[str, int]]]:
+) -> Iterator[tuple[composition.Services, dict[str, int]]]:
     root = tmp_path_factory.mktemp("relevance")
     settings = Settings.load(
         {"data_dir": root / "data", "database_url": f"sqlite:///{root / 'rel.sqlite'}"},
         environ={},
     )
-    shelf = composition.build(settings)
+    services = composition.build(settings)
     path = root / "catalogue.mrc"
     write_catalogue(path)
-    summary = shelf.importer().import_file(path)
+    summary = services.importer().import_file(path)
     assert summary.rejected == 0
-    shelf.search.rebuild()
+    services.search.rebuild()
     keys = {f"REL{i:06d}": b.key for i, b in enumerate(BOOKS)}
     ids = {
         keys[str(row.description["control_number"])]: row.id
-        for page in iter_active(shelf.db)
+        for page in iter_active(services.db)
         for row in page
     }
-    yield shelf, ids
-    shelf.close()
+    yield services, ids
+    services.close()
 
 
-def _ranked(shelf: composition.Shelfwise, q: str) -> tuple[list[int], str | None]:
-    result = shelf.search.search(SearchRequest(q=q, size=TOP, group=False, facets=False))
+def _ranked(services: composition.Services, q: str) -> tuple[list[int], str | None]:
+    result = services.search.search(SearchRequest(q=q, size=TOP, group=False, facets=False))
     return [w.records[0].record_id for w in result.works], result.did_you_mean
 
 
@@ -63,9 +63,9 @@ def _ndcg(ranked: list[int], wanted: set[int]) -> float:
 
 
 def _evaluate(
-    shelf: composition.Shelfwise, ids: dict[str, int], case: J
+    services: composition.Services, ids: dict[str, int], case: J
 ) -> tuple[float, float, list[str]]:
-    ranked, suggestion = _ranked(shelf, case.q)
+    ranked, suggestion = _ranked(services, case.q)
     wanted = {ids[k] for k in case.wanted}
     problems = []
     found = wanted & set(ranked[:TOP])
@@ -115,13 +115,13 @@ def _report(rows: dict[str, list[tuple[float, float]]], problems: list[str]) -> 
     return "\n".join(lines) + "\n"
 
 
-def test_relevance(judged: tuple[composition.Shelfwise, dict[str, int]]) -> None:
-    shelf, ids = judged
+def test_relevance(judged: tuple[composition.Services, dict[str, int]]) -> None:
+    services, ids = judged
     assert len(JUDGEMENTS) >= 150
     rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
     problems: list[str] = []
     for case in JUDGEMENTS:
-        recall, ndcg, found = _evaluate(shelf, ids, case)
+        recall, ndcg, found = _evaluate(services, ids, case)
         rows[case.lang].append((recall, ndcg))
         problems.extend(found)
     report = _report(rows, problems)
@@ -132,21 +132,23 @@ def test_relevance(judged: tuple[composition.Shelfwise, dict[str, int]]) -> None
 
 
 def test_every_order_exclusion_and_suggestion_holds(
-    judged: tuple[composition.Shelfwise, dict[str, int]],
+    judged: tuple[composition.Services, dict[str, int]],
 ) -> None:
     """Every judgement's "first", "must not appear" and "did you mean" holds — not only
     section 4.3's rows: the recall gate above averages, these do not."""
-    shelf, ids = judged
+    services, ids = judged
     checked = [c for c in JUDGEMENTS if c.first or c.absent or c.suggest]
     assert len(checked) > 26, "the per-judgement checks cover fewer cases than section 4.3"
-    problems = [p for case in checked for p in _order_problems(ids, case, *_ranked(shelf, case.q))]
+    problems = [
+        p for case in checked for p in _order_problems(ids, case, *_ranked(services, case.q))
+    ]
     assert not problems, "\n".join(problems)
 
 
 def test_specification_examples_all_met(
-    judged: tuple[composition.Shelfwise, dict[str, int]],
+    judged: tuple[composition.Services, dict[str, int]],
 ) -> None:
     """Every row of section 4.3 behaves as written (the first 26 judgements), recall included."""
-    shelf, ids = judged
-    problems = [p for case in JUDGEMENTS[:26] for p in _evaluate(shelf, ids, case)[2]]
+    services, ids = judged
+    problems = [p for case in JUDGEMENTS[:26] for p in _evaluate(services, ids, case)[2]]
     assert not problems, "\n".join(problems)

@@ -110,13 +110,13 @@ def _path(name: str) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    shelf: composition.Shelfwise
+    services: composition.Services
     record_of: dict[str, int]  # key → record id (the survivor of a merge)
     same: dict[str, str]  # key → its equivalence class (the 001, or the key)
 
 
-def _survivor(shelf: composition.Shelfwise, record_id: int) -> int:
-    with shelf.db.read() as conn:
+def _survivor(services: composition.Services, record_id: int) -> int:
+    with services.db.read() as conn:
         while True:
             merged = conn.execute(
                 select(records.c.merged_into_id).where(records.c.id == record_id)
@@ -126,21 +126,23 @@ def _survivor(shelf: composition.Shelfwise, record_id: int) -> int:
             record_id = int(merged)
 
 
-def _import(shelf: composition.Shelfwise, name: str, work: Path) -> Iterator[tuple[str, int, str]]:
+def _import(
+    services: composition.Services, name: str, work: Path
+) -> Iterator[tuple[str, int, str]]:
     """(key, record id, control number or key) of every record of one file."""
     path = _path(name)
-    summary = shelf.importer().import_file(
+    summary = services.importer().import_file(
         path, report_path=work / "report.tsv", rejects_path=work / "rejects.jsonl"
     )
     assert summary.read > 0, name
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         by_source = dict(conn.execute(select(sources.c.source_key, sources.c.record_id)).all())
     for n, entry in enumerate(read_file(path), start=1):
         key = f"{name}@{n}"
         assert not isinstance(entry, Rejected), f"{key} was rejected: {entry.reason}"
         incoming = prepare(entry)
         assert not isinstance(incoming, Rejected), f"{key} was rejected: {incoming.reason}"
-        record_id = _survivor(shelf, int(by_source[incoming.source_key]))
+        record_id = _survivor(services, int(by_source[incoming.source_key]))
         yield key, record_id, incoming.control_number or key
 
 
@@ -151,15 +153,15 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
         {"data_dir": root / "data", "database_url": f"sqlite:///{root / 'real.sqlite'}"},
         environ={},
     )
-    shelf = composition.build(settings)
+    services = composition.build(settings)
     record_of: dict[str, int] = {}
     same: dict[str, str] = {}
     for name in _files(read_judgements()):
-        for key, record_id, control in _import(shelf, name, root):
+        for key, record_id, control in _import(services, name, root):
             record_of[key], same[key] = record_id, control
-    shelf.search.rebuild()
-    yield Catalogue(shelf, record_of, same)
-    shelf.close()
+    services.search.rebuild()
+    yield Catalogue(services, record_of, same)
+    services.close()
 
 
 @dataclass(slots=True)
@@ -170,7 +172,7 @@ class Outcome:
 
 
 def evaluate(cat: Catalogue, query: Query) -> Outcome:
-    result = cat.shelf.search.search(
+    result = cat.services.search.search(
         SearchRequest(q=query.text, size=TOP, group=False, facets=False)
     )
     ranked = [w.records[0].record_id for w in result.works]

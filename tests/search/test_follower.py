@@ -39,18 +39,18 @@ def _book(control: str, title: str) -> Record:
     )
 
 
-def _import(shelf: composition.Shelfwise, path: Path, record: Record) -> float:
+def _import(services: composition.Services, path: Path, record: Record) -> float:
     """Import one record through the service; returns the moment its transaction committed."""
     path.write_bytes(encode(record))
-    summary = shelf.importer().import_file(path)
+    summary = services.importer().import_file(path)
     assert summary.rejected == 0
     return time.monotonic()
 
 
-def _wait_for(shelf: composition.Shelfwise, q: str, *, present: bool, since: float) -> float:
+def _wait_for(services: composition.Services, q: str, *, present: bool, since: float) -> float:
     """Seconds from ``since`` until ``q`` finds something (or nothing); fails after 2 s."""
     while True:
-        found = shelf.search.search(SearchRequest(q=q, facets=False)).total_records > 0
+        found = services.search.search(SearchRequest(q=q, facets=False)).total_records > 0
         waited = time.monotonic() - since
         if found == present:
             return waited
@@ -59,21 +59,21 @@ def _wait_for(shelf: composition.Shelfwise, q: str, *, present: bool, since: flo
 
 
 def test_added_and_edited_records_are_findable_within_two_seconds(
-    shelf: composition.Shelfwise, tmp_path: Path, record_property: Callable[[str, object], None]
+    services: composition.Services, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
-    shelf.search.start(interval=0.5)
+    services.search.start(interval=0.5)
     deadline = time.monotonic() + 30  # the first check builds the (empty) index
-    while not shelf.search.ready():
+    while not services.search.ready():
         assert time.monotonic() < deadline, "the follower never built the index"
         time.sleep(POLL_SECONDS)
     path = tmp_path / "one.mrc"
 
-    committed = _import(shelf, path, _book("f1", "Quixotic zebras of Harbin"))
-    added = _wait_for(shelf, "quixotic zebras", present=True, since=committed)
+    committed = _import(services, path, _book("f1", "Quixotic zebras of Harbin"))
+    added = _wait_for(services, "quixotic zebras", present=True, since=committed)
 
-    committed = _import(shelf, path, _book("f1", "Luminous herons of Harbin"))
-    edited = _wait_for(shelf, "luminous herons", present=True, since=committed)
-    old_gone = _wait_for(shelf, "quixotic", present=False, since=committed)
+    committed = _import(services, path, _book("f1", "Luminous herons of Harbin"))
+    edited = _wait_for(services, "luminous herons", present=True, since=committed)
+    old_gone = _wait_for(services, "quixotic", present=False, since=committed)
 
     observed = f"add {added:.3f} s, edit {edited:.3f} s, old title gone {old_gone:.3f} s"
     record_property("findable_after", observed)  # in the JUnit XML (--junitxml)

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server
@@ -51,13 +51,13 @@ def _assert_unavailable(client: httpx.Client) -> dict[str, str]:
     return params
 
 
-def test_every_door_says_the_index_is_being_built(shelf: Shelfwise, tmp_path: Path) -> None:
-    seed_branches(shelf.catalogue)
+def test_every_door_says_the_index_is_being_built(services: Services, tmp_path: Path) -> None:
+    seed_branches(services.catalogue)
     path = tmp_path / "records.mrc"
     write_records(path, 60)
-    shelf.importer().import_file(path)
-    records = shelf.catalogue.counts()["records"]
-    with live_server(shelf) as base, httpx.Client(base_url=base, timeout=60) as client:
+    services.importer().import_file(path)
+    records = services.catalogue.counts()["records"]
+    with live_server(services) as base, httpx.Client(base_url=base, timeout=60) as client:
         # no index at all yet (the server has not built one)
         _assert_unavailable(client)
         # a first build under way: the refusal tells how far it is
@@ -67,7 +67,7 @@ def test_every_door_says_the_index_is_being_built(shelf: Shelfwise, tmp_path: Pa
             halfway.set()
             assert resume.wait(60)
 
-        builder = threading.Thread(target=lambda: shelf.search.rebuild(progress, batch=20))
+        builder = threading.Thread(target=lambda: services.search.rebuild(progress, batch=20))
         builder.start()
         try:
             assert halfway.wait(60)

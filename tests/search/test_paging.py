@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
@@ -48,9 +48,9 @@ def _record(number: int, title: str, year: int, *, copies: int) -> Record:
     return Record("     nam a22     7a 4500", fields)
 
 
-def tied_catalogue(shelf: Shelfwise, tmp_path: Path) -> int:
+def tied_catalogue(services: Services, tmp_path: Path) -> int:
     """The tie-heavy catalogue above, imported and indexed; returns its record count."""
-    seed_branches(shelf.catalogue)
+    seed_branches(services.catalogue)
     records = [
         _record(n, f"Tidewater history {n:03d}", 1990 + n % 30, copies=0 if n % 3 == 0 else 1)
         for n in range(TIED)
@@ -61,25 +61,25 @@ def tied_catalogue(shelf: Shelfwise, tmp_path: Path) -> int:
     ]
     path = tmp_path / "tied.mrc"
     path.write_bytes(b"".join(encode(r) for r in records))
-    shelf.importer().import_file(path)
-    shelf.search.check()
+    services.importer().import_file(path)
+    services.search.check()
     # Copies arrive for a few early records once the index is built: their documents
     # are written again, after the others, so the index's own order is no longer the
     # record-id order (as in any catalogue that is edited).
     for number in range(0, 150, 6):
-        record_id = _record_id(shelf, f"Tidewater history {number:03d}")
-        shelf.catalogue.add_item(
+        record_id = _record_id(services, f"Tidewater history {number:03d}")
+        services.catalogue.add_item(
             record_id=record_id,
             barcode=barcode(90_000 + number),
             branch_code="CEN",
             lifecycle=Lifecycle.IN_SERVICE,
         )
-    shelf.search.sync()
-    return shelf.catalogue.counts()["records"]
+    services.search.sync()
+    return services.catalogue.counts()["records"]
 
 
-def _record_id(shelf: Shelfwise, title: str) -> int:
-    found = shelf.search.search(SearchRequest(q=f'"{title}"', size=1, facets=False))
+def _record_id(services: Services, title: str) -> int:
+    found = services.search.search(SearchRequest(q=f'"{title}"', size=1, facets=False))
     record = found.works[0].records[0]
     assert record.title == title
     return record.record_id
@@ -140,17 +140,17 @@ def _web_ids(client: httpx.Client, q: str) -> list[int]:
     return ids
 
 
-def test_every_hit_exactly_once_on_every_door(shelf: Shelfwise, tmp_path: Path) -> None:
-    total = tied_catalogue(shelf, tmp_path)
+def test_every_hit_exactly_once_on_every_door(services: Services, tmp_path: Path) -> None:
+    total = tied_catalogue(services, tmp_path)
     assert total == TIED + EDITIONS
     everything = {
         w.records[0].record_id
-        for w in shelf.search.search(
+        for w in services.search.search(
             SearchRequest(q="history", size=100, page=1, group=False, facets=False)
         ).works
     }
     assert everything  # the query finds the catalogue (checked whole below)
-    with live_server(shelf) as base, httpx.Client(base_url=base, timeout=60) as client:
+    with live_server(services) as base, httpx.Client(base_url=base, timeout=60) as client:
         # SRU: a text query whose hits tie, and a query of codes only (all tie)
         for query, page in (("dc.title=history", 10), ("dc.language=eng", 37)):
             count, ids = _sru_ids(client, query, page)
@@ -175,12 +175,12 @@ def test_every_hit_exactly_once_on_every_door(shelf: Shelfwise, tmp_path: Path) 
         assert count == len(set(every_id)) == total
 
 
-def test_the_order_is_score_then_shelf_then_record_id(shelf: Shelfwise, tmp_path: Path) -> None:
-    tied_catalogue(shelf, tmp_path)
+def test_the_order_is_score_then_shelf_then_record_id(services: Services, tmp_path: Path) -> None:
+    tied_catalogue(services, tmp_path)
     hits = [
         w.records[0]
         for page in range(1, 6)
-        for w in shelf.search.search(
+        for w in services.search.search(
             SearchRequest(q="history", page=page, size=100, group=False, facets=False)
         ).works
     ]
@@ -189,12 +189,12 @@ def test_the_order_is_score_then_shelf_then_record_id(shelf: Shelfwise, tmp_path
     assert keys == sorted(keys)
     assert any(not h.available_at for h in hits)
     assert any(h.available_at for h in hits)
-    newest = shelf.search.search(
+    newest = services.search.search(
         SearchRequest(q="history", sort=Sort.NEWEST, size=100, group=False, facets=False)
     )
     order = [(-(r.year or 0), r.record_id) for w in newest.works for r in w.records]
     assert order == sorted(order)
     # a work shown on page 1 carries every one of its editions, wherever they rank
-    grouped = shelf.search.search(SearchRequest(q="collected", size=5, facets=False))
+    grouped = services.search.search(SearchRequest(q="collected", size=5, facets=False))
     assert [len(w.records) for w in grouped.works] == [EDITIONS]
     assert grouped.total_works == 1

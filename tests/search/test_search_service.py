@@ -16,28 +16,28 @@ from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 
 
-def _import(shelf: composition.Shelfwise, tmp_path: Path, count: int = 120) -> None:
+def _import(services: composition.Services, tmp_path: Path, count: int = 120) -> None:
     path = tmp_path / "records.mrc"
     write_records(path, count)
-    shelf.importer().import_file(path)
+    services.importer().import_file(path)
 
 
-def _ids(shelf: composition.Shelfwise, q: str) -> list[int]:
-    result = shelf.search.search(SearchRequest(q=q, size=100, group=False, facets=False))
+def _ids(services: composition.Services, q: str) -> list[int]:
+    result = services.search.search(SearchRequest(q=q, size=100, group=False, facets=False))
     return [w.records[0].record_id for w in result.works]
 
 
-def test_feed_keeps_the_index_current(shelf: composition.Shelfwise, tmp_path: Path) -> None:
-    assert shelf.search.check().startswith("built")
-    _import(shelf, tmp_path)
-    assert shelf.search.sync() > 0
-    assert shelf.search.indexed_count() == shelf.catalogue.counts()["records"]
-    record = shelf.catalogue.get_record(_ids(shelf, "history OR 历史 OR 역사")[0])
-    assert record.id in _ids(shelf, f'"{record.title}"')
-    shelf.catalogue.withdraw(record.id)
-    shelf.search.sync()
-    assert record.id not in _ids(shelf, f'"{record.title}"')
-    assert shelf.search.indexed_count() == shelf.catalogue.counts()["records"]
+def test_feed_keeps_the_index_current(services: composition.Services, tmp_path: Path) -> None:
+    assert services.search.check().startswith("built")
+    _import(services, tmp_path)
+    assert services.search.sync() > 0
+    assert services.search.indexed_count() == services.catalogue.counts()["records"]
+    record = services.catalogue.get_record(_ids(services, "history OR 历史 OR 역사")[0])
+    assert record.id in _ids(services, f'"{record.title}"')
+    services.catalogue.withdraw(record.id)
+    services.search.sync()
+    assert record.id not in _ids(services, f'"{record.title}"')
+    assert services.search.indexed_count() == services.catalogue.counts()["records"]
 
 
 def _book(control: str, isbn: str, title: str, branch: str, barcode: str) -> bytes:
@@ -58,11 +58,11 @@ def _book(control: str, isbn: str, title: str, branch: str, barcode: str) -> byt
     )
 
 
-def test_merge_removes_the_duplicate(shelf: composition.Shelfwise, tmp_path: Path) -> None:
+def test_merge_removes_the_duplicate(services: composition.Services, tmp_path: Path) -> None:
     """Two catalogue records of one book (different ISBN and title wording, so the importer
     does not merge them); a cataloguer merges them and the index follows."""
-    seed_branches(shelf.catalogue)
-    shelf.catalogue.add_branch(code="EST", kind=BranchKind.BRANCH, name_zh="东区分馆")
+    seed_branches(services.catalogue)
+    services.catalogue.add_branch(code="EST", kind=BranchKind.BRANCH, name_zh="东区分馆")
     path = tmp_path / "records.mrc"
     write_records(path, 40)
     with path.open("ab") as out:
@@ -70,44 +70,44 @@ def test_merge_removes_the_duplicate(shelf: composition.Shelfwise, tmp_path: Pat
         out.write(
             _book("m2", "9787505738966", "Folk songs of the Liaoning villages", "EST", "MRG0002")
         )
-    shelf.importer().import_file(path)
-    shelf.search.check()
-    [survivor] = _ids(shelf, "isbn:9787532234561")
-    [duplicate] = _ids(shelf, "isbn:9787505738966")
+    services.importer().import_file(path)
+    services.search.check()
+    [survivor] = _ids(services, "isbn:9787532234561")
+    [duplicate] = _ids(services, "isbn:9787505738966")
     assert survivor != duplicate
-    assert _ids(shelf, "villages") == [duplicate]
-    assert set(_ids(shelf, "liaoning songs")) == {survivor, duplicate}
+    assert _ids(services, "villages") == [duplicate]
+    assert set(_ids(services, "liaoning songs")) == {survivor, duplicate}
 
-    shelf.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
-    shelf.outbox_relay({"catalogue.record_changed": shelf.search.handle_event}).drain()
+    services.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
+    services.outbox_relay({"catalogue.record_changed": services.search.handle_event}).drain()
 
     # the duplicate is gone; its wording now finds the survivor (merged sources are indexed)
-    assert _ids(shelf, "villages") == [survivor]
-    assert _ids(shelf, "liaoning songs") == [survivor]
+    assert _ids(services, "villages") == [survivor]
+    assert _ids(services, "liaoning songs") == [survivor]
     # The duplicate's copy moved to the survivor: the index shows it held at both branches.
-    hit = shelf.search.search(SearchRequest(q="liaoning songs", group=False)).works[0].records[0]
+    hit = services.search.search(SearchRequest(q="liaoning songs", group=False)).works[0].records[0]
     assert hit.record_id == survivor
     assert hit.isbns == ("9787532234561",)
     assert set(hit.branches) == {"CEN", "EST"}
-    browse = shelf.search.search(
+    browse = services.search.search(
         SearchRequest(q="", filters=Filters(lang=("zh", "ko", "en")), size=100, group=False)
     )
     ids = {w.records[0].record_id for w in browse.works}
     assert survivor in ids
     assert duplicate not in ids
-    assert shelf.search.indexed_count() == shelf.catalogue.counts()["records"]
+    assert services.search.indexed_count() == services.catalogue.counts()["records"]
 
 
-def test_rebuild_swaps_while_searches_go_on(shelf: composition.Shelfwise, tmp_path: Path) -> None:
-    _import(shelf, tmp_path, 150)
-    shelf.search.check()
+def test_rebuild_swaps_while_searches_go_on(services: composition.Services, tmp_path: Path) -> None:
+    _import(services, tmp_path, 150)
+    services.search.check()
     errors: list[BaseException] = []
     stop = threading.Event()
 
     def searching() -> None:
         while not stop.is_set():
             try:
-                assert shelf.search.search(SearchRequest(q="history")).total_records > 0
+                assert services.search.search(SearchRequest(q="history")).total_records > 0
             except BaseException as exc:
                 errors.append(exc)
                 return
@@ -115,40 +115,42 @@ def test_rebuild_swaps_while_searches_go_on(shelf: composition.Shelfwise, tmp_pa
     threads = [threading.Thread(target=searching) for _ in range(2)]
     for t in threads:
         t.start()
-    before = shelf.search.store.current()
-    report = shelf.search.rebuild()
+    before = services.search.store.current()
+    report = services.search.rebuild()
     stop.set()
     for t in threads:
         t.join()
     assert not errors
-    assert report.records == shelf.catalogue.counts()["records"]
-    assert shelf.search.store.current() != before
+    assert report.records == services.catalogue.counts()["records"]
+    assert services.search.store.current() != before
 
 
-def test_facets_sorts_and_messages(shelf: composition.Shelfwise, tmp_path: Path) -> None:
-    _import(shelf, tmp_path, 150)
-    shelf.search.check()
-    result = shelf.search.search(SearchRequest(q="history OR 历史 OR 역사 OR 中国"))
+def test_facets_sorts_and_messages(services: composition.Services, tmp_path: Path) -> None:
+    _import(services, tmp_path, 150)
+    services.search.check()
+    result = services.search.search(SearchRequest(q="history OR 历史 OR 역사 OR 中国"))
     assert result.total_records > 0
     langs = {v.value: v.count for v in result.facets["lang"]}
     assert set(langs) <= {"zh", "ko", "en"}
     assert langs
     assert result.facets["available"]
-    zh = shelf.search.search(
+    zh = services.search.search(
         SearchRequest(q="history OR 历史 OR 역사 OR 中国", filters=Filters(lang=("zh",)), size=100)
     )
     assert all("zh" in r.languages for w in zh.works for r in w.records)
-    newest = shelf.search.search(SearchRequest(q="history OR 历史", sort=Sort.NEWEST, group=False))
+    newest = services.search.search(
+        SearchRequest(q="history OR 历史", sort=Sort.NEWEST, group=False)
+    )
     years = [w.records[0].year or 0 for w in newest.works]
     assert years == sorted(years, reverse=True)
     for q in ("", "-war", '"', "title:", "((((", "OR OR", "\x00", "ㅋ" * 300):
-        shelf.search.search(SearchRequest(q=q))  # never raises
+        services.search.search(SearchRequest(q=q))  # never raises
 
 
-def test_api_search_and_suggest(shelf: composition.Shelfwise, tmp_path: Path) -> None:
-    _import(shelf, tmp_path, 80)
-    shelf.search.check()
-    client = TestClient(composition.asgi_app(shelf))
+def test_api_search_and_suggest(services: composition.Services, tmp_path: Path) -> None:
+    _import(services, tmp_path, 80)
+    services.search.check()
+    client = TestClient(composition.asgi_app(services))
     response = client.get("/api/v1/search", params={"q": "history OR 历史", "lang": "en"})
     assert response.status_code == 200
     body = response.json()

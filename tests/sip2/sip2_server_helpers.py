@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from shelfwise.app import Shelfwise, sip2_server
+from shelfwise.app import Services, sip2_server
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.marc.iso2709 import encode as marc_encode
 from shelfwise.marc.record import Field, Record
@@ -29,7 +29,7 @@ _counter = itertools.count(1)
 
 @dataclass
 class Library:
-    shelf: Shelfwise
+    services: Services
     tmp: Path
     cards: dict[str, str] = field(default_factory=dict)
 
@@ -41,12 +41,12 @@ class Library:
         )
         path = self.tmp / f"sip{n}.mrc"
         path.write_bytes(marc_encode(record))
-        self.shelf.importer().import_file(path)
-        with self.shelf.db.read() as conn:
+        self.services.importer().import_file(path)
+        with self.services.db.read() as conn:
             record_id = int(conn.execute(text("SELECT max(id) FROM records")).scalar_one())
         barcodes = [f"S{n:04d}{k:03d}" for k in range(copies)]
         for barcode in barcodes:
-            self.shelf.catalogue.add_item(
+            self.services.catalogue.add_item(
                 record_id=record_id,
                 barcode=barcode,
                 branch_code="CEN",
@@ -56,29 +56,29 @@ class Library:
         return barcodes
 
     def reader(self, name: str, **kw: object) -> str:
-        registered = self.shelf.readers.register(name=name, category="adult", pin=PIN, **kw)  # type: ignore[arg-type]
+        registered = self.services.readers.register(name=name, category="adult", pin=PIN, **kw)  # type: ignore[arg-type]
         return registered.reader.card_number
 
 
-def make_library(shelf: Shelfwise, tmp: Path, **terminal: object) -> Library:
+def make_library(services: Services, tmp: Path, **terminal: object) -> Library:
     for code, kind in (("CEN", BranchKind.CENTRAL), ("BR1", BranchKind.BRANCH)):
-        shelf.catalogue.add_branch(code=code, kind=kind, name_zh=code)
+        services.catalogue.add_branch(code=code, kind=kind, name_zh=code)
     options: dict[str, object] = {"location": "desk-1", "lenient": True, **terminal}
-    shelf.terminals.create(
+    services.terminals.create(
         name=TERMINAL,
         password=TERMINAL_PASSWORD,
         branch="CEN",
         institution=INSTITUTION,
         **options,  # type: ignore[arg-type]
     )
-    return Library(shelf, tmp)
+    return Library(services, tmp)
 
 
 @contextmanager
-def live_sip2(shelf: Shelfwise, **config: object) -> Iterator[Sip2Server]:
-    base = ServerConfig.from_settings(shelf.settings)
+def live_sip2(services: Services, **config: object) -> Iterator[Sip2Server]:
+    base = ServerConfig.from_settings(services.settings)
     server = sip2_server(
-        shelf,
+        services,
         dataclasses.replace(base, **{"host": "127.0.0.1", "port": 0, "tls_port": -1, **config}),  # type: ignore[arg-type]
     )
     with running(server):

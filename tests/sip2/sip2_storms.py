@@ -52,8 +52,8 @@ def prepare(library: Library, kiosks: int) -> D4Setup:
     *copies, contested = library.title("重发与撤销", copies=kiosks + 1)
     cards = [library.reader(f"D4 读者{k}") for k in range(kiosks)]
     holder = library.reader("D4 预约者")
-    record_id = library.shelf.circulation.item_status(contested).record_id
-    hold = library.shelf.circulation.place_hold(holder, record_id, "CEN", actor=SYSTEM)
+    record_id = library.services.circulation.item_status(contested).record_id
+    hold = library.services.circulation.place_hold(holder, record_id, "CEN", actor=SYSTEM)
     return D4Setup(cards, copies, contested, hold.id)
 
 
@@ -179,13 +179,13 @@ def d4_trial(
 
 
 def _max_loan_id(library: Library) -> int:
-    with library.shelf.db.read() as conn:
+    with library.services.db.read() as conn:
         return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM loans")).scalar_one())
 
 
 def _invariants(library: Library, setup: D4Setup, before: int) -> list[str]:
     problems: list[str] = []
-    with library.shelf.db.read() as conn:
+    with library.services.db.read() as conn:
         doubled = conn.execute(
             text(
                 "SELECT item_id FROM loans WHERE returned_at IS NULL "
@@ -213,7 +213,7 @@ def _invariants(library: Library, setup: D4Setup, before: int) -> list[str]:
             problems.append(f"{barcode}: {made.get(barcode, 0)} loans made, expected 2")
     if made.get(setup.contested) != 1:
         problems.append(f"contested copy: {made.get(setup.contested, 0)} loans made, expected 1")
-    hold = library.shelf.circulation.get_hold(setup.hold_id, actor=SYSTEM)
+    hold = library.services.circulation.get_hold(setup.hold_id, actor=SYSTEM)
     if hold.status is not HoldStatus.WAITING or hold.trapped_item_id is not None:
         problems.append(f"the waiting hold was touched: {hold.status}, item {hold.trapped_item_id}")
     return problems

@@ -18,15 +18,15 @@ from sip2_server_helpers import (
     make_library,
 )
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
 from shelfwise.sip2 import PatronCondition, PatronStatus
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path)
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path)
 
 
 def _renew(kiosk: Kiosk, card: str, barcode: str) -> dict[str, str]:
@@ -42,13 +42,13 @@ def test_a_renewal_at_the_kiosk_answers_the_new_due_date(library: Library) -> No
     """Renewed on the day it was lent, the loan runs 30 days from its due date (item 2)."""
     (barcode,) = library.title("活着")
     card = library.reader("김민준")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         lent = checkout(kiosk, card, barcode)
-        first_due = library.shelf.circulation.loans_of(card)[0].due_on
+        first_due = library.services.circulation.loans_of(card)[0].due_on
         assert lent.get("AH") == f"{first_due:%Y%m%d}    235959"
         renewed = _renew(kiosk, card, barcode)
-    (loan,) = library.shelf.circulation.loans_of(card)
+    (loan,) = library.services.circulation.loans_of(card)
     assert loan.due_on == first_due + timedelta(days=30)
     assert renewed == {"ok": "1", "AH": f"{loan.due_on:%Y%m%d}    235959", "AF": ""}
 
@@ -64,9 +64,9 @@ def test_patron_status_is_the_readers_standing(library: Library, clock: FrozenCl
     """A reader with an overdue loan may not borrow (item 7): 23 said "may borrow" before."""
     barcodes = library.title("红楼梦", copies=2)
     card = library.reader("王芳")
-    circ = library.shelf.circulation
+    circ = library.services.circulation
     circ.checkout(card, barcodes[0], "CEN", actor=SYSTEM)
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert _status(kiosk, card).conditions == frozenset()
         clock.advance(timedelta(days=45))
@@ -89,7 +89,7 @@ def test_kiosk_dates_are_the_librarys_local_time(library: Library, clock: Frozen
     clock.set(datetime(2026, 9, 1, 16, 30, tzinfo=UTC))
     (barcode,) = library.title("平凡的世界")
     card = library.reader("陈晓")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         lent = checkout(kiosk, card, barcode)
     assert lent.fixed["transaction_date"] == "20260902    003000"

@@ -29,14 +29,14 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.core import log_format, metrics
 from shelfwise.testing.servers import live_server
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path)
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path)
 
 
 @pytest.fixture(params=["text", "json"])
@@ -57,12 +57,12 @@ def test_every_line_is_masked_and_structured_in_both_formats(
     library: Library, written: tuple[str, io.StringIO]
 ) -> None:
     fmt, stream = written
-    shelf = library.shelf
-    made = shelf.readers.self_register(source="t", name="己", email="j@example.org", pin=PIN)
+    services = library.services
+    made = services.readers.self_register(source="t", name="己", email="j@example.org", pin=PIN)
     card, code = made.reader.card_number, made.verify_token or ""
-    session = shelf.access.login_reader(card, PIN).token
+    session = services.access.login_reader(card, PIN).token
     with (
-        live_server(shelf, access_log=True, own_logging=True) as base,
+        live_server(services, access_log=True, own_logging=True) as base,
         httpx.Client(base_url=base) as http,
     ):
         bearer = {"Authorization": f"Bearer {session}", "X-Request-ID": "req-canary-1"}
@@ -72,7 +72,7 @@ def test_every_line_is_masked_and_structured_in_both_formats(
         http.get("/register/confirm", params={"card": card, "token": code})
         odd = http.get("/api/v1/health", headers={"X-Request-ID": f"{card} drop table"})
         assert odd.headers["x-request-id"] != f"{card} drop table"  # replaced, not echoed
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login("not-the-password")
         kiosk.login()
         patron_information(kiosk, card, PIN)
@@ -128,7 +128,7 @@ def test_sip2_messages_are_counted_by_command_and_result(library: Library) -> No
 
     card = library.reader("计数")
     before = (count("93", "login_failed"), count("93", "ok"), count("63", "ok"))
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login("not-the-password")
         kiosk.login()
         patron_information(kiosk, card, PIN)

@@ -20,7 +20,7 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Shelfwise, sip2_server
+from shelfwise.app import Services, sip2_server
 from shelfwise.sip2 import checksum, decode
 from shelfwise.sip2.server import ServerConfig
 
@@ -28,14 +28,14 @@ PERSONAL = ("BD", "BE", "BF", "PB")
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path)
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path)
 
 
 def test_login_then_status_checkout_checkin(library: Library) -> None:
     (barcode,) = library.title("活着")
     card = library.reader("김민준")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login().fixed["ok"] == "1"
         status = kiosk.ask("99", {"status_code": "0", "max_print_width": "080",
                                   "protocol_version": "2.00"}, [])  # fmt: skip
@@ -53,21 +53,21 @@ def test_login_then_status_checkout_checkin(library: Library) -> None:
         back = kiosk.ask("09", {"no_block": "N", "transaction_date": TD, "return_date": TD},
                          [("AP", "desk-1"), ("AO", INSTITUTION), ("AB", barcode), ("AC", "")])  # fmt: skip
         assert (back.command, back.fixed["ok"], back.get("AQ")) == ("10", "1", "CEN")
-    assert library.shelf.circulation.loans_of(card) == []
+    assert library.services.circulation.loans_of(card) == []
 
 
 def test_three_wrong_terminal_passwords_close_the_connection(library: Library) -> None:
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login("wrong-password-1").fixed["ok"] == "0"
         assert kiosk.login("wrong-password-2").fixed["ok"] == "0"
         assert kiosk.login("wrong-password-3").fixed["ok"] == "0"
         assert kiosk.closed()
-    assert library.shelf.terminals.get(TERMINAL).failures == 3  # type: ignore[union-attr]
+    assert library.services.terminals.get(TERMINAL).failures == 3  # type: ignore[union-attr]
 
 
 def test_nothing_but_a_login_before_login(library: Library) -> None:
     card = library.reader("王芳", email="wang@example.org")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         raw = kiosk.send_raw(kiosk.wire("63", {"language": "019", "transaction_date": TD,
                                                "summary": " " * 10},
                                         [("AO", INSTITUTION), ("AA", card), ("AD", PIN)], 1))  # fmt: skip
@@ -75,10 +75,10 @@ def test_nothing_but_a_login_before_login(library: Library) -> None:
         assert kiosk.closed()
 
 
-def test_a_wrong_pin_returns_no_personal_fields(shelf: Shelfwise, tmp_path: Path) -> None:
-    library = make_library(shelf, tmp_path, fields="AE,BE,BF")
+def test_a_wrong_pin_returns_no_personal_fields(services: Services, tmp_path: Path) -> None:
+    library = make_library(services, tmp_path, fields="AE,BE,BF")
     card = library.reader("王芳", email="wang@example.org", phone="13800000000")
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         for pin in ("000000", None):
             info = patron_information(kiosk, card, pin, summary="  Y       ")
@@ -105,7 +105,7 @@ def test_a_wrong_pin_returns_no_personal_fields(shelf: Shelfwise, tmp_path: Path
 
 def test_default_terminal_gets_a_masked_name_and_no_contact_fields(library: Library) -> None:
     card = library.reader("王芳芳", email="wang@example.org", phone="13800000000")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         info = patron_information(kiosk, card, PIN)
         assert info.get("AE") == "王**"
@@ -124,7 +124,7 @@ def test_default_terminal_gets_a_masked_name_and_no_contact_fields(library: Libr
 def test_garbage_gets_a_clean_close_and_the_server_goes_on(
     library: Library, garbage: bytes
 ) -> None:
-    with live_sip2(library.shelf) as server:
+    with live_sip2(library.services) as server:
         with Kiosk(server.port) as kiosk:
             kiosk.sock.sendall(garbage)
             assert kiosk.closed()
@@ -133,7 +133,7 @@ def test_garbage_gets_a_clean_close_and_the_server_goes_on(
 
 
 def test_an_oversized_message_closes_the_connection(library: Library) -> None:
-    with live_sip2(library.shelf, max_message_bytes=512) as server:
+    with live_sip2(library.services, max_message_bytes=512) as server:
         with Kiosk(server.port) as kiosk:
             kiosk.login()
             kiosk.sock.sendall(b"63019" + b"A" * 2000)
@@ -150,11 +150,11 @@ def _characters_checksum(body: str) -> bytes:
 
 @pytest.mark.parametrize("lenient", [False, True])
 def test_checksum_over_characters_strict_and_lenient(
-    shelf: Shelfwise, tmp_path: Path, lenient: bool
+    services: Services, tmp_path: Path, lenient: bool
 ) -> None:
-    library = make_library(shelf, tmp_path, lenient=lenient)
+    library = make_library(services, tmp_path, lenient=lenient)
     (barcode,) = library.title("红楼梦")
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         body = f"17{TD}AO{INSTITUTION}|AB{barcode}|AC中文|AY2AZ"
         raw = kiosk.send_raw(_characters_checksum(body))
@@ -167,7 +167,7 @@ def test_checksum_over_characters_strict_and_lenient(
 def test_97_resends_the_last_response(library: Library) -> None:
     (barcode,) = library.title("三体")
     card = library.reader("刘慈")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         first = kiosk.send_raw(kiosk.wire("11", {"sc_renewal_policy": "N", "no_block": "N",
                                                  "transaction_date": TD, "nb_due_date": " " * 18},
@@ -181,7 +181,7 @@ def test_97_resends_the_last_response(library: Library) -> None:
 def test_a_resent_checkout_makes_one_loan(library: Library) -> None:
     (barcode,) = library.title("围城")
     card = library.reader("钱钟")
-    with live_sip2(library.shelf) as server:
+    with live_sip2(library.services) as server:
         with Kiosk(server.port) as kiosk:
             kiosk.login()
             first = checkout(kiosk, card, barcode, seq=5)
@@ -199,16 +199,16 @@ def test_a_resent_checkout_makes_one_loan(library: Library) -> None:
             fourth = checkout(kiosk, card, barcode, td="20260901    093100")
             assert fourth.fixed["ok"] == "0"
             assert fourth.get_all("AF")
-    assert len(library.shelf.circulation.loans_of(card)) == 1
+    assert len(library.services.circulation.loans_of(card)) == 1
 
 
 def test_institution_and_messages_are_checked_against_the_account(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    library = make_library(shelf, tmp_path, messages="93,99,17,63,23")
+    library = make_library(services, tmp_path, messages="93,99,17,63,23")
     (barcode,) = library.title("平凡的世界")
     card = library.reader("路遥")
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         refused = checkout(kiosk, card, barcode)
         assert refused.fixed["ok"] == "0"
@@ -219,23 +219,25 @@ def test_institution_and_messages_are_checked_against_the_account(
         ours = kiosk.ask("17", {"transaction_date": TD}, [("AO", INSTITUTION), ("AB", barcode)])
         assert ours.fixed["circulation_status"] == "03"
         assert ours.get("AJ") == "平凡的世界"
-    assert shelf.circulation.loans_of(card) == []
+    assert services.circulation.loans_of(card) == []
 
 
-def test_wrong_location_or_source_network_fails_the_login(shelf: Shelfwise, tmp_path: Path) -> None:
-    make_library(shelf, tmp_path, networks="10.8.0.0/24")
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+def test_wrong_location_or_source_network_fails_the_login(
+    services: Services, tmp_path: Path
+) -> None:
+    make_library(services, tmp_path, networks="10.8.0.0/24")
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login().fixed["ok"] == "0"  # we come from 127.0.0.1
-    shelf.terminals.create(name=TERMINAL, password=TERMINAL_PASSWORD, branch="CEN",
+    services.terminals.create(name=TERMINAL, password=TERMINAL_PASSWORD, branch="CEN",
                            institution=INSTITUTION, location="desk-9")  # fmt: skip
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login().fixed["ok"] == "0"  # CP desk-1 is not desk-9
 
 
 def test_a_non_loopback_plain_listener_needs_allowed_networks(library: Library) -> None:
     config = ServerConfig(host="0.0.0.0", port=6001)
     with pytest.raises(ValueError, match="sip2_allowed_networks"):
-        sip2_server(library.shelf, config)
+        sip2_server(library.services, config)
 
 
 def test_statistics_and_logs_without_secrets(
@@ -244,12 +246,12 @@ def test_statistics_and_logs_without_secrets(
     (barcode,) = library.title("活着")
     card = library.reader("余华")
     caplog.set_level(logging.INFO, logger="shelfwise")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login("not-the-password")
         kiosk.login()
         checkout(kiosk, card, barcode, seq=1)
         patron_information(kiosk, card, "000000")
-    terminal = library.shelf.terminals.get(TERMINAL)
+    terminal = library.services.terminals.get(TERMINAL)
     assert terminal is not None
     assert (terminal.transactions, terminal.failures) == (2, 2)
     assert terminal.last_seen_at is not None
@@ -271,7 +273,7 @@ def test_a_cancelled_checkout_is_taken_back_and_a_second_login_is_answered(
 ) -> None:
     (barcode,) = library.title("边城")
     card = library.reader("沈从文")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
         fixed = {
@@ -285,7 +287,7 @@ def test_a_cancelled_checkout_is_taken_back_and_a_second_login_is_answered(
         cancelled = kiosk.ask("11", fixed, fields)
         assert cancelled.fixed["ok"] == "1"
         assert cancelled.fixed["desensitize"] == "N"
-        assert library.shelf.circulation.loans_of(card) == []
+        assert library.services.circulation.loans_of(card) == []
         # Cancelling what is not (or no longer) the reader's loan is refused.
         assert kiosk.ask("11", fixed, fields).fixed["ok"] == "0"
         assert kiosk.login().fixed["ok"] == "1"

@@ -24,7 +24,7 @@ from sip2_server_helpers import (
 )
 from sqlalchemy import select
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
 from shelfwise.storage.tables import outbox
 
@@ -32,8 +32,8 @@ BACKOFF = {"login_failures": 3, "login_backoff_seconds": 60, "login_backoff_max_
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path)
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path)
 
 
 def _login(port: int, source: str, password: str = TERMINAL_PASSWORD, name: str = TERMINAL) -> str:
@@ -51,7 +51,7 @@ def test_failures_from_an_address_back_off_its_logins_for_longer_each_time(
     library: Library, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="shelfwise.sip2")
-    with live_sip2(library.shelf, **BACKOFF) as server:
+    with live_sip2(library.services, **BACKOFF) as server:
         port = server.port
         _fail(port, "127.0.0.2", 3)  # one connection, closed after the third
         # Refused without a password check, even the right one, from that address only.
@@ -77,7 +77,7 @@ def test_failures_from_an_address_back_off_its_logins_for_longer_each_time(
     ]
     assert any("login backoff sip2-ip:127.0.0.2" in r.getMessage() for r in alerts)
     assert all("wrong-" not in r.getMessage() for r in caplog.records)
-    with library.shelf.db.read() as conn:
+    with library.services.db.read() as conn:
         events = conn.execute(select(outbox.c.payload).where(outbox.c.topic == "sip2.alert")).all()
     payloads = [json.loads(e.payload) for e in events]
     assert [p["subject"] for p in payloads] == ["sip2-ip:127.0.0.2"] * 3
@@ -88,11 +88,11 @@ def test_failures_from_an_address_back_off_its_logins_for_longer_each_time(
 def test_failures_against_an_account_back_off_its_logins_from_every_address(
     library: Library, clock: FrozenClock
 ) -> None:
-    shelf = library.shelf
+    services = library.services
     for name, networks in (("kiosk-02", ""), ("kiosk-03", "127.0.0.1/32")):
-        shelf.terminals.create(name=name, password="Second-Kiosk-22", branch="CEN",
+        services.terminals.create(name=name, password="Second-Kiosk-22", branch="CEN",
                                institution=INSTITUTION, networks=networks)  # fmt: skip
-    with live_sip2(shelf, **BACKOFF) as server:
+    with live_sip2(services, **BACKOFF) as server:
         port = server.port
         _fail(port, "127.0.0.2", 3, name=TERMINAL)
         assert _login(port, "127.0.0.3") == "0"  # the account is locked, at every address
@@ -102,9 +102,9 @@ def test_failures_against_an_account_back_off_its_logins_from_every_address(
         _fail(port, "127.0.0.3", 3, name="kiosk-03")
         assert _login(port, "127.0.0.1", "Second-Kiosk-22", "kiosk-03") == "1"
         # The statistics: failed logins counted, the account's backoff in login_attempts.
-        assert shelf.terminals.get(TERMINAL).failures == 3  # type: ignore[union-attr]
-        assert shelf.access.lockout.locked_until(f"sip2-terminal:{TERMINAL}") is not None
-        assert shelf.access.lockout.locked_until("sip2-terminal:kiosk-03") is None
+        assert services.terminals.get(TERMINAL).failures == 3  # type: ignore[union-attr]
+        assert services.access.lockout.locked_until(f"sip2-terminal:{TERMINAL}") is not None
+        assert services.access.lockout.locked_until("sip2-terminal:kiosk-03") is None
         clock.advance(timedelta(seconds=60))
         assert _login(port, "127.0.0.3") == "1"
 
@@ -113,7 +113,7 @@ def test_concurrent_first_failures_from_one_address_are_all_counted(library: Lib
     """Eight kiosks at one new address fail at once: each gets its 940, none a dropped line."""
     answers: list[str] = []
     barrier = threading.Barrier(8)
-    with live_sip2(library.shelf, login_failures=100) as server:
+    with live_sip2(library.services, login_failures=100) as server:
 
         def attempt() -> None:
             with Kiosk(server.port, source="127.0.0.4") as kiosk:
@@ -126,12 +126,15 @@ def test_concurrent_first_failures_from_one_address_are_all_counted(library: Lib
         for thread in threads:
             thread.join(60)
     assert answers == ["0"] * 8
-    assert library.shelf.access.lockout.failures("sip2-ip:127.0.0.4") == 8
+    assert library.services.access.lockout.failures("sip2-ip:127.0.0.4") == 8
 
 
 def test_two_servers_share_the_backoff(library: Library) -> None:
     """Two server instances (as two worker processes would be) over one database."""
-    with live_sip2(library.shelf, **BACKOFF) as one, live_sip2(library.shelf, **BACKOFF) as two:
+    with (
+        live_sip2(library.services, **BACKOFF) as one,
+        live_sip2(library.services, **BACKOFF) as two,
+    ):
         _fail(one.port, "127.0.0.5", 2)
         _fail(two.port, "127.0.0.5", 1)  # the third failure, at the other server
         assert _login(one.port, "127.0.0.5") == "0"

@@ -15,9 +15,9 @@ from shelfwise.testing.demo import seed_sip2_terminal
 
 def test_add_and_list_terminal_accounts(tmp_path: Path) -> None:
     settings = Settings.load({"data_dir": tmp_path}, environ={})
-    shelf = build(settings)
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
-    shelf.close()
+    services = build(settings)
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
+    services.close()
     runner = CliRunner()
     env = {"COLUMNS": "200", "NO_COLOR": "1"}
     common = ["--data-dir", str(tmp_path)]
@@ -36,34 +36,34 @@ def test_add_and_list_terminal_accounts(tmp_path: Path) -> None:
         env=env,
     )  # fmt: skip
     assert bad.exit_code == 2
-    shelf = build(settings)  # a login backoff against the account shows in the list (S-3)
-    shelf.access.lockout.fail("sip2-terminal:kiosk-7", limit=1, seconds=600)
-    shelf.close()
+    services = build(settings)  # a login backoff against the account shows in the list (S-3)
+    services.access.lockout.fail("sip2-terminal:kiosk-7", limit=1, seconds=600)
+    services.close()
     listed = runner.invoke(cli, ["sip2-terminals", *common], env=env)
     assert "login backoff until" in listed.output
     assert (
         "kiosk-7: CEN AO=SZLIB gb18030 offline-allowed transactions=0 failures=0" in listed.output
     )
     assert "kiosk-8" not in listed.output
-    shelf = build(settings)
-    terminal = shelf.terminals.login("kiosk-7", "secret-kiosk-7")
+    services = build(settings)
+    terminal = services.terminals.login("kiosk-7", "secret-kiosk-7")
     assert terminal is not None
     assert terminal.allow_offline
-    assert shelf.terminals.login("kiosk-7", "secret-kiosk-8") is None
-    shelf.close()
+    assert services.terminals.login("kiosk-7", "secret-kiosk-8") is None
+    services.close()
 
 
 def test_the_demo_terminal_account(tmp_path: Path) -> None:
     from shelfwise.testing.demo import seed_branches
 
-    shelf = build(Settings.load({"data_dir": tmp_path}, environ={}))
-    seed_branches(shelf.catalogue)
-    name, password, institution = seed_sip2_terminal(shelf)
-    assert seed_sip2_terminal(shelf) == (name, password, institution)  # runs once
-    terminal = shelf.terminals.login(name, password)
+    services = build(Settings.load({"data_dir": tmp_path}, environ={}))
+    seed_branches(services.catalogue)
+    name, password, institution = seed_sip2_terminal(services)
+    assert seed_sip2_terminal(services) == (name, password, institution)  # runs once
+    terminal = services.terminals.login(name, password)
     assert terminal is not None
     assert (terminal.institution, terminal.lenient) == (institution, True)
-    shelf.close()
+    services.close()
 
 
 def test_the_server_doc_names_every_request_it_answers() -> None:

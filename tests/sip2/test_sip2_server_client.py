@@ -20,7 +20,7 @@ from sip2_server_helpers import (
     make_library,
 )
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.testing import tools
 from shelfwise.testing.servers import live_server
 
@@ -49,14 +49,14 @@ def _client(port: int, encoding: str, card: str) -> Any:
 
 @pytest.mark.parametrize("charset", ["utf-8", "gb18030"])
 def test_the_sip2_client_scenario(
-    shelf: Shelfwise, tmp_path: Path, charset: str, caplog: pytest.LogCaptureFixture
+    services: Services, tmp_path: Path, charset: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    library = make_library(shelf, tmp_path, charset=charset, fields="AE")
+    library = make_library(services, tmp_path, charset=charset, fields="AE")
     (first, second) = library.title("活着：余华长篇小说", copies=2)
     card = library.reader("김민준")
-    shelf.accounts.charge(card, "damaged", 800, "coffee")
+    services.accounts.charge(card, "damaged", 800, "coffee")
     caplog.set_level(logging.INFO, logger="shelfwise")
-    with live_sip2(shelf) as server:
+    with live_sip2(services) as server:
         sip = _client(server.port, charset, card)
         try:
             ask = sip.get_response
@@ -89,9 +89,9 @@ def test_the_sip2_client_scenario(
             assert ended["fixed"]["EndSession"] == "Y"
         finally:
             sip.disconnect()
-    loans = shelf.circulation.loans_of(card)
+    loans = services.circulation.loans_of(card)
     assert [(loan.barcode, loan.renewals) for loan in loans] == [(second, 1)]
-    assert [f.balance_cents for f in shelf.accounts.fees_of(card) if f.status == "open"] == []
+    assert [f.balance_cents for f in services.accounts.fees_of(card) if f.status == "open"] == []
     ours = "\n".join(
         r.getMessage() + repr(r.__dict__) for r in caplog.records if r.name.startswith("shelfwise")
     )
@@ -100,12 +100,12 @@ def test_the_sip2_client_scenario(
 
 
 def test_sixteen_kiosks_checking_out_one_copy_make_one_loan(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
-    library = make_library(shelf, tmp_path, require_pin=False)
+    library = make_library(services, tmp_path, require_pin=False)
     (barcode,) = library.title("三体")
     cards = [
-        shelf.readers.register(name=f"读者{k}", category="adult").reader.card_number
+        services.readers.register(name=f"读者{k}", category="adult").reader.card_number
         for k in range(16)
     ]
     results: list[str] = []
@@ -113,7 +113,7 @@ def test_sixteen_kiosks_checking_out_one_copy_make_one_loan(
     # Sixteen kiosks behind one address connecting at the same instant: more than the
     # default eight connections before login from one address (sip2-server.md).
     with live_sip2(
-        shelf, max_connections_per_terminal=16, max_unauthenticated_per_address=16
+        services, max_connections_per_terminal=16, max_unauthenticated_per_address=16
     ) as server:
 
         def kiosk(card: str) -> None:
@@ -128,22 +128,25 @@ def test_sixteen_kiosks_checking_out_one_copy_make_one_loan(
         for thread in threads:
             thread.join(120)
     assert sorted(results) == ["0"] * 15 + ["1"]
-    assert sum(len(shelf.circulation.loans_of(card)) for card in cards) == 1
+    assert sum(len(services.circulation.loans_of(card)) for card in cards) == 1
 
 
 def test_d1_sip2_and_rest_checkouts_of_one_copy_make_one_loan(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     """D1 across doors: 8 kiosks over SIP2 and 8 desks over REST, one copy."""
-    library = make_library(shelf, tmp_path, require_pin=False)
+    library = make_library(services, tmp_path, require_pin=False)
     (barcode,) = library.title("白鹿原")
     cards = [
-        shelf.readers.register(name=f"读者{k}", category="adult").reader.card_number
+        services.readers.register(name=f"读者{k}", category="adult").reader.card_number
         for k in range(16)
     ]
     results: list[tuple[str, bool]] = []
     barrier = threading.Barrier(16)
-    with live_sip2(shelf, max_connections_per_terminal=8) as server, live_server(shelf) as base:
+    with (
+        live_sip2(services, max_connections_per_terminal=8) as server,
+        live_server(services) as base,
+    ):
 
         def kiosk(card: str) -> None:
             with Kiosk(server.port) as k:
@@ -170,4 +173,4 @@ def test_d1_sip2_and_rest_checkouts_of_one_copy_make_one_loan(
             thread.join(120)
     assert len(results) == 16
     assert sum(ok for _, ok in results) == 1
-    assert sum(len(shelf.circulation.loans_of(card)) for card in cards) == 1
+    assert sum(len(services.circulation.loans_of(card)) for card in cards) == 1

@@ -21,7 +21,7 @@ from sip2_server_helpers import (
 )
 from sqlalchemy import insert, select, text
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import render
 from shelfwise.sip2 import Message
@@ -31,8 +31,8 @@ WEAK_PIN = "4831"
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path, language="en")
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path, language="en")
 
 
 def _fee_paid(
@@ -47,7 +47,7 @@ def _fee_paid(
 
 def _open_balances(library: Library, card: str) -> list[int]:
     """What the reader still owes, fee by fee (a paid fee leaves the reader, P2)."""
-    fees = library.shelf.accounts.fees_of(card)
+    fees = library.services.accounts.fees_of(card)
     return [f.balance_cents for f in sorted(fees, key=lambda f: f.id) if f.status == "open"]
 
 
@@ -57,10 +57,10 @@ def test_a_fee_payment_resent_after_a_reconnect_is_paid_once(
 ) -> None:
     """37 Fee Paid resent after a reconnect paid a second fee (issue 12)."""
     card = library.reader("付款")
-    accounts = library.shelf.accounts
+    accounts = library.services.accounts
     accounts.charge(card, "damaged", 300, "water")
     accounts.charge(card, "manual", 500, "card")
-    with live_sip2(library.shelf) as server:
+    with live_sip2(library.services) as server:
         with Kiosk(server.port) as kiosk:
             kiosk.login()
             first = _fee_paid(kiosk, card, "3.00", bk=bk, seq=4)
@@ -92,10 +92,10 @@ def test_a_fee_payment_resent_after_a_reconnect_is_paid_once(
 
 def test_a_payment_over_several_fees_applies_whole_or_not_at_all(library: Library) -> None:
     card = library.reader("整付")
-    accounts = library.shelf.accounts
+    accounts = library.services.accounts
     accounts.charge(card, "damaged", 300, "a")
     accounts.charge(card, "manual", 500, "b")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         too_much = _fee_paid(kiosk, card, "9.00", bk="PAY-1", seq=1)
         assert too_much.fixed["payment_accepted"] == "N"
@@ -110,8 +110,8 @@ def test_a_checkout_resent_after_a_reconnect_and_a_cancel_then_a_new_one(
 ) -> None:
     (barcode,) = library.title("倾城之恋")
     card = library.reader("流苏")
-    circulation = library.shelf.circulation
-    with live_sip2(library.shelf) as server:
+    circulation = library.services.circulation
+    with live_sip2(library.services) as server:
         with Kiosk(server.port) as kiosk:
             kiosk.login()
             first = checkout(kiosk, card, barcode, seq=7)
@@ -131,14 +131,14 @@ def test_a_checkout_resent_after_a_reconnect_and_a_cancel_then_a_new_one(
             assert new_loan.id != loan.id
 
 
-def test_a_stored_key_gives_away_no_pin(library: Library, shelf: Shelfwise) -> None:
+def test_a_stored_key_gives_away_no_pin(library: Library, services: Services) -> None:
     """Keys were an unsalted SHA-256 of the raw message: a PIN came back in 1.7 s."""
     (barcode,) = library.title("密码")
-    card = shelf.readers.register(name="弱密码", category="adult", pin=WEAK_PIN).reader
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    card = services.readers.register(name="弱密码", category="adult", pin=WEAK_PIN).reader
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert checkout(kiosk, card.card_number, barcode, pin=WEAK_PIN, seq=3).fixed["ok"] == "1"
-        with shelf.db.read() as conn:
+        with services.db.read() as conn:
             stored = set(conn.execute(select(idempotency_keys.c.key)).scalars())
 
         def candidates() -> set[str]:
@@ -158,35 +158,35 @@ def test_a_stored_key_gives_away_no_pin(library: Library, shelf: Shelfwise) -> N
     # The old scheme stored "sip2:<terminal>:" and the first 40 hex digits of the digest.
     assert not any(guess[:40] in key for key in stored for guess in guesses)
     # The key is an HMAC under a secret of the data folder that only the server may read.
-    secret = shelf.settings.data_dir / "keys" / "idempotency_key"
+    secret = services.settings.data_dir / "keys" / "idempotency_key"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
     assert stat.S_IMODE(secret.parent.stat().st_mode) == 0o700
 
 
 def test_keys_are_purged_after_the_retention_window(
-    library: Library, shelf: Shelfwise, clock: FrozenClock
+    library: Library, services: Services, clock: FrozenClock
 ) -> None:
     (barcode,) = library.title("旧账")
     card = library.reader("清理")
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
-    with shelf.db.write() as conn:  # a migrated loan's row: not a request, kept for ever
+    with services.db.write() as conn:  # a migrated loan's row: not a request, kept for ever
         conn.execute(
             insert(idempotency_keys).values(
                 key="migrate-in:loan:1", operation="migrate_in_loan", result="{}",
                 created_at=clock.now(),
             )
         )  # fmt: skip
-    days = int(shelf.settings["idempotency_retention_days"])
+    days = int(services.settings["idempotency_retention_days"])
     clock.advance(timedelta(days=days) - timedelta(minutes=1))
-    scheduler = shelf.scheduler()
+    scheduler = services.scheduler()
     scheduler.run_due()
-    assert _operations(shelf) == ["checkout", "migrate_in_loan"]  # not yet
+    assert _operations(services) == ["checkout", "migrate_in_loan"]  # not yet
     clock.advance(timedelta(hours=1))
     assert "circulation.purge_idempotency_keys" in scheduler.run_due()
-    assert _operations(shelf) == ["migrate_in_loan"]
-    with shelf.db.read() as conn:
+    assert _operations(services) == ["migrate_in_loan"]
+    with services.db.read() as conn:
         detail = (
             conn.execute(
                 select(job_runs.c.detail)
@@ -199,6 +199,6 @@ def test_keys_are_purged_after_the_retention_window(
     assert detail == "purged 1"
 
 
-def _operations(shelf: Shelfwise) -> list[str]:
-    with shelf.db.read() as conn:
+def _operations(services: Services) -> list[str]:
+    with services.db.read() as conn:
         return sorted(conn.execute(text("SELECT operation FROM idempotency_keys")).scalars())

@@ -19,7 +19,7 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import Availability, HoldStatus
 from shelfwise.core.clock import FrozenClock
@@ -28,8 +28,8 @@ from shelfwise.sip2 import Message
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path, language="en")
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path, language="en")
 
 
 def _checkin(kiosk: Kiosk, barcode: str) -> Message:
@@ -45,9 +45,9 @@ def test_wrong_pins_lock_the_reader_at_every_kiosk_until_the_lock_passes(
     card = library.reader("钱钟书")
     other = library.reader("杨绛")
     locked = render("sip2.pin_locked", "en", {})
-    lockout = library.shelf.access.lockout  # access_login_attempts, access_lockout_seconds
+    lockout = library.services.access.lockout  # access_login_attempts, access_lockout_seconds
     with (
-        live_sip2(library.shelf) as server,
+        live_sip2(library.services) as server,
         Kiosk(server.port) as kiosk,
         Kiosk(server.port) as second,
     ):
@@ -66,7 +66,7 @@ def test_wrong_pins_lock_the_reader_at_every_kiosk_until_the_lock_passes(
             assert list(info.get_all("AF")) == [locked]
             loan = checkout(k, card, barcode)
             assert (loan.fixed["ok"], list(loan.get_all("AF"))) == ("0", [locked])
-        assert library.shelf.circulation.loans_of(card) == []
+        assert library.services.circulation.loans_of(card) == []
         # Another reader is not affected.
         assert checkout(kiosk, other, barcode).fixed["ok"] == "1"
         assert _checkin(kiosk, barcode).fixed["ok"] == "1"
@@ -82,13 +82,13 @@ def test_the_pin_lock_is_shared_with_the_web_login_and_survives_a_restart(
     library: Library,
 ) -> None:
     card = library.reader("萧红")
-    access = library.shelf.access
+    access = library.services.access
     locked = render("sip2.pin_locked", "en", {})
     # Wrong PINs at the web login (the PIN, not the password: readers have both) ...
     for _ in range(access.lockout.limit - 1):
         with pytest.raises(ShelfwiseError):
             access.login_reader(card, "000000", kind="pin")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         # ... and one more at a kiosk lock the card at every door.
         assert list(patron_information(kiosk, card, "111111").get_all("AF")) == [locked]
@@ -97,7 +97,7 @@ def test_the_pin_lock_is_shared_with_the_web_login_and_survives_a_restart(
         access.login_reader(card, PIN, kind="pin")
     assert refused.value.code == "access.locked"
     # A new server process reads the same lock from the database.
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert list(patron_information(kiosk, card, PIN).get_all("AF")) == [locked]
 
@@ -106,15 +106,15 @@ def test_a_right_pin_clears_the_count_and_zero_attempts_turn_the_lock_off(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     card = library.reader("巴金")
-    lockout = library.shelf.access.lockout
+    lockout = library.services.access.lockout
     monkeypatch.setattr(lockout, "limit", 2)
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         for _ in range(3):  # wrong, right, wrong: never two failures in a row
             patron_information(kiosk, card, "000000")
             assert patron_information(kiosk, card, PIN).get("CQ") == "Y"
     monkeypatch.setattr(lockout, "limit", 0)
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         for _ in range(6):
             patron_information(kiosk, card, "000000")
@@ -129,23 +129,23 @@ def test_one_pin_sprayed_over_many_cards_is_stopped_at_the_kiosk(
     Ten cards here, three of them with PIN 1234, and three failures per source (the
     kiosk's address and its terminal account) instead of ten: the same rule.
     """
-    shelf = library.shelf
-    lockout = shelf.access.lockout
+    services = library.services
+    lockout = services.access.lockout
     lockout.sources = dataclasses.replace(lockout.sources, failures=3)
     weak = {4, 6, 8}
     cards = [
-        shelf.readers.register(
+        services.readers.register(
             name=f"读者{n}", category="adult", pin="1234" if n in weak else None
         ).reader.card_number
         for n in range(10)
     ]
-    shelf.terminals.create(
+    services.terminals.create(
         name="kiosk-02", password="Second-Kiosk-22", branch="CEN", institution=INSTITUTION,
         language="en", lenient=True,
     )  # fmt: skip
     locked = render("sip2.pin_locked", "en", {})
     with (
-        live_sip2(shelf) as server,
+        live_sip2(services) as server,
         Kiosk(server.port) as kiosk,
         Kiosk(server.port, source="127.0.0.2") as elsewhere,
     ):
@@ -170,10 +170,10 @@ def test_a_checkin_seconds_after_the_checkout_is_a_rollback_that_traps_no_hold(
     (barcode,) = library.title("家")
     card = library.reader("觉新")
     waiting = library.reader("觉慧")
-    circulation = library.shelf.circulation
+    circulation = library.services.circulation
     record_id = circulation.item_status(barcode).record_id
     with (
-        live_sip2(library.shelf, cancel_window_seconds=10) as server,
+        live_sip2(library.services, cancel_window_seconds=10) as server,
         Kiosk(server.port) as kiosk,
     ):
         kiosk.login()
@@ -204,9 +204,9 @@ def test_a_cancelled_checkout_traps_no_hold(library: Library) -> None:
     (barcode,) = library.title("春")
     card = library.reader("觉民")
     waiting = library.reader("琴")
-    circulation = library.shelf.circulation
+    circulation = library.services.circulation
     record_id = circulation.item_status(barcode).record_id
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
         circulation.place_hold(waiting, record_id, "CEN", actor=SYSTEM)
@@ -253,34 +253,34 @@ def test_offline_transactions_are_refused_from_a_terminal_not_allowed_to_send_th
     (barcode,) = library.title("边城")
     card = library.reader("沈从文")
     refused = render("sip2.not_allowed", "en", {})
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert _status(kiosk).fixed["offline_ok"] == "N"
         out = _offline_checkout(kiosk, card, barcode)
         assert (out.fixed["ok"], list(out.get_all("AF"))) == ("0", [refused])
-        assert library.shelf.circulation.loans_of(card) == []
+        assert library.services.circulation.loans_of(card) == []
         assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
         back = _offline_checkin(kiosk, barcode)
         assert (back.fixed["ok"], list(back.get_all("AF"))) == ("0", [refused])
-        assert len(library.shelf.circulation.loans_of(card)) == 1
+        assert len(library.services.circulation.loans_of(card)) == 1
 
 
 def test_offline_transactions_from_an_allowed_terminal_meet_the_offline_upload_rules(
     library: Library,
 ) -> None:
-    shelf = library.shelf
-    shelf.terminals.create(
+    services = library.services
+    services.terminals.create(
         name="kiosk-off", password="Offline-Kiosk-1", branch="CEN", institution=INSTITUTION,
         language="en", lenient=True, allow_offline=True,
     )  # fmt: skip
-    assert shelf.terminals.get("kiosk-off").allow_offline  # type: ignore[union-attr]
+    assert services.terminals.get("kiosk-off").allow_offline  # type: ignore[union-attr]
     first, second = library.title("茶馆", copies=2)
     card = library.reader("老舍")
     other = library.reader("祥子")
     blocked = library.reader("虎妞")
-    shelf.readers.block(blocked, "lost card")
-    circulation = shelf.circulation
-    with live_sip2(shelf) as server:
+    services.readers.block(blocked, "lost card")
+    circulation = services.circulation
+    with live_sip2(services) as server:
         with Kiosk(server.port) as kiosk:
             assert kiosk.login("Offline-Kiosk-1", "kiosk-off").fixed["ok"] == "1"
             assert _status(kiosk).fixed["offline_ok"] == "Y"

@@ -22,14 +22,14 @@ from sip2_server_helpers import (
     wait_until,
 )
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.sip2 import CATALOGUE, Message, encode
 from shelfwise.testing import tools
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path)
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path)
 
 
 def test_the_tls_listener_serves_tls_1_2_or_newer(library: Library, tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_the_tls_listener_serves_tls_1_2_or_newer(library: Library, tmp_path: Pa
         check=True, capture_output=True,
     )  # fmt: skip
     with live_sip2(
-        library.shelf, tls_host="127.0.0.1", tls_port=0, tls_cert=str(cert), tls_key=str(key)
+        library.services, tls_host="127.0.0.1", tls_port=0, tls_cert=str(cert), tls_key=str(key)
     ) as server:
         (tls_port,) = [port for _, port, tls in server.addresses if tls]
         context = ssl.create_default_context(cafile=str(cert))
@@ -57,7 +57,7 @@ def test_the_tls_listener_serves_tls_1_2_or_newer(library: Library, tmp_path: Pa
 
 
 def test_an_idle_connection_is_closed(library: Library) -> None:
-    with live_sip2(library.shelf, idle_timeout=0.3) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services, idle_timeout=0.3) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert kiosk.closed()  # the server hung up on its own
 
@@ -80,7 +80,7 @@ def _closed_while_trickling(sock: socket.socket, data: bytes, gap: float = 0.05)
 
 def test_a_connection_that_does_not_log_in_in_time_is_closed(library: Library) -> None:
     # S-9: the login deadline holds whether the socket stays silent or trickles bytes.
-    with live_sip2(library.shelf, login_timeout=0.3) as server:
+    with live_sip2(library.services, login_timeout=0.3) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as silent:
             assert silent.recv(1) == b""  # hung up by the server, long before the 10 s
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as slow:
@@ -93,7 +93,7 @@ def test_a_connection_that_does_not_log_in_in_time_is_closed(library: Library) -
 
 def test_idleness_is_timed_by_complete_messages_not_bytes(library: Library) -> None:
     # Slowloris after login: a byte every 50 ms restarted the old per-read timeout.
-    with live_sip2(library.shelf, idle_timeout=0.4) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services, idle_timeout=0.4) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login().fixed["ok"] == "1"
         assert _closed_while_trickling(kiosk.sock, b"2300120260901    093000" + b"A" * 300)
 
@@ -102,8 +102,10 @@ def test_250_idle_sockets_from_loopback_do_not_keep_a_kiosk_out(library: Library
     # Done-when 3 of issue 12: 205 sockets that never logged in took every slot.
     (barcode,) = library.title("门外的人")
     card = library.reader("排队")
-    config = library.shelf.settings  # the defaults: 200 connections, 32 before login, 8 per address
-    with live_sip2(library.shelf) as server, ExitStack() as held:
+    config = (
+        library.services.settings
+    )  # the defaults: 200 connections, 32 before login, 8 per address
+    with live_sip2(library.services) as server, ExitStack() as held:
         for n in range(250):  # 25 loopback addresses, the kiosk's own among them
             source = f"127.0.0.{1 + n % 25}"
             idle = socket.create_connection(
@@ -118,13 +120,13 @@ def test_250_idle_sockets_from_loopback_do_not_keep_a_kiosk_out(library: Library
             assert (loan.fixed["ok"], loan.get("AB")) == ("1", barcode)
         assert server.unauthenticated <= int(config["sip2_max_unauthenticated"])
         assert server.active <= int(config["sip2_max_unauthenticated"]) + 1
-    assert [loan.barcode for loan in library.shelf.circulation.loans_of(card)] == [barcode]
+    assert [loan.barcode for loan in library.services.circulation.loans_of(card)] == [barcode]
 
 
 def test_connections_before_login_never_displace_logged_in_terminals(library: Library) -> None:
     status = {"status_code": "0", "max_print_width": "080", "protocol_version": "2.00"}
     with (
-        live_sip2(library.shelf, max_connections=3, max_unauthenticated=1) as server,
+        live_sip2(library.services, max_connections=3, max_unauthenticated=1) as server,
         ExitStack() as held,
     ):
         terminals = []
@@ -146,7 +148,7 @@ def test_connections_before_login_never_displace_logged_in_terminals(library: Li
 
 
 def test_sessions_per_terminal_are_capped(library: Library) -> None:
-    with live_sip2(library.shelf, max_connections_per_terminal=2) as server:
+    with live_sip2(library.services, max_connections_per_terminal=2) as server:
         with Kiosk(server.port) as one, Kiosk(server.port) as two, Kiosk(server.port) as three:
             assert one.login().fixed["ok"] == "1"
             assert two.login().fixed["ok"] == "1"
@@ -158,7 +160,7 @@ def test_sessions_per_terminal_are_capped(library: Library) -> None:
 
 
 def test_the_total_connection_cap(library: Library) -> None:
-    with live_sip2(library.shelf, max_connections=1) as server, Kiosk(server.port) as one:
+    with live_sip2(library.services, max_connections=1) as server, Kiosk(server.port) as one:
         assert one.login().fixed["ok"] == "1"
         with Kiosk(server.port) as two:  # the one slot holds a logged-in terminal
             assert two.closed()
@@ -213,7 +215,7 @@ def test_fuzz_the_server_answers_or_closes_and_stays_up(
     caplog.set_level(logging.INFO, logger="shelfwise")
     messages = _mutations(random.Random(5))
     answered = closed = 0
-    with live_sip2(library.shelf) as server:
+    with live_sip2(library.services) as server:
         kiosk = Kiosk(server.port)
         kiosk.login()
         for data in messages:

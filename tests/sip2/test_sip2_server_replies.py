@@ -24,7 +24,7 @@ from sip2_server_helpers import (
 )
 from sqlalchemy import text
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.core.errors import render
 from shelfwise.sip2 import Decoded, Message, codec, decode, session
 from shelfwise.sip2.model import EncodeError
@@ -49,8 +49,8 @@ def _decoded(raw: bytes, charset: str) -> Message:
 
 def _set_title(library: Library, barcode: str, title: str) -> None:
     """A title as it may sit in the catalogue (migrated, or imported before repairs)."""
-    record_id = library.shelf.circulation.item_status(barcode).record_id
-    with library.shelf.db.write() as conn:
+    record_id = library.services.circulation.item_status(barcode).record_id
+    with library.services.db.write() as conn:
         conn.execute(
             text("UPDATE records SET title = :t WHERE id = :id"), {"t": title, "id": record_id}
         )
@@ -58,15 +58,15 @@ def _set_title(library: Library, barcode: str, title: str) -> None:
 
 @pytest.mark.parametrize("charset", ["utf-8", "gb18030"])
 def test_titles_and_names_sip2_cannot_carry_are_fitted_not_lost(
-    shelf: Shelfwise, tmp_path: Path, charset: str
+    services: Services, tmp_path: Path, charset: str
 ) -> None:
-    library = make_library(shelf, tmp_path, charset=charset, fields="AE")
+    library = make_library(services, tmp_path, charset=charset, fields="AE")
     (long_copy,) = library.title("长篇")
     (piped_copy,) = library.title("红楼梦")
     _set_title(library, long_copy, LONG_TITLE)
     _set_title(library, piped_copy, PIPED_TITLE)
     card = library.reader(NAME)
-    with live_sip2(shelf) as server, Kiosk(server.port, encoding=charset) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port, encoding=charset) as kiosk:
         assert kiosk.login().fixed["ok"] == "1"
         titles = {}
         for barcode in (long_copy, piped_copy):
@@ -96,7 +96,7 @@ def test_titles_and_names_sip2_cannot_carry_are_fitted_not_lost(
     # '|' replaced, control characters dropped (a newline became a space).
     assert titles[piped_copy] == "红楼梦 / 脂砚斋评本 卷一[0m 下"
     assert info.get("AE") == "李/白"
-    assert library.shelf.circulation.loans_of(card) == []
+    assert library.services.circulation.loans_of(card) == []
 
 
 def _failing_for(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,17 +112,17 @@ def _failing_for(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_reply_that_cannot_be_made_commits_nothing(
-    shelf: Shelfwise,
+    services: Services,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    library = make_library(shelf, tmp_path, language="en")
+    library = make_library(services, tmp_path, language="en")
     (barcode,) = library.title("未竟")
     card = library.reader("读者")
-    circulation = shelf.circulation
+    circulation = services.circulation
     failed = render("sip2.reply_failed", "en", {})
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         with monkeypatch.context() as patch, caplog.at_level(logging.ERROR, "shelfwise.sip2"):
             _failing_for("12", patch)

@@ -20,14 +20,14 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.core.errors import render
 from shelfwise.sip2 import Decoded, Message, checksum, decode, encode
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path, language="en")
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path, language="en")
 
 
 def _end_session(kiosk: Kiosk, card: str) -> Message:
@@ -38,7 +38,7 @@ def _end_session(kiosk: Kiosk, card: str) -> Message:
 def test_screen_messages_follow_the_language_the_kiosk_sends(library: Library) -> None:
     (barcode,) = library.title("骆驼祥子")
     card = library.reader("祥子")
-    with live_sip2(library.shelf) as server, Kiosk(server.port) as kiosk:
+    with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()  # an English terminal
         wrong = patron_information(kiosk, card, "000000", language="019")  # the reader chose 中文
         assert wrong.fixed["language"] == "019"
@@ -60,7 +60,7 @@ def test_screen_messages_follow_the_language_the_kiosk_sends(library: Library) -
 
 def test_a_96_carries_a_checksum_only_in_sessions_that_use_them(library: Library) -> None:
     undecodable = b"2300120260901    093000AO" + INSTITUTION.encode() + b"|AA\xff\xfe|AC|AD|"
-    with live_sip2(library.shelf) as server:
+    with live_sip2(library.services) as server:
         with Kiosk(server.port) as plain:  # a kiosk without error detection
             login = Message.of(
                 "93",
@@ -87,10 +87,12 @@ def _checkout_without_ao(kiosk: Kiosk, card: str, barcode: str) -> Message:
     return answer.message
 
 
-def _audit(shelf: Shelfwise) -> list[tuple[str, int | None, str, str, int | None, tuple[str, ...]]]:
+def _audit(
+    services: Services,
+) -> list[tuple[str, int | None, str, str, int | None, tuple[str, ...]]]:
     return [
         (e.actor_kind, e.actor_id, e.door, e.action, e.reader_id, e.fields)
-        for e in reversed(shelf.access.audit_trail())
+        for e in reversed(services.access.audit_trail())
     ]
 
 
@@ -98,44 +100,44 @@ def test_kiosk_reads_of_reader_data_are_audited(library: Library) -> None:
     """P7: who (the terminal), when, which reader, which fields — never the values."""
     (barcode,) = library.title("子夜")
     card = library.reader("吴荪甫", email="wu@example.org")
-    shelf = library.shelf
-    reader_id = shelf.readers.get(card).id
-    terminal_id = shelf.terminals.get("kiosk-01").id  # type: ignore[union-attr]
-    with live_sip2(shelf) as server, Kiosk(server.port) as kiosk:
+    services = library.services
+    reader_id = services.readers.get(card).id
+    terminal_id = services.terminals.get("kiosk-01").id  # type: ignore[union-attr]
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert checkout(kiosk, card, barcode).fixed["ok"] == "1"
-        assert _audit(shelf) == []  # a checkout shows no reader data
+        assert _audit(services) == []  # a checkout shows no reader data
         patron_information(kiosk, card, "000000")  # a wrong PIN: nothing shown, nothing read
-        assert _audit(shelf) == []
+        assert _audit(services) == []
         info = patron_information(kiosk, card, PIN, summary="  Y       ")  # charged items
         assert info.get_all("AU") == (barcode,)
         status = kiosk.ask("23", {"language": "000", "transaction_date": TD},
                            [("AO", INSTITUTION), ("AA", card), ("AC", ""), ("AD", PIN)])  # fmt: skip
         assert status.command == "24"
-    assert _audit(shelf) == [
+    assert _audit(services) == [
         ("sip2-terminal", terminal_id, "sip2", "patron_information", reader_id,
          ("fees", "loans", "masked_name", "status")),
         ("sip2-terminal", terminal_id, "sip2", "patron_status", reader_id,
          ("fees", "masked_name", "status")),
     ]  # fmt: skip
-    with shelf.db.read() as conn:  # the trail holds names of fields, never what they held
+    with services.db.read() as conn:  # the trail holds names of fields, never what they held
         dump = "\n".join(str(row) for row in conn.exec_driver_sql("SELECT * FROM audit_log"))
     assert "wu@example.org" not in dump
     assert "吴荪甫" not in dump
 
 
 def test_an_absent_institution_or_location_is_decided_and_a_wrong_one_audited(
-    shelf: Shelfwise, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     """S-4: AO is required in every request; CP is optional in a 93."""
-    library = make_library(shelf, tmp_path, language="en", lenient=False)
-    shelf.terminals.create(
+    library = make_library(services, tmp_path, language="en", lenient=False)
+    services.terminals.create(
         name="kiosk-lenient", password="Lenient-Kiosk-1", branch="CEN", institution=INSTITUTION,
         language="en", lenient=True, location="desk-2",
     )  # fmt: skip
     (first, second) = library.title("无 AO", copies=2)
     card = library.reader("读者")
-    with live_sip2(shelf) as server:
+    with live_sip2(services) as server:
         with Kiosk(server.port) as strict:
             strict.login()
             missing = _checkout_without_ao(strict, card, first)
@@ -156,9 +158,9 @@ def test_an_absent_institution_or_location_is_decided_and_a_wrong_one_audited(
             fields = [("CN", "kiosk-lenient"), ("CO", "Lenient-Kiosk-1"), ("CP", "desk-9")]
             refused = elsewhere.ask("93", {"uid_algorithm": "0", "pwd_algorithm": "0"}, fields)
             assert refused.fixed["ok"] == "0"
-    lenient_id = shelf.terminals.get("kiosk-lenient").id  # type: ignore[union-attr]
-    assert [(a[0], a[1], a[3]) for a in _audit(shelf)] == [
+    lenient_id = services.terminals.get("kiosk-lenient").id  # type: ignore[union-attr]
+    assert [(a[0], a[1], a[3]) for a in _audit(services)] == [
         ("sip2-terminal", lenient_id, "wrong_institution"),
         ("sip2-terminal", lenient_id, "wrong_location"),
     ]
-    assert len(shelf.circulation.loans_of(card)) == 2
+    assert len(services.circulation.loans_of(card)) == 2

@@ -16,17 +16,20 @@ import pytest
 from sip2_server_helpers import Kiosk, live_sip2, make_library
 from sip2_storms import d4_trial, prepare
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 
 
 def test_d4_resend_and_cancel_sequences_from_concurrent_kiosks(
-    shelf: Shelfwise, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+    services: Services, tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
     slow = bool(request.config.getoption("--runslow"))
     trials, kiosks = (100, 8) if slow else (20, 4)
-    library = make_library(shelf, tmp_path, require_pin=False)
+    library = make_library(services, tmp_path, require_pin=False)
     setup = prepare(library, kiosks)
-    with live_sip2(shelf, max_connections_per_terminal=kiosks + 1) as server, ExitStack() as stack:
+    with (
+        live_sip2(services, max_connections_per_terminal=kiosks + 1) as server,
+        ExitStack() as stack,
+    ):
         connections = []
         for _ in range(kiosks):  # each logs in as it connects, as a kiosk does
             kiosk = stack.enter_context(Kiosk(server.port))

@@ -14,27 +14,27 @@ from fastapi.testclient import TestClient
 from sip2_server_helpers import TERMINAL, Kiosk, Library, checkout, live_sip2, make_library
 from typer.testing import CliRunner
 
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 from shelfwise.cli.main import cli
 from shelfwise.testing.access import staff_token
 
 
 @pytest.fixture
-def library(shelf: Shelfwise, tmp_path: Path) -> Library:
-    return make_library(shelf, tmp_path, language="en")
+def library(services: Services, tmp_path: Path) -> Library:
+    return make_library(services, tmp_path, language="en")
 
 
 def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_its_next_message(
     library: Library,
 ) -> None:
-    shelf = library.shelf
+    services = library.services
     card = library.reader("读者")
     first, second = library.title("停用", copies=2)
-    admin = {"Authorization": f"Bearer {staff_token(shelf, 'admin')}"}
+    admin = {"Authorization": f"Bearer {staff_token(services, 'admin')}"}
     with (
-        live_sip2(shelf) as server,
+        live_sip2(services) as server,
         Kiosk(server.port) as kiosk,
-        TestClient(asgi_app(shelf)) as api,
+        TestClient(asgi_app(services)) as api,
     ):
         assert kiosk.login().fixed["ok"] == "1"
         assert checkout(kiosk, card, first).fixed["ok"] == "1"
@@ -52,7 +52,7 @@ def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_it
         assert refused.fixed["ok"] == "0"
         assert "switched off by the library" in refused.get_all("AF")[0]
         assert kiosk.closed()
-        assert shelf.circulation.item_status(second).availability == "on_shelf"
+        assert services.circulation.item_status(second).availability == "on_shelf"
         with Kiosk(server.port) as again:
             assert again.login().fixed["ok"] == "0"
 
@@ -65,9 +65,9 @@ def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_it
         # The command line turns it back on.
         args = [
             "--data-dir",
-            str(shelf.settings.data_dir),
+            str(services.settings.data_dir),
             "--database-url",
-            shelf.settings.database_url,
+            services.settings.database_url,
         ]
         done = CliRunner().invoke(cli, ["sip2-terminal-disable", TERMINAL, "--enable", *args])
         assert done.exit_code == 0, done.output
@@ -77,7 +77,7 @@ def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_it
             assert checkout(back, card, second).fixed["ok"] == "1"
         done = CliRunner().invoke(cli, ["sip2-terminal-disable", TERMINAL, *args])
         assert f"terminal {TERMINAL} disabled" in done.output
-        assert shelf.terminals.get(TERMINAL).enabled is False  # type: ignore[union-attr]
+        assert services.terminals.get(TERMINAL).enabled is False  # type: ignore[union-attr]
         missing = CliRunner().invoke(cli, ["sip2-terminal-disable", "no-such", *args])
         assert missing.exit_code == 1
         assert "sip2.unknown_terminal" in missing.output

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from shelfwise import app as composition
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
@@ -39,9 +39,9 @@ from shelfwise.testing.tools import require_tool
 ID_CARD = "11010519491231002X"
 
 
-def _catalogue(shelf: Shelfwise, tmp: Path, copies: int) -> list[str]:
-    shelf.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
-    shelf.accounts.set_rule(
+def _catalogue(services: Services, tmp: Path, copies: int) -> list[str]:
+    services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
+    services.accounts.set_rule(
         reader_category=None,
         item_type=None,
         branch=None,
@@ -55,21 +55,21 @@ def _catalogue(shelf: Shelfwise, tmp: Path, copies: int) -> list[str]:
         [Field("001", data="bk-1"), Field("245", "10", [("a", "备份")]), *holdings],
     )
     (tmp / "bk.mrc").write_bytes(encode(record))
-    shelf.importer().import_file(tmp / "bk.mrc")  # the copies in one batch, as 852 holdings
+    services.importer().import_file(tmp / "bk.mrc")  # the copies in one batch, as 852 holdings
     return barcodes
 
 
 class Storm:
     """Threads checking copies out, one reader each, until stopped or out of copies."""
 
-    def __init__(self, shelf: Shelfwise, barcodes: list[str], threads: int) -> None:
-        self.shelf = shelf
+    def __init__(self, services: Services, barcodes: list[str], threads: int) -> None:
+        self.services = services
         self.committed = 0
         self.errors: list[BaseException] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
         cards = [
-            shelf.readers.register(name=f"读者{n}", category="adult").reader.card_number
+            services.readers.register(name=f"读者{n}", category="adult").reader.card_number
             for n in range(threads)
         ]
         shares = [barcodes[n::threads] for n in range(threads)]
@@ -83,7 +83,7 @@ class Storm:
             for barcode in barcodes:
                 if self._stop.is_set():
                     return
-                self.shelf.circulation.checkout(card, barcode, "CEN", actor=SYSTEM)
+                self.services.circulation.checkout(card, barcode, "CEN", actor=SYSTEM)
                 with self._lock:
                     self.committed += 1
         except BaseException as exc:  # reported by stop()
@@ -144,7 +144,7 @@ def fresh_target(backend: str, tmp_path: Path) -> Iterator[str]:
     admin.dispose()
 
 
-def _restored(shelf: Shelfwise, url: str, tmp_path: Path) -> Settings:
+def _restored(services: Services, url: str, tmp_path: Path) -> Settings:
     return Settings.load(
         {
             "data_dir": tmp_path / "restored-data",
@@ -164,30 +164,30 @@ def _restore(settings: Settings, archive: Path, *, replace: bool = False) -> Res
         service.close()
 
 
-def _service(shelf: Shelfwise, retention_days: int = 0) -> BackupService:
+def _service(services: Services, retention_days: int = 0) -> BackupService:
     return BackupService(
-        shelf.db, shelf.settings.data_dir, shelf.clock, retention_days=retention_days
+        services.db, services.settings.data_dir, services.clock, retention_days=retention_days
     )
 
 
 def test_d16_backup_during_a_checkout_storm_restores_the_rows_of_its_point(
-    shelf: Shelfwise, tmp_path: Path, fresh_target: str
+    services: Services, tmp_path: Path, fresh_target: str
 ) -> None:
-    _storm_backup_restore(shelf, tmp_path, fresh_target, copies=120, threads=4, during=20)
+    _storm_backup_restore(services, tmp_path, fresh_target, copies=120, threads=4, during=20)
 
 
 @pytest.mark.slow
-def test_d16_long_storm(shelf: Shelfwise, tmp_path: Path, fresh_target: str) -> None:
-    _storm_backup_restore(shelf, tmp_path, fresh_target, copies=3000, threads=8, during=500)
+def test_d16_long_storm(services: Services, tmp_path: Path, fresh_target: str) -> None:
+    _storm_backup_restore(services, tmp_path, fresh_target, copies=3000, threads=8, during=500)
 
 
 def _storm_backup_restore(
-    shelf: Shelfwise, tmp_path: Path, fresh_target: str, *, copies: int, threads: int, during: int
+    services: Services, tmp_path: Path, fresh_target: str, *, copies: int, threads: int, during: int
 ) -> None:
-    barcodes = _catalogue(shelf, tmp_path, copies=copies)
-    card_holder = shelf.readers.register(name="身份证", category="adult", id_card=ID_CARD)
+    barcodes = _catalogue(services, tmp_path, copies=copies)
+    card_holder = services.readers.register(name="身份证", category="adult", id_card=ID_CARD)
     seen: dict[str, object] = {}
-    with Storm(shelf, barcodes[:-1], threads=threads) as storm:
+    with Storm(services, barcodes[:-1], threads=threads) as storm:
         storm.wait_for(10)
 
         def at_snapshot(conn: Connection) -> None:
@@ -196,15 +196,15 @@ def _storm_backup_restore(
             # Writers are not held up by the snapshot, and what they commit now is not in it.
             storm.wait_for(storm.committed + during)
 
-        manifest, _ = _service(shelf).create(tmp_path / "storm.tar", on_snapshot=at_snapshot)
-    with shelf.db.read() as conn:
+        manifest, _ = _service(services).create(tmp_path / "storm.tar", on_snapshot=at_snapshot)
+    with services.db.read() as conn:
         now = independent_hashes(conn)
         loans_now = conn.execute(text("SELECT count(*) FROM loans")).scalar_one()
     assert manifest.tables["loans"].rows == seen["loans"]
     assert loans_now >= int(str(seen["loans"])) + during, "the storm went on past the snapshot"
     assert now["loans"] != seen["hashes"]["loans"]  # type: ignore[index]
 
-    settings = _restored(shelf, fresh_target, tmp_path)
+    settings = _restored(services, fresh_target, tmp_path)
     report = _restore(settings, tmp_path / "storm.tar")
     assert "data/keys/reader_id_card_key" in report.files
     engine = create_engine(fresh_target)
@@ -225,13 +225,13 @@ def _storm_backup_restore(
 
 
 def test_a_restore_refuses_a_database_with_data_and_a_damaged_or_altered_backup(
-    shelf: Shelfwise, tmp_path: Path, fresh_target: str
+    services: Services, tmp_path: Path, fresh_target: str
 ) -> None:
-    _catalogue(shelf, tmp_path, copies=3)
+    _catalogue(services, tmp_path, copies=3)
     archive = tmp_path / "one.tar"
-    _service(shelf).create(archive)
+    _service(services).create(archive)
     with pytest.raises(BackupError, match="not empty"):
-        _service(shelf).restore(archive)
+        _service(services).restore(archive)
 
     # A manifest that claims a row the database does not hold: the restore says which table.
     altered = tmp_path / "altered.tar"
@@ -244,7 +244,7 @@ def test_a_restore_refuses_a_database_with_data_and_a_damaged_or_altered_backup(
                 raw = raw.replace(b'"rows": 3', b'"rows": 4', 1)
                 member.size = len(raw)
             out.addfile(member, io.BytesIO(raw))
-    settings = _restored(shelf, fresh_target, tmp_path)
+    settings = _restored(services, fresh_target, tmp_path)
     with pytest.raises(BackupError, match="items: 4 rows in the backup, 3 restored"):
         _restore(settings, altered)
 
@@ -257,10 +257,10 @@ def test_a_restore_refuses_a_database_with_data_and_a_damaged_or_altered_backup(
 
 
 def test_a_new_backup_deletes_the_folders_backups_older_than_the_retention(
-    shelf: Shelfwise, tmp_path: Path, clock: FrozenClock
+    services: Services, tmp_path: Path, clock: FrozenClock
 ) -> None:
     folder = tmp_path / "backups"
-    service = _service(shelf, retention_days=7)
+    service = _service(services, retention_days=7)
     old, _ = service.create(folder / "old.tar")
     (folder / "notes.txt").write_text("not a backup: left alone")
     clock.advance(timedelta(days=3))

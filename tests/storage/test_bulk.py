@@ -6,19 +6,19 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, text
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.storage.bulk import bulk_insert
 from shelfwise.storage.tables import branches
 
 
-def test_bulk_rows_equal_orm_rows_including_timestamps(shelf: Shelfwise) -> None:
+def test_bulk_rows_equal_orm_rows_including_timestamps(services: Services) -> None:
     moment = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     row = {"kind": "branch", "name_zh": "分馆", "created_at": moment, "updated_at": moment}
-    with shelf.db.write() as conn:
+    with services.db.write() as conn:
         conn.execute(insert(branches).values(code="CORE", **row))
         bulk_insert(conn, branches, [{"code": "BULK", **row}, {"code": "BULK2", **row}])
         bulk_insert(conn, branches, [])
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         stored = {
             r.code: r.created_at
             for r in conn.execute(select(branches.c.code, branches.c.created_at))

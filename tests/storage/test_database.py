@@ -9,22 +9,22 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.storage.tables import branches, items, records
 
 
-def test_sqlite_pragmas(shelf: Shelfwise) -> None:
-    if not shelf.db.is_sqlite:
+def test_sqlite_pragmas(services: Services) -> None:
+    if not services.db.is_sqlite:
         pytest.skip("SQLite pragmas")
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
+def test_write_transactions_take_the_lock_at_begin(services: Services) -> None:
     """A second writer waits for the first instead of failing on a read-to-write upgrade."""
-    if not shelf.db.is_sqlite:
+    if not services.db.is_sqlite:
         pytest.skip("BEGIN IMMEDIATE is SQLite's")
     now = datetime(2026, 1, 1, tzinfo=UTC)
     inside = threading.Event()
@@ -32,7 +32,7 @@ def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
     order: list[str] = []
 
     def first() -> None:
-        with shelf.db.write() as conn:
+        with services.db.write() as conn:
             inside.set()
             release.wait(5)
             conn.execute(
@@ -46,7 +46,7 @@ def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
     worker.start()
     inside.wait(5)
     # While the first holds the write lock, a raw connection cannot even begin a write.
-    raw = shelf.db.engine.raw_connection()
+    raw = services.db.engine.raw_connection()
     try:
         raw.driver_connection.execute("PRAGMA busy_timeout = 0")  # type: ignore[union-attr]
         with pytest.raises(Exception, match="locked"):
@@ -55,7 +55,7 @@ def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
         raw.close()
     release.set()
     worker.join(5)
-    with shelf.db.write() as conn:
+    with services.db.write() as conn:
         conn.execute(
             insert(branches).values(
                 code="B", kind="branch", name_zh="B", created_at=now, updated_at=now
@@ -65,15 +65,15 @@ def test_write_transactions_take_the_lock_at_begin(shelf: Shelfwise) -> None:
     assert order == ["first", "second"]
 
 
-def test_constraints_hold_in_the_database(shelf: Shelfwise) -> None:
+def test_constraints_hold_in_the_database(services: Services) -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+    with pytest.raises(IntegrityError), services.db.write() as conn:
         conn.execute(
             insert(branches).values(
                 code="X", kind="palace", name_zh="X", created_at=now, updated_at=now
             )
         )
-    with shelf.db.write() as conn:
+    with services.db.write() as conn:
         branch_id = conn.execute(
             insert(branches)
             .values(code="C", kind="central", name_zh="总馆", created_at=now, updated_at=now)
@@ -97,11 +97,11 @@ def test_constraints_hold_in_the_database(shelf: Shelfwise) -> None:
         "created_at": now,
         "updated_at": now,
     }
-    with shelf.db.write() as conn:
+    with services.db.write() as conn:
         conn.execute(insert(items).values(barcode="B1", **row))
-    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+    with pytest.raises(IntegrityError), services.db.write() as conn:
         conn.execute(insert(items).values(barcode="B1", **row))
-    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+    with pytest.raises(IntegrityError), services.db.write() as conn:
         conn.execute(insert(items).values(barcode="B2", lifecycle="on_loan", **row))
-    with pytest.raises(IntegrityError), shelf.db.write() as conn:
+    with pytest.raises(IntegrityError), services.db.write() as conn:
         conn.execute(text("UPDATE records SET state = 'merged' WHERE id = :id"), {"id": record_id})

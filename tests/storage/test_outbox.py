@@ -5,36 +5,36 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
 from shelfwise.storage.outbox import Event, OutboxRelay, enqueue, pending_count
 
 
-def test_event_rolls_back_with_its_transaction(shelf: Shelfwise) -> None:
+def test_event_rolls_back_with_its_transaction(services: Services) -> None:
     try:
-        with shelf.db.write() as conn:
-            enqueue(conn, shelf.clock, "t", {"n": 1})
+        with services.db.write() as conn:
+            enqueue(conn, services.clock, "t", {"n": 1})
             raise RuntimeError("abort")
     except RuntimeError:
         pass
-    assert pending_count(shelf.db) == 0
+    assert pending_count(services.db) == 0
 
 
-def test_delivery_in_order_and_once(shelf: Shelfwise) -> None:
-    with shelf.db.write() as conn:
+def test_delivery_in_order_and_once(services: Services) -> None:
+    with services.db.write() as conn:
         for n in range(5):
-            enqueue(conn, shelf.clock, "t", {"n": n})
+            enqueue(conn, services.clock, "t", {"n": n})
     seen: list[int] = []
-    relay = OutboxRelay(shelf.db, shelf.clock, {"t": lambda e: seen.append(e.payload["n"])})
+    relay = OutboxRelay(services.db, services.clock, {"t": lambda e: seen.append(e.payload["n"])})
     assert relay.drain() == 5
     assert relay.drain() == 0
     assert seen == [0, 1, 2, 3, 4]
-    assert pending_count(shelf.db) == 0
+    assert pending_count(services.db) == 0
 
 
-def test_failed_handler_is_retried_after_backoff(shelf: Shelfwise, clock: FrozenClock) -> None:
-    with shelf.db.write() as conn:
-        enqueue(conn, shelf.clock, "t", {"n": 1})
+def test_failed_handler_is_retried_after_backoff(services: Services, clock: FrozenClock) -> None:
+    with services.db.write() as conn:
+        enqueue(conn, services.clock, "t", {"n": 1})
     attempts: list[int] = []
 
     def flaky(event: Event) -> None:
@@ -42,19 +42,19 @@ def test_failed_handler_is_retried_after_backoff(shelf: Shelfwise, clock: Frozen
         if len(attempts) == 1:
             raise ConnectionError("smtp down")
 
-    relay = OutboxRelay(shelf.db, clock, {"t": flaky})
+    relay = OutboxRelay(services.db, clock, {"t": flaky})
     assert relay.deliver_pending() == 0
     assert relay.deliver_pending() == 0  # still backing off
     clock.advance(timedelta(seconds=5))
     assert relay.deliver_pending() == 1
     assert attempts == [0, 1]
-    assert pending_count(shelf.db) == 0
+    assert pending_count(services.db) == 0
 
 
-def test_two_relays_never_deliver_the_same_event(shelf: Shelfwise) -> None:
-    with shelf.db.write() as conn:
+def test_two_relays_never_deliver_the_same_event(services: Services) -> None:
+    with services.db.write() as conn:
         for n in range(60):
-            enqueue(conn, shelf.clock, "t", {"n": n})
+            enqueue(conn, services.clock, "t", {"n": n})
     delivered: list[int] = []
     lock = threading.Lock()
 
@@ -62,7 +62,9 @@ def test_two_relays_never_deliver_the_same_event(shelf: Shelfwise) -> None:
         with lock:
             delivered.append(event.id)
 
-    relays = [OutboxRelay(shelf.db, shelf.clock, {"t": handle}, batch_size=7) for _ in range(2)]
+    relays = [
+        OutboxRelay(services.db, services.clock, {"t": handle}, batch_size=7) for _ in range(2)
+    ]
     threads = [threading.Thread(target=r.drain) for r in relays]
     for t in threads:
         t.start()

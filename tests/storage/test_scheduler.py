@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from shelfwise.app import Shelfwise
+from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
 from shelfwise.storage.scheduler import Job, Scheduler
 from shelfwise.storage.tables import job_runs
 
 
-def test_job_runs_once_per_slot_across_schedulers(shelf: Shelfwise, clock: FrozenClock) -> None:
+def test_job_runs_once_per_slot_across_schedulers(services: Services, clock: FrozenClock) -> None:
     runs: list[str] = []
     lock = threading.Lock()
 
@@ -22,7 +22,7 @@ def test_job_runs_once_per_slot_across_schedulers(shelf: Shelfwise, clock: Froze
             runs.append("x")
         return "done"
 
-    schedulers = [Scheduler(shelf.db, clock, [Job("nightly", 3600, work)]) for _ in range(4)]
+    schedulers = [Scheduler(services.db, clock, [Job("nightly", 3600, work)]) for _ in range(4)]
     threads = [threading.Thread(target=s.run_due) for s in schedulers]
     for t in threads:
         t.start()
@@ -36,7 +36,7 @@ def test_job_runs_once_per_slot_across_schedulers(shelf: Shelfwise, clock: Froze
     assert runs == ["x", "x"]
 
 
-def test_failure_is_recorded_and_next_slot_runs(shelf: Shelfwise, clock: FrozenClock) -> None:
+def test_failure_is_recorded_and_next_slot_runs(services: Services, clock: FrozenClock) -> None:
     calls = {"n": 0}
 
     def boom() -> str:
@@ -45,11 +45,11 @@ def test_failure_is_recorded_and_next_slot_runs(shelf: Shelfwise, clock: FrozenC
             raise ValueError("bad day")
         return "fine"
 
-    scheduler = Scheduler(shelf.db, clock, [Job("j", 60, boom)])
+    scheduler = Scheduler(services.db, clock, [Job("j", 60, boom)])
     assert scheduler.run_due() == ["j"]
     clock.advance(timedelta(seconds=60))
     assert scheduler.run_due() == ["j"]
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         outcomes = conn.execute(
             select(job_runs.c.outcome, job_runs.c.detail).order_by(job_runs.c.id)
         ).all()

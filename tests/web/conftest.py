@@ -16,14 +16,14 @@ from shelfwise.testing.webdemo import build_demo, demo_settings
 
 
 @pytest.fixture
-def demo(shelf: composition.Shelfwise, tmp_path: Path) -> list[str]:
+def demo(services: composition.Services, tmp_path: Path) -> list[str]:
     """The demo library in the per-test ``shelf`` (SQLite and PostgreSQL)."""
-    return build_demo(shelf, tmp_path, records=120)
+    return build_demo(services, tmp_path, records=120)
 
 
 @pytest.fixture
-def client(shelf: composition.Shelfwise, demo: list[str]) -> Iterator[TestClient]:
-    with TestClient(composition.asgi_app(shelf), follow_redirects=False) as test_client:
+def client(services: composition.Services, demo: list[str]) -> Iterator[TestClient]:
+    with TestClient(composition.asgi_app(services), follow_redirects=False) as test_client:
         yield test_client
 
 
@@ -39,11 +39,11 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo_library(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[composition.Shelfwise, list[str]]]:
+) -> Iterator[tuple[composition.Services, list[str]]]:
     """One demo library on SQLite for a whole module (browser tests, benchmarks)."""
     folder = tmp_path_factory.mktemp("web-demo")
     clock = FrozenClock(datetime(2026, 9, 1, 9, 30, tzinfo=UTC))
-    shelf = composition.build(demo_settings(folder), clock=clock)
-    cards = build_demo(shelf, folder, records=400)
-    yield shelf, cards
-    shelf.close()
+    services = composition.build(demo_settings(folder), clock=clock)
+    cards = build_demo(services, folder, records=400)
+    yield services, cards
+    services.close()

@@ -36,12 +36,14 @@ class Copy:
     branch: str
 
 
-def _single_copies(shelf: composition.Shelfwise, n: int) -> list[Copy]:
+def _single_copies(services: composition.Services, n: int) -> list[Copy]:
     """Copies that are the only copy of their record and are on the shelf."""
     on_loan = {
-        loan.item_id for card in _all_cards(shelf) for loan in shelf.circulation.loans_of(card)
+        loan.item_id
+        for card in _all_cards(services)
+        for loan in services.circulation.loans_of(card)
     }
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         only = (
             select(items.c.record_id)
             .group_by(items.c.record_id)
@@ -59,8 +61,8 @@ def _single_copies(shelf: composition.Shelfwise, n: int) -> list[Copy]:
     return copies[:n]
 
 
-def _all_cards(shelf: composition.Shelfwise) -> list[str]:
-    with shelf.db.read() as conn:
+def _all_cards(services: composition.Services) -> list[str]:
+    with services.db.read() as conn:
         return list(conn.execute(select(readers.c.card_number)).scalars())
 
 
@@ -84,37 +86,39 @@ def _row_with(rows: list[str], title: str) -> str:
     return found[0]
 
 
-def _title(shelf: composition.Shelfwise, record_id: int) -> str:
-    return " ".join(shelf.catalogue.get_record(record_id).title.split())
+def _title(services: composition.Services, record_id: int) -> str:
+    return " ".join(services.catalogue.get_record(record_id).title.split())
 
 
 def test_account_pages_show_loans_holds_and_fees(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
-    me = shelf.readers.register(name="Kim Ye-jin", category="adult", pin="2468").reader.card_number
+    me = services.readers.register(
+        name="Kim Ye-jin", category="adult", pin="2468"
+    ).reader.card_number
     # Demo readers may have overdue loans, which stop new loans (circ.overdue_loans).
-    other = shelf.readers.register(name="Lee Min-ho", category="adult").reader.card_number
+    other = services.readers.register(name="Lee Min-ho", category="adult").reader.card_number
     third = demo[1]
-    loan_now, loan_old, held, ready = _single_copies(shelf, 4)
-    today = shelf.clock.now().date()
+    loan_now, loan_old, held, ready = _single_copies(services, 4)
+    today = services.clock.now().date()
     # One loan made today, one made 45 days ago (so overdue), through the service.
-    shelf.circulation.checkout(me, loan_now.barcode, loan_now.branch, actor=SYSTEM)
-    past = FrozenClock(shelf.clock.now() - timedelta(days=45))
-    CirculationService(shelf.db, past, shelf.circulation.policy).checkout(
+    services.circulation.checkout(me, loan_now.barcode, loan_now.branch, actor=SYSTEM)
+    past = FrozenClock(services.clock.now() - timedelta(days=45))
+    CirculationService(services.db, past, services.circulation.policy).checkout(
         me, loan_old.barcode, loan_old.branch, actor=SYSTEM
     )
     # A hold second in the queue behind another reader, on a copy someone has out.
-    shelf.circulation.checkout(other, held.barcode, held.branch, actor=SYSTEM)
-    shelf.circulation.place_hold(third, held.record_id, held.branch, actor=SYSTEM)
-    shelf.circulation.place_hold(me, held.record_id, "CEN", actor=SYSTEM)
+    services.circulation.checkout(other, held.barcode, held.branch, actor=SYSTEM)
+    services.circulation.place_hold(third, held.record_id, held.branch, actor=SYSTEM)
+    services.circulation.place_hold(me, held.record_id, "CEN", actor=SYSTEM)
     # A hold that is ready: its copy comes back at the pickup branch and is trapped for me.
-    shelf.circulation.checkout(other, ready.barcode, ready.branch, actor=SYSTEM)
-    shelf.circulation.place_hold(me, ready.record_id, ready.branch, actor=SYSTEM)
-    shelf.circulation.checkin(ready.barcode, ready.branch, actor=SYSTEM)
-    shelf.accounts.charge(me, "damaged", 1250, "water damage")
+    services.circulation.checkout(other, ready.barcode, ready.branch, actor=SYSTEM)
+    services.circulation.place_hold(me, ready.record_id, ready.branch, actor=SYSTEM)
+    services.circulation.checkin(ready.barcode, ready.branch, actor=SYSTEM)
+    services.accounts.charge(me, "damaged", 1250, "water damage")
 
-    loans = {loan.barcode: loan for loan in shelf.circulation.loans_of(me)}
-    holds = {h.record_id: h for h in shelf.circulation.holds_of(me)}
+    loans = {loan.barcode: loan for loan in services.circulation.loans_of(me)}
+    holds = {h.record_id: h for h in services.circulation.holds_of(me)}
     assert set(loans) == {loan_now.barcode, loan_old.barcode}
     assert holds[held.record_id].queue_position == 2
     assert holds[ready.record_id].status == "ready"
@@ -139,20 +143,20 @@ def test_account_pages_show_loans_holds_and_fees(
 
     rows = _rows(client.get("/account/loans").text)
     assert len(rows) == 2
-    fresh = _row_with(rows, _title(shelf, loan_now.record_id))
+    fresh = _row_with(rows, _title(services, loan_now.record_id))
     assert f"Due {english_date(loans[loan_now.barcode].due_on)}" in fresh
     assert "Overdue" not in fresh
     assert loan_now.barcode in fresh
-    late = _row_with(rows, _title(shelf, loan_old.record_id))
+    late = _row_with(rows, _title(services, loan_old.record_id))
     assert f"Due {english_date(loans[loan_old.barcode].due_on)} Overdue" in late
 
-    branch_names = {b.code: b for b in shelf.catalogue.list_branches()}
+    branch_names = {b.code: b for b in services.catalogue.list_branches()}
     rows = _rows(client.get("/account/holds").text)
     assert len(rows) == 2
-    waiting = _row_with(rows, _title(shelf, held.record_id))
+    waiting = _row_with(rows, _title(services, held.record_id))
     assert "Waiting · number 2 in the queue" in waiting
     assert f"pick up at {branch_names['CEN'].name_en}" in waiting
-    collect = _row_with(rows, _title(shelf, ready.record_id))
+    collect = _row_with(rows, _title(services, ready.record_id))
     assert "Ready to collect" in collect
     assert f"collect by {english_date(expires)}" in collect
     assert "in the queue" not in collect

@@ -25,9 +25,9 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def base_url(demo_library: tuple[composition.Shelfwise, list[str]]) -> Iterator[str]:
-    shelf, _cards = demo_library
-    with live_server(shelf) as url:
+def base_url(demo_library: tuple[composition.Services, list[str]]) -> Iterator[str]:
+    services, _cards = demo_library
+    with live_server(services) as url:
         yield url
 
 
@@ -72,9 +72,9 @@ QUERIES = [
 
 
 def test_a_reader_on_a_phone(
-    phone: Visit, demo_library: tuple[composition.Shelfwise, list[str]]
+    phone: Visit, demo_library: tuple[composition.Services, list[str]]
 ) -> None:
-    _shelf, cards = demo_library
+    _services, cards = demo_library
     page = phone.page
     phone.go("/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"

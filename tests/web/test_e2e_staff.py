@@ -29,10 +29,10 @@ USERNAME, PASSWORD = "desk-e2e", "desk-e2e-password"
 
 
 @pytest.fixture(scope="module")
-def staff_url(demo_library: tuple[composition.Shelfwise, list[str]]) -> Iterator[str]:
-    shelf, _cards = demo_library
-    shelf.access.create_staff(USERNAME, "Desk E2E", PASSWORD, "desk")
-    with live_server(shelf) as url:
+def staff_url(demo_library: tuple[composition.Services, list[str]]) -> Iterator[str]:
+    services, _cards = demo_library
+    services.access.create_staff(USERNAME, "Desk E2E", PASSWORD, "desk")
+    with live_server(services) as url:
         yield url
 
 
@@ -42,9 +42,9 @@ def chromium() -> Iterator[Any]:
         yield instance
 
 
-def _free_copies(shelf: composition.Shelfwise, branch: str, count: int) -> list[str]:
+def _free_copies(services: composition.Services, branch: str, count: int) -> list[str]:
     """Barcodes of copies on the shelf at ``branch`` whose records nobody holds."""
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         rows = conn.execute(
             select(items.c.barcode, items.c.record_id)
             .join(branches, branches.c.id == items.c.home_branch_id)
@@ -55,10 +55,10 @@ def _free_copies(shelf: composition.Shelfwise, branch: str, count: int) -> list[
     found: list[str] = []
     for row in rows:
         if row.record_id in held or row.record_id in {
-            shelf.catalogue.get_item(b).record_id for b in found
+            services.catalogue.get_item(b).record_id for b in found
         }:
             continue
-        if str(shelf.circulation.item_status(row.barcode).availability) == "on_shelf":
+        if str(services.circulation.item_status(row.barcode).availability) == "on_shelf":
             found.append(row.barcode)
         if len(found) == count:
             return found
@@ -68,19 +68,19 @@ def _free_copies(shelf: composition.Shelfwise, branch: str, count: int) -> list[
 def test_a_librarian_at_the_desk(
     chromium: Any,
     staff_url: str,
-    demo_library: tuple[composition.Shelfwise, list[str]],
+    demo_library: tuple[composition.Services, list[str]],
     screenshots: Path,
 ) -> None:
-    shelf, cards = demo_library
-    lend, travelling, staying = _free_copies(shelf, "CEN", 3)
+    services, cards = demo_library
+    lend, travelling, staying = _free_copies(services, "CEN", 3)
     borrower, far, near = cards[3], cards[6], cards[7]
-    far_record = shelf.catalogue.get_item(travelling).record_id
-    shelf.circulation.checkout(
+    far_record = services.catalogue.get_item(travelling).record_id
+    services.circulation.checkout(
         cards[2], travelling, "CEN", actor=SYSTEM
     )  # it comes back at the desk
-    shelf.circulation.place_hold(far, far_record, "NGQ", actor=SYSTEM)
-    shelf.circulation.place_hold(
-        near, shelf.catalogue.get_item(staying).record_id, "CEN", actor=SYSTEM
+    services.circulation.place_hold(far, far_record, "NGQ", actor=SYSTEM)
+    services.circulation.place_hold(
+        near, services.catalogue.get_item(staying).record_id, "CEN", actor=SYSTEM
     )
 
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
@@ -97,14 +97,16 @@ def test_a_librarian_at_the_desk(
     # The desk: scan the card, then the item; the barcode field keeps the focus.
     desk.submit("#card", borrower)
     assert (
-        page.locator("section.reader h2").inner_text().startswith(shelf.readers.get(borrower).name)
+        page.locator("section.reader h2")
+        .inner_text()
+        .startswith(services.readers.get(borrower).name)
     )
     assert desk.focused() == "barcode"
     desk.submit("#barcode", lend)
     assert lend in page.locator("p.notice").inner_text()
     assert desk.focused() == "barcode"
     assert page.locator(f"table td:text-is('{lend}')").count() == 1
-    assert [x.barcode for x in shelf.circulation.loans_of(borrower)].count(lend) == 1
+    assert [x.barcode for x in services.circulation.loans_of(borrower)].count(lend) == 1
     desk.shot("staff-desk-desktop")
     desk.submit("#barcode", lend)  # the same copy again: refused, with the reason
     assert page.locator("p.alert").count() == 1
@@ -115,8 +117,8 @@ def test_a_librarian_at_the_desk(
     desk.submit("#barcode", travelling)
     slip = page.locator("#slip")
     assert slip.is_visible()
-    assert shelf.readers.get(far).name in slip.inner_text()
-    ngq = next(b for b in shelf.catalogue.list_branches() if b.code == "NGQ")
+    assert services.readers.get(far).name in slip.inner_text()
+    ngq = next(b for b in services.catalogue.list_branches() if b.code == "NGQ")
     assert ngq.name_zh in slip.inner_text()
     assert travelling in page.locator("p.notice").inner_text()  # returned, then routed
     desk.shot("staff-checkin-desktop")
@@ -132,7 +134,7 @@ def test_a_librarian_at_the_desk(
     desk.go("/staff/holds")
     ready = page.locator("table").first.inner_text()
     assert staying in ready
-    assert shelf.readers.get(near).name in ready
+    assert services.readers.get(near).name in ready
     desk.shot("staff-holds-desktop")
 
     page.click("header form[action='/staff/logout'] button")
@@ -146,12 +148,12 @@ def test_a_librarian_at_the_desk(
 def test_an_administrator_pages(
     chromium: Any,
     staff_url: str,
-    demo_library: tuple[composition.Shelfwise, list[str]],
+    demo_library: tuple[composition.Services, list[str]],
     tmp_path: Path,
     screenshots: Path,
 ) -> None:
-    shelf, cards = demo_library
-    shelf.access.create_staff("admin-e2e", "Admin E2E", PASSWORD, "admin")
+    services, cards = demo_library
+    services.access.create_staff("admin-e2e", "Admin E2E", PASSWORD, "admin")
     context = chromium.new_context(viewport=DESKTOP, locale="en-GB")
     desk = Visit(context.new_page(), staff_url, screenshots)
     page = desk.page
@@ -184,7 +186,7 @@ def test_an_administrator_pages(
     page.wait_for_selector("dd[data-count='read']", timeout=60_000)
     desk.axe()
     assert page.locator("dd[data-count='read']").inner_text() == "12"
-    record_id = shelf.catalogue.get_item(_free_copies(shelf, "CEN", 1)[0]).record_id
+    record_id = services.catalogue.get_item(_free_copies(services, "CEN", 1)[0]).record_id
     desk.go(f"/staff/catalogue/records/{record_id}")
     assert page.locator("table.marc tbody tr").count() > 3
     context.close()

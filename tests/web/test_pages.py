@@ -36,17 +36,17 @@ def login(client: TestClient, card: str, pin: str = "1234") -> None:
     assert response.headers["location"] == "/account"
 
 
-def a_record(shelf: composition.Shelfwise, q: str = "") -> int:
-    found = shelf.search.search(
+def a_record(services: composition.Services, q: str = "") -> int:
+    found = services.search.search(
         SearchRequest(q=q, filters=Filters(lang=("zh", "ko", "en")), size=5, facets=False)
     )
     return found.works[0].records[0].record_id
 
 
 def test_public_pages_render_with_security_headers(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
-    record = a_record(shelf)
+    record = a_record(services)
     for path in [
         "/",
         "/search?q=历史",
@@ -75,7 +75,7 @@ def test_public_pages_render_with_security_headers(
 
 
 def test_results_have_facets_availability_and_paging(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
     page = client.get("/search?q=历史 OR history OR 역사").text
     assert '<details class="drawer"' in page
@@ -94,7 +94,7 @@ def test_results_have_facets_availability_and_paging(
     assert "text/html" in missing.headers["content-type"]
     assert client.get("/no/such/page").status_code == 404
     # A record page lists the other editions of its work, as the results group them.
-    works = shelf.search.search(
+    works = services.search.search(
         SearchRequest(q="", filters=Filters(lang=("zh", "ko", "en")), size=100, facets=False)
     ).works
     work = next(w for w in works if len(w.records) > 1)
@@ -144,7 +144,7 @@ def test_a_post_without_a_good_csrf_token_gets_a_clear_page(
 
 
 def test_the_reader_account(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
     card = demo[0]
     wrong = client.post(
@@ -160,9 +160,9 @@ def test_the_reader_account(
     token = csrf(client, "/account/loans")
     # Renew: a loan that cannot be renewed shows why instead of a button; renewing one shows
     # its title and new due date (30 days on from the old one), and the loan has that date.
-    _hold_on_one_of(shelf, card, demo)
+    _hold_on_one_of(services, card, demo)
     page = client.get("/account/loans").text
-    loans = shelf.circulation.renewals_of(card)
+    loans = services.circulation.renewals_of(card)
     reasons = {x.loan.barcode: x.refusal.message("zh") for x in loans if x.refusal is not None}
     assert reasons
     for barcode, reason in reasons.items():
@@ -175,35 +175,39 @@ def test_the_reader_account(
     assert done.status_code == 303
     shown = client.get(done.headers["location"]).text
     new_due = next(
-        y.loan.due_on for y in shelf.circulation.renewals_of(card) if y.loan.id == x.loan.id
+        y.loan.due_on for y in services.circulation.renewals_of(card) if y.loan.id == x.loan.id
     )
     assert new_due == x.renewed_due_on
-    assert new_due == max(x.loan.due_on, shelf.clock.today()) + timedelta(days=30)
+    assert new_due == max(x.loan.due_on, services.clock.today()) + timedelta(days=30)
     notice = f"《{escape(x.title)}》已续借，新的应还日期 {i18n.format_date(new_due, 'zh')}。"
     assert notice in shown
     # Hold, move its pickup branch, cancel it.
-    record = a_record(shelf, "history")
+    record = a_record(services, "history")
     placed = client.post(f"/record/{record}/hold", data={"pickup": "CEN", "csrf": token})
     assert placed.status_code == 303, ALERT.findall(placed.text)
-    hold = next(h for h in shelf.circulation.holds_of(card) if h.record_id == record)
+    hold = next(h for h in services.circulation.holds_of(card) if h.record_id == record)
     moved = client.post(f"/account/holds/{hold.id}/pickup", data={"pickup": "NGQ", "csrf": token})
     assert moved.status_code == 303
-    branch_ids = {b.code: b.id for b in shelf.catalogue.list_branches()}
-    assert shelf.circulation.get_hold(hold.id, actor=SYSTEM).pickup_branch_id == branch_ids["NGQ"]
+    branch_ids = {b.code: b.id for b in services.catalogue.list_branches()}
+    assert (
+        services.circulation.get_hold(hold.id, actor=SYSTEM).pickup_branch_id == branch_ids["NGQ"]
+    )
     cancelled = client.post(f"/account/holds/{hold.id}/cancel", data={"csrf": token})
     assert cancelled.status_code == 200
-    assert shelf.circulation.get_hold(hold.id, actor=SYSTEM).status == "cancelled"
+    assert services.circulation.get_hold(hold.id, actor=SYSTEM).status == "cancelled"
     # Someone else's hold is not mine to cancel.
-    others = [h for c in demo[1:] for h in shelf.circulation.holds_of(c) if h.status == "waiting"]
+    others = [
+        h for c in demo[1:] for h in services.circulation.holds_of(c) if h.status == "waiting"
+    ]
     if others:
         refused = client.post(f"/account/holds/{others[0].id}/cancel", data={"csrf": token})
         assert refused.status_code == 403  # access.not_yours, decided by the service
-        assert shelf.circulation.get_hold(others[0].id, actor=SYSTEM).status == "waiting"
+        assert services.circulation.get_hold(others[0].id, actor=SYSTEM).status == "waiting"
     # Privacy: history appears once opted in; export is a JSON download.
     assert "借阅历史" in client.get("/account/history").text
     saved = client.post("/account/privacy", data={"reading_history": "on", "csrf": token})
     assert saved.status_code == 303
-    assert shelf.readers.get(card).history_opt_in
+    assert services.readers.get(card).history_opt_in
     export = client.get("/account/export")
     assert export.headers["content-disposition"].startswith("attachment")
     assert json.loads(export.text)["profile"]["card_number"] == card
@@ -214,7 +218,7 @@ def test_the_reader_account(
     assert client.get("/account").status_code == 303
 
 
-def test_self_registration(client: TestClient, shelf: composition.Shelfwise) -> None:
+def test_self_registration(client: TestClient, services: composition.Services) -> None:
     token = csrf(client, "/register")
     form = {"name": "林小雨", "email": "xiaoyu@example.org", "home_branch": "CEN", "csrf": token}
     mismatch = client.post("/register", data=form | {"pin": "2468", "pin2": "1357"})
@@ -224,28 +228,28 @@ def test_self_registration(client: TestClient, shelf: composition.Shelfwise) -> 
     assert done.status_code == 200
     card = re.search(r'class="cardno">([^<]+)<', done.text)
     assert card is not None
-    reader = shelf.readers.get(card.group(1))
+    reader = services.readers.get(card.group(1))
     assert reader.name == "林小雨"
     assert reader.email == "xiaoyu@example.org"
     login(client, card.group(1), "2468")
     assert "林小雨" in client.get("/account").text
 
 
-def test_change_pickup_in_the_service(shelf: composition.Shelfwise, demo: list[str]) -> None:
-    record = a_record(shelf, "history")
-    hold = shelf.circulation.place_hold(demo[1], record, "CEN", actor=SYSTEM)
-    moved = shelf.circulation.change_pickup(hold.id, "XSL", actor=reader_self(demo[1]))
+def test_change_pickup_in_the_service(services: composition.Services, demo: list[str]) -> None:
+    record = a_record(services, "history")
+    hold = services.circulation.place_hold(demo[1], record, "CEN", actor=SYSTEM)
+    moved = services.circulation.change_pickup(hold.id, "XSL", actor=reader_self(demo[1]))
     assert moved.pickup_branch_id != hold.pickup_branch_id
     with pytest.raises(ShelfwiseError) as refused:
-        shelf.circulation.change_pickup(hold.id, "CEN", actor=reader_self(demo[2]))
+        services.circulation.change_pickup(hold.id, "CEN", actor=reader_self(demo[2]))
     assert refused.value.code == "access.not_yours"
 
 
 def test_the_pickup_change_is_in_the_rest_api_too(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
-    record = a_record(shelf, "history")
-    hold = shelf.circulation.place_hold(demo[1], record, "CEN", actor=SYSTEM)
+    record = a_record(services, "history")
+    hold = services.circulation.place_hold(demo[1], record, "CEN", actor=SYSTEM)
     session = client.post("/api/v1/sessions", json={"card_number": demo[1], "secret": "1234"})
     assert session.status_code == 201, session.text
     bearer = {"Authorization": f"Bearer {session.json()['token']}"}
@@ -259,10 +263,10 @@ def test_the_pickup_change_is_in_the_rest_api_too(
 
 
 def test_registration_page_shares_the_per_address_limit_and_hides_unknown_cards(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
     token = csrf(client, "/register")
-    limit = int(shelf.settings["access_registrations_per_hour"])
+    limit = int(services.settings["access_registrations_per_hour"])
     statuses = [
         client.post(
             "/register",
@@ -294,8 +298,8 @@ def test_a_nul_character_is_an_invalid_request_on_the_pages(client: TestClient) 
         assert "text/html" in response.headers["content-type"]
 
 
-def _hold_on_one_of(shelf: composition.Shelfwise, card: str, demo: list[str]) -> None:
+def _hold_on_one_of(services: composition.Services, card: str, demo: list[str]) -> None:
     """Another reader places a hold on one of ``card``'s loans, so that it cannot be renewed."""
-    loan = shelf.circulation.loans_of(card)[0]
+    loan = services.circulation.loans_of(card)[0]
     with contextlib.suppress(ShelfwiseError):  # the demo may have placed it already
-        shelf.circulation.place_hold(demo[-1], loan.record_id, "CEN", actor=SYSTEM)
+        services.circulation.place_hold(demo[-1], loan.record_id, "CEN", actor=SYSTEM)

@@ -32,7 +32,9 @@ PASSWORD = "cataloguer-password"
 
 
 @pytest.fixture
-def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[composition.Shelfwise]:
+def services(
+    database_url: str, tmp_path: Path, clock: FrozenClock
+) -> Iterator[composition.Services]:
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
@@ -50,8 +52,8 @@ def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[com
 
 
 @pytest.fixture
-def base(shelf: composition.Shelfwise) -> Iterator[str]:
-    with live_server(shelf) as url:
+def base(services: composition.Services) -> Iterator[str]:
+    with live_server(services) as url:
         yield url
 
 
@@ -120,14 +122,14 @@ def test_a_chunked_body_is_held_to_the_limit_too(base: str) -> None:
 
 
 def test_only_a_cataloguer_uploads_more_up_to_the_upload_cap_and_the_file_goes_once_imported(
-    shelf: composition.Shelfwise, base: str, tmp_path: Path, clock: FrozenClock
+    services: composition.Services, base: str, tmp_path: Path, clock: FrozenClock
 ) -> None:
     marc = tmp_path / "books.mrc"
     write_records(marc, 300, seed=11)
     size = marc.stat().st_size
     assert 64 * 1024 < size < 1024 * 1024, size
-    shelf.access.create_staff("cat", "Cataloguer", PASSWORD, "cataloguer")
-    uploads = shelf.settings.data_dir / "imports" / "uploads"
+    services.access.create_staff("cat", "Cataloguer", PASSWORD, "cataloguer")
+    uploads = services.settings.data_dir / "imports" / "uploads"
     with httpx.Client(base_url=base, follow_redirects=False) as anonymous:
         token = CSRF.search(anonymous.get("/staff/login").text)
         assert token is not None
@@ -160,7 +162,7 @@ def test_only_a_cataloguer_uploads_more_up_to_the_upload_cap_and_the_file_goes_o
     left.write_bytes(b"x")
     stamp = (clock.now() - timedelta(hours=71)).timestamp()
     os.utime(left, (stamp, stamp))
-    assert shelf.uploads().expire() == 0
+    assert services.uploads().expire() == 0
     clock.advance(timedelta(hours=2))
-    assert "imports.expire_uploads" in shelf.scheduler().run_due()
+    assert "imports.expire_uploads" in services.scheduler().run_due()
     assert not left.exists()

@@ -51,12 +51,12 @@ def csrf(client: TestClient, path: str = "/staff/login") -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, shelf: composition.Shelfwise, role: str = "desk") -> None:
+def sign_in(client: TestClient, services: composition.Services, role: str = "desk") -> None:
     username = f"web-{role}"
     try:
-        shelf.access.staff_account(username)
+        services.access.staff_account(username)
     except Exception:
-        shelf.access.create_staff(username, f"Web {role}", PASSWORD, role)
+        services.access.create_staff(username, f"Web {role}", PASSWORD, role)
     token = csrf(client)
     done = client.post(
         "/staff/login",
@@ -67,13 +67,13 @@ def sign_in(client: TestClient, shelf: composition.Shelfwise, role: str = "desk"
     client.cookies.set("sw_lang", "en")
 
 
-def on_shelf(shelf: composition.Shelfwise, branch: str = "CEN", skip: int = 0) -> str:
+def on_shelf(services: composition.Services, branch: str = "CEN", skip: int = 0) -> str:
     """A barcode of a copy on the shelf at ``branch`` with no hold on its record."""
     from sqlalchemy import select
 
     from shelfwise.storage.tables import branches, holds, items
 
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         rows = conn.execute(
             select(items.c.barcode, items.c.record_id)
             .join(branches, branches.c.id == items.c.home_branch_id)
@@ -85,7 +85,7 @@ def on_shelf(shelf: composition.Shelfwise, branch: str = "CEN", skip: int = 0) -
         r.barcode
         for r in rows
         if r.record_id not in held
-        and str(shelf.circulation.item_status(r.barcode).availability) == "on_shelf"
+        and str(services.circulation.item_status(r.barcode).availability) == "on_shelf"
     ]
     return free[skip]
 
@@ -108,9 +108,9 @@ def test_anonymous_and_readers_are_sent_to_the_staff_login(
 
 
 def test_staff_login_refuses_a_wrong_password(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
-    shelf.access.create_staff("web-desk", "Web desk", PASSWORD, "desk")
+    services.access.create_staff("web-desk", "Web desk", PASSWORD, "desk")
     client.cookies.set("sw_lang", "en")
     refused = client.post(
         "/staff/login", data={"username": "web-desk", "password": "nope", "csrf": csrf(client)}
@@ -120,8 +120,8 @@ def test_staff_login_refuses_a_wrong_password(
     assert "sw_session" not in refused.headers.get("set-cookie", "")
 
 
-def test_wrong_role_gets_a_403_page(client: TestClient, shelf: composition.Shelfwise) -> None:
-    sign_in(client, shelf, "cataloguer")
+def test_wrong_role_gets_a_403_page(client: TestClient, services: composition.Services) -> None:
+    sign_in(client, services, "cataloguer")
     home = client.get("/staff")
     assert home.status_code == 200
     for path, permission in PAGES:
@@ -136,9 +136,9 @@ def test_wrong_role_gets_a_403_page(client: TestClient, shelf: composition.Shelf
 
 
 def test_every_staff_post_wants_a_csrf_token(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
-    sign_in(client, shelf, "admin")
+    sign_in(client, services, "admin")
     for path in POSTS:
         response = client.post(path, data={"card": "x", "barcode": "x"})
         assert response.status_code == 403, path
@@ -146,23 +146,23 @@ def test_every_staff_post_wants_a_csrf_token(
 
 
 def test_the_desk_checks_out_renews_and_refuses_with_the_reason(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
-    sign_in(client, shelf)
+    sign_in(client, services)
     card = demo[1]
-    reader = shelf.readers.get(card)
+    reader = services.readers.get(card)
     page = client.get(f"/staff/desk?card={card}")
     assert page.status_code == 200
     assert reader.name in page.text
     assert "May borrow." in page.text
-    trail = shelf.access.audit_trail(card_number=card)
+    trail = services.access.audit_trail(card_number=card)
     assert trail
     assert trail[0].door == "web"
     assert trail[0].action == "read"
     assert set(trail[0].fields) == set(SUMMARY_FIELDS)
     assert reader.name not in ",".join(trail[0].fields)  # names of fields, never values
 
-    barcode = on_shelf(shelf)
+    barcode = on_shelf(services)
     token, key = CSRF.search(page.text), KEY.search(page.text)
     assert token
     assert key
@@ -176,7 +176,7 @@ def test_the_desk_checks_out_renews_and_refuses_with_the_reason(
     again = client.post("/staff/desk/checkout", data=form)  # a reload posts the same key
     assert again.status_code == 200
     assert "Checked out: " in again.text
-    loans = [x for x in shelf.circulation.loans_of(card) if x.barcode == barcode]
+    loans = [x for x in services.circulation.loans_of(card) if x.barcode == barcode]
     assert len(loans) == 1
 
     form["key"] = KEY.search(again.text).group(1)  # type: ignore[union-attr]
@@ -193,10 +193,10 @@ def test_the_desk_checks_out_renews_and_refuses_with_the_reason(
         data={"card": card, "barcode": barcode, "key": form["key"] + "-1", "csrf": form["csrf"]},
     )
     assert renewed.status_code == 200
-    (after,) = [x.due_on for x in shelf.circulation.loans_of(card) if x.barcode == barcode]
+    (after,) = [x.due_on for x in services.circulation.loans_of(card) if x.barcode == barcode]
     assert after == before + timedelta(days=30)  # from the due date, not from today
     # The librarian reads the title and the new due date, not just "renewed".
-    title = shelf.catalogue.get_record(loans[0].record_id).title
+    title = services.catalogue.get_record(loans[0].record_id).title
     due = i18n.format_date(after, "en")
     assert f"Renewed &#39;{escape(title)}&#39; ({barcode}): now due {due}" in renewed.text
     unknown = client.get("/staff/desk?card=NO-SUCH-CARD")
@@ -205,18 +205,20 @@ def test_the_desk_checks_out_renews_and_refuses_with_the_reason(
 
 
 def test_the_desk_shows_the_standing_circulation_enforces(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str], clock: FrozenClock
+    client: TestClient, services: composition.Services, demo: list[str], clock: FrozenClock
 ) -> None:
     """Issue 12 item 7: the desk said "May borrow." beside two overdue loans; it shows the
     service's standing now, and each loan that cannot be renewed says why instead of a button."""
-    card = shelf.readers.register(name="逾期读者", category="adult", pin="1357").reader.card_number
+    card = services.readers.register(
+        name="逾期读者", category="adult", pin="1357"
+    ).reader.card_number
     lent = [
-        shelf.circulation.checkout(card, on_shelf(shelf, skip=k), "CEN", actor=SYSTEM)
+        services.circulation.checkout(card, on_shelf(services, skip=k), "CEN", actor=SYSTEM)
         for k in (0, 1)
     ]
-    shelf.circulation.place_hold(demo[0], lent[1].record_id, "CEN", actor=SYSTEM)
+    services.circulation.place_hold(demo[0], lent[1].record_id, "CEN", actor=SYSTEM)
     clock.advance(timedelta(days=40))
-    sign_in(client, shelf)  # after the 40 days: a staff session lasts hours
+    sign_in(client, services)  # after the 40 days: a staff session lasts hours
     page = client.get(f"/staff/desk?card={card}").text
     assert "May borrow." not in page
     assert "This reader may not borrow now:" in page
@@ -227,18 +229,18 @@ def test_the_desk_shows_the_standing_circulation_enforces(
 
 
 def test_checkin_prints_the_routing_slip_and_traps_the_hold(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
-    sign_in(client, shelf)
-    circ = shelf.circulation
+    sign_in(client, services)
+    circ = services.circulation
     far, near = demo[4], demo[5]
-    travelling = on_shelf(shelf, "CEN", 0)
-    staying = on_shelf(shelf, "CEN", 1)
+    travelling = on_shelf(services, "CEN", 0)
+    staying = on_shelf(services, "CEN", 1)
     far_hold = circ.place_hold(
-        far, shelf.catalogue.get_item(travelling).record_id, "NGQ", actor=SYSTEM
+        far, services.catalogue.get_item(travelling).record_id, "NGQ", actor=SYSTEM
     )
     near_hold = circ.place_hold(
-        near, shelf.catalogue.get_item(staying).record_id, "CEN", actor=SYSTEM
+        near, services.catalogue.get_item(staying).record_id, "CEN", actor=SYSTEM
     )
     page = client.get("/staff/checkin")
     token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
@@ -248,12 +250,12 @@ def test_checkin_prints_the_routing_slip_and_traps_the_hold(
     assert sent.status_code == 200, sent.text[-500:]
     assert 'class="slip"' in sent.text
     assert "Routing slip" in sent.text
-    ngq = next(b for b in shelf.catalogue.list_branches() if b.code == "NGQ")
+    ngq = next(b for b in services.catalogue.list_branches() if b.code == "NGQ")
     assert f"Send to: {ngq.name_en}" in sent.text
     assert "Hold trapped" in sent.text
-    assert shelf.readers.get(far).name in sent.text
+    assert services.readers.get(far).name in sent.text
     assert circ.get_hold(far_hold.id, actor=SYSTEM).status == "in_transit"
-    audited = shelf.access.audit_trail(card_number=far)
+    audited = services.access.audit_trail(card_number=far)
     assert audited
     assert set(audited[0].fields) == set(SLIP_FIELDS)
 
@@ -265,10 +267,10 @@ def test_checkin_prints_the_routing_slip_and_traps_the_hold(
 
     shelf_page = client.get("/staff/holds")
     assert shelf_page.status_code == 200
-    assert shelf.readers.get(near).name in shelf_page.text
+    assert services.readers.get(near).name in shelf_page.text
     assert staying in shelf_page.text
 
-    plain = on_shelf(shelf, "CEN", 0)
+    plain = on_shelf(services, "CEN", 0)
     key = KEY.search(ready.text).group(1)  # type: ignore[union-attr]
     back = client.post("/staff/checkin", data={"barcode": plain, "key": key, "csrf": token})
     assert "Back to the shelf." in back.text
@@ -281,11 +283,11 @@ def test_checkin_prints_the_routing_slip_and_traps_the_hold(
 
 
 def test_fees_take_a_payment_and_waive(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
-    sign_in(client, shelf)
+    sign_in(client, services)
     card = demo[2]  # the demo charges this reader 8.00 for a coffee stain
-    (fee,) = [f for f in shelf.accounts.fees_of(card) if f.status == "open"]
+    (fee,) = [f for f in services.accounts.fees_of(card) if f.status == "open"]
     page = client.get(f"/staff/desk?card={card}")
     assert f"/staff/fees/{fee.id}/pay" in page.text
     token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
@@ -293,7 +295,7 @@ def test_fees_take_a_payment_and_waive(
         f"/staff/fees/{fee.id}/pay", data={"card": card, "amount": "3.00", "csrf": token}
     )
     assert paid.status_code == 303
-    assert shelf.accounts.fees_of(card)[0].balance_cents == 500
+    assert services.accounts.fees_of(card)[0].balance_cents == 500
     elsewhere = client.post(
         f"/staff/fees/{fee.id}/pay", data={"card": demo[0], "amount": "1", "csrf": token}
     )
@@ -306,23 +308,23 @@ def test_fees_take_a_payment_and_waive(
         f"/staff/fees/{fee.id}/waive", data={"card": card, "note": "goodwill", "csrf": token}
     )
     assert waived.status_code == 303
-    assert not [f for f in shelf.accounts.fees_of(card) if f.status == "open"]
+    assert not [f for f in services.accounts.fees_of(card) if f.status == "open"]
     assert cents("12.5") == 1250
     assert cents("¥1,000") == 100_000
 
 
 def test_register_block_and_unblock_a_reader(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
-    sign_in(client, shelf)
+    sign_in(client, services)
     token = csrf(client, "/staff/readers/new")
     form = {"name": "최지우", "category": "student", "home_branch": "CEN", "pin": "4321"}
     made = client.post("/staff/readers/new", data=form | {"csrf": token})
     assert made.status_code == 303, made.text[-400:]
     card = made.headers["location"].split("card=")[1].split("&")[0]
-    assert shelf.readers.get(card).name == "최지우"
+    assert services.readers.get(card).name == "최지우"
     assert "The reader is registered" in client.get(made.headers["location"]).text
-    created = shelf.access.audit_trail(card_number=card)
+    created = services.access.audit_trail(card_number=card)
     assert created[-1].action == "create"
     assert "name" in created[-1].fields
     blocked = client.post(
@@ -332,7 +334,7 @@ def test_register_block_and_unblock_a_reader(
     desk = client.get(f"/staff/desk?card={card}")
     assert "The reader card is blocked: lost card" in desk.text  # circ.reader_blocked
     assert client.post(f"/staff/readers/{card}/unblock", data={"csrf": token}).status_code == 303
-    assert shelf.readers.get(card).manual_block is None
+    assert services.readers.get(card).manual_block is None
     weak = client.post(f"/staff/readers/{card}/pin", data={"pin": "1", "csrf": token})
     assert weak.status_code == 422
     assert 'role="alert"' in weak.text
@@ -341,11 +343,11 @@ def test_register_block_and_unblock_a_reader(
         data={"name": "최지우", "category": "adult", "phone": "010-1234", "csrf": token},
     )
     assert edited.status_code == 303
-    assert (shelf.readers.get(card).category, shelf.readers.get(card).phone) == (
+    assert (services.readers.get(card).category, services.readers.get(card).phone) == (
         "adult",
         "010-1234",
     )
-    assert shelf.readers.get(card).home_branch_id is None  # left empty: cleared
+    assert services.readers.get(card).home_branch_id is None  # left empty: cleared
     assert "details are saved." in client.get(edited.headers["location"]).text
     bad_mail = client.post(
         f"/staff/readers/{card}/details",
@@ -361,9 +363,9 @@ def test_register_block_and_unblock_a_reader(
 
 @pytest.mark.parametrize("lang", ["zh", "zh-Hant", "ko", "en"])
 def test_the_staff_pages_speak_every_language(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str], lang: str
+    client: TestClient, services: composition.Services, demo: list[str], lang: str
 ) -> None:
-    sign_in(client, shelf, "admin")
+    sign_in(client, services, "admin")
     client.cookies.set("sw_lang", lang)
     for path in ["/staff", f"/staff/desk?card={demo[2]}", "/staff/checkin", "/staff/holds"]:
         page = client.get(path)

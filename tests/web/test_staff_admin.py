@@ -36,9 +36,9 @@ POSTS = [
 ]
 
 
-def sign_in(client: TestClient, shelf: composition.Shelfwise, role: str) -> str:
+def sign_in(client: TestClient, services: composition.Services, role: str) -> str:
     username = f"web-{role}"
-    shelf.access.create_staff(username, f"Web {role}", PASSWORD, role)
+    services.access.create_staff(username, f"Web {role}", PASSWORD, role)
     token = CSRF.search(client.get("/staff/login").text).group(1)  # type: ignore[union-attr]
     done = client.post(
         "/staff/login",
@@ -50,11 +50,11 @@ def sign_in(client: TestClient, shelf: composition.Shelfwise, role: str) -> str:
 
 
 def test_administration_needs_an_administrator(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
     for path in PAGES:
         assert client.get(path).headers["location"].startswith("/staff/login")
-    token = sign_in(client, shelf, "desk")
+    token = sign_in(client, services, "desk")
     for path in PAGES:
         assert client.get(path).status_code == 403
     for path in POSTS:
@@ -63,17 +63,17 @@ def test_administration_needs_an_administrator(
 
 
 def test_staff_accounts_tokens_terminals_and_the_audit_log(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
-    token = sign_in(client, shelf, "admin")
-    shelf.access.audit(
-        shelf.access.login_staff("web-admin", PASSWORD).principal,
+    token = sign_in(client, services, "admin")
+    services.access.audit(
+        services.access.login_staff("web-admin", PASSWORD).principal,
         door="api",
         action="read",
         card_number=demo[0],
         fields=["name"],
     )
-    shelf.terminals.create(
+    services.terminals.create(
         name="kiosk-7", password="kiosk-pass-1234", branch="CEN", institution="SW"
     )
     page = client.get("/staff/admin")
@@ -87,7 +87,7 @@ def test_staff_accounts_tokens_terminals_and_the_audit_log(
     form = {"username": "new.clerk", "name": "New Clerk", "password": "clerk-pass-123"}
     made = client.post("/staff/admin/staff", data=form | {"role": "desk", "csrf": token})
     assert made.headers["location"] == "/staff/admin?done=created"
-    assert shelf.access.staff_account("new.clerk").role == "desk"
+    assert services.access.staff_account("new.clerk").role == "desk"
     weak = client.post(
         "/staff/admin/staff",
         data=form | {"username": "x2", "password": "short"} | {"role": "desk", "csrf": token},
@@ -97,15 +97,15 @@ def test_staff_accounts_tokens_terminals_and_the_audit_log(
     assert (
         client.post("/staff/admin/staff/new.clerk/disable", data={"csrf": token}).status_code == 303
     )
-    assert not shelf.access.staff_account("new.clerk").enabled
+    assert not services.access.staff_account("new.clerk").enabled
     client.post("/staff/admin/staff/new.clerk/enable", data={"csrf": token})
     client.post("/staff/admin/staff/new.clerk/role", data={"role": "cataloguer", "csrf": token})
-    assert shelf.access.staff_account("new.clerk").role == "cataloguer"
+    assert services.access.staff_account("new.clerk").role == "cataloguer"
     reset = client.post(
         "/staff/admin/staff/new.clerk/password", data={"password": "brand-new-pass", "csrf": token}
     )
     assert reset.status_code == 303
-    assert shelf.access.login_staff("new.clerk", "brand-new-pass").principal.role == "cataloguer"
+    assert services.access.login_staff("new.clerk", "brand-new-pass").principal.role == "cataloguer"
 
     issued = client.post(
         "/staff/admin/tokens",
@@ -115,37 +115,37 @@ def test_staff_accounts_tokens_terminals_and_the_audit_log(
     assert issued.headers["cache-control"] == "no-store"
     secret = re.search(r"swt_[A-Za-z0-9_-]+", issued.text)
     assert secret is not None
-    assert shelf.access.principal(secret.group(0)) is not None
+    assert services.access.principal(secret.group(0)) is not None
     assert secret.group(0) not in client.get("/staff/admin").text  # shown once
-    (api_token,) = [k for k in shelf.access.api_tokens() if k.label == "catalogue sync"]
+    (api_token,) = [k for k in services.access.api_tokens() if k.label == "catalogue sync"]
     revoked = client.post(f"/staff/admin/tokens/{api_token.id}/revoke", data={"csrf": token})
     assert revoked.status_code == 303
-    assert shelf.access.principal(secret.group(0)) is None
+    assert services.access.principal(secret.group(0)) is None
 
 
-def test_loan_rules_and_calendars(client: TestClient, shelf: composition.Shelfwise) -> None:
-    token = sign_in(client, shelf, "admin")
+def test_loan_rules_and_calendars(client: TestClient, services: composition.Services) -> None:
+    token = sign_in(client, services, "admin")
     assert client.get("/staff/rules").status_code == 200
     saved = client.post(
         "/staff/rules",
         data={"reader_category": "child", "branch": "CEN", "loan_days": "14", "csrf": token},
     )
     assert saved.status_code == 303
-    (rule,) = [r for r in shelf.accounts.rules() if r.reader_category == "child"]
+    (rule,) = [r for r in services.accounts.rules() if r.reader_category == "child"]
     assert rule.loan_days == 14
     bad = client.post("/staff/rules", data={"loan_days": "-3", "csrf": token})
     assert bad.status_code == 422
     page = client.get("/staff/rules?done=rule")
     assert "The rule is saved." in page.text
     client.post(f"/staff/rules/{rule.id}/delete", data={"csrf": token})
-    assert not [r for r in shelf.accounts.rules() if r.reader_category == "child"]
+    assert not [r for r in services.accounts.rules() if r.reader_category == "child"]
 
     closed = client.post(
         "/staff/calendars/CEN",
         data={"weekday": ["0"], "days": "2026-10-01, 2026-10-02", "csrf": token},
     )
     assert closed.status_code == 303
-    calendar = shelf.accounts.calendar("CEN")
+    calendar = services.accounts.calendar("CEN")
     assert calendar.closed_weekdays == frozenset({0})
     assert calendar.closed_days == frozenset({date(2026, 10, 1), date(2026, 10, 2)})
     wrong = client.post("/staff/calendars/CEN", data={"days": "tomorrow", "csrf": token})
@@ -154,7 +154,7 @@ def test_loan_rules_and_calendars(client: TestClient, shelf: composition.Shelfwi
     hours = "2 09:00-12:00 13:30-21:00\n2026-10-03 10:00-16:00"
     kept = client.post("/staff/calendars/CEN/hours", data={"hours": hours, "csrf": token})
     assert kept.status_code == 303
-    calendar = shelf.accounts.calendar("CEN")
+    calendar = services.accounts.calendar("CEN")
     assert [str(h) for h in calendar.weekly_hours[1]] == ["09:00-12:00", "13:30-21:00"]
     assert [str(h) for h in calendar.special_hours[date(2026, 10, 3)]] == ["10:00-16:00"]
     assert calendar.closed_weekdays == frozenset({0})  # the closures stay
@@ -166,7 +166,7 @@ def test_loan_rules_and_calendars(client: TestClient, shelf: composition.Shelfwi
     )
     assert on_closed.status_code == 422  # Monday is closed
     assert "hours on a closed day: weekday 1" in on_closed.text
-    assert shelf.accounts.calendar("CEN").weekly_hours[1]  # unchanged
+    assert services.accounts.calendar("CEN").weekly_hours[1]  # unchanged
 
 
 @pytest.mark.parametrize(
@@ -184,30 +184,30 @@ def test_admin_keys_built_from_values_exist(prefix: str, values: list[str]) -> N
 
 
 def test_kiosk_alerts_are_shown_until_acknowledged_and_a_terminal_is_disabled_from_the_page(
-    client: TestClient, shelf: composition.Shelfwise, caplog: pytest.LogCaptureFixture
+    client: TestClient, services: composition.Services, caplog: pytest.LogCaptureFixture
 ) -> None:
     """S-3: an ``sip2.alert`` event reaches the administration page through its outbox
     handler (a WARNING line too), once however often it is delivered; an administrator
     acknowledges it, and disables and enables a kiosk account there."""
-    token = sign_in(client, shelf, "admin")
-    shelf.terminals.create(
+    token = sign_in(client, services, "admin")
+    services.terminals.create(
         name="kiosk-9", password="kiosk-pass-1234", branch="CEN", institution="SW"
     )
-    shelf.terminals.alert(
+    services.terminals.alert(
         {"kind": "login_backoff", "subject": "sip2-terminal:kiosk-9", "terminal": "kiosk-9",
          "ip": "10.8.0.7", "count": 5, "until": "2026-09-01T09:31:00+00:00"}
     )  # fmt: skip
-    handlers = shelf.outbox_handlers()
-    shelf.outbox_relay(handlers).drain(max_rounds=5)
+    handlers = services.outbox_handlers()
+    services.outbox_relay(handlers).drain(max_rounds=5)
     assert "kiosk alert: login_backoff on sip2-terminal:kiosk-9 from 10.8.0.7" in caplog.text
-    (alert,) = shelf.kiosk_alerts.recent()
+    (alert,) = services.kiosk_alerts.recent()
     assert (alert.terminal, alert.peer, alert.failures) == ("kiosk-9", "10.8.0.7", 5)
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         event = conn.execute(
             text("SELECT id, topic, payload FROM outbox WHERE topic = 'sip2.alert'")
         ).one()
     handlers["sip2.alert"](Event(int(event.id), event.topic, json.loads(event.payload), 2))
-    assert len(shelf.kiosk_alerts.recent()) == 1  # delivered again: still one alert
+    assert len(services.kiosk_alerts.recent()) == 1  # delivered again: still one alert
 
     page = client.get("/staff/admin")
     assert "Kiosk alerts (1)" in page.text
@@ -216,7 +216,7 @@ def test_kiosk_alerts_are_shown_until_acknowledged_and_a_terminal_is_disabled_fr
     assert f"/staff/admin/alerts/{alert.id}/acknowledge" in panel
     done = client.post(f"/staff/admin/alerts/{alert.id}/acknowledge", data={"csrf": token})
     assert done.headers["location"] == "/staff/admin?done=acknowledged#alerts-h"
-    assert shelf.kiosk_alerts.open_count() == 0
+    assert services.kiosk_alerts.open_count() == 0
     page = client.get("/staff/admin?done=acknowledged")
     assert "The alert is acknowledged." in page.text
     assert "Acknowledged by Web admin" in page.text
@@ -224,9 +224,9 @@ def test_kiosk_alerts_are_shown_until_acknowledged_and_a_terminal_is_disabled_fr
 
     off = client.post("/staff/admin/terminals/kiosk-9/disable", data={"csrf": token})
     assert off.headers["location"] == "/staff/admin?done=terminal_disable#terminals-h"
-    assert shelf.terminals.login("kiosk-9", "kiosk-pass-1234") is None
+    assert services.terminals.login("kiosk-9", "kiosk-pass-1234") is None
     assert 'action="/staff/admin/terminals/kiosk-9/enable"' in client.get("/staff/admin").text
     client.post("/staff/admin/terminals/kiosk-9/enable", data={"csrf": token})
-    assert shelf.terminals.login("kiosk-9", "kiosk-pass-1234") is not None
+    assert services.terminals.login("kiosk-9", "kiosk-pass-1234") is not None
     missing = client.post("/staff/admin/terminals/no-such-kiosk/disable", data={"csrf": token})
     assert missing.status_code == 404

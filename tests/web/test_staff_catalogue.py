@@ -20,8 +20,8 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 PASSWORD = "staff-pass-1234"
 
 
-def sign_in(client: TestClient, shelf: composition.Shelfwise, role: str) -> str:
-    shelf.access.create_staff(f"web-{role}", f"Web {role}", PASSWORD, role)
+def sign_in(client: TestClient, services: composition.Services, role: str) -> str:
+    services.access.create_staff(f"web-{role}", f"Web {role}", PASSWORD, role)
     token = CSRF.search(client.get("/staff/login").text).group(1)  # type: ignore[union-attr]
     done = client.post(
         "/staff/login",
@@ -33,11 +33,11 @@ def sign_in(client: TestClient, shelf: composition.Shelfwise, role: str) -> str:
 
 
 def test_cataloguing_needs_the_catalogue_permission(
-    client: TestClient, shelf: composition.Shelfwise
+    client: TestClient, services: composition.Services
 ) -> None:
     for path in ("/staff/catalogue", "/staff/catalogue/records/1"):
         assert client.get(path).headers["location"].startswith("/staff/login")
-    token = sign_in(client, shelf, "desk")
+    token = sign_in(client, services, "desk")
     assert client.get("/staff/catalogue").status_code == 403
     assert client.get("/staff/catalogue/records/1").status_code == 403
     refused = client.post("/staff/catalogue/import", files={"file": ("a.mrc", b"x")})
@@ -49,9 +49,9 @@ def test_cataloguing_needs_the_catalogue_permission(
 
 
 def test_a_marc_upload_is_imported_with_progress_and_rejects(
-    client: TestClient, shelf: composition.Shelfwise, tmp_path: Path
+    client: TestClient, services: composition.Services, tmp_path: Path
 ) -> None:
-    token = sign_in(client, shelf, "cataloguer")
+    token = sign_in(client, services, "cataloguer")
     assert client.get("/staff/catalogue").status_code == 200
     marc = tmp_path / "upload.mrc"
     write_records(marc, 30, seed=7)
@@ -94,15 +94,17 @@ def test_a_marc_upload_is_imported_with_progress_and_rejects(
 
 
 def test_a_record_its_marc_items_and_merge(
-    client: TestClient, shelf: composition.Shelfwise, demo: list[str]
+    client: TestClient, services: composition.Services, demo: list[str]
 ) -> None:
-    token = sign_in(client, shelf, "cataloguer")
-    first, second = sorted({shelf.catalogue.get_item(b).record_id for b in _barcodes(shelf)})[:2]
+    token = sign_in(client, services, "cataloguer")
+    first, second = sorted({services.catalogue.get_item(b).record_id for b in _barcodes(services)})[
+        :2
+    ]
     opened = client.get(f"/staff/catalogue/records?id={first}")
     assert opened.headers["location"] == f"/staff/catalogue/records/{first}"
     page = client.get(f"/staff/catalogue/records/{first}")
     assert page.status_code == 200
-    assert shelf.catalogue.get_record(first).title in page.text
+    assert services.catalogue.get_record(first).title in page.text
     assert 'class="marc"' in page.text
     assert "<b>$a</b>" in page.text
     added = client.post(
@@ -110,7 +112,7 @@ def test_a_record_its_marc_items_and_merge(
         data={"barcode": "WEB-NEW-1", "branch": "CEN", "call_number": "I247/1", "csrf": token},
     )
     assert added.status_code == 303
-    assert shelf.catalogue.get_item("WEB-NEW-1").record_id == first
+    assert services.catalogue.get_item("WEB-NEW-1").record_id == first
     again = client.post(
         f"/staff/catalogue/records/{first}/items",
         data={"barcode": "WEB-NEW-1", "branch": "CEN", "csrf": token},
@@ -121,19 +123,19 @@ def test_a_record_its_marc_items_and_merge(
         f"/staff/catalogue/records/{first}/merge", data={"duplicate": str(second), "csrf": token}
     )
     assert merged.status_code == 303
-    assert shelf.catalogue.get_record(second).merged_into_id == first
+    assert services.catalogue.get_record(second).merged_into_id == first
     itself = client.post(
         f"/staff/catalogue/records/{first}/merge", data={"duplicate": str(first), "csrf": token}
     )
     assert itself.status_code == 422
 
 
-def _barcodes(shelf: composition.Shelfwise) -> list[str]:
+def _barcodes(services: composition.Services) -> list[str]:
     from sqlalchemy import select
 
     from shelfwise.storage.tables import items
 
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         return list(conn.execute(select(items.c.barcode).limit(20)).scalars())
 
 

@@ -64,7 +64,7 @@ class Ask:
 @dataclass
 class World:
     app: FastAPI
-    shelf: composition.Shelfwise
+    services: composition.Services
     clients: dict[str, TestClient]
     tokens: dict[str, str]
     card: str
@@ -75,7 +75,7 @@ class World:
 
     def copy(self, branch: str) -> str:
         barcode = f"W{next(_n):07d}"
-        self.shelf.catalogue.add_item(
+        self.services.catalogue.add_item(
             record_id=self.record_id,
             barcode=barcode,
             branch_code=branch,
@@ -84,17 +84,17 @@ class World:
         return barcode
 
     def reader(self) -> str:
-        return self.shelf.readers.register(
+        return self.services.readers.register(
             name=f"读者{next(_n)}", category="adult"
         ).reader.card_number
 
     def loan(self, branch: str, card: str | None = None) -> str:
         barcode = self.copy(branch)
-        self.shelf.circulation.checkout(card or self.reader(), barcode, branch, actor=SYSTEM)
+        self.services.circulation.checkout(card or self.reader(), barcode, branch, actor=SYSTEM)
         return barcode
 
     def branch_id(self, code: str) -> int:
-        return next(b.id for b in self.shelf.catalogue.list_branches() if b.code == code)
+        return next(b.id for b in self.services.catalogue.list_branches() if b.code == code)
 
     def browser(self) -> TestClient:
         client = TestClient(self.app, follow_redirects=False)
@@ -130,7 +130,7 @@ def _selected(w: World, at: str, response: Any) -> str | None:
 
 
 def _loan_branch(w: World, at: str, response: Any) -> str | None:
-    with w.shelf.db.read() as conn:
+    with w.services.db.read() as conn:
         branch = conn.execute(
             select(branches.c.code)
             .join(loans, loans.c.branch_id == branches.c.id)
@@ -141,7 +141,7 @@ def _loan_branch(w: World, at: str, response: Any) -> str | None:
 
 
 def _returned_at(w: World, at: str, response: Any) -> str | None:
-    with w.shelf.db.read() as conn:
+    with w.services.db.read() as conn:
         branch = conn.execute(
             select(branches.c.code)
             .join(loans, loans.c.returned_branch_id == branches.c.id)
@@ -152,34 +152,34 @@ def _returned_at(w: World, at: str, response: Any) -> str | None:
 
 
 def _fee(w: World, at: str) -> Ask:
-    fee = w.shelf.accounts.charge(w.card, "manual", 100, "matrix")
+    fee = w.services.accounts.charge(w.card, "manual", 100, "matrix")
     return Ask({"fee_id": str(fee.id), "action": "pay"}, form={"card": w.card, "amount": "1.00"})
 
 
 def _rule(w: World, at: str) -> Ask:
-    rule = w.shelf.accounts.set_rule(
+    rule = w.services.accounts.set_rule(
         reader_category=None, item_type=f"t{next(_n)}", branch=at, values={}, actor=SYSTEM
     )
     return Ask({"rule_id": str(rule.id)}, form={})
 
 
 def _token(w: World, at: str) -> Ask:
-    w.shelf.access.issue_api_token("matrix-target", "to revoke", days=1)
-    return Ask({"token_id": str(w.shelf.access.api_tokens()[-1].id)}, form={})
+    w.services.access.issue_api_token("matrix-target", "to revoke", days=1)
+    return Ask({"token_id": str(w.services.access.api_tokens()[-1].id)}, form={})
 
 
 def _kiosk(w: World, at: str) -> str:
     name = f"kiosk-{next(_n)}"
-    w.shelf.terminals.create(name=name, password="kiosk-password", branch=at, institution="SW")
+    w.services.terminals.create(name=name, password="kiosk-password", branch=at, institution="SW")
     return name
 
 
 def _alert(w: World, at: str) -> Ask:
-    w.shelf.terminals.alert(
+    w.services.terminals.alert(
         {"kind": "login_backoff", "subject": f"sip2-ip:10.0.0.{next(_n) % 250}"}
     )
-    w.shelf.outbox_relay(w.shelf.outbox_handlers()).drain(max_rounds=5)
-    return Ask({"alert_id": str(w.shelf.kiosk_alerts.recent(1)[0].id)}, form={})
+    w.services.outbox_relay(w.services.outbox_handlers()).drain(max_rounds=5)
+    return Ask({"alert_id": str(w.services.kiosk_alerts.recent(1)[0].id)}, form={})
 
 
 def _login(w: World, at: str) -> Ask:
@@ -374,22 +374,22 @@ def _one_record(bad: bool = False) -> bytes:
 
 
 @pytest.fixture
-def world(shelf: composition.Shelfwise, tmp_path: Path) -> Iterator[World]:
-    seed_branches(shelf.catalogue)
+def world(services: composition.Services, tmp_path: Path) -> Iterator[World]:
+    seed_branches(services.catalogue)
     path = tmp_path / "pool.mrc"
     write_records(path, 24)
-    shelf.importer().import_file(path)
-    with shelf.db.read() as conn:
+    services.importer().import_file(path)
+    with services.db.read() as conn:
         ids = [int(i) for i in conn.execute(text("SELECT id FROM records ORDER BY id")).scalars()]
-    card = shelf.readers.register(name="甲", category="adult", pin="1111").reader.card_number
-    shelf.accounts.set_rule(
+    card = services.readers.register(name="甲", category="adult", pin="1111").reader.card_number
+    services.accounts.set_rule(
         reader_category=None, item_type=None, branch=None, values={"loan_limit": 1000}, actor=SYSTEM
     )
     for role, (kind, bound) in STAFF.items():
-        shelf.access.create_staff(f"m-{role.replace('_', '-')}", role, PASSWORD, kind, bound)
-    shelf.access.create_staff("matrix-target", "Target", PASSWORD, "desk")
-    app = composition.asgi_app(shelf)
-    w = World(app, shelf, {}, {}, card, ids[0], ids[1:], "")
+        services.access.create_staff(f"m-{role.replace('_', '-')}", role, PASSWORD, kind, bound)
+    services.access.create_staff("matrix-target", "Target", PASSWORD, "desk")
+    app = composition.asgi_app(services)
+    w = World(app, services, {}, {}, card, ids[0], ids[1:], "")
     for role in ROLES:
         client = w.browser()
         w.tokens[role] = _csrf(client)

@@ -13,7 +13,7 @@ from shelfwise.api.auth import Credentials, Guards
 from shelfwise.api.readers_routes import ERROR_RESPONSES
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
 class SessionIn(BaseModel):
@@ -119,9 +119,9 @@ def staff_out(account: StaffAccount) -> StaffOut:
     )
 
 
-def router(shelf: "Shelfwise") -> APIRouter:
+def router(services: "Services") -> APIRouter:
     api = APIRouter(tags=["access"], responses=ERROR_RESPONSES)
-    access = shelf.access
+    access = services.access
     guards = Guards(access)
     Admin = Annotated[Principal, Depends(guards.staff("access.admin"))]
     SignedIn = Annotated[Principal, Depends(guards.signed_in())]

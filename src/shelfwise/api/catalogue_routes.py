@@ -12,7 +12,7 @@ from shelfwise.api.inputs import RecordIdPath
 from shelfwise.marc.marcjson import record_to_json
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
 class RecordOut(BaseModel):
@@ -51,37 +51,37 @@ class BranchOut(BaseModel):
     name_en: str
 
 
-def router(shelf: Shelfwise) -> APIRouter:
+def router(services: Services) -> APIRouter:
     api = APIRouter(tags=["catalogue"])
 
     @api.get("/records/{record_id}", response_model=RecordOut)
     def get_record(record_id: RecordIdPath) -> RecordOut:
-        s = shelf.catalogue.get_record(record_id)
+        s = services.catalogue.get_record(record_id)
         return RecordOut(**{f: getattr(s, f) for f in RecordOut.model_fields})
 
     @api.get("/records/{record_id}/marc")
     def get_marc(record_id: RecordIdPath) -> dict[str, Any]:
         """The master MARC record as MARC-in-JSON."""
-        return record_to_json(shelf.catalogue.get_marc(record_id))
+        return record_to_json(services.catalogue.get_marc(record_id))
 
     @api.get("/records/{record_id}/items", response_model=list[ItemOut])
     def record_items(record_id: RecordIdPath) -> list[ItemOut]:
-        shelf.catalogue.get_record(record_id)
+        services.catalogue.get_record(record_id)
         return [
             ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})
-            for i in shelf.catalogue.items_of(record_id)
+            for i in services.catalogue.items_of(record_id)
         ]
 
     @api.get("/items/{barcode}", response_model=ItemOut)
     def get_item(barcode: str) -> ItemOut:
-        i = shelf.catalogue.get_item(barcode)
+        i = services.catalogue.get_item(barcode)
         return ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})
 
     @api.get("/branches", response_model=list[BranchOut])
     def list_branches() -> list[BranchOut]:
         return [
             BranchOut(**{f: getattr(b, f) for f in BranchOut.model_fields})
-            for b in shelf.catalogue.list_branches()
+            for b in services.catalogue.list_branches()
         ]
 
     return api

@@ -24,7 +24,7 @@ from shelfwise.circulation.rules import RULE_FIELDS, Calendar, Hours, LoanRule
 from shelfwise.core.errors import ShelfwiseError, negotiate_language
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 Key = Annotated[
     str | None,
@@ -373,10 +373,10 @@ def rule_out(rule: LoanRule) -> RuleOut:
     return RuleOut(**{f: getattr(rule, f) for f in RuleOut.model_fields})
 
 
-def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested function per route
+def router(services: "Services") -> APIRouter:  # noqa: C901, PLR0915 - one nested function per route
     api = APIRouter(tags=["circulation"], responses=ERROR_RESPONSES)
-    circ, accounts = shelf.circulation, shelf.accounts
-    guards = Guards(shelf.access)
+    circ, accounts = services.circulation, services.accounts
+    guards = Guards(services.access)
     # Readers act for themselves (the service checks whose it is); staff need the desk.
     DeskOrSelf = Annotated[Principal, Depends(guards.reader_or_staff("circulation.desk"))]
     Desk = Annotated[Principal, Depends(guards.staff("circulation.desk"))]
@@ -630,7 +630,7 @@ def router(shelf: "Shelfwise") -> APIRouter:  # noqa: C901, PLR0915 - one nested
         outcomes = replay(circ, txns, actor=who)
         return [OfflineOutcomeOut(**asdict(o)) for o in outcomes]
 
-    api.include_router(_deposit_routes(shelf.deposits, guards))
+    api.include_router(_deposit_routes(services.deposits, guards))
     assert set(RULE_FIELDS) <= set(RuleOut.model_fields)
     return api
 

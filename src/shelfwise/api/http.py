@@ -22,7 +22,7 @@ from shelfwise.api import (
 from shelfwise.api.inputs import reject_nul
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
 class HeadAsGet:
@@ -50,18 +50,18 @@ class HeadAsGet:
         await self.app(dict(scope, method="GET"), receive, without_body)
 
 
-def create_app(shelf: Shelfwise) -> FastAPI:
+def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        scheduler = shelf.scheduler() if shelf.settings["scheduler_enabled"] else None
+        scheduler = services.scheduler() if services.settings["scheduler_enabled"] else None
         if scheduler is not None:
             scheduler.start()
-            shelf.search.start()  # check the index against the database, then follow it
+            services.search.start()  # check the index against the database, then follow it
         try:
             yield
         finally:
             if scheduler is not None:
-                shelf.search.stop()
+                services.search.stop()
                 scheduler.stop()
 
     app = FastAPI(
@@ -77,13 +77,13 @@ def create_app(shelf: Shelfwise) -> FastAPI:
 
     @app.get("/api/v1/health", tags=["operations"])
     def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__, "database": shelf.db.dialect}
+        return {"status": "ok", "version": __version__, "database": services.db.dialect}
 
     checks = [Depends(reject_nul)]  # every /api/v1 route; the pages and SRU/OAI have their own
-    app.include_router(access_routes.router(shelf), prefix="/api/v1", dependencies=checks)
-    app.include_router(catalogue_routes.router(shelf), prefix="/api/v1", dependencies=checks)
-    app.include_router(readers_routes.router(shelf), prefix="/api/v1", dependencies=checks)
-    app.include_router(circulation_routes.router(shelf), prefix="/api/v1", dependencies=checks)
-    app.include_router(search_routes.router(shelf), prefix="/api/v1", dependencies=checks)
-    app.include_router(terminal_routes.router(shelf), prefix="/api/v1", dependencies=checks)
+    app.include_router(access_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(catalogue_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(readers_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(circulation_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(search_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(terminal_routes.router(services), prefix="/api/v1", dependencies=checks)
     return app

@@ -12,7 +12,7 @@ from shelfwise.readers.cards import CardFormat, card_svg
 from shelfwise.readers.models import Reader
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
 class ErrorBody(BaseModel):
@@ -105,15 +105,15 @@ def reader_out(reader: Reader) -> ReaderOut:
     return ReaderOut(**{f: getattr(reader, f) for f in ReaderOut.model_fields})
 
 
-def router(shelf: "Shelfwise") -> APIRouter:
+def router(services: "Services") -> APIRouter:
     api = APIRouter(tags=["readers"], responses=ERROR_RESPONSES)
-    guards = Guards(shelf.access)
+    guards = Guards(services.access)
     profile = tuple(ReaderOut.model_fields)
     writer = [Depends(guards.staff("readers.write"))]
 
     @api.post("/readers", response_model=ReaderOut, status_code=201, dependencies=writer)
     def register(body: RegisterIn) -> ReaderOut:
-        return reader_out(shelf.readers.register(**body.model_dump()).reader)
+        return reader_out(services.readers.register(**body.model_dump()).reader)
 
     @api.get(
         "/readers/{card_number}",
@@ -121,20 +121,20 @@ def router(shelf: "Shelfwise") -> APIRouter:
         dependencies=[Depends(guards.self_or("readers.read", audit=profile))],
     )
     def get_reader(card_number: str) -> ReaderOut:
-        return reader_out(shelf.readers.get(card_number))
+        return reader_out(services.readers.get(card_number))
 
     @api.put("/readers/{card_number}", response_model=ReaderOut, dependencies=writer)
     def update_details(card_number: str, body: DetailsIn) -> ReaderOut:
         """Replace the reader's name, category and contact details."""
-        return reader_out(shelf.readers.update_details(card_number, **body.model_dump()))
+        return reader_out(services.readers.update_details(card_number, **body.model_dump()))
 
     @api.post("/readers/{card_number}/block", response_model=ReaderOut, dependencies=writer)
     def block(card_number: str, body: BlockIn) -> ReaderOut:
-        return reader_out(shelf.readers.block(card_number, body.reason))
+        return reader_out(services.readers.block(card_number, body.reason))
 
     @api.delete("/readers/{card_number}/block", response_model=ReaderOut, dependencies=writer)
     def unblock(card_number: str) -> ReaderOut:
-        return reader_out(shelf.readers.unblock(card_number))
+        return reader_out(services.readers.unblock(card_number))
 
     @api.put(
         "/readers/{card_number}/consents/{purpose}",
@@ -144,7 +144,7 @@ def router(shelf: "Shelfwise") -> APIRouter:
         ],
     )
     def set_consent(card_number: str, purpose: str, body: ConsentIn) -> ReaderOut:
-        return reader_out(shelf.readers.set_consent(card_number, purpose, body.granted))
+        return reader_out(services.readers.set_consent(card_number, purpose, body.granted))
 
     @api.get(
         "/readers/{card_number}/consents",
@@ -156,7 +156,7 @@ def router(shelf: "Shelfwise") -> APIRouter:
             ConsentOut(
                 purpose=c.purpose, granted=c.granted, notice_version=c.notice_version, at=c.at
             )
-            for c in shelf.readers.consents(card_number)
+            for c in services.readers.consents(card_number)
         ]
 
     @api.get(
@@ -165,7 +165,7 @@ def router(shelf: "Shelfwise") -> APIRouter:
     )
     def export(card_number: str) -> dict[str, Any]:
         """Everything held about the reader, as JSON (P5)."""
-        return shelf.accounts.export(card_number)
+        return services.accounts.export(card_number)
 
     @api.delete("/readers/{card_number}", status_code=204)
     def delete_reader(
@@ -177,10 +177,10 @@ def router(shelf: "Shelfwise") -> APIRouter:
         """Delete the reader, leaving only counts (refused while loans or fees are open).
 
         A reader may delete their own account (P9); staff need readers.write."""
-        shelf.accounts.delete_reader(card_number)
+        services.accounts.delete_reader(card_number)
         return Response(status_code=204)
 
-    api.include_router(_self_service_routes(shelf, Guards(shelf.access)))
+    api.include_router(_self_service_routes(services, Guards(services.access)))
     return api
 
 
@@ -217,10 +217,10 @@ class ConfirmOut(BaseModel):
     status: str
 
 
-def _self_service_routes(shelf: "Shelfwise", guards: Guards) -> APIRouter:
+def _self_service_routes(services: "Services", guards: Guards) -> APIRouter:
     """Registering online (public) and the digital card (the reader, or staff who read readers)."""
     api = APIRouter()
-    readers = shelf.readers
+    readers = services.readers
     card_reader = guards.self_or("readers.read", audit=("card_number",))
 
     @api.post("/registrations", response_model=RegistrationOut, status_code=201)

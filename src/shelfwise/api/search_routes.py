@@ -15,7 +15,7 @@ from shelfwise.api.inputs import YearsQuery
 from shelfwise.search.models import Filters, SearchRequest, SearchResult, Sort
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
 class RecordHitOut(BaseModel):
@@ -102,7 +102,7 @@ def _out(result: SearchResult) -> SearchOut:
     )
 
 
-def router(shelf: Shelfwise) -> APIRouter:
+def router(services: Services) -> APIRouter:
     api = APIRouter(tags=["search"])
 
     @api.get("/search", response_model=SearchOut)
@@ -134,7 +134,7 @@ def router(shelf: Shelfwise) -> APIRouter:
         request = SearchRequest(
             q=q, filters=filters, sort=sort, page=page, size=size, group=group, facets=facets
         )
-        return _out(shelf.search.search(request))
+        return _out(services.search.search(request))
 
     @api.get("/suggest", response_model=list[SuggestionOut])
     def suggest(
@@ -144,7 +144,7 @@ def router(shelf: Shelfwise) -> APIRouter:
         """Autocomplete on titles and authors (pinyin, initials, jamo and 초성 too)."""
         return [
             SuggestionOut(text=s.text, kind=s.kind, record_id=s.record_id)
-            for s in shelf.search.suggest(q, limit=limit)
+            for s in services.search.suggest(q, limit=limit)
         ]
 
     return api

@@ -11,7 +11,7 @@ from shelfwise.api.auth import Guards
 from shelfwise.api.readers_routes import ERROR_RESPONSES
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
     from shelfwise.sip2.terminals import Terminal
 
 
@@ -41,20 +41,20 @@ def terminal_out(terminal: "Terminal") -> TerminalOut:
     )
 
 
-def router(shelf: "Shelfwise") -> APIRouter:
+def router(services: "Services") -> APIRouter:
     api = APIRouter(tags=["access"], responses=ERROR_RESPONSES)
-    Admin = Annotated[Principal, Depends(Guards(shelf.access).staff("access.admin"))]
+    Admin = Annotated[Principal, Depends(Guards(services.access).staff("access.admin"))]
     Name = Annotated[str, Path(min_length=1, max_length=64)]
 
     @api.get("/sip2-terminals", response_model=list[TerminalOut])
     def list_terminals(_admin: Admin) -> list[TerminalOut]:
         """Every kiosk account with its counters (no password, no reader data)."""
-        return [terminal_out(t) for t in shelf.terminals.all()]
+        return [terminal_out(t) for t in services.terminals.all()]
 
     @api.patch("/sip2-terminals/{name}", response_model=TerminalOut)
     def update_terminal(name: Name, body: TerminalPatch, _admin: Admin) -> TerminalOut:
         """Disable (or enable) a kiosk account: a disabled one cannot log in, and a kiosk
         connected with it is refused at its next message and disconnected."""
-        return terminal_out(shelf.terminals.set_enabled(name, body.enabled))
+        return terminal_out(services.terminals.set_enabled(name, body.enabled))
 
     return api

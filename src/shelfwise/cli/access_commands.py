@@ -28,30 +28,30 @@ def staff_add(
     database_url: DbUrl = None,
 ) -> None:
     """Create a staff account (the first administrator is made this way)."""
-    shelf = open_app(data_dir, database_url)
+    services = open_app(data_dir, database_url)
     try:
-        account = shelf.access.create_staff(
+        account = services.access.create_staff(
             username, name or username, password, role, branches.split(",")
         )
     except ShelfwiseError as exc:
         err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
         raise typer.Exit(1) from exc
     finally:
-        shelf.close()
+        services.close()
     scope = ", ".join(account.branches) or "all branches"
     console.print(f"staff account {account.username} ({account.role}, {scope}) created")
 
 
 def staff_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """List staff accounts and API tokens."""
-    shelf = open_app(data_dir, database_url)
+    services = open_app(data_dir, database_url)
     try:
         table = Table("username", "name", "role", "branches", "enabled")
-        for a in shelf.access.staff_accounts():
+        for a in services.access.staff_accounts():
             table.add_row(a.username, a.name, a.role, ",".join(a.branches) or "all", str(a.enabled))
         console.print(table)
         tokens = Table("token id", "label", "staff", "expires", "last used", "revoked")
-        for t in shelf.access.api_tokens():
+        for t in services.access.api_tokens():
             tokens.add_row(
                 str(t.id),
                 t.label,
@@ -62,7 +62,7 @@ def staff_list(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
             )
         console.print(tokens)
     finally:
-        shelf.close()
+        services.close()
 
 
 def api_token(
@@ -73,12 +73,12 @@ def api_token(
     database_url: DbUrl = None,
 ) -> None:
     """Issue an API token for another system; it is printed once and only its hash is kept."""
-    shelf = open_app(data_dir, database_url)
+    services = open_app(data_dir, database_url)
     try:
-        token = shelf.access.issue_api_token(username, label, days=days or None)
+        token = services.access.issue_api_token(username, label, days=days or None)
     except ShelfwiseError as exc:
         err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
         raise typer.Exit(1) from exc
     finally:
-        shelf.close()
+        services.close()
     console.print(token, markup=False, highlight=False)

@@ -22,7 +22,7 @@ DbUrl = Annotated[
 ]
 
 
-def open_app(data_dir: Path | None, database_url: str | None) -> composition.Shelfwise:
+def open_app(data_dir: Path | None, database_url: str | None) -> composition.Services:
     """Build the application from settings plus the command's flags; exit 2 on bad settings."""
     try:
         settings = Settings.load({"data_dir": data_dir, "database_url": database_url})

@@ -42,9 +42,9 @@ cli = typer.Typer(
 @cli.command()
 def migrate(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """Bring the database schema up to date (safe to run at any time)."""
-    shelf = open_app(data_dir, database_url)
-    console.print(f"schema up to date on {shelf.db.dialect}")
-    shelf.close()
+    services = open_app(data_dir, database_url)
+    console.print(f"schema up to date on {services.db.dialect}")
+    services.close()
 
 
 @cli.command("import")
@@ -74,8 +74,8 @@ def import_(
     database_url: DbUrl = None,
 ) -> None:
     """Import MARC records: idempotent, batched, bad records go to a rejects file."""
-    shelf = open_app(data_dir, database_url)
-    importer = shelf.importer()
+    services = open_app(data_dir, database_url)
+    importer = services.importer()
     failed = False
     for path in files:
         try:
@@ -85,7 +85,7 @@ def import_(
         except StrictImportError as exc:
             err.print(f"[red]{path}: {exc}[/red]")
             failed = True
-    shelf.close()
+    services.close()
     if failed:
         raise typer.Exit(1)
 
@@ -202,7 +202,7 @@ def export(
         original=original,
         since=_utc_time(since) if since is not None else None,
     )
-    shelf = open_app(data_dir, database_url)
+    services = open_app(data_dir, database_url)
     started = time.monotonic()
     try:
         with count_progress(console) as bar:
@@ -212,12 +212,12 @@ def export(
                 rate = done / max(time.monotonic() - started, 1e-6)
                 bar.update(task, completed=done, total=total, rate=rate)
 
-            summary = shelf.exporter().export(output, request, progress=show)
+            summary = services.exporter().export(output, request, progress=show)
     except ExportError as exc:
         err.print(f"[red]export: {exc}[/red]")
         raise typer.Exit(2) from exc
     finally:
-        shelf.close()
+        services.close()
     what = "as catalogued" if as_catalogued else "MARC 21"
     console.print(
         f"wrote {summary.written:,} records to {output} ({format}, {encoding}, {what}) "
@@ -280,25 +280,27 @@ def demo(
         seed_staff,
     )
 
-    shelf = open_app(data_dir, database_url)
-    seed_branches(shelf.catalogue)
-    demo_file = shelf.settings.data_dir / f"demo-{records}.mrc"
+    services = open_app(data_dir, database_url)
+    seed_branches(services.catalogue)
+    demo_file = services.settings.data_dir / f"demo-{records}.mrc"
     if not demo_file.exists():
         generate(demo_file, records=records, seed=42)
-    _import_one(shelf.importer(), demo_file, format=None, dialect=None, encoding=None, strict=False)
-    cards = seed_circulation(shelf)
+    _import_one(
+        services.importer(), demo_file, format=None, dialect=None, encoding=None, strict=False
+    )
+    cards = seed_circulation(services)
     if cards:
         console.print(f"demo readers (PIN 1234): {', '.join(cards)}")
-    name, password, institution = seed_sip2_terminal(shelf)
+    name, password, institution = seed_sip2_terminal(services)
     console.print(f"demo SIP2 terminal: CN {name}, CO {password}, AO {institution}")
-    for username, password, role in seed_staff(shelf):
+    for username, password, role in seed_staff(services):
         console.print(f"demo staff login ({role}): {username} / {password}")
-    counts = shelf.catalogue.counts()
+    counts = services.catalogue.counts()
     console.print(
         f"[green]demo library ready[/green]: {counts['records']:,} records, {counts['items']:,} items, "
-        f"{counts['branches']} branches ({shelf.settings.database_url.split('://')[0]})"
+        f"{counts['branches']} branches ({services.settings.database_url.split('://')[0]})"
     )
-    shelf.close()
+    services.close()
     if serve_after:
         serve(data_dir=data_dir, database_url=database_url)
 
@@ -313,10 +315,10 @@ def serve(
     """Run the HTTP server (API), the SIP2 listener and the scheduler."""
     import uvicorn
 
-    shelf = open_app(data_dir, database_url)
-    level = start_logging(shelf.settings)
-    host = host or str(shelf.settings["http_host"])
-    port = port or int(shelf.settings["http_port"])
+    services = open_app(data_dir, database_url)
+    level = start_logging(services.settings)
+    host = host or str(services.settings["http_host"])
+    port = port or int(services.settings["http_port"])
     base = f"http://{host}:{port}"
     console.print(
         f"Shelfwise is up:\n  catalogue [bold]{base}/[/bold]   staff client {base}/staff/\n"
@@ -325,22 +327,22 @@ def serve(
     console.print(
         f"  search   {base}/api/v1/search?q=lishi\n  SRU      {base}/sru\n  OAI-PMH  {base}/oai"
     )
-    with composition.sip2_server(shelf).in_thread() as sip:
+    with composition.sip2_server(services).in_thread() as sip:
         for sip_host, sip_port, tls in sip.addresses:
             console.print(f"  SIP2     {sip_host}:{sip_port} ({'TLS' if tls else 'plain'})")
         # uvicorn's own loggers go through the process's handler (log_format), not its.
         uvicorn.run(
-            composition.asgi_app(shelf), host=host, port=port, log_level=level, log_config=None
+            composition.asgi_app(services), host=host, port=port, log_level=level, log_config=None
         )
 
 
 @cli.command()
 def stats(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """Counts of records, sources, items and branches."""
-    shelf = open_app(data_dir, database_url)
-    for name, value in shelf.catalogue.counts().items():
+    services = open_app(data_dir, database_url)
+    for name, value in services.catalogue.counts().items():
         console.print(f"{name:>10}: {value:,}")
-    shelf.close()
+    services.close()
 
 
 @cli.command()

@@ -69,8 +69,8 @@ def import_readers(
         offset = parse_offset(utc_offset)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    shelf = open_app(data_dir, database_url)
-    importer = shelf.migration_importer(local_offset=offset)
+    services = open_app(data_dir, database_url)
+    importer = services.migration_importer(local_offset=offset)
     done: list[tuple[MigrationSummary, float]] = []
     failed = False
     for kind, path in files.items():
@@ -84,7 +84,7 @@ def import_readers(
             failed = True
             continue
         done.append((summary, time.monotonic() - started))
-    shelf.close()
+    services.close()
     if done:
         _print_summary(done)
     if failed:

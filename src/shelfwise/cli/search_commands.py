@@ -17,7 +17,7 @@ def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
 
     Searches (also in a running server) go on against the old index until the swap.
     """
-    shelf = open_app(data_dir, database_url)
+    services = open_app(data_dir, database_url)
     started = time.monotonic()
     with count_progress(console) as bar:
         task = bar.add_task("reindex", total=None, rate=0.0)
@@ -26,13 +26,13 @@ def reindex(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
             rate = done / max(time.monotonic() - started, 1e-6)
             bar.update(task, completed=done, total=total, rate=rate)
 
-        report = shelf.search.rebuild(progress=show)
+        report = services.search.rebuild(progress=show)
     console.print(
         f"indexed {report.records:,} records in {report.seconds:,.1f} s "
         f"({report.records / max(report.seconds, 1e-6):,.0f} records/s), "
         f"{report.size_bytes / 1e6:,.1f} MB; live index is now {report.generation}"
     )
-    shelf.close()
+    services.close()
 
 
 def search(
@@ -43,9 +43,9 @@ def search(
     database_url: DbUrl = None,
 ) -> None:
     """Search the catalogue (catches the index up first)."""
-    shelf = open_app(data_dir, database_url)
-    console.print(shelf.search.check())
-    result = shelf.search.search(SearchRequest(q=q, sort=sort, size=size, facets=False))
+    services = open_app(data_dir, database_url)
+    console.print(services.search.check())
+    result = services.search.search(SearchRequest(q=q, sort=sort, size=size, facets=False))
     console.print(f"{result.total_records:,} records")
     if result.message:
         console.print(f"[yellow]{result.message}[/yellow]")
@@ -57,4 +57,4 @@ def search(
         console.print(
             f"{best.record_id:>8}  {best.title} / {best.author or '-'} {best.year or ''}{more}"
         )
-    shelf.close()
+    services.close()

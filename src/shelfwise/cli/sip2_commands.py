@@ -14,10 +14,10 @@ from shelfwise.core.errors import ShelfwiseError
 
 def sip2(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """Run the SIP2 server alone (plain TCP on loopback or allow-listed networks, TLS if set up)."""
-    shelf = open_app(data_dir, database_url)
-    start_logging(shelf.settings)
+    services = open_app(data_dir, database_url)
+    start_logging(services.settings)
     try:
-        server = composition.sip2_server(shelf)
+        server = composition.sip2_server(services)
     except ValueError as exc:
         err.print(f"[red]sip2:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -33,7 +33,7 @@ def sip2(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        shelf.close()
+        services.close()
 
 
 def sip2_terminal(
@@ -68,9 +68,9 @@ def sip2_terminal(
     database_url: DbUrl = None,
 ) -> None:
     """Add a SIP2 terminal account, or replace one's settings and password."""
-    shelf = open_app(data_dir, database_url)
+    services = open_app(data_dir, database_url)
     try:
-        terminal = shelf.terminals.create(
+        terminal = services.terminals.create(
             name=name,
             password=password,
             branch=branch,
@@ -89,25 +89,25 @@ def sip2_terminal(
         err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
         raise typer.Exit(2) from exc
     finally:
-        shelf.close()
+        services.close()
     console.print(f"terminal {terminal.name} at {terminal.branch_code} saved")
 
 
 def sip2_terminals(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
     """List SIP2 terminal accounts with their statistics (transactions, failures, last seen)."""
-    shelf = open_app(data_dir, database_url)
-    for t in shelf.terminals.all():
+    services = open_app(data_dir, database_url)
+    for t in services.terminals.all():
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
         state = "" if t.enabled else " (disabled)"
         offline = " offline-allowed" if t.allow_offline else ""
         # S-3: a login backoff against the account (sip2-terminal:<name> in login_attempts).
-        until = shelf.access.lockout.locked_until(f"sip2-terminal:{t.name}")
+        until = services.access.lockout.locked_until(f"sip2-terminal:{t.name}")
         backoff = f" login backoff until {until:%Y-%m-%d %H:%M:%S} UTC" if until else ""
         console.print(
             f"{t.name}{state}: {t.branch_code} AO={t.institution} {t.charset}{offline} "
             f"transactions={t.transactions} failures={t.failures} last seen {seen}{backoff}"
         )
-    shelf.close()
+    services.close()
 
 
 def sip2_terminal_disable(
@@ -120,12 +120,12 @@ def sip2_terminal_disable(
 ) -> None:
     """Disable a SIP2 terminal account: its logins fail and a connected kiosk is refused at
     its next message (--enable turns it back on)."""
-    shelf = open_app(data_dir, database_url)
+    services = open_app(data_dir, database_url)
     try:
-        terminal = shelf.terminals.set_enabled(name, enable)
+        terminal = services.terminals.set_enabled(name, enable)
     except ShelfwiseError as exc:
         err.print(f"[red]{exc.code}[/red]: {exc.message('en')}")
         raise typer.Exit(1) from exc
     finally:
-        shelf.close()
+        services.close()
     console.print(f"terminal {terminal.name} {'enabled' if terminal.enabled else 'disabled'}")

@@ -40,7 +40,7 @@ from shelfwise.marc.marcxml import (
 )
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_XSD = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -118,17 +118,19 @@ def repository_identifier(value: str) -> str:
 class OaiProvider:
     """Answers one OAI-PMH request (arguments in, XML out); the router only does HTTP."""
 
-    def __init__(self, shelf: Shelfwise, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
-        self.shelf = shelf
+    def __init__(self, services: Services, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+        self.services = services
         self.page_size = page_size
-        self.repository_id = repository_identifier(str(shelf.settings["oai_repository_identifier"]))
-        name = str(shelf.settings["library_name"])
+        self.repository_id = repository_identifier(
+            str(services.settings["oai_repository_identifier"])
+        )
+        name = str(services.settings["library_name"])
         self.tokens = TokenCodec(hashlib.sha256(f"shelfwise-oai:{name}".encode()).digest())
 
     # --- request → response --------------------------------------------------------------
 
     def respond(self, args: Mapping[str, list[str]], base_url: str) -> bytes:
-        now = self.shelf.clock.now()
+        now = self.services.clock.now()
         root = etree.Element(_q("OAI-PMH"), nsmap={None: OAI, "xsi": XSI})  # type: ignore[dict-item]
         root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {OAI_XSD}")
         etree.SubElement(root, _q("responseDate")).text = datestamp(now)
@@ -193,12 +195,12 @@ class OaiProvider:
 
     def _identify(self, base_url: str) -> etree._Element:
         out = etree.Element(_q("Identify"))
-        earliest = self.shelf.catalogue.earliest_change() or self.shelf.clock.now()
+        earliest = self.services.catalogue.earliest_change() or self.services.clock.now()
         for name, value in (
-            ("repositoryName", str(self.shelf.settings["library_name"])),
+            ("repositoryName", str(self.services.settings["library_name"])),
             ("baseURL", base_url),
             ("protocolVersion", "2.0"),
-            ("adminEmail", str(self.shelf.settings["smtp_sender"])),
+            ("adminEmail", str(self.services.settings["smtp_sender"])),
             ("earliestDatestamp", datestamp(earliest)),
             ("deletedRecord", "persistent"),
             ("granularity", GRANULARITY),
@@ -235,11 +237,11 @@ class OaiProvider:
 
     def set_list(self) -> list[tuple[str, str]]:
         sets: list[tuple[str, str]] = []
-        branches = self.shelf.catalogue.list_branches()
+        branches = self.services.catalogue.list_branches()
         if branches:
             sets.append(("branch", "Held at a branch"))
             sets += [(f"branch:{b.code}", b.name_en or b.name_zh) for b in branches]
-        languages = self.shelf.catalogue.record_languages()
+        languages = self.services.catalogue.record_languages()
         if languages:
             sets.append(("language", "By language of the text"))
             sets += [(f"language:{code}", f"Language {code} (ISO 639-2)") for code in languages]
@@ -289,7 +291,7 @@ class OaiProvider:
             harvest = self._harvest(args)
             after, cursor = None, 0
         query = self._query(harvest)
-        page = self.shelf.catalogue.changed_records(query, after=after, limit=self.page_size + 1)
+        page = self.services.catalogue.changed_records(query, after=after, limit=self.page_size + 1)
         if not page and after is None:
             raise OaiError("noRecordsMatch", "no records match these arguments")
         more = len(page) > self.page_size
@@ -301,7 +303,7 @@ class OaiProvider:
             else:
                 out.append(self._record(record, harvest.prefix))
         if more or after is not None:
-            total = self.shelf.catalogue.count_changed(query)
+            total = self.services.catalogue.count_changed(query)
             token = etree.SubElement(
                 out, _q("resumptionToken"), completeListSize=str(total), cursor=str(cursor)
             )
@@ -379,7 +381,7 @@ class OaiProvider:
             and number.isdigit()
             and int(number) <= RECORD_ID_MAX
         ):
-            found = self.shelf.catalogue.changed_records(
+            found = self.services.catalogue.changed_records(
                 ChangeQuery(record_id=int(number)), limit=1
             )
             if found:
@@ -437,9 +439,9 @@ def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) ->
     )
 
 
-def router(shelf: Shelfwise, *, page_size: int = DEFAULT_PAGE_SIZE) -> APIRouter:
+def router(services: Services, *, page_size: int = DEFAULT_PAGE_SIZE) -> APIRouter:
     """``GET``/``POST /oai`` (form-encoded POST as the protocol allows)."""
-    provider = OaiProvider(shelf, page_size=page_size)
+    provider = OaiProvider(services, page_size=page_size)
     api = APIRouter(tags=["interop"])
 
     async def handle(request: Request) -> Response:

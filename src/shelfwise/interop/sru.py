@@ -36,7 +36,7 @@ from shelfwise.marc.marcxml import UNIMARCXML, record_to_element
 from shelfwise.search.models import SearchRequest
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 SRW = "http://www.loc.gov/zing/srw/"
 SRW_DIAG = "http://www.loc.gov/zing/srw/diagnostic/"
@@ -119,8 +119,8 @@ def _failure(name: str, dialect: Dialect, exc: SruError) -> bytes:
 
 
 class SruServer:
-    def __init__(self, shelf: Shelfwise) -> None:
-        self.shelf = shelf
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
     def respond(self, args: Mapping[str, str], base_url: str) -> bytes:
         version = args.get("version")
@@ -196,7 +196,7 @@ class SruServer:
                 if rid <= RECORD_ID_MAX  # a larger id names no record
                 and any(
                     not r.deleted
-                    for r in self.shelf.catalogue.changed_records(
+                    for r in self.services.catalogue.changed_records(
                         ChangeQuery(record_id=rid), limit=1
                     )
                 )
@@ -219,7 +219,7 @@ class SruServer:
                 reverse=plan.reverse,
             )
             try:
-                result = self.shelf.search.search(request)
+                result = self.services.search.search(request)
             except ShelfwiseError as exc:  # the index is being built: not "0 records"
                 raise _bad(2, "System temporarily unavailable", exc.message("en")) from exc
             total = result.total_records
@@ -237,7 +237,7 @@ class SruServer:
         packing: str,
         position: int,
     ) -> None:
-        found = self.shelf.catalogue.changed_records(ChangeQuery(record_id=record_id), limit=1)
+        found = self.services.catalogue.changed_records(ChangeQuery(record_id=record_id), limit=1)
         element = self._element(found[0], schema, dialect) if found else None
         surrogate = element is not None and element.tag == f"{{{dialect.diag_ns}}}diagnostic"
         record = etree.SubElement(parent, f"{{{ns}}}record")
@@ -298,7 +298,7 @@ class SruServer:
             raise _bad(19, "Unsupported relation", node.relation.base)
         before = max(0, position - 1)
         try:
-            headings = self.shelf.search.headings(
+            headings = self.services.search.headings(
                 target, node.term, preceding=before, count=max(0, count - before)
             )
             terms = [(h, self._hits(node, h, args)) for h in headings]
@@ -320,7 +320,7 @@ class SruServer:
         relation = cql.Relation("==" if clause.relation.base != "=" else "=")
         search = cql.SearchClause(clause.index or "dc.title", relation, _escaped(heading))
         plan = cql_search.plan(cql.CqlQuery(search), cql_version=_cql_version(args))
-        return 0 if isinstance(plan, Diagnostic) else self.shelf.search.count(plan.q)
+        return 0 if isinstance(plan, Diagnostic) else self.services.search.count(plan.q)
 
     # --- explain -----------------------------------------------------------------------------
 
@@ -332,7 +332,7 @@ class SruServer:
         packing_name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
         etree.SubElement(record, f"{{{ns}}}{packing_name}").text = "xml"
         data = etree.SubElement(record, f"{{{ns}}}recordData")
-        title = str(self.shelf.settings["library_name"])
+        title = str(self.services.settings["library_name"])
         data.append(sru_explain.explain_record(title, base_url, SCHEMAS, limits=LIMITS))
         return root
 
@@ -435,9 +435,9 @@ def method_not_allowed(method: str, allow: str) -> Response:
     )
 
 
-def router(shelf: Shelfwise) -> APIRouter:
+def router(services: Services) -> APIRouter:
     """``GET``/``POST /sru``: a repeated parameter counts once (the first)."""
-    server = SruServer(shelf)
+    server = SruServer(services)
     api = APIRouter(tags=["interop"])
 
     async def handle(request: Request) -> Response:

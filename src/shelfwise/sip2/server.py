@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from shelfwise.config import Settings
 from shelfwise.sip2.backoff import LoginBackoff
 from shelfwise.sip2.session import (
+    KioskServices,
     RecentCheckouts,
-    Services,
     Session,
     TerminalSlots,
 )
@@ -116,7 +116,7 @@ def is_loopback(host: str) -> bool:
 
 
 class Sip2Server:
-    def __init__(self, services: Services, config: ServerConfig) -> None:
+    def __init__(self, services: KioskServices, config: ServerConfig) -> None:
         if config.port >= 0 and not is_loopback(config.host) and not config.allowed_networks:
             raise ValueError(
                 f"the plain SIP2 listener on {config.host} needs sip2_allowed_networks "

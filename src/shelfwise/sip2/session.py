@@ -48,7 +48,7 @@ _CHECKSUM_ERRORS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class Services:
+class KioskServices:
     """What a session may call: the services of the composition root, nothing else."""
 
     readers: ReaderService
@@ -147,7 +147,7 @@ def mask_card(card: str) -> str:
 
 @dataclass
 class Session:
-    services: Services
+    services: KioskServices
     peer: str
     slots: TerminalSlots
     backoff: LoginBackoff

@@ -7,21 +7,21 @@ from typing import TYPE_CHECKING
 from shelfwise.core.errors import ShelfwiseError
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 TEST_PASSWORD = "shelfwise-test-password"
 
 
-def staff_token(shelf: Shelfwise, role: str = "admin", *, branches: tuple[str, ...] = ()) -> str:
+def staff_token(services: Services, role: str = "admin", *, branches: tuple[str, ...] = ()) -> str:
     """An API token of a staff account with ``role`` (the account is made on first use)."""
     username = f"test-{role}" + ("-" + "-".join(b.lower() for b in branches) if branches else "")
     try:
-        shelf.access.create_staff(username, f"Test {role}", TEST_PASSWORD, role, branches)
+        services.access.create_staff(username, f"Test {role}", TEST_PASSWORD, role, branches)
     except ShelfwiseError as exc:
         if exc.code != "access.username_taken":
             raise
-    return shelf.access.issue_api_token(username, f"tests ({role})", days=1)
+    return services.access.issue_api_token(username, f"tests ({role})", days=1)
 
 
-def staff_headers(shelf: Shelfwise, role: str = "admin") -> dict[str, str]:
-    return {"Authorization": f"Bearer {staff_token(shelf, role)}"}
+def staff_headers(services: Services, role: str = "admin") -> dict[str, str]:
+    return {"Authorization": f"Bearer {staff_token(services, role)}"}

@@ -18,7 +18,7 @@ from shelfwise.storage.tables import branches, items, readers
 from shelfwise.testing.branches import DEMO_BRANCHES
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
 def seed_branches(catalogue: CatalogueService) -> int:
@@ -48,13 +48,13 @@ DEMO_READERS = (
 )
 
 
-def seed_circulation(shelf: Shelfwise) -> list[str]:
+def seed_circulation(services: Services) -> list[str]:
     """Demo readers of every category, loans (some overdue), holds and a fee.
 
     Returns the readers' card numbers (all with PIN 1234). Runs once: a library
     that already has readers is left alone.
     """
-    with shelf.db.read() as conn:
+    with services.db.read() as conn:
         if conn.execute(select(func.count()).select_from(readers)).scalar_one():
             return []
         rows = conn.execute(
@@ -65,21 +65,21 @@ def seed_circulation(shelf: Shelfwise) -> list[str]:
             .limit(40)
         ).all()
     cards = [
-        shelf.readers.register(name=name, category=category, pin="1234").reader.card_number
+        services.readers.register(name=name, category=category, pin="1234").reader.card_number
         for category, name in DEMO_READERS
     ]
-    past = FrozenClock(shelf.clock.now() - timedelta(days=45))
+    past = FrozenClock(services.clock.now() - timedelta(days=45))
     overdue = CirculationService(
-        shelf.db, past, shelf.circulation.policy, idempotency=shelf.circulation.idempotency
+        services.db, past, services.circulation.policy, idempotency=services.circulation.idempotency
     )
     for k, row in enumerate(rows[:16]):
-        desk = overdue if k % 4 == 0 else shelf.circulation
+        desk = overdue if k % 4 == 0 else services.circulation
         desk.checkout(cards[k % len(cards)], row.barcode, row.code, actor=SYSTEM)
     for k, row in enumerate(rows[:6]):
         with contextlib.suppress(ShelfwiseError):
             card = cards[(k + 3) % len(cards)]
-            shelf.circulation.place_hold(card, row.record_id, row.code, actor=SYSTEM)
-    shelf.accounts.charge(cards[2], "damaged", 800, "demo: coffee stain")
+            services.circulation.place_hold(card, row.record_id, row.code, actor=SYSTEM)
+    services.accounts.charge(cards[2], "damaged", 800, "demo: coffee stain")
     return cards
 
 
@@ -90,14 +90,14 @@ DEMO_STAFF = (
 )
 
 
-def seed_staff(shelf: Shelfwise) -> list[tuple[str, str, str]]:
+def seed_staff(services: Services) -> list[tuple[str, str, str]]:
     """Demo staff accounts, one per role: (username, password, role). Local demos only."""
     made = []
     for username, password, role, branch_codes in DEMO_STAFF:
         try:
-            shelf.access.staff_account(username)
+            services.access.staff_account(username)
         except ShelfwiseError:
-            shelf.access.create_staff(username, f"Demo {role}", password, role, branch_codes)
+            services.access.create_staff(username, f"Demo {role}", password, role, branch_codes)
         made.append((username, password, role))
     return made
 
@@ -105,14 +105,14 @@ def seed_staff(shelf: Shelfwise) -> list[tuple[str, str, str]]:
 DEMO_TERMINAL = ("kiosk-demo", "demo-kiosk-1234", "SHELFWISE")
 
 
-def seed_sip2_terminal(shelf: Shelfwise) -> tuple[str, str, str]:
+def seed_sip2_terminal(services: Services) -> tuple[str, str, str]:
     """A lenient UTF-8 SIP2 terminal account at the central library: (name, password, AO).
 
     Local demos only: the plain listener stays on loopback unless configured otherwise.
     """
     name, password, institution = DEMO_TERMINAL
-    if shelf.terminals.get(name) is None:
-        shelf.terminals.create(
+    if services.terminals.get(name) is None:
+        services.terminals.create(
             name=name,
             password=password,
             branch=DEMO_BRANCHES[0].code,

@@ -1,6 +1,6 @@
 """Pytest fixtures shipped with the package (registered through the ``pytest11`` entry point).
 
-``shelf`` gives each test a fresh, migrated Shelfwise on a real database, once
+``services`` gives each test a fresh, migrated Services bundle on a real database, once
 per backend: SQLite in a temporary file, and PostgreSQL as a new database
 cloned from a migrated template (fast, and isolated per test). Set
 ``SHELFWISE_TEST_PG_URL`` to point at a server (default
@@ -44,7 +44,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--backends",
         default="sqlite,postgresql",
-        help="comma-separated database backends for the `shelf` fixture (sqlite, postgresql)",
+        help="comma-separated database backends for the `services` fixture (sqlite, postgresql)",
     )
     group.addoption(
         "--runslow", action="store_true", default=False, help="also run tests marked slow"
@@ -210,7 +210,9 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def shelf(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[composition.Shelfwise]:
+def services(
+    database_url: str, tmp_path: Path, clock: FrozenClock
+) -> Iterator[composition.Services]:
     from shelfwise import app as composition
     from shelfwise.config import Settings
 

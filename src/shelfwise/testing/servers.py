@@ -10,12 +10,12 @@ from contextlib import contextmanager
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from shelfwise.app import Shelfwise, asgi_app
+from shelfwise.app import Services, asgi_app
 
 
 @contextmanager
 def live_server(
-    shelf: Shelfwise, *, access_log: bool = False, own_logging: bool = False
+    services: Services, *, access_log: bool = False, own_logging: bool = False
 ) -> Iterator[str]:
     """``asgi_app(shelf)`` under uvicorn on a free loopback port, in a thread; yields its base URL.
 
@@ -27,7 +27,7 @@ def live_server(
     port = sock.getsockname()[1]
     sock.close()
     config = uvicorn.Config(
-        asgi_app(shelf),
+        asgi_app(services),
         host="127.0.0.1",
         port=port,
         log_level="info" if access_log else "warning",

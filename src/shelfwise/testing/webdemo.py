@@ -10,19 +10,19 @@ from shelfwise.testing.demo import seed_branches, seed_circulation
 from shelfwise.testing.records import write_records
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
-def build_demo(shelf: Shelfwise, folder: Path, records: int = 240) -> list[str]:
+def build_demo(services: Services, folder: Path, records: int = 240) -> list[str]:
     """Branches, ``records`` generated records, the index, readers (PIN 1234) with loans,
     holds and a fee; returns the readers' card numbers."""
-    seed_branches(shelf.catalogue)
+    seed_branches(services.catalogue)
     path = folder / "demo.mrc"
     write_records(path, records)
-    shelf.importer().import_file(path)
-    shelf.search.check()
-    cards = seed_circulation(shelf)
-    shelf.search.sync(settle_gaps=True)
+    services.importer().import_file(path)
+    services.search.check()
+    cards = seed_circulation(services)
+    services.search.sync(settle_gaps=True)
     return cards
 
 

@@ -33,7 +33,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     def card(page: Page) -> str:
@@ -43,13 +43,13 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         out = {}
         for record_id in set(record_ids):
             try:
-                out[record_id] = shelf.catalogue.get_record(record_id).title
+                out[record_id] = services.catalogue.get_record(record_id).title
             except ShelfwiseError:
                 out[record_id] = f"#{record_id}"
         return out
 
     def section(page: Page, name: str, status: int = 200, **context: Any) -> Response:
-        reader = shelf.readers.get(card(page))
+        reader = services.readers.get(card(page))
         return web.render(
             page,
             f"account/{name}.html",
@@ -72,7 +72,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         target = safe_next(form_text(form, "next"), "/account")
         try:
             client = page.request.client
-            session = shelf.access.login_reader(
+            session = services.access.login_reader(
                 form_text(form, "card"),
                 form_text(form, "secret"),
                 sources=login_sources(address=client.host if client else None),
@@ -108,7 +108,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             error=error,
             values=values,
             branches=_pickups(web, page),
-            categories=shelf.readers.policy.self_service_categories,
+            categories=services.readers.policy.self_service_categories,
         )
 
     @pages.get("/register")
@@ -126,7 +126,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             if form_text(form, "pin") != form_text(form, "pin2"):
                 raise ShelfwiseError("web.pin_mismatch")
             client = page.request.client
-            done = shelf.readers.self_register(
+            done = services.readers.self_register(
                 source=client.host if client else "-",
                 name=values["name"],
                 email=values["email"],
@@ -167,7 +167,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.post("/register/confirm")
     async def confirm(page: PageDep) -> Response:
         form = await page.request.form()
-        shelf.readers.confirm_email(form_text(form, "card"), form_text(form, "token"))
+        services.readers.confirm_email(form_text(form, "card"), form_text(form, "token"))
         return web.render(page, "account/confirm.html", card="", token="", done=True)
 
     # --- the account -----------------------------------------------------------------
@@ -175,10 +175,10 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.get("/account")
     def overview(page: PageDep) -> Response:
         number = card(page)
-        loans = shelf.circulation.loans_of(number)
-        holds = shelf.circulation.holds_of(number)
-        fees = shelf.accounts.fees_of(number)
-        today = shelf.clock.today()
+        loans = services.circulation.loans_of(number)
+        holds = services.circulation.holds_of(number)
+        fees = services.accounts.fees_of(number)
+        today = services.clock.today()
         return section(
             page,
             "overview",
@@ -202,7 +202,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         status: int = 200,
     ) -> Response:
         """Each loan with its renew button, or the reason it cannot be renewed (the service's)."""
-        loans = shelf.circulation.renewals_of(card(page))
+        loans = services.circulation.renewals_of(card(page))
         notice = ""
         done = next((x for x in loans if renewed and x.loan.barcode == renewed), None)
         if done is not None:  # after the redirect: the new due date, from the loan itself
@@ -217,7 +217,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             status=status,
             loans=loans,
             reasons={x.loan.id: page.error(x.refusal) for x in loans if x.refusal is not None},
-            today=shelf.clock.today(),
+            today=services.clock.today(),
             notice=notice,
             error=error,
         )
@@ -227,14 +227,14 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         form = await page.request.form()
         barcode = form_text(form, "barcode")
         try:
-            shelf.circulation.renew(card(page), barcode, actor=page.reader())
+            services.circulation.renew(card(page), barcode, actor=page.reader())
         except ShelfwiseError as exc:
             return _loans(page, error=page.error(exc), status=exc.status)
         return web.redirect(f"/account/loans?renewed={quote(barcode)}")
 
     @pages.post("/account/loans/renew-all")
     def renew_all(page: PageDep) -> Response:
-        done = shelf.circulation.renew_all(card(page), actor=page.reader())
+        done = services.circulation.renew_all(card(page), actor=page.reader())
         return web.redirect(f"/account/loans?renewed_all={len(done.renewed)}")
 
     @pages.get("/account/holds")
@@ -243,9 +243,9 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         return _holds(page, notice=notice or "")
 
     def _holds(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
-        holds = shelf.circulation.holds_of(card(page))
+        holds = services.circulation.holds_of(card(page))
         active = [h for h in holds if h.status in ("waiting", "in_transit", "ready")]
-        branches = shelf.catalogue.list_branches()
+        branches = services.catalogue.list_branches()
         return section(
             page,
             "holds",
@@ -261,7 +261,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     @pages.post("/account/holds/{hold_id}/cancel")
     def cancel_hold(hold_id: int, page: PageDep) -> Response:
         try:
-            shelf.circulation.cancel_hold(hold_id, actor=page.reader())
+            services.circulation.cancel_hold(hold_id, actor=page.reader())
         except ShelfwiseError as exc:
             return _holds(page, error=page.error(exc), status=exc.status)
         return _holds(page, notice=page.t("holds.cancelled"))
@@ -270,22 +270,26 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     async def change_pickup(hold_id: int, page: PageDep) -> Response:
         form = await page.request.form()
         try:
-            shelf.circulation.change_pickup(hold_id, form_text(form, "pickup"), actor=page.reader())
+            services.circulation.change_pickup(
+                hold_id, form_text(form, "pickup"), actor=page.reader()
+            )
         except ShelfwiseError as exc:
             return _holds(page, error=page.error(exc), status=exc.status)
         return web.redirect("/account/holds?changed=1")
 
     @pages.get("/account/history")
     def history(page: PageDep) -> Response:
-        reader = shelf.readers.get(card(page))
+        reader = services.readers.get(card(page))
         past = []
         if reader.history_opt_in:
-            past = [loan for loan in shelf.circulation.history_of(card(page)) if loan.returned_at]
+            past = [
+                loan for loan in services.circulation.history_of(card(page)) if loan.returned_at
+            ]
         return section(page, "history", past=past, titles=titles([x.record_id for x in past]))
 
     @pages.get("/account/fees")
     def fees(page: PageDep) -> Response:
-        return section(page, "fees", fees=shelf.accounts.fees_of(card(page)))
+        return section(page, "fees", fees=services.accounts.fees_of(card(page)))
 
     @pages.get("/account/card")
     def digital_card(page: PageDep) -> Response:
@@ -311,7 +315,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             page,
             "privacy",
             purposes=CONSENT_PURPOSES,
-            granted=_granted(shelf.readers.consents(card(page))),
+            granted=_granted(services.readers.consents(card(page))),
             notice=saved and page.t("privacy.saved"),
         )
 
@@ -319,16 +323,16 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     async def set_privacy(page: PageDep) -> Response:
         form = await page.request.form()
         number = card(page)
-        granted = _granted(shelf.readers.consents(number))
+        granted = _granted(services.readers.consents(number))
         for purpose in CONSENT_PURPOSES:
             wanted = form_text(form, purpose) == "on"
             if wanted != granted.get(purpose, False):
-                shelf.readers.set_consent(number, purpose, wanted)
+                services.readers.set_consent(number, purpose, wanted)
         return web.redirect("/account/privacy?saved=1")
 
     @pages.get("/account/export")
     def export(page: PageDep) -> Response:
-        data = shelf.accounts.export(card(page))
+        data = services.accounts.export(card(page))
         body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
         stamp = datetime.now(UTC).strftime("%Y%m%d")
         return Response(
@@ -352,4 +356,4 @@ def _granted(consents: list[Any]) -> dict[str, bool]:
 
 
 def _pickups(web: Web, page: Page) -> list[tuple[str, str]]:
-    return [(b.code, branch_name(b, page.lang)) for b in web.shelf.catalogue.list_branches()]
+    return [(b.code, branch_name(b, page.lang)) for b in web.services.catalogue.list_branches()]

@@ -16,14 +16,14 @@ from shelfwise.web.security import WebMiddleware, is_web_path
 from shelfwise.web.staff.cataloguing import UPLOAD_PATH
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 __all__ = ["UPLOAD_PATH", "Web", "install"]
 
 
-def install(app: FastAPI, shelf: "Shelfwise") -> Web:
+def install(app: FastAPI, services: "Services") -> Web:
     """Add the web's routes, static files and middleware to ``app``; returns the :class:`Web`."""
-    web = Web(shelf)
+    web = Web(services)
     static = Path(str(resources.files("shelfwise.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(preferences.router(web))

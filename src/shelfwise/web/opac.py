@@ -43,10 +43,10 @@ def router(web: Web) -> APIRouter:
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
 
     def branch_names(page: Page) -> dict[str, str]:
-        return {b.code: branch_name(b, page.lang) for b in shelf.catalogue.list_branches()}
+        return {b.code: branch_name(b, page.lang) for b in services.catalogue.list_branches()}
 
     @pages.get("/")
     def home(page: Annotated[Page, Depends(web.page)]) -> Response:
@@ -54,7 +54,7 @@ def router(web: Web) -> APIRouter:
             q="", filters=Filters(lang=("zh", "ko", "en")), sort=Sort.NEWEST, size=8, facets=False
         )
         try:
-            newest = [w.records[0] for w in shelf.search.search(newest_first).works]
+            newest = [w.records[0] for w in services.search.search(newest_first).works]
         except ShelfwiseError as exc:  # the index is being built: say so, keep the page
             return web.render(page, "opac/home.html", newest=[], names={}, notice=page.error(exc))
         return web.render(page, "opac/home.html", newest=newest, names=branch_names(page))
@@ -84,7 +84,7 @@ def router(web: Web) -> APIRouter:
         )
         request = SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
         try:
-            found = shelf.search.search(request)
+            found = services.search.search(request)
         except ShelfwiseError as exc:
             if exc.status != 503:
                 raise
@@ -121,7 +121,9 @@ def router(web: Web) -> APIRouter:
         form = await page.request.form()
         pickup = form_text(form, "pickup")
         try:
-            shelf.circulation.place_hold(str(reader.card_number), record_id, pickup, actor=reader)
+            services.circulation.place_hold(
+                str(reader.card_number), record_id, pickup, actor=reader
+            )
         except ShelfwiseError as exc:
             return _record_page(web, page, record_id, error=page.error(exc), status=exc.status)
         return web.redirect("/account/holds?placed=1")
@@ -132,17 +134,17 @@ def router(web: Web) -> APIRouter:
 def _record_page(
     web: Web, page: Page, record_id: int, *, error: str | None = None, status: int = 200
 ) -> Response:
-    shelf = web.shelf
-    summary = shelf.catalogue.get_record(record_id)
+    services = web.services
+    summary = services.catalogue.get_record(record_id)
     if summary.state != "active" and summary.merged_into_id:
         return web.redirect(f"/record/{summary.merged_into_id}")
     if summary.state != "active":
         raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
-    branches = shelf.catalogue.list_branches()
+    branches = services.catalogue.list_branches()
     by_id = {b.id: b for b in branches}
-    status_of = {s.item_id: s for s in shelf.circulation.record_status(record_id)}
+    status_of = {s.item_id: s for s in services.circulation.record_status(record_id)}
     copies = []
-    for item in shelf.catalogue.items_of(record_id):
+    for item in services.catalogue.items_of(record_id):
         state = status_of.get(item.id)
         copies.append(
             Copy(
@@ -154,7 +156,7 @@ def _record_page(
             )
         )
     # Behind a proxy the server cannot know the address readers use: web_public_url says it.
-    public = str(shelf.settings["web_public_url"]).rstrip("/")
+    public = str(services.settings["web_public_url"]).rstrip("/")
     url = (
         f"{public}/record/{record_id}"
         if public
@@ -200,7 +202,7 @@ def _unavailable(web: Web, page: Page, q: str, exc: ShelfwiseError) -> Response:
 def _editions(web: Web, record_id: int, title: str) -> list[RecordHit]:
     """The other editions and translations of the record's work, as search groups them."""
     try:
-        found = web.shelf.search.search(SearchRequest(q=title[:200], size=10, facets=False))
+        found = web.services.search.search(SearchRequest(q=title[:200], size=10, facets=False))
     except ShelfwiseError:  # the index is being built: the record page stands without them
         return []
     for work in found.works:

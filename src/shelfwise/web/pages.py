@@ -44,7 +44,7 @@ from shelfwise.web.security import (
 )
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 
 class LoginRequired(Exception):
@@ -110,10 +110,10 @@ def safe_next(target: str | None, default: str = "/") -> str:
 class Web:
     """The web door's shared machinery, built once per app."""
 
-    def __init__(self, shelf: Shelfwise) -> None:
-        self.shelf = shelf
-        self.signer = Signer(shelf.keys.web)
-        self.library_name = str(shelf.settings["library_name"])
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.signer = Signer(services.keys.web)
+        self.library_name = str(services.settings["library_name"])
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("shelfwise.web", "templates"),
             autoescape=True,
@@ -146,7 +146,7 @@ class Web:
         if not token:
             return None
         # A login session only: an API token pasted into a cookie is not a browser's login.
-        return self.shelf.access.principal(token, sessions_only=True)
+        return self.services.access.principal(token, sessions_only=True)
 
     # --- responses ------------------------------------------------------------------
 
@@ -185,7 +185,7 @@ class Web:
         under https; lasting as long as the session, or the browser session if it never ends)."""
         max_age = None
         if session.expires_at is not None:
-            max_age = max(0, int((session.expires_at - self.shelf.clock.now()).total_seconds()))
+            max_age = max(0, int((session.expires_at - self.services.clock.now()).total_seconds()))
         secure = page.request.url.scheme == "https"
         response = self.redirect(target)
         response.headers.append(
@@ -197,7 +197,7 @@ class Web:
     def signed_out(self, page: Page, target: str) -> RedirectResponse:
         """End the page's session, clear its cookie and redirect to ``target``."""
         if page.session_token:
-            self.shelf.access.logout(page.session_token)
+            self.services.access.logout(page.session_token)
         secure = page.request.url.scheme == "https"
         response = self.redirect(target)
         response.headers.append(

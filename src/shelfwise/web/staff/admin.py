@@ -30,7 +30,7 @@ def router(web: Web) -> APIRouter:
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     def admin_page(
@@ -42,13 +42,13 @@ def router(web: Web) -> APIRouter:
             "staff/admin.html",
             status=status,
             who=who,
-            accounts=shelf.access.staff_accounts(),
-            tokens=shelf.access.api_tokens(),
-            terminals=shelf.terminals.all(),
-            alerts=shelf.kiosk_alerts.recent(),
-            audit=shelf.access.audit_trail(limit=50),
+            accounts=services.access.staff_accounts(),
+            tokens=services.access.api_tokens(),
+            terminals=services.terminals.all(),
+            alerts=services.kiosk_alerts.recent(),
+            audit=services.access.audit_trail(limit=50),
             roles=ROLES,
-            branches=allowed_branches(shelf, who, page.lang),
+            branches=allowed_branches(services, who, page.lang),
             notice=notice,
             error=error,
             token=token,
@@ -66,7 +66,7 @@ def router(web: Web) -> APIRouter:
         page.staff("access.admin")
         form = await page.request.form()
         try:
-            shelf.access.create_staff(
+            services.access.create_staff(
                 form_text(form, "username"),
                 form_text(form, "name"),
                 form_text(form, "password"),
@@ -89,7 +89,7 @@ def router(web: Web) -> APIRouter:
         else:
             changes[action] = form_text(form, action)  # password or role
         try:
-            shelf.access.update_staff(username, **changes)
+            services.access.update_staff(username, **changes)
         except ShelfwiseError as exc:
             return admin_page(page, error=page.error(exc), status=exc.status)
         return web.redirect(f"/staff/admin?done={action}")
@@ -100,7 +100,7 @@ def router(web: Web) -> APIRouter:
         form = await page.request.form()
         days = form_text(form, "days")
         try:
-            token = shelf.access.issue_api_token(
+            token = services.access.issue_api_token(
                 form_text(form, "username"),
                 form_text(form, "label"),
                 days=int(days) if days.isdigit() and int(days) > 0 else None,
@@ -113,7 +113,7 @@ def router(web: Web) -> APIRouter:
     @pages.post("/staff/admin/tokens/{token_id}/revoke")
     def revoke_token(token_id: int, page: PageDep) -> Response:
         page.staff("access.admin")
-        shelf.access.revoke_api_token(token_id)
+        services.access.revoke_api_token(token_id)
         return web.redirect("/staff/admin?done=revoked")
 
     return pages

@@ -29,8 +29,8 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
-    jobs = ImportJobs(shelf)
+    services = web.services
+    jobs = ImportJobs(services)
     PageDep = Annotated[Page, Depends(web.page)]
 
     def job_of(job_id: str) -> ImportJob:
@@ -97,12 +97,14 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
             page,
             "staff/record.html",
             status=422 if error else 200,
-            record=shelf.catalogue.get_record(record_id),
-            marc=shelf.catalogue.get_marc(record_id),
-            items=shelf.catalogue.items_of(record_id),
-            names=branch_names(shelf, page),
+            record=services.catalogue.get_record(record_id),
+            marc=services.catalogue.get_marc(record_id),
+            items=services.catalogue.items_of(record_id),
+            names=branch_names(services, page),
             # One catalogue for the network: copies are catalogued centrally for every branch.
-            branches=[(b.code, branch_name(b, page.lang)) for b in shelf.catalogue.list_branches()],
+            branches=[
+                (b.code, branch_name(b, page.lang)) for b in services.catalogue.list_branches()
+            ],
             notice=notice,
             error=error,
         )
@@ -117,7 +119,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
         page.staff("catalogue.write")
         form = await page.request.form()
         try:
-            shelf.catalogue.add_item(
+            services.catalogue.add_item(
                 record_id=record_id,
                 barcode=form_text(form, "barcode"),
                 branch_code=form_text(form, "branch"),
@@ -136,7 +138,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
         try:
             if not duplicate.isdigit():
                 raise ShelfwiseError("catalogue.record_not_found", record_id=duplicate)
-            shelf.catalogue.merge(survivor_id=record_id, duplicate_id=int(duplicate))
+            services.catalogue.merge(survivor_id=record_id, duplicate_id=int(duplicate))
         except ShelfwiseError as exc:
             return record_page(page, record_id, error=page.error(exc))
         return web.redirect(f"/staff/catalogue/records/{record_id}?done=merged")

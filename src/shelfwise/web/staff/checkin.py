@@ -22,7 +22,7 @@ def router(web: Web) -> APIRouter:
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     # --- check-in ---------------------------------------------------------------------
@@ -34,18 +34,18 @@ def router(web: Web) -> APIRouter:
         error: str = "",
         status: int = 200,
     ) -> Response:
-        who, branch = at_desk(shelf, page)
-        context = desk_context(shelf, page, who, branch)
+        who, branch = at_desk(services, page)
+        context = desk_context(services, page, who, branch)
         slip: HoldSlip | None = None
         title = call_number = ""
         if result is not None:
-            item = shelf.catalogue.get_item(result.barcode)
-            title = titles(shelf, [item.record_id])[item.record_id]
+            item = services.catalogue.get_item(result.barcode)
+            title = titles(services, [item.record_id])[item.record_id]
             call_number = item.call_number
             if result.hold_id is not None:
-                slip = shelf.circulation.hold_slip(result.hold_id, actor=who)
+                slip = services.circulation.hold_slip(result.hold_id, actor=who)
                 if slip.card_number is not None:
-                    shelf.access.audit(
+                    services.access.audit(
                         who,
                         door="web",
                         action="read",
@@ -60,7 +60,7 @@ def router(web: Web) -> APIRouter:
             slip=slip,
             title=title,
             call_number=call_number,
-            names=branch_names(shelf, page),
+            names=branch_names(services, page),
             error=error,
             **context,
         )
@@ -73,11 +73,11 @@ def router(web: Web) -> APIRouter:
     async def checkin(page: PageDep) -> Response:
         form = await page.request.form()
         barcode = form_text(form, "barcode")
-        who, branch = at_desk(shelf, page)
+        who, branch = at_desk(services, page)
         if not barcode:
             return checkin_page(page)
         try:
-            result = shelf.circulation.checkin(
+            result = services.circulation.checkin(
                 barcode, branch, actor=who, idempotency_key=form_key(form_text(form, "key"), who)
             )
         except ShelfwiseError as exc:
@@ -88,11 +88,11 @@ def router(web: Web) -> APIRouter:
 
     @pages.get("/staff/holds")
     def hold_shelf(page: PageDep) -> Response:
-        who, branch = at_desk(shelf, page)
-        shelf_rows = shelf.circulation.hold_shelf(branch, actor=who)
-        pulls = shelf.circulation.pull_list(branch, actor=who)
+        who, branch = at_desk(services, page)
+        shelf_rows = services.circulation.hold_shelf(branch, actor=who)
+        pulls = services.circulation.pull_list(branch, actor=who)
         for number in sorted({s.card_number for s in shelf_rows if s.card_number}):
-            shelf.access.audit(
+            services.access.audit(
                 who, door="web", action="read", card_number=number, fields=SLIP_FIELDS
             )
         return web.render(
@@ -101,10 +101,12 @@ def router(web: Web) -> APIRouter:
             ready=[s for s in shelf_rows if s.status == "ready"],
             coming=[s for s in shelf_rows if s.status == "in_transit"],
             pulls=pulls,
-            titles=titles(shelf, [s.record_id for s in shelf_rows] + [p.record_id for p in pulls]),
-            names=branch_names(shelf, page),
-            today=shelf.clock.today(),
-            **desk_context(shelf, page, who, branch),
+            titles=titles(
+                services, [s.record_id for s in shelf_rows] + [p.record_id for p in pulls]
+            ),
+            names=branch_names(services, page),
+            today=services.clock.today(),
+            **desk_context(services, page, who, branch),
         )
 
     return pages

@@ -40,14 +40,14 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     def desk_staff(page: Page) -> tuple[Principal, str]:
-        return at_desk(shelf, page)
+        return at_desk(services, page)
 
     def common(page: Page, who: Principal, branch: str) -> dict[str, Any]:
-        return desk_context(shelf, page, who, branch)
+        return desk_context(services, page, who, branch)
 
     def desk_page(
         page: Page,
@@ -63,17 +63,19 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             return web.render(page, "staff/desk.html", status=status, reader=None, **context)
         try:
             # A card number, or the identity card many readers borrow with.
-            reader = shelf.readers.identify(card)
+            reader = services.readers.identify(card)
         except ShelfwiseError as exc:
             context["error"] = page.error(exc)
             return web.render(page, "staff/desk.html", status=exc.status, reader=None, **context)
         card = reader.card_number
-        loans = shelf.circulation.renewals_of(card)
-        holds = [h for h in shelf.circulation.holds_of(card) if h.status in _ACTIVE]
-        fees = [f for f in shelf.accounts.fees_of(card) if f.status == "open"]
-        standing = shelf.circulation.standing(card)
-        shelf.access.audit(who, door="web", action="read", card_number=card, fields=SUMMARY_FIELDS)
-        today = shelf.clock.today()
+        loans = services.circulation.renewals_of(card)
+        holds = [h for h in services.circulation.holds_of(card) if h.status in _ACTIVE]
+        fees = [f for f in services.accounts.fees_of(card) if f.status == "open"]
+        standing = services.circulation.standing(card)
+        services.access.audit(
+            who, door="web", action="read", card_number=card, fields=SUMMARY_FIELDS
+        )
+        today = services.clock.today()
         return web.render(
             page,
             "staff/desk.html",
@@ -85,8 +87,8 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             fees=fees,
             owed=standing.owed_cents,
             blocks=[page.error(block) for block in standing.borrow_blocks],
-            titles=titles(shelf, [h.record_id for h in holds]),
-            names=branch_names(shelf, page),
+            titles=titles(services, [h.record_id for h in holds]),
+            names=branch_names(services, page),
             today=today,
             cashier=who.can("circulation.fees"),
             editor=who.can("readers.write"),
@@ -108,7 +110,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         if not barcode:
             return desk_page(page, card)
         try:
-            loan = shelf.circulation.checkout(
+            loan = services.circulation.checkout(
                 card,
                 barcode,
                 branch,
@@ -117,7 +119,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             )
         except ShelfwiseError as exc:
             return desk_page(page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)
-        title = titles(shelf, [loan.record_id])[loan.record_id]
+        title = titles(services, [loan.record_id])[loan.record_id]
         notice = page.t(
             "staff.desk.checked_out", title=title, barcode=barcode, due=_date(page, loan.due_on)
         )
@@ -129,7 +131,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         card, barcode = form_text(form, "card"), form_text(form, "barcode")
         who, branch = desk_staff(page)
         try:
-            loan = shelf.circulation.renew(
+            loan = services.circulation.renew(
                 card,
                 barcode,
                 actor=who,
@@ -138,7 +140,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
             )
         except ShelfwiseError as exc:
             return desk_page(page, card, error=page.error(exc), status=exc.status)
-        title = titles(shelf, [loan.record_id])[loan.record_id]
+        title = titles(services, [loan.record_id])[loan.record_id]
         notice = page.t(
             "staff.desk.renewed", title=title, barcode=barcode, due=_date(page, loan.due_on)
         )
@@ -150,7 +152,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901, PLR0915 - one nested function 
         card = form_text(form, "card")
         who, branch = desk_staff(page)
         try:
-            done = shelf.circulation.renew_all(
+            done = services.circulation.renew_all(
                 card,
                 actor=who,
                 branch=branch,

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 from shelfwise.catalogue.models import ImportSummary
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 KEEP = 50  # finished jobs remembered for the list
 
@@ -64,15 +64,15 @@ class ImportJob:
 
 
 class ImportJobs:
-    def __init__(self, shelf: Shelfwise) -> None:
-        self._shelf = shelf
+    def __init__(self, services: Services) -> None:
+        self._services = services
         self._jobs: dict[str, ImportJob] = {}
         self._lock = threading.Lock()
 
     def start(self, filename: str, upload: IO[bytes]) -> ImportJob:
         """Save the upload and start importing it; returns at once."""
-        job_id, name, path = self._shelf.uploads().save(filename, upload)
-        job = ImportJob(job_id, name, path.stat().st_size, self._shelf.clock.now())
+        job_id, name, path = self._services.uploads().save(filename, upload)
+        job = ImportJob(job_id, name, path.stat().st_size, self._services.clock.now())
         with self._lock:
             self._jobs[job_id] = job
             finished = [j.id for j in self._jobs.values() if j.done]
@@ -86,11 +86,11 @@ class ImportJobs:
             job.handled, job.bytes_read = handled, bytes_read
 
         try:
-            job.summary = self._shelf.importer().import_file(path, progress=progress)
+            job.summary = self._services.importer().import_file(path, progress=progress)
         except Exception as exc:  # the page shows it; the importer keeps what it stored
             job.error = f"{type(exc).__name__}: {exc}"
             return  # the file stays for a look, until import_upload_retention_hours
-        self._shelf.uploads().imported(path)
+        self._services.uploads().imported(path)
 
     def get(self, job_id: str) -> ImportJob | None:
         return self._jobs.get(job_id)

@@ -17,7 +17,7 @@ def router(web: Web) -> APIRouter:
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     @pages.post("/staff/admin/terminals/{name}/{action}")
@@ -27,13 +27,13 @@ def router(web: Web) -> APIRouter:
         page.staff("access.admin")
         if action not in TERMINAL_ACTIONS:
             raise ShelfwiseError("request.not_found")
-        shelf.terminals.set_enabled(name, action == "enable")
+        services.terminals.set_enabled(name, action == "enable")
         return web.redirect(f"/staff/admin?done=terminal_{action}#terminals-h")
 
     @pages.post("/staff/admin/alerts/{alert_id}/acknowledge")
     def acknowledge_alert(alert_id: int, page: PageDep) -> Response:
         who = page.staff("access.admin")
-        shelf.kiosk_alerts.acknowledge(alert_id, who.name)
+        services.kiosk_alerts.acknowledge(alert_id, who.name)
         return web.redirect("/staff/admin?done=acknowledged#alerts-h")
 
     return pages

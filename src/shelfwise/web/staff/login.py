@@ -36,7 +36,7 @@ def router(web: Web) -> APIRouter:
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     @pages.get("/staff/login")
@@ -50,7 +50,7 @@ def router(web: Web) -> APIRouter:
         username = form_text(form, "username")
         try:
             client = page.request.client
-            session = shelf.access.login_staff(
+            session = services.access.login_staff(
                 username,
                 form_text(form, "password"),
                 sources=login_sources(address=client.host if client else None),
@@ -84,9 +84,9 @@ def router(web: Web) -> APIRouter:
     ) -> Response:
         """Only a preference (where this browser's desk works), so a plain GET form."""
         who = page.staff("circulation.desk")
-        allowed = [c for c, _ in allowed_branches(shelf, who, page.lang)]
+        allowed = [c for c, _ in allowed_branches(services, who, page.lang)]
         response = web.redirect(staff_target(next_))
-        chosen = code if code in allowed else working_branch(shelf, page, who)
+        chosen = code if code in allowed else working_branch(services, page, who)
         secure = page.request.url.scheme == "https"
         response.headers.append(
             "set-cookie", cookie_header(BRANCH_COOKIE, chosen, secure=secure, max_age=YEAR)

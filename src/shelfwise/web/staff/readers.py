@@ -36,7 +36,7 @@ def router(web: Web) -> APIRouter:
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     def register_page(
@@ -50,8 +50,8 @@ def router(web: Web) -> APIRouter:
             who=who,
             values=values,
             error=error,
-            categories=shelf.readers.policy.categories,
-            branches=allowed_branches(shelf, who, page.lang),
+            categories=services.readers.policy.categories,
+            branches=allowed_branches(services, who, page.lang),
         )
 
     @pages.get("/staff/readers/new")
@@ -67,7 +67,7 @@ def router(web: Web) -> APIRouter:
             year = values["birth_year"]
             if year and not _YEAR.match(year):
                 raise ShelfwiseError("request.invalid", detail="birth_year")
-            done = shelf.readers.register(
+            done = services.readers.register(
                 name=values["name"],
                 category=values["category"],
                 email=values["email"] or None,
@@ -80,25 +80,27 @@ def router(web: Web) -> APIRouter:
             return register_page(page, values=values, error=page.error(exc), status=exc.status)
         card = done.reader.card_number
         given = [k for k, v in values.items() if v]
-        shelf.access.audit(who, door="web", action="create", card_number=card, fields=given)
+        services.access.audit(who, door="web", action="create", card_number=card, fields=given)
         return web.redirect(f"/staff/desk?card={quote(card)}&done=registered")
 
     # --- the reader's record ----------------------------------------------------------
 
     def record_page(page: Page, card: str, *, notice: str = "", error: str = "") -> Response:
         who = page.staff("readers.read")
-        reader = shelf.readers.get(card)
-        shelf.access.audit(who, door="web", action="read", card_number=card, fields=RECORD_FIELDS)
+        reader = services.readers.get(card)
+        services.access.audit(
+            who, door="web", action="read", card_number=card, fields=RECORD_FIELDS
+        )
         return web.render(
             page,
             "staff/reader.html",
             who=who,
             reader=reader,
-            names=branch_names(shelf, page),
-            categories=shelf.readers.policy.categories,
+            names=branch_names(services, page),
+            categories=services.readers.policy.categories,
             branches=[
                 (b.id, b.code, n)
-                for b in shelf.catalogue.list_branches()
+                for b in services.catalogue.list_branches()
                 for n in [branch_name(b, page.lang)]
             ],
             editor=who.can("readers.write"),
@@ -119,10 +121,10 @@ def router(web: Web) -> APIRouter:
             raise ShelfwiseError("request.not_found")
         form = await page.request.form()
         try:
-            changed = _change(shelf, card, action, form)
+            changed = _change(services, card, action, form)
         except ShelfwiseError as exc:
             return record_page(page, card, error=page.error(exc))
-        shelf.access.audit(who, door="web", action="update", card_number=card, fields=changed)
+        services.access.audit(who, door="web", action="update", card_number=card, fields=changed)
         return web.redirect(f"/staff/readers/{quote(card)}?done={action}")
 
     # --- fees -------------------------------------------------------------------------
@@ -132,30 +134,32 @@ def router(web: Web) -> APIRouter:
         who = page.staff("circulation.fees")
         form = await page.request.form()
         card = form_text(form, "card")
-        _settle(shelf, fee_id, card, action, form)
-        shelf.access.audit(who, door="web", action="update", card_number=card, fields=("fees",))
+        _settle(services, fee_id, card, action, form)
+        services.access.audit(who, door="web", action="update", card_number=card, fields=("fees",))
         return web.redirect(f"/staff/desk?card={quote(card)}&done=fee")
 
     return pages
 
 
-def _settle(shelf: Any, fee_id: int, card: str, action: str, form: Any) -> None:
+def _settle(services: Any, fee_id: int, card: str, action: str, form: Any) -> None:
     """Take a payment or waive, for a fee of the reader the desk shows."""
-    if action not in ("pay", "waive") or fee_id not in {f.id for f in shelf.accounts.fees_of(card)}:
+    if action not in ("pay", "waive") or fee_id not in {
+        f.id for f in services.accounts.fees_of(card)
+    }:
         raise ShelfwiseError("request.not_found")
     if action == "pay":
-        shelf.accounts.pay(fee_id, cents(form_text(form, "amount")))
+        services.accounts.pay(fee_id, cents(form_text(form, "amount")))
     else:
-        shelf.accounts.waive(fee_id, form_text(form, "note"))
+        services.accounts.waive(fee_id, form_text(form, "note"))
 
 
-def _change(shelf: Any, card: str, action: str, form: Any) -> tuple[str, ...]:
+def _change(services: Any, card: str, action: str, form: Any) -> tuple[str, ...]:
     """Apply one change to the reader; the field names it touched."""
     if action == "details":
         year = form_text(form, "birth_year")
         if year and not _YEAR.match(year):
             raise ShelfwiseError("request.invalid", detail="birth_year")
-        shelf.readers.update_details(
+        services.readers.update_details(
             card,
             name=form_text(form, "name"),
             category=form_text(form, "category"),
@@ -166,15 +170,15 @@ def _change(shelf: Any, card: str, action: str, form: Any) -> tuple[str, ...]:
         )
         return REGISTER_FIELDS
     if action == "block":
-        shelf.readers.block(card, form_text(form, "reason"))
+        services.readers.block(card, form_text(form, "reason"))
         return ("manual_block",)
     if action == "unblock":
-        shelf.readers.unblock(card)
+        services.readers.unblock(card)
         return ("manual_block",)
     if action == "renew_card":
-        shelf.readers.renew_card(card)
+        services.readers.renew_card(card)
         return ("expires_on",)
-    shelf.readers.set_pin(card, form_text(form, "pin"))
+    services.readers.set_pin(card, form_text(form, "pin"))
     return ("pin",)
 
 

@@ -20,23 +20,23 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
     pages = APIRouter(
         route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
     )
-    shelf = web.shelf
+    services = web.services
     PageDep = Annotated[Page, Depends(web.page)]
 
     def rules_page(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
         who = page.staff("circulation.rules")
-        branches = allowed_branches(shelf, who, page.lang)
-        calendars = {code: shelf.accounts.calendar(code) for code, _ in branches}
+        branches = allowed_branches(services, who, page.lang)
+        calendars = {code: services.accounts.calendar(code) for code, _ in branches}
         return web.render(
             page,
             "staff/rules.html",
             status=status,
-            rules=shelf.accounts.rules(),
+            rules=services.accounts.rules(),
             default=DEFAULT_RULE,
             fields=RULE_FIELDS,
-            categories=shelf.readers.policy.categories,
+            categories=services.readers.policy.categories,
             branches=branches,
-            names=branch_names(shelf, page),
+            names=branch_names(services, page),
             calendars=calendars,
             hours={code: format_hours(cal) for code, cal in calendars.items()},
             notice=notice,
@@ -59,7 +59,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
                     if not text.isdigit():
                         raise ShelfwiseError("circ.rule_invalid", fields=name)
                     values[name] = int(text)
-            shelf.accounts.set_rule(
+            services.accounts.set_rule(
                 reader_category=form_text(form, "reader_category") or None,
                 item_type=form_text(form, "item_type") or None,
                 branch=form_text(form, "branch") or None,
@@ -74,7 +74,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
     def delete_rule(rule_id: int, page: PageDep) -> Response:
         who = page.staff("circulation.rules")
         try:
-            shelf.accounts.delete_rule(rule_id, actor=who)
+            services.accounts.delete_rule(rule_id, actor=who)
         except ShelfwiseError as exc:
             return rules_page(page, error=page.error(exc), status=exc.status)
         return web.redirect("/staff/rules?done=deleted")
@@ -92,7 +92,7 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
                 for part in form_text(form, "days").replace(",", " ").split()
                 if part.strip()
             ]
-            shelf.accounts.set_calendar(
+            services.accounts.set_calendar(
                 branch,
                 closed_weekdays=weekdays,
                 closed_days=days,
@@ -112,7 +112,9 @@ def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
                 weekly, special = parse_hours(form_text(form, "hours"))
             except ValueError as exc:
                 raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
-            shelf.accounts.set_hours(branch, weekly_hours=weekly, special_hours=special, actor=who)
+            services.accounts.set_hours(
+                branch, weekly_hours=weekly, special_hours=special, actor=who
+            )
         except ShelfwiseError as exc:
             return rules_page(page, error=page.error(exc), status=exc.status)
         return web.redirect(f"/staff/rules?done=hours#hours-{quote(branch)}")

@@ -21,41 +21,43 @@ from shelfwise.web.pages import Page
 from shelfwise.web.security import read_cookie
 
 if TYPE_CHECKING:
-    from shelfwise.app import Shelfwise
+    from shelfwise.app import Services
 
 BRANCH_COOKIE = "sw_branch"
 _KEY = re.compile(r"^web-[A-Za-z0-9_-]{16,64}$")
 
 
-def allowed_branches(shelf: Shelfwise, who: Principal, lang: PageLanguage) -> list[tuple[str, str]]:
+def allowed_branches(
+    services: Services, who: Principal, lang: PageLanguage
+) -> list[tuple[str, str]]:
     """(code, name) of the branches this staff member may work at, in the page language."""
     scope = who.branches
     return [
         (b.code, branch_name(b, lang))
-        for b in shelf.catalogue.list_branches()
+        for b in services.catalogue.list_branches()
         if not scope or b.code in scope
     ]
 
 
-def working_branch(shelf: Shelfwise, page: Page, who: Principal) -> str:
+def working_branch(services: Services, page: Page, who: Principal) -> str:
     """The branch from the cookie when this account may work there, else its first branch."""
-    allowed = [code for code, _ in allowed_branches(shelf, who, page.lang)]
+    allowed = [code for code, _ in allowed_branches(services, who, page.lang)]
     if not allowed:
         raise ShelfwiseError("web.forbidden")
     chosen = read_cookie(page.request.scope, BRANCH_COOKIE)
     return chosen if chosen in allowed else allowed[0]
 
 
-def branch_names(shelf: Shelfwise, page: Page) -> dict[int, str]:
+def branch_names(services: Services, page: Page) -> dict[int, str]:
     """Branch id → name in the page language."""
-    return {b.id: branch_name(b, page.lang) for b in shelf.catalogue.list_branches()}
+    return {b.id: branch_name(b, page.lang) for b in services.catalogue.list_branches()}
 
 
-def titles(shelf: Shelfwise, record_ids: list[int]) -> dict[int, str]:
+def titles(services: Services, record_ids: list[int]) -> dict[int, str]:
     out = {}
     for record_id in set(record_ids):
         try:
-            out[record_id] = shelf.catalogue.get_record(record_id).title
+            out[record_id] = services.catalogue.get_record(record_id).title
         except ShelfwiseError:
             out[record_id] = f"#{record_id}"
     return out
@@ -72,18 +74,18 @@ def form_key(value: str, who: Principal) -> RequestKey | None:
     return RequestKey(f"staff:{who.id}", value) if _KEY.match(value) else None
 
 
-def at_desk(shelf: Shelfwise, page: Page) -> tuple[Principal, str]:
+def at_desk(services: Services, page: Page) -> tuple[Principal, str]:
     """The staff member allowed the desk at their working branch, and that branch."""
     who = page.staff("circulation.desk")
-    branch = working_branch(shelf, page, who)
+    branch = working_branch(services, page, who)
     return page.staff("circulation.desk", branch), branch
 
 
-def desk_context(shelf: Shelfwise, page: Page, who: Principal, branch: str) -> dict[str, Any]:
+def desk_context(services: Services, page: Page, who: Principal, branch: str) -> dict[str, Any]:
     """What every desk page's template needs: who, where, where else, a fresh form key."""
     return {
         "who": who,
         "branch": branch,
-        "branches": allowed_branches(shelf, who, page.lang),
+        "branches": allowed_branches(services, who, page.lang),
         "key": new_key(),
     }
