@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from shelfwise.access.lockout import login_sources
 from shelfwise.access.models import Principal, StaffAccount
 from shelfwise.api.auth import Credentials, Guards
-from shelfwise.api.readers_routes import ERROR_RESPONSES
+from shelfwise.api.errors import ERROR_RESPONSES
 
 if TYPE_CHECKING:
     from shelfwise.app import Services

@@ -9,6 +9,8 @@ fields the route returns. Cookies are not accepted here: the web pages carry the
 CSRF-protected session, and an API that honoured cookies would be open to CSRF.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +18,7 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shelfwise.access.models import Principal
+from shelfwise.api.deps import ServicesDep
 from shelfwise.core.errors import ShelfwiseError
 
 if TYPE_CHECKING:
@@ -28,71 +31,66 @@ _bearer = HTTPBearer(
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-class Guards:
-    """The authorization dependencies of one application instance."""
+def signed_in(credentials: Credentials, services: ServicesDep) -> Principal:
+    """The holder of the bearer token; 401 without one, or with one that is unknown,
+    expired or revoked."""
+    principal = None if credentials is None else services.access.principal(credentials.credentials)
+    if principal is None:
+        raise ShelfwiseError("access.unauthenticated")
+    return principal
 
-    def __init__(self, access: "AccessService") -> None:
-        self._access = access
 
-    def signed_in(self) -> Callable[..., Principal]:
-        def dependency(credentials: Credentials) -> Principal:
-            principal = (
-                None if credentials is None else self._access.principal(credentials.credentials)
-            )
-            if principal is None:
-                raise ShelfwiseError("access.unauthenticated")
-            return principal
+SignedIn = Annotated[Principal, Depends(signed_in)]
 
-        return dependency
 
-    def staff(self, permission: str) -> Callable[..., Principal]:
-        signed_in = self.signed_in()
+def staff(permission: str) -> Callable[..., Principal]:
+    """Staff whose role holds ``permission``."""
 
-        def dependency(principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
+    def dependency(principal: SignedIn) -> Principal:
+        require(principal, permission)
+        return principal
+
+    return dependency
+
+
+def reader_or_staff(permission: str) -> Callable[..., Principal]:
+    """A signed-in reader (the service checks it is their own card or hold), or staff
+    holding ``permission`` (the service checks the branch)."""
+
+    def dependency(principal: SignedIn) -> Principal:
+        if principal.kind != "reader":
             require(principal, permission)
+        return principal
+
+    return dependency
+
+
+def self_or(
+    permission: str, *, audit: Iterable[str] = (), action: str = "read"
+) -> Callable[..., Principal]:
+    """The reader holding ``card_number`` (path parameter), or staff with ``permission``."""
+    fields = tuple(audit)
+
+    def dependency(card_number: str, principal: SignedIn, services: ServicesDep) -> Principal:
+        if principal.acts_for(card_number):
             return principal
+        require(principal, permission)
+        if fields:
+            audit_staff_read(services.access, principal, card_number, fields, action)
+        return principal
 
-        return dependency
+    return dependency
 
-    def reader_or_staff(self, permission: str) -> Callable[..., Principal]:
-        """A signed-in reader (the service checks it is their own card or hold), or staff
-        holding ``permission`` (the service checks the branch)."""
-        signed_in = self.signed_in()
 
-        def dependency(principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
-            if principal.kind != "reader":
-                require(principal, permission)
-            return principal
-
-        return dependency
-
-    def self_or(
-        self, permission: str, *, audit: Iterable[str] = (), action: str = "read"
-    ) -> Callable[..., Principal]:
-        """The reader holding ``card_number`` (path parameter), or staff with ``permission``."""
-        signed_in = self.signed_in()
-        fields = tuple(audit)
-
-        def dependency(
-            card_number: str, principal: Annotated[Principal, Depends(signed_in)]
-        ) -> Principal:
-            if principal.acts_for(card_number):
-                return principal
-            require(principal, permission)
-            if fields:
-                self._access.audit(
-                    principal, door="api", action=action, card_number=card_number, fields=fields
-                )
-            return principal
-
-        return dependency
-
-    def audit(
-        self, principal: Principal, card_number: str, fields: Iterable[str], action: str = "read"
-    ) -> None:
-        self._access.audit(
-            principal, door="api", action=action, card_number=card_number, fields=fields
-        )
+def audit_staff_read(
+    access: AccessService,
+    principal: Principal,
+    card_number: str,
+    fields: Iterable[str],
+    action: str = "read",
+) -> None:
+    """A staff member's use of a reader's data, on the audit trail (P7) as the API's."""
+    access.audit(principal, door="api", action=action, card_number=card_number, fields=fields)
 
 
 def require(principal: Principal, permission: str) -> None:
@@ -100,3 +98,30 @@ def require(principal: Principal, permission: str) -> None:
     (circulation's branch scope), made with the principal the route passes on."""
     if not principal.can(permission):
         raise ShelfwiseError("access.forbidden", permission=permission)
+
+
+class Guards:
+    """The dependencies above, for the routers still built per application (until every
+    router is at module level)."""
+
+    def __init__(self, access: AccessService) -> None:
+        self._access = access
+
+    def signed_in(self) -> Callable[..., Principal]:
+        return signed_in
+
+    def staff(self, permission: str) -> Callable[..., Principal]:
+        return staff(permission)
+
+    def reader_or_staff(self, permission: str) -> Callable[..., Principal]:
+        return reader_or_staff(permission)
+
+    def self_or(
+        self, permission: str, *, audit: Iterable[str] = (), action: str = "read"
+    ) -> Callable[..., Principal]:
+        return self_or(permission, audit=audit, action=action)
+
+    def audit(
+        self, principal: Principal, card_number: str, fields: Iterable[str], action: str = "read"
+    ) -> None:
+        audit_staff_read(self._access, principal, card_number, fields, action)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from shelfwise.api.deps import ServicesDep
 from shelfwise.api.inputs import RecordIdPath
 from shelfwise.marc.marcjson import record_to_json
-
-if TYPE_CHECKING:
-    from shelfwise.app import Services
 
 
 class RecordOut(BaseModel):
@@ -51,37 +49,39 @@ class BranchOut(BaseModel):
     name_en: str
 
 
-def router(services: Services) -> APIRouter:
-    api = APIRouter(tags=["catalogue"])
+router = APIRouter(tags=["catalogue"])
 
-    @api.get("/records/{record_id}", response_model=RecordOut)
-    def get_record(record_id: RecordIdPath) -> RecordOut:
-        s = services.catalogue.get_record(record_id)
-        return RecordOut(**{f: getattr(s, f) for f in RecordOut.model_fields})
 
-    @api.get("/records/{record_id}/marc")
-    def get_marc(record_id: RecordIdPath) -> dict[str, Any]:
-        """The master MARC record as MARC-in-JSON."""
-        return record_to_json(services.catalogue.get_marc(record_id))
+@router.get("/records/{record_id}", response_model=RecordOut)
+def get_record(record_id: RecordIdPath, services: ServicesDep) -> RecordOut:
+    s = services.catalogue.get_record(record_id)
+    return RecordOut(**{f: getattr(s, f) for f in RecordOut.model_fields})
 
-    @api.get("/records/{record_id}/items", response_model=list[ItemOut])
-    def record_items(record_id: RecordIdPath) -> list[ItemOut]:
-        services.catalogue.get_record(record_id)
-        return [
-            ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})
-            for i in services.catalogue.items_of(record_id)
-        ]
 
-    @api.get("/items/{barcode}", response_model=ItemOut)
-    def get_item(barcode: str) -> ItemOut:
-        i = services.catalogue.get_item(barcode)
-        return ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})
+@router.get("/records/{record_id}/marc")
+def get_marc(record_id: RecordIdPath, services: ServicesDep) -> dict[str, Any]:
+    """The master MARC record as MARC-in-JSON."""
+    return record_to_json(services.catalogue.get_marc(record_id))
 
-    @api.get("/branches", response_model=list[BranchOut])
-    def list_branches() -> list[BranchOut]:
-        return [
-            BranchOut(**{f: getattr(b, f) for f in BranchOut.model_fields})
-            for b in services.catalogue.list_branches()
-        ]
 
-    return api
+@router.get("/records/{record_id}/items", response_model=list[ItemOut])
+def record_items(record_id: RecordIdPath, services: ServicesDep) -> list[ItemOut]:
+    services.catalogue.get_record(record_id)
+    return [
+        ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})
+        for i in services.catalogue.items_of(record_id)
+    ]
+
+
+@router.get("/items/{barcode}", response_model=ItemOut)
+def get_item(barcode: str, services: ServicesDep) -> ItemOut:
+    i = services.catalogue.get_item(barcode)
+    return ItemOut(**{f: getattr(i, f) for f in ItemOut.model_fields})
+
+
+@router.get("/branches", response_model=list[BranchOut])
+def list_branches(services: ServicesDep) -> list[BranchOut]:
+    return [
+        BranchOut(**{f: getattr(b, f) for f in BranchOut.model_fields})
+        for b in services.catalogue.list_branches()
+    ]

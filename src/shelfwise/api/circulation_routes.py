@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
 from shelfwise.api.auth import Guards
-from shelfwise.api.readers_routes import ERROR_RESPONSES
+from shelfwise.api.errors import ERROR_RESPONSES
 from shelfwise.circulation.deposits import Deposit, DepositService
 from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.models import Fee, Hold, Loan

@@ -3,15 +3,47 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from shelfwise.core.errors import ShelfwiseError, negotiate_language
 
 log = logging.getLogger(__name__)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    params: dict[str, str]
+
+
+class ErrorOut(BaseModel):
+    """The one error envelope of every API response."""
+
+    error: ErrorBody
+
+
+# Documented on every route of the access, readers, circulation and SIP2-terminal routers:
+# refusals carry a stable code.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": meaning}
+    for status, meaning in (
+        (401, "Not logged in, or a wrong card number, PIN or password"),
+        (
+            403,
+            "Not allowed for this account, or the reader may not borrow (blocked, expired, fees)",
+        ),
+        (404, "No such reader, item, branch, hold, fee or rule"),
+        (409, "Refused by a circulation rule (the code says which)"),
+        (422, "The request is not valid"),
+        (429, "Too many attempts or requests: locked or limited until the time the message gives"),
+    )
+}
 
 
 def envelope(error: ShelfwiseError, request: Request) -> JSONResponse:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shelfwise import __version__
@@ -19,6 +19,7 @@ from shelfwise.api import (
     search_routes,
     terminal_routes,
 )
+from shelfwise.api.deps import ServicesDep, install_services
 from shelfwise.api.inputs import reject_nul
 
 if TYPE_CHECKING:
@@ -50,6 +51,14 @@ class HeadAsGet:
         await self.app(dict(scope, method="GET"), receive, without_body)
 
 
+operations = APIRouter(tags=["operations"])
+
+
+@operations.get("/api/v1/health")
+def health(services: ServicesDep) -> dict[str, str]:
+    return {"status": "ok", "version": __version__, "database": services.db.dialect}
+
+
 def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -72,18 +81,15 @@ def create_app(services: Services) -> FastAPI:
         "messages follow Accept-Language (zh, ko, en).",
         lifespan=lifespan,
     )
+    install_services(app, services)  # what every route is handed (api/deps.py)
     errors.install(app)
     app.add_middleware(HeadAsGet)
-
-    @app.get("/api/v1/health", tags=["operations"])
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__, "database": services.db.dialect}
-
+    app.include_router(operations)  # the health check: no NUL check, nothing to check
     checks = [Depends(reject_nul)]  # every /api/v1 route; the pages and SRU/OAI have their own
     app.include_router(access_routes.router(services), prefix="/api/v1", dependencies=checks)
-    app.include_router(catalogue_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(catalogue_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(readers_routes.router(services), prefix="/api/v1", dependencies=checks)
     app.include_router(circulation_routes.router(services), prefix="/api/v1", dependencies=checks)
-    app.include_router(search_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(search_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(terminal_routes.router(services), prefix="/api/v1", dependencies=checks)
     return app

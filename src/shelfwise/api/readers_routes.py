@@ -8,40 +8,12 @@ from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
 from shelfwise.api.auth import Guards
+from shelfwise.api.errors import ERROR_RESPONSES
 from shelfwise.readers.cards import CardFormat, card_svg
 from shelfwise.readers.models import Reader
 
 if TYPE_CHECKING:
     from shelfwise.app import Services
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    params: dict[str, str]
-
-
-class ErrorOut(BaseModel):
-    """The one error envelope of every API response."""
-
-    error: ErrorBody
-
-
-# Documented on every reader and circulation route: refusals carry a stable code.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut, "description": meaning}
-    for status, meaning in (
-        (401, "Not logged in, or a wrong card number, PIN or password"),
-        (
-            403,
-            "Not allowed for this account, or the reader may not borrow (blocked, expired, fees)",
-        ),
-        (404, "No such reader, item, branch, hold, fee or rule"),
-        (409, "Refused by a circulation rule (the code says which)"),
-        (422, "The request is not valid"),
-        (429, "Too many attempts or requests: locked or limited until the time the message gives"),
-    )
-}
 
 
 class RegisterIn(BaseModel):

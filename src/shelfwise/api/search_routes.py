@@ -6,16 +6,16 @@ parameters (a page that is not a number) get the common error envelope.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from shelfwise.api.deps import ServicesDep
 from shelfwise.api.inputs import YearsQuery
 from shelfwise.search.models import Filters, SearchRequest, SearchResult, Sort
 
-if TYPE_CHECKING:
-    from shelfwise.app import Services
+router = APIRouter(tags=["search"])
 
 
 class RecordHitOut(BaseModel):
@@ -102,49 +102,47 @@ def _out(result: SearchResult) -> SearchOut:
     )
 
 
-def router(services: Services) -> APIRouter:
-    api = APIRouter(tags=["search"])
+@router.get("/search", response_model=SearchOut)
+def search(
+    services: ServicesDep,
+    q: Annotated[str, Query(max_length=1000, description="Query (see docs/search.md)")] = "",
+    lang: Annotated[list[str] | None, Query(description="Language facet: zh, ko, en")] = None,
+    material: Annotated[list[str] | None, Query()] = None,
+    decade: YearsQuery = None,
+    year: YearsQuery = None,
+    branch: Annotated[list[str] | None, Query(description="Branch code")] = None,
+    subject: Annotated[list[str] | None, Query()] = None,
+    available: Annotated[bool | None, Query(description="A copy on the shelf now")] = None,
+    sort: Sort = Sort.RELEVANCE,
+    page: Annotated[int, Query(ge=1, le=100)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 20,
+    group: Annotated[bool, Query(description="Group editions into works")] = True,
+    facets: bool = True,
+) -> SearchOut:
+    """Keyword search with facets; facet counts count records, hits are grouped into works."""
+    filters = Filters(
+        lang=tuple(lang or ()),
+        material=tuple(material or ()),
+        decade=tuple(decade or ()),
+        year=tuple(year or ()),
+        branch=tuple(branch or ()),
+        subject=tuple(subject or ()),
+        available=available,
+    )
+    request = SearchRequest(
+        q=q, filters=filters, sort=sort, page=page, size=size, group=group, facets=facets
+    )
+    return _out(services.search.search(request))
 
-    @api.get("/search", response_model=SearchOut)
-    def search(
-        q: Annotated[str, Query(max_length=1000, description="Query (see docs/search.md)")] = "",
-        lang: Annotated[list[str] | None, Query(description="Language facet: zh, ko, en")] = None,
-        material: Annotated[list[str] | None, Query()] = None,
-        decade: YearsQuery = None,
-        year: YearsQuery = None,
-        branch: Annotated[list[str] | None, Query(description="Branch code")] = None,
-        subject: Annotated[list[str] | None, Query()] = None,
-        available: Annotated[bool | None, Query(description="A copy on the shelf now")] = None,
-        sort: Sort = Sort.RELEVANCE,
-        page: Annotated[int, Query(ge=1, le=100)] = 1,
-        size: Annotated[int, Query(ge=1, le=100)] = 20,
-        group: Annotated[bool, Query(description="Group editions into works")] = True,
-        facets: bool = True,
-    ) -> SearchOut:
-        """Keyword search with facets; facet counts count records, hits are grouped into works."""
-        filters = Filters(
-            lang=tuple(lang or ()),
-            material=tuple(material or ()),
-            decade=tuple(decade or ()),
-            year=tuple(year or ()),
-            branch=tuple(branch or ()),
-            subject=tuple(subject or ()),
-            available=available,
-        )
-        request = SearchRequest(
-            q=q, filters=filters, sort=sort, page=page, size=size, group=group, facets=facets
-        )
-        return _out(services.search.search(request))
 
-    @api.get("/suggest", response_model=list[SuggestionOut])
-    def suggest(
-        q: Annotated[str, Query(max_length=200)] = "",
-        limit: Annotated[int, Query(ge=1, le=20)] = 8,
-    ) -> list[SuggestionOut]:
-        """Autocomplete on titles and authors (pinyin, initials, jamo and 초성 too)."""
-        return [
-            SuggestionOut(text=s.text, kind=s.kind, record_id=s.record_id)
-            for s in services.search.suggest(q, limit=limit)
-        ]
-
-    return api
+@router.get("/suggest", response_model=list[SuggestionOut])
+def suggest(
+    services: ServicesDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> list[SuggestionOut]:
+    """Autocomplete on titles and authors (pinyin, initials, jamo and 초성 too)."""
+    return [
+        SuggestionOut(text=s.text, kind=s.kind, record_id=s.record_id)
+        for s in services.search.suggest(q, limit=limit)
+    ]

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from shelfwise.access.models import Principal
 from shelfwise.api.auth import Guards
-from shelfwise.api.readers_routes import ERROR_RESPONSES
+from shelfwise.api.errors import ERROR_RESPONSES
 
 if TYPE_CHECKING:
     from shelfwise.app import Services
