@@ -28,7 +28,7 @@ from shelfwise.circulation.deposits import (
 )
 from shelfwise.circulation.idempotency import Idempotency
 from shelfwise.circulation.migration_import import MigrationImporter
-from shelfwise.circulation.models import CirculationPolicy, RenewalBase
+from shelfwise.circulation.models import CirculationPolicy
 from shelfwise.circulation.notices import (
     NoticeChannel,
     NoticeHandler,
@@ -36,7 +36,7 @@ from shelfwise.circulation.notices import (
     enqueue_due_notices,
 )
 from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
-from shelfwise.config import Secret, Settings, SettingsError
+from shelfwise.config import RenewalBase, Secret, Settings, SettingsError
 from shelfwise.core import log_masking
 from shelfwise.core.clock import Clock, SystemClock, in_zone, zone_named
 from shelfwise.core.errors import ShelfwiseError
@@ -206,7 +206,9 @@ def build(
     log_masking.install(str(settings["reader_card_prefix"]))
     keys = load_keys(settings)  # before anything else: a refused key stops the start here
     confirm_link(settings)
-    db = Database(settings.database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"]))
+    db = Database(
+        settings.resolved_database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"])
+    )
     if migrate_db:
         migrate.upgrade(db)
     hasher = SecretHasher(
@@ -321,7 +323,9 @@ def backup_service(settings: Settings, clock: Clock | None = None) -> BackupServ
     Built without :func:`build`: a restore must neither migrate the database it is
     about to fill nor make new keys in the data folder the backup's keys go to."""
     return BackupService(
-        Database(settings.database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"])),
+        Database(
+            settings.resolved_database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"])
+        ),
         settings.data_dir,
         clock or SystemClock(),
         retention_days=int(settings["backup_retention_days"]),

@@ -78,7 +78,7 @@ def _cli(services: Services, tmp_path: Path, *args: str) -> tuple[int, str]:
             "--data-dir",
             str(tmp_path / "data"),
             "--database-url",
-            services.settings.database_url,
+            services.settings.resolved_database_url,
         ],
     )
     return result.exit_code, result.output

@@ -294,7 +294,7 @@ def test_the_command_imports_and_prints_a_summary(
         "--data-dir",
         str(services.settings.data_dir),
         "--database-url",
-        services.settings.database_url,
+        services.settings.resolved_database_url,
     ]
     env = {"COLUMNS": "160", "NO_COLOR": "1"}
     first = CliRunner().invoke(cli, args, env=env)

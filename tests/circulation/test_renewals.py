@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from shelfwise import app as composition
 from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.scope import SYSTEM
-from shelfwise.config import Settings
+from shelfwise.config import Settings, SettingsError
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.testing.access import staff_headers
@@ -80,9 +80,9 @@ def test_counting_from_today_refuses_a_renewal_that_would_not_extend(
 
 
 def test_a_bad_renewal_base_is_a_clear_settings_error(tmp_path: Path) -> None:
-    settings = Settings.load({"data_dir": tmp_path, "renewal_period_base": "tomorrow"}, environ={})
-    with pytest.raises(ValueError, match=r"renewal_period_base.*due_date \| today"):
-        composition.build(settings, migrate_db=False)
+    # Refused as the settings are read, before anything is built.
+    with pytest.raises(SettingsError, match=r"renewal_period_base.*due_date \| today"):
+        Settings.load({"data_dir": tmp_path, "renewal_period_base": "tomorrow"}, environ={})
 
 
 def test_refusals_name_the_title(library: Library) -> None:

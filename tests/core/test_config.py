@@ -42,12 +42,12 @@ def test_database_url_is_a_secret_and_masked() -> None:
     assert isinstance(settings["database_url"], Secret)
     assert "pw" not in repr(settings["database_url"])
     assert dict(settings.public_items())["database_url"] == "**********"
-    assert settings.database_url == "postgresql+psycopg://u:pw@h/db"
+    assert settings.resolved_database_url == "postgresql+psycopg://u:pw@h/db"
 
 
 def test_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None:
     settings = Settings.load({"data_dir": tmp_path}, environ={})
-    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'shelfwise.sqlite'}"
+    assert settings.resolved_database_url == f"sqlite:///{tmp_path.resolve() / 'shelfwise.sqlite'}"
 
 
 def test_every_setting_is_documented() -> None:

@@ -147,7 +147,7 @@ def test_control_characters_are_harvested_searched_and_exported(
                 "--data-dir",
                 str(tmp_path / "data"),
                 "--database-url",
-                services.settings.database_url,
+                services.settings.resolved_database_url,
             ],
         )
         assert result.exit_code == 0, result.output

@@ -35,7 +35,7 @@ def test_export_since_matches_oai(services: Services, tmp_path: Path, clock: Fro
             "--data-dir",
             str(tmp_path / "data"),
             "--database-url",
-            services.settings.database_url,
+            services.settings.resolved_database_url,
         ],
     )
     assert result.exit_code == 0, result.output
@@ -63,7 +63,7 @@ def test_export_since_matches_oai(services: Services, tmp_path: Path, clock: Fro
             "--data-dir",
             str(tmp_path / "data"),
             "--database-url",
-            services.settings.database_url,
+            services.settings.resolved_database_url,
         ],
     )
     assert everything.exit_code == 0, everything.output

@@ -67,7 +67,7 @@ def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_it
             "--data-dir",
             str(services.settings.data_dir),
             "--database-url",
-            services.settings.database_url,
+            services.settings.resolved_database_url,
         ]
         done = CliRunner().invoke(cli, ["sip2-terminal-disable", TERMINAL, "--enable", *args])
         assert done.exit_code == 0, done.output

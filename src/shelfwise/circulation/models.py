@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from shelfwise.circulation.rules import LoanRule
 from shelfwise.circulation.states import Availability, HoldStatus, LoanStatus
+from shelfwise.config import RenewalBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +89,6 @@ class ItemStatus:
     home_branch_id: int
     availability: Availability
     due_on: date | None
-
-
-class RenewalBase(StrEnum):
-    """What a renewal's loan period counts from (setting ``renewal_period_base``)."""
-
-    DUE_DATE = "due_date"
-    TODAY = "today"
 
 
 @dataclass(frozen=True, slots=True)

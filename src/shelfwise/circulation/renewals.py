@@ -27,10 +27,11 @@ from sqlalchemy import Connection, update
 from shelfwise.circulation import repo
 from shelfwise.circulation.base import CirculationCore, loaded_hook
 from shelfwise.circulation.idempotency import RequestKey
-from shelfwise.circulation.models import Loan, RenewalBase
+from shelfwise.circulation.models import Loan
 from shelfwise.circulation.rules import Calendar, LoanRule, due_date
 from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import LoanStatus, check_loan
+from shelfwise.config import RenewalBase
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.tables import loans

@@ -298,7 +298,7 @@ def demo(
     counts = services.catalogue.counts()
     console.print(
         f"[green]demo library ready[/green]: {counts['records']:,} records, {counts['items']:,} items, "
-        f"{counts['branches']} branches ({services.settings.database_url.split('://')[0]})"
+        f"{counts['branches']} branches ({services.settings.resolved_database_url.split('://')[0]})"
     )
     services.close()
     if serve_after:

@@ -21,12 +21,30 @@ import logging
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import IO, Any
 
 from shelfwise.core.log_masking import mask
 
-FORMATS = ("text", "json")
-LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+class LogFormat(StrEnum):
+    """The choices of the ``log_format`` setting."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class LogLevel(StrEnum):
+    """The choices of the ``log_level`` setting."""
+
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+FORMATS = tuple(LogFormat)
+LEVELS = tuple(LogLevel)
 # The HTTP request being answered (set by the request-id middleware), for every line
 # written meanwhile: by the route, the services it calls, uvicorn's access log.
 REQUEST_ID: ContextVar[str | None] = ContextVar("shelfwise_request_id", default=None)
