@@ -13,9 +13,13 @@ from shelfwise import __version__
 from shelfwise.api import (
     access_routes,
     catalogue_routes,
-    circulation_routes,
     errors,
+    fees_routes,
+    holds_routes,
+    loans_routes,
+    offline_routes,
     readers_routes,
+    rules_routes,
     search_routes,
     terminal_routes,
 )
@@ -89,7 +93,8 @@ def create_app(services: Services) -> FastAPI:
     app.include_router(access_routes.router(services), prefix="/api/v1", dependencies=checks)
     app.include_router(catalogue_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(readers_routes.router(services), prefix="/api/v1", dependencies=checks)
-    app.include_router(circulation_routes.router(services), prefix="/api/v1", dependencies=checks)
+    for circulation in (loans_routes, holds_routes, fees_routes, rules_routes, offline_routes):
+        app.include_router(circulation.router, prefix="/api/v1", dependencies=checks)
     app.include_router(search_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(terminal_routes.router(services), prefix="/api/v1", dependencies=checks)
     return app
