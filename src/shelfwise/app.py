@@ -10,8 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta, timezone
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from shelfwise.access.lockout import Lockout, SourcePolicy
 from shelfwise.access.service import AccessService
@@ -36,7 +35,7 @@ from shelfwise.circulation.notices import (
     enqueue_due_notices,
 )
 from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
-from shelfwise.config import RenewalBase, Secret, Settings, SettingsError
+from shelfwise.config import Settings, SettingsError
 from shelfwise.core import log_masking
 from shelfwise.core.clock import Clock, SystemClock, in_zone, zone_named
 from shelfwise.core.errors import ShelfwiseError
@@ -60,8 +59,6 @@ from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Handler, OutboxRelay
 from shelfwise.storage.outbox import backlog as outbox_backlog
 from shelfwise.storage.scheduler import Job, Scheduler
-
-E = TypeVar("E", bound=StrEnum)
 
 if TYPE_CHECKING:
     from fastapi import APIRouter, FastAPI
@@ -91,8 +88,8 @@ class Services:
             self.db,
             self.clock,
             work_dir=self.settings.data_dir / "imports",
-            batch_size=int(self.settings["import_batch_size"]),
-            workers=_workers(int(self.settings["import_workers"])),
+            batch_size=self.settings.import_batch_size,
+            workers=_workers(self.settings.import_workers),
         )
 
     def uploads(self) -> Uploads:
@@ -100,7 +97,7 @@ class Services:
         return Uploads(
             self.settings.data_dir / "imports" / "uploads",
             self.clock,
-            retention=timedelta(hours=int(self.settings["import_upload_retention_hours"])),
+            retention=timedelta(hours=self.settings.import_upload_retention_hours),
         )
 
     def exporter(self) -> Exporter:
@@ -114,7 +111,7 @@ class Services:
             self.clock,
             self.readers,
             work_dir=self.settings.data_dir / "imports",
-            batch_size=int(self.settings["import_batch_size"]),
+            batch_size=self.settings.import_batch_size,
             local_offset=local_offset,
         )
 
@@ -123,8 +120,8 @@ class Services:
             self.db,
             self.clock,
             handlers,
-            batch_size=int(self.settings["outbox_batch_size"]),
-            claim_seconds=int(self.settings["outbox_claim_seconds"]),
+            batch_size=self.settings.outbox_batch_size,
+            claim_seconds=self.settings.outbox_claim_seconds,
         )
 
     def scheduler(self) -> Scheduler:
@@ -135,7 +132,7 @@ class Services:
             return f"delivered {relay.drain(max_rounds=50)}"
 
         def due_notices() -> str:
-            days = int(self.settings["notice_due_soon_days"])
+            days = self.settings.notice_due_soon_days
             return f"queued {enqueue_due_notices(self.db, self.clock, days)}"
 
         def expire_holds() -> str:
@@ -151,7 +148,7 @@ class Services:
             return f"purged {self.circulation.idempotency.purge()}"
 
         def forget_late_returns() -> str:
-            lookback = int(self.settings["credit_overdue_lookback_days"])
+            lookback = self.settings.credit_overdue_lookback_days
             return f"forgot {self.accounts.forget_old_late_returns(lookback)} month counts"
 
         return Scheduler(
@@ -170,16 +167,16 @@ class Services:
 
     def outbox_handlers(self) -> dict[str, Handler]:
         channel = self.notice_channel or SmtpChannel(
-            host=str(self.settings["smtp_host"]),
-            port=int(self.settings["smtp_port"]),
-            sender=str(self.settings["smtp_sender"]),
-            username=str(self.settings["smtp_username"]),
-            password=_reveal(self.settings["smtp_password"]),
-            starttls=bool(self.settings["smtp_starttls"]),
+            host=self.settings.smtp_host,
+            port=self.settings.smtp_port,
+            sender=self.settings.smtp_sender,
+            username=self.settings.smtp_username,
+            password=self.settings.smtp_password.reveal(),
+            starttls=self.settings.smtp_starttls,
         )
-        notices = NoticeHandler(self.db, self.clock, channel, str(self.settings["library_name"]))
+        notices = NoticeHandler(self.db, self.clock, channel, self.settings.library_name)
         confirmations = ConfirmationMailer(
-            self.readers, channel, str(self.settings["library_name"]), confirm_link(self.settings)
+            self.readers, channel, self.settings.library_name, confirm_link(self.settings)
         )
         return {
             NOTICE_TOPIC: notices,
@@ -203,63 +200,59 @@ def build(
     settings = settings or Settings.load()
     clock = _library_clock(settings, clock)
     # P13: no card number or confirmation code in any log line of this process.
-    log_masking.install(str(settings["reader_card_prefix"]))
+    log_masking.install(settings.reader_card_prefix)
     keys = load_keys(settings)  # before anything else: a refused key stops the start here
     confirm_link(settings)
-    db = Database(
-        settings.resolved_database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"])
-    )
+    db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if migrate_db:
         migrate.upgrade(db)
     hasher = SecretHasher(
-        time_cost=int(settings["password_hash_time_cost"]),
-        memory_kib=int(settings["password_hash_memory_kib"]),
+        time_cost=settings.password_hash_time_cost,
+        memory_kib=settings.password_hash_memory_kib,
         id_card_key=keys.id_card,
         id_card_old_keys=keys.id_card_old,
-        max_concurrent=int(settings["password_hash_concurrency"]),
+        max_concurrent=settings.password_hash_concurrency,
     )
     reader_policy = ReaderPolicy(
-        card_prefix=str(settings["reader_card_prefix"]),
-        card_years=int(settings["reader_card_years"]),
-        categories=categories_from(str(settings["reader_extra_categories"])),
-        notice_version=str(settings["privacy_notice_version"]),
-        self_registered_must_confirm=bool(settings["reader_self_registration_confirm"]),
-        self_service_categories=categories_from_list(
-            str(settings["reader_self_registration_categories"])
-        ),
-        registrations_per_hour=int(settings["access_registrations_per_hour"]),
-        confirmations_per_hour=int(settings["access_confirmations_per_hour"]),
+        card_prefix=settings.reader_card_prefix,
+        card_years=settings.reader_card_years,
+        categories=categories_from(settings.reader_extra_categories),
+        notice_version=settings.privacy_notice_version,
+        self_registered_must_confirm=settings.reader_self_registration_confirm,
+        self_service_categories=categories_from_list(settings.reader_self_registration_categories),
+        registrations_per_hour=settings.access_registrations_per_hour,
+        confirmations_per_hour=settings.access_confirmations_per_hour,
     )
     circulation_policy = CirculationPolicy(
-        fee_block_cents=int(settings["circulation_fee_block_cents"]),
-        due_soon_days=int(settings["notice_due_soon_days"]),
-        overdue_blocks=bool(settings["circulation_overdue_blocks"]),
-        renewal_base=_choice(settings, "renewal_period_base", RenewalBase),
+        fee_block_cents=settings.circulation_fee_block_cents,
+        due_soon_days=settings.notice_due_soon_days,
+        overdue_blocks=settings.circulation_overdue_blocks,
+        renewal_base=settings.renewal_period_base,
     )
     deposit_policy = DepositPolicy(
-        required=parse_requirements(str(settings["circulation_deposit_cents"])),
+        required=parse_requirements(settings.circulation_deposit_cents),
         credit=StandingCreditPolicy(
-            enabled=bool(settings["credit_enabled"]),
-            min_card_days=int(settings["credit_min_card_days"]),
-            lookback_days=int(settings["credit_overdue_lookback_days"]),
+            enabled=settings.credit_enabled,
+            min_card_days=settings.credit_min_card_days,
+            lookback_days=settings.credit_overdue_lookback_days,
         ),
     )
     idempotency = Idempotency(
         db,
         clock,
         keys.idempotency.encode(),
-        retention_days=int(settings["idempotency_retention_days"]),
+        retention_days=settings.idempotency_retention_days,
     )
     lockout = Lockout(
         db,
         clock,
-        limit=int(settings["access_login_attempts"]),
-        seconds=int(settings["access_lockout_seconds"]),
+        limit=settings.access_login_attempts,
+        seconds=settings.access_lockout_seconds,
         sources=SourcePolicy(
-            failures=int(settings["access_source_failures"]),
-            window_seconds=int(settings["access_source_window_seconds"]),
-            backoff_seconds=int(settings["access_source_backoff_seconds"]),
-            backoff_max_seconds=int(settings["access_source_backoff_max_seconds"]),
+            failures=settings.access_source_failures,
+            window_seconds=settings.access_source_window_seconds,
+            backoff_seconds=settings.access_source_backoff_seconds,
+            backoff_max_seconds=settings.access_source_backoff_max_seconds,
         ),
     )
     reader_service = ReaderService(db, clock, hasher, reader_policy, throttle=lockout)
@@ -286,9 +279,9 @@ def build(
             hasher,
             reader_service,
             lockout,
-            staff_session_hours=int(settings["access_staff_session_hours"]),
-            reader_session_hours=int(settings["access_reader_session_hours"]),
-            attempts_retention_hours=int(settings["access_login_attempts_retention_hours"]),
+            staff_session_hours=settings.access_staff_session_hours,
+            reader_session_hours=settings.access_reader_session_hours,
+            attempts_retention_hours=settings.access_login_attempts_retention_hours,
         ),
         keys=keys,
     )
@@ -323,34 +316,20 @@ def backup_service(settings: Settings, clock: Clock | None = None) -> BackupServ
     Built without :func:`build`: a restore must neither migrate the database it is
     about to fill nor make new keys in the data folder the backup's keys go to."""
     return BackupService(
-        Database(
-            settings.resolved_database_url, busy_timeout_ms=int(settings["sqlite_busy_timeout_ms"])
-        ),
+        Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms),
         settings.data_dir,
         clock or SystemClock(),
-        retention_days=int(settings["backup_retention_days"]),
+        retention_days=settings.backup_retention_days,
     )
 
 
 def _library_clock(settings: Settings, clock: Clock | None) -> Clock:
     """The clock every service gets, keeping the library's time zone (its local day)."""
     try:
-        zone = zone_named(str(settings["library_timezone"]))
+        zone = zone_named(settings.library_timezone)
     except ValueError as exc:
         raise SettingsError(f"library_timezone: {exc}") from exc
     return SystemClock(zone) if clock is None else in_zone(clock, zone)
-
-
-def _choice(settings: Settings, name: str, kind: type[E]) -> E:
-    try:
-        return kind(str(settings[name]).strip())
-    except ValueError as exc:
-        allowed = " | ".join(e.value for e in kind)
-        raise SettingsError(f"{name}: {settings[name]!r} is not one of {allowed}") from exc
-
-
-def _reveal(value: object) -> str:
-    return value.reveal() if isinstance(value, Secret) else str(value)
 
 
 def confirm_link(settings: Settings) -> str:
@@ -360,9 +339,9 @@ def confirm_link(settings: Settings) -> str:
     path segment is masked in Shelfwise's own logs (P13) and the page behind it confirms
     only when the reader presses the button (a POST), never when a mail scanner follows it.
     """
-    link = str(settings["reader_confirm_link"])
+    link = settings.reader_confirm_link
     if not link:
-        base = str(settings["web_public_url"]).rstrip("/")
+        base = settings.web_public_url.rstrip("/")
         return f"{base}/register/confirm/{{card}}/{{token}}" if base else ""
     if "?" in link and "{token}" in link.split("?", 1)[1]:
         raise SettingsError(
@@ -429,7 +408,7 @@ def _metrics(services: Services) -> APIRouter:
 
     state = CollectorRegistry(auto_describe=False)
     state.register(LibraryState(services.clock.now, lambda: outbox_backlog(services.db), index))
-    return metrics_routes.router(_reveal(services.settings["metrics_token"]), state)
+    return metrics_routes.router(services.settings.metrics_token.reveal(), state)
 
 
 def _limit_bodies(app: FastAPI, services: Services, web_door: list[Any]) -> None:
@@ -458,8 +437,8 @@ def _limit_bodies(app: FastAPI, services: Services, web_door: list[Any]) -> None
 
     app.add_middleware(
         BodyLimit,
-        limit=int(services.settings["http_max_body_bytes"]),
-        upload_limit=int(services.settings["http_max_upload_bytes"]),
+        limit=services.settings.http_max_body_bytes,
+        upload_limit=services.settings.http_max_upload_bytes,
         upload_paths=frozenset({web.UPLOAD_PATH}),
         may_upload=may_upload,
         refuse=refuse,
@@ -484,7 +463,7 @@ def sip2_server(services: Services, config: ServerConfig | None = None) -> Sip2S
         lockout=services.access.lockout,
         access=services.access,
         clock=services.clock,
-        library_name=str(services.settings["library_name"]),
-        max_message_bytes=int(services.settings["sip2_max_message_bytes"]),
+        library_name=services.settings.library_name,
+        max_message_bytes=services.settings.sip2_max_message_bytes,
     )
     return Sip2Server(kiosk, config or ServerConfig.from_settings(services.settings))

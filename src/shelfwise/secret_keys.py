@@ -50,29 +50,29 @@ class SecretKeys:
 
 def load_keys(settings: Settings) -> SecretKeys:
     """The keys of this library; generated into the data folder on first start."""
-    old = [k.strip() for k in reveal(settings["reader_id_card_old_keys"]).split(",") if k.strip()]
-    current = key(settings, "reader_id_card_key")
+    old = [k.strip() for k in settings.reader_id_card_old_keys.reveal().split(",") if k.strip()]
+    folder = settings.data_dir / "keys"
+    current = key(folder, "reader_id_card_key", settings.reader_id_card_key)
     earlier = [k for k in (*old, FORMER_ID_CARD_DEFAULT) if k != current]
     return SecretKeys(
-        web=key(settings, "web_secret_key"),
+        web=key(folder, "web_secret_key", settings.web_secret_key),
         id_card=current,
         id_card_old=tuple(dict.fromkeys(earlier)),
-        idempotency=key(settings, "idempotency_key"),
+        idempotency=key(folder, "idempotency_key", settings.idempotency_key),
     )
 
 
-def key(settings: Settings, name: str) -> str:
-    """The configured key ``name``, or the one in the data folder (made when missing)."""
-    configured = reveal(settings[name])
+def key(folder: Path, name: str, configured_value: Secret) -> str:
+    """The configured key ``name``, or the one in ``folder`` (made when missing)."""
+    configured = configured_value.reveal()
     if configured:
         if configured.strip().lower() in KNOWN_DEFAULTS:
             raise SettingsError(
                 f"{name} is set to a value published with Shelfwise, which anyone can read: "
-                f"set a random key, or leave it empty to have one made in "
-                f"{settings.data_dir / 'keys'}"
+                f"set a random key, or leave it empty to have one made in {folder}"
             )
         return configured
-    return _file_key(settings.data_dir / "keys" / name)
+    return _file_key(folder / name)
 
 
 def _file_key(path: Path) -> str:
@@ -105,7 +105,3 @@ def _create(path: Path) -> None:
             os.link(scratch, path)
     finally:
         scratch.unlink(missing_ok=True)
-
-
-def reveal(value: object) -> str:
-    return value.reveal() if isinstance(value, Secret) else str(value)

@@ -212,7 +212,7 @@ def test_self_registration_is_limited_per_address_and_confirmation_per_card(
     client: TestClient, services: Services, clock: FrozenClock
 ) -> None:
     """D12: more than R registrations an hour from one address → 429."""
-    limit = int(services.settings["access_registrations_per_hour"])
+    limit = services.settings.access_registrations_per_hour
     statuses = [
         client.post(
             "/api/v1/registrations",
@@ -233,7 +233,7 @@ def test_self_registration_is_limited_per_address_and_confirmation_per_card(
     )
     assert again.status_code == 201
     card = again.json()["card_number"]
-    tries = int(services.settings["access_confirmations_per_hour"])
+    tries = services.settings.access_confirmations_per_hour
     codes = [
         client.post(
             "/api/v1/registrations/confirm", json={"card_number": card, "token": f"guess{k}"}

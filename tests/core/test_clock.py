@@ -45,7 +45,7 @@ def test_the_composition_root_keeps_the_library_timezone(tmp_path: Path) -> None
         assert services.clock.today() == date(2026, 9, 2)
     finally:
         services.close()
-    assert Settings.load(environ={})["library_timezone"] == "Asia/Shanghai"
+    assert Settings.load(environ={}).library_timezone == "Asia/Shanghai"
     wrong = Settings.load({"data_dir": tmp_path, "library_timezone": "Mars/Olympus"}, environ={})
     with pytest.raises(SettingsError, match=r"library_timezone.*Mars/Olympus"):
         composition.build(wrong, migrate_db=False)

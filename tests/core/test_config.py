@@ -20,10 +20,10 @@ def test_priority_default_file_env_override(tmp_path: Path) -> None:
         {"library_name": "flag"},
         environ={"SHELFWISE_IMPORT_BATCH_SIZE": "20", "SHELFWISE_CONFIG": str(toml)},
     )
-    assert settings["http_port"] == 9000
-    assert settings["import_batch_size"] == 20
-    assert settings["library_name"] == "flag"
-    assert settings["scheduler_enabled"] is True
+    assert settings.http_port == 9000
+    assert settings.import_batch_size == 20
+    assert settings.library_name == "flag"
+    assert settings.scheduler_enabled is True
 
 
 def test_bad_values_and_unknown_names_are_refused(tmp_path: Path) -> None:
@@ -39,8 +39,8 @@ def test_bad_values_and_unknown_names_are_refused(tmp_path: Path) -> None:
 
 def test_database_url_is_a_secret_and_masked() -> None:
     settings = Settings.load(environ={"SHELFWISE_DATABASE_URL": "postgresql+psycopg://u:pw@h/db"})
-    assert isinstance(settings["database_url"], Secret)
-    assert "pw" not in repr(settings["database_url"])
+    assert isinstance(settings.database_url, Secret)
+    assert "pw" not in repr(settings.database_url)
     assert dict(settings.public_items())["database_url"] == "**********"
     assert settings.resolved_database_url == "postgresql+psycopg://u:pw@h/db"
 

@@ -178,7 +178,7 @@ def test_keys_are_purged_after_the_retention_window(
                 created_at=clock.now(),
             )
         )  # fmt: skip
-    days = int(services.settings["idempotency_retention_days"])
+    days = services.settings.idempotency_retention_days
     clock.advance(timedelta(days=days) - timedelta(minutes=1))
     scheduler = services.scheduler()
     scheduler.run_due()

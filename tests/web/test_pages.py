@@ -266,7 +266,7 @@ def test_registration_page_shares_the_per_address_limit_and_hides_unknown_cards(
     client: TestClient, services: composition.Services
 ) -> None:
     token = csrf(client, "/register")
-    limit = int(services.settings["access_registrations_per_hour"])
+    limit = services.settings.access_registrations_per_hour
     statuses = [
         client.post(
             "/register",

@@ -66,7 +66,7 @@ def health(services: ServicesDep) -> dict[str, str]:
 def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        scheduler = services.scheduler() if services.settings["scheduler_enabled"] else None
+        scheduler = services.scheduler() if services.settings.scheduler_enabled else None
         if scheduler is not None:
             scheduler.start()
             services.search.start()  # check the index against the database, then follow it

@@ -35,9 +35,9 @@ def open_app(data_dir: Path | None, database_url: str | None) -> composition.Ser
 def start_logging(settings: Settings) -> str:
     """The process's log handler in ``log_format`` at ``log_level`` (for the servers); the
     level's name in lower case, as uvicorn takes it. Exit 2 on a bad setting."""
-    level = str(settings["log_level"]).upper()
+    level = settings.log_level.upper()
     try:
-        log_format.configure(str(settings["log_format"]), level)
+        log_format.configure(settings.log_format, level)
     except ValueError as exc:
         err.print(f"[red]settings:[/red] {exc}")
         raise typer.Exit(2) from exc

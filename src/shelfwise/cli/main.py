@@ -317,8 +317,8 @@ def serve(
 
     services = open_app(data_dir, database_url)
     level = start_logging(services.settings)
-    host = host or str(services.settings["http_host"])
-    port = port or int(services.settings["http_port"])
+    host = host or services.settings.http_host
+    port = port or services.settings.http_port
     base = f"http://{host}:{port}"
     console.print(
         f"Shelfwise is up:\n  catalogue [bold]{base}/[/bold]   staff client {base}/staff/\n"

@@ -121,10 +121,8 @@ class OaiProvider:
     def __init__(self, services: Services, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
         self.services = services
         self.page_size = page_size
-        self.repository_id = repository_identifier(
-            str(services.settings["oai_repository_identifier"])
-        )
-        name = str(services.settings["library_name"])
+        self.repository_id = repository_identifier(services.settings.oai_repository_identifier)
+        name = services.settings.library_name
         self.tokens = TokenCodec(hashlib.sha256(f"shelfwise-oai:{name}".encode()).digest())
 
     # --- request → response --------------------------------------------------------------
@@ -197,10 +195,10 @@ class OaiProvider:
         out = etree.Element(_q("Identify"))
         earliest = self.services.catalogue.earliest_change() or self.services.clock.now()
         for name, value in (
-            ("repositoryName", str(self.services.settings["library_name"])),
+            ("repositoryName", self.services.settings.library_name),
             ("baseURL", base_url),
             ("protocolVersion", "2.0"),
-            ("adminEmail", str(self.services.settings["smtp_sender"])),
+            ("adminEmail", self.services.settings.smtp_sender),
             ("earliestDatestamp", datestamp(earliest)),
             ("deletedRecord", "persistent"),
             ("granularity", GRANULARITY),

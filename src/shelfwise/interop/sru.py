@@ -332,7 +332,7 @@ class SruServer:
         packing_name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
         etree.SubElement(record, f"{{{ns}}}{packing_name}").text = "xml"
         data = etree.SubElement(record, f"{{{ns}}}recordData")
-        title = str(self.services.settings["library_name"])
+        title = self.services.settings.library_name
         data.append(sru_explain.explain_record(title, base_url, SCHEMAS, limits=LIMITS))
         return root
 

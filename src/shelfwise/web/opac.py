@@ -156,7 +156,7 @@ def _record_page(
             )
         )
     # Behind a proxy the server cannot know the address readers use: web_public_url says it.
-    public = str(services.settings["web_public_url"]).rstrip("/")
+    public = services.settings.web_public_url.rstrip("/")
     url = (
         f"{public}/record/{record_id}"
         if public

@@ -113,7 +113,7 @@ class Web:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.signer = Signer(services.keys.web)
-        self.library_name = str(services.settings["library_name"])
+        self.library_name = services.settings.library_name
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("shelfwise.web", "templates"),
             autoescape=True,
