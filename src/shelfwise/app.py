@@ -61,7 +61,7 @@ from shelfwise.storage.outbox import backlog as outbox_backlog
 from shelfwise.storage.scheduler import Job, Scheduler
 
 if TYPE_CHECKING:
-    from fastapi import APIRouter, FastAPI
+    from fastapi import FastAPI
 
     from shelfwise.sip2.server import ServerConfig, Sip2Server
 
@@ -366,7 +366,7 @@ def asgi_app(services: Services) -> FastAPI:
     from shelfwise.web import door as web
 
     app = create_app(services)
-    app.include_router(_metrics(services))  # /metrics: loopback or metrics_token only
+    _metrics(app, services)  # /metrics: loopback or metrics_token only
     app.include_router(sru.router(services))  # /sru: SRU 1.2 and 2.0, XML diagnostics
     app.include_router(oai.router(services))  # /oai: OAI-PMH 2.0, XML errors
     # Before the web's middleware is added, so that it wraps the limit's refusal page.
@@ -395,7 +395,7 @@ def asgi_app(services: Services) -> FastAPI:
     return app
 
 
-def _metrics(services: Services) -> APIRouter:
+def _metrics(app: FastAPI, services: Services) -> None:
     """``/metrics`` over this instance: the process's counters and the library's state."""
     from prometheus_client import CollectorRegistry
 
@@ -408,7 +408,8 @@ def _metrics(services: Services) -> APIRouter:
 
     state = CollectorRegistry(auto_describe=False)
     state.register(LibraryState(services.clock.now, lambda: outbox_backlog(services.db), index))
-    return metrics_routes.router(services.settings.metrics_token.reveal(), state)
+    token = services.settings.metrics_token.reveal()
+    metrics_routes.install(app, metrics_routes.MetricsSource(token, state))
 
 
 def _limit_bodies(app: FastAPI, services: Services, web_door: list[Any]) -> None:

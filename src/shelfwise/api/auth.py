@@ -98,30 +98,3 @@ def require(principal: Principal, permission: str) -> None:
     (circulation's branch scope), made with the principal the route passes on."""
     if not principal.can(permission):
         raise ShelfwiseError("access.forbidden", permission=permission)
-
-
-class Guards:
-    """The dependencies above, for the routers still built per application (until every
-    router is at module level)."""
-
-    def __init__(self, access: AccessService) -> None:
-        self._access = access
-
-    def signed_in(self) -> Callable[..., Principal]:
-        return signed_in
-
-    def staff(self, permission: str) -> Callable[..., Principal]:
-        return staff(permission)
-
-    def reader_or_staff(self, permission: str) -> Callable[..., Principal]:
-        return reader_or_staff(permission)
-
-    def self_or(
-        self, permission: str, *, audit: Iterable[str] = (), action: str = "read"
-    ) -> Callable[..., Principal]:
-        return self_or(permission, audit=audit, action=action)
-
-    def audit(
-        self, principal: Principal, card_number: str, fields: Iterable[str], action: str = "read"
-    ) -> None:
-        audit_staff_read(self._access, principal, card_number, fields, action)

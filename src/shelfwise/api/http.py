@@ -90,11 +90,11 @@ def create_app(services: Services) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.include_router(operations)  # the health check: no NUL check, nothing to check
     checks = [Depends(reject_nul)]  # every /api/v1 route; the pages and SRU/OAI have their own
-    app.include_router(access_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(access_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(catalogue_routes.router, prefix="/api/v1", dependencies=checks)
-    app.include_router(readers_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(readers_routes.router, prefix="/api/v1", dependencies=checks)
     for circulation in (loans_routes, holds_routes, fees_routes, rules_routes, offline_routes):
         app.include_router(circulation.router, prefix="/api/v1", dependencies=checks)
     app.include_router(search_routes.router, prefix="/api/v1", dependencies=checks)
-    app.include_router(terminal_routes.router(services), prefix="/api/v1", dependencies=checks)
+    app.include_router(terminal_routes.router, prefix="/api/v1", dependencies=checks)
     return app

@@ -7,26 +7,47 @@ and to a request that came through a proxy (``X-Forwarded-For``/``Forwarded``), 
 would otherwise look as if it came from this machine.
 """
 
+from __future__ import annotations
+
 import hmac
 import ipaddress
+from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from prometheus_client import CollectorRegistry
 
 from shelfwise.core import metrics
 from shelfwise.core.errors import ShelfwiseError
 
+router = APIRouter(include_in_schema=False)
 
-def router(token: str, state: CollectorRegistry) -> APIRouter:
-    api = APIRouter(include_in_schema=False)
 
-    @api.get("/metrics")
-    def scrape(request: Request) -> Response:
-        if not _may_scrape(request, token):
-            raise ShelfwiseError("access.forbidden")
-        return Response(metrics.exposition(state), media_type=metrics.CONTENT_TYPE)
+@dataclass(frozen=True, slots=True)
+class MetricsSource:
+    """What ``/metrics`` of one application serves and to whom: the token a scraper off
+    this machine must hold (empty: none may), and the collectors of the library's state."""
 
-    return api
+    token: str
+    state: CollectorRegistry
+
+
+def install(app: FastAPI, source: MetricsSource) -> None:
+    """``/metrics`` on ``app``, serving ``source`` (kept on ``app.state``)."""
+    app.state.metrics = source
+    app.include_router(router)
+
+
+def source_of(request: Request) -> MetricsSource:
+    source: MetricsSource = request.app.state.metrics
+    return source
+
+
+@router.get("/metrics")
+def scrape(request: Request, source: Annotated[MetricsSource, Depends(source_of)]) -> Response:
+    if not _may_scrape(request, source.token):
+        raise ShelfwiseError("access.forbidden")
+    return Response(metrics.exposition(source.state), media_type=metrics.CONTENT_TYPE)
 
 
 def _may_scrape(request: Request, token: str) -> bool:

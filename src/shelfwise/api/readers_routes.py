@@ -1,19 +1,22 @@
 """Reader endpoints: registration, profile, blocks, consents, export and deletion."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
-from shelfwise.api.auth import Guards
+from shelfwise.api.auth import self_or, staff
+from shelfwise.api.deps import ServicesDep
 from shelfwise.api.errors import ERROR_RESPONSES
 from shelfwise.readers.cards import CardFormat, card_svg
 from shelfwise.readers.models import Reader
 
-if TYPE_CHECKING:
-    from shelfwise.app import Services
+router = APIRouter(tags=["readers"], responses=ERROR_RESPONSES)
+WRITER = [Depends(staff("readers.write"))]
 
 
 class RegisterIn(BaseModel):
@@ -77,83 +80,85 @@ def reader_out(reader: Reader) -> ReaderOut:
     return ReaderOut(**{f: getattr(reader, f) for f in ReaderOut.model_fields})
 
 
-def router(services: "Services") -> APIRouter:
-    api = APIRouter(tags=["readers"], responses=ERROR_RESPONSES)
-    guards = Guards(services.access)
-    profile = tuple(ReaderOut.model_fields)
-    writer = [Depends(guards.staff("readers.write"))]
+PROFILE = tuple(ReaderOut.model_fields)  # the fields a staff read of the profile audits
 
-    @api.post("/readers", response_model=ReaderOut, status_code=201, dependencies=writer)
-    def register(body: RegisterIn) -> ReaderOut:
-        return reader_out(services.readers.register(**body.model_dump()).reader)
 
-    @api.get(
-        "/readers/{card_number}",
-        response_model=ReaderOut,
-        dependencies=[Depends(guards.self_or("readers.read", audit=profile))],
-    )
-    def get_reader(card_number: str) -> ReaderOut:
-        return reader_out(services.readers.get(card_number))
+@router.post("/readers", response_model=ReaderOut, status_code=201, dependencies=WRITER)
+def register(body: RegisterIn, services: ServicesDep) -> ReaderOut:
+    return reader_out(services.readers.register(**body.model_dump()).reader)
 
-    @api.put("/readers/{card_number}", response_model=ReaderOut, dependencies=writer)
-    def update_details(card_number: str, body: DetailsIn) -> ReaderOut:
-        """Replace the reader's name, category and contact details."""
-        return reader_out(services.readers.update_details(card_number, **body.model_dump()))
 
-    @api.post("/readers/{card_number}/block", response_model=ReaderOut, dependencies=writer)
-    def block(card_number: str, body: BlockIn) -> ReaderOut:
-        return reader_out(services.readers.block(card_number, body.reason))
+@router.get(
+    "/readers/{card_number}",
+    response_model=ReaderOut,
+    dependencies=[Depends(self_or("readers.read", audit=PROFILE))],
+)
+def get_reader(card_number: str, services: ServicesDep) -> ReaderOut:
+    return reader_out(services.readers.get(card_number))
 
-    @api.delete("/readers/{card_number}/block", response_model=ReaderOut, dependencies=writer)
-    def unblock(card_number: str) -> ReaderOut:
-        return reader_out(services.readers.unblock(card_number))
 
-    @api.put(
-        "/readers/{card_number}/consents/{purpose}",
-        response_model=ReaderOut,
-        dependencies=[
-            Depends(guards.self_or("readers.write", audit=("consents",), action="write"))
-        ],
-    )
-    def set_consent(card_number: str, purpose: str, body: ConsentIn) -> ReaderOut:
-        return reader_out(services.readers.set_consent(card_number, purpose, body.granted))
+@router.put("/readers/{card_number}", response_model=ReaderOut, dependencies=WRITER)
+def update_details(card_number: str, body: DetailsIn, services: ServicesDep) -> ReaderOut:
+    """Replace the reader's name, category and contact details."""
+    return reader_out(services.readers.update_details(card_number, **body.model_dump()))
 
-    @api.get(
-        "/readers/{card_number}/consents",
-        response_model=list[ConsentOut],
-        dependencies=[Depends(guards.self_or("readers.read", audit=("consents",)))],
-    )
-    def consents(card_number: str) -> list[ConsentOut]:
-        return [
-            ConsentOut(
-                purpose=c.purpose, granted=c.granted, notice_version=c.notice_version, at=c.at
-            )
-            for c in services.readers.consents(card_number)
-        ]
 
-    @api.get(
-        "/readers/{card_number}/export",
-        dependencies=[Depends(guards.self_or("readers.read", audit=("export",), action="export"))],
-    )
-    def export(card_number: str) -> dict[str, Any]:
-        """Everything held about the reader, as JSON (P5)."""
-        return services.accounts.export(card_number)
+@router.post("/readers/{card_number}/block", response_model=ReaderOut, dependencies=WRITER)
+def block(card_number: str, body: BlockIn, services: ServicesDep) -> ReaderOut:
+    return reader_out(services.readers.block(card_number, body.reason))
 
-    @api.delete("/readers/{card_number}", status_code=204)
-    def delete_reader(
-        card_number: str,
-        _who: Annotated[
-            Principal, Depends(guards.self_or("readers.write", audit=("*",), action="delete"))
-        ],
-    ) -> Response:
-        """Delete the reader, leaving only counts (refused while loans or fees are open).
 
-        A reader may delete their own account (P9); staff need readers.write."""
-        services.accounts.delete_reader(card_number)
-        return Response(status_code=204)
+@router.delete("/readers/{card_number}/block", response_model=ReaderOut, dependencies=WRITER)
+def unblock(card_number: str, services: ServicesDep) -> ReaderOut:
+    return reader_out(services.readers.unblock(card_number))
 
-    api.include_router(_self_service_routes(services, Guards(services.access)))
-    return api
+
+@router.put(
+    "/readers/{card_number}/consents/{purpose}",
+    response_model=ReaderOut,
+    dependencies=[Depends(self_or("readers.write", audit=("consents",), action="write"))],
+)
+def set_consent(
+    card_number: str, purpose: str, body: ConsentIn, services: ServicesDep
+) -> ReaderOut:
+    return reader_out(services.readers.set_consent(card_number, purpose, body.granted))
+
+
+@router.get(
+    "/readers/{card_number}/consents",
+    response_model=list[ConsentOut],
+    dependencies=[Depends(self_or("readers.read", audit=("consents",)))],
+)
+def consents(card_number: str, services: ServicesDep) -> list[ConsentOut]:
+    return [
+        ConsentOut(purpose=c.purpose, granted=c.granted, notice_version=c.notice_version, at=c.at)
+        for c in services.readers.consents(card_number)
+    ]
+
+
+@router.get(
+    "/readers/{card_number}/export",
+    dependencies=[Depends(self_or("readers.read", audit=("export",), action="export"))],
+)
+def export(card_number: str, services: ServicesDep) -> dict[str, Any]:
+    """Everything held about the reader, as JSON (P5)."""
+    return services.accounts.export(card_number)
+
+
+@router.delete("/readers/{card_number}", status_code=204)
+def delete_reader(
+    card_number: str,
+    _who: Annotated[Principal, Depends(self_or("readers.write", audit=("*",), action="delete"))],
+    services: ServicesDep,
+) -> Response:
+    """Delete the reader, leaving only counts (refused while loans or fees are open).
+
+    A reader may delete their own account (P9); staff need readers.write."""
+    services.accounts.delete_reader(card_number)
+    return Response(status_code=204)
+
+
+# Registering online (public) and the digital card (the reader, or staff who read readers).
 
 
 class RegistrationIn(BaseModel):
@@ -189,45 +194,41 @@ class ConfirmOut(BaseModel):
     status: str
 
 
-def _self_service_routes(services: "Services", guards: Guards) -> APIRouter:
-    """Registering online (public) and the digital card (the reader, or staff who read readers)."""
-    api = APIRouter()
-    readers = services.readers
-    card_reader = guards.self_or("readers.read", audit=("card_number",))
+@router.post("/registrations", response_model=RegistrationOut, status_code=201)
+def self_register(body: RegistrationIn, request: Request, services: ServicesDep) -> RegistrationOut:
+    """Register online; a confirmation code is e-mailed (never returned here).
 
-    @api.post("/registrations", response_model=RegistrationOut, status_code=201)
-    def self_register(body: RegistrationIn, request: Request) -> RegistrationOut:
-        """Register online; a confirmation code is e-mailed (never returned here).
-
-        At most ``access_registrations_per_hour`` from one address (429 beyond)."""
-        source = request.client.host if request.client else "-"
-        reader = readers.self_register(source=source, **body.model_dump()).reader
-        return RegistrationOut(
-            card_number=reader.card_number,
-            status=str(reader.status),
-            confirmation_sent_to=body.email,
-        )
-
-    @api.post("/registrations/confirm", response_model=ConfirmOut)
-    def confirm(body: ConfirmIn) -> ConfirmOut:
-        """Confirm the e-mail address with the code it received; the reader may then borrow.
-
-        At most ``access_confirmations_per_hour`` tries per card (429 beyond); an unknown
-        card is refused like a wrong code."""
-        reader = readers.confirm_email(body.card_number, body.token)
-        return ConfirmOut(card_number=reader.card_number, status=str(reader.status))
-
-    @api.get(
-        "/readers/{card_number}/card.svg",
-        response_class=Response,
-        responses={200: {"content": {"image/svg+xml": {}}, "description": "The card image"}},
-        dependencies=[Depends(card_reader)],
+    At most ``access_registrations_per_hour`` from one address (429 beyond)."""
+    source = request.client.host if request.client else "-"
+    reader = services.readers.self_register(source=source, **body.model_dump()).reader
+    return RegistrationOut(
+        card_number=reader.card_number,
+        status=str(reader.status),
+        confirmation_sent_to=body.email,
     )
-    def card_image(
-        card_number: str, format: Annotated[CardFormat, Query()] = CardFormat.QR
-    ) -> Response:
-        """The digital card: the card number as a QR code or a Code 128 barcode (SVG)."""
-        reader = readers.get(card_number)
-        return Response(card_svg(reader.card_number, format), media_type="image/svg+xml")
 
-    return api
+
+@router.post("/registrations/confirm", response_model=ConfirmOut)
+def confirm(body: ConfirmIn, services: ServicesDep) -> ConfirmOut:
+    """Confirm the e-mail address with the code it received; the reader may then borrow.
+
+    At most ``access_confirmations_per_hour`` tries per card (429 beyond); an unknown
+    card is refused like a wrong code."""
+    reader = services.readers.confirm_email(body.card_number, body.token)
+    return ConfirmOut(card_number=reader.card_number, status=str(reader.status))
+
+
+@router.get(
+    "/readers/{card_number}/card.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The card image"}},
+    dependencies=[Depends(self_or("readers.read", audit=("card_number",)))],
+)
+def card_image(
+    card_number: str,
+    services: ServicesDep,
+    format: Annotated[CardFormat, Query()] = CardFormat.QR,
+) -> Response:
+    """The digital card: the card number as a QR code or a Code 128 barcode (SVG)."""
+    reader = services.readers.get(card_number)
+    return Response(card_svg(reader.card_number, format), media_type="image/svg+xml")
