@@ -8,7 +8,9 @@ from text, and that a choice is parsed into its enum once, at load, with a clear
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import get_type_hints
 
@@ -76,3 +78,53 @@ def test_values_are_typed_once_at_load() -> None:
 def test_a_bad_choice_names_the_setting_and_the_choices(name: str, allowed: str) -> None:
     with pytest.raises(SettingsError, match=rf"^{name}: 'sometimes' is not one of {allowed}$"):
         Settings.load({name: "sometimes"}, environ={})
+
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "shelfwise"
+_CONVERSIONS = frozenset({"int", "str", "bool", "float", "cast"})
+
+
+def _is_settings(node: ast.expr) -> bool:
+    """``settings``, ``self.settings``, ``services.settings``, ``self.services.settings``…"""
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return isinstance(name, str) and name.endswith("settings")
+
+
+def _a_setting(node: ast.expr) -> bool:
+    """``<settings>.name`` or ``<settings>[...]``."""
+    return isinstance(node, ast.Attribute | ast.Subscript) and _is_settings(node.value)
+
+
+def _raw_reads(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _is_settings(node.value):
+            yield node.lineno, "settings[...]: read the typed attribute"
+        elif not isinstance(node, ast.Call):
+            continue
+        elif isinstance(node.func, ast.Name) and node.func.id in _CONVERSIONS:
+            if any(_a_setting(arg) for arg in node.args):
+                yield node.lineno, f"{node.func.id}(...) around a setting: it is typed already"
+        elif (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and _is_settings(node.func.value)
+        ):
+            yield node.lineno, "settings.get(...): read the typed attribute"
+
+
+def test_src_reads_settings_as_typed_attributes_only() -> None:
+    found = [
+        f"{path.relative_to(SRC.parent)}:{line}: {what}"
+        for path in sorted(SRC.rglob("*.py"))
+        for line, what in _raw_reads(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_raw_read_check_finds_each_pattern() -> None:
+    code = (
+        'a = settings["x"]\nb = int(self.settings.x)\nc = str(services.settings.y)\n'
+        "d = bool(settings.z)\ne = services.settings.get('x')\nf = cast(int, settings.w)\n"
+        "ok = settings.x + len(settings.y) + settings.u.split()[0] + str(settings.v.w)\n"
+    )
+    assert [line for line, _ in _raw_reads(ast.parse(code))] == [1, 2, 3, 4, 5, 6]

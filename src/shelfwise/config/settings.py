@@ -431,9 +431,6 @@ class Settings:
         }
         return cls(**values)
 
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
-
     @property
     def resolved_database_url(self) -> str:
         """The database to connect to: ``database_url``, or SQLite in ``data_dir``."""
