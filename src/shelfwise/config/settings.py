@@ -104,6 +104,11 @@ class Settings:
         "lib.example.org); record identifiers are oai:<it>:<record id>. The oai-identifier "
         "scheme requires a domain-like name (letters, digits, hyphens, at least one dot).",
     )
+    oai_page_size: int = setting(
+        100,
+        "Records (ListRecords) or headers (ListIdentifiers) per OAI-PMH response; a "
+        "resumption token asks for the next ones. At least 1.",
+    )
     library_timezone: str = setting(
         "Asia/Shanghai",
         "The library's IANA time zone: the local day of due dates, closed days, fines, notices "

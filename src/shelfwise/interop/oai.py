@@ -60,7 +60,6 @@ ARGUMENTS = {
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
     "GetRecord": ({"identifier", "metadataPrefix"}, set()),
 }
-DEFAULT_PAGE_SIZE = 100
 # The oai-identifier scheme's repositoryIdentifier (its XML Schema's pattern).
 _REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 # What XML 1.0 cannot carry: C0 controls but tab, line feed and carriage return; lone
@@ -105,6 +104,12 @@ def parse_datestamp(text: str, *, end_of_day: bool) -> tuple[datetime, str]:
     raise OaiError("badArgument", f"{text!r} is not a datestamp ({GRANULARITY} or YYYY-MM-DD)")
 
 
+def _page_size(value: int) -> int:
+    if value < 1:
+        raise SettingsError(f"oai_page_size: {value} is not a page size (at least 1)")
+    return value
+
+
 def repository_identifier(value: str) -> str:
     """The setting, checked against the oai-identifier scheme (a domain-like name)."""
     if not _REPOSITORY_ID.fullmatch(value):
@@ -118,9 +123,11 @@ def repository_identifier(value: str) -> str:
 class OaiProvider:
     """Answers one OAI-PMH request (arguments in, XML out); the router only does HTTP."""
 
-    def __init__(self, services: Services, *, page_size: int = DEFAULT_PAGE_SIZE) -> None:
+    def __init__(self, services: Services, *, page_size: int | None = None) -> None:
         self.services = services
-        self.page_size = page_size
+        self.page_size = _page_size(
+            services.settings.oai_page_size if page_size is None else page_size
+        )
         self.repository_id = repository_identifier(services.settings.oai_repository_identifier)
         name = services.settings.library_name
         self.tokens = TokenCodec(hashlib.sha256(f"shelfwise-oai:{name}".encode()).digest())
@@ -437,8 +444,9 @@ def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) ->
     )
 
 
-def router(services: Services, *, page_size: int = DEFAULT_PAGE_SIZE) -> APIRouter:
-    """``GET``/``POST /oai`` (form-encoded POST as the protocol allows)."""
+def router(services: Services, *, page_size: int | None = None) -> APIRouter:
+    """``GET``/``POST /oai`` (form-encoded POST as the protocol allows); ``page_size``
+    overrides the ``oai_page_size`` setting."""
     provider = OaiProvider(services, page_size=page_size)
     api = APIRouter(tags=["interop"])
 
