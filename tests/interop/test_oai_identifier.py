@@ -65,9 +65,6 @@ def test_a_library_names_its_own_domain(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bad", ["shelfwise", "lib example.org", "1lib.org", "lib.", "lib..org"])
 def test_a_name_the_scheme_refuses_stops_the_start(tmp_path: Path, bad: str) -> None:
-    services = _services(tmp_path, oai_repository_identifier=bad)
-    try:
-        with pytest.raises(SettingsError, match="oai_repository_identifier"):
-            composition.asgi_app(services)
-    finally:
-        services.close()
+    # Refused as the settings are read: no process of this library starts with it.
+    with pytest.raises(SettingsError, match="oai_repository_identifier"):
+        Settings.load({"oai_repository_identifier": bad}, environ={})

@@ -13,6 +13,7 @@ it current), is read off these fields.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -434,7 +435,7 @@ class Settings:
         values: dict[str, Any] = {
             name: coerce(_BY_NAME[name], value) for name, value in raw.items()
         }
-        return cls(**values)
+        return _checked(cls(**values))
 
     @property
     def resolved_database_url(self) -> str:
@@ -450,6 +451,20 @@ class Settings:
             value = getattr(self, row.name)
             shown.append((row.name, "**********" if row.secret and value else str(value)))
         return shown
+
+
+# The oai-identifier scheme's repositoryIdentifier (its XML Schema's pattern).
+_OAI_REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
+
+
+def _checked(settings: Settings) -> Settings:
+    """Checks a value's type cannot express, made once here rather than by each door."""
+    if not _OAI_REPOSITORY_ID.fullmatch(settings.oai_repository_identifier):
+        raise SettingsError(
+            f"oai_repository_identifier: {settings.oai_repository_identifier!r} is not a "
+            "domain-like name such as lib.example.org (the oai-identifier scheme requires one)"
+        )
+    return settings
 
 
 def _registry() -> tuple[Setting, ...]:

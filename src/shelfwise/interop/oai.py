@@ -60,8 +60,6 @@ ARGUMENTS = {
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
     "GetRecord": ({"identifier", "metadataPrefix"}, set()),
 }
-# The oai-identifier scheme's repositoryIdentifier (its XML Schema's pattern).
-_REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 # What XML 1.0 cannot carry: C0 controls but tab, line feed and carriage return; lone
 # surrogates; U+FFFE and U+FFFF.  An argument holding one is refused (badArgument).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -110,16 +108,6 @@ def _page_size(value: int) -> int:
     return value
 
 
-def repository_identifier(value: str) -> str:
-    """The setting, checked against the oai-identifier scheme (a domain-like name)."""
-    if not _REPOSITORY_ID.fullmatch(value):
-        raise SettingsError(
-            f"oai_repository_identifier: {value!r} is not a domain-like name such as "
-            "lib.example.org (the oai-identifier scheme requires one)"
-        )
-    return value
-
-
 class OaiProvider:
     """Answers one OAI-PMH request (arguments in, XML out); the router only does HTTP."""
 
@@ -128,7 +116,7 @@ class OaiProvider:
         self.page_size = _page_size(
             services.settings.oai_page_size if page_size is None else page_size
         )
-        self.repository_id = repository_identifier(services.settings.oai_repository_identifier)
+        self.repository_id = services.settings.oai_repository_identifier  # checked at load
         name = services.settings.library_name
         self.tokens = TokenCodec(hashlib.sha256(f"shelfwise-oai:{name}".encode()).digest())
 
