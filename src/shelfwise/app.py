@@ -367,8 +367,8 @@ def asgi_app(services: Services) -> FastAPI:
 
     app = create_app(services)
     _metrics(app, services)  # /metrics: loopback or metrics_token only
-    app.include_router(sru.router(services))  # /sru: SRU 1.2 and 2.0, XML diagnostics
-    app.include_router(oai.router(services))  # /oai: OAI-PMH 2.0, XML errors
+    sru.install(app, services)  # /sru: SRU 1.2 and 2.0, XML diagnostics
+    oai.install(app, services)  # /oai: OAI-PMH 2.0, XML errors
     # Before the web's middleware is added, so that it wraps the limit's refusal page.
     web_door: list[web.Web] = []
     _limit_bodies(app, services, web_door)

@@ -20,10 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from lxml import etree
 
 from shelfwise.catalogue.harvest import ChangedRecord, ChangeQuery
@@ -432,22 +432,33 @@ def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) ->
     )
 
 
-def router(services: Services, *, page_size: int | None = None) -> APIRouter:
-    """``GET``/``POST /oai`` (form-encoded POST as the protocol allows); ``page_size``
-    overrides the ``oai_page_size`` setting."""
-    provider = OaiProvider(services, page_size=page_size)
-    api = APIRouter(tags=["interop"])
+def install(app: FastAPI, services: Services, *, page_size: int | None = None) -> None:
+    """``/oai`` on ``app``, answered by one provider over ``services`` (kept on ``app.state``;
+    built here, so that a repository identifier or page size the protocol refuses stops the
+    start); ``page_size`` overrides the ``oai_page_size`` setting."""
+    app.state.oai = OaiProvider(services, page_size=page_size)
+    app.include_router(router)
 
-    async def handle(request: Request) -> Response:
-        pairs = list(request.query_params.multi_items())
-        if request.method == "POST":
-            body = (await request.body()).decode("utf-8", "replace")
-            pairs += parse_qsl(body, keep_blank_values=True)
-        args: dict[str, list[str]] = {}
-        for key, value in pairs:
-            args.setdefault(key, []).append(value)
-        base_url = str(request.url.replace(query=""))
-        return Response(provider.respond(args, base_url), media_type="text/xml; charset=utf-8")
 
-    api.add_api_route("/oai", handle, methods=["GET", "POST"], include_in_schema=False)
-    return api
+def provider_of(request: Request) -> OaiProvider:
+    provider: OaiProvider = request.app.state.oai
+    return provider
+
+
+router = APIRouter(tags=["interop"])
+
+
+@router.api_route("/oai", methods=["GET", "POST"], include_in_schema=False)
+async def handle(
+    request: Request, provider: Annotated[OaiProvider, Depends(provider_of)]
+) -> Response:
+    """``GET``/``POST /oai`` (form-encoded POST as the protocol allows)."""
+    pairs = list(request.query_params.multi_items())
+    if request.method == "POST":
+        body = (await request.body()).decode("utf-8", "replace")
+        pairs += parse_qsl(body, keep_blank_values=True)
+    args: dict[str, list[str]] = {}
+    for key, value in pairs:
+        args.setdefault(key, []).append(value)
+    base_url = str(request.url.replace(query=""))
+    return Response(provider.respond(args, base_url), media_type="text/xml; charset=utf-8")

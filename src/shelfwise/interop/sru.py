@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from lxml import etree
 
 from shelfwise.catalogue.harvest import ChangedRecord, ChangeQuery
@@ -435,18 +435,26 @@ def method_not_allowed(method: str, allow: str) -> Response:
     )
 
 
-def router(services: Services) -> APIRouter:
+def install(app: FastAPI, services: Services) -> None:
+    """``/sru`` on ``app``, answered by one server over ``services`` (kept on ``app.state``)."""
+    app.state.sru = SruServer(services)
+    app.include_router(router)
+
+
+def server_of(request: Request) -> SruServer:
+    server: SruServer = request.app.state.sru
+    return server
+
+
+router = APIRouter(tags=["interop"])
+
+
+@router.api_route("/sru", methods=["GET", "POST"], include_in_schema=False)
+async def handle(request: Request, server: Annotated[SruServer, Depends(server_of)]) -> Response:
     """``GET``/``POST /sru``: a repeated parameter counts once (the first)."""
-    server = SruServer(services)
-    api = APIRouter(tags=["interop"])
-
-    async def handle(request: Request) -> Response:
-        args = dict(request.query_params)
-        if request.method == "POST":
-            body = (await request.body()).decode("utf-8", "replace")
-            args.update(parse_qsl(body, keep_blank_values=True))
-        base_url = str(request.url.replace(query=""))
-        return Response(server.respond(args, base_url), media_type="text/xml; charset=utf-8")
-
-    api.add_api_route("/sru", handle, methods=["GET", "POST"], include_in_schema=False)
-    return api
+    args = dict(request.query_params)
+    if request.method == "POST":
+        body = (await request.body()).decode("utf-8", "replace")
+        args.update(parse_qsl(body, keep_blank_values=True))
+    base_url = str(request.url.replace(query=""))
+    return Response(server.respond(args, base_url), media_type="text/xml; charset=utf-8")
