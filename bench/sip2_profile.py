@@ -40,6 +40,7 @@ def main() -> None:
     from circulation_storms import fresh_shelf
     from shelfwise.app import sip2_server
     from shelfwise.sip2 import Message, encode
+    from shelfwise.sip2.handlers import ANSWERS
     from shelfwise.sip2.session import Session
     from sip2_bench import _request
 
@@ -49,7 +50,9 @@ def main() -> None:
         card = library.reader("profile reader")
         server = sip2_server(services)
         server.recent.window = server.recent.window * 0  # every check-in an ordinary return
-        session = Session(server.services, "127.0.0.1", server.slots, server.backoff, server.recent)
+        session = Session(
+            server.services, "127.0.0.1", server.slots, server.backoff, server.recent, ANSWERS
+        )
         login = encode(
             Message.of("93", {"uid_algorithm": "0", "pwd_algorithm": "0"},
                        [("CN", TERMINAL), ("CO", TERMINAL_PASSWORD), ("CP", "desk-1")]),

@@ -12,7 +12,6 @@ what a kiosk may learn about a reader is decided in ``patrons.py`` (P15, S-5).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from shelfwise.circulation.idempotency import RequestKey
@@ -32,7 +31,7 @@ from shelfwise.sip2.patrons import (
     pin_refusal,
 )
 from shelfwise.sip2.replies import Fields, Result
-from shelfwise.sip2.session import Patron, Session
+from shelfwise.sip2.session import Answers, Handler, Patron, Session
 from shelfwise.sip2.values import format_count, supported_messages_field
 
 log = logging.getLogger("shelfwise.sip2")
@@ -50,8 +49,8 @@ CIRCULATION_STATUS = {
 # --- 99 --------------------------------------------------------------------------------
 
 
-def sc_status(s: Session, m: Message, key: RequestKey) -> Result:
-    terminal = s.terminal
+def sc_status(session: Session, message: Message, key: RequestKey) -> Result:
+    terminal = session.terminal
     assert terminal is not None
     offered = [c for c in (*HANDLERS, "93", "97", "99") if terminal.allows(c) and c != "01"]
     if "01" in terminal.messages:
@@ -65,12 +64,12 @@ def sc_status(s: Session, m: Message, key: RequestKey) -> Result:
         "offline_ok": "Y" if terminal.allow_offline else "N",
         "timeout_period": "030",
         "retries_allowed": "003",
-        "date_time_sync": replies.now(s),
+        "date_time_sync": replies.now(session),
         "protocol_version": "2.00",
     }
     fields = [
         ("AO", terminal.institution),
-        ("AM", s.services.library_name),
+        ("AM", session.services.library_name),
         ("BX", supported_messages_field(sorted(set(offered)))),
         ("AN", terminal.location or terminal.name),
     ]
@@ -80,133 +79,137 @@ def sc_status(s: Session, m: Message, key: RequestKey) -> Result:
 # --- 11, 09, 17, 29, 65 ----------------------------------------------------------------
 
 
-def checkout(s: Session, m: Message, key: RequestKey) -> Result:
-    assert s.terminal is not None
-    if offline.is_offline(m):
-        return _offline(s, m, key, OfflineOp.CHECKOUT)
-    p = s.patron(m, fresh=False)
-    refused = pin_refusal(s, m, p)
+def checkout(session: Session, message: Message, key: RequestKey) -> Result:
+    assert session.terminal is not None
+    if offline.is_offline(message):
+        return _offline(session, message, key, OfflineOp.CHECKOUT)
+    patron = session.patron(message, fresh=False)
+    refused = pin_refusal(session, message, patron)
     if refused is not None:
         return refused
-    barcode = m.get("AB") or ""
-    circulation = s.services.circulation
-    if m.get("BI") == "Y":
-        return _cancel_checkout(s, m, p, barcode, key)
+    barcode = message.get("AB") or ""
+    circulation = session.services.circulation
+    if message.get("BI") == "Y":
+        return _cancel_checkout(session, message, patron, barcode, key)
     loan = circulation.checkout(
-        p.card,
+        patron.card,
         barcode,
-        s.terminal.branch_code,
-        actor=replies.here(s),
+        session.terminal.branch_code,
+        actor=replies.here(session),
         idempotency_key=key,
-        prepare=lambda loan: s.prepare(_loan_response(s, m, "12", loan)),
+        prepare=lambda loan: session.prepare(_loan_response(session, message, "12", loan)),
     )
-    s.recent.record(s.terminal.id, barcode, loan.id)
-    return s.prepared(), "ok"
+    session.recent.record(session.terminal.id, barcode, loan.id)
+    return session.prepared(), "ok"
 
 
-def _cancel_checkout(s: Session, m: Message, p: Patron, barcode: str, key: RequestKey) -> Result:
+def _cancel_checkout(
+    session: Session, message: Message, patron: Patron, barcode: str, key: RequestKey
+) -> Result:
     """BI=Y: the kiosk takes back a checkout it could not complete (the item stayed)."""
-    assert s.terminal is not None
-    circulation = s.services.circulation
-    loan = next((loan for loan in circulation.loans_of(p.card) if loan.barcode == barcode), None)
+    assert session.terminal is not None
+    circulation = session.services.circulation
+    loan = next(
+        (loan for loan in circulation.loans_of(patron.card) if loan.barcode == barcode), None
+    )
     if loan is None:
         raise ShelfwiseError("circ.not_your_loan", barcode=barcode)
-    s.recent.take(s.terminal.id, barcode)
+    session.recent.take(session.terminal.id, barcode)
     fixed = {
         "ok": "1",
         "renewal_ok": "N",
         "magnetic_media": "U",
         "desensitize": "N",
-        "transaction_date": replies.now(s),
+        "transaction_date": replies.now(session),
     }
     fields = [
-        ("AO", replies.institution(s, m)),
-        ("AA", p.card),
+        ("AO", replies.institution(session, message)),
+        ("AA", patron.card),
         ("AB", barcode),
-        ("AJ", replies.title(s, loan.record_id)),
+        ("AJ", replies.title(session, loan.record_id)),
         ("AH", ""),
     ]
     # Taken back, not returned: the copy never left, so no hold traps it (S-8).
     circulation.take_back(
         barcode,
-        s.terminal.branch_code,
+        session.terminal.branch_code,
         loan.id,
-        actor=replies.here(s),
+        actor=replies.here(session),
         idempotency_key=key,
-        prepare=lambda _: s.prepare(Message.of("12", fixed, fields)),
+        prepare=lambda _: session.prepare(Message.of("12", fixed, fields)),
     )
-    return s.prepared(), "cancelled"
+    return session.prepared(), "cancelled"
 
 
-def renew(s: Session, m: Message, key: RequestKey) -> Result:
-    p = s.patron(m, fresh=False)
-    refused = pin_refusal(s, m, p)
+def renew(session: Session, message: Message, key: RequestKey) -> Result:
+    patron = session.patron(message, fresh=False)
+    refused = pin_refusal(session, message, patron)
     if refused is not None:
         return refused
-    barcode = m.get("AB")
+    barcode = message.get("AB")
     if not barcode:
-        return replies.refusal(s, m, "sip2.unsupported"), "renew by title"
-    s.services.circulation.renew(
-        p.card,
+        return replies.refusal(session, message, "sip2.unsupported"), "renew by title"
+    session.services.circulation.renew(
+        patron.card,
         barcode,
-        actor=reader_self(p.card),
+        actor=reader_self(patron.card),
         idempotency_key=key,
-        prepare=lambda loan: s.prepare(_loan_response(s, m, "30", loan)),
+        prepare=lambda loan: session.prepare(_loan_response(session, message, "30", loan)),
     )
-    return s.prepared(), "ok"
+    return session.prepared(), "ok"
 
 
-def _loan_response(s: Session, m: Message, command: str, loan: Loan) -> Message:
+def _loan_response(session: Session, message: Message, command: str, loan: Loan) -> Message:
     fixed = {
         "ok": "1",
         "renewal_ok": "Y" if command == "30" else "N",
         "magnetic_media": "U",
         "desensitize": "Y",
-        "transaction_date": replies.now(s),
+        "transaction_date": replies.now(session),
     }
     fields = [
-        ("AO", replies.institution(s, m)),
-        ("AA", m.get("AA") or ""),
+        ("AO", replies.institution(session, message)),
+        ("AA", message.get("AA") or ""),
         ("AB", loan.barcode),
-        ("AJ", replies.title(s, loan.record_id)),
+        ("AJ", replies.title(session, loan.record_id)),
         ("AH", replies.due(loan.due_on)),
     ]
     return Message.of(command, fixed, fields)
 
 
-def checkin(s: Session, m: Message, key: RequestKey) -> Result:
-    assert s.terminal is not None
-    circulation = s.services.circulation
-    barcode = m.get("AB") or ""
-    if m.get("BI") == "Y":
-        return replies.refusal(s, m, "sip2.unsupported"), "cancel checkin"
-    if offline.is_offline(m):
-        return _offline(s, m, key, OfflineOp.CHECKIN)
-    branch = s.terminal.branch_code
-    recent = s.recent.take(s.terminal.id, barcode)
+def checkin(session: Session, message: Message, key: RequestKey) -> Result:
+    assert session.terminal is not None
+    circulation = session.services.circulation
+    barcode = message.get("AB") or ""
+    if message.get("BI") == "Y":
+        return replies.refusal(session, message, "sip2.unsupported"), "cancel checkin"
+    if offline.is_offline(message):
+        return _offline(session, message, key, OfflineOp.CHECKIN)
+    branch = session.terminal.branch_code
+    recent = session.recent.take(session.terminal.id, barcode)
 
     def reply(result: CheckinResult) -> Message:
-        return s.prepare(_checkin_response(s, m, result))
+        return session.prepare(_checkin_response(session, message, result))
 
     if recent is None:
         circulation.checkin(
-            barcode, branch, actor=replies.here(s), idempotency_key=key, prepare=reply
+            barcode, branch, actor=replies.here(session), idempotency_key=key, prepare=reply
         )
     else:
         # Seconds after this kiosk checked the copy out: its cancel or rollback (S-8).
         circulation.take_back(
-            barcode, branch, recent, actor=replies.here(s), idempotency_key=key, prepare=reply
+            barcode, branch, recent, actor=replies.here(session), idempotency_key=key, prepare=reply
         )
-    return s.prepared(), "ok"
+    return session.prepared(), "ok"
 
 
-def _checkin_response(s: Session, m: Message, result: CheckinResult) -> Message:
+def _checkin_response(session: Session, message: Message, result: CheckinResult) -> Message:
     barcode = result.barcode
     # The copy's record and home branch (one query): where it went is in the result.
-    item = s.services.catalogue.get_item(barcode)
+    item = session.services.catalogue.get_item(barcode)
     sort_bin = ""
     if result.transit_to_branch_id is not None:
-        sort_bin = replies.branch_code(s, result.transit_to_branch_id)
+        sort_bin = replies.branch_code(session, result.transit_to_branch_id)
     elif result.hold_id is not None:
         sort_bin = "HOLD"
     fixed = {
@@ -214,163 +217,169 @@ def _checkin_response(s: Session, m: Message, result: CheckinResult) -> Message:
         "resensitize": "N" if sort_bin else "Y",
         "magnetic_media": "U",
         "alert": "Y" if sort_bin else "N",
-        "transaction_date": replies.now(s),
+        "transaction_date": replies.now(session),
     }
     fields: Fields = [
-        ("AO", replies.institution(s, m)),
+        ("AO", replies.institution(session, message)),
         ("AB", barcode),
-        ("AQ", replies.branch_code(s, item.home_branch_id)),
-        ("AJ", replies.title(s, item.record_id)),
+        ("AQ", replies.branch_code(session, item.home_branch_id)),
+        ("AJ", replies.title(session, item.record_id)),
     ]
     if sort_bin:
         fields.append(("CL", sort_bin))
     return Message.of("10", fixed, fields)
 
 
-def _offline(s: Session, m: Message, key: RequestKey, op: OfflineOp) -> Result:
+def _offline(session: Session, message: Message, key: RequestKey, op: OfflineOp) -> Result:
     """A no_block (offline) 11 or 09: only from terminals allowed to send them (S-8)."""
-    terminal = s.terminal
+    terminal = session.terminal
     assert terminal is not None
     if not terminal.allow_offline:
-        return replies.refusal(s, m, "sip2.not_allowed"), "offline refused"
-    clock = s.services.clock
-    txn = offline.transaction(terminal, m, key.key, op, clock.now(), clock.zone)
+        return replies.refusal(session, message, "sip2.not_allowed"), "offline refused"
+    clock = session.services.clock
+    txn = offline.transaction(terminal, message, key.key, op, clock.now(), clock.zone)
 
     def reply(result: Loan | CheckinResult) -> Message:
         if isinstance(result, CheckinResult):
-            return s.prepare(_checkin_response(s, m, result))
-        return s.prepare(_loan_response(s, m, "12", result))
+            return session.prepare(_checkin_response(session, message, result))
+        return session.prepare(_loan_response(session, message, "12", result))
 
     try:
-        apply_offline(s.services.circulation, txn, actor=replies.here(s), prepare=reply)
+        apply_offline(session.services.circulation, txn, actor=replies.here(session), prepare=reply)
     except ShelfwiseError as exc:  # a conflict: reported, not forced through
         log.warning(
             "sip2 offline %s conflict %s",
             op,
             exc.code,
-            extra={"terminal": terminal.name, "command": m.command, "audit": True},
+            extra={"terminal": terminal.name, "command": message.command, "audit": True},
         )
-        return replies.refusal(s, m, exc.code, exc.params), f"offline conflict: {exc.code}"
-    return s.prepared(), "offline ok"
+        return replies.refusal(
+            session, message, exc.code, exc.params
+        ), f"offline conflict: {exc.code}"
+    return session.prepared(), "offline ok"
 
 
-def item_information(s: Session, m: Message, key: RequestKey) -> Result:
-    barcode = m.get("AB") or ""
-    status = s.services.circulation.item_status(barcode)
+def item_information(session: Session, message: Message, key: RequestKey) -> Result:
+    barcode = message.get("AB") or ""
+    status = session.services.circulation.item_status(barcode)
     fixed = {
         "circulation_status": CIRCULATION_STATUS.get(status.availability, "01"),
         "security_marker": "02",
         "fee_type": "01",
-        "transaction_date": replies.now(s),
+        "transaction_date": replies.now(session),
     }
     fields: Fields = []
     if status.due_on is not None:
         fields.append(("AH", replies.due(status.due_on)))
     fields += [
         ("AB", barcode),
-        ("AJ", replies.title(s, status.record_id)),
-        ("AQ", replies.branch_code(s, status.home_branch_id)),
+        ("AJ", replies.title(session, status.record_id)),
+        ("AQ", replies.branch_code(session, status.home_branch_id)),
     ]
     return Message.of("18", fixed, fields), "ok"
 
 
-def renew_all(s: Session, m: Message, key: RequestKey) -> Result:
-    p = s.patron(m, fresh=False)
-    refused = pin_refusal(s, m, p)
+def renew_all(session: Session, message: Message, key: RequestKey) -> Result:
+    patron = session.patron(message, fresh=False)
+    refused = pin_refusal(session, message, patron)
     if refused is not None:
         return refused
-    done = s.services.circulation.renew_all(p.card, actor=reader_self(p.card), idempotency_key=key)
+    done = session.services.circulation.renew_all(
+        patron.card, actor=reader_self(patron.card), idempotency_key=key
+    )
     renewed: Fields = [("BM", x.loan.barcode) for x in done.renewed]
     unrenewed: Fields = [("BN", x.loan.barcode) for x in done.refused]
     fixed = {
         "ok": "1",
         "renewed_count": format_count(len(renewed)),
         "unrenewed_count": format_count(len(unrenewed)),
-        "transaction_date": replies.now(s),
+        "transaction_date": replies.now(session),
     }
-    return Message.of("66", fixed, [("AO", replies.institution(s, m)), *renewed, *unrenewed]), "ok"
+    return Message.of(
+        "66", fixed, [("AO", replies.institution(session, message)), *renewed, *unrenewed]
+    ), "ok"
 
 
 # --- 15, 37, 01 ------------------------------------------------------------------------
 
 
-def hold(s: Session, m: Message, key: RequestKey) -> Result:
-    assert s.terminal is not None
-    p = s.patron(m, fresh=False)
-    refused = pin_refusal(s, m, p)
+def hold(session: Session, message: Message, key: RequestKey) -> Result:
+    assert session.terminal is not None
+    patron = session.patron(message, fresh=False)
+    refused = pin_refusal(session, message, patron)
     if refused is not None:
         return refused
-    barcode = m.get("AB")
-    mode = m.fixed.get("hold_mode")
+    barcode = message.get("AB")
+    mode = message.fixed.get("hold_mode")
     if not barcode or mode not in ("+", "-"):
-        return replies.refusal(s, m, "sip2.unsupported"), "hold by title or modify"
-    circulation = s.services.circulation
+        return replies.refusal(session, message, "sip2.unsupported"), "hold by title or modify"
+    circulation = session.services.circulation
     record_id = circulation.item_status(barcode).record_id
-    pickup = m.get("BS") or s.terminal.branch_code
+    pickup = message.get("BS") or session.terminal.branch_code
     queue: int | None = None
     if mode == "+":
         queue = circulation.place_hold(
-            p.card, record_id, pickup, actor=reader_self(p.card)
+            patron.card, record_id, pickup, actor=reader_self(patron.card)
         ).queue_position
     else:
         mine = [
             h
-            for h in circulation.holds_of(p.card)
+            for h in circulation.holds_of(patron.card)
             if h.record_id == record_id and h.status in ACTIVE_HOLDS
         ]
         if not mine:
             raise ShelfwiseError("circ.hold_not_found", hold=barcode)
-        circulation.cancel_hold(mine[0].id, actor=reader_self(p.card))
-    fixed = {"ok": "1", "available": "N", "transaction_date": replies.now(s)}
+        circulation.cancel_hold(mine[0].id, actor=reader_self(patron.card))
+    fixed = {"ok": "1", "available": "N", "transaction_date": replies.now(session)}
     fields: Fields = [("BS", pickup)] if mode == "+" else []
     if queue is not None:
         fields.append(("BR", str(queue)))
     fields += [
-        ("AO", replies.institution(s, m)),
-        ("AA", p.card),
+        ("AO", replies.institution(session, message)),
+        ("AA", patron.card),
         ("AB", barcode),
-        ("AJ", replies.title(s, record_id)),
+        ("AJ", replies.title(session, record_id)),
     ]
     return Message.of("16", fixed, fields), "ok"
 
 
-def fee_paid(s: Session, m: Message, key: RequestKey) -> Result:
+def fee_paid(session: Session, message: Message, key: RequestKey) -> Result:
     """One payment, in one transaction, once per terminal and transaction id (BK).
 
     Without a BK the request itself is the key (as for a checkout), so a payment
     machine that resends after a reconnect is answered from the first payment.
     """
-    p = s.patron(m, fresh=False)
-    refused = pin_refusal(s, m, p)
+    patron = session.patron(message, fresh=False)
+    refused = pin_refusal(session, message, patron)
     if refused is not None:
         return refused
     try:
-        cents = int(Decimal(m.get("BV") or "") * 100)
+        cents = int(Decimal(message.get("BV") or "") * 100)
     except (InvalidOperation, ValueError, OverflowError):  # not a number, NaN, Infinity
         cents = 0
-    wanted = m.get("CG")
+    wanted = message.get("CG")
     fee_id: int | None = None
     if wanted is not None:
         head = wanted.split(" ")[0]
         if not head.isdigit():
             raise ShelfwiseError("circ.fee_not_found", fee=wanted)
         fee_id = int(head)
-    transaction = m.get("BK")
-    fixed = {"payment_accepted": "Y", "transaction_date": replies.now(s)}
-    fields: Fields = [("AO", replies.institution(s, m)), ("AA", p.card)]
+    transaction = message.get("BK")
+    fixed = {"payment_accepted": "Y", "transaction_date": replies.now(session)}
+    fields: Fields = [("AO", replies.institution(session, message)), ("AA", patron.card)]
     if transaction:
         fields.append(("BK", transaction))
-    s.services.accounts.pay_fees(
-        p.card,
+    session.services.accounts.pay_fees(
+        patron.card,
         cents,
         fee_id=fee_id,
         idempotency_key=RequestKey(key.scope, f"BK:{transaction}") if transaction else key,
-        prepare=lambda _: s.prepare(Message.of("38", fixed, fields)),
+        prepare=lambda _: session.prepare(Message.of("38", fixed, fields)),
     )
-    return s.prepared(), "ok"
+    return session.prepared(), "ok"
 
 
-HANDLERS: dict[str, Callable[[Session, Message, RequestKey], Result]] = {
+HANDLERS: dict[str, Handler] = {
     "99": sc_status,
     "23": patron_status,
     "63": patron_information,
@@ -384,3 +393,5 @@ HANDLERS: dict[str, Callable[[Session, Message, RequestKey], Result]] = {
     "37": fee_paid,
     "01": block_patron,
 }
+# What the server hands every session it opens (the session imports no handler).
+ANSWERS = Answers(HANDLERS, replies.refusal)

@@ -8,8 +8,10 @@ reader's data writes one ``audit_log`` row naming the terminal and the fields (P
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from shelfwise.circulation.idempotency import RequestKey
-from shelfwise.circulation.models import Fee
+from shelfwise.circulation.models import Fee, Hold, Loan
 from shelfwise.circulation.standing import Standing
 from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
 from shelfwise.sip2 import replies
@@ -33,13 +35,13 @@ def masked(name: str) -> str:
     return name[:1] + "*" * min(max(len(name) - 1, 1), 3) if name else ""
 
 
-def identity(s: Session, p: Patron) -> Fields:
+def identity(session: Session, patron: Patron) -> Fields:
     """AE and the personal fields this terminal may receive for this request."""
-    assert s.terminal is not None
-    if not p.may_see or p.reader is None:
+    assert session.terminal is not None
+    if not patron.may_see or patron.reader is None:
         return [("AE", "")]
-    allowed = s.terminal.fields
-    reader = p.reader
+    allowed = session.terminal.fields
+    reader = patron.reader
     fields: Fields = [("AE", reader.name if "AE" in allowed else masked(reader.name))]
     if "BE" in allowed and reader.email:
         fields.append(("BE", reader.email))
@@ -48,18 +50,18 @@ def identity(s: Session, p: Patron) -> Fields:
     return fields
 
 
-def validity(p: Patron) -> Fields:
-    fields: Fields = [("BL", "Y" if p.reader is not None else "N")]
-    if p.pin_given:
-        fields.append(("CQ", "N" if p.pin_wrong or p.reader is None else "Y"))
+def validity(patron: Patron) -> Fields:
+    fields: Fields = [("BL", "Y" if patron.reader is not None else "N")]
+    if patron.pin_given:
+        fields.append(("CQ", "N" if patron.pin_wrong or patron.reader is None else "Y"))
     return fields
 
 
-def _status(p: Patron, standing: Standing | None) -> PatronStatus:
+def _status(patron: Patron, standing: Standing | None) -> PatronStatus:
     """The 14 status flags: circulation's standing of the reader, in the kiosk's terms."""
-    if p.reader is None:
+    if patron.reader is None:
         return UNKNOWN_PATRON_STATUS
-    if not p.may_see or standing is None:
+    if not patron.may_see or standing is None:
         return NO_STATUS
     conditions: set[PatronCondition] = set()
     if not standing.may_borrow:
@@ -78,113 +80,139 @@ def _status(p: Patron, standing: Standing | None) -> PatronStatus:
     return PatronStatus(frozenset(conditions))
 
 
-def open_fees(s: Session, card: str) -> list[Fee]:
-    return [f for f in s.services.accounts.fees_of(card) if f.status == "open"]
+def open_fees(session: Session, card: str) -> list[Fee]:
+    return [f for f in session.services.accounts.fees_of(card) if f.status == "open"]
 
 
-def pin_refusal(s: Session, m: Message, p: Patron) -> Result | None:
+def pin_refusal(session: Session, message: Message, patron: Patron) -> Result | None:
     """None when the reader may act; else the refusal (unknown card, wrong or missing PIN)."""
-    if p.reader is None:
-        return replies.refusal(s, m, "readers.not_found", {"card": p.card}), "unknown reader"
-    if p.may_see:
+    if patron.reader is None:
+        return replies.refusal(
+            session, message, "readers.not_found", {"card": patron.card}
+        ), "unknown reader"
+    if patron.may_see:
         return None
-    code = pin_code(p)
-    return replies.refusal(s, m, code), code
+    code = pin_code(patron)
+    return replies.refusal(session, message, code), code
 
 
-def pin_code(p: Patron) -> str:
+def pin_code(patron: Patron) -> str:
     """The screen message for a reader whose data may not be shown."""
-    if p.locked:
+    if patron.locked:
         return "sip2.pin_locked"
-    return "readers.login_failed" if p.pin_given else "sip2.pin_required"
+    return "readers.login_failed" if patron.pin_given else "sip2.pin_required"
 
 
-def patron_status(s: Session, m: Message, key: RequestKey) -> Result:
-    replies.choose_language(s, m)
-    p = s.patron(m)
-    standing = s.services.circulation.standing(p.card) if p.may_see else None
+def patron_status(session: Session, message: Message, key: RequestKey) -> Result:
+    replies.choose_language(session, message)
+    patron = session.patron(message)
+    standing = session.services.circulation.standing(patron.card) if patron.may_see else None
     fixed = {
-        "patron_status": _status(p, standing).to_field(),
-        "language": replies.language(s),
-        "transaction_date": replies.now(s),
+        "patron_status": _status(patron, standing).to_field(),
+        "language": replies.language(session),
+        "transaction_date": replies.now(session),
     }
     fields: Fields = [
-        ("AO", replies.institution(s, m)),
-        ("AA", p.card),
-        *identity(s, p),
-        *validity(p),
+        ("AO", replies.institution(session, message)),
+        ("AA", patron.card),
+        *identity(session, patron),
+        *validity(patron),
     ]
     if standing is not None:
         fields += [("BH", "CNY"), ("BV", replies.money(standing.owed_cents))]
-        audit_read(s, p, "patron_status", fields)
-    elif p.locked:
-        fields += replies.screen(s, "sip2.pin_locked")
-    return Message.of("24", fixed, replies.ordered(fields)), outcome(p)
+        audit_read(session, patron, "patron_status", fields)
+    elif patron.locked:
+        fields += replies.screen(session, "sip2.pin_locked")
+    return Message.of("24", fixed, replies.ordered(fields)), outcome(patron)
 
 
-def patron_information(s: Session, m: Message, key: RequestKey) -> Result:
-    replies.choose_language(s, m)
-    p = s.patron(m)
+def patron_information(session: Session, message: Message, key: RequestKey) -> Result:
+    replies.choose_language(session, message)
+    patron = session.patron(message)
     fixed = {
-        "patron_status": _status(p, None).to_field(),
-        "language": replies.language(s),
-        "transaction_date": replies.now(s),
-        **{
-            f"{name}_count": "    "
-            for name in (
-                "hold_items",
-                "overdue_items",
-                "charged_items",
-                "fine_items",
-                "recall_items",
-            )
-        },
-        "unavailable_holds_count": "    ",
+        "patron_status": _status(patron, None).to_field(),
+        "language": replies.language(session),
+        "transaction_date": replies.now(session),
+        **{count: "    " for count in replies.PATRON_COUNTS},
     }
     fields: Fields = [
-        ("AO", replies.institution(s, m)),
-        ("AA", p.card),
-        *identity(s, p),
-        *validity(p),
+        ("AO", replies.institution(session, message)),
+        ("AA", patron.card),
+        *identity(session, patron),
+        *validity(patron),
     ]
-    if not p.may_see:
-        if p.reader is None:
-            fields += replies.screen(s, "readers.not_found", {"card": p.card})
+    if not patron.may_see:
+        if patron.reader is None:
+            fields += replies.screen(session, "readers.not_found", {"card": patron.card})
         else:
-            fields += replies.screen(s, pin_code(p))
-        return Message.of("64", fixed, replies.ordered(fields)), outcome(p)
-    circulation = s.services.circulation
-    loans = circulation.loans_of(p.card)
-    holds = [h for h in circulation.holds_of(p.card) if h.status in ACTIVE_HOLDS]
-    fees = open_fees(s, p.card)
-    today = s.services.clock.today()
-    overdue = [loan for loan in loans if loan.due_on < today]
-    ready = [h for h in holds if h.status is HoldStatus.READY]
-    waiting = [h for h in holds if h.status is not HoldStatus.READY]
+            fields += replies.screen(session, pin_code(patron))
+        return Message.of("64", fixed, replies.ordered(fields)), outcome(patron)
+    account = _Account.of(session, patron.card)
     fixed.update(
-        patron_status=_status(p, circulation.standing(p.card)).to_field(),
-        hold_items_count=format_count(len(ready)),
-        overdue_items_count=format_count(len(overdue)),
-        charged_items_count=format_count(len(loans)),
-        fine_items_count=format_count(len(fees)),
-        unavailable_holds_count=format_count(len(waiting)),
+        patron_status=_status(
+            patron, session.services.circulation.standing(patron.card)
+        ).to_field(),
+        **account.counts(),
     )
-    fields += [("BH", "CNY"), ("BV", replies.money(sum(f.balance_cents for f in fees)))]
-    lists: dict[ItemList, list[str]] = {
-        ItemList.HOLD: [replies.title(s, h.record_id) or str(h.record_id) for h in ready],
-        ItemList.OVERDUE: [loan.barcode for loan in overdue],
-        ItemList.CHARGED: [loan.barcode for loan in loans],
-        ItemList.FINE: [f"{f.id} {replies.money(f.balance_cents)} {f.kind}" for f in fees],
-        ItemList.UNAVAILABLE_HOLDS: [
-            replies.title(s, h.record_id) or str(h.record_id) for h in waiting
-        ],
-    }
-    chosen = selected_list(m.fixed.get("summary", ""))
-    if chosen is not None:
-        start, end = _range(m)
-        fields += [(chosen.fid, entry) for entry in lists.get(chosen, [])[start - 1 : end]]
-    audit_read(s, p, "patron_information", fields)
+    fees = sum(fee.balance_cents for fee in account.fees)
+    fields += [("BH", "CNY"), ("BV", replies.money(fees)), *account.item_list(session, message)]
+    audit_read(session, patron, "patron_information", fields)
     return Message.of("64", fixed, replies.ordered(fields)), "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class _Account:
+    """What a 64 summarises of a verified reader: loans, holds and open fees."""
+
+    loans: list[Loan]
+    overdue: list[Loan]
+    ready: list[Hold]  # on the hold shelf
+    waiting: list[Hold]  # not yet
+    fees: list[Fee]
+
+    @classmethod
+    def of(cls, session: Session, card: str) -> _Account:
+        circulation = session.services.circulation
+        loans = circulation.loans_of(card)
+        holds = [hold for hold in circulation.holds_of(card) if hold.status in ACTIVE_HOLDS]
+        today = session.services.clock.today()
+        return cls(
+            loans=loans,
+            overdue=[loan for loan in loans if loan.due_on < today],
+            ready=[hold for hold in holds if hold.status is HoldStatus.READY],
+            waiting=[hold for hold in holds if hold.status is not HoldStatus.READY],
+            fees=open_fees(session, card),
+        )
+
+    def counts(self) -> dict[str, str]:
+        return {
+            "hold_items_count": format_count(len(self.ready)),
+            "overdue_items_count": format_count(len(self.overdue)),
+            "charged_items_count": format_count(len(self.loans)),
+            "fine_items_count": format_count(len(self.fees)),
+            "unavailable_holds_count": format_count(len(self.waiting)),
+        }
+
+    def item_list(self, session: Session, message: Message) -> Fields:
+        """The one list the 63's summary asks for, in the range it asks (BP, BQ)."""
+        chosen = selected_list(message.fixed.get("summary", ""))
+        if chosen is None:
+            return []
+        lists: dict[ItemList, list[str]] = {
+            ItemList.HOLD: [_hold_title(session, hold) for hold in self.ready],
+            ItemList.OVERDUE: [loan.barcode for loan in self.overdue],
+            ItemList.CHARGED: [loan.barcode for loan in self.loans],
+            ItemList.FINE: [
+                f"{fee.id} {replies.money(fee.balance_cents)} {fee.kind}" for fee in self.fees
+            ],
+            ItemList.UNAVAILABLE_HOLDS: [_hold_title(session, hold) for hold in self.waiting],
+        }
+        start, end = _range(message)
+        return [(chosen.fid, entry) for entry in lists.get(chosen, [])[start - 1 : end]]
+
+
+def _hold_title(session: Session, hold: Hold) -> str:
+    return replies.title(session, hold.record_id) or str(hold.record_id)
 
 
 # What each field a kiosk receives tells about a reader, for the audit trail (P7).
@@ -192,54 +220,61 @@ _AUDITED = {"BE": "email", "BF": "phone", "BV": "fees", "AS": "holds_ready", "AT
             "AU": "loans", "AV": "fee_items", "CD": "holds_waiting"}  # fmt: skip
 
 
-def audit_read(s: Session, p: Patron, action: str, fields: Fields) -> None:
+def audit_read(session: Session, patron: Patron, action: str, fields: Fields) -> None:
     """P7: a kiosk read a reader's data — which terminal, which reader, which fields (names)."""
-    assert s.terminal is not None
-    assert p.reader is not None
+    assert session.terminal is not None
+    assert patron.reader is not None
     read = {_AUDITED[fid] for fid, _ in fields if fid in _AUDITED}
-    read.add("name" if "AE" in s.terminal.fields else "masked_name")
+    read.add("name" if "AE" in session.terminal.fields else "masked_name")
     read.add("status")
-    s.services.access.audit_terminal(
-        s.terminal.id, action=action, reader_id=p.reader.id, fields=sorted(read)
+    session.services.access.audit_terminal(
+        session.terminal.id, action=action, reader_id=patron.reader.id, fields=sorted(read)
     )
 
 
-def _range(m: Message) -> tuple[int, int]:
+def _range(message: Message) -> tuple[int, int]:
     try:
-        start = max(int(m.get("BP") or 1), 1)
-        end = int(m.get("BQ") or start + MAX_LIST_ENTRIES - 1)
+        start = max(int(message.get("BP") or 1), 1)
+        end = int(message.get("BQ") or start + MAX_LIST_ENTRIES - 1)
     except ValueError:
         start, end = 1, MAX_LIST_ENTRIES
     return start, min(end, start + MAX_LIST_ENTRIES - 1)
 
 
-def end_session(s: Session, m: Message, key: RequestKey) -> Result:
-    card = m.get("AA") or ""
-    s.forget(card)
-    s.language = None  # the next reader starts in the terminal's language
-    fixed = {"end_session": "Y", "transaction_date": replies.now(s)}
-    return Message.of("36", fixed, [("AO", replies.institution(s, m)), ("AA", card)]), "ok"
+def end_session(session: Session, message: Message, key: RequestKey) -> Result:
+    card = message.get("AA") or ""
+    session.forget(card)
+    session.language = None  # the next reader starts in the terminal's language
+    fixed = {"end_session": "Y", "transaction_date": replies.now(session)}
+    return Message.of(
+        "36", fixed, [("AO", replies.institution(session, message)), ("AA", card)]
+    ), "ok"
 
 
-def block_patron(s: Session, m: Message, key: RequestKey) -> Result:
-    card = m.get("AA") or ""
-    s.services.readers.block(card, m.get("AL") or "blocked at a self-check machine")
-    s.forget(card)
-    p = s.patron(Message("01", {}, (("AA", card),)))
+def block_patron(session: Session, message: Message, key: RequestKey) -> Result:
+    card = message.get("AA") or ""
+    session.services.readers.block(card, message.get("AL") or "blocked at a self-check machine")
+    session.forget(card)
+    patron = session.patron(Message("01", {}, (("AA", card),)))
     fixed = {
         "patron_status": UNKNOWN_PATRON_STATUS.to_field(),
-        "language": replies.language(s),
-        "transaction_date": replies.now(s),
+        "language": replies.language(session),
+        "transaction_date": replies.now(session),
     }
-    fields = [("AO", replies.institution(s, m)), ("AA", card), ("AE", ""), *validity(p)]
+    fields = [
+        ("AO", replies.institution(session, message)),
+        ("AA", card),
+        ("AE", ""),
+        *validity(patron),
+    ]
     return Message.of("24", fixed, fields), "ok"
 
 
-def outcome(p: Patron) -> str:
-    if p.reader is None:
+def outcome(patron: Patron) -> str:
+    if patron.reader is None:
         return "unknown reader"
-    if p.locked:
+    if patron.locked:
         return "PIN locked"
-    if p.pin_wrong:
+    if patron.pin_wrong:
         return "wrong PIN"
-    return "ok" if p.may_see else "PIN required"
+    return "ok" if patron.may_see else "PIN required"

@@ -7,7 +7,8 @@ screen message (AF) is in the reader's language (``Session.screen_language``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from shelfwise.circulation.scope import Acting, terminal_at
@@ -26,8 +27,8 @@ LANGUAGE_CODES = {"en": "001", "zh": "019", "ko": "020"}
 SCREEN_LANGUAGES = {"001": "en", "024": "en", "019": "zh", "027": "zh", "020": "ko"}
 
 
-def now(s: Session) -> str:
-    clock = s.services.clock
+def now(session: Session) -> str:
+    clock = session.services.clock
     return local_sip_date(clock.now(), clock.zone)
 
 
@@ -35,123 +36,65 @@ def due(day: date) -> str:
     return format_sip_date(datetime.combine(day, time(23, 59, 59)))
 
 
-def language(s: Session) -> str:
-    return LANGUAGE_CODES.get(s.screen_language(), "000")
+def language(session: Session) -> str:
+    return LANGUAGE_CODES.get(session.screen_language(), "000")
 
 
-def choose_language(s: Session, m: Message) -> None:
+def choose_language(session: Session, message: Message) -> None:
     """A 23 or 63 names the language the reader chose at the kiosk: screen messages use it
     until the patron session ends (35)."""
-    chosen = SCREEN_LANGUAGES.get(m.fixed.get("language", ""))
+    chosen = SCREEN_LANGUAGES.get(message.fixed.get("language", ""))
     if chosen is not None:
-        s.language = chosen
+        session.language = chosen
 
 
 def money(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def screen(s: Session, code: str, params: dict[str, str] | None = None) -> Fields:
-    return list(display_fields([DisplayLine(DisplayKind.SCREEN, s.text(code, params))]))
+def screen(session: Session, code: str, params: dict[str, str] | None = None) -> Fields:
+    return list(display_fields([DisplayLine(DisplayKind.SCREEN, session.text(code, params))]))
 
 
-def institution(s: Session, m: Message) -> str:
-    assert s.terminal is not None
-    return m.get("AO") or s.terminal.institution
+def institution(session: Session, message: Message) -> str:
+    assert session.terminal is not None
+    return message.get("AO") or session.terminal.institution
 
 
-def title(s: Session, record_id: int) -> str:
+def title(session: Session, record_id: int) -> str:
     try:
-        return s.services.catalogue.title(record_id)
+        return session.services.catalogue.title(record_id)
     except ShelfwiseError:
         return ""
 
 
-def here(s: Session) -> Acting:
+def here(session: Session) -> Acting:
     """The terminal as circulation's actor: it acts at its own branch only."""
-    assert s.terminal is not None
-    return terminal_at(s.terminal.branch_code)
+    assert session.terminal is not None
+    return terminal_at(session.terminal.branch_code)
 
 
-def branch_code(s: Session, branch_id: int) -> str:
-    return s.branch_code(branch_id)
+def branch_code(session: Session, branch_id: int) -> str:
+    return session.branch_code(branch_id)
 
 
-def refusal(s: Session, m: Message, code: str, params: dict[str, str] | None = None) -> Message:
-    """The negative form of the response to ``m``, with a screen message for ``code``."""
-    stamp = now(s)
-    lines = screen(s, code, params)
-    ao = ("AO", institution(s, m))
-    aa = ("AA", m.get("AA") or "")
-    ab = ("AB", m.get("AB") or "")
-    patron_fixed = {
-        "patron_status": UNKNOWN_PATRON_STATUS.to_field(),
-        "language": language(s) if s.terminal else "000",
-        "transaction_date": stamp,
-    }
-    loan_fixed = {
-        "ok": "0",
-        "renewal_ok": "N",
-        "magnetic_media": "U",
-        "desensitize": "N",
-        "transaction_date": stamp,
-    }
-    blank = "    "
-    builders: dict[str, Callable[[], Message]] = {
-        "11": lambda: Message.of("12", loan_fixed, [ao, aa, ab, ("AJ", ""), ("AH", ""), *lines]),
-        "29": lambda: Message.of("30", loan_fixed, [ao, aa, ab, ("AJ", ""), ("AH", ""), *lines]),
-        "09": lambda: Message.of(
-            "10",
-            {"ok": "0", "resensitize": "N", "magnetic_media": "U", "alert": "Y",
-             "transaction_date": stamp},
-            [ao, ab, ("AQ", ""), *lines],
-        ),
-        "17": lambda: Message.of(
-            "18",
-            {"circulation_status": "01", "security_marker": "00", "fee_type": "01",
-             "transaction_date": stamp},
-            [ab, ("AJ", ""), *lines],
-        ),
-        "65": lambda: Message.of(
-            "66",
-            {"ok": "0", "renewed_count": "0000", "unrenewed_count": "0000",
-             "transaction_date": stamp},
-            [ao, *lines],
-        ),
-        "15": lambda: Message.of(
-            "16", {"ok": "0", "available": "N", "transaction_date": stamp}, [ao, aa, *lines]
-        ),
-        "35": lambda: Message.of(
-            "36", {"end_session": "N", "transaction_date": stamp}, [ao, aa, *lines]
-        ),
-        "37": lambda: Message.of(
-            "38", {"payment_accepted": "N", "transaction_date": stamp}, [ao, aa, *lines]
-        ),
-        "19": lambda: Message.of(
-            "20", {"item_properties_ok": "0", "transaction_date": stamp}, [ab, *lines]
-        ),
-        "25": lambda: Message.of("26", patron_fixed, [ao, aa, ("AE", ""), *lines]),
-        "63": lambda: Message.of(
-            "64",
-            {**patron_fixed, **{k: blank for k in _COUNTS}},
-            [ao, aa, ("AE", ""), *lines],
-        ),
-        "99": lambda: Message.of(
-            "98",
-            {"online_status": "N", "checkin_ok": "N", "checkout_ok": "N",
-             "acs_renewal_policy": "N", "status_update_ok": "N", "offline_ok": "N",
-             "timeout_period": "000", "retries_allowed": "000",
-             "date_time_sync": "0" * 18, "protocol_version": "2.00"},
-            [ao, ("BX", "N" * 16), *lines],
-        ),
-    }  # fmt: skip
-    build = builders.get(m.command)
-    if build is None:  # 23 and 01 are both answered with a 24
-        return Message.of("24", patron_fixed, [ao, aa, ("AE", ""), *lines])
-    return build()
+@dataclass(frozen=True, slots=True)
+class Negative:
+    """The negative form of one response: its command, the fixed fields that say no, and
+    the ID'd fields before the screen message. ``ECHO`` fields take the request's value
+    (AO: the terminal's institution when the request leaves it out); the others are
+    constant. ``patron``: the fixed fields carry an unknown patron status and the
+    screen language; ``stamped``: a transaction date."""
+
+    command: str
+    fixed: Mapping[str, str]
+    fields: tuple[tuple[str, str | None], ...]
+    patron: bool = False
+    stamped: bool = True
 
 
-_COUNTS = (
+ECHO = None
+PATRON_COUNTS = (
     "hold_items_count",
     "overdue_items_count",
     "charged_items_count",
@@ -159,6 +102,76 @@ _COUNTS = (
     "recall_items_count",
     "unavailable_holds_count",
 )
+_LOAN_REFUSED = {"ok": "0", "renewal_ok": "N", "magnetic_media": "U", "desensitize": "N"}
+_LOAN_FIELDS = (("AO", ECHO), ("AA", ECHO), ("AB", ECHO), ("AJ", ""), ("AH", ""))
+_PATRON_FIELDS = (("AO", ECHO), ("AA", ECHO), ("AE", ""))
+# 23 and 01 (and a command we do not answer) are refused with a 24.
+_PATRON_STATUS = Negative("24", {}, _PATRON_FIELDS, patron=True)
+NEGATIVE: dict[str, Negative] = {
+    "11": Negative("12", _LOAN_REFUSED, _LOAN_FIELDS),
+    "29": Negative("30", _LOAN_REFUSED, _LOAN_FIELDS),
+    "09": Negative(
+        "10",
+        {"ok": "0", "resensitize": "N", "magnetic_media": "U", "alert": "Y"},
+        (("AO", ECHO), ("AB", ECHO), ("AQ", "")),
+    ),
+    "17": Negative(
+        "18",
+        {"circulation_status": "01", "security_marker": "00", "fee_type": "01"},
+        (("AB", ECHO), ("AJ", "")),
+    ),
+    "65": Negative(
+        "66", {"ok": "0", "renewed_count": "0000", "unrenewed_count": "0000"}, (("AO", ECHO),)
+    ),
+    "15": Negative("16", {"ok": "0", "available": "N"}, (("AO", ECHO), ("AA", ECHO))),
+    "35": Negative("36", {"end_session": "N"}, (("AO", ECHO), ("AA", ECHO))),
+    "37": Negative("38", {"payment_accepted": "N"}, (("AO", ECHO), ("AA", ECHO))),
+    "19": Negative("20", {"item_properties_ok": "0"}, (("AB", ECHO),)),
+    "23": _PATRON_STATUS,
+    "01": _PATRON_STATUS,
+    "25": Negative("26", {}, _PATRON_FIELDS, patron=True),
+    "63": Negative("64", {count: "    " for count in PATRON_COUNTS}, _PATRON_FIELDS, patron=True),
+    "99": Negative(
+        "98",
+        {
+            "online_status": "N",
+            "checkin_ok": "N",
+            "checkout_ok": "N",
+            "acs_renewal_policy": "N",
+            "status_update_ok": "N",
+            "offline_ok": "N",
+            "timeout_period": "000",
+            "retries_allowed": "000",
+            "date_time_sync": "0" * 18,
+            "protocol_version": "2.00",
+        },
+        (("AO", ECHO), ("BX", "N" * 16)),
+        stamped=False,
+    ),
+}
+
+
+def refusal(
+    session: Session, message: Message, code: str, params: dict[str, str] | None = None
+) -> Message:
+    """The negative form of the response to ``message``, with a screen message for ``code``."""
+    form = NEGATIVE.get(message.command, _PATRON_STATUS)
+    fixed = dict(form.fixed)
+    if form.patron:
+        fixed["patron_status"] = UNKNOWN_PATRON_STATUS.to_field()
+        fixed["language"] = language(session) if session.terminal else "000"
+    if form.stamped:
+        fixed["transaction_date"] = now(session)
+    fields = [
+        (fid, _echo(session, message, fid) if value is ECHO else value)
+        for fid, value in form.fields
+    ]
+    return Message.of(form.command, fixed, [*fields, *screen(session, code, params)])
+
+
+def _echo(session: Session, message: Message, fid: str) -> str:
+    return institution(session, message) if fid == "AO" else message.get(fid) or ""
+
 
 _ORDER_64 = ("AO", "AA", "AE", "BZ", "CA", "CB", "BL", "CQ", "BH", "BV", "CC")
 

@@ -31,12 +31,9 @@ from dataclasses import dataclass, field
 
 from shelfwise.config import Settings
 from shelfwise.sip2.backoff import LoginBackoff
-from shelfwise.sip2.session import (
-    KioskServices,
-    RecentCheckouts,
-    Session,
-    TerminalSlots,
-)
+from shelfwise.sip2.handlers import ANSWERS
+from shelfwise.sip2.session import KioskServices, Session
+from shelfwise.sip2.shared_state import RecentCheckouts, TerminalSlots
 from shelfwise.sip2.terminals import Network, parse_networks
 
 log = logging.getLogger("shelfwise.sip2")
@@ -278,7 +275,7 @@ class Sip2Server:
             await _close(writer)
             return
         loop = asyncio.get_running_loop()
-        session = Session(self.services, peer, self.slots, self.backoff, self.recent)
+        session = Session(self.services, peer, self.slots, self.backoff, self.recent, ANSWERS)
         connection = _Connection(peer, writer, session, loop.time())
         task = asyncio.current_task()
         if task is not None:

@@ -15,10 +15,9 @@ import json
 import logging
 import re
 import secrets
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from typing import Protocol
 
 from shelfwise.access.lockout import Lockout, login_sources
 from shelfwise.access.service import AccessService
@@ -35,6 +34,7 @@ from shelfwise.sip2.backoff import Locked, LoginBackoff
 from shelfwise.sip2.codec import decode, encode
 from shelfwise.sip2.fitting import fit
 from shelfwise.sip2.model import Decoded, ErrorKind, Message
+from shelfwise.sip2.shared_state import RecentCheckouts, TerminalSlots
 from shelfwise.sip2.terminals import Terminal, TerminalService
 
 log = logging.getLogger("shelfwise.sip2")
@@ -61,61 +61,6 @@ class KioskServices:
     clock: Clock
     library_name: str
     max_message_bytes: int
-
-
-class TerminalSlots:
-    """Sessions per terminal account (S-9), shared by every connection of a server."""
-
-    def __init__(self, per_terminal: int) -> None:
-        self.per_terminal = per_terminal
-        self._open: dict[int, int] = {}
-        self._lock = threading.Lock()
-
-    def acquire(self, terminal_id: int) -> bool:
-        with self._lock:
-            if self._open.get(terminal_id, 0) >= self.per_terminal:
-                return False
-            self._open[terminal_id] = self._open.get(terminal_id, 0) + 1
-            return True
-
-    def release(self, terminal_id: int) -> None:
-        with self._lock:
-            self._open[terminal_id] = max(self._open.get(terminal_id, 1) - 1, 0)
-
-
-class RecentCheckouts:
-    """Checkouts each terminal made in the last ``window`` seconds, per server (S-8).
-
-    A kiosk that cannot finish a checkout (the security strip would not desensitise,
-    the reader walked away) sends a check-in of the same item seconds later to take
-    it back. Such a check-in undoes the loan instead of returning the copy
-    (:meth:`CirculationService.take_back`), so it does not trap the copy for another
-    reader's hold (S-8; Evergreen bug #1503903). In memory: a restart forgets it, and after the
-    window the check-in is an ordinary one. ``window`` 0 turns it off.
-    """
-
-    def __init__(self, window: float, clock: Clock) -> None:
-        self.window = timedelta(seconds=window)
-        self._clock = clock
-        self._loans: dict[tuple[int, str], tuple[int, datetime]] = {}
-        self._lock = threading.Lock()
-
-    def record(self, terminal_id: int, barcode: str, loan_id: int) -> None:
-        if not self.window:
-            return
-        with self._lock:
-            now = self._clock.now()
-            if len(self._loans) > 1000:
-                self._loans = {k: v for k, v in self._loans.items() if now - v[1] <= self.window}
-            self._loans[(terminal_id, barcode)] = (loan_id, now)
-
-    def take(self, terminal_id: int, barcode: str) -> int | None:
-        """The loan this terminal made of ``barcode`` within the window, forgotten now."""
-        with self._lock:
-            entry = self._loans.pop((terminal_id, barcode), None)
-        if entry is None or self._clock.now() - entry[1] > self.window:
-            return None
-        return entry[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +97,7 @@ class Session:
     slots: TerminalSlots
     backoff: LoginBackoff
     recent: RecentCheckouts
+    answers: Answers  # the handler of each request (handlers.ANSWERS, given by the server)
     terminal: Terminal | None = None
     failed_logins: int = 0
     transactions: int = 0
@@ -225,27 +171,23 @@ class Session:
         """The staff disabled this terminal while it was connected: the message is refused
         (its negative response, "switched off by the library") and the connection closed;
         its next login fails."""
-        from shelfwise.sip2.replies import refusal
-
         self._request = request
         try:
-            data = self._encode(refusal(self, message, "sip2.terminal_disabled"))
+            data = self._encode(self.answers.refusal(self, message, "sip2.terminal_disabled"))
         finally:
             self._request = None
         self._log(message.command, request.sequence, "refused: terminal disabled; closing")
         return Reply(data, close=True)
 
     def _dispatch(self, message: Message) -> tuple[Message, str]:
-        from shelfwise.sip2.handlers import HANDLERS
-        from shelfwise.sip2.replies import refusal
-
+        refusal = self.answers.refusal
         terminal = self.terminal
         assert terminal is not None
         if message.command == "93":  # a second login on the same connection
             again = self.services.terminals.login(message.get("CN") or "", message.get("CO") or "")
             ok = again is not None and again.id == terminal.id
             return Message("94", {"ok": "1" if ok else "0"}), "ok" if ok else "login failed"
-        handler = HANDLERS.get(message.command)
+        handler = self.answers.handlers.get(message.command)
         if handler is None:
             return refusal(self, message, "sip2.unsupported"), "unsupported"
         explicit = message.command == "01" and "01" not in terminal.messages
@@ -310,9 +252,7 @@ class Session:
         )
 
     def _failed_reply(self, message: Message) -> Message:
-        from shelfwise.sip2.replies import refusal
-
-        return refusal(self, message, "sip2.reply_failed")
+        return self.answers.refusal(self, message, "sip2.reply_failed")
 
     # --- login (93/94) ---------------------------------------------------------------
 
@@ -447,35 +387,15 @@ class Session:
         ):
             return Patron(card, known[1], True, pin is not None, False)
         reader = self._reader(card)
-        lockout = self.services.lockout
-        sources = login_sources(address=self.peer, terminal=self.terminal.name)
         if pin is None:
             verified = remembered is not None or not self.terminal.require_pin
         elif remembered is not None and hmac.compare_digest(remembered, digest or b""):
             verified = True
-        elif lockout.source_refused(sources) is not None:
-            # This kiosk or address tried too many wrong PINs across cards (spraying):
-            # no PIN is checked here for a while, whichever card (S-6, D12).
-            self._pins.pop(card, None)
-            return Patron(card, reader, False, True, True, locked=True)
-        elif reader is None:
-            verified = False
-            lockout.source_failed(sources)  # a PIN for a card that does not exist: a guess
         else:
-            subject = f"reader:{card}"
-            if lockout.locked_until(subject) is not None:
-                self._pins.pop(card, None)
+            checked = self._check_new_pin(card, pin, reader)
+            if checked is None:
                 return Patron(card, reader, False, True, True, locked=True)
-            verified = self._check_pin(card, pin)
-            if verified and digest is not None:
-                self._pins[card] = (digest, reader)
-                if lockout.failures(subject):  # a read; most right PINs have nothing to clear
-                    lockout.succeed(subject)
-            else:
-                self._pins.pop(card, None)
-                card_lock = lockout.fail(subject)
-                if lockout.source_failed(sources) is not None or card_lock is not None:
-                    return Patron(card, reader, False, True, True, locked=True)
+            verified = checked
         return Patron(
             card,
             reader,
@@ -483,6 +403,35 @@ class Session:
             pin is not None,
             pin is not None and not verified,
         )
+
+    def _check_new_pin(self, card: str, pin: str, reader: Reader | None) -> bool | None:
+        """A PIN this session has not verified, checked under the lockouts: whether it is
+        right, or None when a lock (of this card, or of this kiosk's sources) stops it."""
+        assert self.terminal is not None
+        lockout = self.services.lockout
+        sources = login_sources(address=self.peer, terminal=self.terminal.name)
+        if lockout.source_refused(sources) is not None:
+            # This kiosk or address tried too many wrong PINs across cards (spraying):
+            # no PIN is checked here for a while, whichever card (S-6, D12).
+            self._pins.pop(card, None)
+            return None
+        if reader is None:
+            lockout.source_failed(sources)  # a PIN for a card that does not exist: a guess
+            return False
+        subject = f"reader:{card}"
+        if lockout.locked_until(subject) is not None:
+            self._pins.pop(card, None)
+            return None
+        if self._check_pin(card, pin):
+            self._pins[card] = (self._digest(pin), reader)
+            if lockout.failures(subject):  # a read; most right PINs have nothing to clear
+                lockout.succeed(subject)
+            return True
+        self._pins.pop(card, None)
+        card_lock = lockout.fail(subject)
+        if lockout.source_failed(sources) is not None or card_lock is not None:
+            return None
+        return False
 
     def branch_code(self, branch_id: int) -> str:
         """A branch's code, from the list read once per session (again for an unknown id)."""
@@ -576,3 +525,22 @@ _NOT_IN_KEY = frozenset({"AD", "AC"})  # AY and AZ are not fields: the decoder t
 
 
 Handler = Callable[[Session, Message, RequestKey], tuple[Message, str]]
+
+
+class Refusal(Protocol):
+    """The negative form of the response to a request, with a screen message for ``code``."""
+
+    def __call__(
+        self, session: Session, message: Message, code: str, params: dict[str, str] | None = None
+    ) -> Message: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """How a session answers: the handler of each request and the negative form of any.
+
+    Built where the handlers live (``handlers.ANSWERS``) and handed to each session by
+    the server, so the session imports no handler (they import the session)."""
+
+    handlers: Mapping[str, Handler]
+    refusal: Refusal
