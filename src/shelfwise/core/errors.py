@@ -2,8 +2,8 @@
 
 Every refusal a person can see — an API error, a SIP2 screen message, a page —
 carries one of these codes. Codes never change meaning once published; the
-message catalogue (``messages.py``) gives each a sentence a person can act on in
-each of the three languages. ``docs/errors.md`` is generated from the catalogue.
+message catalogue (``messages/``, one module per domain) gives each a sentence a
+person can act on in each of the three languages. ``docs/errors.md`` is generated from the catalogue.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ class ShelfwiseError(Exception):
 
     def __init__(self, code: str, **params: object) -> None:
         if code not in CATALOGUE:
-            raise KeyError(f"unknown error code {code!r}; add it to core/messages.py")
+            raise KeyError(
+                f"unknown error code {code!r}; add it to core/messages/ (its domain's module)"
+            )
         self.code = code
         self.params = {k: str(v) for k, v in params.items()}
         super().__init__(self.message("en"))

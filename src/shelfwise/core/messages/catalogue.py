@@ -1,0 +1,72 @@
+"""The catalogue's messages: records, items and branches, MARC import, and the search index."""
+
+from __future__ import annotations
+
+from shelfwise.core.messages.template import MessageTemplate, message
+
+MESSAGES: dict[str, MessageTemplate] = {
+    # --- catalogue ---
+    "catalogue.record_not_found": message(
+        404,
+        "书目记录 {record_id} 不存在。",
+        "서지 레코드 {record_id}이(가) 없습니다.",
+        "Bibliographic record {record_id} does not exist.",
+    ),
+    "catalogue.item_not_found": message(
+        404,
+        "条码为 {barcode} 的册不存在。",
+        "등록번호 {barcode}인 자료가 없습니다.",
+        "There is no item with barcode {barcode}.",
+    ),
+    "catalogue.branch_not_found": message(
+        404,
+        "馆点 {branch} 不存在。",
+        "도서관 지점 {branch}이(가) 없습니다.",
+        "There is no branch with code {branch}.",
+    ),
+    "catalogue.barcode_taken": message(
+        409,
+        "条码 {barcode} 已被另一册使用。",
+        "등록번호 {barcode}은(는) 이미 다른 자료에 쓰이고 있습니다.",
+        "Barcode {barcode} is already used by another item.",
+    ),
+    "catalogue.merge_into_self": message(
+        422,
+        "不能把记录合并到它自己。",
+        "레코드를 자기 자신에게 병합할 수 없습니다.",
+        "A record cannot be merged into itself.",
+    ),
+    "catalogue.record_not_active": message(
+        409,
+        "书目记录 {record_id} 已{state}，不能再修改。",
+        "서지 레코드 {record_id}은(는) 이미 {state} 상태여서 수정할 수 없습니다.",
+        "Bibliographic record {record_id} is {state} and can no longer be changed.",
+    ),
+    "catalogue.lifecycle_transition": message(
+        409,
+        "册 {barcode} 不能从“{current}”改为“{target}”。",
+        "자료 {barcode}의 상태를 '{current}'에서 '{target}'(으)로 바꿀 수 없습니다.",
+        "Item {barcode} cannot go from '{current}' to '{target}'.",
+    ),
+    # --- MARC import ---
+    "marc.unreadable_file": message(
+        422,
+        "无法读取文件 {path}：{reason}",
+        "파일 {path}을(를) 읽을 수 없습니다: {reason}",
+        "The file {path} cannot be read: {reason}",
+    ),
+    "marc.unknown_format": message(
+        422,
+        "无法识别 {path} 的格式；请用 --format 指定 iso2709、marcxml 或 marcjson。",
+        "{path}의 형식을 알 수 없습니다. --format으로 iso2709, marcxml, marcjson 중 하나를 지정하십시오.",
+        "Cannot tell the format of {path}; name it with --format iso2709, marcxml or marcjson.",
+    ),
+    # --- search ---
+    "search.index_building": message(
+        503,
+        "检索索引正在建立（已完成 {done}/{total} 条记录），请约 {retry_after} 秒后再试。",
+        "검색 색인을 만드는 중입니다({total}건 중 {done}건 완료). 약 {retry_after}초 뒤에 다시 시도하십시오.",
+        "The search index is being built ({done} of {total} records done); "
+        "try again in about {retry_after} seconds.",
+    ),
+}
