@@ -111,22 +111,8 @@ class Idempotency:
             with self._db.write() as conn:
                 stored = _stored(conn, stored_key)
                 if stored is None:
-                    conn.execute(
-                        insert(idempotency_keys).values(
-                            key=stored_key,
-                            operation=operation,
-                            request=fingerprint,
-                            result="",
-                            item=None if key.scope == OFFLINE else item,
-                            created_at=self._clock.now(),
-                        )
-                    )
-                    result = work(conn)
-                    conn.execute(
-                        update(idempotency_keys)
-                        .where(idempotency_keys.c.key == stored_key)
-                        .values(result=json.dumps(result))
-                    )
+                    held = None if key.scope == OFFLINE else item
+                    result = self._first(conn, stored_key, operation, fingerprint, work, held)
                     ready(conn, result)
                     return result, False
         except IntegrityError as exc:
@@ -142,6 +128,35 @@ class Idempotency:
         with self._db.read() as conn:
             ready(conn, result)
         return result, True
+
+    def _first(
+        self,
+        conn: Connection,
+        stored_key: str,
+        operation: str,
+        fingerprint: str,
+        work: Work,
+        item: str | None,
+    ) -> dict[str, Any]:
+        """The first request with this key: its row first (a concurrent duplicate waits
+        on it), then the work, whose result the row keeps."""
+        conn.execute(
+            insert(idempotency_keys).values(
+                key=stored_key,
+                operation=operation,
+                request=fingerprint,
+                result="",
+                item=item,
+                created_at=self._clock.now(),
+            )
+        )
+        result = work(conn)
+        conn.execute(
+            update(idempotency_keys)
+            .where(idempotency_keys.c.key == stored_key)
+            .values(result=json.dumps(result))
+        )
+        return result
 
     def release(self, conn: Connection, barcode: str, *, keep: str) -> None:
         """The copy ``barcode`` moved on: its keys of operations other than ``keep`` no

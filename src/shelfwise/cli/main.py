@@ -150,44 +150,50 @@ def _print_summary(summary: ImportSummary, seconds: float) -> None:
     console.print(table)
 
 
+_ExportFormat = Annotated[MarcFormat, typer.Option(help="iso2709, marcxml or marcjson.")]
+_ExportEncoding = Annotated[
+    str,
+    typer.Option(
+        help="utf-8 (default), gb18030 or euc-kr (ISO 2709 only); characters the set "
+        "lacks are written as &#xXXXX;."
+    ),
+]
+_ExportDialect = Annotated[
+    Dialect | None, typer.Option(help="Only records catalogued in this dialect.")
+]
+_AsCatalogued = Annotated[
+    bool,
+    typer.Option(
+        "--as-catalogued",
+        help="Write each record in the dialect it was catalogued in (CNMARC, KORMARC) "
+        "instead of MARC 21.",
+    ),
+]
+_Original = Annotated[
+    bool,
+    typer.Option(
+        help="Write every source record's original bytes as they arrived (ISO 2709 sources only)."
+    ),
+]
+_Since = Annotated[
+    str | None,
+    typer.Option(
+        help="Incremental: only records changed at or after this UTC time "
+        "(YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ), deleted ones with leader/05 'd' "
+        "(what OAI-PMH serves with from=)."
+    ),
+]
+
+
 @cli.command()
 def export(
     output: Annotated[Path, typer.Argument(help="File to write.")],
-    format: Annotated[
-        MarcFormat, typer.Option(help="iso2709, marcxml or marcjson.")
-    ] = MarcFormat.ISO2709,
-    encoding: Annotated[
-        str,
-        typer.Option(
-            help="utf-8 (default), gb18030 or euc-kr (ISO 2709 only); characters the set "
-            "lacks are written as &#xXXXX;."
-        ),
-    ] = "utf-8",
-    dialect: Annotated[
-        Dialect | None, typer.Option(help="Only records catalogued in this dialect.")
-    ] = None,
-    as_catalogued: Annotated[
-        bool,
-        typer.Option(
-            "--as-catalogued",
-            help="Write each record in the dialect it was catalogued in (CNMARC, KORMARC) "
-            "instead of MARC 21.",
-        ),
-    ] = False,
-    original: Annotated[
-        bool,
-        typer.Option(
-            help="Write every source record's original bytes as they arrived (ISO 2709 sources only)."
-        ),
-    ] = False,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            help="Incremental: only records changed at or after this UTC time "
-            "(YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ), deleted ones with leader/05 'd' "
-            "(what OAI-PMH serves with from=)."
-        ),
-    ] = None,
+    format: _ExportFormat = MarcFormat.ISO2709,
+    encoding: _ExportEncoding = "utf-8",
+    dialect: _ExportDialect = None,
+    as_catalogued: _AsCatalogued = False,
+    original: _Original = False,
+    since: _Since = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
