@@ -434,8 +434,8 @@ def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) ->
 
 def install(app: FastAPI, services: Services, *, page_size: int | None = None) -> None:
     """``/oai`` on ``app``, answered by one provider over ``services`` (kept on ``app.state``;
-    built here, so that a repository identifier or page size the protocol refuses stops the
-    start); ``page_size`` overrides the ``oai_page_size`` setting."""
+    built here, so that a page size it refuses stops the start); ``page_size`` overrides the
+    ``oai_page_size`` setting."""
     app.state.oai = OaiProvider(services, page_size=page_size)
     app.include_router(router)
 
