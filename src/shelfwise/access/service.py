@@ -118,6 +118,46 @@ class AccessService:
         self._failed(subject, sources)
         raise ShelfwiseError("access.login_failed")
 
+    def change_reader_secret(
+        self,
+        card_number: str,
+        current: str,
+        new: str,
+        *,
+        kind: Literal["pin", "password"],
+        sources: Sequence[str] = (),
+    ) -> Session:
+        """A signed-in reader's new PIN or password, given the PIN or password they sign in
+        with now.
+
+        A wrong current secret counts as a failed login of the card (the same lock), so a
+        session left open on a shared computer cannot be used to guess it. The new one
+        follows ReaderService's rules; setting it ends every session and API token of the
+        reader, and the browser that asked gets a new session (returned)."""
+        card = card_number.strip()
+        subject = f"reader:{card}"
+        self._refuse_if_locked(subject, sources)
+        if not any(self._reader_secret_ok(card, current, k) for k in ("pin", "password")):
+            self._failed(subject, sources)
+            raise ShelfwiseError("access.current_secret_wrong")
+        self.lockout.succeed(subject)
+        if kind == "pin":
+            self._readers.set_pin(card, new)
+        else:
+            self._readers.set_password(card, new)
+        reader = self._readers.get(card)
+        principal = Principal(
+            kind="reader", id=reader.id, name=reader.name, card_number=reader.card_number
+        )
+        return self._open_session(principal, hours=self._reader_hours)
+
+    def _reader_secret_ok(self, card: str, secret: str, kind: str) -> bool:
+        try:
+            self._readers.authenticate(card, secret, kind=kind)
+        except ShelfwiseError:
+            return False
+        return True
+
     def principal(self, token: str | None, *, sessions_only: bool = False) -> Principal | None:
         """Who holds this session or API token, or None when it is unknown, expired or revoked.
 

@@ -1,17 +1,16 @@
 """Mounting the web door on the app: pages at ``/``, static files at ``/static/``."""
 
-# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web import account, opac, preferences, staff
-from shelfwise.web.pages import Page, Web
+from shelfwise.web.pages import PageDep, Web, WebRoute
 from shelfwise.web.security import WebMiddleware, is_web_path
 from shelfwise.web.staff.cataloguing import UPLOAD_PATH
 
@@ -20,17 +19,24 @@ if TYPE_CHECKING:
 
 __all__ = ["UPLOAD_PATH", "Web", "install"]
 
+# Last: every web path no other router answers is a 404 page.
+not_found_router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
 
 def install(app: FastAPI, services: "Services") -> Web:
-    """Add the web's routes, static files and middleware to ``app``; returns the :class:`Web`."""
+    """Add the web's routes, static files and middleware to ``app``; returns the :class:`Web`.
+
+    The pages are module-level functions; they find this app's :class:`Web` in
+    ``app.state.web``."""
     web = Web(services)
+    app.state.web = web
     static = Path(str(resources.files("shelfwise.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(preferences.router(web))
     app.include_router(opac.router(web))
-    app.include_router(account.router(web))
+    app.include_router(account.router)
     app.include_router(staff.router(web))
-    app.include_router(_not_found(web))  # last: every other web path is a 404 page
+    app.include_router(not_found_router)
     app.add_middleware(WebMiddleware)
     return web
 
@@ -43,13 +49,8 @@ def method_not_allowed(web: Web, request: Request, allow: str) -> Response:
     return response
 
 
-def _not_found(web: Web) -> APIRouter:
-    router = APIRouter(route_class=web.route_class, include_in_schema=False)
-
-    @router.get("/{path:path}", response_class=HTMLResponse)
-    def not_found(path: str, page: Annotated[Page, Depends(web.page)]) -> Response:
-        if not is_web_path("/" + path):
-            raise HTTPException(status_code=404)  # the API's JSON 404
-        raise ShelfwiseError("request.not_found")
-
-    return router
+@not_found_router.get("/{path:path}", response_class=HTMLResponse)
+def not_found(path: str, page: PageDep) -> Response:
+    if not is_web_path("/" + path):
+        raise HTTPException(status_code=404)  # the API's JSON 404
+    raise ShelfwiseError("request.not_found")

@@ -1,17 +1,19 @@
 """What every page handler gets: the :class:`Page` (language, CSRF token, who is signed in)
 and the :class:`Web` object that renders templates and turns refusals into pages.
 
-A handler is written as::
+A page is a module-level function on a module-level router::
 
-    router = APIRouter(route_class=web.route_class, default_response_class=HTMLResponse)
+    router = APIRouter(route_class=WebRoute, default_response_class=HTMLResponse)
 
     @router.get("/thing")
-    def thing(page: Annotated[Page, Depends(web.page)]) -> Response:
+    def thing(page: PageDep, web: WebDep) -> Response:
         return web.render(page, "thing.html", value=...)
 
-``web.route_class`` checks the CSRF token of every POST before the handler runs
-and renders a :class:`ShelfwiseError` (or a form that does not validate) as an
-error page in the reader's language, never as JSON or a 500.
+``WebDep`` is this app's :class:`Web` (``web.install`` keeps it in ``app.state.web``),
+``PageDep`` the request as a page sees it. :class:`WebRoute` checks the CSRF token of
+every POST before the handler runs and renders a :class:`ShelfwiseError` (or a form
+that does not validate) as an error page in the reader's language, never as JSON or a
+500.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ import hashlib
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -123,7 +125,7 @@ class Web:
             auto_reload=False,
         )
         self.static_version = _static_version()
-        self.route_class = _route_class(self)
+        self.route_class = WebRoute  # for the routers still built per app
 
     # --- per request ----------------------------------------------------------------
 
@@ -212,49 +214,67 @@ class Web:
         )
 
 
-def _route_class(web: Web) -> type[APIRoute]:
-    class WebRoute(APIRoute):
-        """CSRF on every POST; refusals, bad forms and login redirects as pages."""
+def web_of(request: Request) -> Web:
+    """The :class:`Web` of the app serving ``request`` (``web.install`` keeps it there)."""
+    web = request.app.state.web
+    if not isinstance(web, Web):
+        raise RuntimeError("the web door is not installed on this app (web.install)")
+    return web
 
-        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-            original = super().get_route_handler()
 
-            async def handler(request: Request) -> Response:
-                try:
-                    # No NUL in a path, a query or a text field: PostgreSQL cannot hold
-                    # one, and it is never meaningful (uploaded files may hold anything).
-                    if "\x00" in request.url.path or b"%00" in request.scope.get(
-                        "query_string", b""
-                    ):
-                        raise ShelfwiseError("request.invalid", detail="NUL")
-                    if request.method == "POST":
-                        form = await request.form()
-                        if any(isinstance(v, str) and "\x00" in v for v in form.values()):
-                            raise ShelfwiseError("request.invalid", detail="NUL")
-                        seed = request.scope.get("state", {}).get("csrf_seed")
-                        token = form.get(CSRF_FIELD)
-                        if not web.signer.csrf_ok(seed, token if isinstance(token, str) else None):
-                            raise ShelfwiseError("web.csrf")
-                    return await original(request)
-                except LoginRequired as exc:
-                    target = "/staff/login" if exc.kind == "staff" else "/login"
-                    back = request.url.path if request.method == "GET" else "/account"
-                    return web.redirect(f"{target}?next={quote(back)}")
-                except ShelfwiseError as exc:
-                    return web.error_page(request, exc)
-                except RequestValidationError as exc:
-                    detail = "; ".join(
-                        ".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()
-                    )
-                    return web.error_page(request, ShelfwiseError("request.invalid", detail=detail))
-                finally:
-                    # The form was parsed here, not by FastAPI, so its uploaded files
-                    # (spooled temporary files) are closed here too.
-                    await request.close()
+def page_of(request: Request) -> Page:
+    """The request as a page sees it: language, CSRF token, who is signed in."""
+    return web_of(request).page(request)
 
-            return handler
 
-    return WebRoute
+WebDep = Annotated[Web, Depends(web_of)]
+PageDep = Annotated[Page, Depends(page_of)]
+
+
+class WebRoute(APIRoute):
+    """CSRF on every POST; refusals, bad forms and login redirects as pages."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            web = web_of(request)
+            try:
+                await _check_request(web, request)
+                return await original(request)
+            except LoginRequired as exc:
+                target = "/staff/login" if exc.kind == "staff" else "/login"
+                back = request.url.path if request.method == "GET" else "/account"
+                return web.redirect(f"{target}?next={quote(back)}")
+            except ShelfwiseError as exc:
+                return web.error_page(request, exc)
+            except RequestValidationError as exc:
+                detail = "; ".join(
+                    ".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()
+                )
+                return web.error_page(request, ShelfwiseError("request.invalid", detail=detail))
+            finally:
+                # The form was parsed here, not by FastAPI, so its uploaded files
+                # (spooled temporary files) are closed here too.
+                await request.close()
+
+        return handler
+
+
+async def _check_request(web: Web, request: Request) -> None:
+    """No NUL anywhere; a POST carries this browser's CSRF token."""
+    # No NUL in a path, a query or a text field: PostgreSQL cannot hold
+    # one, and it is never meaningful (uploaded files may hold anything).
+    if "\x00" in request.url.path or b"%00" in request.scope.get("query_string", b""):
+        raise ShelfwiseError("request.invalid", detail="NUL")
+    if request.method == "POST":
+        form = await request.form()
+        if any(isinstance(v, str) and "\x00" in v for v in form.values()):
+            raise ShelfwiseError("request.invalid", detail="NUL")
+        seed = request.scope.get("state", {}).get("csrf_seed")
+        token = form.get(CSRF_FIELD)
+        if not web.signer.csrf_ok(seed, token if isinstance(token, str) else None):
+            raise ShelfwiseError("web.csrf")
 
 
 def _static_version() -> str:

@@ -12,6 +12,12 @@ MESSAGES: dict[str, MessageTemplate] = {
         "사용자 이름, 카드 번호 또는 비밀번호가 올바르지 않습니다.",
         "The user name, card number or password is wrong.",
     ),
+    "access.current_secret_wrong": message(
+        403,
+        "当前密码或 PIN 不正确。",
+        "현재 비밀번호 또는 PIN이 올바르지 않습니다.",
+        "The current PIN or password is wrong.",
+    ),
     "access.locked": message(
         429,
         "登录失败次数过多，已暂时锁定，请于 {until} 后再试或到服务台办理。",

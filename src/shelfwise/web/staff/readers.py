@@ -1,5 +1,5 @@
 """Readers at the desk: registering, the reader's record (block, unblock, renew the card,
-set a PIN), and fees (take a payment, waive). Reads and changes are audited (P7)."""
+set a PIN, reset the password), and fees (take a payment, waive). Reads and changes are audited (P7)."""
 
 # No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
 import re
@@ -28,7 +28,7 @@ RECORD_FIELDS = (
     "manual_block",
 )
 REGISTER_FIELDS = ("name", "category", "email", "phone", "birth_year", "home_branch")
-ACTIONS = ("details", "block", "unblock", "renew_card", "pin")
+ACTIONS = ("details", "block", "unblock", "renew_card", "pin", "password")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -178,6 +178,9 @@ def _change(services: Any, card: str, action: str, form: Any) -> tuple[str, ...]
     if action == "renew_card":
         services.readers.renew_card(card)
         return ("expires_on",)
+    if action == "password":  # a reset: the reader's sessions and API tokens end
+        services.readers.set_password(card, form_text(form, "password"))
+        return ("password",)
     services.readers.set_pin(card, form_text(form, "pin"))
     return ("pin",)
 
