@@ -232,6 +232,31 @@ def document(
     positional += [str(a.get("name") or "") for a in (d.get("agents") or [])[1:]]
     positional += _values(d, "series") + _values(d, "subjects")
     doc["seq"] = [SEP.join(_sequence(t) for t in positional if t)]
+    doc.update(_identifiers(d))
+    doc["title_exact"] = [_exact(row.title)]
+    doc.update(_facets(row, availability))
+    key = work_key(row)
+    doc["work_id"] = [work_id(key)]
+    doc.update(_ordering(row, availability, popularity))
+    payload = {
+        "t": row.title,
+        "a": row.main_author,
+        "p": row.publisher,
+        "y": row.year,
+        "l": doc["lang"],
+        "m": row.material_type,
+        "i": _values(d, "isbns"),
+        "b": sorted(availability.held_at),
+        "v": sorted(availability.available_at),
+        "w": key,
+    }
+    doc["payload"] = [json.dumps(payload, ensure_ascii=False).encode()]
+    return doc
+
+
+def _identifiers(d: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """ISBNs (each ISBN-13 with its ISBN-10 too) and normalised class numbers."""
+    doc: dict[str, list[Any]] = {}
     isbns = set()
     for code in _values(d, "isbns"):
         isbns.add(code)
@@ -243,9 +268,14 @@ def document(
     classes = [_normal_class(str(c.get("number") or "")) for c in d.get("classifications") or []]
     if classes := [c for c in classes if c]:
         doc["class"] = classes
-    doc["title_exact"] = [_exact(row.title)]
-    languages = sorted({language_code(x) for x in row.languages}) or ["und"]
-    doc["lang"] = languages
+    return doc
+
+
+def _facets(row: IndexRow, availability: Availability) -> dict[str, list[Any]]:
+    """What a search filters and counts by: language, material, year, branch, availability,
+    subject."""
+    doc: dict[str, list[Any]] = {}
+    doc["lang"] = sorted({language_code(x) for x in row.languages}) or ["und"]
     doc["material"] = [row.material_type]
     if row.year is not None:
         doc["year"] = [row.year]
@@ -257,32 +287,23 @@ def document(
         doc["avail_at"] = sorted(availability.available_at)
     doc["available"] = ["yes" if availability.available_at else "no"]
     doc["avail_n"] = [len(availability.available_at)]
-    doc["subject"] = sorted(set(_values(d, "subjects")))[:20] or []
-    if not doc["subject"]:
-        del doc["subject"]
-    key = work_key(row)
-    doc["work_id"] = [work_id(key)]
-    doc["popularity"] = [max(0, popularity)]
-    doc["boost"] = [ordering.popularity_weight(popularity)]
-    doc["newest"] = [ordering.newest_key(row.year, row.id)]
-    doc["tie"] = [ordering.tie_key(bool(availability.available_at), row.id)]
-    doc["sort_title"] = [ordering.text_key(_sort(row.title), row.id)]
-    author = _sort(row.main_author) if row.main_author else ordering.NO_HEADING
-    doc["sort_author"] = [ordering.text_key(author, row.id)]
-    payload = {
-        "t": row.title,
-        "a": row.main_author,
-        "p": row.publisher,
-        "y": row.year,
-        "l": languages,
-        "m": row.material_type,
-        "i": _values(d, "isbns"),
-        "b": held,
-        "v": sorted(availability.available_at),
-        "w": key,
-    }
-    doc["payload"] = [json.dumps(payload, ensure_ascii=False).encode()]
+    subjects = sorted(set(_values(row.description, "subjects")))[:20]
+    if subjects:
+        doc["subject"] = subjects
     return doc
+
+
+def _ordering(row: IndexRow, availability: Availability, popularity: int) -> dict[str, list[Any]]:
+    """The sort and ranking keys: popularity, newest, ties, title and author."""
+    author = _sort(row.main_author) if row.main_author else ordering.NO_HEADING
+    return {
+        "popularity": [max(0, popularity)],
+        "boost": [ordering.popularity_weight(popularity)],
+        "newest": [ordering.newest_key(row.year, row.id)],
+        "tie": [ordering.tie_key(bool(availability.available_at), row.id)],
+        "sort_title": [ordering.text_key(_sort(row.title), row.id)],
+        "sort_author": [ordering.text_key(author, row.id)],
+    }
 
 
 def to_document(fields: Mapping[str, Iterable[Any]], schema: tantivy.Schema) -> tantivy.Document:

@@ -40,7 +40,7 @@ from shelfwise.search.models import (
     Sort,
     Suggestion,
 )
-from shelfwise.search.query import parse
+from shelfwise.search.query import ParsedQuery, parse
 from shelfwise.search.schema import SCHEMA_VERSION, to_document
 from shelfwise.search.suggest import autocomplete, did_you_mean
 from shelfwise.storage.database import Database
@@ -321,7 +321,6 @@ class SearchService:
         live = self._live_or_unavailable()
         size = max(1, min(request.size, 100))
         page = max(1, min(request.page, 100))
-        empty = SearchResult(request.q, 0, (), {}, page, size, request.sort)
         compiler = Compiler(live.schema)
         filters = compiler.filters(request.filters)
         main = compiler.query(parsed)
@@ -329,6 +328,7 @@ class SearchService:
         everything = main is None and any(w in EVERYTHING for w in request.q.split())
         if main is None and not filters and not everything:
             note = "Only exclusions were given." if parsed.clauses else "Type a word to search."
+            empty = SearchResult(request.q, 0, (), {}, page, size, request.sort)
             return _with(empty, message=note)
         parts = [(Occur.Must, q) for q in ([main] if main is not None else []) + filters]
         query = Query.boolean_query(parts) if main is not None else _browse(filters)
@@ -343,17 +343,24 @@ class SearchService:
         notes = list(parsed.notes)
         ranking, shown_works = self._page(searcher, live.schema, query, order, request, page, size)
         if main is not None and ranking.total < RELAX_BELOW:
-            loose = Compiler(live.schema, relax=True)
-            relaxed = loose.query(parsed)
-            if loose.relaxed and relaxed is not None:
-                query = Query.boolean_query([(Occur.Must, q) for q in [relaxed, *filters]])
+            relaxed = _relaxed(live.schema, parsed, filters)
+            if relaxed is not None:
+                query = relaxed
                 notes.append("few records have every word: those with all but one follow them")
                 ranking, shown_works = self._page(
                     searcher, live.schema, query, order, request, page, size
                 )
-        shown = tuple(results.load_works(searcher, shown_works))
+        found = _Found(searcher, query, ranking, shown_works, notes)
+        return self._result(request, parsed, found, page, size)
+
+    def _result(
+        self, request: SearchRequest, parsed: ParsedQuery, found: _Found, page: int, size: int
+    ) -> SearchResult:
+        """The page of works, its facets, a "did you mean" and the message of a search."""
+        searcher, ranking = found.searcher, found.ranking
+        shown = tuple(results.load_works(searcher, found.works))
         facets = (
-            results.read_facets(searcher.aggregate(query, results.facet_spec()))
+            results.read_facets(searcher.aggregate(found.query, results.facet_spec()))
             if request.facets
             else {}
         )
@@ -362,7 +369,7 @@ class SearchService:
         # almost nothing matched, scans the term dictionary (misspellings).
         top = [r for w in shown for r in w.records] if page == 1 else []
         suggestion = did_you_mean(searcher, parsed, top, total)
-        message = "; ".join(notes) or None
+        message = "; ".join(found.notes) or None
         if not total:
             message = "No records found." + (f" Did you mean: {suggestion}?" if suggestion else "")
         return SearchResult(
@@ -479,3 +486,24 @@ def _with(result: SearchResult, *, message: str) -> SearchResult:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What one search's query found, before its page is read."""
+
+    searcher: tantivy.Searcher
+    query: Query
+    ranking: ordering.Ranking
+    works: list[list[ordering.Ranked]]
+    notes: list[str]
+
+
+def _relaxed(schema: tantivy.Schema, parsed: ParsedQuery, filters: list[Query]) -> Query | None:
+    """The query again with all but one word required, when few records have every word;
+    None when it would be the same query."""
+    loose = Compiler(schema, relax=True)
+    relaxed = loose.query(parsed)
+    if loose.relaxed and relaxed is not None:
+        return Query.boolean_query([(Occur.Must, q) for q in [relaxed, *filters]])
+    return None
