@@ -19,6 +19,7 @@ from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.catalogue.uploads import Uploads
 from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.availability import AVAILABILITY_CHANGED
 from shelfwise.circulation.deposits import (
     DepositPolicy,
     DepositService,
@@ -49,6 +50,7 @@ from shelfwise.readers.service import (
     categories_from,
     categories_from_list,
 )
+from shelfwise.search.models import ShelfAvailability
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys, load_keys
 from shelfwise.sip2.alerts import KioskAlerts
@@ -256,21 +258,29 @@ def build(
         ),
     )
     reader_service = ReaderService(db, clock, hasher, reader_policy, throttle=lockout)
+    circulation = _counted(
+        CirculationService(
+            db, clock, circulation_policy, deposits=deposit_policy, idempotency=idempotency
+        )
+    )
     return Services(
         settings=settings,
         clock=clock,
         db=db,
         catalogue=CatalogueService(db, clock),
         readers=reader_service,
-        circulation=_counted(
-            CirculationService(
-                db, clock, circulation_policy, deposits=deposit_policy, idempotency=idempotency
-            )
-        ),
+        circulation=circulation,
         accounts=AccountService(db, clock, deposits=deposit_policy, idempotency=idempotency),
         deposits=DepositService(db, clock, deposit_policy),
-        # Availability and popularity providers: circulation's, once it offers them.
-        search=SearchService(db, settings.data_dir / "index"),
+        # Circulation is search's availability source: the shelves in bulk, and a shelf
+        # change event per record that the follower re-documents (issue 12 item 1).
+        search=SearchService(
+            db,
+            settings.data_dir / "index",
+            availability=ShelfAvailability(circulation.on_shelf),
+            follows=(AVAILABILITY_CHANGED,),  # consumed by the follower, not the relay
+            clock=clock,
+        ),
         terminals=TerminalService(db, clock, hasher),
         kiosk_alerts=KioskAlerts(db, clock),
         access=AccessService(

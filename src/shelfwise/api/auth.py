@@ -43,6 +43,16 @@ def signed_in(credentials: Credentials, services: ServicesDep) -> Principal:
 SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
+def maybe_signed_in(credentials: Credentials, services: ServicesDep) -> Principal | None:
+    """Who is calling on a public route, or None (no credentials, or credentials that name
+    nobody): the route answers anyone, and the service refuses what needs a principal
+    (``available_at=mine`` without one is a 401)."""
+    return None if credentials is None else services.access.principal(credentials.credentials)
+
+
+MaybeSignedIn = Annotated[Principal | None, Depends(maybe_signed_in)]
+
+
 def staff(permission: str) -> Callable[..., Principal]:
     """Staff whose role holds ``permission``."""
 

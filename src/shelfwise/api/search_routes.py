@@ -1,7 +1,8 @@
 """Search endpoints: ``GET /search`` (results, facets, did-you-mean) and ``GET /suggest``.
 
 Any query string gives a 200 with results or a ``message``; only malformed
-parameters (a page that is not a number) get the common error envelope.
+parameters (a page that is not a number, a branch that does not exist, ``mine``
+asked by nobody signed in) get the common error envelope.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from shelfwise.api.auth import MaybeSignedIn
 from shelfwise.api.deps import ServicesDep
 from shelfwise.api.inputs import YearsQuery
 from shelfwise.search.models import Filters, SearchRequest, SearchResult, Sort
@@ -105,6 +107,7 @@ def _out(result: SearchResult) -> SearchOut:
 @router.get("/search", response_model=SearchOut)
 def search(
     services: ServicesDep,
+    who: MaybeSignedIn,
     q: Annotated[str, Query(max_length=1000, description="Query (see docs/search.md)")] = "",
     lang: Annotated[list[str] | None, Query(description="Language facet: zh, ko, en")] = None,
     material: Annotated[list[str] | None, Query()] = None,
@@ -113,6 +116,14 @@ def search(
     branch: Annotated[list[str] | None, Query(description="Branch code")] = None,
     subject: Annotated[list[str] | None, Query()] = None,
     available: Annotated[bool | None, Query(description="A copy on the shelf now")] = None,
+    available_at: Annotated[
+        list[str] | None,
+        Query(
+            max_length=16,
+            description="A copy on the shelf now at this branch code; `mine`: the "
+            "signed-in reader's home branch (or a staff account's one branch)",
+        ),
+    ] = None,
     sort: Sort = Sort.RELEVANCE,
     page: Annotated[int, Query(ge=1, le=100)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -128,6 +139,9 @@ def search(
         branch=tuple(branch or ()),
         subject=tuple(subject or ()),
         available=available,
+        available_at=tuple(
+            services.circulation.shelf_branch(code, actor=who) for code in available_at or ()
+        ),
     )
     request = SearchRequest(
         q=q, filters=filters, sort=sort, page=page, size=size, group=group, facets=facets

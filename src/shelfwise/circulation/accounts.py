@@ -15,6 +15,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo
+from shelfwise.circulation.availability import shelf_changed
 from shelfwise.circulation.deposits import (
     DepositPolicy,
     deposits_of,
@@ -466,6 +467,9 @@ class AccountService:
             total = conn.execute(
                 select(func.count()).select_from(loans).where(loans.c.reader_id == reader.id)
             ).scalar_one()
+            shelf_changed(
+                conn, self._clock, repo.trapped_records(conn, holds.c.reader_id == reader.id)
+            )
             conn.execute(
                 update(holds)
                 .where(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from shelfwise.circulation import repo
+from shelfwise.circulation.availability import shelf_changed
 from shelfwise.circulation.base import CirculationCore
 from shelfwise.circulation.models import Hold, HoldSlip, PullListEntry
 from shelfwise.circulation.rules import due_date
@@ -192,11 +193,13 @@ class HoldOperations(CirculationCore):
             if hold.status not in ACTIVE_HOLDS:
                 raise ShelfwiseError("circ.hold_closed", hold=hold_id, status=hold.status)
             check_hold(hold.status, HoldStatus.CANCELLED, "cancel")
+            freed = repo.trapped_records(conn, holds.c.id == hold_id)
             conn.execute(
                 update(holds)
                 .where(holds.c.id == hold_id)
                 .values(status=str(HoldStatus.CANCELLED), trapped_item_id=None, closed_at=now)
             )
+            shelf_changed(conn, self._clock, freed)
             return repo.load_hold(conn, hold_id)
 
     def change_pickup(self, hold_id: int, pickup_branch: str, *, actor: Actor) -> Hold:
@@ -233,6 +236,7 @@ class HoldOperations(CirculationCore):
                 .scalars()
                 .all()
             )
+            freed = repo.trapped_records(conn, holds.c.id.in_(ids)) if ids else []
             for hold_id in ids:
                 check_hold(HoldStatus.READY, HoldStatus.EXPIRED, "expire")
                 conn.execute(
@@ -240,6 +244,7 @@ class HoldOperations(CirculationCore):
                     .where(holds.c.id == hold_id, holds.c.status == HoldStatus.READY)
                     .values(status=str(HoldStatus.EXPIRED), trapped_item_id=None, closed_at=now)
                 )
+            shelf_changed(conn, self._clock, freed)
             return len(ids)
 
     def get_hold(self, hold_id: int, *, actor: Actor) -> Hold:

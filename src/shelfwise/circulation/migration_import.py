@@ -32,6 +32,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo
+from shelfwise.circulation.availability import shelf_changed
 from shelfwise.circulation.migration_csv import (
     BadLine,
     ColumnsError,
@@ -357,6 +358,7 @@ class MigrationImporter:
             .returning(loans.c.id)
         ).scalar_one()
         self._remember(conn, key, "loan", loan_id)
+        shelf_changed(conn, self._clock, [item.record_id])  # search: the copy left the shelf
         return True
 
     # --- holds ------------------------------------------------------------------------

@@ -384,6 +384,18 @@ def fees_of(conn: Connection, reader_id: int, *, lock: bool = False) -> list[Fee
     return [fee_from(r) for r in rows]
 
 
+def _on_the_shelf() -> list[Any]:
+    """A copy is on the shelf: in service, not on loan (or lost), not travelling, not
+    trapped for a hold (the rule of ``CirculationCore._availability``, as SQL)."""
+    open_loan_q = exists().where(loans.c.item_id == items.c.id, loans.c.returned_at.is_(None))
+    transit_q = exists().where(transits.c.item_id == items.c.id, transits.c.received_at.is_(None))
+    trapped_q = exists().where(
+        holds.c.trapped_item_id == items.c.id,
+        holds.c.status.in_([str(s) for s in TRAPPED_HOLDS]),
+    )
+    return [items.c.lifecycle == "in_service", ~open_loan_q, ~transit_q, ~trapped_q]
+
+
 def available_counts(
     conn: Connection, record_ids: Iterable[int], branch: int | None = None
 ) -> dict[int, dict[int, int]]:
@@ -391,21 +403,9 @@ def available_counts(
     ids = list(record_ids)
     if not ids:
         return {}
-    open_loan_q = exists().where(loans.c.item_id == items.c.id, loans.c.returned_at.is_(None))
-    transit_q = exists().where(transits.c.item_id == items.c.id, transits.c.received_at.is_(None))
-    trapped_q = exists().where(
-        holds.c.trapped_item_id == items.c.id,
-        holds.c.status.in_([str(s) for s in TRAPPED_HOLDS]),
-    )
     query = (
         select(items.c.record_id, items.c.home_branch_id, func.count())
-        .where(
-            items.c.record_id.in_(ids),
-            items.c.lifecycle == "in_service",
-            ~open_loan_q,
-            ~transit_q,
-            ~trapped_q,
-        )
+        .where(items.c.record_id.in_(ids), *_on_the_shelf())
         .group_by(items.c.record_id, items.c.home_branch_id)
     )
     if branch is not None:
@@ -414,6 +414,34 @@ def available_counts(
     for record_id, home, count in conn.execute(query):
         result.setdefault(int(record_id), {})[int(home)] = int(count)
     return result
+
+
+def shelf_branches(conn: Connection, record_ids: list[int]) -> dict[int, set[str]]:
+    """The codes of the branches with a copy of each record on the shelf (records with
+    none are left out): one query, for a page of search documents."""
+    query = (
+        select(items.c.record_id, branches.c.code)
+        .distinct()
+        .join(branches, branches.c.id == items.c.home_branch_id)
+        .where(items.c.record_id.in_(record_ids), *_on_the_shelf())
+    )
+    found: dict[int, set[str]] = {}
+    for record_id, code in conn.execute(query):
+        found.setdefault(int(record_id), set()).add(str(code))
+    return found
+
+
+def trapped_records(conn: Connection, where: Any) -> list[int]:
+    """The records of the copies trapped by the holds ``where`` selects (before they are
+    closed: a copy freed is back on the shelf)."""
+    return [
+        int(r)
+        for r in conn.execute(
+            select(items.c.record_id)
+            .join(holds, holds.c.trapped_item_id == items.c.id)
+            .where(where, holds.c.status.in_([str(s) for s in TRAPPED_HOLDS]))
+        ).scalars()
+    ]
 
 
 def last_day(rows: Iterable[date]) -> date | None:

@@ -12,7 +12,7 @@ transits (``holds.py``) and renewals (``renewals.py``) are its other halves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo
+from shelfwise.circulation.availability import on_shelf, shelf_changed
 from shelfwise.circulation.base import loaded_hook
 from shelfwise.circulation.holds import NOTICE_TOPIC, HoldOperations
 from shelfwise.circulation.idempotency import RequestKey
@@ -33,7 +34,9 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.tables import fees, items, loans, transits
 
-__all__ = ["NOTICE_TOPIC", "CirculationService"]
+__all__ = ["MY_BRANCH", "NOTICE_TOPIC", "CirculationService"]
+
+MY_BRANCH = "mine"  # in place of a branch code: the asker's own branch (shelf_branch)
 
 
 class CirculationService(HoldOperations, RenewalOperations):
@@ -118,6 +121,7 @@ class CirculationService(HoldOperations, RenewalOperations):
             conn.execute(
                 update(transits).where(transits.c.id == transit.id).values(received_at=now)
             )
+        shelf_changed(conn, self._clock, [item.record_id])  # last: a refusal writes no event
         return int(loan_id)
 
     # --- check-in ---------------------------------------------------------------------
@@ -157,6 +161,7 @@ class CirculationService(HoldOperations, RenewalOperations):
             )
         hold_id, hold_status, transit_to = self._route(conn, item, here)
         status = self._availability(conn, item)
+        shelf_changed(conn, self._clock, [item.record_id])
         return CheckinResult(
             barcode=barcode,
             loan_id=None if loan is None else int(loan.id),
@@ -207,6 +212,7 @@ class CirculationService(HoldOperations, RenewalOperations):
                 )
             )
             status = self._availability(conn, item)
+            shelf_changed(conn, self._clock, [item.record_id])
             return asdict(
                 CheckinResult(
                     barcode=barcode,
@@ -347,6 +353,32 @@ class CirculationService(HoldOperations, RenewalOperations):
         with self._db.read() as conn:
             branch_id = repo.branch_id(conn, branch) if branch else None
             return repo.available_counts(conn, record_ids, branch_id)
+
+    def on_shelf(self, record_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """Branch codes where each record has a copy on the shelf now, in bulk: search's
+        availability source (records with none are left out)."""
+        with self._db.read() as conn:
+            return on_shelf(conn, record_ids)
+
+    def shelf_branch(self, code: str, *, actor: Actor | None) -> str:
+        """The branch an "on the shelf at" choice names: a branch code (it must exist), or
+        :data:`MY_BRANCH` — a reader's home branch, or the one branch a staff account or
+        kiosk is bound to. Every door asks here, so "mine" means one thing everywhere."""
+        if code != MY_BRANCH:
+            with self._db.read() as conn:
+                repo.branch_id(conn, code)
+            return code
+        if actor is None:
+            raise ShelfwiseError("access.unauthenticated")
+        if actor.kind == "reader" and actor.card_number is not None:
+            with self._db.read() as conn:
+                home = reader_by_id(conn, reader_id_of(conn, actor.card_number)).home_branch_id
+                found = repo.branch_codes(conn, {home}) if home is not None else []
+        else:
+            found = list(actor.branches)
+        if len(found) != 1:
+            raise ShelfwiseError("circ.no_home_branch")
+        return found[0]
 
     def record_status(self, record_id: int) -> list[ItemStatus]:
         with self._db.read() as conn:

@@ -318,4 +318,8 @@ class Compiler:
         elif filters.available is not None:
             flag = "yes" if filters.available else "no"
             out.append(Query.term_query(self.schema, "available", flag))
+        if filters.available_at:
+            out.append(
+                _any([Query.term_query(self.schema, "avail_at", b) for b in filters.available_at])
+            )
         return out

@@ -6,7 +6,7 @@ Plain dataclasses; no index or database handles.  Facet counts count *records*
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -33,6 +33,8 @@ class Filters:
     branch: tuple[str, ...] = ()
     subject: tuple[str, ...] = ()
     available: bool | None = None  # True: a copy is available now (at `branch`, if given)
+    # A copy on the shelf now at one of these branches (whatever `branch` and `available` say)
+    available_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +128,43 @@ class AvailabilityProvider(Protocol):
 _GONE = frozenset({"withdrawn", "lost", "missing"})
 
 
+def held_at(copies: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The branches holding a copy that is not gone (withdrawn, lost, missing)."""
+    return frozenset(branch for branch, life in copies if life not in _GONE)
+
+
 class EveryCopyAvailable:
-    """Until circulation exists: every copy counts as available, except copies that
-    are gone (withdrawn, lost, missing)."""
+    """Without an availability source (an index built alone, in tests): every copy that
+    is not gone counts as available."""
 
     def availability(
         self, copies: Mapping[int, Iterable[tuple[str, str]]]
     ) -> Mapping[int, Availability]:
         out: dict[int, Availability] = {}
         for record_id, held in copies.items():
-            pairs = list(held)
+            where = held_at(held)
+            out[record_id] = Availability(held_at=where, available_at=where)
+        return out
+
+
+class ShelfAvailability:
+    """Availability from a source that knows the shelves (circulation, wired by the
+    composition root): ``on_shelf`` gives, for many records at once, the branch codes
+    where a copy is on the shelf now. A branch counts only while it also holds the copy
+    in the catalogue's eyes (a copy gone from the catalogue is on no shelf)."""
+
+    def __init__(self, on_shelf: Callable[[list[int]], Mapping[int, frozenset[str]]]) -> None:
+        self._on_shelf = on_shelf
+
+    def availability(
+        self, copies: Mapping[int, Iterable[tuple[str, str]]]
+    ) -> Mapping[int, Availability]:
+        shelves = self._on_shelf(list(copies))
+        out: dict[int, Availability] = {}
+        for record_id, held in copies.items():
+            where = held_at(held)
             out[record_id] = Availability(
-                held_at=frozenset(b for b, life in pairs if life not in _GONE),
-                available_at=frozenset(b for b, life in pairs if life not in _GONE),
+                held_at=where, available_at=where & shelves.get(record_id, frozenset())
             )
         return out
 

@@ -3,6 +3,9 @@
 * :meth:`SearchService.sync` applies the change feed (outbox rows above the
   index's high-water mark) to the live index: re-read each changed record,
   replace its document, drop it when the record is merged, withdrawn or gone.
+  The feed holds the catalogue's record changes and the availability source's
+  shelf changes (``follows``); the records one read of the feed names are
+  re-documented together, in one index commit, however many events name them.
   It is idempotent, and it is what the outbox handler and the follower thread
   (every half second) call, so a change is searchable within about a second.
 * :meth:`SearchService.rebuild` builds a new generation beside the live one and
@@ -25,6 +28,8 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur, Query
 
+from shelfwise.catalogue.importing import RECORD_CHANGED
+from shelfwise.core.clock import Clock, SystemClock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search import headings, ordering, results, source
 from shelfwise.search.building import DocumentBuilder, default_workers
@@ -44,7 +49,7 @@ from shelfwise.search.query import ParsedQuery, parse
 from shelfwise.search.schema import SCHEMA_VERSION, to_document
 from shelfwise.search.suggest import autocomplete, did_you_mean
 from shelfwise.storage.database import Database
-from shelfwise.storage.outbox import Event
+from shelfwise.storage.outbox import Event, mark_consumed
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +79,8 @@ class SearchService:
         availability: AvailabilityProvider | None = None,
         popularity: PopularityProvider | None = None,
         workers: int | None = None,
+        follows: Iterable[str] = (),
+        clock: Clock | None = None,
     ) -> None:
         self._db = db
         # Processes that analyse records for a rebuild or a bulk catch-up (0: in-process).
@@ -81,6 +88,14 @@ class SearchService:
         self.store = IndexStore(index_dir)
         self.availability: AvailabilityProvider = availability or EveryCopyAvailable()
         self.popularity: PopularityProvider = popularity or NoPopularity()
+        # Outbox topics whose events name a record to re-document: the catalogue's (also
+        # delivered by the relay, to ``handle_event``), and ``follows``: those only this
+        # follower consumes (circulation's shelves, wired in app.py), which it marks
+        # delivered itself, one UPDATE per batch applied, not one transaction per event.
+        self.topics = frozenset({RECORD_CHANGED, *follows})
+        self._consumes = frozenset(follows) - {RECORD_CHANGED}
+        self._clock: Clock = clock or SystemClock()
+        self._applied = threading.Condition()  # notified whenever the cursor moves
         self._live: LiveIndex | None = None
         self._cursor = 0
         self._gap_since: dict[int, float] = {}
@@ -185,13 +200,14 @@ class SearchService:
     def _sync_feed(self, live: LiveIndex, builder: DocumentBuilder, *, settle_gaps: bool) -> int:
         applied = 0
         while True:
-            events = source.feed_after(self._db, self._cursor)
+            events = source.feed_after(self._db, self._cursor, topics=self.topics)
             ready = self._contiguous(events, settle_gaps=settle_gaps)
             if not ready:
                 return applied
             changed = [e.record_id for e in ready if e.record_id is not None]
             self.apply(changed, live, builder)
-            self._cursor = ready[-1].id
+            previous, self._cursor = self._cursor, ready[-1].id
+            mark_consumed(self._db, self._clock, self._consumes, after=previous, up_to=self._cursor)
             applied += len(changed)
             meta = self.store.read_meta(live.path)
             self.store.write_meta(
@@ -203,6 +219,8 @@ class SearchService:
                     live.searcher().num_docs,
                 ),
             )
+            with self._applied:
+                self._applied.notify_all()
             if len(ready) < len(events) or len(events) < 5000:
                 return applied
 
@@ -221,8 +239,19 @@ class SearchService:
         return events
 
     def handle_event(self, event: Event) -> None:
-        """Outbox handler for ``catalogue.record_changed``: the feed up to now, indexed."""
+        """Outbox handler for the followed topics: the feed up to now, indexed."""
         self.sync()
+
+    @property
+    def applied_through(self) -> int:
+        """The outbox id up to which the live index has applied the change feed."""
+        return self._cursor
+
+    def wait_for(self, event_id: int, timeout: float) -> bool:
+        """Wait until the feed is applied up to ``event_id`` (by the follower thread, a
+        relay's delivery or a ``sync``); False if ``timeout`` seconds pass first."""
+        with self._applied:
+            return self._applied.wait_for(lambda: self._cursor >= event_id, timeout)
 
     # --- rebuilding ----------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ so the projection reads the tables here, and nothing here ever writes them.
 When the catalogue grows an "index rows" method, this module becomes a call to it.
 
 The change feed is the outbox table, read by id: every catalogue change writes a
-``catalogue.record_changed`` row in its own transaction, so following ids from a
+``catalogue.record_changed`` row in its own transaction (and every change of a
+copy's shelf, circulation's ``circulation.availability_changed``), so following ids from a
 high-water mark is a complete change feed for every node, whoever delivers
 the events.
 """
@@ -14,7 +15,7 @@ the events.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,8 +158,16 @@ class FeedEvent:
     record_id: int | None  # None: an event of another topic (kept to see id gaps)
 
 
-def feed_after(db: Database, cursor: int, *, limit: int = 5000) -> list[FeedEvent]:
-    """Every outbox row above ``cursor`` in id order; record ids for record changes.
+def feed_after(
+    db: Database,
+    cursor: int,
+    *,
+    limit: int = 5000,
+    topics: Collection[str] = (RECORD_CHANGED,),
+) -> list[FeedEvent]:
+    """Every outbox row above ``cursor`` in id order; record ids for ``topics`` (the
+    catalogue's record changes, and those the composition root adds: circulation's
+    shelves).
 
     Rows of all topics come back so that the caller can tell a gap in the ids (a
     transaction not yet committed, or rolled back) from rows of other topics.
@@ -173,7 +182,7 @@ def feed_after(db: Database, cursor: int, *, limit: int = 5000) -> list[FeedEven
     events = []
     for r in rows:
         record_id = None
-        if r.topic == RECORD_CHANGED:
+        if r.topic in topics:
             found = json.loads(r.payload).get("record_id")
             record_id = found if isinstance(found, int) else None
         events.append(FeedEvent(int(r.id), record_id))

@@ -144,6 +144,12 @@ MESSAGES: dict[str, MessageTemplate] = {
         "자료 {barcode}은(는) 이 서지에 속하지 않습니다.",
         "Item {barcode} does not belong to this title.",
     ),
+    "circ.no_home_branch": message(
+        422,
+        "没有可用的本馆：请指定馆点代码。",
+        "소속 도서관이 없습니다. 도서관 지점 코드를 지정하십시오.",
+        "There is no branch of yours to use: give a branch code.",
+    ),
     "circ.nothing_to_hold": message(
         409,
         "书目 {record_id} 没有可预约的馆藏。",
