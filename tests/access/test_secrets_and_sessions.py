@@ -28,7 +28,7 @@ from shelfwise.readers.security import SecretHasher
 from shelfwise.secret_keys import FORMER_ID_CARD_DEFAULT
 from shelfwise.storage.tables import access_tokens, login_attempts, readers
 from shelfwise.testing.access import staff_token
-from shelfwise.testing.servers import live_server
+from shelfwise.testing.servers import SLOW_MACHINE, live_server
 from shelfwise.web.security import Signer
 
 ID_CARD = "11010519491231002X"
@@ -257,7 +257,10 @@ def test_the_access_log_masks_card_numbers_and_confirmation_codes(
     made = services.readers.self_register(source="t", name="己", email="j@example.org", pin="2468")
     card, code = made.reader.card_number, made.verify_token or ""
     session = services.access.login_reader(card, "2468").token
-    with live_server(services, access_log=True) as base, httpx.Client(base_url=base) as http:
+    with (
+        live_server(services, access_log=True) as base,
+        httpx.Client(base_url=base, timeout=SLOW_MACHINE) as http,
+    ):
         bearer = {"Authorization": f"Bearer {session}"}
         assert http.get(f"/api/v1/readers/{card}/loans", headers=bearer).status_code == 200
         assert http.get(f"/register/confirm/{card}/{code}").status_code == 200

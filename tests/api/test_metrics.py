@@ -19,7 +19,7 @@ from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.storage.scheduler import Job, Scheduler
 from shelfwise.testing.access import staff_token
-from shelfwise.testing.servers import live_server
+from shelfwise.testing.servers import SLOW_MACHINE, live_server
 
 Sample = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -57,7 +57,7 @@ def test_metrics_move_with_a_checkout_and_hold_no_reader_data(
     services, card, barcodes = library
     desk = {"Authorization": f"Bearer {staff_token(services, 'desk', branches=('CEN',))}"}
     services.search.rebuild()
-    with live_server(services) as base, httpx.Client(base_url=base) as http:
+    with live_server(services) as base, httpx.Client(base_url=base, timeout=SLOW_MACHINE) as http:
         before = scrape(http.get("/metrics").text)
         lent = http.post(
             "/api/v1/checkout",

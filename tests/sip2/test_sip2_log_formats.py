@@ -31,7 +31,7 @@ from sip2_server_helpers import (
 
 from shelfwise.app import Services
 from shelfwise.core import log_format, metrics
-from shelfwise.testing.servers import live_server
+from shelfwise.testing.servers import SLOW_MACHINE, live_server
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_every_line_is_masked_and_structured_in_both_formats(
     session = services.access.login_reader(card, PIN).token
     with (
         live_server(services, access_log=True, own_logging=True) as base,
-        httpx.Client(base_url=base) as http,
+        httpx.Client(base_url=base, timeout=SLOW_MACHINE) as http,
     ):
         bearer = {"Authorization": f"Bearer {session}", "X-Request-ID": "req-canary-1"}
         answered = http.get(f"/api/v1/readers/{card}/loans", headers=bearer)

@@ -25,7 +25,7 @@ from shelfwise import app as composition
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.testing.records import write_records
-from shelfwise.testing.servers import live_server
+from shelfwise.testing.servers import SLOW_MACHINE, live_server
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 PASSWORD = "cataloguer-password"
@@ -106,7 +106,7 @@ def test_a_chunked_body_is_held_to_the_limit_too(base: str) -> None:
         for _ in range(100):
             yield b"x" * 1024
 
-    with httpx.Client(base_url=base) as http:
+    with httpx.Client(base_url=base, timeout=SLOW_MACHINE) as http:
         refused = http.post(
             "/api/v1/sessions", content=pieces(), headers={"Content-Type": "application/json"}
         )
@@ -130,7 +130,7 @@ def test_only_a_cataloguer_uploads_more_up_to_the_upload_cap_and_the_file_goes_o
     assert 64 * 1024 < size < 1024 * 1024, size
     services.access.create_staff("cat", "Cataloguer", PASSWORD, "cataloguer")
     uploads = services.settings.data_dir / "imports" / "uploads"
-    with httpx.Client(base_url=base, follow_redirects=False) as anonymous:
+    with httpx.Client(base_url=base, timeout=SLOW_MACHINE, follow_redirects=False) as anonymous:
         token = CSRF.search(anonymous.get("/staff/login").text)
         assert token is not None
         files = {"file": ("books.mrc", marc.read_bytes(), "application/marc")}
@@ -139,7 +139,7 @@ def test_only_a_cataloguer_uploads_more_up_to_the_upload_cap_and_the_file_goes_o
         )
         assert refused.status_code == 413
         assert not uploads.exists() or not any(uploads.iterdir())
-    with httpx.Client(base_url=base, follow_redirects=False) as staff:
+    with httpx.Client(base_url=base, timeout=SLOW_MACHINE, follow_redirects=False) as staff:
         token = CSRF.search(staff.get("/staff/login").text)
         assert token is not None
         csrf = token.group(1)

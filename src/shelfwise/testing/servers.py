@@ -12,6 +12,11 @@ from uvicorn.config import LOGGING_CONFIG
 
 from shelfwise.app import Services, asgi_app
 
+# Seconds an HTTP client in a test waits for a live server's answer. httpx waits 5 s by
+# default; on a 2-core machine under a full test run a login (Argon2) on PostgreSQL has
+# taken longer, and a timeout there says nothing about the code under test.
+SLOW_MACHINE = 60.0
+
 
 @contextmanager
 def live_server(
