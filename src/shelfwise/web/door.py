@@ -32,8 +32,8 @@ def install(app: FastAPI, services: "Services") -> Web:
     app.state.web = web
     static = Path(str(resources.files("shelfwise.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
-    app.include_router(preferences.router(web))
-    app.include_router(opac.router(web))
+    app.include_router(preferences.router)
+    app.include_router(opac.router)
     app.include_router(account.router)
     app.include_router(staff.router(web))
     app.include_router(not_found_router)

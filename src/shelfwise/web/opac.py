@@ -1,12 +1,11 @@
 """The readers' catalogue (OPAC): home, results and the record page with its hold button."""
 
-# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 import segno
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
@@ -14,7 +13,7 @@ from shelfwise.catalogue.models import RECORD_ID_MAX, Branch
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
 from shelfwise.web import i18n
-from shelfwise.web.pages import Page, Web, form_text
+from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 
 PAGE_SIZE = 20
 FACET_ORDER = ("available", "lang", "material", "branch", "decade", "subject")
@@ -39,96 +38,99 @@ def branch_name(branch: Branch, lang: i18n.PageLanguage) -> str:
     return i18n.to_traditional(branch.name_zh) if lang == "zh-Hant" else branch.name_zh
 
 
-def router(web: Web) -> APIRouter:
-    pages = APIRouter(
-        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+router = APIRouter(
+    route_class=WebRoute, default_response_class=HTMLResponse, include_in_schema=False
+)
+
+
+def branch_names(web: Web, page: Page) -> dict[str, str]:
+    """Branch code → name in the page language."""
+    return {b.code: branch_name(b, page.lang) for b in web.services.catalogue.list_branches()}
+
+
+@router.get("/")
+def home(page: PageDep, web: WebDep) -> Response:
+    newest_first = SearchRequest(
+        q="", filters=Filters(lang=("zh", "ko", "en")), sort=Sort.NEWEST, size=8, facets=False
     )
-    services = web.services
+    try:
+        newest = [w.records[0] for w in web.services.search.search(newest_first).works]
+    except ShelfwiseError as exc:  # the index is being built: say so, keep the page
+        return web.render(page, "opac/home.html", newest=[], names={}, notice=page.error(exc))
+    return web.render(page, "opac/home.html", newest=newest, names=branch_names(web, page))
 
-    def branch_names(page: Page) -> dict[str, str]:
-        return {b.code: branch_name(b, page.lang) for b in services.catalogue.list_branches()}
 
-    @pages.get("/")
-    def home(page: Annotated[Page, Depends(web.page)]) -> Response:
-        newest_first = SearchRequest(
-            q="", filters=Filters(lang=("zh", "ko", "en")), sort=Sort.NEWEST, size=8, facets=False
+@router.get("/search")
+def results(
+    page: PageDep,
+    web: WebDep,
+    q: Annotated[str, Query(max_length=500)] = "",
+    lang: Values = None,
+    material: Values = None,
+    decade: Annotated[
+        list[Annotated[int, Query(ge=-9999, le=9999)]] | None, Query(max_length=20)
+    ] = None,
+    branch: Values = None,
+    subject: Values = None,
+    available: bool | None = None,
+    sort: Sort = Sort.RELEVANCE,
+    p: Annotated[int, Query(ge=1, le=100)] = 1,
+) -> Response:
+    chosen = {
+        "lang": list(lang or ()),
+        "material": list(material or ()),
+        "decade": [str(d) for d in decade or ()],
+        "branch": list(branch or ()),
+        "subject": list(subject or ()),
+        "available": ["true"] if available else [],
+    }
+    filters = Filters(
+        lang=tuple(lang or ()),
+        material=tuple(material or ()),
+        decade=tuple(decade or ()),
+        branch=tuple(branch or ()),
+        subject=tuple(subject or ()),
+        available=available,
+    )
+    request = SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
+    try:
+        found = web.services.search.search(request)
+    except ShelfwiseError as exc:
+        if exc.status != 503:
+            raise
+        return _unavailable(web, page, q, exc)
+    return web.render(
+        page,
+        "opac/results.html",
+        q=q,
+        result=found,
+        chosen=chosen,
+        sort=sort,
+        sorts=list(Sort),
+        facets=_facets(found),
+        names=branch_names(web, page),
+        pages=_pagination(found),
+        link=lambda **change: _link(q, chosen, sort, p, change),
+    )
+
+
+@router.get("/record/{record_id}")
+def record(record_id: RecordId, page: PageDep, web: WebDep) -> Response:
+    return _record_page(web, page, record_id)
+
+
+@router.post("/record/{record_id}/hold")
+async def place_hold(record_id: RecordId, page: PageDep, web: WebDep) -> Response:
+    reader = page.reader()
+    form = await page.request.form()
+    pickup = form_text(form, "pickup")
+    try:
+        web.services.circulation.place_hold(
+            str(reader.card_number), record_id, pickup, actor=reader
         )
-        try:
-            newest = [w.records[0] for w in services.search.search(newest_first).works]
-        except ShelfwiseError as exc:  # the index is being built: say so, keep the page
-            return web.render(page, "opac/home.html", newest=[], names={}, notice=page.error(exc))
-        return web.render(page, "opac/home.html", newest=newest, names=branch_names(page))
-
-    @pages.get("/search")
-    def results(
-        page: Annotated[Page, Depends(web.page)],
-        q: Annotated[str, Query(max_length=500)] = "",
-        lang: Values = None,
-        material: Values = None,
-        decade: Annotated[
-            list[Annotated[int, Query(ge=-9999, le=9999)]] | None, Query(max_length=20)
-        ] = None,
-        branch: Values = None,
-        subject: Values = None,
-        available: bool | None = None,
-        sort: Sort = Sort.RELEVANCE,
-        p: Annotated[int, Query(ge=1, le=100)] = 1,
-    ) -> Response:
-        filters = Filters(
-            lang=tuple(lang or ()),
-            material=tuple(material or ()),
-            decade=tuple(decade or ()),
-            branch=tuple(branch or ()),
-            subject=tuple(subject or ()),
-            available=available,
-        )
-        request = SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
-        try:
-            found = services.search.search(request)
-        except ShelfwiseError as exc:
-            if exc.status != 503:
-                raise
-            return _unavailable(web, page, q, exc)
-        chosen = {
-            "lang": list(lang or ()),
-            "material": list(material or ()),
-            "decade": [str(d) for d in decade or ()],
-            "branch": list(branch or ()),
-            "subject": list(subject or ()),
-            "available": ["true"] if available else [],
-        }
-        return web.render(
-            page,
-            "opac/results.html",
-            q=q,
-            result=found,
-            chosen=chosen,
-            sort=sort,
-            sorts=list(Sort),
-            facets=_facets(found),
-            names=branch_names(page),
-            pages=_pagination(found),
-            link=lambda **change: _link(q, chosen, sort, p, change),
-        )
-
-    @pages.get("/record/{record_id}")
-    def record(record_id: RecordId, page: Annotated[Page, Depends(web.page)]) -> Response:
-        return _record_page(web, page, record_id)
-
-    @pages.post("/record/{record_id}/hold")
-    async def place_hold(record_id: RecordId, page: Annotated[Page, Depends(web.page)]) -> Response:
-        reader = page.reader()
-        form = await page.request.form()
-        pickup = form_text(form, "pickup")
-        try:
-            services.circulation.place_hold(
-                str(reader.card_number), record_id, pickup, actor=reader
-            )
-        except ShelfwiseError as exc:
-            return _record_page(web, page, record_id, error=page.error(exc), status=exc.status)
-        return web.redirect("/account/holds?placed=1")
-
-    return pages
+    except ShelfwiseError as exc:
+        return _record_page(web, page, record_id, error=page.error(exc), status=exc.status)
+    return web.redirect("/account/holds?placed=1")
 
 
 def _record_page(
