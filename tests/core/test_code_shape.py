@@ -51,22 +51,7 @@ KNOWN_VIOLATIONS: dict[str, str] = {
     "function src/shelfwise/app.py:build": "TODO runtime",
     "function src/shelfwise/circulation/accounts.py:AccountService.export": "TODO repos (splitting accounts.py), else sizes",
     "function src/shelfwise/readers/service.py:ReaderService.register": "TODO sizes",
-    "function src/shelfwise/web/staff/admin.py:router": "TODO routes-web",
-    "function src/shelfwise/web/staff/cataloguing.py:router": "TODO routes-web",
-    "function src/shelfwise/web/staff/checkin.py:router": "TODO routes-web",
-    "function src/shelfwise/web/staff/desk.py:router": "TODO routes-web",
-    "function src/shelfwise/web/staff/login.py:router": "TODO routes-web",
-    "function src/shelfwise/web/staff/readers.py:router": "TODO routes-web",
-    "function src/shelfwise/web/staff/rules.py:router": "TODO routes-web",
     "module src/shelfwise/storage/tables.py": "TODO repos",
-    "nested routes in src/shelfwise/web/staff/admin.py": "TODO routes-web",
-    "nested routes in src/shelfwise/web/staff/cataloguing.py": "TODO routes-web",
-    "nested routes in src/shelfwise/web/staff/checkin.py": "TODO routes-web",
-    "nested routes in src/shelfwise/web/staff/desk.py": "TODO routes-web",
-    "nested routes in src/shelfwise/web/staff/kiosks.py": "TODO routes-web",
-    "nested routes in src/shelfwise/web/staff/login.py": "TODO routes-web",
-    "nested routes in src/shelfwise/web/staff/readers.py": "TODO routes-web",
-    "nested routes in src/shelfwise/web/staff/rules.py": "TODO routes-web",
 }
 
 

@@ -13,6 +13,7 @@ from shelfwise.web import account, opac, preferences, staff
 from shelfwise.web.pages import PageDep, Web, WebRoute
 from shelfwise.web.security import WebMiddleware, is_web_path
 from shelfwise.web.staff.cataloguing import UPLOAD_PATH
+from shelfwise.web.staff.imports import ImportJobs
 
 if TYPE_CHECKING:
     from shelfwise.app import Services
@@ -27,15 +28,16 @@ def install(app: FastAPI, services: "Services") -> Web:
     """Add the web's routes, static files and middleware to ``app``; returns the :class:`Web`.
 
     The pages are module-level functions; they find this app's :class:`Web` in
-    ``app.state.web``."""
+    ``app.state.web`` and the catalogue's import jobs in ``app.state.import_jobs``."""
     web = Web(services)
     app.state.web = web
+    app.state.import_jobs = ImportJobs(services)
     static = Path(str(resources.files("shelfwise.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(preferences.router)
     app.include_router(opac.router)
     app.include_router(account.router)
-    app.include_router(staff.router(web))
+    app.include_router(staff.router)
     app.include_router(not_found_router)
     app.add_middleware(WebMiddleware)
     return web

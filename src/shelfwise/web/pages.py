@@ -125,7 +125,6 @@ class Web:
             auto_reload=False,
         )
         self.static_version = _static_version()
-        self.route_class = WebRoute  # for the routers still built per app
 
     # --- per request ----------------------------------------------------------------
 

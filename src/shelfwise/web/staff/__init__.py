@@ -3,7 +3,6 @@ administration. Every page asks ``page.staff(permission)`` before it shows anyth
 
 from fastapi import APIRouter
 
-from shelfwise.web.pages import Web
 from shelfwise.web.staff import (
     admin,
     cataloguing,
@@ -15,10 +14,7 @@ from shelfwise.web.staff import (
     rules,
 )
 
-
-def router(web: Web) -> APIRouter:
-    """All the staff pages, under ``/staff``."""
-    pages = APIRouter(include_in_schema=False)
-    for module in (login, desk, checkin, readers, admin, kiosks, rules, cataloguing):
-        pages.include_router(module.router(web))
-    return pages
+# All the staff pages, under ``/staff``.
+router = APIRouter(include_in_schema=False)
+for _module in (login, desk, checkin, readers, admin, kiosks, rules, cataloguing):
+    router.include_router(_module.router)

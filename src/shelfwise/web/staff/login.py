@@ -1,15 +1,14 @@
 """Staff sign-in and sign-out, the staff home page and the choice of working branch."""
 
-# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from shelfwise.access.lockout import login_sources
 from shelfwise.access.models import Principal
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web.pages import LoginRequired, Page, Web, form_text, safe_next
+from shelfwise.web.pages import LoginRequired, Page, PageDep, WebDep, WebRoute, form_text, safe_next
 from shelfwise.web.security import YEAR, cookie_header
 from shelfwise.web.staff.workplace import BRANCH_COOKIE, allowed_branches, working_branch
 
@@ -32,68 +31,69 @@ def staff_target(target: str | None) -> str:
     return chosen if chosen == "/staff" or chosen.startswith("/staff/") else "/staff"
 
 
-def router(web: Web) -> APIRouter:
-    pages = APIRouter(
-        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
-    )
-    services = web.services
-    PageDep = Annotated[Page, Depends(web.page)]
+router = APIRouter(
+    route_class=WebRoute, default_response_class=HTMLResponse, include_in_schema=False
+)
 
-    @pages.get("/staff/login")
-    def login_form(page: PageDep, next_: Next = "/staff") -> Response:
-        return web.render(page, "staff/login.html", next=staff_target(next_), error=None)
 
-    @pages.post("/staff/login")
-    async def login(page: PageDep) -> Response:
-        form = await page.request.form()
-        target = staff_target(form_text(form, "next"))
-        username = form_text(form, "username")
-        try:
-            client = page.request.client
-            session = services.access.login_staff(
-                username,
-                form_text(form, "password"),
-                sources=login_sources(address=client.host if client else None),
-            )
-        except ShelfwiseError as exc:
-            return web.render(
-                page,
-                "staff/login.html",
-                status=exc.status,
-                next=target,
-                error=page.error(exc),
-                username=username,
-            )
-        return web.signed_in(page, session, target)
+@router.get("/staff/login")
+def login_form(page: PageDep, web: WebDep, next_: Next = "/staff") -> Response:
+    return web.render(page, "staff/login.html", next=staff_target(next_), error=None)
 
-    @pages.post("/staff/logout")
-    def logout(page: PageDep) -> Response:
-        return web.signed_out(page, "/staff/login")
 
-    @pages.get("/staff")
-    def home(page: PageDep) -> Response:
-        who = signed_in_staff(page)
-        offered = [(url, key) for permission, url, key in SECTIONS if who.can(permission)]
-        return web.render(page, "staff/home.html", who=who, offered=offered)
-
-    @pages.get("/staff/branch")
-    def choose_branch(
-        page: PageDep,
-        code: Annotated[str, Query(max_length=32)] = "",
-        next_: Next = "/staff/desk",
-    ) -> Response:
-        """Only a preference (where this browser's desk works), so a plain GET form."""
-        who = page.staff("circulation.desk")
-        allowed = [c for c, _ in allowed_branches(services, who, page.lang)]
-        response = web.redirect(staff_target(next_))
-        chosen = code if code in allowed else working_branch(services, page, who)
-        secure = page.request.url.scheme == "https"
-        response.headers.append(
-            "set-cookie", cookie_header(BRANCH_COOKIE, chosen, secure=secure, max_age=YEAR)
+@router.post("/staff/login")
+async def login(page: PageDep, web: WebDep) -> Response:
+    form = await page.request.form()
+    target = staff_target(form_text(form, "next"))
+    username = form_text(form, "username")
+    try:
+        client = page.request.client
+        session = web.services.access.login_staff(
+            username,
+            form_text(form, "password"),
+            sources=login_sources(address=client.host if client else None),
         )
-        return response
+    except ShelfwiseError as exc:
+        return web.render(
+            page,
+            "staff/login.html",
+            status=exc.status,
+            next=target,
+            error=page.error(exc),
+            username=username,
+        )
+    return web.signed_in(page, session, target)
 
-    return pages
+
+@router.post("/staff/logout")
+def logout(page: PageDep, web: WebDep) -> Response:
+    return web.signed_out(page, "/staff/login")
+
+
+@router.get("/staff")
+def home(page: PageDep, web: WebDep) -> Response:
+    who = signed_in_staff(page)
+    offered = [(url, key) for permission, url, key in SECTIONS if who.can(permission)]
+    return web.render(page, "staff/home.html", who=who, offered=offered)
+
+
+@router.get("/staff/branch")
+def choose_branch(
+    page: PageDep,
+    web: WebDep,
+    code: Annotated[str, Query(max_length=32)] = "",
+    next_: Next = "/staff/desk",
+) -> Response:
+    """Only a preference (where this browser's desk works), so a plain GET form."""
+    who = page.staff("circulation.desk")
+    allowed = [c for c, _ in allowed_branches(web.services, who, page.lang)]
+    response = web.redirect(staff_target(next_))
+    chosen = code if code in allowed else working_branch(web.services, page, who)
+    secure = page.request.url.scheme == "https"
+    response.headers.append(
+        "set-cookie", cookie_header(BRANCH_COOKIE, chosen, secure=secure, max_age=YEAR)
+    )
+    return response
 
 
 def signed_in_staff(page: Page) -> Principal:

@@ -1,19 +1,22 @@
 """Readers at the desk: registering, the reader's record (block, unblock, renew the card,
 set a PIN, reset the password), and fees (take a payment, waive). Reads and changes are audited (P7)."""
 
-# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web.opac import branch_name
-from shelfwise.web.pages import Page, Web, form_text
+from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 from shelfwise.web.staff.workplace import allowed_branches, branch_names
+
+if TYPE_CHECKING:
+    from shelfwise.app import Services
 
 RECORD_FIELDS = (
     "name",
@@ -32,116 +35,121 @@ ACTIONS = ("details", "block", "unblock", "renew_card", "pin", "password")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
 
-def router(web: Web) -> APIRouter:
-    pages = APIRouter(
-        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
+router = APIRouter(
+    route_class=WebRoute, default_response_class=HTMLResponse, include_in_schema=False
+)
+
+
+def register_page(
+    web: Web, page: Page, *, values: dict[str, str], error: str = "", status: int = 200
+) -> Response:
+    """The desk's registration form, again with its error when one is given."""
+    who = page.staff("readers.write")
+    return web.render(
+        page,
+        "staff/register.html",
+        status=status,
+        who=who,
+        values=values,
+        error=error,
+        categories=web.services.readers.policy.categories,
+        branches=allowed_branches(web.services, who, page.lang),
     )
+
+
+@router.get("/staff/readers/new")
+def register_form(page: PageDep, web: WebDep) -> Response:
+    return register_page(web, page, values={})
+
+
+@router.post("/staff/readers/new")
+async def register(page: PageDep, web: WebDep) -> Response:
+    who = page.staff("readers.write")
+    form = await page.request.form()
+    values = {k: form_text(form, k) for k in REGISTER_FIELDS}
+    try:
+        year = values["birth_year"]
+        if year and not _YEAR.match(year):
+            raise ShelfwiseError("request.invalid", detail="birth_year")
+        done = web.services.readers.register(
+            name=values["name"],
+            category=values["category"],
+            email=values["email"] or None,
+            phone=values["phone"] or None,
+            birth_year=int(year) if year else None,
+            home_branch=values["home_branch"] or None,
+            pin=form_text(form, "pin") or None,
+        )
+    except ShelfwiseError as exc:
+        return register_page(web, page, values=values, error=page.error(exc), status=exc.status)
+    card = done.reader.card_number
+    given = [k for k, v in values.items() if v]
+    web.services.access.audit(who, door="web", action="create", card_number=card, fields=given)
+    return web.redirect(f"/staff/desk?card={quote(card)}&done=registered")
+
+
+# --- the reader's record --------------------------------------------------------------
+
+
+def record_page(web: Web, page: Page, card: str, *, notice: str = "", error: str = "") -> Response:
+    """The reader's record (an audited read of RECORD_FIELDS) with the desk's changes."""
     services = web.services
-    PageDep = Annotated[Page, Depends(web.page)]
-
-    def register_page(
-        page: Page, *, values: dict[str, str], error: str = "", status: int = 200
-    ) -> Response:
-        who = page.staff("readers.write")
-        return web.render(
-            page,
-            "staff/register.html",
-            status=status,
-            who=who,
-            values=values,
-            error=error,
-            categories=services.readers.policy.categories,
-            branches=allowed_branches(services, who, page.lang),
-        )
-
-    @pages.get("/staff/readers/new")
-    def register_form(page: PageDep) -> Response:
-        return register_page(page, values={})
-
-    @pages.post("/staff/readers/new")
-    async def register(page: PageDep) -> Response:
-        who = page.staff("readers.write")
-        form = await page.request.form()
-        values = {k: form_text(form, k) for k in REGISTER_FIELDS}
-        try:
-            year = values["birth_year"]
-            if year and not _YEAR.match(year):
-                raise ShelfwiseError("request.invalid", detail="birth_year")
-            done = services.readers.register(
-                name=values["name"],
-                category=values["category"],
-                email=values["email"] or None,
-                phone=values["phone"] or None,
-                birth_year=int(year) if year else None,
-                home_branch=values["home_branch"] or None,
-                pin=form_text(form, "pin") or None,
-            )
-        except ShelfwiseError as exc:
-            return register_page(page, values=values, error=page.error(exc), status=exc.status)
-        card = done.reader.card_number
-        given = [k for k, v in values.items() if v]
-        services.access.audit(who, door="web", action="create", card_number=card, fields=given)
-        return web.redirect(f"/staff/desk?card={quote(card)}&done=registered")
-
-    # --- the reader's record ----------------------------------------------------------
-
-    def record_page(page: Page, card: str, *, notice: str = "", error: str = "") -> Response:
-        who = page.staff("readers.read")
-        reader = services.readers.get(card)
-        services.access.audit(
-            who, door="web", action="read", card_number=card, fields=RECORD_FIELDS
-        )
-        return web.render(
-            page,
-            "staff/reader.html",
-            who=who,
-            reader=reader,
-            names=branch_names(services, page),
-            categories=services.readers.policy.categories,
-            branches=[
-                (b.id, b.code, n)
-                for b in services.catalogue.list_branches()
-                for n in [branch_name(b, page.lang)]
-            ],
-            editor=who.can("readers.write"),
-            notice=notice,
-            error=error,
-            status=200 if not error else 422,
-        )
-
-    @pages.get("/staff/readers/{card}")
-    def reader_record(card: str, page: PageDep, done: str = "") -> Response:
-        notice = page.t("staff.reader.done." + done) if done in ACTIONS else ""
-        return record_page(page, card, notice=notice)
-
-    @pages.post("/staff/readers/{card}/{action}")
-    async def change_reader(card: str, action: str, page: PageDep) -> Response:
-        who = page.staff("readers.write")
-        if action not in ACTIONS:
-            raise ShelfwiseError("request.not_found")
-        form = await page.request.form()
-        try:
-            changed = _change(services, card, action, form)
-        except ShelfwiseError as exc:
-            return record_page(page, card, error=page.error(exc))
-        services.access.audit(who, door="web", action="update", card_number=card, fields=changed)
-        return web.redirect(f"/staff/readers/{quote(card)}?done={action}")
-
-    # --- fees -------------------------------------------------------------------------
-
-    @pages.post("/staff/fees/{fee_id}/{action}")
-    async def settle(fee_id: int, action: str, page: PageDep) -> Response:
-        who = page.staff("circulation.fees")
-        form = await page.request.form()
-        card = form_text(form, "card")
-        _settle(services, fee_id, card, action, form)
-        services.access.audit(who, door="web", action="update", card_number=card, fields=("fees",))
-        return web.redirect(f"/staff/desk?card={quote(card)}&done=fee")
-
-    return pages
+    who = page.staff("readers.read")
+    reader = services.readers.get(card)
+    services.access.audit(who, door="web", action="read", card_number=card, fields=RECORD_FIELDS)
+    return web.render(
+        page,
+        "staff/reader.html",
+        who=who,
+        reader=reader,
+        names=branch_names(services, page),
+        categories=services.readers.policy.categories,
+        branches=[
+            (b.id, b.code, n)
+            for b in services.catalogue.list_branches()
+            for n in [branch_name(b, page.lang)]
+        ],
+        editor=who.can("readers.write"),
+        notice=notice,
+        error=error,
+        status=200 if not error else 422,
+    )
 
 
-def _settle(services: Any, fee_id: int, card: str, action: str, form: Any) -> None:
+@router.get("/staff/readers/{card}")
+def reader_record(card: str, page: PageDep, web: WebDep, done: str = "") -> Response:
+    notice = page.t("staff.reader.done." + done) if done in ACTIONS else ""
+    return record_page(web, page, card, notice=notice)
+
+
+@router.post("/staff/readers/{card}/{action}")
+async def change_reader(card: str, action: str, page: PageDep, web: WebDep) -> Response:
+    who = page.staff("readers.write")
+    if action not in ACTIONS:
+        raise ShelfwiseError("request.not_found")
+    form = await page.request.form()
+    try:
+        changed = _change(web.services, card, action, form)
+    except ShelfwiseError as exc:
+        return record_page(web, page, card, error=page.error(exc))
+    web.services.access.audit(who, door="web", action="update", card_number=card, fields=changed)
+    return web.redirect(f"/staff/readers/{quote(card)}?done={action}")
+
+
+# --- fees ---------------------------------------------------------------------------
+
+
+@router.post("/staff/fees/{fee_id}/{action}")
+async def settle(fee_id: int, action: str, page: PageDep, web: WebDep) -> Response:
+    who = page.staff("circulation.fees")
+    form = await page.request.form()
+    card = form_text(form, "card")
+    _settle(web.services, fee_id, card, action, form)
+    web.services.access.audit(who, door="web", action="update", card_number=card, fields=("fees",))
+    return web.redirect(f"/staff/desk?card={quote(card)}&done=fee")
+
+
+def _settle(services: "Services", fee_id: int, card: str, action: str, form: FormData) -> None:
     """Take a payment or waive, for a fee of the reader the desk shows."""
     if action not in ("pay", "waive") or fee_id not in {
         f.id for f in services.accounts.fees_of(card)
@@ -153,7 +161,7 @@ def _settle(services: Any, fee_id: int, card: str, action: str, form: Any) -> No
         services.accounts.waive(fee_id, form_text(form, "note"))
 
 
-def _change(services: Any, card: str, action: str, form: Any) -> tuple[str, ...]:
+def _change(services: "Services", card: str, action: str, form: FormData) -> tuple[str, ...]:
     """Apply one change to the reader; the field names it touched."""
     if action == "details":
         year = form_text(form, "birth_year")

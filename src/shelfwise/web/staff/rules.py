@@ -1,125 +1,131 @@
-"""Loan rules and branch calendars (``circulation.rules``), through ``shelf.accounts``."""
+"""Loan rules and branch calendars (``circulation.rules``), through ``services.accounts``."""
 
-# No `from __future__ import annotations`: FastAPI must evaluate the closures in Depends().
 from datetime import date
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from shelfwise.circulation.rules import DEFAULT_RULE, RULE_FIELDS, format_hours, parse_hours
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web.pages import Page, Web, form_text
+from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 from shelfwise.web.staff.workplace import allowed_branches, branch_names
 
 DONE = ("rule", "deleted", "calendar", "hours")
 
 
-def router(web: Web) -> APIRouter:  # noqa: C901 - one nested function per page
-    pages = APIRouter(
-        route_class=web.route_class, default_response_class=HTMLResponse, include_in_schema=False
-    )
+router = APIRouter(
+    route_class=WebRoute, default_response_class=HTMLResponse, include_in_schema=False
+)
+
+
+def rules_page(
+    web: Web, page: Page, *, notice: str = "", error: str = "", status: int = 200
+) -> Response:
+    """The rules and the calendars of the branches this account may change."""
     services = web.services
-    PageDep = Annotated[Page, Depends(web.page)]
+    who = page.staff("circulation.rules")
+    branches = allowed_branches(services, who, page.lang)
+    calendars = {code: services.accounts.calendar(code) for code, _ in branches}
+    return web.render(
+        page,
+        "staff/rules.html",
+        status=status,
+        rules=services.accounts.rules(),
+        default=DEFAULT_RULE,
+        fields=RULE_FIELDS,
+        categories=services.readers.policy.categories,
+        branches=branches,
+        names=branch_names(services, page),
+        calendars=calendars,
+        hours={code: format_hours(cal) for code, cal in calendars.items()},
+        notice=notice,
+        error=error,
+    )
 
-    def rules_page(page: Page, *, notice: str = "", error: str = "", status: int = 200) -> Response:
-        who = page.staff("circulation.rules")
-        branches = allowed_branches(services, who, page.lang)
-        calendars = {code: services.accounts.calendar(code) for code, _ in branches}
-        return web.render(
-            page,
-            "staff/rules.html",
-            status=status,
-            rules=services.accounts.rules(),
-            default=DEFAULT_RULE,
-            fields=RULE_FIELDS,
-            categories=services.readers.policy.categories,
-            branches=branches,
-            names=branch_names(services, page),
-            calendars=calendars,
-            hours={code: format_hours(cal) for code, cal in calendars.items()},
-            notice=notice,
-            error=error,
+
+@router.get("/staff/rules")
+def rules(page: PageDep, web: WebDep, done: str = "") -> Response:
+    notice = page.t("staff.rules.done." + done) if done in DONE else ""
+    return rules_page(web, page, notice=notice)
+
+
+@router.post("/staff/rules")
+async def set_rule(page: PageDep, web: WebDep) -> Response:
+    who = page.staff("circulation.rules")
+    form = await page.request.form()
+    try:
+        web.services.accounts.set_rule(
+            reader_category=form_text(form, "reader_category") or None,
+            item_type=form_text(form, "item_type") or None,
+            branch=form_text(form, "branch") or None,
+            values=_rule_values(form),
+            actor=who,
         )
+    except ShelfwiseError as exc:
+        return rules_page(web, page, error=page.error(exc), status=exc.status)
+    return web.redirect("/staff/rules?done=rule")
 
-    @pages.get("/staff/rules")
-    def rules(page: PageDep, done: str = "") -> Response:
-        return rules_page(page, notice=page.t("staff.rules.done." + done) if done in DONE else "")
 
-    @pages.post("/staff/rules")
-    async def set_rule(page: PageDep) -> Response:
-        who = page.staff("circulation.rules")
-        form = await page.request.form()
+def _rule_values(form: FormData) -> dict[str, int]:
+    """The rule's fields filled in, as whole numbers (an empty one is left to the default)."""
+    values = {}
+    for name in RULE_FIELDS:
+        text = form_text(form, name)
+        if text:
+            if not text.isdigit():
+                raise ShelfwiseError("circ.rule_invalid", fields=name)
+            values[name] = int(text)
+    return values
+
+
+@router.post("/staff/rules/{rule_id}/delete")
+def delete_rule(rule_id: int, page: PageDep, web: WebDep) -> Response:
+    who = page.staff("circulation.rules")
+    try:
+        web.services.accounts.delete_rule(rule_id, actor=who)
+    except ShelfwiseError as exc:
+        return rules_page(web, page, error=page.error(exc), status=exc.status)
+    return web.redirect("/staff/rules?done=deleted")
+
+
+@router.post("/staff/calendars/{branch}")
+async def set_calendar(branch: str, page: PageDep, web: WebDep) -> Response:
+    who = page.staff("circulation.rules")
+    form = await page.request.form()
+    try:
+        weekdays = [int(d) for d in form.getlist("weekday") if isinstance(d, str) and d.isdigit()]
+        days = [
+            _day(part) for part in form_text(form, "days").replace(",", " ").split() if part.strip()
+        ]
+        web.services.accounts.set_calendar(
+            branch,
+            closed_weekdays=weekdays,
+            closed_days=days,
+            reason=form_text(form, "reason"),
+            actor=who,
+        )
+    except ShelfwiseError as exc:
+        return rules_page(web, page, error=page.error(exc), status=exc.status)
+    return web.redirect(f"/staff/rules?done=calendar#cal-{quote(branch)}")
+
+
+@router.post("/staff/calendars/{branch}/hours")
+async def set_hours(branch: str, page: PageDep, web: WebDep) -> Response:
+    who = page.staff("circulation.rules")
+    form = await page.request.form()
+    try:
         try:
-            values = {}
-            for name in RULE_FIELDS:
-                text = form_text(form, name)
-                if text:
-                    if not text.isdigit():
-                        raise ShelfwiseError("circ.rule_invalid", fields=name)
-                    values[name] = int(text)
-            services.accounts.set_rule(
-                reader_category=form_text(form, "reader_category") or None,
-                item_type=form_text(form, "item_type") or None,
-                branch=form_text(form, "branch") or None,
-                values=values,
-                actor=who,
-            )
-        except ShelfwiseError as exc:
-            return rules_page(page, error=page.error(exc), status=exc.status)
-        return web.redirect("/staff/rules?done=rule")
-
-    @pages.post("/staff/rules/{rule_id}/delete")
-    def delete_rule(rule_id: int, page: PageDep) -> Response:
-        who = page.staff("circulation.rules")
-        try:
-            services.accounts.delete_rule(rule_id, actor=who)
-        except ShelfwiseError as exc:
-            return rules_page(page, error=page.error(exc), status=exc.status)
-        return web.redirect("/staff/rules?done=deleted")
-
-    @pages.post("/staff/calendars/{branch}")
-    async def set_calendar(branch: str, page: PageDep) -> Response:
-        who = page.staff("circulation.rules")
-        form = await page.request.form()
-        try:
-            weekdays = [
-                int(d) for d in form.getlist("weekday") if isinstance(d, str) and d.isdigit()
-            ]
-            days = [
-                _day(part)
-                for part in form_text(form, "days").replace(",", " ").split()
-                if part.strip()
-            ]
-            services.accounts.set_calendar(
-                branch,
-                closed_weekdays=weekdays,
-                closed_days=days,
-                reason=form_text(form, "reason"),
-                actor=who,
-            )
-        except ShelfwiseError as exc:
-            return rules_page(page, error=page.error(exc), status=exc.status)
-        return web.redirect(f"/staff/rules?done=calendar#cal-{quote(branch)}")
-
-    @pages.post("/staff/calendars/{branch}/hours")
-    async def set_hours(branch: str, page: PageDep) -> Response:
-        who = page.staff("circulation.rules")
-        form = await page.request.form()
-        try:
-            try:
-                weekly, special = parse_hours(form_text(form, "hours"))
-            except ValueError as exc:
-                raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
-            services.accounts.set_hours(
-                branch, weekly_hours=weekly, special_hours=special, actor=who
-            )
-        except ShelfwiseError as exc:
-            return rules_page(page, error=page.error(exc), status=exc.status)
-        return web.redirect(f"/staff/rules?done=hours#hours-{quote(branch)}")
-
-    return pages
+            weekly, special = parse_hours(form_text(form, "hours"))
+        except ValueError as exc:
+            raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
+        web.services.accounts.set_hours(
+            branch, weekly_hours=weekly, special_hours=special, actor=who
+        )
+    except ShelfwiseError as exc:
+        return rules_page(web, page, error=page.error(exc), status=exc.status)
+    return web.redirect(f"/staff/rules?done=hours#hours-{quote(branch)}")
 
 
 def _day(text: str) -> date:
