@@ -40,13 +40,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, update
 
 from circulation_storms import fresh_shelf
-from shelfwise import app as composition
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.search import source
 from shelfwise.search.models import Filters, SearchRequest
+from shelfwise.services import Services
 from shelfwise.testing.branches import DEMO_BRANCHES
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
@@ -74,7 +74,7 @@ def _word(n: int) -> str:
     return f"shelfcheck{letters}"
 
 
-def catalogue(services: composition.Services, tmp: Path, records: int, titles: int) -> list[str]:
+def catalogue(services: Services, tmp: Path, records: int, titles: int) -> list[str]:
     """The generated catalogue plus ``titles`` one-copy titles at the first branch; their
     barcodes, in order (title i is found by ``_word(i)``), the index built and caught up."""
     seed_branches(services.catalogue)
@@ -114,14 +114,14 @@ def catalogue(services: composition.Services, tmp: Path, records: int, titles: i
     return barcodes
 
 
-def _on_shelf_at(services: composition.Services, word: str, branch: str) -> bool:
+def _on_shelf_at(services: Services, word: str, branch: str) -> bool:
     request = SearchRequest(
         q=word, filters=Filters(available_at=(branch,)), group=False, facets=False
     )
     return services.search.search(request).total_records > 0
 
 
-def latency(services: composition.Services, card: str, barcodes: list[str]) -> list[float]:
+def latency(services: Services, card: str, barcodes: list[str]) -> list[float]:
     """Seconds from each checkout's and check-in's commit until search shows it."""
     circ, branch = services.circulation, DEMO_BRANCHES[0].code
     seen: list[float] = []
@@ -150,7 +150,7 @@ def _round_trips(seconds: float, one: Callable[[], None]) -> float:
     return done / (time.perf_counter() - start)
 
 
-def floor_rate(services: composition.Services, seconds: float) -> float:
+def floor_rate(services: Services, seconds: float) -> float:
     """Two bare write transactions per round trip, as checkout and check-in are."""
     _floor.create_all(services.db.engine)
     with services.db.write() as conn:
@@ -174,7 +174,7 @@ def shelf_event_off() -> Any:
     return mock.patch("shelfwise.circulation.service.shelf_changed", return_value=None)
 
 
-def circulation_rate(services: composition.Services, card: str, barcode: str, s: float) -> float:
+def circulation_rate(services: Services, card: str, barcode: str, s: float) -> float:
     circ, branch = services.circulation, DEMO_BRANCHES[0].code
 
     def one() -> None:
@@ -229,20 +229,16 @@ def run(backend: str, args: argparse.Namespace) -> None:
             )
 
 
-def _without_event(
-    services: composition.Services, card: str, barcode: str, a: argparse.Namespace
-) -> float:
+def _without_event(services: Services, card: str, barcode: str, a: argparse.Namespace) -> float:
     with shelf_event_off():
         return circulation_rate(services, card, barcode, a.seconds)
 
 
-def _rate(services: composition.Services, card: str, barcode: str, a: argparse.Namespace) -> float:
+def _rate(services: Services, card: str, barcode: str, a: argparse.Namespace) -> float:
     return circulation_rate(services, card, barcode, a.seconds)
 
 
-def _following(
-    services: composition.Services, card: str, barcode: str, a: argparse.Namespace
-) -> float:
+def _following(services: Services, card: str, barcode: str, a: argparse.Namespace) -> float:
     services.search.start(interval=0.5)
     try:
         return circulation_rate(services, card, barcode, a.seconds)

@@ -28,12 +28,13 @@ from storms import StormResult, storm_holds, storm_limit, storm_one_item
 from shelfwise import app as composition
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
+from shelfwise.services import Services
 from shelfwise.testing.plugin import pg_admin_url
 from shelfwise.testing.servers import live_server
 
 
 @contextmanager
-def fresh_shelf(backend: str, tmp: Path) -> Iterator[composition.Services]:
+def fresh_shelf(backend: str, tmp: Path) -> Iterator[Services]:
     if backend == "sqlite":
         url = f"sqlite:///{tmp / f'{uuid.uuid4().hex}.sqlite'}"
         drop = None

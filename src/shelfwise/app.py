@@ -1,23 +1,19 @@
 """The composition root: the one place where settings, database, clock and services meet.
 
-Doors (CLI, API, later web, SIP2 and interop) receive a :class:`Services` (the bundle, named `services`)
-and call its services; nothing else constructs a service.
+:func:`build` makes the :class:`~shelfwise.services.Services` bundle (named ``services``);
+the functions below it assemble the doors over it — :func:`asgi_app` (API, SRU, OAI-PMH,
+the web pages), :func:`sip2_server`, :func:`backup_service` — each door getting what it
+needs. The process's background work is :class:`~shelfwise.runtime.Runtime`'s; nothing
+else constructs a service.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from shelfwise.access.lockout import Lockout, SourcePolicy
 from shelfwise.access.service import AccessService
-from shelfwise.catalogue.exporting import Exporter
-from shelfwise.catalogue.importing import RECORD_CHANGED, Importer
 from shelfwise.catalogue.service import CatalogueService
-from shelfwise.catalogue.uploads import Uploads
 from shelfwise.circulation.accounts import AccountService
 from shelfwise.circulation.availability import AVAILABILITY_CHANGED
 from shelfwise.circulation.deposits import (
@@ -27,40 +23,31 @@ from shelfwise.circulation.deposits import (
     parse_requirements,
 )
 from shelfwise.circulation.idempotency import Idempotency
-from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.models import CirculationPolicy
-from shelfwise.circulation.notices import (
-    NoticeChannel,
-    NoticeHandler,
-    SmtpChannel,
-    enqueue_due_notices,
-)
-from shelfwise.circulation.service import NOTICE_TOPIC, CirculationService
+from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
 from shelfwise.core import log_masking
 from shelfwise.core.clock import Clock, SystemClock, in_zone, zone_named
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.core.metrics import count_calls
-from shelfwise.readers.confirmation import ConfirmationMailer
+from shelfwise.kiosks.alerts import KioskAlerts
+from shelfwise.kiosks.terminals import TerminalService
 from shelfwise.readers.security import SecretHasher
 from shelfwise.readers.service import (
-    CONFIRM_TOPIC,
     ReaderPolicy,
     ReaderService,
     categories_from,
     categories_from_list,
 )
+from shelfwise.runtime import Runtime
 from shelfwise.search.models import ShelfAvailability
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys, load_keys
-from shelfwise.sip2.alerts import KioskAlerts
-from shelfwise.sip2.terminals import ALERT_TOPIC, TerminalService
+from shelfwise.services import Services, confirm_link
 from shelfwise.storage import migrate
 from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
-from shelfwise.storage.outbox import Handler, OutboxRelay
 from shelfwise.storage.outbox import backlog as outbox_backlog
-from shelfwise.storage.scheduler import Job, Scheduler
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -68,137 +55,10 @@ if TYPE_CHECKING:
     from shelfwise.sip2.server import ServerConfig, Sip2Server
 
 
-@dataclass(slots=True)
-class Services:
-    settings: Settings
-    clock: Clock
-    db: Database
-    catalogue: CatalogueService
-    readers: ReaderService
-    circulation: CirculationService
-    accounts: AccountService
-    deposits: DepositService
-    search: SearchService
-    terminals: TerminalService
-    kiosk_alerts: KioskAlerts
-    access: AccessService
-    keys: SecretKeys
-    notice_channel: NoticeChannel | None = None
-
-    def importer(self) -> Importer:
-        return Importer(
-            self.db,
-            self.clock,
-            work_dir=self.settings.data_dir / "imports",
-            batch_size=self.settings.import_batch_size,
-            workers=_workers(self.settings.import_workers),
-        )
-
-    def uploads(self) -> Uploads:
-        """Files staff upload for import (deleted once imported, or after the retention)."""
-        return Uploads(
-            self.settings.data_dir / "imports" / "uploads",
-            self.clock,
-            retention=timedelta(hours=self.settings.import_upload_retention_hours),
-        )
-
-    def exporter(self) -> Exporter:
-        """MARC export to a file (MARC 21 by default; see catalogue/exporting.py)."""
-        return Exporter(self.catalogue)
-
-    def migration_importer(self, *, local_offset: timezone) -> MigrationImporter:
-        """Readers, loans, holds and fees from another system's CSV files."""
-        return MigrationImporter(
-            self.db,
-            self.clock,
-            self.readers,
-            work_dir=self.settings.data_dir / "imports",
-            batch_size=self.settings.import_batch_size,
-            local_offset=local_offset,
-        )
-
-    def outbox_relay(self, handlers: Mapping[str, Handler]) -> OutboxRelay:
-        return OutboxRelay(
-            self.db,
-            self.clock,
-            handlers,
-            batch_size=self.settings.outbox_batch_size,
-            claim_seconds=self.settings.outbox_claim_seconds,
-        )
-
-    def scheduler(self) -> Scheduler:
-        # Delivery handlers arrive with the domains that consume events (search, notices).
-        relay = self.outbox_relay(self.outbox_handlers())
-
-        def deliver() -> str:
-            return f"delivered {relay.drain(max_rounds=50)}"
-
-        def due_notices() -> str:
-            days = self.settings.notice_due_soon_days
-            return f"queued {enqueue_due_notices(self.db, self.clock, days)}"
-
-        def expire_holds() -> str:
-            return f"expired {self.circulation.expire_holds()}"
-
-        def prune_login_attempts() -> str:
-            return f"pruned {self.access.prune_login_attempts()}"
-
-        def expire_uploads() -> str:
-            return f"deleted {self.uploads().expire()}"
-
-        def purge_keys() -> str:
-            return f"purged {self.circulation.idempotency.purge()}"
-
-        def forget_late_returns() -> str:
-            lookback = self.settings.credit_overdue_lookback_days
-            return f"forgot {self.accounts.forget_old_late_returns(lookback)} month counts"
-
-        return Scheduler(
-            self.db,
-            self.clock,
-            [
-                Job("outbox.deliver", 5, deliver),
-                Job("circulation.due_notices", 86400, due_notices),
-                Job("circulation.expire_holds", 3600, expire_holds),
-                Job("access.prune_login_attempts", 3600, prune_login_attempts),
-                Job("imports.expire_uploads", 3600, expire_uploads),
-                Job("circulation.purge_idempotency_keys", 3600, purge_keys),
-                Job("circulation.forget_late_returns", 86400, forget_late_returns),
-            ],
-        )
-
-    def outbox_handlers(self) -> dict[str, Handler]:
-        channel = self.notice_channel or SmtpChannel(
-            host=self.settings.smtp_host,
-            port=self.settings.smtp_port,
-            sender=self.settings.smtp_sender,
-            username=self.settings.smtp_username,
-            password=self.settings.smtp_password.reveal(),
-            starttls=self.settings.smtp_starttls,
-        )
-        notices = NoticeHandler(self.db, self.clock, channel, self.settings.library_name)
-        confirmations = ConfirmationMailer(
-            self.readers, channel, self.settings.library_name, confirm_link(self.settings)
-        )
-        return {
-            NOTICE_TOPIC: notices,
-            CONFIRM_TOPIC: confirmations,
-            RECORD_CHANGED: self.search.handle_event,
-            ALERT_TOPIC: self.kiosk_alerts.handle,  # S-3: a log line and the staff's alerts
-        }
-
-    def close(self) -> None:
-        self.search.close()
-        self.db.dispose()
-
-
-def _workers(setting: int) -> int:
-    return (os.cpu_count() or 1) if setting < 0 else setting
-
-
 def build(
     settings: Settings | None = None, *, clock: Clock | None = None, migrate_db: bool = True
 ) -> Services:
+    """The services of one library instance over ``settings`` (default: loaded)."""
     settings = settings or Settings.load()
     clock = _library_clock(settings, clock)
     # P13: no card number or confirmation code in any log line of this process.
@@ -208,59 +68,23 @@ def build(
     db = Database(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if migrate_db:
         migrate.upgrade(db)
-    hasher = SecretHasher(
-        time_cost=settings.password_hash_time_cost,
-        memory_kib=settings.password_hash_memory_kib,
-        id_card_key=keys.id_card,
-        id_card_old_keys=keys.id_card_old,
-        max_concurrent=settings.password_hash_concurrency,
-    )
-    reader_policy = ReaderPolicy(
-        card_prefix=settings.reader_card_prefix,
-        card_years=settings.reader_card_years,
-        categories=categories_from(settings.reader_extra_categories),
-        notice_version=settings.privacy_notice_version,
-        self_registered_must_confirm=settings.reader_self_registration_confirm,
-        self_service_categories=categories_from_list(settings.reader_self_registration_categories),
-        registrations_per_hour=settings.access_registrations_per_hour,
-        confirmations_per_hour=settings.access_confirmations_per_hour,
-    )
-    circulation_policy = CirculationPolicy(
-        fee_block_cents=settings.circulation_fee_block_cents,
-        due_soon_days=settings.notice_due_soon_days,
-        overdue_blocks=settings.circulation_overdue_blocks,
-        renewal_base=settings.renewal_period_base,
-    )
-    deposit_policy = DepositPolicy(
-        required=parse_requirements(settings.circulation_deposit_cents),
-        credit=StandingCreditPolicy(
-            enabled=settings.credit_enabled,
-            min_card_days=settings.credit_min_card_days,
-            lookback_days=settings.credit_overdue_lookback_days,
-        ),
-    )
+    hasher = _hasher(settings, keys)
+    lockout = _lockout(settings, db, clock)
+    reader_service = ReaderService(db, clock, hasher, _reader_policy(settings), throttle=lockout)
+    deposit_policy = _deposit_policy(settings)
     idempotency = Idempotency(
         db,
         clock,
         keys.idempotency.encode(),
         retention_days=settings.idempotency_retention_days,
     )
-    lockout = Lockout(
-        db,
-        clock,
-        limit=settings.access_login_attempts,
-        seconds=settings.access_lockout_seconds,
-        sources=SourcePolicy(
-            failures=settings.access_source_failures,
-            window_seconds=settings.access_source_window_seconds,
-            backoff_seconds=settings.access_source_backoff_seconds,
-            backoff_max_seconds=settings.access_source_backoff_max_seconds,
-        ),
-    )
-    reader_service = ReaderService(db, clock, hasher, reader_policy, throttle=lockout)
     circulation = _counted(
         CirculationService(
-            db, clock, circulation_policy, deposits=deposit_policy, idempotency=idempotency
+            db,
+            clock,
+            _circulation_policy(settings),
+            deposits=deposit_policy,
+            idempotency=idempotency,
         )
     )
     return Services(
@@ -283,17 +107,86 @@ def build(
         ),
         terminals=TerminalService(db, clock, hasher),
         kiosk_alerts=KioskAlerts(db, clock),
-        access=AccessService(
-            db,
-            clock,
-            hasher,
-            reader_service,
-            lockout,
-            staff_session_hours=settings.access_staff_session_hours,
-            reader_session_hours=settings.access_reader_session_hours,
-            attempts_retention_hours=settings.access_login_attempts_retention_hours,
-        ),
+        access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
+    )
+
+
+def _hasher(settings: Settings, keys: SecretKeys) -> SecretHasher:
+    return SecretHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_kib=settings.password_hash_memory_kib,
+        id_card_key=keys.id_card,
+        id_card_old_keys=keys.id_card_old,
+        max_concurrent=settings.password_hash_concurrency,
+    )
+
+
+def _reader_policy(settings: Settings) -> ReaderPolicy:
+    return ReaderPolicy(
+        card_prefix=settings.reader_card_prefix,
+        card_years=settings.reader_card_years,
+        categories=categories_from(settings.reader_extra_categories),
+        notice_version=settings.privacy_notice_version,
+        self_registered_must_confirm=settings.reader_self_registration_confirm,
+        self_service_categories=categories_from_list(settings.reader_self_registration_categories),
+        registrations_per_hour=settings.access_registrations_per_hour,
+        confirmations_per_hour=settings.access_confirmations_per_hour,
+    )
+
+
+def _circulation_policy(settings: Settings) -> CirculationPolicy:
+    return CirculationPolicy(
+        fee_block_cents=settings.circulation_fee_block_cents,
+        due_soon_days=settings.notice_due_soon_days,
+        overdue_blocks=settings.circulation_overdue_blocks,
+        renewal_base=settings.renewal_period_base,
+    )
+
+
+def _deposit_policy(settings: Settings) -> DepositPolicy:
+    return DepositPolicy(
+        required=parse_requirements(settings.circulation_deposit_cents),
+        credit=StandingCreditPolicy(
+            enabled=settings.credit_enabled,
+            min_card_days=settings.credit_min_card_days,
+            lookback_days=settings.credit_overdue_lookback_days,
+        ),
+    )
+
+
+def _lockout(settings: Settings, db: Database, clock: Clock) -> Lockout:
+    return Lockout(
+        db,
+        clock,
+        limit=settings.access_login_attempts,
+        seconds=settings.access_lockout_seconds,
+        sources=SourcePolicy(
+            failures=settings.access_source_failures,
+            window_seconds=settings.access_source_window_seconds,
+            backoff_seconds=settings.access_source_backoff_seconds,
+            backoff_max_seconds=settings.access_source_backoff_max_seconds,
+        ),
+    )
+
+
+def _access(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    hasher: SecretHasher,
+    reader_service: ReaderService,
+    lockout: Lockout,
+) -> AccessService:
+    return AccessService(
+        db,
+        clock,
+        hasher,
+        reader_service,
+        lockout,
+        staff_session_hours=settings.access_staff_session_hours,
+        reader_session_hours=settings.access_reader_session_hours,
+        attempts_retention_hours=settings.access_login_attempts_retention_hours,
     )
 
 
@@ -342,27 +235,12 @@ def _library_clock(settings: Settings, clock: Clock | None) -> Clock:
     return SystemClock(zone) if clock is None else in_zone(clock, zone)
 
 
-def confirm_link(settings: Settings) -> str:
-    """The link template of the self-registration e-mail; the code stays out of its query.
+def asgi_app(services: Services, runtime: Runtime | None = None) -> FastAPI:
+    """The HTTP doors (API, SRU, OAI-PMH and the web pages) over this instance's services.
 
-    A query string is written to access logs, proxies' logs and browser histories; a
-    path segment is masked in Shelfwise's own logs (P13) and the page behind it confirms
-    only when the reader presses the button (a POST), never when a mail scanner follows it.
-    """
-    link = settings.reader_confirm_link
-    if not link:
-        base = settings.web_public_url.rstrip("/")
-        return f"{base}/register/confirm/{{card}}/{{token}}" if base else ""
-    if "?" in link and "{token}" in link.split("?", 1)[1]:
-        raise SettingsError(
-            "reader_confirm_link puts {token} in the query string, where access logs keep it: "
-            "use a path such as https://library.example.org/register/confirm/{card}/{token}"
-        )
-    return link
-
-
-def asgi_app(services: Services) -> FastAPI:
-    """The HTTP doors (API, SRU, OAI-PMH and the web pages) over this instance's services."""
+    Its lifespan starts and stops ``runtime``, the process's background work; without one,
+    a :class:`Runtime` of its own (an HTTP app served alone runs the process's work). The
+    doors themselves start nothing."""
     from starlette.exceptions import HTTPException
     from starlette.requests import Request
     from starlette.responses import Response
@@ -375,7 +253,7 @@ def asgi_app(services: Services) -> FastAPI:
     from shelfwise.request_ids import RequestIds
     from shelfwise.web import door as web
 
-    app = create_app(services)
+    app = create_app(services, runtime if runtime is not None else Runtime(services))
     _metrics(app, services)  # /metrics: loopback or metrics_token only
     sru.install(app, services)  # /sru: SRU 1.2 and 2.0, XML diagnostics
     oai.install(app, services)  # /oai: OAI-PMH 2.0, XML errors

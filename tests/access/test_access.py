@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.services import Services
 from shelfwise.testing.access import staff_token
 
 PASSWORD = "a long staff password"

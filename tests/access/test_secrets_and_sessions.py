@@ -25,7 +25,9 @@ from shelfwise.config import Settings, SettingsError
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.security import SecretHasher
+from shelfwise.runtime import Runtime
 from shelfwise.secret_keys import FORMER_ID_CARD_DEFAULT
+from shelfwise.services import Services
 from shelfwise.storage.tables import access_tokens, login_attempts, readers
 from shelfwise.testing.access import staff_token
 from shelfwise.testing.servers import SLOW_MACHINE, live_server
@@ -140,7 +142,7 @@ def test_an_identity_card_hashed_under_an_earlier_key_is_found_and_hashed_again(
 
 
 def test_a_new_pin_a_new_password_a_block_or_deletion_ends_the_readers_sessions(
-    services: composition.Services,
+    services: Services,
 ) -> None:
     card = services.readers.register(name="丁", category="adult", pin="1357").reader.card_number
     access = services.access
@@ -176,7 +178,7 @@ def test_a_new_pin_a_new_password_a_block_or_deletion_ends_the_readers_sessions(
         )
 
 
-def test_a_staff_api_token_is_not_a_web_session(services: composition.Services) -> None:
+def test_a_staff_api_token_is_not_a_web_session(services: Services) -> None:
     token = staff_token(services, "admin")
     with TestClient(composition.asgi_app(services), follow_redirects=False) as client:
         client.cookies.set("sw_session", token)
@@ -188,7 +190,7 @@ def test_a_staff_api_token_is_not_a_web_session(services: composition.Services) 
         assert api.status_code == 200
 
 
-def test_staff_accounts_refuse_branches_that_do_not_exist(services: composition.Services) -> None:
+def test_staff_accounts_refuse_branches_that_do_not_exist(services: Services) -> None:
     services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="总馆")
     with pytest.raises(ShelfwiseError) as typo:
         services.access.create_staff("desk-two", "Desk", "a-long-password", "desk", ["CNE"])
@@ -205,9 +207,7 @@ def test_staff_accounts_refuse_branches_that_do_not_exist(services: composition.
         assert (made.status_code, made.json()["error"]["code"]) == (422, "access.branch_unknown")
 
 
-def test_login_counters_are_pruned_once_idle(
-    services: composition.Services, clock: FrozenClock
-) -> None:
+def test_login_counters_are_pruned_once_idle(services: Services, clock: FrozenClock) -> None:
     card = services.readers.register(name="戊", category="adult", pin="1357").reader.card_number
     for _ in range(5):  # locked for access_lockout_seconds (15 minutes)
         with pytest.raises(ShelfwiseError):
@@ -224,11 +224,13 @@ def test_login_counters_are_pruned_once_idle(
     clock.advance(timedelta(hours=23))
     assert services.access.prune_login_attempts() == 0  # inside the retention (24 h)
     clock.advance(timedelta(hours=2))
-    assert "access.prune_login_attempts" in services.scheduler().run_due()  # the hourly job
+    assert (
+        "access.prune_login_attempts" in Runtime(services).scheduler().run_due()
+    )  # the hourly job
     assert subjects() == set()
 
 
-def test_password_hashing_waits_its_turn(services: composition.Services) -> None:
+def test_password_hashing_waits_its_turn(services: Services) -> None:
     assert services.readers.hasher.gate.limit == 2  # password_hash_concurrency
     # Long enough (tens of milliseconds each) that eight started together overlap.
     hasher = SecretHasher(time_cost=2, memory_kib=32768, id_card_key="k" * 40, max_concurrent=2)
@@ -251,7 +253,7 @@ def test_password_hashing_waits_its_turn(services: composition.Services) -> None
 
 
 def test_the_access_log_masks_card_numbers_and_confirmation_codes(
-    services: composition.Services, capfd: pytest.CaptureFixture[str]
+    services: Services, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """P13 over a real server's access log (uvicorn, as ``serve`` runs it)."""
     made = services.readers.self_register(source="t", name="己", email="j@example.org", pin="2468")

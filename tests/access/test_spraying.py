@@ -15,8 +15,9 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 from shelfwise.testing.access import staff_token
 
 SPRAYER = ("203.0.113.7", 40000)

@@ -11,12 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from shelfwise.app import Services, asgi_app, build
+from shelfwise.app import asgi_app, build
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.storage.scheduler import Job, Scheduler
 from shelfwise.testing.access import staff_token
 from shelfwise.testing.servers import SLOW_MACHINE, live_server

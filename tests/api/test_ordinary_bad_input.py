@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from shelfwise import app as composition
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from shelfwise.app import Services
 from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
 from shelfwise.marc.record import Field
 from shelfwise.marc.writing import MarcWriter
+from shelfwise.services import Services
 from shelfwise.storage.tables import sources
 from shelfwise.testing import tools
 from shelfwise.testing.marc_lint import lint_warnings, need_marc_lint

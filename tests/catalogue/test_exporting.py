@@ -17,7 +17,6 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from shelfwise.app import Services
 from shelfwise.catalogue.exporting import ExportRequest
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.cli.main import cli
@@ -26,6 +25,7 @@ from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.marcxml import SLIM
 from shelfwise.marc.reading import ReadRecord, read_file
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.testing.marc_lint import lint_warnings, need_marc_lint
 
 SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "MARC21slim.xsd"

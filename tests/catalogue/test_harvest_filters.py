@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from shelfwise.app import Services
 from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.core.clock import FrozenClock
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 
 
 def _record(control: str, title: str, lang: str | None, branch: str | None) -> bytes:

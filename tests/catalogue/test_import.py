@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from shelfwise.app import Services
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.storage.tables import items, records, sources
 
 

@@ -28,10 +28,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from shelfwise.app import Services
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.storage.tables import items, records, sources
 
 N = 3000

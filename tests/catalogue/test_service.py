@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from shelfwise.app import Services
 from shelfwise.catalogue.models import LIFECYCLE_TRANSITIONS, BranchKind, Lifecycle
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.storage.outbox import pending_count
 from shelfwise.storage.tables import sources, tombstones
 from shelfwise.testing.branches import DEMO_BRANCHES

@@ -14,7 +14,7 @@ import csv
 import json
 from pathlib import Path
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 
 EXPECTATIONS = Path(__file__).resolve().parents[1] / "marc" / "expectations.tsv"
 NOT_CATALOGUED = Path(__file__).with_name("not_catalogued.tsv")

@@ -6,11 +6,11 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shelfwise.app import Services
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.readers.models import Reader
+from shelfwise.services import Services
 
 _counter = itertools.count(1)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from circ_helpers import Library, make_library
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from circ_helpers import Library
 from sqlalchemy import MetaData, select, text
 from typer.testing import CliRunner
 
-from shelfwise.app import Services
 from shelfwise.circulation.migration_csv import (
     ColumnsError,
     CsvFile,
@@ -26,6 +25,7 @@ from shelfwise.circulation.migration_csv import (
 from shelfwise.circulation.migration_import import MigrationImporter, MigrationSummary
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.cli.main import cli
+from shelfwise.services import Services
 from shelfwise.storage.tables import readers
 
 ID_CARD = "11010519491231002X"

@@ -11,6 +11,7 @@ from circ_helpers import Library
 from shelfwise.circulation.notices import SmtpChannel, enqueue_due_notices
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
+from shelfwise.runtime import Runtime
 from shelfwise.testing.mail import Inbox, smtp_server
 
 
@@ -22,7 +23,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 def _deliver(library: Library) -> int:
     services = library.services
-    return services.outbox_relay(services.outbox_handlers()).drain()
+    return Runtime(services).outbox_relay().drain()
 
 
 def test_hold_ready_and_due_notices_by_email(

@@ -20,6 +20,7 @@ from shelfwise.circulation.notices import SmtpChannel
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.runtime import Runtime
 
 NAME = "金丝雀Zq8x"
 EMAIL = "canary.zq8x@example.org"
@@ -105,7 +106,7 @@ def test_canary_export_then_deletion_leaves_no_trace(
     clock.advance(timedelta(days=40))
     circ.checkin(b1, "CEN", actor=SYSTEM)  # late: an overdue fine
     circ.checkin(b3, "CEN", actor=SYSTEM)  # traps the canary's hold: a notice
-    services.outbox_relay(services.outbox_handlers()).drain()
+    Runtime(services).outbox_relay().drain()
     assert [to for to, _, _ in channel.sent] == [EMAIL]
     circ.checkout(canary.card_number, b2, "CEN", actor=SYSTEM)
     deposit = services.deposits.take(canary.card_number, 10000, "wechat", f"receipt for {NAME}")
@@ -160,6 +161,6 @@ def test_canary_export_then_deletion_leaves_no_trace(
 
 
 def test_smtp_channel_is_the_default(library: Library) -> None:
-    handlers = library.services.outbox_handlers()
+    handlers = Runtime(library.services).outbox_handlers()
     assert "circulation.notice" in handlers
     assert isinstance(SmtpChannel("h", 25, "s"), SmtpChannel)

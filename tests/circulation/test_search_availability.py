@@ -21,13 +21,15 @@ from circ_helpers import Library
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.circulation.availability import AVAILABILITY_CHANGED
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
+from shelfwise.runtime import Runtime
 from shelfwise.search.models import Filters, SearchRequest
 from shelfwise.search.source import feed_head
+from shelfwise.services import Services
 from shelfwise.storage.outbox import backlog
 from shelfwise.storage.tables import outbox
 
@@ -55,7 +57,7 @@ def settle(services: Services) -> None:
     handlers (the catalogue's record changes, notices), and one step of the search
     follower applies the change feed (its thread does this every half second). Nothing
     is left pending: the follower marks the shelf events it consumed delivered."""
-    services.outbox_relay(services.outbox_handlers()).drain()
+    Runtime(services).outbox_relay().drain()
     services.search.sync()
     assert backlog(services.db)[0] == 0
 

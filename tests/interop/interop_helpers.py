@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server

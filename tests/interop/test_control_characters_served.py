@@ -19,11 +19,11 @@ from sickle import Sickle
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from shelfwise.app import Services
 from shelfwise.cli.main import cli
 from shelfwise.interop.sru import SCHEMAS
 from shelfwise.marc.control_characters import has_forbidden
 from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
+from shelfwise.services import Services
 from shelfwise.storage.tables import records
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.hostile_records import (

@@ -10,11 +10,12 @@ from interop_helpers import build_catalogue
 from lxml import etree
 from typer.testing import CliRunner
 
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
 from shelfwise.cli.main import cli
 from shelfwise.core.clock import FrozenClock
 from shelfwise.interop.oai import datestamp
 from shelfwise.marc.reading import ReadRecord, read_file
+from shelfwise.services import Services
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 

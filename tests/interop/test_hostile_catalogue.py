@@ -41,7 +41,6 @@ from sqlalchemy import select
 from typer.testing import CliRunner, Result
 
 from shelfwise import app as composition
-from shelfwise.app import Services
 from shelfwise.cli.main import cli
 from shelfwise.config import Settings, SettingsError
 from shelfwise.core.clock import FrozenClock
@@ -50,6 +49,7 @@ from shelfwise.marc.control_characters import has_forbidden
 from shelfwise.marc.marcjson import dumps as marc_json
 from shelfwise.marc.marcxml import SLIM, UNIMARCXML
 from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
+from shelfwise.services import Services
 from shelfwise.storage.tables import records
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.hostile_records import hostile_files

@@ -21,9 +21,9 @@ from interop_helpers import build_catalogue, live_server
 from lxml import etree
 from sickle import Sickle, oaiexceptions
 
-from shelfwise.app import Services
 from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.marc.marcxml import MARCXCHANGE, SLIM, UNIMARCXML, record_from_element
+from shelfwise.services import Services
 
 SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "MARC21slim.xsd"
 SRW = "{http://www.loc.gov/zing/srw/}"

@@ -11,12 +11,12 @@ from interop_helpers import build_catalogue, live_server
 from lxml import etree
 from sickle import Sickle, oaiexceptions
 
-from shelfwise.app import Services
 from shelfwise.catalogue.harvest import ChangeQuery
 from shelfwise.core.clock import FrozenClock
 from shelfwise.interop.oai import datestamp
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.marcxml import SLIM, record_from_element
+from shelfwise.services import Services
 from shelfwise.testing.records import generate_record
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"

@@ -18,6 +18,7 @@ from sickle import Sickle
 
 from shelfwise import app as composition
 from shelfwise.config import Settings, SettingsError
+from shelfwise.services import Services
 from shelfwise.testing.servers import live_server
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
@@ -27,7 +28,7 @@ REPOSITORY = r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+"
 SAMPLE = r"oai:" + REPOSITORY + r":[a-zA-Z0-9\-_\.!~\*'\(\);/\?:@&=\+$,%]+"
 
 
-def _identify(services: composition.Services) -> etree._Element:
+def _identify(services: Services) -> etree._Element:
     client = TestClient(composition.asgi_app(services))
     root = etree.fromstring(client.get("/oai", params={"verb": "Identify"}).content)
     found = root.find(f"{OAI}Identify/{OAI}description/{IDENT}oai-identifier")
@@ -35,14 +36,12 @@ def _identify(services: composition.Services) -> etree._Element:
     return found
 
 
-def _services(tmp_path: Path, **settings: str) -> composition.Services:
+def _services(tmp_path: Path, **settings: str) -> Services:
     values: dict[str, object] = {"data_dir": tmp_path / "d", **settings}
     return composition.build(Settings.load(values, environ={}))
 
 
-def test_the_default_fits_the_oai_identifier_scheme(
-    services: composition.Services, tmp_path: Path
-) -> None:
+def test_the_default_fits_the_oai_identifier_scheme(services: Services, tmp_path: Path) -> None:
     ident = _identify(services)
     repository = ident.findtext(f"{IDENT}repositoryIdentifier") or ""
     assert re.fullmatch(REPOSITORY, repository), repository

@@ -11,9 +11,9 @@ import pytest
 from interop_helpers import build_catalogue, live_server
 from lxml import etree
 
-from shelfwise.app import Services
 from shelfwise.marc.marcxml import record_from_element
 from shelfwise.search.models import SearchRequest
+from shelfwise.services import Services
 from shelfwise.testing import tools
 
 

@@ -25,9 +25,9 @@ import httpx
 import pytest
 from lxml import etree
 
-from shelfwise.app import Services
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.servers import live_server
 from shelfwise.testing.tools import require_tool

@@ -19,8 +19,9 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
 from shelfwise.readers.cards import code128_svg, qr_svg
+from shelfwise.services import Services
 from shelfwise.testing import tools
 from shelfwise.testing.access import staff_headers
 

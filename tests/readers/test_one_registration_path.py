@@ -15,15 +15,14 @@ from shelfwise import app as composition
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 CARD = re.compile(r'class="cardno">([^<]+)<')
 
 
 @pytest.fixture
-def services(
-    database_url: str, tmp_path: Path, clock: FrozenClock
-) -> Iterator[composition.Services]:
+def services(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Services]:
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
@@ -43,7 +42,7 @@ def services(
 
 
 @pytest.fixture
-def client(services: composition.Services) -> Iterator[TestClient]:
+def client(services: Services) -> Iterator[TestClient]:
     app = composition.asgi_app(services)
     with TestClient(app, follow_redirects=False, headers={"Accept-Language": "en"}) as c:
         yield c
@@ -64,7 +63,7 @@ def _form(client: TestClient, **values: str) -> dict[str, str]:
 
 
 def test_the_web_form_registers_only_what_the_library_allows_online(
-    client: TestClient, services: composition.Services
+    client: TestClient, services: Services
 ) -> None:
     page = client.get("/register").text
     assert re.findall(
@@ -98,7 +97,7 @@ def test_the_limit_per_address_counts_both_doors(client: TestClient) -> None:
 
 
 def test_confirming_does_not_tell_unknown_cards_from_wrong_codes(
-    client: TestClient, services: composition.Services
+    client: TestClient, services: Services
 ) -> None:
     made = services.readers.self_register(
         source="test", name="乙", email="c@example.org", pin="1357"

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.services import Services
 
 
 def _code(exc: pytest.ExceptionInfo[ShelfwiseError]) -> str:

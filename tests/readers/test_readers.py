@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from shelfwise.app import Services
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import ReaderStatus
 from shelfwise.readers.security import luhn_digit
+from shelfwise.services import Services
 
 
 def _code(exc: pytest.ExceptionInfo[ShelfwiseError]) -> str:

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from shelfwise import app as composition
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.circulation.notices import SmtpChannel
 from shelfwise.circulation.scope import SYSTEM
@@ -27,6 +27,8 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.readers.models import ReaderStatus
+from shelfwise.runtime import Runtime
+from shelfwise.services import Services
 from shelfwise.testing.mail import Inbox, smtp_server
 
 LINK = "https://library.example.org/register/confirm/{card}/{token}"
@@ -65,7 +67,7 @@ def client(services: Services) -> Iterator[TestClient]:
 
 
 def _deliver(services: Services) -> int:
-    return services.outbox_relay(services.outbox_handlers()).drain()
+    return Runtime(services).outbox_relay().drain()
 
 
 def _body(message: Message) -> str:

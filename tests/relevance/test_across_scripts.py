@@ -18,12 +18,13 @@ from shelfwise import app as composition
 from shelfwise.config import Settings
 from shelfwise.search import SearchRequest
 from shelfwise.search.source import iter_active
+from shelfwise.services import Services
 
 
 @pytest.fixture(scope="module")
 def catalogue(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[composition.Services, dict[int, str]]]:
+) -> Iterator[tuple[Services, dict[int, str]]]:
     root = tmp_path_factory.mktemp("scripts")
     settings = Settings.load(
         {"data_dir": root / "data", "database_url": f"sqlite:///{root / 'db.sqlite'}"},
@@ -43,13 +44,13 @@ def catalogue(
     services.close()
 
 
-def _ranked(services: composition.Services, names: dict[int, str], q: str) -> list[str]:
+def _ranked(services: Services, names: dict[int, str], q: str) -> list[str]:
     found = services.search.search(SearchRequest(q=q, size=50, group=False, facets=False))
     return [names[w.records[0].record_id] for w in found.works]
 
 
 def test_initials_follow_the_name_readings(
-    catalogue: tuple[composition.Services, dict[int, str]],
+    catalogue: tuple[Services, dict[int, str]],
 ) -> None:
     services, names = catalogue
     for q in ("zgfjs", "zengguofan", "zengguofanjiashu", "zgf", "cgfjs"):
@@ -57,7 +58,7 @@ def test_initials_follow_the_name_readings(
 
 
 def test_a_hanja_query_also_finds_its_hangul_reading_below_direct_matches(
-    catalogue: tuple[composition.Services, dict[int, str]],
+    catalogue: tuple[Services, dict[int, str]],
 ) -> None:
     services, names = catalogue
     ranked = _ranked(services, names, "朝鲜族")

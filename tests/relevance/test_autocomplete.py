@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from test_relevance import judged  # noqa: F401 - the module-scoped catalogue fixture
 
-from shelfwise import app as composition
+from shelfwise.services import Services
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ from shelfwise import app as composition
     ],
 )
 def test_autocomplete_finds_the_title(
-    judged: tuple[composition.Services, dict[str, int]],  # noqa: F811
+    judged: tuple[Services, dict[str, int]],  # noqa: F811
     typed: str,
     expected: str,
 ) -> None:

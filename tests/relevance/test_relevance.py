@@ -19,6 +19,7 @@ from shelfwise import app as composition
 from shelfwise.config import Settings
 from shelfwise.search import SearchRequest
 from shelfwise.search.source import iter_active
+from shelfwise.services import Services
 
 MIN_RECALL = 0.95
 TOP = 10
@@ -27,7 +28,7 @@ TOP = 10
 @pytest.fixture(scope="module")
 def judged(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[composition.Services, dict[str, int]]]:
+) -> Iterator[tuple[Services, dict[str, int]]]:
     root = tmp_path_factory.mktemp("relevance")
     settings = Settings.load(
         {"data_dir": root / "data", "database_url": f"sqlite:///{root / 'rel.sqlite'}"},
@@ -49,7 +50,7 @@ def judged(
     services.close()
 
 
-def _ranked(services: composition.Services, q: str) -> tuple[list[int], str | None]:
+def _ranked(services: Services, q: str) -> tuple[list[int], str | None]:
     result = services.search.search(SearchRequest(q=q, size=TOP, group=False, facets=False))
     return [w.records[0].record_id for w in result.works], result.did_you_mean
 
@@ -62,9 +63,7 @@ def _ndcg(ranked: list[int], wanted: set[int]) -> float:
     return dcg / ideal
 
 
-def _evaluate(
-    services: composition.Services, ids: dict[str, int], case: J
-) -> tuple[float, float, list[str]]:
+def _evaluate(services: Services, ids: dict[str, int], case: J) -> tuple[float, float, list[str]]:
     ranked, suggestion = _ranked(services, case.q)
     wanted = {ids[k] for k in case.wanted}
     problems = []
@@ -115,7 +114,7 @@ def _report(rows: dict[str, list[tuple[float, float]]], problems: list[str]) -> 
     return "\n".join(lines) + "\n"
 
 
-def test_relevance(judged: tuple[composition.Services, dict[str, int]]) -> None:
+def test_relevance(judged: tuple[Services, dict[str, int]]) -> None:
     services, ids = judged
     assert len(JUDGEMENTS) >= 150
     rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -132,7 +131,7 @@ def test_relevance(judged: tuple[composition.Services, dict[str, int]]) -> None:
 
 
 def test_every_order_exclusion_and_suggestion_holds(
-    judged: tuple[composition.Services, dict[str, int]],
+    judged: tuple[Services, dict[str, int]],
 ) -> None:
     """Every judgement's "first", "must not appear" and "did you mean" holds — not only
     section 4.3's rows: the recall gate above averages, these do not."""
@@ -146,7 +145,7 @@ def test_every_order_exclusion_and_suggestion_holds(
 
 
 def test_specification_examples_all_met(
-    judged: tuple[composition.Services, dict[str, int]],
+    judged: tuple[Services, dict[str, int]],
 ) -> None:
     """Every row of section 4.3 behaves as written (the first 26 judgements), recall included."""
     services, ids = judged

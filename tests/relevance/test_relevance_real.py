@@ -33,6 +33,7 @@ from shelfwise.catalogue.preparing import prepare
 from shelfwise.config import Settings
 from shelfwise.marc.reading import Rejected, read_file
 from shelfwise.search import SearchRequest
+from shelfwise.services import Services
 from shelfwise.storage.tables import records, sources
 
 TOP = 10
@@ -110,12 +111,12 @@ def _path(name: str) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
-    services: composition.Services
+    services: Services
     record_of: dict[str, int]  # key → record id (the survivor of a merge)
     same: dict[str, str]  # key → its equivalence class (the 001, or the key)
 
 
-def _survivor(services: composition.Services, record_id: int) -> int:
+def _survivor(services: Services, record_id: int) -> int:
     with services.db.read() as conn:
         while True:
             merged = conn.execute(
@@ -126,9 +127,7 @@ def _survivor(services: composition.Services, record_id: int) -> int:
             record_id = int(merged)
 
 
-def _import(
-    services: composition.Services, name: str, work: Path
-) -> Iterator[tuple[str, int, str]]:
+def _import(services: Services, name: str, work: Path) -> Iterator[tuple[str, int, str]]:
     """(key, record id, control number or key) of every record of one file."""
     path = _path(name)
     summary = services.importer().import_file(

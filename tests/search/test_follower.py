@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from shelfwise import app as composition
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.search import SearchRequest
+from shelfwise.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def _book(control: str, title: str) -> Record:
     )
 
 
-def _import(services: composition.Services, path: Path, record: Record) -> float:
+def _import(services: Services, path: Path, record: Record) -> float:
     """Import one record through the service; returns the moment its transaction committed."""
     path.write_bytes(encode(record))
     summary = services.importer().import_file(path)
@@ -47,7 +47,7 @@ def _import(services: composition.Services, path: Path, record: Record) -> float
     return time.monotonic()
 
 
-def _wait_for(services: composition.Services, q: str, *, present: bool, since: float) -> float:
+def _wait_for(services: Services, q: str, *, present: bool, since: float) -> float:
     """Seconds from ``since`` until ``q`` finds something (or nothing); fails after 2 s."""
     while True:
         found = services.search.search(SearchRequest(q=q, facets=False)).total_records > 0
@@ -59,7 +59,7 @@ def _wait_for(services: composition.Services, q: str, *, present: bool, since: f
 
 
 def test_added_and_edited_records_are_findable_within_two_seconds(
-    services: composition.Services, tmp_path: Path, record_property: Callable[[str, object], None]
+    services: Services, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     services.search.start(interval=0.5)
     deadline = time.monotonic() + 30  # the first check builds the (empty) index

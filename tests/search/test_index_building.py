@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server

@@ -18,11 +18,11 @@ from pathlib import Path
 import httpx
 from lxml import etree
 
-from shelfwise.app import Services
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.search.models import SearchRequest, Sort
+from shelfwise.services import Services
 from shelfwise.testing.branches import barcode
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.servers import live_server

@@ -11,23 +11,25 @@ from shelfwise import app as composition
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.runtime import Runtime
 from shelfwise.search import Filters, SearchRequest, Sort
+from shelfwise.services import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 
 
-def _import(services: composition.Services, tmp_path: Path, count: int = 120) -> None:
+def _import(services: Services, tmp_path: Path, count: int = 120) -> None:
     path = tmp_path / "records.mrc"
     write_records(path, count)
     services.importer().import_file(path)
 
 
-def _ids(services: composition.Services, q: str) -> list[int]:
+def _ids(services: Services, q: str) -> list[int]:
     result = services.search.search(SearchRequest(q=q, size=100, group=False, facets=False))
     return [w.records[0].record_id for w in result.works]
 
 
-def test_feed_keeps_the_index_current(services: composition.Services, tmp_path: Path) -> None:
+def test_feed_keeps_the_index_current(services: Services, tmp_path: Path) -> None:
     assert services.search.check().startswith("built")
     _import(services, tmp_path)
     assert services.search.sync() > 0
@@ -58,7 +60,7 @@ def _book(control: str, isbn: str, title: str, branch: str, barcode: str) -> byt
     )
 
 
-def test_merge_removes_the_duplicate(services: composition.Services, tmp_path: Path) -> None:
+def test_merge_removes_the_duplicate(services: Services, tmp_path: Path) -> None:
     """Two catalogue records of one book (different ISBN and title wording, so the importer
     does not merge them); a cataloguer merges them and the index follows."""
     seed_branches(services.catalogue)
@@ -79,7 +81,9 @@ def test_merge_removes_the_duplicate(services: composition.Services, tmp_path: P
     assert set(_ids(services, "liaoning songs")) == {survivor, duplicate}
 
     services.catalogue.merge(survivor_id=survivor, duplicate_id=duplicate)
-    services.outbox_relay({"catalogue.record_changed": services.search.handle_event}).drain()
+    Runtime(services).outbox_relay(
+        {"catalogue.record_changed": services.search.handle_event}
+    ).drain()
 
     # the duplicate is gone; its wording now finds the survivor (merged sources are indexed)
     assert _ids(services, "villages") == [survivor]
@@ -98,7 +102,7 @@ def test_merge_removes_the_duplicate(services: composition.Services, tmp_path: P
     assert services.search.indexed_count() == services.catalogue.counts()["records"]
 
 
-def test_rebuild_swaps_while_searches_go_on(services: composition.Services, tmp_path: Path) -> None:
+def test_rebuild_swaps_while_searches_go_on(services: Services, tmp_path: Path) -> None:
     _import(services, tmp_path, 150)
     services.search.check()
     errors: list[BaseException] = []
@@ -125,7 +129,7 @@ def test_rebuild_swaps_while_searches_go_on(services: composition.Services, tmp_
     assert services.search.store.current() != before
 
 
-def test_facets_sorts_and_messages(services: composition.Services, tmp_path: Path) -> None:
+def test_facets_sorts_and_messages(services: Services, tmp_path: Path) -> None:
     _import(services, tmp_path, 150)
     services.search.check()
     result = services.search.search(SearchRequest(q="history OR 历史 OR 역사 OR 中国"))
@@ -147,7 +151,7 @@ def test_facets_sorts_and_messages(services: composition.Services, tmp_path: Pat
         services.search.search(SearchRequest(q=q))  # never raises
 
 
-def test_api_search_and_suggest(services: composition.Services, tmp_path: Path) -> None:
+def test_api_search_and_suggest(services: Services, tmp_path: Path) -> None:
     _import(services, tmp_path, 80)
     services.search.check()
     client = TestClient(composition.asgi_app(services))

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from shelfwise.app import Services, sip2_server
+from shelfwise.app import sip2_server
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.marc.iso2709 import encode as marc_encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.sip2 import Decoded, Message, decode, encode
 from shelfwise.sip2.server import ServerConfig, Sip2Server, running
 

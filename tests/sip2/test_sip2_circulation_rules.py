@@ -18,9 +18,9 @@ from sip2_server_helpers import (
     make_library,
 )
 
-from shelfwise.app import Services
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 from shelfwise.sip2 import PatronCondition, PatronStatus
 
 

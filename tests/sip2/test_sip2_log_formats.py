@@ -29,8 +29,8 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Services
 from shelfwise.core import log_format, metrics
+from shelfwise.services import Services
 from shelfwise.testing.servers import SLOW_MACHINE, live_server
 
 

@@ -20,7 +20,8 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Services, sip2_server
+from shelfwise.app import sip2_server
+from shelfwise.services import Services
 from shelfwise.sip2 import checksum, decode
 from shelfwise.sip2.server import ServerConfig
 

@@ -24,8 +24,8 @@ from sip2_server_helpers import (
 )
 from sqlalchemy import select
 
-from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 from shelfwise.storage.tables import outbox
 
 BACKOFF = {"login_failures": 3, "login_backoff_seconds": 60, "login_backoff_max_seconds": 200}

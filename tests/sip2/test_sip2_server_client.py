@@ -20,7 +20,7 @@ from sip2_server_helpers import (
     make_library,
 )
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.testing import tools
 from shelfwise.testing.servers import live_server
 

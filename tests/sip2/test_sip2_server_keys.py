@@ -21,9 +21,10 @@ from sip2_server_helpers import (
 )
 from sqlalchemy import insert, select, text
 
-from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import render
+from shelfwise.runtime import Runtime
+from shelfwise.services import Services
 from shelfwise.sip2 import Message
 from shelfwise.storage.tables import idempotency_keys, job_runs
 
@@ -180,7 +181,7 @@ def test_keys_are_purged_after_the_retention_window(
         )  # fmt: skip
     days = services.settings.idempotency_retention_days
     clock.advance(timedelta(days=days) - timedelta(minutes=1))
-    scheduler = services.scheduler()
+    scheduler = Runtime(services).scheduler()
     scheduler.run_due()
     assert _operations(services) == ["checkout", "migrate_in_loan"]  # not yet
     clock.advance(timedelta(hours=1))

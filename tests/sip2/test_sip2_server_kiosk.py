@@ -19,11 +19,11 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Services
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import Availability, HoldStatus
 from shelfwise.core.clock import FrozenClock
 from shelfwise.core.errors import ShelfwiseError, render
+from shelfwise.services import Services
 from shelfwise.sip2 import Message
 
 

@@ -22,7 +22,7 @@ from sip2_server_helpers import (
     wait_until,
 )
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.sip2 import CATALOGUE, Message, encode
 from shelfwise.testing import tools
 

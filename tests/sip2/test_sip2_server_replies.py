@@ -24,8 +24,8 @@ from sip2_server_helpers import (
 )
 from sqlalchemy import text
 
-from shelfwise.app import Services
 from shelfwise.core.errors import render
+from shelfwise.services import Services
 from shelfwise.sip2 import Decoded, Message, codec, decode, session
 from shelfwise.sip2.model import EncodeError
 

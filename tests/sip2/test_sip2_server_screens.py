@@ -20,8 +20,8 @@ from sip2_server_helpers import (
     patron_information,
 )
 
-from shelfwise.app import Services
 from shelfwise.core.errors import render
+from shelfwise.services import Services
 from shelfwise.sip2 import Decoded, Message, checksum, decode, encode
 
 

@@ -16,7 +16,7 @@ import pytest
 from sip2_server_helpers import Kiosk, live_sip2, make_library
 from sip2_storms import d4_trial, prepare
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 
 
 def test_d4_resend_and_cancel_sequences_from_concurrent_kiosks(

@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from sip2_server_helpers import TERMINAL, Kiosk, Library, checkout, live_sip2, make_library
 from typer.testing import CliRunner
 
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
 from shelfwise.cli.main import cli
+from shelfwise.services import Services
 from shelfwise.testing.access import staff_token
 
 

@@ -25,13 +25,13 @@ from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from shelfwise import app as composition
-from shelfwise.app import Services
 from shelfwise.catalogue.models import BranchKind
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.services import Services
 from shelfwise.storage.backup import BackupError, BackupService, RestoreReport, read_manifest
 from shelfwise.testing.plugin import pg_admin_url
 from shelfwise.testing.tools import require_tool

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, text
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.storage.bulk import bulk_insert
 from shelfwise.storage.tables import branches
 

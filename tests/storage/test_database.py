@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.storage.tables import branches, items, records
 
 

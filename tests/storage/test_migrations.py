@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from shelfwise.app import Services
+from shelfwise.services import Services
 from shelfwise.storage import migrate
 from shelfwise.storage.tables import metadata
 

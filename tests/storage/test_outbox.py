@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 from shelfwise.storage.outbox import Event, OutboxRelay, enqueue, pending_count
 
 

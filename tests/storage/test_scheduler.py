@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from shelfwise.app import Services
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 from shelfwise.storage.scheduler import Job, Scheduler
 from shelfwise.storage.tables import job_runs
 

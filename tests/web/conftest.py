@@ -12,17 +12,18 @@ from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 from shelfwise.testing.webdemo import build_demo, demo_settings
 
 
 @pytest.fixture
-def demo(services: composition.Services, tmp_path: Path) -> list[str]:
+def demo(services: Services, tmp_path: Path) -> list[str]:
     """The demo library in the per-test ``shelf`` (SQLite and PostgreSQL)."""
     return build_demo(services, tmp_path, records=120)
 
 
 @pytest.fixture
-def client(services: composition.Services, demo: list[str]) -> Iterator[TestClient]:
+def client(services: Services, demo: list[str]) -> Iterator[TestClient]:
     with TestClient(composition.asgi_app(services), follow_redirects=False) as test_client:
         yield test_client
 
@@ -39,7 +40,7 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo_library(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[composition.Services, list[str]]]:
+) -> Iterator[tuple[Services, list[str]]]:
     """One demo library on SQLite for a whole module (browser tests, benchmarks)."""
     folder = tmp_path_factory.mktemp("web-demo")
     clock = FrozenClock(datetime(2026, 9, 1, 9, 30, tzinfo=UTC))

@@ -14,10 +14,10 @@ import lxml.html
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from shelfwise import app as composition
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import FrozenClock
+from shelfwise.services import Services
 from shelfwise.storage.tables import branches, items, readers
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -36,7 +36,7 @@ class Copy:
     branch: str
 
 
-def _single_copies(services: composition.Services, n: int) -> list[Copy]:
+def _single_copies(services: Services, n: int) -> list[Copy]:
     """Copies that are the only copy of their record and are on the shelf."""
     on_loan = {
         loan.item_id
@@ -61,7 +61,7 @@ def _single_copies(services: composition.Services, n: int) -> list[Copy]:
     return copies[:n]
 
 
-def _all_cards(services: composition.Services) -> list[str]:
+def _all_cards(services: Services) -> list[str]:
     with services.db.read() as conn:
         return list(conn.execute(select(readers.c.card_number)).scalars())
 
@@ -86,12 +86,12 @@ def _row_with(rows: list[str], title: str) -> str:
     return found[0]
 
 
-def _title(services: composition.Services, record_id: int) -> str:
+def _title(services: Services, record_id: int) -> str:
     return " ".join(services.catalogue.get_record(record_id).title.split())
 
 
 def test_account_pages_show_loans_holds_and_fees(
-    client: TestClient, services: composition.Services, demo: list[str]
+    client: TestClient, services: Services, demo: list[str]
 ) -> None:
     me = services.readers.register(
         name="Kim Ye-jin", category="adult", pin="2468"

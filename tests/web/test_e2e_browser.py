@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from shelfwise import app as composition
+from shelfwise.services import Services
 from shelfwise.testing.servers import live_server
 from web.browser import Visit, launch_chromium
 
@@ -25,7 +25,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def base_url(demo_library: tuple[composition.Services, list[str]]) -> Iterator[str]:
+def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
     services, _cards = demo_library
     with live_server(services) as url:
         yield url
@@ -71,9 +71,7 @@ QUERIES = [
 ]
 
 
-def test_a_reader_on_a_phone(
-    phone: Visit, demo_library: tuple[composition.Services, list[str]]
-) -> None:
+def test_a_reader_on_a_phone(phone: Visit, demo_library: tuple[Services, list[str]]) -> None:
     _services, cards = demo_library
     page = phone.page
     phone.go("/")

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from shelfwise import app as composition
 from shelfwise.circulation.scope import SYSTEM
+from shelfwise.services import Services
 from shelfwise.storage.tables import branches, holds, items
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import live_server
@@ -29,7 +29,7 @@ USERNAME, PASSWORD = "desk-e2e", "desk-e2e-password"
 
 
 @pytest.fixture(scope="module")
-def staff_url(demo_library: tuple[composition.Services, list[str]]) -> Iterator[str]:
+def staff_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
     services, _cards = demo_library
     services.access.create_staff(USERNAME, "Desk E2E", PASSWORD, "desk")
     with live_server(services) as url:
@@ -42,7 +42,7 @@ def chromium() -> Iterator[Any]:
         yield instance
 
 
-def _free_copies(services: composition.Services, branch: str, count: int) -> list[str]:
+def _free_copies(services: Services, branch: str, count: int) -> list[str]:
     """Barcodes of copies on the shelf at ``branch`` whose records nobody holds."""
     with services.db.read() as conn:
         rows = conn.execute(
@@ -68,7 +68,7 @@ def _free_copies(services: composition.Services, branch: str, count: int) -> lis
 def test_a_librarian_at_the_desk(
     chromium: Any,
     staff_url: str,
-    demo_library: tuple[composition.Services, list[str]],
+    demo_library: tuple[Services, list[str]],
     screenshots: Path,
 ) -> None:
     services, cards = demo_library
@@ -148,7 +148,7 @@ def test_a_librarian_at_the_desk(
 def test_an_administrator_pages(
     chromium: Any,
     staff_url: str,
-    demo_library: tuple[composition.Services, list[str]],
+    demo_library: tuple[Services, list[str]],
     tmp_path: Path,
     screenshots: Path,
 ) -> None:

@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from shelfwise import app as composition
 from shelfwise.circulation.scope import SYSTEM, reader_self
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, SearchRequest
+from shelfwise.services import Services
 from shelfwise.web import i18n
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -36,16 +36,14 @@ def login(client: TestClient, card: str, pin: str = "1234") -> None:
     assert response.headers["location"] == "/account"
 
 
-def a_record(services: composition.Services, q: str = "") -> int:
+def a_record(services: Services, q: str = "") -> int:
     found = services.search.search(
         SearchRequest(q=q, filters=Filters(lang=("zh", "ko", "en")), size=5, facets=False)
     )
     return found.works[0].records[0].record_id
 
 
-def test_public_pages_render_with_security_headers(
-    client: TestClient, services: composition.Services
-) -> None:
+def test_public_pages_render_with_security_headers(client: TestClient, services: Services) -> None:
     record = a_record(services)
     for path in [
         "/",
@@ -75,7 +73,7 @@ def test_public_pages_render_with_security_headers(
 
 
 def test_results_have_facets_availability_and_paging(
-    client: TestClient, services: composition.Services
+    client: TestClient, services: Services
 ) -> None:
     page = client.get("/search?q=历史 OR history OR 역사").text
     assert '<details class="drawer"' in page
@@ -143,9 +141,7 @@ def test_a_post_without_a_good_csrf_token_gets_a_clear_page(
     assert refused.status_code == 403
 
 
-def test_the_reader_account(
-    client: TestClient, services: composition.Services, demo: list[str]
-) -> None:
+def test_the_reader_account(client: TestClient, services: Services, demo: list[str]) -> None:
     card = demo[0]
     wrong = client.post(
         "/login", data={"card": card, "secret": "9999", "next": "/account", "csrf": csrf(client)}
@@ -218,7 +214,7 @@ def test_the_reader_account(
     assert client.get("/account").status_code == 303
 
 
-def test_self_registration(client: TestClient, services: composition.Services) -> None:
+def test_self_registration(client: TestClient, services: Services) -> None:
     token = csrf(client, "/register")
     form = {"name": "林小雨", "email": "xiaoyu@example.org", "home_branch": "CEN", "csrf": token}
     mismatch = client.post("/register", data=form | {"pin": "2468", "pin2": "1357"})
@@ -235,7 +231,7 @@ def test_self_registration(client: TestClient, services: composition.Services) -
     assert "林小雨" in client.get("/account").text
 
 
-def test_change_pickup_in_the_service(services: composition.Services, demo: list[str]) -> None:
+def test_change_pickup_in_the_service(services: Services, demo: list[str]) -> None:
     record = a_record(services, "history")
     hold = services.circulation.place_hold(demo[1], record, "CEN", actor=SYSTEM)
     moved = services.circulation.change_pickup(hold.id, "XSL", actor=reader_self(demo[1]))
@@ -246,7 +242,7 @@ def test_change_pickup_in_the_service(services: composition.Services, demo: list
 
 
 def test_the_pickup_change_is_in_the_rest_api_too(
-    client: TestClient, services: composition.Services, demo: list[str]
+    client: TestClient, services: Services, demo: list[str]
 ) -> None:
     record = a_record(services, "history")
     hold = services.circulation.place_hold(demo[1], record, "CEN", actor=SYSTEM)
@@ -263,7 +259,7 @@ def test_the_pickup_change_is_in_the_rest_api_too(
 
 
 def test_registration_page_shares_the_per_address_limit_and_hides_unknown_cards(
-    client: TestClient, services: composition.Services
+    client: TestClient, services: Services
 ) -> None:
     token = csrf(client, "/register")
     limit = services.settings.access_registrations_per_hour
@@ -298,7 +294,7 @@ def test_a_nul_character_is_an_invalid_request_on_the_pages(client: TestClient) 
         assert "text/html" in response.headers["content-type"]
 
 
-def _hold_on_one_of(services: composition.Services, card: str, demo: list[str]) -> None:
+def _hold_on_one_of(services: Services, card: str, demo: list[str]) -> None:
     """Another reader places a hold on one of ``card``'s loans, so that it cannot be renewed."""
     loan = services.circulation.loans_of(card)[0]
     with contextlib.suppress(ShelfwiseError):  # the demo may have placed it already

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.services import Services
 from shelfwise.testing.demo import seed_branches
 from shelfwise.web import i18n
 
@@ -28,7 +29,7 @@ STAFF_PASSWORD = "desk-password-1"
 
 @dataclass
 class Library:
-    services: composition.Services
+    services: Services
     card: str
     browsers: list[TestClient]
 
@@ -40,7 +41,7 @@ class Library:
 
 
 @pytest.fixture
-def library(services: composition.Services) -> Iterator[Library]:
+def library(services: Services) -> Iterator[Library]:
     seed_branches(services.catalogue)
     card = services.readers.register(name="乙", category="adult", pin=PIN).reader.card_number
     services.access.create_staff("desk-a", "Desk", STAFF_PASSWORD, "desk")

@@ -24,6 +24,8 @@ import pytest
 from shelfwise import app as composition
 from shelfwise.config import Settings
 from shelfwise.core.clock import FrozenClock
+from shelfwise.runtime import Runtime
+from shelfwise.services import Services
 from shelfwise.testing.records import write_records
 from shelfwise.testing.servers import SLOW_MACHINE, live_server
 
@@ -32,9 +34,7 @@ PASSWORD = "cataloguer-password"
 
 
 @pytest.fixture
-def services(
-    database_url: str, tmp_path: Path, clock: FrozenClock
-) -> Iterator[composition.Services]:
+def services(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Services]:
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
@@ -52,7 +52,7 @@ def services(
 
 
 @pytest.fixture
-def base(services: composition.Services) -> Iterator[str]:
+def base(services: Services) -> Iterator[str]:
     with live_server(services) as url:
         yield url
 
@@ -122,7 +122,7 @@ def test_a_chunked_body_is_held_to_the_limit_too(base: str) -> None:
 
 
 def test_only_a_cataloguer_uploads_more_up_to_the_upload_cap_and_the_file_goes_once_imported(
-    services: composition.Services, base: str, tmp_path: Path, clock: FrozenClock
+    services: Services, base: str, tmp_path: Path, clock: FrozenClock
 ) -> None:
     marc = tmp_path / "books.mrc"
     write_records(marc, 300, seed=11)
@@ -164,5 +164,5 @@ def test_only_a_cataloguer_uploads_more_up_to_the_upload_cap_and_the_file_goes_o
     os.utime(left, (stamp, stamp))
     assert services.uploads().expire() == 0
     clock.advance(timedelta(hours=2))
-    assert "imports.expire_uploads" in services.scheduler().run_due()
+    assert "imports.expire_uploads" in Runtime(services).scheduler().run_due()
     assert not left.exists()

@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from shelfwise import app as composition
 from shelfwise.access.models import ROLES
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
 from shelfwise.readers.models import DEFAULT_CATEGORIES, ReaderStatus
+from shelfwise.services import Services
 from shelfwise.web import i18n
 from shelfwise.web.staff.checkin import SLIP_FIELDS
 from shelfwise.web.staff.desk import SUMMARY_FIELDS
@@ -51,7 +51,7 @@ def csrf(client: TestClient, path: str = "/staff/login") -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, services: composition.Services, role: str = "desk") -> None:
+def sign_in(client: TestClient, services: Services, role: str = "desk") -> None:
     username = f"web-{role}"
     try:
         services.access.staff_account(username)
@@ -67,7 +67,7 @@ def sign_in(client: TestClient, services: composition.Services, role: str = "des
     client.cookies.set("sw_lang", "en")
 
 
-def on_shelf(services: composition.Services, branch: str = "CEN", skip: int = 0) -> str:
+def on_shelf(services: Services, branch: str = "CEN", skip: int = 0) -> str:
     """A barcode of a copy on the shelf at ``branch`` with no hold on its record."""
     from sqlalchemy import select
 
@@ -107,9 +107,7 @@ def test_anonymous_and_readers_are_sent_to_the_staff_login(
     assert client.get("/staff/desk").headers["location"].startswith("/staff/login")
 
 
-def test_staff_login_refuses_a_wrong_password(
-    client: TestClient, services: composition.Services
-) -> None:
+def test_staff_login_refuses_a_wrong_password(client: TestClient, services: Services) -> None:
     services.access.create_staff("web-desk", "Web desk", PASSWORD, "desk")
     client.cookies.set("sw_lang", "en")
     refused = client.post(
@@ -120,7 +118,7 @@ def test_staff_login_refuses_a_wrong_password(
     assert "sw_session" not in refused.headers.get("set-cookie", "")
 
 
-def test_wrong_role_gets_a_403_page(client: TestClient, services: composition.Services) -> None:
+def test_wrong_role_gets_a_403_page(client: TestClient, services: Services) -> None:
     sign_in(client, services, "cataloguer")
     home = client.get("/staff")
     assert home.status_code == 200
@@ -135,9 +133,7 @@ def test_wrong_role_gets_a_403_page(client: TestClient, services: composition.Se
     assert refused.status_code == 403
 
 
-def test_every_staff_post_wants_a_csrf_token(
-    client: TestClient, services: composition.Services
-) -> None:
+def test_every_staff_post_wants_a_csrf_token(client: TestClient, services: Services) -> None:
     sign_in(client, services, "admin")
     for path in POSTS:
         response = client.post(path, data={"card": "x", "barcode": "x"})
@@ -146,7 +142,7 @@ def test_every_staff_post_wants_a_csrf_token(
 
 
 def test_the_desk_checks_out_renews_and_refuses_with_the_reason(
-    client: TestClient, services: composition.Services, demo: list[str]
+    client: TestClient, services: Services, demo: list[str]
 ) -> None:
     sign_in(client, services)
     card = demo[1]
@@ -205,7 +201,7 @@ def test_the_desk_checks_out_renews_and_refuses_with_the_reason(
 
 
 def test_the_desk_shows_the_standing_circulation_enforces(
-    client: TestClient, services: composition.Services, demo: list[str], clock: FrozenClock
+    client: TestClient, services: Services, demo: list[str], clock: FrozenClock
 ) -> None:
     """Issue 12 item 7: the desk said "May borrow." beside two overdue loans; it shows the
     service's standing now, and each loan that cannot be renewed says why instead of a button."""
@@ -229,7 +225,7 @@ def test_the_desk_shows_the_standing_circulation_enforces(
 
 
 def test_checkin_prints_the_routing_slip_and_traps_the_hold(
-    client: TestClient, services: composition.Services, demo: list[str]
+    client: TestClient, services: Services, demo: list[str]
 ) -> None:
     sign_in(client, services)
     circ = services.circulation
@@ -283,7 +279,7 @@ def test_checkin_prints_the_routing_slip_and_traps_the_hold(
 
 
 def test_fees_take_a_payment_and_waive(
-    client: TestClient, services: composition.Services, demo: list[str]
+    client: TestClient, services: Services, demo: list[str]
 ) -> None:
     sign_in(client, services)
     card = demo[2]  # the demo charges this reader 8.00 for a coffee stain
@@ -313,9 +309,7 @@ def test_fees_take_a_payment_and_waive(
     assert cents("¥1,000") == 100_000
 
 
-def test_register_block_and_unblock_a_reader(
-    client: TestClient, services: composition.Services
-) -> None:
+def test_register_block_and_unblock_a_reader(client: TestClient, services: Services) -> None:
     sign_in(client, services)
     token = csrf(client, "/staff/readers/new")
     form = {"name": "최지우", "category": "student", "home_branch": "CEN", "pin": "4321"}
@@ -363,7 +357,7 @@ def test_register_block_and_unblock_a_reader(
 
 @pytest.mark.parametrize("lang", ["zh", "zh-Hant", "ko", "en"])
 def test_the_staff_pages_speak_every_language(
-    client: TestClient, services: composition.Services, demo: list[str], lang: str
+    client: TestClient, services: Services, demo: list[str], lang: str
 ) -> None:
     sign_in(client, services, "admin")
     client.cookies.set("sw_lang", lang)

@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from shelfwise import app as composition
 from shelfwise.circulation.rules import RULE_FIELDS
+from shelfwise.runtime import Runtime
+from shelfwise.services import Services
 from shelfwise.storage.outbox import Event
 from shelfwise.web import i18n
 from shelfwise.web.staff.admin import DONE as ADMIN_DONE
@@ -36,7 +37,7 @@ POSTS = [
 ]
 
 
-def sign_in(client: TestClient, services: composition.Services, role: str) -> str:
+def sign_in(client: TestClient, services: Services, role: str) -> str:
     username = f"web-{role}"
     services.access.create_staff(username, f"Web {role}", PASSWORD, role)
     token = CSRF.search(client.get("/staff/login").text).group(1)  # type: ignore[union-attr]
@@ -49,9 +50,7 @@ def sign_in(client: TestClient, services: composition.Services, role: str) -> st
     return token
 
 
-def test_administration_needs_an_administrator(
-    client: TestClient, services: composition.Services
-) -> None:
+def test_administration_needs_an_administrator(client: TestClient, services: Services) -> None:
     for path in PAGES:
         assert client.get(path).headers["location"].startswith("/staff/login")
     token = sign_in(client, services, "desk")
@@ -63,7 +62,7 @@ def test_administration_needs_an_administrator(
 
 
 def test_staff_accounts_tokens_terminals_and_the_audit_log(
-    client: TestClient, services: composition.Services, demo: list[str]
+    client: TestClient, services: Services, demo: list[str]
 ) -> None:
     token = sign_in(client, services, "admin")
     services.access.audit(
@@ -123,7 +122,7 @@ def test_staff_accounts_tokens_terminals_and_the_audit_log(
     assert services.access.principal(secret.group(0)) is None
 
 
-def test_loan_rules_and_calendars(client: TestClient, services: composition.Services) -> None:
+def test_loan_rules_and_calendars(client: TestClient, services: Services) -> None:
     token = sign_in(client, services, "admin")
     assert client.get("/staff/rules").status_code == 200
     saved = client.post(
@@ -184,7 +183,7 @@ def test_admin_keys_built_from_values_exist(prefix: str, values: list[str]) -> N
 
 
 def test_kiosk_alerts_are_shown_until_acknowledged_and_a_terminal_is_disabled_from_the_page(
-    client: TestClient, services: composition.Services, caplog: pytest.LogCaptureFixture
+    client: TestClient, services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
     """S-3: an ``sip2.alert`` event reaches the administration page through its outbox
     handler (a WARNING line too), once however often it is delivered; an administrator
@@ -197,8 +196,9 @@ def test_kiosk_alerts_are_shown_until_acknowledged_and_a_terminal_is_disabled_fr
         {"kind": "login_backoff", "subject": "sip2-terminal:kiosk-9", "terminal": "kiosk-9",
          "ip": "10.8.0.7", "count": 5, "until": "2026-09-01T09:31:00+00:00"}
     )  # fmt: skip
-    handlers = services.outbox_handlers()
-    services.outbox_relay(handlers).drain(max_rounds=5)
+    runtime = Runtime(services)
+    handlers = runtime.outbox_handlers()
+    runtime.outbox_relay(handlers).drain(max_rounds=5)
     assert "kiosk alert: login_backoff on sip2-terminal:kiosk-9 from 10.8.0.7" in caplog.text
     (alert,) = services.kiosk_alerts.recent()
     assert (alert.terminal, alert.peer, alert.failures) == ("kiosk-9", "10.8.0.7", 5)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from shelfwise import app as composition
+from shelfwise.services import Services
 from shelfwise.testing.records import write_records
 from shelfwise.web import i18n
 from shelfwise.web.staff.cataloguing import DONE
@@ -20,7 +20,7 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 PASSWORD = "staff-pass-1234"
 
 
-def sign_in(client: TestClient, services: composition.Services, role: str) -> str:
+def sign_in(client: TestClient, services: Services, role: str) -> str:
     services.access.create_staff(f"web-{role}", f"Web {role}", PASSWORD, role)
     token = CSRF.search(client.get("/staff/login").text).group(1)  # type: ignore[union-attr]
     done = client.post(
@@ -32,9 +32,7 @@ def sign_in(client: TestClient, services: composition.Services, role: str) -> st
     return token
 
 
-def test_cataloguing_needs_the_catalogue_permission(
-    client: TestClient, services: composition.Services
-) -> None:
+def test_cataloguing_needs_the_catalogue_permission(client: TestClient, services: Services) -> None:
     for path in ("/staff/catalogue", "/staff/catalogue/records/1"):
         assert client.get(path).headers["location"].startswith("/staff/login")
     token = sign_in(client, services, "desk")
@@ -49,7 +47,7 @@ def test_cataloguing_needs_the_catalogue_permission(
 
 
 def test_a_marc_upload_is_imported_with_progress_and_rejects(
-    client: TestClient, services: composition.Services, tmp_path: Path
+    client: TestClient, services: Services, tmp_path: Path
 ) -> None:
     token = sign_in(client, services, "cataloguer")
     assert client.get("/staff/catalogue").status_code == 200
@@ -94,7 +92,7 @@ def test_a_marc_upload_is_imported_with_progress_and_rejects(
 
 
 def test_a_record_its_marc_items_and_merge(
-    client: TestClient, services: composition.Services, demo: list[str]
+    client: TestClient, services: Services, demo: list[str]
 ) -> None:
     token = sign_in(client, services, "cataloguer")
     first, second = sorted({services.catalogue.get_item(b).record_id for b in _barcodes(services)})[
@@ -130,7 +128,7 @@ def test_a_record_its_marc_items_and_merge(
     assert itself.status_code == 422
 
 
-def _barcodes(services: composition.Services) -> list[str]:
+def _barcodes(services: Services) -> list[str]:
     from sqlalchemy import select
 
     from shelfwise.storage.tables import items

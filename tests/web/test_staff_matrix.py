@@ -32,6 +32,8 @@ from shelfwise import app as composition
 from shelfwise.access.models import ROLE_PERMISSIONS, Role
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.circulation.scope import SYSTEM
+from shelfwise.runtime import Runtime
+from shelfwise.services import Services
 from shelfwise.storage.tables import branches, loans
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
@@ -64,7 +66,7 @@ class Ask:
 @dataclass
 class World:
     app: FastAPI
-    services: composition.Services
+    services: Services
     clients: dict[str, TestClient]
     tokens: dict[str, str]
     card: str
@@ -178,7 +180,7 @@ def _alert(w: World, at: str) -> Ask:
     w.services.terminals.alert(
         {"kind": "login_backoff", "subject": f"sip2-ip:10.0.0.{next(_n) % 250}"}
     )
-    w.services.outbox_relay(w.services.outbox_handlers()).drain(max_rounds=5)
+    Runtime(w.services).outbox_relay().drain(max_rounds=5)
     return Ask({"alert_id": str(w.services.kiosk_alerts.recent(1)[0].id)}, form={})
 
 
@@ -374,7 +376,7 @@ def _one_record(bad: bool = False) -> bytes:
 
 
 @pytest.fixture
-def world(services: composition.Services, tmp_path: Path) -> Iterator[World]:
+def world(services: Services, tmp_path: Path) -> Iterator[World]:
     seed_branches(services.catalogue)
     path = tmp_path / "pool.mrc"
     write_records(path, 24)

@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI, Request
 if TYPE_CHECKING:
     # For the type checker only: the composition root sits above the doors (import-linter's
     # layers), and FastAPI needs no more than the dependency to hand the bundle over.
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 
 def install_services(app: FastAPI, services: Services) -> None:

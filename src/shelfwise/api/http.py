@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,7 +27,15 @@ from shelfwise.api.deps import ServicesDep, install_services
 from shelfwise.api.inputs import reject_nul
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
+
+
+class Background(Protocol):
+    """The process's background work, as the lifespan sees it (``shelfwise.runtime.Runtime``)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class HeadAsGet:
@@ -63,19 +71,19 @@ def health(services: ServicesDep) -> dict[str, str]:
     return {"status": "ok", "version": __version__, "database": services.db.dialect}
 
 
-def create_app(services: Services) -> FastAPI:
+def create_app(services: Services, background: Background | None = None) -> FastAPI:
+    """The API over ``services``; its lifespan starts and stops ``background`` (what the
+    composition root hands it), and the API itself starts nothing."""
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        scheduler = services.scheduler() if services.settings.scheduler_enabled else None
-        if scheduler is not None:
-            scheduler.start()
-            services.search.start()  # check the index against the database, then follow it
+        if background is not None:
+            background.start()
         try:
             yield
         finally:
-            if scheduler is not None:
-                services.search.stop()
-                scheduler.stop()
+            if background is not None:
+                background.stop()
 
     app = FastAPI(
         title="Shelfwise API",

@@ -14,7 +14,7 @@ from shelfwise.api.deps import ServicesDep
 from shelfwise.api.errors import ERROR_RESPONSES
 
 if TYPE_CHECKING:
-    from shelfwise.sip2.terminals import Terminal
+    from shelfwise.kiosks.terminals import Terminal
 
 router = APIRouter(tags=["access"], responses=ERROR_RESPONSES)
 Admin = Annotated[Principal, Depends(staff("access.admin"))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from shelfwise import app as composition
 from shelfwise.config import Settings, SettingsError
 from shelfwise.core import log_format
+from shelfwise.services import Services
 
 console = Console()
 err = Console(stderr=True)
@@ -22,7 +24,7 @@ DbUrl = Annotated[
 ]
 
 
-def open_app(data_dir: Path | None, database_url: str | None) -> composition.Services:
+def open_app(data_dir: Path | None, database_url: str | None) -> Services:
     """Build the application from settings plus the command's flags; exit 2 on bad settings."""
     try:
         settings = Settings.load({"data_dir": data_dir, "database_url": database_url})
@@ -42,3 +44,9 @@ def start_logging(settings: Settings) -> str:
         err.print(f"[red]settings:[/red] {exc}")
         raise typer.Exit(2) from exc
     return level.lower()
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (what ``systemctl stop`` and ``docker stop`` send) stops a long-running
+    command as Ctrl-C does, so that it stops its background work and closes its database."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -25,10 +25,12 @@ from shelfwise.cli.sip2_commands import (
     sip2_terminal_disable,
     sip2_terminals,
 )
+from shelfwise.cli.worker_commands import worker
 from shelfwise.config import Settings, settings_markdown
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.reading import MarcFormat
+from shelfwise.runtime import Runtime
 
 cli = typer.Typer(
     name="shelfwise",
@@ -318,7 +320,7 @@ def serve(
     data_dir: DataDir = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Run the HTTP server (API), the SIP2 listener and the scheduler."""
+    """Run the HTTP server (web, API, SRU, OAI-PMH), the SIP2 listener and the background work."""
     import uvicorn
 
     services = open_app(data_dir, database_url)
@@ -333,12 +335,18 @@ def serve(
     console.print(
         f"  search   {base}/api/v1/search?q=lishi\n  SRU      {base}/sru\n  OAI-PMH  {base}/oai"
     )
+    # The process's background work, once: the HTTP app's lifespan starts and stops it.
+    runtime = Runtime(services)
     with composition.sip2_server(services).in_thread() as sip:
         for sip_host, sip_port, tls in sip.addresses:
             console.print(f"  SIP2     {sip_host}:{sip_port} ({'TLS' if tls else 'plain'})")
         # uvicorn's own loggers go through the process's handler (log_format), not its.
         uvicorn.run(
-            composition.asgi_app(services), host=host, port=port, log_level=level, log_config=None
+            composition.asgi_app(services, runtime),
+            host=host,
+            port=port,
+            log_level=level,
+            log_config=None,
         )
 
 
@@ -366,6 +374,7 @@ def settings(
 cli.command()(reindex)
 cli.command()(search)
 cli.command()(sip2)
+cli.command()(worker)
 cli.command("sip2-terminal")(sip2_terminal)
 cli.command("sip2-terminals")(sip2_terminals)
 cli.command("sip2-terminal-disable")(sip2_terminal_disable)

@@ -8,12 +8,22 @@ from typing import Annotated
 import typer
 
 from shelfwise import app as composition
-from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app, start_logging
+from shelfwise.cli.common import (
+    DataDir,
+    DbUrl,
+    console,
+    err,
+    open_app,
+    start_logging,
+    stop_on_sigterm,
+)
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.runtime import Runtime
 
 
 def sip2(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
-    """Run the SIP2 server alone (plain TCP on loopback or allow-listed networks, TLS if set up)."""
+    """Run the SIP2 server alone, with the background work (plain TCP on loopback or
+    allow-listed networks, TLS if set up)."""
     services = open_app(data_dir, database_url)
     start_logging(services.settings)
     try:
@@ -28,8 +38,13 @@ def sip2(data_dir: DataDir = None, database_url: DbUrl = None) -> None:
             console.print(f"SIP2 {'TLS  ' if tls else 'plain'} {host}:{port}")
         await server.serve_forever()
 
+    # The notices its check-ins queue are sent, and holds expire, without an HTTP server;
+    # it answers no searches, so it keeps no search index (docs/operations.md).
+    runtime = Runtime(services, follow_search=False)
+    stop_on_sigterm()
     try:
-        asyncio.run(main())
+        with runtime:
+            asyncio.run(main())
     except KeyboardInterrupt:
         pass
     finally:

@@ -85,7 +85,8 @@ class Settings:
     )
     scheduler_enabled: bool = setting(
         True,
-        "Run the in-process scheduler (outbox delivery, periodic jobs).",
+        "Run this process's background work (scheduled jobs, outbox delivery, the search "
+        "follower) in serve, sip2 and worker; off, another process must run it.",
     )
     outbox_batch_size: int = setting(
         200,

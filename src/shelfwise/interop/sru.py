@@ -36,7 +36,7 @@ from shelfwise.marc.marcxml import UNIMARCXML, record_to_element
 from shelfwise.search.models import SearchRequest
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 SRW = "http://www.loc.gov/zing/srw/"
 SRW_DIAG = "http://www.loc.gov/zing/srw/diagnostic/"

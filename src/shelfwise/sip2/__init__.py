@@ -4,7 +4,7 @@ The server (a later door) frames messages off the socket and calls ``decode``
 and ``encode``; everything else here is data and typed views of field values.
 """
 
-from shelfwise.sip2.charsets import SUPPORTED_ENCODINGS, representable, resolve_encoding
+from shelfwise.kiosks.charsets import SUPPORTED_ENCODINGS, representable, resolve_encoding
 from shelfwise.sip2.checksum import checksum, verifies
 from shelfwise.sip2.codec import MAX_MESSAGE_BYTES, decode, encode
 from shelfwise.sip2.dates import BLANK_DATE, UNSUPPORTED_DATE, format_sip_date, parse_sip_date

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shelfwise.sip2.charsets import resolve_encoding
+from shelfwise.kiosks.charsets import resolve_encoding
 from shelfwise.sip2.checksum import character_checksum_values, checksum, verifies
 from shelfwise.sip2.messages import (
     DISPLAY_FIELDS,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from shelfwise.sip2.charsets import resolve_encoding
+from shelfwise.kiosks.charsets import resolve_encoding
 from shelfwise.sip2.messages import DISPLAY_FIELDS, FIELD_LENGTHS, MAX_FIELD_CHARS
 from shelfwise.sip2.model import Message
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from shelfwise.circulation.offline import OfflineOp, OfflineTransaction
+from shelfwise.kiosks.terminals import Terminal
 from shelfwise.sip2.dates import instant_from_sip
 from shelfwise.sip2.model import Message
-from shelfwise.sip2.terminals import Terminal
 
 
 def is_offline(m: Message) -> bool:

@@ -30,11 +30,11 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 
 from shelfwise.config import Settings
+from shelfwise.kiosks.terminals import Network, parse_networks
 from shelfwise.sip2.backoff import LoginBackoff
 from shelfwise.sip2.handlers import ANSWERS
 from shelfwise.sip2.session import KioskServices, Session
 from shelfwise.sip2.shared_state import RecentCheckouts, TerminalSlots
-from shelfwise.sip2.terminals import Network, parse_networks
 
 log = logging.getLogger("shelfwise.sip2")
 

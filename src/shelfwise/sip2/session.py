@@ -28,6 +28,7 @@ from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError, render
 from shelfwise.core.metrics import SIP2_MESSAGES, sip2_result
+from shelfwise.kiosks.terminals import Terminal, TerminalService
 from shelfwise.readers.models import Reader
 from shelfwise.readers.service import ReaderService
 from shelfwise.sip2.backoff import Locked, LoginBackoff
@@ -35,7 +36,6 @@ from shelfwise.sip2.codec import decode, encode
 from shelfwise.sip2.fitting import fit
 from shelfwise.sip2.model import Decoded, ErrorKind, Message
 from shelfwise.sip2.shared_state import RecentCheckouts, TerminalSlots
-from shelfwise.sip2.terminals import Terminal, TerminalService
 
 log = logging.getLogger("shelfwise.sip2")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
+from shelfwise.kiosks.terminals import BX_POSITIONS
 from shelfwise.sip2.dates import parse_sip_date
 from shelfwise.sip2.messages import ITEM_LIST_FIELDS, MAX_FIELD_CHARS
 from shelfwise.sip2.model import Message
@@ -83,13 +84,6 @@ def selected_list(summary: str) -> ItemList | None:
 
 def summary_for(item_list: ItemList | None) -> str:
     return "".join("Y" if item_list is not None and i == item_list else " " for i in range(10))
-
-
-# BX supported-messages positions, each named by its request command (the Guide's BX field).
-BX_POSITIONS = (
-    "23", "11", "09", "01", "99", "97", "93", "63",
-    "35", "37", "17", "19", "25", "15", "29", "65",
-)  # fmt: skip
 
 
 def supported_messages_field(commands: Iterable[str]) -> str:

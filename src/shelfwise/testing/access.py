@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from shelfwise.core.errors import ShelfwiseError
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 TEST_PASSWORD = "shelfwise-test-password"
 

@@ -18,7 +18,7 @@ from shelfwise.storage.tables import branches, items, readers
 from shelfwise.testing.branches import DEMO_BRANCHES
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 
 def seed_branches(catalogue: CatalogueService) -> int:

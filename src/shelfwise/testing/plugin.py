@@ -28,8 +28,8 @@ from sqlalchemy.engine import make_url
 from shelfwise.testing import corpus, tools
 
 if TYPE_CHECKING:
-    from shelfwise import app as composition
     from shelfwise.core.clock import FrozenClock
+    from shelfwise.services import Services
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 _CORPUS_COUNT = pytest.StashKey[int]()
@@ -210,9 +210,7 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def services(
-    database_url: str, tmp_path: Path, clock: FrozenClock
-) -> Iterator[composition.Services]:
+def services(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Services]:
     from shelfwise import app as composition
     from shelfwise.config import Settings
 

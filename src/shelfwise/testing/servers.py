@@ -10,7 +10,8 @@ from contextlib import contextmanager
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from shelfwise.app import Services, asgi_app
+from shelfwise.app import asgi_app
+from shelfwise.services import Services
 
 # Seconds an HTTP client in a test waits for a live server's answer. httpx waits 5 s by
 # default; on a 2-core machine under a full test run a login (Argon2) on PostgreSQL has

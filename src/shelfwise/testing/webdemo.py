@@ -10,7 +10,7 @@ from shelfwise.testing.demo import seed_branches, seed_circulation
 from shelfwise.testing.records import write_records
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 
 def build_demo(services: Services, folder: Path, records: int = 240) -> list[str]:

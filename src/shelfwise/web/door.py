@@ -16,7 +16,7 @@ from shelfwise.web.staff.cataloguing import UPLOAD_PATH
 from shelfwise.web.staff.imports import ImportJobs
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 __all__ = ["UPLOAD_PATH", "Web", "install"]
 

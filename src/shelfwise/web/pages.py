@@ -46,7 +46,7 @@ from shelfwise.web.security import (
 )
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 
 class LoginRequired(Exception):

@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 from shelfwise.catalogue.models import ImportSummary
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 KEEP = 50  # finished jobs remembered for the list
 

@@ -16,7 +16,7 @@ from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 from shelfwise.web.staff.workplace import allowed_branches, branch_names
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 RECORD_FIELDS = (
     "name",

@@ -21,7 +21,7 @@ from shelfwise.web.pages import Page
 from shelfwise.web.security import read_cookie
 
 if TYPE_CHECKING:
-    from shelfwise.app import Services
+    from shelfwise.services import Services
 
 BRANCH_COOKIE = "sw_branch"
 _KEY = re.compile(r"^web-[A-Za-z0-9_-]{16,64}$")

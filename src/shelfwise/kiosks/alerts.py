@@ -24,6 +24,7 @@ from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Event
 from shelfwise.storage.tables import kiosk_alerts
 
+# The logger keeps the name operators filter on (the alerts come from the SIP2 door).
 log = logging.getLogger("shelfwise.sip2.alerts")
 
 

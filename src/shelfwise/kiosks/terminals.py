@@ -19,12 +19,18 @@ from sqlalchemy import Row, insert, select, update
 
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.kiosks.charsets import resolve_encoding
 from shelfwise.readers.security import SecretHasher
-from shelfwise.sip2.charsets import resolve_encoding
-from shelfwise.sip2.values import BX_POSITIONS
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue
 from shelfwise.storage.tables import branches, sip2_terminals
+
+# BX supported-messages positions, each named by its request command (the Guide's BX field):
+# the requests an account may be allowed, and the order the SIP2 door advertises them in.
+BX_POSITIONS = (
+    "23", "11", "09", "01", "99", "97", "93", "63",
+    "35", "37", "17", "19", "25", "15", "29", "65",
+)  # fmt: skip
 
 # Personal fields a terminal may be allowed beyond the default (masked name, counts):
 # AE = the full name instead of a masked one, BE = e-mail, BF = phone, BD = address.
@@ -215,7 +221,7 @@ class TerminalService:
 
     def alert(self, payload: dict[str, object]) -> None:
         """An ``sip2.alert`` event in the outbox (a login backoff started, S-3); delivered
-        to the staff's kiosk alerts by :class:`shelfwise.sip2.alerts.KioskAlerts`."""
+        to the staff's kiosk alerts by :class:`shelfwise.kiosks.alerts.KioskAlerts`."""
         with self._db.write() as conn:
             enqueue(conn, self._clock, ALERT_TOPIC, payload)
 

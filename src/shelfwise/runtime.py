@@ -1,0 +1,179 @@
+"""The process's background work: started and stopped in one place, by every process kind.
+
+A :class:`Runtime` owns three things that run beside the doors:
+
+* the **scheduler** (:mod:`shelfwise.storage.scheduler`): periodic jobs — outbox delivery,
+  due-date notices, hold expiry, pruning;
+* the **outbox relay** (:mod:`shelfwise.storage.outbox`) with its handlers, run by the
+  scheduler's ``outbox.deliver`` job: notices and confirmation e-mails, the search nudge,
+  kiosk alerts;
+* the **search follower** (:meth:`shelfwise.search.service.SearchService.start`): keeps the
+  search index in this process's data folder up to date with the catalogue.
+
+``shelfwise serve`` hands one to the HTTP app's lifespan (:func:`shelfwise.app.asgi_app`),
+``shelfwise sip2`` runs one around its server and ``shelfwise worker`` runs one alone. Each
+process starts its runtime once; where several processes share a database, the database
+decides who runs what (docs/architecture.md, "Processes"): a job slot is claimed by one
+insert into ``job_runs`` (its unique key), an outbox event by a timed claim
+(``outbox_claim_seconds``, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL). The search index is
+per data folder, not per database, so each process that answers searches follows its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+
+from shelfwise.catalogue.importing import RECORD_CHANGED
+from shelfwise.circulation.notices import NoticeHandler, SmtpChannel, enqueue_due_notices
+from shelfwise.circulation.service import NOTICE_TOPIC
+from shelfwise.kiosks.terminals import ALERT_TOPIC
+from shelfwise.readers.confirmation import ConfirmationMailer
+from shelfwise.readers.service import CONFIRM_TOPIC
+from shelfwise.services import Services, confirm_link
+from shelfwise.storage.outbox import Event, Handler, OutboxRelay
+from shelfwise.storage.scheduler import Job, Scheduler
+
+
+class Runtime:
+    """The background work of one process over ``services``.
+
+    ``follow_search``: keep this process's search index current (the processes that
+    answer searches: ``serve``). A process that answers none (``sip2``, ``worker``) leaves
+    the index alone: record changes are in the outbox table, which the follower of each
+    searching process reads by itself, whoever delivers the events.
+    """
+
+    def __init__(
+        self, services: Services, *, follow_search: bool = True, tick_seconds: float = 1.0
+    ) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.db = services.db
+        self.clock = services.clock
+        self.follow_search = follow_search
+        self._tick = tick_seconds
+        self._scheduler: Scheduler | None = None
+
+    @property
+    def enabled(self) -> bool:
+        """``scheduler_enabled``: off, this process runs no background work at all."""
+        return self.settings.scheduler_enabled
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None
+
+    def start(self) -> None:
+        """Start the scheduler (and the search follower); a second call does nothing."""
+        if self._scheduler is not None or not self.enabled:
+            return
+        self._scheduler = self.scheduler()
+        self._scheduler.start(self._tick)
+        if self.follow_search:
+            self.services.search.start()  # check the index against the database, then follow it
+
+    def stop(self) -> None:
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is None:
+            return
+        if self.follow_search:
+            self.services.search.stop()
+        scheduler.stop()
+
+    def __enter__(self) -> Runtime:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # --- what runs -------------------------------------------------------------------------
+
+    def outbox_relay(self, handlers: Mapping[str, Handler] | None = None) -> OutboxRelay:
+        """The relay over ``handlers`` (default: this runtime's :meth:`outbox_handlers`)."""
+        return OutboxRelay(
+            self.db,
+            self.clock,
+            self.outbox_handlers() if handlers is None else handlers,
+            batch_size=self.settings.outbox_batch_size,
+            claim_seconds=self.settings.outbox_claim_seconds,
+        )
+
+    def scheduler(self) -> Scheduler:
+        """The scheduler over :meth:`jobs` (not started)."""
+        return Scheduler(self.db, self.clock, self.jobs())
+
+    def jobs(self) -> list[Job]:
+        services = self.services
+        # Delivery handlers arrive with the domains that consume events (search, notices).
+        relay = self.outbox_relay()
+
+        def deliver() -> str:
+            return f"delivered {relay.drain(max_rounds=50)}"
+
+        def due_notices() -> str:
+            days = self.settings.notice_due_soon_days
+            return f"queued {enqueue_due_notices(self.db, self.clock, days)}"
+
+        def expire_holds() -> str:
+            return f"expired {services.circulation.expire_holds()}"
+
+        def prune_login_attempts() -> str:
+            return f"pruned {services.access.prune_login_attempts()}"
+
+        def expire_uploads() -> str:
+            return f"deleted {services.uploads().expire()}"
+
+        def purge_keys() -> str:
+            return f"purged {services.circulation.idempotency.purge()}"
+
+        def forget_late_returns() -> str:
+            lookback = self.settings.credit_overdue_lookback_days
+            return f"forgot {services.accounts.forget_old_late_returns(lookback)} month counts"
+
+        return [
+            Job("outbox.deliver", 5, deliver),
+            Job("circulation.due_notices", 86400, due_notices),
+            Job("circulation.expire_holds", 3600, expire_holds),
+            Job("access.prune_login_attempts", 3600, prune_login_attempts),
+            Job("imports.expire_uploads", 3600, expire_uploads),
+            Job("circulation.purge_idempotency_keys", 3600, purge_keys),
+            Job("circulation.forget_late_returns", 86400, forget_late_returns),
+        ]
+
+    def outbox_handlers(self) -> dict[str, Handler]:
+        services = self.services
+        channel = services.notice_channel or SmtpChannel(
+            host=self.settings.smtp_host,
+            port=self.settings.smtp_port,
+            sender=self.settings.smtp_sender,
+            username=self.settings.smtp_username,
+            password=self.settings.smtp_password.reveal(),
+            starttls=self.settings.smtp_starttls,
+        )
+        notices = NoticeHandler(self.db, self.clock, channel, self.settings.library_name)
+        confirmations = ConfirmationMailer(
+            services.readers,
+            channel,
+            self.settings.library_name,
+            confirm_link(self.settings),
+        )
+        return {
+            NOTICE_TOPIC: notices,
+            CONFIRM_TOPIC: confirmations,
+            RECORD_CHANGED: services.search.handle_event
+            if self.follow_search
+            else _index_elsewhere,
+            ALERT_TOPIC: services.kiosk_alerts.handle,  # S-3: a log line and the staff's alerts
+        }
+
+
+def _index_elsewhere(event: Event) -> None:
+    """A record change delivered by a process that keeps no search index: nothing to do
+    here. Each searching process's follower reads the change from the outbox table itself."""

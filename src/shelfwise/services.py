@@ -1,0 +1,110 @@
+"""The services bundle: every domain service of one library instance, named ``services``.
+
+:func:`shelfwise.app.build` makes one from the settings; the doors that need the whole
+bundle (the API and web routers) receive it, the others a narrow bundle of their own
+(SIP2's :class:`~shelfwise.sip2.session.KioskServices`). The process's background work
+(the scheduler, the outbox relay, the search follower) is not here: :mod:`shelfwise.runtime`
+runs it. This module imports domains, storage, config and core only, never a door.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta, timezone
+
+from shelfwise.access.service import AccessService
+from shelfwise.catalogue.exporting import Exporter
+from shelfwise.catalogue.importing import Importer
+from shelfwise.catalogue.service import CatalogueService
+from shelfwise.catalogue.uploads import Uploads
+from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.deposits import DepositService
+from shelfwise.circulation.migration_import import MigrationImporter
+from shelfwise.circulation.notices import NoticeChannel
+from shelfwise.circulation.service import CirculationService
+from shelfwise.config import Settings, SettingsError
+from shelfwise.core.clock import Clock
+from shelfwise.kiosks.alerts import KioskAlerts
+from shelfwise.kiosks.terminals import TerminalService
+from shelfwise.readers.service import ReaderService
+from shelfwise.search.service import SearchService
+from shelfwise.secret_keys import SecretKeys
+from shelfwise.storage.database import Database
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    catalogue: CatalogueService
+    readers: ReaderService
+    circulation: CirculationService
+    accounts: AccountService
+    deposits: DepositService
+    search: SearchService
+    terminals: TerminalService
+    kiosk_alerts: KioskAlerts
+    access: AccessService
+    keys: SecretKeys
+    notice_channel: NoticeChannel | None = None
+
+    def importer(self) -> Importer:
+        return Importer(
+            self.db,
+            self.clock,
+            work_dir=self.settings.data_dir / "imports",
+            batch_size=self.settings.import_batch_size,
+            workers=_workers(self.settings.import_workers),
+        )
+
+    def uploads(self) -> Uploads:
+        """Files staff upload for import (deleted once imported, or after the retention)."""
+        return Uploads(
+            self.settings.data_dir / "imports" / "uploads",
+            self.clock,
+            retention=timedelta(hours=self.settings.import_upload_retention_hours),
+        )
+
+    def exporter(self) -> Exporter:
+        """MARC export to a file (MARC 21 by default; see catalogue/exporting.py)."""
+        return Exporter(self.catalogue)
+
+    def migration_importer(self, *, local_offset: timezone) -> MigrationImporter:
+        """Readers, loans, holds and fees from another system's CSV files."""
+        return MigrationImporter(
+            self.db,
+            self.clock,
+            self.readers,
+            work_dir=self.settings.data_dir / "imports",
+            batch_size=self.settings.import_batch_size,
+            local_offset=local_offset,
+        )
+
+    def close(self) -> None:
+        self.search.close()
+        self.db.dispose()
+
+
+def _workers(setting: int) -> int:
+    return (os.cpu_count() or 1) if setting < 0 else setting
+
+
+def confirm_link(settings: Settings) -> str:
+    """The link template of the self-registration e-mail; the code stays out of its query.
+
+    A query string is written to access logs, proxies' logs and browser histories; a
+    path segment is masked in Shelfwise's own logs (P13) and the page behind it confirms
+    only when the reader presses the button (a POST), never when a mail scanner follows it.
+    """
+    link = settings.reader_confirm_link
+    if not link:
+        base = settings.web_public_url.rstrip("/")
+        return f"{base}/register/confirm/{{card}}/{{token}}" if base else ""
+    if "?" in link and "{token}" in link.split("?", 1)[1]:
+        raise SettingsError(
+            "reader_confirm_link puts {token} in the query string, where access logs keep it: "
+            "use a path such as https://library.example.org/register/confirm/{card}/{token}"
+        )
+    return link
