@@ -101,6 +101,17 @@ def test_non_numeric_directory_is_rejected() -> None:
     assert "non-numeric length or start" in _rejected(bytes(raw))
 
 
+def test_empty_directory_with_data_is_rejected_and_reading_goes_on() -> None:
+    # A field terminator where the first directory entry should be: the fields
+    # that follow have no tags. This used to escape as a ValueError (issue 15).
+    raw = bytearray(iso2709.encode(SAMPLE))
+    raw[24] = 0x1E
+    items = list(read_bytes(bytes(raw) + iso2709.encode(SAMPLE)))
+    assert [type(i) for i in items] == [Rejected, ReadRecord]
+    assert isinstance(items[0], Rejected)
+    assert "directory is empty but the data section holds" in items[0].reason
+
+
 def test_truncated_record_is_rejected() -> None:
     raw = iso2709.encode(SAMPLE)
     assert "file ends inside a record" in _rejected(raw[:30])

@@ -13,7 +13,6 @@ the start of the 64 KiB parser chunk in which the record's start tag was seen
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -146,8 +145,11 @@ def decode_split(
     *,
     dialect: Dialect | None = None,
     encoding: str | None = None,
+    lazy: bool = True,
 ) -> ReadRecord | Rejected:
-    """Decode one record as :func:`iso2709.split_records` cut it (parallel importers call this)."""
+    """Decode one record as :func:`iso2709.split_records` cut it (parallel importers call this).
+
+    ``lazy=False`` builds every field at once (see :func:`iso2709.parse`)."""
     fmt = MarcFormat.ISO2709
     note = None
     body = raw
@@ -155,7 +157,7 @@ def decode_split(
         body = raw + iso2709.RT
         note = "record terminator missing at the end of the file; added"
     try:
-        p = iso2709.parse(body, dialect=dialect, encoding=encoding)
+        p = iso2709.parse(body, dialect=dialect, encoding=encoding, lazy=lazy)
     except iso2709.RecordError as err:
         reason = str(err)
         if not terminated:
@@ -164,14 +166,15 @@ def decode_split(
     if note is not None:
         p.repairs.insert(0, note)
     record = p.record
-    if _LOW_BYTES.search(raw) is not None:  # the only way a C0 control gets into the text
+    if raw.translate(None, _NOT_LOW_BYTES):  # the only way a C0 control gets into the text
         record, notes = control_characters.repair(record, p.dialect)
         p.repairs.extend(notes)
     return ReadRecord(record, raw, offset, fmt, p.encoding, p.dialect, p.repairs)
 
 
-# C0 controls other than ISO 2709's own terminators and delimiter.
-_LOW_BYTES = re.compile(b"[\x00-\x1c]")
+# Deleting every other byte leaves the C0 controls other than ISO 2709's own
+# terminators and delimiter (one C pass, four times quicker than a regex search).
+_NOT_LOW_BYTES = bytes(range(0x1D, 0x100))
 
 
 def _wrap(

@@ -9,6 +9,7 @@ normalisation is kept); the raw bytes of an imported record live beside it in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -47,20 +48,87 @@ class Field:
         return None
 
 
-@dataclass(slots=True)
-class Record:
-    """A MARC record: leader and fields in source order."""
+CONTROL_TAGS = frozenset(f"00{i}" for i in range(10))
 
-    leader: str = BLANK_LEADER
-    fields: list[Field] = field(default_factory=list)
+
+class Record:
+    """A MARC record: leader and fields in source order.
+
+    A record read from ISO 2709 is usually *lazy* (:meth:`lazy`): it holds each
+    field's tag and decoded text, and builds a :class:`Field` only when one is
+    asked for, so a reader that wants a few tags (``get``, ``get_fields(*tags)``,
+    ``control``, ``subfield_values``) never pays for the others. ``fields`` (and
+    iterating, comparing, printing) builds them all once; from then on the record
+    is an ordinary list of fields that callers may edit. A field is built once, so
+    one asked for by tag is the same object ``fields`` holds later.
+    """
+
+    __slots__ = ("_built", "_fields", "_tags", "_texts", "leader")
+
+    def __init__(self, leader: str = BLANK_LEADER, fields: list[Field] | None = None) -> None:
+        self.leader = leader
+        self._fields: list[Field] | None = fields if fields is not None else []
+        self._tags: list[str] = []
+        self._texts: list[str] = []
+        self._built: list[Field | None] | None = None
+
+    @classmethod
+    def lazy(cls, leader: str, tags: list[str], texts: list[str]) -> Record:
+        """A record of field texts already checked and decoded (see ``iso2709.parse``):
+        each text is one field without its terminator, and each data field's text
+        starts with its two indicators and then a subfield delimiter (or ends)."""
+        record = cls.__new__(cls)  # __init__ would make a field list only to drop it
+        record.leader = leader
+        record._fields = None
+        record._tags = tags
+        record._texts = texts
+        record._built = None
+        return record
+
+    @property
+    def fields(self) -> list[Field]:
+        if self._fields is None:
+            built = self._built
+            if built is None:
+                self._fields = list(map(_field_of_text, self._tags, self._texts))
+            else:
+                self._fields = [self._field_at(i) for i in range(len(built))]
+            self._tags, self._texts, self._built = [], [], None
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: list[Field]) -> None:
+        self._fields = value
+        self._tags, self._texts, self._built = [], [], None
+
+    @property
+    def is_lazy(self) -> bool:
+        """True while some fields have not been built (for tests and benchmarks)."""
+        return self._fields is None
+
+    def _field_at(self, i: int) -> Field:
+        built = self._built
+        if built is None:
+            built = self._built = [None] * len(self._tags)
+        made = built[i]
+        if made is None:
+            made = built[i] = _field_of_text(self._tags[i], self._texts[i])
+        return made
 
     def get_fields(self, *tags: str) -> list[Field]:
         if not tags:
             return list(self.fields)
-        return [f for f in self.fields if f.tag in tags]
+        if self._fields is None:
+            return [self._field_at(i) for i, t in enumerate(self._tags) if t in tags]
+        return [f for f in self._fields if f.tag in tags]
 
     def get(self, tag: str) -> Field | None:
-        for f in self.fields:
+        if self._fields is None:
+            try:
+                return self._field_at(self._tags.index(tag))
+            except ValueError:
+                return None
+        for f in self._fields:
             if f.tag == tag:
                 return f
         return None
@@ -70,7 +138,35 @@ class Record:
         return f.data if f is not None else None
 
     def subfield_values(self, tag: str, *codes: str) -> list[str]:
-        return [v for f in self.fields if f.tag == tag for v in f.values(*codes)]
+        return [v for f in self.get_fields(tag) for v in f.values(*codes)]
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self.leader == other.leader and self.fields == other.fields
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"Record(leader={self.leader!r}, fields={self.fields!r})"
+
+    def __getstate__(self) -> tuple[str, list[Field]]:
+        return self.leader, self.fields
+
+    def __setstate__(self, state: tuple[str, list[Field]]) -> None:
+        self.leader, self._fields = state
+        self._tags, self._texts, self._built = [], [], None
+
+
+# Subfields after the indicators: the same pairs as splitting on the delimiter and
+# dropping empty parts, but the tuples are made in C (a third quicker).
+_SUBFIELDS = re.compile("\x1f([^\x1f])([^\x1f]*)")
+
+
+def _field_of_text(tag: str, text: str) -> Field:
+    if tag in CONTROL_TAGS:
+        return Field(tag, "  ", [], text)
+    return Field(tag, text[:2], _SUBFIELDS.findall(text, 2))
