@@ -1,6 +1,6 @@
 """Checkout → search: how soon search tells the truth, and what telling it costs checkout.
 
-    .venv/bin/python bench/availability_bench.py --checkouts 50 --seconds 4
+    .venv/bin/python bench/availability_bench.py --checkouts 50 --seconds 4 --rounds 3
 
 On SQLite and PostgreSQL, over a catalogue of ``--records`` generated records (the
 demo branch network, their holdings) plus ``--checkouts`` titles of one copy each:
@@ -12,7 +12,8 @@ demo branch network, their holdings) plus ``--checkouts`` titles of one copy eac
   then runs a real search with ``available_at`` = the copy's branch and checks the
   record left (checkout) or came back (check-in). Median, p95 and max over the changes.
 * **throughput**: one client's checkout+check-in round trips for ``--seconds`` each,
-  in one run: the floor (two bare write transactions, an INSERT and an UPDATE and two
+  ``--rounds`` times interleaved (the median is printed, the range beside it), in one
+  run: the floor (two bare write transactions, an INSERT and an UPDATE and two
   UPDATEs, on scratch tables through the same connection path), circulation with the
   shelf event switched off (the code before issue 12 item 1, patched in here), with it
   and the follower stopped, and with it and the follower running. Ratios are printed
@@ -150,11 +151,14 @@ def _round_trips(seconds: float, one: Callable[[], None]) -> float:
     return done / (time.perf_counter() - start)
 
 
-def floor_rate(services: Services, seconds: float) -> float:
-    """Two bare write transactions per round trip, as checkout and check-in are."""
+def floor_tables(services: Services) -> None:
     _floor.create_all(services.db.engine)
     with services.db.write() as conn:
         conn.execute(insert(floor_items).values(id=1, version=0))
+
+
+def floor_rate(services: Services, seconds: float) -> float:
+    """Two bare write transactions per round trip, as checkout and check-in are."""
 
     def one() -> None:
         with services.db.write() as conn:
@@ -203,30 +207,39 @@ def run(backend: str, args: argparse.Namespace) -> None:
             flush=True,
         )
         services.search.stop()
-        rates: dict[str, float] = {}
-        loads: dict[str, str] = {}
-        runs: list[tuple[str, Callable[[], float]]] = [
-            ("floor (2 bare write transactions)", lambda: floor_rate(services, args.seconds)),
-            ("circulation, shelf event off", lambda: _without_event(services, card, spare, args)),
-            ("circulation + event, follower stopped", lambda: _rate(services, card, spare, args)),
-            (
-                "circulation + event, follower running",
-                lambda: _following(services, card, spare, args),
-            ),
-        ]
+        throughput(services, backend, card, spare, args)
+
+
+FLOOR, OFF = "floor (2 bare write transactions)", "circulation, shelf event off"
+
+
+def throughput(
+    services: Services, backend: str, card: str, spare: str, args: argparse.Namespace
+) -> None:
+    """Each configuration ``--rounds`` times, interleaved (a shared box's load drifts);
+    the median of each, and the ratios of the medians."""
+    floor_tables(services)
+    runs: list[tuple[str, Callable[[], float]]] = [
+        (FLOOR, lambda: floor_rate(services, args.seconds)),
+        (OFF, lambda: _without_event(services, card, spare, args)),
+        ("circulation + event, follower stopped", lambda: _rate(services, card, spare, args)),
+        ("circulation + event, follower running", lambda: _following(services, card, spare, args)),
+    ]
+    rates: dict[str, list[float]] = {name: [] for name, _ in runs}
+    loads: dict[str, list[str]] = {name: [] for name, _ in runs}
+    for _ in range(args.rounds):
         for name, run_one in runs:
-            loads[name] = _load()
-            rates[name] = run_one()
-        floor, off = (
-            rates["floor (2 bare write transactions)"],
-            rates["circulation, shelf event off"],
+            loads[name].append(_load())
+            rates[name].append(run_one())
+    median = {name: statistics.median(found) for name, found in rates.items()}
+    for name, rate in median.items():
+        spread = "–".join(f"{r:.0f}" for r in (min(rates[name]), max(rates[name])))
+        print(
+            f"| {backend} | {name} | {rate:.0f} round trips/s ({spread}) | "
+            f"{rate / median[FLOOR]:.2f} × floor | {rate / median[OFF]:.2f} × event off | "
+            f"| {'/'.join(loads[name])} |",
+            flush=True,
         )
-        for name, rate in rates.items():
-            print(
-                f"| {backend} | {name} | {rate:.0f} round trips/s | {rate / floor:.2f} × floor"
-                f" | {rate / off:.2f} × event off | | {loads[name]} |",
-                flush=True,
-            )
 
 
 def _without_event(services: Services, card: str, barcode: str, a: argparse.Namespace) -> float:
@@ -250,6 +263,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--checkouts", type=int, default=50, help="titles checked out and in")
     parser.add_argument("--seconds", type=float, default=4.0, help="per throughput figure")
+    parser.add_argument("--rounds", type=int, default=3, help="throughput runs per figure")
     parser.add_argument("--records", type=int, default=2000, help="generated catalogue size")
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
