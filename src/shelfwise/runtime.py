@@ -21,7 +21,10 @@ per data folder, not per database, so each process that answers searches follows
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from types import TracebackType
 
 from shelfwise.catalogue.importing import RECORD_CHANGED
@@ -31,8 +34,24 @@ from shelfwise.kiosks.terminals import ALERT_TOPIC
 from shelfwise.readers.confirmation import ConfirmationMailer
 from shelfwise.readers.service import CONFIRM_TOPIC
 from shelfwise.services import Services, confirm_link
-from shelfwise.storage.outbox import Event, Handler, OutboxRelay
-from shelfwise.storage.scheduler import Job, Scheduler
+from shelfwise.storage.outbox import Event, Handler, OutboxRelay, prune_delivered
+from shelfwise.storage.scheduler import Job, Scheduler, prune_runs
+
+log = logging.getLogger(__name__)
+
+RETENTION_JOB = "retention"
+
+
+@dataclass(frozen=True, slots=True)
+class Pruning:
+    """One domain's retention: ``run`` deletes what outlived its setting, returns how many."""
+
+    name: str
+    run: Callable[[], int]
+
+
+class RetentionError(RuntimeError):
+    """Some pruning failed (the others ran); the message says what each did."""
 
 
 class Runtime:
@@ -124,28 +143,61 @@ class Runtime:
         def expire_holds() -> str:
             return f"expired {services.circulation.expire_holds()}"
 
-        def prune_login_attempts() -> str:
-            return f"pruned {services.access.prune_login_attempts()}"
-
-        def expire_uploads() -> str:
-            return f"deleted {services.uploads().expire()}"
-
-        def purge_keys() -> str:
-            return f"purged {services.circulation.idempotency.purge()}"
-
-        def forget_late_returns() -> str:
-            lookback = self.settings.credit_overdue_lookback_days
-            return f"forgot {services.accounts.forget_old_late_returns(lookback)} month counts"
-
         return [
             Job("outbox.deliver", 5, deliver),
             Job("circulation.due_notices", 86400, due_notices),
             Job("circulation.expire_holds", 3600, expire_holds),
-            Job("access.prune_login_attempts", 3600, prune_login_attempts),
-            Job("imports.expire_uploads", 3600, expire_uploads),
-            Job("circulation.purge_idempotency_keys", 3600, purge_keys),
-            Job("circulation.forget_late_returns", 86400, forget_late_returns),
+            Job(RETENTION_JOB, 3600, self.retention),
         ]
+
+    def prunings(self) -> list[Pruning]:
+        """Every domain's retention, applied by the one ``retention`` job: what goes, and
+        after the setting that says how long it stays."""
+        services = self.services
+        lookback = self.settings.credit_overdue_lookback_days
+        return [
+            # access_login_attempts_retention_hours: counters name cards, users, addresses
+            Pruning("login attempts", services.access.prune_login_attempts),
+            # idempotency_retention_days: a retried request's stored answer
+            Pruning("idempotency keys", services.circulation.idempotency.purge),
+            # import_upload_retention_hours: staff uploads whose import failed
+            Pruning("uploads", services.uploads().expire),
+            # credit_overdue_lookback_days: late-return month counts the look-back passed
+            Pruning(
+                "late-return months", lambda: services.accounts.forget_old_late_returns(lookback)
+            ),
+            # outbox_retention_days: delivered events (a notice names its reader)
+            Pruning("outbox events", self._prune_outbox),
+            # job_runs_retention_days: the scheduler's own record
+            Pruning("job runs", self._prune_job_runs),
+        ]
+
+    def retention(self) -> str:
+        """Apply every pruning; one that fails does not stop the others, and the run is
+        recorded as failed (with what each did) so that the next hour tries again."""
+        done: list[str] = []
+        failed: list[str] = []
+        for pruning in self.prunings():
+            try:
+                done.append(f"{pruning.name} {pruning.run()}")
+            except Exception as exc:
+                log.exception("retention: %s failed", pruning.name)
+                failed.append(f"{pruning.name} failed ({type(exc).__name__}: {exc})")
+        if failed:
+            raise RetentionError(", ".join(done + failed))
+        return ", ".join(done)
+
+    def _prune_outbox(self) -> int:
+        before = self._days_ago(self.settings.outbox_retention_days)
+        return 0 if before is None else prune_delivered(self.db, before)
+
+    def _prune_job_runs(self) -> int:
+        before = self._days_ago(self.settings.job_runs_retention_days)
+        return 0 if before is None else prune_runs(self.db, before)
+
+    def _days_ago(self, days: int) -> datetime | None:
+        """The cut-off ``days`` before now; None (keep everything) for 0 or less."""
+        return self.clock.now() - timedelta(days=days) if days > 0 else None
 
     def outbox_handlers(self) -> dict[str, Handler]:
         services = self.services

@@ -164,5 +164,5 @@ def test_only_a_cataloguer_uploads_more_up_to_the_upload_cap_and_the_file_goes_o
     os.utime(left, (stamp, stamp))
     assert services.uploads().expire() == 0
     clock.advance(timedelta(hours=2))
-    assert "imports.expire_uploads" in Runtime(services).scheduler().run_due()
+    assert "retention" in Runtime(services).scheduler().run_due()
     assert not left.exists()

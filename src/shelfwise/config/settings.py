@@ -96,6 +96,17 @@ class Settings:
         60,
         "How long a claimed outbox event is reserved for one worker.",
     )
+    outbox_retention_days: int = setting(
+        7,
+        "Delivered outbox events (they may name readers: a notice's card and e-mail) are "
+        "deleted this many days after their delivery by the hourly retention job; 0 keeps "
+        "them all.",
+    )
+    job_runs_retention_days: int = setting(
+        30,
+        "The scheduler's record of each job run (job_runs) is deleted this many days after "
+        "the run by the hourly retention job; 0 keeps it all.",
+    )
     library_name: str = setting(
         "Shelfwise City Library",
         "Name shown on pages and notices.",

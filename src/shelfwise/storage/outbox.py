@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 
 from shelfwise.core.clock import Clock
 from shelfwise.storage.bulk import bulk_insert
@@ -195,6 +195,45 @@ def mark_consumed(
                 .values(delivered_at=clock.now(), attempts=outbox.c.attempts + 1)
             ).rowcount
         )
+
+
+def prune_delivered(db: Database, before: datetime, *, chunk: int = 5000) -> int:
+    """Delete the events delivered before ``before``; returns how many went.
+
+    Only a prefix of the table goes: the events below the first one still kept (not yet
+    delivered, or delivered since ``before``), and never the newest event. Search's
+    follower reads the outbox as a feed and takes the lowest id kept as the line below
+    which events are gone (``feed_floor``: a follower behind it rebuilds), so nothing may
+    be missing above it; and SQLite numbers a new row after the highest id present, so the
+    newest row stays to keep the ids rising. An event that is never delivered (a topic no
+    process handles) therefore holds the pruning back, and shows as the outbox backlog's age.
+    """
+    gone = 0
+    while True:
+        with db.write() as conn:
+            kept = or_(outbox.c.delivered_at.is_(None), outbox.c.delivered_at >= before)
+            floor = conn.execute(
+                select(outbox.c.id).where(kept).order_by(outbox.c.id).limit(1)
+            ).scalar()
+            newest = conn.execute(select(func.max(outbox.c.id))).scalar()
+            limits = [int(x) for x in (floor, newest) if x is not None]
+            if not limits:
+                return gone
+            ids = (
+                conn.execute(
+                    select(outbox.c.id)
+                    .where(outbox.c.id < min(limits), outbox.c.delivered_at < before)
+                    .order_by(outbox.c.id)
+                    .limit(chunk)
+                )
+                .scalars()
+                .all()
+            )
+            if ids:
+                conn.execute(delete(outbox).where(outbox.c.id.in_(ids)))
+        gone += len(ids)
+        if len(ids) < chunk:
+            return gone
 
 
 def pending_count(db: Database) -> int:

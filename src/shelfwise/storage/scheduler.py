@@ -15,8 +15,9 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.core.clock import Clock
@@ -104,3 +105,26 @@ class Scheduler:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+
+
+def prune_runs(db: Database, before: datetime, *, chunk: int = 5000) -> int:
+    """Delete the record of job runs started before ``before``; returns how many went.
+    A slot is claimed only while it is current, so a past slot's row guards nothing."""
+    gone = 0
+    while True:
+        with db.write() as conn:
+            ids = (
+                conn.execute(
+                    select(job_runs.c.id)
+                    .where(job_runs.c.started_at < before)
+                    .order_by(job_runs.c.id)
+                    .limit(chunk)
+                )
+                .scalars()
+                .all()
+            )
+            if ids:
+                conn.execute(delete(job_runs).where(job_runs.c.id.in_(ids)))
+        gone += len(ids)
+        if len(ids) < chunk:
+            return gone
