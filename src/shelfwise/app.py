@@ -52,6 +52,7 @@ from shelfwise.storage.outbox import backlog as outbox_backlog
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from shelfwise.interop.bundle import InteropServices
     from shelfwise.sip2.server import ServerConfig, Sip2Server
 
 
@@ -255,8 +256,9 @@ def asgi_app(services: Services, runtime: Runtime | None = None) -> FastAPI:
 
     app = create_app(services, runtime if runtime is not None else Runtime(services))
     _metrics(app, services)  # /metrics: loopback or metrics_token only
-    sru.install(app, services)  # /sru: SRU 1.2 and 2.0, XML diagnostics
-    oai.install(app, services)  # /oai: OAI-PMH 2.0, XML errors
+    interop = interop_services(services)  # SRU and OAI-PMH get their narrow bundle
+    sru.install(app, interop)  # /sru: SRU 1.2 and 2.0, XML diagnostics
+    oai.install(app, interop)  # /oai: OAI-PMH 2.0, XML errors
     # Before the web's middleware is added, so that it wraps the limit's refusal page.
     web_door: list[web.Web] = []
     _limit_bodies(app, services, web_door)
@@ -336,6 +338,22 @@ def _limit_bodies(app: FastAPI, services: Services, web_door: list[Any]) -> None
 
 def _size(limit: int) -> str:
     return f"{limit / 1048576:g} MiB" if limit >= 1048576 else f"{limit / 1024:g} KiB"
+
+
+def interop_services(services: Services) -> InteropServices:
+    """What SRU and OAI-PMH are handed: the catalogue, search, the clock and the settings
+    values they show."""
+    from shelfwise.interop.bundle import InteropServices
+
+    return InteropServices(
+        catalogue=services.catalogue,
+        search=services.search,
+        clock=services.clock,
+        library_name=services.settings.library_name,
+        admin_email=services.settings.smtp_sender,
+        repository_identifier=services.settings.oai_repository_identifier,
+        page_size=services.settings.oai_page_size,
+    )
 
 
 def sip2_server(services: Services, config: ServerConfig | None = None) -> Sip2Server:

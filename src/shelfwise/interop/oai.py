@@ -40,7 +40,7 @@ from shelfwise.marc.marcxml import (
 )
 
 if TYPE_CHECKING:
-    from shelfwise.services import Services
+    from shelfwise.interop.bundle import InteropServices
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_XSD = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -111,13 +111,11 @@ def _page_size(value: int) -> int:
 class OaiProvider:
     """Answers one OAI-PMH request (arguments in, XML out); the router only does HTTP."""
 
-    def __init__(self, services: Services, *, page_size: int | None = None) -> None:
+    def __init__(self, services: InteropServices, *, page_size: int | None = None) -> None:
         self.services = services
-        self.page_size = _page_size(
-            services.settings.oai_page_size if page_size is None else page_size
-        )
-        self.repository_id = services.settings.oai_repository_identifier  # checked at load
-        name = services.settings.library_name
+        self.page_size = _page_size(services.page_size if page_size is None else page_size)
+        self.repository_id = services.repository_identifier  # checked at load
+        name = services.library_name
         self.tokens = TokenCodec(hashlib.sha256(f"shelfwise-oai:{name}".encode()).digest())
 
     # --- request → response --------------------------------------------------------------
@@ -190,10 +188,10 @@ class OaiProvider:
         out = etree.Element(_q("Identify"))
         earliest = self.services.catalogue.earliest_change() or self.services.clock.now()
         for name, value in (
-            ("repositoryName", self.services.settings.library_name),
+            ("repositoryName", self.services.library_name),
             ("baseURL", base_url),
             ("protocolVersion", "2.0"),
-            ("adminEmail", self.services.settings.smtp_sender),
+            ("adminEmail", self.services.admin_email),
             ("earliestDatestamp", datestamp(earliest)),
             ("deletedRecord", "persistent"),
             ("granularity", GRANULARITY),
@@ -432,7 +430,7 @@ def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) ->
     )
 
 
-def install(app: FastAPI, services: Services, *, page_size: int | None = None) -> None:
+def install(app: FastAPI, services: InteropServices, *, page_size: int | None = None) -> None:
     """``/oai`` on ``app``, answered by one provider over ``services`` (kept on ``app.state``;
     built here, so that a page size it refuses stops the start); ``page_size`` overrides the
     ``oai_page_size`` setting."""

@@ -36,7 +36,7 @@ from shelfwise.marc.marcxml import UNIMARCXML, record_to_element
 from shelfwise.search.models import SearchRequest
 
 if TYPE_CHECKING:
-    from shelfwise.services import Services
+    from shelfwise.interop.bundle import InteropServices
 
 SRW = "http://www.loc.gov/zing/srw/"
 SRW_DIAG = "http://www.loc.gov/zing/srw/diagnostic/"
@@ -119,7 +119,7 @@ def _failure(name: str, dialect: Dialect, exc: SruError) -> bytes:
 
 
 class SruServer:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: InteropServices) -> None:
         self.services = services
 
     def respond(self, args: Mapping[str, str], base_url: str) -> bytes:
@@ -332,7 +332,7 @@ class SruServer:
         packing_name = "recordXMLEscaping" if dialect.v2 else "recordPacking"
         etree.SubElement(record, f"{{{ns}}}{packing_name}").text = "xml"
         data = etree.SubElement(record, f"{{{ns}}}recordData")
-        title = self.services.settings.library_name
+        title = self.services.library_name
         data.append(sru_explain.explain_record(title, base_url, SCHEMAS, limits=LIMITS))
         return root
 
@@ -435,7 +435,7 @@ def method_not_allowed(method: str, allow: str) -> Response:
     )
 
 
-def install(app: FastAPI, services: Services) -> None:
+def install(app: FastAPI, services: InteropServices) -> None:
     """``/sru`` on ``app``, answered by one server over ``services`` (kept on ``app.state``)."""
     app.state.sru = SruServer(services)
     app.include_router(router)
