@@ -104,7 +104,10 @@ def split_records(
             end = buf.find(RT, start)
             if end < 0:
                 break
-            yield from _emit(buf[start : end + 1], offset + start, terminated=True)
+            if 0x30 <= buf[start] <= 0x39:  # a leader's length: no padding to strip
+                yield offset + start, buf[start : end + 1], True
+            else:
+                yield from _emit(buf[start : end + 1], offset + start, terminated=True)
             start = end + 1
         buf = buf[start:]
         offset += start
