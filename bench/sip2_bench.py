@@ -199,6 +199,51 @@ def _loadavg() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
+def _login() -> bytes:
+    from sip2_server_helpers import TERMINAL, TERMINAL_PASSWORD
+
+    from shelfwise.sip2 import Message, encode
+
+    return encode(
+        Message.of(
+            "93",
+            {"uid_algorithm": "0", "pwd_algorithm": "0"},
+            [("CN", TERMINAL), ("CO", TERMINAL_PASSWORD), ("CP", "desk-1")],
+        ),
+        sequence=0,
+    )
+
+
+def ceiling_ratios(seconds: float, clients: int) -> dict[str, float]:
+    """SQLite kiosk cycles and status round trips against the echo ceiling, in one run
+    (``bench/check.py`` calls this; the full table is :func:`main`'s)."""
+    from sip2_server_helpers import live_sip2, make_library
+
+    from circulation_storms import fresh_shelf
+
+    with echo_server() as port:
+        work = [(f"C{i}", [f"B{i}a", f"B{i}b"]) for i in range(clients)]
+        echo = drive(port, work, seconds, b"")[0]
+    with tempfile.TemporaryDirectory() as tmp, fresh_shelf("sqlite", Path(tmp)) as services:
+        library = make_library(services, Path(tmp))
+        config = {
+            "max_connections_per_terminal": clients,
+            "max_unauthenticated_per_address": clients,
+            "cancel_window_seconds": 0,
+        }
+        with live_sip2(services, **config) as server:
+            barcodes = library.title("bench check", copies=2 * clients)
+            cards = [library.reader(f"kiosk reader {i}") for i in range(clients)]
+            work = [(cards[i], barcodes[2 * i : 2 * i + 2]) for i in range(clients)]
+            kiosk = drive(server.port, work, seconds, _login())[0]
+            work = [(f"C{i}", ["-"]) for i in range(clients)]
+            status = drive(server.port, work, seconds, _login(), status=True)[0]
+    return {
+        f"SIP2 sqlite 11+09, {clients} kiosks / echo": kiosk / echo,
+        f"SIP2 99+99 status, {clients} kiosks / echo": status / echo,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=8.0)
@@ -207,19 +252,11 @@ def main() -> None:
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
 
-    from sip2_server_helpers import TERMINAL, TERMINAL_PASSWORD, live_sip2, make_library
+    from sip2_server_helpers import live_sip2, make_library
 
     from circulation_storms import fresh_shelf
-    from shelfwise.sip2 import Message, encode
 
-    login = encode(
-        Message.of(
-            "93",
-            {"uid_algorithm": "0", "pwd_algorithm": "0"},
-            [("CN", TERMINAL), ("CO", TERMINAL_PASSWORD), ("CP", "desk-1")],
-        ),
-        sequence=0,
-    )
+    login = _login()
     print(f"load average before: {_loadavg()}; {os.cpu_count()} CPUs")
     print(
         "| server | connections | cycles/s (checkout+check-in) | p99 cycle (ms) | cycles | load avg |"
