@@ -9,9 +9,9 @@ measurement function runs, with its floor in the same run; a ratio is the projec
 figure divided by its floor's (or a peer's), so higher is better. The recorded
 figures are in ``bench/recorded.json`` (copied from ``docs/benchmarks.md``, each
 with its date, command and load). Exit status 1 when any ratio falls more than 30 %
-below its recorded figure (measured < 0.7 × recorded), else 0. A bench without a
-floor in its run says so and is not checked; a ratio without a recorded figure is
-printed and not checked. The box is shared: a ratio is steadier than a rate under
+below its recorded figure (measured < 0.7 × recorded) or a bench's measurement
+fails to run, else 0. A bench without a floor in its run says so and is not checked;
+a ratio without a recorded figure is printed and not checked. The box is shared: a ratio is steadier than a rate under
 load, but a failure on a loaded box is worth one re-run before anything else.
 """
 
@@ -76,6 +76,7 @@ def _availability(quick: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, fresh_shelf("sqlite", Path(tmp)) as services:
         barcodes = bench.catalogue(services, Path(tmp), 200 if quick else 2000, 1)
         card = services.readers.register(name="bench", category="adult").reader.card_number
+        bench.floor_tables(services)
         floor = bench.floor_rate(services, seconds)
         rate = bench.circulation_rate(services, card, barcodes[0], seconds)
     return {"sqlite circulation + event, follower stopped / floor": rate / floor}
@@ -118,8 +119,13 @@ def _check_one(name: str, quick: bool, recorded: dict[tuple[str, str], Recorded]
         why = NO_FLOOR.get(name, "not known to check.py")
         print(f"| {name} | - | - | no floor in its run ({why}): not checked |", flush=True)
         return False
+    try:
+        measured = MEASURED[name](quick)
+    except Exception as err:  # a bench that no longer runs is a failed check, said plainly
+        print(f"| {name} | - | - | ERROR: {type(err).__name__}: {err} |", flush=True)
+        return True
     failed = False
-    for ratio, value in MEASURED[name](quick).items():
+    for ratio, value in measured.items():
         text, bad = verdict(value, recorded.get((name, ratio)))
         failed |= bad
         print(f"| {name} | {ratio} | {value:.3g} | {text} |", flush=True)
