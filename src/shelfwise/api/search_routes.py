@@ -7,15 +7,24 @@ asked by nobody signed in) get the common error envelope.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from shelfwise.api.auth import MaybeSignedIn
 from shelfwise.api.deps import ServicesDep
 from shelfwise.api.inputs import YearsQuery
-from shelfwise.search.models import Filters, SearchRequest, SearchResult, Sort
+from shelfwise.search.models import (
+    FACETS,
+    SHOWN_FACETS,
+    Filters,
+    SearchRequest,
+    SearchResult,
+    Sort,
+)
 
 router = APIRouter(tags=["search"])
 
@@ -63,48 +72,88 @@ class SuggestionOut(BaseModel):
     record_id: int
 
 
-def _out(result: SearchResult) -> SearchOut:
-    works = [
-        WorkOut(
-            work_key=w.work_key,
-            score=round(w.score, 4),
-            records=[
-                RecordHitOut(
-                    record_id=r.record_id,
-                    title=r.title,
-                    author=r.author,
-                    publisher=r.publisher,
-                    year=r.year,
-                    languages=list(r.languages),
-                    material_type=r.material_type,
-                    isbns=list(r.isbns),
-                    branches=list(r.branches),
-                    available_at=list(r.available_at),
-                    score=round(r.score, 4),
-                )
-                for r in w.records
-            ],
-        )
-        for w in result.works
-    ]
-    facets = {
-        name: [FacetValueOut(value=v.value, count=v.count) for v in values]
-        for name, values in result.facets.items()
+def _body(result: SearchResult) -> dict[str, Any]:
+    """The answer as ``SearchOut`` documents it, built once from the service's values
+    (no model in between: the answer is neither built nor validated twice)."""
+    return {
+        "q": result.q,
+        "total_records": result.total_records,
+        "page": result.page,
+        "size": result.size,
+        "sort": result.sort.value,
+        "works": [
+            {
+                "work_key": w.work_key,
+                "score": round(w.score, 4),
+                "records": [
+                    {
+                        "record_id": r.record_id,
+                        "title": r.title,
+                        "author": r.author,
+                        "publisher": r.publisher,
+                        "year": r.year,
+                        "languages": r.languages,
+                        "material_type": r.material_type,
+                        "isbns": r.isbns,
+                        "branches": r.branches,
+                        "available_at": r.available_at,
+                        "score": round(r.score, 4),
+                    }
+                    for r in w.records
+                ],
+            }
+            for w in result.works
+        ],
+        "facets": {
+            name: [{"value": v.value, "count": v.count} for v in values]
+            for name, values in result.facets.items()
+        },
+        "did_you_mean": result.did_you_mean,
+        "message": result.message,
     }
-    return SearchOut(
-        q=result.q,
-        total_records=result.total_records,
-        page=result.page,
-        size=result.size,
-        sort=result.sort,
-        works=works,
-        facets=facets,
-        did_you_mean=result.did_you_mean,
-        message=result.message,
-    )
 
 
-@router.get("/search", response_model=SearchOut)
+class JSONBytes(JSONResponse):
+    """A JSON answer serialised once, by orjson, from plain values (tuples are arrays)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+_TRUE, _FALSE = frozenset({"true", "1", "yes", "on"}), frozenset({"false", "0", "no", "off", ""})
+
+
+def facet_choice(values: list[str] | None) -> bool | tuple[str, ...]:
+    """``facets=``: absent or true, the facets the results pages show; false (or empty),
+    none; else the facets named, repeated or comma-separated (``facets=lang,year``)."""
+    if not values:
+        return True
+    names = [name.strip() for value in values for name in value.split(",")]
+    if len(names) == 1 and names[0].lower() in _TRUE:
+        return True
+    if all(name.lower() in _FALSE for name in names):
+        return False
+    return tuple(name for name in names if name)
+
+
+FacetsQuery = Annotated[
+    list[str] | None,
+    Query(
+        description="Facets to count: their names ("
+        + ", ".join(FACETS)
+        + "), repeated or comma-separated; `true` or absent: "
+        + ", ".join(SHOWN_FACETS)
+        + " (what the results pages show); `false`: none. Each facet is a pass over every match.",
+    ),
+]
+
+
+@router.get(
+    "/search",
+    response_class=JSONBytes,
+    response_model=None,
+    responses={200: {"model": SearchOut, "description": "Results, facets and did-you-mean"}},
+)
 def search(
     services: ServicesDep,
     who: MaybeSignedIn,
@@ -128,8 +177,8 @@ def search(
     page: Annotated[int, Query(ge=1, le=100)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = 20,
     group: Annotated[bool, Query(description="Group editions into works")] = True,
-    facets: bool = True,
-) -> SearchOut:
+    facets: FacetsQuery = None,
+) -> JSONBytes:
     """Keyword search with facets; facet counts count records, hits are grouped into works."""
     filters = Filters(
         lang=tuple(lang or ()),
@@ -144,9 +193,15 @@ def search(
         ),
     )
     request = SearchRequest(
-        q=q, filters=filters, sort=sort, page=page, size=size, group=group, facets=facets
+        q=q,
+        filters=filters,
+        sort=sort,
+        page=page,
+        size=size,
+        group=group,
+        facets=facet_choice(facets),
     )
-    return _out(services.search.search(request))
+    return JSONBytes(_body(services.search.search(request)))
 
 
 @router.get("/suggest", response_model=list[SuggestionOut])

@@ -12,6 +12,7 @@ change-feed high-water mark its content covers (written after each commit).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -31,6 +32,11 @@ log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
 META = "search-meta.json"
+TANTIVY_META = "meta.json"  # Tantivy's own: rewritten by every commit, whoever makes it
+
+# Generations of searchers, across every index this process opens: a new one per
+# opened index and per reload, never reused (the key of search/caches.py).
+_generations = itertools.count(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,8 @@ class LiveIndex:
         self._writer: Any = None
         self._lock = threading.Lock()
         self.read_only = False
+        self.generation = next(_generations)
+        self._seen = self._commit_stamp()
 
     @property
     def lock(self) -> threading.Lock:
@@ -135,8 +143,34 @@ class LiveIndex:
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
 
+    def snapshot(self) -> tuple[int, tantivy.Searcher]:
+        """The generation, then a searcher: the searcher is at least that generation's
+        (``reload`` bumps the number only after the reader moved on)."""
+        generation = self.generation
+        return generation, self.index.searcher()
+
     def reload(self) -> None:
+        """See the last commit now (after this process's own commit): a new generation."""
+        self._seen = self._commit_stamp()
         self.index.reload()
+        self.generation = next(_generations)
+
+    def refresh(self) -> bool:
+        """Reload if another process committed since (a read-only follower's step):
+        True when it did.  Tantivy reloads a reader on its own too, a little later;
+        this makes the new generation known to the caches."""
+        stamp = self._commit_stamp()
+        if stamp == self._seen:
+            return False
+        self.reload()
+        return True
+
+    def _commit_stamp(self) -> tuple[int, int, int]:
+        try:  # Tantivy replaces the file (a new inode) on each commit
+            found = (self.path / TANTIVY_META).stat()
+        except FileNotFoundError:
+            return (0, 0, 0)
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
 
     def close(self) -> None:
         with self._lock:

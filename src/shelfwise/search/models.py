@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from shelfwise.core.errors import ShelfwiseError
+
 
 class Sort(StrEnum):
     RELEVANCE = "relevance"
@@ -20,6 +22,23 @@ class Sort(StrEnum):
 
 
 FACETS = ("lang", "material", "decade", "year", "branch", "available", "subject")
+# What a results page shows (web/opac.py), so what a search counts unless told:
+# counting a facet is a pass over every match, so "year" only when asked by name.
+SHOWN_FACETS = ("lang", "material", "decade", "branch", "available", "subject")
+
+
+def facet_names(asked: bool | Iterable[str]) -> tuple[str, ...]:
+    """The facets to count, in ``FACETS`` order: True, the shown ones; False, none;
+    else the ones named (an unknown name is refused)."""
+    if asked is True:
+        return SHOWN_FACETS
+    if asked is False:
+        return ()
+    named = set(asked)
+    unknown = sorted(named - set(FACETS))
+    if unknown:
+        raise ShelfwiseError("search.unknown_facet", facet=unknown[0], known=", ".join(FACETS))
+    return tuple(f for f in FACETS if f in named)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +64,8 @@ class SearchRequest:
     page: int = 1
     size: int = 20
     group: bool = True  # editions/translations of one work shown as one hit
-    facets: bool = True
+    # The facets to count: True the shown ones (SHOWN_FACETS), False none, or their names
+    facets: bool | tuple[str, ...] = True
     reverse: bool = False  # a sort the other way round (oldest first, titles Z-A); not relevance
 
 

@@ -33,7 +33,7 @@ from tantivy import Occur, Query
 from shelfwise.search.models import Sort
 
 RANK_DEPTH = 2000  # positions (records, or works when grouped) a query can be paged to
-FIRST_FETCH = 200  # hits read for a first page
+READ_WHOLE = 200  # a query matching no more records than this is read whole (works counted)
 FETCH_CEILING = 10_000  # hits read at most to settle the order at a page boundary
 POPULARITY_WEIGHT = 0.05  # score × (1 + 0.05 · log2(1 + loans))
 ID_BITS = 40
@@ -168,15 +168,22 @@ def collect(
     """The first hits of ``query``'s total order, read deep enough that ``enough`` holds
     for the ones whose place is certain (or every hit, or ``FETCH_CEILING`` of them).
 
-    ``first``: hits to read at first.  A field order reads just that many (Tantivy
-    turns each hit of a text sort into its string, the main cost); relevance reads
-    at least ``FIRST_FETCH``, since the hits tied at the cut are not yet certain.
+    ``first``: hits to read at first, sized by the caller to the page (and to the
+    editions grouping folds into works).  Reading deeper is paid per hit, in Python
+    (ranking) and in Tantivy (a text sort turns each hit into its string), so a
+    query with many matches reads about its page, and more only while the hits tied
+    at the cut leave the page uncertain.  A query matching at most ``READ_WHOLE``
+    records is read whole, so that its works are counted (the pages a reader is
+    offered end where the works do).
     """
-    limit = min(max(first, 1 if order.field else FIRST_FETCH), FETCH_CEILING)
+    limit = min(max(first, 1), FETCH_CEILING)
     while True:
         found = _search(searcher, query, order, limit)
         hits, total = found.hits, _count(found)
         complete = len(hits) < limit or len(hits) >= total
+        if not complete and total <= READ_WHOLE:
+            limit = total
+            continue
         ranked = _ranked(searcher, hits, order)
         certain = ranked if complete or order.field is not None else _above_cut(ranked, hits)
         if complete or enough(certain):

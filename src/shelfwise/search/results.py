@@ -6,16 +6,23 @@ one document per record carries a work id (a fast field); the first records of
 the order are grouped from fast fields alone, and only the records of the works
 on the requested page are read from the document store.  Facet counts count
 records.
+
+Both the shown records and the facet counts are kept per index generation
+(:mod:`caches`): a record's displayed fields and a query's facet counts change
+only with a commit, while the same page, the next page of a query, or a query
+refined by a filter is asked again and again.  A facet is a pass over every
+match, so only the facets asked for are counted.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import tantivy
 
+from shelfwise.search.caches import FACET_ENTRIES, RECORD_ENTRIES, GenerationCache
 from shelfwise.search.models import FacetValue, RecordHit, WorkHit
 from shelfwise.search.ordering import Ranked
 
@@ -40,33 +47,56 @@ def group(hits: Sequence[Ranked], *, enabled: bool) -> list[list[Ranked]]:
     return list(works.values())
 
 
-def load_works(searcher: tantivy.Searcher, works: Sequence[Sequence[Ranked]]) -> list[WorkHit]:
-    """Read the stored records of the works a page shows (and only those)."""
-    out: list[WorkHit] = []
-    for members in works:
-        records = tuple(_record(searcher, h.address, h.score) for h in members)
-        out.append(WorkHit(f"{members[0].work_id:016x}", members[0].score, records))
-    return out
+# A record as shown, without its record id and score (those come with each hit)
+_Shown = tuple[
+    str, str | None, str | None, int | None, tuple[str, ...], str, tuple[str, ...],
+    tuple[str, ...], tuple[str, ...], str,
+]  # fmt: skip
+
+
+class RecordReader:
+    """The stored records of the works a page shows (and only those), kept per generation."""
+
+    def __init__(self, capacity: int = RECORD_ENTRIES) -> None:
+        self.cache: GenerationCache[int, _Shown] = GenerationCache(capacity)
+
+    def works(
+        self, searcher: tantivy.Searcher, generation: int, works: Sequence[Sequence[Ranked]]
+    ) -> list[WorkHit]:
+        out: list[WorkHit] = []
+        for members in works:
+            records = tuple(self._record(searcher, generation, h) for h in members)
+            out.append(WorkHit(f"{members[0].work_id:016x}", members[0].score, records))
+        return out
+
+    def _record(self, searcher: tantivy.Searcher, generation: int, hit: Ranked) -> RecordHit:
+        shown = self.cache.get(generation, hit.record_id)
+        if shown is None:
+            shown = _shown(searcher.doc(hit.address), hit.record_id)
+            self.cache.put(generation, hit.record_id, shown)
+        return RecordHit(hit.record_id, hit.score, *shown)
+
+
+def _shown(doc: tantivy.Document, record_id: int) -> _Shown:
+    payload: dict[str, Any] = json.loads(bytes(doc.get_first("payload") or b"{}"))
+    return (
+        str(payload.get("t") or ""),
+        payload.get("a"),
+        payload.get("p"),
+        payload.get("y"),
+        tuple(payload.get("l") or ()),
+        str(payload.get("m") or "book"),
+        tuple(payload.get("i") or ()),
+        tuple(payload.get("b") or ()),
+        tuple(payload.get("v") or ()),
+        str(payload.get("w") or record_id),
+    )
 
 
 def _record(searcher: tantivy.Searcher, address: tantivy.DocAddress, score: float) -> RecordHit:
     doc = searcher.doc(address)
     record_id = int(doc.get_first("record_id") or 0)
-    payload: dict[str, Any] = json.loads(bytes(doc.get_first("payload") or b"{}"))
-    return RecordHit(
-        record_id=record_id,
-        score=score,
-        title=str(payload.get("t") or ""),
-        author=payload.get("a"),
-        publisher=payload.get("p"),
-        year=payload.get("y"),
-        languages=tuple(payload.get("l") or ()),
-        material_type=str(payload.get("m") or "book"),
-        isbns=tuple(payload.get("i") or ()),
-        branches=tuple(payload.get("b") or ()),
-        available_at=tuple(payload.get("v") or ()),
-        work_key=str(payload.get("w") or record_id),
-    )
+    return RecordHit(record_id, score, *_shown(doc, record_id))
 
 
 def load_hits(
@@ -76,13 +106,50 @@ def load_hits(
     return [_record(searcher, address, float(score)) for score, address in hits]
 
 
-def facet_spec() -> dict[str, Any]:
-    return {name: {"terms": {"field": name, "size": size}} for name, size in FACET_SIZES.items()}
+Facets = dict[str, tuple[FacetValue, ...]]
 
 
-def read_facets(raw: Mapping[str, Any]) -> dict[str, tuple[FacetValue, ...]]:
-    out: dict[str, tuple[FacetValue, ...]] = {}
-    for name in FACET_SIZES:
+class FacetCounter:
+    """Facet counts of a query, counted once per generation for each facet asked."""
+
+    def __init__(self, capacity: int = FACET_ENTRIES) -> None:
+        self.cache: GenerationCache[tuple[Hashable, str], tuple[FacetValue, ...]] = GenerationCache(
+            capacity
+        )
+
+    def counts(
+        self,
+        searcher: tantivy.Searcher,
+        generation: int,
+        key: Hashable,
+        query: tantivy.Query,
+        names: Sequence[str],
+    ) -> Facets:
+        """The ``names`` facets of ``query``; ``key`` says which query it is (the
+        same key, the same query, as long as the generation lasts)."""
+        out: Facets = {}
+        missing = []
+        for name in names:
+            values = self.cache.get(generation, (key, name))
+            if values is None:
+                missing.append(name)
+            else:
+                out[name] = values
+        if missing:
+            counted = read_facets(searcher.aggregate(query, facet_spec(missing)), missing)
+            for name, values in counted.items():
+                self.cache.put(generation, (key, name), values)
+            out |= counted
+        return {name: out[name] for name in names}
+
+
+def facet_spec(names: Sequence[str]) -> dict[str, Any]:
+    return {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in names}
+
+
+def read_facets(raw: Mapping[str, Any], names: Sequence[str]) -> Facets:
+    out: Facets = {}
+    for name in names:
         buckets = (raw.get(name) or {}).get("buckets") or []
         values = [
             FacetValue(_key(b.get("key")), int(b.get("doc_count", 0)))

@@ -44,6 +44,7 @@ from shelfwise.search.models import (
     SearchResult,
     Sort,
     Suggestion,
+    facet_names,
 )
 from shelfwise.search.query import ParsedQuery, parse
 from shelfwise.search.schema import SCHEMA_VERSION, to_document
@@ -103,6 +104,9 @@ class SearchService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._building: _Building | None = None  # a first build in progress (no live index)
+        # Kept per index generation (search/caches.py): a commit starts afresh.
+        self.facet_counter = results.FacetCounter()
+        self.record_reader = results.RecordReader()
 
     # --- the live generation -----------------------------------------------------------
 
@@ -192,7 +196,10 @@ class SearchService:
         """
         with self._sync_lock:
             live = self._open_current()
-            if live is None or live.read_only:
+            if live is None:
+                return 0
+            if live.read_only:  # another process follows the feed: see its commits
+                live.refresh()
                 return 0
             with self._builder() as builder:  # a pool only if a batch is large (catch-up)
                 return self._sync_feed(live, builder, settle_gaps=settle_gaps)
@@ -346,6 +353,7 @@ class SearchService:
     # --- searching -----------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
+        facets = facet_names(request.facets)
         parsed = parse(request.q)
         live = self._live_or_unavailable()
         size = max(1, min(request.size, 100))
@@ -365,7 +373,7 @@ class SearchService:
             query = Query.boolean_query(
                 [(Occur.Must, query), *((Occur.MustNot, q) for q in compiler.exclusions(parsed))]
             )
-        searcher = live.searcher()
+        generation, searcher = live.snapshot()
         order = _order(request.sort, browsing=main is None, codes_only=compiler.codes_only(parsed))
         if request.reverse and request.sort is not Sort.RELEVANCE:
             order = ordering.reversed_order(order)
@@ -379,20 +387,24 @@ class SearchService:
                 ranking, shown_works = self._page(
                     searcher, live.schema, query, order, request, page, size
                 )
-        found = _Found(searcher, query, ranking, shown_works, notes)
-        return self._result(request, parsed, found, page, size)
+        found = _Found(generation, searcher, query, ranking, shown_works, notes)
+        return self._result(request, parsed, found, facets, page, size)
 
     def _result(
-        self, request: SearchRequest, parsed: ParsedQuery, found: _Found, page: int, size: int
+        self,
+        request: SearchRequest,
+        parsed: ParsedQuery,
+        found: _Found,
+        facets: tuple[str, ...],
+        page: int,
+        size: int,
     ) -> SearchResult:
         """The page of works, its facets, a "did you mean" and the message of a search."""
-        searcher, ranking = found.searcher, found.ranking
-        shown = tuple(results.load_works(searcher, found.works))
-        facets = (
-            results.read_facets(searcher.aggregate(found.query, results.facet_spec()))
-            if request.facets
-            else {}
-        )
+        searcher, ranking, generation = found.searcher, found.ranking, found.generation
+        shown = tuple(self.record_reader.works(searcher, generation, found.works))
+        # the query is a function of (q, filters) within a generation, relaxed or not
+        key = (request.q, request.filters)
+        counts = self.facet_counter.counts(searcher, generation, key, found.query, facets)
         total = ranking.total
         # "Did you mean" reads the top records of page 1 (pinyin → Han) or, when
         # almost nothing matched, scans the term dictionary (misspellings).
@@ -405,7 +417,7 @@ class SearchService:
             request.q,
             int(total),
             shown,
-            facets,
+            counts,
             page,
             size,
             request.sort,
@@ -521,6 +533,7 @@ def _now() -> str:
 class _Found:
     """What one search's query found, before its page is read."""
 
+    generation: int
     searcher: tantivy.Searcher
     query: Query
     ranking: ordering.Ranking

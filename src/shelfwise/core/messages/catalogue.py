@@ -69,4 +69,10 @@ MESSAGES: dict[str, MessageTemplate] = {
         "The search index is being built ({done} of {total} records done); "
         "try again in about {retry_after} seconds.",
     ),
+    "search.unknown_facet": message(
+        422,
+        "没有名为 {facet} 的分面；可用的分面：{known}。",
+        "{facet}(이)라는 패싯은 없습니다. 사용할 수 있는 패싯: {known}.",
+        "There is no facet named {facet}; the facets are: {known}.",
+    ),
 }
