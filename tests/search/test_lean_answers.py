@@ -23,6 +23,7 @@ from shelfwise.search import SearchRequest
 from shelfwise.search.index import LiveIndex
 from shelfwise.search.models import FACETS, SHOWN_FACETS, SearchResult
 from shelfwise.search.source import feed_head
+from shelfwise.services import Services
 from shelfwise.testing.branches import barcode
 from shelfwise.testing.demo import seed_branches
 from shelfwise.web.opac import FACET_ORDER
@@ -45,7 +46,7 @@ def _book(
     return Record("     nam a22     7a 4500", fields)
 
 
-def _import(services: composition.Services, path: Path, records: list[Record]) -> None:
+def _import(services: Services, path: Path, records: list[Record]) -> None:
     path.write_bytes(b"".join(encode(r) for r in records))
     assert services.importer().import_file(path).rejected == 0
 
@@ -55,7 +56,7 @@ def _counts(result: SearchResult, name: str) -> dict[str, int]:
 
 
 def test_a_commit_shows_in_the_facet_counts_cached_before_it(
-    services: composition.Services, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     seed_branches(services.catalogue)
     services.search.start(interval=0.05)
@@ -76,28 +77,28 @@ def test_a_commit_shows_in_the_facet_counts_cached_before_it(
     assert sum(_counts(after, "decade").values()) == 2
 
 
-def test_a_reader_of_another_process_sees_its_commits_as_a_new_generation(
-    services: composition.Services, tmp_path: Path
+def test_a_reader_of_another_process_searches_its_commits_as_a_new_generation(
+    services: Services, tmp_path: Path
 ) -> None:
     services.search.check()
     writer = services.search.store.current()
     assert writer is not None
-    follower = LiveIndex(writer)  # as a second process opens the same generation
+    reader = LiveIndex(writer)  # as a second process opens the same generation
     try:
-        before = follower.generation
-        assert not follower.refresh()  # nothing committed since it opened
+        before, searcher = reader.snapshot()
+        assert not reader.refresh()  # nothing committed since it opened
+        assert reader.snapshot()[0] == before
         _import(services, tmp_path / "one.mrc", [_book(3, "Obsidian lanterns")])
-        services.search.sync()
-        assert follower.refresh()
-        assert follower.generation > before
-        assert follower.searcher().num_docs == 1
+        services.search.sync()  # the writer's commit, seen by the reader's next search
+        after, searcher = reader.snapshot()
+        assert after > before
+        assert searcher.num_docs == 1
+        assert not reader.refresh()
     finally:
-        follower.close()
+        reader.close()
 
 
-def test_facets_limits_what_is_counted_and_answered(
-    services: composition.Services, tmp_path: Path
-) -> None:
+def test_facets_limits_what_is_counted_and_answered(services: Services, tmp_path: Path) -> None:
     seed_branches(services.catalogue)
     _import(services, tmp_path / "few.mrc", [_book(n, f"Velvet moth {n}") for n in range(4)])
     services.search.check()
@@ -130,9 +131,7 @@ def test_facets_limits_what_is_counted_and_answered(
     assert asked(facets=",".join(FACETS)) == list(FACETS)
 
 
-def test_the_json_answer_is_what_its_schema_documents(
-    services: composition.Services, tmp_path: Path
-) -> None:
+def test_the_json_answer_is_what_its_schema_documents(services: Services, tmp_path: Path) -> None:
     seed_branches(services.catalogue)
     _import(services, tmp_path / "few.mrc", [_book(n, f"Amber kite {n}") for n in range(3)])
     services.search.check()
@@ -151,7 +150,7 @@ FILLER_WORDS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "
 
 
 def test_a_work_is_whole_on_the_page_of_its_best_edition(
-    services: composition.Services, tmp_path: Path
+    services: Services, tmp_path: Path
 ) -> None:
     """One work's editions rank far apart (one names the harbour in a subject too, the
     others only in the title), with hundreds of other works between them, scoring alike

@@ -5,8 +5,8 @@ filters) pair, and the displayed fields of a record.  So each is cached under
 the *generation* of the searcher it was read from (:attr:`LiveIndex.generation`,
 a number taken again after every reload), and a commit — the follower applying
 the change feed, a rebuild publishing a new folder, another process's commit
-seen by the follower — starts a new generation, in which nothing cached before
-is ever answered.
+seen by the next search — starts a new generation, in which nothing cached
+before is ever answered.
 
 The generation is read *before* the searcher is taken and bumped only *after*
 the reload (:meth:`LiveIndex.snapshot`), so an entry filed under generation

@@ -145,7 +145,10 @@ class LiveIndex:
 
     def snapshot(self) -> tuple[int, tantivy.Searcher]:
         """The generation, then a searcher: the searcher is at least that generation's
-        (``reload`` bumps the number only after the reader moved on)."""
+        (``reload`` bumps the number only after the reader moved on).  A commit on disk
+        this reader has not seen (another process's: one stat) is loaded first, so a
+        process that searches without following the feed keeps its generations true."""
+        self.refresh()
         generation = self.generation
         return generation, self.index.searcher()
 
@@ -156,9 +159,9 @@ class LiveIndex:
         self.generation = next(_generations)
 
     def refresh(self) -> bool:
-        """Reload if another process committed since (a read-only follower's step):
-        True when it did.  Tantivy reloads a reader on its own too, a little later;
-        this makes the new generation known to the caches."""
+        """Reload if a commit was made since the last (re)load, by any process: True
+        when it did.  Tantivy reloads a reader on its own too, a little later; this
+        makes the new generation known to the caches at once."""
         stamp = self._commit_stamp()
         if stamp == self._seen:
             return False

@@ -196,10 +196,7 @@ class SearchService:
         """
         with self._sync_lock:
             live = self._open_current()
-            if live is None:
-                return 0
-            if live.read_only:  # another process follows the feed: see its commits
-                live.refresh()
+            if live is None or live.read_only:
                 return 0
             with self._builder() as builder:  # a pool only if a batch is large (catch-up)
                 return self._sync_feed(live, builder, settle_gaps=settle_gaps)
