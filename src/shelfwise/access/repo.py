@@ -11,12 +11,12 @@ from sqlalchemy import Connection, Row, delete, or_, select
 
 from shelfwise.access.lockout import aware
 from shelfwise.access.models import AuditEntry, Principal, Role, StaffAccount
+from shelfwise.readers.reading import session_holder
 from shelfwise.storage.tables import (
     access_tokens,
     audit_log,
     branches,
     login_attempts,
-    readers,
     staff,
 )
 
@@ -70,15 +70,11 @@ def principal_of_token(
             return None
         principal = staff_principal(staff_account(row))
     else:
-        reader = conn.execute(
-            select(
-                readers.c.id, readers.c.name, readers.c.card_number, readers.c.session_epoch
-            ).where(readers.c.id == token.reader_id)
-        ).first()
+        reader = session_holder(conn, int(token.reader_id))
         if reader is None or reader.session_epoch != (token.reader_epoch or 0):
             return None
         principal = Principal(
-            kind="reader", id=int(reader.id), name=reader.name, card_number=reader.card_number
+            kind="reader", id=reader.id, name=reader.name, card_number=reader.card_number
         )
     last = None if token.last_used_at is None else aware(token.last_used_at)
     return LiveToken(int(token.id), last, principal)
@@ -102,13 +98,6 @@ def audit_rows(conn: Connection, *, reader_id: int | None, limit: int) -> list[A
     if reader_id is not None:
         query = query.where(audit_log.c.reader_id == reader_id)
     return [audit_entry(r) for r in conn.execute(query)]
-
-
-def reader_epoch(conn: Connection, reader_id: int) -> int:
-    found = conn.execute(
-        select(readers.c.session_epoch).where(readers.c.id == reader_id)
-    ).scalar_one_or_none()
-    return int(found or 0)
 
 
 def unknown_branches(conn: Connection, codes: Iterable[str]) -> list[str]:

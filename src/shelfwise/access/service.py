@@ -31,10 +31,11 @@ from shelfwise.access.models import (
 )
 from shelfwise.core.clock import Clock, to_second
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.reading import find_reader_id, reader_id_of, session_epoch
 from shelfwise.readers.security import SecretHasher
-from shelfwise.readers.service import ReaderService, reader_id_of
+from shelfwise.readers.service import ReaderService
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import access_tokens, audit_log, readers, staff
+from shelfwise.storage.tables import access_tokens, audit_log, staff
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_STAFF_PASSWORD = 10
@@ -239,7 +240,7 @@ class AccessService:
                 if principal.kind == "staff"
                 else {
                     "reader_id": principal.id,
-                    "reader_epoch": repo.reader_epoch(conn, principal.id),
+                    "reader_epoch": session_epoch(conn, principal.id),
                 }
             )
             result = conn.execute(
@@ -425,10 +426,7 @@ class AccessService:
     ) -> None:
         with self._db.write() as conn:
             if reader_id is None and card_number is not None:
-                found = conn.execute(
-                    select(readers.c.id).where(readers.c.card_number == card_number)
-                ).scalar_one_or_none()
-                reader_id = None if found is None else int(found)
+                reader_id = find_reader_id(conn, card_number)
             conn.execute(
                 insert(audit_log).values(
                     at=to_second(self._clock.now()),

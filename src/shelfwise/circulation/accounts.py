@@ -36,7 +36,8 @@ from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.readers.service import erase, export_profile, lock_reader, reader_by_id
+from shelfwise.readers.privacy import erase, export_profile
+from shelfwise.readers.reading import lock_reader, reader_by_id
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import (
     branch_closures,

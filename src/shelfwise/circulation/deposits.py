@@ -32,7 +32,7 @@ from shelfwise.circulation.states import LoanStatus
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
-from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
+from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import deposits, loans
 

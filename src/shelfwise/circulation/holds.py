@@ -22,7 +22,7 @@ from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import ACTIVE_HOLDS, Availability, HoldStatus, check_hold
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
-from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
+from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.outbox import enqueue
 from shelfwise.storage.tables import holds, items, transits
 

@@ -61,6 +61,9 @@ from shelfwise.circulation.states import (
 from shelfwise.core import isbn
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers import moving_in
+from shelfwise.readers.moving_in import MovedInReader
+from shelfwise.readers.reading import IdAndCategory, id_and_category
 from shelfwise.readers.security import validate_pin
 from shelfwise.readers.service import ReaderService
 from shelfwise.storage.database import Database
@@ -71,8 +74,6 @@ from shelfwise.storage.tables import (
     idempotency_keys,
     items,
     loans,
-    reader_consents,
-    readers,
     record_isbns,
     records,
 )
@@ -248,8 +249,7 @@ class MigrationImporter:
         card = required(v, "card_number")
         if len(card) > 32:
             raise RowError("bad card number", f"{card!r} is longer than 32 characters")
-        found = conn.execute(select(readers.c.id).where(readers.c.card_number == card)).first()
-        if found is not None:
+        if moving_in.card_known(conn, card):
             return False
         policy = self._readers.policy
         hasher = self._readers.hasher
@@ -262,41 +262,26 @@ class MigrationImporter:
             else _add_years(created.astimezone(self._offset).date(), policy.card_years)
         )
         id_hash, last4 = hasher.id_card(v["id_card"]) if v["id_card"] else (None, None)
-        if id_hash is not None and _exists(
-            conn, readers.c.id, readers.c.id_card_hash.in_(hasher.id_card_lookups(v["id_card"]))
+        if id_hash is not None and moving_in.id_card_known(
+            conn, hasher.id_card_lookups(v["id_card"])
         ):
             raise RowError("id card registered", "another reader has this identity card")
-        reader_id = conn.execute(
-            insert(readers)
-            .values(
-                card_number=card,
-                category=category,
-                status="active",
-                name=required(v, "name"),
-                email=email_of(v["email"]),
-                phone=phone_of(v["phone"]),
-                birth_year=parse_int(v["birth_year"], "birth_year") if v["birth_year"] else None,
-                home_branch_id=self._branch(conn, v["branch"], "branch") if v["branch"] else None,
-                id_card_hash=id_hash,
-                id_card_last4=last4,
-                pin_hash=self._pin_hash(v["pin_hash"], v["initial_pin"]),
-                expires_on=expires,
-                manual_block=v["block"] or None,
-                created_at=created,
-                updated_at=now,
-            )
-            .returning(readers.c.id)
-        ).scalar_one()
-        # As at registration: reading history is off until the reader opts in (P10).
-        conn.execute(
-            insert(reader_consents).values(
-                reader_id=reader_id,
-                purpose="reading_history",
-                granted=0,
-                notice_version=policy.notice_version,
-                at=now,
-            )
+        reader = MovedInReader(
+            card_number=card,
+            category=category,
+            name=required(v, "name"),
+            email=email_of(v["email"]),
+            phone=phone_of(v["phone"]),
+            birth_year=parse_int(v["birth_year"], "birth_year") if v["birth_year"] else None,
+            home_branch_id=self._branch(conn, v["branch"], "branch") if v["branch"] else None,
+            id_card_hash=id_hash,
+            id_card_last4=last4,
+            pin_hash=self._pin_hash(v["pin_hash"], v["initial_pin"]),
+            expires_on=expires,
+            manual_block=v["block"] or None,
+            created_at=created,
         )
+        moving_in.add_reader(conn, reader, notice_version=policy.notice_version, at=now)
         return True
 
     def _pin_hash(self, stored: str, initial: str) -> str | None:
@@ -453,10 +438,8 @@ class MigrationImporter:
 # --- lookups --------------------------------------------------------------------------
 
 
-def _reader_row(conn: Connection, card: str) -> Any:
-    row = conn.execute(
-        select(readers.c.id, readers.c.category).where(readers.c.card_number == card)
-    ).first()
+def _reader_row(conn: Connection, card: str) -> IdAndCategory:
+    row = id_and_category(conn, card)
     if row is None:
         raise RowError("unknown reader", f"no reader with card {card}")
     return row

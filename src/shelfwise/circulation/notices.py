@@ -20,10 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation.service import NOTICE_TOPIC
 from shelfwise.core.clock import Clock
-from shelfwise.readers.service import load_reader
+from shelfwise.readers.reading import reader_if_present
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Event, enqueue
-from shelfwise.storage.tables import holds, items, loans, notices, readers, records
+from shelfwise.storage.tables import holds, items, loans, notices, records
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,9 @@ class NoticeHandler:
         with self._db.read() as conn:
             if conn.execute(select(notices.c.id).where(notices.c.dedup_key == dedup)).first():
                 return
-            if conn.execute(select(readers.c.id).where(readers.c.id == reader_id)).first() is None:
+            reader = reader_if_present(conn, int(reader_id))
+            if reader is None:
                 return  # the reader was deleted meanwhile
-            reader = load_reader(conn, int(reader_id))
             body = self._body(conn, kind, event.payload)
         if not reader.notices_email or not reader.email or body is None:
             return

@@ -33,7 +33,7 @@ from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import LoanStatus, check_loan
 from shelfwise.config import RenewalBase
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
+from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.tables import loans
 
 

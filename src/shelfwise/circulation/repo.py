@@ -24,6 +24,7 @@ from shelfwise.circulation.models import Fee, Hold, HoldSlip, Loan
 from shelfwise.circulation.rules import RULE_FIELDS, Calendar, Hours, LoanRule, ordered_spans
 from shelfwise.circulation.states import TRAPPED_HOLDS, HoldStatus, LoanStatus
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.reading import reader_labels
 from shelfwise.storage.tables import (
     branch_closures,
     branch_hours,
@@ -34,7 +35,6 @@ from shelfwise.storage.tables import (
     late_returns,
     loan_rules,
     loans,
-    readers,
     records,
     transits,
 )
@@ -313,16 +313,17 @@ def hold_slips(
     conn: Connection, *, hold_id: int | None = None, pickup_branch_id: int | None = None
 ) -> list[HoldSlip]:
     """Trapped holds with their copy and reader (one hold, or a pickup branch's), oldest first."""
+    holders = reader_labels()  # one query still: readers publish what a slip may show
     query = (
         select(
             holds,
             items.c.barcode,
             items.c.call_number,
-            readers.c.card_number,
-            readers.c.name.label("reader_name"),
+            holders.c.card_number,
+            holders.c.reader_name,
         )
         .outerjoin(items, items.c.id == holds.c.trapped_item_id)
-        .outerjoin(readers, readers.c.id == holds.c.reader_id)
+        .outerjoin(holders, holders.c.id == holds.c.reader_id)
         .order_by(holds.c.id)
     )
     if hold_id is not None:

@@ -31,7 +31,7 @@ from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.standing import Standing, assess
 from shelfwise.circulation.states import LoanStatus, check_loan
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.readers.service import lock_reader, reader_by_id, reader_id_of
+from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.tables import fees, items, loans, transits
 
 __all__ = ["MY_BRANCH", "NOTICE_TOPIC", "CirculationService"]

@@ -64,3 +64,13 @@ class Confirmation:
     name: str
     email: str
     token: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionHolder:
+    """What access needs of a reader to keep a login session alive."""
+
+    id: int
+    name: str
+    card_number: str
+    session_epoch: int

@@ -1,8 +1,9 @@
-"""Reader operations, one transaction each.
+"""Reader operations, one transaction each: the rules of registration, identity, secrets,
+blocks and consents. The SQL is in readers/repo.py.
 
-Circulation, which sits above readers, joins reader rows into its own
-transactions through the module-level functions at the end (``lock_reader``,
-``export_profile``, ``erase``); doors use :class:`ReaderService`.
+Doors use :class:`ReaderService`; the domains above readers (circulation, access) read
+readers inside their own transactions through readers/reading.py, and a reader's data
+export and erasure go through readers/privacy.py.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers import repo
 from shelfwise.readers.models import (
     CONSENT_PURPOSES,
     DEFAULT_CATEGORIES,
@@ -26,6 +28,7 @@ from shelfwise.readers.models import (
     ReaderStatus,
     Registration,
 )
+from shelfwise.readers.reading import load_reader
 from shelfwise.readers.security import (
     SecretHasher,
     is_id_card,
@@ -37,10 +40,8 @@ from shelfwise.readers.security import (
 )
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue
-from shelfwise.storage.tables import branches, reader_consents, reader_deletions, readers
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_NEXT_EPOCH = readers.c.session_epoch + 1
 # Outbox topic of "send this reader the e-mail confirmation" (payload: reader id only).
 CONFIRM_TOPIC = "readers.confirm_email"
 
@@ -127,36 +128,29 @@ class ReaderService:
             with self._db.write() as conn:
                 branch_id = _branch_id(conn, home_branch) if home_branch else None
                 placeholder = card_number or f"~{token_digest(str(now) + name)[:24]}"
-                reader_id = conn.execute(
-                    insert(readers)
-                    .values(
-                        card_number=placeholder,
-                        category=category,
-                        status=str(ReaderStatus.PENDING if pending else ReaderStatus.ACTIVE),
-                        name=name.strip(),
-                        email=email,
-                        phone=phone,
-                        birth_year=birth_year,
-                        home_branch_id=branch_id,
-                        id_card_hash=id_hash,
-                        id_card_last4=last4,
-                        pin_hash=pin_hash,
-                        password_hash=password_hash,
-                        expires_on=expires,
-                        verify_token_hash=token_hash,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    .returning(readers.c.id)
-                ).scalar_one()
+                reader_id = repo.insert_reader(
+                    conn,
+                    card_number=placeholder,
+                    category=category,
+                    status=str(ReaderStatus.PENDING if pending else ReaderStatus.ACTIVE),
+                    name=name.strip(),
+                    email=email,
+                    phone=phone,
+                    birth_year=birth_year,
+                    home_branch_id=branch_id,
+                    id_card_hash=id_hash,
+                    id_card_last4=last4,
+                    pin_hash=pin_hash,
+                    password_hash=password_hash,
+                    expires_on=expires,
+                    verify_token_hash=token_hash,
+                    created_at=now,
+                    updated_at=now,
+                )
                 if card_number is None:
                     body = f"{reader_id:09d}"
                     generated = f"{self.policy.card_prefix}{body}{luhn_digit(body)}"
-                    conn.execute(
-                        update(readers)
-                        .where(readers.c.id == reader_id)
-                        .values(card_number=generated)
-                    )
+                    repo.update_reader(conn, reader_id, card_number=generated)
                 self._log_consent(conn, reader_id, "reading_history", granted=False, at=now)
                 if self_registered:  # the confirmation e-mail goes after commit
                     enqueue(conn, self._clock, CONFIRM_TOPIC, {"reader_id": int(reader_id)})
@@ -226,18 +220,11 @@ class ReaderService:
         sender makes the token it mails (the latest e-mail's token is the valid one).
         """
         with self._db.write() as conn:
-            query = select(readers).where(readers.c.id == reader_id)
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update()
-            row = conn.execute(query).first()
+            row = repo.row_by_id(conn, reader_id, lock=True)
             if row is None or row.verify_token_hash is None or not row.email:
                 return None
             token, token_hash = new_token()
-            conn.execute(
-                update(readers)
-                .where(readers.c.id == reader_id)
-                .values(verify_token_hash=token_hash)
-            )
+            repo.update_reader(conn, reader_id, verify_token_hash=token_hash)
             return Confirmation(row.card_number, row.name, row.email, token)
 
     def confirm_email(self, card_number: str, token: str) -> Reader:
@@ -248,20 +235,15 @@ class ReaderService:
         """
         self._limit(f"confirm:{card_number}", self.policy.confirmations_per_hour)
         with self._db.write() as conn:
-            query = select(readers).where(readers.c.card_number == card_number)
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update()
-            row = conn.execute(query).first()
+            row = repo.row_by_card(conn, card_number, lock=True)
             if (
                 row is None
                 or row.verify_token_hash is None
                 or row.verify_token_hash != token_digest(token)
             ):
                 raise ShelfwiseError("readers.token_invalid")
-            conn.execute(
-                update(readers)
-                .where(readers.c.id == row.id)
-                .values(status=str(ReaderStatus.ACTIVE), verify_token_hash=None)
+            repo.update_reader(
+                conn, row.id, status=str(ReaderStatus.ACTIVE), verify_token_hash=None
             )
             return load_reader(conn, row.id)
 
@@ -269,16 +251,16 @@ class ReaderService:
 
     def get(self, card_number: str) -> Reader:
         with self._db.read() as conn:
-            return load_reader(conn, _row(conn, card_number).id)
+            return repo.reader_of(_row(conn, card_number))
 
     def identify(self, typed: str) -> Reader:
         """The reader a desk typed or scanned: a card number, or an identity-card number
         (many libraries lend on the ID card itself)."""
         typed = typed.strip()
         with self._db.read() as conn:
-            row = conn.execute(select(readers.c.id).where(readers.c.card_number == typed)).first()
-            if row is not None:
-                return load_reader(conn, row.id)
+            reader_id = repo.id_by_card(conn, typed)
+            if reader_id is not None:
+                return load_reader(conn, reader_id)
         found = self._find_id_card(typed) if is_id_card(typed) else None
         if found is None:
             raise ShelfwiseError("readers.not_found", card=typed)
@@ -290,23 +272,18 @@ class ReaderService:
         number is known again (it cannot be done before: only the number gives the hash)."""
         lookups = self._hasher.id_card_lookups(number)
         with self._db.write() as conn:
-            row = conn.execute(
-                select(readers.c.id, readers.c.id_card_hash).where(
-                    readers.c.id_card_hash.in_(lookups)
-                )
-            ).first()
-            if row is None:
+            found = repo.id_card_match(conn, lookups)
+            if found is None:
                 return None
-            if row.id_card_hash != lookups[0]:
-                conn.execute(
-                    update(readers).where(readers.c.id == row.id).values(id_card_hash=lookups[0])
-                )
-            return load_reader(conn, row.id)
+            reader_id, id_card_hash = found
+            if id_card_hash != lookups[0]:
+                repo.update_reader(conn, reader_id, id_card_hash=lookups[0])
+            return load_reader(conn, reader_id)
 
     def authenticate(self, card_number: str, secret: str, *, kind: str = "pin") -> Reader:
         """Check a PIN or password; the same refusal whether the card or the secret is wrong."""
         with self._db.read() as conn:
-            row = conn.execute(select(readers).where(readers.c.card_number == card_number)).first()
+            row = repo.row_by_card(conn, card_number)
         stored = None if row is None else (row.pin_hash if kind == "pin" else row.password_hash)
         if not self._hasher.verify(stored, secret) or row is None:
             raise ShelfwiseError("readers.login_failed")
@@ -314,7 +291,7 @@ class ReaderService:
 
     def consents(self, card_number: str) -> list[Consent]:
         with self._db.read() as conn:
-            return _consents(conn, _row(conn, card_number).id)
+            return repo.consents(conn, _row(conn, card_number).id)
 
     # --- changes ---------------------------------------------------------------------
 
@@ -338,19 +315,17 @@ class ReaderService:
             raise ShelfwiseError("readers.email_invalid")
         with self._db.write() as conn:
             row = _row(conn, card_number, lock=True)
-            conn.execute(
-                update(readers)
-                .where(readers.c.id == row.id)
-                .values(
-                    name=name.strip(),
-                    category=category,
-                    email=email,
-                    phone=phone,
-                    birth_year=birth_year,
-                    home_branch_id=_branch_id(conn, home_branch) if home_branch else None,
-                    updated_at=self._clock.now(),
-                    version=readers.c.version + 1,
-                )
+            repo.update_reader(
+                conn,
+                row.id,
+                name=name.strip(),
+                category=category,
+                email=email,
+                phone=phone,
+                birth_year=birth_year,
+                home_branch_id=_branch_id(conn, home_branch) if home_branch else None,
+                updated_at=self._clock.now(),
+                version=repo.NEXT_VERSION,
             )
             return load_reader(conn, row.id)
 
@@ -359,18 +334,18 @@ class ReaderService:
 
     def set_pin(self, card_number: str, pin: str) -> None:
         validate_pin(pin)
-        self._update(card_number, pin_hash=self._hasher.hash(pin), session_epoch=_NEXT_EPOCH)
+        self._update(card_number, pin_hash=self._hasher.hash(pin), session_epoch=repo.NEXT_EPOCH)
 
     def set_password(self, card_number: str, password: str) -> None:
         validate_password(password)
         self._update(
-            card_number, password_hash=self._hasher.hash(password), session_epoch=_NEXT_EPOCH
+            card_number, password_hash=self._hasher.hash(password), session_epoch=repo.NEXT_EPOCH
         )
 
     def block(self, card_number: str, reason: str) -> Reader:
         if not reason.strip():
             raise ShelfwiseError("request.invalid", detail="a block needs a reason")
-        return self._update(card_number, manual_block=reason.strip(), session_epoch=_NEXT_EPOCH)
+        return self._update(card_number, manual_block=reason.strip(), session_epoch=repo.NEXT_EPOCH)
 
     def unblock(self, card_number: str) -> Reader:
         return self._update(card_number, manual_block=None)
@@ -387,12 +362,12 @@ class ReaderService:
         now = self._clock.now()
         with self._db.write() as conn:
             row = _row(conn, card_number, lock=True)
-            values: dict[str, Any] = {"updated_at": now, "version": readers.c.version + 1}
+            values: dict[str, Any] = {"updated_at": now, "version": repo.NEXT_VERSION}
             if purpose == "reading_history":
                 values["history_opt_in"] = int(granted)
             elif purpose == "email_notices":
                 values["notices_email"] = int(granted)
-            conn.execute(update(readers).where(readers.c.id == row.id).values(**values))
+            repo.update_reader(conn, row.id, **values)
             self._log_consent(conn, row.id, purpose, granted=granted, at=now)
             return load_reader(conn, row.id)
 
@@ -400,140 +375,34 @@ class ReaderService:
         now = self._clock.now()
         with self._db.write() as conn:
             row = _row(conn, card_number, lock=True)
-            conn.execute(
-                update(readers)
-                .where(readers.c.id == row.id)
-                .values(updated_at=now, version=readers.c.version + 1, **values)
-            )
+            repo.update_reader(conn, row.id, updated_at=now, version=repo.NEXT_VERSION, **values)
             return load_reader(conn, row.id)
 
     def _log_consent(
         self, conn: Connection, reader_id: int, purpose: str, *, granted: bool, at: datetime
     ) -> None:
-        conn.execute(
-            insert(reader_consents).values(
-                reader_id=reader_id,
-                purpose=purpose,
-                granted=int(granted),
-                notice_version=self.policy.notice_version,
-                at=at,
-            )
+        repo.insert_consent(
+            conn,
+            reader_id,
+            purpose,
+            granted=granted,
+            notice_version=self.policy.notice_version,
+            at=at,
         )
 
 
-# --- transactional helpers for circulation (same transaction as the caller) -----------
-
-
-def lock_reader(conn: Connection, card_number: str) -> Reader:
-    """The reader, row-locked (FOR UPDATE) on PostgreSQL; SQLite writers are serialised."""
-    return load_reader(conn, _row(conn, card_number, lock=True).id)
-
-
-def reader_by_id(conn: Connection, reader_id: int, *, lock: bool = False) -> Reader:
-    query = select(readers.c.id).where(readers.c.id == reader_id)
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    if conn.execute(query).first() is None:
-        raise ShelfwiseError("readers.not_found", card="#" + str(reader_id))
-    return load_reader(conn, reader_id)
-
-
-def reader_id_of(conn: Connection, card_number: str) -> int:
-    found = conn.execute(select(readers.c.id).where(readers.c.card_number == card_number)).scalar()
-    if found is None:
-        raise ShelfwiseError("readers.not_found", card=card_number)
-    return int(found)
-
-
-def export_profile(conn: Connection, reader: Reader) -> dict[str, Any]:
-    profile = {
-        "card_number": reader.card_number,
-        "category": reader.category,
-        "status": str(reader.status),
-        "name": reader.name,
-        "email": reader.email,
-        "phone": reader.phone,
-        "birth_year": reader.birth_year,
-        "id_card_last4": reader.id_card_last4,
-        "expires_on": reader.expires_on.isoformat(),
-        "block": reader.manual_block,
-        "reading_history": reader.history_opt_in,
-        "email_notices": reader.notices_email,
-        "registered_at": reader.created_at.isoformat(),
-    }
-    consents = [
-        {
-            "purpose": c.purpose,
-            "granted": c.granted,
-            "notice_version": c.notice_version,
-            "at": c.at.isoformat(),
-        }
-        for c in _consents(conn, reader.id)
-    ]
-    return {"profile": profile, "consents": consents}
-
-
-def erase(conn: Connection, reader: Reader, *, loans: int, at: datetime) -> None:
-    """Remove every row of the reader, keeping only counts (the caller unlinked the rest)."""
-    conn.execute(delete(reader_consents).where(reader_consents.c.reader_id == reader.id))
-    conn.execute(delete(readers).where(readers.c.id == reader.id))
-    conn.execute(
-        insert(reader_deletions).values(category=reader.category, loans=loans, deleted_at=at)
-    )
-
-
-def load_reader(conn: Connection, reader_id: int) -> Reader:
-    row = conn.execute(select(readers).where(readers.c.id == reader_id)).one()
-    return _reader(row)
-
-
 def _row(conn: Connection, card_number: str, *, lock: bool = False) -> Row[Any]:
-    query = select(readers).where(readers.c.card_number == card_number)
-    if lock and conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+    row = repo.row_by_card(conn, card_number, lock=lock)
     if row is None:
         raise ShelfwiseError("readers.not_found", card=card_number)
     return row
 
 
-def _reader(row: Row[Any]) -> Reader:
-    return Reader(
-        id=row.id,
-        card_number=row.card_number,
-        category=row.category,
-        status=ReaderStatus(row.status),
-        name=row.name,
-        email=row.email,
-        phone=row.phone,
-        birth_year=row.birth_year,
-        home_branch_id=row.home_branch_id,
-        id_card_last4=row.id_card_last4,
-        expires_on=row.expires_on,
-        manual_block=row.manual_block,
-        history_opt_in=bool(row.history_opt_in),
-        notices_email=bool(row.notices_email),
-        has_pin=row.pin_hash is not None,
-        has_password=row.password_hash is not None,
-        created_at=row.created_at,
-        version=row.version,
-    )
-
-
-def _consents(conn: Connection, reader_id: int) -> list[Consent]:
-    rows = conn.execute(
-        select(reader_consents)
-        .where(reader_consents.c.reader_id == reader_id)
-        .order_by(reader_consents.c.id)
-    ).all()
-    return [Consent(r.purpose, bool(r.granted), r.notice_version, r.at) for r in rows]
-
-
 def _branch_id(conn: Connection, code: str) -> int:
-    branch_id = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
+    branch_id = repo.branch_id(conn, code)
     if branch_id is None:
         raise ShelfwiseError("catalogue.branch_not_found", branch=code)
-    return int(branch_id)
+    return branch_id
 
 
 def _add_years(day: date, years: int) -> date:
