@@ -1,4 +1,4 @@
-"""The migration history creates exactly the schema that tables.py declares, on both engines."""
+"""The migration history creates exactly the schema that storage/tables/ declares, on both engines."""
 
 from __future__ import annotations
 

@@ -1,0 +1,121 @@
+"""The tables, as SQLAlchemy Core metadata: one schema for SQLite and PostgreSQL.
+
+Invariants live here as constraints, not in service code alone: unique
+barcodes, the allowed lifecycle states of an item, one source record per
+(agency, control number). Timestamps are UTC to the second. The migration
+history in ``migrations/versions`` creates exactly this schema; a test compares
+the two.
+
+Each module of this package holds the tables of the one domain that owns them
+(catalogue, readers, circulation, access, kiosks, and the shared machinery in
+system.py); only that domain writes them, and other domains read them through what it
+publishes. This package re-exports them all, so migrations and
+``from shelfwise.storage.tables import loans`` keep working.
+"""
+
+from __future__ import annotations
+
+from shelfwise.storage.tables.access import (
+    STAFF_ROLES,
+    TOKEN_KINDS,
+    access_tokens,
+    audit_log,
+    login_attempts,
+    staff,
+)
+from shelfwise.storage.tables.base import NAMING, Id, metadata, ts
+from shelfwise.storage.tables.catalogue import (
+    BRANCH_KINDS,
+    ITEM_LIFECYCLES,
+    RECORD_STATES,
+    branches,
+    import_runs,
+    items,
+    locations,
+    record_classes,
+    record_isbns,
+    records,
+    sources,
+    tombstones,
+)
+from shelfwise.storage.tables.circulation import (
+    DEPOSIT_STATUSES,
+    FEE_KINDS,
+    FEE_STATUSES,
+    HOLD_STATUSES,
+    LOAN_STATUSES,
+    branch_closures,
+    branch_hours,
+    deposits,
+    fees,
+    holds,
+    idempotency_keys,
+    late_returns,
+    loan_rules,
+    loans,
+    notices,
+    transits,
+)
+from shelfwise.storage.tables.kiosks import (
+    kiosk_alerts,
+    sip2_terminals,
+)
+from shelfwise.storage.tables.readers import (
+    READER_STATUSES,
+    reader_consents,
+    reader_deletions,
+    readers,
+)
+from shelfwise.storage.tables.system import (
+    job_runs,
+    outbox,
+)
+
+__all__ = [
+    "BRANCH_KINDS",
+    "DEPOSIT_STATUSES",
+    "FEE_KINDS",
+    "FEE_STATUSES",
+    "HOLD_STATUSES",
+    "ITEM_LIFECYCLES",
+    "LOAN_STATUSES",
+    "NAMING",
+    "READER_STATUSES",
+    "RECORD_STATES",
+    "STAFF_ROLES",
+    "TOKEN_KINDS",
+    "Id",
+    "access_tokens",
+    "audit_log",
+    "branch_closures",
+    "branch_hours",
+    "branches",
+    "deposits",
+    "fees",
+    "holds",
+    "idempotency_keys",
+    "import_runs",
+    "items",
+    "job_runs",
+    "kiosk_alerts",
+    "late_returns",
+    "loan_rules",
+    "loans",
+    "locations",
+    "login_attempts",
+    "metadata",
+    "notices",
+    "outbox",
+    "reader_consents",
+    "reader_deletions",
+    "readers",
+    "record_classes",
+    "record_isbns",
+    "records",
+    "sip2_terminals",
+    "sources",
+    "staff",
+    "tombstones",
+    "transits",
+    "ts",
+]
