@@ -65,7 +65,7 @@ def run_storm(library: Library, storm: str, trials: int, http: str | None) -> li
         cards = [library.reader(f"r{i}").card_number for i in range(64)]
         return [storm_one_item(library, cards, http) for _ in range(trials)]
     if storm == "D2":
-        library.services.accounts.set_rule(
+        library.services.loan_rules.set_rule(
             reader_category=None,
             item_type=None,
             branch=None,

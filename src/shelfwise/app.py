@@ -12,18 +12,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shelfwise.access.lockout import Lockout, SourcePolicy
+from shelfwise.access.reader_data import AccessReaderData
 from shelfwise.access.service import AccessService
 from shelfwise.catalogue.service import CatalogueService
-from shelfwise.circulation.accounts import AccountService
 from shelfwise.circulation.availability import AVAILABILITY_CHANGED
+from shelfwise.circulation.calendars import CalendarService
 from shelfwise.circulation.deposits import (
     DepositPolicy,
     DepositService,
     StandingCreditPolicy,
     parse_requirements,
 )
+from shelfwise.circulation.fees import FeeService
 from shelfwise.circulation.idempotency import Idempotency
+from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.models import CirculationPolicy
+from shelfwise.circulation.reader_data import CirculationReaderData
 from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
 from shelfwise.core import log_masking
@@ -32,6 +36,7 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.core.metrics import count_calls
 from shelfwise.kiosks.alerts import KioskAlerts
 from shelfwise.kiosks.terminals import TerminalService
+from shelfwise.readers.privacy import ReaderRights
 from shelfwise.readers.security import SecretHasher
 from shelfwise.readers.service import (
     ReaderPolicy,
@@ -95,7 +100,10 @@ def build(
         catalogue=CatalogueService(db, clock),
         readers=reader_service,
         circulation=circulation,
-        accounts=AccountService(db, clock, deposits=deposit_policy, idempotency=idempotency),
+        fees=FeeService(db, clock, idempotency=idempotency),
+        loan_rules=LoanRuleService(db, clock, deposits=deposit_policy),
+        calendars=CalendarService(db, clock),
+        reader_rights=_reader_rights(db, clock),
         deposits=DepositService(db, clock, deposit_policy),
         # Circulation is search's availability source: the shelves in bulk, and a shelf
         # change event per record that the follower re-documents (issue 12 item 1).
@@ -111,6 +119,15 @@ def build(
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
     )
+
+
+def _reader_rights(db: Database, clock: Clock) -> ReaderRights:
+    """A reader's data export and erasure: every domain that holds something of a reader
+    registers here (readers' own profile and consents come first, built in)."""
+    rights = ReaderRights(db, clock)
+    rights.register(CirculationReaderData(clock))
+    rights.register(AccessReaderData())
+    return rights
 
 
 def _hasher(settings: Settings, keys: SecretKeys) -> SecretHasher:
@@ -364,7 +381,7 @@ def sip2_server(services: Services, config: ServerConfig | None = None) -> Sip2S
     kiosk = KioskServices(
         readers=services.readers,
         circulation=services.circulation,
-        accounts=services.accounts,
+        fees=services.fees,
         catalogue=services.catalogue,
         terminals=services.terminals,
         lockout=services.access.lockout,

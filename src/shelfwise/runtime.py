@@ -164,7 +164,7 @@ class Runtime:
             Pruning("uploads", services.uploads().expire),
             # credit_overdue_lookback_days: late-return month counts the look-back passed
             Pruning(
-                "late-return months", lambda: services.accounts.forget_old_late_returns(lookback)
+                "late-return months", lambda: services.deposits.forget_old_late_returns(lookback)
             ),
             # outbox_retention_days: delivered events (a notice names its reader)
             Pruning("outbox events", self._prune_outbox),

@@ -18,8 +18,10 @@ from shelfwise.catalogue.exporting import Exporter
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.catalogue.uploads import Uploads
-from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.calendars import CalendarService
 from shelfwise.circulation.deposits import DepositService
+from shelfwise.circulation.fees import FeeService
+from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.notices import NoticeChannel
 from shelfwise.circulation.service import CirculationService
@@ -27,6 +29,7 @@ from shelfwise.config import Settings, SettingsError
 from shelfwise.core.clock import Clock
 from shelfwise.kiosks.alerts import KioskAlerts
 from shelfwise.kiosks.terminals import TerminalService
+from shelfwise.readers.privacy import ReaderRights
 from shelfwise.readers.service import ReaderService
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys
@@ -41,7 +44,10 @@ class Services:
     catalogue: CatalogueService
     readers: ReaderService
     circulation: CirculationService
-    accounts: AccountService
+    fees: FeeService
+    loan_rules: LoanRuleService
+    calendars: CalendarService
+    reader_rights: ReaderRights
     deposits: DepositService
     search: SearchService
     terminals: TerminalService

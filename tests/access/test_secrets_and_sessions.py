@@ -167,7 +167,7 @@ def test_a_new_pin_a_new_password_a_block_or_deletion_ends_the_readers_sessions(
     assert access.principal(token) is None
     token = signed_in()
     services.readers.unblock(card)
-    services.accounts.delete_reader(card)
+    services.reader_rights.erase(card)
     assert access.principal(token) is None
     with services.db.read() as conn:
         assert (

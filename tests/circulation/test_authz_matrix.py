@@ -102,7 +102,7 @@ class World:
         )
 
     def fee(self) -> str:
-        return str(self.services.accounts.charge(self.card_a, "manual", 100, "matrix").id)
+        return str(self.services.fees.charge(self.card_a, "manual", 100, "matrix").id)
 
     def fresh_headers(self, role: str) -> dict[str, str]:
         if role == "anonymous":
@@ -187,7 +187,7 @@ def _refund(w: World, role: str, at: str) -> Call:
 
 
 def _delete_rule(w: World, role: str, at: str) -> Call:
-    rule = w.services.accounts.set_rule(
+    rule = w.services.loan_rules.set_rule(
         reader_category=None, item_type=f"t{next(_n)}", branch=at, values={}, actor=SYSTEM
     )
     return Call({"rule_id": str(rule.id)})
@@ -476,7 +476,7 @@ def allowed(route: Route, role: str, at: str) -> bool:
 @pytest.fixture
 def world(library: Library) -> Iterator[World]:
     services = library.services
-    services.accounts.set_rule(
+    services.loan_rules.set_rule(
         reader_category=None,
         item_type=None,
         branch=None,

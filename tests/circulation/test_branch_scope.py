@@ -73,24 +73,30 @@ def test_every_operation_asks_the_same_question(library: Library) -> None:
 
 
 def test_rules_and_calendars_are_scoped_by_their_branch(library: Library) -> None:
-    accounts = library.services.accounts
     br1 = Principal(kind="staff", id=1, name="admin", role="admin", branches=("BR1",))
     refused(
         "access.network_forbidden",
-        lambda: accounts.set_rule(
+        lambda: library.services.loan_rules.set_rule(
             reader_category=None, item_type=None, branch=None, values={}, actor=br1
         ),
     )
-    cen = accounts.set_rule(
+    cen = library.services.loan_rules.set_rule(
         reader_category=None, item_type="dvd", branch="CEN", values={}, actor=SYSTEM
     )
-    refused("access.branch_forbidden", lambda: accounts.delete_rule(cen.id or 0, actor=br1))
-    own = accounts.set_rule(
-        reader_category=None, item_type="dvd", branch="BR1", values={}, actor=br1
-    )
-    accounts.delete_rule(own.id or 0, actor=br1)
     refused(
         "access.branch_forbidden",
-        lambda: accounts.set_calendar("CEN", closed_weekdays=[0], closed_days=[], actor=br1),
+        lambda: library.services.loan_rules.delete_rule(cen.id or 0, actor=br1),
     )
-    assert accounts.set_calendar("BR1", closed_weekdays=[0], closed_days=[], actor=br1)
+    own = library.services.loan_rules.set_rule(
+        reader_category=None, item_type="dvd", branch="BR1", values={}, actor=br1
+    )
+    library.services.loan_rules.delete_rule(own.id or 0, actor=br1)
+    refused(
+        "access.branch_forbidden",
+        lambda: library.services.calendars.set_calendar(
+            "CEN", closed_weekdays=[0], closed_days=[], actor=br1
+        ),
+    )
+    assert library.services.calendars.set_calendar(
+        "BR1", closed_weekdays=[0], closed_days=[], actor=br1
+    )

@@ -66,7 +66,7 @@ def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> No
         circ.checkout(bob.card_number, "NOPE", "CEN", actor=SYSTEM)
     with _Code("readers.not_found"):
         circ.checkout("SW-NOPE", b3, "CEN", actor=SYSTEM)
-    library.services.accounts.set_rule(
+    library.services.loan_rules.set_rule(
         reader_category="child", item_type=None, branch=None, values={"loan_days": 0}, actor=SYSTEM
     )
     child = library.reader("Kid", category="child")
@@ -75,8 +75,8 @@ def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> No
 
 
 def test_loan_limit_and_fee_block(library: Library, clock: FrozenClock) -> None:
-    circ, accounts = library.services.circulation, library.services.accounts
-    accounts.set_rule(
+    circ = library.services.circulation
+    library.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"loan_limit": 2}, actor=SYSTEM
     )
     _, barcodes = library.title(copies=3)
@@ -85,11 +85,11 @@ def test_loan_limit_and_fee_block(library: Library, clock: FrozenClock) -> None:
     circ.checkout(reader.card_number, barcodes[1], "CEN", actor=SYSTEM)
     with _Code("circ.loan_limit"):
         circ.checkout(reader.card_number, barcodes[2], "CEN", actor=SYSTEM)
-    fee = accounts.charge(reader.card_number, "damaged", 1500, "water damage")
+    fee = library.services.fees.charge(reader.card_number, "damaged", 1500, "water damage")
     circ.checkin(barcodes[0], "CEN", actor=SYSTEM)
     with _Code("circ.fees_over_limit"):
         circ.checkout(reader.card_number, barcodes[2], "CEN", actor=SYSTEM)
-    accounts.pay(fee.id, 1500)
+    library.services.fees.pay(fee.id, 1500)
     assert (
         circ.checkout(reader.card_number, barcodes[2], "CEN", actor=SYSTEM).status
         is LoanStatus.ON_LOAN
@@ -121,11 +121,11 @@ def test_renewal_limit_and_holds(library: Library, clock: FrozenClock) -> None:
 def test_due_dates_fall_on_open_days_and_fines_count_open_days(
     library: Library, clock: FrozenClock
 ) -> None:
-    circ, accounts = library.services.circulation, library.services.accounts
+    circ = library.services.circulation
     start = clock.now().date()
     natural_due = start + timedelta(days=30)
     # Close the branch on the natural due date's weekday and on the next day.
-    accounts.set_calendar(
+    library.services.calendars.set_calendar(
         "CEN",
         closed_weekdays=[natural_due.weekday()],
         closed_days=[natural_due + timedelta(days=1)],
@@ -138,28 +138,29 @@ def test_due_dates_fall_on_open_days_and_fines_count_open_days(
     # Return 8 days late: one of those days is the weekly closure again.
     clock.set(datetime.combine(loan.due_on + timedelta(days=8), datetime.min.time(), UTC))
     result = circ.checkin(barcode, "CEN", actor=SYSTEM)
-    calendar = accounts.calendar("CEN")
+    calendar = library.services.calendars.calendar("CEN")
     open_days = calendar.open_days_between(loan.due_on, loan.due_on + timedelta(days=8))
     assert open_days == 7
     assert result.fine_cents == 7 * 10
-    (fee,) = accounts.fees_of(reader.card_number)
+    (fee,) = library.services.fees.fees_of(reader.card_number)
     assert (fee.kind, fee.amount_cents, fee.status) == ("overdue", 70, "open")
 
 
 def test_lost_then_found(library: Library) -> None:
-    circ, accounts = library.services.circulation, library.services.accounts
+    circ = library.services.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
     circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
     lost = circ.declare_lost(barcode, actor=SYSTEM)
     assert lost.status is LoanStatus.LOST
     assert circ.item_status(barcode).availability is Availability.LOST
-    (fee,) = accounts.fees_of(reader.card_number)
+    (fee,) = library.services.fees.fees_of(reader.card_number)
     assert (fee.kind, fee.amount_cents) == ("lost", 3000)
     circ.checkin(barcode, "CEN", actor=SYSTEM)
-    assert [(f.kind, f.status, f.waived_cents) for f in accounts.fees_of(reader.card_number)] == [
-        ("lost", "waived", 3000)
-    ]
+    assert [
+        (f.kind, f.status, f.waived_cents)
+        for f in library.services.fees.fees_of(reader.card_number)
+    ] == [("lost", "waived", 3000)]
     assert circ.item_status(barcode).availability is Availability.ON_SHELF
 
 

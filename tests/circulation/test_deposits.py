@@ -87,7 +87,7 @@ def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: Library)
 def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
     lib: Library, clock: FrozenClock
 ) -> None:
-    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
+    circ, deps = lib.services.circulation, lib.services.deposits
     _, (b1, b2) = lib.title(copies=2)
     reader = lib.reader("老读者")
     assert deps.standing(reader.card_number).credit.reasons == ("card_age",)
@@ -106,14 +106,16 @@ def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
     # A held deposit still lets them borrow, credit or not.
     deps.take(reader.card_number, 10000, "alipay")
     assert circ.checkout(reader.card_number, b2, "CEN", actor=SYSTEM).barcode == b2
-    explained = accounts.explain("adult", "book", "CEN").explanation
+    explained = lib.services.loan_rules.explain("adult", "book", "CEN").explanation
     assert "deposit of 100.00 yuan" in explained
     assert "30 days" in explained
-    assert "without a deposit" in accounts.explain("child", "book", "CEN").explanation
+    assert (
+        "without a deposit" in lib.services.loan_rules.explain("child", "book", "CEN").explanation
+    )
 
 
 def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
-    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
+    circ, deps = lib.services.circulation, lib.services.deposits
     _, (barcode,) = lib.title()
     reader = lib.reader()
     deposit = deps.take(reader.card_number, 10000, "card", "收据 0001")
@@ -121,9 +123,9 @@ def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
     circ.checkout(reader.card_number, barcode, "CEN", actor=SYSTEM)
     assert _code(deps.refund, deposit.id) == "circ.deposit_refund_loans"
     circ.checkin(barcode, "CEN", actor=SYSTEM)
-    fee = accounts.charge(reader.card_number, "damaged", 500, "water damage")
+    fee = lib.services.fees.charge(reader.card_number, "damaged", 500, "water damage")
     assert _code(deps.refund, deposit.id) == "circ.deposit_refund_fees"
-    accounts.pay(fee.id, 500)
+    lib.services.fees.pay(fee.id, 500)
     refunded = deps.refund(deposit.id)
     assert refunded.status == "refunded"
     assert refunded.closed_at is not None
@@ -135,14 +137,14 @@ def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
 
 
 def test_a_reader_with_a_held_deposit_cannot_be_deleted(lib: Library) -> None:
-    deps, accounts, db = lib.services.deposits, lib.services.accounts, lib.services.db
+    deps, db = lib.services.deposits, lib.services.db
     reader = lib.reader("要走的人")
     deposit = deps.take(reader.card_number, 10000, "transfer")
-    exported = accounts.export(reader.card_number)
+    exported = lib.services.reader_rights.export(reader.card_number)
     assert [d["amount_cents"] for d in exported["deposits"]] == [10000]
-    assert _code(accounts.delete_reader, reader.card_number) == "circ.reader_has_deposit"
+    assert _code(lib.services.reader_rights.erase, reader.card_number) == "circ.reader_has_deposit"
     deps.refund(deposit.id)
-    accounts.delete_reader(reader.card_number)
+    lib.services.reader_rights.erase(reader.card_number)
     with db.read() as conn:  # P6: the refunded deposit went with the reader
         assert conn.execute(select(func.count()).select_from(deposits)).scalar_one() == 0
 
@@ -259,28 +261,28 @@ def test_credit_remembers_a_late_return_after_privacy_unlinks_it(
 ) -> None:
     """Item 8: unlinking (P1, P2) must not make credit forget a late return, and the count
     that remembers it must not undo the unlinking: no loan, no fee, no title stays linked."""
-    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
+    circ, deps = lib.services.circulation, lib.services.deposits
     _, (b1, b2) = lib.title(copies=2)
     reader = lib.reader("守信读者")  # no reading history (the default)
     clock.advance(timedelta(days=31))
     loan = circ.checkout(reader.card_number, b1, "CEN", actor=SYSTEM)  # on credit
     clock.advance(timedelta(days=(loan.due_on - clock.now().date()).days + 3))
     fine = circ.checkin(b1, "CEN", actor=SYSTEM).fine_cents
-    (fee,) = [f for f in accounts.fees_of(reader.card_number) if f.status == "open"]
-    accounts.pay(fee.id, fine)
+    (fee,) = [f for f in lib.services.fees.fees_of(reader.card_number) if f.status == "open"]
+    lib.services.fees.pay(fee.id, fine)
     assert _linked(lib, reader.id) == (0, 0)  # P1, P2 hold: nothing links back
     assert deps.standing(reader.card_number).credit.reasons == ("overdue",)
     assert _code(circ.checkout, reader.card_number, b2, "CEN", actor=SYSTEM) == (
         "circ.deposit_required"
     )
-    exported = accounts.export(reader.card_number)["late_returns"]
+    exported = lib.services.reader_rights.export(reader.card_number)["late_returns"]
     assert exported == [{"month": clock.now().date().isoformat()[:7], "returns": 1}]
     # A year and a month on, the look-back no longer reaches that month: credit again,
     # and the retention job forgets the count.
     clock.advance(timedelta(days=365 + 31))
     assert deps.standing(reader.card_number).credit.eligible
-    assert accounts.forget_old_late_returns(365) == 1
-    assert accounts.export(reader.card_number)["late_returns"] == []
+    assert lib.services.deposits.forget_old_late_returns(365) == 1
+    assert lib.services.reader_rights.export(reader.card_number)["late_returns"] == []
 
 
 def test_a_late_return_within_the_grace_days_still_counts_for_credit(
@@ -288,8 +290,8 @@ def test_a_late_return_within_the_grace_days_still_counts_for_credit(
 ) -> None:
     """No fine (grace days), so the loan is unlinked at check-in at once: before the count,
     this reader looked spotless the moment the book came back."""
-    circ, deps, accounts = lib.services.circulation, lib.services.deposits, lib.services.accounts
-    accounts.set_rule(
+    circ, deps = lib.services.circulation, lib.services.deposits
+    lib.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"grace_days": 5}, actor=SYSTEM
     )
     _, (barcode,) = lib.title()
@@ -303,8 +305,8 @@ def test_a_late_return_within_the_grace_days_still_counts_for_credit(
 
 
 def test_late_returns_go_with_a_deleted_reader(lib: Library, clock: FrozenClock) -> None:
-    circ, accounts = lib.services.circulation, lib.services.accounts
-    accounts.set_rule(
+    circ = lib.services.circulation
+    lib.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"grace_days": 5}, actor=SYSTEM
     )
     _, (barcode,) = lib.title()
@@ -315,6 +317,6 @@ def test_late_returns_go_with_a_deleted_reader(lib: Library, clock: FrozenClock)
     circ.checkin(barcode, "CEN", actor=SYSTEM)
     (deposit,) = lib.services.deposits.of(reader.card_number)
     lib.services.deposits.refund(deposit.id)
-    accounts.delete_reader(reader.card_number)
+    lib.services.reader_rights.erase(reader.card_number)
     with lib.services.db.read() as conn:  # P6: the month counts went with the reader
         assert conn.execute(text("SELECT count(*) FROM late_returns")).scalar_one() == 0

@@ -143,10 +143,10 @@ def test_a_library_moves_in_without_losing_a_loan(
         (dream, 1)
     ]
     assert [h.queue_position for h in services.circulation.holds_of("P0003")] == [2]
-    assert [(f.kind, f.amount_cents, f.status) for f in services.accounts.fees_of("P0002")] == [
+    assert [(f.kind, f.amount_cents, f.status) for f in services.fees.fees_of("P0002")] == [
         ("overdue", 350, "open")
     ]
-    assert [(f.kind, f.amount_cents) for f in services.accounts.fees_of("P0003")] == [
+    assert [(f.kind, f.amount_cents) for f in services.fees.fees_of("P0003")] == [
         ("deposit", 10000)
     ]
 

@@ -42,13 +42,14 @@ def test_opening_hours_per_weekday_with_exceptions() -> None:
 
 
 def test_hours_are_kept_per_branch_and_set_over_http(library: Library) -> None:
-    accounts = library.services.accounts
     weekly, special = parse_hours("1 09:00-21:00\n2026-10-01 10:00-14:00")
-    saved = accounts.set_hours("CEN", weekly_hours=weekly, special_hours=special, actor=SYSTEM)
-    assert saved == accounts.calendar("CEN")
-    assert accounts.calendar("BR1").weekly_hours == {}
+    saved = library.services.calendars.set_hours(
+        "CEN", weekly_hours=weekly, special_hours=special, actor=SYSTEM
+    )
+    assert saved == library.services.calendars.calendar("CEN")
+    assert library.services.calendars.calendar("BR1").weekly_hours == {}
     with pytest.raises(ShelfwiseError) as clash:
-        accounts.set_calendar(
+        library.services.calendars.set_calendar(
             "CEN",
             closed_weekdays=[0],
             closed_days=[],
@@ -57,7 +58,7 @@ def test_hours_are_kept_per_branch_and_set_over_http(library: Library) -> None:
             actor=SYSTEM,
         )
     assert clash.value.code == "circ.hours_invalid"
-    assert accounts.calendar("CEN").closed_weekdays == frozenset()  # rolled back
+    assert library.services.calendars.calendar("CEN").closed_weekdays == frozenset()  # rolled back
     app = composition.asgi_app(library.services)
     with TestClient(app, headers=staff_headers(library.services, "admin")) as client:
         got = client.get("/api/v1/branches/CEN/calendar").json()
@@ -76,7 +77,7 @@ def test_hours_are_kept_per_branch_and_set_over_http(library: Library) -> None:
         put = client.put("/api/v1/branches/BR1/calendar", json=body)
         assert put.status_code == 200, put.text
         assert [h["closes"] for h in put.json()["hours"]] == ["12:00", "24:00"]
-        assert library.services.accounts.calendar("BR1").is_open_at(datetime(2026, 9, 28, 23, 59))
+        assert library.services.calendars.calendar("BR1").is_open_at(datetime(2026, 9, 28, 23, 59))
         # Without "hours" a PUT leaves them as they are.
         kept = client.put(
             "/api/v1/branches/BR1/calendar", json={"closed_weekdays": [], "closed_days": []}

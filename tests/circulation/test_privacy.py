@@ -78,11 +78,7 @@ def test_canary_export_then_deletion_leaves_no_trace(
     library: Library, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    services, circ, accounts = (
-        library.services,
-        library.services.circulation,
-        library.services.accounts,
-    )
+    services, circ = library.services, library.services.circulation
     channel = _Sent()
     services.notice_channel = channel
     canary = services.readers.register(
@@ -111,7 +107,7 @@ def test_canary_export_then_deletion_leaves_no_trace(
     circ.checkout(canary.card_number, b2, "CEN", actor=SYSTEM)
     deposit = services.deposits.take(canary.card_number, 10000, "wechat", f"receipt for {NAME}")
 
-    exported = accounts.export(canary.card_number)
+    exported = library.services.reader_rights.export(canary.card_number)
     assert exported["profile"]["name"] == NAME
     assert exported["profile"]["id_card_last4"] == ID_CARD[-4:]
     assert {"profile", "consents", "loans", "holds", "fees", "notices", "deposits"} <= set(exported)
@@ -126,22 +122,22 @@ def test_canary_export_then_deletion_leaves_no_trace(
     assert PIN not in repr(exported)
 
     with pytest.raises(ShelfwiseError) as loans_open:
-        accounts.delete_reader(canary.card_number)
+        library.services.reader_rights.erase(canary.card_number)
     assert loans_open.value.code == "circ.reader_has_loans"
     circ.checkin(b2, "CEN", actor=SYSTEM)
     with pytest.raises(ShelfwiseError) as fees_open:
-        accounts.delete_reader(canary.card_number)
+        library.services.reader_rights.erase(canary.card_number)
     assert fees_open.value.code == "circ.reader_has_fees"
-    (fee,) = accounts.fees_of(canary.card_number)
-    accounts.pay(fee.id, fee.balance_cents)
+    (fee,) = library.services.fees.fees_of(canary.card_number)
+    library.services.fees.pay(fee.id, fee.balance_cents)
     with pytest.raises(ShelfwiseError) as deposit_held:
-        accounts.delete_reader(canary.card_number)
+        library.services.reader_rights.erase(canary.card_number)
     assert deposit_held.value.code == "circ.reader_has_deposit"
     services.deposits.refund(deposit.id)
 
     with services.db.read() as conn:
         loans_before = conn.execute(text("SELECT count(*) FROM loans")).scalar_one()
-    accounts.delete_reader(canary.card_number)
+    library.services.reader_rights.erase(canary.card_number)
 
     dump = _dump(library)
     for secret in (NAME, EMAIL, PHONE, ID_CARD, canary.card_number, PASSWORD):

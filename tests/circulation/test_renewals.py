@@ -127,8 +127,8 @@ def test_renew_all_renews_what_it_may_and_says_why_not_for_the_rest(library: Lib
 
 
 def test_each_loan_says_whether_it_can_be_renewed(library: Library) -> None:
-    circ, accounts = library.services.circulation, library.services.accounts
-    accounts.set_rule(
+    circ = library.services.circulation
+    library.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"renewals": 1}, actor=SYSTEM
     )
     _, (b1, b2) = library.title("家", copies=2)

@@ -50,15 +50,11 @@ def test_two_overdue_loans_stop_borrowing_but_not_renewing(
 def test_the_account_blocks_stop_everything_and_come_in_checkout_order(
     library: Library, clock: FrozenClock
 ) -> None:
-    circ, readers, accounts = (
-        library.services.circulation,
-        library.services.readers,
-        library.services.accounts,
-    )
+    circ, readers = library.services.circulation, library.services.readers
     _, (barcode,) = library.title()
     card = library.reader(expires_on=clock.now().date() - timedelta(days=1)).card_number
     readers.block(card, "lost card reported")
-    accounts.charge(card, "damaged", 5000, "water")
+    library.services.fees.charge(card, "damaged", 5000, "water")
     standing = circ.standing(card)
     codes = [b.code for b in standing.borrow_blocks]
     assert codes == ["circ.card_expired", "circ.reader_blocked", "circ.fees_over_limit"]

@@ -56,7 +56,7 @@ def test_d1_one_item_many_readers(
 def test_d2_limit_under_parallel_checkouts(
     library: Library, door: str | None, request: pytest.FixtureRequest
 ) -> None:
-    library.services.accounts.set_rule(
+    library.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"loan_limit": 15}, actor=SYSTEM
     )
     card = library.reader("limit").card_number

@@ -178,6 +178,6 @@ def test_a_confirmed_or_deleted_reader_gets_no_mail(
     second = services.readers.self_register(
         source="test", name="B", email="b@example.org", category="senior", pin="1234"
     )
-    services.accounts.delete_reader(second.reader.card_number)
+    services.reader_rights.erase(second.reader.card_number)
     assert _deliver(services) == 2  # both events handled ...
     assert inbox.messages == []  # ... and neither mailed

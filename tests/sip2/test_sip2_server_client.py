@@ -54,7 +54,7 @@ def test_the_sip2_client_scenario(
     library = make_library(services, tmp_path, charset=charset, fields="AE")
     (first, second) = library.title("活着：余华长篇小说", copies=2)
     card = library.reader("김민준")
-    services.accounts.charge(card, "damaged", 800, "coffee")
+    services.fees.charge(card, "damaged", 800, "coffee")
     caplog.set_level(logging.INFO, logger="shelfwise")
     with live_sip2(services) as server:
         sip = _client(server.port, charset, card)
@@ -91,7 +91,7 @@ def test_the_sip2_client_scenario(
             sip.disconnect()
     loans = services.circulation.loans_of(card)
     assert [(loan.barcode, loan.renewals) for loan in loans] == [(second, 1)]
-    assert [f.balance_cents for f in services.accounts.fees_of(card) if f.status == "open"] == []
+    assert [f.balance_cents for f in services.fees.fees_of(card) if f.status == "open"] == []
     ours = "\n".join(
         r.getMessage() + repr(r.__dict__) for r in caplog.records if r.name.startswith("shelfwise")
     )

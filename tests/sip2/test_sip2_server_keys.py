@@ -48,7 +48,7 @@ def _fee_paid(
 
 def _open_balances(library: Library, card: str) -> list[int]:
     """What the reader still owes, fee by fee (a paid fee leaves the reader, P2)."""
-    fees = library.services.accounts.fees_of(card)
+    fees = library.services.fees.fees_of(card)
     return [f.balance_cents for f in sorted(fees, key=lambda f: f.id) if f.status == "open"]
 
 
@@ -58,9 +58,8 @@ def test_a_fee_payment_resent_after_a_reconnect_is_paid_once(
 ) -> None:
     """37 Fee Paid resent after a reconnect paid a second fee (issue 12)."""
     card = library.reader("付款")
-    accounts = library.services.accounts
-    accounts.charge(card, "damaged", 300, "water")
-    accounts.charge(card, "manual", 500, "card")
+    library.services.fees.charge(card, "damaged", 300, "water")
+    library.services.fees.charge(card, "manual", 500, "card")
     with live_sip2(library.services) as server:
         with Kiosk(server.port) as kiosk:
             kiosk.login()
@@ -93,9 +92,8 @@ def test_a_fee_payment_resent_after_a_reconnect_is_paid_once(
 
 def test_a_payment_over_several_fees_applies_whole_or_not_at_all(library: Library) -> None:
     card = library.reader("整付")
-    accounts = library.services.accounts
-    accounts.charge(card, "damaged", 300, "a")
-    accounts.charge(card, "manual", 500, "b")
+    library.services.fees.charge(card, "damaged", 300, "a")
+    library.services.fees.charge(card, "manual", 500, "b")
     with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         too_much = _fee_paid(kiosk, card, "9.00", bk="PAY-1", seq=1)

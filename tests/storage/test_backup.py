@@ -41,7 +41,7 @@ ID_CARD = "11010519491231002X"
 
 def _catalogue(services: Services, tmp: Path, copies: int) -> list[str]:
     services.catalogue.add_branch(code="CEN", kind=BranchKind.CENTRAL, name_zh="中心馆")
-    services.accounts.set_rule(
+    services.loan_rules.set_rule(
         reader_category=None,
         item_type=None,
         branch=None,

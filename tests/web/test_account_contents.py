@@ -115,7 +115,7 @@ def test_account_pages_show_loans_holds_and_fees(
     services.circulation.checkout(other, ready.barcode, ready.branch, actor=SYSTEM)
     services.circulation.place_hold(me, ready.record_id, ready.branch, actor=SYSTEM)
     services.circulation.checkin(ready.barcode, ready.branch, actor=SYSTEM)
-    services.accounts.charge(me, "damaged", 1250, "water damage")
+    services.fees.charge(me, "damaged", 1250, "water damage")
 
     loans = {loan.barcode: loan for loan in services.circulation.loans_of(me)}
     holds = {h.record_id: h for h in services.circulation.holds_of(me)}

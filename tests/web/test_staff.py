@@ -283,7 +283,7 @@ def test_fees_take_a_payment_and_waive(
 ) -> None:
     sign_in(client, services)
     card = demo[2]  # the demo charges this reader 8.00 for a coffee stain
-    (fee,) = [f for f in services.accounts.fees_of(card) if f.status == "open"]
+    (fee,) = [f for f in services.fees.fees_of(card) if f.status == "open"]
     page = client.get(f"/staff/desk?card={card}")
     assert f"/staff/fees/{fee.id}/pay" in page.text
     token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
@@ -291,7 +291,7 @@ def test_fees_take_a_payment_and_waive(
         f"/staff/fees/{fee.id}/pay", data={"card": card, "amount": "3.00", "csrf": token}
     )
     assert paid.status_code == 303
-    assert services.accounts.fees_of(card)[0].balance_cents == 500
+    assert services.fees.fees_of(card)[0].balance_cents == 500
     elsewhere = client.post(
         f"/staff/fees/{fee.id}/pay", data={"card": demo[0], "amount": "1", "csrf": token}
     )
@@ -304,7 +304,7 @@ def test_fees_take_a_payment_and_waive(
         f"/staff/fees/{fee.id}/waive", data={"card": card, "note": "goodwill", "csrf": token}
     )
     assert waived.status_code == 303
-    assert not [f for f in services.accounts.fees_of(card) if f.status == "open"]
+    assert not [f for f in services.fees.fees_of(card) if f.status == "open"]
     assert cents("12.5") == 1250
     assert cents("¥1,000") == 100_000
 

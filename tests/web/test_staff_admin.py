@@ -130,21 +130,21 @@ def test_loan_rules_and_calendars(client: TestClient, services: Services) -> Non
         data={"reader_category": "child", "branch": "CEN", "loan_days": "14", "csrf": token},
     )
     assert saved.status_code == 303
-    (rule,) = [r for r in services.accounts.rules() if r.reader_category == "child"]
+    (rule,) = [r for r in services.loan_rules.rules() if r.reader_category == "child"]
     assert rule.loan_days == 14
     bad = client.post("/staff/rules", data={"loan_days": "-3", "csrf": token})
     assert bad.status_code == 422
     page = client.get("/staff/rules?done=rule")
     assert "The rule is saved." in page.text
     client.post(f"/staff/rules/{rule.id}/delete", data={"csrf": token})
-    assert not [r for r in services.accounts.rules() if r.reader_category == "child"]
+    assert not [r for r in services.loan_rules.rules() if r.reader_category == "child"]
 
     closed = client.post(
         "/staff/calendars/CEN",
         data={"weekday": ["0"], "days": "2026-10-01, 2026-10-02", "csrf": token},
     )
     assert closed.status_code == 303
-    calendar = services.accounts.calendar("CEN")
+    calendar = services.calendars.calendar("CEN")
     assert calendar.closed_weekdays == frozenset({0})
     assert calendar.closed_days == frozenset({date(2026, 10, 1), date(2026, 10, 2)})
     wrong = client.post("/staff/calendars/CEN", data={"days": "tomorrow", "csrf": token})
@@ -153,7 +153,7 @@ def test_loan_rules_and_calendars(client: TestClient, services: Services) -> Non
     hours = "2 09:00-12:00 13:30-21:00\n2026-10-03 10:00-16:00"
     kept = client.post("/staff/calendars/CEN/hours", data={"hours": hours, "csrf": token})
     assert kept.status_code == 303
-    calendar = services.accounts.calendar("CEN")
+    calendar = services.calendars.calendar("CEN")
     assert [str(h) for h in calendar.weekly_hours[1]] == ["09:00-12:00", "13:30-21:00"]
     assert [str(h) for h in calendar.special_hours[date(2026, 10, 3)]] == ["10:00-16:00"]
     assert calendar.closed_weekdays == frozenset({0})  # the closures stay
@@ -165,7 +165,7 @@ def test_loan_rules_and_calendars(client: TestClient, services: Services) -> Non
     )
     assert on_closed.status_code == 422  # Monday is closed
     assert "hours on a closed day: weekday 1" in on_closed.text
-    assert services.accounts.calendar("CEN").weekly_hours[1]  # unchanged
+    assert services.calendars.calendar("CEN").weekly_hours[1]  # unchanged
 
 
 @pytest.mark.parametrize(

@@ -154,12 +154,12 @@ def _returned_at(w: World, at: str, response: Any) -> str | None:
 
 
 def _fee(w: World, at: str) -> Ask:
-    fee = w.services.accounts.charge(w.card, "manual", 100, "matrix")
+    fee = w.services.fees.charge(w.card, "manual", 100, "matrix")
     return Ask({"fee_id": str(fee.id), "action": "pay"}, form={"card": w.card, "amount": "1.00"})
 
 
 def _rule(w: World, at: str) -> Ask:
-    rule = w.services.accounts.set_rule(
+    rule = w.services.loan_rules.set_rule(
         reader_category=None, item_type=f"t{next(_n)}", branch=at, values={}, actor=SYSTEM
     )
     return Ask({"rule_id": str(rule.id)}, form={})
@@ -384,7 +384,7 @@ def world(services: Services, tmp_path: Path) -> Iterator[World]:
     with services.db.read() as conn:
         ids = [int(i) for i in conn.execute(text("SELECT id FROM records ORDER BY id")).scalars()]
     card = services.readers.register(name="甲", category="adult", pin="1111").reader.card_number
-    services.accounts.set_rule(
+    services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"loan_limit": 1000}, actor=SYSTEM
     )
     for role, (kind, bound) in STAFF.items():

@@ -128,3 +128,7 @@ def _role(value: str) -> Role:
     if value == "cataloguer":
         return "cataloguer"
     return "desk"
+
+
+def delete_reader_tokens(conn: Connection, reader_id: int) -> None:
+    conn.execute(delete(access_tokens).where(access_tokens.c.reader_id == reader_id))

@@ -86,24 +86,22 @@ def deposit_out(d: Deposit) -> DepositOut:
     dependencies=[Depends(self_or("readers.read", audit=("fees",)))],
 )
 def reader_fees(card_number: str, services: ServicesDep) -> list[FeeOut]:
-    return [fee_out(f) for f in services.accounts.fees_of(card_number)]
+    return [fee_out(f) for f in services.fees.fees_of(card_number)]
 
 
 @router.post("/fees", response_model=FeeOut, status_code=201, dependencies=CASHIER)
 def charge(body: ChargeIn, services: ServicesDep) -> FeeOut:
-    return fee_out(
-        services.accounts.charge(body.card_number, body.kind, body.amount_cents, body.note)
-    )
+    return fee_out(services.fees.charge(body.card_number, body.kind, body.amount_cents, body.note))
 
 
 @router.post("/fees/{fee_id}/payments", response_model=FeeOut, dependencies=CASHIER)
 def pay(fee_id: IdPath, body: PaymentIn, services: ServicesDep) -> FeeOut:
-    return fee_out(services.accounts.pay(fee_id, body.amount_cents))
+    return fee_out(services.fees.pay(fee_id, body.amount_cents))
 
 
 @router.post("/fees/{fee_id}/waiver", response_model=FeeOut, dependencies=CASHIER)
 def waive(fee_id: IdPath, body: WaiverIn, services: ServicesDep) -> FeeOut:
-    return fee_out(services.accounts.waive(fee_id, body.note))
+    return fee_out(services.fees.waive(fee_id, body.note))
 
 
 @router.post(

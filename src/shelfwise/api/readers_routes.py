@@ -142,7 +142,7 @@ def consents(card_number: str, services: ServicesDep) -> list[ConsentOut]:
 )
 def export(card_number: str, services: ServicesDep) -> dict[str, Any]:
     """Everything held about the reader, as JSON (P5)."""
-    return services.accounts.export(card_number)
+    return services.reader_rights.export(card_number)
 
 
 @router.delete("/readers/{card_number}", status_code=204)
@@ -154,7 +154,7 @@ def delete_reader(
     """Delete the reader, leaving only counts (refused while loans or fees are open).
 
     A reader may delete their own account (P9); staff need readers.write."""
-    services.accounts.delete_reader(card_number)
+    services.reader_rights.erase(card_number)
     return Response(status_code=204)
 
 

@@ -116,7 +116,7 @@ def calendar_out(cal: Calendar) -> CalendarIO:
 
 @router.get("/rules", response_model=list[RuleOut])
 def rules(services: ServicesDep) -> list[RuleOut]:
-    return [rule_out(r) for r in services.accounts.rules()]
+    return [rule_out(r) for r in services.loan_rules.rules()]
 
 
 @router.put("/rules", response_model=RuleOut)
@@ -125,7 +125,7 @@ def set_rule(body: RuleIn, who: Rules, services: ServicesDep) -> RuleOut:
     A branch's rule needs that branch in the account's scope; a rule without a branch
     holds everywhere and needs an account bound to no branch."""
     return rule_out(
-        services.accounts.set_rule(
+        services.loan_rules.set_rule(
             reader_category=body.reader_category,
             item_type=body.item_type,
             branch=body.branch,
@@ -138,7 +138,7 @@ def set_rule(body: RuleIn, who: Rules, services: ServicesDep) -> RuleOut:
 @router.delete("/rules/{rule_id}", status_code=204)
 def delete_rule(rule_id: IdPath, who: Rules, services: ServicesDep) -> None:
     """Delete a rule (scoped as setting it is)."""
-    services.accounts.delete_rule(rule_id, actor=who)
+    services.loan_rules.delete_rule(rule_id, actor=who)
 
 
 @router.get("/rules/explain", response_model=ExplainOut)
@@ -148,13 +148,13 @@ def explain(
     branch: Annotated[str, Query(min_length=1, max_length=32)],
     services: ServicesDep,
 ) -> ExplainOut:
-    view = services.accounts.explain(category, item_type, branch)
+    view = services.loan_rules.explain(category, item_type, branch)
     return ExplainOut(rule=rule_out(view.rule), explanation=view.explanation)
 
 
 @router.get("/branches/{code}/calendar", response_model=CalendarIO)
 def get_calendar(code: str, services: ServicesDep) -> CalendarIO:
-    return calendar_out(services.accounts.calendar(code))
+    return calendar_out(services.calendars.calendar(code))
 
 
 @router.put("/branches/{code}/calendar", response_model=CalendarIO)
@@ -162,7 +162,7 @@ def set_calendar(code: str, body: CalendarIO, who: Rules, services: ServicesDep)
     """Replace the branch's closed weekdays and days, and its opening hours when given
     (staff of this branch)."""
     weekly, special = (None, None) if body.hours is None else hours_in(body.hours)
-    cal = services.accounts.set_calendar(
+    cal = services.calendars.set_calendar(
         code,
         closed_weekdays=body.closed_weekdays,
         closed_days=body.closed_days,

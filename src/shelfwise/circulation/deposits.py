@@ -281,6 +281,13 @@ class DepositService:
                 raise ShelfwiseError("circ.deposit_refunded", deposit=deposit_id)
             return _load(conn, deposit_id)
 
+    def forget_old_late_returns(self, lookback_days: int) -> int:
+        """The daily retention job: late-return month counts that credit borrowing's look-back
+        (``lookback_days``) can no longer reach."""
+        before = (self._clock.today() - timedelta(days=lookback_days)).replace(day=1)
+        with self._db.write() as conn:
+            return repo.forget_late_returns(conn, before=before)
+
     def standing(self, card_number: str) -> DepositStanding:
         """Required and held deposit, the credit decision, and whether checkout would pass it."""
         with self._db.read() as conn:

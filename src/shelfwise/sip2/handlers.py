@@ -369,7 +369,7 @@ def fee_paid(session: Session, message: Message, key: RequestKey) -> Result:
     fields: Fields = [("AO", replies.institution(session, message)), ("AA", patron.card)]
     if transaction:
         fields.append(("BK", transaction))
-    session.services.accounts.pay_fees(
+    session.services.fees.pay_fees(
         patron.card,
         cents,
         fee_id=fee_id,

@@ -81,7 +81,7 @@ def _status(patron: Patron, standing: Standing | None) -> PatronStatus:
 
 
 def open_fees(session: Session, card: str) -> list[Fee]:
-    return [f for f in session.services.accounts.fees_of(card) if f.status == "open"]
+    return [f for f in session.services.fees.fees_of(card) if f.status == "open"]
 
 
 def pin_refusal(session: Session, message: Message, patron: Patron) -> Result | None:

@@ -22,7 +22,7 @@ from typing import Protocol
 from shelfwise.access.lockout import Lockout, login_sources
 from shelfwise.access.service import AccessService
 from shelfwise.catalogue.service import CatalogueService
-from shelfwise.circulation.accounts import AccountService
+from shelfwise.circulation.fees import FeeService
 from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import Clock
@@ -53,7 +53,7 @@ class KioskServices:
 
     readers: ReaderService
     circulation: CirculationService
-    accounts: AccountService
+    fees: FeeService
     catalogue: CatalogueService
     terminals: TerminalService
     lockout: Lockout  # failed-login counts shared by every door (login_attempts)

@@ -79,7 +79,7 @@ def seed_circulation(services: Services) -> list[str]:
         with contextlib.suppress(ShelfwiseError):
             card = cards[(k + 3) % len(cards)]
             services.circulation.place_hold(card, row.record_id, row.code, actor=SYSTEM)
-    services.accounts.charge(cards[2], "damaged", 800, "demo: coffee stain")
+    services.fees.charge(cards[2], "damaged", 800, "demo: coffee stain")
     return cards
 
 

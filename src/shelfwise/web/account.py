@@ -209,7 +209,7 @@ def _overview(
     number = card_of(page)
     loans = services.circulation.loans_of(number)
     holds = services.circulation.holds_of(number)
-    fees = services.accounts.fees_of(number)
+    fees = services.fees.fees_of(number)
     today = services.clock.today()
     return section(
         web,
@@ -375,7 +375,7 @@ def history(page: PageDep, web: WebDep) -> Response:
 
 @router.get("/account/fees")
 def fees(page: PageDep, web: WebDep) -> Response:
-    return section(web, page, "fees", fees=web.services.accounts.fees_of(card_of(page)))
+    return section(web, page, "fees", fees=web.services.fees.fees_of(card_of(page)))
 
 
 @router.get("/account/card")
@@ -422,7 +422,7 @@ async def set_privacy(page: PageDep, web: WebDep) -> Response:
 
 @router.get("/account/export")
 def export(page: PageDep, web: WebDep) -> Response:
-    data = web.services.accounts.export(card_of(page))
+    data = web.services.reader_rights.export(card_of(page))
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(

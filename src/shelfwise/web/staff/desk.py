@@ -69,7 +69,7 @@ def _reader_summary(web: Web, page: Page, reader: Reader) -> dict[str, Any]:
     card = reader.card_number
     loans = services.circulation.renewals_of(card)
     holds = [h for h in services.circulation.holds_of(card) if h.status in _ACTIVE]
-    fees = [f for f in services.accounts.fees_of(card) if f.status == "open"]
+    fees = [f for f in services.fees.fees_of(card) if f.status == "open"]
     standing = services.circulation.standing(card)
     return {
         "reader": reader,

@@ -151,14 +151,12 @@ async def settle(fee_id: int, action: str, page: PageDep, web: WebDep) -> Respon
 
 def _settle(services: "Services", fee_id: int, card: str, action: str, form: FormData) -> None:
     """Take a payment or waive, for a fee of the reader the desk shows."""
-    if action not in ("pay", "waive") or fee_id not in {
-        f.id for f in services.accounts.fees_of(card)
-    }:
+    if action not in ("pay", "waive") or fee_id not in {f.id for f in services.fees.fees_of(card)}:
         raise ShelfwiseError("request.not_found")
     if action == "pay":
-        services.accounts.pay(fee_id, cents(form_text(form, "amount")))
+        services.fees.pay(fee_id, cents(form_text(form, "amount")))
     else:
-        services.accounts.waive(fee_id, form_text(form, "note"))
+        services.fees.waive(fee_id, form_text(form, "note"))
 
 
 def _change(services: "Services", card: str, action: str, form: FormData) -> tuple[str, ...]:

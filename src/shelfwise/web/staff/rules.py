@@ -1,4 +1,4 @@
-"""Loan rules and branch calendars (``circulation.rules``), through ``services.accounts``."""
+"""Loan rules and branch calendars (``circulation.rules``), through ``services.loan_rules`` and ``services.calendars``."""
 
 from datetime import date
 from urllib.parse import quote
@@ -27,12 +27,12 @@ def rules_page(
     services = web.services
     who = page.staff("circulation.rules")
     branches = allowed_branches(services, who, page.lang)
-    calendars = {code: services.accounts.calendar(code) for code, _ in branches}
+    calendars = {code: services.calendars.calendar(code) for code, _ in branches}
     return web.render(
         page,
         "staff/rules.html",
         status=status,
-        rules=services.accounts.rules(),
+        rules=services.loan_rules.rules(),
         default=DEFAULT_RULE,
         fields=RULE_FIELDS,
         categories=services.readers.policy.categories,
@@ -56,7 +56,7 @@ async def set_rule(page: PageDep, web: WebDep) -> Response:
     who = page.staff("circulation.rules")
     form = await page.request.form()
     try:
-        web.services.accounts.set_rule(
+        web.services.loan_rules.set_rule(
             reader_category=form_text(form, "reader_category") or None,
             item_type=form_text(form, "item_type") or None,
             branch=form_text(form, "branch") or None,
@@ -84,7 +84,7 @@ def _rule_values(form: FormData) -> dict[str, int]:
 def delete_rule(rule_id: int, page: PageDep, web: WebDep) -> Response:
     who = page.staff("circulation.rules")
     try:
-        web.services.accounts.delete_rule(rule_id, actor=who)
+        web.services.loan_rules.delete_rule(rule_id, actor=who)
     except ShelfwiseError as exc:
         return rules_page(web, page, error=page.error(exc), status=exc.status)
     return web.redirect("/staff/rules?done=deleted")
@@ -99,7 +99,7 @@ async def set_calendar(branch: str, page: PageDep, web: WebDep) -> Response:
         days = [
             _day(part) for part in form_text(form, "days").replace(",", " ").split() if part.strip()
         ]
-        web.services.accounts.set_calendar(
+        web.services.calendars.set_calendar(
             branch,
             closed_weekdays=weekdays,
             closed_days=days,
@@ -120,7 +120,7 @@ async def set_hours(branch: str, page: PageDep, web: WebDep) -> Response:
             weekly, special = parse_hours(form_text(form, "hours"))
         except ValueError as exc:
             raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
-        web.services.accounts.set_hours(
+        web.services.calendars.set_hours(
             branch, weekly_hours=weekly, special_hours=special, actor=who
         )
     except ShelfwiseError as exc:
