@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, or_, select
+from sqlalchemy import Connection, Row, delete, insert, or_, select, update
 
 from shelfwise.access.lockout import aware
 from shelfwise.access.models import AuditEntry, Principal, Role, StaffAccount
@@ -132,3 +132,74 @@ def _role(value: str) -> Role:
 
 def delete_reader_tokens(conn: Connection, reader_id: int) -> None:
     conn.execute(delete(access_tokens).where(access_tokens.c.reader_id == reader_id))
+
+
+def staff_row(conn: Connection, username: str) -> Row[Any] | None:
+    return conn.execute(select(staff).where(staff.c.username == username)).first()
+
+
+def staff_rows(conn: Connection) -> list[StaffAccount]:
+    return [staff_account(r) for r in conn.execute(select(staff).order_by(staff.c.username))]
+
+
+def insert_staff(conn: Connection, **values: Any) -> None:
+    conn.execute(insert(staff).values(**values))
+
+
+def update_staff(conn: Connection, staff_id: int, **values: Any) -> None:
+    conn.execute(update(staff).where(staff.c.id == staff_id).values(**values))
+
+
+def insert_token(conn: Connection, **values: Any) -> int:
+    return int(
+        conn.execute(
+            insert(access_tokens).values(**values).returning(access_tokens.c.id)
+        ).scalar_one()
+    )
+
+
+def touch_token(conn: Connection, token_id: int, at: datetime) -> None:
+    conn.execute(
+        update(access_tokens).where(access_tokens.c.id == token_id).values(last_used_at=at)
+    )
+
+
+def revoke_by_digest(conn: Connection, token_hash: str, at: datetime) -> None:
+    conn.execute(
+        update(access_tokens).where(access_tokens.c.token_hash == token_hash).values(revoked_at=at)
+    )
+
+
+def revoke_staff_sessions(conn: Connection, staff_id: int, at: object) -> None:
+    conn.execute(
+        update(access_tokens)
+        .where(access_tokens.c.staff_id == staff_id)
+        .where(access_tokens.c.kind == "session")
+        .where(access_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+
+
+def revoke_api_token(conn: Connection, token_id: int, at: datetime) -> bool:
+    done = conn.execute(
+        update(access_tokens)
+        .where(access_tokens.c.id == token_id)
+        .where(access_tokens.c.kind == "api")
+        .values(revoked_at=at)
+    )
+    return bool(done.rowcount)
+
+
+def api_token_rows(conn: Connection) -> list[Any]:
+    """API tokens with their staff account's user name, oldest first."""
+    query = (
+        select(access_tokens, staff.c.username)
+        .join(staff, staff.c.id == access_tokens.c.staff_id)
+        .where(access_tokens.c.kind == "api")
+        .order_by(access_tokens.c.id)
+    )
+    return list(conn.execute(query))
+
+
+def insert_audit(conn: Connection, **values: Any) -> None:
+    conn.execute(insert(audit_log).values(**values))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.access import repo
@@ -35,7 +35,6 @@ from shelfwise.readers.reading import find_reader_id, reader_id_of, session_epoc
 from shelfwise.readers.security import SecretHasher
 from shelfwise.readers.service import ReaderService
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import access_tokens, audit_log, staff
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_STAFF_PASSWORD = 10
@@ -78,9 +77,7 @@ class AccessService:
         subject = f"staff:{username.strip().lower()}"
         self._refuse_if_locked(subject, sources)
         with self._db.read() as conn:
-            row = conn.execute(
-                select(staff).where(staff.c.username == username.strip().lower())
-            ).first()
+            row = repo.staff_row(conn, username.strip().lower())
         stored = row.password_hash if row is not None and row.enabled else None
         if not self._hasher.verify(stored, password) or row is None:
             self._failed(subject, sources)
@@ -174,11 +171,7 @@ class AccessService:
             return None
         if found.last_used_at is None or found.last_used_at < now - _TOUCH_EVERY:
             with self._db.write() as conn:
-                conn.execute(
-                    update(access_tokens)
-                    .where(access_tokens.c.id == found.id)
-                    .values(last_used_at=to_second(now))
-                )
+                repo.touch_token(conn, found.id, to_second(now))
         return found.principal
 
     def throttle(self, subject: str, *, limit: int, seconds: int) -> None:
@@ -189,11 +182,7 @@ class AccessService:
 
     def logout(self, token: str) -> None:
         with self._db.write() as conn:
-            conn.execute(
-                update(access_tokens)
-                .where(access_tokens.c.token_hash == digest(token))
-                .values(revoked_at=to_second(self._clock.now()))
-            )
+            repo.revoke_by_digest(conn, digest(token), to_second(self._clock.now()))
 
     def prune_login_attempts(self) -> int:
         """Delete failure and request counters idle past the retention (they name cards,
@@ -243,17 +232,15 @@ class AccessService:
                     "reader_epoch": session_epoch(conn, principal.id),
                 }
             )
-            result = conn.execute(
-                insert(access_tokens).values(
-                    token_hash=digest(token),
-                    kind=kind,
-                    label=label,
-                    created_at=now,
-                    expires_at=expires,
-                    **owner,
-                )
+            return repo.insert_token(
+                conn,
+                token_hash=digest(token),
+                kind=kind,
+                label=label,
+                created_at=now,
+                expires_at=expires,
+                **owner,
             )
-            return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     # --- staff accounts and API tokens --------------------------------------------
 
@@ -275,16 +262,15 @@ class AccessService:
         try:
             with self._db.write() as conn:
                 _check_branches(conn, codes)
-                conn.execute(
-                    insert(staff).values(
-                        username=username,
-                        name=name.strip() or username,
-                        password_hash=self._hasher.hash(password),
-                        role=checked_role,
-                        branches=",".join(codes),
-                        created_at=now,
-                        updated_at=now,
-                    )
+                repo.insert_staff(
+                    conn,
+                    username=username,
+                    name=name.strip() or username,
+                    password_hash=self._hasher.hash(password),
+                    role=checked_role,
+                    branches=",".join(codes),
+                    created_at=now,
+                    updated_at=now,
                 )
         except IntegrityError:
             raise ShelfwiseError("access.username_taken", username=username) from None
@@ -292,19 +278,14 @@ class AccessService:
 
     def staff_account(self, username: str) -> StaffAccount:
         with self._db.read() as conn:
-            row = conn.execute(
-                select(staff).where(staff.c.username == username.strip().lower())
-            ).first()
+            row = repo.staff_row(conn, username.strip().lower())
         if row is None:
             raise ShelfwiseError("access.staff_unknown", username=username)
         return repo.staff_account(row)
 
     def staff_accounts(self) -> list[StaffAccount]:
         with self._db.read() as conn:
-            return [
-                repo.staff_account(r)
-                for r in conn.execute(select(staff).order_by(staff.c.username))
-            ]
+            return repo.staff_rows(conn)
 
     def update_staff(
         self,
@@ -329,16 +310,10 @@ class AccessService:
         with self._db.write() as conn:
             if branches is not None:
                 _check_branches(conn, _codes(branches))
-            conn.execute(update(staff).where(staff.c.id == account.id).values(**values))
+            repo.update_staff(conn, account.id, **values)
             if enabled is False or password is not None:
                 # A disabled account or a changed password ends every open session.
-                conn.execute(
-                    update(access_tokens)
-                    .where(access_tokens.c.staff_id == account.id)
-                    .where(access_tokens.c.kind == "session")
-                    .where(access_tokens.c.revoked_at.is_(None))
-                    .values(revoked_at=values["updated_at"])
-                )
+                repo.revoke_staff_sessions(conn, account.id, values["updated_at"])
         return self.staff_account(username)
 
     def issue_api_token(self, username: str, label: str, *, days: int | None = 365) -> str:
@@ -353,12 +328,6 @@ class AccessService:
         return token
 
     def api_tokens(self) -> list[ApiToken]:
-        query = (
-            select(access_tokens, staff.c.username)
-            .join(staff, staff.c.id == access_tokens.c.staff_id)
-            .where(access_tokens.c.kind == "api")
-            .order_by(access_tokens.c.id)
-        )
         with self._db.read() as conn:
             return [
                 ApiToken(
@@ -370,18 +339,13 @@ class AccessService:
                     last_used_at=None if r.last_used_at is None else aware(r.last_used_at),
                     revoked=r.revoked_at is not None,
                 )
-                for r in conn.execute(query)
+                for r in repo.api_token_rows(conn)
             ]
 
     def revoke_api_token(self, token_id: int) -> None:
         with self._db.write() as conn:
-            done = conn.execute(
-                update(access_tokens)
-                .where(access_tokens.c.id == token_id)
-                .where(access_tokens.c.kind == "api")
-                .values(revoked_at=to_second(self._clock.now()))
-            )
-        if done.rowcount == 0:
+            done = repo.revoke_api_token(conn, token_id, to_second(self._clock.now()))
+        if not done:
             raise ShelfwiseError("access.token_unknown", token=token_id)
 
     # --- the audit trail (P7) -------------------------------------------------------
@@ -427,16 +391,15 @@ class AccessService:
         with self._db.write() as conn:
             if reader_id is None and card_number is not None:
                 reader_id = find_reader_id(conn, card_number)
-            conn.execute(
-                insert(audit_log).values(
-                    at=to_second(self._clock.now()),
-                    actor_kind=actor_kind,
-                    actor_id=actor_id,
-                    door=door,
-                    action=action,
-                    reader_id=reader_id,
-                    fields=",".join(sorted(set(fields))),
-                )
+            repo.insert_audit(
+                conn,
+                at=to_second(self._clock.now()),
+                actor_kind=actor_kind,
+                actor_id=actor_id,
+                door=door,
+                action=action,
+                reader_id=reader_id,
+                fields=",".join(sorted(set(fields))),
             )
 
     def audit_trail(self, *, card_number: str | None = None, limit: int = 100) -> list[AuditEntry]:

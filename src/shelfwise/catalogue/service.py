@@ -7,15 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import (
-    Connection,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from shelfwise.catalogue import repo_holdings, repo_records
 from shelfwise.catalogue.harvest import HarvestReads, load_marc
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
@@ -33,15 +28,6 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.marc.record import Record
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue
-from shelfwise.storage.tables import (
-    branches,
-    items,
-    locations,
-    record_isbns,
-    records,
-    sources,
-    tombstones,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,31 +51,15 @@ class CatalogueService(HarvestReads):
     ) -> Branch:
         now = self._clock.now()
         with self._db.write() as conn:
-            existing = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
-            if existing is None:
-                conn.execute(
-                    insert(branches).values(
-                        code=code,
-                        kind=str(kind),
-                        name_zh=name_zh,
-                        name_ko=name_ko,
-                        name_en=name_en,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            else:
-                conn.execute(
-                    update(branches)
-                    .where(branches.c.id == existing)
-                    .values(
-                        kind=str(kind),
-                        name_zh=name_zh,
-                        name_ko=name_ko,
-                        name_en=name_en,
-                        updated_at=now,
-                    )
-                )
+            repo_holdings.upsert_branch(
+                conn,
+                code,
+                now,
+                kind=str(kind),
+                name_zh=name_zh,
+                name_ko=name_ko,
+                name_en=name_en,
+            )
             return _branch(conn, code)
 
     def add_location(
@@ -98,27 +68,18 @@ class CatalogueService(HarvestReads):
         now = self._clock.now()
         with self._db.write() as conn:
             branch = _branch(conn, branch_code)
-            found = conn.execute(
-                select(locations).where(
-                    locations.c.branch_id == branch.id, locations.c.code == code
-                )
-            ).first()
+            found = repo_holdings.location_row(conn, branch.id, code)
             if found is None:
-                conn.execute(
-                    insert(locations).values(
-                        branch_id=branch.id, code=code, name=name, kind=kind, created_at=now
-                    )
+                repo_holdings.insert_location(
+                    conn, branch_id=branch.id, code=code, name=name, kind=kind, created_at=now
                 )
-                found = conn.execute(
-                    select(locations).where(
-                        locations.c.branch_id == branch.id, locations.c.code == code
-                    )
-                ).one()
+                found = repo_holdings.location_row(conn, branch.id, code)
+                assert found is not None  # inserted just now, in this transaction
             return Location(found.id, found.branch_id, found.code, found.name, found.kind)
 
     def list_branches(self) -> list[Branch]:
         with self._db.read() as conn:
-            rows = conn.execute(select(branches).order_by(branches.c.id)).all()
+            rows = repo_holdings.branch_rows(conn)
         return [
             Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en) for r in rows
         ]
@@ -132,36 +93,28 @@ class CatalogueService(HarvestReads):
     def title(self, record_id: int) -> str:
         """Just the title (one query; a kiosk screen or slip needs no more)."""
         with self._db.read() as conn:
-            title = conn.execute(
-                select(records.c.title).where(records.c.id == record_id)
-            ).scalar_one_or_none()
+            title = repo_records.title(conn, record_id)
         if title is None:
             raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
-        return str(title)
+        return title
 
     def get_marc(self, record_id: int) -> Record:
         with self._db.read() as conn:
-            marc = conn.execute(select(records.c.marc).where(records.c.id == record_id)).scalar()
+            marc = repo_records.marc(conn, record_id)
         if marc is None:
             raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
         return load_marc(marc)
 
     def counts(self) -> dict[str, int]:
         with self._db.read() as conn:
-            by_state: dict[str, int] = dict(
-                conn.execute(select(records.c.state, func.count()).group_by(records.c.state)).all()
-            )
+            by_state = repo_records.counts_by_state(conn)
             return {
-                "records": int(by_state.get("active", 0)),
-                "merged": int(by_state.get("merged", 0)),
-                "withdrawn": int(by_state.get("withdrawn", 0)),
-                "sources": int(
-                    conn.execute(select(func.count()).select_from(sources)).scalar_one()
-                ),
-                "items": int(conn.execute(select(func.count()).select_from(items)).scalar_one()),
-                "branches": int(
-                    conn.execute(select(func.count()).select_from(branches)).scalar_one()
-                ),
+                "records": by_state.get("active", 0),
+                "merged": by_state.get("merged", 0),
+                "withdrawn": by_state.get("withdrawn", 0),
+                "sources": repo_records.source_count(conn),
+                "items": repo_holdings.item_count(conn),
+                "branches": repo_holdings.branch_count(conn),
             }
 
     def iter_master_records(
@@ -176,15 +129,7 @@ class CatalogueService(HarvestReads):
         last = 0
         while True:
             with self._db.read() as conn:
-                query = (
-                    select(records.c.id, records.c.dialect, records.c.marc)
-                    .where(records.c.state == "active", records.c.id > last)
-                    .order_by(records.c.id)
-                    .limit(batch)
-                )
-                if dialect:
-                    query = query.where(records.c.dialect == dialect)
-                rows = conn.execute(query).all()
+                rows = repo_records.masters_after(conn, last, batch, dialect)
             if not rows:
                 return
             for row in rows:
@@ -196,12 +141,7 @@ class CatalogueService(HarvestReads):
         last = 0
         while True:
             with self._db.read() as conn:
-                rows = conn.execute(
-                    select(sources.c.id, sources.c.format, sources.c.raw)
-                    .where(sources.c.id > last)
-                    .order_by(sources.c.id)
-                    .limit(batch)
-                ).all()
+                rows = repo_records.sources_after(conn, last, batch)
             if not rows:
                 return
             for row in rows:
@@ -216,46 +156,17 @@ class CatalogueService(HarvestReads):
         with self._db.write() as conn:
             for rid in (survivor_id, duplicate_id):
                 _require_active(conn, rid)
-            conn.execute(
-                update(items)
-                .where(items.c.record_id == duplicate_id)
-                .values(record_id=survivor_id, updated_at=now)
+            repo_holdings.move_items(conn, duplicate_id, survivor_id, now)
+            repo_records.move_sources(conn, duplicate_id, survivor_id, now)
+            moved_isbns = set(repo_records.isbns_of(conn, duplicate_id)) - set(
+                repo_records.isbns_of(conn, survivor_id)
             )
-            conn.execute(
-                update(sources)
-                .where(sources.c.record_id == duplicate_id)
-                .values(record_id=survivor_id, is_master=0, updated_at=now)
+            repo_records.add_isbns(conn, survivor_id, sorted(moved_isbns))
+            repo_records.update_record(
+                conn, duplicate_id, now, state="merged", merged_into_id=survivor_id
             )
-            moved_isbns = set(
-                conn.execute(
-                    select(record_isbns.c.isbn).where(record_isbns.c.record_id == duplicate_id)
-                ).scalars()
-            ) - set(
-                conn.execute(
-                    select(record_isbns.c.isbn).where(record_isbns.c.record_id == survivor_id)
-                ).scalars()
-            )
-            if moved_isbns:
-                conn.execute(
-                    insert(record_isbns),
-                    [{"record_id": survivor_id, "isbn": i} for i in sorted(moved_isbns)],
-                )
-            conn.execute(
-                update(records)
-                .where(records.c.id == duplicate_id)
-                .values(
-                    state="merged",
-                    merged_into_id=survivor_id,
-                    updated_at=now,
-                    version=records.c.version + 1,
-                )
-            )
-            conn.execute(
-                update(records)
-                .where(records.c.id == survivor_id)
-                .values(updated_at=now, version=records.c.version + 1)
-            )
-            _tombstone(conn, duplicate_id, "merged", survivor_id, now)
+            repo_records.update_record(conn, survivor_id, now)
+            repo_records.tombstone(conn, duplicate_id, "merged", survivor_id, now)
             enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": survivor_id})
             enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": duplicate_id})
             return _summary(conn, survivor_id)
@@ -265,17 +176,9 @@ class CatalogueService(HarvestReads):
         now = self._clock.now()
         with self._db.write() as conn:
             _require_active(conn, record_id)
-            conn.execute(
-                update(items)
-                .where(items.c.record_id == record_id, items.c.lifecycle != "withdrawn")
-                .values(lifecycle="withdrawn", updated_at=now, version=items.c.version + 1)
-            )
-            conn.execute(
-                update(records)
-                .where(records.c.id == record_id)
-                .values(state="withdrawn", updated_at=now, version=records.c.version + 1)
-            )
-            _tombstone(conn, record_id, "withdrawn", None, now)
+            repo_holdings.withdraw_items(conn, record_id, now)
+            repo_records.update_record(conn, record_id, now, state="withdrawn")
+            repo_records.tombstone(conn, record_id, "withdrawn", None, now)
             enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": record_id})
             return _summary(conn, record_id)
 
@@ -300,22 +203,21 @@ class CatalogueService(HarvestReads):
             with self._db.write() as conn:
                 _require_active(conn, record_id)
                 branch = _branch(conn, branch_code)
-                conn.execute(
-                    insert(items).values(
-                        record_id=record_id,
-                        barcode=barcode,
-                        rfid=rfid,
-                        call_number=call_number,
-                        call_number_sort=call_number_sort_key(call_number)[:200],
-                        home_branch_id=branch.id,
-                        lifecycle=str(lifecycle),
-                        item_type=item_type,
-                        price_cents=price_cents,
-                        currency=currency,
-                        acquired_on=acquired_on,
-                        created_at=now,
-                        updated_at=now,
-                    )
+                repo_holdings.insert_item(
+                    conn,
+                    record_id=record_id,
+                    barcode=barcode,
+                    rfid=rfid,
+                    call_number=call_number,
+                    call_number_sort=call_number_sort_key(call_number)[:200],
+                    home_branch_id=branch.id,
+                    lifecycle=str(lifecycle),
+                    item_type=item_type,
+                    price_cents=price_cents,
+                    currency=currency,
+                    acquired_on=acquired_on,
+                    created_at=now,
+                    updated_at=now,
                 )
                 enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": record_id})
                 return _item(conn, barcode)
@@ -330,16 +232,7 @@ class CatalogueService(HarvestReads):
 
     def items_of(self, record_id: int) -> list[Item]:
         with self._db.read() as conn:
-            rows = (
-                conn.execute(
-                    select(items.c.barcode)
-                    .where(items.c.record_id == record_id)
-                    .order_by(items.c.call_number_sort, items.c.id)
-                )
-                .scalars()
-                .all()
-            )
-            return [_item(conn, b) for b in rows]
+            return [_item(conn, b) for b in repo_holdings.barcodes_of(conn, record_id)]
 
     def set_lifecycle(
         self, barcode: str, target: Lifecycle, *, expected_version: int | None = None
@@ -356,46 +249,28 @@ class CatalogueService(HarvestReads):
                     current=item.lifecycle,
                     target=target,
                 )
-            conn.execute(
-                update(items)
-                .where(items.c.id == item.id)
-                .values(lifecycle=str(target), updated_at=now, version=items.c.version + 1)
-            )
+            repo_holdings.set_lifecycle(conn, item.id, str(target), now)
             enqueue(conn, self._clock, RECORD_CHANGED, {"record_id": item.record_id})
             return _item(conn, barcode)
 
 
 def _require_active(conn: Connection, record_id: int) -> None:
-    state = conn.execute(select(records.c.state).where(records.c.id == record_id)).scalar()
+    state = repo_records.state(conn, record_id)
     if state is None:
         raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
     if state != "active":
         raise ShelfwiseError("catalogue.record_not_active", record_id=record_id, state=state)
 
 
-def _tombstone(
-    conn: Connection, entity_id: int, reason: str, replaced_by: int | None, now: object
-) -> None:
-    conn.execute(
-        insert(tombstones).values(
-            kind="record",
-            entity_id=entity_id,
-            replaced_by=replaced_by,
-            reason=reason,
-            deleted_at=now,
-        )
-    )
-
-
 def _branch(conn: Connection, code: str) -> Branch:
-    r = conn.execute(select(branches).where(branches.c.code == code)).first()
+    r = repo_holdings.branch_row(conn, code)
     if r is None:
         raise ShelfwiseError("catalogue.branch_not_found", branch=code)
     return Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en)
 
 
 def _item(conn: Connection, barcode: str) -> Item:
-    r = conn.execute(select(items).where(items.c.barcode == barcode)).first()
+    r = repo_holdings.item_row(conn, barcode)
     if r is None:
         raise ShelfwiseError("catalogue.item_not_found", barcode=barcode)
     return Item(
@@ -416,21 +291,11 @@ def _item(conn: Connection, barcode: str) -> Item:
 
 
 def _summary(conn: Connection, record_id: int) -> RecordSummary:
-    r = conn.execute(select(records).where(records.c.id == record_id)).first()
+    r = repo_records.record_row(conn, record_id)
     if r is None:
         raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
-    isbns = list(
-        conn.execute(
-            select(record_isbns.c.isbn)
-            .where(record_isbns.c.record_id == record_id)
-            .order_by(record_isbns.c.isbn)
-        ).scalars()
-    )
-    count = int(
-        conn.execute(
-            select(func.count()).select_from(items).where(items.c.record_id == record_id)
-        ).scalar_one()
-    )
+    isbns = repo_records.isbns_of(conn, record_id)
+    count = repo_holdings.item_count(conn, record_id)
     description = json.loads(r.description)
     return RecordSummary(
         id=r.id,

@@ -6,15 +6,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection
 
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_rules
 from shelfwise.circulation.rules import Calendar, Hours, ordered_spans
 from shelfwise.circulation.scope import Actor, authorise
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import branch_closures, branch_hours
 
 
 class CalendarService:
@@ -44,7 +43,6 @@ class CalendarService:
             raise ShelfwiseError("circ.calendar_invalid")
         with self._db.write() as conn:
             branch_id = repo.branch_id(conn, branch)
-            conn.execute(delete(branch_closures).where(branch_closures.c.branch_id == branch_id))
             rows: list[dict[str, Any]] = [
                 {"branch_id": branch_id, "weekday": d, "day": None, "reason": reason}
                 for d in sorted(set(closed_weekdays))
@@ -53,8 +51,7 @@ class CalendarService:
                 {"branch_id": branch_id, "weekday": None, "day": d, "reason": reason}
                 for d in sorted(set(closed_days))
             ]
-            if rows:
-                conn.execute(insert(branch_closures), rows)
+            repo_rules.replace_closures(conn, branch_id, rows)
             if weekly_hours is not None or special_hours is not None:
                 self._replace_hours(conn, branch_id, weekly_hours or {}, special_hours or {})
             return self._checked(repo.calendar(conn, branch_id))
@@ -101,9 +98,7 @@ class CalendarService:
             ]
         except ValueError as exc:
             raise ShelfwiseError("circ.hours_invalid", detail=str(exc)) from None
-        conn.execute(delete(branch_hours).where(branch_hours.c.branch_id == branch_id))
-        if rows:
-            conn.execute(insert(branch_hours), rows)
+        repo_rules.replace_hours(conn, branch_id, rows)
 
     @staticmethod
     def _checked(calendar: Calendar) -> Calendar:

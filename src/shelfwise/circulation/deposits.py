@@ -25,16 +25,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row
 
-from shelfwise.circulation import repo
-from shelfwise.circulation.states import LoanStatus
+from shelfwise.circulation import repo, repo_deposits, repo_loans
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
 from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import deposits, loans
 
 DEPOSIT_METHODS = ("cash", "wechat", "alipay", "card", "transfer")
 ANY_CATEGORY = "*"
@@ -119,14 +117,7 @@ def _late_within(conn: Connection, reader_id: int, today: date, since: date) -> 
     The month is the unit, so the look-back reaches back to the start of ``since``'s
     month: up to a month stricter than the day count, never more lenient.
     """
-    open_late = conn.execute(
-        select(loans.c.id).where(
-            loans.c.reader_id == reader_id,
-            loans.c.returned_at.is_(None),
-            (loans.c.status == str(LoanStatus.LOST)) | (loans.c.due_on < today),
-        )
-    ).first()
-    if open_late is not None:
+    if repo_loans.has_late_open_loan(conn, reader_id, today):
         return True
     return repo.late_returns_since(conn, reader_id, since.replace(day=1)) > 0
 
@@ -192,35 +183,20 @@ def deposit_block(
 
 
 def held_cents(conn: Connection, reader_id: int) -> int:
-    return int(
-        conn.execute(
-            select(func.coalesce(func.sum(deposits.c.amount_cents), 0)).where(
-                deposits.c.reader_id == reader_id, deposits.c.status == "held"
-            )
-        ).scalar_one()
-    )
+    return repo_deposits.held_cents(conn, reader_id)
 
 
 def held_count(conn: Connection, reader_id: int) -> int:
-    return int(
-        conn.execute(
-            select(func.count())
-            .select_from(deposits)
-            .where(deposits.c.reader_id == reader_id, deposits.c.status == "held")
-        ).scalar_one()
-    )
+    return repo_deposits.held_count(conn, reader_id)
 
 
 def deposits_of(conn: Connection, reader_id: int) -> list[Deposit]:
-    rows = conn.execute(
-        select(deposits).where(deposits.c.reader_id == reader_id).order_by(deposits.c.id)
-    ).all()
-    return [_deposit(r) for r in rows]
+    return [_deposit(r) for r in repo_deposits.rows_of(conn, reader_id)]
 
 
 def erase_refunded(conn: Connection, reader_id: int) -> None:
     """At deletion (P6), after :func:`held_count` found none held: the rows go with the reader."""
-    conn.execute(delete(deposits).where(deposits.c.reader_id == reader_id))
+    repo_deposits.delete_of(conn, reader_id)
 
 
 class DepositService:
@@ -238,18 +214,15 @@ class DepositService:
             )
         with self._db.write() as conn:
             reader = lock_reader(conn, card_number)
-            deposit_id = conn.execute(
-                insert(deposits)
-                .values(
-                    reader_id=reader.id,
-                    amount_cents=amount_cents,
-                    method=method,
-                    note=note,
-                    created_at=self._clock.now(),
-                )
-                .returning(deposits.c.id)
-            ).scalar_one()
-            return _load(conn, int(deposit_id))
+            deposit_id = repo_deposits.insert_deposit(
+                conn,
+                reader_id=reader.id,
+                amount_cents=amount_cents,
+                method=method,
+                note=note,
+                created_at=self._clock.now(),
+            )
+            return _load(conn, deposit_id)
 
     def of(self, card_number: str) -> list[Deposit]:
         with self._db.read() as conn:
@@ -272,12 +245,8 @@ class DepositService:
                 raise ShelfwiseError("circ.deposit_refund_loans", count=open_loans)
             if open_fees:
                 raise ShelfwiseError("circ.deposit_refund_fees", count=open_fees)
-            changed = conn.execute(
-                update(deposits)
-                .where(deposits.c.id == deposit_id, deposits.c.status == "held")
-                .values(status="refunded", closed_at=self._clock.now())
-            ).rowcount
-            if changed != 1:  # a concurrent refund got there first
+            if not repo_deposits.refund(conn, deposit_id, self._clock.now()):
+                # a concurrent refund got there first
                 raise ShelfwiseError("circ.deposit_refunded", deposit=deposit_id)
             return _load(conn, deposit_id)
 
@@ -305,7 +274,7 @@ class DepositService:
 
 
 def _load(conn: Connection, deposit_id: int) -> Deposit:
-    row = conn.execute(select(deposits).where(deposits.c.id == deposit_id)).first()
+    row = repo_deposits.row(conn, deposit_id)
     if row is None:
         raise ShelfwiseError("circ.deposit_not_found", deposit=deposit_id)
     return _deposit(row)

@@ -9,16 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_loans
 from shelfwise.circulation.idempotency import Idempotency, RequestKey
 from shelfwise.circulation.models import Fee, Payment
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.reading import lock_reader, reader_by_id
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import fees, loans
 
 MANUAL_FEE_KINDS = ("damaged", "manual", "deposit")
 
@@ -45,18 +44,15 @@ class FeeService:
             raise ShelfwiseError("circ.fee_amount", amount=amount_cents)
         with self._db.write() as conn:
             reader = lock_reader(conn, card_number)
-            fee_id = conn.execute(
-                insert(fees)
-                .values(
-                    reader_id=reader.id,
-                    kind=kind,
-                    amount_cents=amount_cents,
-                    note=note,
-                    created_at=self._clock.now(),
-                )
-                .returning(fees.c.id)
-            ).scalar_one()
-            return repo.load_fee(conn, int(fee_id))
+            fee_id = repo_loans.insert_fee(
+                conn,
+                reader_id=reader.id,
+                kind=kind,
+                amount_cents=amount_cents,
+                note=note,
+                created_at=self._clock.now(),
+            )
+            return repo.load_fee(conn, fee_id)
 
     def pay(self, fee_id: int, amount_cents: int) -> Fee:
         return self._settle(fee_id, amount_cents, waive=False, note="")
@@ -142,7 +138,7 @@ class FeeService:
         if amount == fee.balance_cents:
             values["status"] = "waived" if waive else "paid"
             values["closed_at"] = self._clock.now()
-        conn.execute(update(fees).where(fees.c.id == fee.id).values(**values))
+        repo_loans.update_fee(conn, fee.id, **values)
         if "closed_at" in values:
             self._unlink_closed(conn, fee)
 
@@ -150,17 +146,9 @@ class FeeService:
         """P2: once a fee closes, neither it nor its returned loan keeps the reader."""
         if fee.reader_id is None or reader_by_id(conn, fee.reader_id).history_opt_in:
             return
-        conn.execute(update(fees).where(fees.c.id == fee.id).values(reader_id=None))
-        if fee.loan_id is not None:
-            still_open = conn.execute(
-                select(fees.c.id).where(fees.c.loan_id == fee.loan_id, fees.c.status == "open")
-            ).first()
-            if still_open is None:
-                conn.execute(
-                    update(loans)
-                    .where(loans.c.id == fee.loan_id, loans.c.returned_at.is_not(None))
-                    .values(reader_id=None)
-                )
+        repo_loans.update_fee(conn, fee.id, reader_id=None)
+        if fee.loan_id is not None and not repo_loans.has_open_fee(conn, fee.loan_id):
+            repo_loans.unlink_returned_loan(conn, fee.loan_id)
 
 
 def _payment(result: dict[str, Any]) -> Payment:

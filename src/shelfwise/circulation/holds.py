@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_holds
 from shelfwise.circulation.availability import shelf_changed
 from shelfwise.circulation.base import CirculationCore
 from shelfwise.circulation.models import Hold, HoldSlip, PullListEntry
@@ -24,7 +24,6 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
 from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.outbox import enqueue
-from shelfwise.storage.tables import holds, items, transits
 
 NOTICE_TOPIC = "circulation.notice"
 
@@ -34,30 +33,13 @@ class HoldOperations(CirculationCore):
         now = self._clock.now()
         if trapped is not None:
             check_hold(HoldStatus(trapped.status), HoldStatus.FULFILLED, "checkout")
-            conn.execute(
-                update(holds)
-                .where(holds.c.id == trapped.id)
-                .values(status=str(HoldStatus.FULFILLED), trapped_item_id=None, closed_at=now)
-            )
+            repo_holds.close_hold(conn, trapped.id, HoldStatus.FULFILLED, now)
             return
         # A reader who finds a copy on the shelf fills their own waiting hold on the title.
-        own = conn.execute(
-            select(holds.c.id)
-            .where(
-                holds.c.reader_id == reader.id,
-                holds.c.record_id == item.record_id,
-                holds.c.status == HoldStatus.WAITING,
-            )
-            .order_by(holds.c.id)
-            .limit(1)
-        ).scalar()
+        own = repo_holds.own_waiting_hold(conn, reader.id, item.record_id)
         if own is not None:
             check_hold(HoldStatus.WAITING, HoldStatus.FULFILLED, "checkout")
-            conn.execute(
-                update(holds)
-                .where(holds.c.id == own)
-                .values(status=str(HoldStatus.FULFILLED), closed_at=now)
-            )
+            repo_holds.close_hold(conn, own, HoldStatus.FULFILLED, now, untrap=False)
 
     def _route(
         self, conn: Connection, item: Any, here: int
@@ -80,12 +62,7 @@ class HoldOperations(CirculationCore):
                 check_hold(HoldStatus.WAITING, target, "trap")
                 # Conditional on still waiting: a concurrent check-in of another copy
                 # may have trapped this hold first (PostgreSQL re-checks after the wait).
-                taken = conn.execute(
-                    update(holds)
-                    .where(holds.c.id == hold.id, holds.c.status == HoldStatus.WAITING)
-                    .values(status=str(target), trapped_item_id=item.id, trapped_at=now)
-                ).rowcount
-                if taken != 1:
+                if not repo_holds.trap(conn, hold.id, item.id, target, now):
                     continue
                 if target is HoldStatus.READY:
                     self._make_ready(conn, hold, None, "")
@@ -103,11 +80,7 @@ class HoldOperations(CirculationCore):
         today = self._clock.today()
         rule = self._rule_for_hold(conn, hold)
         expires = due_date(repo.calendar(conn, hold.pickup_branch_id), today, rule.hold_shelf_days)
-        conn.execute(
-            update(holds)
-            .where(holds.c.id == hold.id)
-            .values(status=str(HoldStatus.READY), shelf_expires_on=expires)
-        )
+        repo_holds.set_ready(conn, hold.id, expires)
         enqueue(
             conn,
             self._clock,
@@ -123,15 +96,7 @@ class HoldOperations(CirculationCore):
     def _send(
         self, conn: Connection, item_id: int, here: int, to: int, hold_id: int | None
     ) -> None:
-        conn.execute(
-            insert(transits).values(
-                item_id=item_id,
-                from_branch_id=here,
-                to_branch_id=to,
-                hold_id=hold_id,
-                sent_at=self._clock.now(),
-            )
-        )
+        repo_holds.send(conn, item_id, here, to, hold_id, self._clock.now())
 
     def place_hold(
         self,
@@ -155,16 +120,7 @@ class HoldOperations(CirculationCore):
                 if item.record_id != record_id:
                     raise ShelfwiseError("circ.hold_item_mismatch", barcode=item_barcode)
                 item_id = item.id
-            copies = (
-                conn.execute(
-                    select(items.c.item_type).where(
-                        items.c.record_id == record_id,
-                        items.c.lifecycle.in_(["in_service", "on_order", "in_processing"]),
-                    )
-                )
-                .scalars()
-                .all()
-            )
+            copies = repo_holds.holdable_item_types(conn, record_id)
             if not copies:
                 raise ShelfwiseError("circ.nothing_to_hold", record_id=record_id)
             rule = self._rule(conn, reader.category, copies[0], pickup).rule
@@ -193,12 +149,8 @@ class HoldOperations(CirculationCore):
             if hold.status not in ACTIVE_HOLDS:
                 raise ShelfwiseError("circ.hold_closed", hold=hold_id, status=hold.status)
             check_hold(hold.status, HoldStatus.CANCELLED, "cancel")
-            freed = repo.trapped_records(conn, holds.c.id == hold_id)
-            conn.execute(
-                update(holds)
-                .where(holds.c.id == hold_id)
-                .values(status=str(HoldStatus.CANCELLED), trapped_item_id=None, closed_at=now)
-            )
+            freed = repo_holds.trapped_records_of(conn, [hold_id])
+            repo_holds.close_hold(conn, hold_id, HoldStatus.CANCELLED, now)
             shelf_changed(conn, self._clock, freed)
             return repo.load_hold(conn, hold_id)
 
@@ -215,34 +167,19 @@ class HoldOperations(CirculationCore):
             if hold.status is not HoldStatus.WAITING:
                 raise ShelfwiseError("circ.pickup_fixed", hold=hold_id, status=hold.status)
             pickup = repo.branch_id(conn, pickup_branch)
-            conn.execute(
-                update(holds)
-                .where(holds.c.id == hold_id, holds.c.status == HoldStatus.WAITING)
-                .values(pickup_branch_id=pickup)
-            )
+            repo_holds.set_pickup(conn, hold_id, pickup)
             return repo.load_hold(conn, hold_id)
 
     def expire_holds(self) -> int:
         """Holds left on the shelf past their expiry; the copy is trapped anew at its next scan."""
         now = self._clock.now()
         with self._db.write() as conn:
-            ids = (
-                conn.execute(
-                    select(holds.c.id).where(
-                        holds.c.status == HoldStatus.READY,
-                        holds.c.shelf_expires_on < self._clock.today(),
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            freed = repo.trapped_records(conn, holds.c.id.in_(ids)) if ids else []
+            ids = repo_holds.ready_past(conn, self._clock.today())
+            freed = repo_holds.trapped_records_of(conn, ids) if ids else []
             for hold_id in ids:
                 check_hold(HoldStatus.READY, HoldStatus.EXPIRED, "expire")
-                conn.execute(
-                    update(holds)
-                    .where(holds.c.id == hold_id, holds.c.status == HoldStatus.READY)
-                    .values(status=str(HoldStatus.EXPIRED), trapped_item_id=None, closed_at=now)
+                repo_holds.close_hold(
+                    conn, hold_id, HoldStatus.EXPIRED, now, only_if=HoldStatus.READY
                 )
             shelf_changed(conn, self._clock, freed)
             return len(ids)
@@ -272,17 +209,11 @@ class HoldOperations(CirculationCore):
         authorise(actor, at=[branch], desk_only=True)
         with self._db.read() as conn:
             branch_id = repo.branch_id(conn, branch)
-            waiting = conn.execute(
-                select(holds).where(holds.c.status == HoldStatus.WAITING).order_by(holds.c.id)
-            ).all()
+            waiting = repo_holds.waiting(conn)
             taken: set[int] = set()
             entries: list[PullListEntry] = []
             for hold in waiting:
-                for copy in conn.execute(
-                    select(items)
-                    .where(items.c.record_id == hold.record_id, items.c.home_branch_id == branch_id)
-                    .order_by(items.c.id)
-                ).all():
+                for copy in repo_holds.copies_at(conn, hold.record_id, branch_id):
                     if copy.id in taken or (hold.item_id not in (None, copy.id)):
                         continue
                     if self._availability(conn, copy).availability is Availability.ON_SHELF:

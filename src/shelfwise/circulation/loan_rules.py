@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
-
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_rules
 from shelfwise.circulation.deposits import DepositPolicy
 from shelfwise.circulation.models import RuleView
 from shelfwise.circulation.rules import RULE_FIELDS, LoanRule, resolve
@@ -12,7 +10,6 @@ from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.storage.database import Database
-from shelfwise.storage.tables import loan_rules
 
 
 class LoanRuleService:
@@ -46,56 +43,24 @@ class LoanRuleService:
         now = self._clock.now()
         with self._db.write() as conn:
             branch_id = repo.branch_id(conn, branch) if branch else None
-            key = (
-                (
-                    loan_rules.c.reader_category.is_(None)
-                    if reader_category is None
-                    else loan_rules.c.reader_category == reader_category
-                ),
-                (
-                    loan_rules.c.item_type.is_(None)
-                    if item_type is None
-                    else loan_rules.c.item_type == item_type
-                ),
-                (
-                    loan_rules.c.branch_id.is_(None)
-                    if branch_id is None
-                    else loan_rules.c.branch_id == branch_id
-                ),
+            return repo_rules.upsert_rule(
+                conn,
+                reader_category=reader_category,
+                item_type=item_type,
+                branch_id=branch_id,
+                at=now,
+                values=full,
             )
-            existing = conn.execute(select(loan_rules.c.id).where(*key)).scalar()
-            if existing is None:
-                existing = conn.execute(
-                    insert(loan_rules)
-                    .values(
-                        reader_category=reader_category,
-                        item_type=item_type,
-                        branch_id=branch_id,
-                        updated_at=now,
-                        **full,
-                    )
-                    .returning(loan_rules.c.id)
-                ).scalar_one()
-            else:
-                conn.execute(
-                    update(loan_rules)
-                    .where(loan_rules.c.id == existing)
-                    .values(updated_at=now, **full)
-                )
-            row = conn.execute(select(loan_rules).where(loan_rules.c.id == existing)).one()
-            return repo.rule_from(row)
 
     def delete_rule(self, rule_id: int, *, actor: Actor) -> None:
         with self._db.write() as conn:
-            branch_id = conn.execute(
-                select(loan_rules.c.branch_id).where(loan_rules.c.id == rule_id)
-            ).first()
-            if branch_id is None:
+            found = repo_rules.rule_branch(conn, rule_id)
+            if found is None:
                 raise ShelfwiseError("circ.rule_not_found", rule=rule_id)
-            everywhere = branch_id[0] is None
-            at = [] if everywhere else codes_at(conn, actor, [int(branch_id[0])])
-            authorise(actor, at=at, everywhere=everywhere)
-            if conn.execute(delete(loan_rules).where(loan_rules.c.id == rule_id)).rowcount != 1:
+            (branch_id,) = found
+            at = [] if branch_id is None else codes_at(conn, actor, [branch_id])
+            authorise(actor, at=at, everywhere=branch_id is None)
+            if not repo_rules.delete_rule(conn, rule_id):
                 raise ShelfwiseError("circ.rule_not_found", rule=rule_id)
 
     def explain(self, category: str, item_type: str, branch: str) -> RuleView:

@@ -15,15 +15,15 @@ from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
+from shelfwise.circulation import repo_notices
 from shelfwise.circulation.service import NOTICE_TOPIC
 from shelfwise.core.clock import Clock
 from shelfwise.readers.reading import reader_if_present
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import Event, enqueue
-from shelfwise.storage.tables import holds, items, loans, notices, records
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class NoticeHandler:
         if reader_id is None:
             return
         with self._db.read() as conn:
-            if conn.execute(select(notices.c.id).where(notices.c.dedup_key == dedup)).first():
+            if repo_notices.sent(conn, dedup):
                 return
             reader = reader_if_present(conn, int(reader_id))
             if reader is None:
@@ -93,40 +93,27 @@ class NoticeHandler:
         self._channel.send(reader.email, f"{self._library}: {_SUBJECTS[kind]}", body)
         try:
             with self._db.write() as conn:
-                conn.execute(
-                    insert(notices).values(
-                        dedup_key=dedup,
-                        reader_id=reader.id,
-                        kind=kind,
-                        channel=self._channel.name,
-                        sent_at=self._clock.now(),
-                    )
+                repo_notices.record_sent(
+                    conn,
+                    dedup_key=dedup,
+                    reader_id=reader.id,
+                    kind=kind,
+                    channel=self._channel.name,
+                    at=self._clock.now(),
                 )
         except IntegrityError:
             log.info("notice %s was recorded by another worker", event.id)
 
     def _body(self, conn: Connection, kind: str, payload: dict[str, Any]) -> str | None:
         if kind == "hold_ready":
-            row = conn.execute(
-                select(records.c.title, holds.c.shelf_expires_on, holds.c.status)
-                .select_from(holds.join(records, records.c.id == holds.c.record_id))
-                .where(holds.c.id == payload["hold_id"])
-            ).first()
+            row = repo_notices.hold_notice(conn, int(payload["hold_id"]))
             if row is None or row.status != "ready":
                 return None
             return (
                 f"《{row.title}》已可取，请于 {row.shelf_expires_on} 前到馆借阅。\n"
                 f"'{row.title}' is waiting for you until {row.shelf_expires_on}."
             )
-        row = conn.execute(
-            select(records.c.title, loans.c.due_on, loans.c.returned_at)
-            .select_from(
-                loans.join(items, items.c.id == loans.c.item_id).join(
-                    records, records.c.id == items.c.record_id
-                )
-            )
-            .where(loans.c.id == payload["loan_id"])
-        ).first()
+        row = repo_notices.loan_notice(conn, int(payload["loan_id"]))
         if row is None or row.returned_at is not None:
             return None
         if kind == "due_soon":
@@ -140,14 +127,7 @@ def enqueue_due_notices(db: Database, clock: Clock, due_soon_days: int) -> int:
     soon = today + timedelta(days=due_soon_days)
     count = 0
     with db.write() as conn:
-        rows = conn.execute(
-            select(loans.c.id, loans.c.reader_id, loans.c.due_on).where(
-                loans.c.returned_at.is_(None),
-                loans.c.status == "on_loan",
-                loans.c.reader_id.is_not(None),
-                loans.c.due_on <= soon,
-            )
-        ).all()
+        rows = repo_notices.due_by(conn, soon)
         for row in rows:
             kind = "overdue" if row.due_on < today else "due_soon"
             enqueue(

@@ -11,16 +11,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection
 
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_holds, repo_loans
 from shelfwise.circulation.availability import shelf_changed
 from shelfwise.circulation.deposits import deposits_of, erase_refunded, held_count
-from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
-from shelfwise.storage.tables import fees, holds, loans, notices
 
 
 class CirculationReaderData:
@@ -84,9 +82,7 @@ class CirculationReaderData:
         ]
         data["notices"] = [
             {"kind": n.kind, "channel": n.channel, "sent_at": n.sent_at.isoformat()}
-            for n in conn.execute(
-                select(notices).where(notices.c.reader_id == reader.id).order_by(notices.c.id)
-            )
+            for n in repo_loans.notices_of(conn, reader.id)
         ]
         return data
 
@@ -101,19 +97,9 @@ class CirculationReaderData:
             raise ShelfwiseError("circ.reader_has_deposit", count=held)
         erase_refunded(conn, reader.id)
         repo.forget_late_returns(conn, reader_id=reader.id)
-        total = conn.execute(
-            select(func.count()).select_from(loans).where(loans.c.reader_id == reader.id)
-        ).scalar_one()
+        total = repo_loans.loan_count_of(conn, reader.id)
         # Copies trapped for the reader's holds go back on the shelf: tell search.
-        shelf_changed(conn, self._clock, repo.trapped_records(conn, holds.c.reader_id == reader.id))
-        conn.execute(
-            update(holds)
-            .where(
-                holds.c.reader_id == reader.id,
-                holds.c.status.in_([str(s) for s in ACTIVE_HOLDS]),
-            )
-            .values(status=str(HoldStatus.CANCELLED), trapped_item_id=None, closed_at=at)
-        )
-        for table in (holds, loans, fees, notices):
-            conn.execute(update(table).where(table.c.reader_id == reader.id).values(reader_id=None))
-        return {"loans": int(total)}
+        shelf_changed(conn, self._clock, repo_holds.trapped_records_of_reader(conn, reader.id))
+        repo_holds.cancel_active_holds_of(conn, reader.id, at)
+        repo_loans.unlink_reader(conn, reader.id)
+        return {"loans": total}

@@ -22,9 +22,9 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_loans
 from shelfwise.circulation.base import CirculationCore, loaded_hook
 from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.models import Loan
@@ -34,7 +34,6 @@ from shelfwise.circulation.states import LoanStatus, check_loan
 from shelfwise.config import RenewalBase
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
-from shelfwise.storage.tables import loans
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +95,7 @@ def refusal(
 def apply(conn: Connection, loan: Any, renewed_due_on: date) -> bool:
     """Write the renewal; ``False`` when the loan closed meanwhile (a concurrent check-in)."""
     check_loan(LoanStatus.ON_LOAN, LoanStatus.ON_LOAN, "renew")
-    changed = conn.execute(
-        update(loans)
-        .where(
-            loans.c.id == loan.id,
-            loans.c.returned_at.is_(None),
-            loans.c.status == str(LoanStatus.ON_LOAN),
-        )
-        .values(due_on=renewed_due_on, renewals=loan.renewals + 1)
-    ).rowcount
-    return changed == 1
+    return repo_loans.renew(conn, loan.id, renewed_due_on, loan.renewals + 1)
 
 
 def to_result(renewed: list[int], refused: list[tuple[int, ShelfwiseError]]) -> dict[str, Any]:

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_holds, repo_loans
 from shelfwise.circulation.availability import on_shelf, shelf_changed
 from shelfwise.circulation.base import loaded_hook
 from shelfwise.circulation.holds import NOTICE_TOPIC, HoldOperations
@@ -32,7 +32,6 @@ from shelfwise.circulation.standing import Standing, assess
 from shelfwise.circulation.states import LoanStatus, check_loan
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
-from shelfwise.storage.tables import fees, items, loans, transits
 
 __all__ = ["MY_BRANCH", "NOTICE_TOPIC", "CirculationService"]
 
@@ -99,30 +98,25 @@ class CirculationService(HoldOperations, RenewalOperations):
         if standing.loans.open >= rule.loan_limit:
             raise ShelfwiseError("circ.loan_limit", limit=rule.loan_limit)
         check_loan(None, LoanStatus.ON_LOAN, "checkout")
-        loan_id = conn.execute(
-            insert(loans)
-            .values(
-                item_id=item.id,
-                reader_id=reader.id,
-                status=str(LoanStatus.ON_LOAN),
-                branch_id=branch_id,
-                item_type=item.item_type,
-                reader_category=reader.category,
-                rule_id=rule.id,
-                loaned_at=now,
-                due_on=due_date(repo.calendar(conn, branch_id), today, rule.loan_days),
-            )
-            .returning(loans.c.id)
-        ).scalar_one()
+        loan_id = repo_loans.insert_loan(
+            conn,
+            item_id=item.id,
+            reader_id=reader.id,
+            status=str(LoanStatus.ON_LOAN),
+            branch_id=branch_id,
+            item_type=item.item_type,
+            reader_category=reader.category,
+            rule_id=rule.id,
+            loaned_at=now,
+            due_on=due_date(repo.calendar(conn, branch_id), today, rule.loan_days),
+        )
         self._fill_own_hold(conn, reader, item, trapped)
         self.idempotency.release(conn, barcode, keep="checkout")
         transit = repo.open_transit(conn, item.id)
         if transit is not None:  # handed over before it arrived: the journey ends here
-            conn.execute(
-                update(transits).where(transits.c.id == transit.id).values(received_at=now)
-            )
+            repo_holds.receive(conn, transit.id, now)
         shelf_changed(conn, self._clock, [item.record_id])  # last: a refusal writes no event
-        return int(loan_id)
+        return loan_id
 
     # --- check-in ---------------------------------------------------------------------
 
@@ -156,9 +150,7 @@ class CirculationService(HoldOperations, RenewalOperations):
             self.idempotency.release(conn, barcode, keep="checkin")
         transit = repo.open_transit(conn, item.id)
         if transit is not None:
-            conn.execute(
-                update(transits).where(transits.c.id == transit.id).values(received_at=now)
-            )
+            repo_holds.receive(conn, transit.id, now)
         hold_id, hold_status, transit_to = self._route(conn, item, here)
         status = self._availability(conn, item)
         shelf_changed(conn, self._clock, [item.record_id])
@@ -201,15 +193,12 @@ class CirculationService(HoldOperations, RenewalOperations):
             check_loan(LoanStatus(loan.status), LoanStatus.RETURNED, "checkin")
             # Undone: the same checkout request again is a new checkout, not this one.
             self.idempotency.release(conn, barcode, keep="checkin")
-            conn.execute(
-                update(loans)
-                .where(loans.c.id == loan.id)
-                .values(
-                    status=str(LoanStatus.RETURNED),
-                    returned_at=self._clock.now(),
-                    returned_branch_id=repo.branch_id(conn, branch),
-                    reader_id=loan.reader_id if self._keeps_history(conn, loan.reader_id) else None,
-                )
+            repo_loans.close_loan(
+                conn,
+                loan.id,
+                at=self._clock.now(),
+                branch_id=repo.branch_id(conn, branch),
+                reader_id=loan.reader_id if self._keeps_history(conn, loan.reader_id) else None,
             )
             status = self._availability(conn, item)
             shelf_changed(conn, self._clock, [item.record_id])
@@ -240,15 +229,14 @@ class CirculationService(HoldOperations, RenewalOperations):
             match = self._rule(conn, loan.reader_category, loan.item_type, loan.branch_id)
             fine = overdue_fine(calendar, match.rule, loan.due_on, self._clock.today())
         if fine:
-            conn.execute(
-                insert(fees).values(
-                    reader_id=loan.reader_id,
-                    loan_id=loan.id,
-                    kind="overdue",
-                    item_type=loan.item_type,
-                    amount_cents=fine,
-                    created_at=now,
-                )
+            repo_loans.insert_fee(
+                conn,
+                reader_id=loan.reader_id,
+                loan_id=loan.id,
+                kind="overdue",
+                item_type=loan.item_type,
+                amount_cents=fine,
+                created_at=now,
             )
         if status is LoanStatus.LOST:  # found: the unpaid part of the lost fee is waived
             self._waive_lost_fee(conn, loan.id)
@@ -261,15 +249,8 @@ class CirculationService(HoldOperations, RenewalOperations):
             or self._has_open_fee(conn, loan.id)
             or self._keeps_history(conn, loan.reader_id)
         )
-        conn.execute(
-            update(loans)
-            .where(loans.c.id == loan.id)
-            .values(
-                status=str(LoanStatus.RETURNED),
-                returned_at=now,
-                returned_branch_id=here,
-                reader_id=loan.reader_id if keep_link else None,
-            )
+        repo_loans.close_loan(
+            conn, loan.id, at=now, branch_id=here, reader_id=loan.reader_id if keep_link else None
         )
         return fine
 
@@ -279,23 +260,11 @@ class CirculationService(HoldOperations, RenewalOperations):
         return reader_by_id(conn, reader_id).history_opt_in
 
     def _has_open_fee(self, conn: Connection, loan_id: int) -> bool:
-        return (
-            conn.execute(
-                select(fees.c.id).where(fees.c.loan_id == loan_id, fees.c.status == "open")
-            ).first()
-            is not None
-        )
+        return repo_loans.has_open_fee(conn, loan_id)
 
     def _waive_lost_fee(self, conn: Connection, loan_id: int) -> None:
-        conn.execute(
-            update(fees)
-            .where(fees.c.loan_id == loan_id, fees.c.kind == "lost", fees.c.status == "open")
-            .values(
-                waived_cents=fees.c.amount_cents - fees.c.paid_cents,
-                status="waived",
-                note="item found and returned",
-                closed_at=self._clock.now(),
-            )
+        repo_loans.waive_lost_fee(
+            conn, loan_id, at=self._clock.now(), note="item found and returned"
         )
 
     # --- standing and loss ---------------------------------------------------------------
@@ -317,18 +286,15 @@ class CirculationService(HoldOperations, RenewalOperations):
             authorise(actor, at=codes_at(conn, actor, [loan.branch_id]), desk_only=True)
             check_loan(LoanStatus(loan.status), LoanStatus.LOST, "declare_lost")
             rule = self._rule(conn, loan.reader_category, loan.item_type, loan.branch_id).rule
-            conn.execute(
-                update(loans).where(loans.c.id == loan.id).values(status=str(LoanStatus.LOST))
-            )
-            conn.execute(
-                insert(fees).values(
-                    reader_id=loan.reader_id,
-                    loan_id=loan.id,
-                    kind="lost",
-                    item_type=loan.item_type,
-                    amount_cents=item.price_cents or rule.lost_fee_cents,
-                    created_at=now,
-                )
+            repo_loans.mark_lost(conn, loan.id)
+            repo_loans.insert_fee(
+                conn,
+                reader_id=loan.reader_id,
+                loan_id=loan.id,
+                kind="lost",
+                item_type=loan.item_type,
+                amount_cents=item.price_cents or rule.lost_fee_cents,
+                created_at=now,
             )
             return repo.load_loan(conn, loan.id)
 
@@ -382,10 +348,7 @@ class CirculationService(HoldOperations, RenewalOperations):
 
     def record_status(self, record_id: int) -> list[ItemStatus]:
         with self._db.read() as conn:
-            rows = conn.execute(
-                select(items).where(items.c.record_id == record_id).order_by(items.c.id)
-            ).all()
-            return [self._availability(conn, r) for r in rows]
+            return [self._availability(conn, r) for r in repo_loans.copies_of(conn, record_id)]
 
     def calendar(self, branch: str) -> Calendar:
         with self._db.read() as conn:

@@ -21,15 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection
 
-from shelfwise.circulation import repo
+from shelfwise.circulation import repo, repo_loans
 from shelfwise.circulation.deposits import DepositPolicy, deposit_block
 from shelfwise.circulation.models import CirculationPolicy
-from shelfwise.circulation.states import LoanStatus
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader, ReaderStatus
-from shelfwise.storage.tables import loans
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +73,7 @@ class Standing:
 
 def loan_counts(conn: Connection, reader_id: int, today: date) -> LoanCounts:
     """Open, overdue and lost loans of a reader, in one statement."""
-    lost = loans.c.status == str(LoanStatus.LOST)
-    overdue = (loans.c.status == str(LoanStatus.ON_LOAN)) & (loans.c.due_on < today)
-    row = conn.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((lost, 1), else_=0)), 0),
-        ).where(loans.c.reader_id == reader_id, loans.c.returned_at.is_(None))
-    ).one()
-    return LoanCounts(int(row[0]), int(row[1]), int(row[2]))
+    return LoanCounts(*repo_loans.loan_counts(conn, reader_id, today))
 
 
 def account_blocks(

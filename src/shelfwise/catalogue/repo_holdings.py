@@ -1,0 +1,95 @@
+"""SQL of the branch network and the copies (private to catalogue; service.py holds the rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from shelfwise.storage.tables import branches, items, locations
+
+
+def upsert_branch(conn: Connection, code: str, at: datetime, **names: Any) -> None:
+    """Add the branch, or replace its kind and names (``names``: kind, name_zh, name_ko, name_en)."""
+    existing = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
+    if existing is None:
+        conn.execute(insert(branches).values(code=code, created_at=at, updated_at=at, **names))
+    else:
+        conn.execute(
+            update(branches).where(branches.c.id == existing).values(updated_at=at, **names)
+        )
+
+
+def branch_row(conn: Connection, code: str) -> Row[Any] | None:
+    return conn.execute(select(branches).where(branches.c.code == code)).first()
+
+
+def branch_rows(conn: Connection) -> Sequence[Row[Any]]:
+    return conn.execute(select(branches).order_by(branches.c.id)).all()
+
+
+def location_row(conn: Connection, branch_id: int, code: str) -> Row[Any] | None:
+    return conn.execute(
+        select(locations).where(locations.c.branch_id == branch_id, locations.c.code == code)
+    ).first()
+
+
+def insert_location(conn: Connection, **values: Any) -> None:
+    conn.execute(insert(locations).values(**values))
+
+
+def item_row(conn: Connection, barcode: str) -> Row[Any] | None:
+    return conn.execute(select(items).where(items.c.barcode == barcode)).first()
+
+
+def insert_item(conn: Connection, **values: Any) -> None:
+    conn.execute(insert(items).values(**values))
+
+
+def barcodes_of(conn: Connection, record_id: int) -> list[str]:
+    """The record's copies in shelf order (call number, then arrival)."""
+    return [
+        str(b)
+        for b in conn.execute(
+            select(items.c.barcode)
+            .where(items.c.record_id == record_id)
+            .order_by(items.c.call_number_sort, items.c.id)
+        ).scalars()
+    ]
+
+
+def set_lifecycle(conn: Connection, item_id: int, lifecycle: str, at: datetime) -> None:
+    conn.execute(
+        update(items)
+        .where(items.c.id == item_id)
+        .values(lifecycle=lifecycle, updated_at=at, version=items.c.version + 1)
+    )
+
+
+def move_items(conn: Connection, from_record: int, to_record: int, at: datetime) -> None:
+    conn.execute(
+        update(items)
+        .where(items.c.record_id == from_record)
+        .values(record_id=to_record, updated_at=at)
+    )
+
+
+def withdraw_items(conn: Connection, record_id: int, at: datetime) -> None:
+    conn.execute(
+        update(items)
+        .where(items.c.record_id == record_id, items.c.lifecycle != "withdrawn")
+        .values(lifecycle="withdrawn", updated_at=at, version=items.c.version + 1)
+    )
+
+
+def item_count(conn: Connection, record_id: int | None = None) -> int:
+    query = select(func.count()).select_from(items)
+    if record_id is not None:
+        query = query.where(items.c.record_id == record_id)
+    return int(conn.execute(query).scalar_one())
+
+
+def branch_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(branches)).scalar_one())

@@ -1,0 +1,113 @@
+"""SQL that reads records and sources for the service, merges and withdraws (private to
+catalogue; the import's SQL is in repo.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from shelfwise.storage.tables import record_isbns, records, sources, tombstones
+
+
+def title(conn: Connection, record_id: int) -> str | None:
+    found = conn.execute(
+        select(records.c.title).where(records.c.id == record_id)
+    ).scalar_one_or_none()
+    return None if found is None else str(found)
+
+
+def marc(conn: Connection, record_id: int) -> str | None:
+    found = conn.execute(select(records.c.marc).where(records.c.id == record_id)).scalar()
+    return None if found is None else str(found)
+
+
+def state(conn: Connection, record_id: int) -> str | None:
+    found = conn.execute(select(records.c.state).where(records.c.id == record_id)).scalar()
+    return None if found is None else str(found)
+
+
+def record_row(conn: Connection, record_id: int) -> Row[Any] | None:
+    return conn.execute(select(records).where(records.c.id == record_id)).first()
+
+
+def counts_by_state(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(select(records.c.state, func.count()).group_by(records.c.state)).all()
+    return {str(state_): int(count) for state_, count in rows}
+
+
+def source_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(sources)).scalar_one())
+
+
+def masters_after(conn: Connection, last: int, batch: int, dialect: str | None) -> Sequence[Any]:
+    """(id, dialect, marc) of active records after id ``last``, in id order."""
+    query = (
+        select(records.c.id, records.c.dialect, records.c.marc)
+        .where(records.c.state == "active", records.c.id > last)
+        .order_by(records.c.id)
+        .limit(batch)
+    )
+    if dialect:
+        query = query.where(records.c.dialect == dialect)
+    return conn.execute(query).all()
+
+
+def sources_after(conn: Connection, last: int, batch: int) -> Sequence[Any]:
+    """(id, format, raw) of source records after id ``last``, in arrival order."""
+    return conn.execute(
+        select(sources.c.id, sources.c.format, sources.c.raw)
+        .where(sources.c.id > last)
+        .order_by(sources.c.id)
+        .limit(batch)
+    ).all()
+
+
+def isbns_of(conn: Connection, record_id: int) -> list[str]:
+    return [
+        str(i)
+        for i in conn.execute(
+            select(record_isbns.c.isbn)
+            .where(record_isbns.c.record_id == record_id)
+            .order_by(record_isbns.c.isbn)
+        ).scalars()
+    ]
+
+
+def add_isbns(conn: Connection, record_id: int, isbns: Sequence[str]) -> None:
+    if isbns:
+        conn.execute(insert(record_isbns), [{"record_id": record_id, "isbn": i} for i in isbns])
+
+
+def move_sources(conn: Connection, from_record: int, to_record: int, at: datetime) -> None:
+    """The duplicate's sources now belong to the survivor, none of them its master."""
+    conn.execute(
+        update(sources)
+        .where(sources.c.record_id == from_record)
+        .values(record_id=to_record, is_master=0, updated_at=at)
+    )
+
+
+def update_record(conn: Connection, record_id: int, at: datetime, **values: Any) -> None:
+    """Change the record and count a new version of it."""
+    conn.execute(
+        update(records)
+        .where(records.c.id == record_id)
+        .values(updated_at=at, version=records.c.version + 1, **values)
+    )
+
+
+def tombstone(
+    conn: Connection, entity_id: int, reason: str, replaced_by: int | None, at: datetime
+) -> None:
+    conn.execute(
+        insert(tombstones).values(
+            kind="record",
+            entity_id=entity_id,
+            replaced_by=replaced_by,
+            reason=reason,
+            deleted_at=at,
+        )
+    )
