@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "circu
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from circ_helpers import Library, make_library
+from circ_helpers import LendingLibrary, make_library
 
 from circulation_storms import fresh_shelf
 from shelfwise.circulation.scope import SYSTEM
@@ -33,7 +33,7 @@ from shelfwise.testing.servers import live_server
 
 
 def _client_loop(
-    library: Library,
+    library: LendingLibrary,
     card: str,
     barcodes: list[str],
     base: str | None,
@@ -64,7 +64,7 @@ def _client_loop(
 
 
 def measure(
-    library: Library, clients: int, seconds: float, base: str | None
+    library: LendingLibrary, clients: int, seconds: float, base: str | None
 ) -> tuple[float, float]:
     _, barcodes = library.same_title(f"bench{clients}", clients * 2)
     cards = [library.reader(f"bench{clients}-{i}").card_number for i in range(clients)]

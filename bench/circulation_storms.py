@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "circulation"))
 
-from circ_helpers import Library, make_library
+from circ_helpers import LendingLibrary, make_library
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from storms import StormResult, storm_holds, storm_limit, storm_one_item
@@ -60,7 +60,9 @@ def fresh_shelf(backend: str, tmp: Path) -> Iterator[Services]:
             admin.dispose()
 
 
-def run_storm(library: Library, storm: str, trials: int, http: str | None) -> list[StormResult]:
+def run_storm(
+    library: LendingLibrary, storm: str, trials: int, http: str | None
+) -> list[StormResult]:
     if storm == "D1":
         cards = [library.reader(f"r{i}").card_number for i in range(64)]
         return [storm_one_item(library, cards, http) for _ in range(trials)]

@@ -16,7 +16,10 @@ _counter = itertools.count(1)
 
 
 @dataclass
-class Library:
+class LendingLibrary:
+    """A library ready to lend: the branch network, titles with copies in service and
+    readers, made on demand through the real services (circulation tests and benches)."""
+
     services: Services
     tmp: Path
     records: list[int] = field(default_factory=list)
@@ -64,11 +67,11 @@ class Library:
         return self.services.readers.register(name=name, category=category, **kw).reader  # type: ignore[arg-type]
 
 
-def make_library(services: Services, tmp_path: Path) -> Library:
+def make_library(services: Services, tmp_path: Path) -> LendingLibrary:
     for code, kind in (
         ("CEN", BranchKind.CENTRAL),
         ("BR1", BranchKind.BRANCH),
         ("K01", BranchKind.KIOSK),
     ):
         services.catalogue.add_branch(code=code, kind=kind, name_zh=code)
-    return Library(services, tmp_path)
+    return LendingLibrary(services, tmp_path)

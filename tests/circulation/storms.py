@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from sqlalchemy import text
 
 from shelfwise.circulation.scope import SYSTEM
@@ -82,11 +82,11 @@ def _http_checkin(base: str, barcode: str, auth: dict[str, str]) -> str:
     return f"error:http {response.status_code}"
 
 
-def _desk_headers(library: Library) -> dict[str, str]:
+def _desk_headers(library: LendingLibrary) -> dict[str, str]:
     return staff_headers(library.services, "desk")
 
 
-def open_loan_violations(library: Library) -> list[str]:
+def open_loan_violations(library: LendingLibrary) -> list[str]:
     with library.services.db.read() as conn:
         rows = conn.execute(
             text(
@@ -97,7 +97,9 @@ def open_loan_violations(library: Library) -> list[str]:
     return [f"item {r[0]} has {r[1]} open loans" for r in rows]
 
 
-def storm_one_item(library: Library, readers: list[str], http: str | None = None) -> StormResult:
+def storm_one_item(
+    library: LendingLibrary, readers: list[str], http: str | None = None
+) -> StormResult:
     """D1: every reader tries to borrow the same copy at once → exactly one loan."""
     _, (barcode,) = library.same_title("风暴", 1)
     circ = library.services.circulation
@@ -119,7 +121,7 @@ def storm_one_item(library: Library, readers: list[str], http: str | None = None
 
 
 def storm_limit(
-    library: Library, card: str, parallel: int, limit: int, http: str | None = None
+    library: LendingLibrary, card: str, parallel: int, limit: int, http: str | None = None
 ) -> StormResult:
     """D2: one reader, ``parallel`` different copies at once, against a limit → ≤ limit loans."""
     _, barcodes = library.same_title("限额", parallel)
@@ -145,7 +147,7 @@ def storm_limit(
 
 
 def storm_holds(
-    library: Library, borrower: str, holders: list[str], copies: int, http: str | None = None
+    library: LendingLibrary, borrower: str, holders: list[str], copies: int, http: str | None = None
 ) -> StormResult:
     """D3: ``copies`` copies on loan come back at once while ``holders`` wait → no double traps."""
     record_id, barcodes = library.same_title("预约", copies)

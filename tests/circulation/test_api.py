@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -27,13 +27,13 @@ from shelfwise.testing.access import staff_headers
 
 
 @pytest.fixture
-def client(library: Library) -> Iterator[TestClient]:
+def client(library: LendingLibrary) -> Iterator[TestClient]:
     with TestClient(asgi_app(library.services)) as c:
         c.headers.update(staff_headers(library.services, "admin"))
         yield c
 
 
-def test_desk_day_over_http(client: TestClient, library: Library) -> None:
+def test_desk_day_over_http(client: TestClient, library: LendingLibrary) -> None:
     record_id, (barcode,) = library.title()
     reader = client.post("/api/v1/readers", json={"name": "王芳", "category": "adult"}).json()
     card = reader["card_number"]
@@ -81,7 +81,7 @@ def test_desk_day_over_http(client: TestClient, library: Library) -> None:
 
 
 @pytest.mark.parametrize("signed_in", [True, False], ids=["admin", "anonymous"])
-def test_schemathesis_no_server_errors(library: Library, signed_in: bool) -> None:
+def test_schemathesis_no_server_errors(library: LendingLibrary, signed_in: bool) -> None:
     """Every reader, circulation and access operation, a few generated requests each, all checks."""
     headers = staff_headers(library.services, "admin") if signed_in else {}
     library.title(copies=2)
@@ -115,7 +115,7 @@ def test_schemathesis_no_server_errors(library: Library, signed_in: bool) -> Non
 
 
 def test_a_readers_idempotency_key_is_their_own_and_a_reused_one_is_a_409(
-    library: Library,
+    library: LendingLibrary,
 ) -> None:
     """Issue 12: reader A sent reader B's Idempotency-Key and got B's loan back with a
     200, and A's own renewal silently did not happen."""

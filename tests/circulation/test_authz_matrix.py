@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -63,7 +63,7 @@ class Call:
 class World:
     app: FastAPI
     client: TestClient
-    library: Library
+    library: LendingLibrary
     headers: dict[str, dict[str, str]]
     card_a: str
     card_b: str
@@ -474,7 +474,7 @@ def allowed(route: Route, role: str, at: str) -> bool:
 
 
 @pytest.fixture
-def world(library: Library) -> Iterator[World]:
+def world(library: LendingLibrary) -> Iterator[World]:
     services = library.services
     services.loan_rules.set_rule(
         reader_category=None,
@@ -501,7 +501,7 @@ def world(library: Library) -> Iterator[World]:
         yield w
 
 
-def _titles(library: Library, count: int) -> list[int]:
+def _titles(library: LendingLibrary, count: int) -> list[int]:
     """``count`` titles with one copy at CEN each, imported in one file."""
     tag = next(_n)
     records = [

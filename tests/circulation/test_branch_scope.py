@@ -4,7 +4,7 @@ for every operation and every kind of actor; the doors only pass who is asking."
 from __future__ import annotations
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 
 from shelfwise.access.models import Principal
 from shelfwise.circulation.scope import SYSTEM, Acting, authorise, reader_self, terminal_at
@@ -40,7 +40,7 @@ def test_the_rule_for_each_kind_of_actor() -> None:
     refused("access.not_yours", lambda: authorise(Acting("robot", ("CEN",)), at=["CEN"]))
 
 
-def test_every_operation_asks_the_same_question(library: Library) -> None:
+def test_every_operation_asks_the_same_question(library: LendingLibrary) -> None:
     services = library.services
     circ = services.circulation
     record, (lent, spare, other) = library.title("馆藏", copies=3)
@@ -72,7 +72,7 @@ def test_every_operation_asks_the_same_question(library: Library) -> None:
     assert circ.cancel_hold(hold.id, actor=reader_self(reader)).status == "cancelled"
 
 
-def test_rules_and_calendars_are_scoped_by_their_branch(library: Library) -> None:
+def test_rules_and_calendars_are_scoped_by_their_branch(library: LendingLibrary) -> None:
     br1 = Principal(kind="staff", id=1, name="admin", role="admin", branches=("BR1",))
     refused(
         "access.network_forbidden",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.circulation.idempotency import RequestKey
@@ -27,7 +27,7 @@ class _Code:
         return True
 
 
-def test_checkout_checkin_round_trip(library: Library, clock: FrozenClock) -> None:
+def test_checkout_checkin_round_trip(library: LendingLibrary, clock: FrozenClock) -> None:
     circ = library.services.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
@@ -42,7 +42,7 @@ def test_checkout_checkin_round_trip(library: Library, clock: FrozenClock) -> No
     assert circ.loans_of(reader.card_number) == []
 
 
-def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> None:
+def test_refusals_have_precise_codes(library: LendingLibrary, clock: FrozenClock) -> None:
     circ, readers = library.services.circulation, library.services.readers
     _, (b1, b2) = library.title(copies=2)
     alice, bob = library.reader("Alice"), library.reader("Bob")
@@ -74,7 +74,7 @@ def test_refusals_have_precise_codes(library: Library, clock: FrozenClock) -> No
         circ.checkout(child.card_number, b3, "CEN", actor=SYSTEM)
 
 
-def test_loan_limit_and_fee_block(library: Library, clock: FrozenClock) -> None:
+def test_loan_limit_and_fee_block(library: LendingLibrary, clock: FrozenClock) -> None:
     circ = library.services.circulation
     library.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"loan_limit": 2}, actor=SYSTEM
@@ -96,7 +96,7 @@ def test_loan_limit_and_fee_block(library: Library, clock: FrozenClock) -> None:
     )
 
 
-def test_renewal_limit_and_holds(library: Library, clock: FrozenClock) -> None:
+def test_renewal_limit_and_holds(library: LendingLibrary, clock: FrozenClock) -> None:
     circ = library.services.circulation
     record_id, (barcode,) = library.title()
     reader, other = library.reader(), library.reader("Other")
@@ -119,7 +119,7 @@ def test_renewal_limit_and_holds(library: Library, clock: FrozenClock) -> None:
 
 
 def test_due_dates_fall_on_open_days_and_fines_count_open_days(
-    library: Library, clock: FrozenClock
+    library: LendingLibrary, clock: FrozenClock
 ) -> None:
     circ = library.services.circulation
     start = clock.now().date()
@@ -146,7 +146,7 @@ def test_due_dates_fall_on_open_days_and_fines_count_open_days(
     assert (fee.kind, fee.amount_cents, fee.status) == ("overdue", 70, "open")
 
 
-def test_lost_then_found(library: Library) -> None:
+def test_lost_then_found(library: LendingLibrary) -> None:
     circ = library.services.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
@@ -164,7 +164,7 @@ def test_lost_then_found(library: Library) -> None:
     assert circ.item_status(barcode).availability is Availability.ON_SHELF
 
 
-def test_idempotent_checkout_replays_the_first_result(library: Library) -> None:
+def test_idempotent_checkout_replays_the_first_result(library: LendingLibrary) -> None:
     circ = library.services.circulation
     _, (barcode,) = library.title()
     reader = library.reader()
@@ -185,7 +185,7 @@ def test_idempotent_checkout_replays_the_first_result(library: Library) -> None:
     )
 
 
-def test_a_key_is_its_holders_and_names_one_request(library: Library) -> None:
+def test_a_key_is_its_holders_and_names_one_request(library: LendingLibrary) -> None:
     """Issue 12: reader A sent reader B's key and got B's loan back."""
     circ = library.services.circulation
     _, (first_copy, second_copy) = library.title(copies=2)
@@ -223,7 +223,7 @@ def test_a_key_is_its_holders_and_names_one_request(library: Library) -> None:
     assert [loan.barcode for loan in circ.loans_of(a.card_number)] == [second_copy]
 
 
-def test_due_date_is_a_date(library: Library) -> None:
+def test_due_date_is_a_date(library: LendingLibrary) -> None:
     _, (barcode,) = library.title()
     loan = library.services.circulation.checkout(
         library.reader().card_number, barcode, "CEN", actor=SYSTEM

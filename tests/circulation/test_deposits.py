@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from circ_helpers import Library, make_library
+from circ_helpers import LendingLibrary, make_library
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
@@ -28,7 +28,7 @@ from shelfwise.testing.access import staff_headers
 
 
 @pytest.fixture
-def lib(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Library]:
+def lib(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[LendingLibrary]:
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
@@ -60,7 +60,7 @@ def test_requirements_are_read_per_category() -> None:
         parse_requirements("adult:100")
 
 
-def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: Library) -> None:
+def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: LendingLibrary) -> None:
     circ, deps = lib.services.circulation, lib.services.deposits
     _, (b1, b2) = lib.title(copies=2)
     adult, child = lib.reader("成人"), lib.reader("儿童", category="child")
@@ -85,7 +85,7 @@ def test_checkout_needs_the_deposit_unless_the_category_needs_none(lib: Library)
 
 
 def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
-    lib: Library, clock: FrozenClock
+    lib: LendingLibrary, clock: FrozenClock
 ) -> None:
     circ, deps = lib.services.circulation, lib.services.deposits
     _, (b1, b2) = lib.title(copies=2)
@@ -114,7 +114,7 @@ def test_credit_lets_a_reader_in_good_standing_borrow_without_a_deposit(
     )
 
 
-def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
+def test_refund_is_refused_while_loans_or_fees_are_open(lib: LendingLibrary) -> None:
     circ, deps = lib.services.circulation, lib.services.deposits
     _, (barcode,) = lib.title()
     reader = lib.reader()
@@ -136,7 +136,7 @@ def test_refund_is_refused_while_loans_or_fees_are_open(lib: Library) -> None:
     assert [d.status for d in deps.of(reader.card_number)] == ["refunded"]
 
 
-def test_a_reader_with_a_held_deposit_cannot_be_deleted(lib: Library) -> None:
+def test_a_reader_with_a_held_deposit_cannot_be_deleted(lib: LendingLibrary) -> None:
     deps, db = lib.services.deposits, lib.services.db
     reader = lib.reader("要走的人")
     deposit = deps.take(reader.card_number, 10000, "transfer")
@@ -149,7 +149,7 @@ def test_a_reader_with_a_held_deposit_cannot_be_deleted(lib: Library) -> None:
         assert conn.execute(select(func.count()).select_from(deposits)).scalar_one() == 0
 
 
-def test_two_refunds_of_one_deposit_refund_once(lib: Library) -> None:
+def test_two_refunds_of_one_deposit_refund_once(lib: LendingLibrary) -> None:
     deps = lib.services.deposits
     reader = lib.reader()
     deposit = deps.take(reader.card_number, 10000, "cash")
@@ -179,7 +179,7 @@ def test_two_refunds_of_one_deposit_refund_once(lib: Library) -> None:
     assert row.status == "refunded"
 
 
-def test_deposits_over_http(lib: Library) -> None:
+def test_deposits_over_http(lib: LendingLibrary) -> None:
     reader = lib.reader()
     card = reader.card_number
     with TestClient(asgi_app(lib.services), headers=staff_headers(lib.services, "desk")) as client:
@@ -225,7 +225,7 @@ def _race(calls: dict[str, Callable[[], object]]) -> dict[str, str]:
     return results
 
 
-def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: Library) -> None:
+def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: LendingLibrary) -> None:
     """The reader lock orders them: either the loan stands and the refund is refused, or the
     refund stands and the checkout is refused; never a loan without its deposit."""
     circ, deps = lib.services.circulation, lib.services.deposits
@@ -243,7 +243,7 @@ def test_a_checkout_and_a_refund_of_the_only_deposit_never_both_pass(lib: Librar
         assert pair in {("ok", "circ.deposit_refund_loans"), ("circ.deposit_required", "ok")}
 
 
-def _linked(lib: Library, reader_id: int) -> tuple[int, int]:
+def _linked(lib: LendingLibrary, reader_id: int) -> tuple[int, int]:
     """(loans, fees) still linked to the reader."""
     with lib.services.db.read() as conn:
         return (
@@ -257,7 +257,7 @@ def _linked(lib: Library, reader_id: int) -> tuple[int, int]:
 
 
 def test_credit_remembers_a_late_return_after_privacy_unlinks_it(
-    lib: Library, clock: FrozenClock
+    lib: LendingLibrary, clock: FrozenClock
 ) -> None:
     """Item 8: unlinking (P1, P2) must not make credit forget a late return, and the count
     that remembers it must not undo the unlinking: no loan, no fee, no title stays linked."""
@@ -286,7 +286,7 @@ def test_credit_remembers_a_late_return_after_privacy_unlinks_it(
 
 
 def test_a_late_return_within_the_grace_days_still_counts_for_credit(
-    lib: Library, clock: FrozenClock
+    lib: LendingLibrary, clock: FrozenClock
 ) -> None:
     """No fine (grace days), so the loan is unlinked at check-in at once: before the count,
     this reader looked spotless the moment the book came back."""
@@ -304,7 +304,7 @@ def test_a_late_return_within_the_grace_days_still_counts_for_credit(
     assert deps.standing(reader.card_number).credit.reasons == ("overdue",)
 
 
-def test_late_returns_go_with_a_deleted_reader(lib: Library, clock: FrozenClock) -> None:
+def test_late_returns_go_with_a_deleted_reader(lib: LendingLibrary, clock: FrozenClock) -> None:
     circ = lib.services.circulation
     lib.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"grace_days": 5}, actor=SYSTEM

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import (
@@ -32,7 +32,7 @@ def test_state_tables_refuse_moves_not_listed() -> None:
     assert not [k for k in LOAN_TRANSITIONS if k[0] is LoanStatus.RETURNED]
 
 
-def test_queue_trap_ready_and_checkout(library: Library, clock: FrozenClock) -> None:
+def test_queue_trap_ready_and_checkout(library: LendingLibrary, clock: FrozenClock) -> None:
     circ = library.services.circulation
     record_id, (barcode,) = library.title()
     borrower, first, second = library.reader("b"), library.reader("1"), library.reader("2")
@@ -53,7 +53,7 @@ def test_queue_trap_ready_and_checkout(library: Library, clock: FrozenClock) -> 
     assert circ.get_hold(h1.id, actor=SYSTEM).status is HoldStatus.FULFILLED
 
 
-def test_return_elsewhere_goes_in_transit(library: Library) -> None:
+def test_return_elsewhere_goes_in_transit(library: LendingLibrary) -> None:
     circ = library.services.circulation
     record_id, (barcode,) = library.title(branch="CEN")
     borrower, holder = library.reader("b"), library.reader("h")
@@ -74,7 +74,7 @@ def test_return_elsewhere_goes_in_transit(library: Library) -> None:
     assert circ.checkin(b2, "CEN", actor=SYSTEM).availability == "on_shelf"
 
 
-def test_hold_shelf_expiry_and_cancel(library: Library, clock: FrozenClock) -> None:
+def test_hold_shelf_expiry_and_cancel(library: LendingLibrary, clock: FrozenClock) -> None:
     circ = library.services.circulation
     record_id, (barcode,) = library.title()
     a, b = library.reader("a"), library.reader("b")
@@ -97,7 +97,7 @@ def test_hold_shelf_expiry_and_cancel(library: Library, clock: FrozenClock) -> N
     assert again.value.code == "circ.hold_closed"
 
 
-def test_availability_counts_for_search(library: Library) -> None:
+def test_availability_counts_for_search(library: LendingLibrary) -> None:
     circ = library.services.circulation
     record_id, barcodes = library.title(copies=3)
     reader = library.reader()
@@ -107,7 +107,7 @@ def test_availability_counts_for_search(library: Library) -> None:
     assert circ.availability([record_id], branch="BR1") == {}
 
 
-def test_hold_shelf_and_slip(library: Library) -> None:
+def test_hold_shelf_and_slip(library: LendingLibrary) -> None:
     circ = library.services.circulation
     record_id, (barcode,) = library.title(branch="CEN")
     near, far = library.reader("near"), library.reader("far")

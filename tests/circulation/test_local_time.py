@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 
 from shelfwise.circulation.notices import enqueue_due_notices
 from shelfwise.circulation.scope import SYSTEM
@@ -16,7 +16,7 @@ LOCAL_AFTER_MIDNIGHT = datetime(2026, 9, 1, 16, 30, tzinfo=UTC)
 
 
 def test_a_loan_after_local_midnight_is_lent_on_the_local_date(
-    library: Library, clock: FrozenClock
+    library: LendingLibrary, clock: FrozenClock
 ) -> None:
     circ = library.services.circulation
     _, (barcode,) = library.title()
@@ -31,7 +31,9 @@ def test_a_loan_after_local_midnight_is_lent_on_the_local_date(
     assert circ.checkin(barcode, "CEN", actor=SYSTEM).fine_cents == 10
 
 
-def test_hold_expiry_and_notices_count_local_days(library: Library, clock: FrozenClock) -> None:
+def test_hold_expiry_and_notices_count_local_days(
+    library: LendingLibrary, clock: FrozenClock
+) -> None:
     circ = library.services.circulation
     record_id, (barcode,) = library.title()
     card, waiting = library.reader().card_number, library.reader("等候").card_number

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from sqlalchemy import MetaData, select, text
 from typer.testing import CliRunner
 
@@ -48,7 +48,7 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
     return path
 
 
-def csv_set(lib: Library, tmp: Path) -> dict[str, Path]:
+def csv_set(lib: LendingLibrary, tmp: Path) -> dict[str, Path]:
     """A small library's export: three readers in three scripts, their loans, holds and fees."""
     dream, (d1, d2) = lib.title("红楼梦", copies=2)
     _, (k1,) = lib.title("토지", copies=1)
@@ -98,7 +98,7 @@ def run_all(services: Services, files: dict[str, Path]) -> dict[str, MigrationSu
 
 
 def test_a_library_moves_in_without_losing_a_loan(
-    services: Services, library: Library, tmp_path: Path
+    services: Services, library: LendingLibrary, tmp_path: Path
 ) -> None:
     files = csv_set(library, tmp_path)
     summaries = run_all(services, files)
@@ -156,7 +156,9 @@ def test_a_library_moves_in_without_losing_a_loan(
     assert result.fine_cents > 0
 
 
-def test_a_second_run_adds_nothing(services: Services, library: Library, tmp_path: Path) -> None:
+def test_a_second_run_adds_nothing(
+    services: Services, library: LendingLibrary, tmp_path: Path
+) -> None:
     files = csv_set(library, tmp_path)
     run_all(services, files)
     before = _counts(services)
@@ -177,7 +179,7 @@ def test_a_second_run_adds_nothing(services: Services, library: Library, tmp_pat
 
 
 def test_bad_rows_go_to_the_rejects_file_with_reasons(
-    services: Services, library: Library, tmp_path: Path
+    services: Services, library: LendingLibrary, tmp_path: Path
 ) -> None:
     _, (b1, b2) = library.title("三体", copies=2)
     moving = importer(services, batch_size=2)
@@ -253,7 +255,7 @@ def test_gb18030_and_utf8_with_bom_are_detected(services: Services, tmp_path: Pa
 
 
 def test_no_identity_card_number_is_stored_in_plain_text(
-    services: Services, library: Library, tmp_path: Path
+    services: Services, library: LendingLibrary, tmp_path: Path
 ) -> None:
     run_all(services, csv_set(library, tmp_path))
     with services.db.read() as conn:
@@ -285,7 +287,7 @@ def test_a_file_without_a_required_column_imports_nothing(
 
 
 def test_the_command_imports_and_prints_a_summary(
-    services: Services, library: Library, tmp_path: Path
+    services: Services, library: LendingLibrary, tmp_path: Path
 ) -> None:
     files = csv_set(library, tmp_path)
     args = [

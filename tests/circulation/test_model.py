@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from circ_helpers import Library, make_library
+from circ_helpers import LendingLibrary, make_library
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -48,7 +48,7 @@ class Circulation(RuleBasedStateMachine):
         self.services = composition.build(
             settings_, clock=FrozenClock(datetime(2026, 9, 1, tzinfo=UTC))
         )
-        self.lib: Library = make_library(self.services, path)
+        self.lib: LendingLibrary = make_library(self.services, path)
         self.titles = [self.lib.title(copies=COPIES) for _ in range(TITLES)]
         self.cards = [self.lib.reader(f"m{i}").card_number for i in range(READERS)]
         self.title_of = {b: t for t, (_, bs) in enumerate(self.titles) for b in bs}

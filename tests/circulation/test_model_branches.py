@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from circ_helpers import Library, make_library
+from circ_helpers import LendingLibrary, make_library
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -70,7 +70,7 @@ class Branches(RuleBasedStateMachine):
         self.services = composition.build(
             settings_, clock=FrozenClock(datetime(2026, 9, 1, tzinfo=UTC))
         )
-        self.lib: Library = make_library(self.services, path)
+        self.lib: LendingLibrary = make_library(self.services, path)
         self.services.catalogue.add_branch(code="BR2", kind=BranchKind.BRANCH, name_zh="BR2")
         self.branch_id = {b.code: b.id for b in self.services.catalogue.list_branches()}
         # Copies of one title live at different branches, so a check-in is often away from home.

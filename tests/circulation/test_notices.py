@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 
 from shelfwise.circulation.notices import SmtpChannel, enqueue_due_notices
 from shelfwise.circulation.scope import SYSTEM
@@ -21,13 +21,13 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
         yield server
 
 
-def _deliver(library: Library) -> int:
+def _deliver(library: LendingLibrary) -> int:
     services = library.services
     return Runtime(services).outbox_relay().drain()
 
 
 def test_hold_ready_and_due_notices_by_email(
-    library: Library, smtp: tuple[Inbox, int], clock: FrozenClock
+    library: LendingLibrary, smtp: tuple[Inbox, int], clock: FrozenClock
 ) -> None:
     inbox, port = smtp
     library.services.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")

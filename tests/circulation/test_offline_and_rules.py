@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,7 +20,7 @@ from shelfwise.circulation.rules import (
 from shelfwise.circulation.scope import SYSTEM
 
 
-def test_offline_upload_applies_once_and_reports_conflicts(library: Library) -> None:
+def test_offline_upload_applies_once_and_reports_conflicts(library: LendingLibrary) -> None:
     circ = library.services.circulation
     _, (b1, b2) = library.title(copies=2)
     alice, bob = library.reader("Alice"), library.reader("Bob")

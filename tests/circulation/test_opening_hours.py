@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
@@ -41,7 +41,7 @@ def test_opening_hours_per_weekday_with_exceptions() -> None:
             parse_hours(bad)
 
 
-def test_hours_are_kept_per_branch_and_set_over_http(library: Library) -> None:
+def test_hours_are_kept_per_branch_and_set_over_http(library: LendingLibrary) -> None:
     weekly, special = parse_hours("1 09:00-21:00\n2026-10-01 10:00-14:00")
     saved = library.services.calendars.set_hours(
         "CEN", weekly_hours=weekly, special_hours=special, actor=SYSTEM

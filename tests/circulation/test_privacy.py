@@ -13,7 +13,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from sqlalchemy import MetaData, select, text
 
 from shelfwise.circulation.notices import SmtpChannel
@@ -43,7 +43,7 @@ class _Sent:
 CATALOGUE = {"records", "sources", "record_isbns", "record_classes"}
 
 
-def _dump(library: Library, *, skip: frozenset[str] = frozenset()) -> str:
+def _dump(library: LendingLibrary, *, skip: frozenset[str] = frozenset()) -> str:
     meta = MetaData()
     meta.reflect(library.services.db.engine)
     parts: list[str] = []
@@ -56,7 +56,7 @@ def _dump(library: Library, *, skip: frozenset[str] = frozenset()) -> str:
     return "\n".join(parts)
 
 
-def test_reading_history_is_cut_at_checkin_unless_opted_in(library: Library) -> None:
+def test_reading_history_is_cut_at_checkin_unless_opted_in(library: LendingLibrary) -> None:
     circ = library.services.circulation
     _, (b1, b2) = library.title(copies=2)
     reader = library.reader()
@@ -75,7 +75,7 @@ def test_reading_history_is_cut_at_checkin_unless_opted_in(library: Library) -> 
 
 
 def test_canary_export_then_deletion_leaves_no_trace(
-    library: Library, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+    library: LendingLibrary, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     services, circ = library.services, library.services.circulation
@@ -156,7 +156,7 @@ def test_canary_export_then_deletion_leaves_no_trace(
         assert secret not in logged
 
 
-def test_smtp_channel_is_the_default(library: Library) -> None:
+def test_smtp_channel_is_the_default(library: LendingLibrary) -> None:
     handlers = Runtime(library.services).outbox_handlers()
     assert "circulation.notice" in handlers
     assert isinstance(SmtpChannel("h", 25, "s"), SmtpChannel)

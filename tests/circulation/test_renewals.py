@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from circ_helpers import Library, make_library
+from circ_helpers import LendingLibrary, make_library
 from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
@@ -21,7 +21,7 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.testing.access import staff_headers
 
 
-def test_a_renewal_on_the_day_of_the_loan_extends_it(library: Library) -> None:
+def test_a_renewal_on_the_day_of_the_loan_extends_it(library: LendingLibrary) -> None:
     """The reported bug: same day → same due date, a renewal used up, "Renewed."."""
     circ = library.services.circulation
     _, (barcode,) = library.title("活着")
@@ -34,7 +34,7 @@ def test_a_renewal_on_the_day_of_the_loan_extends_it(library: Library) -> None:
     assert again.due_on == lent.due_on + timedelta(days=60)
 
 
-def test_an_overdue_loan_renews_from_today(library: Library, clock: FrozenClock) -> None:
+def test_an_overdue_loan_renews_from_today(library: LendingLibrary, clock: FrozenClock) -> None:
     """From its due date, the renewal of a loan 20 days overdue would end in the past."""
     circ = library.services.circulation
     _, (barcode,) = library.title()
@@ -47,7 +47,7 @@ def test_an_overdue_loan_renews_from_today(library: Library, clock: FrozenClock)
 
 
 @pytest.fixture
-def from_today(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[Library]:
+def from_today(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterator[LendingLibrary]:
     settings = Settings.load(
         {
             "data_dir": tmp_path / "data",
@@ -62,7 +62,7 @@ def from_today(database_url: str, tmp_path: Path, clock: FrozenClock) -> Iterato
 
 
 def test_counting_from_today_refuses_a_renewal_that_would_not_extend(
-    from_today: Library, clock: FrozenClock
+    from_today: LendingLibrary, clock: FrozenClock
 ) -> None:
     circ = from_today.services.circulation
     _, (barcode,) = from_today.title("三体")
@@ -85,7 +85,7 @@ def test_a_bad_renewal_base_is_a_clear_settings_error(tmp_path: Path) -> None:
         Settings.load({"data_dir": tmp_path, "renewal_period_base": "tomorrow"}, environ={})
 
 
-def test_refusals_name_the_title(library: Library) -> None:
+def test_refusals_name_the_title(library: LendingLibrary) -> None:
     circ = library.services.circulation
     record_id, (barcode,) = library.title("平凡的世界")
     card, other = library.reader().card_number, library.reader("他人").card_number
@@ -100,7 +100,9 @@ def test_refusals_name_the_title(library: Library) -> None:
         assert barcode in message
 
 
-def test_renew_all_renews_what_it_may_and_says_why_not_for_the_rest(library: Library) -> None:
+def test_renew_all_renews_what_it_may_and_says_why_not_for_the_rest(
+    library: LendingLibrary,
+) -> None:
     circ = library.services.circulation
     _, (b1,) = library.title("围城")
     held_record, (b2,) = library.title("边城")
@@ -126,7 +128,7 @@ def test_renew_all_renews_what_it_may_and_says_why_not_for_the_rest(library: Lib
     assert circ.renewals_of(card)[0].loan.renewals == 1
 
 
-def test_each_loan_says_whether_it_can_be_renewed(library: Library) -> None:
+def test_each_loan_says_whether_it_can_be_renewed(library: LendingLibrary) -> None:
     circ = library.services.circulation
     library.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"renewals": 1}, actor=SYSTEM
@@ -144,7 +146,7 @@ def test_each_loan_says_whether_it_can_be_renewed(library: Library) -> None:
     assert view[b2].title.startswith("家")
 
 
-def test_renewals_over_http(library: Library) -> None:
+def test_renewals_over_http(library: LendingLibrary) -> None:
     """The API answers with the new due date; renew-all and the renewal view in one place."""
     circ = library.services.circulation
     _, (b1,) = library.title("春")

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -47,7 +47,7 @@ class QuietChannel:
 
 
 @pytest.fixture
-def lib(library: Library) -> Library:
+def lib(library: LendingLibrary) -> LendingLibrary:
     library.services.notice_channel = QuietChannel()
     return library
 
@@ -96,7 +96,7 @@ def on_shelf_at(services: Services, q: str, branch: str) -> set[int]:
     return {r.record_id for w in services.search.search(request).works for r in w.records}
 
 
-def two_branch_title(lib: Library, title: str) -> tuple[int, str, str]:
+def two_branch_title(lib: LendingLibrary, title: str) -> tuple[int, str, str]:
     """A record with one copy at CEN and one at BR1: (record id, CEN barcode, BR1 barcode)."""
     record_id, (cen,) = lib.title(title, copies=1, branch="CEN")
     br1 = f"{cen}-BR1"
@@ -112,7 +112,7 @@ def two_branch_title(lib: Library, title: str) -> tuple[int, str, str]:
 
 
 def test_checkout_of_the_last_copy_at_a_branch_leaves_search_and_checkin_brings_it_back(
-    lib: Library,
+    lib: LendingLibrary,
 ) -> None:
     services = lib.services
     record_id, cen, br1 = two_branch_title(lib, "Availability heron")
@@ -142,7 +142,7 @@ def test_checkout_of_the_last_copy_at_a_branch_leaves_search_and_checkin_brings_
     assert chips(services, record_id, q) == {"CEN", "BR1"}
 
 
-def test_availability_orders_the_tie_on_the_shelf_first(lib: Library) -> None:
+def test_availability_orders_the_tie_on_the_shelf_first(lib: LendingLibrary) -> None:
     """Browsing by title: two records of one title; the one on loan drops behind."""
     services = lib.services
     first, (a,) = lib.title("Ordering egret", copies=1, branch="CEN")
@@ -159,7 +159,7 @@ def test_availability_orders_the_tie_on_the_shelf_first(lib: Library) -> None:
     assert order() == [second, first]
 
 
-def test_lost_and_withdrawn_copies_are_not_on_the_shelf(lib: Library) -> None:
+def test_lost_and_withdrawn_copies_are_not_on_the_shelf(lib: LendingLibrary) -> None:
     services = lib.services
     record_id, cen, br1 = two_branch_title(lib, "Availability crane")
     q = "availability crane"
@@ -180,7 +180,7 @@ def test_lost_and_withdrawn_copies_are_not_on_the_shelf(lib: Library) -> None:
     assert available_facet(services, q) == {"no": 1}
 
 
-def test_a_copy_in_transit_or_trapped_for_a_hold_is_not_on_the_shelf(lib: Library) -> None:
+def test_a_copy_in_transit_or_trapped_for_a_hold_is_not_on_the_shelf(lib: LendingLibrary) -> None:
     services = lib.services
     record_id, (cen,) = lib.title("Availability ibis", copies=1, branch="CEN")
     services.search.rebuild()
@@ -214,7 +214,7 @@ def test_a_copy_in_transit_or_trapped_for_a_hold_is_not_on_the_shelf(lib: Librar
 
 
 def test_a_trapped_copy_freed_by_an_expired_hold_is_on_the_shelf_again(
-    lib: Library, clock: FrozenClock
+    lib: LendingLibrary, clock: FrozenClock
 ) -> None:
     services = lib.services
     record_id, (cen,) = lib.title("Availability stork", copies=1, branch="CEN")
@@ -232,7 +232,7 @@ def test_a_trapped_copy_freed_by_an_expired_hold_is_on_the_shelf_again(
 
 
 def test_search_api_filters_by_a_branch_with_a_copy_on_the_shelf_and_by_mine(
-    lib: Library,
+    lib: LendingLibrary,
 ) -> None:
     services = lib.services
     both, _cen, br1 = two_branch_title(lib, "Api plover")
@@ -277,7 +277,7 @@ def test_search_api_filters_by_a_branch_with_a_copy_on_the_shelf_and_by_mine(
     assert unknown.json()["error"]["code"] == "catalogue.branch_not_found"
 
 
-def test_the_running_follower_applies_a_checkout_without_a_reindex(lib: Library) -> None:
+def test_the_running_follower_applies_a_checkout_without_a_reindex(lib: LendingLibrary) -> None:
     """As ``serve`` runs it: the follower thread, no relay and no explicit sync. Only the
     record checked out is documented anew (the index's other document is untouched)."""
     services = lib.services

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
@@ -24,7 +24,7 @@ def _refusal(call: object, *args: object) -> str:
 
 
 def test_two_overdue_loans_stop_borrowing_but_not_renewing(
-    library: Library, clock: FrozenClock
+    library: LendingLibrary, clock: FrozenClock
 ) -> None:
     circ = library.services.circulation
     _, barcodes = library.title("骆驼祥子", copies=3)
@@ -48,7 +48,7 @@ def test_two_overdue_loans_stop_borrowing_but_not_renewing(
 
 
 def test_the_account_blocks_stop_everything_and_come_in_checkout_order(
-    library: Library, clock: FrozenClock
+    library: LendingLibrary, clock: FrozenClock
 ) -> None:
     circ, readers = library.services.circulation, library.services.readers
     _, (barcode,) = library.title()
@@ -64,7 +64,7 @@ def test_the_account_blocks_stop_everything_and_come_in_checkout_order(
     assert _refusal(circ.checkout, card, barcode, "CEN") == codes[0]
 
 
-def test_standing_over_http(library: Library, clock: FrozenClock) -> None:
+def test_standing_over_http(library: LendingLibrary, clock: FrozenClock) -> None:
     circ = library.services.circulation
     _, (barcode,) = library.title()
     card = library.reader().card_number

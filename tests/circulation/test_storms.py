@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from circ_helpers import Library
+from circ_helpers import LendingLibrary
 from storms import StormResult, storm_holds, storm_limit, storm_one_item
 
 from shelfwise.circulation.scope import SYSTEM
@@ -20,7 +20,7 @@ from shelfwise.testing.servers import live_server
 
 
 @pytest.fixture(params=["service", "rest"])
-def door(request: pytest.FixtureRequest, library: Library) -> Iterator[str | None]:
+def door(request: pytest.FixtureRequest, library: LendingLibrary) -> Iterator[str | None]:
     if request.param == "service":
         yield None
         return
@@ -46,7 +46,7 @@ def _check(results: list[StormResult]) -> None:
 
 
 def test_d1_one_item_many_readers(
-    library: Library, door: str | None, request: pytest.FixtureRequest
+    library: LendingLibrary, door: str | None, request: pytest.FixtureRequest
 ) -> None:
     n = 64 if _slow(request) else 16
     cards = [library.reader(f"r{i}").card_number for i in range(n)]
@@ -54,7 +54,7 @@ def test_d1_one_item_many_readers(
 
 
 def test_d2_limit_under_parallel_checkouts(
-    library: Library, door: str | None, request: pytest.FixtureRequest
+    library: LendingLibrary, door: str | None, request: pytest.FixtureRequest
 ) -> None:
     library.services.loan_rules.set_rule(
         reader_category=None, item_type=None, branch=None, values={"loan_limit": 15}, actor=SYSTEM
@@ -64,7 +64,7 @@ def test_d2_limit_under_parallel_checkouts(
 
 
 def test_d3_concurrent_checkins_with_holds(
-    library: Library, door: str | None, request: pytest.FixtureRequest
+    library: LendingLibrary, door: str | None, request: pytest.FixtureRequest
 ) -> None:
     borrower = library.reader("borrower").card_number
     holders = [library.reader(f"h{i}").card_number for i in range(6)]

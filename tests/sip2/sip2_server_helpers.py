@@ -29,7 +29,10 @@ _counter = itertools.count(1)
 
 
 @dataclass
-class Library:
+class KioskLibrary:
+    """A library behind a self-check kiosk: titles and readers with a PIN, made on demand;
+    ``make_library`` creates its branches and the terminal account kiosks log in with."""
+
     services: Services
     tmp: Path
     cards: dict[str, str] = field(default_factory=dict)
@@ -61,7 +64,7 @@ class Library:
         return registered.reader.card_number
 
 
-def make_library(services: Services, tmp: Path, **terminal: object) -> Library:
+def make_library(services: Services, tmp: Path, **terminal: object) -> KioskLibrary:
     for code, kind in (("CEN", BranchKind.CENTRAL), ("BR1", BranchKind.BRANCH)):
         services.catalogue.add_branch(code=code, kind=kind, name_zh=code)
     options: dict[str, object] = {"location": "desk-1", "lenient": True, **terminal}
@@ -72,7 +75,7 @@ def make_library(services: Services, tmp: Path, **terminal: object) -> Library:
         institution=INSTITUTION,
         **options,  # type: ignore[arg-type]
     )
-    return Library(services, tmp)
+    return KioskLibrary(services, tmp)
 
 
 @contextmanager

@@ -24,7 +24,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from sip2_server_helpers import BLANK, INSTITUTION, Kiosk, Library
+from sip2_server_helpers import BLANK, INSTITUTION, Kiosk, KioskLibrary
 from sqlalchemy import text
 
 from shelfwise.circulation.scope import SYSTEM
@@ -48,7 +48,7 @@ class D4Setup:
     hold_id: int
 
 
-def prepare(library: Library, kiosks: int) -> D4Setup:
+def prepare(library: KioskLibrary, kiosks: int) -> D4Setup:
     *copies, contested = library.title("重发与撤销", copies=kiosks + 1)
     cards = [library.reader(f"D4 读者{k}") for k in range(kiosks)]
     holder = library.reader("D4 预约者")
@@ -145,7 +145,7 @@ class _Step:
 
 
 def d4_trial(
-    library: Library, port: int, kiosks: list[Kiosk], setup: D4Setup, trial: int
+    library: KioskLibrary, port: int, kiosks: list[Kiosk], setup: D4Setup, trial: int
 ) -> D4Result:
     """One trial with every kiosk (logged-in connections) at once; invariants checked after."""
     start = time.perf_counter()
@@ -178,12 +178,12 @@ def d4_trial(
     return D4Result(violations, time.perf_counter() - start)
 
 
-def _max_loan_id(library: Library) -> int:
+def _max_loan_id(library: KioskLibrary) -> int:
     with library.services.db.read() as conn:
         return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM loans")).scalar_one())
 
 
-def _invariants(library: Library, setup: D4Setup, before: int) -> list[str]:
+def _invariants(library: KioskLibrary, setup: D4Setup, before: int) -> list[str]:
     problems: list[str] = []
     with library.services.db.read() as conn:
         doubled = conn.execute(

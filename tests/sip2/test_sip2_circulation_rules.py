@@ -12,7 +12,7 @@ from sip2_server_helpers import (
     PIN,
     TD,
     Kiosk,
-    Library,
+    KioskLibrary,
     checkout,
     live_sip2,
     make_library,
@@ -25,7 +25,7 @@ from shelfwise.sip2 import PatronCondition, PatronStatus
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path)
 
 
@@ -38,7 +38,7 @@ def _renew(kiosk: Kiosk, card: str, barcode: str) -> dict[str, str]:
     return {"ok": answer.fixed["ok"], "AH": answer.get("AH") or "", "AF": answer.get("AF") or ""}
 
 
-def test_a_renewal_at_the_kiosk_answers_the_new_due_date(library: Library) -> None:
+def test_a_renewal_at_the_kiosk_answers_the_new_due_date(library: KioskLibrary) -> None:
     """Renewed on the day it was lent, the loan runs 30 days from its due date (item 2)."""
     (barcode,) = library.title("活着")
     card = library.reader("김민준")
@@ -60,7 +60,7 @@ def _status(kiosk: Kiosk, card: str) -> PatronStatus:
     return PatronStatus.parse(answer.fixed["patron_status"])
 
 
-def test_patron_status_is_the_readers_standing(library: Library, clock: FrozenClock) -> None:
+def test_patron_status_is_the_readers_standing(library: KioskLibrary, clock: FrozenClock) -> None:
     """A reader with an overdue loan may not borrow (item 7): 23 said "may borrow" before."""
     barcodes = library.title("红楼梦", copies=2)
     card = library.reader("王芳")
@@ -83,7 +83,7 @@ def test_patron_status_is_the_readers_standing(library: Library, clock: FrozenCl
         assert "逾期" in (refused.get("AF") or "")  # circ.overdue_loans, the same rule
 
 
-def test_kiosk_dates_are_the_librarys_local_time(library: Library, clock: FrozenClock) -> None:
+def test_kiosk_dates_are_the_librarys_local_time(library: KioskLibrary, clock: FrozenClock) -> None:
     """16:30 UTC on 1 September is 00:30 on 2 September in Shenyang (item 4): the transaction
     date says so with a blank zone, and the loan is due 30 days from the local date."""
     clock.set(datetime(2026, 9, 1, 16, 30, tzinfo=UTC))

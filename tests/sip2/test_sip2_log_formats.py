@@ -23,7 +23,7 @@ from sip2_server_helpers import (
     TERMINAL,
     TERMINAL_PASSWORD,
     Kiosk,
-    Library,
+    KioskLibrary,
     live_sip2,
     make_library,
     patron_information,
@@ -35,7 +35,7 @@ from shelfwise.testing.servers import SLOW_MACHINE, live_server
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path)
 
 
@@ -54,7 +54,7 @@ def written(request: pytest.FixtureRequest) -> Iterator[tuple[str, io.StringIO]]
 
 
 def test_every_line_is_masked_and_structured_in_both_formats(
-    library: Library, written: tuple[str, io.StringIO]
+    library: KioskLibrary, written: tuple[str, io.StringIO]
 ) -> None:
     fmt, stream = written
     services = library.services
@@ -112,7 +112,7 @@ def test_every_line_is_masked_and_structured_in_both_formats(
         assert not any(line.startswith("{") for line in lines)
 
 
-def test_sip2_messages_are_counted_by_command_and_result(library: Library) -> None:
+def test_sip2_messages_are_counted_by_command_and_result(library: KioskLibrary) -> None:
     """/metrics' shelfwise_sip2_messages_total: by command and result, no kiosk data."""
 
     def count(command: str, result: str) -> float:

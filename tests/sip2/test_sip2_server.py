@@ -13,7 +13,7 @@ from sip2_server_helpers import (
     TERMINAL,
     TERMINAL_PASSWORD,
     Kiosk,
-    Library,
+    KioskLibrary,
     checkout,
     live_sip2,
     make_library,
@@ -29,11 +29,11 @@ PERSONAL = ("BD", "BE", "BF", "PB")
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path)
 
 
-def test_login_then_status_checkout_checkin(library: Library) -> None:
+def test_login_then_status_checkout_checkin(library: KioskLibrary) -> None:
     (barcode,) = library.title("活着")
     card = library.reader("김민준")
     with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
@@ -57,7 +57,7 @@ def test_login_then_status_checkout_checkin(library: Library) -> None:
     assert library.services.circulation.loans_of(card) == []
 
 
-def test_three_wrong_terminal_passwords_close_the_connection(library: Library) -> None:
+def test_three_wrong_terminal_passwords_close_the_connection(library: KioskLibrary) -> None:
     with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login("wrong-password-1").fixed["ok"] == "0"
         assert kiosk.login("wrong-password-2").fixed["ok"] == "0"
@@ -66,7 +66,7 @@ def test_three_wrong_terminal_passwords_close_the_connection(library: Library) -
     assert library.services.terminals.get(TERMINAL).failures == 3  # type: ignore[union-attr]
 
 
-def test_nothing_but_a_login_before_login(library: Library) -> None:
+def test_nothing_but_a_login_before_login(library: KioskLibrary) -> None:
     card = library.reader("王芳", email="wang@example.org")
     with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         raw = kiosk.send_raw(kiosk.wire("63", {"language": "019", "transaction_date": TD,
@@ -104,7 +104,7 @@ def test_a_wrong_pin_returns_no_personal_fields(services: Services, tmp_path: Pa
         assert patron_information(kiosk, card, None).get("AE") == ""
 
 
-def test_default_terminal_gets_a_masked_name_and_no_contact_fields(library: Library) -> None:
+def test_default_terminal_gets_a_masked_name_and_no_contact_fields(library: KioskLibrary) -> None:
     card = library.reader("王芳芳", email="wang@example.org", phone="13800000000")
     with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
@@ -123,7 +123,7 @@ def test_default_terminal_gets_a_masked_name_and_no_contact_fields(library: Libr
     ],
 )
 def test_garbage_gets_a_clean_close_and_the_server_goes_on(
-    library: Library, garbage: bytes
+    library: KioskLibrary, garbage: bytes
 ) -> None:
     with live_sip2(library.services) as server:
         with Kiosk(server.port) as kiosk:
@@ -133,7 +133,7 @@ def test_garbage_gets_a_clean_close_and_the_server_goes_on(
             assert kiosk.login().fixed["ok"] == "1"
 
 
-def test_an_oversized_message_closes_the_connection(library: Library) -> None:
+def test_an_oversized_message_closes_the_connection(library: KioskLibrary) -> None:
     with live_sip2(library.services, max_message_bytes=512) as server:
         with Kiosk(server.port) as kiosk:
             kiosk.login()
@@ -165,7 +165,7 @@ def test_checksum_over_characters_strict_and_lenient(
         assert kiosk.send_raw(bad).startswith(b"96")
 
 
-def test_97_resends_the_last_response(library: Library) -> None:
+def test_97_resends_the_last_response(library: KioskLibrary) -> None:
     (barcode,) = library.title("三体")
     card = library.reader("刘慈")
     with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
@@ -179,7 +179,7 @@ def test_97_resends_the_last_response(library: Library) -> None:
         assert first.startswith(b"121")
 
 
-def test_a_resent_checkout_makes_one_loan(library: Library) -> None:
+def test_a_resent_checkout_makes_one_loan(library: KioskLibrary) -> None:
     (barcode,) = library.title("围城")
     card = library.reader("钱钟")
     with live_sip2(library.services) as server:
@@ -235,14 +235,14 @@ def test_wrong_location_or_source_network_fails_the_login(
         assert kiosk.login().fixed["ok"] == "0"  # CP desk-1 is not desk-9
 
 
-def test_a_non_loopback_plain_listener_needs_allowed_networks(library: Library) -> None:
+def test_a_non_loopback_plain_listener_needs_allowed_networks(library: KioskLibrary) -> None:
     config = ServerConfig(host="0.0.0.0", port=6001)
     with pytest.raises(ValueError, match="sip2_allowed_networks"):
         sip2_server(library.services, config)
 
 
 def test_statistics_and_logs_without_secrets(
-    library: Library, caplog: pytest.LogCaptureFixture
+    library: KioskLibrary, caplog: pytest.LogCaptureFixture
 ) -> None:
     (barcode,) = library.title("活着")
     card = library.reader("余华")
@@ -270,7 +270,7 @@ def test_checksum_helper_agrees_with_the_codec() -> None:
 
 
 def test_a_cancelled_checkout_is_taken_back_and_a_second_login_is_answered(
-    library: Library,
+    library: KioskLibrary,
 ) -> None:
     (barcode,) = library.title("边城")
     card = library.reader("沈从文")

@@ -18,7 +18,7 @@ from sip2_server_helpers import (
     TERMINAL,
     TERMINAL_PASSWORD,
     Kiosk,
-    Library,
+    KioskLibrary,
     live_sip2,
     make_library,
 )
@@ -32,7 +32,7 @@ BACKOFF = {"login_failures": 3, "login_backoff_seconds": 60, "login_backoff_max_
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path)
 
 
@@ -48,7 +48,7 @@ def _fail(port: int, source: str, times: int, name: str = "no-such-kiosk") -> No
 
 
 def test_failures_from_an_address_back_off_its_logins_for_longer_each_time(
-    library: Library, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+    library: KioskLibrary, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="shelfwise.sip2")
     with live_sip2(library.services, **BACKOFF) as server:
@@ -86,7 +86,7 @@ def test_failures_from_an_address_back_off_its_logins_for_longer_each_time(
 
 
 def test_failures_against_an_account_back_off_its_logins_from_every_address(
-    library: Library, clock: FrozenClock
+    library: KioskLibrary, clock: FrozenClock
 ) -> None:
     services = library.services
     for name, networks in (("kiosk-02", ""), ("kiosk-03", "127.0.0.1/32")):
@@ -109,7 +109,7 @@ def test_failures_against_an_account_back_off_its_logins_from_every_address(
         assert _login(port, "127.0.0.3") == "1"
 
 
-def test_concurrent_first_failures_from_one_address_are_all_counted(library: Library) -> None:
+def test_concurrent_first_failures_from_one_address_are_all_counted(library: KioskLibrary) -> None:
     """Eight kiosks at one new address fail at once: each gets its 940, none a dropped line."""
     answers: list[str] = []
     barrier = threading.Barrier(8)
@@ -129,7 +129,7 @@ def test_concurrent_first_failures_from_one_address_are_all_counted(library: Lib
     assert library.services.access.lockout.failures("sip2-ip:127.0.0.4") == 8
 
 
-def test_two_servers_share_the_backoff(library: Library) -> None:
+def test_two_servers_share_the_backoff(library: KioskLibrary) -> None:
     """Two server instances (as two worker processes would be) over one database."""
     with (
         live_sip2(library.services, **BACKOFF) as one,

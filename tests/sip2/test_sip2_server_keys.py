@@ -14,7 +14,7 @@ from sip2_server_helpers import (
     PIN,
     TD,
     Kiosk,
-    Library,
+    KioskLibrary,
     checkout,
     live_sip2,
     make_library,
@@ -32,7 +32,7 @@ WEAK_PIN = "4831"
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path, language="en")
 
 
@@ -46,7 +46,7 @@ def _fee_paid(
     return kiosk.ask("37", fixed, fields, seq=seq)
 
 
-def _open_balances(library: Library, card: str) -> list[int]:
+def _open_balances(library: KioskLibrary, card: str) -> list[int]:
     """What the reader still owes, fee by fee (a paid fee leaves the reader, P2)."""
     fees = library.services.fees.fees_of(card)
     return [f.balance_cents for f in sorted(fees, key=lambda f: f.id) if f.status == "open"]
@@ -54,7 +54,7 @@ def _open_balances(library: Library, card: str) -> list[int]:
 
 @pytest.mark.parametrize("bk", ["PAY-7731", None], ids=["transaction-id", "message"])
 def test_a_fee_payment_resent_after_a_reconnect_is_paid_once(
-    library: Library, bk: str | None
+    library: KioskLibrary, bk: str | None
 ) -> None:
     """37 Fee Paid resent after a reconnect paid a second fee (issue 12)."""
     card = library.reader("付款")
@@ -90,7 +90,7 @@ def test_a_fee_payment_resent_after_a_reconnect_is_paid_once(
     assert _open_balances(library, card) == [300]
 
 
-def test_a_payment_over_several_fees_applies_whole_or_not_at_all(library: Library) -> None:
+def test_a_payment_over_several_fees_applies_whole_or_not_at_all(library: KioskLibrary) -> None:
     card = library.reader("整付")
     library.services.fees.charge(card, "damaged", 300, "a")
     library.services.fees.charge(card, "manual", 500, "b")
@@ -105,7 +105,7 @@ def test_a_payment_over_several_fees_applies_whole_or_not_at_all(library: Librar
 
 
 def test_a_checkout_resent_after_a_reconnect_and_a_cancel_then_a_new_one(
-    library: Library,
+    library: KioskLibrary,
 ) -> None:
     (barcode,) = library.title("倾城之恋")
     card = library.reader("流苏")
@@ -130,7 +130,7 @@ def test_a_checkout_resent_after_a_reconnect_and_a_cancel_then_a_new_one(
             assert new_loan.id != loan.id
 
 
-def test_a_stored_key_gives_away_no_pin(library: Library, services: Services) -> None:
+def test_a_stored_key_gives_away_no_pin(library: KioskLibrary, services: Services) -> None:
     """Keys were an unsalted SHA-256 of the raw message: a PIN came back in 1.7 s."""
     (barcode,) = library.title("密码")
     card = services.readers.register(name="弱密码", category="adult", pin=WEAK_PIN).reader
@@ -163,7 +163,7 @@ def test_a_stored_key_gives_away_no_pin(library: Library, services: Services) ->
 
 
 def test_keys_are_purged_after_the_retention_window(
-    library: Library, services: Services, clock: FrozenClock
+    library: KioskLibrary, services: Services, clock: FrozenClock
 ) -> None:
     (barcode,) = library.title("旧账")
     card = library.reader("清理")

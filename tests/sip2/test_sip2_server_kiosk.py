@@ -12,7 +12,7 @@ from sip2_server_helpers import (
     PIN,
     TD,
     Kiosk,
-    Library,
+    KioskLibrary,
     checkout,
     live_sip2,
     make_library,
@@ -28,7 +28,7 @@ from shelfwise.sip2 import Message
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path, language="en")
 
 
@@ -39,7 +39,7 @@ def _checkin(kiosk: Kiosk, barcode: str) -> Message:
 
 
 def test_wrong_pins_lock_the_reader_at_every_kiosk_until_the_lock_passes(
-    library: Library, clock: FrozenClock
+    library: KioskLibrary, clock: FrozenClock
 ) -> None:
     (barcode,) = library.title("围城")
     card = library.reader("钱钟书")
@@ -79,7 +79,7 @@ def test_wrong_pins_lock_the_reader_at_every_kiosk_until_the_lock_passes(
 
 
 def test_the_pin_lock_is_shared_with_the_web_login_and_survives_a_restart(
-    library: Library,
+    library: KioskLibrary,
 ) -> None:
     card = library.reader("萧红")
     access = library.services.access
@@ -103,7 +103,7 @@ def test_the_pin_lock_is_shared_with_the_web_login_and_survives_a_restart(
 
 
 def test_a_right_pin_clears_the_count_and_zero_attempts_turn_the_lock_off(
-    library: Library, monkeypatch: pytest.MonkeyPatch
+    library: KioskLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     card = library.reader("巴金")
     lockout = library.services.access.lockout
@@ -122,7 +122,7 @@ def test_a_right_pin_clears_the_count_and_zero_attempts_turn_the_lock_off(
 
 
 def test_one_pin_sprayed_over_many_cards_is_stopped_at_the_kiosk(
-    library: Library, clock: FrozenClock
+    library: KioskLibrary, clock: FrozenClock
 ) -> None:
     """PIN 1234 on 30 consecutive cards from one kiosk opened 7 accounts in 27 s (issue 12).
 
@@ -165,7 +165,7 @@ def test_one_pin_sprayed_over_many_cards_is_stopped_at_the_kiosk(
 
 
 def test_a_checkin_seconds_after_the_checkout_is_a_rollback_that_traps_no_hold(
-    library: Library, clock: FrozenClock
+    library: KioskLibrary, clock: FrozenClock
 ) -> None:
     (barcode,) = library.title("家")
     card = library.reader("觉新")
@@ -200,7 +200,7 @@ def test_a_checkin_seconds_after_the_checkout_is_a_rollback_that_traps_no_hold(
         assert trapped.status is HoldStatus.READY
 
 
-def test_a_cancelled_checkout_traps_no_hold(library: Library) -> None:
+def test_a_cancelled_checkout_traps_no_hold(library: KioskLibrary) -> None:
     (barcode,) = library.title("春")
     card = library.reader("觉民")
     waiting = library.reader("琴")
@@ -248,7 +248,7 @@ def _status(kiosk: Kiosk) -> Message:
 
 
 def test_offline_transactions_are_refused_from_a_terminal_not_allowed_to_send_them(
-    library: Library,
+    library: KioskLibrary,
 ) -> None:
     (barcode,) = library.title("边城")
     card = library.reader("沈从文")
@@ -266,7 +266,7 @@ def test_offline_transactions_are_refused_from_a_terminal_not_allowed_to_send_th
 
 
 def test_offline_transactions_from_an_allowed_terminal_meet_the_offline_upload_rules(
-    library: Library,
+    library: KioskLibrary,
 ) -> None:
     services = library.services
     services.terminals.create(

@@ -15,7 +15,7 @@ import pytest
 from sip2_server_helpers import (
     TD,
     Kiosk,
-    Library,
+    KioskLibrary,
     checkout,
     live_sip2,
     make_library,
@@ -28,11 +28,11 @@ from shelfwise.testing import tools
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path)
 
 
-def test_the_tls_listener_serves_tls_1_2_or_newer(library: Library, tmp_path: Path) -> None:
+def test_the_tls_listener_serves_tls_1_2_or_newer(library: KioskLibrary, tmp_path: Path) -> None:
     openssl = tools.require_tool("openssl", "the Debian package openssl")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
@@ -56,7 +56,7 @@ def test_the_tls_listener_serves_tls_1_2_or_newer(library: Library, tmp_path: Pa
             assert kiosk.login().fixed["ok"] == "1"
 
 
-def test_an_idle_connection_is_closed(library: Library) -> None:
+def test_an_idle_connection_is_closed(library: KioskLibrary) -> None:
     with live_sip2(library.services, idle_timeout=0.3) as server, Kiosk(server.port) as kiosk:
         kiosk.login()
         assert kiosk.closed()  # the server hung up on its own
@@ -78,7 +78,7 @@ def _closed_while_trickling(sock: socket.socket, data: bytes, gap: float = 0.05)
     return False
 
 
-def test_a_connection_that_does_not_log_in_in_time_is_closed(library: Library) -> None:
+def test_a_connection_that_does_not_log_in_in_time_is_closed(library: KioskLibrary) -> None:
     # S-9: the login deadline holds whether the socket stays silent or trickles bytes.
     with live_sip2(library.services, login_timeout=0.3) as server:
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as silent:
@@ -91,14 +91,14 @@ def test_a_connection_that_does_not_log_in_in_time_is_closed(library: Library) -
             assert kiosk.login().fixed["ok"] == "1"
 
 
-def test_idleness_is_timed_by_complete_messages_not_bytes(library: Library) -> None:
+def test_idleness_is_timed_by_complete_messages_not_bytes(library: KioskLibrary) -> None:
     # Slowloris after login: a byte every 50 ms restarted the old per-read timeout.
     with live_sip2(library.services, idle_timeout=0.4) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login().fixed["ok"] == "1"
         assert _closed_while_trickling(kiosk.sock, b"2300120260901    093000" + b"A" * 300)
 
 
-def test_250_idle_sockets_from_loopback_do_not_keep_a_kiosk_out(library: Library) -> None:
+def test_250_idle_sockets_from_loopback_do_not_keep_a_kiosk_out(library: KioskLibrary) -> None:
     # Done-when 3 of issue 12: 205 sockets that never logged in took every slot.
     (barcode,) = library.title("门外的人")
     card = library.reader("排队")
@@ -122,7 +122,7 @@ def test_250_idle_sockets_from_loopback_do_not_keep_a_kiosk_out(library: Library
     assert [loan.barcode for loan in library.services.circulation.loans_of(card)] == [barcode]
 
 
-def test_connections_before_login_never_displace_logged_in_terminals(library: Library) -> None:
+def test_connections_before_login_never_displace_logged_in_terminals(library: KioskLibrary) -> None:
     status = {"status_code": "0", "max_print_width": "080", "protocol_version": "2.00"}
     with (
         live_sip2(library.services, max_connections=3, max_unauthenticated=1) as server,
@@ -146,7 +146,7 @@ def test_connections_before_login_never_displace_logged_in_terminals(library: Li
             assert kiosk.ask("99", status, []).command == "98"
 
 
-def test_sessions_per_terminal_are_capped(library: Library) -> None:
+def test_sessions_per_terminal_are_capped(library: KioskLibrary) -> None:
     with live_sip2(library.services, max_connections_per_terminal=2) as server:
         with Kiosk(server.port) as one, Kiosk(server.port) as two, Kiosk(server.port) as three:
             assert one.login().fixed["ok"] == "1"
@@ -158,7 +158,7 @@ def test_sessions_per_terminal_are_capped(library: Library) -> None:
             assert again.login().fixed["ok"] == "1"
 
 
-def test_the_total_connection_cap(library: Library) -> None:
+def test_the_total_connection_cap(library: KioskLibrary) -> None:
     with live_sip2(library.services, max_connections=1) as server, Kiosk(server.port) as one:
         assert one.login().fixed["ok"] == "1"
         with Kiosk(server.port) as two:  # the one slot holds a logged-in terminal
@@ -209,7 +209,7 @@ def _filler(length: int, kind: str, choices: str) -> str:
 
 
 def test_fuzz_the_server_answers_or_closes_and_stays_up(
-    library: Library, caplog: pytest.LogCaptureFixture
+    library: KioskLibrary, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="shelfwise")
     messages = _mutations(random.Random(5))

@@ -16,7 +16,7 @@ from sip2_server_helpers import (
     PIN,
     TD,
     Kiosk,
-    Library,
+    KioskLibrary,
     checkout,
     live_sip2,
     make_library,
@@ -47,7 +47,7 @@ def _decoded(raw: bytes, charset: str) -> Message:
     return result.message
 
 
-def _set_title(library: Library, barcode: str, title: str) -> None:
+def _set_title(library: KioskLibrary, barcode: str, title: str) -> None:
     """A title as it may sit in the catalogue (migrated, or imported before repairs)."""
     record_id = library.services.circulation.item_status(barcode).record_id
     with library.services.db.write() as conn:

@@ -13,7 +13,7 @@ from sip2_server_helpers import (
     TERMINAL,
     TERMINAL_PASSWORD,
     Kiosk,
-    Library,
+    KioskLibrary,
     checkout,
     live_sip2,
     make_library,
@@ -26,7 +26,7 @@ from shelfwise.sip2 import Decoded, Message, checksum, decode, encode
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path, language="en")
 
 
@@ -35,7 +35,7 @@ def _end_session(kiosk: Kiosk, card: str) -> Message:
     return kiosk.ask("35", {"transaction_date": TD}, fields)
 
 
-def test_screen_messages_follow_the_language_the_kiosk_sends(library: Library) -> None:
+def test_screen_messages_follow_the_language_the_kiosk_sends(library: KioskLibrary) -> None:
     (barcode,) = library.title("骆驼祥子")
     card = library.reader("祥子")
     with live_sip2(library.services) as server, Kiosk(server.port) as kiosk:
@@ -58,7 +58,7 @@ def test_screen_messages_follow_the_language_the_kiosk_sends(library: Library) -
             assert info.fixed["language"] == "020"
 
 
-def test_a_96_carries_a_checksum_only_in_sessions_that_use_them(library: Library) -> None:
+def test_a_96_carries_a_checksum_only_in_sessions_that_use_them(library: KioskLibrary) -> None:
     undecodable = b"2300120260901    093000AO" + INSTITUTION.encode() + b"|AA\xff\xfe|AC|AD|"
     with live_sip2(library.services) as server:
         with Kiosk(server.port) as plain:  # a kiosk without error detection
@@ -96,7 +96,7 @@ def _audit(
     ]
 
 
-def test_kiosk_reads_of_reader_data_are_audited(library: Library) -> None:
+def test_kiosk_reads_of_reader_data_are_audited(library: KioskLibrary) -> None:
     """P7: who (the terminal), when, which reader, which fields — never the values."""
     (barcode,) = library.title("子夜")
     card = library.reader("吴荪甫", email="wu@example.org")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sip2_server_helpers import TERMINAL, Kiosk, Library, checkout, live_sip2, make_library
+from sip2_server_helpers import TERMINAL, Kiosk, KioskLibrary, checkout, live_sip2, make_library
 from typer.testing import CliRunner
 
 from shelfwise.app import asgi_app
@@ -21,12 +21,12 @@ from shelfwise.testing.access import staff_token
 
 
 @pytest.fixture
-def library(services: Services, tmp_path: Path) -> Library:
+def library(services: Services, tmp_path: Path) -> KioskLibrary:
     return make_library(services, tmp_path, language="en")
 
 
 def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_its_next_message(
-    library: Library,
+    library: KioskLibrary,
 ) -> None:
     services = library.services
     card = library.reader("读者")
