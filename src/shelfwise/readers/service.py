@@ -103,18 +103,7 @@ class ReaderService:
         expires_on: date | None = None,
         self_registered: bool = False,
     ) -> Registration:
-        if category not in self.policy.categories:
-            raise ShelfwiseError("readers.unknown_category", category=category)
-        if not name.strip():
-            raise ShelfwiseError("request.invalid", detail="name is empty")
-        if email is not None and not _EMAIL.match(email):
-            raise ShelfwiseError("readers.email_invalid")
-        if self_registered and email is None:
-            raise ShelfwiseError("readers.email_required")
-        if pin is not None:
-            validate_pin(pin)
-        if password is not None:
-            validate_password(password)
+        self._check_registration(name, category, email, pin, password, self_registered)
         id_hash, last4 = self._hasher.id_card(id_card) if id_card else (None, None)
         if id_card and self._find_id_card(id_card) is not None:
             raise ShelfwiseError("readers.id_card_registered")
@@ -147,21 +136,44 @@ class ReaderService:
                     created_at=now,
                     updated_at=now,
                 )
-                if card_number is None:
-                    body = f"{reader_id:09d}"
-                    generated = f"{self.policy.card_prefix}{body}{luhn_digit(body)}"
-                    repo.update_reader(conn, reader_id, card_number=generated)
+                if card_number is None:  # the library's own number, from the row's id
+                    repo.update_reader(conn, reader_id, card_number=self._card_for(reader_id))
                 self._log_consent(conn, reader_id, "reading_history", granted=False, at=now)
                 if self_registered:  # the confirmation e-mail goes after commit
                     enqueue(conn, self._clock, CONFIRM_TOPIC, {"reader_id": int(reader_id)})
                 return Registration(load_reader(conn, reader_id), token)
         except IntegrityError as exc:
-            text = str(exc.orig).lower()
-            if "id_card" in text:
-                raise ShelfwiseError("readers.id_card_registered") from exc
-            if "card_number" in text:
-                raise ShelfwiseError("readers.card_taken", card=card_number or "") from exc
-            raise
+            conflict = _registration_conflict(exc, card_number)
+            if conflict is None:
+                raise
+            raise conflict from exc
+
+    def _card_for(self, reader_id: int) -> str:
+        body = f"{reader_id:09d}"
+        return f"{self.policy.card_prefix}{body}{luhn_digit(body)}"
+
+    def _check_registration(
+        self,
+        name: str,
+        category: str,
+        email: str | None,
+        pin: str | None,
+        password: str | None,
+        self_registered: bool,
+    ) -> None:
+        """What a registration must satisfy before anything is hashed or written."""
+        if category not in self.policy.categories:
+            raise ShelfwiseError("readers.unknown_category", category=category)
+        if not name.strip():
+            raise ShelfwiseError("request.invalid", detail="name is empty")
+        if email is not None and not _EMAIL.match(email):
+            raise ShelfwiseError("readers.email_invalid")
+        if self_registered and email is None:
+            raise ShelfwiseError("readers.email_required")
+        if pin is not None:
+            validate_pin(pin)
+        if password is not None:
+            validate_password(password)
 
     def self_register(
         self,
@@ -418,3 +430,16 @@ def categories_from(extra: str) -> tuple[str, ...]:
 
 def categories_from_list(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in text.split(",") if c.strip())
+
+
+def _registration_conflict(exc: IntegrityError, card_number: str | None) -> ShelfwiseError | None:
+    """The unique index a registration ran into, as the error a person can act on.
+
+    Two desks may register the same identity card, or the same chosen card number, at
+    once: the check before the insert cannot see the other's uncommitted row."""
+    text = str(exc.orig).lower()
+    if "id_card" in text:
+        return ShelfwiseError("readers.id_card_registered")
+    if "card_number" in text:
+        return ShelfwiseError("readers.card_taken", card=card_number or "")
+    return None
