@@ -61,7 +61,10 @@ class Principal:
 
 
 @dataclass(frozen=True, slots=True)
-class Session:
+class LoginSession:
+    """A signed-in reader or staff member (web cookie or API token); not a SIP2 connection,
+    which is `sip2.session.Session`."""
+
     token: str
     principal: Principal
     expires_at: datetime | None

@@ -24,9 +24,9 @@ from shelfwise.access.models import (
     ROLES,
     ApiToken,
     AuditEntry,
+    LoginSession,
     Principal,
     Role,
-    Session,
     StaffAccount,
 )
 from shelfwise.core.clock import Clock, to_second
@@ -71,7 +71,9 @@ class AccessService:
 
     # --- logins ---------------------------------------------------------------------
 
-    def login_staff(self, username: str, password: str, *, sources: Sequence[str] = ()) -> Session:
+    def login_staff(
+        self, username: str, password: str, *, sources: Sequence[str] = ()
+    ) -> LoginSession:
         """``sources``: where the login comes from (``lockout.login_sources``), counted
         across every account and card so that spraying one password is refused too."""
         subject = f"staff:{username.strip().lower()}"
@@ -93,7 +95,7 @@ class AccessService:
         *,
         kind: Literal["pin", "password", "any"] = "any",
         sources: Sequence[str] = (),
-    ) -> Session:
+    ) -> LoginSession:
         """Card number with PIN or password; one refusal whichever part is wrong.
 
         ``sources`` as for :meth:`login_staff`: one PIN tried on many cards from one
@@ -124,7 +126,7 @@ class AccessService:
         *,
         kind: Literal["pin", "password"],
         sources: Sequence[str] = (),
-    ) -> Session:
+    ) -> LoginSession:
         """A signed-in reader's new PIN or password, given the PIN or password they sign in
         with now.
 
@@ -206,12 +208,12 @@ class AccessService:
         if until is not None:
             raise ShelfwiseError("access.locked", until=until.strftime("%Y-%m-%d %H:%M UTC"))
 
-    def _open_session(self, principal: Principal, *, hours: int) -> Session:
+    def _open_session(self, principal: Principal, *, hours: int) -> LoginSession:
         token = secrets.token_urlsafe(32)
         now = to_second(self._clock.now())
         expires = now + timedelta(hours=hours)
         self._insert_token(token, "session", principal, label="", now=now, expires=expires)
-        return Session(token=token, principal=principal, expires_at=expires)
+        return LoginSession(token=token, principal=principal, expires_at=expires)
 
     def _insert_token(
         self,

@@ -32,7 +32,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from markupsafe import Markup
 
-from shelfwise.access.models import Principal, Session
+from shelfwise.access.models import LoginSession, Principal
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web import i18n
 from shelfwise.web.security import (
@@ -181,7 +181,7 @@ class Web:
     def redirect(self, url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
 
-    def signed_in(self, page: Page, session: Session, target: str) -> RedirectResponse:
+    def signed_in(self, page: Page, session: LoginSession, target: str) -> RedirectResponse:
         """Redirect to ``target`` with the session cookie (HttpOnly, SameSite=Lax, Secure
         under https; lasting as long as the session, or the browser session if it never ends)."""
         max_age = None
