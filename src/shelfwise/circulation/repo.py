@@ -445,10 +445,6 @@ def trapped_records(conn: Connection, where: Any) -> list[int]:
     ]
 
 
-def last_day(rows: Iterable[date]) -> date | None:
-    return max(rows, default=None)
-
-
 def exists_open_for_reader(conn: Connection, reader_id: int) -> tuple[int, int]:
     """(open loans, open fees) of a reader."""
     return (

@@ -66,10 +66,6 @@ class Standing:
         if self.borrow_blocks:
             raise self.borrow_blocks[0]
 
-    def require_account(self) -> None:
-        if self.account_blocks:
-            raise self.account_blocks[0]
-
 
 def loan_counts(conn: Connection, reader_id: int, today: date) -> LoanCounts:
     """Open, overdue and lost loans of a reader, in one statement."""

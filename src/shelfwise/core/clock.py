@@ -54,11 +54,6 @@ def zone_named(name: str) -> ZoneInfo:
         ) from exc
 
 
-def local_time(moment: datetime, zone: tzinfo) -> datetime:
-    """``moment`` (aware) as the wall-clock time in ``zone`` (aware, with that zone)."""
-    return moment.astimezone(zone)
-
-
 class _LocalDay:
     """What every clock derives from ``now()`` and its zone."""
 

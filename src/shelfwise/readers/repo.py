@@ -48,11 +48,6 @@ def id_by_card(conn: Connection, card_number: str) -> int | None:
     return None if found is None else int(found)
 
 
-def id_exists(conn: Connection, reader_id: int, *, lock: bool = False) -> bool:
-    query = select(readers.c.id).where(readers.c.id == reader_id)
-    return conn.execute(_for_update(conn, query) if lock else query).first() is not None
-
-
 def id_card_match(conn: Connection, lookups: list[str]) -> tuple[int, str] | None:
     """(id, id_card_hash) of the reader whose identity-card hash is one of ``lookups``."""
     row = conn.execute(

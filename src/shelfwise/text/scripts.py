@@ -64,7 +64,3 @@ def script_runs(text: str) -> list[Run]:
         for match in _RUN.finditer(text)
         if match.lastgroup is not None
     ]
-
-
-def has_script(text: str, script: Script) -> bool:
-    return any(run.script is script for run in script_runs(text))
