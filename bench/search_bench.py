@@ -10,6 +10,16 @@ Prints index build rate/size and p50/p95/p99 and q/s with one and two clients pe
 engine, each with the 1-minute load average when it was taken (the box is shared),
 then every peer's ratio against Tantivy through the service.
 
+Tantivy is measured four ways in one run, each query set the same: the **floor**, raw
+Tantivy with the query the service compiles (``Compiler.query`` and ``Compiler.filters``
+ANDed: its top 20 by the popularity-weighted score, with the count), the floor plus the
+engine work a page asks for (the six shown facets aggregated and 20 stored documents
+read), the **service** (``SearchService.search``: as a reader repeats and pages queries, so
+its facet and record caches are warm after the first round), the service with **cold**
+caches (both emptied before every query: a query never seen in this index generation),
+and **HTTP** (``shelfwise serve``, one process). Each figure is ``--rounds`` × 16 queries
+per client (64 rounds: 1,024); then the ratios to the floor.
+
 ``--dir`` keeps the imported catalogue (and the row and MARC exports the peers are
 built from), so a second run skips the import. The generated ISO 2709 file is cached
 in ``bench/out/`` under the same name ``import_bench.py`` uses.
@@ -40,6 +50,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+import tantivy
 from rich.console import Console
 from sqlalchemy import create_engine, text
 
@@ -48,6 +59,9 @@ from shelfwise.cli.progress import count_progress
 from shelfwise.config import Settings
 from shelfwise.marc.writing import MarcWriter
 from shelfwise.search import Filters, SearchRequest
+from shelfwise.search.compile import Compiler
+from shelfwise.search.index import LiveIndex
+from shelfwise.search.query import parse
 from shelfwise.search.source import active_count, iter_active
 from shelfwise.testing.records import write_records
 
@@ -298,6 +312,59 @@ def _serve(root: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("shelfwise serve did not start")
 
 
+SHOWN = ("lang", "material", "decade", "branch", "available", "subject")  # the pages' facets
+
+
+def _compiled(schema: tantivy.Schema, q: str, f: Filters | None) -> tantivy.Query:
+    """The query ``SearchService.search`` runs for ``q`` (none of the set is ``*`` alone,
+    an exclusion only or relaxed: each matches more than a handful)."""
+    compiler = Compiler(schema)
+    main = compiler.query(parse(q))
+    assert main is not None, q
+    parts = [main, *compiler.filters(f or Filters())]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in parts])
+
+
+def _floors(services: Any, rounds: int, out: dict[str, Any]) -> None:
+    """Raw Tantivy on the same compiled queries: top 20 and count; then with the shown
+    facets and the 20 stored documents too.  Its counts are the service's totals."""
+    path = services.search.store.current()
+    assert path is not None, "no index: run once without --reuse-indexes"
+    live = LiveIndex(path)
+    searcher = live.searcher()
+    queries = {(q, f): _compiled(live.schema, q, f) for q, f in QUERIES}
+    spec = {n: {"terms": {"field": n, "size": 40}} for n in SHOWN}
+    for (q, f), query in queries.items():
+        total = getattr(searcher.search(query, limit=1, count=True), "count", None)
+        found = services.search.search(SearchRequest(q=q, filters=f or Filters(), facets=False))
+        assert total == found.total_records, (q, total, found.total_records)
+
+    def top(q: str, f: Filters | None) -> object:
+        return searcher.search(queries[(q, f)], limit=20, count=True, weight_by_field="boost")
+
+    def page(q: str, f: Filters | None) -> object:
+        query = queries[(q, f)]
+        found = searcher.search(query, limit=20, count=True, weight_by_field="boost")
+        docs = [searcher.doc(address) for _, address in found.hits]
+        return docs, searcher.aggregate(query, spec)
+
+    out["tantivy floor (top 20 + count)"] = _both(lambda: top, rounds, "tantivy floor")
+    out["tantivy floor + 6 facets + 20 docs"] = _both(lambda: page, rounds, "tantivy floor+page")
+
+
+def _drain_outbox(services: Any) -> None:
+    """Deliver the import's events before the server starts, so that HTTP is measured in
+    steady state, not while the server's relay works through a bulk import's backlog."""
+    try:
+        from shelfwise.runtime import Runtime
+    except ImportError:  # code from before the runtime: nothing to deliver with
+        return
+    relay = Runtime(services).outbox_relay()
+    with Bar("deliver the outbox backlog", 0) as bar:
+        while done := relay.drain(max_rounds=20):
+            bar.advance(done)
+
+
 def _tantivy(services: Any, root: Path, args: argparse.Namespace, out: dict[str, Any]) -> None:
     name = "tantivy (service, facets)"
     out[name] = {}
@@ -311,13 +378,32 @@ def _tantivy(services: Any, root: Path, args: argparse.Namespace, out: dict[str,
             "build_load": (load + _load()) / 2,
         }
 
+    _floors(services, args.rounds, out)
+
     def service() -> Run:
         def run(q: str, f: Filters | None) -> object:
             return services.search.search(SearchRequest(q=q, filters=f or Filters()))
 
         return run
 
+    def cold() -> Run:
+        # no cache before this change: emptying nothing measures the same thing
+        caches = [
+            getattr(getattr(services.search, owner, None), "cache", None)
+            for owner in ("facet_counter", "record_reader")
+        ]
+
+        def run(q: str, f: Filters | None) -> object:
+            for cache in caches:
+                if cache is not None:
+                    cache.clear()
+            return services.search.search(SearchRequest(q=q, filters=f or Filters()))
+
+        return run
+
     out[name].update(_both(service, args.rounds, "tantivy service"))
+    out["tantivy (service, cold caches)"] = _both(cold, args.rounds, "tantivy service, cold")
+    _drain_outbox(services)
     server = _serve(root, args.port)
     try:
 
@@ -331,7 +417,16 @@ def _tantivy(services: Any, root: Path, args: argparse.Namespace, out: dict[str,
 
             return run
 
-        out["tantivy (HTTP, facets)"] = _both(http, max(1, args.rounds // 2), "tantivy HTTP")
+        def health() -> Run:  # the door's own floor: the cheapest route, same server
+            client = httpx.Client(base_url=f"http://127.0.0.1:{args.port}", timeout=60)
+
+            def run(q: str, f: Filters | None) -> object:
+                return client.get("/api/v1/health").raise_for_status()
+
+            return run
+
+        out["tantivy (HTTP, facets)"] = _both(http, args.rounds, "tantivy HTTP")
+        out["HTTP /api/v1/health"] = _both(health, args.rounds, "HTTP health")
     finally:
         server.terminate()
         server.wait()
@@ -627,6 +722,33 @@ def _print_ratios(out: dict[str, Any]) -> None:
         )
 
 
+FLOOR_RATIOS = (
+    ("tantivy (service, facets)", "tantivy floor (top 20 + count)"),
+    ("tantivy (service, cold caches)", "tantivy floor (top 20 + count)"),
+    ("tantivy (service, cold caches)", "tantivy floor + 6 facets + 20 docs"),
+    ("tantivy (HTTP, facets)", "tantivy floor (top 20 + count)"),
+    ("tantivy (HTTP, facets)", "tantivy (service, facets)"),
+    ("tantivy (HTTP, facets)", "HTTP /api/v1/health"),
+)
+
+
+def _print_floor_ratios(out: dict[str, Any]) -> None:
+    """How far each Tantivy way is from its floor, same run: floor q/s ÷ its q/s (how
+    many times slower) and its p99 ÷ the floor's."""
+    rows = [(a, b) for a, b in FLOOR_RATIOS if a in out and b in out]
+    if not rows:
+        return
+    print("\nTantivy against its floors, same run (× slower in q/s; × the p99):\n")
+    print("| measured | floor | q/s 1 client | p99 1 client | q/s 2 clients | p99 2 clients |")
+    print("|---|---|---|---|---|---|")
+    for a, b in rows:
+        m, f = out[a], out[b]
+        print(
+            f"| {a} | {b} | {f['qps'] / m['qps']:,.2f}× | {m['p99'] / f['p99']:,.2f}× "
+            f"| {f['qps2'] / m['qps2']:,.2f}× | {m['p99_2'] / f['p99_2']:,.2f}× |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -635,8 +757,9 @@ def main() -> None:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=20,
-        help="query-set rounds per client through the service; HTTP and peers run half",
+        default=64,
+        help="query-set rounds (16 queries each) per client, for Tantivy's floors, service "
+        "and HTTP; the peers run half",
     )
     parser.add_argument("--dir", type=Path, default=None, help="keep/reuse the catalogue here")
     parser.add_argument("--port", type=int, default=18733, help="shelfwise; zebrasrv uses +1")
@@ -675,6 +798,7 @@ def main() -> None:
     print(f"\nrecords: {total:,} active; load average at the end: {_load():.2f}\n")
     _print(out)
     _print_ratios(out)
+    _print_floor_ratios(out)
     services.close()
 
 

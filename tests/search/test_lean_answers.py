@@ -12,18 +12,23 @@ index generation, an over-fetch sized to the page, and the JSON answer built onc
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
 from shelfwise.api.search_routes import SearchOut
+from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
-from shelfwise.search import SearchRequest
+from shelfwise.search import SearchRequest, source
 from shelfwise.search.index import LiveIndex
 from shelfwise.search.models import FACETS, SHOWN_FACETS, SearchResult
-from shelfwise.search.source import feed_head
+from shelfwise.search.source import FeedEvent, feed_head
 from shelfwise.services import Services
+from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import Event
 from shelfwise.testing.branches import barcode
 from shelfwise.testing.demo import seed_branches
 from shelfwise.web.opac import FACET_ORDER
@@ -196,3 +201,24 @@ def test_a_work_is_whole_on_the_page_of_its_best_edition(
             assert len(found.works[0].records) == len(editions)
     assert len(seen) == len(set(seen)) == len(flat)
     assert len(works) == len(set(works)) == FILLERS + 1
+
+
+def test_the_relay_delivering_an_applied_event_reads_no_feed(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services.search.check()
+    _import(services, tmp_path / "one.mrc", [_book(4, "Saffron ledgers")])
+    services.search.sync()
+    applied = services.search.applied_through
+    reads: list[int] = []
+    real = source.feed_after
+
+    def counted(db: Database, cursor: int, **kwargs: Any) -> list[FeedEvent]:
+        reads.append(cursor)
+        return real(db, cursor, **kwargs)
+
+    monkeypatch.setattr(source, "feed_after", counted)
+    services.search.handle_event(Event(applied, RECORD_CHANGED, {"record_id": 1}, 0))
+    assert reads == []  # the follower had applied it: nothing to read
+    services.search.handle_event(Event(applied + 1, RECORD_CHANGED, {"record_id": 1}, 0))
+    assert reads  # one not applied yet: the feed is read

@@ -243,7 +243,12 @@ class SearchService:
         return events
 
     def handle_event(self, event: Event) -> None:
-        """Outbox handler for the followed topics: the feed up to now, indexed."""
+        """Outbox handler for the followed topics: the feed up to now, indexed.  An event
+        the follower already applied costs nothing: after a bulk import the relay delivers
+        tens of thousands that the follower indexed in a few batches, and a read of the
+        feed for each kept a server busy for minutes."""
+        if event.id <= self._cursor:
+            return
         self.sync()
 
     @property
