@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sip2_server_helpers import TERMINAL, Kiosk, KioskLibrary, checkout, live_sip2, make_library
+from sqlalchemy import event
 from typer.testing import CliRunner
 
 from shelfwise.app import asgi_app
@@ -82,3 +83,29 @@ def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_it
         missing = CliRunner().invoke(cli, ["sip2-terminal-disable", "no-such", *args])
         assert missing.exit_code == 1
         assert "sip2.unknown_terminal" in missing.output
+
+
+def test_the_enabled_check_at_every_message_is_one_statement_without_a_transaction(
+    library: KioskLibrary,
+) -> None:
+    """What an SC Status costs the database: the terminal's ``enabled`` flag, read again
+    (another process may have disabled it) with one prebuilt statement and, on SQLite,
+    no BEGIN around it. It was a whole read transaction built anew per message — more
+    than half of a status round trip's time (docs/benchmarks.md, SIP2)."""
+    services = library.services
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]).split(None, 1)[0].upper() + " " + str(args[2]))
+
+    status = {"status_code": "0", "max_print_width": "080", "protocol_version": "2.00"}
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
+        assert kiosk.login().fixed["ok"] == "1"
+        event.listen(services.db.engine, "before_cursor_execute", seen)
+        try:
+            for _ in range(3):
+                assert kiosk.ask("99", status, []).command == "98"
+        finally:
+            event.remove(services.db.engine, "before_cursor_execute", seen)
+    assert len(statements) == 3, statements
+    assert all(s.startswith("SELECT ") and "sip2_terminals.enabled" in s for s in statements)

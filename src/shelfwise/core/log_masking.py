@@ -17,13 +17,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 MASK = "***"
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+# (text every match contains, pattern, replacement): a line without the text cannot
+# match, so the pattern is not run on it (most lines carry none of them).
+_PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
     # A path segment naming a reader: /api/v1/readers/SW0000000018/loans, /staff/readers/…
-    (re.compile(r"(/readers/)(?!new(?:[/?#\s\"']|$))[^/?#\s\"']+"), rf"\g<1>{MASK}"),
+    (
+        "/readers/",
+        re.compile(r"(/readers/)(?!new(?:[/?#\s\"']|$))[^/?#\s\"']+"),
+        rf"\g<1>{MASK}",
+    ),
     # The e-mailed confirmation link: card and code in the path.
-    (re.compile(r"(/register/confirm/)[^?#\s\"']+"), rf"\g<1>{MASK}"),
+    ("/register/confirm/", re.compile(r"(/register/confirm/)[^?#\s\"']+"), rf"\g<1>{MASK}"),
     # Query parameters and form-style pairs that carry a card, a code or a secret.
     (
+        "=",
         re.compile(
             r"((?:^|[?&\s])(?:card|card_number|token|code|secret|pin|password|id_card)=)"
             r"[^&#\s\"']*"
@@ -36,10 +43,13 @@ _installed: dict[str, Any] = {}
 
 def mask(text: str) -> str:
     """``text`` with every card number, code and secret the patterns know replaced."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    card = _installed.get("card")
-    return card.sub(_keep_prefix, text) if card is not None else text
+    for needle, pattern, replacement in _PATTERNS:
+        if needle in text:
+            text = pattern.sub(replacement, text)
+    card: re.Pattern[str] | None = _installed.get("card")
+    if card is None or _installed["card_prefix"] not in text:
+        return text
+    return card.sub(_keep_prefix, text)
 
 
 def _keep_prefix(found: re.Match[str]) -> str:
@@ -52,6 +62,7 @@ def install(card_prefix: str = "") -> None:
     ``card_prefix``: the library's card numbers (prefix + ten digits) are masked
     wherever they appear in a line, not only in paths."""
     if card_prefix:
+        _installed["card_prefix"] = card_prefix
         _installed["card"] = re.compile(rf"\b({re.escape(card_prefix)})(\d{{10}})\b")
     if "factory" in _installed:
         return

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
@@ -193,11 +193,13 @@ class TerminalService:
         return terminal
 
     def is_enabled(self, terminal_id: int) -> bool:
-        """Whether the account is still enabled: asked by a live session at every message."""
-        with self._db.read() as conn:
-            enabled = conn.execute(
-                select(sip2_terminals.c.enabled).where(sip2_terminals.c.id == terminal_id)
-            ).scalar_one_or_none()
+        """Whether the account is still enabled: asked by a live session at every message.
+
+        Read from the database each time (another process — the CLI, the web server —
+        may have disabled it), so it is the cheapest read there is: one prebuilt
+        statement, no transaction around it."""
+        with self._db.peek() as conn:
+            enabled = conn.execute(_ENABLED, {"terminal_id": terminal_id}).scalar_one_or_none()
         return bool(enabled)
 
     def get(self, name: str) -> Terminal | None:
@@ -237,6 +239,10 @@ class TerminalService:
                     last_seen_at=self._clock.now(),
                 )
             )
+
+
+# Built once: building and keying the expression cost as much as running it.
+_ENABLED = select(sip2_terminals.c.enabled).where(sip2_terminals.c.id == bindparam("terminal_id"))
 
 
 def _query() -> Any:

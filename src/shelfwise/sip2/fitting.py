@@ -53,6 +53,10 @@ def fit(message: Message, encoding: str) -> Message:
 
 def clean(value: str, codec: str) -> str:
     """No control characters, no '|', only characters ``codec`` has."""
+    if value.isascii() and value.isprintable():
+        # Most fields: no ASCII control character (exactly the non-printable ones), so the
+        # loop below would only turn '|' into '/'.
+        return value.replace("|", "/").encode(codec, "replace").decode(codec)
     kept = []
     for char in value:
         if char == "|":

@@ -345,11 +345,12 @@ class Sip2Server:
             if len(buffer) > limit:
                 session._log("??", None, f"closed: message over {limit} bytes")
                 return None, b""
-            remaining = deadline - loop.time()
             try:
-                if remaining <= 0:
+                if deadline <= loop.time():
                     raise TimeoutError
-                chunk = await asyncio.wait_for(reader.read(4096), remaining)
+                # Not wait_for: on Python 3.11 it wraps every read in a task of its own.
+                async with asyncio.timeout_at(deadline):
+                    chunk = await reader.read(4096)
             except TimeoutError:
                 session._log("--", None, f"closed: {expired}")
                 return None, b""

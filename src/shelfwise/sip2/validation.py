@@ -74,7 +74,11 @@ def field_id_error(fid: str) -> str | None:
 
 def has_control(value: str) -> bool:
     """True when ``value`` holds a '|', CR, LF, NUL or another control character."""
-    return "|" in value or any(unicodedata.category(c) == "Cc" for c in value)
+    if "|" in value:
+        return True
+    if value.isascii():  # the ASCII control characters are exactly its unprintable ones
+        return not value.isprintable()
+    return any(unicodedata.category(c) == "Cc" for c in value)
 
 
 def sanitise_display(value: str) -> str:

@@ -53,6 +53,18 @@ class Database:
                 yield conn
 
     @contextmanager
+    def peek(self) -> Iterator[Connection]:
+        """A connection for ONE read statement: on SQLite no BEGIN before it.
+
+        A single statement is its own consistent snapshot on both engines, so a lone
+        lookup asked very often (a SIP2 session checks its terminal at every message)
+        need not pay for a transaction of its own; statements that must agree use
+        :meth:`read`. (PostgreSQL's driver opens its implicit transaction either way.)
+        """
+        with self.engine.connect() as conn:
+            yield conn.execution_options(**{_BEGIN_OPTION: ""})
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction (a consistent snapshot on both engines); rolled back at the end."""
         with self.engine.connect() as conn, conn.begin() as txn:
@@ -87,6 +99,8 @@ def _sqlite_engine(url: str, *, busy_timeout_ms: int, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql(conn.get_execution_options().get(_BEGIN_OPTION, "BEGIN"))
+        begin = conn.get_execution_options().get(_BEGIN_OPTION, "BEGIN")
+        if begin:  # "" (peek): one statement in the driver's autocommit, no transaction
+            conn.exec_driver_sql(begin)
 
     return engine
