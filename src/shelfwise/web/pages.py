@@ -213,17 +213,23 @@ class Web:
         )
 
 
-def web_of(request: Request) -> Web:
-    """The :class:`Web` of the app serving ``request`` (``web.install`` keeps it there)."""
-    web = request.app.state.web
-    if not isinstance(web, Web):
-        raise RuntimeError("the web door is not installed on this app (web.install)")
-    return web
+async def web_of(request: Request) -> Web:
+    """The :class:`Web` of the app serving ``request`` (``web.install`` keeps it there).
+
+    async: it only reads app.state (a plain ``def`` would cost a thread-pool hand-off)."""
+    return _web(request)
 
 
 def page_of(request: Request) -> Page:
     """The request as a page sees it: language, CSRF token, who is signed in."""
-    return web_of(request).page(request)
+    return _web(request).page(request)
+
+
+def _web(request: Request) -> Web:
+    web = request.app.state.web
+    if not isinstance(web, Web):
+        raise RuntimeError("the web door is not installed on this app (web.install)")
+    return web
 
 
 WebDep = Annotated[Web, Depends(web_of)]
@@ -237,7 +243,7 @@ class WebRoute(APIRoute):
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
-            web = web_of(request)
+            web = _web(request)
             try:
                 await _check_request(web, request)
                 return await original(request)
