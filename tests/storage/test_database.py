@@ -105,3 +105,33 @@ def test_constraints_hold_in_the_database(services: Services) -> None:
         conn.execute(insert(items).values(barcode="B2", lifecycle="on_loan", **row))
     with pytest.raises(IntegrityError), services.db.write() as conn:
         conn.execute(text("UPDATE records SET state = 'merged' WHERE id = :id"), {"id": record_id})
+
+
+def test_postgresql_replaces_a_pooled_connection_the_server_dropped(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No pre-ping per checkout, yet a connection killed while idle in the pool (a server
+    restart, an idle timeout) is found dead before use and replaced: the read succeeds."""
+    if services.db.is_sqlite:
+        pytest.skip("a PostgreSQL pool")
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from shelfwise.storage import database
+
+    with services.db.read() as conn:
+        before = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    admin = create_engine(services.db.url, poolclass=NullPool)
+    with admin.connect() as conn:
+        killed = conn.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    admin.dispose()
+    assert killed >= 1
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)  # every pooled one counts as idle
+    with services.db.read() as conn:
+        after = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    assert after != before

@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
+from shelfwise.storage.settings_version import bump
 from shelfwise.storage.tables import branches, items, locations
 
 
 def upsert_branch(conn: Connection, code: str, at: datetime, **names: Any) -> None:
     """Add the branch, or replace its kind and names (``names``: kind, name_zh, name_ko, name_en)."""
+    bump(conn)  # circulation caches what hangs on branches (storage/settings_version.py)
     existing = conn.execute(select(branches.c.id).where(branches.c.code == code)).scalar()
     if existing is None:
         conn.execute(insert(branches).values(code=code, created_at=at, updated_at=at, **names))

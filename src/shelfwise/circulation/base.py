@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from shelfwise.circulation import repo
 from shelfwise.circulation.deposits import DepositPolicy
 from shelfwise.circulation.idempotency import Idempotency, RequestKey
+from shelfwise.circulation.lending_settings import LendingSettings
 from shelfwise.circulation.models import CirculationPolicy, ItemStatus, Loan
 from shelfwise.circulation.rules import RuleMatch, resolve
 from shelfwise.circulation.standing import account_blocks
@@ -44,6 +45,7 @@ class CirculationCore:
         # The composition root passes the library's; a stand-alone service (a test's
         # second clock) gets its own, whose keys only it can find.
         self.idempotency = idempotency or Idempotency.private(db, clock)
+        self._lending = LendingSettings()  # rules and calendars, per settings version
 
     # --- idempotency ----------------------------------------------------------------
 
@@ -102,13 +104,34 @@ class CirculationCore:
         return ItemStatus(item.id, item.barcode, item.record_id, item.home_branch_id, state, due)
 
 
+def availability_after_checkin(
+    lifecycle: str, hold_status: str | None, transit_to: int | None
+) -> Availability:
+    """A copy's availability once a check-in has closed its loan, received its transit and
+    routed it (``_availability``'s rule, from what the check-in knows)."""
+    if lifecycle != "in_service":
+        return Availability.UNAVAILABLE
+    if transit_to is not None:
+        return Availability.IN_TRANSIT
+    if hold_status == HoldStatus.READY:
+        return Availability.HOLD_SHELF
+    if hold_status is not None:  # trapped for a pickup elsewhere: on its way
+        return Availability.IN_TRANSIT
+    return Availability.ON_SHELF
+
+
 def loaded_hook(
-    into: list[Loan], prepare: Callable[[Loan], object] | None
+    into: list[Loan],
+    prepare: Callable[[Loan], object] | None,
+    fresh: list[Loan] | None = None,
 ) -> Callable[[Connection, dict[str, Any]], None]:
-    """A ``ready`` hook that reads the loan a result names (kept in ``into``) and prepares."""
+    """A ``ready`` hook that reads the loan a result names (kept in ``into``) and prepares;
+    a loan the work just wrote (``fresh``) is taken as it is, a replayed one is read."""
 
     def ready(conn: Connection, result: dict[str, Any]) -> None:
-        loan = repo.load_loan(conn, int(result["loan_id"]))
+        loan_id = int(result["loan_id"])
+        made = fresh[-1] if fresh and fresh[-1].id == loan_id else None
+        loan = made or repo.load_loan(conn, loan_id)
         into.append(loan)
         if prepare is not None:
             prepare(loan)

@@ -25,6 +25,7 @@ from shelfwise.circulation.rules import RULE_FIELDS, Calendar, Hours, LoanRule, 
 from shelfwise.circulation.states import TRAPPED_HOLDS, HoldStatus, LoanStatus
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.reading import reader_labels
+from shelfwise.storage.settings_version import current
 from shelfwise.storage.tables import (
     branch_closures,
     branch_hours,
@@ -51,6 +52,16 @@ def branch_id(conn: Connection, code: str) -> int:
     if found is None:
         raise ShelfwiseError("catalogue.branch_not_found", branch=code)
     return int(found)
+
+
+def branch_and_version(conn: Connection, code: str) -> tuple[int, int]:
+    """The branch's id and the lending settings' version, in one statement (checkout and
+    check-in resolve the branch anyway; the version says whether cached rules hold)."""
+    branch = select(branches.c.id).where(branches.c.code == code).scalar_subquery()
+    found, version = conn.execute(select(branch, current())).one()
+    if found is None:
+        raise ShelfwiseError("catalogue.branch_not_found", branch=code)
+    return int(found), int(version)
 
 
 def branch_codes(conn: Connection, ids: set[int]) -> list[str]:

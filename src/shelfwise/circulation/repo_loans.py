@@ -9,12 +9,33 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, case, func, insert, select, update
 
+from shelfwise.circulation.models import Loan
 from shelfwise.circulation.states import LoanStatus
 from shelfwise.storage.tables import fees, holds, items, loans, notices
 
 
 def insert_loan(conn: Connection, **values: Any) -> int:
     return int(conn.execute(insert(loans).values(**values).returning(loans.c.id)).scalar_one())
+
+
+def insert_loan_as_stored(conn: Connection, *, barcode: str, record_id: int, **values: Any) -> Loan:
+    """The new loan as a reload would read it (RETURNING its stored columns): no second
+    statement to hand it back."""
+    row = conn.execute(insert(loans).values(**values).returning(*loans.c)).one()
+    return Loan(
+        id=row.id,
+        item_id=row.item_id,
+        barcode=barcode,
+        record_id=record_id,
+        reader_id=row.reader_id,
+        status=LoanStatus(row.status),
+        branch_id=row.branch_id,
+        loaned_at=row.loaned_at,
+        due_on=row.due_on,
+        renewals=row.renewals,
+        returned_at=row.returned_at,
+        rule_id=row.rule_id,
+    )
 
 
 def close_loan(
@@ -107,6 +128,30 @@ def loan_counts(conn: Connection, reader_id: int, today: date) -> tuple[int, int
         ).where(loans.c.reader_id == reader_id, loans.c.returned_at.is_(None))
     ).one()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def standing_figures(conn: Connection, reader_id: int, today: date) -> tuple[int, int, int, int]:
+    """Open, overdue and lost loans of a reader and the fees they owe, in one statement."""
+    lost = loans.c.status == str(LoanStatus.LOST)
+    overdue = (loans.c.status == str(LoanStatus.ON_LOAN)) & (loans.c.due_on < today)
+    owed = (
+        select(
+            func.coalesce(
+                func.sum(fees.c.amount_cents - fees.c.paid_cents - fees.c.waived_cents), 0
+            )
+        )
+        .where(fees.c.reader_id == reader_id, fees.c.status == "open")
+        .scalar_subquery()
+    )
+    row = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((lost, 1), else_=0)), 0),
+            owed,
+        ).where(loans.c.reader_id == reader_id, loans.c.returned_at.is_(None))
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
 
 def has_late_open_loan(conn: Connection, reader_id: int, today: date) -> bool:

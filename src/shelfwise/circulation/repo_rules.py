@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from shelfwise.circulation.repo import rule_from
 from shelfwise.circulation.rules import LoanRule
+from shelfwise.storage.settings_version import bump
 from shelfwise.storage.tables import branch_closures, branch_hours, loan_rules
 
 
@@ -36,6 +37,7 @@ def upsert_rule(
         if branch_id is None
         else loan_rules.c.branch_id == branch_id,
     )
+    bump(conn)  # processes' cached rules read them again (storage/settings_version.py)
     existing = conn.execute(select(loan_rules.c.id).where(*key)).scalar()
     if existing is None:
         existing = conn.execute(
@@ -63,16 +65,19 @@ def rule_branch(conn: Connection, rule_id: int) -> tuple[int | None] | None:
 
 
 def delete_rule(conn: Connection, rule_id: int) -> bool:
+    bump(conn)
     return conn.execute(delete(loan_rules).where(loan_rules.c.id == rule_id)).rowcount == 1
 
 
 def replace_closures(conn: Connection, branch_id: int, rows: list[dict[str, Any]]) -> None:
+    bump(conn)
     conn.execute(delete(branch_closures).where(branch_closures.c.branch_id == branch_id))
     if rows:
         conn.execute(insert(branch_closures), rows)
 
 
 def replace_hours(conn: Connection, branch_id: int, rows: list[dict[str, Any]]) -> None:
+    bump(conn)
     conn.execute(delete(branch_hours).where(branch_hours.c.branch_id == branch_id))
     if rows:
         conn.execute(insert(branch_hours), rows)

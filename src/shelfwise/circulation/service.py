@@ -21,9 +21,10 @@ from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo, repo_holds, repo_loans
 from shelfwise.circulation.availability import on_shelf, shelf_changed
-from shelfwise.circulation.base import loaded_hook
+from shelfwise.circulation.base import availability_after_checkin, loaded_hook
 from shelfwise.circulation.holds import NOTICE_TOPIC, HoldOperations
 from shelfwise.circulation.idempotency import RequestKey
+from shelfwise.circulation.lending_settings import LendingSnapshot
 from shelfwise.circulation.models import CheckinResult, ItemStatus, Loan
 from shelfwise.circulation.renewals import RenewalOperations
 from shelfwise.circulation.rules import Calendar, due_date, overdue_fine
@@ -54,8 +55,11 @@ class CirculationService(HoldOperations, RenewalOperations):
         """Lend a copy; ``prepare`` sees the loan before the transaction commits."""
         authorise(actor, at=[branch], desk_only=True)
 
+        fresh: list[Loan] = []  # the loan as inserted: no statement to read it back
+
         def work(conn: Connection) -> dict[str, Any]:
-            return {"loan_id": self._checkout(conn, card_number, barcode, branch)}
+            fresh.append(self._checkout(conn, card_number, barcode, branch))
+            return {"loan_id": fresh[-1].id}
 
         loaded: list[Loan] = []
         try:
@@ -64,7 +68,7 @@ class CirculationService(HoldOperations, RenewalOperations):
                 "checkout",
                 {"card": card_number, "barcode": barcode, "branch": branch},
                 work,
-                loaded_hook(loaded, prepare),
+                loaded_hook(loaded, prepare, fresh),
             )
         except IntegrityError as exc:
             # The partial unique index caught a second open loan the lock did not.
@@ -73,9 +77,9 @@ class CirculationService(HoldOperations, RenewalOperations):
             raise
         return loaded[-1]
 
-    def _checkout(self, conn: Connection, card_number: str, barcode: str, branch: str) -> int:
+    def _checkout(self, conn: Connection, card_number: str, barcode: str, branch: str) -> Loan:
         now, today = self._clock.now(), self._clock.today()
-        branch_id = repo.branch_id(conn, branch)
+        branch_id, version = repo.branch_and_version(conn, branch)
         reader = lock_reader(conn, card_number)
         item = repo.item_row(conn, barcode, lock=True)
         standing = assess(conn, reader, today, self.policy, self.deposits)
@@ -91,15 +95,17 @@ class CirculationService(HoldOperations, RenewalOperations):
         trapped = repo.trapped_hold(conn, item.id)
         if trapped is not None and trapped.reader_id != reader.id:
             raise ShelfwiseError("circ.item_on_hold", barcode=barcode)
-        match = self._rule(conn, reader.category, item.item_type, branch_id)
-        rule = match.rule
+        lending = self._lending.at(conn, version)
+        rule = lending.rule(reader.category, item.item_type, branch_id).rule
         if rule.loan_days == 0:
             raise ShelfwiseError("circ.not_loanable_by_rule", barcode=barcode)
         if standing.loans.open >= rule.loan_limit:
             raise ShelfwiseError("circ.loan_limit", limit=rule.loan_limit)
         check_loan(None, LoanStatus.ON_LOAN, "checkout")
-        loan_id = repo_loans.insert_loan(
+        loan = repo_loans.insert_loan_as_stored(
             conn,
+            barcode=item.barcode,
+            record_id=item.record_id,
             item_id=item.id,
             reader_id=reader.id,
             status=str(LoanStatus.ON_LOAN),
@@ -108,7 +114,7 @@ class CirculationService(HoldOperations, RenewalOperations):
             reader_category=reader.category,
             rule_id=rule.id,
             loaned_at=now,
-            due_on=due_date(repo.calendar(conn, branch_id), today, rule.loan_days),
+            due_on=due_date(lending.calendar(conn, branch_id), today, rule.loan_days),
         )
         self._fill_own_hold(conn, reader, item, trapped)
         self.idempotency.release(conn, barcode, keep="checkout")
@@ -116,7 +122,7 @@ class CirculationService(HoldOperations, RenewalOperations):
         if transit is not None:  # handed over before it arrived: the journey ends here
             repo_holds.receive(conn, transit.id, now)
         shelf_changed(conn, self._clock, [item.record_id])  # last: a refusal writes no event
-        return loan_id
+        return loan
 
     # --- check-in ---------------------------------------------------------------------
 
@@ -141,18 +147,17 @@ class CirculationService(HoldOperations, RenewalOperations):
 
     def _checkin(self, conn: Connection, barcode: str, branch: str) -> CheckinResult:
         now = self._clock.now()
-        here = repo.branch_id(conn, branch)
+        here, version = repo.branch_and_version(conn, branch)
         item = repo.item_row(conn, barcode, lock=True)
         loan = repo.open_loan(conn, item.id)
         fine = 0
         if loan is not None:
-            fine = self._close_loan(conn, loan, here)
+            fine = self._close_loan(conn, loan, here, self._lending.at(conn, version))
             self.idempotency.release(conn, barcode, keep="checkin")
         transit = repo.open_transit(conn, item.id)
         if transit is not None:
             repo_holds.receive(conn, transit.id, now)
         hold_id, hold_status, transit_to = self._route(conn, item, here)
-        status = self._availability(conn, item)
         shelf_changed(conn, self._clock, [item.record_id])
         return CheckinResult(
             barcode=barcode,
@@ -161,7 +166,9 @@ class CirculationService(HoldOperations, RenewalOperations):
             hold_id=hold_id,
             hold_status=hold_status,
             transit_to_branch_id=transit_to,
-            availability=str(status.availability),
+            # What this transaction just did decides it: no loan, no transit but the
+            # one sent, the hold just trapped (no second read of the copy's state).
+            availability=str(availability_after_checkin(item.lifecycle, hold_status, transit_to)),
         )
 
     def take_back(
@@ -219,14 +226,14 @@ class CirculationService(HoldOperations, RenewalOperations):
         result, _ = self._once(idempotency_key, "checkin", request, work, _checked_in(prepare))
         return CheckinResult(**result)
 
-    def _close_loan(self, conn: Connection, loan: Any, here: int) -> int:
+    def _close_loan(self, conn: Connection, loan: Any, here: int, lending: LendingSnapshot) -> int:
         now = self._clock.now()
         status = LoanStatus(loan.status)
         check_loan(status, LoanStatus.RETURNED, "checkin")
         fine = 0
         if status is LoanStatus.ON_LOAN and loan.reader_id is not None:
-            calendar = repo.calendar(conn, loan.branch_id)
-            match = self._rule(conn, loan.reader_category, loan.item_type, loan.branch_id)
+            calendar = lending.calendar(conn, loan.branch_id)
+            match = lending.rule(loan.reader_category, loan.item_type, loan.branch_id)
             fine = overdue_fine(calendar, match.rule, loan.due_on, self._clock.today())
         if fine:
             repo_loans.insert_fee(

@@ -23,7 +23,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from shelfwise.circulation import repo, repo_loans
+from shelfwise.circulation import repo_loans
 from shelfwise.circulation.deposits import DepositPolicy, deposit_block
 from shelfwise.circulation.models import CirculationPolicy
 from shelfwise.core.errors import ShelfwiseError
@@ -100,9 +100,9 @@ def assess(
     policy: CirculationPolicy,
     deposits: DepositPolicy,
 ) -> Standing:
-    """The reader's standing now: two statements, three when a deposit is due and missing."""
-    owed = repo.open_fees_cents(conn, reader.id)
-    counts = loan_counts(conn, reader.id, today)
+    """The reader's standing now: one statement, two when a deposit is due and missing."""
+    *loans, owed = repo_loans.standing_figures(conn, reader.id, today)
+    counts = LoanCounts(*loans)
     account = account_blocks(reader, owed, today, policy)
     borrow = list(account)
     if policy.overdue_blocks and (counts.overdue or counts.lost):

@@ -69,6 +69,7 @@ from shelfwise.storage.tables.readers import (
 from shelfwise.storage.tables.system import (
     job_runs,
     outbox,
+    settings_versions,
 )
 
 __all__ = [
@@ -112,6 +113,7 @@ __all__ = [
     "record_classes",
     "record_isbns",
     "records",
+    "settings_versions",
     "sip2_terminals",
     "sources",
     "staff",

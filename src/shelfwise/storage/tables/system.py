@@ -1,5 +1,6 @@
-"""The shared machinery's tables: the outbox and the scheduler's job runs
-(storage/outbox.py, storage/scheduler.py)."""
+"""The shared machinery's tables: the outbox, the scheduler's job runs and the versions of
+settings processes cache (storage/outbox.py, storage/scheduler.py,
+storage/settings_version.py)."""
 
 from __future__ import annotations
 
@@ -53,4 +54,15 @@ job_runs = Table(
     Column("outcome", String(16), nullable=True),
     Column("detail", Text, nullable=True),
     UniqueConstraint("job", "slot", name="uq_job_runs_job_slot"),
+)
+
+
+# One counter per group of settings that processes keep in memory (loan rules, branches
+# and calendars: "lending"). Every write to the group adds one in its own transaction; a
+# process whose cached copy carries another number reads the group again.
+settings_versions = Table(
+    "settings_versions",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", BigInteger, nullable=False),
 )
