@@ -86,10 +86,6 @@ class Patron:
         return self.reader is not None and self.verified
 
 
-def mask_card(card: str) -> str:
-    return "*" * max(len(card) - 4, 0) + card[-4:]
-
-
 @dataclass
 class Session:
     services: KioskServices

@@ -103,10 +103,6 @@ def flag(value: str) -> bool:
     return value == "Y"
 
 
-def yes_no(value: bool) -> str:
-    return "Y" if value else "N"
-
-
 def parse_count(value: str) -> int | None:
     """A fixed-width count; blanks (unsupported) give None."""
     return None if not value.strip() else int(value)
