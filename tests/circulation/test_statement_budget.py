@@ -28,8 +28,8 @@ from shelfwise.storage.database import Database
 # Statements of one warm operation (rules, branches and calendars already seen once by
 # this process), transactions around them: one each.
 # Before issue 15: checkout 15, check-in 16 (PostgreSQL +1 pool pre-ping each).
-CHECKOUT_BUDGET = {"sqlite": 11, "postgresql": 11}
-CHECKIN_BUDGET = {"sqlite": 11, "postgresql": 11}
+CHECKOUT_BUDGET = {"sqlite": 9, "postgresql": 9}
+CHECKIN_BUDGET = {"sqlite": 9, "postgresql": 9}
 TRANSACTIONS_PER_OPERATION = 1
 
 

@@ -42,11 +42,11 @@ class HoldOperations(CirculationCore):
             repo_holds.close_hold(conn, own, HoldStatus.FULFILLED, now, untrap=False)
 
     def _route(
-        self, conn: Connection, item: Any, here: int
+        self, conn: Connection, item: Any, here: int, trapped: Any
     ) -> tuple[int | None, str | None, int | None]:
-        """Trap the copy for the next hold, or send it home: (hold, hold status, transit to)."""
+        """Trap the copy for the next hold, or send it home: (hold, hold status, transit to).
+        ``trapped``: the hold the copy is trapped for now (read by the caller), or None."""
         now = self._clock.now()
-        trapped = repo.trapped_hold(conn, item.id)
         if trapped is not None:  # already trapped: arriving at the pickup branch or passing by
             if trapped.pickup_branch_id == here:
                 if trapped.status == HoldStatus.IN_TRANSIT:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -154,6 +155,47 @@ def open_loan(conn: Connection, item_id: int) -> Row[Any] | None:
     return conn.execute(
         select(loans).where(loans.c.item_id == item_id, loans.c.returned_at.is_(None))
     ).first()
+
+
+class ItemState(NamedTuple):
+    """What is attached to a copy now: its open loan, the hold it is trapped for and its
+    open transit (each at most one: the partial unique indexes)."""
+
+    loan: Any
+    trapped: Any
+    transit: Any
+
+
+def item_state(conn: Connection, item_id: int) -> ItemState:
+    """The copy's open loan, trapped hold and open transit in one statement (a checkout
+    or check-in reads all three under the copy's lock)."""
+    trapped = and_(
+        holds.c.trapped_item_id == items.c.id,
+        holds.c.status.in_([str(s) for s in TRAPPED_HOLDS]),
+    )
+    parts = (("l_", loans), ("h_", holds), ("t_", transits))
+    query = (
+        select(*(c.label(prefix + c.name) for prefix, table in parts for c in table.c))
+        .select_from(
+            items.outerjoin(
+                loans, and_(loans.c.item_id == items.c.id, loans.c.returned_at.is_(None))
+            )
+            .outerjoin(holds, trapped)
+            .outerjoin(
+                transits, and_(transits.c.item_id == items.c.id, transits.c.received_at.is_(None))
+            )
+        )
+        .where(items.c.id == item_id)
+    )
+    row = conn.execute(query).first()
+    found = {} if row is None else row._asdict()
+
+    def part(prefix: str, table: Any) -> Any:
+        if found.get(prefix + "id") is None:
+            return None
+        return SimpleNamespace(**{c.name: found[prefix + c.name] for c in table.c})
+
+    return ItemState(*(part(prefix, table) for prefix, table in parts))
 
 
 def open_loan_count(conn: Connection, reader_id: int) -> int:

@@ -86,13 +86,14 @@ class CirculationService(HoldOperations, RenewalOperations):
         standing.require_borrow()
         if item.lifecycle != "in_service":
             raise ShelfwiseError("circ.item_not_loanable", barcode=barcode, state=item.lifecycle)
-        current = repo.open_loan(conn, item.id)
+        state = repo.item_state(conn, item.id)
+        current = state.loan
         if current is not None:
             code = (
                 "circ.item_already_yours" if current.reader_id == reader.id else "circ.item_on_loan"
             )
             raise ShelfwiseError(code, barcode=barcode)
-        trapped = repo.trapped_hold(conn, item.id)
+        trapped = state.trapped
         if trapped is not None and trapped.reader_id != reader.id:
             raise ShelfwiseError("circ.item_on_hold", barcode=barcode)
         lending = self._lending.at(conn, version)
@@ -118,9 +119,8 @@ class CirculationService(HoldOperations, RenewalOperations):
         )
         self._fill_own_hold(conn, reader, item, trapped)
         self.idempotency.release(conn, barcode, keep="checkout")
-        transit = repo.open_transit(conn, item.id)
-        if transit is not None:  # handed over before it arrived: the journey ends here
-            repo_holds.receive(conn, transit.id, now)
+        if state.transit is not None:  # handed over before it arrived: the journey ends here
+            repo_holds.receive(conn, state.transit.id, now)
         shelf_changed(conn, self._clock, [item.record_id])  # last: a refusal writes no event
         return loan
 
@@ -149,15 +149,16 @@ class CirculationService(HoldOperations, RenewalOperations):
         now = self._clock.now()
         here, version = repo.branch_and_version(conn, branch)
         item = repo.item_row(conn, barcode, lock=True)
-        loan = repo.open_loan(conn, item.id)
+        # Read once, under the lock: closing the loan and receiving the transit change
+        # neither the trapped hold nor each other.
+        loan, trapped, transit = repo.item_state(conn, item.id)
         fine = 0
         if loan is not None:
             fine = self._close_loan(conn, loan, here, self._lending.at(conn, version))
             self.idempotency.release(conn, barcode, keep="checkin")
-        transit = repo.open_transit(conn, item.id)
         if transit is not None:
             repo_holds.receive(conn, transit.id, now)
-        hold_id, hold_status, transit_to = self._route(conn, item, here)
+        hold_id, hold_status, transit_to = self._route(conn, item, here, trapped)
         shelf_changed(conn, self._clock, [item.record_id])
         return CheckinResult(
             barcode=barcode,
