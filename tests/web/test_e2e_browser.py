@@ -129,20 +129,24 @@ def test_a_reader_on_a_phone(phone: Visit, demo_library: tuple[Services, list[st
     phone.shot("account-card-phone")
     # Switch language: the page comes back in Korean, then English, then traditional Chinese.
     for name, lang in (("한국어", "ko"), ("English", "en"), ("繁體中文", "zh-Hant")):
+        page.click("details.prefs summary")  # the globe opens the language menu
         page.click(f"ul.langs a:text-is('{name}')")
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("lang") == lang
         phone.axe()
     phone.go("/account")
     assert "帳戶" in page.inner_text("body") or "概覽" in page.inner_text("body")
+    page.click("details.prefs summary")
     page.click("ul.langs a:text-is('한국어')")
     page.wait_for_load_state()
     phone.shot("account-overview-phone-ko")
     # Large text for older readers.
+    page.click("details.prefs summary")
     page.click("a.textsize")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("class") == "large"
     phone.axe()
+    page.click("details.prefs summary")
     page.click("a.textsize")
     page.wait_for_load_state()
     page.click("header form[action='/logout'] button")

@@ -111,6 +111,19 @@ class Settings:
         "Shelfwise City Library",
         "Name shown on pages and notices.",
     )
+    library_name_zh: str = setting(
+        "书林市图书馆",
+        "The library's name on pages in Chinese (traditional pages convert it); empty: "
+        "library_name.",
+    )
+    library_name_ko: str = setting(
+        "서림시 도서관",
+        "The library's name on pages in Korean; empty: library_name.",
+    )
+    library_name_en: str = setting(
+        "",
+        "The library's name on pages in English; empty: library_name.",
+    )
     oai_repository_identifier: str = setting(
         "shelfwise.local",
         "OAI-PMH repository identifier: a domain name the library controls (e.g. "

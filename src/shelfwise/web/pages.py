@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from shelfwise.access.models import LoginSession, Principal
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web import i18n
+from shelfwise.web import i18n, icons
 from shelfwise.web.security import (
     CSRF_FIELD,
     LANG_COOKIE,
@@ -46,6 +46,7 @@ from shelfwise.web.security import (
 )
 
 if TYPE_CHECKING:
+    from shelfwise.config import Settings
     from shelfwise.services import Services
 
 
@@ -99,6 +100,21 @@ class Page:
         return exc.message(self.lang)
 
 
+# The page language beside the header's globe, as its readers write it.
+LANGUAGE_SHORT: dict[i18n.PageLanguage, str] = {"zh": "简", "zh-Hant": "繁", "ko": "한", "en": "EN"}
+
+
+def library_names(settings: Settings) -> dict[i18n.PageLanguage, str]:
+    """The library's name in each page language (library_name where none is set)."""
+    zh = settings.library_name_zh or settings.library_name
+    return {
+        "zh": zh,
+        "zh-Hant": i18n.to_traditional(zh),
+        "ko": settings.library_name_ko or settings.library_name,
+        "en": settings.library_name_en or settings.library_name,
+    }
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
     """A same-site path to return to after login or a language switch (never another host)."""
     if not target:
@@ -115,7 +131,7 @@ class Web:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.signer = Signer(services.keys.web)
-        self.library_name = services.settings.library_name
+        self.library_names = library_names(services.settings)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("shelfwise.web", "templates"),
             autoescape=True,
@@ -165,12 +181,16 @@ class Web:
             "lang": lang,
             "html_lang": i18n.HTML_LANG[lang],
             "languages": i18n.LANGUAGE_NAMES,
-            "library_name": self.library_name,
+            "language_short": LANGUAGE_SHORT[lang],
+            "library_name": self.library_names[lang],
+            "icon": icons.icon,
+            "logo": icons.LOGO,
             "csrf_field": Markup('<input type="hidden" name="{}" value="{}">').format(
                 CSRF_FIELD, page.csrf
             ),
             "static": lambda name: f"/static/{name}?v={self.static_version}",
-            "here": quote(page.path, safe="/?=&%"),
+            # the whole path and query as one value of ?next= (filters, sort and page kept)
+            "here": quote(page.path, safe="/"),
             "fmt_date": lambda value: i18n.format_date(value, lang),
             "fmt_num": lambda value: i18n.format_number(value, lang),
             "fmt_money": lambda cents: i18n.format_money(cents, lang),

@@ -1,0 +1,67 @@
+"""The catalogue's look as a page carries it: the library's name in each language, the
+preference links that keep the reader's search, the header's icons (TestClient, both
+backends; what a browser measures is in test_e2e_opac.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from fastapi.testclient import TestClient
+
+from shelfwise.config import Settings
+from shelfwise.web import icons
+from shelfwise.web.pages import library_names
+
+LANG_LINK = re.compile(r'href="(/lang/ko\?next=[^"]+)"')
+SIZE_LINK = re.compile(r'class="textsize" href="([^"]+)"')
+
+
+def test_the_library_is_named_in_each_page_language() -> None:
+    names = library_names(
+        Settings.load(
+            {"library_name": "Riverside Library", "library_name_zh": "河畔图书馆"}, environ={}
+        )
+    )
+    assert names == {
+        "zh": "河畔图书馆",
+        "zh-Hant": "河畔圖書館",
+        "ko": "서림시 도서관",  # the default Korean name
+        "en": "Riverside Library",
+    }
+    unset = library_names(
+        Settings.load(
+            {"library_name": "X", "library_name_zh": "", "library_name_ko": ""}, environ={}
+        )
+    )
+    assert unset == {"zh": "X", "zh-Hant": "X", "ko": "X", "en": "X"}
+
+
+def test_pages_show_the_name_in_the_page_language(client: TestClient) -> None:
+    for accept, name in (
+        ("zh-CN", "书林市图书馆"),
+        ("zh-TW", "書林市圖書館"),
+        ("ko", "서림시 도서관"),
+    ):
+        page = client.get("/", headers={"Accept-Language": accept}).text
+        assert f'<span class="name">{name}</span>' in page, accept
+        assert "Shelfwise City Library" not in page
+
+
+def test_language_and_text_size_links_keep_filters_sort_and_page(client: TestClient) -> None:
+    searched = "/search?q=%E5%8E%86%E5%8F%B2&lang=zh&material=book&sort=newest&p=2"
+    page = client.get(searched).text
+    for pattern, prefix in ((LANG_LINK, "/lang/ko"), (SIZE_LINK, "/prefs/large-text")):
+        found = pattern.search(page)
+        assert found, prefix
+        response = client.get(html.unescape(found.group(1)))
+        assert response.status_code == 303
+        assert response.headers["location"] == searched, prefix
+
+
+def test_header_icons_are_hidden_from_screen_readers_and_labelled() -> None:
+    for name in icons.SHAPES:
+        svg = str(icons.icon(name))
+        assert 'aria-hidden="true"' in svg
+        assert "style=" not in svg  # the CSP allows no inline style
+    assert "aria-hidden" in icons.LOGO
