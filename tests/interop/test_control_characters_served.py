@@ -21,8 +21,10 @@ from typer.testing import CliRunner
 
 from shelfwise.cli.main import cli
 from shelfwise.interop.sru import SCHEMAS
+from shelfwise.marc import compact
 from shelfwise.marc.control_characters import has_forbidden
 from shelfwise.marc.reading import MarcFormat, ReadRecord, read_file
+from shelfwise.marc.record import Field
 from shelfwise.services import Services
 from shelfwise.storage.tables import records
 from shelfwise.testing.demo import seed_branches
@@ -60,23 +62,21 @@ def _catalogue(services: Services, tmp_path: Path) -> int:
     # A record stored before repairs existed: put the characters back behind the importer's back.
     with services.db.write() as conn:
         victim = conn.execute(select(records.c.id).order_by(records.c.id).limit(1)).scalar_one()
-        marc = json.loads(
-            conn.execute(select(records.c.marc).where(records.c.id == victim)).scalar_one()
+        marc = compact.loads(
+            conn.execute(select(records.c.master).where(records.c.id == victim)).scalar_one()
         )
         description = json.loads(
             conn.execute(select(records.c.description).where(records.c.id == victim)).scalar_one()
         )
-        marc["leader"] = marc["leader"][:20] + "\x01\x1d\x1e\x1f"
-        marc["fields"].insert(0, {"009": "dirty" + ALL_C0})
-        marc["fields"].append(
-            {"500": {"ind1": "\x01", "ind2": " ", "subfields": [{"a": "Countries" + ALL_C0}]}}
-        )
+        marc.leader = marc.leader[:20] + "\x01\x1d\x1e\x1f"
+        marc.fields.insert(0, Field("009", data="dirty" + ALL_C0))
+        marc.fields.append(Field("500", "\x01 ", [("a", "Countries" + ALL_C0)]))
         description["title"] = "Countries" + ALL_C0
         description["notes"] = ["stored" + ALL_C0]
         conn.execute(
             update(records)
             .where(records.c.id == victim)
-            .values(marc=json.dumps(marc), description=json.dumps(description))
+            .values(master=compact.dumps(marc), description=json.dumps(description))
         )
     services.search.check()
     return int(victim)

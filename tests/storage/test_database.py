@@ -83,7 +83,7 @@ def test_constraints_hold_in_the_database(services: Services) -> None:
             insert(records)
             .values(
                 dialect="marc21",
-                marc="{}",
+                master=b"t",
                 title="t",
                 description="{}",
                 created_at=now,

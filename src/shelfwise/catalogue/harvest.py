@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
+from shelfwise.marc import compact
 from shelfwise.marc.crosswalk import to_marc21
 from shelfwise.marc.description import Dialect
-from shelfwise.marc.marcjson import record_from_json
 from shelfwise.marc.record import Record
 from shelfwise.storage.database import Database
 from shelfwise.storage.tables import branches, items, records, tombstones
@@ -84,7 +84,7 @@ class HarvestReads:
                     records.c.id,
                     records.c.state,
                     records.c.updated_at,
-                    records.c.marc,
+                    records.c.master,
                     records.c.description,
                     records.c.languages,
                     records.c.dialect,
@@ -111,7 +111,7 @@ class HarvestReads:
                 id=r.id,
                 datestamp=_utc(r.updated_at),
                 deleted=r.state != "active" or r.tombstone is not None,
-                marc=load_marc(r.marc),
+                marc=compact.loads(r.master),
                 description=json.loads(r.description),
                 languages=tuple(r.languages.split()),
                 branches=tuple(sorted(held.get(r.id, ()))),
@@ -170,10 +170,3 @@ def _change_filter(query: ChangeQuery) -> list[ColumnElement[bool]]:
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def load_marc(text: str) -> Record:
-    loaded = record_from_json(json.loads(text))
-    if isinstance(loaded, str):  # stored by us from a parsed record: cannot be malformed
-        raise ValueError(f"stored MARC-in-JSON is malformed: {loaded}")
-    return loaded[0]

@@ -21,7 +21,7 @@ from typing import Any
 
 from shelfwise.catalogue.matching import source_key, title_key
 from shelfwise.catalogue.rows import ClassRow, CopyRow, class_rows, copy_rows, record_columns
-from shelfwise.marc import charsets, iso2709
+from shelfwise.marc import charsets, compact, iso2709
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.dialects import TITLE_PROPER, describe, fallback_title_tags
 from shelfwise.marc.marcjson import dumps as marc_to_json
@@ -112,7 +112,9 @@ def prepare(entry: ReadRecord) -> Incoming | Rejected:
         control_agency=description.control_agency,
         control_number=description.control_number,
         isbns=description.isbns,
-        columns=record_columns(description, marc_json, str(entry.dialect), match_key),
+        columns=record_columns(
+            description, compact.dumps(entry.record), str(entry.dialect), match_key
+        ),
         class_rows=class_rows(description),
         copies=copy_rows(description.holdings),
     )

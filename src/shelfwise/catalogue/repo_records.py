@@ -4,11 +4,14 @@ catalogue; the import's SQL is in repo.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
+from shelfwise.marc import compact
+from shelfwise.marc.record import Record
 from shelfwise.storage.tables import record_isbns, records, sources, tombstones
 
 
@@ -19,9 +22,10 @@ def title(conn: Connection, record_id: int) -> str | None:
     return None if found is None else str(found)
 
 
-def marc(conn: Connection, record_id: int) -> str | None:
-    found = conn.execute(select(records.c.marc).where(records.c.id == record_id)).scalar()
-    return None if found is None else str(found)
+def master(conn: Connection, record_id: int) -> Record | None:
+    """The record's master MARC record, decoded from its compact stored form."""
+    found = conn.execute(select(records.c.master).where(records.c.id == record_id)).scalar()
+    return None if found is None else compact.loads(found)
 
 
 def state(conn: Connection, record_id: int) -> str | None:
@@ -42,17 +46,24 @@ def source_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(sources)).scalar_one())
 
 
-def masters_after(conn: Connection, last: int, batch: int, dialect: str | None) -> Sequence[Any]:
-    """(id, dialect, marc) of active records after id ``last``, in id order."""
+@dataclass(frozen=True, slots=True)
+class MasterRow:
+    id: int
+    dialect: str
+    master: Record
+
+
+def masters_after(conn: Connection, last: int, batch: int, dialect: str | None) -> list[MasterRow]:
+    """Active records' masters (decoded) after id ``last``, in id order."""
     query = (
-        select(records.c.id, records.c.dialect, records.c.marc)
+        select(records.c.id, records.c.dialect, records.c.master)
         .where(records.c.state == "active", records.c.id > last)
         .order_by(records.c.id)
         .limit(batch)
     )
     if dialect:
         query = query.where(records.c.dialect == dialect)
-    return conn.execute(query).all()
+    return [MasterRow(r.id, r.dialect, compact.loads(r.master)) for r in conn.execute(query).all()]
 
 
 def sources_after(conn: Connection, last: int, batch: int) -> Sequence[Any]:

@@ -76,12 +76,14 @@ def description_json(description: Description) -> str:
 
 
 def record_columns(
-    description: Description, marc_json: str, dialect: str, match_key: str | None
+    description: Description, master: bytes, dialect: str, match_key: str | None
 ) -> dict[str, Any]:
+    """The records row; ``master`` is the record in its compact stored form
+    (:func:`shelfwise.marc.compact.dumps`)."""
     main_author = description.agents[0].name if description.agents else None
     return {
         "dialect": dialect,
-        "marc": marc_json,
+        "master": master,
         "title": description.title or "",
         "title_romanised": description.title_romanised,
         "main_author": main_author,

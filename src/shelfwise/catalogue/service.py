@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.catalogue import repo_holdings, repo_records
-from shelfwise.catalogue.harvest import HarvestReads, load_marc
+from shelfwise.catalogue.harvest import HarvestReads
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
     LIFECYCLE_TRANSITIONS,
@@ -100,10 +100,10 @@ class CatalogueService(HarvestReads):
 
     def get_marc(self, record_id: int) -> Record:
         with self._db.read() as conn:
-            marc = repo_records.marc(conn, record_id)
+            marc = repo_records.master(conn, record_id)
         if marc is None:
             raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
-        return load_marc(marc)
+        return marc
 
     def counts(self) -> dict[str, int]:
         with self._db.read() as conn:
@@ -133,7 +133,7 @@ class CatalogueService(HarvestReads):
             if not rows:
                 return
             for row in rows:
-                yield Master(row.id, row.dialect, load_marc(row.marc))
+                yield Master(row.id, row.dialect, row.master)
             last = rows[-1].id
 
     def iter_original_bytes(self, *, batch: int = 1000) -> Iterator[tuple[str, bytes]]:

@@ -115,6 +115,52 @@ class Record:
             made = built[i] = _field_of_text(self._tags[i], self._texts[i])
         return made
 
+    def field_texts(self) -> tuple[list[str], list[str]] | None:
+        """Every field's tag and text in the form :meth:`lazy` takes, or None when some field
+        cannot be written so (see :func:`text_of_field`). A lazy record gives the texts it
+        was read with, re-writing only the fields already built (a caller may have edited
+        them); the lists returned are the caller's to keep but not to change."""
+        if self._fields is None:
+            built = self._built
+            if built is None:
+                return self._tags, self._texts
+            texts: list[str] = []
+            for made, text in zip(built, self._texts, strict=True):
+                if made is None:
+                    texts.append(text)
+                    continue
+                rewritten = text_of_field(made)
+                if rewritten is None:
+                    return None
+                texts.append(rewritten)
+            return self._tags, texts
+        fields = self._fields
+        texts = []
+        for f in fields:
+            written = text_of_field(f)
+            if written is None:
+                return None
+            texts.append(written)
+        return [f.tag for f in fields], texts
+
+    def tag_positions(self) -> dict[str, list[int]]:
+        """Where each tag is: its fields' positions, in record order (builds no field)."""
+        tags = self._tags if self._fields is None else [f.tag for f in self._fields]
+        positions: dict[str, list[int]] = {}
+        for i, tag in enumerate(tags):
+            at = positions.get(tag)
+            if at is None:
+                positions[tag] = [i]
+            else:
+                at.append(i)
+        return positions
+
+    def field_at(self, index: int) -> Field:
+        """The field at ``index`` (built now if the record is lazy and it was not yet)."""
+        if self._fields is None:
+            return self._field_at(index)
+        return self._fields[index]
+
     def get_fields(self, *tags: str) -> list[Field]:
         if not tags:
             return list(self.fields)
@@ -164,6 +210,26 @@ class Record:
 # Subfields after the indicators: the same pairs as splitting on the delimiter and
 # dropping empty parts, but the tuples are made in C (a third quicker).
 _SUBFIELDS = re.compile("\x1f([^\x1f])([^\x1f]*)")
+
+
+def text_of_field(f: Field) -> str | None:
+    """The field as :meth:`Record.lazy` holds it (indicators, then each subfield after its
+    delimiter; a control field's data), or None when that text would not give back the
+    same field: a control field with indicators or subfields, a control tag without data,
+    indicators that are not two characters, or a subfield code or value that is not one
+    character or holds the delimiter."""
+    if f.data is not None:
+        if f.tag in CONTROL_TAGS and not f.subfields and f.indicators == "  ":
+            return f.data
+        return None
+    if f.tag in CONTROL_TAGS or len(f.indicators) != 2:
+        return None
+    parts = [f.indicators]
+    for code, value in f.subfields:
+        if len(code) != 1 or code == "\x1f" or "\x1f" in value:
+            return None
+        parts.append("\x1f" + code + value)
+    return "".join(parts)
 
 
 def _field_of_text(tag: str, text: str) -> Field:

@@ -71,9 +71,10 @@ records = Table(
     Column("state", String(16), nullable=False, server_default="active"),
     Column("merged_into_id", Id, ForeignKey("records.id"), nullable=True),
     Column("dialect", String(16), nullable=False),
-    # The master MARC record, decoded, as MARC-in-JSON text; the normalised
-    # columns below are derived from it and never edited on their own.
-    Column("marc", Text, nullable=False),
+    # The master MARC record, decoded and editable, in the compact stored form of
+    # shelfwise.marc.compact (read and written only through the catalogue's repo);
+    # the normalised columns below are derived from it and never edited on their own.
+    Column("master", LargeBinary, nullable=False),
     Column("title", Text, nullable=False),
     Column("title_romanised", Text, nullable=True),
     Column("main_author", Text, nullable=True),
