@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from shelfwise.marc import crosswalk_unimarc, mapping_kormarc, mapping_marc21, mapping_unimarc
 from shelfwise.marc.description import Description, Dialect
+from shelfwise.marc.mapping_compiled import Describe, compile_rules
 from shelfwise.marc.mapping_rules import ClassSource, HoldingSource, Rule, Source, SubjectSource
 from shelfwise.marc.record import Record
 
@@ -23,6 +24,7 @@ __all__ = [
     "TITLE_PROPER",
     "describe",
     "fallback_title_tags",
+    "interpret",
     "render_doc",
     "render_tables",
 ]
@@ -71,9 +73,22 @@ _MATERIAL: dict[Dialect, tuple[dict[str, str], str]] = {
 }
 
 
+# Each table compiled once, when this module is imported (mapping_compiled.py).
+_COMPILED: dict[Dialect, Describe] = {d: compile_rules(rules) for d, rules in RULES.items()}
+
+
 def describe(record: Record, dialect: Dialect) -> Description:
     """The normalised description of ``record`` read with ``dialect``'s mapping table."""
     # UNIMARC has no 880 mechanism: its vernacular is in the ordinary subfields.
+    source = Source(record, link_880=dialect is not Dialect.UNIMARC)
+    desc = Description()
+    _COMPILED[dialect](source, desc)
+    return desc
+
+
+def interpret(record: Record, dialect: Dialect) -> Description:
+    """:func:`describe` by interpreting the table rule by rule (:meth:`Rule.apply`): the
+    reference the compiled tables are tested against."""
     source = Source(record, link_880=dialect is not Dialect.UNIMARC)
     desc = Description()
     for rule in RULES[dialect]:

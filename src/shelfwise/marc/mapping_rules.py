@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, KeysView
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -95,19 +95,30 @@ class Source:
     def __init__(self, record: Record, *, link_880: bool) -> None:
         self.record = record
         # Rules ask for fields by tag well over a hundred times per record: index
-        # the record once instead of scanning it on every question.
-        by_tag: dict[str, list[Field]] = {}
-        for f in record.fields:
-            by_tag.setdefault(f.tag, []).append(f)
-        self._by_tag = by_tag
-        self._link = link_880 and "880" in by_tag
+        # the record's tags once instead of scanning it on every question. A lazy
+        # record builds only the fields some rule asks for (issue 15 item 3).
+        self._positions = record.tag_positions()
+        self._by_tag: dict[str, list[Field]] = {}
+        self._link = link_880 and "880" in self._positions
         self._pairs: dict[str, list[tuple[Field, Field | None]]] = {}
         self._preferred: dict[str, list[Field]] = {}
+
+    def tags(self) -> KeysView[str]:
+        """The tags the record has."""
+        return self._positions.keys()
+
+    def _plain(self, tag: str) -> list[Field]:
+        found = self._by_tag.get(tag)
+        if found is None:
+            at = self._positions.get(tag)
+            found = [self.record.field_at(i) for i in at] if at else _NO_FIELDS
+            self._by_tag[tag] = found
+        return found
 
     def fields(self, tag: str) -> list[Field]:
         """The fields of ``tag`` as the rules should read them (callers must not mutate the list)."""
         if not self._link:
-            return self._by_tag.get(tag, _NO_FIELDS)
+            return self._plain(tag)
         cached = self._preferred.get(tag)
         if cached is None:
             cached = [preferred for preferred, _ in self.pairs(tag)]
@@ -118,18 +129,14 @@ class Source:
         """(preferred field, romanised twin or None) for every field of ``tag``."""
         cached = self._pairs.get(tag)
         if cached is None:
-            cached = (
-                self._build_pairs(tag)
-                if self._link
-                else [(f, None) for f in self._by_tag.get(tag, _NO_FIELDS)]
-            )
+            cached = self._build_pairs(tag) if self._link else [(f, None) for f in self._plain(tag)]
             self._pairs[tag] = cached
         return cached
 
     def _build_pairs(self, tag: str) -> list[tuple[Field, Field | None]]:
         vernacular: dict[str, Field] = {}
         orphans: list[Field] = []
-        for f in self._by_tag.get("880", _NO_FIELDS):
+        for f in self._plain("880"):
             link_tag, occurrence = _link_of(f)
             if link_tag != tag:
                 continue
@@ -139,7 +146,7 @@ class Source:
                 vernacular[occurrence] = f
         pairs: list[tuple[Field, Field | None]] = []
         used: set[str] = set()
-        for f in self._by_tag.get(tag, _NO_FIELDS):
+        for f in self._plain(tag):
             link_tag, occurrence = _link_of(f)
             twin = vernacular.get(occurrence) if link_tag == "880" else None
             if twin is None:
