@@ -49,6 +49,11 @@ from shelfwise.search.models import ShelfAvailability
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys, load_keys
 from shelfwise.services import Services, confirm_link
+from shelfwise.spaces.models import SpacePolicy
+from shelfwise.spaces.qr import QrSigner
+from shelfwise.spaces.reader_data import SpacesReaderData
+from shelfwise.spaces.rooms import RoomService
+from shelfwise.spaces.service import SpaceService
 from shelfwise.storage import migrate
 from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
@@ -118,6 +123,27 @@ def build(
         kiosk_alerts=KioskAlerts(db, clock),
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
+        spaces=_spaces(settings, db, clock, keys),
+        rooms=RoomService(db, clock, settings.space_slot_minutes),
+    )
+
+
+def _spaces(settings: Settings, db: Database, clock: Clock, keys: SecretKeys) -> SpaceService:
+    """Seat bookings over the branch calendars; QR codes signed with the persisted key."""
+    calendars = CalendarService(db, clock)
+    return SpaceService(db, clock, calendars, _space_policy(settings), QrSigner(keys.space_qr))
+
+
+def _space_policy(settings: Settings) -> SpacePolicy:
+    return SpacePolicy(
+        slot_minutes=settings.space_slot_minutes,
+        grace_minutes=settings.space_checkin_grace_minutes,
+        leave_minutes=settings.space_leave_minutes,
+        walk_in_minutes=settings.space_walk_in_minutes,
+        no_show_limit=settings.space_no_show_limit,
+        no_show_window_days=settings.space_no_show_window_days,
+        suspension_days=settings.space_suspension_days,
+        retention_days=settings.space_booking_retention_days,
     )
 
 
@@ -127,6 +153,7 @@ def _reader_rights(db: Database, clock: Clock) -> ReaderRights:
     rights = ReaderRights(db, clock)
     rights.register(CirculationReaderData(clock))
     rights.register(AccessReaderData())
+    rights.register(SpacesReaderData())
     return rights
 
 

@@ -143,8 +143,13 @@ class Runtime:
         def expire_holds() -> str:
             return f"expired {services.circulation.expire_holds()}"
 
+        def sweep_spaces() -> str:
+            done = services.spaces.sweep()
+            return f"no-shows {done.no_shows}, leaves {done.leaves_expired}, ended {done.completed}"
+
         return [
             Job("outbox.deliver", 5, deliver),
+            Job("spaces.sweep", 60, sweep_spaces),
             Job("circulation.due_notices", 86400, due_notices),
             Job("circulation.expire_holds", 3600, expire_holds),
             Job(RETENTION_JOB, 3600, self.retention),
@@ -166,6 +171,8 @@ class Runtime:
             Pruning(
                 "late-return months", lambda: services.deposits.forget_old_late_returns(lookback)
             ),
+            # space_booking_retention_days: ended seat bookings (who sat where, when)
+            Pruning("space bookings", services.spaces.prune),
             # outbox_retention_days: delivered events (a notice names its reader)
             Pruning("outbox events", self._prune_outbox),
             # job_runs_retention_days: the scheduler's own record

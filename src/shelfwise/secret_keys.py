@@ -34,7 +34,7 @@ FORMER_ID_CARD_DEFAULT = "change-me-identity-card-key"
 KNOWN_DEFAULTS = frozenset(
     {FORMER_ID_CARD_DEFAULT, "change-me", "changeme", "secret", "shelfwise", "web-secret-key"}
 )
-KEY_NAMES = ("web_secret_key", "reader_id_card_key", "idempotency_key")
+KEY_NAMES = ("web_secret_key", "reader_id_card_key", "idempotency_key", "space_qr_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,7 @@ class SecretKeys:
     id_card: str
     id_card_old: tuple[str, ...]  # look-up only
     idempotency: str
+    space_qr: str = ""  # signs seats' and doors' QR links (spaces/qr.py)
 
     def __repr__(self) -> str:
         return "SecretKeys(**********)"
@@ -59,6 +60,7 @@ def load_keys(settings: Settings) -> SecretKeys:
         id_card=current,
         id_card_old=tuple(dict.fromkeys(earlier)),
         idempotency=key(folder, "idempotency_key", settings.idempotency_key),
+        space_qr=key(folder, "space_qr_key", settings.space_qr_key),
     )
 
 

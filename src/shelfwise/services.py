@@ -33,6 +33,8 @@ from shelfwise.readers.privacy import ReaderRights
 from shelfwise.readers.service import ReaderService
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys
+from shelfwise.spaces.rooms import RoomService
+from shelfwise.spaces.service import SpaceService
 from shelfwise.storage.database import Database
 
 
@@ -54,6 +56,8 @@ class Services:
     kiosk_alerts: KioskAlerts
     access: AccessService
     keys: SecretKeys
+    spaces: SpaceService
+    rooms: RoomService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:

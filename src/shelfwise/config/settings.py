@@ -413,6 +413,36 @@ class Settings:
         "in DATA_DIR/keys/web_secret_key (mode 0600), shared by every process on that data "
         "folder. A value published with Shelfwise is refused.",
     )
+    # --- spaces: seats and rooms (issue 19, docs/spaces.md) ---
+    space_slot_minutes: int = setting(
+        30, "Length of a booking slot; bookings start and end on slot boundaries (5-120)."
+    )
+    space_qr_key: Secret = setting(
+        Secret(""),
+        "Key that signs the seats' and doors' QR links. Empty: a random key made on first "
+        "start in DATA_DIR/keys/space_qr_key (mode 0600). A published value is refused.",
+    )
+    space_checkin_grace_minutes: int = setting(
+        15, "A booking not checked in this long after its start is released as a no-show."
+    )
+    space_leave_minutes: int = setting(
+        30, "How long a checked-in reader may step away; the seat is released after that."
+    )
+    space_walk_in_minutes: int = setting(
+        120, "Length of a walk-in booking made by scanning a free seat (cut at closing)."
+    )
+    space_no_show_limit: int = setting(
+        3, "No-shows within space_no_show_window_days that suspend a reader's booking."
+    )
+    space_no_show_window_days: int = setting(30, "The window in which no-shows are counted.")
+    space_suspension_days: int = setting(
+        7, "Days booking stays suspended after the no-show that reached the limit."
+    )
+    space_booking_retention_days: int = setting(
+        90,
+        "Ended bookings are deleted this many days after their end by the hourly retention "
+        "job (P3); never fewer than the no-show window and suspension need.",
+    )
     # --- operations: backups, logs, metrics (docs/operations.md) ---
     backup_retention_days: int = setting(
         30,
@@ -489,6 +519,8 @@ def _checked(settings: Settings) -> Settings:
             f"oai_repository_identifier: {settings.oai_repository_identifier!r} is not a "
             "domain-like name such as lib.example.org (the oai-identifier scheme requires one)"
         )
+    if not 5 <= settings.space_slot_minutes <= 120 or 1440 % settings.space_slot_minutes:
+        raise SettingsError("space_slot_minutes: 5 to 120, dividing a day (15, 30, 60...)")
     return settings
 
 

@@ -9,7 +9,16 @@ at import.
 
 from __future__ import annotations
 
-from shelfwise.core.messages import access, catalogue, circulation, general, readers, sip2, web
+from shelfwise.core.messages import (
+    access,
+    catalogue,
+    circulation,
+    general,
+    readers,
+    sip2,
+    spaces,
+    web,
+)
 from shelfwise.core.messages.template import MessageTemplate
 
 __all__ = ["CATALOGUE", "MessageTemplate"]
@@ -32,5 +41,6 @@ CATALOGUE: dict[str, MessageTemplate] = _merged(
     access.MESSAGES,
     circulation.MESSAGES,
     sip2.MESSAGES,
+    spaces.MESSAGES,
     web.MESSAGES,
 )

@@ -1,0 +1,1 @@
+"""Spaces: rooms and seats of each branch, booked by readers in slots (issue 19)."""

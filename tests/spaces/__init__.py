@@ -1,0 +1,1 @@
+"""Tests of the spaces and events domains (issue 19)."""
