@@ -205,6 +205,13 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/staff/login"): Page("public", make=_login),
     ("POST", "/staff/logout"): Page("public", make=lambda w, at: Ask(form={}, fresh_client=True)),
     ("GET", "/staff"): Page("staff", NETWORK, why="the staff home lists what the role may use"),
+    ("GET", "/staff/"): Page("staff", NETWORK, why="the address the README prints: the home"),
+    ("GET", "/staff/search"): Page(
+        "staff",
+        NETWORK,
+        lambda w, at: Ask(query={"q": w.card}),
+        why="one catalogue and readers of the network; readers only with readers.read",
+    ),
     ("GET", "/staff/branch"): Page(
         "circulation.desk",
         WORKING,

@@ -203,3 +203,7 @@ def api_token_rows(conn: Connection) -> list[Any]:
 
 def insert_audit(conn: Connection, **values: Any) -> None:
     conn.execute(insert(audit_log).values(**values))
+
+
+def insert_audits(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    conn.execute(insert(audit_log), rows)

@@ -367,6 +367,32 @@ class AccessService:
             return  # a reader reading their own account is not a staff read
         self._record("staff", principal.id, door, action, card_number, reader_id, fields)
 
+    def audit_list(
+        self, principal: Principal, *, door: str, reader_ids: Iterable[int], fields: Iterable[str]
+    ) -> None:
+        """One audited read (P7) per reader a list showed, written in one transaction."""
+        ids = list(dict.fromkeys(reader_ids))
+        if principal.kind != "staff" or not ids:
+            return
+        at = to_second(self._clock.now())
+        named = ",".join(sorted(set(fields)))
+        with self._db.write() as conn:
+            repo.insert_audits(
+                conn,
+                [
+                    {
+                        "at": at,
+                        "actor_kind": "staff",
+                        "actor_id": principal.id,
+                        "door": door,
+                        "action": "read",
+                        "reader_id": reader_id,
+                        "fields": named,
+                    }
+                    for reader_id in ids
+                ],
+            )
+
     def audit_terminal(
         self,
         terminal_id: int,

@@ -95,3 +95,14 @@ def item_count(conn: Connection, record_id: int | None = None) -> int:
 
 def branch_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(branches)).scalar_one())
+
+
+def barcodes_by_call_number(conn: Connection, prefix: str, limit: int) -> list[str]:
+    """Copies whose call number starts with ``prefix``: a range over its index."""
+    query = (
+        select(items.c.barcode)
+        .where(items.c.call_number >= prefix, items.c.call_number < prefix + "\U0010ffff")
+        .order_by(items.c.call_number, items.c.id)
+        .limit(limit)
+    )
+    return [str(b) for b in conn.execute(query).scalars()]

@@ -230,6 +230,20 @@ class CatalogueService(HarvestReads):
         with self._db.read() as conn:
             return _item(conn, barcode)
 
+    def find_items(self, typed: str, *, limit: int = 20) -> list[Item]:
+        """Copies a staff search means: the barcode typed in full, else those whose call
+        number starts with what was typed."""
+        typed = typed.strip()
+        if not typed:
+            return []
+        with self._db.read() as conn:
+            if repo_holdings.item_row(conn, typed) is not None:
+                return [_item(conn, typed)]
+            found = repo_holdings.barcodes_by_call_number(conn, typed, limit)
+            if not found and typed != typed.upper():  # call numbers are written in capitals
+                found = repo_holdings.barcodes_by_call_number(conn, typed.upper(), limit)
+            return [_item(conn, b) for b in found]
+
     def items_of(self, record_id: int) -> list[Item]:
         with self._db.read() as conn:
             return [_item(conn, b) for b in repo_holdings.barcodes_of(conn, record_id)]

@@ -181,3 +181,32 @@ def notices_of(conn: Connection, reader_id: int) -> Sequence[Row[Any]]:
     return conn.execute(
         select(notices).where(notices.c.reader_id == reader_id).order_by(notices.c.id)
     ).all()
+
+
+def item_loans(conn: Connection, item_id: int, limit: int) -> list[Loan]:
+    """The copy's latest loans, newest first, without their readers (P1, P8): when and
+    where each was lent and returned is what a desk may know of a copy's past."""
+    rows = conn.execute(
+        select(*loans.c, items.c.barcode, items.c.record_id)
+        .select_from(loans.join(items, items.c.id == loans.c.item_id))
+        .where(loans.c.item_id == item_id)
+        .order_by(loans.c.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        Loan(
+            id=r.id,
+            item_id=r.item_id,
+            barcode=r.barcode,
+            record_id=r.record_id,
+            reader_id=None,
+            status=LoanStatus(r.status),
+            branch_id=r.branch_id,
+            loaned_at=r.loaned_at,
+            due_on=r.due_on,
+            renewals=r.renewals,
+            returned_at=r.returned_at,
+            rule_id=r.rule_id,
+        )
+        for r in rows
+    ]

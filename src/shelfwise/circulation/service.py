@@ -316,6 +316,11 @@ class CirculationService(HoldOperations, RenewalOperations):
         with self._db.read() as conn:
             return repo.loans_of(conn, reader_id_of(conn, card_number), open_only=False)
 
+    def item_history(self, barcode: str, *, limit: int = 5) -> list[Loan]:
+        """The copy's latest loans without their readers (P1, P8)."""
+        with self._db.read() as conn:
+            return repo_loans.item_loans(conn, repo.item_row(conn, barcode).id, limit)
+
     def item_status(self, barcode: str) -> ItemStatus:
         with self._db.read() as conn:
             return self._availability(conn, repo.item_row(conn, barcode))

@@ -26,6 +26,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str], str]] = [
         re.compile(r"(/readers/)(?!new(?:[/?#\s\"']|$))[^/?#\s\"']+"),
         rf"\g<1>{MASK}",
     ),
+    # The staff search box: what it was given may be a name, a phone or an ID number.
+    (
+        "/staff/search",
+        re.compile(r"(/staff/search\?(?:[^\s\"']*&)?q=)[^&#\s\"']*"),
+        rf"\g<1>{MASK}",
+    ),
     # The e-mailed confirmation link: card and code in the path.
     ("/register/confirm/", re.compile(r"(/register/confirm/)[^?#\s\"']+"), rf"\g<1>{MASK}"),
     # Query parameters and form-style pairs that carry a card, a code or a secret.

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection
 
 from shelfwise.readers import repo
+from shelfwise.readers.finding import search_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ def add_reader(
         created_at=reader.created_at,
         updated_at=at,
     )
+    repo.replace_search_keys(conn, reader_id, search_keys(reader.name, reader.phone, reader.email))
     repo.insert_consent(
         conn,
         reader_id,

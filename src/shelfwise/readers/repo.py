@@ -12,7 +12,13 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from shelfwise.readers.models import Consent, Reader, ReaderStatus, SessionHolder
-from shelfwise.storage.tables import branches, reader_consents, reader_deletions, readers
+from shelfwise.storage.tables import (
+    branches,
+    reader_consents,
+    reader_deletions,
+    reader_search_keys,
+    readers,
+)
 
 # A new PIN or password, or a block, moves the reader's session epoch (access refuses
 # tokens made under an older one).
@@ -112,6 +118,7 @@ def consents(conn: Connection, reader_id: int) -> list[Consent]:
 
 def delete_reader(conn: Connection, reader_id: int) -> None:
     conn.execute(delete(reader_consents).where(reader_consents.c.reader_id == reader_id))
+    conn.execute(delete(reader_search_keys).where(reader_search_keys.c.reader_id == reader_id))
     conn.execute(delete(readers).where(readers.c.id == reader_id))
 
 
@@ -159,3 +166,27 @@ def id_and_category(conn: Connection, card_number: str) -> tuple[int, str] | Non
 def id_card_known(conn: Connection, lookups: list[str]) -> bool:
     query = select(readers.c.id).where(readers.c.id_card_hash.in_(lookups)).limit(1)
     return conn.execute(query).first() is not None
+
+
+def replace_search_keys(conn: Connection, reader_id: int, keys: set[str]) -> None:
+    conn.execute(delete(reader_search_keys).where(reader_search_keys.c.reader_id == reader_id))
+    if keys:
+        conn.execute(
+            insert(reader_search_keys), [{"key": k, "reader_id": reader_id} for k in sorted(keys)]
+        )
+
+
+def ids_by_key_prefix(conn: Connection, prefix: str, limit: int) -> list[int]:
+    """Readers with a search key starting with ``prefix``: a range over the key index
+    (``prefix`` ≤ key < ``prefix`` followed by the last code point)."""
+    query = (
+        select(reader_search_keys.c.reader_id)
+        .where(reader_search_keys.c.key >= prefix, reader_search_keys.c.key < prefix + "\U0010ffff")
+        .distinct()
+        .limit(limit)
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def rows_by_ids(conn: Connection, reader_ids: list[int]) -> list[Row[Any]]:
+    return list(conn.execute(select(readers).where(readers.c.id.in_(reader_ids))).all())

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers import repo
+from shelfwise.readers.finding import query_key, search_keys
 from shelfwise.readers.models import (
     CONSENT_PURPOSES,
     DEFAULT_CATEGORIES,
@@ -136,8 +137,7 @@ class ReaderService:
                     created_at=now,
                     updated_at=now,
                 )
-                if card_number is None:  # the library's own number, from the row's id
-                    repo.update_reader(conn, reader_id, card_number=self._card_for(reader_id))
+                self._number_and_keys(conn, reader_id, card_number, (name, phone, email))
                 self._log_consent(conn, reader_id, "reading_history", granted=False, at=now)
                 if self_registered:  # the confirmation e-mail goes after commit
                     enqueue(conn, self._clock, CONFIRM_TOPIC, {"reader_id": int(reader_id)})
@@ -147,6 +147,19 @@ class ReaderService:
             if conflict is None:
                 raise
             raise conflict from exc
+
+    def _number_and_keys(
+        self,
+        conn: Connection,
+        reader_id: int,
+        card_number: str | None,
+        found_by: tuple[str, str | None, str | None],
+    ) -> None:
+        """The library's own card number (from the row's id) when none was given, and the
+        keys a staff search finds the new reader by (name, phone, e-mail)."""
+        if card_number is None:
+            repo.update_reader(conn, reader_id, card_number=self._card_for(reader_id))
+        repo.replace_search_keys(conn, reader_id, search_keys(*found_by))
 
     def _card_for(self, reader_id: int) -> str:
         body = f"{reader_id:09d}"
@@ -278,6 +291,31 @@ class ReaderService:
             raise ShelfwiseError("readers.not_found", card=typed)
         return found
 
+    def find(self, typed: str, *, limit: int = 20) -> list[Reader]:
+        """Readers a staff search means: the card or identity card typed in full first (the
+        identity card by its keyed hash, P9), then those whose name (any script, pinyin),
+        phone or e-mail starts with what was typed."""
+        typed = typed.strip()
+        key = query_key(typed)
+        if not key:
+            return []
+        exact: list[Reader] = []
+        with self._db.read() as conn:
+            card_id = repo.id_by_card(conn, typed)
+            if card_id is not None:
+                exact.append(load_reader(conn, card_id))
+        if not exact and is_id_card(typed) and (found := self._find_id_card(typed)):
+            exact.append(found)
+        with self._db.read() as conn:
+            ids = [
+                i
+                for i in repo.ids_by_key_prefix(conn, key, limit)
+                if i not in {r.id for r in exact}
+            ]
+            rows = repo.rows_by_ids(conn, ids) if ids else []
+        matched = sorted((repo.reader_of(r) for r in rows), key=lambda r: (r.name, r.card_number))
+        return (exact + matched)[:limit]
+
     def _find_id_card(self, number: str) -> Reader | None:
         """The reader registered with this identity card, under the current key or an earlier
         one; a hash made with an earlier key is replaced by the current key's, now that the
@@ -339,6 +377,7 @@ class ReaderService:
                 updated_at=self._clock.now(),
                 version=repo.NEXT_VERSION,
             )
+            repo.replace_search_keys(conn, row.id, search_keys(name, phone, email))
             return load_reader(conn, row.id)
 
     # A new PIN or password, or a block, ends every session the reader has open: the

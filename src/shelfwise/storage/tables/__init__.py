@@ -65,6 +65,7 @@ from shelfwise.storage.tables.readers import (
     READER_STATUSES,
     reader_consents,
     reader_deletions,
+    reader_search_keys,
     readers,
 )
 from shelfwise.storage.tables.system import (
@@ -110,6 +111,7 @@ __all__ = [
     "outbox",
     "reader_consents",
     "reader_deletions",
+    "reader_search_keys",
     "readers",
     "record_classes",
     "record_isbns",

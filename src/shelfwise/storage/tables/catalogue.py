@@ -168,6 +168,8 @@ items = Table(
 )
 Index("ix_items_record_id", items.c.record_id)
 Index("ix_items_home_branch_call", items.c.home_branch_id, items.c.call_number_sort)
+# The staff search finds copies by the start of a call number, at any branch.
+Index("ix_items_call_number", items.c.call_number)
 
 
 # Deleted or merged things, remembered so that harvesters (OAI-PMH) learn of them.

@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -71,3 +72,15 @@ reader_deletions = Table(
     Column("loans", Integer, nullable=False),
     ts("deleted_at"),
 )
+
+# What a staff search finds a reader by (readers/finding.py): name, pinyin, phone, e-mail
+# keys, matched by prefix over the index. Byte order on PostgreSQL too ("C"), so a
+# prefix is a contiguous range whatever the database's locale.
+reader_search_keys = Table(
+    "reader_search_keys",
+    metadata,
+    Column("key", String(64).with_variant(String(64, collation="C"), "postgresql"), nullable=False),
+    Column("reader_id", Id, ForeignKey("readers.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("key", "reader_id"),
+)
+Index("ix_reader_search_keys_reader", reader_search_keys.c.reader_id)

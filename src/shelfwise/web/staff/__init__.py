@@ -8,6 +8,7 @@ from shelfwise.web.staff import (
     cataloguing,
     checkin,
     desk,
+    finding,
     kiosks,
     login,
     readers,
@@ -16,5 +17,5 @@ from shelfwise.web.staff import (
 
 # All the staff pages, under ``/staff``.
 router = APIRouter(include_in_schema=False)
-for _module in (login, desk, checkin, readers, admin, kiosks, rules, cataloguing):
+for _module in (login, finding, desk, checkin, readers, admin, kiosks, rules, cataloguing):
     router.include_router(_module.router)
