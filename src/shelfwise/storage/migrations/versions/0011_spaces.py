@@ -1,7 +1,7 @@
 """spaces: rooms, bookable units, bookings with their slots, booking rules, visit counts
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 17:00:00
 
 A booking claims one ``space_slots`` row per slot it covers; the primary key (unit,
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
