@@ -1,7 +1,7 @@
 """reader search keys: what a staff search finds a reader by; items by call number
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07 17:00:00
 
 The keys (name, its simplified form and pinyin, phone digits, e-mail) are made by
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
