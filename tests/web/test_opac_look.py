@@ -65,3 +65,48 @@ def test_header_icons_are_hidden_from_screen_readers_and_labelled() -> None:
         assert 'aria-hidden="true"' in svg
         assert "style=" not in svg  # the CSP allows no inline style
     assert "aria-hidden" in icons.LOGO
+
+
+def _applied(page: str) -> list[str]:
+    block = re.search(r'<ul class="applied".*?</ul>', page, re.S)
+    return re.findall(r'<a [^>]*href="([^"]+)"', block.group(0)) if block else []
+
+
+def test_applied_filters_are_chips_with_clear_all(client: TestClient) -> None:
+    page = client.get("/search?q=%E5%8E%86%E5%8F%B2&lang=zh&material=book&sort=newest").text
+    chips = [html.unescape(u) for u in _applied(page)]
+    # one chip per filter, each removing itself only (query and sort kept), then clear all
+    assert chips == [
+        "/search?q=%E5%8E%86%E5%8F%B2&material=book&sort=newest",
+        "/search?q=%E5%8E%86%E5%8F%B2&lang=zh&sort=newest",
+        "/search?q=%E5%8E%86%E5%8F%B2&sort=newest",
+    ]
+    assert "中文" in page.split('class="applied"')[1].split("</ul>")[0]  # named, not "zh"
+    assert _applied(client.get("/search?q=%E5%8E%86%E5%8F%B2").text) == []
+
+
+def test_a_facet_with_one_value_is_not_offered(client: TestClient) -> None:
+    page = client.get("/search?q=%E5%8E%86%E5%8F%B2&lang=zh").text
+    facets = (
+        page.split('class="facets"')[1].split("</aside>")[0] if 'class="facets"' in page else ""
+    )
+    assert "<h2>语言</h2>" not in facets  # every match is Chinese now: nothing to narrow
+    assert "&amp;lang=zh" in page  # the chosen language is a chip instead
+
+
+def test_zero_results_help(client: TestClient) -> None:
+    # a confident correction: its results are shown, with the words as typed one tap away
+    fixed = client.get("/search?q=histroy").text
+    assert "“history”" in fixed
+    assert re.search(r'<li class="hit">', fixed)
+    assert 'href="/search?q=histroy&amp;exact=1"' in fixed
+    exact = client.get("/search?q=histroy&exact=1").text
+    assert '<li class="hit">' not in exact
+    assert 'href="/search?q=history"' in exact  # did you mean, kept
+    # nothing at all: a wish, and no "fewer filters" when none are set
+    nothing = client.get("/search?q=zzzzqqqxx").text
+    assert 'href="/wishes/new?q=zzzzqqqxx"' in nothing
+    assert "去掉筛选条件" not in nothing
+    filtered = client.get("/search?q=zzzzqqqxx&lang=ko").text
+    assert "去掉筛选条件" in filtered
+    assert 'href="/search?q=zzzzqqqxx"' in filtered  # the way back without the filters

@@ -83,6 +83,7 @@ class RecordHit:
     branches: tuple[str, ...]
     available_at: tuple[str, ...]
     work_key: str
+    class_number: str | None = None  # the first classification, "clc:K928.6"; None: none
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ def group(hits: Sequence[Ranked], *, enabled: bool) -> list[list[Ranked]]:
 # A record as shown, without its record id and score (those come with each hit)
 _Shown = tuple[
     str, str | None, str | None, int | None, tuple[str, ...], str, tuple[str, ...],
-    tuple[str, ...], tuple[str, ...], str,
+    tuple[str, ...], tuple[str, ...], str, str | None,
 ]  # fmt: skip
 
 
@@ -90,6 +90,7 @@ def _shown(doc: tantivy.Document, record_id: int) -> _Shown:
         tuple(payload.get("b") or ()),
         tuple(payload.get("v") or ()),
         str(payload.get("w") or record_id),
+        payload.get("c"),
     )
 
 

@@ -249,9 +249,18 @@ def document(
         "b": sorted(availability.held_at),
         "v": sorted(availability.available_at),
         "w": key,
+        "c": _first_class(d),
     }
     doc["payload"] = [json.dumps(payload, ensure_ascii=False).encode()]
     return doc
+
+
+def _first_class(d: Mapping[str, Any]) -> str | None:
+    """The record's first classification as ``scheme:number`` (pages colour covers by it)."""
+    for c in d.get("classifications") or []:
+        if c.get("number"):
+            return f"{c.get('scheme') or 'other'}:{c['number']}"
+    return None
 
 
 def _identifiers(d: Mapping[str, Any]) -> dict[str, list[Any]]:

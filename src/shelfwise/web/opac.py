@@ -1,6 +1,7 @@
 """The readers' catalogue (OPAC): home, results and the record page with its hold button."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -75,6 +76,7 @@ def results(
     available: bool | None = None,
     sort: Sort = Sort.RELEVANCE,
     p: Annotated[int, Query(ge=1, le=100)] = 1,
+    exact: bool = False,
 ) -> Response:
     chosen = {
         "lang": list(lang or ()),
@@ -95,22 +97,30 @@ def results(
     request = SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
     try:
         found = web.services.search.search(request)
+        corrected = None if exact else _corrected(web, request, found)
     except ShelfwiseError as exc:
         if exc.status != 503:
             raise
         return _unavailable(web, page, q, exc)
+    names = branch_names(web, page)
+    label = _labeller(page, names)
+    link = _Links(q, chosen, sort, p)
+    shown = corrected or found
     return web.render(
         page,
         "opac/results.html",
         q=q,
         result=found,
+        shown=shown,
+        corrected=corrected,
         chosen=chosen,
         sort=sort,
         sorts=list(Sort),
-        facets=_facets(found),
-        names=branch_names(web, page),
-        pages=_pagination(found),
-        link=lambda **change: _link(q, chosen, sort, p, change),
+        facets=_facets(shown, chosen, label),
+        applied=[(label(n, v), link(toggle=f"{n}:{v}")) for n, vs in chosen.items() for v in vs],
+        names=names,
+        pages=_pagination(shown),
+        link=link,
     )
 
 
@@ -191,10 +201,13 @@ def _unavailable(web: Web, page: Page, q: str, exc: ShelfwiseError) -> Response:
         chosen={},
         sort=Sort.RELEVANCE,
         sorts=list(Sort),
+        shown=empty,
+        corrected=None,
         facets=[],
+        applied=[],
         names={},
         pages=[],
-        link=lambda **change: "/search",
+        link=_Links(q, {}, Sort.RELEVANCE, 1),
         notice=page.error(exc),
     )
     response.headers["Retry-After"] = exc.params.get("retry_after", "30")
@@ -214,19 +227,52 @@ def _editions(web: Web, record_id: int, title: str) -> list[RecordHit]:
 
 
 @dataclass(frozen=True, slots=True)
+class FacetChoice:
+    key: str  # the value as the URL carries it
+    label: str
+    count: int
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FacetView:
     name: str
-    values: list[tuple[str, int]]
+    values: list[FacetChoice]
 
 
-def _facets(found: SearchResult) -> list[FacetView]:
+def _labeller(page: Page, names: dict[str, str]) -> Callable[[str, str], str]:
+    """A facet value as readers read it: a language's, material's or branch's name."""
+    texts = page.messages.texts
+
+    def label(facet: str, value: str) -> str:
+        if facet == "available":
+            return page.t("facet.available_now")
+        if facet == "decade":
+            return page.t("facet.decade_value", decade=value)
+        if facet == "branch":
+            return names.get(value, value)
+        key = {"lang": "langname.", "material": "material."}.get(facet, "") + value
+        return page.t(key) if facet in ("lang", "material") and key in texts else value
+
+    return label
+
+
+def _facets(
+    found: SearchResult, chosen: dict[str, list[str]], label: Callable[[str, str], str]
+) -> list[FacetView]:
+    """The facets worth offering: a facet whose every match has one value narrows nothing
+    and is left out (a chosen value shows as a chip above the results instead)."""
     out = []
     for name in FACET_ORDER:
-        values = [(v.value, v.count) for v in found.facets.get(name, ())]
+        counted = [(v.value, v.count) for v in found.facets.get(name, ())]
         if name == "available":
-            values = [(v, c) for v, c in values if v == "yes"]
+            counted = [("true", c) for v, c in counted if v == "yes" and c < found.total_records]
+        elif len(counted) < 2:
+            continue
+        on = chosen.get(name, [])
+        values = [FacetChoice(k, label(name, k), c, k in on) for k, c in counted[:12]]
         if values:
-            out.append(FacetView(name, values[:12]))
+            out.append(FacetView(name, values))
     return out
 
 
@@ -238,24 +284,40 @@ def _pagination(found: SearchResult) -> list[int]:
     return sorted({1, *around, last}) if found.works else []
 
 
-def _link(q: str, chosen: dict[str, list[str]], sort: Sort, p: int, change: dict[str, str]) -> str:
-    """The results URL with one facet value toggled, or the sort or page changed."""
-    params: list[tuple[str, str]] = [("q", q)] if q else []
-    facets = {k: list(v) for k, v in chosen.items()}
-    toggle = change.get("toggle")
-    if toggle:
-        name, _, value = toggle.partition(":")
-        values = facets.setdefault(name, [])
-        if value in values:
-            values.remove(value)
-        else:
-            values.append(value)
-    for name, values in facets.items():
-        params.extend((name, v) for v in values)
-    new_sort = change.get("sort", str(sort))
-    if new_sort != Sort.RELEVANCE:
-        params.append(("sort", new_sort))
-    page = change.get("p", "1" if toggle or "sort" in change else str(p))
-    if page != "1":
-        params.append(("p", page))
-    return "/search?" + urlencode(params)
+class _Links:
+    """Results URLs from the page's own: a facet value toggled, every filter cleared, or the
+    sort or page changed; what is not changed is kept."""
+
+    def __init__(self, q: str, chosen: dict[str, list[str]], sort: Sort, p: int) -> None:
+        self.q, self.chosen, self.sort, self.p = q, chosen, sort, p
+
+    def __call__(self, **change: str) -> str:
+        params: list[tuple[str, str]] = [("q", change.get("q", self.q))] if self.q else []
+        facets = {} if "clear" in change else {k: list(v) for k, v in self.chosen.items()}
+        toggle = change.get("toggle")
+        if toggle:
+            name, _, value = toggle.partition(":")
+            values = facets.setdefault(name, [])
+            if value in values:
+                values.remove(value)
+            else:
+                values.append(value)
+        for name, values in facets.items():
+            params.extend((name, v) for v in values)
+        new_sort = change.get("sort", str(self.sort))
+        if new_sort != Sort.RELEVANCE:
+            params.append(("sort", new_sort))
+        reset = bool(toggle) or "sort" in change or "clear" in change or "q" in change
+        page = change.get("p", "1" if reset else str(self.p))
+        if page != "1":
+            params.append(("p", page))
+        return "/search?" + urlencode(params)
+
+
+def _corrected(web: Web, request: SearchRequest, found: SearchResult) -> SearchResult | None:
+    """The corrected query's results, when nothing matched and its correction finds some:
+    the reader sees books, and is offered the words as typed."""
+    if found.works or not found.did_you_mean or request.page != 1:
+        return None
+    retry = web.services.search.search(replace(request, q=found.did_you_mean))
+    return retry if retry.works else None

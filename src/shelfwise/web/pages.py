@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from shelfwise.access.models import LoginSession, Principal
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web import i18n, icons
+from shelfwise.web import covers, i18n, icons
 from shelfwise.web.security import (
     CSRF_FIELD,
     LANG_COOKIE,
@@ -184,6 +184,7 @@ class Web:
             "language_short": LANGUAGE_SHORT[lang],
             "library_name": self.library_names[lang],
             "icon": icons.icon,
+            "cover": covers.cover,
             "logo": icons.LOGO,
             "csrf_field": Markup('<input type="hidden" name="{}" value="{}">').format(
                 CSRF_FIELD, page.csrf
