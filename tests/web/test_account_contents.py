@@ -22,7 +22,7 @@ from shelfwise.storage.tables import branches, items, readers
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"
+MONTHS = "January February March April May June July August September October November December"
 
 
 def english_date(day: date) -> str:

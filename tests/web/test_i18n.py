@@ -4,18 +4,23 @@ zh-Hant generated and its reviewed overrides alive; locale formats and lang attr
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import opencc
 import pytest
 
 from shelfwise.circulation.states import Availability, HoldStatus
+from shelfwise.config import Settings
+from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import CONSENT_PURPOSES
 from shelfwise.search.models import FACETS, Sort
+from shelfwise.testing.branches import DEMO_BRANCHES
 from shelfwise.web import i18n
 from shelfwise.web.account import SECTIONS
+from shelfwise.web.pages import library_names
 
 TEMPLATES = Path(str(resources.files("shelfwise.web").joinpath("templates")))
 SOURCES = Path(str(resources.files("shelfwise.web")))
@@ -128,14 +133,103 @@ def test_dates_numbers_and_money_by_locale() -> None:
     day = date(2026, 9, 1)
     assert i18n.format_date(day, "zh") == "2026年9月1日"
     assert i18n.format_date(day, "ko") == "2026년 9월 1일"
-    assert i18n.format_date(day, "en") == "1 Sep 2026"
+    assert i18n.format_date(day, "en") == "1 September 2026"
     assert i18n.format_number(12345, "ko") == "12,345"
     assert i18n.format_money(80050, "zh") == "¥800.50"
+    assert i18n.format_money(80050, "ko") == "800.50위안"
 
 
-def test_lang_attributes_on_mixed_script_text() -> None:
-    assert str(i18n.foreign("역사의 연구", "zh")) == '<span lang="ko">역사의 연구</span>'
-    assert str(i18n.foreign("中国历史", "zh-Hant")) == "中国历史"
-    assert str(i18n.lang_attr("A History of China", "ko")) == ' lang="en"'
-    assert str(i18n.lang_attr("中国通史", "en")) == ' lang="zh"'
-    assert str(i18n.foreign("<b>", "en")) == "&lt;b&gt;"
+def test_times_are_shown_in_the_library_zone_not_utc() -> None:
+    """16:30 UTC on 1 September is half past midnight on 2 September in Shanghai."""
+    moment = datetime(2026, 9, 1, 16, 30, tzinfo=UTC)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert i18n.format_datetime(moment, "zh", shanghai) == "2026年9月2日 00:30"
+    assert i18n.format_datetime(moment, "en", shanghai) == "2 September 2026, 00:30"
+    assert i18n.format_datetime(moment, "ko", shanghai) == "2026년 9월 2일 오전 12:30"
+    assert i18n.format_date(moment, "zh", shanghai) == "2026年9月2日"  # the local day
+    seoul = ZoneInfo("Asia/Seoul")  # the setting decides, not a constant
+    assert i18n.format_time(moment, "zh", seoul) == "01:30"
+
+
+def test_plurals_follow_cldr() -> None:
+    """English has one and other; Chinese and Korean have other only."""
+    texts = i18n.catalogue()
+    assert texts.format("results.count", "en", {"count": 1}) == "1 record"
+    assert texts.format("results.count", "en", {"count": 2}) == "2 records"
+    assert texts.format("results.count", "en", {"count": 12345}) == "12,345 records"
+    assert texts.format("results.count", "en", {"count": "1"}) == "1 record"  # preformatted
+    assert texts.format("loans.renewals", "en", {"count": 1}) == "renewed once"
+    assert texts.format("loans.renewals", "en", {"count": 0}) == "renewed 0 times"
+    assert texts.format("results.count", "zh", {"count": 1}) == "共 1 条记录"
+    assert texts.format("results.count", "zh-Hant", {"count": 2}) == "共 2 條記錄"
+
+
+def test_every_plural_has_the_forms_its_language_needs() -> None:
+    for key, by_language in i18n.raw_plurals().items():
+        for language, forms in by_language.items():
+            assert "other" in forms, f"{key}.{language}"
+            assert set(forms) <= set(i18n.PLURAL_CATEGORIES), f"{key}.{language}: {forms}"
+            page_language = i18n.parse_language(language)
+            assert page_language is not None, f"{key}: unknown language {language}"
+            needed = set(i18n.locale_of(page_language).plural_form.tags) | {"other"}
+            assert needed <= set(forms), f"{key}.{language} lacks {needed - set(forms)}"
+            # Each form says at most what the other form says ("renewed once" drops {count}).
+            other = set(PLACEHOLDER.findall(forms["other"]))
+            assert all(set(PLACEHOLDER.findall(v)) <= other for v in forms.values()), key
+
+
+def test_a_refusal_names_the_field_in_the_page_language() -> None:
+    """request.invalid with detail=birth_year: never the raw field name on a page."""
+    exc = ShelfwiseError("request.invalid", detail="birth_year")
+    assert i18n.refusal(exc, "zh") == "请求无效：出生年份"
+    assert i18n.refusal(exc, "zh-Hant") == "請求無效：出生年份"
+    assert "출생 연도" in i18n.refusal(exc, "ko")
+    assert i18n.refusal(exc, "en").endswith(": year of birth")
+
+
+def test_branch_names_in_traditional_keep_their_words() -> None:
+    """A name is converted by character: 社区 is 社區 (phrase conversion makes it 社群)."""
+    assert i18n.proper_name_traditional("新松路朝鲜族社区分馆") == "新松路朝鮮族社區分館"
+    assert i18n.proper_name_traditional("和平社区图书室") == "和平社區圖書室"
+    for branch in DEMO_BRANCHES:
+        names = [branch.name_zh, *(name for _, name, _ in branch.locations)]
+        for name in names:
+            converted = i18n.proper_name_traditional(name)
+            assert "社群" not in converted
+            assert converted == opencc.OpenCC("s2tw").convert(name), name
+
+
+# Names each exception is for: (simplified, reviewed traditional).
+EXCEPTION_SAMPLES = (
+    ("余庆里社区分馆", "余慶里社區分館"),
+    ("仁里街分馆", "仁里街分館"),
+    ("朴家书屋", "朴家書屋"),
+    ("南锣鼓巷胡同书房", "南鑼鼓巷胡同書房"),
+    ("郁南路分馆", "郁南路分館"),
+)
+
+
+def test_every_proper_name_exception_is_needed_and_applied() -> None:
+    by_character = opencc.OpenCC("s2tw")
+    for wrong, reviewed in i18n.PROPER_NAME_EXCEPTIONS:
+        assert wrong != reviewed
+        needing = [s for s, _ in EXCEPTION_SAMPLES if wrong in by_character.convert(s)]
+        assert needing, f"exception {wrong!r} matches no sample name"
+    for simplified, expected in EXCEPTION_SAMPLES:
+        assert i18n.proper_name_traditional(simplified) == expected
+
+
+def test_the_library_name_is_given_per_language() -> None:
+    settings = Settings.load(
+        {
+            "library_name": "Riverside Library",
+            "library_name_zh": "河滨社区图书馆",
+            "library_name_ko": "강변도서관",
+        },
+        environ={},
+    )
+    names = library_names(settings)
+    assert names["zh"] == "河滨社区图书馆"
+    assert names["zh-Hant"] == "河濱社區圖書館"  # a name: 社区 is not 社群 here either
+    assert names["ko"] == "강변도서관"
+    assert names["en"] == "Riverside Library"

@@ -32,11 +32,7 @@ class Copy:
 
 
 def branch_name(branch: Branch, lang: i18n.PageLanguage) -> str:
-    if lang == "ko":
-        return branch.name_ko
-    if lang == "en":
-        return branch.name_en
-    return i18n.to_traditional(branch.name_zh) if lang == "zh-Hant" else branch.name_zh
+    return i18n.branch_name(branch, lang)
 
 
 router = APIRouter(

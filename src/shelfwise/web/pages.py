@@ -71,8 +71,7 @@ class Page:
     messages: i18n.Catalogue = field(repr=False)
 
     def t(self, key: str, **params: object) -> str:
-        text = self.messages.text(key, self.lang)
-        return text.format(**params) if params else text
+        return self.messages.format(key, self.lang, params)
 
     @property
     def path(self) -> str:
@@ -94,10 +93,8 @@ class Page:
         return self.principal
 
     def error(self, exc: ShelfwiseError) -> str:
-        """A refusal's sentence in the page's language."""
-        if self.lang == "zh-Hant":
-            return i18n.to_traditional(exc.message("zh"))
-        return exc.message(self.lang)
+        """A refusal's sentence in the page's language (field names translated too)."""
+        return i18n.refusal(exc, self.lang)
 
 
 # The page language beside the header's globe, as its readers write it.
@@ -109,7 +106,7 @@ def library_names(settings: Settings) -> dict[i18n.PageLanguage, str]:
     zh = settings.library_name_zh or settings.library_name
     return {
         "zh": zh,
-        "zh-Hant": i18n.to_traditional(zh),
+        "zh-Hant": i18n.proper_name_traditional(zh),  # a name: 社区 stays 社區
         "ko": settings.library_name_ko or settings.library_name,
         "en": settings.library_name_en or settings.library_name,
     }
@@ -132,6 +129,7 @@ class Web:
         self.services = services
         self.signer = Signer(services.keys.web)
         self.library_names = library_names(services.settings)
+        self.zone = services.clock.zone  # pages show times in the library's zone, not UTC
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("shelfwise.web", "templates"),
             autoescape=True,
@@ -192,7 +190,9 @@ class Web:
             "static": lambda name: f"/static/{name}?v={self.static_version}",
             # the whole path and query as one value of ?next= (filters, sort and page kept)
             "here": quote(page.path, safe="/"),
-            "fmt_date": lambda value: i18n.format_date(value, lang),
+            "fmt_date": lambda value: i18n.format_date(value, lang, self.zone),
+            "fmt_datetime": lambda value: i18n.format_datetime(value, lang, self.zone),
+            "fmt_time": lambda value: i18n.format_time(value, lang, self.zone),
             "fmt_num": lambda value: i18n.format_number(value, lang),
             "fmt_money": lambda cents: i18n.format_money(cents, lang),
             "foreign": lambda text: i18n.foreign(text, lang),
