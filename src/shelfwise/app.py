@@ -58,6 +58,9 @@ from shelfwise.storage import migrate
 from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import backlog as outbox_backlog
+from shelfwise.wishes.models import WishPolicy
+from shelfwise.wishes.reader_data import WishReaderData
+from shelfwise.wishes.service import WishService
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -110,8 +113,7 @@ def build(
         calendars=CalendarService(db, clock),
         reader_rights=_reader_rights(db, clock),
         deposits=DepositService(db, clock, deposit_policy),
-        # Circulation is search's availability source: the shelves in bulk, and a shelf
-        # change event per record that the follower re-documents (issue 12 item 1).
+        # Circulation gives search the shelves in bulk and a change event per record (issue 12).
         search=SearchService(
             db,
             settings.data_dir / "index",
@@ -125,6 +127,7 @@ def build(
         keys=keys,
         spaces=_spaces(settings, db, clock, keys),
         rooms=RoomService(db, clock, settings.space_slot_minutes),
+        wishes=_wishes(settings, db, clock),
     )
 
 
@@ -147,6 +150,17 @@ def _space_policy(settings: Settings) -> SpacePolicy:
     )
 
 
+def _wishes(settings: Settings, db: Database, clock: Clock) -> WishService:
+    """The wish wall, which asks the catalogue first whether a wished-for ISBN is held."""
+    catalogue = CatalogueService(db, clock)
+    policy = WishPolicy(
+        premoderate=settings.wishes_premoderate,
+        per_month=settings.wishes_per_month,
+        reports_to_queue=settings.wishes_reports_to_queue,
+    )
+    return WishService(db, clock, policy, record_with_isbn=catalogue.record_with_isbn)
+
+
 def _reader_rights(db: Database, clock: Clock) -> ReaderRights:
     """A reader's data export and erasure: every domain that holds something of a reader
     registers here (readers' own profile and consents come first, built in)."""
@@ -154,6 +168,7 @@ def _reader_rights(db: Database, clock: Clock) -> ReaderRights:
     rights.register(CirculationReaderData(clock))
     rights.register(AccessReaderData())
     rights.register(SpacesReaderData())
+    rights.register(WishReaderData())  # after circulation: erased first
     return rights
 
 

@@ -36,6 +36,8 @@ from shelfwise.readers.service import CONFIRM_TOPIC
 from shelfwise.services import Services, confirm_link
 from shelfwise.storage.outbox import Event, Handler, OutboxRelay, prune_delivered
 from shelfwise.storage.scheduler import Job, Scheduler, prune_runs
+from shelfwise.wishes.models import NOTICE_TOPIC as WISH_NOTICE_TOPIC
+from shelfwise.wishes.notices import WishNoticeHandler
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +232,9 @@ class Runtime:
             if self.follow_search
             else _index_elsewhere,
             ALERT_TOPIC: services.kiosk_alerts.handle,  # S-3: a log line and the staff's alerts
+            WISH_NOTICE_TOPIC: WishNoticeHandler(
+                self.db, self.clock, channel, self.settings.library_name
+            ),
         }
 
 

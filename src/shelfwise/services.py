@@ -36,6 +36,7 @@ from shelfwise.secret_keys import SecretKeys
 from shelfwise.spaces.rooms import RoomService
 from shelfwise.spaces.service import SpaceService
 from shelfwise.storage.database import Database
+from shelfwise.wishes.service import WishService
 
 
 @dataclass(slots=True)
@@ -58,6 +59,7 @@ class Services:
     keys: SecretKeys
     spaces: SpaceService
     rooms: RoomService
+    wishes: WishService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:

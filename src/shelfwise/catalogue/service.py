@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from shelfwise.catalogue import repo_holdings, repo_records
+from shelfwise.catalogue import repo, repo_holdings, repo_records
 from shelfwise.catalogue.harvest import HarvestReads
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
@@ -89,6 +89,11 @@ class CatalogueService(HarvestReads):
     def get_record(self, record_id: int) -> RecordSummary:
         with self._db.read() as conn:
             return _summary(conn, record_id)
+
+    def record_with_isbn(self, isbn13: str) -> int | None:
+        """The active record carrying ``isbn13`` (the lowest id), or None."""
+        with self._db.read() as conn:
+            return repo.records_by_isbn(conn, {isbn13}).get(isbn13)
 
     def title(self, record_id: int) -> str:
         """Just the title (one query; a kiosk screen or slip needs no more)."""

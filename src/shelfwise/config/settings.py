@@ -295,6 +295,20 @@ class Settings:
         "Credit borrowing: no overdue return, overdue fine or overdue loan the library still "
         "holds for the reader in this many days.",
     )
+    wishes_premoderate: bool = setting(
+        False,
+        "The wish wall's moderation: true, staff approve each wish before it shows "
+        "(pre-moderation); false, a wish shows at once and staff act afterwards "
+        "(post-moderation). A wish with a sensitive word waits for a moderator either way.",
+    )
+    wishes_per_month: int = setting(
+        5,
+        "Wishes one reader may post per calendar month (the library's local month).",
+    )
+    wishes_reports_to_queue: int = setting(
+        3,
+        "Abuse reports by readers that put a shown wish in the moderation queue.",
+    )
     notice_due_soon_days: int = setting(
         3,
         "Days before the due date that a due-soon notice goes.",

@@ -18,6 +18,7 @@ from shelfwise.core.messages import (
     sip2,
     spaces,
     web,
+    wishes,
 )
 from shelfwise.core.messages.template import MessageTemplate
 
@@ -43,4 +44,5 @@ CATALOGUE: dict[str, MessageTemplate] = _merged(
     sip2.MESSAGES,
     spaces.MESSAGES,
     web.MESSAGES,
+    wishes.MESSAGES,
 )

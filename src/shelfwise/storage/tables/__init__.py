@@ -73,6 +73,17 @@ from shelfwise.storage.tables.system import (
     outbox,
     settings_versions,
 )
+from shelfwise.storage.tables.wishes import (
+    WISH_KINDS,
+    WISH_MODERATIONS,
+    WISH_STATUSES,
+    wish_history,
+    wish_notices,
+    wish_reports,
+    wish_supports,
+    wish_words,
+    wishes,
+)
 
 __all__ = [
     "BRANCH_KINDS",
@@ -87,6 +98,9 @@ __all__ = [
     "RECORD_STATES",
     "STAFF_ROLES",
     "TOKEN_KINDS",
+    "WISH_KINDS",
+    "WISH_MODERATIONS",
+    "WISH_STATUSES",
     "Id",
     "access_tokens",
     "audit_log",
@@ -123,4 +137,10 @@ __all__ = [
     "tombstones",
     "transits",
     "ts",
+    "wish_history",
+    "wish_notices",
+    "wish_reports",
+    "wish_supports",
+    "wish_words",
+    "wishes",
 ]
