@@ -34,6 +34,8 @@ from shelfwise.core import log_masking
 from shelfwise.core.clock import Clock, SystemClock, in_zone, zone_named
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.core.metrics import count_calls
+from shelfwise.events.reader_data import EventsReaderData
+from shelfwise.events.service import EventService
 from shelfwise.kiosks.alerts import KioskAlerts
 from shelfwise.kiosks.terminals import TerminalService
 from shelfwise.readers.privacy import ReaderRights
@@ -125,16 +127,22 @@ def build(
         kiosk_alerts=KioskAlerts(db, clock),
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
-        spaces=_spaces(settings, db, clock, keys),
-        rooms=RoomService(db, clock, settings.space_slot_minutes),
+        **_places(settings, db, clock, keys),
         wishes=_wishes(settings, db, clock),
     )
 
 
-def _spaces(settings: Settings, db: Database, clock: Clock, keys: SecretKeys) -> SpaceService:
-    """Seat bookings over the branch calendars; QR codes signed with the persisted key."""
+def _places(settings: Settings, db: Database, clock: Clock, keys: SecretKeys) -> dict[str, Any]:
+    """Spaces (seat bookings over the branch calendars) and events (their rooms booked
+    through spaces); QR codes signed with the persisted key."""
+    signer = QrSigner(keys.space_qr)
     calendars = CalendarService(db, clock)
-    return SpaceService(db, clock, calendars, _space_policy(settings), QrSigner(keys.space_qr))
+    spaces = SpaceService(db, clock, calendars, _space_policy(settings), signer)
+    return {
+        "spaces": spaces,
+        "rooms": RoomService(db, clock, settings.space_slot_minutes),
+        "events": EventService(db, clock, spaces, signer),
+    }
 
 
 def _space_policy(settings: Settings) -> SpacePolicy:
@@ -168,6 +176,7 @@ def _reader_rights(db: Database, clock: Clock) -> ReaderRights:
     rights.register(CirculationReaderData(clock))
     rights.register(AccessReaderData())
     rights.register(SpacesReaderData())
+    rights.register(EventsReaderData())
     rights.register(WishReaderData())  # after circulation: erased first
     return rights
 

@@ -30,6 +30,8 @@ from types import TracebackType
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.circulation.notices import NoticeHandler, SmtpChannel, enqueue_due_notices
 from shelfwise.circulation.service import NOTICE_TOPIC
+from shelfwise.events.mailer import EventMailer
+from shelfwise.events.service import PROMOTED_TOPIC, REMINDER_TOPIC
 from shelfwise.kiosks.terminals import ALERT_TOPIC
 from shelfwise.readers.confirmation import ConfirmationMailer
 from shelfwise.readers.service import CONFIRM_TOPIC
@@ -152,6 +154,7 @@ class Runtime:
         return [
             Job("outbox.deliver", 5, deliver),
             Job("spaces.sweep", 60, sweep_spaces),
+            Job("events.remind", 3600, lambda: f"reminders {services.events.remind()}"),
             Job("circulation.due_notices", 86400, due_notices),
             Job("circulation.expire_holds", 3600, expire_holds),
             Job(RETENTION_JOB, 3600, self.retention),
@@ -175,6 +178,11 @@ class Runtime:
             ),
             # space_booking_retention_days: ended seat bookings (who sat where, when)
             Pruning("space bookings", services.spaces.prune),
+            # the same days: registrations of events that ended (who came to what)
+            Pruning(
+                "event registrations",
+                lambda: services.events.prune(self.settings.space_booking_retention_days),
+            ),
             # outbox_retention_days: delivered events (a notice names its reader)
             Pruning("outbox events", self._prune_outbox),
             # job_runs_retention_days: the scheduler's own record
@@ -225,6 +233,7 @@ class Runtime:
             self.settings.library_name,
             confirm_link(self.settings),
         )
+        event_mail = EventMailer(services.events, channel, self.settings.library_name, self.clock)
         return {
             NOTICE_TOPIC: notices,
             CONFIRM_TOPIC: confirmations,
@@ -235,6 +244,8 @@ class Runtime:
             WISH_NOTICE_TOPIC: WishNoticeHandler(
                 self.db, self.clock, channel, self.settings.library_name
             ),
+            REMINDER_TOPIC: event_mail,
+            PROMOTED_TOPIC: event_mail,
         }
 
 

@@ -27,6 +27,7 @@ from shelfwise.circulation.notices import NoticeChannel
 from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
 from shelfwise.core.clock import Clock
+from shelfwise.events.service import EventService
 from shelfwise.kiosks.alerts import KioskAlerts
 from shelfwise.kiosks.terminals import TerminalService
 from shelfwise.readers.privacy import ReaderRights
@@ -60,6 +61,7 @@ class Services:
     spaces: SpaceService
     rooms: RoomService
     wishes: WishService
+    events: EventService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:

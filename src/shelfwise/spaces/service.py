@@ -28,6 +28,7 @@ from shelfwise.spaces.models import (
     COUNTED_STATES,
     DEFAULT_RULE,
     Booking,
+    Room,
     Scan,
     SpacePolicy,
     Suspension,
@@ -131,6 +132,10 @@ class SpaceService:
         except _SlotTaken:
             raise ShelfwiseError("spaces.room_busy") from None
         return len(units)
+
+    def room(self, room_id: int) -> Room:
+        with self._db.read() as conn:
+            return repo.room(conn, room_id)
 
     def release_purpose(self, purpose: str) -> int:
         """Give back what :meth:`reserve_room` held for ``purpose`` (an event cancelled)."""

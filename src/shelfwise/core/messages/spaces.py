@@ -127,4 +127,42 @@ MESSAGES: dict[str, MessageTemplate] = {
         "이 예약은 현재 '{state}' 상태라 이 작업을 할 수 없습니다.",
         "The booking is {state}: that cannot be done now.",
     ),
+    # --- events ---
+    "events.not_found": message(404, "没有这个活动。", "그런 행사가 없습니다.", "No such event."),
+    "events.invalid": message(
+        422,
+        "活动信息有误：{detail}",
+        "행사 정보가 올바르지 않습니다: {detail}",
+        "The event is not valid: it needs {detail}.",
+    ),
+    "events.cancelled": message(
+        409, "该活动已取消。", "이 행사는 취소되었습니다.", "This event has been called off."
+    ),
+    "events.registration_closed": message(
+        409,
+        "报名时间为 {opens} 至 {closes}。",
+        "신청 기간은 {opens}부터 {closes}까지입니다.",
+        "Registration is open from {opens} to {closes}.",
+    ),
+    "events.already_registered": message(
+        409,
+        "您已报名（{state}）。",
+        "이미 신청했습니다({state}).",
+        "You are already on the list ({state}).",
+    ),
+    "events.not_registered": message(
+        409,
+        "您没有报名这个活动。",
+        "이 행사에 신청하지 않았습니다.",
+        "You do not hold a place at this event.",
+    ),
+    "events.already_attended": message(
+        409, "您已签到。", "이미 출석했습니다.", "You are already marked present."
+    ),
+    "events.not_now": message(
+        409,
+        "活动开始前一小时至结束前可签到。",
+        "행사 시작 한 시간 전부터 끝날 때까지 출석할 수 있습니다.",
+        "Attendance is taken from an hour before the start until the end.",
+    ),
 }

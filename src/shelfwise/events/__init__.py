@@ -1,0 +1,1 @@
+"""Events: lectures, clubs, story times with registration and a waitlist (issue 19)."""
