@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from shelfwise.catalogue import repo
 from shelfwise.catalogue.models import ImportSummary
-from shelfwise.catalogue.preparing import Incoming, prepared_batches
+from shelfwise.catalogue.preparing import Incoming, legacy_content_hash, prepared_batches
 from shelfwise.core.clock import Clock
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.reading import MarcFormat, Rejected
@@ -230,7 +230,10 @@ def _place(conn: Connection, batch: list[Incoming]) -> _Placement:
         found = existing_sources.get(incoming.source_key)
         if found is not None:
             batch_sources[incoming.source_key] = found.record_id
-            if found.content_hash == incoming.content_hash:
+            # A source stored before masters were compact has the older hash (computed
+            # only when the new one differs, so only for changed or such sources).
+            same = found.content_hash == incoming.content_hash
+            if same or found.content_hash == legacy_content_hash(incoming):
                 placement.unchanged.append((incoming, found))
             else:
                 placement.updated.append((incoming, found))

@@ -33,7 +33,7 @@ from typing import Any
 
 from shelfwise.marc.record import Field, Record
 
-__all__ = ["CompactError", "dumps", "loads"]
+__all__ = ["CompactError", "dumps", "loads", "pack", "text_form", "without_leader"]
 
 _ZLIB = b"z"
 _PLAIN = b"t"
@@ -49,9 +49,30 @@ class CompactError(ValueError):
 
 def dumps(record: Record) -> bytes:
     """``record`` in its compact stored form; :func:`loads` gives back an equal record."""
+    return pack(text_form(record))
+
+
+def text_form(record: Record) -> str:
+    """The record's text (the ``C`` form, else the ``J`` form) before it is packed.
+
+    Of a lazy record nothing is built: the texts it was read with are used as they are,
+    which is why the importer takes this before the mapping reads the record."""
     text = _text_form(record)
-    if text is None:
-        text = _JSON + _json_form(record)
+    return text if text is not None else _JSON + _json_form(record)
+
+
+def without_leader(text: str, leader: str) -> str:
+    """The :func:`text_form` ``text`` of a record whose leader is ``leader``, the leader
+    left out (the importer hashes the rest with the leader positions that are content);
+    a ``J`` text, which has no separate leader, whole."""
+    if text[:1] != _TEXT:
+        return text
+    start = text.find("\n") + 1
+    return text[:start] + text[start + len(leader) :]
+
+
+def pack(text: str) -> bytes:
+    """A :func:`text_form` text as stored bytes (zlib when that is smaller)."""
     payload = text.encode("utf-8", "surrogatepass")
     packed = zlib.compress(payload, LEVEL)
     if len(packed) < len(payload):
