@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
 from shelfwise.config import Settings
+from shelfwise.services import Services
 from shelfwise.web import icons
 from shelfwise.web.pages import library_names
 
@@ -110,3 +112,47 @@ def test_zero_results_help(client: TestClient) -> None:
     filtered = client.get("/search?q=zzzzqqqxx&lang=ko").text
     assert "去掉筛选条件" in filtered
     assert 'href="/search?q=zzzzqqqxx"' in filtered  # the way back without the filters
+
+
+BRANCH_HEADINGS = re.compile(r'<h3><a href="/branches/(\w+)">')
+
+
+def test_record_copies_by_branch_with_shelf_and_mine_first(
+    client: TestClient, services: Services
+) -> None:
+    record = next(
+        r
+        for r in range(1, 400)
+        if len({i.home_branch_id for i in services.catalogue.items_of(r)}) >= 2
+        and all(i.location_id for i in services.catalogue.items_of(r))
+    )
+    items = services.catalogue.items_of(record)
+    page = client.get(f"/record/{record}").text
+    shown = BRANCH_HEADINGS.findall(page)
+    assert len(shown) == len({i.home_branch_id for i in items})  # one group per branch
+    places = {loc.id: loc.name for loc in services.catalogue.list_locations()}
+    for item in items:  # every copy with its shelf and call number
+        assert places[item.location_id or 0] in page
+        assert item.call_number in page
+    client.cookies.set("sw_branch", shown[-1])  # a visitor's "my library"
+    mine = client.get(f"/record/{record}").text
+    assert BRANCH_HEADINGS.findall(mine)[0] == shown[-1]
+    assert '<span class="tag">我的图书馆</span>' in mine
+    assert f'<option value="{shown[-1]}" selected>' in mine or "/login?next=" in mine
+
+
+def test_record_shows_what_the_catalogue_holds(client: TestClient, services: Services) -> None:
+    detail = next(
+        d
+        for d in (services.catalogue.record_detail(r) for r in range(1, 400))
+        if d.summary and d.extent and d.series and d.subjects and d.subtitles
+    )
+    page = html.unescape(client.get(f"/record/{detail.id}").text)
+    for text in (detail.summary, detail.extent, detail.subtitles[0], detail.publisher):
+        assert text
+        assert text in page
+    assert f"/search?subject={quote(detail.subjects[0])}" in page
+    name = detail.contributors[0].name
+    author_query = quote(f'author:"{name}"', safe="")
+    assert f"/search?q={author_query}" in page
+    assert 'class="primary"' in page  # one clear primary action

@@ -125,3 +125,35 @@ class ImportSummary:
     repairs: int = 0
     rejects_path: str | None = None
     report_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    name: str
+    role: str | None  # as catalogued: "主编", "지음", "edt"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordDetail:
+    id: int
+    state: str
+    merged_into_id: int | None
+    title: str
+    subtitles: tuple[str, ...]
+    parallel_titles: tuple[str, ...]
+    contributors: tuple[Contributor, ...]
+    responsibility: str | None
+    series: tuple[str, ...]
+    edition: str | None
+    publisher: str | None
+    place: str | None
+    year: int | None
+    extent: str | None  # "312 p. ; 23 cm"
+    contents: str | None
+    summary: str | None
+    notes: tuple[str, ...]
+    subjects: tuple[str, ...]
+    isbns: tuple[str, ...]
+    languages: tuple[str, ...]
+    material_type: str
+    class_number: str | None  # "clc:K928.6", the first classification

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select, update
 
 from shelfwise.storage.settings_version import bump
-from shelfwise.storage.tables import branches, items, locations
+from shelfwise.storage.tables import branches, items, locations, records
 
 
 def upsert_branch(conn: Connection, code: str, at: datetime, **names: Any) -> None:
@@ -36,6 +36,26 @@ def location_row(conn: Connection, branch_id: int, code: str) -> Row[Any] | None
     return conn.execute(
         select(locations).where(locations.c.branch_id == branch_id, locations.c.code == code)
     ).first()
+
+
+def location_rows(conn: Connection) -> Sequence[Row[Any]]:
+    return conn.execute(select(locations).order_by(locations.c.branch_id, locations.c.id)).all()
+
+
+def newest_in_service(conn: Connection, limit: int) -> list[int]:
+    """Active records by the day their newest copy entered service: acquired_on where the
+    library recorded it, else the day the copy was added; newest first."""
+    entered = func.max(items.c.acquired_on)
+    query = (
+        select(items.c.record_id)
+        .join(records, records.c.id == items.c.record_id)
+        .where(items.c.lifecycle == "in_service", records.c.state == "active")
+        .group_by(items.c.record_id)
+        .order_by(entered.desc().nulls_last(), func.max(items.c.created_at).desc())
+        .order_by(items.c.record_id.desc())
+        .limit(limit)
+    )
+    return [int(r) for r in conn.execute(query).scalars()]
 
 
 def insert_location(conn: Connection, **values: Any) -> None:

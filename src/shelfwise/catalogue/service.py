@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.catalogue import repo, repo_holdings, repo_records
+from shelfwise.catalogue.display import detail_of
 from shelfwise.catalogue.harvest import HarvestReads
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
@@ -20,6 +21,7 @@ from shelfwise.catalogue.models import (
     Item,
     Lifecycle,
     Location,
+    RecordDetail,
     RecordSummary,
 )
 from shelfwise.core.callnumber import sort_key as call_number_sort_key
@@ -248,6 +250,26 @@ class CatalogueService(HarvestReads):
             if not found and typed != typed.upper():  # call numbers are written in capitals
                 found = repo_holdings.barcodes_by_call_number(conn, typed.upper(), limit)
             return [_item(conn, b) for b in found]
+
+    def record_detail(self, record_id: int) -> RecordDetail:
+        """Everything a reader's record page shows of the record (catalogue/display.py)."""
+        with self._db.read() as conn:
+            row = repo_records.record_row(conn, record_id)
+            if row is None:
+                raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
+            marc = repo_records.master(conn, record_id)
+            isbns = repo_records.isbns_of(conn, record_id)
+        return detail_of(row, json.loads(row.description), marc, isbns)
+
+    def list_locations(self) -> list[Location]:
+        with self._db.read() as conn:
+            rows = repo_holdings.location_rows(conn)
+        return [Location(r.id, r.branch_id, r.code, r.name, r.kind) for r in rows]
+
+    def new_arrivals(self, limit: int = 12) -> list[int]:
+        """Active records with a copy on the shelves, newest to enter service first."""
+        with self._db.read() as conn:
+            return repo_holdings.newest_in_service(conn, limit)
 
     def items_of(self, record_id: int) -> list[Item]:
         with self._db.read() as conn:

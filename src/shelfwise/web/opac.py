@@ -13,22 +13,13 @@ from markupsafe import Markup
 from shelfwise.catalogue.models import RECORD_ID_MAX, Branch
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
-from shelfwise.web import i18n
+from shelfwise.web import i18n, record_view
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 
 PAGE_SIZE = 20
 FACET_ORDER = ("available", "lang", "material", "branch", "decade", "subject")
 Values = Annotated[list[str] | None, Query(max_length=50)]
 RecordId = Annotated[int, Path(ge=1, le=RECORD_ID_MAX)]  # larger names no record
-
-
-@dataclass(frozen=True, slots=True)
-class Copy:
-    barcode: str
-    branch: str
-    call_number: str
-    status: str
-    due_on: object
 
 
 def branch_name(branch: Branch, lang: i18n.PageLanguage) -> str:
@@ -143,26 +134,21 @@ def _record_page(
     web: Web, page: Page, record_id: int, *, error: str | None = None, status: int = 200
 ) -> Response:
     services = web.services
-    summary = services.catalogue.get_record(record_id)
-    if summary.state != "active" and summary.merged_into_id:
-        return web.redirect(f"/record/{summary.merged_into_id}")
-    if summary.state != "active":
+    record = services.catalogue.record_detail(record_id)
+    if record.state != "active" and record.merged_into_id:
+        return web.redirect(f"/record/{record.merged_into_id}")
+    if record.state != "active":
         raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
     branches = services.catalogue.list_branches()
-    by_id = {b.id: b for b in branches}
-    status_of = {s.item_id: s for s in services.circulation.record_status(record_id)}
-    copies = []
-    for item in services.catalogue.items_of(record_id):
-        state = status_of.get(item.id)
-        copies.append(
-            Copy(
-                barcode=item.barcode,
-                branch=branch_name(by_id[item.home_branch_id], page.lang),
-                call_number=item.call_number,
-                status=str(state.availability) if state else "unavailable",
-                due_on=state.due_on if state else None,
-            )
-        )
+    mine = record_view.my_branch(web, page, branches)
+    grouped = record_view.shelves(
+        services.catalogue.items_of(record_id),
+        services.circulation.record_status(record_id),
+        branches,
+        {loc.id: loc for loc in services.catalogue.list_locations()},
+        page.lang,
+        mine,
+    )
     # Behind a proxy the server cannot know the address readers use: web_public_url says it.
     public = services.settings.web_public_url.rstrip("/")
     url = (
@@ -171,14 +157,18 @@ def _record_page(
         else str(page.request.url_for("record", record_id=record_id))
     )
     qr = segno.make(url, error="m").svg_inline(scale=3, title=page.t("record.qr_title"))
+    pickups = [(b.code, branch_name(b, page.lang)) for b in branches]
     return web.render(
         page,
         "opac/record.html",
         status=status,
-        record=summary,
-        copies=copies,
-        editions=_editions(web, summary.id, summary.title),
-        pickups=[(b.code, branch_name(b, page.lang)) for b in branches],
+        record=record,
+        shelves=grouped,
+        mine=mine,
+        mine_name=branch_name(mine, page.lang) if mine else "",
+        editions=_editions(web, record.id, record.title),
+        pickups=pickups,
+        pickup_default=mine.code if mine else "",
         share_url=url,
         qr=Markup(qr),
         error=error,
