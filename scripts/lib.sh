@@ -52,6 +52,10 @@ ensure_system_tools() {
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     command -v pg_dump >/dev/null 2>&1 || missing+=(postgresql-client)
     command -v pg_restore >/dev/null 2>&1 || missing+=(postgresql-client)
+    # Digital objects (issue 17): a PDF's first page as an image (pdftoppm, poppler-utils),
+    # the demo's spoken story (espeak-ng).
+    command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+    command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
     if [ ${#missing[@]} -gt 0 ]; then
         # shellcheck disable=SC2207
         missing=($(printf '%s\n' "${missing[@]}" | sort -u))

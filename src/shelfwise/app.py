@@ -38,6 +38,7 @@ from shelfwise.events.reader_data import EventsReaderData
 from shelfwise.events.service import EventService
 from shelfwise.kiosks.alerts import KioskAlerts
 from shelfwise.kiosks.terminals import TerminalService
+from shelfwise.media.service import MediaService, parse_networks
 from shelfwise.readers.privacy import ReaderRights
 from shelfwise.readers.security import SecretHasher
 from shelfwise.readers.service import (
@@ -115,19 +116,13 @@ def build(
         calendars=CalendarService(db, clock),
         reader_rights=_reader_rights(db, clock),
         deposits=DepositService(db, clock, deposit_policy),
-        # Circulation gives search the shelves in bulk and a change event per record (issue 12).
-        search=SearchService(
-            db,
-            settings.data_dir / "index",
-            availability=ShelfAvailability(circulation.on_shelf),
-            follows=(AVAILABILITY_CHANGED,),  # consumed by the follower, not the relay
-            clock=clock,
-        ),
+        search=_search(settings, db, clock, circulation),
         terminals=TerminalService(db, clock, hasher),
         kiosk_alerts=KioskAlerts(db, clock),
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
         **_places(settings, db, clock, keys),
+        media=_media(settings, db, clock),
         wishes=_wishes(settings, db, clock),
     )
 
@@ -158,6 +153,19 @@ def _space_policy(settings: Settings) -> SpacePolicy:
     )
 
 
+def _search(
+    settings: Settings, db: Database, clock: Clock, circulation: CirculationService
+) -> SearchService:
+    """Circulation gives search the shelves in bulk and a change event per record (issue 12)."""
+    return SearchService(
+        db,
+        settings.data_dir / "index",
+        availability=ShelfAvailability(circulation.on_shelf),
+        follows=(AVAILABILITY_CHANGED,),  # consumed by the follower, not the relay
+        clock=clock,
+    )
+
+
 def _wishes(settings: Settings, db: Database, clock: Clock) -> WishService:
     """The wish wall, which asks the catalogue first whether a wished-for ISBN is held."""
     catalogue = CatalogueService(db, clock)
@@ -167,6 +175,24 @@ def _wishes(settings: Settings, db: Database, clock: Clock) -> WishService:
         reports_to_queue=settings.wishes_reports_to_queue,
     )
     return WishService(db, clock, policy, record_with_isbn=catalogue.record_with_isbn)
+
+
+def _media(settings: Settings, db: Database, clock: Clock) -> MediaService:
+    """Digital objects, content-addressed under DATA/media (issue 17); the catalogue names
+    their records and on-site branches."""
+    try:
+        onsite = parse_networks(settings.media_onsite_networks)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
+    return MediaService(
+        db,
+        clock,
+        CatalogueService(db, clock),
+        settings.data_dir / "media",
+        max_bytes=settings.media_max_bytes,
+        max_pixels=settings.media_max_pixels,
+        onsite=onsite,
+    )
 
 
 def _reader_rights(db: Database, clock: Clock) -> ReaderRights:

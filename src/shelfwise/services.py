@@ -30,6 +30,7 @@ from shelfwise.core.clock import Clock
 from shelfwise.events.service import EventService
 from shelfwise.kiosks.alerts import KioskAlerts
 from shelfwise.kiosks.terminals import TerminalService
+from shelfwise.media.service import MediaService
 from shelfwise.readers.privacy import ReaderRights
 from shelfwise.readers.service import ReaderService
 from shelfwise.search.service import SearchService
@@ -62,6 +63,7 @@ class Services:
     rooms: RoomService
     wishes: WishService
     events: EventService
+    media: MediaService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:

@@ -16,6 +16,7 @@ from shelfwise.catalogue.models import ImportSummary
 from shelfwise.cli.access_commands import api_token, staff_add, staff_list
 from shelfwise.cli.backup_commands import backup, restore
 from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app, start_logging
+from shelfwise.cli.media_commands import ingest_media, verify_media
 from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.cli.search_commands import reindex, search
@@ -384,6 +385,8 @@ cli.command("staff-list")(staff_list)
 cli.command("api-token")(api_token)
 cli.command()(backup)
 cli.command()(restore)
+cli.command("verify-media")(verify_media)
+cli.command("ingest-media")(ingest_media)
 
 
 def run() -> None:

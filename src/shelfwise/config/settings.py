@@ -477,6 +477,23 @@ class Settings:
         "Bearer token that lets a scraper from another machine read /metrics. Empty: "
         "/metrics answers only requests from the machine itself (loopback).",
     )
+    media_max_bytes: int = setting(
+        1536 * 1024 * 1024,
+        "Largest digital object (scan, PDF, audio, video) one ingest accepts (a 200-megapixel "
+        "uncompressed RGB scan is 600 MB); the upload is counted while it streams to disk and "
+        "refused, nothing kept, once it goes over. Web uploads are held to "
+        "http_max_upload_bytes first.",
+    )
+    media_max_pixels: int = setting(
+        300_000_000,
+        "Largest image (width x height) an ingest decodes: a larger one is refused as a "
+        "possible decompression bomb before any pixel is read.",
+    )
+    media_onsite_networks: str = setting(
+        "",
+        "Networks counted as on site for digital objects whose access rule is on-site: "
+        "BRANCH=CIDR,CIDR;BRANCH=CIDR (e.g. CEN=10.1.0.0/16;NGQ=10.2.0.0/16).",
+    )
 
     @classmethod
     def load(

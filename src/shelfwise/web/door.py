@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web import account, opac, preferences, staff
+from shelfwise.web import account, iiif_manifests, media_bytes, opac, preferences, staff
 from shelfwise.web.pages import PageDep, Web, WebRoute
 from shelfwise.web.security import WebMiddleware, is_web_path
 from shelfwise.web.staff.cataloguing import UPLOAD_PATH
@@ -38,6 +38,8 @@ def install(app: FastAPI, services: "Services") -> Web:
     app.include_router(opac.router)
     app.include_router(account.router)
     app.include_router(staff.router)
+    app.include_router(media_bytes.router)
+    app.include_router(iiif_manifests.router)
     app.include_router(not_found_router)
     app.add_middleware(WebMiddleware)
     return web

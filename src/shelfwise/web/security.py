@@ -27,7 +27,9 @@ LANG_COOKIE = "sw_lang"
 LARGE_COOKIE = "sw_large"
 YEAR = 365 * 24 * 3600
 
-NOT_WEB = ("/api/", "/sru", "/oai", "/docs", "/redoc", "/openapi.json")
+# The bytes of digital objects and IIIF set their own headers (web/media_bytes.py): no
+# gzip over images and ranges, no page CSP on a JPEG.
+NOT_WEB = ("/api/", "/sru", "/oai", "/docs", "/redoc", "/openapi.json", "/media/", "/iiif/")
 
 CSP = "; ".join(
     (

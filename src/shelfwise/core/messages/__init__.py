@@ -14,6 +14,7 @@ from shelfwise.core.messages import (
     catalogue,
     circulation,
     general,
+    media,
     readers,
     sip2,
     spaces,
@@ -45,4 +46,5 @@ CATALOGUE: dict[str, MessageTemplate] = _merged(
     spaces.MESSAGES,
     web.MESSAGES,
     wishes.MESSAGES,
+    media.MESSAGES,
 )

@@ -62,6 +62,14 @@ from shelfwise.storage.tables.kiosks import (
     kiosk_alerts,
     sip2_terminals,
 )
+from shelfwise.storage.tables.media import (
+    MEDIA_ACCESS,
+    MEDIA_KINDS,
+    MEDIA_LANGUAGES,
+    media_files,
+    media_objects,
+    media_texts,
+)
 from shelfwise.storage.tables.readers import (
     READER_STATUSES,
     reader_consents,
@@ -94,6 +102,9 @@ __all__ = [
     "HOLD_STATUSES",
     "ITEM_LIFECYCLES",
     "LOAN_STATUSES",
+    "MEDIA_ACCESS",
+    "MEDIA_KINDS",
+    "MEDIA_LANGUAGES",
     "NAMING",
     "READER_STATUSES",
     "RECORD_STATES",
@@ -121,6 +132,9 @@ __all__ = [
     "loans",
     "locations",
     "login_attempts",
+    "media_files",
+    "media_objects",
+    "media_texts",
     "metadata",
     "notices",
     "outbox",
