@@ -20,6 +20,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -31,9 +32,12 @@ from sqlalchemy import text
 from shelfwise.access.models import NETWORK_ONLY, ROLE_PERMISSIONS, Role
 from shelfwise.app import asgi_app
 from shelfwise.catalogue.models import Lifecycle
+from shelfwise.circulation.rules import Hours
 from shelfwise.circulation.scope import SYSTEM
+from shelfwise.events.models import NewEvent
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
+from shelfwise.spaces.models import BookingRule
 from shelfwise.testing.access import staff_token
 
 HOME, OTHER = "CEN", "BR1"
@@ -71,6 +75,7 @@ class World:
     hold_id: int
     loan_record: int  # a title no one holds: its copies circulate without traps
     pool: list[int]  # titles with one copy each, for fresh holds
+    seats: dict[str, list[int]] = field(default_factory=dict)  # free seats per branch
 
     @property
     def services(self) -> Any:
@@ -203,6 +208,145 @@ def _offline(w: World, role: str, at: str) -> Call:
         "card_number": w.reader(),
     }
     return Call(json=[txn])
+
+
+# --- spaces and events (issue 19): fresh seats and events per request --------------------
+TOMORROW_10 = "2026-09-02T10:00:00+08:00"
+TOMORROW_1030 = "2026-09-02T10:30:00+08:00"
+
+
+def _card(w: World, role: str) -> str:
+    return w.card_a if role == "reader_a" else w.reader()
+
+
+def _seat_booking(w: World, role: str, at: str, *, now: bool, walk_in: bool = False) -> Call:
+    card, seat = _card(w, role), w.seats[at].pop()
+    start = w.services.rooms.now_window()[0] if now else datetime.fromisoformat(TOMORROW_10)
+    booking = w.services.spaces.book(
+        card, seat, start, start + timedelta(minutes=30), actor=SYSTEM, walk_in=walk_in
+    )
+    return Call({"booking_id": str(booking.id)})
+
+
+def _scan(w: World, role: str, at: str) -> Call:
+    card, seat = _card(w, role), w.seats[at].pop()
+    start = w.services.rooms.now_window()[0]
+    w.services.spaces.book(card, seat, start, start + timedelta(minutes=30), actor=SYSTEM)
+    return Call(json={"card_number": card, "code": w.services.spaces.unit_token(seat)})
+
+
+def _event(w: World, at: str, *, soon: bool = False) -> int:
+    now = w.services.clock.now()
+    start = now + timedelta(minutes=30) if soon else now + timedelta(days=2)
+    new = NewEvent(
+        branch=at,
+        kind="lecture",
+        title=f"矩阵 {next(_n)}",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=50,
+        registration_opens_at=now - timedelta(hours=1),
+        registration_closes_at=start,
+    )
+    return int(w.services.events.create(new, actor=SYSTEM).id)
+
+
+def _registered(w: World, role: str, at: str, *, soon: bool = False) -> tuple[int, str]:
+    event_id, card = _event(w, at, soon=soon), _card(w, role)
+    w.services.events.register(event_id, card, actor=SYSTEM)
+    return event_id, card
+
+
+def _attend(w: World, role: str, at: str) -> Call:
+    event_id, card = _registered(w, role, at, soon=True)
+    code = w.services.events.door_token(event_id)
+    return Call({"event_id": str(event_id)}, json={"card_number": card, "code": code})
+
+
+def _room_of(w: World, at: str) -> str:
+    return str(next(r.id for r in w.services.rooms.rooms(at) if r.code == "MX"))
+
+
+SPACE_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/spaces/rooms"): public(),
+    ("POST", "/api/v1/spaces/rooms"): staff(
+        "circulation.rules",
+        BRANCH,
+        lambda w, r, at: Call(
+            json={"branch": at, "code": f"N{next(_n)}", "name": "新", "kind": "study", "grid": "R"}
+        ),
+    ),
+    ("GET", "/api/v1/spaces/rooms/{room_id}/seats"): public(
+        lambda w, r, at: Call({"room_id": _room_of(w, at)})
+    ),
+    ("POST", "/api/v1/spaces/rooms/{room_id}/visits"): staff(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(
+            {"room_id": _room_of(w, at)}, json={"at": "2026-09-01T09:30:00Z", "entries": 3}
+        ),
+    ),
+    ("POST", "/api/v1/spaces/bookings"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(
+            json={
+                "card_number": _card(w, r),
+                "unit_id": w.seats[at].pop(),
+                "starts_at": TOMORROW_10,
+                "ends_at": TOMORROW_1030,
+            }
+        ),
+    ),
+    ("POST", "/api/v1/spaces/bookings/{booking_id}/leave"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: _seat_booking(w, r, at, now=True, walk_in=True),
+    ),
+    ("POST", "/api/v1/spaces/bookings/{booking_id}/release"): self_or(
+        "circulation.desk", BRANCH, lambda w, r, at: _seat_booking(w, r, at, now=False)
+    ),
+    ("POST", "/api/v1/spaces/scan"): self_or("circulation.desk", BRANCH, _scan),
+    ("GET", "/api/v1/readers/{card_number}/space-bookings"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("GET", "/api/v1/events"): public(),
+    ("POST", "/api/v1/events"): staff(
+        "circulation.rules",
+        BRANCH,
+        lambda w, r, at: Call(
+            json={
+                "branch": at,
+                "kind": "club",
+                "title": "读书会",
+                "starts_at": "2026-09-05T14:00:00+08:00",
+                "ends_at": "2026-09-05T16:00:00+08:00",
+                "capacity": 20,
+                "registration_opens_at": "2026-09-01T00:00:00Z",
+                "registration_closes_at": "2026-09-05T00:00:00Z",
+            }
+        ),
+    ),
+    ("GET", "/api/v1/events/{event_id}"): public(
+        lambda w, r, at: Call({"event_id": str(_event(w, at))})
+    ),
+    ("POST", "/api/v1/events/{event_id}/registrations"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call({"event_id": str(_event(w, at))}, json={"card_number": _card(w, r)}),
+    ),
+    ("DELETE", "/api/v1/events/{event_id}/registrations/{card_number}"): self_or(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(
+            dict(zip(("event_id", "card_number"), map(str, _registered(w, r, at)), strict=True))
+        ),
+    ),
+    ("POST", "/api/v1/events/{event_id}/attendance"): self_or("circulation.desk", BRANCH, _attend),
+    ("GET", "/api/v1/events/{event_id}/attendance"): staff(
+        "circulation.desk", BRANCH, lambda w, r, at: Call({"event_id": str(_event(w, at))})
+    ),
+}
 
 
 ROUTES: dict[tuple[str, str], Route] = {
@@ -449,6 +593,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("GET", "/api/v1/search"): public(lambda w, r, at: Call(query={"q": "权限"})),
     ("GET", "/api/v1/suggest"): public(lambda w, r, at: Call(query={"q": "权"})),
+    **SPACE_ROUTES,
 }
 
 
@@ -491,6 +636,7 @@ def world(library: LendingLibrary) -> Iterator[World]:
     services.circulation.checkout(a.card_number, barcode, HOME, actor=SYSTEM)
     hold = services.circulation.place_hold(a.card_number, record_id, HOME, actor=SYSTEM)
     services.access.create_staff("matrix-target", "Target", "a-long-password", "desk")
+    seats = _spaces(services)
     app = asgi_app(services)
     with TestClient(app) as client:
         w = World(
@@ -498,7 +644,27 @@ def world(library: LendingLibrary) -> Iterator[World]:
             loan_record, pool,
         )  # fmt: skip
         w.headers = {role: w.fresh_headers(role) for role in ROLES}
+        w.seats = seats
         yield w
+
+
+def _spaces(services: Any) -> dict[str, list[int]]:
+    """Open hours at both branches, generous booking rules, a 60-seat room each."""
+    for code in (HOME, OTHER):
+        services.calendars.set_hours(
+            code,
+            weekly_hours={d: [Hours(8 * 60, 22 * 60)] for d in range(7)},
+            special_hours={},
+            actor=SYSTEM,
+        )
+    services.rooms.set_rule(BookingRule("*", 1440, 7, 20), actor=SYSTEM)
+    seats = {}
+    for code in (HOME, OTHER):
+        room = services.rooms.create_room(
+            code, code="MX", name="矩阵", kind="reading", grid="SSSSSSSSSS\n" * 6, actor=SYSTEM
+        )
+        seats[code] = [u.id for u in services.rooms.room(room.id)[1]]
+    return seats
 
 
 def _titles(library: LendingLibrary, count: int) -> list[int]:

@@ -21,6 +21,7 @@ from shelfwise.api import (
     readers_routes,
     rules_routes,
     search_routes,
+    spaces_routes,
     terminal_routes,
 )
 from shelfwise.api.deps import ServicesDep, install_services
@@ -105,4 +106,5 @@ def create_app(services: Services, background: Background | None = None) -> Fast
         app.include_router(circulation.router, prefix="/api/v1", dependencies=checks)
     app.include_router(search_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(terminal_routes.router, prefix="/api/v1", dependencies=checks)
+    app.include_router(spaces_routes.router, prefix="/api/v1", dependencies=checks)
     return app

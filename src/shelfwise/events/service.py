@@ -269,9 +269,15 @@ class EventService:
     def door_token(self, event_id: int) -> str:
         return self._signer.token(EVENT_QR, event_id)
 
-    def attend(self, token: str, card_number: str, *, actor: Actor) -> Registration:
-        """A registered reader scanned the event's door code: present."""
-        event_id, _ = self._signer.read(EVENT_QR, token)
+    def attend(
+        self, token: str, card_number: str, *, actor: Actor, event_id: int | None = None
+    ) -> Registration:
+        """A registered reader scanned the event's door code: present. ``event_id``: the
+        event the code must be for (a page or route of one event)."""
+        coded, _ = self._signer.read(EVENT_QR, token)
+        if event_id is not None and coded != event_id:
+            raise ShelfwiseError("spaces.qr_invalid")
+        event_id = coded
         now = self._clock.now()
         with self._db.write() as conn:
             event = repo.event(conn, event_id, lock=True)
