@@ -42,7 +42,8 @@ ensure_system_tools() {
     # Tools nobody on the team wrote, which the tests drive: yaz-client (SRU) and
     # yaz-marcdump (both Debian yaz), MARC::Lint, zbarimg (decodes the digital card's
     # QR code and barcode), openssl (a certificate for the SIP2 TLS listener), pg_dump and
-    # pg_restore (the PostgreSQL backup and restore, postgresql-client).
+    # pg_restore (the PostgreSQL backup and restore, postgresql-client), a C compiler (gcc:
+    # the power-loss test builds its fsync-snapshotting LD_PRELOAD shim).
     # Without one a test skips; under CI=true it fails (shelfwise.testing.tools).
     local missing=()
     command -v yaz-client >/dev/null 2>&1 || missing+=(yaz)
@@ -56,6 +57,8 @@ ensure_system_tools() {
     # the demo's spoken story (espeak-ng).
     command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
     command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+    # The power-loss test (issue 15): a C compiler for its LD_PRELOAD shim.
+    command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
     if [ ${#missing[@]} -gt 0 ]; then
         # shellcheck disable=SC2207
         missing=($(printf '%s\n' "${missing[@]}" | sort -u))
