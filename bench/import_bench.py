@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -183,16 +182,20 @@ def run_import(
             with admin.connect() as conn:
                 conn.execute(text(f"CREATE DATABASE {database}"))
             env["SHELFWISE_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + database
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "shelfwise", "import", str(path), "--data-dir", tmp],
-            check=True,
             env=env,
             stdout=subprocess.DEVNULL,
         )
+        # This child's own peak (wait4: it and the workers it reaped), not the largest of
+        # every child so far (RUSAGE_CHILDREN gave the second run the first's peak).
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise subprocess.CalledProcessError(child.returncode, child.args)
         seconds = time.perf_counter() - started
-        peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+        peak = usage.ru_maxrss / 1024
         label = backend if source is None else f"{backend} ({source.parent.name})"
         result = Result(label, seconds, records, peak)
         if admin is not None:
