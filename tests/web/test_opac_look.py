@@ -156,3 +156,34 @@ def test_record_shows_what_the_catalogue_holds(client: TestClient, services: Ser
     author_query = quote(f'author:"{name}"', safe="")
     assert f"/search?q={author_query}" in page
     assert 'class="primary"' in page  # one clear primary action
+
+
+def test_branch_page_hours_map_and_my_library(client: TestClient) -> None:
+    page = client.get("/branches/CEN").text
+    assert page.count('<th scope="row">') == 7  # the week
+    assert page.count('class="today"') == 1
+    assert "09:00–21:00" in page
+    assert 'href="geo:0,0?q=' in page  # the phone's map app; no tiles fetched
+    assert re.search(r'class="badge (open|shut)"', page)
+    assert "外文图书" in page  # a service read from the branch's shelves
+    assert client.get("/branches/NOPE").status_code == 404
+    kiosk = client.get("/branches/RMG").text
+    assert "开放时间未公布" in kiosk and "geo:" not in kiosk  # noqa: PT018 - one page
+    chosen = client.get("/branches/CYQ/mine")
+    assert chosen.status_code == 303
+    assert "sw_branch=CYQ" in chosen.headers["set-cookie"]
+    home = client.get("/").text
+    assert 'href="/branches/CYQ"' in home  # my library's day on the home page
+    assert "这是您的图书馆" in client.get("/branches/CYQ").text
+
+
+def test_home_shows_new_arrivals_with_covers_and_nothing_empty(
+    client: TestClient, services: Services
+) -> None:
+    home = client.get("/").text
+    newest = services.catalogue.new_arrivals(10)
+    assert newest
+    assert f'href="/record/{newest[0]}"' in home
+    assert home.count('<div class="cover">') == len(newest)
+    assert "专题书单" not in home  # the empty section is gone
+    assert 'href="/branches"' in home  # no library chosen yet: the way to choose one

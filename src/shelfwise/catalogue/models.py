@@ -58,6 +58,7 @@ class Branch:
     name_zh: str
     name_ko: str
     name_en: str
+    address: str = ""  # as readers write it to find the door; "" when not given
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,9 +49,18 @@ class CatalogueService(HarvestReads):
     # --- branches ------------------------------------------------------------------
 
     def add_branch(
-        self, *, code: str, kind: BranchKind, name_zh: str, name_ko: str = "", name_en: str = ""
+        self,
+        *,
+        code: str,
+        kind: BranchKind,
+        name_zh: str,
+        name_ko: str = "",
+        name_en: str = "",
+        address: str | None = None,
     ) -> Branch:
+        """Add or rename a branch (``address`` None: the one it has is kept)."""
         now = self._clock.now()
+        more = {} if address is None else {"address": address.strip()}
         with self._db.write() as conn:
             repo_holdings.upsert_branch(
                 conn,
@@ -61,6 +70,7 @@ class CatalogueService(HarvestReads):
                 name_zh=name_zh,
                 name_ko=name_ko,
                 name_en=name_en,
+                **more,
             )
             return _branch(conn, code)
 
@@ -83,7 +93,8 @@ class CatalogueService(HarvestReads):
         with self._db.read() as conn:
             rows = repo_holdings.branch_rows(conn)
         return [
-            Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en) for r in rows
+            Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en, r.address)
+            for r in rows
         ]
 
     # --- records -------------------------------------------------------------------
@@ -307,7 +318,7 @@ def _branch(conn: Connection, code: str) -> Branch:
     r = repo_holdings.branch_row(conn, code)
     if r is None:
         raise ShelfwiseError("catalogue.branch_not_found", branch=code)
-    return Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en)
+    return Branch(r.id, r.code, BranchKind(r.kind), r.name_zh, r.name_ko, r.name_en, r.address)
 
 
 def _item(conn: Connection, barcode: str) -> Item:

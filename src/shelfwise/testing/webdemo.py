@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shelfwise.catalogue.models import BranchKind
+from shelfwise.circulation.rules import Hours
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
+from shelfwise.testing.branches import DEMO_BRANCHES
 from shelfwise.testing.demo import seed_branches, seed_circulation
 from shelfwise.testing.records import write_records
 
@@ -17,6 +21,7 @@ def build_demo(services: Services, folder: Path, records: int = 240) -> list[str
     """Branches, ``records`` generated records, the index, readers (PIN 1234) with loans,
     holds and a fee; returns the readers' card numbers."""
     seed_branches(services.catalogue)
+    seed_branch_pages(services)
     path = folder / "demo.mrc"
     write_records(path, records)
     services.importer().import_file(path)
@@ -24,6 +29,39 @@ def build_demo(services: Services, folder: Path, records: int = 240) -> list[str
     cards = seed_circulation(services)
     services.search.sync(settle_gaps=True)
     return cards
+
+
+# Invented addresses and the week's hours of the demo branches (their pages show them).
+DEMO_ADDRESSES = {
+    "CEN": "新华大街 1200 号",
+    "CYQ": "朝阳区建设路 35 号",
+    "NGQ": "南关区民康路 88 号",
+    "XSL": "新松路 17 号（朝鲜族社区活动中心二楼）",
+    "HPJ": "和平街 46 号",
+    "SLH": "松柳湖公园北门",
+}
+
+
+def seed_branch_pages(services: Services) -> None:
+    """Addresses and opening hours: the central library 9:00-21:00, the branches 9:00-12:00
+    and 13:30-19:00, the 24-hour rooms all day, the kiosks none published."""
+    central = (Hours(9 * 60, 21 * 60),)
+    branch_day = (Hours(9 * 60, 12 * 60), Hours(13 * 60 + 30, 19 * 60))
+    for branch in DEMO_BRANCHES:
+        services.catalogue.add_branch(
+            code=branch.code,
+            kind=BranchKind(branch.kind),
+            name_zh=branch.name_zh,
+            name_ko=branch.name_ko,
+            name_en=branch.name_en,
+            address=DEMO_ADDRESSES.get(branch.code, ""),
+        )
+        spans = {"central": central, "branch": branch_day, "unattended": (Hours(0, 24 * 60),)}
+        if branch.kind in spans:
+            week = dict.fromkeys(range(7), spans[branch.kind])
+            services.calendars.set_hours(
+                branch.code, weekly_hours=week, special_hours={}, actor=SYSTEM
+            )
 
 
 def demo_settings(folder: Path, database_url: str | None = None) -> Settings:

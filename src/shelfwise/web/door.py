@@ -9,7 +9,15 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web import account, iiif_manifests, media_bytes, opac, preferences, staff
+from shelfwise.web import (
+    account,
+    branch_pages,
+    iiif_manifests,
+    media_bytes,
+    opac,
+    preferences,
+    staff,
+)
 from shelfwise.web.pages import PageDep, Web, WebRoute
 from shelfwise.web.security import WebMiddleware, is_web_path
 from shelfwise.web.staff.cataloguing import UPLOAD_PATH
@@ -36,6 +44,7 @@ def install(app: FastAPI, services: "Services") -> Web:
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.include_router(preferences.router)
     app.include_router(opac.router)
+    app.include_router(branch_pages.router)
     app.include_router(account.router)
     app.include_router(staff.router)
     app.include_router(media_bytes.router)

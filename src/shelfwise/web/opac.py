@@ -13,10 +13,11 @@ from markupsafe import Markup
 from shelfwise.catalogue.models import RECORD_ID_MAX, Branch
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
-from shelfwise.web import i18n, record_view
+from shelfwise.web import branch_pages, i18n, record_view
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 
 PAGE_SIZE = 20
+HOME_ARRIVALS = 10
 FACET_ORDER = ("available", "lang", "material", "branch", "decade", "subject")
 Values = Annotated[list[str] | None, Query(max_length=50)]
 RecordId = Annotated[int, Path(ge=1, le=RECORD_ID_MAX)]  # larger names no record
@@ -38,14 +39,18 @@ def branch_names(web: Web, page: Page) -> dict[str, str]:
 
 @router.get("/")
 def home(page: PageDep, web: WebDep) -> Response:
-    newest_first = SearchRequest(
-        q="", filters=Filters(lang=("zh", "ko", "en")), sort=Sort.NEWEST, size=8, facets=False
+    """New arrivals (by the day copies entered service) and my library's day; a section
+    with nothing to show is left out."""
+    catalogue = web.services.catalogue
+    branches = catalogue.list_branches()
+    mine = record_view.my_branch(web, page, branches)
+    arrivals = [catalogue.record_detail(r) for r in catalogue.new_arrivals(HOME_ARRIVALS)]
+    return web.render(
+        page,
+        "opac/home.html",
+        arrivals=arrivals,
+        mine=branch_pages.today_at(web, page, mine) if mine else None,
     )
-    try:
-        newest = [w.records[0] for w in web.services.search.search(newest_first).works]
-    except ShelfwiseError as exc:  # the index is being built: say so, keep the page
-        return web.render(page, "opac/home.html", newest=[], names={}, notice=page.error(exc))
-    return web.render(page, "opac/home.html", newest=newest, names=branch_names(web, page))
 
 
 @router.get("/search")
