@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 from shelfwise.access.lockout import Lockout, SourcePolicy
 from shelfwise.access.reader_data import AccessReaderData
 from shelfwise.access.service import AccessService
+from shelfwise.acquisitions.briefs import BriefRecords
+from shelfwise.acquisitions.service import AcquisitionService
+from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.availability import AVAILABILITY_CHANGED
 from shelfwise.circulation.calendars import CalendarService
@@ -123,7 +126,7 @@ def build(
         keys=keys,
         **_places(settings, db, clock, keys),
         media=_media(settings, db, clock),
-        wishes=_wishes(settings, db, clock),
+        **_wall_and_acquisitions(settings, db, clock),
     )
 
 
@@ -166,15 +169,25 @@ def _search(
     )
 
 
-def _wishes(settings: Settings, db: Database, clock: Clock) -> WishService:
-    """The wish wall, which asks the catalogue first whether a wished-for ISBN is held."""
+def _wall_and_acquisitions(settings: Settings, db: Database, clock: Clock) -> dict[str, Any]:
+    """The wish wall, which asks the catalogue first whether a wished-for ISBN is held, and
+    acquisitions, which makes brief records through the catalogue's importer."""
     catalogue = CatalogueService(db, clock)
     policy = WishPolicy(
         premoderate=settings.wishes_premoderate,
         per_month=settings.wishes_per_month,
         reports_to_queue=settings.wishes_reports_to_queue,
     )
-    return WishService(db, clock, policy, record_with_isbn=catalogue.record_with_isbn)
+    work_dir = settings.data_dir / "imports"
+
+    def importer() -> Importer:
+        return Importer(db, clock, work_dir=work_dir, batch_size=settings.import_batch_size)
+
+    briefs = BriefRecords(importer, work_dir)
+    return {
+        "wishes": WishService(db, clock, policy, record_with_isbn=catalogue.record_with_isbn),
+        "acquisitions": AcquisitionService(db, clock, catalogue, briefs.make),
+    }
 
 
 def _media(settings: Settings, db: Database, clock: Clock) -> MediaService:

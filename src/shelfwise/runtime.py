@@ -38,6 +38,7 @@ from shelfwise.readers.service import CONFIRM_TOPIC
 from shelfwise.services import Services, confirm_link
 from shelfwise.storage.outbox import Event, Handler, OutboxRelay, prune_delivered
 from shelfwise.storage.scheduler import Job, Scheduler, prune_runs
+from shelfwise.wishes.arrivals import WishArrivals
 from shelfwise.wishes.models import NOTICE_TOPIC as WISH_NOTICE_TOPIC
 from shelfwise.wishes.notices import WishNoticeHandler
 
@@ -246,6 +247,8 @@ class Runtime:
             ),
             REMINDER_TOPIC: event_mail,
             PROMOTED_TOPIC: event_mail,
+            # acquisitions' and events' news for the wish wall (holds for the wishers)
+            **WishArrivals(self.db, self.clock, services.circulation).handlers(),
         }
 
 

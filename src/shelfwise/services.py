@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta, timezone
 
 from shelfwise.access.service import AccessService
+from shelfwise.acquisitions.service import AcquisitionService
 from shelfwise.catalogue.exporting import Exporter
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.service import CatalogueService
@@ -64,6 +65,7 @@ class Services:
     wishes: WishService
     events: EventService
     media: MediaService
+    acquisitions: AcquisitionService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:

@@ -22,8 +22,9 @@ NOTICE_TOPIC = "wishes.notice"  # one per change a reader is told of
 LINE_ORDERED = "acquisitions.line_ordered"
 LINE_RECEIVED = "acquisitions.line_received"
 ITEM_IN_SERVICE = "acquisitions.item_in_service"
-# Written by the events domain when an event answers a wish.
-EVENT_PUBLISHED = "events.event_published"
+# Written by the events domain for each event published; one with a ``wish_ref``
+# answers that wish.
+EVENT_PUBLISHED = "events.published"
 
 
 class WishKind(StrEnum):

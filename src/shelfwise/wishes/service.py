@@ -101,6 +101,29 @@ def record_change(
     return history_id
 
 
+def move_status(
+    conn: Connection,
+    clock: Clock,
+    row: Row[Any],
+    target: WishStatus,
+    actor: str,
+    note: str | None,
+    **values: Any,
+) -> None:
+    """Move the (locked) wish ``row`` to ``target`` if the table allows it; kept and told."""
+    if row.moderation == Moderation.MERGED:
+        raise ShelfwiseError("wishes.merged", wish=row.id)
+    current = WishStatus(row.status)
+    check_move(WishKind(row.kind), current, target)
+    values["status"] = str(target)
+    if note:
+        values["answer"] = note
+    repo.update_wish(conn, row.id, clock.now(), **values)
+    record_change(
+        conn, clock, row.id, "status", actor, moved=(str(current), str(target)), note=note
+    )
+
+
 class WishService:
     def __init__(
         self,
@@ -365,17 +388,7 @@ class WishService:
     def _move(
         self, conn: Connection, row: Row[Any], target: WishStatus, actor: str, note: str | None
     ) -> None:
-        if row.moderation == Moderation.MERGED:
-            raise ShelfwiseError("wishes.merged", wish=row.id)
-        current = WishStatus(row.status)
-        check_move(WishKind(row.kind), current, target)
-        values: dict[str, Any] = {"status": str(target)}
-        if note:
-            values["answer"] = note
-        repo.update_wish(conn, row.id, self._clock.now(), **values)
-        record_change(
-            conn, self._clock, row.id, "status", actor, moved=(str(current), str(target)), note=note
-        )
+        move_status(conn, self._clock, row, target, actor, note)
 
     def answer(self, wish_id: int, text: str, *, actor: Actor) -> Wish:
         """The staff's public answer, without a change of status."""

@@ -116,3 +116,87 @@ MESSAGES: dict[str, MessageTemplate] = {
         "Wish {wish} cannot be merged into {into} (another kind, or already merged).",
     ),
 }
+
+MESSAGES.update(
+    {
+        # --- acquisitions ---
+        "acq.text_invalid": message(
+            422,
+            "{field} 须为 1 至 {limit} 个字符，且不含控制字符。",
+            "{field}은(는) 1~{limit}자이며 제어 문자를 쓸 수 없습니다.",
+            "The {field} takes 1 to {limit} characters, without control characters.",
+        ),
+        "acq.amount_invalid": message(
+            422,
+            "数量或金额无效：{value}。",
+            "수량 또는 금액이 올바르지 않습니다: {value}.",
+            "The quantity or amount is not valid: {value}.",
+        ),
+        "acq.unknown_vendor": message(
+            404,
+            "供应商 {vendor} 不存在。",
+            "공급처 {vendor}이(가) 없습니다.",
+            "There is no vendor {vendor}.",
+        ),
+        "acq.unknown_fund": message(
+            404,
+            "{year} 年没有经费 {fund}。",
+            "{year}년에 예산 {fund}이(가) 없습니다.",
+            "There is no fund {fund} for {year}.",
+        ),
+        "acq.unknown_branch": message(
+            422,
+            "分馆 {branch} 不存在。",
+            "분관 {branch}이(가) 없습니다.",
+            "There is no branch {branch}.",
+        ),
+        "acq.unknown_order": message(
+            404,
+            "订单 {order} 不存在。",
+            "주문 {order}이(가) 없습니다.",
+            "There is no order {order}.",
+        ),
+        "acq.fund_exhausted": message(
+            409,
+            "经费 {fund} 余额不足（可用 {available} 元）。",
+            "예산 {fund}의 잔액이 부족합니다(사용 가능 {available}위안).",
+            "Fund {fund} has not enough left ({available} yuan available).",
+        ),
+        "acq.fund_below_use": message(
+            409,
+            "经费 {fund} 的预算不能低于已承诺和已支出的金额。",
+            "예산 {fund}은(는) 이미 약정·지출된 금액보다 적을 수 없습니다.",
+            "Fund {fund} cannot be set below what is committed and spent.",
+        ),
+        "acq.order_empty": message(
+            422,
+            "订单至少需要一行。",
+            "주문에는 한 줄 이상이 필요합니다.",
+            "An order needs at least one line.",
+        ),
+        "acq.record_required": message(
+            422,
+            "请选择书目或填写题名。",
+            "서지를 고르거나 서명을 입력하세요.",
+            "Choose a record or give a title.",
+        ),
+        "acq.nothing_to_receive": message(
+            404,
+            "“{scanned}”没有待验收的订购。",
+            "'{scanned}'에 대해 입고를 기다리는 주문이 없습니다.",
+            "Nothing on order waits to be received for {scanned}.",
+        ),
+        "acq.not_received": message(
+            409,
+            "{barcode} 尚未验收。",
+            "{barcode}은(는) 아직 입고되지 않았습니다.",
+            "{barcode} has not been received.",
+        ),
+        "acq.order_closed": message(
+            409,
+            "订单 {order} 已结束。",
+            "주문 {order}은(는) 이미 끝났습니다.",
+            "Order {order} is closed.",
+        ),
+    }
+)
