@@ -133,6 +133,10 @@ class SpaceService:
             raise ShelfwiseError("spaces.room_busy") from None
         return len(units)
 
+    def place_of(self, unit_id: int) -> UnitPlace:
+        """The unit and its room (a booking page shows where)."""
+        return self._place(unit_id)
+
     def room(self, room_id: int) -> Room:
         with self._db.read() as conn:
             return repo.room(conn, room_id)

@@ -12,10 +12,12 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web import (
     account,
     branch_pages,
+    events_pages,
     iiif_manifests,
     media_bytes,
     opac,
     preferences,
+    spaces_pages,
     staff,
 )
 from shelfwise.web.pages import PageDep, Web, WebRoute
@@ -46,6 +48,8 @@ def install(app: FastAPI, services: "Services") -> Web:
     app.include_router(opac.router)
     app.include_router(branch_pages.router)
     app.include_router(account.router)
+    app.include_router(spaces_pages.router)
+    app.include_router(events_pages.router)
     app.include_router(staff.router)
     app.include_router(media_bytes.router)
     app.include_router(iiif_manifests.router)
