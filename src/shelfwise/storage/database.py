@@ -5,6 +5,11 @@ keys on, and every write transaction opened with ``BEGIN IMMEDIATE`` so that a
 reader never has to upgrade to a writer mid-transaction (that upgrade is what
 fails with SQLITE_BUSY under load). PostgreSQL is chosen by URL; there writes
 use the ordinary transaction and services lock rows with ``FOR UPDATE``.
+
+On a SQLite file the process's write transactions go through one writer that commits
+them in batches, one fsync per batch (``storage/group_commit.py``); on PostgreSQL a
+small pool (:data:`POSTGRES_POOL_SIZE`) without pre-ping, whose server groups the
+commits of concurrent connections itself.
 """
 
 from __future__ import annotations
@@ -12,14 +17,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
+from shelfwise.storage.group_commit import GroupCommit
+
 _BEGIN_OPTION = "shelfwise_sqlite_begin"
+# Write transactions at once on PostgreSQL: on two cores more only contend (row locks,
+# CPU); a writer beyond them waits its turn in this process. The pool keeps as many
+# connections, plus as many again for reads — a door's reply is prepared inside the
+# write and may read on a second connection (SIP2 reads the title), so writers holding
+# every connection would each wait for one more.
+POSTGRES_WRITERS = 8
 
 
 class Database:
@@ -27,15 +40,26 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
-        # SQLite has one writer at a time. Threads of this process queue for it on a lock,
+        # SQLite has one writer at a time. Threads of this process queue for it in order,
         # handed over at once, rather than in SQLite's busy handler, which sleeps in steps
         # of up to 100 ms between retries; other processes still meet the busy timeout.
-        self._writer: threading.RLock | None = None
+        self.group_commit: GroupCommit | None = None
+        self._writer: AbstractContextManager[object] | None = None
         if self.dialect == "sqlite":
-            self._writer = threading.RLock()
             self.engine = _sqlite_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo)
+            if parsed.database and parsed.database != ":memory:":
+                self.group_commit = GroupCommit(self.engine, _BEGIN_OPTION)
+            else:  # each in-memory connection is its own database: no shared writer
+                self._writer = threading.Lock()
         elif self.dialect == "postgresql":
-            self.engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20)
+            self._writer = _WriterSlots(POSTGRES_WRITERS)
+            self.engine = create_engine(
+                url,
+                echo=echo,
+                pool_size=POSTGRES_WRITERS,
+                max_overflow=POSTGRES_WRITERS,
+                pool_timeout=60,
+            )
             _ping_when_idle(self.engine)
         else:
             raise ValueError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")
@@ -44,9 +68,18 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
+    def write(self) -> AbstractContextManager[Connection]:
+        """A write transaction, committed on success before the block is left.
+
+        SQLite: ``BEGIN IMMEDIATE`` on the process's one writer, committed with the other
+        transactions waiting beside it (group commit), each in its own savepoint.
+        """
+        if self.group_commit is not None:
+            return self.group_commit.transaction()
+        return self._write_alone()
+
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A write transaction: ``BEGIN IMMEDIATE`` on SQLite; committed on success."""
+    def _write_alone(self) -> Iterator[Connection]:
         with self._writer or nullcontext(), self.engine.connect() as conn:
             conn = conn.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
             with conn.begin():
@@ -72,7 +105,30 @@ class Database:
             txn.rollback()
 
     def dispose(self) -> None:
+        if self.group_commit is not None:
+            self.group_commit.close()
         self.engine.dispose()
+
+
+class _WriterSlots:
+    """At most ``n`` write transactions at once; a thread already in one (a write nested
+    in a write: a second connection on PostgreSQL) does not wait for a second slot."""
+
+    def __init__(self, n: int) -> None:
+        self._slots = threading.BoundedSemaphore(n)
+        self._mine = threading.local()
+
+    def __enter__(self) -> object:
+        depth = getattr(self._mine, "depth", 0)
+        if depth == 0:
+            self._slots.acquire()
+        self._mine.depth = depth + 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._mine.depth -= 1
+        if self._mine.depth == 0:
+            self._slots.release()
 
 
 IDLE_PING_SECONDS = 10.0  # a pooled connection unused this long is checked before use
