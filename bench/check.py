@@ -33,7 +33,6 @@ TOLERANCE = 0.30
 
 # Benches with no floor measured in the same run: said, not checked.
 NO_FLOOR = {
-    "circulation_bench": "round trips and p99 only; issue 15's hand-written floor is not in it",
     "import_prepare": "CPU per record of the import's worker half, before/after; no floor",
     "search_bench": "peers (SQLite FTS5, PostgreSQL, Zebra), no raw-Tantivy floor",
     "web_bench": "bytes and render times, no floor",
@@ -43,6 +42,7 @@ NO_FLOOR = {
 NOT_BENCHES = {
     "check": "this script",
     "circulation_storms": "correctness storms (violations), not speed",
+    "circulation_floor": "circulation_bench's hand-written floor, measured with it",
     "sip2_profile": "a profile, not a rate",
 }
 
@@ -91,7 +91,26 @@ def _import(quick: bool) -> dict[str, float]:
     return {"sqlite import / executemany floor": result.rate / result.floor_rate}
 
 
+def _circulation(quick: bool) -> dict[str, float]:
+    import circulation_bench as bench
+    import circulation_floor
+    from circulation_storms import fresh_shelf
+
+    seconds = 2.0 if quick else 4.0  # (circulation_bench put tests/circulation on the path)
+    from circ_helpers import make_library
+
+    ratios = {}
+    with tempfile.TemporaryDirectory() as tmp, fresh_shelf("sqlite", Path(tmp)) as services:
+        library = make_library(services, Path(tmp))
+        for clients in (1, 8):
+            rate, _ = bench.measure(library, clients, seconds, None)
+            floor, _ = circulation_floor.measure(services.db.url, Path(tmp), clients, seconds)
+            ratios[f"sqlite in-process, {clients} clients / hand-written floor"] = rate / floor
+    return ratios
+
+
 MEASURED: dict[str, Callable[[bool], dict[str, float]]] = {
+    "circulation_bench": _circulation,
     "import_bench": _import,
     "marc_read": _marc_read,
     "sip2_bench": _sip2,

@@ -1,7 +1,15 @@
 """Checkout+check-in round trips: 1, 8 and 32 concurrent clients, in-process and over HTTP,
-on SQLite and PostgreSQL. Prints a markdown table (figures in docs/benchmarks.md).
+on SQLite and PostgreSQL, each beside its floor in the same run. Prints a markdown table
+(figures in docs/benchmarks.md).
 
     .venv/bin/python bench/circulation_bench.py --seconds 5
+
+The floor of an in-process row is the hand-written round trip of ``circulation_floor.py``
+(the same checks with the driver alone, same commit discipline, same clients); the floor
+of an HTTP row is ``GET /api/v1/health`` from as many clients on the same server (the
+door's own cost), and its ratio is how many health calls a round trip costs (issue 15
+asks for at most 4). ``--no-floor`` leaves the floors out (a before/after comparison of
+the project alone).
 
 Each client has its own reader and its own copies and loops checkout → check-in,
 so the figures measure the transaction path, not contention on one copy (that
@@ -26,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 from circ_helpers import LendingLibrary, make_library
 
+import circulation_floor
 from circulation_storms import fresh_shelf
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.testing.access import staff_headers
@@ -94,27 +103,71 @@ def measure(
     return rate, p99 * 1000
 
 
+def health(base: str, clients: int, seconds: float) -> float:
+    """``GET /api/v1/health`` calls per second from ``clients`` threads (the door's floor)."""
+    stop = threading.Event()
+    counts = [0] * clients
+
+    def client(i: int) -> None:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            while not stop.is_set():
+                assert http.get("/api/v1/health").status_code == 200
+                counts[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    return sum(counts) / seconds
+
+
+def _row(
+    library: LendingLibrary, tmp: Path, door: str, clients: int, seconds: float, floor: bool
+) -> str:
+    services = library.services
+    if door == "http":
+        with live_server(services) as base:
+            rate, p99 = measure(library, clients, seconds, base)
+            if not floor:
+                return f"{rate:.0f} | {p99:.0f} |"
+            calls = health(base, clients, seconds)
+        return f"{rate:.0f} | {p99:.0f} | health {calls:.0f}/s | {calls / rate:.1f} calls |"
+    writer = getattr(services.db, "group_commit", None)  # None before group commit
+    before = (writer.stats.transactions, writer.stats.commits) if writer else (0, 0)
+    rate, p99 = measure(library, clients, seconds, None)
+    if writer is not None and writer.stats.commits > before[1]:
+        batch = (writer.stats.transactions - before[0]) / (writer.stats.commits - before[1])
+        p99_text = f"{p99:.0f} ({batch:.1f} per COMMIT)"
+    else:
+        p99_text = f"{p99:.0f}"
+    if not floor:
+        return f"{rate:.0f} | {p99_text} |"
+    floor_rate, floor_p99 = circulation_floor.measure(services.db.url, tmp, clients, seconds)
+    floor_text = f"{floor_rate:.0f} (p99 {floor_p99:.0f})"
+    return f"{rate:.0f} | {p99_text} | {floor_text} | {rate / floor_rate:.2f} |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--doors", default="in-process,http")
+    parser.add_argument("--no-floor", dest="floor", action="store_false")
     args = parser.parse_args()
-    print("| backend | door | clients | round trips/s (checkout+check-in) | p99 round trip (ms) |")
-    print("|---|---|---|---|---|")
+    head = "| backend | door | clients | round trips/s (checkout+check-in) | p99 round trip (ms) |"
+    print(head + (" floor /s | ratio to floor |" if args.floor else ""))
+    print("|---|---|---|---|---|" + ("---|---|" if args.floor else ""))
     for backend in args.backends.split(","):
-        for door in ("in-process", "http"):
+        for door in args.doors.split(","):
             with tempfile.TemporaryDirectory() as tmp, fresh_shelf(backend, Path(tmp)) as services:
                 library = make_library(services, Path(tmp))
                 for clients in (int(c) for c in args.clients.split(",")):
-                    if door == "http":
-                        with live_server(services) as base:
-                            rate, p99 = measure(library, clients, args.seconds, base)
-                    else:
-                        rate, p99 = measure(library, clients, args.seconds, None)
-                    print(
-                        f"| {backend} | {door} | {clients} | {rate:.0f} | {p99:.0f} |", flush=True
-                    )
+                    row = _row(library, Path(tmp), door, clients, args.seconds, args.floor)
+                    print(f"| {backend} | {door} | {clients} | {row}", flush=True)
 
 
 if __name__ == "__main__":
