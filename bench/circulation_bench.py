@@ -21,6 +21,7 @@ two cores, so HTTP figures are a lower bound.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -136,13 +137,16 @@ def _row(
             calls = health(base, clients, seconds)
         return f"{rate:.0f} | {p99:.0f} | health {calls:.0f}/s | {calls / rate:.1f} calls |"
     writer = getattr(services.db, "group_commit", None)  # None before group commit
-    before = (writer.stats.transactions, writer.stats.commits) if writer else (0, 0)
+    stats = dataclasses.replace(writer.stats) if writer else None
     rate, p99 = measure(library, clients, seconds, None)
-    if writer is not None and writer.stats.commits > before[1]:
-        batch = (writer.stats.transactions - before[0]) / (writer.stats.commits - before[1])
-        p99_text = f"{p99:.0f} ({batch:.1f} per COMMIT)"
-    else:
-        p99_text = f"{p99:.0f}"
+    p99_text = f"{p99:.0f}"
+    if writer is not None and stats is not None and writer.stats.commits > stats.commits:
+        batch = (writer.stats.transactions - stats.transactions) / (
+            writer.stats.commits - stats.commits
+        )
+        held = writer.stats.held_seconds - stats.held_seconds
+        fsync = (writer.stats.commit_seconds - stats.commit_seconds) / held
+        p99_text += f" ({batch:.1f} per COMMIT; writer busy {held / seconds:.0%}, COMMIT {fsync:.0%} of that)"
     if not floor:
         return f"{rate:.0f} | {p99_text} |"
     floor_rate, floor_p99 = circulation_floor.measure(services.db.url, tmp, clients, seconds)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,6 +68,8 @@ class GroupCommitStats:
     transactions: int = 0  # callers whose work was committed
     commits: int = 0  # COMMITs (fsyncs of the WAL)
     refused: int = 0  # callers whose work raised (rolled back alone)
+    held_seconds: float = 0.0  # the writer in use: callers' work, BEGINs and COMMITs
+    commit_seconds: float = 0.0  # of which in COMMIT (the fsync)
 
 
 class _Turnstile:
@@ -125,12 +128,13 @@ class GroupCommit:
             raise RuntimeError("a write transaction inside another on the same thread")
         self._turnstile.acquire()
         self._owner = threading.get_ident()
+        taken = time.perf_counter()
         try:
             batch = self._join()
             yield from self._run(batch)
         finally:
             self._owner = None
-            self._leave()
+            self._leave(taken)
         # Here only when the work succeeded: answer after the COMMIT that holds it.
         batch.done.wait()
         if batch.error is not None:
@@ -186,7 +190,7 @@ class GroupCommit:
             error = failure
         self._end(batch, error)
 
-    def _leave(self) -> None:
+    def _leave(self, taken: float) -> None:
         """Commit the batch if nobody is queued behind (or it is full), then hand over."""
         batch = self._batch
         try:
@@ -195,6 +199,7 @@ class GroupCommit:
             ):
                 self._commit(batch)
         finally:
+            self.stats.held_seconds += time.perf_counter() - taken
             self._turnstile.release()
 
     def _commit(self, batch: _Batch) -> None:
@@ -203,11 +208,14 @@ class GroupCommit:
             self._batch = None
             batch.done.set()
             return
+        started = time.perf_counter()
         try:
             batch.transaction.commit()
         except BaseException as error:
             self._end(batch, error)
             return
+        finally:
+            self.stats.commit_seconds += time.perf_counter() - started
         self.stats.commits += 1
         self.stats.transactions += batch.members
         self._batch = None
