@@ -47,6 +47,8 @@ def first_load(base: str, path: str) -> dict[str, int]:
         page = client.get(path)
         page.raise_for_status()
         sizes = {"html": wire_bytes(page), "html_raw": len(page.content)}
+        sizes["covers"] = page.text.count('<svg class="drawn"')  # drawn inline, no request
+        sizes["images"] = page.text.count("<img ")
         for asset in ASSET.findall(page.text):
             got = client.get(asset)
             got.raise_for_status()
@@ -56,15 +58,17 @@ def first_load(base: str, path: str) -> dict[str, int]:
     return sizes
 
 
-def render_times(base: str, requests: int) -> list[float]:
+def render_times(base: str, requests: int, path: str = "/search") -> list[float]:
+    """Request-to-last-byte times of ``path`` over the queries (``/api/v1/search``: the same
+    search answered as JSON, the floor a results page is compared with)."""
     times = []
     with httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"}) as client:
         for q in QUERIES:  # warm-up: one of each
-            client.get("/search", params={"q": q})
+            client.get(path, params={"q": q})
         for n in range(requests):
             q = QUERIES[n % len(QUERIES)]
             started = time.perf_counter()
-            response = client.get("/search", params={"q": q})
+            response = client.get(path, params={"q": q})
             response.read()
             times.append(time.perf_counter() - started)
             response.raise_for_status()
@@ -85,19 +89,31 @@ def main() -> None:
     try:
         with live_server(services) as base:
             sizes = first_load(base, "/search?q=历史")
-            times = sorted(render_times(base, args.requests))
+            floor, times = [], []
+            for _ in range(2):  # interleaved, so a burst of load hits both alike
+                floor += render_times(base, args.requests // 2, "/api/v1/search")
+                times += render_times(base, args.requests // 2)
+            times.sort()
+            floor.sort()
     finally:
         services.close()
     p50 = statistics.median(times) * 1000
     p95 = times[int(len(times) * 0.95) - 1] * 1000
+    api_p50 = statistics.median(floor) * 1000
+    api_p95 = floor[int(len(floor) * 0.95) - 1] * 1000
     print(
         f"first load of /search?q=历史: {sizes['total'] / 1024:.1f} KB on the wire "
         f"(HTML {sizes['html'] / 1024:.1f} KB, {sizes['html_raw'] / 1024:.1f} KB unzipped; "
-        f"CSS {sizes.get('css', 0) / 1024:.1f} KB; JS {sizes.get('js', 0) / 1024:.1f} KB)"
+        f"CSS {sizes.get('css', 0) / 1024:.1f} KB; JS {sizes.get('js', 0) / 1024:.1f} KB); "
+        f"{sizes['covers']} drawn covers, {sizes['images']} images"
     )
     print(
         f"results pages, {len(times)} requests over {len(QUERIES)} queries: "
         f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {times[-1] * 1000:.1f} ms"
+    )
+    print(
+        f"floor, the same searches as JSON (/api/v1/search): p50 {api_p50:.1f} ms, "
+        f"p95 {api_p95:.1f} ms; page/floor p50 {p50 / api_p50:.2f}x, p95 {p95 / api_p95:.2f}x"
     )
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -58,6 +59,7 @@ _KDC: tuple[str, ...] = (
 )
 
 WIDTH, HEIGHT = 120, 170
+COVER_CACHE = 8192  # drawn covers kept (about half a kilobyte each)
 _PAD = 11
 
 
@@ -95,7 +97,13 @@ def colour(cover: CoverText) -> str:
 
 
 def drawn(cover: CoverText) -> Markup:
-    """The cover as an inline ``<svg>`` (decorative: ``aria-hidden``)."""
+    """The cover as an inline ``<svg>`` (decorative: ``aria-hidden``). Kept once drawn: the
+    same record draws the same bytes, and a results page draws twenty."""
+    return _drawn(cover)
+
+
+@lru_cache(maxsize=COVER_CACHE)
+def _drawn(cover: CoverText) -> Markup:
     title, author = _printable(cover.title), _printable(cover.author or "")
     title_lines, title_size = _title_lines(title)
     parts = [
