@@ -164,12 +164,12 @@ class GroupCommit:
             raw.execute(f"SAVEPOINT {_SAVEPOINT}")
         try:
             yield conn
+            if not alone:  # a caller told it failed must not be committed: inside the try
+                raw.execute(f"RELEASE {_SAVEPOINT}")
         except BaseException as refusal:
             self.stats.refused += 1
             self._undo(batch, raw, alone, refusal)
             raise
-        if not alone:
-            raw.execute(f"RELEASE {_SAVEPOINT}")
         batch.members += 1
 
     def _undo(
