@@ -76,7 +76,6 @@ def test_a_reader_on_a_phone(phone: Visit, demo_library: tuple[Services, list[st
     page = phone.page
     phone.go("/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
-    phone.shot("opac-home-phone")
     for words, expected in QUERIES:
         phone.go("/")
         hits = search(phone, words)
@@ -85,7 +84,6 @@ def test_a_reader_on_a_phone(phone: Visit, demo_library: tuple[Services, list[st
             titles = " ".join(page.locator("ol.hits h3").all_inner_texts())
             assert expected in titles, f"{words!r} found no title with {expected!r}: {titles[:300]}"
     phone.go("/search?q=历史")
-    phone.shot("opac-results-phone")
     page.click("summary#facets-h")  # the facet drawer opens on a tap
     assert page.locator(".facet").first.is_visible()
     page.click("ol.hits > li:first-child h3 a")
@@ -97,7 +95,6 @@ def test_a_reader_on_a_phone(phone: Visit, demo_library: tuple[Services, list[st
     # The share link carries the library's public address (web_public_url), not the test port.
     share = page.locator("#share-url").input_value()
     assert share == "https://library.example.org" + urlsplit(record_url).path
-    phone.shot("opac-record-phone")
     # A hold needs a login; the login page brings the reader back to the record.
     page.click("a.button[href^='/login']")
     page.wait_for_load_state()
