@@ -64,6 +64,7 @@ from shelfwise.storage import migrate
 from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import backlog as outbox_backlog
+from shelfwise.stories.service import StoryService
 from shelfwise.wishes.models import WishPolicy
 from shelfwise.wishes.reader_data import WishReaderData
 from shelfwise.wishes.service import WishService
@@ -125,7 +126,7 @@ def build(
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
         **_places(settings, db, clock, keys),
-        media=_media(settings, db, clock),
+        **_collections(settings, db, clock),
         **_wall_and_acquisitions(settings, db, clock),
     )
 
@@ -190,9 +191,15 @@ def _wall_and_acquisitions(settings: Settings, db: Database, clock: Clock) -> di
     }
 
 
+def _collections(settings: Settings, db: Database, clock: Clock) -> dict[str, Any]:
+    """Digital objects and the stories told with them (issue 17)."""
+    media = _media(settings, db, clock)
+    return {"media": media, "stories": StoryService(db, clock, CatalogueService(db, clock), media)}
+
+
 def _media(settings: Settings, db: Database, clock: Clock) -> MediaService:
-    """Digital objects, content-addressed under DATA/media (issue 17); the catalogue names
-    their records and on-site branches."""
+    """Digital objects, content-addressed under DATA/media; the catalogue names their
+    records and on-site branches."""
     try:
         onsite = parse_networks(settings.media_onsite_networks)
     except ValueError as exc:
@@ -437,7 +444,7 @@ def _limit_bodies(app: FastAPI, services: Services, web_door: list[Any]) -> None
         BodyLimit,
         limit=services.settings.http_max_body_bytes,
         upload_limit=services.settings.http_max_upload_bytes,
-        upload_paths=frozenset({web.UPLOAD_PATH}),
+        upload_paths=frozenset({web.UPLOAD_PATH, web.MEDIA_UPLOAD_PATH}),
         may_upload=may_upload,
         refuse=refuse,
     )

@@ -39,6 +39,7 @@ from shelfwise.secret_keys import SecretKeys
 from shelfwise.spaces.rooms import RoomService
 from shelfwise.spaces.service import SpaceService
 from shelfwise.storage.database import Database
+from shelfwise.stories.service import StoryService
 from shelfwise.wishes.service import WishService
 
 
@@ -66,6 +67,7 @@ class Services:
     events: EventService
     media: MediaService
     acquisitions: AcquisitionService
+    stories: StoryService
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:

@@ -121,6 +121,7 @@ class Page:
 WORKING, BRANCH, NETWORK, UNSCOPED = "working", "branch", "network", "unscoped"
 ANY_READER = "a reader of the network is served at any desk"
 CATALOGUE = "one catalogue for the network: copies are catalogued centrally for every branch"
+STORIES = "stories and digital objects are the network's collection, curated for every branch"
 READ_RULES = "the rules of every branch are public (GET /api/v1/rules); changing one is scoped"
 
 
@@ -194,6 +195,24 @@ def _login(w: World, at: str) -> Ask:
 def _merge(w: World, at: str) -> Ask:
     survivor, duplicate = w.pool.pop(), w.pool.pop()
     return Ask({"record_id": str(survivor)}, form={"duplicate": str(duplicate)})
+
+
+def _story(w: World, at: str) -> str:
+    from shelfwise.stories import documents
+
+    document = documents.from_data({"title": {"zh": f"故事{next(_n)}"}})
+    return str(w.services.stories.create(f"matrix-{next(_n)}", document, "matrix").id)
+
+
+def _picture(w: World, at: str) -> Ask:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), (next(_n) % 256, 90, 30)).save(out, "PNG")
+    rights = "http://rightsstatements.org/vocab/InC/1.0/"
+    return Ask(form={"rights": rights, "alt_zh": "图"}, file=("matrix.png", out.getvalue()))
 
 
 def _marc(w: World, at: str) -> Ask:
@@ -351,6 +370,35 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/staff/catalogue/records/{record_id}/merge"): Page(
         "catalogue.write", NETWORK, _merge, why=CATALOGUE
     ),
+    ("GET", "/staff/stories"): Page("catalogue.write", NETWORK, why=STORIES),
+    ("POST", "/staff/stories"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(form={"slug": f"made-{next(_n)}", "title_zh": "新故事"}),
+        why=STORIES,
+    ),
+    ("GET", "/staff/stories/{story_id}"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"story_id": _story(w, at)}, query={"find": "the"}),
+        why=STORIES,
+    ),
+    ("POST", "/staff/stories/{story_id}"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(
+            {"story_id": _story(w, at)},
+            form={"title_en": "Edited", "count": "0", "s0_kind": "text", "s0_text_en": "Hi"},
+        ),
+        why=STORIES,
+    ),
+    ("POST", "/staff/stories/{story_id}/{action}"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"story_id": _story(w, at), "action": "submit"}, form={}),
+        why=STORIES,
+    ),
+    ("POST", "/staff/media"): Page("catalogue.write", NETWORK, _picture, why=STORIES),
 }
 
 

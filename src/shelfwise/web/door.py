@@ -19,16 +19,19 @@ from shelfwise.web import (
     preferences,
     spaces_pages,
     staff,
+    stories_pages,
+    stories_staff,
 )
 from shelfwise.web.pages import PageDep, Web, WebRoute
 from shelfwise.web.security import WebMiddleware, is_web_path
 from shelfwise.web.staff.cataloguing import UPLOAD_PATH
 from shelfwise.web.staff.imports import ImportJobs
+from shelfwise.web.stories_staff import MEDIA_UPLOAD_PATH
 
 if TYPE_CHECKING:
     from shelfwise.services import Services
 
-__all__ = ["UPLOAD_PATH", "Web", "install"]
+__all__ = ["MEDIA_UPLOAD_PATH", "UPLOAD_PATH", "Web", "install"]
 
 # Last: every web path no other router answers is a 404 page.
 not_found_router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -53,6 +56,8 @@ def install(app: FastAPI, services: "Services") -> Web:
     app.include_router(staff.router)
     app.include_router(media_bytes.router)
     app.include_router(iiif_manifests.router)
+    app.include_router(stories_pages.router)
+    app.include_router(stories_staff.router)
     app.include_router(not_found_router)
     app.add_middleware(WebMiddleware)
     return web

@@ -18,6 +18,7 @@ from shelfwise.core.messages import (
     readers,
     sip2,
     spaces,
+    stories,
     web,
     wishes,
 )
@@ -47,4 +48,5 @@ CATALOGUE: dict[str, MessageTemplate] = _merged(
     web.MESSAGES,
     wishes.MESSAGES,
     media.MESSAGES,
+    stories.MESSAGES,
 )

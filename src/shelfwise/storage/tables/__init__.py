@@ -87,6 +87,13 @@ from shelfwise.storage.tables.readers import (
     reader_search_keys,
     readers,
 )
+from shelfwise.storage.tables.stories import (
+    STORY_STATUSES,
+    stories,
+    story_records,
+    story_revisions,
+    story_tags,
+)
 from shelfwise.storage.tables.system import (
     job_runs,
     outbox,
@@ -121,6 +128,7 @@ __all__ = [
     "READER_STATUSES",
     "RECORD_STATES",
     "STAFF_ROLES",
+    "STORY_STATUSES",
     "TOKEN_KINDS",
     "WISH_KINDS",
     "WISH_MODERATIONS",
@@ -166,6 +174,10 @@ __all__ = [
     "sip2_terminals",
     "sources",
     "staff",
+    "stories",
+    "story_records",
+    "story_revisions",
+    "story_tags",
     "tombstones",
     "transits",
     "ts",

@@ -1,0 +1,149 @@
+"""The stories pages: ``/stories`` (themes, search, featured) and ``/stories/{slug}``, a
+story read like a magazine article, phone first: cover, title, summary, reading time, then
+its sections (sanitised Markdown, live catalogue records with where a copy is on the shelf
+and a hold link, zoomable images, audio with its transcript, video with captions, a
+timeline, quotes), Open Graph tags and the previous and next stories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+
+from shelfwise.core.errors import ShelfwiseError
+from shelfwise.media.models import ANONYMOUS, MediaObject
+from shelfwise.stories.models import Section, Story, pick
+from shelfwise.stories.rendering import markdown_html
+from shelfwise.web.media_bytes import viewer_of
+from shelfwise.web.opac import branch_name
+from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute
+
+router = APIRouter(
+    route_class=WebRoute, default_response_class=HTMLResponse, include_in_schema=False
+)
+
+
+def story_lang(page: Page) -> str:
+    """The story language for a page language (both Chinese scripts read the zh text)."""
+    return "zh" if page.lang.startswith("zh") else page.lang
+
+
+def card(web: Web, page: Page, story: Story) -> dict[str, Any]:
+    lang = story_lang(page)
+    title, title_lang = pick(story.document.title, lang)
+    summary, summary_lang = pick(story.document.summary, lang)
+    return {
+        "story": story,
+        "title": title,
+        "title_lang": title_lang,
+        "summary": summary,
+        "summary_lang": summary_lang,
+        "minutes": story.reading_minutes(lang),
+        "cover": f"/media/{story.cover_id}/thumb" if story.cover_id else None,
+    }
+
+
+@router.get("/stories")
+def story_list(page: PageDep, web: WebDep, tag: str = "", q: str = "") -> Response:
+    stories = web.services.stories
+    found = stories.search(q) if q.strip() else stories.published(tag or None)
+    return web.render(
+        page,
+        "stories/list.html",
+        cards=[card(web, page, s) for s in found],
+        themes=stories.themes(),
+        featured=[card(web, page, s) for s in stories.featured()][:3] if not (q or tag) else [],
+        tag=tag,
+        q=q,
+    )
+
+
+@router.get("/stories/{slug}")
+def story_page(slug: str, page: PageDep, web: WebDep) -> Response:
+    services = web.services
+    staff = page.principal is not None and page.principal.kind == "staff"
+    story = services.stories.by_slug(slug, drafts=staff)
+    viewer = viewer_of(web, page.request)
+    objects = {m.id: m for m in services.media.many(story.document.media_ids())}
+    visible = {}
+    for object_id, item in objects.items():
+        try:
+            services.media.check_access(item, viewer)
+            visible[object_id] = item
+        except ShelfwiseError:
+            continue  # shown as a note saying why, never its bytes
+    older, newer = services.stories.neighbours(story)
+    lang = story_lang(page)
+    base = str(page.request.base_url).rstrip("/")
+    return web.render(
+        page,
+        "stories/story.html",
+        s=card(web, page, story),
+        sections=[_section(web, page, sec, objects, visible) for sec in story.document.sections],
+        older=card(web, page, older) if older else None,
+        newer=card(web, page, newer) if newer else None,
+        og_image=f"{base}/media/{story.cover_id}/web" if _open_cover(services, story) else "",
+        og_url=f"{base}/stories/{story.slug}",
+        lang_of=lambda texts: pick(texts, lang),
+        draft=not story.visible(services.clock.now()),
+    )
+
+
+def _open_cover(services: Any, story: Story) -> bool:
+    if story.cover_id is None:
+        return False
+    try:
+        services.media.check_access(services.media.get(story.cover_id), ANONYMOUS)
+    except ShelfwiseError:
+        return False
+    return True
+
+
+def _section(
+    web: Web,
+    page: Page,
+    section: Section,
+    objects: dict[int, MediaObject],
+    visible: dict[int, MediaObject],
+) -> dict[str, Any]:
+    lang = story_lang(page)
+    text, text_lang = pick(section.text, lang)
+    out: dict[str, Any] = {"kind": section.kind, "text": text, "text_lang": text_lang}
+    if section.kind == "text":
+        out["html"] = markdown_html(text)
+    out["cite"] = section.cite
+    out["events"] = [(e.when, *pick(e.text, lang)) for e in section.events]
+    out["records"] = _records(web, page, list(section.records))
+    out["media"] = [_medium(page, objects[m], m in visible) for m in section.media if m in objects]
+    return out
+
+
+def _records(web: Web, page: Page, record_ids: list[int]) -> list[dict[str, Any]]:
+    if not record_ids:
+        return []
+    services = web.services
+    shelves = services.circulation.on_shelf(record_ids)
+    names = {b.code: branch_name(b, page.lang) for b in services.catalogue.list_branches()}
+    out = []
+    for record_id in record_ids:
+        try:
+            record = services.catalogue.get_record(record_id)
+        except ShelfwiseError:
+            continue
+        where = sorted(names.get(code, code) for code in shelves.get(record_id, ()))
+        out.append({"id": record_id, "title": record.title, "record": record, "on_shelf": where})
+    return out
+
+
+def _medium(page: Page, item: MediaObject, allowed: bool) -> dict[str, Any]:
+    lang = story_lang(page)
+    text = item.text(lang)
+    return {
+        "item": item,
+        "allowed": allowed,
+        "alt": text.alt,
+        "caption": text.caption,
+        "transcript": text.transcript,
+        "text_lang": text.lang,
+    }
