@@ -256,6 +256,7 @@ def _circulation_policy(settings: Settings) -> CirculationPolicy:
         due_soon_days=settings.notice_due_soon_days,
         overdue_blocks=settings.circulation_overdue_blocks,
         renewal_base=settings.renewal_period_base,
+        card_warning_days=settings.circulation_card_warning_days,
     )
 
 

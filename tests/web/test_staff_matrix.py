@@ -34,7 +34,7 @@ from shelfwise.catalogue.models import Lifecycle
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.runtime import Runtime
 from shelfwise.services import Services
-from shelfwise.storage.tables import branches, loans
+from shelfwise.storage.tables import branches, holds, loans
 from shelfwise.testing.demo import seed_branches
 from shelfwise.testing.records import write_records
 
@@ -154,6 +154,17 @@ def _returned_at(w: World, at: str, response: Any) -> str | None:
     return None if branch == at else f"the check-in was recorded at {branch}"
 
 
+def _hold_pickup(w: World, at: str, response: Any) -> str | None:
+    with w.services.db.read() as conn:
+        branch = conn.execute(
+            select(branches.c.code)
+            .join(holds, holds.c.pickup_branch_id == branches.c.id)
+            .order_by(holds.c.id.desc())
+            .limit(1)
+        ).scalar_one()
+    return None if branch == at else f"the hold is picked up at {branch}"
+
+
 def _fee(w: World, at: str) -> Ask:
     fee = w.services.fees.charge(w.card, "manual", 100, "matrix")
     return Ask({"fee_id": str(fee.id), "action": "pay"}, form={"card": w.card, "amount": "1.00"})
@@ -261,6 +272,18 @@ PAGES: dict[tuple[str, str], Page] = {
         WORKING,
         lambda w, at: Ask(form={"card": w.card}),
         acted_at=_selected,
+    ),
+    ("POST", "/staff/desk/deposit"): Page(
+        "circulation.fees",
+        NETWORK,
+        lambda w, at: Ask(form={"card": w.reader(), "amount": "100", "method": "cash"}),
+        why="a reader pays a deposit at any desk, as fees",
+    ),
+    ("POST", "/staff/desk/hold"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(form={"card": w.reader(), "title": w.copy(HOME)}),
+        acted_at=_hold_pickup,
     ),
     ("GET", "/staff/checkin"): Page("circulation.desk", WORKING, acted_at=_selected),
     ("POST", "/staff/checkin"): Page(

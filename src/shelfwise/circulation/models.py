@@ -97,6 +97,7 @@ class CirculationPolicy:
     due_soon_days: int
     overdue_blocks: bool = True  # an overdue or lost loan stops new loans
     renewal_base: RenewalBase = RenewalBase.DUE_DATE
+    card_warning_days: int = 30  # the desk warns of a card expiring this soon
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,9 @@ class Standing:
     fee_limit_cents: int
     account_blocks: tuple[ShelfwiseError, ...]  # no loans, renewals or holds
     borrow_blocks: tuple[ShelfwiseError, ...]  # the account's, then overdue and deposit
+    # What the desk tells the reader though it stops nothing: overdue loans where they do
+    # not block, a card about to expire, fees under the limit.
+    warnings: tuple[ShelfwiseError, ...] = ()
 
     @property
     def may_borrow(self) -> bool:
@@ -119,4 +122,20 @@ def assess(
         fee_limit_cents=policy.fee_block_cents,
         account_blocks=tuple(account),
         borrow_blocks=tuple(borrow),
+        warnings=tuple(warnings(reader, counts, owed, today, policy)),
     )
+
+
+def warnings(
+    reader: Reader, counts: LoanCounts, owed_cents: int, today: date, policy: CirculationPolicy
+) -> list[ShelfwiseError]:
+    """What stops nothing yet but the reader should hear at the desk."""
+    out = []
+    if not policy.overdue_blocks and (counts.overdue or counts.lost):
+        out.append(ShelfwiseError("circ.overdue_warning", overdue=counts.overdue, lost=counts.lost))
+    days = (reader.expires_on - today).days
+    if 0 <= days <= policy.card_warning_days:
+        out.append(ShelfwiseError("circ.card_expires_soon", date=reader.expires_on.isoformat()))
+    if 0 < owed_cents <= policy.fee_block_cents:
+        out.append(ShelfwiseError("circ.fees_owed", owed=f"{owed_cents / 100:.2f}"))
+    return out

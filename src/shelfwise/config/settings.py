@@ -309,6 +309,10 @@ class Settings:
         3,
         "Abuse reports by readers that put a shown wish in the moderation queue.",
     )
+    circulation_card_warning_days: int = setting(
+        30,
+        "The desk warns this many days before a reader's card expires.",
+    )
     notice_due_soon_days: int = setting(
         3,
         "Days before the due date that a due-soon notice goes.",

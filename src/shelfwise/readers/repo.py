@@ -176,17 +176,14 @@ def replace_search_keys(conn: Connection, reader_id: int, keys: set[str]) -> Non
         )
 
 
-def ids_by_key_prefix(conn: Connection, prefix: str, limit: int) -> list[int]:
+def rows_by_key_prefix(conn: Connection, prefix: str, limit: int) -> list[Row[Any]]:
     """Readers with a search key starting with ``prefix``: a range over the key index
-    (``prefix`` ≤ key < ``prefix`` followed by the last code point)."""
-    query = (
+    (``prefix`` ≤ key < ``prefix`` followed by the last code point), in one statement."""
+    ids = (
         select(reader_search_keys.c.reader_id)
         .where(reader_search_keys.c.key >= prefix, reader_search_keys.c.key < prefix + "\U0010ffff")
         .distinct()
         .limit(limit)
+        .scalar_subquery()
     )
-    return [int(i) for i in conn.execute(query).scalars()]
-
-
-def rows_by_ids(conn: Connection, reader_ids: list[int]) -> list[Row[Any]]:
-    return list(conn.execute(select(readers).where(readers.c.id.in_(reader_ids))).all())
+    return list(conn.execute(select(readers).where(readers.c.id.in_(ids))).all())

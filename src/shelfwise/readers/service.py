@@ -299,21 +299,17 @@ class ReaderService:
         key = query_key(typed)
         if not key:
             return []
-        exact: list[Reader] = []
         with self._db.read() as conn:
             card_id = repo.id_by_card(conn, typed)
-            if card_id is not None:
-                exact.append(load_reader(conn, card_id))
+            exact = [load_reader(conn, card_id)] if card_id is not None else []
+            rows = repo.rows_by_key_prefix(conn, key, limit)
         if not exact and is_id_card(typed) and (found := self._find_id_card(typed)):
             exact.append(found)
-        with self._db.read() as conn:
-            ids = [
-                i
-                for i in repo.ids_by_key_prefix(conn, key, limit)
-                if i not in {r.id for r in exact}
-            ]
-            rows = repo.rows_by_ids(conn, ids) if ids else []
-        matched = sorted((repo.reader_of(r) for r in rows), key=lambda r: (r.name, r.card_number))
+        known = {r.id for r in exact}
+        matched = sorted(
+            (repo.reader_of(r) for r in rows if r.id not in known),
+            key=lambda r: (r.name, r.card_number),
+        )
         return (exact + matched)[:limit]
 
     def _find_id_card(self, number: str) -> Reader | None:

@@ -126,6 +126,24 @@ MESSAGES: dict[str, MessageTemplate] = {
         "연체 {overdue}권, 분실 {lost}권이 있어 반납하거나 연장한 뒤에 대출할 수 있습니다.",
         "{overdue} overdue and {lost} lost loan(s) must be returned or renewed before borrowing more.",
     ),
+    "circ.overdue_warning": message(
+        200,
+        "有 {overdue} 册逾期、{lost} 册遗失未处理（本馆不因此停借）。",
+        "연체 {overdue}권, 분실 {lost}권이 있습니다(대출은 막지 않습니다).",
+        "{overdue} overdue and {lost} lost loan(s) outstanding (this library does not stop loans for them).",
+    ),
+    "circ.card_expires_soon": message(
+        200,
+        "读者证将于 {date} 到期，可在此续期。",
+        "이용증이 {date}에 만료됩니다. 여기에서 갱신할 수 있습니다.",
+        "The card expires on {date}; it can be renewed here.",
+    ),
+    "circ.fees_owed": message(
+        200,
+        "尚欠费用 ¥{owed}（未到停借上限）。",
+        "미납 요금 ¥{owed}이 있습니다(대출 정지 한도 미만).",
+        "¥{owed} in fees is owed (under the limit that stops loans).",
+    ),
     "circ.hold_limit": message(
         409,
         "已达预约上限 {limit} 条。",

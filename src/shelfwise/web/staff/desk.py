@@ -14,10 +14,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
+from shelfwise.circulation.deposits import DEPOSIT_METHODS
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
 from shelfwise.web.i18n import format_date
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
+from shelfwise.web.staff.readers import cents
 from shelfwise.web.staff.workplace import at_desk, branch_names, desk_context, form_key, titles
 
 Card = Annotated[str, Query(max_length=64)]
@@ -32,6 +34,7 @@ SUMMARY_FIELDS = (
     "loans",
     "holds",
     "fees",
+    "deposit",
 )
 
 
@@ -54,24 +57,35 @@ def desk_page(
     except ShelfwiseError as exc:
         context["error"] = page.error(exc)
         return web.render(page, "staff/desk.html", status=exc.status, reader=None, **context)
-    summary = _reader_summary(web, page, reader)
+    summary = _reader_summary(web, page, reader, branch)
     web.services.access.audit(
         who, door="web", action="read", card_number=reader.card_number, fields=SUMMARY_FIELDS
     )
-    context |= {"cashier": who.can("circulation.fees"), "editor": who.can("readers.write")}
+    context |= {
+        "cashier": who.can("circulation.fees"),
+        "editor": who.can("readers.write"),
+        "methods": DEPOSIT_METHODS,
+    }
     return web.render(page, "staff/desk.html", status=status, **summary, **context)
 
 
-def _reader_summary(web: Web, page: Page, reader: Reader) -> dict[str, Any]:
+def _reader_summary(web: Web, page: Page, reader: Reader, branch: str) -> dict[str, Any]:
     """What the desk shows of a reader (SUMMARY_FIELDS): loans with the service's renewal
-    answer, active holds, open fees, what the reader owes and why they may not borrow."""
+    answer, active holds (those waiting at this desk apart), open fees, the deposit, what
+    the reader owes, why they may not borrow and what to tell them though it stops
+    nothing — the blocks and warnings are circulation's one ``standing`` answer."""
     services = web.services
     card = reader.card_number
     loans = services.circulation.renewals_of(card)
     holds = [h for h in services.circulation.holds_of(card) if h.status in _ACTIVE]
     fees = [f for f in services.fees.fees_of(card) if f.status == "open"]
     standing = services.circulation.standing(card)
+    here = next(b.id for b in services.catalogue.list_branches() if b.code == branch)
     return {
+        "warnings": [page.error(w) for w in standing.warnings],
+        "overdue": standing.loans.overdue,
+        "waiting_here": [h for h in holds if h.status == "ready" and h.pickup_branch_id == here],
+        "deposit": services.deposits.standing(card),
         "reader": reader,
         "loans": loans,
         "refusals": {x.loan.id: page.error(x.refusal) for x in loans if x.refusal is not None},
@@ -156,6 +170,51 @@ async def renew_all(page: PageDep, web: WebDep) -> Response:
     notice = page.t("staff.desk.renewed_all", count=len(done.renewed))
     errors = " ".join(page.error(x.refusal) for x in done.refused if x.refusal is not None)
     return desk_page(web, page, card, notice=notice, error=errors)
+
+
+@router.post("/staff/desk/deposit")
+async def take_deposit(page: PageDep, web: WebDep) -> Response:
+    """A deposit taken at the desk (yuan typed, fen stored), for the reader shown."""
+    form = await page.request.form()
+    card = form_text(form, "card")
+    who = page.staff("circulation.fees")
+    try:
+        amount = cents(form_text(form, "amount"))
+        web.services.deposits.take(card, amount, form_text(form, "method") or "cash")
+    except ShelfwiseError as exc:
+        return desk_page(web, page, card, error=page.error(exc), status=exc.status)
+    web.services.access.audit(
+        who, door="web", action="update", card_number=card, fields=("deposit",)
+    )
+    return desk_page(
+        web, page, card, notice=page.t("staff.desk.deposit_taken", amount=form_text(form, "amount"))
+    )
+
+
+@router.post("/staff/desk/hold")
+async def place_hold(page: PageDep, web: WebDep) -> Response:
+    """A hold the desk places for the reader shown, picked up at this desk's branch: the
+    copy's barcode or the record's number names the title."""
+    form = await page.request.form()
+    card, wanted = form_text(form, "card"), form_text(form, "title")
+    who, branch = at_desk(web.services, page)
+    try:
+        record_id = _record_of(web, wanted)
+        web.services.circulation.place_hold(card, record_id, branch, actor=who)
+    except ShelfwiseError as exc:
+        return desk_page(web, page, card, error=page.error(exc), status=exc.status)
+    title = titles(web.services, [record_id])[record_id]
+    return desk_page(web, page, card, notice=page.t("staff.desk.hold_placed", title=title))
+
+
+def _record_of(web: Web, wanted: str) -> int:
+    """The record a desk means by a copy's barcode, or by the record's number."""
+    try:
+        return web.services.catalogue.get_item(wanted).record_id
+    except ShelfwiseError:
+        if not wanted.isdigit():
+            raise
+    return web.services.catalogue.get_record(int(wanted)).id
 
 
 _ACTIVE = ("waiting", "in_transit", "ready")
