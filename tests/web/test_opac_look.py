@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
 from shelfwise.config import Settings
+from shelfwise.media.models import Access
 from shelfwise.services import Services
+from shelfwise.testing import media_files as made
 from shelfwise.web import icons
 from shelfwise.web.pages import library_names
 
@@ -114,6 +117,7 @@ def test_zero_results_help(client: TestClient) -> None:
     assert 'href="/search?q=zzzzqqqxx"' in filtered  # the way back without the filters
 
 
+RIGHTS = "http://rightsstatements.org/vocab/NoC-US/1.0/"
 BRANCH_HEADINGS = re.compile(r'<h3><a href="/branches/(\w+)">')
 
 
@@ -187,3 +191,23 @@ def test_home_shows_new_arrivals_with_covers_and_nothing_empty(
     assert home.count('<div class="cover">') == len(newest)
     assert "专题书单" not in home  # the empty section is gone
     assert 'href="/branches"' in home  # no library chosen yet: the way to choose one
+
+
+def test_a_record_with_an_open_picture_shows_it_as_its_cover(
+    client: TestClient, services: Services, tmp_path: Path
+) -> None:
+    record = 3
+    drawn = client.get(f"/record/{record}").text
+    assert '<svg class="drawn"' in drawn.split('class="rec-head"')[1][:3000]
+    picture = made.picture(tmp_path / "cover.png", (300, 420), colour="#806040")
+    shared = services.media.ingest_file(picture, rights=RIGHTS, actor="t", record_id=record)
+    hidden = made.picture(tmp_path / "staff.png", (300, 421), colour="#204060")
+    services.media.ingest_file(
+        hidden, rights=RIGHTS, actor="t", record_id=record + 1, access=Access.STAFF
+    )
+    page = client.get(f"/record/{record}").text
+    head = page.split('class="rec-head"')[1][:3000]
+    assert f'<img src="/media/{shared.object.id}/thumb" alt="" loading="lazy"' in head
+    assert client.get(f"/media/{shared.object.id}/thumb").status_code == 200
+    other = client.get(f"/record/{record + 1}").text.split('class="rec-head"')[1][:3000]
+    assert "<img" not in other  # a staff-only picture is no cover for visitors

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 

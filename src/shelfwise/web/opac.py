@@ -168,6 +168,7 @@ def _record_page(
         "opac/record.html",
         status=status,
         record=record,
+        cover_url=record_view.cover_image(web, record_id),
         shelves=grouped,
         mine=mine,
         mine_name=branch_name(mine, page.lang) if mine else "",

@@ -50,6 +50,16 @@ def my_branch(web: Web, page: Page, branches: Iterable[Branch]) -> Branch | None
     return by_code.get(read_cookie(page.request.scope, BRANCH_COOKIE) or "")
 
 
+def cover_image(web: Web, record_id: int) -> str | None:
+    """The record's own picture for its cover: the thumbnail of its first digital object
+    open to everyone (a scanned cover, a photograph). Pictures only some may see are not
+    used: a cover is shown to every visitor, and the media door would refuse the others."""
+    for item in web.services.media.for_record(record_id):
+        if item.access == "open" and "thumb" in item.files:
+            return f"/media/{item.id}/thumb"
+    return None
+
+
 def shelves(
     items: Iterable[Item],
     statuses: Iterable[ItemStatus],
