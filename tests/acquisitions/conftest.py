@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shelfwise.services import Services
-from wishes.wish_helpers import STAFF, WishLibrary, make_library
+from wishes.wish_helpers import NETWORK_STAFF, STAFF, WishLibrary, make_library
 
 BUDGET = 100_000  # fen: 1,000 yuan
 
@@ -17,7 +17,7 @@ BUDGET = 100_000  # fen: 1,000 yuan
 def lib(services: Services, tmp_path: Path) -> WishLibrary:
     library = make_library(services, tmp_path)
     acq = services.acquisitions
-    acq.save_vendor("XH", "新华书店", "orders@xinhua.example")
+    acq.save_vendor("XH", "新华书店", "orders@xinhua.example", actor=NETWORK_STAFF)
     year = services.clock.today().year
     acq.save_fund("BOOKS", year, "CEN", "中文图书", BUDGET, actor=STAFF)
     return library

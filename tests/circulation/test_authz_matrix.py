@@ -30,15 +30,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from shelfwise.access.models import NETWORK_ONLY, ROLE_PERMISSIONS, Role
+from shelfwise.acquisitions.models import LineDraft, Order
 from shelfwise.app import asgi_app
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.circulation.rules import Hours
-from shelfwise.circulation.scope import SYSTEM
+from shelfwise.circulation.scope import SYSTEM, reader_self
 from shelfwise.events.models import NewEvent
 from shelfwise.marc.iso2709 import encode
 from shelfwise.marc.record import Field, Record
 from shelfwise.spaces.models import BookingRule
 from shelfwise.testing.access import staff_token
+from shelfwise.wishes.models import WishDraft, WishKind
 
 HOME, OTHER = "CEN", "BR1"
 # The staff accounts of the matrix: role and the branches the account is bound to.
@@ -129,7 +131,7 @@ Maker = Callable[[World, str, str], Call]  # (world, role, branch acted at) -> t
 
 @dataclass(frozen=True)
 class Route:
-    who: str  # public, signed_in, self (the reader, or staff with the permission), staff
+    who: str  # public, signed_in, reader, self (the reader, or staff with the permission), staff
     permission: str | None = None
     scope: str | None = None  # BRANCH, NETWORK, UNSCOPED: for every route staff may call
     make: Maker = lambda w, role, at: Call()
@@ -345,6 +347,129 @@ SPACE_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/events/{event_id}/attendance"): self_or("circulation.desk", BRANCH, _attend),
     ("GET", "/api/v1/events/{event_id}/attendance"): staff(
         "circulation.desk", BRANCH, lambda w, r, at: Call({"event_id": str(_event(w, at))})
+    ),
+}
+
+
+# --- the wish wall and acquisitions (issue 18): fresh wishes and orders per request -------
+def _wish_at(w: World, at: str) -> int:
+    card = w.reader()
+    draft = WishDraft(WishKind.BOOK, f"矩阵愿望 {next(_n)}", "匿名", branch=at)
+    return int(w.services.wishes.post(draft, actor=reader_self(card)).id)
+
+
+def _wish_call(w: World, role: str, at: str) -> Call:
+    return Call({"wish_id": str(_wish_at(w, at))})
+
+
+def _acq(w: World) -> None:
+    acq = w.services.acquisitions
+    if "MX" not in {v.code for v in acq.vendors()}:
+        acq.save_vendor("MX", "矩阵书商", actor=SYSTEM)
+        year = w.services.clock.today().year
+        for code in (HOME, OTHER):
+            acq.save_fund(f"MF-{code}", year, code, code, 10**9, actor=SYSTEM)
+
+
+def _order_at(w: World, at: str) -> Order:
+    _acq(w)
+    line = LineDraft(f"MF-{at}", at, 100, record_id=w.record_id)
+    order: Order = w.services.acquisitions.order("MX", [line], actor=SYSTEM, by="matrix")
+    return order
+
+
+def _order_json(w: World, role: str, at: str) -> Call:
+    _acq(w)
+    line = {"fund": f"MF-{at}", "branch": at, "price_cents": 100, "record_id": w.record_id}
+    return Call(json={"vendor": "MX", "lines": [line]})
+
+
+def _received(w: World, role: str, at: str) -> Call:
+    barcode = _order_at(w, at).lines[0].barcodes[0]
+    w.services.acquisitions.receive(barcode, at, actor=SYSTEM)
+    return Call({"barcode": barcode})
+
+
+BUYS_FOR_ALL = "the funds overview and an order are read by any buyer of the network"
+WISH_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/wishes"): public(),
+    ("GET", "/api/v1/wishes/stats"): public(),
+    ("POST", "/api/v1/wishes"): Route(
+        "reader",
+        make=lambda w, r, at: Call(
+            json={"kind": "event", "title": f"愿望 {next(_n)}", "display_name": "匿", "branch": at}
+        ),
+    ),
+    ("GET", "/api/v1/wishes/{wish_id}"): public(_wish_call),
+    ("GET", "/api/v1/wishes/{wish_id}/history"): public(_wish_call),
+    ("POST", "/api/v1/wishes/{wish_id}/supports"): Route(
+        "reader", make=lambda w, r, at: Call(_wish_call(w, r, at).params, json={})
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/reports"): Route(
+        "reader",
+        make=lambda w, r, at: Call(_wish_call(w, r, at).params, json={"reason": "矩阵"}),
+    ),
+    ("GET", "/api/v1/wishes/queue"): staff(
+        "circulation.desk", BRANCH, lambda w, r, at: Call(query={"branch": at})
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/status"): staff(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(_wish_call(w, r, at).params, json={"status": "in_review"}),
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/answer"): staff(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(_wish_call(w, r, at).params, json={"text": "好"}),
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/approve"): staff("circulation.desk", BRANCH, _wish_call),
+    ("POST", "/api/v1/wishes/{wish_id}/hide"): staff(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(_wish_call(w, r, at).params, json={"text": "矩阵"}),
+    ),
+    ("POST", "/api/v1/wishes/{wish_id}/merge"): staff(
+        "circulation.desk",
+        BRANCH,
+        lambda w, r, at: Call(_wish_call(w, r, at).params, json={"into": _wish_at(w, at)}),
+    ),
+    ("GET", "/api/v1/acquisitions/funds"): staff("catalogue.write", NETWORK, why=BUYS_FOR_ALL),
+    ("PUT", "/api/v1/acquisitions/funds/{code}"): staff(
+        "catalogue.write",
+        BRANCH,
+        lambda w, r, at: Call(
+            {"code": f"F{next(_n)}"},
+            json={"year": 2026, "branch": at, "name": "矩阵", "allocated_cents": 100},
+        ),
+    ),
+    ("PUT", "/api/v1/acquisitions/vendors/{code}"): staff(
+        "catalogue.write",
+        UNSCOPED,
+        lambda w, r, at: Call({"code": f"V{next(_n)}"}, json={"name": "矩阵"}),
+    ),
+    ("POST", "/api/v1/acquisitions/orders"): staff("catalogue.write", BRANCH, _order_json),
+    ("GET", "/api/v1/acquisitions/orders/{order_id}"): staff(
+        "catalogue.write",
+        NETWORK,
+        lambda w, r, at: Call({"order_id": str(_order_at(w, at).id)}),
+        BUYS_FOR_ALL,
+    ),
+    ("POST", "/api/v1/acquisitions/orders/{order_id}/invoice"): staff(
+        "catalogue.write",
+        BRANCH,
+        lambda w, r, at: Call(
+            {"order_id": str(_order_at(w, at).id)}, json={"number": "I", "total_cents": 0}
+        ),
+    ),
+    ("POST", "/api/v1/acquisitions/receipts"): staff(
+        "catalogue.write",
+        BRANCH,
+        lambda w, r, at: Call(
+            json={"scanned": _order_at(w, at).lines[0].barcodes[0], "branch": at}
+        ),
+    ),
+    ("POST", "/api/v1/acquisitions/items/{barcode}/in-service"): staff(
+        "catalogue.write", BRANCH, _received
     ),
 }
 
@@ -594,6 +719,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/search"): public(lambda w, r, at: Call(query={"q": "权限"})),
     ("GET", "/api/v1/suggest"): public(lambda w, r, at: Call(query={"q": "权"})),
     **SPACE_ROUTES,
+    **WISH_ROUTES,
 }
 
 
@@ -603,6 +729,8 @@ def allowed(route: Route, role: str, at: str) -> bool:
         return True
     if route.who == "signed_in":
         return role != "anonymous"
+    if route.who == "reader":  # readers for themselves; staff post and support nothing
+        return role in ("reader_a", "reader_b")
     if route.who == "self" and role == "reader_a":
         return True
     if role not in STAFF:

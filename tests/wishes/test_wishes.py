@@ -105,7 +105,7 @@ def test_a_sensitive_word_sends_the_wish_to_the_queue(lib: WishLibrary) -> None:
     lib.services.wishes.add_word("ＢＡＤ词", actor=NETWORK_STAFF, by="admin")
     wish_id = lib.post(lib.reader(), "a bad词 book")  # width and case folded
     assert lib.services.wishes.wall(WallFilter()) == []
-    (queued,) = lib.services.wishes.queue(actor=STAFF)
+    (queued,) = lib.services.wishes.queue(actor=STAFF, branch="CEN")
     assert queued.id == wish_id
     assert queued.moderation is Moderation.PENDING
     lib.services.wishes.approve(wish_id, actor=STAFF)
@@ -135,7 +135,7 @@ def test_reports_put_a_wish_in_the_queue_and_hiding_tells_the_wisher_why(
     wishes = lib.services.wishes
     for _ in range(wishes.policy.reports_to_queue):
         wishes.report(wish_id, "广告", actor=reader_self(lib.reader().card_number))
-    assert [w.id for w in wishes.queue(actor=STAFF)] == [wish_id]
+    assert [w.id for w in wishes.queue(actor=STAFF, branch="CEN")] == [wish_id]
     wishes.hide(wish_id, "含有广告", actor=STAFF)
     assert wishes.wall(WallFilter()) == []
     with pytest.raises(ShelfwiseError):

@@ -55,7 +55,11 @@ class AcquisitionService:
 
     # --- vendors and funds ------------------------------------------------------------
 
-    def save_vendor(self, code: str, name: str, email: str | None = None) -> Vendor:
+    def save_vendor(
+        self, code: str, name: str, email: str | None = None, *, actor: Actor
+    ) -> Vendor:
+        """A vendor of the whole network (a network account)."""
+        authorise(actor, everywhere=True)
         code, name = _text(code, "code", 32), _text(name, "name", 200)
         with self._db.write() as conn:
             row = repo.vendor_row(conn, code)

@@ -23,6 +23,7 @@ from shelfwise.api import (
     search_routes,
     spaces_routes,
     terminal_routes,
+    wishes_routes,
 )
 from shelfwise.api.deps import ServicesDep, install_services
 from shelfwise.api.inputs import reject_nul
@@ -107,4 +108,5 @@ def create_app(services: Services, background: Background | None = None) -> Fast
     app.include_router(search_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(terminal_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(spaces_routes.router, prefix="/api/v1", dependencies=checks)
+    app.include_router(wishes_routes.router, prefix="/api/v1", dependencies=checks)
     return app

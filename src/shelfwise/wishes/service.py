@@ -333,12 +333,16 @@ class WishService:
             authorise(actor, at=[row.branch_code])
         return row
 
-    def queue(self, *, actor: Actor) -> list[Wish]:
-        """The moderation queue: pending wishes and often-reported ones, in the actor's
-        branches (network wishes only for a network account)."""
+    def queue(self, *, actor: Actor, branch: str | None = None) -> list[Wish]:
+        """The moderation queue: pending wishes and often-reported ones, of ``branch``
+        (staff of it), or of every branch and the network (a network account)."""
+        if branch is None:
+            authorise(actor, everywhere=True)
+        else:
+            authorise(actor, at=[branch])
         with self._db.read() as conn:
             rows = repo.queue(conn, self.policy.reports_to_queue)
-        return [wish_of(r) for r in rows if _in_scope(actor, r.branch_code)]
+        return [wish_of(r) for r in rows if branch is None or r.branch_code == branch]
 
     def approve(self, wish_id: int, *, actor: Actor) -> Wish:
         with self._db.write() as conn:
@@ -460,9 +464,3 @@ class WishService:
         with self._db.write() as conn:
             repo.remove_word(conn, w.word_of(word))
             return repo.words(conn)
-
-
-def _in_scope(actor: Actor, branch: str | None) -> bool:
-    if actor.kind == "system" or not actor.branches:
-        return True
-    return branch is not None and branch in actor.branches
