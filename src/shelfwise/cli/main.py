@@ -304,6 +304,9 @@ def demo(
     console.print(f"demo SIP2 terminal: CN {name}, CO {password}, AO {institution}")
     for username, password, role in seed_staff(services):
         console.print(f"demo staff login ({role}): {username} / {password}")
+    from shelfwise.testing.stories_demo import seed_stories
+
+    console.print(f"demo stories: {', '.join(seed_stories(services))} (/stories)")
     counts = services.catalogue.counts()
     console.print(
         f"[green]demo library ready[/green]: {counts['records']:,} records, {counts['items']:,} items, "

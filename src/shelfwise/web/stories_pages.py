@@ -41,6 +41,7 @@ def card(web: Web, page: Page, story: Story) -> dict[str, Any]:
         "summary_lang": summary_lang,
         "minutes": story.reading_minutes(lang),
         "cover": f"/media/{story.cover_id}/thumb" if story.cover_id else None,
+        "cover_large": f"/media/{story.cover_id}/web" if story.cover_id else None,
     }
 
 
