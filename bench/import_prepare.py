@@ -49,7 +49,25 @@ def measure(path: Path, records: int, rounds: int) -> dict[str, float]:
     return {
         "parse": statistics.median(parse) * per,
         "parse+prepare": statistics.median(full) * per,
+        **stored_sizes(pieces),
     }
+
+
+def stored_sizes(pieces: list[tuple[int, bytes, bool]]) -> dict[str, float]:
+    """Average bytes a master takes as MARC-in-JSON and in the compact form (when the
+    checkout has one)."""
+    from shelfwise.marc import marcjson
+    from shelfwise.marc.reading import ReadRecord, decode_split
+
+    read = [decode_split(*p) for p in pieces]
+    masters = [r.record for r in read if isinstance(r, ReadRecord)]
+    sizes = {"json": sum(len(marcjson.dumps(m)) for m in masters) / len(masters)}
+    try:
+        from shelfwise.marc import compact
+    except ImportError:  # a checkout from before compact masters
+        return sizes
+    sizes["compact"] = sum(len(compact.dumps(m)) for m in masters) / len(masters)
+    return sizes
 
 
 def main() -> None:
@@ -75,7 +93,9 @@ def main() -> None:
     print(
         f"{args.label}: parse {figures['parse']:.0f} µs CPU/record, parse + prepare "
         f"{figures['parse+prepare']:.0f} µs (prepare {figures['parse+prepare'] - figures['parse']:.0f})"
-        f"; {args.records:,} records, median of {args.rounds}; load {os.getloadavg()[0]:.2f}",
+        f"; {args.records:,} records, median of {args.rounds}; load {os.getloadavg()[0]:.2f}"
+        f"; master as MARC-in-JSON {figures['json']:,.0f} B"
+        + (f", compact {figures['compact']:,.0f} B" if "compact" in figures else ""),
         flush=True,
     )
 
