@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from shelfwise.app import asgi_app
 from shelfwise.circulation.scope import SYSTEM
-from spaces.spaces_helpers import SpacesLibrary
+from spaces.spaces_helpers import SpacesLibrary, local
 from spaces.test_events import new_event
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -151,3 +151,52 @@ def test_the_pages_speak_four_languages(
         assert f"<h1>{seats}</h1>" in client.get("/spaces").text
         assert f"<h1>{events}</h1>" in client.get("/events").text
         assert client.get(f"/spaces/rooms/{lib.reading.id}").status_code == 200
+
+
+def test_staff_see_today_s_bookings_edit_the_grid_and_print_attendance(
+    spaces_library: SpacesLibrary,
+) -> None:
+    lib = spaces_library
+    services = lib.services
+    reader = lib.reader()
+    services.spaces.book(
+        reader.card_number, lib.unit(lib.reading, "B1"), local(1, 10), local(1, 11), actor=SYSTEM
+    )
+    event = new_event(lib)
+    services.events.register(event.id, reader.card_number, actor=SYSTEM)
+    services.access.create_staff("sp-admin", "馆员", "a-long-password", "admin", ["CEN"])
+    with TestClient(asgi_app(services), follow_redirects=False) as client:
+        token = _csrf(client, "/staff/login")
+        client.post(
+            "/staff/login",
+            data={"username": "sp-admin", "password": "a-long-password", "csrf": token},
+        )
+        overview = client.get("/staff/spaces?branch=CEN")
+        assert overview.status_code == 200
+        assert "<td>B1</td>" in overview.text
+        assert reader.name not in overview.text  # who sits where is not shown
+        assert client.get("/staff/spaces?branch=BR1").status_code == 403
+        editor = client.get(f"/staff/spaces/rooms/{lib.reading.id}")
+        assert "sssss\nSSSSS" in editor.text
+        assert editor.text.count("<svg") >= 12  # the map, the door and ten seats' codes
+        token = _csrf(client, "/staff/spaces?branch=CEN")
+        saved = client.post(
+            f"/staff/spaces/rooms/{lib.reading.id}",
+            data={
+                "name": "阅览室",
+                "kind": "reading",
+                "enabled": "yes",
+                "grid": "SSS",
+                "csrf": token,
+            },
+        )
+        assert saved.status_code == 303
+        _, units = services.rooms.room(lib.reading.id)
+        # B1 was booked: kept out of use; the other dropped seats are gone.
+        assert sorted((u.code, u.enabled) for u in units) == [
+            ("A1", True), ("A2", True), ("A3", True), ("B1", False)
+        ]  # fmt: skip
+        listed = client.get(f"/staff/events/{event.id}")
+        assert reader.name in listed.text
+    trail = services.access.audit_trail(card_number=reader.card_number)
+    assert [e.fields for e in trail][:1] == [("card_number", "name")]

@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,9 @@ from sqlalchemy import select, text
 from shelfwise import app as composition
 from shelfwise.access.models import ROLE_PERMISSIONS, Role
 from shelfwise.catalogue.models import Lifecycle
+from shelfwise.circulation.rules import Hours
 from shelfwise.circulation.scope import SYSTEM
+from shelfwise.events.models import NewEvent
 from shelfwise.runtime import Runtime
 from shelfwise.services import Services
 from shelfwise.storage.tables import branches, holds, loans
@@ -230,6 +233,95 @@ def _marc(w: World, at: str) -> Ask:
     return Ask(form={}, file=("one.mrc", _one_record()))
 
 
+# --- seats, rooms and events (issue 19) ------------------------------------------------------
+
+
+def _room(w: World, at: str) -> str:
+    return str(next(r.id for r in w.services.rooms.rooms(at) if r.code == "MX"))
+
+
+def _event(w: World, at: str) -> str:
+    now = w.services.clock.now()
+    new = NewEvent(
+        branch=at,
+        kind="lecture",
+        title=f"矩阵 {next(_n)}",
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, hours=1),
+        capacity=20,
+        registration_opens_at=now - timedelta(hours=1),
+        registration_closes_at=now + timedelta(days=2),
+    )
+    return str(w.services.events.create(new, actor=SYSTEM).id)
+
+
+def _spaces(services: Services) -> None:
+    """Hours at both branches of the matrix (not Mondays: a calendar route closes them) and a
+    room at each."""
+    for code in (HOME, OTHER):
+        services.calendars.set_hours(
+            code,
+            weekly_hours={d: [Hours(8 * 60, 22 * 60)] for d in range(1, 7)},
+            special_hours={},
+            actor=SYSTEM,
+        )
+        services.rooms.create_room(
+            code, code="MX", name="矩阵", kind="reading", grid="SSSS\nSSSS", actor=SYSTEM
+        )
+
+
+SPACE_PAGES: dict[tuple[str, str], Page] = {
+    ("GET", "/staff/spaces"): Page(
+        "circulation.desk", BRANCH, lambda w, at: Ask(query={"branch": at})
+    ),
+    ("POST", "/staff/spaces/rooms"): Page(
+        "circulation.rules",
+        BRANCH,
+        lambda w, at: Ask(
+            form={"branch": at, "code": f"N{next(_n)}", "name": "新", "kind": "study", "grid": "R"}
+        ),
+    ),
+    ("GET", "/staff/spaces/rooms/{room_id}"): Page(
+        "circulation.rules", BRANCH, lambda w, at: Ask({"room_id": _room(w, at)})
+    ),
+    ("POST", "/staff/spaces/rooms/{room_id}"): Page(
+        "circulation.rules",
+        BRANCH,
+        lambda w, at: Ask(
+            {"room_id": _room(w, at)},
+            form={"name": "矩阵", "kind": "reading", "enabled": "yes", "grid": "SSSS\nSSSS"},
+        ),
+    ),
+    ("POST", "/staff/spaces/rules"): Page(
+        "circulation.rules",
+        UNSCOPED,
+        lambda w, at: Ask(
+            form={"category": "*", "minutes_per_day": "240", "days_ahead": "7", "at_once": "2"}
+        ),
+    ),
+    ("POST", "/staff/events"): Page(
+        "circulation.rules",
+        BRANCH,
+        lambda w, at: Ask(
+            form={
+                "branch": at,
+                "title": "读书会",
+                "kind": "club",
+                "starts_at": "2026-09-05T14:00",
+                "minutes": "90",
+                "capacity": "20",
+            }
+        ),
+    ),
+    ("GET", "/staff/events/{event_id}"): Page(
+        "circulation.desk", BRANCH, lambda w, at: Ask({"event_id": _event(w, at)})
+    ),
+    ("POST", "/staff/events/{event_id}/cancel"): Page(
+        "circulation.rules", BRANCH, lambda w, at: Ask({"event_id": _event(w, at)}, form={})
+    ),
+}
+
+
 PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/staff/login"): Page("public"),
     ("POST", "/staff/login"): Page("public", make=_login),
@@ -422,6 +514,7 @@ PAGES: dict[tuple[str, str], Page] = {
         why=STORIES,
     ),
     ("POST", "/staff/media"): Page("catalogue.write", NETWORK, _picture, why=STORIES),
+    **SPACE_PAGES,
 }
 
 
@@ -468,6 +561,7 @@ def world(services: Services, tmp_path: Path) -> Iterator[World]:
     for role, (kind, bound) in STAFF.items():
         services.access.create_staff(f"m-{role.replace('_', '-')}", role, PASSWORD, kind, bound)
     services.access.create_staff("matrix-target", "Target", PASSWORD, "desk")
+    _spaces(services)
     app = composition.asgi_app(services)
     w = World(app, services, {}, {}, card, ids[0], ids[1:], "")
     for role in ROLES:

@@ -13,9 +13,21 @@ from shelfwise.web.staff import (
     login,
     readers,
     rules,
+    spaces,
 )
 
 # All the staff pages, under ``/staff``.
 router = APIRouter(include_in_schema=False)
-for _module in (login, finding, desk, checkin, readers, admin, kiosks, rules, cataloguing):
+for _module in (
+    login,
+    finding,
+    desk,
+    checkin,
+    readers,
+    admin,
+    kiosks,
+    rules,
+    cataloguing,
+    spaces,
+):
     router.include_router(_module.router)
