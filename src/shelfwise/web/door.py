@@ -21,6 +21,7 @@ from shelfwise.web import (
     staff,
     stories_pages,
     stories_staff,
+    wish_pages,
 )
 from shelfwise.web.pages import PageDep, Web, WebRoute
 from shelfwise.web.security import WebMiddleware, is_web_path
@@ -53,6 +54,7 @@ def install(app: FastAPI, services: "Services") -> Web:
     app.include_router(account.router)
     app.include_router(spaces_pages.router)
     app.include_router(events_pages.router)
+    app.include_router(wish_pages.router)
     app.include_router(staff.router)
     app.include_router(media_bytes.router)
     app.include_router(iiif_manifests.router)
