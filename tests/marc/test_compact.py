@@ -82,13 +82,13 @@ def _same(a: Record, b: Record) -> None:
     ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(any_record())
 def test_any_record_round_trips_exactly(record: Record) -> None:
     _same(compact.loads(compact.dumps(record)), record)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(well_formed())
 def test_well_formed_records_use_the_text_form_and_come_back_lazy(record: Record) -> None:
     stored = compact.dumps(record)
@@ -98,7 +98,7 @@ def test_well_formed_records_use_the_text_form_and_come_back_lazy(record: Record
     _same(back, record)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(well_formed(), st.data())
 def test_a_record_read_from_iso2709_round_trips_lazily_and_after_an_edit(
     record: Record, data: st.DataObject
