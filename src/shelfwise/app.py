@@ -20,6 +20,7 @@ from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.availability import AVAILABILITY_CHANGED
 from shelfwise.circulation.calendars import CalendarService
+from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.deposits import (
     DepositPolicy,
     DepositService,
@@ -123,6 +124,7 @@ def build(
         search=_search(settings, db, clock, circulation),
         terminals=TerminalService(db, clock, hasher),
         kiosk_alerts=KioskAlerts(db, clock),
+        popularity=LoanPopularity(db, clock),
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
         **_places(settings, db, clock, keys),

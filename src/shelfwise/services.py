@@ -25,6 +25,7 @@ from shelfwise.circulation.fees import FeeService
 from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.notices import NoticeChannel
+from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
 from shelfwise.core.clock import Clock
@@ -68,6 +69,7 @@ class Services:
     media: MediaService
     acquisitions: AcquisitionService
     stories: StoryService
+    popularity: LoanPopularity
     notice_channel: NoticeChannel | None = None
 
     def importer(self) -> Importer:

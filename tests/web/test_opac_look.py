@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from shelfwise.config import Settings
 from shelfwise.media.models import Access
 from shelfwise.services import Services
+from shelfwise.storage.tables import items, loans
 from shelfwise.testing import media_files as made
 from shelfwise.web import icons
 from shelfwise.web.pages import library_names
@@ -188,7 +192,8 @@ def test_home_shows_new_arrivals_with_covers_and_nothing_empty(
     newest = services.catalogue.new_arrivals(10)
     assert newest
     assert f'href="/record/{newest[0]}"' in home
-    assert home.count('<div class="cover">') == len(newest)
+    arrivals = home.split('id="new-h"')[1].split("</section>")[0]
+    assert arrivals.count('<div class="cover">') == len(newest)
     assert "专题书单" not in home  # the empty section is gone
     assert 'href="/branches"' in home  # no library chosen yet: the way to choose one
 
@@ -211,3 +216,30 @@ def test_a_record_with_an_open_picture_shows_it_as_its_cover(
     assert client.get(f"/media/{shared.object.id}/thumb").status_code == 200
     other = client.get(f"/record/{record + 1}").text.split('class="rec-head"')[1][:3000]
     assert "<img" not in other  # a staff-only picture is no cover for visitors
+
+
+def test_popular_this_month_counts_loans_and_names_no_reader(
+    client: TestClient, services: Services
+) -> None:
+    since = services.clock.now() - timedelta(days=30)
+    with services.db.read() as conn:  # counted here independently, by hand
+        rows = conn.execute(
+            select(items.c.record_id, loans.c.loaned_at).join(items, items.c.id == loans.c.item_id)
+        ).all()
+    counts = Counter(r for r, at in rows if _aware(at) >= since)
+    expected = sorted(((r, n) for r, n in counts.items() if n >= 2), key=lambda x: (-x[1], x[0]))
+    assert services.popularity.popular(10) == expected[:10]
+    home = client.get("/").text
+    if expected:
+        popular = home.split('id="pop-h"')[1]
+        assert f'href="/record/{expected[0][0]}"' in popular
+        assert f"借出 {expected[0][1]} 次" in popular
+    else:
+        assert 'id="pop-h"' not in home  # nothing empty shown
+    for record, n in counts.items():
+        if n < 2:
+            assert (record, n) not in services.popularity.popular(50)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -39,16 +39,21 @@ def branch_names(web: Web, page: Page) -> dict[str, str]:
 
 @router.get("/")
 def home(page: PageDep, web: WebDep) -> Response:
-    """New arrivals (by the day copies entered service) and my library's day; a section
-    with nothing to show is left out."""
+    """New arrivals (by the day copies entered service), popular this month (loan counts
+    only) and my library's day; a section with nothing to show is left out."""
     catalogue = web.services.catalogue
     branches = catalogue.list_branches()
     mine = record_view.my_branch(web, page, branches)
     arrivals = [catalogue.record_detail(r) for r in catalogue.new_arrivals(HOME_ARRIVALS)]
+    popular = [
+        (catalogue.record_detail(r), loans)
+        for r, loans in web.services.popularity.popular(HOME_ARRIVALS)
+    ]
     return web.render(
         page,
         "opac/home.html",
         arrivals=arrivals,
+        popular=popular,
         mine=branch_pages.today_at(web, page, mine) if mine else None,
     )
 
