@@ -10,6 +10,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.services import Services
+from shelfwise.storage.database import POSTGRES_WRITERS
 from shelfwise.storage.tables import branches, items, records
 
 
@@ -135,3 +136,36 @@ def test_postgresql_replaces_a_pooled_connection_the_server_dropped(
     with services.db.read() as conn:
         after = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
     assert after != before
+
+
+def test_postgresql_writes_on_at_most_postgres_writers_connections(services: Services) -> None:
+    """Sixteen writers at once: only POSTGRES_WRITERS are in a write transaction
+    together; the rest wait their turn in the process."""
+    if services.db.is_sqlite:
+        pytest.skip("the PostgreSQL pool")
+    lock = threading.Condition()
+    inside = 0
+    most = 0
+    finished = 0
+
+    def writer() -> None:
+        nonlocal inside, most, finished
+        with services.db.write() as conn:
+            conn.execute(text("SELECT 1"))
+            with lock:
+                inside += 1
+                most = max(most, inside)
+                lock.notify_all()
+                # Stay while one more could still come in; a bounded pool never lets
+                # it, so each waits out a short bound (a wait, not a measured time).
+                lock.wait_for(lambda: most > POSTGRES_WRITERS, 2.0)
+                inside -= 1
+                finished += 1
+
+    threads = [threading.Thread(target=writer) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert finished == 16
+    assert most == POSTGRES_WRITERS

@@ -1,4 +1,5 @@
-"""Group commit on SQLite (``storage/group_commit.py``) and the PostgreSQL pool's bound.
+"""Group commit on SQLite (``storage/group_commit.py``); PostgreSQL's writer bound is in
+test_database.py.
 
 A batch is made deterministic by holding the writer in one thread until the others
 have queued behind it (the turnstile says how many wait), then letting it go: the
@@ -16,16 +17,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from shelfwise import app as composition
+from shelfwise.config import Settings
 from shelfwise.services import Services
-from shelfwise.storage.database import POSTGRES_WRITERS, Database
+from shelfwise.storage.database import Database
 from shelfwise.storage.group_commit import GroupCommit, LostBatch
 from shelfwise.storage.tables import branches
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 DEADLINE = 60.0  # a bound for a loaded machine, never a measured time
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[Services]:
+    """SQLite only (group commit is SQLite's): no PostgreSQL database made to be skipped."""
+    settings = Settings.load(
+        {"data_dir": tmp_path / "data", "database_url": f"sqlite:///{tmp_path / 'gc.sqlite'}"},
+        environ={},
+    )
+    instance = composition.build(settings)
+    yield instance
+    instance.close()
 
 
 def _branch(conn: Connection, code: str) -> None:
@@ -42,8 +57,7 @@ def _codes(db: Database) -> set[str]:
 
 
 def _writer(services: Services) -> GroupCommit:
-    if services.db.group_commit is None:
-        pytest.skip("group commit is SQLite's")
+    assert services.db.group_commit is not None
     return services.db.group_commit
 
 
@@ -250,36 +264,3 @@ def test_two_processes_write_one_file_safely(services: Services, tmp_path: Path)
             select(func.count()).where(branches.c.code.like("P%") | branches.c.code.like("Q%"))
         ).scalar_one()
     assert count == 2 * 4 * 40
-
-
-def test_postgresql_writes_on_at_most_postgres_writers_connections(services: Services) -> None:
-    """Sixteen writers at once: only POSTGRES_WRITERS are in a write transaction
-    together; the rest wait their turn in the process."""
-    if services.db.is_sqlite:
-        pytest.skip("the PostgreSQL pool")
-    lock = threading.Condition()
-    inside = 0
-    most = 0
-    finished = 0
-
-    def writer() -> None:
-        nonlocal inside, most, finished
-        with services.db.write() as conn:
-            conn.execute(text("SELECT 1"))
-            with lock:
-                inside += 1
-                most = max(most, inside)
-                lock.notify_all()
-                # Stay while one more could still come in; a bounded pool never lets
-                # it, so each waits out a short bound (a wait, not a measured time).
-                lock.wait_for(lambda: most > POSTGRES_WRITERS, 2.0)
-                inside -= 1
-                finished += 1
-
-    threads = [threading.Thread(target=writer) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(DEADLINE * 2)
-    assert finished == 16
-    assert most == POSTGRES_WRITERS
