@@ -405,6 +405,14 @@ PAGES: dict[tuple[str, str], Page] = {
         "circulation.fees", NETWORK, _fee, why="a reader settles fees at any desk"
     ),
     ("GET", "/staff/admin"): Page("access.admin", UNSCOPED),
+    ("GET", "/staff/admin/branches"): Page("access.admin", UNSCOPED),
+    ("POST", "/staff/admin/branches/{branch}/locations"): Page(
+        "access.admin",
+        UNSCOPED,
+        lambda w, at: Ask(
+            {"branch": at}, form={"code": f"{at}-M{next(_n)}", "name": "矩阵区", "kind": "stacks"}
+        ),
+    ),
     ("POST", "/staff/admin/staff"): Page(
         "access.admin",
         UNSCOPED,

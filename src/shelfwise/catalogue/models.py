@@ -61,6 +61,19 @@ class Branch:
     address: str = ""  # as readers write it to find the door; "" when not given
 
 
+# What a location is for (the page names each in the reader's language).
+LOCATION_KINDS = (
+    "stacks",
+    "children",
+    "reference",
+    "periodicals",
+    "korean",
+    "foreign",
+    "24h",
+    "kiosk-shelf",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     id: int

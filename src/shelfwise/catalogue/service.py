@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from shelfwise.catalogue.harvest import HarvestReads
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
     LIFECYCLE_TRANSITIONS,
+    LOCATION_KINDS,
     Branch,
     BranchKind,
     Item,
@@ -39,6 +41,9 @@ class Master:
     id: int
     dialect: str
     marc: Record
+
+
+_LOCATION_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
 class CatalogueService(HarvestReads):
@@ -77,13 +82,23 @@ class CatalogueService(HarvestReads):
     def add_location(
         self, *, branch_code: str, code: str, name: str, kind: str = "stacks"
     ) -> Location:
+        """Add a location to a branch (one already there with the code is kept as it is)."""
+        if not _LOCATION_CODE.match(code) or not name.strip() or kind not in LOCATION_KINDS:
+            raise ShelfwiseError(
+                "catalogue.location_invalid", location=code, kinds=", ".join(LOCATION_KINDS)
+            )
         now = self._clock.now()
         with self._db.write() as conn:
             branch = _branch(conn, branch_code)
             found = repo_holdings.location_row(conn, branch.id, code)
             if found is None:
                 repo_holdings.insert_location(
-                    conn, branch_id=branch.id, code=code, name=name, kind=kind, created_at=now
+                    conn,
+                    branch_id=branch.id,
+                    code=code,
+                    name=name.strip(),
+                    kind=kind,
+                    created_at=now,
                 )
                 found = repo_holdings.location_row(conn, branch.id, code)
                 assert found is not None  # inserted just now, in this transaction

@@ -13,17 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shelfwise.catalogue.models import LOCATION_KINDS as CATALOGUE_LOCATION_KINDS
+
 BRANCH_KINDS = ("central", "branch", "unattended", "kiosk")
-LOCATION_KINDS = (
-    "stacks",
-    "children",
-    "reference",
-    "periodicals",
-    "korean",
-    "foreign",
-    "24h",
-    "kiosk-shelf",
-)
+LOCATION_KINDS = CATALOGUE_LOCATION_KINDS
 
 
 @dataclass(frozen=True)

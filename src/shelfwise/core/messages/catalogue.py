@@ -24,6 +24,12 @@ MESSAGES: dict[str, MessageTemplate] = {
         "도서관 지점 {branch}이(가) 없습니다.",
         "There is no branch with code {branch}.",
     ),
+    "catalogue.location_invalid": message(
+        422,
+        "位置代码“{location}”须为 1–32 个字母、数字、- 或 _，名称不能为空，类型须为：{kinds}。",
+        "위치 코드 '{location}'는 영문자·숫자·-·_ 1–32자여야 하고, 이름이 있어야 하며, 유형은 다음 중 하나여야 합니다: {kinds}.",
+        "Location code '{location}' must be 1-32 letters, digits, - or _, the name must not be empty, and the kind one of: {kinds}.",
+    ),
     "catalogue.barcode_taken": message(
         409,
         "条码 {barcode} 已被另一册使用。",

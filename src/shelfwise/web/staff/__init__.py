@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from shelfwise.web.staff import (
     admin,
+    branches,
     cataloguing,
     checkin,
     desk,
@@ -25,6 +26,7 @@ for _module in (
     checkin,
     readers,
     admin,
+    branches,
     kiosks,
     rules,
     cataloguing,

@@ -20,6 +20,7 @@ SECTIONS = (
     ("circulation.desk", "/staff/holds", "staff.nav.holds"),
     ("readers.write", "/staff/readers/new", "staff.nav.register"),
     ("access.admin", "/staff/admin", "staff.nav.admin"),
+    ("access.admin", "/staff/admin/branches", "staff.branches.title"),
     ("circulation.rules", "/staff/rules", "staff.rules.title"),
     ("catalogue.write", "/staff/catalogue", "staff.nav.catalogue"),
 )

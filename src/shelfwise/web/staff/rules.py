@@ -96,9 +96,18 @@ async def set_calendar(branch: str, page: PageDep, web: WebDep) -> Response:
     form = await page.request.form()
     try:
         weekdays = [int(d) for d in form.getlist("weekday") if isinstance(d, str) and d.isdigit()]
-        days = [
-            _day(part) for part in form_text(form, "days").replace(",", " ").split() if part.strip()
+        # The days kept ticked, and the one the date picker adds (typed lists still work).
+        typed = [v for v in form.getlist("days") if isinstance(v, str)] + [
+            form_text(form, "add_day")
         ]
+        days = sorted(
+            {
+                _day(part)
+                for text in typed
+                for part in text.replace(",", " ").split()
+                if part.strip()
+            }
+        )
         web.services.calendars.set_calendar(
             branch,
             closed_weekdays=weekdays,
