@@ -14,6 +14,7 @@ from shelfwise import app as composition
 from shelfwise.catalogue.importing import Importer, StrictImportError
 from shelfwise.catalogue.models import ImportSummary
 from shelfwise.cli.access_commands import api_token, staff_add, staff_list
+from shelfwise.cli.acquisitions_commands import import_funds, import_vendors
 from shelfwise.cli.backup_commands import backup, restore
 from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app, start_logging
 from shelfwise.cli.media_commands import ingest_media, verify_media
@@ -390,6 +391,8 @@ cli.command()(backup)
 cli.command()(restore)
 cli.command("verify-media")(verify_media)
 cli.command("ingest-media")(ingest_media)
+cli.command("import-vendors")(import_vendors)
+cli.command("import-funds")(import_funds)
 
 
 def run() -> None:
