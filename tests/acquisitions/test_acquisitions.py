@@ -190,3 +190,33 @@ def test_an_event_wish_is_answered_by_a_published_event(lib: WishLibrary) -> Non
     wish = lib.services.wishes.get(wish_id)
     assert wish.status is WishStatus.FULFILLED
     assert wish.answer == "event 7 2026-10-01T02:00:00+00:00"
+
+
+def test_an_event_the_events_domain_publishes_for_a_wish_answers_it(lib: WishLibrary) -> None:
+    """The contract with the real events domain: its events.published with a wish_ref."""
+    from datetime import timedelta
+
+    from shelfwise.circulation.scope import SYSTEM
+    from shelfwise.events.models import NewEvent
+    from shelfwise.wishes.models import WishKind
+
+    wish_id = lib.post(lib.reader(), "家长读书会", kind=WishKind.EVENT)
+    now = lib.services.clock.now()
+    start = now + timedelta(days=3)
+    new = NewEvent(
+        branch="CEN",
+        kind="lecture",
+        title="家长读书会",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=30,
+        registration_opens_at=now,
+        registration_closes_at=start,
+        wish_ref=wish_id,
+    )
+    event = lib.services.events.create(new, actor=SYSTEM)
+    lib.deliver()
+    wish = lib.services.wishes.get(wish_id)
+    assert wish.status is WishStatus.FULFILLED
+    assert wish.answer is not None
+    assert wish.answer.startswith(f"event {event.id} ")
