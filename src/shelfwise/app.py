@@ -20,7 +20,6 @@ from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.availability import AVAILABILITY_CHANGED
 from shelfwise.circulation.calendars import CalendarService
-from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.deposits import (
     DepositPolicy,
     DepositService,
@@ -31,6 +30,7 @@ from shelfwise.circulation.fees import FeeService
 from shelfwise.circulation.idempotency import Idempotency
 from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.models import CirculationPolicy
+from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.reader_data import CirculationReaderData
 from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
