@@ -224,6 +224,8 @@ def test_a_reader_reads_a_story_in_each_language_with_fallback(
     assert f'<meta property="og:image" content="http://testserver/media/{image}/web">' in page
     assert "min read" in page
     assert 'href="/stories/first"' in page
+    record_page = client.get(f"/record/{record_id}").text
+    assert 'href="/stories/coal-city" lang="en">The coal city</a>' in record_page  # featured in
     listing = client.get("/stories?tag=龙江故事").text
     assert "/stories/coal-city" in listing
     assert "/stories/first" not in listing

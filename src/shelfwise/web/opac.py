@@ -13,6 +13,7 @@ from markupsafe import Markup
 from shelfwise.catalogue.models import RECORD_ID_MAX, Branch
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
+from shelfwise.stories.models import pick
 from shelfwise.web import branch_pages, i18n, record_view
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 
@@ -183,6 +184,14 @@ def _record_page(
         share_url=url,
         qr=Markup(qr),
         error=error,
+        # Stories that show this record ("featured in", issue 17), in the page's language.
+        featured_in=[
+            (
+                story.slug,
+                *pick(story.document.title, "zh" if page.lang.startswith("zh") else page.lang),
+            )
+            for story in services.stories.featured_in(record_id)
+        ],
     )
 
 
