@@ -139,6 +139,13 @@ def test_loan_rules_and_calendars(client: TestClient, services: Services) -> Non
     client.post(f"/staff/rules/{rule.id}/delete", data={"csrf": token})
     assert not [r for r in services.loan_rules.rules() if r.reader_category == "child"]
 
+    # The web demo opens CEN every day (d5b149d): Monday's hours must go before Monday can
+    # close, or the calendar would say both (the service refuses that, tested at the end).
+    refused = client.post("/staff/calendars/CEN", data={"weekday": ["0"], "csrf": token})
+    assert refused.status_code == 422
+    assert "hours on a closed day: weekday 1" in refused.text
+    cleared = client.post("/staff/calendars/CEN/hours", data={"hours": "", "csrf": token})
+    assert cleared.status_code == 303
     closed = client.post(
         "/staff/calendars/CEN",
         data={"weekday": ["0"], "days": "2026-10-01, 2026-10-02", "csrf": token},
