@@ -322,6 +322,26 @@ SPACE_PAGES: dict[tuple[str, str], Page] = {
 }
 
 
+def _wish(w: World, at: str) -> str:
+    from shelfwise.circulation.scope import reader_self
+    from shelfwise.wishes.models import WishDraft, WishKind
+
+    draft = WishDraft(WishKind.EVENT, f"矩阵愿望 {next(_n)}", "匿名", branch=at)
+    return str(w.services.wishes.post(draft, actor=reader_self(w.reader())).id)
+
+
+WISH_PAGES: dict[tuple[str, str], Page] = {
+    ("GET", "/staff/wishes"): Page(
+        "circulation.desk", BRANCH, lambda w, at: Ask(query={"branch": at})
+    ),
+    ("POST", "/staff/wishes/{wish_id}/{action}"): Page(
+        "circulation.desk",
+        BRANCH,
+        lambda w, at: Ask({"wish_id": _wish(w, at), "action": "answer"}, form={"note": "好"}),
+    ),
+}
+
+
 PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/staff/login"): Page("public"),
     ("POST", "/staff/login"): Page("public", make=_login),
@@ -523,6 +543,7 @@ PAGES: dict[tuple[str, str], Page] = {
     ),
     ("POST", "/staff/media"): Page("catalogue.write", NETWORK, _picture, why=STORIES),
     **SPACE_PAGES,
+    **WISH_PAGES,
 }
 
 

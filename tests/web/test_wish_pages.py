@@ -8,6 +8,7 @@ import re
 from fastapi.testclient import TestClient
 
 from shelfwise.services import Services
+from shelfwise.wishes.models import WishStatus
 
 from .test_pages import csrf, login
 
@@ -67,3 +68,30 @@ def test_the_wall_speaks_each_page_language(client: TestClient) -> None:
         assert word in page.text
     traditional = client.get("/lang/zh-Hant?next=/wishes")
     assert traditional.status_code in (302, 303, 307)
+
+
+def test_staff_accept_a_wish_from_the_queue_page(
+    client: TestClient, services: Services, demo: list[str]
+) -> None:
+    from shelfwise.circulation.scope import SYSTEM, reader_self
+    from shelfwise.wishes.models import WishDraft, WishKind
+
+    from .test_staff import csrf as staff_csrf
+    from .test_staff import sign_in
+
+    services.wishes.add_word("广告", actor=SYSTEM, by="t")
+    draft = WishDraft(WishKind.SERVICE, "周末延长开放 广告", "夜读", branch="CEN")
+    wish = services.wishes.post(draft, actor=reader_self(demo[0]))
+    sign_in(client, services)
+    page = client.get("/staff/wishes", params={"branch": "CEN"})
+    assert page.status_code == 200
+    assert "周末延长开放" in page.text  # in the queue: the sensitive word
+    token = staff_csrf(client, "/staff/wishes?branch=CEN")
+    shown = client.post(f"/staff/wishes/{wish.id}/show", data={"csrf": token})
+    assert shown.status_code == 303
+    accepted = client.post(
+        f"/staff/wishes/{wish.id}/accept", data={"note": "十月起试行", "csrf": token}
+    )
+    assert accepted.status_code == 303
+    done = services.wishes.get(wish.id)
+    assert (done.status, done.answer) == (WishStatus.ACCEPTED, "十月起试行")

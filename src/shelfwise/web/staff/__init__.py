@@ -15,6 +15,7 @@ from shelfwise.web.staff import (
     readers,
     rules,
     spaces,
+    wishes,
 )
 
 # All the staff pages, under ``/staff``.
@@ -31,5 +32,6 @@ for _module in (
     rules,
     cataloguing,
     spaces,
+    wishes,
 ):
     router.include_router(_module.router)
