@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from shelfwise.catalogue.models import BranchKind
 from shelfwise.circulation.rules import Hours
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.config import Settings
+from shelfwise.events.models import NewEvent
 from shelfwise.testing.branches import DEMO_BRANCHES
 from shelfwise.testing.demo import seed_branches, seed_circulation
 from shelfwise.testing.records import write_records
@@ -22,6 +24,7 @@ def build_demo(services: Services, folder: Path, records: int = 240) -> list[str
     holds and a fee; returns the readers' card numbers."""
     seed_branches(services.catalogue)
     seed_branch_pages(services)
+    seed_spaces(services)
     path = folder / "demo.mrc"
     write_records(path, records)
     services.importer().import_file(path)
@@ -79,3 +82,43 @@ def demo_settings(folder: Path, database_url: str | None = None) -> Settings:
         },
         environ={},
     )
+
+
+# The central library's reading room (two blocks of seats by the windows, an aisle), its
+# 24-hour room, a study room at NGQ, and events in the coming days (issue 19).
+READING_ROOM = "ssssss.ssssss\nSSSSSS.SSSSSS\nSSSSSS.SSSSSS\nTTT.........R"
+
+
+def seed_spaces(services: Services) -> None:
+    rooms = services.rooms
+    reading = rooms.create_room(
+        "CEN", code="R1", name="二楼阅览室", kind="reading", grid=READING_ROOM, actor=SYSTEM
+    )
+    rooms.create_room(
+        "CEN", code="H24", name="24小时自习室", kind="all_day", grid="SSSS\nSSSS", actor=SYSTEM
+    )
+    rooms.create_room("NGQ", code="S1", name="研讨间", kind="study", grid="R", actor=SYSTEM)
+    now = services.clock.now()
+    day = timedelta(days=1)
+    for title, kind, branch, offset, capacity, room in (
+        ("东北抗联的故事：讲座", "lecture", "CEN", 3, 40, reading.id),
+        ("周六读书会：《呼兰河传》", "club", "CEN", 5, 12, None),
+        ("亲子故事会", "story_time", "NGQ", 4, 15, None),
+    ):
+        starts = now + day * offset
+        services.events.create(
+            NewEvent(
+                branch=branch,
+                kind=kind,
+                title=title,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                capacity=capacity,
+                registration_opens_at=now - day,
+                registration_closes_at=starts,
+                room_id=room,
+                audience=("families",) if kind == "story_time" else ("adults",),
+                languages=("zh",),
+            ),
+            actor=SYSTEM,
+        )
