@@ -566,6 +566,15 @@ ROUTES: dict[tuple[str, str], Route] = {
         ),
         SERVES_ANY_READER,
     ),
+    ("GET", "/api/v1/readers/{card_number}/home-branch"): self_or(
+        "readers.read", NETWORK, card_a, SERVES_ANY_READER
+    ),
+    ("PUT", "/api/v1/readers/{card_number}/home-branch"): self_or(
+        "readers.write",
+        NETWORK,
+        lambda w, r, at: Call({"card_number": w.card_a}, json={"branch": HOME}),
+        SERVES_ANY_READER,
+    ),
     ("GET", "/api/v1/readers/{card_number}/consents"): self_or(
         "readers.read", NETWORK, card_a, SERVES_ANY_READER
     ),
@@ -761,7 +770,11 @@ def world(library: LendingLibrary) -> Iterator[World]:
     pool = _titles(library, 60)
     a = library.reader("甲", pin="1111")
     b = library.reader("乙", pin="2222")
-    services.circulation.checkout(a.card_number, barcode, HOME, actor=SYSTEM)
+    # A's held title is on loan to B (a reader cannot hold a title she has on loan); A has
+    # a loan of another title.
+    services.circulation.checkout(b.card_number, barcode, HOME, actor=SYSTEM)
+    _, (own,) = library.title("甲的书")
+    services.circulation.checkout(a.card_number, own, HOME, actor=SYSTEM)
     hold = services.circulation.place_hold(a.card_number, record_id, HOME, actor=SYSTEM)
     services.access.create_staff("matrix-target", "Target", "a-long-password", "desk")
     seats = _spaces(services)

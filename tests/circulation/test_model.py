@@ -135,6 +135,8 @@ class Circulation(RuleBasedStateMachine):
             v for v in self.model.holds.values() if v[0] == r and v[2] in ("waiting", "ready")
         ]
         expected = "circ.hold_exists" if any(v[1] == t for v in active) else "ok"
+        if any(who == r and self.title_of[b] == t for b, who in self.model.loans.items()):
+            expected = "circ.hold_on_loan"  # a reader does not hold a title she has on loan
         try:
             hold = self.services.circulation.place_hold(
                 self.cards[r], self.titles[t][0], "CEN", actor=SYSTEM

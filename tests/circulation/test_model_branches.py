@@ -246,6 +246,8 @@ class Branches(RuleBasedStateMachine):
             if h.reader == r and h.status in ("waiting", "in_transit", "ready")
         ]
         expected = "circ.hold_exists" if any(h.title == t for h in active) else "ok"
+        if any(self.model.loans.get(b) == r for b in self.copies[t]):
+            expected = "circ.hold_on_loan"  # a reader does not hold a title she has on loan
         try:
             hold = self.services.circulation.place_hold(
                 self.cards[r], self.records[t], p, actor=SYSTEM
@@ -254,6 +256,7 @@ class Branches(RuleBasedStateMachine):
         except ShelfwiseError as exc:
             outcome = exc.code
         assert outcome == expected
+        self.seen["hold:" + outcome] += 1
         if outcome == "ok":
             self.model.holds[hold.id] = ModelHold(r, t, p)
 

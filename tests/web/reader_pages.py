@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fastapi.testclient import TestClient
 
 from shelfwise.circulation.scope import SYSTEM
+from shelfwise.circulation.states import HoldStatus
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.services import Services
 
@@ -28,19 +29,25 @@ def branch_code(services: Services, branch_id: int) -> str:
 
 def furnish(services: Services, cards: list[str]) -> str:
     """Give the demo's adult reader a ready hold, a waiting hold and a renewed loan."""
+    circ = services.circulation
     me = cards[2]
-    others = [services.circulation.loans_of(card) for card in (cards[0], cards[1])]
-    ready_for, waiting_for = others[0][0], others[1][0]
-    here = branch_code(services, ready_for.branch_id)
-    with contextlib.suppress(ShelfwiseError):  # a second run on the module's library
-        services.circulation.place_hold(me, ready_for.record_id, here, actor=SYSTEM)
-        services.circulation.checkin(ready_for.barcode, here, actor=SYSTEM)
-    with contextlib.suppress(ShelfwiseError):
-        there = branch_code(services, waiting_for.branch_id)
-        services.circulation.place_hold(me, waiting_for.record_id, there, actor=SYSTEM)
-    with contextlib.suppress(ShelfwiseError):
-        mine = services.circulation.loans_of(me)
-        services.circulation.renew(me, mine[0].barcode, actor=SYSTEM)
+    theirs = [loan for card in (cards[0], cards[1], cards[4]) for loan in circ.loans_of(card)]
+    for loan in theirs:  # a copy back from another reader, trapped for my hold
+        if any(h.status == HoldStatus.READY for h in circ.holds_of(me)):
+            break
+        here = branch_code(services, loan.branch_id)
+        with contextlib.suppress(ShelfwiseError):
+            circ.place_hold(me, loan.record_id, here, actor=SYSTEM)
+            circ.checkin(loan.barcode, here, actor=SYSTEM)
+    for loan in reversed(theirs):
+        if any(h.status == HoldStatus.WAITING for h in circ.holds_of(me)):
+            break
+        with contextlib.suppress(ShelfwiseError):
+            circ.place_hold(me, loan.record_id, branch_code(services, loan.branch_id), actor=SYSTEM)
+    for mine in circ.renewals_of(me):
+        if mine.refusal is None:
+            circ.renew(me, mine.loan.barcode, actor=SYSTEM)
+            break
     return me
 
 
@@ -79,5 +86,7 @@ def prepare_reader(
         "/account/fees",
         "/account/card",
         "/account/privacy",
+        "/my-library",
+        *[f"/account/holds/{h.id}/cancel" for h in services.circulation.holds_of(me)][:2],
     ]
     return ReaderPages(client, me, paths)

@@ -158,7 +158,8 @@ def test_account_pages_show_loans_holds_and_fees(
     assert f"pick up at {branch_names['CEN'].name_en}" in waiting
     collect = _row_with(rows, _title(services, ready.record_id))
     assert "Ready to collect" in collect
-    assert f"collect by {english_date(expires)}" in collect
+    assert f"desk by {english_date(expires)}" in collect
+    assert "Pickup code" in collect
     assert "in the queue" not in collect
 
     cells = [

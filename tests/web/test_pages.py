@@ -188,14 +188,27 @@ def test_the_reader_account(client: TestClient, services: Services, demo: list[s
     assert (
         services.circulation.get_hold(hold.id, actor=SYSTEM).pickup_branch_id == branch_ids["NGQ"]
     )
+    # Cancelling asks first: the link opens a confirmation; only its POST cancels.
+    holds_page = client.get("/account/holds").text
+    assert f'href="/account/holds/{hold.id}/cancel"' in holds_page
+    assert f'action="/account/holds/{hold.id}/cancel"' not in holds_page
+    asked = client.get(f"/account/holds/{hold.id}/cancel")
+    assert asked.status_code == 200
+    assert f'action="/account/holds/{hold.id}/cancel"' in asked.text
+    assert services.circulation.get_hold(hold.id, actor=SYSTEM).status == "waiting"
     cancelled = client.post(f"/account/holds/{hold.id}/cancel", data={"csrf": token})
-    assert cancelled.status_code == 200
+    assert cancelled.status_code == 303
+    assert (
+        i18n.catalogue().text("holds.cancelled", "zh")
+        in client.get(cancelled.headers["location"]).text
+    )
     assert services.circulation.get_hold(hold.id, actor=SYSTEM).status == "cancelled"
     # Someone else's hold is not mine to cancel.
     others = [
         h for c in demo[1:] for h in services.circulation.holds_of(c) if h.status == "waiting"
     ]
     if others:
+        assert client.get(f"/account/holds/{others[0].id}/cancel").status_code == 403
         refused = client.post(f"/account/holds/{others[0].id}/cancel", data={"csrf": token})
         assert refused.status_code == 403  # access.not_yours, decided by the service
         assert services.circulation.get_hold(others[0].id, actor=SYSTEM).status == "waiting"

@@ -21,7 +21,12 @@ router = APIRouter(tags=["circulation"], responses=ERROR_RESPONSES)
 class HoldIn(BaseModel):
     card_number: str = Code
     record_id: int = Field(ge=1, le=2**62)
-    pickup_branch: str = Code
+    pickup_branch: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="Where to pick it up; left out: the reader's own library (home branch).",
+    )
     item_barcode: str | None = Field(default=None, min_length=1, max_length=64)
 
 
@@ -41,6 +46,8 @@ class HoldOut(BaseModel):
     placed_at: datetime
     shelf_expires_on: date | None
     queue_position: int | None
+    shelf_slot: int | None = Field(description="the hold-shelf slot, once ready")
+    pickup_code: str | None = Field(description="the code to collect it with, once ready")
 
 
 class PullOut(BaseModel):
@@ -63,6 +70,8 @@ class HoldSlipOut(BaseModel):
     reader_name: str | None
     placed_at: datetime
     shelf_expires_on: date | None
+    shelf_slot: int | None
+    pickup_code: str | None
 
 
 def hold_out(hold: Hold) -> HoldOut:

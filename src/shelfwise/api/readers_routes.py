@@ -103,6 +103,41 @@ def update_details(card_number: str, body: DetailsIn, services: ServicesDep) -> 
     return reader_out(services.readers.update_details(card_number, **body.model_dump()))
 
 
+class HomeBranchIn(BaseModel):
+    branch: str | None = Field(
+        min_length=1, max_length=32, description="A branch code; null: no library of one's own."
+    )
+
+
+class HomeBranchOut(BaseModel):
+    card_number: str
+    branch: str | None = Field(
+        description="The reader's own library: holds are picked up there unless they say "
+        "otherwise, and search's available_at=mine means its shelves."
+    )
+
+
+@router.get(
+    "/readers/{card_number}/home-branch",
+    response_model=HomeBranchOut,
+    dependencies=[Depends(self_or("readers.read", audit=("home_branch",)))],
+)
+def home_branch(card_number: str, services: ServicesDep) -> HomeBranchOut:
+    """The reader's own library ("my library")."""
+    return HomeBranchOut(card_number=card_number, branch=services.readers.home_branch(card_number))
+
+
+@router.put(
+    "/readers/{card_number}/home-branch",
+    response_model=HomeBranchOut,
+    dependencies=[Depends(self_or("readers.write", audit=("home_branch",), action="write"))],
+)
+def set_home_branch(card_number: str, body: HomeBranchIn, services: ServicesDep) -> HomeBranchOut:
+    """Choose the reader's own library (a reader their own; staff with readers.write)."""
+    services.readers.set_home_branch(card_number, body.branch)
+    return HomeBranchOut(card_number=card_number, branch=services.readers.home_branch(card_number))
+
+
 @router.post("/readers/{card_number}/block", response_model=ReaderOut, dependencies=WRITER)
 def block(card_number: str, body: BlockIn, services: ServicesDep) -> ReaderOut:
     return reader_out(services.readers.block(card_number, body.reason))

@@ -9,6 +9,7 @@ status='waiting'``, so two copies checked in at once never fill one hold.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,6 +27,7 @@ from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 from shelfwise.storage.outbox import enqueue
 
 NOTICE_TOPIC = "circulation.notice"
+PICKUP_CODE_DIGITS = 6
 
 
 class HoldOperations(CirculationCore):
@@ -80,7 +82,14 @@ class HoldOperations(CirculationCore):
         today = self._clock.today()
         rule = self._rule_for_hold(conn, hold)
         expires = due_date(repo.calendar(conn, hold.pickup_branch_id), today, rule.hold_shelf_days)
-        repo_holds.set_ready(conn, hold.id, expires)
+        # The lowest free slot of the branch's hold shelf, so the shelf stays compact. Two
+        # copies trapped at once at one branch (PostgreSQL, two desks) may share a number:
+        # the slip carries the reader's name too, so that is tolerable, and a unique index
+        # would turn it into a failed check-in instead.
+        taken = repo_holds.slots_taken(conn, hold.pickup_branch_id)
+        slot = next(n for n in range(1, len(taken) + 2) if n not in taken)
+        code = f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
+        repo_holds.set_ready(conn, hold.id, expires, slot=slot, code=code)
         enqueue(
             conn,
             self._clock,
@@ -102,33 +111,29 @@ class HoldOperations(CirculationCore):
         self,
         card_number: str,
         record_id: int,
-        pickup_branch: str,
+        pickup_branch: str | None,
         *,
         actor: Actor,
         item_barcode: str | None = None,
     ) -> Hold:
-        """A hold for the reader, picked up at ``pickup_branch`` (staff: one of theirs)."""
+        """A hold for the reader, picked up at ``pickup_branch`` (staff: one of theirs);
+        None: the reader's own library (their home branch)."""
+        if pickup_branch is None:
+            pickup_branch = self.pickup_default(card_number)
         authorise(actor, at=[pickup_branch], reader_card=card_number)
         now = self._clock.now()
         with self._db.write() as conn:
             pickup = repo.branch_id(conn, pickup_branch)
             reader = lock_reader(conn, card_number)
-            self._require_account(conn, reader)
             item_id = None
             if item_barcode is not None:
                 item = repo.item_row(conn, item_barcode)
                 if item.record_id != record_id:
                     raise ShelfwiseError("circ.hold_item_mismatch", barcode=item_barcode)
                 item_id = item.id
-            copies = repo_holds.holdable_item_types(conn, record_id)
-            if not copies:
-                raise ShelfwiseError("circ.nothing_to_hold", record_id=record_id)
-            rule = self._rule(conn, reader.category, copies[0], pickup).rule
-            active = [h for h in repo.holds_of(conn, reader.id) if h.status in ACTIVE_HOLDS]
-            if any(h.record_id == record_id for h in active):
-                raise ShelfwiseError("circ.hold_exists", record_id=record_id)
-            if len(active) >= rule.hold_limit:
-                raise ShelfwiseError("circ.hold_limit", limit=rule.hold_limit)
+            refusal = self._hold_refusal(conn, reader, record_id, pickup)
+            if refusal is not None:
+                raise refusal
             check_hold(None, HoldStatus.WAITING, "place")
             hold_id = repo.insert_waiting_hold(
                 conn,
@@ -139,6 +144,43 @@ class HoldOperations(CirculationCore):
                 placed_at=now,
             )
             return repo.load_hold(conn, hold_id)
+
+    def hold_refusal(self, card_number: str, record_id: int) -> ShelfwiseError | None:
+        """Why the reader may not place a hold on the title now (None: they may): what a
+        page shows in place of the button. The same checks :meth:`place_hold` makes."""
+        with self._db.read() as conn:
+            reader = reader_by_id(conn, reader_id_of(conn, card_number))
+            home = reader.home_branch_id
+            pickup = home if home is not None else repo_holds.first_branch_id(conn)
+            return self._hold_refusal(conn, reader, record_id, pickup)
+
+    def _hold_refusal(
+        self, conn: Connection, reader: Reader, record_id: int, pickup: int
+    ) -> ShelfwiseError | None:
+        blocks = self._account_blocks(conn, reader)
+        if blocks:
+            return blocks[0]
+        copies = repo_holds.holdable_item_types(conn, record_id)
+        if not copies:
+            return ShelfwiseError("circ.nothing_to_hold", record_id=record_id)
+        if repo_holds.open_loan_of_title(conn, reader.id, record_id):
+            return ShelfwiseError("circ.hold_on_loan", record_id=record_id)
+        rule = self._rule(conn, reader.category, copies[0], pickup).rule
+        active = [h for h in repo.holds_of(conn, reader.id) if h.status in ACTIVE_HOLDS]
+        if any(h.record_id == record_id for h in active):
+            return ShelfwiseError("circ.hold_exists", record_id=record_id)
+        if len(active) >= rule.hold_limit:
+            return ShelfwiseError("circ.hold_limit", limit=rule.hold_limit)
+        return None
+
+    def pickup_default(self, card_number: str) -> str:
+        """Where a reader's hold is picked up unless they say otherwise: their own library."""
+        with self._db.read() as conn:
+            home = reader_by_id(conn, reader_id_of(conn, card_number)).home_branch_id
+            found = repo.branch_codes(conn, {home}) if home is not None else []
+        if not found:
+            raise ShelfwiseError("circ.no_pickup_branch")
+        return found[0]
 
     def cancel_hold(self, hold_id: int, *, actor: Actor) -> Hold:
         """Cancel a hold (a reader only their own); a trapped copy is freed for the next."""

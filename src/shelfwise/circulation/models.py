@@ -38,6 +38,10 @@ class Hold:
     placed_at: datetime
     shelf_expires_on: date | None
     queue_position: int | None  # 1-based among waiting holds of the record; None once trapped
+    # Given when the copy reaches the hold shelf: the numbered slot it sits in, and the code
+    # the reader says (or shows) at the desk or a locker.
+    shelf_slot: int | None = None
+    pickup_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +134,5 @@ class HoldSlip:
     reader_name: str | None
     placed_at: datetime
     shelf_expires_on: date | None
+    shelf_slot: int | None = None  # where on the hold shelf (ready holds)
+    pickup_code: str | None = None

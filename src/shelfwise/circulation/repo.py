@@ -336,6 +336,8 @@ def _hold(conn: Connection, row: Row[Any]) -> Hold:
         placed_at=row.placed_at,
         shelf_expires_on=row.shelf_expires_on,
         queue_position=position,
+        shelf_slot=row.shelf_slot,
+        pickup_code=row.pickup_code,
     )
 
 
@@ -398,6 +400,8 @@ def hold_slips(
             reader_name=r.reader_name,
             placed_at=r.placed_at,
             shelf_expires_on=r.shelf_expires_on,
+            shelf_slot=r.shelf_slot,
+            pickup_code=r.pickup_code,
         )
         for r in conn.execute(query)
     ]

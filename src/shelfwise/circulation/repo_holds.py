@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from shelfwise.circulation import repo
 from shelfwise.circulation.states import ACTIVE_HOLDS, HoldStatus
-from shelfwise.storage.tables import holds, items, transits
+from shelfwise.storage.tables import branches, holds, items, loans, transits
 
 HOLDABLE_LIFECYCLES = ("in_service", "on_order", "in_processing")
 
@@ -61,12 +61,53 @@ def trap(conn: Connection, hold_id: int, item_id: int, status: HoldStatus, at: d
     return taken == 1
 
 
-def set_ready(conn: Connection, hold_id: int, shelf_expires_on: date) -> None:
+def set_ready(
+    conn: Connection, hold_id: int, shelf_expires_on: date, *, slot: int, code: str
+) -> None:
     conn.execute(
         update(holds)
         .where(holds.c.id == hold_id)
-        .values(status=str(HoldStatus.READY), shelf_expires_on=shelf_expires_on)
+        .values(
+            status=str(HoldStatus.READY),
+            shelf_expires_on=shelf_expires_on,
+            shelf_slot=slot,
+            pickup_code=code,
+        )
     )
+
+
+def slots_taken(conn: Connection, pickup_branch_id: int) -> set[int]:
+    """The hold-shelf slots of the branch's ready holds."""
+    return {
+        int(s)
+        for s in conn.execute(
+            select(holds.c.shelf_slot).where(
+                holds.c.pickup_branch_id == pickup_branch_id,
+                holds.c.status == HoldStatus.READY,
+                holds.c.shelf_slot.is_not(None),
+            )
+        ).scalars()
+    }
+
+
+def first_branch_id(conn: Connection) -> int:
+    """A branch to read the lending rules at when the reader has none of their own."""
+    return int(conn.execute(select(func.min(branches.c.id))).scalar_one())
+
+
+def open_loan_of_title(conn: Connection, reader_id: int, record_id: int) -> bool:
+    """Whether the reader has a copy of the title on loan now."""
+    found = conn.execute(
+        select(loans.c.id)
+        .join(items, items.c.id == loans.c.item_id)
+        .where(
+            loans.c.reader_id == reader_id,
+            items.c.record_id == record_id,
+            loans.c.returned_at.is_(None),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def set_pickup(conn: Connection, hold_id: int, pickup_branch_id: int) -> None:

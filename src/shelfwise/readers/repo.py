@@ -133,6 +133,11 @@ def branch_id(conn: Connection, code: str) -> int | None:
     return None if found is None else int(found)
 
 
+def branch_code(conn: Connection, branch_id: int) -> str | None:
+    found = conn.execute(select(branches.c.code).where(branches.c.id == branch_id)).scalar()
+    return None if found is None else str(found)
+
+
 def reader_of(row: Row[Any]) -> Reader:
     return Reader(
         id=row.id,

@@ -394,6 +394,32 @@ class ReaderService:
             raise ShelfwiseError("request.invalid", detail="a block needs a reason")
         return self._update(card_number, manual_block=reason.strip(), session_epoch=repo.NEXT_EPOCH)
 
+    # "My library": the reader's home branch is the one they choose here (or at the desk).
+    # It is where their holds are picked up unless they say otherwise, the shelf search's
+    # ``available_at=mine`` means, and the branch whose copies a record page lists first.
+
+    def set_home_branch(self, card_number: str, branch: str | None) -> Reader:
+        """Choose the reader's own library by branch code (None: no choice)."""
+        with self._db.write() as conn:
+            branch_id = _branch_id(conn, branch) if branch else None
+            row = _row(conn, card_number, lock=True)
+            repo.update_reader(
+                conn,
+                row.id,
+                home_branch_id=branch_id,
+                updated_at=self._clock.now(),
+                version=repo.NEXT_VERSION,
+            )
+            return load_reader(conn, row.id)
+
+    def home_branch(self, card_number: str) -> str | None:
+        """The code of the reader's own library, if they have one."""
+        with self._db.read() as conn:
+            row = _row(conn, card_number)
+            return (
+                None if row.home_branch_id is None else repo.branch_code(conn, row.home_branch_id)
+            )
+
     def unblock(self, card_number: str) -> Reader:
         return self._update(card_number, manual_block=None)
 

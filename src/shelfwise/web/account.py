@@ -22,9 +22,11 @@ from shelfwise.readers.models import CONSENT_PURPOSES
 from shelfwise.web.i18n import format_date
 from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text, safe_next
+from shelfwise.web.preferences import my_branch
 
 Next = Annotated[str, Query(alias="next", max_length=2000)]
 Barcode = Annotated[str, Query(max_length=64)]
+HoldId = Annotated[int, Path(ge=1, le=2**62)]
 SECTIONS = ("loans", "holds", "history", "fees", "card", "privacy")
 # The secrets a reader may change on the overview page, and the notice after each.
 SECRET_KINDS: tuple[Literal["pin", "password"], ...] = ("pin", "password")
@@ -50,12 +52,14 @@ def titles(web: Web, record_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def section(web: Web, page: Page, name: str, status: int = 200, **context: Any) -> Response:
+def section(
+    web: Web, page: Page, name: str, status: int = 200, template: str = "", **context: Any
+) -> Response:
     """One section of the account, with the reader and the section list."""
     reader = web.services.readers.get(card_of(page))
     return web.render(
         page,
-        f"account/{name}.html",
+        f"account/{template or name}.html",
         status=status,
         reader=reader,
         sections=SECTIONS,
@@ -222,6 +226,7 @@ def _overview(
         ready=len([h for h in holds if h.status == "ready"]),
         owed=sum(f.balance_cents for f in fees if f.status == "open"),
         secret_kinds=SECRET_KINDS,
+        my_library=_my_library_name(web, page),
         notice=notice,
         error=error,
     )
@@ -313,8 +318,14 @@ def renew_all(page: PageDep, web: WebDep) -> Response:
 
 
 @router.get("/account/holds")
-def holds_page(page: PageDep, web: WebDep, placed: str = "", changed: str = "") -> Response:
-    notice = (placed and page.t("holds.placed")) or (changed and page.t("holds.changed"))
+def holds_page(
+    page: PageDep, web: WebDep, placed: str = "", changed: str = "", cancelled: str = ""
+) -> Response:
+    notice = (
+        (placed and page.t("holds.placed"))
+        or (changed and page.t("holds.changed"))
+        or (cancelled and page.t("holds.cancelled"))
+    )
     return _holds(web, page, notice=notice or "")
 
 
@@ -338,17 +349,28 @@ def _holds(
     )
 
 
+@router.get("/account/holds/{hold_id}/cancel")
+def confirm_cancel(hold_id: HoldId, page: PageDep, web: WebDep) -> Response:
+    """Cancelling asks first (a page, so it works without JavaScript): a hold lost by a
+    slip of the thumb is a place in the queue lost."""
+    hold = web.services.circulation.get_hold(hold_id, actor=page.reader())
+    if hold.status not in ACTIVE_HOLDS:
+        return web.redirect("/account/holds")
+    title = titles(web, [hold.record_id])[hold.record_id]
+    return section(web, page, "holds", template="cancel_hold", hold=hold, title=title)
+
+
 @router.post("/account/holds/{hold_id}/cancel")
-def cancel_hold(hold_id: int, page: PageDep, web: WebDep) -> Response:
+def cancel_hold(hold_id: HoldId, page: PageDep, web: WebDep) -> Response:
     try:
         web.services.circulation.cancel_hold(hold_id, actor=page.reader())
     except ShelfwiseError as exc:
         return _holds(web, page, error=page.error(exc), status=exc.status)
-    return _holds(web, page, notice=page.t("holds.cancelled"))
+    return web.redirect("/account/holds?cancelled=1")
 
 
 @router.post("/account/holds/{hold_id}/pickup")
-async def change_pickup(hold_id: int, page: PageDep, web: WebDep) -> Response:
+async def change_pickup(hold_id: HoldId, page: PageDep, web: WebDep) -> Response:
     form = await page.request.form()
     try:
         web.services.circulation.change_pickup(
@@ -441,6 +463,11 @@ def _granted(consents: list[Any]) -> dict[str, bool]:
     for consent in consents:
         out[consent.purpose] = bool(consent.granted)
     return out
+
+
+def _my_library_name(web: Web, page: Page) -> str:
+    code = my_branch(web, page)
+    return "" if code is None else dict(_pickups(web, page)).get(code, code)
 
 
 def _pickups(web: Web, page: Page) -> list[tuple[str, str]]:

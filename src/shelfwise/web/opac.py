@@ -134,7 +134,7 @@ async def place_hold(record_id: RecordId, page: PageDep, web: WebDep) -> Respons
     pickup = form_text(form, "pickup")
     try:
         web.services.circulation.place_hold(
-            str(reader.card_number), record_id, pickup, actor=reader
+            str(reader.card_number), record_id, pickup or None, actor=reader
         )
     except ShelfwiseError as exc:
         return _record_page(web, page, record_id, error=page.error(exc), status=exc.status)

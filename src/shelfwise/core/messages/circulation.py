@@ -168,6 +168,18 @@ MESSAGES: dict[str, MessageTemplate] = {
         "소속 도서관이 없습니다. 도서관 지점 코드를 지정하십시오.",
         "There is no branch of yours to use: give a branch code.",
     ),
+    "circ.hold_on_loan": message(
+        409,
+        "这本书您正借着，不需要预约。",
+        "이 자료는 지금 대출 중이어서 예약할 필요가 없습니다.",
+        "You have this title on loan now, so there is nothing to hold.",
+    ),
+    "circ.no_pickup_branch": message(
+        422,
+        "请选择取书分馆（或在“我的图书馆”里选定您常去的分馆）。",
+        "수령할 도서관을 고르십시오(또는 ‘내 도서관’을 정해 두십시오).",
+        "Choose where to pick it up (or choose your library under My library).",
+    ),
     "circ.nothing_to_hold": message(
         409,
         "书目 {record_id} 没有可预约的馆藏。",

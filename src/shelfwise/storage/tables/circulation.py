@@ -129,7 +129,11 @@ holds = Table(
     ts("trapped_at", nullable=True),
     Column("shelf_expires_on", Date, nullable=True),
     ts("closed_at", nullable=True),
+    # Given when the copy reaches the hold shelf (circulation/holds.py _make_ready).
+    Column("shelf_slot", Integer, nullable=True),
+    Column("pickup_code", String(8), nullable=True),
     CheckConstraint(f"status IN {HOLD_STATUSES!r}", name="status"),
+    CheckConstraint("shelf_slot IS NULL OR shelf_slot > 0", name="shelf_slot"),
     CheckConstraint(
         "(status IN ('in_transit', 'ready')) = (trapped_item_id IS NOT NULL)", name="trapped"
     ),
