@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from shelfwise.core.messages.template import MessageTemplate, message
 
+# The desk's warnings (circulation.standing): said with the same sentences as refusals, but
+# they stop nothing, so their status is 200. Every other entry is a refusal (4xx/5xx).
+WARNINGS = frozenset({"circ.overdue_warning", "circ.card_expires_soon", "circ.fees_owed"})
+
 MESSAGES: dict[str, MessageTemplate] = {
     # --- circulation ---
     "circ.transition": message(
