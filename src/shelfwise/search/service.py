@@ -131,6 +131,11 @@ class SearchService:
     def ready(self) -> bool:
         return self._open_current() is not None
 
+    def require_ready(self) -> None:
+        """Refuse as a search would while the index is being built (pages that show no
+        search results still tell the reader, with the build's progress)."""
+        self._live_or_unavailable()
+
     def live_state(self) -> tuple[str, int, int] | None:
         """The live generation's name, its records and its size on disk (for /metrics)."""
         live = self._open_current()

@@ -45,6 +45,11 @@ def home(page: PageDep, web: WebDep) -> Response:
     catalogue = web.services.catalogue
     branches = catalogue.list_branches()
     mine = record_view.my_branch(web, page, branches)
+    notice = None
+    try:
+        web.services.search.require_ready()
+    except ShelfwiseError as exc:  # the index is being built: say so, keep the page
+        notice = page.error(exc)
     arrivals = [catalogue.record_detail(r) for r in catalogue.new_arrivals(HOME_ARRIVALS)]
     popular = [
         (catalogue.record_detail(r), loans)
@@ -56,6 +61,7 @@ def home(page: PageDep, web: WebDep) -> Response:
         arrivals=arrivals,
         popular=popular,
         mine=branch_pages.today_at(web, page, mine) if mine else None,
+        notice=notice,
     )
 
 
