@@ -6,7 +6,7 @@ records with a hold link, Open Graph, reading time, previous and next)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +279,41 @@ def test_the_staff_editor_saves_reorders_and_publishes(services: Services) -> No
     assert "第 3 版" in page  # the page is in Chinese (no language chosen)
     assert "publish" in page
     assert "英雄人物" in page
+
+
+def test_the_editor_reads_and_shows_publishing_times_in_the_library_zone(
+    services: Services, clock: FrozenClock
+) -> None:
+    """An editor in Harbin types 08:00 meaning 08:00 there (Asia/Shanghai, UTC+8): the story
+    goes up at 00:00 UTC, and the editor shows 08:00 again, not the UTC hour."""
+    assert str(services.clock.zone) == "Asia/Shanghai"
+    services.access.create_staff("story-staff", "S", "staff-password", "cataloguer")
+    client = _client(services)
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/staff/login").text)
+    assert token
+    csrf = token.group(1)
+    form = {"username": "story-staff", "password": "staff-password", "csrf": csrf}
+    assert client.post("/staff/login", data=form).status_code == 303
+    story = services.stories.create("zoned", doc(), "e")
+    edit = {
+        "csrf": csrf,
+        "title_zh": "煤城往事",
+        "count": "0",
+        "publish_at": "2030-09-01T08:00",
+        "unpublish_at": "2030-09-02T07:30",
+    }
+    assert client.post(f"/staff/stories/{story.id}", data=edit).status_code == 303
+    saved = services.stories.get(story.id)
+    assert saved.publish_at == datetime(2030, 9, 1, 0, 0, tzinfo=UTC)
+    assert saved.unpublish_at == datetime(2030, 9, 1, 23, 30, tzinfo=UTC)
+    page = client.get(f"/staff/stories/{story.id}").text
+    assert 'name="publish_at" type="datetime-local" value="2030-09-01T08:00"' in page
+    assert 'name="unpublish_at" type="datetime-local" value="2030-09-02T07:30"' in page
+    # a time with its own offset is taken as written
+    services.stories.save(
+        story.id,
+        doc(),
+        "e",
+        placement=Placement(publish_at=datetime.fromisoformat("2030-09-01T08:00:00+09:00")),
+    )
+    assert services.stories.get(story.id).publish_at == datetime(2030, 8, 31, 23, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from shelfwise.catalogue.service import CatalogueService
-from shelfwise.core.clock import Clock
+from shelfwise.core.clock import Clock, to_second
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.media.service import MediaService
 from shelfwise.storage.database import Database
@@ -83,7 +83,7 @@ class StoryService:
         """Replace the document, themes, cover and placement: a new revision."""
         self._check_links(document, cover_id)
         branch_id = self._branch_id(placement.featured_branch)
-        window = placement.publish_at, placement.unpublish_at
+        window = self._moment(placement.publish_at), self._moment(placement.unpublish_at)
         if window[0] and window[1] and window[1] <= window[0]:
             raise ShelfwiseError("stories.invalid", detail="unpublish after publish")
         with self._db.write() as conn:
@@ -99,8 +99,8 @@ class StoryService:
                     "cover_id": cover_id,
                     "featured_home": int(placement.featured_home),
                     "featured_branch_id": branch_id,
-                    "publish_at": placement.publish_at,
-                    "unpublish_at": placement.unpublish_at,
+                    "publish_at": window[0],
+                    "unpublish_at": window[1],
                     "revision": revision,
                     "updated_at": self._clock.now(),
                     "updated_by": actor[:64],
@@ -157,6 +157,21 @@ class StoryService:
             raise ShelfwiseError("stories.invalid", detail="the cover is an image")
         for record_id in document.record_ids():
             self._catalogue.get_record(record_id)
+
+    def _moment(self, value: datetime | None) -> datetime | None:
+        """A publishing time in UTC; one written without a zone is the library's local time
+        (an editor types 08:00 meaning 08:00 in Harbin, not in Greenwich)."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self._clock.zone)
+        return to_second(value)
+
+    def local_input(self, value: datetime | None) -> str:
+        """A publishing time as the library's local ``YYYY-MM-DDThh:mm`` (an editor's field)."""
+        return (
+            "" if value is None else value.astimezone(self._clock.zone).strftime("%Y-%m-%dT%H:%M")
+        )
 
     def _branch_id(self, code: str | None) -> int | None:
         if not code:

@@ -72,6 +72,8 @@ def edit_story(story_id: int, page: PageDep, web: WebDep, find: str = "") -> Res
         find=find,
         found=found,
         langs=LANGS,
+        publish_at=services.stories.local_input(story.publish_at),
+        unpublish_at=services.stories.local_input(story.unpublish_at),
     )
 
 
@@ -195,8 +197,4 @@ def _when(text: str) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise ShelfwiseError("stories.invalid", detail=f"date and time {text!r}") from None
-    if value.tzinfo is None:
-        from datetime import UTC
-
-        value = value.replace(tzinfo=UTC)
-    return value
+    return value  # without a zone: the library's local time (StoryService._moment)
