@@ -48,6 +48,9 @@ ensure_system_tools() {
     local missing=()
     command -v yaz-client >/dev/null 2>&1 || missing+=(yaz)
     command -v yaz-marcdump >/dev/null 2>&1 || missing+=(yaz)
+    # Zebra (idzebra-2.0): the other library copy cataloguing is tested against (Z39.50 and SRU).
+    command -v zebrasrv >/dev/null 2>&1 || missing+=(idzebra-2.0)
+    command -v zebraidx >/dev/null 2>&1 || missing+=(idzebra-2.0)
     perl -MMARC::Lint -e1 >/dev/null 2>&1 || missing+=(libmarc-lint-perl)
     command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)

@@ -17,6 +17,7 @@ from shelfwise.access.service import AccessService
 from shelfwise.acquisitions.briefs import BriefRecords
 from shelfwise.acquisitions.service import AcquisitionService
 from shelfwise.catalogue.importing import Importer
+from shelfwise.catalogue.remote import RemoteCatalogue, TargetError, parse_targets
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.circulation.availability import AVAILABILITY_CHANGED
 from shelfwise.circulation.calendars import CalendarService
@@ -130,7 +131,18 @@ def build(
         **_places(settings, db, clock, keys),
         **_collections(settings, db, clock),
         **_wall_and_acquisitions(settings, db, clock),
+        remote=_remote_catalogues(settings),
     )
+
+
+def _remote_catalogues(settings: Settings) -> RemoteCatalogue:
+    """The copy-cataloguing targets, each searched by its protocol's client (interop door)."""
+    from shelfwise.interop.remote_catalogues import RemoteCatalogues
+
+    try:
+        return RemoteCatalogues(parse_targets(settings.copy_cataloguing_targets))
+    except TargetError as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def _places(settings: Settings, db: Database, clock: Clock, keys: SecretKeys) -> dict[str, Any]:

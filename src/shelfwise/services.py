@@ -17,6 +17,7 @@ from shelfwise.access.service import AccessService
 from shelfwise.acquisitions.service import AcquisitionService
 from shelfwise.catalogue.exporting import Exporter
 from shelfwise.catalogue.importing import Importer
+from shelfwise.catalogue.remote import RemoteCatalogue
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.catalogue.uploads import Uploads
 from shelfwise.circulation.calendars import CalendarService
@@ -71,6 +72,9 @@ class Services:
     stories: StoryService
     popularity: LoanPopularity
     notice_channel: NoticeChannel | None = None
+    # Other libraries' catalogues (copy cataloguing, wish lookups): the interop door's
+    # clients, set by app.build; None in a bundle built without them.
+    remote: RemoteCatalogue | None = None
 
     def importer(self) -> Importer:
         return Importer(

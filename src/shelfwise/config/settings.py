@@ -135,6 +135,11 @@ class Settings:
         "Records (ListRecords) or headers (ListIdentifiers) per OAI-PMH response; a "
         "resumption token asks for the next ones. At least 1.",
     )
+    copy_cataloguing_targets: str = setting(
+        "",
+        "Other libraries' catalogues for copy cataloguing, separated by ';', each "
+        "key|label|sru or z3950|SRU URL or host:port/database[|record schema]. Empty: none.",
+    )
     library_timezone: str = setting(
         "Asia/Shanghai",
         "The library's IANA time zone: the local day of due dates, closed days, fines, notices "
@@ -522,9 +527,7 @@ class Settings:
                 raise SettingsError(f"unknown setting {name!r}")
             if value is not None:
                 raw[name] = value
-        values: dict[str, Any] = {
-            name: coerce(_BY_NAME[name], value) for name, value in raw.items()
-        }
+        values: dict[str, Any] = {n: coerce(_BY_NAME[n], v) for n, v in raw.items()}
         return _checked(cls(**values))
 
     @property
