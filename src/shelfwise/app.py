@@ -16,6 +16,8 @@ from shelfwise.access.reader_data import AccessReaderData
 from shelfwise.access.service import AccessService
 from shelfwise.acquisitions.briefs import BriefRecords
 from shelfwise.acquisitions.service import AcquisitionService
+from shelfwise.analytics.models import AnalyticsPolicy
+from shelfwise.analytics.service import AnalyticsService
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.remote import RemoteCatalogue, TargetError, parse_targets
 from shelfwise.catalogue.service import CatalogueService
@@ -126,6 +128,7 @@ def build(
         terminals=TerminalService(db, clock, hasher),
         kiosk_alerts=KioskAlerts(db, clock),
         popularity=LoanPopularity(db, clock),
+        analytics=_analytics(settings, db, clock),
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
         **_places(settings, db, clock, keys),
@@ -156,6 +159,15 @@ def _places(settings: Settings, db: Database, clock: Clock, keys: SecretKeys) ->
         "rooms": RoomService(db, clock, settings.space_slot_minutes),
         "events": EventService(db, clock, spaces, signer),
     }
+
+
+def _analytics(settings: Settings, db: Database, clock: Clock) -> AnalyticsService:
+    """Counters kept from circulation's acts, read with the k rule (issue 21, P17)."""
+    catalogue = CatalogueService(db, clock)
+    policy = AnalyticsPolicy(min_readers=settings.analytics_min_readers)
+    return AnalyticsService(
+        db, clock, policy, lambda: {b.code: b.id for b in catalogue.list_branches()}
+    )
 
 
 def _space_policy(settings: Settings) -> SpacePolicy:

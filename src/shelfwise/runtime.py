@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 
 from shelfwise.catalogue.importing import RECORD_CHANGED
+from shelfwise.circulation.activity import LOAN_ACTIVITY
 from shelfwise.circulation.notices import NoticeHandler, SmtpChannel, enqueue_due_notices
 from shelfwise.circulation.service import NOTICE_TOPIC
 from shelfwise.events.mailer import EventMailer
@@ -184,6 +185,11 @@ class Runtime:
                 "event registrations",
                 lambda: services.events.prune(self.settings.space_booking_retention_days),
             ),
+            # outbox_retention_days: ids of counted activity events, kept while one could come again
+            Pruning(
+                "counted activity",
+                lambda: services.analytics.forget_applied(self.settings.outbox_retention_days),
+            ),
             # outbox_retention_days: delivered events (a notice names its reader)
             Pruning("outbox events", self._prune_outbox),
             # job_runs_retention_days: the scheduler's own record
@@ -246,6 +252,7 @@ class Runtime:
                 self.db, self.clock, channel, self.settings.library_name
             ),
             REMINDER_TOPIC: event_mail,
+            LOAN_ACTIVITY: services.analytics.handle,  # the statistics' counters (P17)
             PROMOTED_TOPIC: event_mail,
             # acquisitions' and events' news for the wish wall (holds for the wishers)
             **WishArrivals(self.db, self.clock, services.circulation).handlers(),

@@ -15,6 +15,7 @@ from datetime import timedelta, timezone
 
 from shelfwise.access.service import AccessService
 from shelfwise.acquisitions.service import AcquisitionService
+from shelfwise.analytics.service import AnalyticsService
 from shelfwise.catalogue.exporting import Exporter
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.remote import RemoteCatalogue
@@ -71,6 +72,7 @@ class Services:
     acquisitions: AcquisitionService
     stories: StoryService
     popularity: LoanPopularity
+    analytics: AnalyticsService
     notice_channel: NoticeChannel | None = None
     # Other libraries' catalogues (copy cataloguing, wish lookups): the interop door's
     # clients, set by app.build; None in a bundle built without them.

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "docs" / "requirements.md"
 EXPECTED = (
-    {f"P{n}" for n in range(1, 17)}
+    {f"P{n}" for n in range(1, 18)}
     | {f"S-{n}" for n in range(1, 11)}
     | {f"D{n}" for n in range(1, 17)}
 )

@@ -102,7 +102,7 @@ def test_the_hourly_retention_job_runs_every_domains_pruning(
     assert outcome == "ok"
     assert detail == (
         "login attempts 0, idempotency keys 0, uploads 0, late-return months 0, space bookings 0, "
-        "event registrations 0, "
+        "event registrations 0, counted activity 0, "
         "outbox events 0, job runs 0"
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from shelfwise.marc import compact
 from shelfwise.marc.record import Record
-from shelfwise.storage.tables import record_isbns, records, sources, tombstones
+from shelfwise.storage.tables import record_classes, record_isbns, records, sources, tombstones
 
 
 def title(conn: Connection, record_id: int) -> str | None:
@@ -122,3 +122,16 @@ def tombstone(
             deleted_at=at,
         )
     )
+
+
+def classes_of(conn: Connection, record_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """(scheme, number) of each record's classifications, in the order the table sorts them."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    rows = conn.execute(
+        select(record_classes.c.record_id, record_classes.c.scheme, record_classes.c.number)
+        .where(record_classes.c.record_id.in_(list(record_ids)))
+        .order_by(record_classes.c.record_id, record_classes.c.scheme, record_classes.c.number)
+    )
+    for r in rows:
+        found.setdefault(int(r.record_id), []).append((str(r.scheme), str(r.number)))
+    return found

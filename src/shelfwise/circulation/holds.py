@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from shelfwise.circulation import repo, repo_holds
+from shelfwise.circulation.activity import activity, record_activity
 from shelfwise.circulation.availability import shelf_changed
 from shelfwise.circulation.base import CirculationCore
 from shelfwise.circulation.models import Hold, HoldSlip, PullListEntry
@@ -143,6 +144,17 @@ class HoldOperations(CirculationCore):
                 pickup_branch_id=pickup,
                 placed_at=now,
             )
+            act = activity(
+                "hold",
+                day=self._clock.today(),
+                branch_id=pickup,
+                item_type=None,  # a hold is on a title, not a copy
+                category=reader.category,
+                record_id=record_id,
+                reader_id=reader.id,
+                birth_year=reader.birth_year,
+            )
+            record_activity(conn, self._clock, act)
             return repo.load_hold(conn, hold_id)
 
     def hold_refusal(self, card_number: str, record_id: int) -> ShelfwiseError | None:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from shelfwise.circulation import repo, repo_loans
+from shelfwise.circulation.activity import LOAN_ACTIVITY, activity, record_activity
 from shelfwise.circulation.base import CirculationCore, loaded_hook
 from shelfwise.circulation.idempotency import RequestKey
 from shelfwise.circulation.models import Loan
@@ -33,7 +34,9 @@ from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.states import LoanStatus, check_loan
 from shelfwise.config import RenewalBase
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.models import Reader
 from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
+from shelfwise.storage.outbox import enqueue_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +176,21 @@ class RenewalOperations(CirculationCore):
         if refused is not None:
             raise refused
         apply(conn, loan, renewed_due_on)
+        record_activity(conn, self._clock, self._renewal_act(loan, item.record_id, reader))
         return int(loan.id)
+
+    def _renewal_act(self, loan: Any, record_id: int, reader: Reader) -> dict[str, Any]:
+        """A renewal counts where the loan was lent (a reader's renewal has no branch)."""
+        return activity(
+            "renewal",
+            day=self._clock.today(),
+            branch_id=loan.branch_id,
+            item_type=loan.item_type,
+            category=loan.reader_category,
+            record_id=record_id,
+            reader_id=reader.id,
+            birth_year=reader.birth_year,
+        )
 
     def _renewal(
         self,
@@ -225,6 +242,7 @@ class RenewalOperations(CirculationCore):
             blocks = self._account_blocks(conn, reader)
             done: list[int] = []
             refused: list[tuple[int, ShelfwiseError]] = []
+            acts: list[dict[str, Any]] = []
             rows = repo.open_loan_rows(conn, reader.id)
             titles = repo.titles_of_loans(conn, [r.id for r in rows])
             for loan in rows:
@@ -242,8 +260,10 @@ class RenewalOperations(CirculationCore):
                     why = ShelfwiseError("circ.not_your_loan", barcode=loan.barcode)
                 if why is None:
                     done.append(int(loan.id))
+                    acts.append(self._renewal_act(loan, loan.record_id, reader))
                 else:
                     refused.append((int(loan.id), why))
+            enqueue_events(conn, self._clock, [(LOAN_ACTIVITY, act) for act in acts])
             return to_result(done, refused)
 
         request = {"card": card_number, "branch": branch or ""}

@@ -20,7 +20,8 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo, repo_holds, repo_loans
-from shelfwise.circulation.availability import on_shelf, shelf_changed
+from shelfwise.circulation.activity import activity, shelf_changed_with
+from shelfwise.circulation.availability import on_shelf
 from shelfwise.circulation.base import availability_after_checkin, loaded_hook
 from shelfwise.circulation.holds import NOTICE_TOPIC, HoldOperations
 from shelfwise.circulation.idempotency import RequestKey
@@ -32,6 +33,7 @@ from shelfwise.circulation.scope import Actor, authorise, codes_at
 from shelfwise.circulation.standing import Standing, assess
 from shelfwise.circulation.states import LoanStatus, check_loan
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.readers.models import Reader
 from shelfwise.readers.reading import lock_reader, reader_by_id, reader_id_of
 
 __all__ = ["MY_BRANCH", "NOTICE_TOPIC", "CirculationService"]
@@ -121,7 +123,18 @@ class CirculationService(HoldOperations, RenewalOperations):
         self.idempotency.release(conn, barcode, keep="checkout")
         if state.transit is not None:  # handed over before it arrived: the journey ends here
             repo_holds.receive(conn, state.transit.id, now)
-        shelf_changed(conn, self._clock, [item.record_id])  # last: a refusal writes no event
+        act = activity(
+            "checkout",
+            day=today,
+            branch_id=branch_id,
+            item_type=item.item_type,
+            category=reader.category,
+            record_id=item.record_id,
+            reader_id=reader.id,
+            birth_year=reader.birth_year,
+        )
+        # last: a refusal writes no event
+        shelf_changed_with(conn, self._clock, [item.record_id], act)
         return loan
 
     # --- check-in ---------------------------------------------------------------------
@@ -152,14 +165,15 @@ class CirculationService(HoldOperations, RenewalOperations):
         # Read once, under the lock: closing the loan and receiving the transit change
         # neither the trapped hold nor each other.
         loan, trapped, transit = repo.item_state(conn, item.id)
-        fine = 0
+        fine, act = 0, None
         if loan is not None:
-            fine = self._close_loan(conn, loan, here, self._lending.at(conn, version))
+            lending = self._lending.at(conn, version)
+            fine, act = self._close_loan(conn, loan, here, lending, item.record_id)
             self.idempotency.release(conn, barcode, keep="checkin")
         if transit is not None:
             repo_holds.receive(conn, transit.id, now)
         hold_id, hold_status, transit_to = self._route(conn, item, here, trapped)
-        shelf_changed(conn, self._clock, [item.record_id])
+        shelf_changed_with(conn, self._clock, [item.record_id], act)
         return CheckinResult(
             barcode=barcode,
             loan_id=None if loan is None else int(loan.id),
@@ -201,15 +215,18 @@ class CirculationService(HoldOperations, RenewalOperations):
             check_loan(LoanStatus(loan.status), LoanStatus.RETURNED, "checkin")
             # Undone: the same checkout request again is a new checkout, not this one.
             self.idempotency.release(conn, barcode, keep="checkin")
+            here = repo.branch_id(conn, branch)
+            reader = self._reader_of(conn, loan.reader_id)
             repo_loans.close_loan(
                 conn,
                 loan.id,
                 at=self._clock.now(),
-                branch_id=repo.branch_id(conn, branch),
-                reader_id=loan.reader_id if self._keeps_history(conn, loan.reader_id) else None,
+                branch_id=here,
+                reader_id=loan.reader_id if reader and reader.history_opt_in else None,
             )
             status = self._availability(conn, item)
-            shelf_changed(conn, self._clock, [item.record_id])
+            act = self._return_act(loan, here, item.record_id, reader)
+            shelf_changed_with(conn, self._clock, [item.record_id], act)
             return asdict(
                 CheckinResult(
                     barcode=barcode,
@@ -227,7 +244,10 @@ class CirculationService(HoldOperations, RenewalOperations):
         result, _ = self._once(idempotency_key, "checkin", request, work, _checked_in(prepare))
         return CheckinResult(**result)
 
-    def _close_loan(self, conn: Connection, loan: Any, here: int, lending: LendingSnapshot) -> int:
+    def _close_loan(
+        self, conn: Connection, loan: Any, here: int, lending: LendingSnapshot, record_id: int
+    ) -> tuple[int, dict[str, Any]]:
+        """Close the loan: (the overdue fine, the return's activity event)."""
         now = self._clock.now()
         status = LoanStatus(loan.status)
         check_loan(status, LoanStatus.RETURNED, "checkin")
@@ -252,20 +272,35 @@ class CirculationService(HoldOperations, RenewalOperations):
         if loan.reader_id is not None and today > loan.due_on:
             # What credit borrowing needs once the loan forgets its reader (P1, P2).
             repo.count_late_return(conn, loan.reader_id, today.replace(day=1))
+        # Read once: whether the reader keeps a history, and their birth year for the return's
+        # activity (the read the history check always made, so no statement more).
+        reader = self._reader_of(conn, loan.reader_id)
         keep_link = (
             fine > 0
             or self._has_open_fee(conn, loan.id)
-            or self._keeps_history(conn, loan.reader_id)
+            or (reader is not None and reader.history_opt_in)
         )
         repo_loans.close_loan(
             conn, loan.id, at=now, branch_id=here, reader_id=loan.reader_id if keep_link else None
         )
-        return fine
+        return fine, self._return_act(loan, here, record_id, reader)
 
-    def _keeps_history(self, conn: Connection, reader_id: int | None) -> bool:
-        if reader_id is None:
-            return False
-        return reader_by_id(conn, reader_id).history_opt_in
+    def _reader_of(self, conn: Connection, reader_id: int | None) -> Reader | None:
+        return None if reader_id is None else reader_by_id(conn, reader_id)
+
+    def _return_act(
+        self, loan: Any, here: int, record_id: int, reader: Reader | None
+    ) -> dict[str, Any]:
+        return activity(
+            "return",
+            day=self._clock.today(),
+            branch_id=here,
+            item_type=loan.item_type,
+            category=loan.reader_category,
+            record_id=record_id,
+            reader_id=loan.reader_id,
+            birth_year=None if reader is None else reader.birth_year,
+        )
 
     def _has_open_fee(self, conn: Connection, loan_id: int) -> bool:
         return repo_loans.has_open_fee(conn, loan_id)

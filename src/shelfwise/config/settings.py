@@ -466,6 +466,9 @@ class Settings:
         "Ended bookings are deleted this many days after their end by the hourly retention "
         "job (P3); never fewer than the no-show window and suspension need.",
     )
+    analytics_min_readers: int = setting(
+        5, "k of P17: a statistic of fewer different readers is hidden (docs/analytics.md)."
+    )
     # --- operations: backups, logs, metrics (docs/operations.md) ---
     backup_retention_days: int = setting(
         30,

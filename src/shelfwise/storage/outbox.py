@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -70,6 +70,29 @@ def enqueue_many(
                 "available_at": now,
             }
             for p in payloads
+        ],
+    )
+
+
+def enqueue_events(
+    conn: Connection, clock: Clock, events: Sequence[tuple[str, Mapping[str, Any]]]
+) -> None:
+    """Record events of several topics in one statement (a checkout's shelf change and its
+    activity: one INSERT, so the statement budget of a loan does not grow with listeners)."""
+    if not events:
+        return
+    now = clock.now()
+    bulk_insert(
+        conn,
+        outbox,
+        [
+            {
+                "topic": topic,
+                "payload": json.dumps(p, ensure_ascii=False, sort_keys=True),
+                "created_at": now,
+                "available_at": now,
+            }
+            for topic, p in events
         ],
     )
 

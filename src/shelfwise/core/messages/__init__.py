@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from shelfwise.core.messages import (
     access,
+    analytics,
     catalogue,
     circulation,
     general,
@@ -49,4 +50,5 @@ CATALOGUE: dict[str, MessageTemplate] = _merged(
     wishes.MESSAGES,
     media.MESSAGES,
     stories.MESSAGES,
+    analytics.MESSAGES,
 )

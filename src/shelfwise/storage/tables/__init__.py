@@ -35,6 +35,12 @@ from shelfwise.storage.tables.acquisitions import (
     orders,
     vendors,
 )
+from shelfwise.storage.tables.analytics import (
+    ACTIVITY_DIMENSIONS,
+    ACTIVITY_KINDS,
+    analytics_activity,
+    analytics_applied,
+)
 from shelfwise.storage.tables.base import NAMING, Id, metadata, ts
 from shelfwise.storage.tables.catalogue import (
     BRANCH_KINDS,
@@ -112,6 +118,8 @@ from shelfwise.storage.tables.wishes import (
 )
 
 __all__ = [
+    "ACTIVITY_DIMENSIONS",
+    "ACTIVITY_KINDS",
     "BRANCH_KINDS",
     "DEPOSIT_STATUSES",
     "FEE_KINDS",
@@ -135,6 +143,8 @@ __all__ = [
     "WISH_STATUSES",
     "Id",
     "access_tokens",
+    "analytics_activity",
+    "analytics_applied",
     "audit_log",
     "branch_closures",
     "branch_hours",

@@ -1,0 +1,50 @@
+"""What the catalogue publishes about a record's subject: its main class (read by analytics).
+
+A record may carry several classifications (CLC from a Chinese agency, KDC from a Korean
+one, DDC from an English one). Its *main class* is the top of the first scheme it has in
+:data:`PREFERENCE`: a CLC number's letter (``clc:K`` for K928.6; the T-class's two-letter
+subclasses such as TP fold into T), a DDC or KDC number's hundreds (``ddc:900``,
+``kdc:800``). A record with none of these has ``none``: counted, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection
+
+from shelfwise.catalogue import repo_records
+from shelfwise.core.classification import ClassScheme
+
+PREFERENCE = (ClassScheme.CLC, ClassScheme.KDC, ClassScheme.DDC)
+NO_CLASS = "none"
+_CHUNK = 500
+
+
+def main_class_of(scheme: str, number: str) -> str | None:
+    """The main class of one classification, or None when it has no readable top."""
+    text = number.strip()
+    if scheme == ClassScheme.CLC:
+        return f"clc:{text[0].upper()}" if text[:1].isalpha() and text[:1].isascii() else None
+    if scheme in (ClassScheme.DDC, ClassScheme.KDC):
+        return f"{scheme}:{text[0]}00" if text[:1].isdigit() else None
+    return None
+
+
+def main_classes(conn: Connection, record_ids: Iterable[int]) -> dict[int, str]:
+    """Each record's main class (:data:`NO_CLASS` for a record without one)."""
+    ids = sorted({int(i) for i in record_ids})
+    found = dict.fromkeys(ids, NO_CLASS)
+    for start in range(0, len(ids), _CHUNK):
+        part = repo_records.classes_of(conn, ids[start : start + _CHUNK])
+        for record_id, classes in part.items():
+            found[record_id] = _preferred(classes)
+    return found
+
+
+def _preferred(classes: list[tuple[str, str]]) -> str:
+    for scheme in PREFERENCE:
+        for have, number in classes:
+            if have == scheme and (top := main_class_of(have, number)) is not None:
+                return top
+    return NO_CLASS
