@@ -1,6 +1,7 @@
 """The settings: one typed, immutable :class:`Settings`, declared in :mod:`.settings`."""
 
-from shelfwise.config.settings import SETTINGS, Settings, settings_markdown
+from shelfwise.config.reference import settings_markdown
+from shelfwise.config.settings import SETTINGS, Settings
 from shelfwise.config.values import RenewalBase, Secret, Setting, SettingsError
 
 __all__ = [
