@@ -474,6 +474,64 @@ WISH_ROUTES: dict[tuple[str, str], Route] = {
 }
 
 
+# --- stories and digital objects (issue 17): fresh stories per request -------------------
+STORIES = "stories and digital objects are the network's collection, curated for every branch"
+_STORY = {"title": {"zh": "矩阵故事"}, "sections": [{"kind": "text", "text": {"zh": "正文"}}]}
+_pictures: dict[int, int] = {}
+
+
+def _story(w: World, *, published: bool = False) -> Any:
+    from shelfwise.stories import documents
+
+    made = w.services.stories.create(f"m-{next(_n)}", documents.from_data(_STORY), "matrix")
+    return w.services.stories.act(made.id, "publish", "matrix") if published else made
+
+
+def _open_picture(w: World, role: str, at: str) -> Call:
+    """One open picture per library (drawing and deriving it per request would be slow)."""
+    key = id(w.services)
+    if key not in _pictures:
+        from shelfwise.testing.media_files import picture
+
+        path = picture(w.library.tmp / "matrix.png", (64, 48), colour="#336699")
+        rights = "http://rightsstatements.org/vocab/InC/1.0/"
+        _pictures[key] = w.services.media.ingest_file(path, rights=rights, actor="m").object.id
+    return Call({"object_id": str(_pictures[key])})
+
+
+STORY_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/stories"): public(),
+    ("GET", "/api/v1/stories/{slug}"): public(
+        lambda w, r, at: Call({"slug": _story(w, published=True).slug})
+    ),
+    ("GET", "/api/v1/media/{object_id}"): public(_open_picture),
+    ("POST", "/api/v1/stories"): staff(
+        "catalogue.write",
+        NETWORK,
+        lambda w, r, at: Call(json={"slug": f"n-{next(_n)}", "document": _STORY}),
+        STORIES,
+    ),
+    ("PUT", "/api/v1/stories/{story_id}"): staff(
+        "catalogue.write",
+        NETWORK,
+        lambda w, r, at: Call({"story_id": str(_story(w).id)}, json={"document": _STORY}),
+        STORIES,
+    ),
+    ("POST", "/api/v1/stories/{story_id}/workflow"): staff(
+        "catalogue.write",
+        NETWORK,
+        lambda w, r, at: Call({"story_id": str(_story(w).id)}, json={"action": "submit"}),
+        STORIES,
+    ),
+    ("GET", "/api/v1/stories/{story_id}/revisions"): staff(
+        "catalogue.write",
+        NETWORK,
+        lambda w, r, at: Call({"story_id": str(_story(w).id)}),
+        STORIES,
+    ),
+}
+
+
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/health"): public(),
     ("POST", "/api/v1/sessions"): public(
@@ -729,6 +787,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/suggest"): public(lambda w, r, at: Call(query={"q": "权"})),
     **SPACE_ROUTES,
     **WISH_ROUTES,
+    **STORY_ROUTES,
 }
 
 

@@ -22,6 +22,7 @@ from shelfwise.api import (
     rules_routes,
     search_routes,
     spaces_routes,
+    stories_routes,
     terminal_routes,
     wishes_routes,
 )
@@ -109,4 +110,5 @@ def create_app(services: Services, background: Background | None = None) -> Fast
     app.include_router(terminal_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(spaces_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(wishes_routes.router, prefix="/api/v1", dependencies=checks)
+    app.include_router(stories_routes.router, prefix="/api/v1", dependencies=checks)
     return app

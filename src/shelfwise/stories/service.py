@@ -10,7 +10,7 @@ where it is and the refusal names what is missing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from shelfwise.catalogue.service import CatalogueService
@@ -262,7 +262,9 @@ class StoryService:
     def revisions(self, story_id: int) -> list[Revision]:
         with self._db.read() as conn:
             found = repo.revisions(conn, story_id)
-        return [Revision(int(r.revision), Status(r.status), r.actor, r.at, r.note) for r in found]
+        return [
+            Revision(int(r.revision), Status(r.status), r.actor, _utc(r.at), r.note) for r in found
+        ]
 
     def search(self, q: str) -> list[Story]:
         """Visible stories whose title, summary or sections match ``q`` in any of the three
@@ -312,15 +314,18 @@ def _story(r: Any, tags: list[str], codes: dict[int, str]) -> Story:
         featured_home=bool(r.featured_home),
         featured_branch=branch,
         revision=int(r.revision),
-        created_at=r.created_at,
-        updated_at=r.updated_at,
+        created_at=_utc(r.created_at),
+        updated_at=_utc(r.updated_at),
         updated_by=r.updated_by,
     )
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
+    """A stored time as aware UTC (SQLite hands back naive UTC times)."""
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,7 +1,8 @@
 """IIIF Presentation 3 manifests of digital objects, built with ``iiif-prezi3`` (the IIIF
 community's library): one canvas per object, an image with its Image API 3 service, a PDF
 as its first page with the file as a rendering, a sound or a video with its duration unknown
-to us left out (the player reads it from the file)."""
+to us left out (the player reads it from the file). A story's manifest holds its objects in
+order, each under its access rule."""
 
 from __future__ import annotations
 
@@ -93,6 +94,31 @@ def object_manifest(object_id: str, request: Request, web: WebDep) -> Response:
     base = base_url(request)
     title = {lang: t.caption or item.name for lang, t in item.texts.items()} or {"none": item.name}
     body = manifest_json(f"{base}/iiif/manifest/object/{item.id}", title, [item], base)
+    return manifest_response(body)
+
+
+@router.get("/iiif/manifest/story/{slug}")
+def story_manifest(slug: str, request: Request, web: WebDep) -> Response:
+    """A story's manifest: a canvas for each of its digital objects (cover first) that the
+    asker may see, in the story's order; drafts only for staff, as on the page."""
+    services = web.services
+    viewer = viewer_of(web, request)
+    try:
+        story = services.stories.by_slug(slug[:80], drafts=viewer.staff)
+    except ShelfwiseError as exc:
+        return refusal(request, exc, cors=True)
+    wanted = ([story.cover_id] if story.cover_id else []) + story.document.media_ids()
+    shown = []
+    for item in services.media.many(wanted):
+        try:
+            services.media.check_access(item, viewer)
+        except ShelfwiseError:
+            continue  # left out, never described to who may not see it
+        shown.append(item)
+    base = base_url(request)
+    body = manifest_json(
+        f"{base}/iiif/manifest/story/{story.slug}", story.document.title, shown, base
+    )
     return manifest_response(body)
 
 
