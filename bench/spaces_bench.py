@@ -1,6 +1,6 @@
 """Seats (issue 19): bookings per second at the storm, and the seat-map page of a 300-seat
 room — its weight and the server's time — beside the SVG alone as the floor. SQLite in a
-temporary folder (``--pg URL`` for PostgreSQL too). Prints a markdown table for
+temporary folder (``--pg URL``: an empty PostgreSQL database, both figures there too). Prints a markdown table for
 docs/benchmarks.md.
 
     .venv/bin/python bench/spaces_bench.py --rounds 5
@@ -131,28 +131,35 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--pg", default="", help="a PostgreSQL URL for the storm as well")
+    parser.add_argument(
+        "--pg", default="", help="an empty PostgreSQL database's URL: both figures there too"
+    )
     args = parser.parse_args()
     engines = [("SQLite", "")] + ([("PostgreSQL", args.pg)] if args.pg else [])
-    print("| engine | storm answers/s (median of rounds) | min | max |")
-    print("|---|---|---|---|")
+    storms, pages = [], []
     for name, url in engines:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             services = _services(folder, url or f"sqlite:///{folder / 'b.sqlite'}")
-            rates = storm_rate(services, args.rounds)
-            print(
-                f"| {name} | {statistics.median(rates):.0f} | {min(rates):.0f} | {max(rates):.0f} |"
-            )
-            if name == "SQLite":
-                size, page, floor = seat_map_page(services, args.requests)
-                page_line = (
-                    f"\nseat map, 300 seats: {size:,} bytes of HTML; server time median "
-                    f"{page:.1f} ms, the map and its SVG alone {floor:.1f} ms "
-                    f"(ratio {page / floor:.1f})"
+            try:
+                rates = storm_rate(services, args.rounds)
+                storms.append(
+                    f"| {name} | {statistics.median(rates):.0f} | {min(rates):.0f} "
+                    f"| {max(rates):.0f} |"
                 )
-            services.close()
-    print(page_line)
+                size, page, floor = seat_map_page(services, args.requests)
+                pages.append(
+                    f"| {name} | {size:,} | {page:.1f} | {floor:.1f} | {page / floor:.1f} |"
+                )
+            finally:
+                services.close()
+    print("| engine | storm answers/s (median of rounds) | min | max |")
+    print("|---|---|---|---|")
+    print("\n".join(storms))
+    print()
+    print("| engine | 300-seat map page, bytes | server ms (median) | map + SVG alone ms | ratio |")
+    print("|---|---|---|---|---|")
+    print("\n".join(pages))
     return 0
 
 

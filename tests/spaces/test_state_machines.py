@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -39,6 +39,12 @@ NEXT = {
 }
 T = TypeVar("T")
 FINAL = {"no_show", "cancelled", "released", "completed"}
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """A time read back from the table (SQLite: naive UTC text; PostgreSQL: aware)."""
+    found = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 
 def _attempt(call: Callable[[], T]) -> tuple[T | None, str]:
@@ -93,9 +99,35 @@ class Bookings(RuleBasedStateMachine):
         )
         if made is None:
             refusals = {"spaces.unit_taken", "spaces.closed", "spaces.at_once", "spaces.suspended"}
+            if code == "spaces.too_long":
+                # Only when the day's minutes are used up: sat-out walk-ins on three seats
+                # at once reach the 1440 of the rule within 30 steps (the failure seen once).
+                assert self._minutes_on_day(reader, starts) + 30 * length > 1440
+                return
             assert code in refusals, code
             return
         self.states[made.id] = made.state
+
+    def _minutes_on_day(self, reader: int, at: datetime) -> int:
+        """What the reader's live and sat-out bookings take of ``at``'s local day, counted
+        from the table (the reading room closes at 22:00: no booking crosses midnight)."""
+        zone = self.services.clock.zone
+        day = at.astimezone(zone).date()
+        with self.services.db.read() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT b.starts_at, b.ends_at FROM space_bookings b "
+                    "JOIN readers r ON r.id = b.reader_id WHERE r.card_number = :card "
+                    "AND b.state IN ('booked', 'checked_in', 'away', 'completed')"
+                ),
+                {"card": self.cards[reader]},
+            ).all()
+        total = 0
+        for starts, ends in rows:
+            starts, ends = _aware(starts), _aware(ends)
+            if starts.astimezone(zone).date() == day:
+                total += int((ends - starts).total_seconds() // 60)
+        return total
 
     @rule(reader=st.integers(0, 2), seat=st.integers(0, 2))
     def scan(self, reader: int, seat: int) -> None:
@@ -232,3 +264,31 @@ def test_bookings_follow_their_states_and_never_overlap() -> None:
 
 def test_registrations_follow_a_first_come_first_served_model() -> None:
     _run(Registrations, examples=10, steps=30)
+
+
+def test_a_day_of_walk_ins_on_three_seats_is_refused_as_too_long() -> None:
+    """The path that failed the machine once, unseeded: one reader walks in on all three
+    seats and sits each out, four times (12 x 120 = 1440 minutes, the whole rule), so the
+    next booking is refused ``spaces.too_long`` — a right refusal the model did not know."""
+    machine = Bookings()
+    try:
+        for _ in range(4):
+            for seat in range(3):
+                machine.scan(reader=0, seat=seat)
+                machine.no_overlap_and_slots_match()  # after every step, as hypothesis does
+            for _ in range(2):
+                machine.time_passes(minutes=60)
+                machine.no_overlap_and_slots_match()
+        assert set(machine.states.values()) == {"completed"}
+        assert len(machine.states) == 12
+        lo, hi = machine.services.rooms.now_window()
+        _, code = _attempt(
+            lambda: machine.services.spaces.book(
+                machine.cards[0], machine.seats[0], lo, hi, actor=SYSTEM
+            )
+        )
+        assert code == "spaces.too_long"
+        machine.book(reader=0, seat=0, start=0, length=1)  # the model accepts the refusal
+        machine.no_overlap_and_slots_match()
+    finally:
+        machine.teardown()

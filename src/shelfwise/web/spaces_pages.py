@@ -52,7 +52,16 @@ def _map_svg(page: Page, found: SeatMap) -> Markup:
         return f"/spaces/book?unit={seat.unit.id}&starts_at={start}&ends_at={end}"
 
     label = page.t("spaces.map_label", room=found.room.name, free=found.free)
-    return Markup(seatmap.render(found, link, label))  # seatmap.render escapes every text
+    return Markup(  # seatmap.render escapes every text
+        seatmap.render(found, link, label, lambda seat: seat_words(page, seat))
+    )
+
+
+def seat_words(page: Page, seat: SeatState) -> str:
+    """A seat as the map says it: code, state (not by colour alone) and features."""
+    words = [seat.unit.code, page.t("spaces.legend." + seatmap.seat_class(seat))]
+    words += [page.t("spaces.feature." + f) for f in seat.unit.features]
+    return " · ".join(words)
 
 
 @router.get("/spaces")

@@ -19,6 +19,7 @@ from shelfwise.spaces import seatmap
 from shelfwise.spaces.models import BookingRule
 from shelfwise.spaces.rooms import grid_text
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
+from shelfwise.web.spaces_pages import seat_words
 from shelfwise.web.staff.workplace import allowed_branches
 
 router = APIRouter(
@@ -108,7 +109,9 @@ def room(room_id: Id, page: PageDep, web: WebDep, done: BranchQuery = "") -> Res
         "staff/space_room.html",
         room=found,
         grid=grid_text(found, units),
-        svg=Markup(seatmap.render(live, lambda s: "#", found.name)),  # escaped by render
+        svg=Markup(  # escaped by render
+            seatmap.render(live, lambda s: "#", found.name, lambda s: seat_words(page, s))
+        ),
         codes=codes,
         door_qr=Markup(segno.make(door, error="m").svg_inline(scale=3, title=found.name)),
         visits=services.spaces.visits(room_id, services.clock.now()),
