@@ -4,12 +4,15 @@ invoices, and a book wish that arrives as a hold for its wisher."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from acquisitions.conftest import BUDGET
 from shelfwise.acquisitions import models as acq_models
 from shelfwise.acquisitions.models import Brief, LineDraft, yuan
+from shelfwise.acquisitions.service import shares
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.circulation.scope import reader_self
 from shelfwise.core.errors import ShelfwiseError
@@ -108,6 +111,44 @@ def test_bad_orders_are_refused_clearly(lib: WishLibrary) -> None:
     with pytest.raises(ShelfwiseError) as nothing:
         acq.receive("9787020024766", "CEN", actor=STAFF)
     assert nothing.value.code == "acq.nothing_to_receive"
+
+
+def test_an_invoice_shares_its_difference_among_the_funds_that_paid(lib: WishLibrary) -> None:
+    """Two lines paid from two funds; the invoice says 1.00 yuan more than the copies'
+    prices: each fund carries its share (3:1 here), not the first line's fund alone."""
+    acq = lib.services.acquisitions
+    year = lib.services.clock.today().year
+    acq.save_fund("KIDS", year, "CEN", "少儿图书", BUDGET, actor=STAFF)
+    one, two = lib.title("草房子", "9787534656713"), lib.title("城南旧事", "9787020090006")
+    order = acq.order(
+        "XH",
+        [
+            LineDraft("BOOKS", "CEN", 3_000, record_id=one),
+            LineDraft("KIDS", "CEN", 1_000, record_id=two),
+        ],
+        actor=STAFF,
+        by="s",
+    )
+    for line in order.lines:
+        acq.receive(line.barcodes[0], "CEN", actor=STAFF)
+    acq.invoice(order.id, "INV-2", 4_100, actor=STAFF)
+    spent = {f.code: f.spent_cents for f in acq.funds()}
+    assert spent == {"BOOKS": 3_075, "KIDS": 1_025}
+    assert sum(f.committed_cents for f in acq.funds()) == 0
+
+
+@given(
+    amount=st.integers(-(10**9), 10**9),
+    weights=st.dictionaries(st.integers(1, 50), st.integers(0, 10**7), min_size=1, max_size=6),
+)
+def test_shares_add_up_and_follow_the_weights(amount: int, weights: dict[int, int]) -> None:
+    got = shares(amount, weights)
+    assert sum(got.values()) == amount
+    assert set(got) <= set(weights)
+    total = sum(weights.values())
+    for key, part in got.items():
+        exact = amount * weights[key] / total if total else amount / len(weights)
+        assert abs(part - exact) < 1  # never off by a whole fen
 
 
 def _order_the_wish(lib: WishLibrary, wish_id: int) -> int:

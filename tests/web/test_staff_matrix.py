@@ -342,6 +342,67 @@ WISH_PAGES: dict[tuple[str, str], Page] = {
 }
 
 
+def _book_wish(w: World, at: str) -> str:
+    from shelfwise.circulation.scope import reader_self
+    from shelfwise.wishes.models import WishDraft, WishKind
+
+    draft = WishDraft(WishKind.BOOK, f"矩阵之书 {next(_n)}", "匿名", branch=at)
+    return str(w.services.wishes.post(draft, actor=reader_self(w.reader())).id)
+
+
+def _buying(w: World, at: str) -> None:
+    """A vendor, and a fund at ``at`` with money for every order of the matrix."""
+    acq = w.services.acquisitions
+    acq.save_vendor("MX", "矩阵书店", actor=SYSTEM)
+    acq.save_fund(f"F{at}", w.services.clock.today().year, at, "矩阵", 10**9, actor=SYSTEM)
+
+
+def _on_order(w: World, at: str) -> str:
+    """A fresh copy on order for ``at``: its barcode."""
+    from shelfwise.acquisitions.models import LineDraft
+
+    _buying(w, at)
+    draft = LineDraft(f"F{at}", at, 100, record_id=w.record_id)
+    (line,) = w.services.acquisitions.order("MX", [draft], actor=SYSTEM, by="matrix").lines
+    return line.barcodes[0]
+
+
+def _received(w: World, at: str) -> str:
+    barcode = _on_order(w, at)
+    w.services.acquisitions.receive(barcode, at, actor=SYSTEM)
+    return barcode
+
+
+def _order(w: World, at: str) -> Ask:
+    _buying(w, at)
+    form = {"wish": _book_wish(w, at), "branch": at, "vendor": "MX", "fund": f"F{at}"}
+    return Ask(form=form | {"price": "12.50", "quantity": "1"})
+
+
+ACQUISITION_PAGES: dict[tuple[str, str], Page] = {
+    ("GET", "/staff/acquisitions"): Page(
+        "catalogue.write", BRANCH, lambda w, at: Ask(query={"branch": at})
+    ),
+    ("GET", "/staff/acquisitions/order"): Page(
+        "catalogue.write", BRANCH, lambda w, at: Ask(query={"wish": _book_wish(w, at)})
+    ),
+    ("POST", "/staff/acquisitions/order"): Page("catalogue.write", BRANCH, _order),
+    ("GET", "/staff/acquisitions/receive"): Page(
+        "catalogue.write", BRANCH, lambda w, at: Ask(query={"branch": at})
+    ),
+    ("POST", "/staff/acquisitions/receive"): Page(
+        "catalogue.write",
+        BRANCH,
+        lambda w, at: Ask(form={"branch": at, "scanned": _on_order(w, at), "shelve": "1"}),
+    ),
+    ("POST", "/staff/acquisitions/shelve"): Page(
+        "catalogue.write",
+        BRANCH,
+        lambda w, at: Ask(form={"branch": at, "barcode": _received(w, at)}),
+    ),
+}
+
+
 PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/staff/login"): Page("public"),
     ("POST", "/staff/login"): Page("public", make=_login),
@@ -544,6 +605,7 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/staff/media"): Page("catalogue.write", NETWORK, _picture, why=STORIES),
     **SPACE_PAGES,
     **WISH_PAGES,
+    **ACQUISITION_PAGES,
 }
 
 

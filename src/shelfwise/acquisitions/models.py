@@ -11,6 +11,10 @@ LINE_ORDERED = "acquisitions.line_ordered"
 LINE_RECEIVED = "acquisitions.line_received"
 ITEM_IN_SERVICE = "acquisitions.item_in_service"
 
+# The price an order form starts from when the branch has ordered nothing yet (fen): a
+# guess for the first order only; staff correct it, later forms start from the last price.
+TYPICAL_PRICE_CENTS = 5_000
+
 
 def yuan(cents: int) -> str:
     """Fen shown as yuan: 12345 -> '123.45'."""
@@ -97,3 +101,28 @@ class Received:
     record_id: int
     barcode: str
     wish_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What an order of one copy for ``branch`` most likely uses, for a form to start from:
+    the vendor of the branch's latest order, the branch's fund of the year with the most
+    money left (one that covers the price if any does), the branch's latest price."""
+
+    branch: str
+    vendor: str | None
+    fund: str | None
+    price_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A line still waiting for copies at a branch (the receiving page lists them)."""
+
+    line_id: int
+    order_id: int
+    vendor: str
+    record_id: int
+    wish_id: int | None
+    quantity: int
+    received: int

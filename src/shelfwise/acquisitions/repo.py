@@ -276,3 +276,71 @@ def on_order(conn: Connection, record_id: int) -> int:
             ).where(order_lines.c.record_id == record_id, order_lines.c.status == "ordered")
         ).scalar_one()
     )
+
+
+def central_code(conn: Connection) -> str | None:
+    """The central branch's code (the first branch when none is central)."""
+    found = conn.execute(
+        select(branches.c.code).order_by(branches.c.kind != "central", branches.c.id).limit(1)
+    ).scalar()
+    return None if found is None else str(found)
+
+
+def latest_vendor_at(conn: Connection, branch: int) -> str | None:
+    """The vendor of the latest order with a line for ``branch``."""
+    found = conn.execute(
+        select(vendors.c.code)
+        .join(orders, orders.c.vendor_id == vendors.c.id)
+        .join(order_lines, order_lines.c.order_id == orders.c.id)
+        .where(order_lines.c.branch_id == branch)
+        .order_by(order_lines.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if found is None else str(found)
+
+
+def latest_price_at(conn: Connection, branch: int) -> int | None:
+    found = conn.execute(
+        select(order_lines.c.price_cents)
+        .where(order_lines.c.branch_id == branch, order_lines.c.price_cents > 0)
+        .order_by(order_lines.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def waiting_lines_at(conn: Connection, branch: int, limit: int) -> Sequence[Row[Any]]:
+    """Lines of open orders still waiting for copies at ``branch``, oldest first."""
+    return conn.execute(
+        select(order_lines, vendors.c.code.label("vendor_code"))
+        .join(orders, orders.c.id == order_lines.c.order_id)
+        .join(vendors, vendors.c.id == orders.c.vendor_id)
+        .where(
+            order_lines.c.branch_id == branch,
+            order_lines.c.status == "ordered",
+            order_lines.c.received < order_lines.c.quantity,
+        )
+        .order_by(order_lines.c.id)
+        .limit(limit)
+    ).all()
+
+
+def in_processing_at(conn: Connection, branch: int, limit: int) -> Sequence[Any]:
+    """Copies received at ``branch`` and not yet on the shelf, latest first."""
+    return conn.execute(
+        select(
+            line_items.c.line_id,
+            items.c.barcode,
+            order_lines.c.record_id,
+            order_lines.c.wish_id,
+        )
+        .join(items, items.c.id == line_items.c.item_id)
+        .join(order_lines, order_lines.c.id == line_items.c.line_id)
+        .where(
+            order_lines.c.branch_id == branch,
+            line_items.c.received_at.is_not(None),
+            items.c.lifecycle == "in_processing",
+        )
+        .order_by(line_items.c.received_at.desc(), line_items.c.id.desc())
+        .limit(limit)
+    ).all()

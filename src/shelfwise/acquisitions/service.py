@@ -8,6 +8,7 @@ from a wish writes an outbox event at each step; the wish wall listens.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,13 +20,16 @@ from shelfwise.acquisitions.models import (
     ITEM_IN_SERVICE,
     LINE_ORDERED,
     LINE_RECEIVED,
+    TYPICAL_PRICE_CENTS,
     Brief,
     Fund,
     Line,
     LineDraft,
     Order,
+    Proposal,
     Received,
     Vendor,
+    Waiting,
 )
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.catalogue.service import CatalogueService
@@ -38,6 +42,9 @@ from shelfwise.storage.outbox import enqueue
 
 MAX_QUANTITY = 500
 MAX_PRICE_CENTS = 100_000_000  # one million yuan a copy: anything above is a typing slip
+LISTED = 200  # lines and copies a receiving page lists
+# An order line's number as printed on the order ("L" and the line's id), scanned or typed.
+LINE_REF = re.compile(r"[Ll](\d{1,12})")
 
 
 class AcquisitionService:
@@ -105,9 +112,50 @@ class AcquisitionService:
             assert found is not None
             return _fund(found)
 
-    def funds(self, year: int | None = None) -> list[Fund]:
+    def funds(self, year: int | None = None, branch: str | None = None) -> list[Fund]:
+        """The year's funds (this year's by default), of every branch or of ``branch``."""
         with self._db.read() as conn:
-            return [_fund(r) for r in repo.fund_rows(conn, year or self._clock.today().year)]
+            rows = repo.fund_rows(conn, year or self._clock.today().year)
+        return [_fund(r) for r in rows if branch is None or r.branch_code == branch]
+
+    def proposal(self, branch: str | None) -> Proposal:
+        """Where an order of one copy for ``branch`` (None: the network, received at the
+        central branch) most likely goes; see :class:`Proposal`. Nothing is checked here:
+        :meth:`order` checks what is finally sent."""
+        year = self._clock.today().year
+        with self._db.read() as conn:
+            code = branch or repo.central_code(conn) or ""
+            here = repo.branch_id(conn, code)
+            vendor = repo.latest_vendor_at(conn, here) if here is not None else None
+            if vendor is None:
+                vendor = next((str(v.code) for v in repo.vendor_rows(conn)), None)
+            price = (repo.latest_price_at(conn, here) if here is not None else None) or (
+                TYPICAL_PRICE_CENTS
+            )
+            funds = sorted(
+                (_fund(r) for r in repo.fund_rows(conn, year) if r.branch_code == code),
+                key=lambda f: (-f.available_cents, f.code),
+            )
+        covering = [f for f in funds if f.available_cents >= price]
+        fund = covering[0] if covering else (funds[0] if funds else None)
+        return Proposal(code, vendor, fund.code if fund else None, price)
+
+    def waiting_lines(self, branch: str, *, actor: Actor) -> list[Waiting]:
+        """Lines still waiting for copies at ``branch``, oldest first."""
+        authorise(actor, at=[branch])
+        with self._db.read() as conn:
+            rows = repo.waiting_lines_at(conn, _branch(conn, branch), LISTED)
+        return [
+            Waiting(r.id, r.order_id, r.vendor_code, r.record_id, r.wish_id, r.quantity, r.received)
+            for r in rows
+        ]
+
+    def in_processing(self, branch: str, *, actor: Actor) -> list[Received]:
+        """Copies received at ``branch`` that are not yet on the shelf, latest first."""
+        authorise(actor, at=[branch])
+        with self._db.read() as conn:
+            rows = repo.in_processing_at(conn, _branch(conn, branch), LISTED)
+        return [Received(r.line_id, r.record_id, r.barcode, r.wish_id) for r in rows]
 
     def on_order(self, record_id: int) -> int:
         """Copies of the record ordered and not yet received."""
@@ -221,8 +269,9 @@ class AcquisitionService:
     # --- receiving --------------------------------------------------------------------
 
     def receive(self, scanned: str, branch: str, *, actor: Actor) -> Received:
-        """One copy received at ``branch``: ``scanned`` is the copy's barcode or the book's
-        ISBN (the oldest open line of that book at the branch). Its price moves from
+        """One copy received at ``branch``: ``scanned`` is the copy's barcode, the order
+        line's number (``L`` and its id, as the order prints it) or the book's ISBN (the
+        oldest open line of that book at the branch). Its price moves from
         committed to spent; the copy goes "in processing"."""
         authorise(actor, at=[branch])
         now = self._clock.now()
@@ -249,6 +298,12 @@ class AcquisitionService:
             if line is None or line.branch_id != here or line.status != "ordered":
                 raise ShelfwiseError("acq.nothing_to_receive", scanned=scanned)
             return line, by_barcode
+        by_line = LINE_REF.fullmatch(scanned)
+        if by_line is not None:
+            line = repo.line_by_id(conn, int(by_line.group(1)))
+            if line is None or line.branch_id != here or line.status != "ordered":
+                raise ShelfwiseError("acq.nothing_to_receive", scanned=scanned)
+            return line, repo.waiting_copy(conn, line.id)
         isbn13 = isbns.to_isbn13(scanned)
         if isbn13 is None:
             raise ShelfwiseError("acq.nothing_to_receive", scanned=scanned)
@@ -302,10 +357,19 @@ class AcquisitionService:
                         repo.release(conn, line.fund_id, missing * line.price_cents)
                         repo.cancel_line(conn, line.id)
                         withdraw += repo.unreceived_barcodes(conn, line.id)
-                if lines and not repo.adjust_spent(conn, lines[0].fund_id, total_cents - received):
-                    raise ShelfwiseError(
-                        "acq.fund_exhausted", fund=lines[0].fund_code, available=""
+                # What the invoice says beyond (or below) the copies' prices is shared among
+                # the funds the copies were paid from, in proportion to what each paid.
+                paid: dict[int, int] = {}
+                for line in lines:
+                    paid[line.fund_id] = (
+                        paid.get(line.fund_id, 0) + line.received * line.price_cents
                     )
+                for fund_id, delta in shares(total_cents - received, paid).items():
+                    if not repo.adjust_spent(conn, fund_id, delta):
+                        fund = repo.fund_by_id(conn, fund_id)
+                        raise ShelfwiseError(
+                            "acq.fund_exhausted", fund=fund.code, available=_avail(fund)
+                        )
                 repo.insert_invoice(
                     conn,
                     order_id=order_id,
@@ -319,6 +383,23 @@ class AcquisitionService:
         for barcode in withdraw:
             self._catalogue.set_lifecycle(barcode, Lifecycle.WITHDRAWN)
         return self.get_order(order_id)
+
+
+def shares(amount: int, weights: dict[int, int]) -> dict[int, int]:
+    """``amount`` split in proportion to ``weights`` (equal shares when all weigh nothing),
+    in whole fen that add up to it exactly: largest remainders get the odd fen."""
+    if not weights or amount == 0:
+        return {}
+    keys = sorted(weights)
+    total = sum(weights.values())
+    parts = {k: (weights[k] if total else 1) for k in keys}
+    whole = sum(parts.values())
+    sign, rest = (1 if amount > 0 else -1), abs(amount)
+    out = {k: rest * parts[k] // whole for k in keys}
+    left = rest - sum(out.values())
+    for k in sorted(keys, key=lambda k: (-(rest * parts[k] % whole), k))[:left]:
+        out[k] += 1
+    return {k: sign * v for k, v in out.items() if v}
 
 
 def _text(value: str, field: str, limit: int) -> str:

@@ -45,6 +45,8 @@ from shelfwise.wishes.models import (
 # History kinds a reader is told of (hold entries tell the one reader they name).
 TOLD = frozenset({"status", "answer", "hidden", "merged", "joined", "hold_placed", "hold_refused"})
 ERASED_NAME = "—"
+# Where an order may answer a book wish from (acquisitions' line_ordered walks it on).
+ORDERABLE = frozenset({WishStatus.SUBMITTED, WishStatus.IN_REVIEW, WishStatus.ACCEPTED})
 
 
 def wish_of(row: Row[Any]) -> Wish:
@@ -310,6 +312,18 @@ class WishService:
             reader = lock_reader(conn, card_number)
             return reader.id in repo.supporter_ids(conn, wish_id)
 
+    def to_order(self, wish_id: int, *, actor: Actor) -> Wish:
+        """A book wish an order may answer (submitted, in review or accepted; ordering
+        accepts it), as staff of its branch see it; refused otherwise."""
+        with self._db.read() as conn:
+            row = self._staff_row(conn, wish_id, actor, lock=False)
+        wish = wish_of(row)
+        if wish.moderation is Moderation.MERGED:
+            raise ShelfwiseError("wishes.merged", wish=wish_id)
+        if wish.kind is not WishKind.BOOK or wish.status not in ORDERABLE:
+            raise ShelfwiseError("wishes.transition", current=wish.status, target="ordered")
+        return wish
+
     def stats(self) -> WishStats:
         """Counts only: by status, by kind, and supports in all (no reader anywhere)."""
         with self._db.read() as conn:
@@ -323,8 +337,10 @@ class WishService:
 
     # --- staff ------------------------------------------------------------------------
 
-    def _staff_row(self, conn: Connection, wish_id: int, actor: Actor) -> Row[Any]:
-        row = repo.load_wish(conn, wish_id, lock=True)
+    def _staff_row(
+        self, conn: Connection, wish_id: int, actor: Actor, *, lock: bool = True
+    ) -> Row[Any]:
+        row = repo.load_wish(conn, wish_id, lock=lock)
         if row is None:
             raise ShelfwiseError("wishes.not_found", wish=wish_id)
         if row.branch_code is None:

@@ -4,6 +4,7 @@ administration. Every page asks ``page.staff(permission)`` before it shows anyth
 from fastapi import APIRouter
 
 from shelfwise.web.staff import (
+    acquisitions,
     admin,
     branches,
     cataloguing,
@@ -33,5 +34,6 @@ for _module in (
     cataloguing,
     spaces,
     wishes,
+    acquisitions,
 ):
     router.include_router(_module.router)

@@ -23,6 +23,8 @@ SECTIONS = (
     ("access.admin", "/staff/admin/branches", "staff.branches.title"),
     ("circulation.rules", "/staff/rules", "staff.rules.title"),
     ("catalogue.write", "/staff/catalogue", "staff.nav.catalogue"),
+    ("circulation.desk", "/staff/wishes", "staff.wishes.title"),
+    ("catalogue.write", "/staff/acquisitions", "staff.acq.title"),
 )
 
 

@@ -1,8 +1,8 @@
 """The wish wall for staff (issue 18): a branch's moderation queue and open wishes, each
 with its buttons — show, hide with a reason, put in review, accept or decline with a
-public answer, answer. Every change is the wish service's, which checks the branch again.
-Ordering, the funds overview and receiving by scanning are in the API for now
-(``/api/v1/acquisitions/...``)."""
+public answer, answer; a book wish has its "order" link to acquisitions' order form
+(``web/staff/acquisitions.py``: the second click orders). Every change is the wish
+service's, which checks the branch again."""
 
 from __future__ import annotations
 
