@@ -532,6 +532,16 @@ STORY_ROUTES: dict[tuple[str, str], Route] = {
 }
 
 
+# --- statistics (issue 21): an administrator bound to branches sees those branches ----------
+ANALYTICS_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/analytics/{act}"): staff(
+        "analytics.read",
+        BRANCH,
+        lambda w, r, at: Call({"act": "loans"}, query={"by": "day,branch", "branch": at}),
+    ),
+}
+
+
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/health"): public(),
     ("POST", "/api/v1/sessions"): public(
@@ -788,6 +798,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     **SPACE_ROUTES,
     **WISH_ROUTES,
     **STORY_ROUTES,
+    **ANALYTICS_ROUTES,
 }
 
 

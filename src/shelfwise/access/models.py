@@ -20,6 +20,8 @@ PERMISSIONS: dict[str, str] = {
     "circulation.rules": "edit loan rules and branch calendars",
     "catalogue.write": "import and edit records and items",
     "access.admin": "manage staff accounts, API tokens and SIP2 terminals; read the audit log",
+    # An administrator bound to branches (a branch's manager) sees those branches' figures.
+    "analytics.read": "see the library's statistics and dashboards (counts, no reader)",
 }
 
 # Permissions over what every branch shares (staff accounts, API tokens, the audit log): an

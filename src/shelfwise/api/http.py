@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shelfwise import __version__
 from shelfwise.api import (
     access_routes,
+    analytics_routes,
     catalogue_routes,
     errors,
     fees_routes,
@@ -111,4 +112,5 @@ def create_app(services: Services, background: Background | None = None) -> Fast
     app.include_router(spaces_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(wishes_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(stories_routes.router, prefix="/api/v1", dependencies=checks)
+    app.include_router(analytics_routes.router, prefix="/api/v1", dependencies=checks)
     return app
