@@ -233,6 +233,27 @@ def _marc(w: World, at: str) -> Ask:
     return Ask(form={}, file=("one.mrc", _one_record()))
 
 
+def _saved_version(w: World) -> int:
+    """A version of the matrix record saved through the editor's service (as is)."""
+    from shelfwise.catalogue.models import Cataloguer
+
+    catalogue = w.services.catalogue
+    return catalogue.save_marc(
+        w.record_id,
+        catalogue.get_marc(w.record_id),
+        expected_version=catalogue.record_version(w.record_id),
+        by=Cataloguer(0, "matrix"),
+    ).version
+
+
+def _restore(w: World, at: str) -> Ask:
+    version = _saved_version(w)
+    current = w.services.catalogue.record_version(w.record_id)
+    return Ask(
+        {"record_id": str(w.record_id), "version": str(version)}, form={"version": str(current)}
+    )
+
+
 # --- seats, rooms and events (issue 19) ------------------------------------------------------
 
 
@@ -573,6 +594,30 @@ PAGES: dict[tuple[str, str], Page] = {
     ),
     ("POST", "/staff/catalogue/records/{record_id}/merge"): Page(
         "catalogue.write", NETWORK, _merge, why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/records/{record_id}/marc"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"record_id": str(w.record_id)}),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/records/{record_id}/marc"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(
+            {"record_id": str(w.record_id)},
+            form={"op": "check", "count": "0", "leader": "00000nam a2200000 a 4500"},
+        ),
+        why=CATALOGUE,
+    ),
+    ("GET", "/staff/catalogue/records/{record_id}/versions/{version}"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"record_id": str(w.record_id), "version": str(_saved_version(w))}),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/records/{record_id}/versions/{version}/restore"): Page(
+        "catalogue.write", NETWORK, _restore, why=CATALOGUE
     ),
     ("GET", "/staff/stories"): Page("catalogue.write", NETWORK, why=STORIES),
     ("POST", "/staff/stories"): Page(

@@ -171,3 +171,23 @@ class RecordDetail:
     languages: tuple[str, ...]
     material_type: str
     class_number: str | None  # "clc:K928.6", the first classification
+
+
+@dataclass(frozen=True, slots=True)
+class RecordVersion:
+    """One saved version of a record's master MARC: who saved it (``staff_name`` None:
+    the record as imported, kept when the editor first saved over it) and when."""
+
+    version: int
+    staff_id: int | None
+    staff_name: str | None
+    restored_from: int | None
+    saved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cataloguer:
+    """The staff member saving a record (the catalogue keeps their id and name)."""
+
+    staff_id: int
+    name: str

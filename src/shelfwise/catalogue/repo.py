@@ -145,14 +145,27 @@ def _insert_keys(conn: Connection, keyed: list[tuple[int, list[str], list[ClassR
 
 def rewrite_record(conn: Connection, record_id: int, incoming: Incoming, now: datetime) -> None:
     """Re-derive a record's columns from a new master MARC record."""
+    rewrite_columns(conn, record_id, incoming.columns, incoming.isbns, incoming.class_rows, now)
+
+
+def rewrite_columns(
+    conn: Connection,
+    record_id: int,
+    columns: dict[str, Any],
+    isbns: list[str],
+    classes: list[ClassRow],
+    now: datetime,
+) -> None:
+    """Store a record's new master with the columns, ISBNs and classes derived from it,
+    and count a new version of it (the import and the editor both come here)."""
     conn.execute(
         update(records)
         .where(records.c.id == record_id)
-        .values(**incoming.columns, updated_at=now, version=records.c.version + 1)
+        .values(**columns, updated_at=now, version=records.c.version + 1)
     )
     conn.execute(delete(record_isbns).where(record_isbns.c.record_id == record_id))
     conn.execute(delete(record_classes).where(record_classes.c.record_id == record_id))
-    _insert_keys(conn, [(record_id, incoming.isbns, incoming.class_rows)])
+    _insert_keys(conn, [(record_id, isbns, classes)])
 
 
 def insert_sources(conn: Connection, rows: list[SourceRow], now: datetime) -> None:

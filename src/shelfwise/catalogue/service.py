@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shelfwise.catalogue import repo, repo_holdings, repo_records
 from shelfwise.catalogue.display import detail_of
+from shelfwise.catalogue.editing import RecordEditing
 from shelfwise.catalogue.harvest import HarvestReads
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
@@ -46,7 +47,7 @@ class Master:
 _LOCATION_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
-class CatalogueService(HarvestReads):
+class CatalogueService(HarvestReads, RecordEditing):
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock

@@ -140,6 +140,8 @@ def _field(index: int, f: Field, dialect: Dialect) -> list[Finding]:
     if f.is_control:
         return [Finding("error", "data_as_control", index, f.tag, {"tag": f.tag})]
     out = _shape(index, f)
+    if f.tag == TITLE_TAG[dialect] and not (f.first("a") or "").strip():
+        out.append(Finding("error", "title_no_a", index, f.tag, {"tag": f.tag}))
     if any(x.severity == "error" for x in out) or is_local(f.tag, dialect):
         return out
     rule = TAGS[dialect].get(f.tag)
@@ -246,9 +248,11 @@ def _content(index: int, f: Field, dialect: Dialect) -> list[Finding]:
             if code == "a" and digits and not isbn.is_valid(digits):
                 out.append(Finding("warning", "isbn_invalid", index, f.tag, {"value": value}))
     if f.tag == TITLE_TAG[dialect]:
-        if not (f.first("a") or "").strip():
-            out.append(Finding("error", "title_no_a", index, f.tag, {"tag": f.tag}))
-        elif dialect is not Dialect.UNIMARC and f.subfields[0][0] not in ("a", "6"):
+        if (
+            (f.first("a") or "").strip()
+            and dialect is not Dialect.UNIMARC
+            and f.subfields[0][0] not in ("a", "6")
+        ):
             out.append(Finding("warning", "title_a_first", index, f.tag, {"tag": f.tag}))
         if dialect is not Dialect.UNIMARC:
             out += _nonfiling(index, f)

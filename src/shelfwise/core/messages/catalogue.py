@@ -48,6 +48,24 @@ MESSAGES: dict[str, MessageTemplate] = {
         "서지 레코드 {record_id}은(는) 이미 {state} 상태여서 수정할 수 없습니다.",
         "Bibliographic record {record_id} is {state} and can no longer be changed.",
     ),
+    "catalogue.marc_invalid": message(
+        422,
+        "记录有 {count} 处错误，未保存；请按字段旁的提示修改。",
+        "레코드에 오류가 {count}곳 있어 저장하지 않았습니다. 필드 옆의 안내대로 고치십시오.",
+        "The record has {count} error(s) and was not saved; correct them as shown beside the fields.",
+    ),
+    "catalogue.record_changed": message(
+        409,
+        "书目记录 {record_id} 在您打开后已被他人保存（现为第 {version} 版）；您的修改未保存，请重新打开记录再改。",
+        "서지 레코드 {record_id}은(는) 연 뒤에 다른 사람이 저장했습니다(현재 버전 {version}). 수정한 내용은 저장하지 않았으니 레코드를 다시 열어 고치십시오.",
+        "Someone saved record {record_id} after you opened it (it is now version {version}); your changes were not saved: open the record again and redo them.",
+    ),
+    "catalogue.version_not_found": message(
+        404,
+        "书目记录 {record_id} 没有第 {version} 版。",
+        "서지 레코드 {record_id}에는 버전 {version}이(가) 없습니다.",
+        "Record {record_id} has no version {version}.",
+    ),
     "catalogue.lifecycle_transition": message(
         409,
         "册 {barcode} 不能从“{current}”改为“{target}”。",

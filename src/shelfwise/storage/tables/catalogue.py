@@ -172,6 +172,24 @@ Index("ix_items_home_branch_call", items.c.home_branch_id, items.c.call_number_s
 Index("ix_items_call_number", items.c.call_number)
 
 
+# The versions of a record's master MARC the editor saved, with who saved each (issue 20).
+# The first save of a record also keeps the version it replaced (staff_name NULL: as it
+# was imported). staff_id names an access.staff row, without a foreign key: the
+# catalogue sits below access and never reads its tables.
+record_versions = Table(
+    "record_versions",
+    metadata,
+    Column("record_id", Id, ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("dialect", String(16), nullable=False),
+    Column("master", LargeBinary, nullable=False),
+    Column("staff_id", BigInteger, nullable=True),
+    Column("staff_name", Text, nullable=True),
+    Column("restored_from", Integer, nullable=True),
+    ts("saved_at"),
+    CheckConstraint("version >= 1", name="version"),
+)
+
 # Deleted or merged things, remembered so that harvesters (OAI-PMH) learn of them.
 tombstones = Table(
     "tombstones",
