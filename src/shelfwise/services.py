@@ -16,6 +16,7 @@ from datetime import timedelta, timezone
 from shelfwise.access.service import AccessService
 from shelfwise.acquisitions.service import AcquisitionService
 from shelfwise.analytics.service import AnalyticsService
+from shelfwise.catalogue.copying import CopyCataloguing
 from shelfwise.catalogue.exporting import Exporter
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.remote import RemoteCatalogue
@@ -86,6 +87,10 @@ class Services:
             batch_size=self.settings.import_batch_size,
             workers=_workers(self.settings.import_workers),
         )
+
+    def copying(self) -> CopyCataloguing:
+        """Copy cataloguing from the remote catalogues, saved through the importer's matching."""
+        return CopyCataloguing(self.db, self.importer, self.remote)
 
     def uploads(self) -> Uploads:
         """Files staff upload for import (deleted once imported, or after the retention)."""

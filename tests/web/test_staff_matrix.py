@@ -32,9 +32,13 @@ from sqlalchemy import select, text
 from shelfwise import app as composition
 from shelfwise.access.models import ROLE_PERMISSIONS, Role
 from shelfwise.catalogue.models import Lifecycle
+from shelfwise.catalogue.remote import RemoteRecord, RemoteResult, Target, TargetKind, Words
 from shelfwise.circulation.rules import Hours
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.events.models import NewEvent
+from shelfwise.marc.description import Dialect
+from shelfwise.marc.mnemonic import write_lines
+from shelfwise.marc.record import Field, Record
 from shelfwise.runtime import Runtime
 from shelfwise.services import Services
 from shelfwise.storage.tables import branches, holds, loans
@@ -252,6 +256,62 @@ def _restore(w: World, at: str) -> Ask:
     return Ask(
         {"record_id": str(w.record_id), "version": str(version)}, form={"version": str(current)}
     )
+
+
+# --- copy cataloguing (issue 20) ----------------------------------------------------------------
+
+
+class _Remote:
+    """A remote catalogue that answers at once (the matrix is about who may, not protocols;
+    tests/web/test_staff_copying.py asks a real Zebra server)."""
+
+    target_ = Target("fake", "Fake", TargetKind.SRU, "http://fake.example/sru")
+
+    def targets(self) -> list[Target]:
+        return [self.target_]
+
+    def target(self, key: str) -> Target | None:
+        return self.target_ if key == "fake" else None
+
+    def search(self, target: Target, query: str | Words, *, maximum: int = 10) -> RemoteResult:
+        record = RemoteRecord(1, _copied_record(), Dialect.MARC21)
+        return RemoteResult(target, str(query), 1, [record])
+
+
+def _copied_record() -> Record:
+    n = next(_n)
+    return Record(
+        "00000nam a2200000 a 4500",
+        [Field("001", data=f"copy-matrix-{n}"), Field("245", "10", [("a", f"复制 {n}")])],
+    )
+
+
+def _copy_save(w: World, at: str) -> Ask:
+    form = {"target": "fake", "q": "x", "dialect": "marc21"}
+    return Ask(form=form | {"marc": write_lines(_copied_record())})
+
+
+_COPY_QUERY = {"target": "fake", "q": "x"}
+COPY_PAGES = {
+    ("GET", "/staff/catalogue/copy"): Page(
+        "catalogue.write", NETWORK, lambda w, at: Ask(query=_COPY_QUERY), why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/copy/review"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(query=_COPY_QUERY | {"n": "1"}),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/copy/save"): Page(
+        "catalogue.write", NETWORK, _copy_save, why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/copy/saved/{record_id}"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"record_id": str(w.record_id)}),
+        why=CATALOGUE,
+    ),
+}
 
 
 # --- seats, rooms and events (issue 19) ------------------------------------------------------
@@ -619,6 +679,7 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/staff/catalogue/records/{record_id}/versions/{version}/restore"): Page(
         "catalogue.write", NETWORK, _restore, why=CATALOGUE
     ),
+    **COPY_PAGES,
     ("GET", "/staff/stories"): Page("catalogue.write", NETWORK, why=STORIES),
     ("POST", "/staff/stories"): Page(
         "catalogue.write",
@@ -672,7 +733,6 @@ def expected(page: Page, role: str, at: str) -> str:
 
 def _one_record(bad: bool = False) -> bytes:
     from shelfwise.marc.iso2709 import encode
-    from shelfwise.marc.record import Field, Record
 
     n = next(_n)
     record = Record(
@@ -685,6 +745,7 @@ def _one_record(bad: bool = False) -> bytes:
 @pytest.fixture
 def world(services: Services, tmp_path: Path) -> Iterator[World]:
     seed_branches(services.catalogue)
+    services.remote = _Remote()
     path = tmp_path / "pool.mrc"
     write_records(path, 24)
     services.importer().import_file(path)

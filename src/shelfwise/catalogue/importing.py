@@ -15,6 +15,7 @@ the measured rates.
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,15 @@ class _NewRecord:
     incoming: Incoming
     record_id: int | None = None
     extra_sources: list[tuple[Incoming, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    """What one record became: ``added``, ``merged``, ``updated`` or ``unchanged``."""
+
+    record_id: int
+    outcome: str
+    matched_on: str  # new, source, isbn, title_key
 
 
 Progress = Callable[[int, int], None]  # (records handled so far, bytes read so far)
@@ -126,6 +136,15 @@ class Importer:
         if not anything_rejected:
             rejects_path.unlink(missing_ok=True)
         return summary
+
+    def import_record(self, incoming: Incoming) -> RecordOutcome:
+        """One prepared record through the same placing as a file (copy cataloguing): the
+        same source, ISBN and title-key matching, so saving it twice makes no duplicate."""
+        summary = ImportSummary(path="")
+        report, rejects = io.StringIO(), io.StringIO()
+        self._store_batch([incoming], summary, report, rejects)
+        line = report.getvalue().splitlines()[0].split("\t")
+        return RecordOutcome(record_id=int(line[2]), outcome=line[3], matched_on=line[4])
 
     def _store_batch(
         self, batch: list[Incoming], summary: ImportSummary, report: IO[str], rejects: IO[str]

@@ -36,6 +36,36 @@ MESSAGES: dict[str, MessageTemplate] = {
         "등록번호 {barcode}은(는) 이미 다른 자료에 쓰이고 있습니다.",
         "Barcode {barcode} is already used by another item.",
     ),
+    "catalogue.copy_target_unknown": message(
+        404,
+        "没有名为“{target}”的联合编目检索目标（见设置 copy_cataloguing_targets）。",
+        "'{target}'(이)라는 복사 목록 대상이 없습니다(설정 copy_cataloguing_targets 참고).",
+        "There is no copy cataloguing target '{target}' (see the setting copy_cataloguing_targets).",
+    ),
+    "catalogue.copy_query_empty": message(
+        422,
+        "请输入题名、著者或 ISBN 再检索。",
+        "서명, 저자 또는 ISBN을 입력한 뒤 검색하세요.",
+        "Type a title, an author or an ISBN to search.",
+    ),
+    "catalogue.copy_remote_failed": message(
+        502,
+        "{target} 未能答复检索：{reason}。稍后再试，或换一个目标。",
+        "{target}이(가) 검색에 답하지 못했습니다: {reason}. 잠시 후 다시 하거나 다른 대상을 고르세요.",
+        "{target} could not answer the search: {reason}. Try again later, or another target.",
+    ),
+    "catalogue.copy_record_gone": message(
+        404,
+        "远程检索结果中已没有第 {position} 条记录，请重新检索。",
+        "원격 검색 결과에 {position}번째 레코드가 더 이상 없습니다. 다시 검색하세요.",
+        "Record {position} is no longer in the remote search's results; search again.",
+    ),
+    "catalogue.copy_record_unusable": message(
+        422,
+        "这条记录无法保存：{reason}",
+        "이 레코드는 저장할 수 없습니다: {reason}",
+        "This record cannot be saved: {reason}",
+    ),
     "catalogue.merge_into_self": message(
         422,
         "不能把记录合并到它自己。",
