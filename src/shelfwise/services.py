@@ -44,6 +44,7 @@ from shelfwise.spaces.rooms import RoomService
 from shelfwise.spaces.service import SpaceService
 from shelfwise.storage.database import Database
 from shelfwise.stories.service import StoryService
+from shelfwise.wishes.lookup import WishLookup
 from shelfwise.wishes.service import WishService
 
 
@@ -78,6 +79,10 @@ class Services:
     # Other libraries' catalogues (copy cataloguing, wish lookups): the interop door's
     # clients, set by app.build; None in a bundle built without them.
     remote: RemoteCatalogue | None = None
+
+    def wish_lookup(self) -> WishLookup:
+        """The wish form's lookup: our catalogue, then the remote catalogues over SRU."""
+        return WishLookup(self.search, self.catalogue, self.remote)
 
     def importer(self) -> Importer:
         return Importer(

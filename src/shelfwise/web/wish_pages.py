@@ -93,12 +93,52 @@ def _form(
 
 
 @router.get("/wishes/new")
-def new(page: PageDep, web: WebDep, q: Annotated[str, Query(max_length=200)] = "") -> Response:
-    """The form, its title prefilled with what a search did not find."""
-    values = dict.fromkeys(FIELDS, "") | {"kind": "book", "title": q.strip()}
+def new(
+    page: PageDep,
+    web: WebDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    author: Annotated[str, Query(max_length=200)] = "",
+    isbn: Annotated[str, Query(max_length=20)] = "",
+    find: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """The form, its title prefilled with what a search did not find (or a book another
+    library described); with ``find``, what our catalogue and other libraries have."""
+    values = dict.fromkeys(FIELDS, "") | {
+        "kind": "book",
+        "title": q.strip(),
+        "author": author.strip(),
+        "isbn": isbn.strip(),
+    }
     signed = page.principal is not None and page.principal.kind == "reader"
     here = quote(f"/wishes/new?q={quote(q)}" if q else "/wishes/new", safe="")
-    return _form(web, page, values, signed_in=signed, login=f"/login?next={here}", held=None)
+    found, error, status = None, "", 200
+    if find.strip():
+        try:
+            found = web.services.wish_lookup().lookup(find)
+        except ShelfwiseError as exc:
+            error, status = page.error(exc), exc.status
+    return _form(
+        web,
+        page,
+        values,
+        error,
+        status=status,
+        signed_in=signed,
+        login=f"/login?next={here}",
+        held=None,
+        found=found,
+        find=find.strip() or q.strip(),
+        wish_link=lambda c: (
+            "/wishes/new?"
+            + urlencode(
+                {
+                    k: v
+                    for k, v in (("q", c.title), ("author", c.author), ("isbn", c.isbn or ""))
+                    if v
+                }
+            )
+        ),
+    )
 
 
 @router.post("/wishes/new")
@@ -131,6 +171,8 @@ async def post(page: PageDep, web: WebDep) -> Response:
             signed_in=True,
             held=held,
             login="",
+            found=None,
+            find="",
         )
     return web.redirect(f"/wishes/{wish.id}?done=posted")
 
