@@ -30,6 +30,7 @@ from shelfwise.circulation.deposits import (
     parse_requirements,
 )
 from shelfwise.circulation.fees import FeeService
+from shelfwise.circulation.hold_wait import HoldWaits
 from shelfwise.circulation.idempotency import Idempotency
 from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.models import CirculationPolicy
@@ -129,6 +130,7 @@ def build(
         kiosk_alerts=KioskAlerts(db, clock),
         popularity=LoanPopularity(db, clock),
         analytics=_analytics(settings, db, clock),
+        hold_waits=HoldWaits(db, clock, circulation.record_status),
         access=_access(settings, db, clock, hasher, reader_service, lockout),
         keys=keys,
         **_places(settings, db, clock, keys),

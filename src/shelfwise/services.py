@@ -25,6 +25,7 @@ from shelfwise.catalogue.uploads import Uploads
 from shelfwise.circulation.calendars import CalendarService
 from shelfwise.circulation.deposits import DepositService
 from shelfwise.circulation.fees import FeeService
+from shelfwise.circulation.hold_wait import HoldWaits
 from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.notices import NoticeChannel
@@ -75,6 +76,7 @@ class Services:
     stories: StoryService
     popularity: LoanPopularity
     analytics: AnalyticsService
+    hold_waits: HoldWaits
     notice_channel: NoticeChannel | None = None
     # Other libraries' catalogues (copy cataloguing, wish lookups): the interop door's
     # clients, set by app.build; None in a bundle built without them.
