@@ -75,6 +75,8 @@ def prepare_reader(
         "/branches",
         "/branches/CEN",
         "/branches/HPJ",
+        "/branches/NGQ",  # with an event
+        "/interlibrary-loan?q=呼兰河传",
         "/login",
         "/register",
         "/register/confirm",

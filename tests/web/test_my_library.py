@@ -7,11 +7,19 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from shelfwise.circulation.scope import SYSTEM
 from shelfwise.services import Services
 from shelfwise.web import i18n
 from shelfwise.web.record_view import BRANCH_COOKIE
 from shelfwise.web.security import LANG_COOKIE
 from web.reader_pages import furnish
+from web.shared_demo import (  # noqa: F401 - one demo library per backend, copied per test
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 from web.test_pages import ALERT, a_record, csrf, login
 
 
@@ -87,3 +95,29 @@ def test_a_ready_hold_shows_its_pickup_code_and_shelf_slot(
     page = client.get("/account/holds").text
     assert f'<dd class="code">{ready.pickup_code}</dd>' in page
     assert i18n.catalogue().text("holds.pickup_code", language) in page
+
+
+@pytest.mark.parametrize("language", ["zh", "ko", "en"])
+def test_a_waiting_hold_says_about_when_it_will_be_ready(
+    client: TestClient, services: Services, demo: list[str], language: i18n.PageLanguage
+) -> None:
+    # Every copy of a title lent out: the reader queues, and the page names a day.
+    me = services.readers.register(name="等书", category="adult", pin="1234").reader.card_number
+    other = services.readers.register(name="借书", category="adult").reader.card_number
+    record = a_record(services, "历史")
+    for copy in services.circulation.record_status(record):
+        if copy.availability == "on_shelf":
+            services.circulation.checkout(other, copy.barcode, "CEN", actor=SYSTEM)
+    services.circulation.place_hold(me, record, "CEN", actor=SYSTEM)
+    (hold,) = services.circulation.holds_of(me)
+    day = services.hold_waits.ready_by(me)[hold.id]
+    assert day is not None
+    assert day > services.clock.today()  # on loan: not today
+    login(client, me)
+    client.cookies.set(LANG_COOKIE, language)
+    page = client.get("/account/holds").text
+    wait = page.split('<p class="wait">')[1].split("</p>")[0]
+    words = i18n.catalogue().format(
+        "holds.estimate", language, {"date": i18n.format_date(day, language, services.clock.zone)}
+    )
+    assert wait.endswith(words), wait

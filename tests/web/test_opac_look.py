@@ -14,13 +14,24 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from shelfwise.circulation.scope import reader_self
 from shelfwise.config import Settings
 from shelfwise.media.models import Access
 from shelfwise.services import Services
 from shelfwise.storage.tables import items, loans
+from shelfwise.stories import documents
+from shelfwise.stories.models import Placement
 from shelfwise.testing import media_files as made
 from shelfwise.web import icons
 from shelfwise.web.pages import library_names
+from shelfwise.wishes.models import WishDraft, WishKind
+from web.shared_demo import (  # noqa: F401 - one demo library per backend, copied per test
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 LANG_LINK = re.compile(r'href="(/lang/ko\?next=[^"]+)"')
 SIZE_LINK = re.compile(r'class="textsize" href="([^"]+)"')
@@ -115,10 +126,29 @@ def test_zero_results_help(client: TestClient) -> None:
     # nothing at all: a wish, and no "fewer filters" when none are set
     nothing = client.get("/search?q=zzzzqqqxx").text
     assert 'href="/wishes/new?q=zzzzqqqxx"' in nothing
+    assert 'href="/interlibrary-loan?q=zzzzqqqxx"' in nothing  # or borrow it from elsewhere
     assert "去掉筛选条件" not in nothing
     filtered = client.get("/search?q=zzzzqqqxx&lang=ko").text
     assert "去掉筛选条件" in filtered
     assert 'href="/search?q=zzzzqqqxx"' in filtered  # the way back without the filters
+
+
+def test_interlibrary_loan_says_where_to_ask_and_offers_a_wish(
+    client: TestClient, services: Services
+) -> None:
+    page = client.get("/interlibrary-loan", params={"q": "呼兰河传"}).text
+    assert "<strong>呼兰河传</strong>" in page  # what to tell the desk
+    assert 'href="/wishes/new?q=%E5%91%BC%E5%85%B0%E6%B2%B3%E4%BC%A0"' in page
+    desks = re.findall(r'<h3><a class="stretch" href="/branches/(\w+)">', page)
+    staffed = [
+        b.code for b in services.catalogue.list_branches() if b.kind in ("central", "branch")
+    ]
+    assert sorted(desks) == sorted(staffed)  # a person at each; no kiosk, no 24-hour room
+    assert len(staffed) < len(services.catalogue.list_branches())
+    client.cookies.set("sw_branch", staffed[-1])
+    mine = client.get("/interlibrary-loan").text
+    assert re.findall(r'<h3><a class="stretch" href="/branches/(\w+)">', mine)[0] == staffed[-1]
+    assert 'href="/wishes/new"' in mine
 
 
 RIGHTS = "http://rightsstatements.org/vocab/NoC-US/1.0/"
@@ -243,3 +273,53 @@ def test_popular_this_month_counts_loans_and_names_no_reader(
 
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_home_and_branch_pages_show_stories_events_and_wishes(
+    client: TestClient, services: Services, demo: list[str]
+) -> None:
+    coming = services.events.upcoming(None, days=30)
+    assert coming  # the demo's three events
+    home = client.get("/").text
+    events = home.split('id="events-h"')[1].split("</section>")[0]
+    for event in coming[:4]:
+        assert f'href="/events/{event.id}"' in events
+    # No story is featured and nobody has wished yet: neither section is shown empty.
+    assert 'id="stories-h"' not in home
+    assert 'id="wishes-h"' not in home
+
+    wish = services.wishes.post(
+        WishDraft(kind=WishKind.BOOK, title="呼兰河传（插图本）", display_name="小林"),
+        actor=reader_self(demo[0]),
+    )
+    story = services.stories.create(
+        "harbin-winter", documents.from_data({"title": {"zh": "哈尔滨的冬天"}}), "e"
+    )
+    services.stories.save(
+        story.id,
+        story.document,
+        "e",
+        placement=Placement(featured_home=True, featured_branch="NGQ"),
+    )
+    services.stories.act(story.id, "publish", "e")
+    home = client.get("/").text
+    wishes = home.split('id="wishes-h"')[1].split("</section>")[0]
+    assert f'href="/wishes/{wish.id}"' in wishes
+    assert "呼兰河传（插图本）" in wishes
+    stories = home.split('id="stories-h"')[1].split("</section>")[0]
+    assert 'href="/stories/harbin-winter"' in stories
+    assert '<div class="cover">' in stories  # no picture: a drawn cover
+
+    # A branch page: its own events and the stories featured there; none at another.
+    ngq = client.get("/branches/NGQ").text
+    at_ngq = [e for e in coming if e.branch == "NGQ"]
+    assert at_ngq
+    for event in at_ngq:
+        assert f'href="/events/{event.id}"' in ngq
+    for event in coming:
+        if event.branch != "NGQ":
+            assert f'href="/events/{event.id}"' not in ngq
+    assert 'href="/stories/harbin-winter"' in ngq
+    hpj = client.get("/branches/HPJ").text
+    assert 'id="events-h"' not in hpj
+    assert 'id="stories-h"' not in hpj

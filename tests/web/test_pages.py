@@ -17,6 +17,13 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, SearchRequest
 from shelfwise.services import Services
 from shelfwise.web import i18n
+from web.shared_demo import (  # noqa: F401 - one demo library per backend, copied per test
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 ALERT = re.compile(r'role="alert"[^>]*>([^<]+)<')

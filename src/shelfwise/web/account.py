@@ -332,9 +332,21 @@ def holds_page(
 def _holds(
     web: Web, page: Page, *, notice: str = "", error: str = "", status: int = 200
 ) -> Response:
-    holds = web.services.circulation.holds_of(card_of(page))
+    card = card_of(page)
+    holds = web.services.circulation.holds_of(card)
     active = [h for h in holds if h.status in ACTIVE_HOLDS]
     branches = web.services.catalogue.list_branches()
+    today = web.services.clock.today()
+    # The estimated wait in days, not only the place in the queue: None when no copy can
+    # come back; a day already reached reads "within a few days".
+    waits = {
+        hold_id: ("unknown", None)
+        if day is None
+        else ("soon", day)
+        if day <= today
+        else ("on", day)
+        for hold_id, day in web.services.hold_waits.ready_by(card).items()
+    }
     return section(
         web,
         page,
@@ -344,6 +356,7 @@ def _holds(
         titles=titles(web, [h.record_id for h in active]),
         branch_names={b.id: branch_name(b, page.lang) for b in branches},
         pickups=[(b.code, branch_name(b, page.lang), b.id) for b in branches],
+        waits=waits,
         notice=notice,
         error=error,
     )

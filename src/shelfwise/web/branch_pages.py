@@ -10,19 +10,21 @@ from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
-from shelfwise.catalogue.models import Branch
+from shelfwise.catalogue.models import Branch, BranchKind
 from shelfwise.circulation.rules import Calendar, Hours
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.web import i18n
+from shelfwise.web import happenings, i18n
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute
 from shelfwise.web.record_view import BRANCH_COOKIE, my_branch
 from shelfwise.web.security import YEAR, cookie_header
 
 Code = Annotated[str, Path(max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 # Shelf kinds (catalogue locations) a reader would call a service of the branch.
+# Branches with a desk where a person can take a request (kiosks and 24-hour rooms have none).
+STAFFED = (BranchKind.CENTRAL, BranchKind.BRANCH)
 SERVICE_KINDS = ("children", "korean", "foreign", "reference", "periodicals", "24h")
 
 router = APIRouter(
@@ -102,6 +104,30 @@ def branch_page(code: Code, page: PageDep, web: WebDep) -> Response:
         shelves=shelves,
         geo=f"geo:0,0?q={quote(branch.address)}" if branch.address else "",
         mine=mine is not None and mine.code == branch.code,
+        events=happenings.events(
+            web, branch.code, {b.code: i18n.branch_name(b, page.lang) for b in branches}
+        ),
+        stories=happenings.stories(web, page, branch.code),
+    )
+
+
+@router.get("/interlibrary-loan")
+def interlibrary_loan(
+    page: PageDep, web: WebDep, q: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    """How to borrow a book the network does not hold from another library: at a staffed
+    desk (listed with today's hours, my library first), or a wish to buy it. The request
+    itself is made at the desk: there is no interlibrary-loan domain to store it yet."""
+    branches = web.services.catalogue.list_branches()
+    mine = my_branch(web, page, branches)
+    staffed = [b for b in branches if b.kind in STAFFED]
+    staffed.sort(key=lambda b: mine is None or b.code != mine.code)
+    return web.render(
+        page,
+        "opac/interlibrary.html",
+        q=q.strip(),
+        desks=[(b, today_at(web, page, b)) for b in staffed],
+        mine=mine,
     )
 
 

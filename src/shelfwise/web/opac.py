@@ -14,7 +14,7 @@ from shelfwise.catalogue.models import RECORD_ID_MAX, Branch
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
 from shelfwise.stories.models import pick
-from shelfwise.web import branch_pages, i18n, record_view
+from shelfwise.web import branch_pages, happenings, i18n, record_view
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 
 PAGE_SIZE = 20
@@ -55,6 +55,11 @@ def home(page: PageDep, web: WebDep) -> Response:
         (catalogue.record_detail(r), loans)
         for r, loans in web.services.popularity.popular(HOME_ARRIVALS)
     ]
+    # The coming events of my library first; the network's when it has none.
+    names = {b.code: branch_name(b, page.lang) for b in branches}
+    events = (happenings.events(web, mine.code, names) if mine else []) or happenings.events(
+        web, None, names
+    )
     return web.render(
         page,
         "opac/home.html",
@@ -62,6 +67,9 @@ def home(page: PageDep, web: WebDep) -> Response:
         popular=popular,
         mine=branch_pages.today_at(web, page, mine) if mine else None,
         notice=notice,
+        stories=happenings.stories(web, page),
+        events=events,
+        wishes=happenings.wishes(web),
     )
 
 
