@@ -492,6 +492,7 @@ def interop_services(services: Services) -> InteropServices:
         catalogue=services.catalogue,
         search=services.search,
         clock=services.clock,
+        media=services.media,
         library_name=services.settings.library_name,
         admin_email=services.settings.smtp_sender,
         repository_identifier=services.settings.oai_repository_identifier,

@@ -2,7 +2,7 @@
 
 SRU and OAI-PMH read the catalogue (records, their changes, branches, languages) and
 search (queries, counts, headings), ask the clock, and show a few of the library's
-settings. The composition root (``app.py``) fills this from the services and the
+settings, and describe digital objects. The composition root (``app.py``) fills this from the services and the
 settings; the door never sees the whole bundle, nor any other setting.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.core.clock import Clock
+from shelfwise.media.service import MediaService
 from shelfwise.search.service import SearchService
 
 
@@ -20,6 +21,7 @@ class InteropServices:
     catalogue: CatalogueService
     search: SearchService
     clock: Clock
+    media: MediaService  # digital objects in OAI-PMH (their descriptions, never bytes)
     library_name: str  # SRU's explain title, OAI-PMH's repositoryName
     admin_email: str  # OAI-PMH's adminEmail: the address notices come from
     repository_identifier: str  # oai:<it>:<record id>, checked when the settings load

@@ -2,7 +2,9 @@
 
 One list of (element, value) pairs, rendered as OAI-PMH ``oai_dc`` or as SRU's
 ``info:srw/schema/1/dc-v1.1``. Records of every dialect (MARC 21, CNMARC,
-KORMARC) give the same elements, because the description is dialect-free.
+KORMARC) give the same elements, because the description is dialect-free. A digital
+object has its own elements (``object_oai_dc``): captions and alt texts per language with
+``xml:lang``, its rights statement and access rule, its IIIF manifest.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from shelfwise.marc.control_characters import xml_text
+from shelfwise.media.models import MediaObject
 
 DC = "http://purl.org/dc/elements/1.1/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -77,3 +80,53 @@ def _fill(root: etree._Element, description: Mapping[str, Any], record_id: int) 
 def xml_safe(text: str) -> str:
     """Drop characters XML 1.0 forbids (control characters a MARC source may carry)."""
     return xml_text(text)
+
+
+# --- digital objects (issue 17) ----------------------------------------------------------
+_OBJECT_TYPES = {"image": "StillImage", "pdf": "Text", "audio": "Sound", "video": "MovingImage"}
+_ACCESS = {
+    "open": "Open to everyone",
+    "signed_in": "Open to signed-in readers of the library",
+    "on_site": "On site only, at branch {branch}",
+    "staff": "Library staff only",
+}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def object_elements(item: MediaObject, origin: str) -> list[tuple[str, str, str | None]]:
+    """(DC element, value, language) of a digital object: its captions as titles and alt
+    texts as descriptions per language, its DCMI type and format, its rights statement URI
+    and who may see it, its IIIF manifest (image, PDF) or file, and the record it belongs to."""
+    out: list[tuple[str, str, str | None]] = []
+    for lang, text in sorted(item.texts.items()):
+        out.append(("title", text.caption, lang))
+    if not any(t.caption.strip() for t in item.texts.values()):
+        out.append(("title", item.name, None))
+    for lang, text in sorted(item.texts.items()):
+        out.append(("description", text.alt, lang))
+    out.append(("type", _OBJECT_TYPES[item.kind], None))
+    out.append(("format", item.content_type, None))
+    out.append(("date", item.created_at.strftime("%Y-%m-%d"), None))
+    out.append(("rights", item.rights, None))
+    out.append(("rights", _ACCESS[item.access.value].format(branch=item.branch_code), "en"))
+    if item.kind in ("image", "pdf"):
+        out.append(("identifier", f"{origin}/iiif/manifest/object/{item.id}", None))
+    out.append(("identifier", f"{origin}/media/{item.id}/original", None))
+    out.append(("identifier", f"shelfwise:media:{item.id}", None))
+    if item.record_id is not None:
+        out.append(("relation", f"shelfwise:record:{item.record_id}", None))
+    return [(name, value, lang) for name, value, lang in out if value.strip()]
+
+
+def object_oai_dc(item: MediaObject, origin: str) -> etree._Element:
+    root = etree.Element(
+        f"{{{OAI_DC}}}dc",
+        nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI},
+    )
+    root.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} {OAI_DC_XSD}")
+    for name, value, lang in object_elements(item, origin):
+        element = etree.SubElement(root, f"{{{DC}}}{name}")
+        element.text = xml_safe(value)
+        if lang is not None:
+            element.set(XML_LANG, lang)
+    return root

@@ -6,7 +6,9 @@
   only records catalogued in UNIMARC have it);
 * sets ``branch:<code>`` (records with a copy at that branch) and
   ``language:<code>`` (as catalogued, ISO 639-2), under the parents ``branch``
-  and ``language``;
+  and ``language``; and ``media``: digital objects (issue 17), ``oai_dc`` only, with
+  their captions per language, rights and IIIF manifest (``oai:<repo>:media-<id>``); an
+  object withdrawn to staff is served as deleted;
 * deleted records are persistent: a merged or withdrawn record (it has a
   tombstone) is served with ``status="deleted"`` forever;
 * datestamps are the record's ``updated_at`` to the second (``YYYY-MM-DDThh:mm:ssZ``);
@@ -38,6 +40,7 @@ from shelfwise.marc.marcxml import (
     SLIM_XSD,
     record_to_element,
 )
+from shelfwise.media.models import Access, MediaObject
 
 if TYPE_CHECKING:
     from shelfwise.interop.bundle import InteropServices
@@ -64,6 +67,12 @@ ARGUMENTS = {
 # surrogates; U+FFFE and U+FFFF.  An argument holding one is refused (badArgument).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TOKEN_LIFETIME = timedelta(hours=24)
+MEDIA_SET = "media"
+# Records and digital objects are listed in one (datestamp, key) order: an object's key is
+# its id past every record id, so at one datestamp records come first and a resumption
+# token's last key says which of the two it stopped in.
+MEDIA_KEY = RECORD_ID_MAX + 1
+Item = ChangedRecord | MediaObject
 
 
 class OaiError(Exception):
@@ -179,14 +188,15 @@ class OaiProvider:
         if verb == "ListSets":
             return self._sets(args.get("resumptionToken"))
         if verb == "GetRecord":
-            return self._get_record(args["identifier"], args["metadataPrefix"])
-        return self._list(verb, args, now)
+            return self._get_record(args["identifier"], args["metadataPrefix"], base_url)
+        return self._list(verb, args, now, base_url)
 
     # --- verbs ---------------------------------------------------------------------------
 
     def _identify(self, base_url: str) -> etree._Element:
         out = etree.Element(_q("Identify"))
-        earliest = self.services.catalogue.earliest_change() or self.services.clock.now()
+        stamps = [self.services.catalogue.earliest_change(), self.services.media.earliest_change()]
+        earliest = min((s for s in stamps if s is not None), default=self.services.clock.now())
         for name, value in (
             ("repositoryName", self.services.library_name),
             ("baseURL", base_url),
@@ -218,7 +228,13 @@ class OaiProvider:
         # every record, deleted ones too, has oai_dc and marc21: noMetadataFormats never applies
         out = etree.Element(_q("ListMetadataFormats"))
         for prefix, (schema, namespace) in FORMATS.items():
-            if prefix == UNIMARC_ONLY and record is not None and record.unimarc() is None:
+            if isinstance(record, MediaObject) and prefix != "oai_dc":
+                continue  # a digital object is described in Dublin Core only
+            if (
+                prefix == UNIMARC_ONLY
+                and isinstance(record, ChangedRecord)
+                and record.unimarc() is None
+            ):
                 continue
             fmt = etree.SubElement(out, _q("metadataFormat"))
             etree.SubElement(fmt, _q("metadataPrefix")).text = prefix
@@ -236,6 +252,8 @@ class OaiProvider:
         if languages:
             sets.append(("language", "By language of the text"))
             sets += [(f"language:{code}", f"Language {code} (ISO 639-2)") for code in languages]
+        if self.services.media.earliest_change() is not None:
+            sets.append((MEDIA_SET, "Digital objects: scans, photographs, documents, sound, video"))
         return sets
 
     def _sets(self, token: str | None) -> etree._Element:
@@ -251,19 +269,24 @@ class OaiProvider:
             etree.SubElement(entry, _q("setName")).text = name
         return out
 
-    def _get_record(self, identifier: str, prefix: str) -> etree._Element:
+    def _get_record(self, identifier: str, prefix: str, base_url: str) -> etree._Element:
         self._format(prefix)
         record = self._fetch(identifier)
-        if prefix == UNIMARC_ONLY and record.unimarc() is None:
+        if isinstance(record, MediaObject):
+            if prefix != "oai_dc":
+                raise OaiError("cannotDisseminateFormat", f"{identifier!r} is in oai_dc only")
+        elif prefix == UNIMARC_ONLY and record.unimarc() is None:
             raise OaiError(
                 "cannotDisseminateFormat",
                 f"{identifier!r} was catalogued in {record.dialect}, not UNIMARC: use marc21",
             )
         out = etree.Element(_q("GetRecord"))
-        out.append(self._record(record, prefix))
+        out.append(self._record(record, prefix, base_url))
         return out
 
-    def _list(self, verb: str, args: dict[str, str], now: datetime) -> etree._Element:
+    def _list(
+        self, verb: str, args: dict[str, str], now: datetime, base_url: str
+    ) -> etree._Element:
         if "resumptionToken" in args:
             position = self.tokens.decode(args["resumptionToken"], now)
             if isinstance(position, str):
@@ -282,7 +305,7 @@ class OaiProvider:
             harvest = self._harvest(args)
             after, cursor = None, 0
         query = self._query(harvest)
-        page = self.services.catalogue.changed_records(query, after=after, limit=self.page_size + 1)
+        page = self._page(harvest, query, after, self.page_size + 1)
         if not page and after is None:
             raise OaiError("noRecordsMatch", "no records match these arguments")
         more = len(page) > self.page_size
@@ -292,9 +315,9 @@ class OaiProvider:
             if verb == "ListIdentifiers":
                 out.append(self._header(record))
             else:
-                out.append(self._record(record, harvest.prefix))
+                out.append(self._record(record, harvest.prefix, base_url))
         if more or after is not None:
-            total = self.services.catalogue.count_changed(query)
+            total = self._count(harvest, query)
             token = etree.SubElement(
                 out, _q("resumptionToken"), completeListSize=str(total), cursor=str(cursor)
             )
@@ -307,8 +330,8 @@ class OaiProvider:
                         harvest.set_spec,
                         epoch(harvest.since),
                         epoch(harvest.until),
-                        epoch(page[-1].datestamp) or 0,
-                        page[-1].id,
+                        epoch(_stamp(page[-1])) or 0,
+                        _key(page[-1]),
                         cursor + len(page),
                         epoch(expires) or 0,
                         verb,
@@ -364,8 +387,17 @@ class OaiProvider:
     def identifier(self, record_id: int) -> str:
         return f"oai:{self.repository_id}:{record_id}"
 
-    def _fetch(self, identifier: str) -> ChangedRecord:
+    def media_identifier(self, object_id: int) -> str:
+        return f"oai:{self.repository_id}:media-{object_id}"
+
+    def _fetch(self, identifier: str) -> Item:
         head, _, number = identifier.rpartition(":")
+        if head == f"oai:{self.repository_id}" and number.startswith("media-"):
+            digits = number.removeprefix("media-")
+            if digits.isascii() and digits.isdigit() and int(digits) <= RECORD_ID_MAX:
+                found_media = self.services.media.many([int(digits)])
+                if found_media:
+                    return found_media[0]
         if (
             head == f"oai:{self.repository_id}"
             and number.isascii()
@@ -379,8 +411,16 @@ class OaiProvider:
                 return found[0]
         raise OaiError("idDoesNotExist", f"{identifier!r} is not an item of this repository")
 
-    def _header(self, record: ChangedRecord) -> etree._Element:
+    def _header(self, record: Item) -> etree._Element:
         header = etree.Element(_q("header"))
+        if isinstance(record, MediaObject):
+            if record.access == Access.STAFF:
+                header.set("status", "deleted")  # withdrawn from the public
+            identifier = self.media_identifier(record.id)
+            etree.SubElement(header, _q("identifier")).text = identifier
+            etree.SubElement(header, _q("datestamp")).text = datestamp(_stamp(record))
+            etree.SubElement(header, _q("setSpec")).text = MEDIA_SET
+            return header
         if record.deleted:
             header.set("status", "deleted")
         etree.SubElement(header, _q("identifier")).text = self.identifier(record.id)
@@ -391,12 +431,53 @@ class OaiProvider:
             etree.SubElement(header, _q("setSpec")).text = f"language:{code}"
         return header
 
-    def _record(self, record: ChangedRecord, prefix: str) -> etree._Element:
+    def _record(self, record: Item, prefix: str, base_url: str) -> etree._Element:
         out = etree.Element(_q("record"))
         out.append(self._header(record))
-        if not record.deleted:
+        if isinstance(record, MediaObject):
+            if record.access != Access.STAFF:
+                origin = base_url.removesuffix("/oai")
+                metadata = etree.SubElement(out, _q("metadata"))
+                metadata.append(dublin_core.object_oai_dc(record, origin))
+        elif not record.deleted:
             etree.SubElement(out, _q("metadata")).append(self._metadata(record, prefix))
         return out
+
+    # --- records and digital objects in one order ------------------------------------------
+
+    @staticmethod
+    def _wants(harvest: Harvest) -> tuple[bool, bool]:
+        """(records, digital objects) for this harvest's format and set."""
+        if harvest.set_spec == MEDIA_SET:
+            return False, True
+        return True, harvest.prefix == "oai_dc" and harvest.set_spec is None
+
+    def _page(
+        self,
+        harvest: Harvest,
+        query: ChangeQuery,
+        after: tuple[datetime, int] | None,
+        limit: int,
+    ) -> list[Item]:
+        records, media = self._wants(harvest)
+        found: list[Item] = []
+        if records:
+            upto = None if after is None else (after[0], min(after[1], RECORD_ID_MAX))
+            found += self.services.catalogue.changed_records(query, after=upto, limit=limit)
+        if media:
+            past = None if after is None else (after[0], max(after[1] - MEDIA_KEY, 0))
+            found += self.services.media.changed(
+                since=harvest.since, until=harvest.until, after=past, limit=limit
+            )
+        found.sort(key=lambda item: (_stamp(item), _key(item)))
+        return found[:limit]
+
+    def _count(self, harvest: Harvest, query: ChangeQuery) -> int:
+        records, media = self._wants(harvest)
+        total = self.services.catalogue.count_changed(query) if records else 0
+        if media:
+            total += self.services.media.count_changed(harvest.since, harvest.until)
+        return total
 
     @staticmethod
     def _metadata(record: ChangedRecord, prefix: str) -> etree._Element:
@@ -411,6 +492,16 @@ class OaiProvider:
                 attributes={"format": str(record.dialect).upper(), "type": "Bibliographic"},
             )
         return dublin_core.oai_dc(record.description, record.id)
+
+
+def _stamp(item: Item) -> datetime:
+    if isinstance(item, MediaObject):
+        return item.updated_at or item.created_at
+    return item.datestamp
+
+
+def _key(item: Item) -> int:
+    return MEDIA_KEY + item.id if isinstance(item, MediaObject) else item.id
 
 
 def method_not_allowed(method: str, allow: str, base_url: str, now: datetime) -> Response:

@@ -56,6 +56,7 @@ class MediaObject:
     branch_code: str | None  # the on-site branch
     created_by: str
     created_at: datetime
+    updated_at: datetime | None = None  # texts, access or record last changed (OAI-PMH)
     texts: dict[str, MediaText] = field(default_factory=dict)
     files: dict[str, MediaFile] = field(default_factory=dict)
 

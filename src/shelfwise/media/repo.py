@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 
 from shelfwise.media.models import Access, MediaFile, MediaObject, MediaText
 from shelfwise.storage.tables import media_files, media_objects, media_texts
@@ -56,6 +57,82 @@ def set_access(conn: Connection, object_id: int, values: dict[str, Any]) -> int:
         update(media_objects).where(media_objects.c.id == object_id).values(**values)
     )
     return int(done.rowcount)
+
+
+def touch(conn: Connection, object_id: int, at: datetime) -> None:
+    conn.execute(update(media_objects).where(media_objects.c.id == object_id).values(updated_at=at))
+
+
+def _window(since: datetime | None, until: datetime | None) -> list[Any]:
+    where = []
+    if since is not None:
+        where.append(media_objects.c.updated_at >= since)
+    if until is not None:
+        where.append(media_objects.c.updated_at <= until)
+    return where
+
+
+def changed_ids(
+    conn: Connection,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> list[int]:
+    """Objects changed in the window, in (updated_at, id) order after ``after`` (OAI-PMH)."""
+    where = _window(since, until)
+    if after is not None:
+        stamp, last_id = after
+        where.append(
+            or_(
+                media_objects.c.updated_at > stamp,
+                and_(media_objects.c.updated_at == stamp, media_objects.c.id > last_id),
+            )
+        )
+    query = (
+        select(media_objects.c.id)
+        .where(*where)
+        .order_by(media_objects.c.updated_at, media_objects.c.id)
+        .limit(limit)
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def count_changed(conn: Connection, since: datetime | None, until: datetime | None) -> int:
+    query = select(func.count()).select_from(media_objects).where(*_window(since, until))
+    return int(conn.execute(query).scalar_one())
+
+
+def earliest_change(conn: Connection) -> datetime | None:
+    found = conn.execute(select(func.min(media_objects.c.updated_at))).scalar_one_or_none()
+    return _utc(found)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def searchable_texts(conn: Connection) -> dict[int, list[str]]:
+    """Per object not kept for staff: its name, captions and alt texts."""
+    query = (
+        select(
+            media_objects.c.id,
+            media_objects.c.name,
+            media_texts.c.caption,
+            media_texts.c.alt,
+        )
+        .outerjoin(media_texts, media_texts.c.object_id == media_objects.c.id)
+        .where(media_objects.c.access != Access.STAFF.value)
+        .order_by(media_objects.c.id.desc())
+    )
+    out: dict[int, list[str]] = {}
+    for r in conn.execute(query):
+        values = out.setdefault(int(r.id), [r.name])
+        values.extend(v for v in (r.caption, r.alt) if v)
+    return out
 
 
 def id_by_sha(conn: Connection, sha256: str) -> int | None:
@@ -134,6 +211,7 @@ def _object(
         branch_code=None if r.branch_id is None else branch_codes.get(int(r.branch_id)),
         created_by=r.created_by,
         created_at=r.created_at,
+        updated_at=_utc(r.updated_at or r.created_at),
         texts=texts,
         files=files,
     )

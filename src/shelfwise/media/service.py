@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ from shelfwise.media.models import (
 )
 from shelfwise.media.store import BlobStore, Staged, read_chunks
 from shelfwise.storage.database import Database
+from shelfwise.text.analysis import analyze_field
+from shelfwise.text.query import analyze_query, first_match
+from shelfwise.text.streams import AnalyzedField, FieldKind
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 RIGHTS = re.compile(
@@ -77,6 +81,8 @@ class MediaService:
         self._onsite = dict(onsite or {})
         self._renderer = Renderer(root / "cache")
         self._levels: dict[str, list[tuple[int, int]]] = {}
+        # analysed texts per (object, its texts): search analyses each version once
+        self._analysed: dict[tuple[int, str], list[AnalyzedField]] = {}
 
     # --- ingest -------------------------------------------------------------------------
 
@@ -170,6 +176,7 @@ class MediaService:
                 "width": width,
                 "height": height,
                 "created_at": self._clock.now(),
+                "updated_at": self._clock.now(),
             }
             with self._db.write() as conn:
                 object_id = repo.insert_object(conn, row)
@@ -218,14 +225,59 @@ class MediaService:
         self.get(object_id)
         with self._db.write() as conn:
             repo.replace_texts(conn, object_id, _known(list(texts)))
+            repo.touch(conn, object_id, self._clock.now())
         return self.get(object_id)
 
     def set_access(self, object_id: int, access: Access, branch: str | None = None) -> MediaObject:
         values = self._access_values(access, branch)
         with self._db.write() as conn:
-            if repo.set_access(conn, object_id, values) == 0:
+            if repo.set_access(conn, object_id, values | {"updated_at": self._clock.now()}) == 0:
                 raise ShelfwiseError("media.not_found")
         return self.get(object_id)
+
+    def changed(
+        self,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after: tuple[datetime, int] | None = None,
+        limit: int = 100,
+    ) -> list[MediaObject]:
+        """Objects whose description changed in the window, in (updated_at, id) order:
+        what OAI-PMH harvests (a staff-only object is served there as deleted)."""
+        with self._db.read() as conn:
+            ids = repo.changed_ids(conn, since=since, until=until, after=after, limit=limit)
+        return self.many(ids)
+
+    def count_changed(self, since: datetime | None = None, until: datetime | None = None) -> int:
+        with self._db.read() as conn:
+            return repo.count_changed(conn, since, until)
+
+    def earliest_change(self) -> datetime | None:
+        with self._db.read() as conn:
+            return repo.earliest_change(conn)
+
+    def search(self, q: str, limit: int = 12) -> list[MediaObject]:
+        """Objects (not kept for staff) whose captions, alt texts or name match ``q`` in any
+        language, with the catalogue's analysis and cascade (pinyin, initials, Korean
+        spellings), newest first. The door still applies each object's access rule."""
+        query = analyze_query(q)
+        if not query.terms:
+            return []
+        with self._db.read() as conn:
+            texts = repo.searchable_texts(conn)
+        hits = []
+        for object_id, values in texts.items():
+            key = (object_id, "\x1f".join(values))
+            if key not in self._analysed:
+                self._analysed[key] = [
+                    analyze_field(v[:2000], kind=FieldKind.TITLE, language=None) for v in values
+                ]
+            if any(first_match(query, f) for f in self._analysed[key]):
+                hits.append(object_id)
+                if len(hits) == limit:
+                    break
+        return self.many(hits)
 
     def _codes(self) -> dict[int, str]:
         return {b.id: b.code for b in self._catalogue.list_branches()}

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import segno
@@ -133,7 +133,15 @@ def results(
         names=names,
         pages=_pagination(shown),
         link=link,
+        collection=_collection(web, page, q) if p == 1 else None,
     )
+
+
+def _collection(web: Web, page: Page, q: str) -> dict[str, Any] | None:
+    # imported here: the stories pages import this module (branch names)
+    from shelfwise.web.stories_pages import collection_hits
+
+    return collection_hits(web, page, q)
 
 
 @router.get("/record/{record_id}")

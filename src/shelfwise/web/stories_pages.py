@@ -45,6 +45,42 @@ def card(web: Web, page: Page, story: Story) -> dict[str, Any]:
     }
 
 
+def collection_hits(web: Web, page: Page, q: str) -> dict[str, Any] | None:
+    """Stories and digital objects matching a reader's catalogue search (the results page
+    shows them above the records): objects only where the viewer may see them."""
+    if not q.strip():
+        return None
+    services = web.services
+    viewer = viewer_of(web, page.request)
+    objects = []
+    for item in services.media.search(q, limit=12):
+        try:
+            services.media.check_access(item, viewer)
+        except ShelfwiseError:
+            continue
+        objects.append(_found_object(page, item))
+    stories = [card(web, page, s) for s in services.stories.search(q)[:4]]
+    if not (objects or stories):
+        return None
+    return {"stories": stories, "objects": objects[:6]}
+
+
+def _found_object(page: Page, item: MediaObject) -> dict[str, Any]:
+    text = item.text(story_lang(page))
+    href = f"/record/{item.record_id}" if item.record_id else f"/media/{item.id}/original"
+    if item.kind == "image" and not item.record_id:
+        href = f"/media/{item.id}/web"
+    thumb = "thumb" if "thumb" in item.files else ("page" if "page" in item.files else None)
+    return {
+        "item": item,
+        "title": text.caption or item.name,
+        "lang": text.lang if text.caption else None,
+        "alt": text.alt,
+        "href": href,
+        "thumb": f"/media/{item.id}/{thumb}" if thumb else None,
+    }
+
+
 @router.get("/stories")
 def story_list(page: PageDep, web: WebDep, tag: str = "", q: str = "") -> Response:
     stories = web.services.stories

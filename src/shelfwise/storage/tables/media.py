@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     PrimaryKeyConstraint,
     String,
@@ -45,11 +46,14 @@ media_objects = Table(
     Column("branch_id", Id, ForeignKey("branches.id"), nullable=True),
     Column("created_by", String(64), nullable=False),
     ts("created_at"),
+    # When texts, access or record last changed (OAI-PMH's datestamp); ingest sets it.
+    ts("updated_at", nullable=True),
     CheckConstraint("kind IN ('image', 'pdf', 'audio', 'video')", name="kind"),
     CheckConstraint("access IN ('open', 'signed_in', 'on_site', 'staff')", name="access"),
     CheckConstraint("(access = 'on_site') = (branch_id IS NOT NULL)", name="onsite_branch"),
     CheckConstraint("bytes >= 0", name="bytes"),
     CheckConstraint("length(rights) > 0", name="rights"),
+    Index("ix_media_objects_updated", "updated_at", "id"),
 )
 
 # Caption, alt text and transcript (audio) or captions (video, WebVTT) per language.
