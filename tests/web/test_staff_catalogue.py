@@ -8,13 +8,16 @@ import re
 import time
 from pathlib import Path
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
+from shelfwise.catalogue.models import Lifecycle
 from shelfwise.services import Services
 from shelfwise.testing.records import write_records
 from shelfwise.web import i18n
 from shelfwise.web.staff.cataloguing import DONE
+from web.test_untranslated import problems
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 PASSWORD = "staff-pass-1234"
@@ -140,3 +143,160 @@ def _barcodes(services: Services) -> list[str]:
 @pytest.mark.parametrize("done", DONE)
 def test_catalogue_notices_exist(done: str) -> None:
     assert "staff.cat.done." + done in i18n.catalogue().texts
+
+
+# --- copies: edit one, bulk edit a selection, spine labels (issue 20) ----------------
+
+
+def _record_with_copies(services: Services, least: int = 3) -> int:
+    counts: dict[int, int] = {}
+    for barcode in _barcodes(services):
+        record_id = services.catalogue.get_item(barcode).record_id
+        counts[record_id] = counts.get(record_id, 0) + 1
+    return max(counts, key=lambda r: counts[r])
+
+
+def _location(services: Services, branch: str) -> str:
+    branch_id = next(b.id for b in services.catalogue.list_branches() if b.code == branch)
+    return next(
+        loc.code for loc in services.catalogue.list_locations() if loc.branch_id == branch_id
+    )
+
+
+def test_an_item_is_edited_and_moved(
+    client: TestClient, services: Services, demo: list[str]
+) -> None:
+    token = sign_in(client, services, "cataloguer")
+    barcode = _barcodes(services)[0]
+    item = services.catalogue.get_item(barcode)
+    page = client.get(f"/staff/catalogue/items/{barcode}")
+    assert page.status_code == 200
+    assert f'name="version" value="{item.version}"' in page.text
+    where = f"NGQ/{_location(services, 'NGQ')}"
+    saved = client.post(
+        f"/staff/catalogue/items/{barcode}",
+        data={
+            "csrf": token,
+            "version": str(item.version),
+            "call_number": "K928.6/99",
+            "where": where,
+            "lifecycle": "damaged",
+            "item_type": "reference",
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    moved = services.catalogue.get_item(barcode)
+    ngq = next(b for b in services.catalogue.list_branches() if b.code == "NGQ")
+    location = next(
+        loc for loc in services.catalogue.list_locations() if loc.id == moved.location_id
+    )
+    assert (moved.home_branch_id, location.branch_id, location.code) == (ngq.id, ngq.id, where[4:])
+    assert (moved.call_number, moved.lifecycle, moved.item_type) == (
+        "K928.6/99",
+        "damaged",
+        "reference",
+    )
+    # The form of the version before is stale: refused, nothing changed.
+    stale = client.post(
+        f"/staff/catalogue/items/{barcode}",
+        data={"csrf": token, "version": str(item.version), "call_number": "X", "where": where},
+    )
+    assert stale.status_code == 409
+    assert services.catalogue.get_item(barcode).call_number == "K928.6/99"
+    # A location of another branch is not one of this branch.
+    elsewhere = client.post(
+        f"/staff/catalogue/items/{barcode}",
+        data={
+            "csrf": token,
+            "version": str(moved.version),
+            "where": f"CEN/{_location(services, 'NGQ')}",
+            "lifecycle": "damaged",
+        },
+    )
+    assert elsewhere.status_code == 422
+    assert services.catalogue.get_item(barcode).home_branch_id == ngq.id
+    # A move the lifecycle does not allow (damaged -> on order) is refused in words.
+    client.cookies.set("sw_lang", "zh")
+    backwards = client.post(
+        f"/staff/catalogue/items/{barcode}",
+        data={
+            "csrf": token,
+            "version": str(moved.version),
+            "where": where,
+            "lifecycle": "on_order",
+        },
+    )
+    assert backwards.status_code == 409
+    assert "破损" in backwards.text
+    assert "已订购" in backwards.text
+    assert problems(backwards.text, "zh") == []
+
+
+def test_a_selection_is_changed_in_bulk_and_its_labels_printed(
+    client: TestClient, services: Services, demo: list[str]
+) -> None:
+    token = sign_in(client, services, "cataloguer")
+    record_id = _record_with_copies(services)
+    copies = services.catalogue.items_of(record_id)
+    assert len(copies) >= 2
+    first, second = copies[0].barcode, copies[1].barcode
+    services.catalogue.set_lifecycle(second, Lifecycle.WITHDRAWN)  # withdrawn is final
+    page = client.get(f"/staff/catalogue/records/{record_id}")
+    assert f'name="barcode" value="{first}"' in page.text
+    where = f"CEN/{_location(services, 'CEN')}"
+    done = client.post(
+        "/staff/catalogue/items/bulk",
+        data={
+            "csrf": token,
+            "barcode": [first, second],
+            "barcodes": "NO-SUCH-COPY",
+            "where": where,
+            "lifecycle": "missing",
+            "item_type": "children",
+            "back": f"/staff/catalogue/records/{record_id}",
+        },
+    )
+    assert done.status_code == 200, done.text
+    assert "1 item changed." in done.text
+    assert "2 items were not changed" in done.text
+    assert "NO-SUCH-COPY" in done.text
+    assert second in done.text
+    changed = services.catalogue.get_item(first)
+    assert (changed.lifecycle, changed.item_type) == (Lifecycle.MISSING, "children")
+    assert services.catalogue.get_item(second).lifecycle == Lifecycle.WITHDRAWN
+    assert services.catalogue.get_item(second).item_type != "children"
+    nothing = client.post("/staff/catalogue/items/bulk", data={"csrf": token, "lifecycle": "lost"})
+    assert nothing.status_code == 422
+
+    labels = client.get("/staff/catalogue/labels", params={"barcode": [first], "barcodes": "NOPE"})
+    assert labels.status_code == 200
+    root: lxml.html.HtmlElement = lxml.html.document_fromstring(labels.text)
+    spine = root.find_class("spine")
+    assert len(spine) == 1
+    call = [s.text for s in spine[0].find_class("spine-call")[0]]
+    parts = changed.call_number.split("/")
+    assert "/" in changed.call_number  # the demo's call numbers: "TP18/152:1"
+    assert call == [parts[0] + "/", *parts[1:]]
+    assert first in spine[0].text_content()
+    assert "NOPE" in labels.text
+
+
+@pytest.mark.parametrize("language", i18n.PAGE_LANGUAGES)
+def test_record_and_item_pages_show_no_raw_code(
+    client: TestClient, services: Services, demo: list[str], language: i18n.PageLanguage
+) -> None:
+    sign_in(client, services, "cataloguer")
+    client.cookies.set("sw_lang", language)
+    barcode = _barcodes(services)[0]
+    record_id = services.catalogue.get_item(barcode).record_id
+    for path in (
+        f"/staff/catalogue/records/{record_id}",
+        f"/staff/catalogue/items/{barcode}",
+        "/staff/catalogue/items",
+        f"/staff/catalogue/labels?barcode={barcode}",
+        "/staff/catalogue",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert problems(page.text, language) == [], path
+        assert "in_service" not in page.text.replace('value="in_service"', ""), path

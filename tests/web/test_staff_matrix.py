@@ -250,6 +250,15 @@ def _saved_version(w: World) -> int:
     ).version
 
 
+def _item_form(w: World, at: str) -> Ask:
+    barcode = w.copy(at)
+    item = w.services.catalogue.get_item(barcode)
+    return Ask(
+        {"barcode": barcode},
+        form={"version": str(item.version), "call_number": "I247/9", "where": f"{at}/"},
+    )
+
+
 def _restore(w: World, at: str) -> Ask:
     version = _saved_version(w)
     current = w.services.catalogue.record_version(w.record_id)
@@ -654,6 +663,25 @@ PAGES: dict[tuple[str, str], Page] = {
     ),
     ("POST", "/staff/catalogue/records/{record_id}/merge"): Page(
         "catalogue.write", NETWORK, _merge, why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/items"): Page("catalogue.write", NETWORK, why=CATALOGUE),
+    ("POST", "/staff/catalogue/items/bulk"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(form={"barcodes": w.copy(at), "item_type": "reference"}),
+        why=CATALOGUE,
+    ),
+    ("GET", "/staff/catalogue/items/{barcode}"): Page(
+        "catalogue.write", NETWORK, lambda w, at: Ask({"barcode": w.copy(at)}), why=CATALOGUE
+    ),
+    ("POST", "/staff/catalogue/items/{barcode}"): Page(
+        "catalogue.write", NETWORK, _item_form, why=CATALOGUE
+    ),
+    ("GET", "/staff/catalogue/labels"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask(query={"barcode": w.copy(at)}),
+        why=CATALOGUE,
     ),
     ("GET", "/staff/catalogue/records/{record_id}/marc"): Page(
         "catalogue.write",

@@ -191,3 +191,25 @@ class Cataloguer:
 
     staff_id: int
     name: str
+
+
+# The item types the staff pages offer (a loan rule may name any of them); an item
+# imported with another keeps it, and the pages show that one too.
+ITEM_TYPES = ("book", "periodical", "reference", "children", "dvd", "audio", "map", "kit")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemChange:
+    """What a bulk edit changes on each copy (None: left as it is). ``location_code`` ""
+    takes the copy off any location at its branch."""
+
+    branch_code: str | None = None
+    location_code: str | None = None
+    lifecycle: Lifecycle | None = None
+    item_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    changed: list[str]
+    refused: list[tuple[str, str, dict[str, str]]]  # barcode, error code, its parameters

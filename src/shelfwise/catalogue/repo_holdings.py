@@ -126,3 +126,12 @@ def barcodes_by_call_number(conn: Connection, prefix: str, limit: int) -> list[s
         .limit(limit)
     )
     return [str(b) for b in conn.execute(query).scalars()]
+
+
+def update_item(conn: Connection, item_id: int, at: datetime, values: dict[str, Any]) -> None:
+    """Change a copy's columns and count a new version of it."""
+    conn.execute(
+        update(items)
+        .where(items.c.id == item_id)
+        .values(**values, updated_at=at, version=items.c.version + 1)
+    )

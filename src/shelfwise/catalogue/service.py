@@ -15,6 +15,7 @@ from shelfwise.catalogue import repo, repo_holdings, repo_records
 from shelfwise.catalogue.display import detail_of
 from shelfwise.catalogue.editing import RecordEditing
 from shelfwise.catalogue.harvest import HarvestReads
+from shelfwise.catalogue.holdings import ItemEditing
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.catalogue.models import (
     LIFECYCLE_TRANSITIONS,
@@ -47,7 +48,7 @@ class Master:
 _LOCATION_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
-class CatalogueService(HarvestReads, RecordEditing):
+class CatalogueService(HarvestReads, RecordEditing, ItemEditing):
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock

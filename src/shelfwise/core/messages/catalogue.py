@@ -90,6 +90,24 @@ MESSAGES: dict[str, MessageTemplate] = {
         "서지 레코드 {record_id}은(는) 연 뒤에 다른 사람이 저장했습니다(현재 버전 {version}). 수정한 내용은 저장하지 않았으니 레코드를 다시 열어 고치십시오.",
         "Someone saved record {record_id} after you opened it (it is now version {version}); your changes were not saved: open the record again and redo them.",
     ),
+    "catalogue.location_elsewhere": message(
+        422,
+        "册 {barcode} 所属馆点没有位置“{location}”。",
+        "자료 {barcode}의 소속 도서관에는 '{location}' 위치가 없습니다.",
+        "The branch of item {barcode} has no location '{location}'.",
+    ),
+    "catalogue.item_type_invalid": message(
+        422,
+        "册类型“{item_type}”须为 1–32 个小写字母、数字、- 或 _。",
+        "자료 유형 '{item_type}'은(는) 영소문자·숫자·-·_ 1–32자여야 합니다.",
+        "The item type '{item_type}' must be 1-32 lower-case letters, digits, - or _.",
+    ),
+    "catalogue.bulk_size": message(
+        422,
+        "请选择 1 到 {most} 册。",
+        "자료를 1권에서 {most}권까지 고르십시오.",
+        "Choose between 1 and {most} items.",
+    ),
     "catalogue.version_not_found": message(
         404,
         "书目记录 {record_id} 没有第 {version} 版。",

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.datastructures import UploadFile
 
-from shelfwise.catalogue.models import RECORD_ID_MAX
+from shelfwise.catalogue.models import ITEM_TYPES, RECORD_ID_MAX, Lifecycle
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
+from shelfwise.web.staff import items as items_pages
 from shelfwise.web.staff.imports import ImportJob, ImportJobs
 from shelfwise.web.staff.workplace import branch_names
 
@@ -122,6 +123,10 @@ def record_page(
         names=branch_names(services, page),
         # One catalogue for the network: copies are catalogued centrally for every branch.
         branches=[(b.code, branch_name(b, page.lang)) for b in services.catalogue.list_branches()],
+        location_names={loc.id: loc.name for loc in services.catalogue.list_locations()},
+        places=items_pages.places(web, page),
+        statuses=list(Lifecycle),
+        item_types=ITEM_TYPES,
         notice=notice,
         error=error,
     )
