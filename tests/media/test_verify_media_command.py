@@ -44,3 +44,50 @@ def test_ingest_then_verify_then_find_a_damaged_file(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert original.name in bad.stderr
     assert "1 bad" in bad.stdout
+
+
+def test_batch_ingest_of_a_folder_with_a_csv(tmp_path: Path) -> None:
+    """A folder of scans and a CSV: good rows stored with their texts, each bad row in the
+    rejects file with its reason (a non-image named .jpg, a path in the name, a missing
+    file, a bad rights URI, an unknown access rule), a file no row names reported; the
+    progress line gives the rate and the time left."""
+    data, folder = tmp_path / "data", tmp_path / "scans"
+    folder.mkdir()
+    made.picture(folder / "page-001.png", (400, 300), colour="#304050")
+    made.picture(folder / "page-002.png", (400, 300), colour="#503040")
+    made.picture(folder / "forgotten.png", (200, 100), colour="#405030")
+    (folder / "fake.jpg").write_text("not a picture")
+    made.picture(tmp_path / "outside.png", (200, 100), colour="#112233")
+    rows = [
+        "file,rights,access,caption_zh,alt_zh,caption_en",
+        f"page-001.png,{RIGHTS},open,县志第一页,书页,Gazetteer page 1",
+        f"page-002.png,{RIGHTS},signed_in,县志第二页,书页,Gazetteer page 2",
+        f"fake.jpg,{RIGHTS},open,,,",
+        f"../outside.png,{RIGHTS},open,,,",
+        f"missing.png,{RIGHTS},open,,,",
+        "page-001.png,http://example.org/mine,open,,,",
+        f"page-002.png,{RIGHTS},everyone,,,",
+    ]
+    (tmp_path / "meta.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = _run(data, "ingest-batch", str(folder), "--csv", str(tmp_path / "meta.csv"))
+    assert done.returncode == 1, done.stderr
+    assert "stored 2, already stored 0, rejected 5, files without a row 1" in done.stdout
+    assert "/s" in done.stdout
+    assert "ETA" in done.stdout
+    rejects = (tmp_path / "meta.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert rejects[0].split(",")[0] == "line"
+    assert rejects[0].endswith(",reason")
+    by_line = {r.split(",")[0]: r for r in rejects[1:]}
+    assert set(by_line) == {"4", "5", "6", "7", "8", ""}
+    assert "not an image" in by_line["4"]
+    assert "name" in by_line["5"].lower()  # a path in the file name
+    assert "no file 'missing.png'" in by_line["6"]
+    assert "rights" in by_line["7"]
+    assert "access 'everyone'" in by_line["8"]
+    assert "forgotten.png" in by_line[""]
+    assert "no row names it" in by_line[""]
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text("name,rights\nx.png,r\n", encoding="utf-8")
+    refused = _run(data, "ingest-batch", str(folder), "--csv", str(bad_csv))
+    assert refused.returncode == 2
+    assert "no column file" in refused.stderr

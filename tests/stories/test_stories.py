@@ -275,6 +275,13 @@ def test_the_staff_editor_saves_reorders_and_publishes(services: Services) -> No
     assert story.tags == ("红色故事", "英雄人物")
     assert client.post(f"/staff/stories/{story_id}/publish", data={"csrf": csrf}).status_code == 303
     assert services.stories.get(story_id).status == Status.PUBLISHED
+    listing = client.get("/staff/stories").text  # the upload shows its progress (rate, time left)
+    assert (
+        'data-progress="已上传 {pct}%（{done} / {total} MB，每秒 {rate} MB，还需约 {eta} 秒）"'
+        in listing
+    )
+    assert '<progress id="upload-progress"' in listing
+    assert "/static/story_upload.js" in listing
     page = client.get(f"/staff/stories/{story_id}").text
     assert "第 3 版" in page  # the page is in Chinese (no language chosen)
     assert "publish" in page

@@ -17,7 +17,7 @@ from shelfwise.cli.access_commands import api_token, staff_add, staff_list
 from shelfwise.cli.acquisitions_commands import import_funds, import_vendors
 from shelfwise.cli.backup_commands import backup, restore
 from shelfwise.cli.common import DataDir, DbUrl, console, err, open_app, start_logging
-from shelfwise.cli.media_commands import ingest_media, verify_media
+from shelfwise.cli.media_commands import ingest_batch, ingest_media, verify_media
 from shelfwise.cli.migration_commands import import_readers
 from shelfwise.cli.progress import byte_progress, count_progress
 from shelfwise.cli.search_commands import reindex, search
@@ -391,6 +391,7 @@ cli.command()(backup)
 cli.command()(restore)
 cli.command("verify-media")(verify_media)
 cli.command("ingest-media")(ingest_media)
+cli.command("ingest-batch")(ingest_batch)
 cli.command("import-vendors")(import_vendors)
 cli.command("import-funds")(import_funds)
 
