@@ -15,6 +15,7 @@ from datetime import timedelta, timezone
 
 from shelfwise.access.service import AccessService
 from shelfwise.acquisitions.service import AcquisitionService
+from shelfwise.analytics.dashboards import Dashboards
 from shelfwise.analytics.service import AnalyticsService
 from shelfwise.catalogue.copying import CopyCataloguing
 from shelfwise.catalogue.exporting import Exporter
@@ -85,6 +86,10 @@ class Services:
     def wish_lookup(self) -> WishLookup:
         """The wish form's lookup: our catalogue, then the remote catalogues over SRU."""
         return WishLookup(self.search, self.catalogue, self.remote)
+
+    def dashboards(self) -> Dashboards:
+        """The managers' charts over the statistics (issue 21)."""
+        return Dashboards(self.analytics)
 
     def importer(self) -> Importer:
         return Importer(

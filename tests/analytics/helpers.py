@@ -70,6 +70,10 @@ class StatsLibrary:
 
 
 def make_library(services: Services, tmp_path: Path) -> StatsLibrary:
-    for code, kind in (("CEN", BranchKind.CENTRAL), ("BR1", BranchKind.BRANCH)):
+    for code, kind in (
+        ("CEN", BranchKind.CENTRAL),
+        ("BR1", BranchKind.BRANCH),
+        ("BR2", BranchKind.BRANCH),
+    ):
         services.catalogue.add_branch(code=code, kind=kind, name_zh=code)
     return StatsLibrary(services, tmp_path)

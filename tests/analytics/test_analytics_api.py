@@ -13,7 +13,8 @@ from shelfwise.testing.access import staff_token
 
 
 def _lend(stats: StatsLibrary) -> None:
-    """Seven readers borrow at CEN, two at BR1 (a cell of two readers: hidden)."""
+    """Seven readers borrow at CEN, two at BR1 (a cell of two readers: hidden), five at BR2
+    (hidden too: the smallest beside BR1, whose count the total would otherwise give away)."""
     services = stats.services
     cen = stats.title("clc:K", 7)
     br1 = stats.title("ddc:900", 2, "BR1")
@@ -23,6 +24,9 @@ def _lend(stats: StatsLibrary) -> None:
     for i, barcode in enumerate(br1):
         card = stats.reader(f"b{i}", "child", 2016).card_number
         services.circulation.checkout(card, barcode, "BR1", actor=SYSTEM)
+    for i, barcode in enumerate(stats.title("kdc:800", 5, "BR2")):
+        card = stats.reader(f"d{i}", "adult", 1990).card_number
+        services.circulation.checkout(card, barcode, "BR2", actor=SYSTEM)
     deliver(stats, relays=1)
 
 
@@ -48,7 +52,7 @@ def test_loans_by_day_and_branch_with_the_small_branch_hidden(stats: StatsLibrar
     assert body["min_readers"] == 5
     assert body["dimension"] == "all"
     cells = {(c["period"], c["branch"]): c["events"] for c in body["cells"]}
-    assert cells == {(today, "CEN"): 7, (today, "BR1"): None}
+    assert cells == {(today, "CEN"): 7, (today, "BR1"): None, (today, "BR2"): None}
 
 
 def test_a_manager_bound_to_a_branch_sees_that_branch_only(stats: StatsLibrary) -> None:

@@ -493,6 +493,19 @@ ACQUISITION_PAGES: dict[tuple[str, str], Page] = {
 }
 
 
+# The dashboards (issue 21): an administrator bound to a branch sees that branch's figures.
+DASHBOARD_PAGES: dict[tuple[str, str], Page] = {
+    ("GET", "/staff/dashboards"): Page(
+        "analytics.read", BRANCH, lambda w, at: Ask(query={"branch": at})
+    ),
+    ("GET", "/staff/dashboards/{chart}.{kind}"): Page(
+        "analytics.read",
+        BRANCH,
+        lambda w, at: Ask({"chart": "by_branch", "kind": "csv"}, query={"branch": at}),
+    ),
+}
+
+
 PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/staff/login"): Page("public"),
     ("POST", "/staff/login"): Page("public", make=_login),
@@ -739,6 +752,7 @@ PAGES: dict[tuple[str, str], Page] = {
     ("POST", "/staff/media"): Page("catalogue.write", NETWORK, _picture, why=STORIES),
     **SPACE_PAGES,
     **WISH_PAGES,
+    **DASHBOARD_PAGES,
     **ACQUISITION_PAGES,
 }
 

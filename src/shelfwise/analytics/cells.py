@@ -97,19 +97,21 @@ Key = tuple[str | None, str | None, str | None]  # (period, branch, value)
 def suppress(tallies: Mapping[Key, Tally], min_readers: int) -> list[Cell]:
     """Cells in key order, those of fewer than ``min_readers`` marks hidden (P17).
 
-    Hiding one cell of a group whose other cells are shown would let a reader of the group's
-    total (the ``all`` row, or another question) subtract its way to the hidden count, so a
-    group (one period and branch) with exactly one hidden cell hides its smallest shown cell
-    too (secondary suppression)."""
+    Hiding one cell of a breakdown whose other cells are shown would let anyone with the
+    breakdown's total (another question without it) subtract their way to the hidden count,
+    so a breakdown with exactly one hidden cell hides its smallest shown cell too (secondary
+    suppression). A breakdown is the cells that differ only in the broken-down part: the
+    dimension's value when one is asked, else the branch."""
     hidden = {key for key, t in tallies.items() if t.readers_at_least < min_readers}
-    groups: dict[tuple[str | None, str | None], list[Key]] = {}
+    varying = 2 if any(k[2] is not None for k in tallies) else 1
+    groups: dict[tuple[str | None, ...], list[Key]] = {}
     for key in tallies:
-        groups.setdefault(key[:2], []).append(key)
+        groups.setdefault(key[:varying] + key[varying + 1 :], []).append(key)
     for keys in groups.values():
         alone = [k for k in keys if k in hidden]
         shown = [k for k in keys if k not in hidden]
-        if len(alone) == 1 and shown and len(keys) > 1:
-            hidden.add(min(shown, key=lambda k: (tallies[k].events, k)))
+        if len(alone) == 1 and shown:
+            hidden.add(min(shown, key=lambda k: (tallies[k].events, tuple(x or "" for x in k))))
     return [
         Cell(key[0], key[1], key[2], None if key in hidden else tallies[key].events)
         for key in sorted(tallies, key=lambda k: tuple(x or "" for x in k))

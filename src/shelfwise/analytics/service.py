@@ -25,7 +25,7 @@ from shelfwise.analytics.models import (
     Question,
     Report,
 )
-from shelfwise.catalogue.classes import main_classes
+from shelfwise.catalogue.classes import copies_by_class, main_classes
 from shelfwise.circulation.scope import Actor, authorise, limited
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
@@ -97,15 +97,8 @@ class AnalyticsService:
 
     def report(self, question: Question, *, actor: Actor) -> Report:
         """The counts, limited to the actor's branches, hidden below k readers (P17)."""
-        if actor.kind not in ("staff", "system"):
-            raise ShelfwiseError("access.not_yours")
         ids = self._branch_ids()
-        for code in question.branches:
-            if code not in ids:
-                raise ShelfwiseError("catalogue.branch_not_found", branch=code)
-        authorise(actor, at=question.branches)
-        codes = question.branches or (actor.branches if limited(actor) else ())
-        wanted = {ids[c] for c in codes if c in ids} if codes else None
+        wanted = _scope(ids, question, actor)
         dimension = next((b for b in question.by if b in DIMENSIONS), "all")
         with self._db.read() as conn:
             rows = repo.counters(
@@ -120,6 +113,31 @@ class AnalyticsService:
             )
         cells = suppress(tallies, self.policy.min_readers)
         return Report(question, self.policy.min_readers, tuple(cells))
+
+    def copies_by_class(self, branches: str, *, actor: Actor) -> dict[str, int]:
+        """Copies in service per main class at the branches asked (codes, comma-separated;
+        "" for every branch the actor may see), for turnover and hold pressure."""
+        question = self.question("checkout", "branch", None, None, branches)
+        wanted = _scope(self._branch_ids(), question, actor)
+        with self._db.read() as conn:
+            counted = copies_by_class(conn, wanted)
+        out: dict[str, int] = {}
+        for (_, cls), n in counted.items():
+            out[cls] = out.get(cls, 0) + n
+        return out
+
+
+def _scope(ids: Mapping[str, int], question: Question, actor: Actor) -> set[int] | None:
+    """The branch ids a question covers for this actor (None: every branch): the branches
+    asked, which must be the actor's, or else all of the actor's."""
+    if actor.kind not in ("staff", "system"):
+        raise ShelfwiseError("access.not_yours")
+    for code in question.branches:
+        if code not in ids:
+            raise ShelfwiseError("catalogue.branch_not_found", branch=code)
+    authorise(actor, at=question.branches)
+    codes = question.branches or (actor.branches if limited(actor) else ())
+    return {ids[c] for c in codes if c in ids} if codes else None
 
 
 def _key(by: tuple[str, ...], day: date, branch: str, value: str) -> Key:

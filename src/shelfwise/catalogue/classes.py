@@ -48,3 +48,17 @@ def _preferred(classes: list[tuple[str, str]]) -> str:
             if have == scheme and (top := main_class_of(have, number)) is not None:
                 return top
     return NO_CLASS
+
+
+def copies_by_class(
+    conn: Connection, branch_ids: Iterable[int] | None
+) -> dict[tuple[int, str], int]:
+    """Copies in service per (home branch id, main class). Reads every copy of the branches:
+    a dashboard's turnover pays one grouped scan of ``items`` (docs/analytics.md)."""
+    rows = repo_records.copies_by_record(conn, None if branch_ids is None else list(branch_ids))
+    classes = main_classes(conn, {int(r.record_id) for r in rows})
+    found: dict[tuple[int, str], int] = {}
+    for r in rows:
+        key = (int(r.home_branch_id), classes[int(r.record_id)])
+        found[key] = found.get(key, 0) + int(r.copies)
+    return found

@@ -12,7 +12,14 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 
 from shelfwise.marc import compact
 from shelfwise.marc.record import Record
-from shelfwise.storage.tables import record_classes, record_isbns, records, sources, tombstones
+from shelfwise.storage.tables import (
+    items,
+    record_classes,
+    record_isbns,
+    records,
+    sources,
+    tombstones,
+)
 
 
 def title(conn: Connection, record_id: int) -> str | None:
@@ -135,3 +142,15 @@ def classes_of(conn: Connection, record_ids: Sequence[int]) -> dict[int, list[tu
     for r in rows:
         found.setdefault(int(r.record_id), []).append((str(r.scheme), str(r.number)))
     return found
+
+
+def copies_by_record(conn: Connection, branch_ids: Sequence[int] | None) -> list[Row[Any]]:
+    """(home branch, record, copies) of the copies in service (all branches when None)."""
+    query = (
+        select(items.c.home_branch_id, items.c.record_id, func.count().label("copies"))
+        .where(items.c.lifecycle == "in_service")
+        .group_by(items.c.home_branch_id, items.c.record_id)
+    )
+    if branch_ids is not None:
+        query = query.where(items.c.home_branch_id.in_(list(branch_ids)))
+    return list(conn.execute(query).all())

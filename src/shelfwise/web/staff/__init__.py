@@ -10,6 +10,7 @@ from shelfwise.web.staff import (
     cataloguing,
     checkin,
     copying,
+    dashboards,
     desk,
     finding,
     items,
@@ -41,5 +42,6 @@ for _module in (
     spaces,
     wishes,
     acquisitions,
+    dashboards,
 ):
     router.include_router(_module.router)
