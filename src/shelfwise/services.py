@@ -22,6 +22,7 @@ from shelfwise.catalogue.exporting import Exporter
 from shelfwise.catalogue.importing import Importer
 from shelfwise.catalogue.remote import RemoteCatalogue
 from shelfwise.catalogue.service import CatalogueService
+from shelfwise.catalogue.staging import ImportStaging
 from shelfwise.catalogue.uploads import Uploads
 from shelfwise.circulation.calendars import CalendarService
 from shelfwise.circulation.deposits import DepositService
@@ -103,6 +104,17 @@ class Services:
     def copying(self) -> CopyCataloguing:
         """Copy cataloguing from the remote catalogues, saved through the importer's matching."""
         return CopyCataloguing(self.db, self.importer, self.remote)
+
+    def staging(self) -> ImportStaging:
+        """Imports staged for review, applied in whole or part, undone within the window."""
+        return ImportStaging(
+            self.db,
+            self.clock,
+            self.importer,
+            undo_window=timedelta(hours=self.settings.import_undo_hours),
+            # batches small enough that the review's progress moves on a large file
+            batch_size=min(500, self.settings.import_batch_size),
+        )
 
     def uploads(self) -> Uploads:
         """Files staff upload for import (deleted once imported, or after the retention)."""

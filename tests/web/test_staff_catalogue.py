@@ -57,6 +57,7 @@ def test_a_marc_upload_is_imported_with_progress_and_rejects(
     marc = tmp_path / "upload.mrc"
     write_records(marc, 30, seed=7)
     body = marc.read_bytes() + b"99999this is not a MARC record\x1d"
+    before = services.catalogue.counts()["records"]
     started = client.post(
         "/staff/catalogue/import",
         data={"csrf": token},
@@ -85,6 +86,9 @@ def test_a_marc_upload_is_imported_with_progress_and_rejects(
     finished = client.get(progress_url)
     assert "The import is finished." in finished.text
     assert 'http-equiv="refresh"' not in finished.text
+    # staged: nothing is public until the review's approval (tests/web/test_staff_staging.py)
+    assert f'href="/staff/catalogue/staged/{job["staging"]}"' in finished.text
+    assert services.catalogue.counts()["records"] == before
     rejects = client.get(progress_url + "/rejects")
     assert rejects.status_code == 200
     assert b'"reason"' in rejects.content

@@ -300,6 +300,45 @@ def _copy_save(w: World, at: str) -> Ask:
     return Ask(form=form | {"marc": write_lines(_copied_record())})
 
 
+def _staging(w: World, *, applied: bool = False) -> str:
+    """A fresh staged import of one record (applied if asked), for the review routes."""
+    path = w.services.settings.data_dir / f"staged-{next(_n)}.mrc"
+    path.write_bytes(_one_record())
+    staging = w.services.staging()
+    staging_id = staging.stage(path, path.name)
+    if applied:
+        staging.apply(staging_id)
+    return str(staging_id)
+
+
+STAGED_PAGES = {
+    ("GET", "/staff/catalogue/staged"): Page("catalogue.write", NETWORK, why=CATALOGUE),
+    ("GET", "/staff/catalogue/staged/{staging_id}"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"staging_id": _staging(w)}),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/staged/{staging_id}/apply"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"staging_id": _staging(w)}, form={"part": "kinds"}),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/staged/{staging_id}/undo"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"staging_id": _staging(w, applied=True)}, form={}),
+        why=CATALOGUE,
+    ),
+    ("POST", "/staff/catalogue/staged/{staging_id}/discard"): Page(
+        "catalogue.write",
+        NETWORK,
+        lambda w, at: Ask({"staging_id": _staging(w)}, form={}),
+        why=CATALOGUE,
+    ),
+}
+
 _COPY_QUERY = {"target": "fake", "q": "x"}
 COPY_PAGES = {
     ("GET", "/staff/catalogue/copy"): Page(
@@ -721,6 +760,7 @@ PAGES: dict[tuple[str, str], Page] = {
         "catalogue.write", NETWORK, _restore, why=CATALOGUE
     ),
     **COPY_PAGES,
+    **STAGED_PAGES,
     ("GET", "/staff/stories"): Page("catalogue.write", NETWORK, why=STORIES),
     ("POST", "/staff/stories"): Page(
         "catalogue.write",

@@ -137,6 +137,19 @@ class Importer:
             rejects_path.unlink(missing_ok=True)
         return summary
 
+    def store(self, batch: list[Incoming]) -> list[tuple[str, RecordOutcome]]:
+        """Prepared records in one transaction (a staged import's apply); each source key
+        with what its record became."""
+        summary = ImportSummary(path="")
+        report, rejects = io.StringIO(), io.StringIO()
+        self._store_batch(batch, summary, report, rejects)
+        out = []
+        for line in report.getvalue().splitlines():
+            _, key, record_id, outcome, matched_on = line.split("\t")[:5]
+            if record_id:
+                out.append((key, RecordOutcome(int(record_id), outcome, matched_on)))
+        return out
+
     def import_record(self, incoming: Incoming) -> RecordOutcome:
         """One prepared record through the same placing as a file (copy cataloguing): the
         same source, ISBN and title-key matching, so saving it twice makes no duplicate."""
@@ -229,6 +242,11 @@ class _Placement:
     updated: list[tuple[Incoming, repo.ExistingSource]] = field(default_factory=list)
     unchanged: list[tuple[Incoming, repo.ExistingSource]] = field(default_factory=list)
     repeated: list[Incoming] = field(default_factory=list)
+
+
+def place(conn: Connection, batch: list[Incoming]) -> _Placement:
+    """What each record of ``batch`` would become, written nowhere (a staged import)."""
+    return _place(conn, batch)
 
 
 def _place(conn: Connection, batch: list[Incoming]) -> _Placement:

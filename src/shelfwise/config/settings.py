@@ -83,6 +83,10 @@ class Settings:
         "A file uploaded in the staff client is deleted once its import has run; one whose "
         "import failed is kept this long for a look, then deleted.",
     )
+    import_undo_hours: int = setting(
+        72,
+        "An import applied from the staff client's review can be undone this long after.",
+    )
     scheduler_enabled: bool = setting(
         True,
         "Run this process's background work (scheduled jobs, outbox delivery, the search "

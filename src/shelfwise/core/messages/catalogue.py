@@ -66,6 +66,36 @@ MESSAGES: dict[str, MessageTemplate] = {
         "이 레코드는 저장할 수 없습니다: {reason}",
         "This record cannot be saved: {reason}",
     ),
+    "catalogue.import_not_found": message(
+        404,
+        "没有编号为 {staging} 的导入。",
+        "번호 {staging}인 가져오기가 없습니다.",
+        "There is no import {staging}.",
+    ),
+    "catalogue.import_not_staged": message(
+        409,
+        "导入 {staging} 已应用或已放弃，不能再批准。",
+        "가져오기 {staging}은(는) 이미 적용되었거나 버려져 다시 승인할 수 없습니다.",
+        "Import {staging} is already applied or discarded; it cannot be approved again.",
+    ),
+    "catalogue.import_not_applied": message(
+        409,
+        "导入 {staging} 尚未应用或已撤销，无可撤销。",
+        "가져오기 {staging}은(는) 적용되지 않았거나 이미 되돌려 되돌릴 것이 없습니다.",
+        "Import {staging} is not applied, or already undone: there is nothing to undo.",
+    ),
+    "catalogue.import_undo_expired": message(
+        409,
+        "导入 {staging} 的撤销期限已过。",
+        "가져오기 {staging}을(를) 되돌릴 수 있는 기간이 지났습니다.",
+        "The time to undo import {staging} has passed.",
+    ),
+    "catalogue.import_undo_blocked": message(
+        409,
+        "这次导入添加的 {items} 册已被借出、预约或在途，不能撤销。",
+        "이 가져오기로 추가한 자료 {items}건이 대출·예약·운송 중이라 되돌릴 수 없습니다.",
+        "{items} copies this import added have been lent, held or sent since; it cannot be undone.",
+    ),
     "catalogue.merge_into_self": message(
         422,
         "不能把记录合并到它自己。",

@@ -94,6 +94,12 @@ from shelfwise.storage.tables.readers import (
     reader_search_keys,
     readers,
 )
+from shelfwise.storage.tables.staging import (
+    DECISIONS,
+    STAGING_STATES,
+    import_staged,
+    import_stagings,
+)
 from shelfwise.storage.tables.stories import (
     STORY_STATUSES,
     stories,
@@ -122,6 +128,7 @@ __all__ = [
     "ACTIVITY_DIMENSIONS",
     "ACTIVITY_KINDS",
     "BRANCH_KINDS",
+    "DECISIONS",
     "DEPOSIT_STATUSES",
     "FEE_KINDS",
     "FEE_STATUSES",
@@ -137,6 +144,7 @@ __all__ = [
     "READER_STATUSES",
     "RECORD_STATES",
     "STAFF_ROLES",
+    "STAGING_STATES",
     "STORY_STATUSES",
     "TOKEN_KINDS",
     "WISH_KINDS",
@@ -156,6 +164,8 @@ __all__ = [
     "holds",
     "idempotency_keys",
     "import_runs",
+    "import_staged",
+    "import_stagings",
     "invoices",
     "items",
     "job_runs",

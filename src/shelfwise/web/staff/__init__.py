@@ -20,6 +20,7 @@ from shelfwise.web.staff import (
     readers,
     rules,
     spaces,
+    staging,
     wishes,
 )
 
@@ -39,6 +40,7 @@ for _module in (
     marc_editor,
     copying,
     items,
+    staging,
     spaces,
     wishes,
     acquisitions,

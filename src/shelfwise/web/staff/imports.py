@@ -1,15 +1,20 @@
-"""MARC imports started from the web: the upload is saved under the data folder, the
-existing importer runs in a background thread, reporting progress after each batch, and
-the file is deleted once imported (``catalogue/uploads.py``; a failed one after a while).
+"""MARC imports started from the web, staged for review: the upload is saved under the data
+folder, read and placed in a background thread (``catalogue/staging.py``: nothing is public
+until staff approve it on the review page, ``web/staff/staging.py``), reporting progress
+after each batch with its rate and time left, and the file is deleted once staged (the
+staged records keep their bytes; ``catalogue/uploads.py``; a failed one after a while).
 
-The jobs live in this process's memory (a restart forgets them; the catalogue keeps
-what was imported, and running the same file again skips it). One registry per app.
+The jobs live in this process's memory (a restart forgets the job, not the staging: the
+review page lists stagings from the database). One registry per app.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -32,6 +37,8 @@ class ImportJob:
     bytes_read: int = 0
     summary: ImportSummary | None = None
     error: str | None = None
+    staging_id: int | None = None
+    began: float = field(default_factory=time.monotonic)  # for the rate, not shown
 
     @property
     def done(self) -> bool:
@@ -43,6 +50,22 @@ class ImportJob:
             return 100
         return min(99, self.bytes_read * 100 // self.size) if self.size else 0
 
+    @property
+    def rate(self) -> int:
+        """Records read a second so far (0 before the first batch is placed)."""
+        elapsed = time.monotonic() - self.began
+        return int(self.handled / elapsed) if elapsed > 0 and self.handled else 0
+
+    @property
+    def eta_seconds(self) -> int | None:
+        """Seconds left at the rate so far, from the bytes still to read (None: not known yet)."""
+        elapsed = time.monotonic() - self.began
+        if self.done:
+            return 0
+        if not self.bytes_read or elapsed <= 0:
+            return None
+        return int((self.size - self.bytes_read) / (self.bytes_read / elapsed))
+
     def as_json(self) -> dict[str, Any]:
         s = self.summary
         return {
@@ -51,6 +74,9 @@ class ImportJob:
             "error": self.error,
             "handled": self.handled,
             "percent": self.percent,
+            "rate": self.rate,
+            "eta_seconds": self.eta_seconds,
+            "staging": self.staging_id,
             "read": s.read if s else None,
             "added": s.added if s else None,
             "updated": s.updated if s else None,
@@ -70,7 +96,7 @@ class ImportJobs:
         self._lock = threading.Lock()
 
     def start(self, filename: str, upload: IO[bytes]) -> ImportJob:
-        """Save the upload and start importing it; returns at once."""
+        """Save the upload and start staging it; returns at once."""
         job_id, name, path = self._services.uploads().save(filename, upload)
         job = ImportJob(job_id, name, path.stat().st_size, self._services.clock.now())
         with self._lock:
@@ -85,12 +111,38 @@ class ImportJobs:
         def progress(handled: int, bytes_read: int) -> None:
             job.handled, job.bytes_read = handled, bytes_read
 
+        staging = self._services.staging()
         try:
-            job.summary = self._services.importer().import_file(path, progress=progress)
-        except Exception as exc:  # the page shows it; the importer keeps what it stored
+            job.staging_id = staging.stage(path, job.filename, progress=progress)
+            plan = staging.get(job.staging_id)
+            summary = ImportSummary(
+                path=job.filename,
+                read=sum(n for d, n in plan.counts.items() if d != "reject"),
+                added=plan.counts["add"],
+                updated=plan.counts["update"],
+                merged=plan.counts["merge"],
+                unchanged=plan.counts["unchanged"],
+                rejected=plan.counts["reject"],
+                unknown_branches=plan.unknown_branches,
+            )
+            if summary.rejected:
+                summary.rejects_path = str(self._rejects(job, path.parent))
+            job.summary = summary
+        except Exception as exc:  # the page shows it; nothing was applied
             job.error = f"{type(exc).__name__}: {exc}"
             return  # the file stays for a look, until import_upload_retention_hours
         self._services.uploads().imported(path)
+
+    def _rejects(self, job: ImportJob, folder: Path) -> Path:
+        """The rejects file of a staged upload: one JSON line a record, with its bytes."""
+        assert job.staging_id is not None
+        out = folder.parent / f"{job.id}.rejects.jsonl"
+        with out.open("w", encoding="utf-8") as handle:
+            for seq, reason, raw in self._services.staging().rejects(job.staging_id):
+                encoded = base64.b64encode(raw).decode("ascii")
+                line = {"record": seq, "reason": reason, "raw_base64": encoded}
+                handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return out
 
     def get(self, job_id: str) -> ImportJob | None:
         return self._jobs.get(job_id)

@@ -14,6 +14,13 @@
         if (job.done) { window.location.reload(); return; }
         bar.value = job.percent;
         bar.textContent = job.percent + "%";
+        var status = document.getElementById("import-status");
+        var running = box.getAttribute("data-running");
+        if (status && running && job.eta_seconds !== null) {
+          status.textContent = running.replace("{handled}", job.handled)
+            .replace("{percent}", job.percent).replace("{rate}", job.rate)
+            .replace("{eta}", job.eta_seconds);
+        }
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });
