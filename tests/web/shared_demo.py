@@ -26,6 +26,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,10 @@ class Built:
     folder: Path  # data/ (index, media) and, on SQLite, the database file
     url: str  # the built database
     cards: list[str]
+    # PostgreSQL checkpoints on DROP DATABASE (seconds on a busy machine): a test's copy
+    # is dropped in the background while the next test runs; the module waits for them.
+    drops: ThreadPoolExecutor
+    dropping: list[Future[None]]
 
 
 def _settings(folder: Path, url: str) -> Settings:
@@ -123,7 +128,11 @@ def shared_demo(
         cards = build_demo(built, folder, records=RECORDS)
     finally:
         built.close()  # a template must have no connection left
-    yield Built(demo_backend, folder, url, cards)
+    with ThreadPoolExecutor(max_workers=1) as drops:
+        built_library = Built(demo_backend, folder, url, cards, drops, [])
+        yield built_library
+        for dropped in built_library.dropping:
+            dropped.result()  # a failed drop fails the module's last test, not silently
     if name:
         _pg_drop(name)
 
@@ -143,7 +152,7 @@ def copied_services(shared_demo: Built, tmp_path: Path) -> Iterator[Services]:
     yield instance
     instance.close()
     if name:
-        _pg_drop(name)
+        shared_demo.dropping.append(shared_demo.drops.submit(_pg_drop, name))
 
 
 @pytest.fixture(name="demo")

@@ -19,6 +19,7 @@ from shelfwise.services import Services
 from shelfwise.testing.servers import live_server
 from shelfwise.web import i18n
 from web.browser import Visit, launch_chromium
+from web.test_e2e_opac import check_phone_page
 
 PHONE = {"width": 360, "height": 780}
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -59,7 +60,9 @@ def on_shelf(services: Services, count: int, skip: set[int]) -> list[tuple[int, 
 
 
 def no_sideways(visit: Visit) -> None:
+    """No sideways scroll, and every tap target at least 44x44 (test_e2e_opac's probe)."""
     assert visit.page.evaluate(NO_SIDEWAYS), f"{visit.page.url} scrolls sideways at 360 px"
+    check_phone_page(visit)
 
 
 @pytest.mark.parametrize("language", i18n.PAGE_LANGUAGES)
@@ -96,6 +99,7 @@ def test_hold_cancel_and_renew_all_on_a_phone(
         page.click("form.stack button[type=submit]")
         page.wait_for_url(f"**/record/{to_hold}")
         visit.axe()
+        no_sideways(visit)
         # The pickup select starts at my library.
         assert page.locator("#pickup").input_value() == "NGQ"
         page.click(".hold button[type=submit]")
@@ -104,6 +108,10 @@ def test_hold_cancel_and_renew_all_on_a_phone(
         no_sideways(visit)
         hold = next(h for h in services.circulation.holds_of(reader) if h.record_id == to_hold)
         assert hold.status == "waiting"
+        # About when: a copy is on the shelf, so within a few days.
+        soon = i18n.catalogue().text("holds.estimate_soon", language)
+        assert page.locator("p.wait").first.inner_text().strip() == soon
+        visit.shot(f"account-holds-360-{language.lower()}")
 
         # Cancel: the link asks first; "keep" keeps it, "yes" cancels it.
         page.click(f"a[href='/account/holds/{hold.id}/cancel']")

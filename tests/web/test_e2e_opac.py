@@ -162,3 +162,32 @@ def test_catalogue_on_a_phone(
     assert not [e for e in visit.errors if not e.startswith("Failed to load resource")], (
         visit.errors
     )
+
+
+def test_branch_and_account_at_a_desktop_in_english(
+    browser: Any, base_url: str, screenshots: Path, demo_library: tuple[Services, list[str]]
+) -> None:
+    """The two pages the desktop screenshots lacked: a branch with its events, and a
+    reader's holds with their place in the queue and the estimated wait."""
+    services, cards = demo_library
+    waiting = next(
+        c for c in cards if any(h.queue_position for h in services.circulation.holds_of(c))
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    visit = Visit(context.new_page(), base_url, screenshots)
+    page = visit.page
+    visit.go("/branches/CEN")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("table.hours tr.today").count() == 1
+    assert page.locator("section a[href^='/events/']").count() >= 1  # its coming events
+    visit.shot("opac-branch-desktop")
+    visit.go("/login?next=/account/holds")
+    page.fill("#card", waiting)
+    page.fill("#secret", "1234")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/account/holds")
+    visit.axe()
+    assert page.locator("p.wait").count() >= 1  # about when, beside the place in the queue
+    visit.shot("account-holds-desktop")
+    context.close()
+    assert not [e for e in visit.errors if not e.startswith("Failed to load resource")]
