@@ -166,7 +166,9 @@ def test_loan_rules_and_calendars(client: TestClient, services: Services) -> Non
     assert calendar.closed_weekdays == frozenset({0})  # the closures stay
     shown = client.get("/staff/rules?done=hours").text
     assert "Opening hours saved." in shown
-    assert "2 09:00-12:00 13:30-21:00" in shown
+    # Shown in the time pickers of Tuesday (weekday 1), not as text.
+    assert 'name="open-1-0" value="09:00"' in shown
+    assert 'name="close-1-1" value="21:00"' in shown
     on_closed = client.post(
         "/staff/calendars/CEN/hours", data={"hours": "1 09:00-17:00", "csrf": token}
     )
@@ -237,3 +239,77 @@ def test_kiosk_alerts_are_shown_until_acknowledged_and_a_terminal_is_disabled_fr
     assert services.terminals.login("kiosk-9", "kiosk-pass-1234") is not None
     missing = client.post("/staff/admin/terminals/no-such-kiosk/disable", data={"csrf": token})
     assert missing.status_code == 404
+
+
+def test_opening_hours_from_the_time_pickers(client: TestClient, services: Services) -> None:
+    """A weekday's spans come from <input type=time> pairs; special dates are kept; a
+    span that ends before it begins, or two that overlap, are refused and nothing changes."""
+    token = sign_in(client, services, "admin")
+    text = "2026-10-03 10:00-16:00"
+    assert (
+        client.post("/staff/calendars/CEN/hours", data={"hours": text, "csrf": token}).status_code
+        == 303
+    )
+    page = client.get("/staff/rules").text
+    assert page.count('type="time"') == 7 * 2 * 2 * len(services.catalogue.list_branches())
+    picked = {"csrf": token, "open-0-0": "09:00", "close-0-0": "12:00", "open-0-1": "13:30"}
+    picked |= {"close-0-1": "20:30", "open-5-0": "10:00", "close-5-0": "17:00"}
+    saved = client.post("/staff/calendars/CEN/hours", data=picked)
+    assert saved.status_code == 303
+    calendar = services.calendars.calendar("CEN")
+    assert {d: [str(h) for h in spans] for d, spans in calendar.weekly_hours.items()} == {
+        0: ["09:00-12:00", "13:30-20:30"],
+        5: ["10:00-17:00"],
+    }
+    assert [str(h) for h in calendar.special_hours[date(2026, 10, 3)]] == ["10:00-16:00"]
+    for bad in (
+        {"open-2-0": "18:00", "close-2-0": "09:00"},
+        {"open-2-0": "09:00", "close-2-0": "13:00", "open-2-1": "12:00", "close-2-1": "17:00"},
+        {"open-2-0": "9 am", "close-2-0": "17:00"},
+        {"open-2-0": "09:00"},
+    ):
+        refused = client.post("/staff/calendars/CEN/hours", data={"csrf": token, **bad})
+        assert refused.status_code == 422, bad
+        assert services.calendars.calendar("CEN").weekly_hours == calendar.weekly_hours
+
+
+def test_loan_rule_money_is_in_yuan(client: TestClient, services: Services) -> None:
+    token = sign_in(client, services, "admin")
+    saved = client.post(
+        "/staff/rules",
+        data={
+            "reader_category": "child",
+            "fine_cents_per_day": "0.5",
+            "fine_max_cents": "20",
+            "lost_fee_cents": "1,200.05",
+            "csrf": token,
+        },
+    )
+    assert saved.status_code == 303
+    (rule,) = [r for r in services.loan_rules.rules() if r.reader_category == "child"]
+    assert (rule.fine_cents_per_day, rule.fine_max_cents, rule.lost_fee_cents) == (50, 2000, 120005)
+    page = client.get("/staff/rules").text
+    assert "Fine per day (yuan)" in page
+    assert "¥0.50" in page
+    assert "¥1,200.05" in page
+    assert "(fen)" not in page
+    for bad in ("0.505", "-1", "1e3", "¥5"):
+        refused = client.post("/staff/rules", data={"fine_max_cents": bad, "csrf": token})
+        assert refused.status_code == 422, bad
+
+
+def test_staff_are_not_addressed_as_the_reader(client: TestClient, services: Services) -> None:
+    """A refusal worded to a reader ("已借给您") is worded about the reader on staff pages."""
+    from shelfwise.core.errors import ShelfwiseError
+    from shelfwise.web.i18n import refusal
+
+    error = ShelfwiseError("circ.item_already_yours", barcode="B1")
+    assert "您" in refusal(error, "zh")  # the reader's own wording, kept for readers
+    sign_in(client, services, "desk")
+    client.cookies.set("sw_lang", "zh")
+    desk = client.get("/staff/desk")
+    assert desk.status_code in (200, 303)
+    texts = i18n.catalogue().texts
+    for key in [k for k in texts if k.startswith("staff.about_reader.")]:
+        assert "您" not in texts[key]["zh"], key
+        assert "you" not in texts[key]["en"].lower().split(), key

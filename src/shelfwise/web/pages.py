@@ -93,7 +93,13 @@ class Page:
         return self.principal
 
     def error(self, exc: ShelfwiseError) -> str:
-        """A refusal's sentence in the page's language (field names translated too)."""
+        """A refusal's sentence in the page's language (field names translated too). A
+        refusal worded to the reader ("已借给您") has a wording about the reader for staff
+        pages (``staff.about_reader.<code>``): staff are never addressed as the reader."""
+        about = f"staff.about_reader.{exc.code}"
+        staff = self.principal is not None and self.principal.kind == "staff"
+        if staff and about in self.messages.texts:
+            return self.t(about, **exc.params)
         return i18n.refusal(exc, self.lang)
 
 
