@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--backend", default="sqlite")
     parser.add_argument("--cycles", type=int, default=300)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--show", action="store_true", help="print one cycle's statements")
     args = parser.parse_args()
 
     from sip2_server_helpers import TERMINAL, TERMINAL_PASSWORD, make_library
@@ -72,6 +73,8 @@ def main() -> None:
 
         def count(conn, cursor, statement, params, context, many):  # type: ignore[no-untyped-def]
             statements[statement.split(None, 1)[0].upper()] += 1
+            if args.show and sum(statements.values()) <= 40:
+                print("  ", " ".join(statement.split())[:160])
 
         event.listen(services.db.engine, "before_cursor_execute", count)
         profile = cProfile.Profile()

@@ -32,23 +32,25 @@ PICKUP_CODE_DIGITS = 6
 
 
 class HoldOperations(CirculationCore):
-    def _fill_own_hold(self, conn: Connection, reader: Reader, item: Any, trapped: Any) -> None:
+    def _fill_own_hold(self, conn: Connection, trapped: Any, own: int | None) -> None:
+        """``trapped``: the hold the copy is trapped for (the borrower's); ``own``: the
+        borrower's oldest waiting hold on the title (both read by the caller)."""
         now = self._clock.now()
         if trapped is not None:
             check_hold(HoldStatus(trapped.status), HoldStatus.FULFILLED, "checkout")
             repo_holds.close_hold(conn, trapped.id, HoldStatus.FULFILLED, now)
             return
         # A reader who finds a copy on the shelf fills their own waiting hold on the title.
-        own = repo_holds.own_waiting_hold(conn, reader.id, item.record_id)
         if own is not None:
             check_hold(HoldStatus.WAITING, HoldStatus.FULFILLED, "checkout")
             repo_holds.close_hold(conn, own, HoldStatus.FULFILLED, now, untrap=False)
 
     def _route(
-        self, conn: Connection, item: Any, here: int, trapped: Any
+        self, conn: Connection, item: Any, here: int, trapped: Any, *, waiting: bool = True
     ) -> tuple[int | None, str | None, int | None]:
         """Trap the copy for the next hold, or send it home: (hold, hold status, transit to).
-        ``trapped``: the hold the copy is trapped for now (read by the caller), or None."""
+        ``trapped``: the hold the copy is trapped for now (read by the caller), or None;
+        ``waiting``: False when the caller has read that no hold waits for the copy."""
         now = self._clock.now()
         if trapped is not None:  # already trapped: arriving at the pickup branch or passing by
             if trapped.pickup_branch_id == here:
@@ -57,7 +59,7 @@ class HoldOperations(CirculationCore):
                 return int(trapped.id), str(HoldStatus.READY), None
             self._send(conn, item.id, here, trapped.pickup_branch_id, trapped.id)
             return int(trapped.id), str(trapped.status), int(trapped.pickup_branch_id)
-        if item.lifecycle == "in_service":
+        if waiting and item.lifecycle == "in_service":
             for hold in repo.waiting_holds_for(conn, item.record_id, item.id):
                 target = (
                     HoldStatus.READY if hold.pickup_branch_id == here else HoldStatus.IN_TRANSIT

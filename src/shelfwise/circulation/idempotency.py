@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.core.clock import Clock
@@ -109,12 +110,12 @@ class Idempotency:
         fingerprint = self._digest(operation, json.dumps(request, sort_keys=True, default=str))
         try:
             with self._db.write() as conn:
-                stored = _stored(conn, stored_key)
-                if stored is None:
-                    held = None if key.scope == OFFLINE else item
-                    result = self._first(conn, stored_key, operation, fingerprint, work, held)
+                held = None if key.scope == OFFLINE else item
+                if self._claim(conn, stored_key, operation, fingerprint, held):
+                    result = self._first(conn, stored_key, work)
                     ready(conn, result)
                     return result, False
+                stored = _stored(conn, stored_key)
         except IntegrityError as exc:
             if "idempotency_keys" not in str(exc.orig).lower():
                 raise
@@ -129,33 +130,31 @@ class Idempotency:
             ready(conn, result)
         return result, True
 
-    def _first(
-        self,
-        conn: Connection,
-        stored_key: str,
-        operation: str,
-        fingerprint: str,
-        work: Work,
-        item: str | None,
-    ) -> dict[str, Any]:
-        """The first request with this key: its row first (a concurrent duplicate waits
-        on it), then the work, whose result the row keeps."""
-        conn.execute(
-            insert(idempotency_keys).values(
-                key=stored_key,
-                operation=operation,
-                request=fingerprint,
-                result="",
-                item=item,
-                created_at=self._clock.now(),
-            )
+    def _claim(
+        self, conn: Connection, stored_key: str, operation: str, fingerprint: str, item: str | None
+    ) -> bool:
+        """Insert the key's row unless it is there: True when this request is the first.
+        One statement, no read before it; a concurrent duplicate's insert waits on this
+        row (PostgreSQL) or on the write lock (SQLite) and then finds it."""
+        claimed = conn.execute(
+            _CLAIM[conn.dialect.name],
+            {
+                "key": stored_key,
+                "operation": operation,
+                "request": fingerprint,
+                "result": "",
+                "item": item,
+                "created_at": self._clock.now(),
+            },
         )
+        # RETURNING, not rowcount: psycopg reports -1 for an INSERT ... ON CONFLICT here.
+        return claimed.first() is not None
+
+    def _first(self, conn: Connection, stored_key: str, work: Work) -> dict[str, Any]:
+        """The first request with this key (its row claimed): the work, whose result the
+        row keeps."""
         result = work(conn)
-        conn.execute(
-            update(idempotency_keys)
-            .where(idempotency_keys.c.key == stored_key)
-            .values(result=json.dumps(result))
-        )
+        conn.execute(_KEEP_RESULT, {"stored_key": stored_key, "result": json.dumps(result)})
         return result
 
     def release(self, conn: Connection, barcode: str, *, keep: str) -> None:
@@ -182,6 +181,18 @@ class Idempotency:
     def _digest(self, scope: str, text: str) -> str:
         message = f"{scope}\x1f{text}".encode("utf-8", "surrogatepass")
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+
+# Built once (issue 15 item 1: no statement building per request).
+_CLAIM: dict[str, Any] = {
+    "sqlite": sqlite.insert(idempotency_keys)
+    .on_conflict_do_nothing(index_elements=[idempotency_keys.c.key])
+    .returning(idempotency_keys.c.key),
+    "postgresql": postgresql.insert(idempotency_keys)
+    .on_conflict_do_nothing(index_elements=[idempotency_keys.c.key])
+    .returning(idempotency_keys.c.key),
+}
+_KEEP_RESULT = update(idempotency_keys).where(idempotency_keys.c.key == bindparam("stored_key"))
 
 
 def _stored(conn: Connection, key: str) -> Any:

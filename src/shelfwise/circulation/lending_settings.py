@@ -3,7 +3,7 @@
 Every checkout and check-in needs the rule matrix and a branch calendar; they change a
 few times a year. The process keeps them per version of ``settings_versions``
 (storage/settings_version.py): the transaction reads the version beside the branch
-it resolves anyway (:func:`repo.branch_and_version`, one statement), and a version
+it resolves anyway (:mod:`repo_desk`'s one read of a checkout or check-in), and a version
 other than the copy's reloads the rules, inside that transaction. Every write to
 rules, calendars and branches bumps the version in its own transaction, so an edit
 made by this process or another is seen by the next transaction that starts after it.

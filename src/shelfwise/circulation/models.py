@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from shelfwise.circulation.rules import LoanRule
@@ -24,6 +24,9 @@ class Loan:
     renewals: int
     returned_at: datetime | None
     rule_id: int | None
+    # The title, when the operation that made the loan read it (a checkout): a kiosk's
+    # reply, prepared before the commit, needs no read of its own. None: not read.
+    title: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,11 @@ class CheckinResult:
     hold_status: str | None  # ready (to the hold shelf) or in_transit
     transit_to_branch_id: int | None
     availability: str
+    # The copy's record, home branch and title as the check-in read them (a kiosk's
+    # reply needs them; a result stored before they were kept has None).
+    record_id: int | None = field(default=None, compare=False)
+    home_branch_id: int | None = field(default=None, compare=False)
+    title: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -26,7 +25,6 @@ from shelfwise.circulation.rules import RULE_FIELDS, Calendar, Hours, LoanRule, 
 from shelfwise.circulation.states import TRAPPED_HOLDS, HoldStatus, LoanStatus
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.reading import reader_labels
-from shelfwise.storage.settings_version import current
 from shelfwise.storage.tables import (
     branch_closures,
     branch_hours,
@@ -53,16 +51,6 @@ def branch_id(conn: Connection, code: str) -> int:
     if found is None:
         raise ShelfwiseError("catalogue.branch_not_found", branch=code)
     return int(found)
-
-
-def branch_and_version(conn: Connection, code: str) -> tuple[int, int]:
-    """The branch's id and the lending settings' version, in one statement (checkout and
-    check-in resolve the branch anyway; the version says whether cached rules hold)."""
-    branch = select(branches.c.id).where(branches.c.code == code).scalar_subquery()
-    found, version = conn.execute(select(branch, current())).one()
-    if found is None:
-        raise ShelfwiseError("catalogue.branch_not_found", branch=code)
-    return int(found), int(version)
 
 
 def branch_codes(conn: Connection, ids: set[int]) -> list[str]:
@@ -155,47 +143,6 @@ def open_loan(conn: Connection, item_id: int) -> Row[Any] | None:
     return conn.execute(
         select(loans).where(loans.c.item_id == item_id, loans.c.returned_at.is_(None))
     ).first()
-
-
-class ItemState(NamedTuple):
-    """What is attached to a copy now: its open loan, the hold it is trapped for and its
-    open transit (each at most one: the partial unique indexes)."""
-
-    loan: Any
-    trapped: Any
-    transit: Any
-
-
-def item_state(conn: Connection, item_id: int) -> ItemState:
-    """The copy's open loan, trapped hold and open transit in one statement (a checkout
-    or check-in reads all three under the copy's lock)."""
-    trapped = and_(
-        holds.c.trapped_item_id == items.c.id,
-        holds.c.status.in_([str(s) for s in TRAPPED_HOLDS]),
-    )
-    parts = (("l_", loans), ("h_", holds), ("t_", transits))
-    query = (
-        select(*(c.label(prefix + c.name) for prefix, table in parts for c in table.c))
-        .select_from(
-            items.outerjoin(
-                loans, and_(loans.c.item_id == items.c.id, loans.c.returned_at.is_(None))
-            )
-            .outerjoin(holds, trapped)
-            .outerjoin(
-                transits, and_(transits.c.item_id == items.c.id, transits.c.received_at.is_(None))
-            )
-        )
-        .where(items.c.id == item_id)
-    )
-    row = conn.execute(query).first()
-    found = {} if row is None else row._asdict()
-
-    def part(prefix: str, table: Any) -> Any:
-        if found.get(prefix + "id") is None:
-            return None
-        return SimpleNamespace(**{c.name: found[prefix + c.name] for c in table.c})
-
-    return ItemState(*(part(prefix, table) for prefix, table in parts))
 
 
 def open_loan_count(conn: Connection, reader_id: int) -> int:

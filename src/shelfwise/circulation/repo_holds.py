@@ -35,21 +35,6 @@ def close_hold(
     return int(conn.execute(query.values(**values)).rowcount or 0)
 
 
-def own_waiting_hold(conn: Connection, reader_id: int, record_id: int) -> int | None:
-    """The reader's oldest waiting hold on the title."""
-    found = conn.execute(
-        select(holds.c.id)
-        .where(
-            holds.c.reader_id == reader_id,
-            holds.c.record_id == record_id,
-            holds.c.status == HoldStatus.WAITING,
-        )
-        .order_by(holds.c.id)
-        .limit(1)
-    ).scalar()
-    return None if found is None else int(found)
-
-
 def trap(conn: Connection, hold_id: int, item_id: int, status: HoldStatus, at: datetime) -> bool:
     """Trap the copy for the hold, only while the hold still waits (a concurrent check-in
     of another copy may have trapped it first; PostgreSQL re-checks after the wait)."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, case, func, insert, select, update
 
 from shelfwise.circulation.models import Loan
 from shelfwise.circulation.states import LoanStatus
@@ -18,10 +18,18 @@ def insert_loan(conn: Connection, **values: Any) -> int:
     return int(conn.execute(insert(loans).values(**values).returning(loans.c.id)).scalar_one())
 
 
-def insert_loan_as_stored(conn: Connection, *, barcode: str, record_id: int, **values: Any) -> Loan:
+# The two writes of every checkout and check-in, built once: the values come as
+# parameters, so a call costs no statement building (issue 15 item 1).
+_INSERT_LOAN = insert(loans).returning(*loans.c)
+_CLOSE_LOAN = update(loans).where(loans.c.id == bindparam("loan_id"))
+
+
+def insert_loan_as_stored(
+    conn: Connection, *, barcode: str, record_id: int, title: str | None = None, **values: Any
+) -> Loan:
     """The new loan as a reload would read it (RETURNING its stored columns): no second
-    statement to hand it back."""
-    row = conn.execute(insert(loans).values(**values).returning(*loans.c)).one()
+    statement to hand it back. ``title``: the copy's title, when the caller read it."""
+    row = conn.execute(_INSERT_LOAN, values).one()
     return Loan(
         id=row.id,
         item_id=row.item_id,
@@ -35,6 +43,7 @@ def insert_loan_as_stored(conn: Connection, *, barcode: str, record_id: int, **v
         renewals=row.renewals,
         returned_at=row.returned_at,
         rule_id=row.rule_id,
+        title=title,
     )
 
 
@@ -43,14 +52,14 @@ def close_loan(
 ) -> None:
     """Returned at ``branch_id``; ``reader_id`` None cuts the reader link (P1)."""
     conn.execute(
-        update(loans)
-        .where(loans.c.id == loan_id)
-        .values(
-            status=str(LoanStatus.RETURNED),
-            returned_at=at,
-            returned_branch_id=branch_id,
-            reader_id=reader_id,
-        )
+        _CLOSE_LOAN,
+        {
+            "loan_id": loan_id,
+            "status": str(LoanStatus.RETURNED),
+            "returned_at": at,
+            "returned_branch_id": branch_id,
+            "reader_id": reader_id,
+        },
     )
 
 

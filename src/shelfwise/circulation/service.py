@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from shelfwise.circulation import repo, repo_holds, repo_loans
+from shelfwise.circulation import repo, repo_desk, repo_holds, repo_loans
 from shelfwise.circulation.activity import activity, shelf_changed_with
 from shelfwise.circulation.availability import on_shelf
 from shelfwise.circulation.base import availability_after_checkin, loaded_hook
@@ -30,7 +30,7 @@ from shelfwise.circulation.models import CheckinResult, ItemStatus, Loan
 from shelfwise.circulation.renewals import RenewalOperations
 from shelfwise.circulation.rules import Calendar, due_date, overdue_fine
 from shelfwise.circulation.scope import Actor, authorise, codes_at
-from shelfwise.circulation.standing import Standing, assess
+from shelfwise.circulation.standing import Standing, assess, standing_of
 from shelfwise.circulation.states import LoanStatus, check_loan
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.readers.models import Reader
@@ -81,24 +81,29 @@ class CirculationService(HoldOperations, RenewalOperations):
 
     def _checkout(self, conn: Connection, card_number: str, barcode: str, branch: str) -> Loan:
         now, today = self._clock.now(), self._clock.today()
-        branch_id, version = repo.branch_and_version(conn, branch)
-        reader = lock_reader(conn, card_number)
-        item = repo.item_row(conn, barcode, lock=True)
-        standing = assess(conn, reader, today, self.policy, self.deposits)
+        try:
+            reader = lock_reader(conn, card_number)
+        except ShelfwiseError:
+            repo_desk.require_branch(conn, branch)  # an unknown branch is said first
+            raise
+        # One statement: the copy, its loan, hold and transit, the branch, the settings
+        # version, the reader's figures and own waiting hold, the copy's stale keys.
+        seen = repo_desk.checkout_read(conn, barcode, branch, reader.id, today)
+        item, branch_id = seen.item, seen.branch_id
+        standing = standing_of(conn, reader, seen.figures, today, self.policy, self.deposits)
         standing.require_borrow()
         if item.lifecycle != "in_service":
             raise ShelfwiseError("circ.item_not_loanable", barcode=barcode, state=item.lifecycle)
-        state = repo.item_state(conn, item.id)
-        current = state.loan
+        current = seen.loan
         if current is not None:
             code = (
                 "circ.item_already_yours" if current.reader_id == reader.id else "circ.item_on_loan"
             )
             raise ShelfwiseError(code, barcode=barcode)
-        trapped = state.trapped
+        trapped = seen.trapped
         if trapped is not None and trapped.reader_id != reader.id:
             raise ShelfwiseError("circ.item_on_hold", barcode=barcode)
-        lending = self._lending.at(conn, version)
+        lending = self._lending.at(conn, seen.version)
         rule = lending.rule(reader.category, item.item_type, branch_id).rule
         if rule.loan_days == 0:
             raise ShelfwiseError("circ.not_loanable_by_rule", barcode=barcode)
@@ -109,6 +114,7 @@ class CirculationService(HoldOperations, RenewalOperations):
             conn,
             barcode=item.barcode,
             record_id=item.record_id,
+            title=seen.title,
             item_id=item.id,
             reader_id=reader.id,
             status=str(LoanStatus.ON_LOAN),
@@ -119,10 +125,11 @@ class CirculationService(HoldOperations, RenewalOperations):
             loaned_at=now,
             due_on=due_date(lending.calendar(conn, branch_id), today, rule.loan_days),
         )
-        self._fill_own_hold(conn, reader, item, trapped)
-        self.idempotency.release(conn, barcode, keep="checkout")
-        if state.transit is not None:  # handed over before it arrived: the journey ends here
-            repo_holds.receive(conn, state.transit.id, now)
+        self._fill_own_hold(conn, trapped, seen.own_hold)
+        if seen.stale_keys:
+            self.idempotency.release(conn, barcode, keep="checkout")
+        if seen.transit is not None:  # handed over before it arrived: the journey ends here
+            repo_holds.receive(conn, seen.transit.id, now)
         act = activity(
             "checkout",
             day=today,
@@ -160,19 +167,25 @@ class CirculationService(HoldOperations, RenewalOperations):
 
     def _checkin(self, conn: Connection, barcode: str, branch: str) -> CheckinResult:
         now = self._clock.now()
-        here, version = repo.branch_and_version(conn, branch)
-        item = repo.item_row(conn, barcode, lock=True)
-        # Read once, under the lock: closing the loan and receiving the transit change
-        # neither the trapped hold nor each other.
-        loan, trapped, transit = repo.item_state(conn, item.id)
+        # One statement: the copy, its loan, hold and transit (read once, under the lock:
+        # closing the loan and receiving the transit change neither the trapped hold nor
+        # each other), the branch, the settings version, the loan's open fee, whether a
+        # hold waits for the copy and whether it has stale request keys.
+        seen = repo_desk.checkin_read(conn, barcode, branch)
+        item, loan, here = seen.item, seen.loan, seen.branch_id
         fine, act = 0, None
         if loan is not None:
-            lending = self._lending.at(conn, version)
-            fine, act = self._close_loan(conn, loan, here, lending, item.record_id)
+            lending = self._lending.at(conn, seen.version)
+            fine, act = self._close_loan(
+                conn, loan, here, lending, item.record_id, open_fee=seen.open_fee
+            )
+        if loan is not None and seen.stale_keys:
             self.idempotency.release(conn, barcode, keep="checkin")
-        if transit is not None:
-            repo_holds.receive(conn, transit.id, now)
-        hold_id, hold_status, transit_to = self._route(conn, item, here, trapped)
+        if seen.transit is not None:
+            repo_holds.receive(conn, seen.transit.id, now)
+        hold_id, hold_status, transit_to = self._route(
+            conn, item, here, seen.trapped, waiting=seen.waiting
+        )
         shelf_changed_with(conn, self._clock, [item.record_id], act)
         return CheckinResult(
             barcode=barcode,
@@ -184,6 +197,9 @@ class CirculationService(HoldOperations, RenewalOperations):
             # What this transaction just did decides it: no loan, no transit but the
             # one sent, the hold just trapped (no second read of the copy's state).
             availability=str(availability_after_checkin(item.lifecycle, hold_status, transit_to)),
+            record_id=int(item.record_id),
+            home_branch_id=int(item.home_branch_id),
+            title=seen.title,
         )
 
     def take_back(
@@ -245,9 +261,18 @@ class CirculationService(HoldOperations, RenewalOperations):
         return CheckinResult(**result)
 
     def _close_loan(
-        self, conn: Connection, loan: Any, here: int, lending: LendingSnapshot, record_id: int
+        self,
+        conn: Connection,
+        loan: Any,
+        here: int,
+        lending: LendingSnapshot,
+        record_id: int,
+        *,
+        open_fee: bool | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Close the loan: (the overdue fine, the return's activity event)."""
+        """Close the loan: (the overdue fine, the return's activity event). ``open_fee``:
+        whether the loan has an open fee, when the caller has read it already (None: read
+        it here)."""
         now = self._clock.now()
         status = LoanStatus(loan.status)
         check_loan(status, LoanStatus.RETURNED, "checkin")
@@ -275,11 +300,8 @@ class CirculationService(HoldOperations, RenewalOperations):
         # Read once: whether the reader keeps a history, and their birth year for the return's
         # activity (the read the history check always made, so no statement more).
         reader = self._reader_of(conn, loan.reader_id)
-        keep_link = (
-            fine > 0
-            or self._has_open_fee(conn, loan.id)
-            or (reader is not None and reader.history_opt_in)
-        )
+        has_fee = self._has_open_fee(conn, loan.id) if open_fee is None else open_fee
+        keep_link = fine > 0 or has_fee or (reader is not None and reader.history_opt_in)
         repo_loans.close_loan(
             conn, loan.id, at=now, branch_id=here, reader_id=loan.reader_id if keep_link else None
         )

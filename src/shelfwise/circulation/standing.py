@@ -104,7 +104,21 @@ def assess(
     deposits: DepositPolicy,
 ) -> Standing:
     """The reader's standing now: one statement, two when a deposit is due and missing."""
-    *loans, owed = repo_loans.standing_figures(conn, reader.id, today)
+    figures = repo_loans.standing_figures(conn, reader.id, today)
+    return standing_of(conn, reader, figures, today, policy, deposits)
+
+
+def standing_of(
+    conn: Connection,
+    reader: Reader,
+    figures: tuple[int, int, int, int],
+    today: date,
+    policy: CirculationPolicy,
+    deposits: DepositPolicy,
+) -> Standing:
+    """The standing from figures already read (open, overdue, lost loans; fees owed): a
+    checkout reads them with the copy, in one statement (repo_desk.checkout_read)."""
+    *loans, owed = figures
     counts = LoanCounts(*loans)
     account = account_blocks(reader, owed, today, policy)
     borrow = list(account)

@@ -171,7 +171,8 @@ def _loan_response(session: Session, message: Message, command: str, loan: Loan)
         ("AO", replies.institution(session, message)),
         ("AA", message.get("AA") or ""),
         ("AB", loan.barcode),
-        ("AJ", replies.title(session, loan.record_id)),
+        # A checkout read its title (no read of ours); a renewal or a replay did not.
+        ("AJ", loan.title if loan.title is not None else replies.title(session, loan.record_id)),
         ("AH", replies.due(loan.due_on)),
     ]
     return Message.of(command, fixed, fields)
@@ -205,8 +206,12 @@ def checkin(session: Session, message: Message, key: RequestKey) -> Result:
 
 def _checkin_response(session: Session, message: Message, result: CheckinResult) -> Message:
     barcode = result.barcode
-    # The copy's record and home branch (one query): where it went is in the result.
-    item = session.services.catalogue.get_item(barcode)
+    if result.record_id is not None and result.home_branch_id is not None:
+        # The check-in read the copy, its home and title in its transaction: no read here.
+        home, title = result.home_branch_id, result.title or ""
+    else:  # a result stored before they were kept, or a take-back: one query each
+        item = session.services.catalogue.get_item(barcode)
+        home, title = item.home_branch_id, replies.title(session, item.record_id)
     sort_bin = ""
     if result.transit_to_branch_id is not None:
         sort_bin = replies.branch_code(session, result.transit_to_branch_id)
@@ -222,8 +227,8 @@ def _checkin_response(session: Session, message: Message, result: CheckinResult)
     fields: Fields = [
         ("AO", replies.institution(session, message)),
         ("AB", barcode),
-        ("AQ", replies.branch_code(session, item.home_branch_id)),
-        ("AJ", replies.title(session, item.record_id)),
+        ("AQ", replies.branch_code(session, home)),
+        ("AJ", title),
     ]
     if sort_bin:
         fields.append(("CL", sort_bin))
