@@ -15,18 +15,26 @@ Each client has its own reader and its own copies and loops checkout → check-i
 so the figures measure the transaction path, not contention on one copy (that
 is the storms' job). Over HTTP the server is uvicorn (one process, in a thread)
 and the load generator runs in the same process: both share the GIL and the
-two cores, so HTTP figures are a lower bound.
+two cores, so HTTP figures are a lower bound. The ``serve1`` and ``serve2`` doors run
+``shelfwise serve --workers 1`` or ``2`` in a process of its own instead (issue 15 item 5:
+two workers by default on two cores), the load generator alone in this one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import os
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "circulation"))
@@ -38,6 +46,7 @@ from circ_helpers import LendingLibrary, make_library
 import circulation_floor
 from circulation_storms import fresh_shelf
 from shelfwise.circulation.scope import SYSTEM
+from shelfwise.services import Services
 from shelfwise.testing.access import staff_headers
 from shelfwise.testing.servers import live_server
 
@@ -125,10 +134,55 @@ def health(base: str, clients: int, seconds: float) -> float:
     return sum(counts) / seconds
 
 
+@contextlib.contextmanager
+def served(services: Services, workers: int) -> Iterator[str]:
+    """``shelfwise serve --workers N`` over the bench's database, in its own process (the
+    load generator here no longer shares a GIL with the server); yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = services.settings
+    env = {**os.environ, "SHELFWISE_SIP2_PORT": "-1", "SHELFWISE_SIP2_TLS_PORT": "-1"}
+    env["SHELFWISE_LOG_LEVEL"] = "WARNING"
+    command = [sys.executable, "-m", "shelfwise", "serve", "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--workers", str(workers)]
+    command += ["--data-dir", str(settings.data_dir)]
+    command += ["--database-url", settings.resolved_database_url]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(base + "/api/v1/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"shelfwise serve did not start ({server.returncode})")
+            time.sleep(0.2)
+        time.sleep(2 * workers)  # every worker up, not only the first to answer
+        yield base
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def _row(
     library: LendingLibrary, tmp: Path, door: str, clients: int, seconds: float, floor: bool
 ) -> str:
     services = library.services
+    if door.startswith("serve"):  # serve1, serve2: shelfwise serve with that many workers
+        with served(services, int(door.removeprefix("serve") or 2)) as base:
+            rate, p99 = measure(library, clients, seconds, base)
+            if not floor:
+                return f"{rate:.0f} | {p99:.0f} |"
+            calls = health(base, clients, seconds)
+        return f"{rate:.0f} | {p99:.0f} | health {calls:.0f}/s | {calls / rate:.1f} calls |"
     if door == "http":
         with live_server(services) as base:
             rate, p99 = measure(library, clients, seconds, base)

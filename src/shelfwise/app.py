@@ -9,6 +9,8 @@ else constructs a service.
 
 from __future__ import annotations
 
+import gc
+import os
 from typing import TYPE_CHECKING, Any
 
 from shelfwise.access.lockout import Lockout, SourcePolicy
@@ -38,7 +40,7 @@ from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.reader_data import CirculationReaderData
 from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
-from shelfwise.core import log_masking
+from shelfwise.core import log_format, log_masking
 from shelfwise.core.clock import Clock, SystemClock, in_zone, zone_named
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.core.metrics import count_calls
@@ -518,3 +520,38 @@ def sip2_server(services: Services, config: ServerConfig | None = None) -> Sip2S
         max_message_bytes=services.settings.sip2_max_message_bytes,
     )
     return Sip2Server(kiosk, config or ServerConfig.from_settings(services.settings))
+
+
+# --- serve's HTTP worker processes --------------------------------------------------------
+
+WORKER_APP = "shelfwise.app:http_worker"  # uvicorn's factory, imported in each worker
+
+
+def http_workers(requested: int | None = None) -> int:
+    """How many HTTP worker processes ``serve`` runs: ``requested``, else two where there
+    are two cores or more (one Python process holds one core at a time: the GIL), else one."""
+    if requested is not None and requested > 0:
+        return requested
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
+
+
+def http_worker() -> FastAPI:
+    """The HTTP app of one of ``serve``'s worker processes (uvicorn calls it in each).
+
+    Settings come as the parent loaded them (its ``SHELFWISE_*`` environment, which
+    ``serve`` completes with its flags); the parent migrated the database, made the
+    keys (so every worker signs and checks pages with the same persisted web key) and
+    runs the process's background work, so a worker runs none (``scheduler_enabled``
+    off: no scheduler, no search follower; its searches open the index the parent's
+    follower keeps and reload when it commits). After the app is built the long-lived
+    objects are frozen out of the garbage collector's generations (``gc.freeze``): a
+    collection no longer walks the modules, tables and built statements on every
+    request's garbage.
+    """
+    settings = Settings.load({"scheduler_enabled": False})
+    log_format.configure(settings.log_format, settings.log_level.upper())
+    services = build(settings, migrate_db=False)
+    app = asgi_app(services, Runtime(services, follow_search=False))
+    gc.collect()
+    gc.freeze()
+    return app

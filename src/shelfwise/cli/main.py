@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -324,6 +325,10 @@ def serve(
     port: Annotated[int | None, typer.Option(help="HTTP port.")] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="HTTP worker processes (default: 2 on two cores or more, else 1)."),
+    ] = None,
 ) -> None:
     """Run the HTTP server (web, API, SRU, OAI-PMH), the SIP2 listener and the background work."""
     import uvicorn
@@ -340,19 +345,38 @@ def serve(
     console.print(
         f"  search   {base}/api/v1/search?q=lishi\n  SRU      {base}/sru\n  OAI-PMH  {base}/oai"
     )
-    # The process's background work, once: the HTTP app's lifespan starts and stops it.
+    # The process's background work, once: the HTTP app's lifespan starts and stops it,
+    # or, with worker processes, this process around them (the workers run none).
     runtime = Runtime(services)
+    count = composition.http_workers(workers)
     with composition.sip2_server(services).in_thread() as sip:
         for sip_host, sip_port, tls in sip.addresses:
             console.print(f"  SIP2     {sip_host}:{sip_port} ({'TLS' if tls else 'plain'})")
-        # uvicorn's own loggers go through the process's handler (log_format), not its.
-        uvicorn.run(
-            composition.asgi_app(services, runtime),
-            host=host,
-            port=port,
-            log_level=level,
-            log_config=None,
-        )
+        if count == 1:
+            # uvicorn's own loggers go through the process's handler (log_format), not its.
+            uvicorn.run(
+                composition.asgi_app(services, runtime),
+                host=host,
+                port=port,
+                log_level=level,
+                log_config=None,
+            )
+            return
+        console.print(f"  HTTP     {count} worker processes")
+        # The workers load the settings this process did: its flags go to them as the
+        # SHELFWISE_* variables they stand for (the environment is inherited).
+        os.environ["SHELFWISE_DATA_DIR"] = str(services.settings.data_dir)
+        os.environ["SHELFWISE_DATABASE_URL"] = services.settings.resolved_database_url
+        with runtime:
+            uvicorn.run(
+                composition.WORKER_APP,
+                factory=True,
+                workers=count,
+                host=host,
+                port=port,
+                log_level=level,
+                log_config=None,
+            )
 
 
 @cli.command()
