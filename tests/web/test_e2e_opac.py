@@ -135,6 +135,12 @@ def test_catalogue_on_a_phone(
     visit.go("/search?q=qqqzzzxxx")
     check_phone_page(visit)
     assert page.locator("a[href^='/wishes/new?q=']").is_visible()
+    assert page.locator("a[href='/interlibrary-loan?q=qqqzzzxxx']").is_visible()
+    page.click("a[href='/interlibrary-loan?q=qqqzzzxxx']")  # how to borrow it elsewhere
+    page.wait_for_load_state()
+    visit.axe()
+    check_phone_page(visit)
+    assert page.locator("#ill-desks ~ ul li, section ul.branches li").count() >= 2
     assert page.locator(".zero a[href='/search?q=qqqzzzxxx']").count() == 0
     visit.go("/search?q=qqqzzzxxx&lang=ko")
     assert page.locator(".zero a[href='/search?q=qqqzzzxxx']").is_visible()
