@@ -3,6 +3,8 @@ and the one error shape. Who may call it at all is in tests/circulation/test_aut
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from analytics.helpers import StatsLibrary
@@ -93,3 +95,34 @@ def test_bad_questions_get_the_one_error_shape(stats: StatsLibrary) -> None:
             error = answer.json()["error"]
             assert error["code"] == code, (path, params, error)
             assert error["message"]
+
+
+def test_generated_questions_get_answers_or_clear_errors(stats: StatsLibrary) -> None:
+    """schemathesis makes requests from the route's OpenAPI description (dates, groupings,
+    branches of every shape): never a server error, always the documented status and shape."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.core.result import Ok
+    from schemathesis.specs.openapi.checks import (
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    _lend(stats)
+    headers = _auth(stats, "admin")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", asgi_app(stats.services)).include(
+        tag_regex="^analytics$"
+    )
+    checks = [not_a_server_error, response_schema_conformance, status_code_conformance]
+    operations = [r.ok() for r in schema.get_all_operations() if isinstance(r, Ok)]
+    assert len(operations) == 1
+
+    @given(case=operations[0].as_strategy())
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+    )
+    def run(case: Any) -> None:
+        case.call_and_validate(checks=checks, headers=headers)
+
+    run()
