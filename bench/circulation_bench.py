@@ -151,7 +151,7 @@ def served(services: Services, workers: int) -> Iterator[str]:
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             try:
                 if httpx.get(base + "/api/v1/health", timeout=5).status_code == 200:
