@@ -18,6 +18,7 @@ from shelfwise import app as composition
 from shelfwise.media.models import Access, MediaText
 from shelfwise.media.service import MediaService, parse_networks
 from shelfwise.services import Services
+from shelfwise.stories import documents
 from shelfwise.testing import media_files as made
 from shelfwise.testing.demo import seed_branches
 
@@ -122,7 +123,33 @@ def test_every_byte_route_is_in_the_access_table(services: Services) -> None:
             paths.append(route.path)
         found |= {p for p in paths if p.startswith(("/media/", "/iiif/"))}
     found.discard("/iiif/image/{object_id}")  # a redirect to info.json, no bytes
+    # a story's manifest leaves out what the viewer may not see: tested on its own below
+    found.discard("/iiif/manifest/story/{slug}")
     assert found == set(ROUTES), "a route that serves bytes without an access test"
+
+
+def test_a_story_manifest_describes_only_what_the_viewer_may_see(
+    world: World, services: Services
+) -> None:
+    """A published story showing one object of each rule: each viewer's manifest holds a
+    canvas for exactly the objects that viewer may see."""
+    data = {
+        "title": {"en": "Four pictures"},
+        "sections": [{"kind": "media", "media": list(world.objects.values())}],
+    }
+    story = services.stories.create("four", documents.from_data(data), "t")
+    services.stories.act(story.id, "publish", "t")
+    wrong = []
+    for viewer in VIEWERS:
+        manifest = world.clients[viewer].get("/iiif/manifest/story/four").json()
+        shown = {
+            int(canvas["items"][0]["items"][0]["body"]["service"][0]["id"].rsplit("/", 1)[1])
+            for canvas in manifest["items"]
+        }
+        want = {i for access, i in world.objects.items() if viewer in ALLOWED[access]}
+        if shown != want:
+            wrong.append(f"{viewer}: {sorted(shown)}, expected {sorted(want)}")
+    assert wrong == []
 
 
 def test_each_rule_on_each_route_for_each_viewer(world: World) -> None:

@@ -14,11 +14,17 @@ import pytest
 from shelfwise.services import Services
 from shelfwise.testing.servers import live_server
 from shelfwise.testing.stories_demo import seed_stories
+from shelfwise.web.i18n import HTML_LANG, PageLanguage
 from web.browser import Visit, launch_chromium
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-TITLES = {"zh": "煤城百年", "ko": "탄광 도시 백 년", "en": "A hundred years of the coal city"}
+TITLES: dict[PageLanguage, str] = {
+    "zh": "煤城百年",
+    "zh-Hant": "煤城百年",  # the Chinese text, in a page of Traditional Chinese
+    "ko": "탄광 도시 백 년",
+    "en": "A hundred years of the coal city",
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +55,7 @@ def test_a_reader_reads_zooms_and_listens_on_a_phone(
     for lang, title in TITLES.items():
         visit.go(f"/lang/{lang}?next=/stories/coal-city")
         assert page.locator("h1").inner_text() == title
+        assert page.locator("html").get_attribute("lang") == HTML_LANG[lang]
         visit.shot(f"story-phone-{lang}")
     tiles: list[str] = []
     page.on("request", lambda r: tiles.append(r.url) if "/iiif/image/" in r.url else None)
@@ -65,6 +72,25 @@ def test_a_reader_reads_zooms_and_listens_on_a_phone(
     assert playing
     page.wait_for_function("() => document.querySelector('audio').currentTime > 0.2")
     assert page.locator("details.transcript summary").count() >= 1
+    context.close()
+    assert not [e for e in visit.errors if not e.startswith("Failed to load resource")], (
+        visit.errors
+    )
+
+
+def test_a_reader_reads_a_story_at_a_desktop_in_each_language(
+    browser: Any, base_url: str, screenshots: Path
+) -> None:
+    """The same story at 1280 px in the four page languages: the title, the live records
+    with their hold links, and the timeline; no sideways scroll."""
+    context, visit = _visit(browser, base_url, screenshots, DESKTOP)
+    page = visit.page
+    for lang, title in TITLES.items():
+        visit.go(f"/lang/{lang}?next=/stories/coal-city")
+        assert page.locator("h1").inner_text() == title
+        assert page.locator("a[href$='#get-h']").count() >= 1  # a live record's hold link
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        visit.shot(f"story-desktop-{lang}")
     context.close()
     assert not [e for e in visit.errors if not e.startswith("Failed to load resource")], (
         visit.errors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -148,7 +148,7 @@ def objects(
     ids: Sequence[int] | None = None,
     record_id: int | None = None,
     limit: int = 200,
-    branch_codes: dict[int, str],
+    branch_codes: Callable[[], dict[int, str]],
 ) -> list[MediaObject]:
     query = select(media_objects).order_by(media_objects.c.id.desc()).limit(limit)
     if ids is not None:
@@ -157,11 +157,10 @@ def objects(
         query = query.where(media_objects.c.record_id == record_id)
     rows = conn.execute(query).all()
     found = [int(r.id) for r in rows]
+    codes = branch_codes() if any(r.branch_id is not None for r in rows) else {}
     texts = _texts(conn, found)
     files = _files(conn, found)
-    return [
-        _object(r, branch_codes, texts.get(int(r.id), {}), files.get(int(r.id), {})) for r in rows
-    ]
+    return [_object(r, codes, texts.get(int(r.id), {}), files.get(int(r.id), {})) for r in rows]
 
 
 def all_file_hashes(conn: Connection) -> list[str]:
@@ -215,3 +214,21 @@ def _object(
         texts=texts,
         files=files,
     )
+
+
+def pyramid_facts(conn: Connection, object_id: int) -> Any:
+    """What serving a tile needs, in one query: the access rule, the on-site branch and
+    the pyramid's file (a tile never needs the object's texts)."""
+    query = (
+        select(
+            media_objects.c.access,
+            media_objects.c.branch_id,
+            media_objects.c.rights,
+            media_files.c.sha256,
+            func.coalesce(media_files.c.width, media_objects.c.width).label("width"),
+            func.coalesce(media_files.c.height, media_objects.c.height).label("height"),
+        )
+        .join(media_files, media_files.c.object_id == media_objects.c.id)
+        .where(media_objects.c.id == object_id, media_files.c.role == "pyramid")
+    )
+    return conn.execute(query).first()

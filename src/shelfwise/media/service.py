@@ -207,19 +207,17 @@ class MediaService:
     def many(self, ids: Iterable[int]) -> list[MediaObject]:
         wanted = list(dict.fromkeys(ids))
         with self._db.read() as conn:
-            found = repo.objects(
-                conn, ids=wanted, limit=len(wanted) or 1, branch_codes=self._codes()
-            )
+            found = repo.objects(conn, ids=wanted, limit=len(wanted) or 1, branch_codes=self._codes)
         order = {object_id: n for n, object_id in enumerate(wanted)}
         return sorted(found, key=lambda o: order[o.id])
 
     def recent(self, limit: int = 100) -> list[MediaObject]:
         with self._db.read() as conn:
-            return repo.objects(conn, limit=limit, branch_codes=self._codes())
+            return repo.objects(conn, limit=limit, branch_codes=self._codes)
 
     def for_record(self, record_id: int) -> list[MediaObject]:
         with self._db.read() as conn:
-            return repo.objects(conn, record_id=record_id, branch_codes=self._codes())
+            return repo.objects(conn, record_id=record_id, branch_codes=self._codes)
 
     def set_texts(self, object_id: int, texts: Iterable[MediaText]) -> MediaObject:
         self.get(object_id)
@@ -286,16 +284,19 @@ class MediaService:
 
     def check_access(self, item: MediaObject, viewer: Viewer) -> None:
         """The object's access rule for ``viewer``: returns, or raises the refusal to show."""
-        if viewer.staff or item.access == Access.OPEN:
+        self._check_rule(item.access, item.branch_code, viewer)
+
+    def _check_rule(self, access: Access, branch: str | None, viewer: Viewer) -> None:
+        if viewer.staff or access == Access.OPEN:
             return
-        if item.access == Access.SIGNED_IN:
+        if access == Access.SIGNED_IN:
             if not viewer.signed_in:
                 raise ShelfwiseError("media.sign_in")
             return
-        if item.access == Access.STAFF:
+        if access == Access.STAFF:
             raise ShelfwiseError("media.staff_only")
-        if not self._on_site(item.branch_code, viewer.address):
-            raise ShelfwiseError("media.on_site", branch=item.branch_code or "-")
+        if not self._on_site(branch, viewer.address):
+            raise ShelfwiseError("media.on_site", branch=branch or "-")
 
     def _on_site(self, branch: str | None, address: str | None) -> bool:
         if branch is None or address is None:
@@ -328,13 +329,25 @@ class MediaService:
 
     def image(
         self, object_id: int, region: str, size: str, rotation: str, quality: str, viewer: Viewer
-    ) -> tuple[MediaObject, Path, str]:
-        """A IIIF Image API rendering of an image object: the object, the cached file, its type."""
-        item, file, path = self.open(object_id, "pyramid", viewer)
-        width, height = file.width or item.width or 0, file.height or item.height or 0
-        request = iiif_params.parse(region, size, rotation, quality, width, height)
-        done = self._renderer.render(path, file.sha256, request)
-        return item, done, iiif_params.FORMATS[request.format]
+    ) -> tuple[Access, Path, str]:
+        """A IIIF Image API rendering of an image object: its access rule, the cached file
+        and its type. One small read (rule and pyramid), not the whole object: a tile from
+        the cache must cost less than drawing it (docs/benchmarks.md)."""
+        with self._db.read() as conn:
+            facts = repo.pyramid_facts(conn, object_id)
+        if facts is None:
+            raise ShelfwiseError("media.not_found")
+        access = Access(facts.access)
+        branch = None
+        if access == Access.ON_SITE and not viewer.staff:
+            branch = self._codes().get(int(facts.branch_id))
+        self._check_rule(access, branch, viewer)
+        path = self.store.verified(facts.sha256)
+        request = iiif_params.parse(
+            region, size, rotation, quality, int(facts.width or 0), int(facts.height or 0)
+        )
+        done = self._renderer.render(path, facts.sha256, request)
+        return access, done, iiif_params.FORMATS[request.format]
 
     def verify_all(self) -> FixityReport:
         """Re-hash every stored file against its name (``shelfwise verify-media``)."""

@@ -98,3 +98,14 @@ def revision_document(conn: Connection, story_id: int, revision: int) -> str | N
         )
     ).scalar_one_or_none()
     return None if found is None else str(found)
+
+
+def published_windows(conn: Connection) -> list[Any]:
+    """(id, publish_at, unpublish_at) of published stories, newest publication first: the
+    order of previous and next without reading every story's document."""
+    query = (
+        select(stories.c.id, stories.c.publish_at, stories.c.unpublish_at)
+        .where(stories.c.status == "published")
+        .order_by(stories.c.publish_at.desc(), stories.c.id.desc())
+    )
+    return list(conn.execute(query).all())

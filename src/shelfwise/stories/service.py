@@ -249,14 +249,24 @@ class StoryService:
         return [s for s in self._stories(record_id=record_id) if s.visible(now)]
 
     def neighbours(self, story: Story) -> tuple[Story | None, Story | None]:
-        """(previous, next) among visible stories, by publication order."""
-        order = self.published()
-        ids = [s.id for s in order]
+        """(previous, next) among visible stories, by publication order (only those two
+        are read whole: a story page must not parse every story's document)."""
+        now = self._clock.now()
+        with self._db.read() as conn:
+            windows = repo.published_windows(conn)
+        ids = [
+            int(r.id)
+            for r in windows
+            if (r.publish_at is None or now >= _utc(r.publish_at))
+            and (r.unpublish_at is None or now < _utc(r.unpublish_at))
+        ]
         if story.id not in ids:
             return None, None
         at = ids.index(story.id)
-        newer = order[at - 1] if at > 0 else None
-        older = order[at + 1] if at + 1 < len(order) else None
+        wanted = {"newer": ids[at - 1] if at > 0 else None}
+        wanted["older"] = ids[at + 1] if at + 1 < len(ids) else None
+        found = {s.id: s for s in self._stories(ids=[i for i in wanted.values() if i])}
+        newer, older = (found.get(i) if i else None for i in (wanted["newer"], wanted["older"]))
         return older, newer
 
     def revisions(self, story_id: int) -> list[Revision]:
@@ -291,7 +301,8 @@ class StoryService:
         with self._db.read() as conn:
             found = repo.rows(conn, **where)
             tags = repo.tags_of(conn, [int(r.id) for r in found])
-        codes = {b.id: b.code for b in self._catalogue.list_branches()}
+        featured = any(r.featured_branch_id is not None for r in found)
+        codes = {b.id: b.code for b in self._catalogue.list_branches()} if featured else {}
         return [_story(r, tags.get(int(r.id), []), codes) for r in found]
 
 

@@ -149,14 +149,14 @@ def image(
 ) -> Response:
     """A region of an image at a size (IIIF Image API 3, level 1 and a few level-2 features)."""
     try:
-        item, path, media_type = web.services.media.image(
+        access, path, media_type = web.services.media.image(
             object_number(object_id), region, size, rotation, quality, viewer_of(web, request)
         )
     except ShelfwiseError as exc:
         return refusal(request, exc, cors=True)
     headers = dict(SAFE) | {
         "Access-Control-Allow-Origin": "*",
-        "Cache-Control": _cache(item.access == "open"),
+        "Cache-Control": _cache(access == "open"),
         "Vary": "Cookie",
         "Link": f'<{IIIF_CONTEXT.removesuffix("/context.json")}/level1.json>;rel="profile"',
     }

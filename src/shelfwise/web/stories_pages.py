@@ -102,7 +102,8 @@ def story_page(slug: str, page: PageDep, web: WebDep) -> Response:
     staff = page.principal is not None and page.principal.kind == "staff"
     story = services.stories.by_slug(slug, drafts=staff)
     viewer = viewer_of(web, page.request)
-    objects = {m.id: m for m in services.media.many(story.document.media_ids())}
+    cover = [story.cover_id] if story.cover_id else []
+    objects = {m.id: m for m in services.media.many(story.document.media_ids() + cover)}
     visible = {}
     for object_id, item in objects.items():
         try:
@@ -120,18 +121,21 @@ def story_page(slug: str, page: PageDep, web: WebDep) -> Response:
         sections=[_section(web, page, sec, objects, visible) for sec in story.document.sections],
         older=card(web, page, older) if older else None,
         newer=card(web, page, newer) if newer else None,
-        og_image=f"{base}/media/{story.cover_id}/web" if _open_cover(services, story) else "",
+        og_image=f"{base}/media/{story.cover_id}/web"
+        if _open_cover(services, story, objects)
+        else "",
         og_url=f"{base}/stories/{story.slug}",
         lang_of=lambda texts: pick(texts, lang),
         draft=not story.visible(services.clock.now()),
     )
 
 
-def _open_cover(services: Any, story: Story) -> bool:
-    if story.cover_id is None:
+def _open_cover(services: Any, story: Story, objects: dict[int, MediaObject]) -> bool:
+    """The cover goes on the share card only when anyone may see it (a card is public)."""
+    if story.cover_id is None or story.cover_id not in objects:
         return False
     try:
-        services.media.check_access(services.media.get(story.cover_id), ANONYMOUS)
+        services.media.check_access(objects[story.cover_id], ANONYMOUS)
     except ShelfwiseError:
         return False
     return True
