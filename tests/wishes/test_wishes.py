@@ -242,3 +242,34 @@ def test_the_export_has_the_wishes_and_erasure_keeps_them_anonymous(lib: WishLib
     stats = wishes.stats()
     assert stats.by_status == {"submitted": 2}
     assert stats.supports == 1
+
+
+def test_the_most_supported_order_reads_an_index_not_a_sort(lib: WishLibrary) -> None:
+    """The wall sorted by supporters walks ix_wishes_supported (SQLite's plan says so; on
+    PostgreSQL the planner may prefer a sort of a small table, so only SQLite is asked)."""
+    from typing import Any
+
+    from sqlalchemy import text as sql
+
+    from shelfwise.wishes import repo as wish_repo
+    from shelfwise.wishes.models import WallFilter, WallOrder
+
+    db = lib.services.db
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is asked of SQLite")
+    with db.read() as conn:
+        captured: list[str] = []
+        original = conn.execute
+
+        def explain(statement: Any, *args: Any, **kw: Any) -> Any:
+            compiled = statement.compile(
+                dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+            )
+            plan = original(sql(f"EXPLAIN QUERY PLAN {compiled}")).all()
+            captured.extend(str(row[-1]) for row in plan)
+            return original(statement, *args, **kw)
+
+        conn.execute = explain  # type: ignore[method-assign]
+        wish_repo.wall(conn, WallFilter(order=WallOrder.SUPPORTED, limit=30), None)
+    assert any("ix_wishes_supported" in step for step in captured), captured
+    assert not any("TEMP B-TREE FOR ORDER BY" in step for step in captured), captured

@@ -72,6 +72,8 @@ wishes = Table(
     CheckConstraint("kind = 'book' OR (isbn IS NULL AND record_id IS NULL)", name="book_fields"),
 )
 Index("ix_wishes_wall", wishes.c.moderation, wishes.c.created_at)
+# The wall's "most supported" order (supporters, then id, both descending: scanned backwards).
+Index("ix_wishes_supported", wishes.c.moderation, wishes.c.supporters, wishes.c.id)
 Index("ix_wishes_reader", wishes.c.reader_id, wishes.c.created_at)
 Index("ix_wishes_record", wishes.c.record_id)
 
