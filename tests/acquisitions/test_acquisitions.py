@@ -215,6 +215,32 @@ def test_a_refused_hold_is_kept_on_the_wish_and_the_reader_told(lib: WishLibrary
     assert wishes.get(wish_id).status is WishStatus.FULFILLED
 
 
+def test_a_hold_the_wisher_placed_while_on_order_is_no_refusal(lib: WishLibrary) -> None:
+    """The record shows 'on order' with a hold button: a wisher who used it is told the
+    hold is there when the copy arrives, not that a hold was refused."""
+    wisher = lib.reader()
+    wishes, acq = lib.services.wishes, lib.services.acquisitions
+    wish_id = lib.post(wisher, "白鹿原", isbn="9787531714255")
+    order_id = _order_the_wish(lib, wish_id)
+    lib.deliver()
+    record_id = wishes.get(wish_id).record_id
+    assert record_id is not None
+    lib.services.circulation.place_hold(
+        wisher.card_number, record_id, "CEN", actor=reader_self(wisher.card_number)
+    )
+    (line,) = acq.get_order(order_id).lines
+    acq.receive(line.barcodes[0], "CEN", actor=STAFF)
+    acq.put_in_service(line.barcodes[0], actor=STAFF)
+    lib.deliver()
+    lib.deliver()
+    kinds = [h.kind for h in wishes.history(wish_id, public_only=False)]
+    assert "hold_refused" not in kinds
+    assert kinds.count("hold_placed") == 1
+    assert not any("No hold could be placed" in m[2] for m in lib.channel.sent)
+    (hold,) = lib.services.circulation.holds_of(wisher.card_number)
+    assert str(hold.status) == "ready"
+
+
 def test_an_event_wish_is_answered_by_a_published_event(lib: WishLibrary) -> None:
     from shelfwise.storage.outbox import enqueue
     from shelfwise.wishes.models import EVENT_PUBLISHED, WishKind

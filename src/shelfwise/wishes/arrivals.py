@@ -141,6 +141,10 @@ class WishArrivals:
             note = str(hold.id)
         except ShelfwiseError as exc:  # the rules said no: kept on the wish, the reader told
             kind, note = "hold_refused", f"{exc.code}: {exc.message('en')}"[:NOTE_MAX]
+            if exc.code == "circ.hold_exists":
+                # The reader already holds the title (placed on the record "on order", or by
+                # a second copy's delivery at the same moment): the hold is there, no refusal.
+                kind, note = "hold_placed", "circ.hold_exists"
         with self._db.write() as conn:
             record_change(
                 conn,
