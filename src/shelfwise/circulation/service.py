@@ -92,17 +92,8 @@ class CirculationService(HoldOperations, RenewalOperations):
         item, branch_id = seen.item, seen.branch_id
         standing = standing_of(conn, reader, seen.figures, today, self.policy, self.deposits)
         standing.require_borrow()
-        if item.lifecycle != "in_service":
-            raise ShelfwiseError("circ.item_not_loanable", barcode=barcode, state=item.lifecycle)
-        current = seen.loan
-        if current is not None:
-            code = (
-                "circ.item_already_yours" if current.reader_id == reader.id else "circ.item_on_loan"
-            )
-            raise ShelfwiseError(code, barcode=barcode)
+        _require_lendable(seen, reader.id, barcode)
         trapped = seen.trapped
-        if trapped is not None and trapped.reader_id != reader.id:
-            raise ShelfwiseError("circ.item_on_hold", barcode=barcode)
         lending = self._lending.at(conn, seen.version)
         rule = lending.rule(reader.category, item.item_type, branch_id).rule
         if rule.loan_days == 0:
@@ -436,3 +427,17 @@ def _checked_in(
         hook(CheckinResult(**result))
 
     return ready
+
+
+def _require_lendable(seen: repo_desk.CheckoutRead, reader_id: int, barcode: str) -> None:
+    """The copy itself may go out to this reader: in service, not on loan, not held for another."""
+    item = seen.item
+    if item.lifecycle != "in_service":
+        raise ShelfwiseError("circ.item_not_loanable", barcode=barcode, state=item.lifecycle)
+    current = seen.loan
+    if current is not None:
+        code = "circ.item_already_yours" if current.reader_id == reader_id else "circ.item_on_loan"
+        raise ShelfwiseError(code, barcode=barcode)
+    trapped = seen.trapped
+    if trapped is not None and trapped.reader_id != reader_id:
+        raise ShelfwiseError("circ.item_on_hold", barcode=barcode)

@@ -16,6 +16,7 @@ from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchRes
 from shelfwise.stories.models import pick
 from shelfwise.web import branch_pages, happenings, i18n, record_view
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
+from shelfwise.web.stories_pages import collection_hits
 
 PAGE_SIZE = 20
 HOME_ARRIVALS = 10
@@ -90,22 +91,7 @@ def results(
     p: Annotated[int, Query(ge=1, le=100)] = 1,
     exact: bool = False,
 ) -> Response:
-    chosen = {
-        "lang": list(lang or ()),
-        "material": list(material or ()),
-        "decade": [str(d) for d in decade or ()],
-        "branch": list(branch or ()),
-        "subject": list(subject or ()),
-        "available": ["true"] if available else [],
-    }
-    filters = Filters(
-        lang=tuple(lang or ()),
-        material=tuple(material or ()),
-        decade=tuple(decade or ()),
-        branch=tuple(branch or ()),
-        subject=tuple(subject or ()),
-        available=available,
-    )
+    chosen, filters = _chosen(lang, material, decade, branch, subject, available)
     request = SearchRequest(q=q, filters=filters, sort=sort, page=p, size=PAGE_SIZE)
     try:
         found = web.services.search.search(request)
@@ -137,10 +123,35 @@ def results(
     )
 
 
-def _collection(web: Web, page: Page, q: str) -> dict[str, Any] | None:
-    # imported here: the stories pages import this module (branch names)
-    from shelfwise.web.stories_pages import collection_hits
+def _chosen(
+    lang: list[str] | None,
+    material: list[str] | None,
+    decade: list[int] | None,
+    branch: list[str] | None,
+    subject: list[str] | None,
+    available: bool | None,
+) -> tuple[dict[str, list[str]], Filters]:
+    """The filters as the page shows them (chips, links) and as the search takes them."""
+    chosen = {
+        "lang": list(lang or ()),
+        "material": list(material or ()),
+        "decade": [str(d) for d in decade or ()],
+        "branch": list(branch or ()),
+        "subject": list(subject or ()),
+        "available": ["true"] if available else [],
+    }
+    filters = Filters(
+        lang=tuple(lang or ()),
+        material=tuple(material or ()),
+        decade=tuple(decade or ()),
+        branch=tuple(branch or ()),
+        subject=tuple(subject or ()),
+        available=available,
+    )
+    return chosen, filters
 
+
+def _collection(web: Web, page: Page, q: str) -> dict[str, Any] | None:
     return collection_hits(web, page, q)
 
 

@@ -15,8 +15,8 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.media.models import ANONYMOUS, MediaObject
 from shelfwise.stories.models import Section, Story, pick
 from shelfwise.stories.rendering import markdown_html
+from shelfwise.web import i18n
 from shelfwise.web.media_bytes import viewer_of
-from shelfwise.web.opac import branch_name
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute
 
 router = APIRouter(
@@ -165,7 +165,7 @@ def _records(web: Web, page: Page, record_ids: list[int]) -> list[dict[str, Any]
         return []
     services = web.services
     shelves = services.circulation.on_shelf(record_ids)
-    names = {b.code: branch_name(b, page.lang) for b in services.catalogue.list_branches()}
+    names = {b.code: i18n.branch_name(b, page.lang) for b in services.catalogue.list_branches()}
     out = []
     for record_id in record_ids:
         try:
