@@ -365,7 +365,7 @@ def serve(
         console.print(f"  HTTP     {count} worker processes")
         # The workers load the settings this process did: its flags go to them as the
         # SHELFWISE_* variables they stand for (the environment is inherited).
-        os.environ["SHELFWISE_DATA_DIR"] = str(services.settings.data_dir)
+        os.environ["SHELFWISE_DATA_DIR"] = os.fspath(services.settings.data_dir)
         os.environ["SHELFWISE_DATABASE_URL"] = services.settings.resolved_database_url
         with runtime:
             uvicorn.run(

@@ -247,6 +247,7 @@ def _unavailable(web: Web, page: Page, q: str, exc: ShelfwiseError) -> Response:
         names={},
         pages=[],
         link=_Links(q, {}, Sort.RELEVANCE, 1),
+        collection=None,
         notice=page.error(exc),
     )
     response.headers["Retry-After"] = exc.params.get("retry_after", "30")

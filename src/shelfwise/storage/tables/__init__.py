@@ -42,12 +42,16 @@ from shelfwise.storage.tables.analytics import (
     analytics_applied,
 )
 from shelfwise.storage.tables.base import NAMING, Id, metadata, ts
-from shelfwise.storage.tables.catalogue import (
+from shelfwise.storage.tables.catalogue import (  # staged imports
     BRANCH_KINDS,
+    DECISIONS,
     ITEM_LIFECYCLES,
     RECORD_STATES,
+    STAGING_STATES,
     branches,
     import_runs,
+    import_staged,
+    import_stagings,
     items,
     locations,
     record_classes,
@@ -93,12 +97,6 @@ from shelfwise.storage.tables.readers import (
     reader_deletions,
     reader_search_keys,
     readers,
-)
-from shelfwise.storage.tables.staging import (
-    DECISIONS,
-    STAGING_STATES,
-    import_staged,
-    import_stagings,
 )
 from shelfwise.storage.tables.stories import (
     STORY_STATUSES,
