@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
 
+from shelfwise.analytics.tallies import TOPICS as TALLY_TOPICS
 from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.circulation.activity import LOAN_ACTIVITY
 from shelfwise.circulation.notices import NoticeHandler, SmtpChannel, enqueue_due_notices
@@ -105,6 +106,10 @@ class Runtime:
         if self.follow_search:
             self.services.search.stop()
         scheduler.stop()
+        try:  # the story views this process counted since the last minute's flush
+            self.services.stories.views.flush()
+        except Exception:
+            log.exception("story views not flushed at stop")
 
     def __enter__(self) -> Runtime:
         self.start()
@@ -157,6 +162,7 @@ class Runtime:
             Job("outbox.deliver", 5, deliver),
             Job("spaces.sweep", 60, sweep_spaces),
             Job("events.remind", 3600, lambda: f"reminders {services.events.remind()}"),
+            Job("stories.views", 60, lambda: f"views {services.stories.views.flush()}"),
             Job("circulation.due_notices", 86400, due_notices),
             Job("circulation.expire_holds", 3600, expire_holds),
             Job(RETENTION_JOB, 3600, self.retention),
@@ -253,6 +259,8 @@ class Runtime:
             ),
             REMINDER_TOPIC: event_mail,
             LOAN_ACTIVITY: services.analytics.handle,  # the statistics' counters (P17)
+            # wishes, visits, story views, events, kiosk sessions: the other counters
+            **{topic: services.analytics.handle_tally for topic in TALLY_TOPICS},
             PROMOTED_TOPIC: event_mail,
             # acquisitions' and events' news for the wish wall (holds for the wishers)
             **WishArrivals(self.db, self.clock, services.circulation).handlers(),

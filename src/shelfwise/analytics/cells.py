@@ -91,6 +91,25 @@ class Tally:
         return sum(w.bit_count() for w in self.marks)
 
 
+@dataclass(slots=True)
+class ActTally(Tally):
+    """A count of acts that name nobody (a gate count, a story view): each act is at least
+    one person, and nothing bounds them better, so the k rule reads the count itself."""
+
+    @property
+    def readers_at_least(self) -> int:
+        return self.events
+
+
+@dataclass(slots=True)
+class FactTally(Tally):
+    """A figure that is not people (an event's seats): never hidden."""
+
+    @property
+    def readers_at_least(self) -> int:
+        return 1 << 30
+
+
 Key = tuple[str | None, str | None, str | None]  # (period, branch, value)
 
 

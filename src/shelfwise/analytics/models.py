@@ -67,3 +67,17 @@ class Report:
     @property
     def dimension(self) -> str:
         return next((b for b in self.question.by if b in DIMENSIONS), "all")
+
+
+@dataclass(frozen=True, slots=True)
+class TallyCell:
+    """One counter of another domain's acts (analytics/tallies.py). ``events`` and
+    ``amount`` are None when hidden; ``branch`` "" is the network (a wish or a story of no
+    branch), None when not asked; ``period`` None when not asked."""
+
+    kind: str
+    period: str | None
+    branch: str | None
+    value: str
+    events: int | None
+    amount: int | None

@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from shelfwise.storage.tables.analytics import MARK_WORDS, analytics_activity, analytics_applied
+from shelfwise.storage.tables.analytics import (
+    MARK_WORDS,
+    analytics_activity,
+    analytics_applied,
+    analytics_tallies,
+)
 
 _MARKS = [f"marks_{i}" for i in range(MARK_WORDS)]
 _KEY = ["day", "branch_id", "kind", "dimension", "value"]
@@ -68,3 +73,39 @@ def forget_applied(conn: Connection, before: datetime) -> int:
     """Drop the ids of events counted before ``before`` (older than any redelivery)."""
     done = conn.execute(delete(analytics_applied).where(analytics_applied.c.applied_at < before))
     return int(done.rowcount)
+
+
+def add_tallies(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Add the rows' events and amounts and OR their marks into the other domains'
+    counters: one upsert, no read-then-write (rows of one call have distinct keys)."""
+    if not rows:
+        return
+    statement = _insert(conn, analytics_tallies).values(list(rows))
+    t, new = analytics_tallies.c, statement.excluded
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[t.day, t.branch_id, t.kind, t.value],
+            set_={
+                "events": t.events + new.events,
+                "amount": t.amount + new.amount,
+                **{m: t[m].op("|")(new[m]) for m in _MARKS},
+            },
+        )
+    )
+
+
+def tallies(
+    conn: Connection,
+    kinds: Collection[str],
+    since: date,
+    until: date,
+    branch_ids: Collection[int] | None,
+) -> list[Row[Any]]:
+    """The counters of some kinds over the days (every branch and the network when None)."""
+    t = analytics_tallies.c
+    query = select(
+        t.kind, t.day, t.branch_id, t.value, t.events, t.amount, *(t[m] for m in _MARKS)
+    ).where(t.kind.in_(sorted(kinds)), t.day >= since, t.day <= until)
+    if branch_ids is not None:
+        query = query.where(t.branch_id.in_(sorted(branch_ids)))
+    return list(conn.execute(query.order_by(t.kind, t.day, t.branch_id, t.value)).all())

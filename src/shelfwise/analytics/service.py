@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 from shelfwise.analytics import repo
-from shelfwise.analytics.cells import Key, Tally, acted_cells, suppress
+from shelfwise.analytics import tallies as acts
+from shelfwise.analytics.cells import ActTally, FactTally, Key, Tally, acted_cells, suppress
 from shelfwise.analytics.models import (
     DIMENSIONS,
     GROUPINGS,
@@ -24,6 +25,7 @@ from shelfwise.analytics.models import (
     AnalyticsPolicy,
     Question,
     Report,
+    TallyCell,
 )
 from shelfwise.catalogue.classes import copies_by_class, main_classes
 from shelfwise.circulation.scope import Actor, authorise, limited
@@ -57,6 +59,19 @@ class AnalyticsService:
             record_id = int(act["record_id"])
             main = main_classes(conn, [record_id])[record_id]
             repo.add(conn, acted_cells(act, main))
+
+    def handle_tally(self, event: Event) -> None:
+        """Count one act of another domain (wishes, visits, story views, events, kiosks):
+        idempotent like :meth:`handle`."""
+        ids = self._branch_ids()
+
+        def branch_of(code: str | None) -> int:
+            return acts.NETWORK if code is None else ids[code]
+
+        rows = acts.rows_of(event.topic, event.payload, branch_of)
+        with self._db.write() as conn:
+            if repo.claim(conn, event.id, self._clock.now()):
+                repo.add_tallies(conn, rows)
 
     def forget_applied(self, days: int) -> int:
         """Retention: counted event ids older than ``days`` (the outbox keeps delivered
@@ -114,6 +129,53 @@ class AnalyticsService:
         cells = suppress(tallies, self.policy.min_readers)
         return Report(question, self.policy.min_readers, tuple(cells))
 
+    def tallies(
+        self,
+        kinds: tuple[str, ...],
+        *,
+        since: date,
+        until: date,
+        branches: str,
+        actor: Actor,
+        grain: str | None = None,
+        by_branch: bool = False,
+    ) -> tuple[TallyCell, ...]:
+        """The counters of ``kinds`` by value (and by ``grain`` "day"/"month", by branch),
+        limited to the actor's branches — the network's own counts only to the network's
+        staff asking for every branch — and hidden below k (P17): marks for wishes, the count
+        itself for acts that name nobody, each kind its own breakdown."""
+        question = self.question("checkout", "branch", since, until, branches)
+        ids = self._branch_ids()
+        wanted = _scope(ids, question, actor)
+        with self._db.read() as conn:
+            rows = repo.tallies(conn, kinds, since, until, wanted)
+        names = {v: k for k, v in ids.items()} | {acts.NETWORK: ""}
+        by = ((grain,) if grain else ()) + (("branch",) if by_branch else ()) + ("category",)
+        found: dict[str, dict[Key, Tally]] = {}
+        amounts: dict[tuple[str, Key], int] = {}
+        for row in rows:
+            key = _key(by, row.day, names.get(row.branch_id, "?"), row.value)
+            kind = str(row.kind)
+            tally = found.setdefault(kind, {}).setdefault(key, _tally_of(kind))
+            tally.add(int(row.events), (row.marks_0, row.marks_1, row.marks_2, row.marks_3))
+            amounts[(kind, key)] = amounts.get((kind, key), 0) + int(row.amount)
+        out: list[TallyCell] = []
+        for kind in kinds:
+            for cell in suppress(found.get(kind, {}), self.policy.min_readers):
+                key = (cell.period, cell.branch, cell.value)
+                hidden = cell.events is None
+                out.append(
+                    TallyCell(
+                        kind,
+                        cell.period,
+                        cell.branch,
+                        str(cell.value),
+                        cell.events,
+                        None if hidden else amounts[(kind, key)],
+                    )
+                )
+        return tuple(out)
+
     def copies_by_class(self, branches: str, *, actor: Actor) -> dict[str, int]:
         """Copies in service per main class at the branches asked (codes, comma-separated;
         "" for every branch the actor may see), for turnover and hold pressure."""
@@ -125,6 +187,12 @@ class AnalyticsService:
         for (_, cls), n in counted.items():
             out[cls] = out.get(cls, 0) + n
         return out
+
+
+def _tally_of(kind: str) -> Tally:
+    if kind in acts.FACTS:
+        return FactTally()
+    return ActTally() if kind in acts.COUNTED else Tally()
 
 
 def _scope(ids: Mapping[str, int], question: Question, actor: Actor) -> set[int] | None:

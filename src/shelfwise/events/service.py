@@ -42,6 +42,9 @@ EVENT_PUBLISHED = "events.published"
 PROMOTED_TOPIC = "events.promoted"
 REMINDER_TOPIC = "events.reminder"
 EVENT_QR = "event"
+# Issue 21: one per change of an event's seats, registrations or attendance, for the
+# statistics' fill rates (counts only; the day is the event's local start day).
+ACTIVITY_TOPIC = "events.activity"
 
 
 class EventService:
@@ -91,7 +94,9 @@ class EventService:
                         "wish_ref": new.wish_ref,
                     },
                 )
-                return repo.event(conn, event_id)
+                created = repo.event(conn, event_id)
+                self._tally(conn, created, "seats", created.capacity)
+                return created
         except Exception:
             if hold is not None:
                 self._spaces.release_purpose(hold)
@@ -192,6 +197,7 @@ class EventService:
                 )
             if free:
                 repo.add_registered(conn, event_id, 1)
+                self._tally(conn, event, "registered", 1)
             found = repo.registration(conn, event_id, reader.id)
             assert found is not None
             return found
@@ -223,6 +229,7 @@ class EventService:
             )
             if mine.state == "registered":
                 repo.add_registered(conn, event_id, -1)
+                self._tally(conn, event, "registered", -1)
                 self._promote(conn, event_id, now)
             found = repo.registration(conn, event_id, reader_id)
             assert found is not None
@@ -241,7 +248,21 @@ class EventService:
             ):
                 repo.add_registered(conn, event_id, 1)
                 promoted.append({"event_id": event_id, "reader_id": nxt.reader_id})
+        if promoted:
+            self._tally(conn, event, "registered", len(promoted))
         enqueue_many(conn, self._clock, PROMOTED_TOPIC, promoted)
+
+    def _tally(self, conn: Connection, event: LibraryEvent, what: str, delta: int) -> None:
+        """The statistics' event of a change of ``what`` (seats, registered, attended)."""
+        day = event.starts_at.astimezone(self._clock.zone).date()
+        payload = {
+            "event_id": event.id,
+            "branch": event.branch,
+            "day": day.isoformat(),
+            "what": what,
+            "delta": delta,
+        }
+        enqueue(conn, self._clock, ACTIVITY_TOPIC, payload)
 
     def reader_of(self, reader_id: int) -> Reader | None:
         """The reader a reminder or promotion goes to (None: erased meanwhile)."""
@@ -293,6 +314,7 @@ class EventService:
             repo.set_registration(
                 conn, mine.id, ["registered"], {"state": "attended", "attended_at": now}
             )
+            self._tally(conn, event, "attended", 1)
             found = repo.registration(conn, event_id, reader_id)
             assert found is not None
             return found

@@ -37,6 +37,9 @@ BX_POSITIONS = (
 PERSONAL_FIELDS = ("AE", "BE", "BF", "BD")
 LANGUAGES = ("zh", "ko", "en")
 ALERT_TOPIC = "sip2.alert"
+# Issue 21: one per session's counters added (its terminal, branch, local day, transactions
+# and failed messages), for the terminals' health on the dashboards.
+SESSION_TOPIC = "kiosks.session"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -228,9 +231,10 @@ class TerminalService:
             enqueue(conn, self._clock, ALERT_TOPIC, payload)
 
     def record(self, terminal_id: int, *, transactions: int, failures: int) -> None:
-        """Add a session's counters to the terminal's statistics."""
+        """Add a session's counters to the terminal's statistics, and tell the statistics'
+        daily counters (:data:`SESSION_TOPIC`) in the same transaction."""
         with self._db.write() as conn:
-            conn.execute(
+            found = conn.execute(
                 update(sip2_terminals)
                 .where(sip2_terminals.c.id == terminal_id)
                 .values(
@@ -238,7 +242,17 @@ class TerminalService:
                     failures=sip2_terminals.c.failures + failures,
                     last_seen_at=self._clock.now(),
                 )
-            )
+                .returning(sip2_terminals.c.name, sip2_terminals.c.branch_id)
+            ).first()
+            if found is not None and (transactions or failures):
+                payload = {
+                    "terminal": found.name,
+                    "branch_id": int(found.branch_id),
+                    "day": self._clock.today().isoformat(),
+                    "transactions": transactions,
+                    "failures": failures,
+                }
+                enqueue(conn, self._clock, SESSION_TOPIC, payload)
 
 
 # Built once: building and keying the expression cost as much as running it.

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+# One per gate count or door scan added (issue 21): the local day and hour, the room's
+# branch, whether it is a 24-hour room, how many entries. Nobody is named.
+VISITS_TOPIC = "spaces.visits"
+
 ROOM_KINDS = ("reading", "all_day", "study", "children")
 UNIT_KINDS = ("seat", "table", "room")
 FEATURES = ("power", "window", "accessible", "quiet", "lamp", "computer")

@@ -27,6 +27,7 @@ from shelfwise.spaces.models import (
     ACTIVE_STATES,
     COUNTED_STATES,
     DEFAULT_RULE,
+    VISITS_TOPIC,
     Booking,
     Room,
     Scan,
@@ -37,6 +38,7 @@ from shelfwise.spaces.models import (
 )
 from shelfwise.spaces.qr import QrSigner
 from shelfwise.storage.database import Database
+from shelfwise.storage.outbox import enqueue
 
 UNIT_QR = "unit"
 DOOR_QR = "door"
@@ -403,6 +405,20 @@ class SpaceService:
                 authorise(actor, at=[room.branch])
             hour = timing.floor_slot(at, self._clock.zone, 60)
             repo.add_entries(conn, self._db.dialect, room_id, hour, entries)
+            if entries:
+                local = hour.astimezone(self._clock.zone)
+                enqueue(
+                    conn,
+                    self._clock,
+                    VISITS_TOPIC,
+                    {
+                        "day": local.date().isoformat(),
+                        "hour": local.hour,
+                        "branch": room.branch,
+                        "all_day": room.all_day,
+                        "entries": entries,
+                    },
+                )
 
     def visits(self, room_id: int, day: datetime) -> list[tuple[datetime, int]]:
         lo, hi = timing.local_day_bounds(day, self._clock.zone)

@@ -20,6 +20,7 @@ from shelfwise.media.service import MediaService
 from shelfwise.storage.database import Database
 from shelfwise.stories import documents, repo
 from shelfwise.stories.models import SLUG, Document, Placement, Revision, Status, Story
+from shelfwise.stories.views import StoryViews
 from shelfwise.text.analysis import analyze_field
 from shelfwise.text.query import analyze_query, first_match
 from shelfwise.text.streams import AnalyzedField, FieldKind
@@ -43,6 +44,7 @@ class StoryService:
         self._catalogue = catalogue
         self._media = media
         self._analysed: dict[tuple[int, int], list[AnalyzedField]] = {}
+        self.views = StoryViews(db, clock)  # readers' views, for the statistics
 
     # --- writing ------------------------------------------------------------------------
 

@@ -101,6 +101,8 @@ def story_page(slug: str, page: PageDep, web: WebDep) -> Response:
     services = web.services
     staff = page.principal is not None and page.principal.kind == "staff"
     story = services.stories.by_slug(slug, drafts=staff)
+    if not staff:
+        services.stories.views.viewed(story)  # a count in memory, nobody named (issue 21)
     viewer = viewer_of(web, page.request)
     cover = [story.cover_id] if story.cover_id else []
     objects = {m.id: m for m in services.media.many(story.document.media_ids() + cover)}

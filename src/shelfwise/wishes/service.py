@@ -20,6 +20,7 @@ from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import enqueue
 from shelfwise.wishes import repo
 from shelfwise.wishes import wording as w
+from shelfwise.wishes.activity import wish_activity
 from shelfwise.wishes.models import (
     AUTHOR_MAX,
     DISPLAY_NAME_MAX,
@@ -124,6 +125,7 @@ def move_status(
     record_change(
         conn, clock, row.id, "status", actor, moved=(str(current), str(target)), note=note
     )
+    wish_activity(conn, clock, dict(row._mapping), moved=(str(current), str(target)))
 
 
 class WishService:
@@ -183,6 +185,17 @@ class WishService:
                 **fields,
             )
             record_change(conn, self._clock, wish_id, "posted", "reader")
+            wish_activity(
+                conn,
+                self._clock,
+                {
+                    "kind": draft.kind,
+                    "branch_code": draft.branch or None,
+                    "reader_id": reader.id,
+                    "created_at": now,
+                },
+                moved=None,
+            )
             return self._load(conn, wish_id)
 
     def _checked(self, draft: WishDraft) -> dict[str, Any]:

@@ -40,6 +40,10 @@ from shelfwise.storage.tables.analytics import (
     ACTIVITY_KINDS,
     analytics_activity,
     analytics_applied,
+    analytics_idle_copies,
+    analytics_stock,
+    analytics_tallies,
+    analytics_wanted,
 )
 from shelfwise.storage.tables.base import NAMING, Id, metadata, ts
 from shelfwise.storage.tables.catalogue import (  # staged imports
@@ -152,6 +156,10 @@ __all__ = [
     "access_tokens",
     "analytics_activity",
     "analytics_applied",
+    "analytics_idle_copies",
+    "analytics_stock",
+    "analytics_tallies",
+    "analytics_wanted",
     "audit_log",
     "branch_closures",
     "branch_hours",

@@ -57,3 +57,73 @@ analytics_applied = Table(
     Column("event_id", BigInteger, primary_key=True, autoincrement=False),
     ts("applied_at"),
 )
+
+# Counters of the other domains' acts (wishes, visits, story views, events, kiosks), one row
+# per day, branch, kind and value. ``branch_id`` 0 is the network (a wish or story of no
+# branch): no foreign key for that reason, a check instead. ``events`` may go down (a
+# registration cancelled: the cell of an event is its registrations now), ``amount`` is a
+# sum beside the count (seconds to answer a wish, a terminal's failed messages). Marks as in
+# ``analytics_activity`` where a reader is known (wishes); a kind whose act names no reader
+# (a gate count, a story view) keeps none and is hidden below k acts instead.
+TALLY_KINDS = (
+    "wish_posted",
+    "wish_moved",
+    "wish_answered",
+    "visit",
+    "visit_24h",
+    "story_view",
+    "event_seats",
+    "event_registered",
+    "event_attended",
+    "sip2",
+)
+analytics_tallies = Table(
+    "analytics_tallies",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("branch_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(16), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Column("events", Integer, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    *(Column(f"marks_{i}", BigInteger, nullable=False) for i in range(MARK_WORDS)),
+    CheckConstraint(f"kind IN {TALLY_KINDS!r}", name="kind"),
+    CheckConstraint("branch_id >= 0", name="branch"),
+)
+Index("ix_analytics_tallies_kind_day", analytics_tallies.c.kind, analytics_tallies.c.day)
+
+# The collection as it stood at the last ``analytics.stock`` run (hourly), so no page view
+# reads ``items`` or ``loans``: copies in service per home branch and main class by whole
+# years since their last loan (``idle_years`` -1: never lent; 0: lent within the year; capped
+# at 10), the longest-idle copies per branch (weeding or transfer candidates), and the titles
+# with the most holds waiting per copy (to buy more of).
+analytics_stock = Table(
+    "analytics_stock",
+    metadata,
+    Column("branch_id", Id, ForeignKey("branches.id"), primary_key=True),
+    Column("main_class", String(32), primary_key=True),
+    Column("idle_years", Integer, primary_key=True, autoincrement=False),
+    Column("copies", Integer, nullable=False),
+    ts("taken_at"),
+    CheckConstraint("idle_years >= -1 AND idle_years <= 10", name="idle_years"),
+    CheckConstraint("copies > 0", name="copies"),
+)
+analytics_idle_copies = Table(
+    "analytics_idle_copies",
+    metadata,
+    Column("item_id", Id, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("branch_id", Id, ForeignKey("branches.id"), nullable=False),
+    Column("main_class", String(32), nullable=False),
+    Column("last_loan", Date, nullable=True),  # None: never lent
+    ts("taken_at"),
+)
+Index("ix_analytics_idle_copies_branch", analytics_idle_copies.c.branch_id)
+analytics_wanted = Table(
+    "analytics_wanted",
+    metadata,
+    Column("branch_id", Id, ForeignKey("branches.id"), primary_key=True),
+    Column("record_id", Id, ForeignKey("records.id", ondelete="CASCADE"), primary_key=True),
+    Column("holds", Integer, nullable=False),
+    Column("copies", Integer, nullable=False),
+    ts("taken_at"),
+)
