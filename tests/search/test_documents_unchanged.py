@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ import pytest
 from shelfwise.search import EveryCopyAvailable, ordering, schema
 from shelfwise.search.models import Availability
 from shelfwise.search.source import IndexRow
-from shelfwise.search.textkeys import _initial
+from shelfwise.search.textkeys import _initial, title_keys
 from shelfwise.testing.index_rows import generated_index_rows
 from shelfwise.text import FieldKind, Script, Stream, analyze_field, chinese, engines, korean
 from shelfwise.text.folding import fold_base, word_keys
@@ -79,6 +80,12 @@ def _reference_sort_key(text: str) -> str:
     return " ".join("".join(parts).split())[:length]
 
 
+def _reference_title(text: str) -> SimpleNamespace:
+    """The main title's keys as three separate passes (the shared pass must equal them)."""
+    units = _reference_sequence_units(text)
+    return SimpleNamespace(sequence=units, exact="".join(units), sort=_reference_sort_key(text))
+
+
 def _reference_analysed(
     text: str, kind: FieldKind, language: str | None, romanised: str | None
 ) -> tuple[tuple[Stream, str], ...]:
@@ -113,6 +120,7 @@ def test_documents_equal_the_per_key_reference(
     monkeypatch.setattr(schema, "_sequence", lambda t: " ".join(_reference_sequence_units(t)))
     monkeypatch.setattr(schema, "_exact", lambda t: "".join(_reference_sequence_units(t)))
     monkeypatch.setattr(schema, "_sort", _reference_sort_key)
+    monkeypatch.setattr(schema, "_title", _reference_title)
     reference = list(_documents(rows))
     assert len(built) == len(reference) == RECORDS
     for row, doc, expected in zip(rows, built, reference, strict=True):
@@ -124,3 +132,29 @@ def test_documents_equal_those_before_the_change(rows: list[IndexRow]) -> None:
     for doc in _documents(rows):
         digest.update(repr(doc).encode())
     assert digest.hexdigest() == DIGEST_AT_97926B3
+
+
+# Generated titles have no digits, jamo or titles past the sort key's length: these do.
+HARD_TITLES = [
+    "Python程序设计 第2版",
+    "1984",
+    "'98中国发展报告",
+    "歷史研究：卷３",
+    "(韓國의 傳統 家屋) 서울, 2019년",
+    "ㄱㄴㄷ 자모 연습",
+    "Müller: Über die Bibliothek — Band 12",
+    "黑龍江省地方誌 " * 12,
+    "The history of libraries in China, Korea and Japan from the earliest times " * 3,
+    "조선족 력사와 문화 " * 20,
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("title", HARD_TITLES)
+def test_one_pass_title_keys_equal_the_per_key_reference(title: str) -> None:
+    keys = title_keys(title, sort_length=ordering.SORT_KEY_LENGTH)
+    units = _reference_sequence_units(title)
+    assert list(keys.sequence) == units
+    assert keys.exact == "".join(units)
+    assert keys.sort == _reference_sort_key(title)

@@ -26,7 +26,7 @@ from shelfwise.core import isbn as isbn_codes
 from shelfwise.search import ordering
 from shelfwise.search.models import Availability
 from shelfwise.search.source import IndexRow
-from shelfwise.search.textkeys import exact_key, sequence_units, sort_key
+from shelfwise.search.textkeys import TitleKeys, exact_key, sequence_units, sort_key, title_keys
 from shelfwise.text import FieldKind, Stream, analyze_field
 
 # 2: work_id (u64 fast) replaces the work_key text field.
@@ -136,6 +136,12 @@ def _sequence(text: str) -> str:
 
 
 @lru_cache(maxsize=FIELD_CACHE_SIZE)
+def _title(text: str) -> TitleKeys:
+    """The main title's phrase, exact and sort keys in one pass (one cache entry)."""
+    return title_keys(text, sort_length=ordering.SORT_KEY_LENGTH)
+
+
+@lru_cache(maxsize=FIELD_CACHE_SIZE)
 def _sort(text: str) -> str:
     return sort_key(text, length=ordering.SORT_KEY_LENGTH)
 
@@ -164,7 +170,7 @@ def work_key(row: IndexRow) -> str:
     uniform title in the description yet.
     """
     author = row.main_author or ""
-    basis = f"{_exact(row.title)}|{_exact(author)}"
+    basis = f"{_title(row.title).exact}|{_exact(author)}"
     return hashlib.blake2b(basis.encode(), digest_size=8).hexdigest()
 
 
@@ -228,12 +234,14 @@ def document(
     d = row.description
     doc: dict[str, list[Any]] = {"record_id": [row.id]}
     doc.update(analysed_fields(row))
-    positional = [row.title, *_values(d, "other_titles"), row.main_author or ""]
+    title = _title(row.title)
+    positional = [*_values(d, "other_titles"), row.main_author or ""]
     positional += [str(a.get("name") or "") for a in (d.get("agents") or [])[1:]]
     positional += _values(d, "series") + _values(d, "subjects")
-    doc["seq"] = [SEP.join(_sequence(t) for t in positional if t)]
+    sequences = [" ".join(title.sequence)] if row.title else []
+    doc["seq"] = [SEP.join([*sequences, *(_sequence(t) for t in positional if t)])]
     doc.update(_identifiers(d))
-    doc["title_exact"] = [_exact(row.title)]
+    doc["title_exact"] = [title.exact]
     doc.update(_facets(row, availability))
     key = work_key(row)
     doc["work_id"] = [work_id(key)]
@@ -310,7 +318,7 @@ def _ordering(row: IndexRow, availability: Availability, popularity: int) -> dic
         "boost": [ordering.popularity_weight(popularity)],
         "newest": [ordering.newest_key(row.year, row.id)],
         "tie": [ordering.tie_key(bool(availability.available_at), row.id)],
-        "sort_title": [ordering.text_key(_sort(row.title), row.id)],
+        "sort_title": [ordering.text_key(_title(row.title).sort, row.id)],
         "sort_author": [ordering.text_key(author, row.id)],
     }
 

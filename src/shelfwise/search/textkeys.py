@@ -157,34 +157,70 @@ def query_units(word: str, *, prefix: bool = False) -> list[Unit]:
     return [u for u in units if all(a.keys and all(a.keys) for a in u)]
 
 
-def sequence_units(text: str) -> list[str]:
-    """Positional tokens: Han characters (simplified), Hangul syllables (K2), words, digits."""
-    out: list[str] = []
+@dataclass(frozen=True, slots=True)
+class TitleKeys:
+    """A title's phrase tokens, exact-title key and sort key, from one pass over it."""
+
+    sequence: tuple[str, ...]
+    sort: str
+
+    @property
+    def exact(self) -> str:
+        return "".join(self.sequence)
+
+
+def title_keys(text: str, *, sort_length: int | None = 48) -> TitleKeys:
+    """One fold, one split into script runs and one t2s per Han run, shared by the
+    phrase tokens, the exact key and the sort key (``sort_length=None``: no sort key,
+    so no jieba).  The title's analysis streams are made by ``analyze_field``."""
+    units: list[str] = []
+    parts: list[str] = []
+    length = 0
+    sorting = sort_length is not None
     previous: Run | None = None
     for run in script_runs(fold_base(text)):
-        if run.script is Script.HAN:
-            out.extend(chinese.to_simplified(run.text))
-        elif run.script is Script.HANGUL:
-            out.extend(korean.fold_word_initial(run.text) if _initial(previous) else run.text)
-        elif run.script is Script.LATIN:
-            out.extend(latin_words(run.text))
-        elif run.script is Script.DIGIT:
-            out.append("".join(str(int(ch)) for ch in run.text))
-        elif run.script is Script.JAMO:
-            out.append(run.text)
-        elif run.script is Script.OTHER:
-            out.extend(word_keys(run.text))
+        script = run.script
+        if script is Script.HAN:
+            simplified = chinese.to_simplified(run.text)
+            units.extend(simplified)
+            part = _han_sort(simplified) if sorting else ""
+        elif script is Script.HANGUL:
+            units.extend(korean.fold_word_initial(run.text) if _initial(previous) else run.text)
+            part = run.text
+        elif script is Script.LATIN:
+            words = latin_words(run.text)
+            units.extend(words)
+            part = " ".join(words)
+        elif script is Script.DIGIT:
+            units.append("".join(str(int(ch)) for ch in run.text))
+            part = run.text
+        else:
+            if script is Script.JAMO:
+                units.append(run.text)
+            elif script is Script.OTHER:
+                units.extend(word_keys(run.text))
+            part = run.text if script is Script.JAMO else " " if script is Script.SPACE else ""
         previous = run
-    return out
+        if sorting:
+            parts.append(part)
+            length += len(part)
+            # the key is long enough: later runs are neither converted to pinyin nor added
+            sorting = length <= (sort_length or 0)
+    key = " ".join("".join(parts).split())[:sort_length] if sort_length is not None else ""
+    return TitleKeys(tuple(units), key)
+
+
+def sequence_units(text: str) -> list[str]:
+    """Positional tokens: Han characters (simplified), Hangul syllables (K2), words, digits."""
+    return list(title_keys(text, sort_length=None).sequence)
 
 
 def exact_key(text: str) -> str:
     """A title as one folded string, punctuation and spaces dropped."""
-    return "".join(sequence_units(text))
+    return title_keys(text, sort_length=None).exact
 
 
-def _han_sort(run: str) -> str:
-    simplified = chinese.to_simplified(run)
+def _han_sort(simplified: str) -> str:
     return " ".join("".join(engines.pinyin_syllables(w)) for w in engines.cut(simplified))
 
 
@@ -195,16 +231,4 @@ def sort_key(text: str, *, length: int = 48) -> str:
     Hangul syllables in code point order are in 가나다 order.  Leading articles
     are not dropped (the MARC non-filing indicator is not in the description).
     """
-    parts: list[str] = []
-    for run in script_runs(fold_base(text)):
-        if run.script is Script.HAN:
-            parts.append(_han_sort(run.text))
-        elif run.script is Script.LATIN:
-            parts.append(" ".join(latin_words(run.text)))
-        elif run.script in (Script.HANGUL, Script.DIGIT, Script.JAMO):
-            parts.append(run.text)
-        elif run.script is Script.SPACE:
-            parts.append(" ")
-        if sum(len(p) for p in parts) > length:
-            break
-    return " ".join("".join(parts).split())[:length]
+    return title_keys(text, sort_length=length).sort
