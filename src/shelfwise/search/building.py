@@ -54,12 +54,12 @@ class DocumentBuilder:
         popularity: PopularityProvider,
         *,
         workers: int,
-        parallel_min: int = PARALLEL_MIN_ROWS,
+        parallel_min: int | None = None,
     ) -> None:
         self._availability = availability
         self._popularity = popularity
         self._workers = workers
-        self._parallel_min = parallel_min
+        self._parallel_min = PARALLEL_MIN_ROWS if parallel_min is None else parallel_min
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> DocumentBuilder:
