@@ -32,6 +32,7 @@ from shelfwise.catalogue.importing import RECORD_CHANGED
 from shelfwise.circulation.activity import LOAN_ACTIVITY
 from shelfwise.circulation.notices import NoticeHandler, SmtpChannel, enqueue_due_notices
 from shelfwise.circulation.service import NOTICE_TOPIC
+from shelfwise.config.values import page_languages
 from shelfwise.events.mailer import EventMailer
 from shelfwise.events.service import PROMOTED_TOPIC, REMINDER_TOPIC
 from shelfwise.kiosks.terminals import ALERT_TOPIC
@@ -239,7 +240,13 @@ class Runtime:
             password=self.settings.smtp_password.reveal(),
             starttls=self.settings.smtp_starttls,
         )
-        notices = NoticeHandler(self.db, self.clock, channel, self.settings.library_name)
+        notices = NoticeHandler(
+            self.db,
+            self.clock,
+            channel,
+            self.settings.library_name,
+            page_languages(self.settings.notice_languages),
+        )
         confirmations = ConfirmationMailer(
             services.readers,
             channel,

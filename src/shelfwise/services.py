@@ -30,6 +30,7 @@ from shelfwise.circulation.fees import FeeService
 from shelfwise.circulation.hold_wait import HoldWaits
 from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.migration_import import MigrationImporter
+from shelfwise.circulation.notice_templates import NoticeTemplates
 from shelfwise.circulation.notices import NoticeChannel
 from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.service import CirculationService
@@ -100,6 +101,10 @@ class Services:
             batch_size=self.settings.import_batch_size,
             workers=_workers(self.settings.import_workers),
         )
+
+    def notice_templates(self) -> NoticeTemplates:
+        """The words of each notice kind per page language (administration, the sender)."""
+        return NoticeTemplates(self.db, self.clock)
 
     def copying(self) -> CopyCataloguing:
         """Copy cataloguing from the remote catalogues, saved through the importer's matching."""

@@ -666,6 +666,19 @@ PAGES: dict[tuple[str, str], Page] = {
         lambda w, at: Ask({"name": _kiosk(w, at), "action": "disable"}, form={}),
     ),
     ("POST", "/staff/admin/alerts/{alert_id}/acknowledge"): Page("access.admin", UNSCOPED, _alert),
+    # Notice templates hold for every branch: an administrator bound to none.
+    ("GET", "/staff/admin/notices"): Page("access.admin", UNSCOPED),
+    ("POST", "/staff/admin/notices/{kind}/{language}"): Page(
+        "access.admin",
+        UNSCOPED,
+        lambda w, at: Ask(
+            {"kind": "overdue", "language": "en"},
+            form={"action": "save", "subject": "Overdue", "body": "'{title}' was due {due_on}"},
+        ),
+    ),
+    ("POST", "/staff/admin/notices/{kind}/{language}/reset"): Page(
+        "access.admin", UNSCOPED, lambda w, at: Ask({"kind": "overdue", "language": "en"}, form={})
+    ),
     ("GET", "/staff/rules"): Page("circulation.rules", NETWORK, why=READ_RULES),
     ("POST", "/staff/rules"): Page(
         "circulation.rules",

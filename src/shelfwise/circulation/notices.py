@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo_notices
+from shelfwise.circulation.notice_templates import NoticeText, written
 from shelfwise.circulation.service import NOTICE_TOPIC
 from shelfwise.core.clock import Clock
 from shelfwise.readers.reading import reader_if_present
@@ -59,21 +60,22 @@ class SmtpChannel:
             smtp.send_message(message)
 
 
-_SUBJECTS = {
-    "hold_ready": "预约图书已到馆 / Your hold is ready",
-    "due_soon": "图书即将到期 / Items due soon",
-    "overdue": "图书已逾期 / Items overdue",
-}
-
-
 class NoticeHandler:
     """The outbox handler for ``circulation.notice`` events."""
 
-    def __init__(self, db: Database, clock: Clock, channel: NoticeChannel, library: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        channel: NoticeChannel,
+        library: str,
+        languages: tuple[str, ...] = ("zh", "en"),
+    ) -> None:
         self._db = db
         self._clock = clock
         self._channel = channel
         self._library = library
+        self._languages = languages  # each notice is written in these, in order
 
     def __call__(self, event: Event) -> None:
         kind = str(event.payload["kind"])
@@ -87,10 +89,11 @@ class NoticeHandler:
             reader = reader_if_present(conn, int(reader_id))
             if reader is None:
                 return  # the reader was deleted meanwhile
-            body = self._body(conn, kind, event.payload)
-        if not reader.notices_email or not reader.email or body is None:
+            values = self._values(conn, kind, event.payload)
+            text = None if values is None else self._written(conn, kind, reader.name, values)
+        if not reader.notices_email or not reader.email or text is None:
             return
-        self._channel.send(reader.email, f"{self._library}: {_SUBJECTS[kind]}", body)
+        self._channel.send(reader.email, f"{self._library}: {text.subject}", text.body)
         try:
             with self._db.write() as conn:
                 repo_notices.record_sent(
@@ -104,21 +107,40 @@ class NoticeHandler:
         except IntegrityError:
             log.info("notice %s was recorded by another worker", event.id)
 
-    def _body(self, conn: Connection, kind: str, payload: dict[str, Any]) -> str | None:
+    def _values(
+        self, conn: Connection, kind: str, payload: dict[str, Any]
+    ) -> dict[str, str] | None:
+        """What the notice says (None: nothing to say any more), before the language's
+        own values (the pickup branch's name) are chosen in :meth:`_written`."""
         if kind == "hold_ready":
             row = repo_notices.hold_notice(conn, int(payload["hold_id"]))
             if row is None or row.status != "ready":
                 return None
-            return (
-                f"《{row.title}》已可取，请于 {row.shelf_expires_on} 前到馆借阅。\n"
-                f"'{row.title}' is waiting for you until {row.shelf_expires_on}."
-            )
+            return {
+                "title": row.title,
+                "expires_on": str(row.shelf_expires_on),
+                "pickup_code": row.pickup_code or "",
+                "branch_zh": row.name_zh,
+                "branch_ko": row.name_ko or row.name_zh,
+                "branch_en": row.name_en or row.name_zh,
+            }
         row = repo_notices.loan_notice(conn, int(payload["loan_id"]))
         if row is None or row.returned_at is not None:
             return None
-        if kind == "due_soon":
-            return f"《{row.title}》将于 {row.due_on} 到期。\n'{row.title}' is due on {row.due_on}."
-        return f"《{row.title}》已于 {row.due_on} 到期，请尽快归还。\n'{row.title}' was due on {row.due_on}."
+        return {"title": row.title, "due_on": row.due_on.isoformat()}
+
+    def _written(
+        self, conn: Connection, kind: str, reader: str, values: dict[str, str]
+    ) -> NoticeText:
+        common = {"library": self._library, "reader": reader, **values}
+        per_language = {
+            lang: {**common, "pickup_branch": values.get(_BRANCH_NAME[lang], "")}
+            for lang in self._languages
+        }
+        return written(conn, kind, self._languages, per_language)
+
+
+_BRANCH_NAME = {"zh": "branch_zh", "zh-Hant": "branch_zh", "ko": "branch_ko", "en": "branch_en"}
 
 
 def enqueue_due_notices(db: Database, clock: Clock, due_soon_days: int) -> int:

@@ -6,9 +6,17 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
-from shelfwise.storage.tables import holds, items, loans, notices, records
+from shelfwise.storage.tables import (
+    branches,
+    holds,
+    items,
+    loans,
+    notice_templates,
+    notices,
+    records,
+)
 
 
 def sent(conn: Connection, dedup_key: str) -> bool:
@@ -29,10 +37,23 @@ def record_sent(
 
 
 def hold_notice(conn: Connection, hold_id: int) -> Any:
-    """(title, shelf_expires_on, status) of a hold."""
+    """(title, shelf_expires_on, status, pickup_code, name_zh, name_ko, name_en) of a hold,
+    the names its pickup branch's."""
     return conn.execute(
-        select(records.c.title, holds.c.shelf_expires_on, holds.c.status)
-        .select_from(holds.join(records, records.c.id == holds.c.record_id))
+        select(
+            records.c.title,
+            holds.c.shelf_expires_on,
+            holds.c.status,
+            holds.c.pickup_code,
+            branches.c.name_zh,
+            branches.c.name_ko,
+            branches.c.name_en,
+        )
+        .select_from(
+            holds.join(records, records.c.id == holds.c.record_id).join(
+                branches, branches.c.id == holds.c.pickup_branch_id
+            )
+        )
         .where(holds.c.id == hold_id)
     ).first()
 
@@ -60,3 +81,36 @@ def due_by(conn: Connection, day: date) -> Sequence[Any]:
             loans.c.due_on <= day,
         )
     ).all()
+
+
+def templates(conn: Connection, kind: str | None = None) -> Sequence[Any]:
+    """The library's edited notice texts (of one kind)."""
+    query = select(notice_templates)
+    if kind is not None:
+        query = query.where(notice_templates.c.kind == kind)
+    return conn.execute(query.order_by(notice_templates.c.kind, notice_templates.c.language)).all()
+
+
+def save_template(
+    conn: Connection,
+    kind: str,
+    language: str,
+    subject: str,
+    body: str,
+    *,
+    updated_by: str,
+    at: datetime,
+) -> None:
+    """Insert or replace the text of (kind, language)."""
+    where = (notice_templates.c.kind == kind) & (notice_templates.c.language == language)
+    values = {"subject": subject, "body": body, "updated_by": updated_by, "updated_at": at}
+    if conn.execute(update(notice_templates).where(where).values(**values)).rowcount == 0:
+        conn.execute(insert(notice_templates).values(kind=kind, language=language, **values))
+
+
+def delete_template(conn: Connection, kind: str, language: str) -> None:
+    conn.execute(
+        delete(notice_templates).where(
+            (notice_templates.c.kind == kind) & (notice_templates.c.language == language)
+        )
+    )

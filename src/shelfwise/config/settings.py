@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from shelfwise.config.values import (
+    PAGE_LANGUAGES,
     RenewalBase,
     Secret,
     Setting,
     SettingsError,
     coerce,
+    page_languages,
     setting,
 )
 from shelfwise.core.log_format import LogFormat, LogLevel
@@ -322,6 +324,10 @@ class Settings:
         30,
         "The desk warns this many days before a reader's card expires.",
     )
+    notice_languages: str = setting(
+        "zh,en",
+        "Comma-separated page languages (zh, zh-Hant, ko, en) each notice e-mail is written in.",
+    )
     notice_due_soon_days: int = setting(
         3,
         "Days before the due date that a due-soon notice goes.",
@@ -564,6 +570,8 @@ def _checked(settings: Settings) -> Settings:
             f"oai_repository_identifier: {settings.oai_repository_identifier!r} is not a "
             "domain-like name such as lib.example.org (the oai-identifier scheme requires one)"
         )
+    if not page_languages(settings.notice_languages):
+        raise SettingsError(f"notice_languages: one or more of {', '.join(PAGE_LANGUAGES)}")
     if not 5 <= settings.space_slot_minutes <= 120 or 1440 % settings.space_slot_minutes:
         raise SettingsError("space_slot_minutes: 5 to 120, dividing a day (15, 30, 60...)")
     return settings

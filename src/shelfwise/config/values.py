@@ -102,3 +102,13 @@ def _choice(name: str, kind: type[StrEnum], raw: object) -> StrEnum:
             return choice
     allowed = " | ".join(choice.value for choice in kind)
     raise SettingsError(f"{name}: {raw!r} is not one of {allowed}")
+
+
+# The page languages (web/i18n.PAGE_LANGUAGES; config sits below the web door).
+PAGE_LANGUAGES = ("zh", "zh-Hant", "ko", "en")
+
+
+def page_languages(text: str) -> tuple[str, ...]:
+    """Comma-separated page languages as a tuple; empty when any is not one of ours."""
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    return chosen if chosen and set(chosen) <= set(PAGE_LANGUAGES) else ()

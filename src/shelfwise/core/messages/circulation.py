@@ -118,6 +118,30 @@ MESSAGES: dict[str, MessageTemplate] = {
         "《{title}》({barcode})은(는) 지금 연장해도 반납 예정일({due})이 늘지 않습니다. 나중에 연장하십시오.",
         "Renewing '{title}' ({barcode}) now would not move its due date ({due}); renew it later.",
     ),
+    "circ.notice_placeholder_unknown": message(
+        422,
+        "占位符 {placeholder} 不可用；此类通知可用：{allowed}。",
+        "자리표시자 {placeholder}은(는) 쓸 수 없습니다. 이 알림에서 쓸 수 있는 것: {allowed}.",
+        "The placeholder {placeholder} is not one this notice fills; it offers {allowed}.",
+    ),
+    "circ.notice_template_braces": message(
+        422,
+        "花括号不成对；占位符写作 {{title}}，单个花括号请写两次。",
+        "중괄호 짝이 맞지 않습니다. 자리표시자는 {{title}}처럼, 중괄호 한 개는 두 번 쓰세요.",
+        "The braces do not pair up: a placeholder is written {{title}}, a lone brace twice.",
+    ),
+    "circ.notice_template_empty": message(
+        422,
+        "通知的标题和正文都不能为空。",
+        "알림의 제목과 본문을 모두 입력하세요.",
+        "A notice needs both a subject and a body.",
+    ),
+    "circ.notice_template_too_long": message(
+        422,
+        "标题须为一行、不超过 {subject_max} 字，正文不超过 {body_max} 字。",
+        "제목은 한 줄, {subject_max}자 이하, 본문은 {body_max}자 이하여야 합니다.",
+        "The subject must be one line of at most {subject_max} characters, the body at most {body_max}.",
+    ),
     "circ.hours_invalid": message(
         422,
         "开放时间有误：{detail}",

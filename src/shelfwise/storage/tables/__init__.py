@@ -80,6 +80,7 @@ from shelfwise.storage.tables.circulation import (
     late_returns,
     loan_rules,
     loans,
+    notice_templates,
     notices,
     transits,
 )
@@ -186,6 +187,7 @@ __all__ = [
     "media_objects",
     "media_texts",
     "metadata",
+    "notice_templates",
     "notices",
     "order_lines",
     "orders",

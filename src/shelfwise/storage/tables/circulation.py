@@ -232,6 +232,23 @@ notices = Table(
 )
 Index("ix_notices_reader", notices.c.reader_id)
 
+NOTICE_LANGUAGES = ("zh", "zh-Hant", "ko", "en")
+
+# The library's own words for a notice kind in a page language (circulation/notice_templates.py
+# checks the placeholders; a kind or language without a row is sent in the built-in text).
+notice_templates = Table(
+    "notice_templates",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("language", String(8), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    ts("updated_at"),
+    CheckConstraint(f"language IN {NOTICE_LANGUAGES!r}", name="language"),
+    CheckConstraint("length(subject) > 0 AND length(body) > 0", name="not_empty"),
+)
+
 
 DEPOSIT_STATUSES = ("held", "refunded")
 
