@@ -1,6 +1,7 @@
 """End to end in Chromium at 1366×900, in Chinese and English (issue 20 done-when 1, the
 cataloguing and administration parts): a cataloguer edits a record's title proper (245)
-and adds an 856 link in the MARC editor, saves, and the reader's record page shows both;
+and adds an 856 link in the MARC editor, saves, and the reader's record page shows both
+(the title, and the link under "Online" with rel=noopener);
 an administrator adds a location to a branch and a closed day with the date picker.
 axe-core finds no serious or critical violation on any page visited."""
 
@@ -101,8 +102,12 @@ def test_edit_245_and_an_856_and_see_them_in_the_opac(
 
     visit.go(f"/record/{record_id}")
     assert title in page.locator("h1").inner_text()
-    # The reader's record page does not list 856 links (yet); the public catalogue's MARC,
-    # what a harvester or another library reads, carries it.
+    # The reader's record page lists the 856 (its host as the words: no $y was given),
+    # a link that opens no window onto ours; the public catalogue's MARC carries it too.
+    online = page.locator("section[aria-labelledby=links-h] a[href='https://example.org/beijing']")
+    assert online.inner_text() == "example.org"
+    assert "noopener" in (online.get_attribute("rel") or "").split()
+    visit.axe()
     marc = page.request.get(f"{staff_url}/api/v1/records/{record_id}/marc")
     assert marc.ok
     assert "https://example.org/beijing" in marc.text()

@@ -7,14 +7,20 @@ MARC 21 and KORMARC: 300 (extent), 505 (contents), 520 (summary); an 880 linked 
 of them is read in its place (the vernacular script). UNIMARC and CNMARC: 215, 327, 330.
 Notes repeat contents and summary (every 5XX or 3XX $a is a note), so those two are
 taken out of the notes shown.
+
+Electronic locations (856, every dialect): each $u that is an http or https address
+becomes a link, with $y (UNIMARC: $2) or $3 as its words and $z as its note. Any other
+scheme (``javascript:``, ``data:``, ``file:``) or an address with spaces or control
+characters is left out: the page links only to the web.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from shelfwise.catalogue.models import Contributor, RecordDetail
+from shelfwise.catalogue.models import Contributor, OnlineLink, RecordDetail
 from shelfwise.marc.description import Dialect
 from shelfwise.marc.mapping_rules import clean
 from shelfwise.marc.record import Field, Record
@@ -70,7 +76,36 @@ def detail_of(
         class_number=f"{classes[0].get('scheme') or 'other'}:{classes[0]['number']}"
         if classes
         else None,
+        links=links_of(marc, str(row.dialect)) if marc is not None else (),
     )
+
+
+def links_of(marc: Record, dialect: str) -> tuple[OnlineLink, ...]:
+    """The record's 856 addresses a reader may follow, in the record's order."""
+    text_code = "2" if dialect == Dialect.UNIMARC else "y"
+    out: list[OnlineLink] = []
+    for fld in marc.get_fields("856"):
+        words = clean(fld.first(text_code) or "") or clean(fld.first("3") or "")
+        note = clean(fld.first("z") or "") or None
+        for raw in fld.values("u"):
+            url = safe_url(raw)
+            if url is not None:
+                out.append(OnlineLink(url, words or urlsplit(url).hostname or url, note))
+    return tuple(out)
+
+
+def safe_url(raw: str) -> str | None:
+    """``raw`` as an http(s) address with a host, else None."""
+    url = raw.strip()
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
 
 
 def _strings(description: Mapping[str, Any], name: str) -> tuple[str, ...]:

@@ -148,6 +148,15 @@ class Contributor:
 
 
 @dataclass(frozen=True, slots=True)
+class OnlineLink:
+    """An electronic location (856 $u) with the words a reader sees for it."""
+
+    url: str
+    text: str  # $y link text (UNIMARC $2), else $3 materials specified, else the host
+    note: str | None  # $z public note
+
+
+@dataclass(frozen=True, slots=True)
 class RecordDetail:
     id: int
     state: str
@@ -171,6 +180,7 @@ class RecordDetail:
     languages: tuple[str, ...]
     material_type: str
     class_number: str | None  # "clc:K928.6", the first classification
+    links: tuple[OnlineLink, ...] = ()  # 856: http(s) addresses only
 
 
 @dataclass(frozen=True, slots=True)
