@@ -6,7 +6,9 @@ running in this process under uvicorn on loopback:
 - a story page's weight: its HTML and every CSS and JS file it loads before any image
   (OpenSeadragon is fetched only when a reader asks to zoom, so it is listed apart);
 - the story page's server time (p50, p95) over N sequential requests, beside the floor
-  of the same server answering /api/v1/health;
+  of the same server answering /api/v1/health, and the CPU time per request (this process
+  runs client and server: the floor's CPU is the client's and the HTTP stack's share). CPU
+  time depends little on the machine's load, wall time a lot: on a shared box quote both;
 - IIIF tiles of a 2400x1600 picture: the first pass draws them into the cache, the second
   is served from it (tiles per second, one client).
 
@@ -28,14 +30,18 @@ from shelfwise import app
 from shelfwise.config import Settings
 from shelfwise.testing.servers import live_server
 
+CPU: dict[str, float] = {}  # URL -> process CPU milliseconds per request, last timed run
+
 
 def timed(client: httpx.Client, url: str, n: int) -> list[float]:
     out = []
+    cpu = time.process_time()
     for _ in range(n):
         start = time.perf_counter()
         answer = client.get(url)
         out.append((time.perf_counter() - start) * 1000)
         assert answer.status_code == 200, (url, answer.status_code)
+    CPU[url] = (time.process_time() - cpu) * 1000 / n
     return out
 
 
@@ -101,13 +107,14 @@ def main() -> None:
         page = timed(client, f"{base}/stories/coal-city", args.requests)
         floor = timed(client, f"{base}/api/v1/health", args.requests)
         listing = timed(client, f"{base}/stories", args.requests)
-        for name, values in (
-            ("/stories/coal-city", page),
-            ("/stories", listing),
-            ("/api/v1/health (floor)", floor),
+        for name, url, values in (
+            ("/stories/coal-city", "/stories/coal-city", page),
+            ("/stories", "/stories", listing),
+            ("/api/v1/health (floor)", "/api/v1/health", floor),
         ):
             print(
-                f"{name:<24} p50 {statistics.median(values):6.1f} ms  p95 {pct(values, 0.95):6.1f} ms  (n={len(values)})"
+                f"{name:<24} p50 {statistics.median(values):6.1f} ms  p95 {pct(values, 0.95):6.1f} ms"
+                f"  CPU {CPU[base + url]:5.1f} ms/request  (n={len(values)})"
             )
         tiles(client, base, picture)
     services.close()

@@ -113,6 +113,16 @@ def item_count(conn: Connection, record_id: int | None = None) -> int:
     return int(conn.execute(query).scalar_one())
 
 
+def item_counts(conn: Connection, record_ids: Sequence[int]) -> dict[int, int]:
+    """Copies per record, for those with any."""
+    query = (
+        select(items.c.record_id, func.count())
+        .where(items.c.record_id.in_(record_ids))
+        .group_by(items.c.record_id)
+    )
+    return {int(record_id): int(n) for record_id, n in conn.execute(query).all()}
+
+
 def branch_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(branches)).scalar_one())
 

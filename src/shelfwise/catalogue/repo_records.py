@@ -44,6 +44,24 @@ def record_row(conn: Connection, record_id: int) -> Row[Any] | None:
     return conn.execute(select(records).where(records.c.id == record_id)).first()
 
 
+def record_rows(conn: Connection, record_ids: Sequence[int]) -> list[Row[Any]]:
+    """The rows of these records without their MARC master (a page of cards needs none)."""
+    columns = [c for c in records.c if c.name != "master"]
+    return list(conn.execute(select(*columns).where(records.c.id.in_(record_ids))).all())
+
+
+def isbns_of_many(conn: Connection, record_ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    query = (
+        select(record_isbns.c.record_id, record_isbns.c.isbn)
+        .where(record_isbns.c.record_id.in_(record_ids))
+        .order_by(record_isbns.c.record_id, record_isbns.c.isbn)
+    )
+    for r in conn.execute(query):
+        out.setdefault(int(r.record_id), []).append(str(r.isbn))
+    return out
+
+
 def counts_by_state(conn: Connection) -> dict[str, int]:
     rows = conn.execute(select(records.c.state, func.count()).group_by(records.c.state)).all()
     return {str(state_): int(count) for state_, count in rows}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -119,6 +120,22 @@ class CatalogueService(HarvestReads, RecordEditing, ItemEditing):
     def get_record(self, record_id: int) -> RecordSummary:
         with self._db.read() as conn:
             return _summary(conn, record_id)
+
+    def summaries(self, record_ids: Iterable[int]) -> dict[int, RecordSummary]:
+        """Many records' summaries in one read (three queries, however many records): a
+        page showing a shelf of records, such as a story, must not read them one by one.
+        Records that do not exist are left out."""
+        wanted = sorted(set(record_ids))
+        if not wanted:
+            return {}
+        with self._db.read() as conn:
+            rows = repo_records.record_rows(conn, wanted)
+            isbns = repo_records.isbns_of_many(conn, wanted)
+            counts = repo_holdings.item_counts(conn, wanted)
+        return {
+            int(r.id): _summary_of(r, isbns.get(int(r.id), []), counts.get(int(r.id), 0))
+            for r in rows
+        }
 
     def record_with_isbn(self, isbn13: str) -> int | None:
         """The active record carrying ``isbn13`` (the lowest id), or None."""
@@ -364,7 +381,10 @@ def _summary(conn: Connection, record_id: int) -> RecordSummary:
     if r is None:
         raise ShelfwiseError("catalogue.record_not_found", record_id=record_id)
     isbns = repo_records.isbns_of(conn, record_id)
-    count = repo_holdings.item_count(conn, record_id)
+    return _summary_of(r, isbns, repo_holdings.item_count(conn, record_id))
+
+
+def _summary_of(r: Any, isbns: list[str], count: int) -> RecordSummary:
     description = json.loads(r.description)
     return RecordSummary(
         id=r.id,

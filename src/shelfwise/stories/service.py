@@ -250,26 +250,26 @@ class StoryService:
         now = self._clock.now()
         return [s for s in self._stories(record_id=record_id) if s.visible(now)]
 
-    def neighbours(self, story: Story) -> tuple[Story | None, Story | None]:
-        """(previous, next) among visible stories, by publication order (only those two
-        are read whole: a story page must not parse every story's document)."""
+    def with_neighbours(
+        self, slug: str, *, drafts: bool = False
+    ) -> tuple[Story, Story | None, Story | None]:
+        """A story by its address (as :meth:`by_slug`) with the previous and next visible
+        stories in publication order, in one read transaction: the story page's one read
+        of stories. Only those three documents are parsed, never every story's."""
         now = self._clock.now()
         with self._db.read() as conn:
-            windows = repo.published_windows(conn)
-        ids = [
-            int(r.id)
-            for r in windows
-            if (r.publish_at is None or now >= _utc(r.publish_at))
-            and (r.unpublish_at is None or now < _utc(r.unpublish_at))
-        ]
-        if story.id not in ids:
-            return None, None
-        at = ids.index(story.id)
-        wanted = {"newer": ids[at - 1] if at > 0 else None}
-        wanted["older"] = ids[at + 1] if at + 1 < len(ids) else None
-        found = {s.id: s for s in self._stories(ids=[i for i in wanted.values() if i])}
-        newer, older = (found.get(i) if i else None for i in (wanted["newer"], wanted["older"]))
-        return older, newer
+            found = repo.rows(conn, slug=slug)
+            if not found:
+                raise ShelfwiseError("stories.not_found")
+            older_id, newer_id = _neighbour_ids(repo.published_windows(conn), int(found[0].id), now)
+            others = [i for i in (older_id, newer_id) if i is not None]
+            rows = found + (repo.rows(conn, ids=others) if others else [])
+            tags = repo.tags_of(conn, [int(r.id) for r in rows])
+        stories = {s.id: s for s in self._built(rows, tags)}
+        story = stories[int(found[0].id)]
+        if not (drafts or story.visible(now)):
+            raise ShelfwiseError("stories.not_found")
+        return story, stories.get(older_id or 0), stories.get(newer_id or 0)
 
     def revisions(self, story_id: int) -> list[Revision]:
         with self._db.read() as conn:
@@ -303,9 +303,29 @@ class StoryService:
         with self._db.read() as conn:
             found = repo.rows(conn, **where)
             tags = repo.tags_of(conn, [int(r.id) for r in found])
-        featured = any(r.featured_branch_id is not None for r in found)
+        return self._built(found, tags)
+
+    def _built(self, rows: list[Any], tags: dict[int, list[str]]) -> list[Story]:
+        featured = any(r.featured_branch_id is not None for r in rows)
         codes = {b.id: b.code for b in self._catalogue.list_branches()} if featured else {}
-        return [_story(r, tags.get(int(r.id), []), codes) for r in found]
+        return [_story(r, tags.get(int(r.id), []), codes) for r in rows]
+
+
+def _neighbour_ids(
+    windows: list[Any], story_id: int, now: datetime
+) -> tuple[int | None, int | None]:
+    """(older, newer) ids beside ``story_id`` among the stories visible at ``now``, from the
+    published stories' windows newest first; (None, None) when it is not one of them."""
+    ids = [
+        int(r.id)
+        for r in windows
+        if (r.publish_at is None or now >= _utc(r.publish_at))
+        and (r.unpublish_at is None or now < _utc(r.unpublish_at))
+    ]
+    if story_id not in ids:
+        return None, None
+    at = ids.index(story_id)
+    return (ids[at + 1] if at + 1 < len(ids) else None), (ids[at - 1] if at > 0 else None)
 
 
 def _tags(tags: Iterable[str]) -> list[str]:

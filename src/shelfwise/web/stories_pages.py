@@ -15,7 +15,7 @@ from shelfwise.core.errors import ShelfwiseError
 from shelfwise.media.models import ANONYMOUS, MediaObject
 from shelfwise.stories.models import Section, Story, pick
 from shelfwise.stories.rendering import markdown_html
-from shelfwise.web import i18n
+from shelfwise.web import i18n, record_view
 from shelfwise.web.media_bytes import viewer_of
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute
 
@@ -100,7 +100,7 @@ def story_list(page: PageDep, web: WebDep, tag: str = "", q: str = "") -> Respon
 def story_page(slug: str, page: PageDep, web: WebDep) -> Response:
     services = web.services
     staff = page.principal is not None and page.principal.kind == "staff"
-    story = services.stories.by_slug(slug, drafts=staff)
+    story, older, newer = services.stories.with_neighbours(slug, drafts=staff)
     if not staff:
         services.stories.views.viewed(story)  # a count in memory, nobody named (issue 21)
     viewer = viewer_of(web, page.request)
@@ -113,14 +113,14 @@ def story_page(slug: str, page: PageDep, web: WebDep) -> Response:
             visible[object_id] = item
         except ShelfwiseError:
             continue  # shown as a note saying why, never its bytes
-    older, newer = services.stories.neighbours(story)
+    shelf = _shelf(web, page, story.document.record_ids())
     lang = story_lang(page)
     base = str(page.request.base_url).rstrip("/")
     return web.render(
         page,
         "stories/story.html",
         s=card(web, page, story),
-        sections=[_section(web, page, sec, objects, visible) for sec in story.document.sections],
+        sections=[_section(page, sec, objects, visible, shelf) for sec in story.document.sections],
         older=card(web, page, older) if older else None,
         newer=card(web, page, newer) if newer else None,
         og_image=f"{base}/media/{story.cover_id}/web"
@@ -144,11 +144,11 @@ def _open_cover(services: Any, story: Story, objects: dict[int, MediaObject]) ->
 
 
 def _section(
-    web: Web,
     page: Page,
     section: Section,
     objects: dict[int, MediaObject],
     visible: dict[int, MediaObject],
+    shelf: dict[int, dict[str, Any]],
 ) -> dict[str, Any]:
     lang = story_lang(page)
     text, text_lang = pick(section.text, lang)
@@ -157,25 +157,36 @@ def _section(
         out["html"] = markdown_html(text)
     out["cite"] = section.cite
     out["events"] = [(e.when, *pick(e.text, lang)) for e in section.events]
-    out["records"] = _records(web, page, list(section.records))
+    out["records"] = [shelf[r] for r in section.records if r in shelf]
     out["media"] = [_medium(page, objects[m], m in visible) for m in section.media if m in objects]
     return out
 
 
-def _records(web: Web, page: Page, record_ids: list[int]) -> list[dict[str, Any]]:
+def _shelf(web: Web, page: Page, record_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Every live record of the story, read at once: their summaries in one read of the
+    catalogue, where a copy is on the shelf in one read of circulation, the branch names in
+    one more, whatever the number of records and sections. The reader's own library (home
+    branch, or the one chosen on the page) comes first, and alone when a copy is there."""
     if not record_ids:
-        return []
+        return {}
     services = web.services
-    shelves = services.circulation.on_shelf(record_ids)
-    names = {b.code: i18n.branch_name(b, page.lang) for b in services.catalogue.list_branches()}
-    out = []
-    for record_id in record_ids:
-        try:
-            record = services.catalogue.get_record(record_id)
-        except ShelfwiseError:
-            continue
-        where = sorted(names.get(code, code) for code in shelves.get(record_id, ()))
-        out.append({"id": record_id, "title": record.title, "record": record, "on_shelf": where})
+    summaries = services.catalogue.summaries(record_ids)
+    shelves = services.circulation.on_shelf(summaries)
+    branches = services.catalogue.list_branches()
+    names = {b.code: i18n.branch_name(b, page.lang) for b in branches}
+    mine = record_view.my_branch(web, page, branches) if shelves else None
+    out = {}
+    for record_id, record in summaries.items():
+        codes = shelves.get(record_id, frozenset())
+        here = mine is not None and mine.code in codes
+        where = [names[mine.code]] if here and mine else sorted(names.get(c, c) for c in codes)
+        out[record_id] = {
+            "id": record_id,
+            "title": record.title,
+            "record": record,
+            "on_shelf": where,
+            "here": here,
+        }
     return out
 
 
