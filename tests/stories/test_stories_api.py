@@ -120,7 +120,7 @@ def test_refusals_have_the_one_error_shape(services: Services, tmp_path: Path) -
             "/api/v1/stories", json={"slug": "Not A Slug", "document": DOCUMENT}, headers=editor
         ),
         422,
-        "stories.invalid",
+        "stories.bad_slug",
     )
     bad_kind = DOCUMENT | {"sections": [{"kind": "poem"}]}
     _error(

@@ -124,10 +124,7 @@ class MediaService:
     ) -> dict[str, object]:
         rights = rights.strip()
         if not RIGHTS.match(rights):
-            raise ShelfwiseError(
-                "media.invalid",
-                detail="rights must be a rightsstatements.org or creativecommons.org URI",
-            )
+            raise ShelfwiseError("media.bad_rights")
         if record_id is not None:
             self._catalogue.get_record(record_id)  # a missing record is refused here
         return {"rights": rights, "record_id": record_id} | self._access_values(access, branch)
@@ -137,7 +134,7 @@ class MediaService:
         if access == Access.ON_SITE:
             codes = {b.code: b.id for b in self._catalogue.list_branches()}
             if branch not in codes:
-                raise ShelfwiseError("media.invalid", detail="on-site access names a branch")
+                raise ShelfwiseError("media.onsite_branch")
             branch_id = codes[branch]
         return {"access": access.value, "branch_id": branch_id}
 

@@ -51,7 +51,7 @@ class StoryService:
     def create(self, slug: str, document: Document, actor: str, tags: Iterable[str] = ()) -> Story:
         slug = slug.strip().lower()
         if not SLUG.match(slug) or len(slug) > 80:
-            raise ShelfwiseError("stories.invalid", detail="the address name: a-z, 0-9 and -")
+            raise ShelfwiseError("stories.bad_slug")
         now = self._clock.now()
         self._check_links(document, None)
         with self._db.write() as conn:
@@ -87,7 +87,7 @@ class StoryService:
         branch_id = self._branch_id(placement.featured_branch)
         window = self._moment(placement.publish_at), self._moment(placement.unpublish_at)
         if window[0] and window[1] and window[1] <= window[0]:
-            raise ShelfwiseError("stories.invalid", detail="unpublish after publish")
+            raise ShelfwiseError("stories.bad_window")
         with self._db.write() as conn:
             row = repo.locked(conn, story_id)
             if row is None:
@@ -142,21 +142,23 @@ class StoryService:
 
     def check_publishable(self, story: Story) -> None:
         wanted = story.document.media_ids() + ([story.cover_id] if story.cover_id else [])
-        missing = []
+        missing: dict[str, list[str]] = {"alt": [], "transcript": [], "captions": []}
         for item in self._media.many(wanted):
             for what in item.missing_accessibility():
-                missing.append(f"#{item.id} {item.name}: {what}")
-        if missing:
-            raise ShelfwiseError("stories.inaccessible", detail="; ".join(missing))
+                missing[what].append(f"#{item.id} {item.name}")
+        if any(missing.values()):
+            raise ShelfwiseError(
+                "stories.inaccessible", **{k: ", ".join(v) or "—" for k, v in missing.items()}
+            )
 
     def _check_links(self, document: Document, cover_id: int | None) -> None:
         wanted = document.media_ids() + ([cover_id] if cover_id else [])
         found = {m.id for m in self._media.many(wanted)}
         lost = [str(i) for i in wanted if i not in found]
         if lost:
-            raise ShelfwiseError("stories.invalid", detail=f"no digital object {', '.join(lost)}")
+            raise ShelfwiseError("stories.no_object", ids=", ".join(lost))
         if cover_id is not None and self._media.get(cover_id).kind != "image":
-            raise ShelfwiseError("stories.invalid", detail="the cover is an image")
+            raise ShelfwiseError("stories.cover_not_image")
         for record_id in document.record_ids():
             self._catalogue.get_record(record_id)
 
@@ -181,7 +183,7 @@ class StoryService:
         for branch in self._catalogue.list_branches():
             if branch.code == code:
                 return branch.id
-        raise ShelfwiseError("stories.invalid", detail=f"no branch {code}")
+        raise ShelfwiseError("stories.no_branch", branch=code)
 
     def _revision(
         self,

@@ -120,7 +120,7 @@ async def upload_media(page: PageDep, web: WebDep) -> Response:
     form = await page.request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise ShelfwiseError("media.invalid", detail="choose a file")
+        raise ShelfwiseError("media.no_file")
     access = Access(form_text(form, "access") or "open")
     texts = [
         MediaText(
@@ -196,5 +196,5 @@ def _when(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ShelfwiseError("stories.invalid", detail=f"date and time {text!r}") from None
+        raise ShelfwiseError("stories.bad_time", text=text[:40]) from None
     return value  # without a zone: the library's local time (StoryService._moment)

@@ -65,6 +65,24 @@ MESSAGES: dict[str, MessageTemplate] = {
         "디지털 객체 정보가 잘못되었습니다: {detail}",
         "The digital object's details are wrong: {detail}",
     ),
+    "media.no_file": message(
+        422,
+        "请选择要上传的文件。",
+        "올릴 파일을 고르십시오.",
+        "Choose a file to upload.",
+    ),
+    "media.bad_rights": message(
+        422,
+        "权利声明必须是 rightsstatements.org 或 creativecommons.org 的网址。",
+        "권리 표시는 rightsstatements.org 또는 creativecommons.org 주소여야 합니다.",
+        "The rights statement must be a rightsstatements.org or creativecommons.org URI.",
+    ),
+    "media.onsite_branch": message(
+        422,
+        "“仅限馆内”必须指定一个分馆。",
+        "'관내 전용'에는 도서관을 하나 정해야 합니다.",
+        "On-site access must name a branch.",
+    ),
     "media.not_found": message(
         404,
         "没有这个数字对象。",

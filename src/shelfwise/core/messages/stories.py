@@ -23,11 +23,49 @@ MESSAGES: dict[str, MessageTemplate] = {
         "주소 이름 '{slug}'은(는) 다른 이야기가 쓰고 있습니다.",
         "The address name '{slug}' is used by another story.",
     ),
+    # What is missing is named per kind, so that no English word ends up inside the
+    # Chinese or Korean sentence; an empty list is a dash.
     "stories.inaccessible": message(
         422,
-        "还不能发布：{detail}（WCAG 2.1 AA 要求图像有替代文本，音频有文字稿，视频有字幕）。",
-        "아직 게시할 수 없습니다: {detail} (WCAG 2.1 AA: 이미지에는 대체 텍스트, 오디오에는 대본, 동영상에는 자막이 있어야 합니다).",
-        "Not publishable yet: {detail} (WCAG 2.1 AA: images need alt text, audio a transcript, video captions).",
+        "还不能发布（WCAG 2.1 AA）。缺替代文本的图像：{alt}；缺文字稿的音频：{transcript}；缺字幕的视频：{captions}。",
+        "아직 게시할 수 없습니다(WCAG 2.1 AA). 대체 텍스트가 없는 이미지: {alt}; 대본이 없는 오디오: {transcript}; 자막이 없는 동영상: {captions}.",
+        "Not publishable yet (WCAG 2.1 AA). Images without alt text: {alt}; audio without a transcript: {transcript}; video without captions: {captions}.",
+    ),
+    "stories.bad_slug": message(
+        422,
+        "网址名只能用小写字母 a-z、数字 0-9 和连字符 -，最多 80 个字符。",
+        "주소 이름에는 소문자 a-z, 숫자 0-9, 하이픈 -만 쓸 수 있고 80자를 넘을 수 없습니다.",
+        "The address name may use only a-z, 0-9 and -, at most 80 characters.",
+    ),
+    "stories.bad_window": message(
+        422,
+        "下线时间必须晚于发布时间。",
+        "게시 종료 시각은 게시 시각보다 뒤여야 합니다.",
+        "The time to unpublish must be after the time to publish.",
+    ),
+    "stories.no_object": message(
+        422,
+        "没有这些编号的数字对象：{ids}。",
+        "이 번호의 디지털 자료가 없습니다: {ids}.",
+        "There is no digital object numbered {ids}.",
+    ),
+    "stories.cover_not_image": message(
+        422,
+        "封面必须是图像。",
+        "표지는 이미지여야 합니다.",
+        "The cover must be an image.",
+    ),
+    "stories.no_branch": message(
+        422,
+        "没有代码为“{branch}”的分馆。",
+        "코드가 '{branch}'인 도서관이 없습니다.",
+        "There is no branch with the code '{branch}'.",
+    ),
+    "stories.bad_time": message(
+        422,
+        "“{text}”不是日期和时间（例如 2026-12-08T09:00）。",
+        "'{text}'은(는) 날짜와 시각이 아닙니다(예: 2026-12-08T09:00).",
+        "'{text}' is not a date and time (for example 2026-12-08T09:00).",
     ),
     "stories.transition": message(
         409,
