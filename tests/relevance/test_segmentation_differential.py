@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -169,3 +170,14 @@ def test_the_dictionary_read_from_the_file_is_jiebas() -> None:
     assert {"曾国藩", "单田芳"} <= dictionary.names
     assert engines.personal_name("曾国藩")
     assert not engines.personal_name("历史")
+
+
+def test_without_rjieba_installed_jieba_cuts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A venv made before rjieba was a dependency still segments (slower, the same words)."""
+    monkeypatch.setitem(sys.modules, "rjieba", None)  # import rjieba -> ImportError
+    standin = engines._load_rjieba()
+    text = "他来到了网易杭研大厦"  # 杭研: a word only the HMM finds
+    assert standin.cut(text, hmm=True) == engines.jieba_cut(text) != standin.cut(text, hmm=False)
+    assert standin.cut_for_search("中华人民共和国", hmm=True) == engines.jieba_search_words(
+        "中华人民共和国"
+    )
