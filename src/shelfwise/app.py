@@ -57,6 +57,10 @@ from shelfwise.readers.service import (
     categories_from,
     categories_from_list,
 )
+from shelfwise.recommend.everyone import Everyone
+from shelfwise.recommend.models import RecommendPolicy
+from shelfwise.recommend.reader_data import RecommendReaderData
+from shelfwise.recommend.service import RecommendService
 from shelfwise.runtime import Runtime
 from shelfwise.search.models import ShelfAvailability
 from shelfwise.search.service import SearchService
@@ -115,7 +119,7 @@ def build(
             idempotency=idempotency,
         )
     )
-    return Services(
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -139,6 +143,20 @@ def build(
         **_collections(settings, db, clock),
         **_wall_and_acquisitions(settings, db, clock),
         remote=_remote_catalogues(settings),
+    )
+    _recommendations(services)
+    return services
+
+
+def _recommendations(services: Services) -> None:
+    """Recommendations with consent (P11), with k of P17 for co-borrowing pairs."""
+    settings, db = services.settings, services.db
+    k = settings.analytics_min_readers
+    services.recommend = RecommendService(
+        db, services.clock, RecommendPolicy(min_readers=k), services.circulation
+    )
+    services.everyone = Everyone(
+        db, k, services.popularity, services.catalogue, services.stories, services.events
     )
 
 
@@ -254,6 +272,7 @@ def _reader_rights(db: Database, clock: Clock) -> ReaderRights:
     rights.register(SpacesReaderData())
     rights.register(EventsReaderData())
     rights.register(WishReaderData())  # after circulation: erased first
+    rights.register(RecommendReaderData())
     return rights
 
 

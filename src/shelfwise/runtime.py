@@ -29,7 +29,7 @@ from types import TracebackType
 
 from shelfwise.analytics.tallies import TOPICS as TALLY_TOPICS
 from shelfwise.catalogue.importing import RECORD_CHANGED
-from shelfwise.circulation.activity import LOAN_ACTIVITY
+from shelfwise.circulation.activity import BORROWED, LOAN_ACTIVITY
 from shelfwise.circulation.notices import NoticeHandler, SmtpChannel, enqueue_due_notices
 from shelfwise.circulation.service import NOTICE_TOPIC
 from shelfwise.config.values import page_languages
@@ -159,6 +159,13 @@ class Runtime:
             done = services.spaces.sweep()
             return f"no-shows {done.no_shows}, leaves {done.leaves_expired}, ended {done.completed}"
 
+        def train() -> str:
+            done = services.recommend.train()
+            return (
+                f"model {done.model_id}: {done.readers} readers, {done.borrowings} borrowings, "
+                f"{done.pairs} pairs, {done.forgotten} forgotten, {done.seconds} s"
+            )
+
         return [
             Job("outbox.deliver", 5, deliver),
             Job("spaces.sweep", 60, sweep_spaces),
@@ -167,6 +174,8 @@ class Runtime:
             Job("circulation.due_notices", 86400, due_notices),
             Job("circulation.expire_holds", 3600, expire_holds),
             Job(RETENTION_JOB, 3600, self.retention),
+            # P11: a withdrawn reader's data leaves at the next training
+            Job("recommend.train", max(1, self.settings.recommend_train_hours) * 3600, train),
         ]
 
     def prunings(self) -> list[Pruning]:
@@ -268,6 +277,7 @@ class Runtime:
             LOAN_ACTIVITY: services.analytics.handle,  # the statistics' counters (P17)
             # wishes, visits, story views, events, kiosk sessions: the other counters
             **{topic: services.analytics.handle_tally for topic in TALLY_TOPICS},
+            BORROWED: services.recommend.handle,  # a consenting reader's checkout (P11)
             PROMOTED_TOPIC: event_mail,
             # acquisitions' and events' news for the wish wall (holds for the wishers)
             **WishArrivals(self.db, self.clock, services.circulation).handlers(),

@@ -10,7 +10,7 @@ runs it. This module imports domains, storage, config and core only, never a doo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
 from shelfwise.access.service import AccessService
@@ -42,6 +42,8 @@ from shelfwise.kiosks.terminals import TerminalService
 from shelfwise.media.service import MediaService
 from shelfwise.readers.privacy import ReaderRights
 from shelfwise.readers.service import ReaderService
+from shelfwise.recommend.everyone import Everyone
+from shelfwise.recommend.service import RecommendService
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys
 from shelfwise.spaces.rooms import RoomService
@@ -84,6 +86,9 @@ class Services:
     # Other libraries' catalogues (copy cataloguing, wish lookups): the interop door's
     # clients, set by app.build; None in a bundle built without them.
     remote: RemoteCatalogue | None = None
+    # Recommendations (issue 21, P11): built by app.build over the services above.
+    recommend: RecommendService = field(init=False)
+    everyone: Everyone = field(init=False)
 
     def wish_lookup(self) -> WishLookup:
         """The wish form's lookup: our catalogue, then the remote catalogues over SRU."""

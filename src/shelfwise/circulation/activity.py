@@ -32,6 +32,10 @@ from shelfwise.core.clock import Clock
 from shelfwise.storage.outbox import enqueue_events
 
 LOAN_ACTIVITY = "circulation.loan_activity"
+# A checkout by a reader who consents to recommendations (P11), for the recommend domain:
+# the only circulation event naming a reader and a record together, and written only
+# while the reader's consent holds (docs/recommendations.md).
+BORROWED = "circulation.borrowed"
 KINDS = ("checkout", "return", "renewal", "hold")
 
 
@@ -68,15 +72,25 @@ def activity(
     }
 
 
+def borrowed(reader_id: int, record_id: int, day: date) -> tuple[str, dict[str, Any]]:
+    """The :data:`BORROWED` event of a consenting reader's checkout."""
+    return BORROWED, {"reader_id": int(reader_id), "record_id": int(record_id), "day": str(day)}
+
+
 def shelf_changed_with(
-    conn: Connection, clock: Clock, record_ids: Iterable[int], act: dict[str, Any] | None
+    conn: Connection,
+    clock: Clock,
+    record_ids: Iterable[int],
+    act: dict[str, Any] | None,
+    also: Iterable[tuple[str, dict[str, Any]]] = (),
 ) -> None:
-    """The shelf change of these records and the act, in one statement."""
+    """The shelf change of these records, the act and ``also``, in one statement."""
     events: list[tuple[str, dict[str, Any]]] = [
         (AVAILABILITY_CHANGED, {"record_id": i}) for i in sorted({int(i) for i in record_ids})
     ]
     if act is not None:
         events.append((LOAN_ACTIVITY, act))
+    events.extend(also)
     enqueue_events(conn, clock, events)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo, repo_desk, repo_holds, repo_loans
-from shelfwise.circulation.activity import activity, shelf_changed_with
+from shelfwise.circulation.activity import activity, borrowed, shelf_changed_with
 from shelfwise.circulation.availability import on_shelf
 from shelfwise.circulation.base import availability_after_checkin, loaded_hook
 from shelfwise.circulation.holds import NOTICE_TOPIC, HoldOperations
@@ -131,8 +131,10 @@ class CirculationService(HoldOperations, RenewalOperations):
             reader_id=reader.id,
             birth_year=reader.birth_year,
         )
+        # P11: the recommend domain hears of the loan only while the reader consents
+        also = [borrowed(reader.id, item.record_id, today)] if reader.recommend_opt_in else []
         # last: a refusal writes no event
-        shelf_changed_with(conn, self._clock, [item.record_id], act)
+        shelf_changed_with(conn, self._clock, [item.record_id], act, also)
         return loan
 
     # --- check-in ---------------------------------------------------------------------

@@ -34,6 +34,7 @@ class Reader:
     manual_block: str | None
     history_opt_in: bool
     notices_email: bool
+    recommend_opt_in: bool  # P11: off unless the reader turned recommendations on
     has_pin: bool
     has_password: bool
     created_at: datetime

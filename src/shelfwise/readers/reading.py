@@ -7,6 +7,7 @@ domains never touch the readers tables: they call these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -58,6 +59,16 @@ def find_reader_id(conn: Connection, card_number: str) -> int | None:
 
 def consents(conn: Connection, reader_id: int) -> list[Consent]:
     return repo.consents(conn, reader_id)
+
+
+def recommendation_consents(conn: Connection, reader_ids: Iterable[int]) -> set[int]:
+    """Which of these readers consent to recommendations now (P11): training keeps only
+    their data, so a withdrawal takes effect at the next training."""
+    ids = sorted({int(i) for i in reader_ids})
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found |= repo.consenting_ids(conn, ids[start : start + 500])
+    return found
 
 
 def session_holder(conn: Connection, reader_id: int) -> SessionHolder | None:

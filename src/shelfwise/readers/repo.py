@@ -80,6 +80,12 @@ def session_epoch(conn: Connection, reader_id: int) -> int | None:
     return None if found is None else int(found)
 
 
+def consenting_ids(conn: Connection, ids: list[int]) -> set[int]:
+    """Those of ``ids`` whose reader has recommendations on (P11)."""
+    query = select(readers.c.id).where(readers.c.id.in_(ids), readers.c.recommend_opt_in == 1)
+    return {int(i) for i in conn.execute(query).scalars()}
+
+
 def labels() -> Any:
     """A subquery of every reader's id, card number and name (for another domain's join)."""
     return select(
@@ -154,6 +160,7 @@ def reader_of(row: Row[Any]) -> Reader:
         manual_block=row.manual_block,
         history_opt_in=bool(row.history_opt_in),
         notices_email=bool(row.notices_email),
+        recommend_opt_in=bool(row.recommend_opt_in),
         has_pin=row.pin_hash is not None,
         has_password=row.password_hash is not None,
         created_at=row.created_at,

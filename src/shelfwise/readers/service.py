@@ -440,6 +440,10 @@ class ReaderService:
                 values["history_opt_in"] = int(granted)
             elif purpose == "email_notices":
                 values["notices_email"] = int(granted)
+            elif purpose == "recommendations":
+                # P11: read by circulation at checkout (what recommend may learn) and by
+                # recommend at every request ("for you" goes at once on a withdrawal)
+                values["recommend_opt_in"] = int(granted)
             repo.update_reader(conn, row.id, **values)
             self._log_consent(conn, row.id, purpose, granted=granted, at=now)
             return load_reader(conn, row.id)

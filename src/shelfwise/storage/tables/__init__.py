@@ -16,6 +16,7 @@ publishes. This package re-exports them all, so migrations and
 from __future__ import annotations
 
 from shelfwise.storage.tables import events as events  # events/ imports its tables from there
+from shelfwise.storage.tables import recommend as recommend  # recommend/ imports from there
 from shelfwise.storage.tables import spaces as spaces  # spaces/ imports its tables from there
 from shelfwise.storage.tables.access import (
     STAFF_ROLES,
