@@ -152,11 +152,11 @@ def _recommendations(services: Services) -> None:
     """Recommendations with consent (P11), with k of P17 for co-borrowing pairs."""
     settings, db = services.settings, services.db
     k = settings.analytics_min_readers
-    services.recommend = RecommendService(
-        db, services.clock, RecommendPolicy(min_readers=k), services.circulation
-    )
     services.everyone = Everyone(
         db, k, services.popularity, services.catalogue, services.stories, services.events
+    )
+    services.recommend = RecommendService(
+        db, services.clock, RecommendPolicy(min_readers=k), services.circulation, services.everyone
     )
 
 

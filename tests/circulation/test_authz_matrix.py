@@ -542,6 +542,15 @@ ANALYTICS_ROUTES: dict[tuple[str, str], Route] = {
 }
 
 
+# --- recommendations (issue 21, P11): the reader's own; co-borrowing names no one -----------
+RECOMMEND_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/records/{record_id}/also-borrowed"): public(
+        lambda w, r, at: Call({"record_id": str(w.record_id)})
+    ),
+    ("GET", "/api/v1/recommendations"): Route("reader"),
+}
+
+
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/health"): public(),
     ("POST", "/api/v1/sessions"): public(
@@ -799,6 +808,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     **WISH_ROUTES,
     **STORY_ROUTES,
     **ANALYTICS_ROUTES,
+    **RECOMMEND_ROUTES,
 }
 
 

@@ -67,8 +67,10 @@ class Library:
                 self.barcodes[record_id].append(barcode)
         return made
 
-    def reader(self, name: str, *, consents: bool, category: str = "adult") -> Reader:
-        reader = self.services.readers.register(name=name, category=category).reader
+    def reader(
+        self, name: str, *, consents: bool, category: str = "adult", pin: str | None = None
+    ) -> Reader:
+        reader = self.services.readers.register(name=name, category=category, pin=pin).reader
         if consents:
             reader = self.services.readers.set_consent(reader.card_number, "recommendations", True)
         return reader
@@ -94,9 +96,8 @@ class Library:
     def recommender(self, k: int) -> RecommendService:
         """The service with k set (the setting's default, 5, needs more readers)."""
         s = self.services
-        return RecommendService(
-            s.db, s.clock, RecommendPolicy(min_readers=k, factors=8, iterations=8), s.circulation
-        )
+        policy = RecommendPolicy(min_readers=k, factors=8, iterations=8)
+        return RecommendService(s.db, s.clock, policy, s.circulation, s.everyone)
 
 
 def make_library(services: Services, tmp_path: Path) -> Library:

@@ -8,7 +8,7 @@ import random
 from collections import Counter
 from itertools import combinations
 
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from recommend.helpers import Library
 from shelfwise.circulation.activity import BORROWED
@@ -95,6 +95,24 @@ def _canary_library(library: Library) -> tuple[list[Reader], Reader, list[int]]:
         library.borrow(canary, record)
     library.deliver()
     return readers, canary, titles
+
+
+def test_only_the_borrowings_name_a_reader(library: Library) -> None:
+    """The schema as migrated: pairs and models hold no reader; the borrowings do, of
+    consenting readers only (the canary test below), and go with the reader (cascade)."""
+    schema = inspect(library.services.db.engine)
+    personal = ("reader", "card", "patron", "name", "borrower", "user", "email", "phone")
+    for table in (t for t in schema.get_table_names() if t.startswith("recommend")):
+        columns = [c["name"] for c in schema.get_columns(table)]
+        # "readers" is a count (of a pair, of a training), never a reader
+        named = [c for c in columns if c != "readers" and any(p in c for p in personal)]
+        targets = {fk["referred_table"] for fk in schema.get_foreign_keys(table)}
+        if table == "recommend_borrowings":
+            assert named == ["reader_id"]
+            assert targets == {"readers", "records"}
+        else:
+            assert not named, (table, columns)
+            assert not targets & {"readers", "loans", "holds", "staff"}, (table, targets)
 
 
 def test_a_reader_who_has_not_consented_is_in_no_input_pair_export_or_recommendation(

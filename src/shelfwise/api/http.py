@@ -20,6 +20,7 @@ from shelfwise.api import (
     loans_routes,
     offline_routes,
     readers_routes,
+    recommend_routes,
     rules_routes,
     search_routes,
     spaces_routes,
@@ -113,4 +114,5 @@ def create_app(services: Services, background: Background | None = None) -> Fast
     app.include_router(wishes_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(stories_routes.router, prefix="/api/v1", dependencies=checks)
     app.include_router(analytics_routes.router, prefix="/api/v1", dependencies=checks)
+    app.include_router(recommend_routes.router, prefix="/api/v1", dependencies=checks)
     return app

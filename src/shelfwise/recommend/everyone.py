@@ -73,6 +73,10 @@ class Everyone:
             self._cache[key] = (now, value)
         return value
 
+    def branch_code(self, branch_id: int | None) -> str | None:
+        codes = {b.id: b.code for b in self._catalogue.list_branches()}
+        return None if branch_id is None else codes.get(branch_id)
+
     def popular_at(self, branch: str, taken: set[int], limit: int = 6) -> list[Suggestion]:
         """Lent most at ``branch`` (a code) in the last 30 days, k loans or more."""
         ids = {b.code: b.id for b in self._catalogue.list_branches()}

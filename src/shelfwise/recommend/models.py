@@ -42,6 +42,20 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class ForReader:
+    """What one signed-in reader is offered. ``for_you`` is None when they do not consent
+    (then it is not computed at all); the other two are for everyone, from aggregates:
+    ``branch`` and ``category`` say whose (the reader's home branch, their category)."""
+
+    consents: bool
+    for_you: list[Suggestion] | None
+    popular: list[Suggestion]
+    new_in_class: list[Suggestion]
+    branch: str | None
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
 class Training:
     """What one training did (``recommend_models`` keeps the same figures)."""
 

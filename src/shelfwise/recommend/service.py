@@ -31,9 +31,11 @@ from shelfwise.core.clock import Clock
 from shelfwise.readers.reading import reader_by_id, reader_id_of, reader_if_present
 from shelfwise.readers.reading import recommendation_consents as consenting
 from shelfwise.recommend import repo, training
+from shelfwise.recommend.everyone import Everyone
 from shelfwise.recommend.models import (
     ALSO_BORROWED,
     BECAUSE_YOU_BORROWED,
+    ForReader,
     RecommendPolicy,
     Suggestion,
     Training,
@@ -61,11 +63,13 @@ class RecommendService:
         clock: Clock,
         policy: RecommendPolicy,
         circulation: CirculationService,
+        everyone: Everyone,
     ) -> None:
         self._db = db
         self._clock = clock
         self.policy = policy
         self._circulation = circulation
+        self._everyone = everyone
         self._model: _Model | None = None
         self._lock = threading.Lock()
 
@@ -138,9 +142,35 @@ class RecommendService:
             found = repo.pairs_of(conn, record_id, limit)
         return [Suggestion(other, ALSO_BORROWED, because=record_id) for other, _ in found]
 
-    def consents(self, card_number: str) -> bool:
+    def for_reader(self, card_number: str, limit: int = 6) -> ForReader:
+        """ "For you" (with consent) and, for everyone, popular at the reader's home branch
+        and new in the classes their category reads; none of it on loan or borrowed."""
         with self._db.read() as conn:
-            return reader_by_id(conn, reader_id_of(conn, card_number)).recommend_opt_in
+            reader = reader_by_id(conn, reader_id_of(conn, card_number))
+            kept = {r for r, _ in repo.borrowings_of(conn, reader.id)}
+        taken = self.taken(card_number) | kept
+        branch = self._everyone.branch_code(reader.home_branch_id)
+        return ForReader(
+            consents=reader.recommend_opt_in,
+            for_you=self.for_you(card_number, limit) if reader.recommend_opt_in else None,
+            popular=self._everyone.popular_at(branch, taken, limit) if branch else [],
+            new_in_class=self._everyone.new_in_classes(reader.category, taken, limit),
+            branch=branch,
+            category=reader.category,
+        )
+
+    def also_borrowed_for(
+        self, record_id: int, card_number: str | None, limit: int = 6
+    ) -> list[Suggestion]:
+        """Also borrowed, less what the signed-in reader (if any) has on loan or borrowed."""
+        found = self.also_borrowed(record_id, limit + 10)
+        if card_number is not None:
+            with self._db.read() as conn:
+                reader_id = reader_id_of(conn, card_number)
+                kept = {r for r, _ in repo.borrowings_of(conn, reader_id)}
+            taken = self.taken(card_number) | kept
+            found = [s for s in found if s.record_id not in taken]
+        return found[:limit]
 
     def for_you(self, card_number: str, limit: int = 8) -> list[Suggestion] | None:
         """None unless the reader consents now; else the model's best records for them

@@ -27,7 +27,7 @@ from shelfwise.web.preferences import my_branch
 Next = Annotated[str, Query(alias="next", max_length=2000)]
 Barcode = Annotated[str, Query(max_length=64)]
 HoldId = Annotated[int, Path(ge=1, le=2**62)]
-SECTIONS = ("loans", "holds", "history", "fees", "card", "privacy")
+SECTIONS = ("loans", "holds", "history", "suggestions", "fees", "card", "privacy")
 # The secrets a reader may change on the overview page, and the notice after each.
 SECRET_KINDS: tuple[Literal["pin", "password"], ...] = ("pin", "password")
 ACTIVE_HOLDS = ("waiting", "in_transit", "ready")

@@ -17,6 +17,7 @@ from shelfwise.web import (
     media_bytes,
     opac,
     preferences,
+    recommend_pages,
     spaces_pages,
     staff,
     stories_pages,
@@ -52,6 +53,7 @@ def install(app: FastAPI, services: "Services") -> Web:
     app.include_router(opac.router)
     app.include_router(branch_pages.router)
     app.include_router(account.router)
+    app.include_router(recommend_pages.router)
     app.include_router(spaces_pages.router)
     app.include_router(events_pages.router)
     app.include_router(wish_pages.router)

@@ -14,7 +14,7 @@ from shelfwise.catalogue.models import RECORD_ID_MAX, Branch
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.search.models import Filters, RecordHit, SearchRequest, SearchResult, Sort
 from shelfwise.stories.models import pick
-from shelfwise.web import branch_pages, happenings, i18n, record_view
+from shelfwise.web import branch_pages, happenings, i18n, record_suggestions, record_view
 from shelfwise.web.pages import Page, PageDep, Web, WebDep, WebRoute, form_text
 from shelfwise.web.stories_pages import collection_hits
 
@@ -225,6 +225,7 @@ def _record_page(
             )
             for story in services.stories.featured_in(record_id)
         ],
+        **record_suggestions.around_record(web, page, record_id),
     )
 
 
