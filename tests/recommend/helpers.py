@@ -4,10 +4,11 @@ titles imported as MARC, copies at the central library, readers who consent or n
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from shelfwise.catalogue.models import BranchKind, Lifecycle
 from shelfwise.circulation.activity import BORROWED
@@ -20,6 +21,7 @@ from shelfwise.recommend.service import RecommendService
 from shelfwise.runtime import Runtime
 from shelfwise.services import Services
 from shelfwise.storage.outbox import OutboxRelay
+from shelfwise.storage.tables import outbox
 
 _counter = itertools.count(1)
 
@@ -89,9 +91,24 @@ class Library:
         raise AssertionError(f"no free copy of record {record_id}")
 
     def deliver(self) -> None:
-        """The runtime's own handler of circulation's ``circulation.borrowed``."""
+        """The runtime's own handler of circulation's ``circulation.borrowed``; then wait
+        for every such event to be delivered (a TestClient's lifespan runs the app's own
+        relay, which may hold an event this drain cannot claim)."""
         handler = Runtime(self.services).outbox_handlers()[BORROWED]
-        OutboxRelay(self.services.db, self.services.clock, {BORROWED: handler}).drain()
+        relay = OutboxRelay(self.services.db, self.services.clock, {BORROWED: handler})
+        deadline = time.monotonic() + 120
+        while True:
+            relay.drain()
+            with self.services.db.read() as conn:
+                waiting = conn.execute(
+                    select(func.count())
+                    .select_from(outbox)
+                    .where(outbox.c.topic == BORROWED, outbox.c.delivered_at.is_(None))
+                ).scalar_one()
+            if not waiting:
+                return
+            assert time.monotonic() < deadline, f"{waiting} borrowed events not delivered"
+            time.sleep(0.2)
 
     def recommender(self, k: int) -> RecommendService:
         """The service with k set (the setting's default, 5, needs more readers)."""

@@ -479,11 +479,7 @@ class Settings:
     analytics_min_readers: int = setting(
         5, "k of P17: a statistic of fewer different readers is hidden (docs/analytics.md)."
     )
-    recommend_train_hours: int = setting(
-        24,
-        "How often the recommendation model is retrained (the scheduler's recommend.train): "
-        "a reader who withdrew consent leaves its data at the next training (P11).",
-    )
+    recommend_train_hours: int = setting(24, "Hours between recommendation trainings (P11).")
     # --- operations: backups, logs, metrics (docs/operations.md) ---
     backup_retention_days: int = setting(
         30,
