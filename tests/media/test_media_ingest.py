@@ -1,20 +1,29 @@
 """Digital objects: ingest, content addressing, derivatives, fixity, and every bad input the
-issue names refused with its own message and nothing half-stored (both engines)."""
+issue names refused with its own message and nothing half-stored (both engines), against
+the service and through the staff's upload form (the refusal page in the cataloguer's
+language, its status; a 2 GB upload refused at the door before its body is read)."""
 
 from __future__ import annotations
 
+import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from shelfwise import app as composition
 from shelfwise.core.errors import ShelfwiseError
+from shelfwise.core.messages import CATALOGUE
 from shelfwise.media.models import Access, MediaText
 from shelfwise.media.store import BlobStore
 from shelfwise.services import Services
 from shelfwise.storage.tables import media_files, media_objects
 from shelfwise.testing import media_files as made
+from shelfwise.testing.servers import live_server
 
 RIGHTS = "http://rightsstatements.org/vocab/InC/1.0/"
 
@@ -222,4 +231,90 @@ def test_a_database_failure_after_the_files_moved_removes_them(
     monkeypatch.setattr(repo, "insert_files", broken)
     with pytest.raises(RuntimeError):
         ingest(services, made.picture(tmp_path / "fine.png"))
+    assert_nothing_kept(services)
+
+
+# --- the same bad inputs through the staff's upload form (the door in front of ingest) ---
+
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+PASSWORD = "cataloguer-password"
+
+
+def _cataloguer(services: Services) -> TestClient:
+    services.access.create_staff("media-cat", "编目员", PASSWORD, "cataloguer")
+    client = TestClient(composition.asgi_app(services), follow_redirects=False)
+    client.cookies.set("sw_lang", "zh")
+    token = CSRF.search(client.get("/staff/login").text)
+    assert token
+    form = {"username": "media-cat", "password": PASSWORD, "csrf": token.group(1)}
+    assert client.post("/staff/login", data=form).status_code == 303
+    return client
+
+
+def _upload(client: TestClient, name: str, data: bytes) -> tuple[int, str]:
+    token = CSRF.search(client.get("/staff/stories").text)
+    assert token
+    answer = client.post(
+        "/staff/media",
+        data={"csrf": token.group(1), "rights": RIGHTS, "access": "open", "alt_zh": "图"},
+        files={"file": (name, data, "application/octet-stream")},
+    )
+    return answer.status_code, answer.text
+
+
+def _fixed_words(code: str) -> str:
+    """The longest stretch of the Chinese message with no parameter in it."""
+    return max(re.split(r"\{[a-z_]+\}", CATALOGUE[code].text["zh"]), key=len)
+
+
+def test_each_bad_file_uploaded_by_a_cataloguer_is_refused_and_nothing_kept(
+    services: Services, tmp_path: Path
+) -> None:
+    client = _cataloguer(services)  # one sign-in for all the cases (Argon2 is slow)
+    for case in sorted(BAD):
+        path = _bad_file(case, tmp_path)
+        status, page = _upload(client, path.name, path.read_bytes())
+        code = BAD[case][1]
+        assert status == CATALOGUE[code].status, (case, status)
+        assert 'role="alert"' in page
+        assert _fixed_words(code) in page, (case, page[-2000:])
+        assert_nothing_kept(services)
+
+
+def test_a_path_in_the_uploaded_file_name_is_refused(services: Services, tmp_path: Path) -> None:
+    client = _cataloguer(services)
+    data = made.picture(tmp_path / "fine.png").read_bytes()
+    for name in ("../../etc/passwd.jpg", "a/b.jpg", "/etc/x.png"):
+        status, page = _upload(client, name, data)
+        assert status == CATALOGUE["media.bad_name"].status, name
+        assert _fixed_words("media.bad_name") in page
+        assert_nothing_kept(services)
+    # The form parser (python-multipart) keeps what follows the last backslash, as old
+    # browsers on Windows sent whole paths: that plain name is stored, no path.
+    assert _upload(client, "c:\\scans\\y.png", data)[0] == 303
+    assert [m.name for m in services.media.recent()] == ["y.png"]
+
+
+def test_a_2_gb_upload_is_refused_at_the_door_before_its_body_is_read(
+    services: Services,
+) -> None:
+    client = _cataloguer(services)
+    token = CSRF.search(client.get("/staff/stories").text)
+    assert token
+    session = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    with live_server(services) as base:
+        parts = urlsplit(base)
+        head = (
+            "POST /staff/media HTTP/1.1\r\nHost: x\r\n"
+            "Content-Type: multipart/form-data; boundary=b\r\n"
+            f"Cookie: {session}\r\nContent-Length: {2 << 30}\r\n\r\n"
+        )
+        start = f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token.group(1)}\r\n'
+        with socket.create_connection((parts.hostname or "", parts.port or 80), timeout=30) as s:
+            s.sendall(head.encode() + start.encode())  # 2 GB announced, a few bytes sent
+            answer = b""
+            while b"</html>" not in answer and (chunk := s.recv(65536)):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert _fixed_words("request.too_large").encode() in answer
     assert_nothing_kept(services)
