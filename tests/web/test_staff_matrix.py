@@ -172,6 +172,12 @@ def _hold_pickup(w: World, at: str, response: Any) -> str | None:
     return None if branch == at else f"the hold is picked up at {branch}"
 
 
+def _receipt_branch(w: World, at: str, response: Any) -> str | None:
+    found = re.search(r'class="receipt"[^>]* data-branch="(\w+)"', response.text)
+    here = found.group(1) if found else None
+    return None if here == at else f"the receipt is from {here}"
+
+
 def _fee(w: World, at: str) -> Ask:
     fee = w.services.fees.charge(w.card, "manual", 100, "matrix")
     return Ask({"fee_id": str(fee.id), "action": "pay"}, form={"card": w.card, "amount": "1.00"})
@@ -606,6 +612,18 @@ PAGES: dict[tuple[str, str], Page] = {
         WORKING,
         lambda w, at: Ask(form={"barcode": w.loan(HOME)}),
         acted_at=_returned_at,
+    ),
+    ("GET", "/staff/desk/receipt"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(query={"card": w.card}),
+        acted_at=_receipt_branch,
+    ),
+    ("POST", "/staff/checkin/receipt"): Page(
+        "circulation.desk",
+        WORKING,
+        lambda w, at: Ask(form={"session": '[{"barcode":"X1","title":"T","kind":"shelf"}]'}),
+        acted_at=_receipt_branch,
     ),
     ("GET", "/staff/holds"): Page("circulation.desk", WORKING, acted_at=_selected),
     ("GET", "/staff/readers/new"): Page("readers.write", NETWORK, why=ANY_READER),
