@@ -9,6 +9,7 @@ else constructs a service.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 from typing import TYPE_CHECKING, Any
@@ -47,7 +48,7 @@ from shelfwise.core.metrics import count_calls
 from shelfwise.events.reader_data import EventsReaderData
 from shelfwise.events.service import EventService
 from shelfwise.kiosks.alerts import KioskAlerts
-from shelfwise.kiosks.terminals import TerminalService
+from shelfwise.kiosks.terminals import ChangeStamp, TerminalService
 from shelfwise.media.service import MediaService, parse_networks
 from shelfwise.readers.privacy import ReaderRights
 from shelfwise.readers.security import SecretHasher
@@ -62,7 +63,7 @@ from shelfwise.recommend.models import RecommendPolicy
 from shelfwise.recommend.reader_data import RecommendReaderData
 from shelfwise.recommend.service import RecommendService
 from shelfwise.runtime import Runtime
-from shelfwise.search.models import ShelfAvailability
+from shelfwise.search.models import SearchRequest, ShelfAvailability
 from shelfwise.search.service import SearchService
 from shelfwise.secret_keys import SecretKeys, load_keys
 from shelfwise.services import Services, confirm_link
@@ -76,6 +77,7 @@ from shelfwise.storage.backup import BackupService
 from shelfwise.storage.database import Database
 from shelfwise.storage.outbox import backlog as outbox_backlog
 from shelfwise.stories.service import StoryService
+from shelfwise.text import analyze_query
 from shelfwise.wishes.models import WishPolicy
 from shelfwise.wishes.reader_data import WishReaderData
 from shelfwise.wishes.service import WishService
@@ -132,7 +134,7 @@ def build(
         reader_rights=_reader_rights(db, clock),
         deposits=DepositService(db, clock, deposit_policy),
         search=_search(settings, db, clock, circulation),
-        terminals=TerminalService(db, clock, hasher),
+        terminals=TerminalService(db, clock, hasher, _terminals_stamp(settings)),
         kiosk_alerts=KioskAlerts(db, clock),
         popularity=LoanPopularity(db, clock),
         analytics=_analytics(settings, db, clock),
@@ -541,6 +543,12 @@ def sip2_server(services: Services, config: ServerConfig | None = None) -> Sip2S
     return Sip2Server(kiosk, config or ServerConfig.from_settings(services.settings))
 
 
+def _terminals_stamp(settings: Settings) -> ChangeStamp:
+    """The file whose change tells live SIP2 sessions in every process to read their
+    terminal's enabled flag again (kiosks/terminals.py)."""
+    return ChangeStamp(settings.data_dir / "sip2" / "terminals.stamp")
+
+
 # --- serve's HTTP worker processes --------------------------------------------------------
 
 WORKER_APP = "shelfwise.app:http_worker"  # uvicorn's factory, imported in each worker
@@ -565,12 +573,28 @@ def http_worker() -> FastAPI:
     follower keeps and reload when it commits). After the app is built the long-lived
     objects are frozen out of the garbage collector's generations (``gc.freeze``): a
     collection no longer walks the modules, tables and built statements on every
-    request's garbage.
+    request's garbage.  It freezes *after* a warm-up search (:func:`_warm_up`), so the
+    language engines' tables and the open index, made on first use, are frozen too
+    instead of being walked by every full collection of the worker's life.
     """
     settings = Settings.load({"scheduler_enabled": False})
     log_format.configure(settings.log_format, settings.log_level.upper())
     services = build(settings, migrate_db=False)
     app = asgi_app(services, Runtime(services, follow_search=False))
+    _warm_up(services)
     gc.collect()
     gc.freeze()
     return app
+
+
+# Every script a reader types: Simplified and Traditional Han (jieba-rs, OpenCC, pinyin
+# keys), Hangul and Hanja readings, Latin words (stems).
+_WARM_UP_QUERY = "历史 歷史 역사 history lishi"
+
+
+def _warm_up(services: Services) -> None:
+    """One search before the worker serves: loads what the first reader's search would
+    (segmenter, converters, pinyin, the Hanja table, the index and its searcher)."""
+    analyze_query(_WARM_UP_QUERY)
+    with contextlib.suppress(ShelfwiseError):  # no index yet: the engines are loaded anyway
+        services.search.search(SearchRequest(q=_WARM_UP_QUERY))

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from shelfwise import app as composition
 from shelfwise.services import Services
+from shelfwise.text import engines
 
 
 def test_two_workers_on_two_cores_one_on_one_and_the_flag_wins(
@@ -35,12 +36,24 @@ def test_a_worker_uses_the_persisted_keys_runs_no_background_work_and_is_frozen(
     monkeypatch.setenv("SHELFWISE_DATABASE_URL", services.settings.resolved_database_url)
     monkeypatch.setenv("SHELFWISE_PASSWORD_HASH_TIME_COST", "1")
     monkeypatch.setenv("SHELFWISE_PASSWORD_HASH_MEMORY_KIB", "8192")
+    # What was loaded when the worker froze its objects: the warm-up must come first.
+    for lazy in (engines._RJIEBA, engines._OPENCC):
+        monkeypatch.setattr(lazy, "_value", None)  # as in a fresh worker process
+    loaded_at_freeze: list[bool] = []
+    freeze = gc.freeze
+
+    def observed_freeze() -> None:
+        loaded_at_freeze.extend(lazy.loaded for lazy in (engines._RJIEBA, engines._OPENCC))
+        freeze()
+
+    monkeypatch.setattr(gc, "freeze", observed_freeze)
     gc.unfreeze()
     try:
         app = composition.http_worker()
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+    assert loaded_at_freeze == [True, True]  # the segmenter and OpenCC, then frozen
     worker = app.state.services
     try:
         # The keys the first process made and kept in the data folder, not new random ones:

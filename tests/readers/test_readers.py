@@ -128,3 +128,26 @@ def test_the_desk_edits_a_readers_details(services: Services) -> None:
             reader.card_number, name="x", category="adult", home_branch="NOPE"
         )
     assert _code(unknown) == "catalogue.branch_not_found"
+
+
+def test_the_hot_reader_reads_are_built_once(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout, a SIP2 patron message and a web request each read a reader by card or
+    id: the statements are built at import with bound parameters, not per call (building
+    and keying a select cost about as much as running it on SQLite)."""
+    from shelfwise.readers import reading, repo
+
+    reader = services.readers.register(name="王小明", category="adult").reader
+
+    def built(*_: object, **__: object) -> None:
+        raise AssertionError("a select built per call")
+
+    monkeypatch.setattr(repo, "select", built)
+    with services.db.write() as conn:
+        assert reading.find_reader_id(conn, reader.card_number) == reader.id
+        assert repo.row_by_card(conn, reader.card_number, lock=True).id == reader.id  # type: ignore[union-attr]
+        assert repo.row_by_id(conn, reader.id, lock=True).card_number == reader.card_number  # type: ignore[union-attr]
+        assert repo.row_by_id(conn, reader.id).name == "王小明"  # type: ignore[union-attr]
+        assert repo.session_holder(conn, reader.id).card_number == reader.card_number  # type: ignore[union-attr]
+        assert repo.session_epoch(conn, reader.id) is not None

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from shelfwise.app import asgi_app
 from shelfwise.cli.main import cli
+from shelfwise.kiosks import terminals
 from shelfwise.services import Services
 from shelfwise.testing.access import staff_token
 
@@ -85,19 +86,52 @@ def test_a_disabled_terminal_cannot_log_in_and_its_live_session_is_refused_at_it
         assert "sip2.unknown_terminal" in missing.output
 
 
-def test_the_enabled_check_at_every_message_is_one_statement_without_a_transaction(
-    library: KioskLibrary,
+def test_a_disable_by_another_process_refuses_the_next_message(
+    library: KioskLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What an SC Status costs the database: the terminal's ``enabled`` flag, read again
-    (another process may have disabled it) with one prebuilt statement and, on SQLite,
-    no BEGIN around it. It was a whole read transaction built anew per message — more
-    than half of a status round trip's time (docs/benchmarks.md, SIP2)."""
+    """The session keeps what it read of its terminal's flag; the command line (its own
+    services, sharing only the database and the data folder, as another process does)
+    disables the terminal, and the live session's very next message is refused — with
+    the session's clock stopped, so the change stamp, not the recheck time, tells it."""
+    monkeypatch.setattr(terminals, "_monotonic", lambda: 1000.0)
+    services = library.services
+    card = library.reader("读者")
+    first, second = library.title("别处停用", copies=2)
+    args = [
+        "--data-dir",
+        str(services.settings.data_dir),
+        "--database-url",
+        services.settings.resolved_database_url,
+    ]
+    status = {"status_code": "0", "max_print_width": "080", "protocol_version": "2.00"}
+    with live_sip2(services) as server, Kiosk(server.port) as kiosk:
+        assert kiosk.login().fixed["ok"] == "1"
+        assert checkout(kiosk, card, first).fixed["ok"] == "1"
+        assert kiosk.ask("99", status, []).command == "98"  # the flag is cached now
+        done = CliRunner().invoke(cli, ["sip2-terminal-disable", TERMINAL, *args])
+        assert done.exit_code == 0, done.output
+        refused = checkout(kiosk, card, second)
+        assert refused.fixed["ok"] == "0"
+        assert "switched off by the library" in refused.get_all("AF")[0]
+        assert kiosk.closed()
+    assert services.circulation.item_status(second).availability == "on_shelf"
+
+
+def test_the_enabled_flag_is_read_once_per_session_until_it_changes(
+    library: KioskLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an SC Status costs the database: nothing after the session's first message.
+    The flag is read (one prebuilt statement, no BEGIN on SQLite) at the first message,
+    then again only after a change of any terminal's flag (the change stamp) or after
+    ``ENABLED_RECHECK_SECONDS`` (a row changed straight in the database)."""
     services = library.services
     statements: list[str] = []
 
     def seen(*args: object) -> None:
         statements.append(str(args[2]).split(None, 1)[0].upper() + " " + str(args[2]))
 
+    now = [1000.0]
+    monkeypatch.setattr(terminals, "_monotonic", lambda: now[0])
     status = {"status_code": "0", "max_print_width": "080", "protocol_version": "2.00"}
     with live_sip2(services) as server, Kiosk(server.port) as kiosk:
         assert kiosk.login().fixed["ok"] == "1"
@@ -105,6 +139,14 @@ def test_the_enabled_check_at_every_message_is_one_statement_without_a_transacti
         try:
             for _ in range(3):
                 assert kiosk.ask("99", status, []).command == "98"
+            assert len(statements) == 1, statements
+            services.terminals.stamp.bump()  # as set_enabled does (here: of no terminal)
+            assert kiosk.ask("99", status, []).command == "98"
+            assert len(statements) == 2, statements
+            now[0] += terminals.ENABLED_RECHECK_SECONDS + 0.1
+            assert kiosk.ask("99", status, []).command == "98"
+            assert len(statements) == 3, statements
+            assert kiosk.ask("99", status, []).command == "98"
         finally:
             event.remove(services.db.engine, "before_cursor_execute", seen)
     assert len(statements) == 3, statements

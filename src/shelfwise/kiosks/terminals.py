@@ -11,8 +11,11 @@ same row, added to by the server when a session ends.
 from __future__ import annotations
 
 import ipaddress
+import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, select, update
@@ -42,6 +45,11 @@ ALERT_TOPIC = "sip2.alert"
 SESSION_TOPIC = "kiosks.session"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# A live session trusts what it last read of its terminal's enabled flag until the change
+# stamp moves (set_enabled in any process sharing the data folder) or this long has passed
+# (a row changed outside Shelfwise, straight in the database).
+ENABLED_RECHECK_SECONDS = 1.0
+_monotonic = time.monotonic  # a name of this module's own, so a test can stop its clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +97,62 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(p.strip() for p in text.split(",") if p.strip())
 
 
+class ChangeStamp:
+    """A file every process sharing the data folder can stat (~1 µs, against a database
+    read per SIP2 message): rewritten (a new file renamed over it) after each change of
+    a terminal's enabled flag, so a live session notices the change at its next message.
+    ``None`` (no data folder): a stamp that never matches, so every message reads."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+
+    def read(self) -> tuple[int, int, int] | None:
+        if self._path is None:
+            return None
+        try:
+            found = os.stat(self._path)
+        except FileNotFoundError:
+            return (0, 0, 0)
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+    def bump(self) -> None:
+        if self._path is None:
+            return
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = self._path.with_name(f"{self._path.name}.{os.getpid()}.tmp")
+        fresh.write_text(f"{time.time_ns()} {os.getpid()}\n", encoding="ascii")
+        os.replace(fresh, self._path)  # a new inode: the stamp differs even at coarse mtimes
+
+
+class EnabledCheck:
+    """One connection's question "is my terminal still enabled?", asked at every message:
+    answered from its last read while the change stamp is unchanged and that read is
+    younger than ``ENABLED_RECHECK_SECONDS``, else read again."""
+
+    def __init__(self, service: TerminalService, terminal_id: int) -> None:
+        self.terminal_id = terminal_id
+        self._service = service
+        self._stamp: tuple[int, int, int] | None = None
+        self._until = 0.0
+
+    def __call__(self) -> bool:
+        stamp = self._service.stamp.read()  # before the read: a later change moves it
+        now = _monotonic()
+        if stamp is not None and stamp == self._stamp and now < self._until:
+            return True
+        enabled = self._service.is_enabled(self.terminal_id)
+        self._stamp, self._until = (stamp, now + ENABLED_RECHECK_SECONDS) if enabled else (None, 0)
+        return enabled
+
+
 class TerminalService:
-    def __init__(self, db: Database, clock: Clock, hasher: SecretHasher) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, hasher: SecretHasher, stamp: ChangeStamp | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
         self._hasher = hasher
+        self.stamp = stamp or ChangeStamp(None)
 
     def create(
         self,
@@ -191,16 +250,20 @@ class TerminalService:
             ).rowcount
         if not changed:
             raise ShelfwiseError("sip2.unknown_terminal", name=name)
+        self.stamp.bump()  # after the commit: live sessions read the flag again
         terminal = self.get(name)
         assert terminal is not None
         return terminal
 
-    def is_enabled(self, terminal_id: int) -> bool:
-        """Whether the account is still enabled: asked by a live session at every message.
+    def enabled_check(self, terminal_id: int) -> EnabledCheck:
+        """For a live session: whether its terminal is still enabled, read again only
+        after a change (:class:`ChangeStamp`) or ``ENABLED_RECHECK_SECONDS``."""
+        return EnabledCheck(self, terminal_id)
 
-        Read from the database each time (another process — the CLI, the web server —
-        may have disabled it), so it is the cheapest read there is: one prebuilt
-        statement, no transaction around it."""
+    def is_enabled(self, terminal_id: int) -> bool:
+        """Whether the account is still enabled, read from the database (another process
+        — the CLI, the web server — may have disabled it): one prebuilt statement, no
+        transaction around it."""
         with self._db.peek() as conn:
             enabled = conn.execute(_ENABLED, {"terminal_id": terminal_id}).scalar_one_or_none()
         return bool(enabled)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 
 from shelfwise.readers.models import Consent, Reader, ReaderStatus, SessionHolder
 from shelfwise.storage.tables import (
@@ -26,9 +26,22 @@ NEXT_EPOCH = readers.c.session_epoch + 1
 NEXT_VERSION = readers.c.version + 1
 
 
-def _for_update(conn: Connection, query: Any) -> Any:
-    # PostgreSQL locks the row; SQLite writers are serialised already.
-    return query.with_for_update() if conn.dialect.name == "postgresql" else query
+# The reads asked at every checkout, SIP2 patron message and web request, built once:
+# building and keying a select cost about as much as running it on SQLite.  A locked read
+# takes FOR UPDATE on PostgreSQL only (SQLite writers are serialised already).
+_BY_ID = select(readers).where(readers.c.id == bindparam("reader_id"))
+_BY_CARD = select(readers).where(readers.c.card_number == bindparam("card_number"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
+_BY_CARD_LOCKED = _BY_CARD.with_for_update()
+_ID_BY_CARD = select(readers.c.id).where(readers.c.card_number == bindparam("card_number"))
+_HOLDER = select(
+    readers.c.id, readers.c.name, readers.c.card_number, readers.c.session_epoch
+).where(readers.c.id == bindparam("reader_id"))
+_EPOCH = select(readers.c.session_epoch).where(readers.c.id == bindparam("reader_id"))
+
+
+def _lock(conn: Connection, lock: bool) -> bool:
+    return lock and conn.dialect.name == "postgresql"
 
 
 def insert_reader(conn: Connection, **values: Any) -> int:
@@ -40,17 +53,17 @@ def update_reader(conn: Connection, reader_id: int, **values: Any) -> None:
 
 
 def row_by_id(conn: Connection, reader_id: int, *, lock: bool = False) -> Row[Any] | None:
-    query = select(readers).where(readers.c.id == reader_id)
-    return conn.execute(_for_update(conn, query) if lock else query).first()
+    query = _BY_ID_LOCKED if _lock(conn, lock) else _BY_ID
+    return conn.execute(query, {"reader_id": reader_id}).first()
 
 
 def row_by_card(conn: Connection, card_number: str, *, lock: bool = False) -> Row[Any] | None:
-    query = select(readers).where(readers.c.card_number == card_number)
-    return conn.execute(_for_update(conn, query) if lock else query).first()
+    query = _BY_CARD_LOCKED if _lock(conn, lock) else _BY_CARD
+    return conn.execute(query, {"card_number": card_number}).first()
 
 
 def id_by_card(conn: Connection, card_number: str) -> int | None:
-    found = conn.execute(select(readers.c.id).where(readers.c.card_number == card_number)).scalar()
+    found = conn.execute(_ID_BY_CARD, {"card_number": card_number}).scalar()
     return None if found is None else int(found)
 
 
@@ -63,20 +76,14 @@ def id_card_match(conn: Connection, lookups: list[str]) -> tuple[int, str] | Non
 
 
 def session_holder(conn: Connection, reader_id: int) -> SessionHolder | None:
-    row = conn.execute(
-        select(readers.c.id, readers.c.name, readers.c.card_number, readers.c.session_epoch).where(
-            readers.c.id == reader_id
-        )
-    ).first()
+    row = conn.execute(_HOLDER, {"reader_id": reader_id}).first()
     if row is None:
         return None
     return SessionHolder(int(row.id), row.name, row.card_number, int(row.session_epoch))
 
 
 def session_epoch(conn: Connection, reader_id: int) -> int | None:
-    found = conn.execute(
-        select(readers.c.session_epoch).where(readers.c.id == reader_id)
-    ).scalar_one_or_none()
+    found = conn.execute(_EPOCH, {"reader_id": reader_id}).scalar_one_or_none()
     return None if found is None else int(found)
 
 

@@ -28,7 +28,7 @@ from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError, render
 from shelfwise.core.metrics import SIP2_MESSAGES, sip2_result
-from shelfwise.kiosks.terminals import Terminal, TerminalService
+from shelfwise.kiosks.terminals import EnabledCheck, Terminal, TerminalService
 from shelfwise.readers.models import Reader
 from shelfwise.readers.service import ReaderService
 from shelfwise.sip2.backoff import Locked, LoginBackoff
@@ -107,6 +107,7 @@ class Session:
     _pins: dict[str, tuple[bytes, Reader]] = field(default_factory=dict)
     _branch_codes: dict[int, str] = field(default_factory=dict)
     _pin_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    _enabled: EnabledCheck | None = None  # this connection's terminal still enabled?
 
     # --- entry point ---------------------------------------------------------------
 
@@ -132,7 +133,7 @@ class Session:
             return Reply(self._resend_request(checksums=error.kind in _CHECKSUM_ERRORS or None))
         message = result.message
         self.error_detection = result.checksum is not None or result.sequence is not None
-        if not self.services.terminals.is_enabled(terminal.id):
+        if not self._still_enabled(terminal):
             return self._refuse_disabled(message, result)
         if message.command == "97":
             self._log("97", None, "resent" if self.last_reply else "nothing to resend")
@@ -162,6 +163,12 @@ class Session:
         self._log(message.command, result.sequence, outcome)
         self.last_request, self.last_reply = body, data
         return Reply(data)
+
+    def _still_enabled(self, terminal: Terminal) -> bool:
+        check = self._enabled
+        if check is None or check.terminal_id != terminal.id:
+            check = self._enabled = self.services.terminals.enabled_check(terminal.id)
+        return check()
 
     def _refuse_disabled(self, message: Message, request: Decoded) -> Reply:
         """The staff disabled this terminal while it was connected: the message is refused
