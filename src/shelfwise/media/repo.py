@@ -6,10 +6,21 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from shelfwise.media.models import Access, MediaFile, MediaObject, MediaText
-from shelfwise.storage.tables import media_files, media_objects, media_texts
+from shelfwise.storage.tables import media_files, media_objects, media_search_keys, media_texts
 
 
 def insert_object(conn: Connection, values: dict[str, Any]) -> int:
@@ -115,24 +126,30 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def searchable_texts(conn: Connection) -> dict[int, list[str]]:
-    """Per object not kept for staff: its name, captions and alt texts."""
+def replace_search_keys(conn: Connection, object_id: int, keys: Iterable[str]) -> None:
+    conn.execute(delete(media_search_keys).where(media_search_keys.c.object_id == object_id))
+    rows = [{"key": k, "object_id": object_id} for k in sorted(set(keys))]
+    if rows:
+        conn.execute(insert(media_search_keys), rows)
+
+
+def search_ids(conn: Connection, exact: list[str], prefixes: list[str], limit: int) -> list[int]:
+    """Objects not kept for staff with a key equal to one of ``exact`` or beginning with
+    one of ``prefixes``, newest first: one query over the keys' index."""
+    keys = media_search_keys.c.key
+    found: list[ColumnElement[bool]] = [keys.in_(exact)] if exact else []
+    found += [and_(keys >= p, keys < p + "\U0010ffff") for p in prefixes]
+    if not found:
+        return []
     query = (
-        select(
-            media_objects.c.id,
-            media_objects.c.name,
-            media_texts.c.caption,
-            media_texts.c.alt,
-        )
-        .outerjoin(media_texts, media_texts.c.object_id == media_objects.c.id)
-        .where(media_objects.c.access != Access.STAFF.value)
-        .order_by(media_objects.c.id.desc())
+        select(media_search_keys.c.object_id)
+        .distinct()
+        .join(media_objects, media_objects.c.id == media_search_keys.c.object_id)
+        .where(or_(*found), media_objects.c.access != Access.STAFF.value)
+        .order_by(media_search_keys.c.object_id.desc())
+        .limit(limit)
     )
-    out: dict[int, list[str]] = {}
-    for r in conn.execute(query):
-        values = out.setdefault(int(r.id), [r.name])
-        values.extend(v for v in (r.caption, r.alt) if v)
-    return out
+    return [int(i) for i in conn.execute(query).scalars()]
 
 
 def id_by_sha(conn: Connection, sha256: str) -> int | None:

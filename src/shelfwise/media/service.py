@@ -21,7 +21,7 @@ from typing import Any
 from shelfwise.catalogue.service import CatalogueService
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
-from shelfwise.media import derive, iiif_params, repo, sniffing
+from shelfwise.media import derive, finding, iiif_params, repo, sniffing
 from shelfwise.media.imaging import Renderer
 from shelfwise.media.models import (
     TEXT_LANGS,
@@ -36,9 +36,6 @@ from shelfwise.media.models import (
 )
 from shelfwise.media.store import BlobStore, Staged, read_chunks
 from shelfwise.storage.database import Database
-from shelfwise.text.analysis import analyze_field
-from shelfwise.text.query import analyze_query, first_match
-from shelfwise.text.streams import AnalyzedField, FieldKind
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 RIGHTS = re.compile(
@@ -81,8 +78,6 @@ class MediaService:
         self._onsite = dict(onsite or {})
         self._renderer = Renderer(root / "cache")
         self._levels: dict[str, list[tuple[int, int]]] = {}
-        # analysed texts per (object, its texts): search analyses each version once
-        self._analysed: dict[tuple[int, str], list[AnalyzedField]] = {}
 
     # --- ingest -------------------------------------------------------------------------
 
@@ -179,6 +174,7 @@ class MediaService:
                 object_id = repo.insert_object(conn, row)
                 repo.insert_files(conn, object_id, [original, *files])
                 repo.replace_texts(conn, object_id, _known(texts))
+                repo.replace_search_keys(conn, object_id, _keys(name, texts))
         except BaseException:
             for sha in added:
                 self.store.remove(sha)
@@ -217,9 +213,11 @@ class MediaService:
             return repo.objects(conn, record_id=record_id, branch_codes=self._codes)
 
     def set_texts(self, object_id: int, texts: Iterable[MediaText]) -> MediaObject:
-        self.get(object_id)
+        item = self.get(object_id)
+        wanted = _known(list(texts))
         with self._db.write() as conn:
-            repo.replace_texts(conn, object_id, _known(list(texts)))
+            repo.replace_texts(conn, object_id, wanted)
+            repo.replace_search_keys(conn, object_id, _keys(item.name, wanted))
             repo.touch(conn, object_id, self._clock.now())
         return self.get(object_id)
 
@@ -255,24 +253,17 @@ class MediaService:
     def search(self, q: str, limit: int = 12) -> list[MediaObject]:
         """Objects (not kept for staff) whose captions, alt texts or name match ``q`` in any
         language, with the catalogue's analysis and cascade (pinyin, initials, Korean
-        spellings), newest first. The door still applies each object's access rule."""
-        query = analyze_query(q)
-        if not query.terms:
+        spellings), newest first: one read, a lookup of the query's keys in the objects'
+        search keys (media/finding.py), then the objects found. The door still applies
+        each object's access rule."""
+        exact, prefixes = finding.query_keys(q)
+        if not (exact or prefixes):
             return []
         with self._db.read() as conn:
-            texts = repo.searchable_texts(conn)
-        hits = []
-        for object_id, values in texts.items():
-            key = (object_id, "\x1f".join(values))
-            if key not in self._analysed:
-                self._analysed[key] = [
-                    analyze_field(v[:2000], kind=FieldKind.TITLE, language=None) for v in values
-                ]
-            if any(first_match(query, f) for f in self._analysed[key]):
-                hits.append(object_id)
-                if len(hits) == limit:
-                    break
-        return self.many(hits)
+            ids = repo.search_ids(conn, exact, prefixes, limit)
+            if not ids:
+                return []
+            return repo.objects(conn, ids=ids, limit=limit, branch_codes=self._codes)
 
     def _codes(self) -> dict[int, str]:
         return {b.id: b.code for b in self._catalogue.list_branches()}
@@ -359,3 +350,9 @@ def _known(texts: list[MediaText]) -> list[MediaText]:
         if text.lang not in TEXT_LANGS:
             raise ShelfwiseError("media.invalid", detail=f"language {text.lang!r}")
     return texts
+
+
+def _keys(name: str, texts: Iterable[MediaText]) -> set[str]:
+    """The search keys of an object: its name, captions and alt texts (not transcripts:
+    a long transcript would swamp a caption's matches, and the story around it is found)."""
+    return finding.search_keys([name, *(v for t in texts for v in (t.caption, t.alt))])

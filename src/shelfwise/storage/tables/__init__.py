@@ -95,6 +95,7 @@ from shelfwise.storage.tables.media import (
     MEDIA_LANGUAGES,
     media_files,
     media_objects,
+    media_search_keys,
     media_texts,
 )
 from shelfwise.storage.tables.readers import (
@@ -186,6 +187,7 @@ __all__ = [
     "login_attempts",
     "media_files",
     "media_objects",
+    "media_search_keys",
     "media_texts",
     "metadata",
     "notice_templates",

@@ -84,3 +84,16 @@ media_files = Table(
     PrimaryKeyConstraint("object_id", "role"),
     CheckConstraint("role IN ('original', 'thumb', 'web', 'pyramid', 'page')", name="role"),
 )
+
+# What a reader's search finds an object by: the analysis keys (media/finding.py) of its
+# name, captions and alt texts, "<stream>:<token>", written with its texts. A search is one
+# lookup over this index (a term by equality, a prefix as a range), not a read of every
+# object's texts. Byte order on PostgreSQL too ("C"), so a prefix is a contiguous range.
+media_search_keys = Table(
+    "media_search_keys",
+    metadata,
+    Column("key", String(96).with_variant(String(96, collation="C"), "postgresql"), nullable=False),
+    Column("object_id", Id, ForeignKey("media_objects.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("key", "object_id"),
+)
+Index("ix_media_search_keys_object", media_search_keys.c.object_id)
