@@ -195,7 +195,7 @@ class RecommendService:
         x, inverse = training.reader_vector(model.y, model.yty, cols, self.policy)
         scores = model.y @ x
         out: list[Suggestion] = []
-        for i in np.argsort(-scores, kind="stable"):
+        for i in training.best(scores, limit + len(seen)):
             record = int(model.records[i])
             if record in seen:
                 continue
