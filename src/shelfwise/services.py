@@ -31,7 +31,7 @@ from shelfwise.circulation.hold_wait import HoldWaits
 from shelfwise.circulation.loan_rules import LoanRuleService
 from shelfwise.circulation.migration_import import MigrationImporter
 from shelfwise.circulation.notice_templates import NoticeTemplates
-from shelfwise.circulation.notices import NoticeChannel
+from shelfwise.circulation.notices import NoticeChannel, Receipts
 from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
@@ -106,6 +106,10 @@ class Services:
             batch_size=self.settings.import_batch_size,
             workers=_workers(self.settings.import_workers),
         )
+
+    def receipts(self) -> Receipts:
+        """Checkout receipts by e-mail for the readers who asked."""
+        return Receipts(self.db, self.clock)
 
     def notice_templates(self) -> NoticeTemplates:
         """The words of each notice kind per page language (administration, the sender)."""

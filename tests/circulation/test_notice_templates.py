@@ -196,3 +196,29 @@ def test_notices_go_in_the_languages_the_library_chose(
     assert "연체: 토지" in _subject(overdue)
     assert "/" not in _subject(overdue).split(":", 1)[1]
     assert _body(overdue).strip() == f"김민지님, {loan.due_on.isoformat()}"
+
+
+def test_a_checkout_receipt_goes_only_to_a_reader_who_asked_and_once(
+    library: LendingLibrary, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    services = library.services
+    services.notice_channel = SmtpChannel("127.0.0.1", port, "library@example.org")
+    _, (wanted_copy,) = library.title("活着")
+    _, (quiet_copy,) = library.title("兄弟")
+    asked = library.reader("要凭条", email="asked@example.org")
+    services.readers.set_consent(asked.card_number, "email_receipts", True)
+    quiet = library.reader("不要凭条", email="quiet@example.org")  # notices yes, receipts no
+    circ, receipts = services.circulation, services.receipts()
+    loan = circ.checkout(asked.card_number, wanted_copy, "CEN", actor=SYSTEM)
+    other = circ.checkout(quiet.card_number, quiet_copy, "CEN", actor=SYSTEM)
+    assert receipts.after_checkout(loan) is True
+    assert receipts.after_checkout(loan) is True  # a replayed checkout asks again...
+    assert receipts.after_checkout(other) is False
+    Runtime(services).outbox_relay().drain()
+    (receipt,) = inbox.messages  # ...and the reader gets one receipt
+    assert receipt["To"] == "asked@example.org"
+    body = _body(receipt)
+    assert f"（{wanted_copy}），应还日期 {loan.due_on.isoformat()}" in body
+    assert "You borrowed '活着" in body
+    assert "借书凭条" in _subject(receipt)

@@ -6,6 +6,7 @@ of the session that were returns, with their fines, and names no reader. Both en
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from fastapi.testclient import TestClient
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from shelfwise.catalogue.models import Lifecycle
 from shelfwise.services import Services
-from shelfwise.storage.tables import branches, holds, items, loans, transits
+from shelfwise.storage.tables import branches, holds, items, loans, outbox, transits
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 SESSION = re.compile(r'name="session" value="([^"]*)"')
@@ -107,3 +108,29 @@ def test_the_checkin_receipt_lists_the_sessions_returns(
     assert barcode in article
     assert "NO-SUCH" not in article
     assert "还书读者" not in article  # a return names no reader
+
+
+def test_the_desk_asks_for_an_e_mailed_receipt_after_each_loan(
+    client: TestClient, services: Services
+) -> None:
+    """Whether one goes is the service's answer (tests/circulation/test_notice_templates.py):
+    here, that a desk checkout of a reader who asked queues it, and of one who did not, not."""
+    token = _sign_in(client, services)
+    asked = services.readers.register(
+        name="要凭条", category="adult", email="asked@example.org"
+    ).reader.card_number
+    services.readers.set_consent(asked, "email_receipts", True)
+    quiet = services.readers.register(
+        name="不要", category="adult", email="quiet@example.org"
+    ).reader.card_number
+    first, second = _free_copies(services, 2)
+    for card, barcode in ((asked, first), (quiet, second)):
+        done = client.post(
+            "/staff/desk/checkout", data={"csrf": token, "card": card, "barcode": barcode}
+        )
+        assert done.status_code == 200
+    with services.db.read() as conn:
+        payloads = [json.loads(p) for p in conn.execute(select(outbox.c.payload)).scalars()]
+    receipts = [p for p in payloads if p.get("kind") == "checkout_receipt"]
+    assert len(receipts) == 1
+    assert receipts[0]["dedup"].startswith("checkout_receipt:")

@@ -32,6 +32,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "hold_ready": (*_COMMON, "title", "expires_on", "pickup_branch", "pickup_code"),
     "due_soon": (*_COMMON, "title", "due_on"),
     "overdue": (*_COMMON, "title", "due_on"),
+    "checkout_receipt": (*_COMMON, "title", "due_on", "barcode"),
 }
 KINDS = tuple(PLACEHOLDERS)
 SUBJECT_MAX, BODY_MAX = 200, 4000
@@ -94,6 +95,12 @@ BUILT_IN: dict[str, dict[str, NoticeText]] = {
         ("연체 안내", "《{title}》의 반납일({due_on})이 지났습니다. 빨리 반납해 주세요."),
         ("Items overdue", "'{title}' was due on {due_on}. Please bring it back soon."),
     ),
+    "checkout_receipt": _t(
+        ("借书凭条", "您借了《{title}》（{barcode}），应还日期 {due_on}。"),
+        ("借書憑條", "您借了《{title}》（{barcode}），應還日期 {due_on}。"),
+        ("대출 영수증", "《{title}》({barcode})을(를) 빌렸습니다. 반납일은 {due_on}입니다."),
+        ("Checkout receipt", "You borrowed '{title}' ({barcode}), due on {due_on}."),
+    ),
 }
 
 # What a preview fills the placeholders with: a made-up reader and loan, per language.
@@ -112,6 +119,7 @@ def sample_values(language: str, library: str) -> dict[str, str]:
         "due_on": day,
         "pickup_branch": _SAMPLE_BRANCH[language],
         "pickup_code": "4711",
+        "barcode": "C0012345",
     }
 
 

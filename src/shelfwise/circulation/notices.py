@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shelfwise.circulation import repo_notices
+from shelfwise.circulation.models import Loan
 from shelfwise.circulation.notice_templates import NoticeText, written
 from shelfwise.circulation.service import NOTICE_TOPIC
 from shelfwise.core.clock import Clock
@@ -91,7 +92,9 @@ class NoticeHandler:
                 return  # the reader was deleted meanwhile
             values = self._values(conn, kind, event.payload)
             text = None if values is None else self._written(conn, kind, reader.name, values)
-        if not reader.notices_email or not reader.email or text is None:
+        # A receipt goes to whoever asked for receipts, a notice to whoever agreed to notices.
+        wanted = reader.receipts_email if kind == RECEIPT else reader.notices_email
+        if not wanted or not reader.email or text is None:
             return
         self._channel.send(reader.email, f"{self._library}: {text.subject}", text.body)
         try:
@@ -127,7 +130,7 @@ class NoticeHandler:
         row = repo_notices.loan_notice(conn, int(payload["loan_id"]))
         if row is None or row.returned_at is not None:
             return None
-        return {"title": row.title, "due_on": row.due_on.isoformat()}
+        return {"title": row.title, "due_on": row.due_on.isoformat(), "barcode": row.barcode}
 
     def _written(
         self, conn: Connection, kind: str, reader: str, values: dict[str, str]
@@ -141,6 +144,33 @@ class NoticeHandler:
 
 
 _BRANCH_NAME = {"zh": "branch_zh", "zh-Hant": "branch_zh", "ko": "branch_ko", "en": "branch_en"}
+
+
+RECEIPT = "checkout_receipt"
+
+
+class Receipts:
+    """Checkout receipts by e-mail, for the readers who asked (the ``email_receipts``
+    consent). The desk asks after each loan it makes; a kiosk has its own printed slip."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def after_checkout(self, loan: Loan) -> bool:
+        """Queue the receipt of ``loan`` when its reader asked for receipts by e-mail (the
+        notice handler sends it after commit); False when they did not. Keyed by the loan,
+        so a replayed checkout sends no second receipt."""
+        if loan.reader_id is None:
+            return False
+        with self._db.read() as conn:
+            reader = reader_if_present(conn, loan.reader_id)
+        if reader is None or not reader.receipts_email or not reader.email:
+            return False
+        payload = {"kind": RECEIPT, "loan_id": loan.id, "reader_id": reader.id}
+        with self._db.write() as conn:
+            enqueue(conn, self._clock, NOTICE_TOPIC, {**payload, "dedup": f"{RECEIPT}:{loan.id}"})
+        return True
 
 
 def enqueue_due_notices(db: Database, clock: Clock, due_soon_days: int) -> int:

@@ -59,9 +59,9 @@ def hold_notice(conn: Connection, hold_id: int) -> Any:
 
 
 def loan_notice(conn: Connection, loan_id: int) -> Any:
-    """(title, due_on, returned_at) of a loan."""
+    """(title, due_on, returned_at, barcode) of a loan."""
     return conn.execute(
-        select(records.c.title, loans.c.due_on, loans.c.returned_at)
+        select(records.c.title, loans.c.due_on, loans.c.returned_at, items.c.barcode)
         .select_from(
             loans.join(items, items.c.id == loans.c.item_id).join(
                 records, records.c.id == items.c.record_id

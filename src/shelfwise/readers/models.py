@@ -10,7 +10,7 @@ from enum import StrEnum
 DEFAULT_CATEGORIES = ("child", "adult", "senior", "student")
 
 # Purposes a reader consents to (P10, P11); reading history is one of them.
-CONSENT_PURPOSES = ("reading_history", "recommendations", "email_notices")
+CONSENT_PURPOSES = ("reading_history", "recommendations", "email_notices", "email_receipts")
 
 
 class ReaderStatus(StrEnum):
@@ -39,6 +39,7 @@ class Reader:
     has_password: bool
     created_at: datetime
     version: int
+    receipts_email: bool = False  # a checkout receipt by e-mail, when the reader asked
 
 
 @dataclass(frozen=True, slots=True)

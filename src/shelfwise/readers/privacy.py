@@ -91,6 +91,7 @@ def _own_data(conn: Connection, reader: Reader) -> dict[str, Any]:
         "block": reader.manual_block,
         "reading_history": reader.history_opt_in,
         "email_notices": reader.notices_email,
+        "email_receipts": reader.receipts_email,
         "recommendations": reader.recommend_opt_in,
         "registered_at": reader.created_at.isoformat(),
     }

@@ -168,6 +168,7 @@ def reader_of(row: Row[Any]) -> Reader:
         history_opt_in=bool(row.history_opt_in),
         notices_email=bool(row.notices_email),
         recommend_opt_in=bool(row.recommend_opt_in),
+        receipts_email=bool(row.receipts_email),
         has_pin=row.pin_hash is not None,
         has_password=row.password_hash is not None,
         created_at=row.created_at,

@@ -440,6 +440,8 @@ class ReaderService:
                 values["history_opt_in"] = int(granted)
             elif purpose == "email_notices":
                 values["notices_email"] = int(granted)
+            elif purpose == "email_receipts":
+                values["receipts_email"] = int(granted)
             elif purpose == "recommendations":
                 # P11: read by circulation at checkout (what recommend may learn) and by
                 # recommend at every request ("for you" goes at once on a withdrawal)

@@ -43,6 +43,8 @@ readers = Table(
     Column("notices_email", Integer, nullable=False, server_default="1"),
     # P11: recommendations only for a reader who turned them on (the consent is logged too).
     Column("recommend_opt_in", Integer, nullable=False, server_default="0"),
+    # Checkout receipts by e-mail: off unless the reader asked (the consent is logged too).
+    Column("receipts_email", Integer, nullable=False, server_default="0"),
     Column("verify_token_hash", String(64), nullable=True),
     Column("version", Integer, nullable=False, server_default="1"),
     # Moves on a PIN or password change and a block: sessions of an older epoch end.

@@ -124,6 +124,8 @@ async def checkout(page: PageDep, web: WebDep) -> Response:
         )
     except ShelfwiseError as exc:
         return desk_page(web, page, card, error=f"{barcode}: {page.error(exc)}", status=exc.status)
+    # A receipt by e-mail when the reader asked for one (the service decides; see notices.py).
+    web.services.receipts().after_checkout(loan)
     title = titles(web.services, [loan.record_id])[loan.record_id]
     notice = page.t(
         "staff.desk.checked_out", title=title, barcode=barcode, due=_date(page, loan.due_on)
