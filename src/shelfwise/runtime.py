@@ -171,6 +171,8 @@ class Runtime:
             Job("spaces.sweep", 60, sweep_spaces),
             Job("events.remind", 3600, lambda: f"reminders {services.events.remind()}"),
             Job("stories.views", 60, lambda: f"views {services.stories.views.flush()}"),
+            # the collection's figures the dashboards read (turnover, weeding, titles to buy)
+            Job("analytics.stock", 3600, services.analytics.take_stock),
             Job("circulation.due_notices", 86400, due_notices),
             Job("circulation.expire_holds", 3600, expire_holds),
             Job(RETENTION_JOB, 3600, self.retention),

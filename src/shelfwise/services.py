@@ -36,6 +36,7 @@ from shelfwise.circulation.popularity import LoanPopularity
 from shelfwise.circulation.service import CirculationService
 from shelfwise.config import Settings, SettingsError
 from shelfwise.core.clock import Clock
+from shelfwise.core.errors import ShelfwiseError
 from shelfwise.events.service import EventService
 from shelfwise.kiosks.alerts import KioskAlerts
 from shelfwise.kiosks.terminals import TerminalService
@@ -96,7 +97,20 @@ class Services:
 
     def dashboards(self) -> Dashboards:
         """The managers' charts over the statistics (issue 21)."""
-        return Dashboards(self.analytics)
+        return Dashboards(self.analytics, self._event_names)
+
+    def _event_names(self, event_ids: list[int]) -> dict[int, str]:
+        """What a fill-rate row calls an event: its local start date and title."""
+        zone = self.clock.zone
+        out: dict[int, str] = {}
+        for event_id in event_ids:
+            try:
+                found = self.events.event(event_id)
+            except ShelfwiseError:  # gone since it was counted: its number, then
+                out[event_id] = f"#{event_id}"
+                continue
+            out[event_id] = f"{found.starts_at.astimezone(zone):%Y-%m-%d} {found.title}"
+        return out
 
     def importer(self) -> Importer:
         return Importer(

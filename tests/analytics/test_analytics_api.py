@@ -116,13 +116,51 @@ def test_generated_questions_get_answers_or_clear_errors(stats: StatsLibrary) ->
     )
     checks = [not_a_server_error, response_schema_conformance, status_code_conformance]
     operations = [r.ok() for r in schema.get_all_operations() if isinstance(r, Ok)]
-    assert len(operations) == 1
+    # The counters' questions and the dashboards' charts (issue 21's two routes).
+    assert sorted(o.label for o in operations) == [
+        "GET /api/v1/analytics/dashboards/{chart}",
+        "GET /api/v1/analytics/{act}",
+    ]
+    for operation in operations:
 
-    @given(case=operations[0].as_strategy())
-    @settings(
-        max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=40,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+        def run(case: Any) -> None:
+            case.call_and_validate(checks=checks, headers=headers)
+
+        run()
+
+
+def test_a_dashboard_chart_through_the_api_is_the_pages(stats: StatsLibrary) -> None:
+    """The API's chart is the one the page draws: the same columns and rows, hidden figures
+    null; a branch manager is held to their branch."""
+    services = stats.services
+    barcodes = stats.title("clc:K", 6)
+    for i, barcode in enumerate(barcodes):
+        card = stats.reader(f"api-{i}").card_number
+        services.circulation.checkout(card, barcode, "CEN", actor=SYSTEM)
+    deliver(stats, relays=1)
+    services.analytics.take_stock()
+    client = _client(stats)
+    got = client.get("/api/v1/analytics/dashboards/turnover", headers=_auth(stats, "admin"))
+    assert got.status_code == 200, got.text
+    body = got.json()
+    built = services.dashboards().build(
+        actor=SYSTEM, days=30, branch="", until=services.clock.today(), view="collection"
     )
-    def run(case: Any) -> None:
-        case.call_and_validate(checks=checks, headers=headers)
-
-    run()
+    assert body["columns"] == list(built.chart("turnover").columns)
+    assert body["rows"] == [list(r) for r in built.chart("turnover").rows]
+    assert ["clc:K", 6, 6, 1.0] in body["rows"]
+    assert body["stock_taken_at"] is not None
+    mine = client.get(
+        "/api/v1/analytics/dashboards/turnover",
+        params={"branch": "CEN"},
+        headers=_auth(stats, "admin", ("BR1",)),
+    )
+    assert mine.status_code == 403
+    assert mine.json()["error"]["code"] == "access.branch_forbidden"

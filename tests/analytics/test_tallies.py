@@ -108,7 +108,7 @@ def test_each_domain_counts_through_the_outbox_and_small_cells_are_hidden(
     assert figures(cells, "visit") == {"09": (10, 0), "10": (None, None), "11": (None, None)}
     assert figures(cells, "visit_24h") == {"09": (7, 0)}
     assert figures(cells, "wish_posted") == {"book": (6, 0)}
-    assert figures(cells, "wish_moved") == {"accepted": (6, 0)}
+    assert figures(cells, "wish_moved") == {"submitted": (6, 0), "accepted": (6, 0)}
     assert figures(cells, "wish_answered") == {"accepted": (6, 6 * 50 * 3600)}
     seats = figures(cells, "event_seats")
     assert seats == {str(event.id): (8, 0)}
@@ -117,6 +117,12 @@ def test_each_domain_counts_through_the_outbox_and_small_cells_are_hidden(
     assert figures(cells, "story_view") == {str(story.id): (6, 0)}
     assert figures(cells, "sip2") == {"kiosk-1": (42, 4)}
 
+    # The big screen's total: every entry of the day, hidden hours and all (7+3+2+9); at
+    # the reading room's 10:00 alone 2 < k, hidden.
+    day = local(1, 0).date()
+    total = partial(services.analytics.tally_total, since=day, until=day, actor=NETWORK_STAFF)
+    assert total("visit", branches="") == 21
+    assert total("visit_24h", branches="BR1") is None
     # A manager of BR1 sees BR1 only: its 9 entries at 11:00, nothing of CEN.
     mine = services.analytics.tallies(
         ("visit",),

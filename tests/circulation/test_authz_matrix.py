@@ -539,6 +539,11 @@ ANALYTICS_ROUTES: dict[tuple[str, str], Route] = {
         BRANCH,
         lambda w, r, at: Call({"act": "loans"}, query={"by": "day,branch", "branch": at}),
     ),
+    ("GET", "/api/v1/analytics/dashboards/{chart}"): staff(
+        "analytics.read",
+        BRANCH,
+        lambda w, r, at: Call({"chart": "visits_by_hour"}, query={"branch": at}),
+    ),
 }
 
 

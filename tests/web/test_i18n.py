@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import opencc
 import pytest
 
+from shelfwise.analytics.boards import COLUMNS
+from shelfwise.analytics.dashboards import CHARTS, VIEWS
 from shelfwise.circulation.states import Availability, HoldStatus
 from shelfwise.config import Settings
 from shelfwise.core.errors import ShelfwiseError
@@ -71,6 +73,8 @@ def test_every_key_used_in_a_template_or_handler_is_in_the_catalogue() -> None:
         ("account.", [*SECTIONS, "overview"]),
         ("consent.", list(CONSENT_PURPOSES) + [f"{p}.help" for p in CONSENT_PURPOSES]),
         ("langname.", ["zh", "ko", "en"]),
+        ("dash.", [*CHARTS, *(f"view.{v}" for v in VIEWS)]),
+        ("dash.col.", list(COLUMNS)),
     ],
 )
 def test_keys_built_from_values_exist(prefix: str, values: list[str]) -> None:

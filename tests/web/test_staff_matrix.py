@@ -541,6 +541,9 @@ ACQUISITION_PAGES: dict[tuple[str, str], Page] = {
 # The dashboards (issue 21): an administrator bound to a branch sees that branch's figures.
 DASHBOARD_PAGES: dict[tuple[str, str], Page] = {
     ("GET", "/staff/dashboards"): Page(
+        "analytics.read", BRANCH, lambda w, at: Ask(query={"branch": at, "view": "collection"})
+    ),
+    ("GET", "/staff/dashboards/big-screen"): Page(
         "analytics.read", BRANCH, lambda w, at: Ask(query={"branch": at})
     ),
     ("GET", "/staff/dashboards/{chart}.{kind}"): Page(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from shelfwise.catalogue.classes import CopyLabel
 from shelfwise.storage.tables.analytics import ACTIVITY_DIMENSIONS, ACTIVITY_KINDS
 
 KINDS = ACTIVITY_KINDS
@@ -81,3 +82,28 @@ class TallyCell:
     value: str
     events: int | None
     amount: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stocked:
+    """Copies per (branch code, main class, idle years: -1 never lent) at ``taken_at``
+    (None: no stock taken yet)."""
+
+    counts: dict[tuple[str, str, int], int]
+    taken_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class IdleCopy:
+    label: CopyLabel
+    branch: str
+    main_class: str
+    last_loan: date | None  # None: never lent
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    record_id: int
+    title: str
+    holds: int  # waiting, at the branches asked
+    copies: int  # in service, in the whole network

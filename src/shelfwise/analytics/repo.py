@@ -6,14 +6,17 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, select
+from sqlalchemy import Connection, Row, Select, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shelfwise.storage.tables.analytics import (
     MARK_WORDS,
     analytics_activity,
     analytics_applied,
+    analytics_idle_copies,
+    analytics_stock,
     analytics_tallies,
+    analytics_wanted,
 )
 
 _MARKS = [f"marks_{i}" for i in range(MARK_WORDS)]
@@ -109,3 +112,88 @@ def tallies(
     if branch_ids is not None:
         query = query.where(t.branch_id.in_(sorted(branch_ids)))
     return list(conn.execute(query.order_by(t.kind, t.day, t.branch_id, t.value)).all())
+
+
+def replace_stock(
+    conn: Connection,
+    counts: dict[tuple[int, str, int], int],
+    idle: Sequence[tuple[int, int, str, date | None]],
+    wanted: Sequence[tuple[int, int, int, int]],
+    at: datetime,
+) -> None:
+    """The stock taken now in place of the last one (one transaction: a page sees either)."""
+    for table in (analytics_stock, analytics_idle_copies, analytics_wanted):
+        conn.execute(delete(table))
+    rows: list[dict[str, Any]] = [
+        {"branch_id": b, "main_class": c, "idle_years": y, "copies": n, "taken_at": at}
+        for (b, c, y), n in counts.items()
+    ]
+    idle_rows = [
+        {"item_id": i, "branch_id": b, "main_class": c, "last_loan": d, "taken_at": at}
+        for i, b, c, d in idle
+    ]
+    wanted_rows = [
+        {"branch_id": b, "record_id": r, "holds": h, "copies": n, "taken_at": at}
+        for b, r, h, n in wanted
+    ]
+    for table, values in (
+        (analytics_stock, rows),
+        (analytics_idle_copies, idle_rows),
+        (analytics_wanted, wanted_rows),
+    ):
+        for start in range(0, len(values), 1000):
+            conn.execute(insert(table), values[start : start + 1000])
+
+
+def stock(conn: Connection, branch_ids: Collection[int] | None) -> list[Row[Any]]:
+    t = analytics_stock.c
+    query: Select[Any] = select(t.branch_id, t.main_class, t.idle_years, t.copies, t.taken_at)
+    if branch_ids is not None:
+        query = query.where(t.branch_id.in_(sorted(branch_ids)))
+    return list(conn.execute(query).all())
+
+
+def idle_copies(
+    conn: Connection, branch_ids: Collection[int] | None, lent_before: date, limit: int
+) -> list[Row[Any]]:
+    """The longest-idle copies kept by the last stock: never lent, or last lent on or
+    before ``lent_before``."""
+    t = analytics_idle_copies.c
+    query: Select[Any] = select(t.item_id, t.branch_id, t.main_class, t.last_loan).where(
+        or_(t.last_loan.is_(None), t.last_loan <= lent_before)
+    )
+    if branch_ids is not None:
+        query = query.where(t.branch_id.in_(sorted(branch_ids)))
+    # Never lent first, then the oldest loans (NULLs sort differently per engine: said).
+    order = (t.last_loan.is_not(None), t.last_loan, t.item_id)
+    return list(conn.execute(query.order_by(*order).limit(limit)).all())
+
+
+def wanted(conn: Connection, branch_ids: Collection[int] | None) -> list[Row[Any]]:
+    t = analytics_wanted.c
+    query: Select[Any] = select(
+        t.record_id, func.sum(t.holds).label("holds"), func.max(t.copies).label("copies")
+    )
+    if branch_ids is not None:
+        query = query.where(t.branch_id.in_(sorted(branch_ids)))
+    return list(conn.execute(query.group_by(t.record_id)).all())
+
+
+def tallies_summed(
+    conn: Connection,
+    kinds: Collection[str],
+    since: date,
+    until: date,
+    branch_ids: Collection[int] | None,
+    by_branch: bool,
+) -> list[Row[Any]]:
+    """The counters of kinds that keep no marks, summed by the database per kind, value
+    (and branch): a year of hourly visits is a few rows, not a row per day."""
+    t = analytics_tallies.c
+    keys = [t.kind, *([t.branch_id] if by_branch else []), t.value]
+    query: Select[Any] = select(
+        *keys, func.sum(t.events).label("events"), func.sum(t.amount).label("amount")
+    ).where(t.kind.in_(sorted(kinds)), t.day >= since, t.day <= until)
+    if branch_ids is not None:
+        query = query.where(t.branch_id.in_(sorted(branch_ids)))
+    return list(conn.execute(query.group_by(*keys).order_by(*keys)).all())

@@ -10,10 +10,12 @@ than k readers is hidden (P17). Page views read counters only: no loan is scanne
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, timedelta
+from typing import Any
 
 from shelfwise.analytics import repo
+from shelfwise.analytics import stock as stocktaking
 from shelfwise.analytics import tallies as acts
 from shelfwise.analytics.cells import ActTally, FactTally, Key, Tally, acted_cells, suppress
 from shelfwise.analytics.models import (
@@ -23,12 +25,16 @@ from shelfwise.analytics.models import (
     MAX_DAYS,
     TIME_GRAINS,
     AnalyticsPolicy,
+    IdleCopy,
     Question,
     Report,
+    Stocked,
     TallyCell,
+    Wanted,
 )
-from shelfwise.catalogue.classes import copies_by_class, main_classes
+from shelfwise.catalogue.classes import copy_labels, items_in_service, main_classes, record_titles
 from shelfwise.circulation.scope import Actor, authorise, limited
+from shelfwise.circulation.stock_facts import last_loan_days, waiting_holds
 from shelfwise.core.clock import Clock
 from shelfwise.core.errors import ShelfwiseError
 from shelfwise.storage.database import Database
@@ -72,6 +78,26 @@ class AnalyticsService:
         with self._db.write() as conn:
             if repo.claim(conn, event.id, self._clock.now()):
                 repo.add_tallies(conn, rows)
+
+    def load_counters(
+        self, activity: Iterable[dict[str, Any]], tallies: Iterable[dict[str, Any]]
+    ) -> int:
+        """Add counter rows made elsewhere — a benchmark's or a demo's generated year, never
+        a door — in batches (upserts: rows add to what is there); how many rows."""
+        done = 0
+        for add, rows in ((repo.add, activity), (repo.add_tallies, tallies)):
+            batch: list[dict[str, Any]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == 2000:
+                    with self._db.write() as conn:
+                        add(conn, batch)
+                    done, batch = done + len(batch), []
+            if batch:
+                with self._db.write() as conn:
+                    add(conn, batch)
+                done += len(batch)
+        return done
 
     def forget_applied(self, days: int) -> int:
         """Retention: counted event ids older than ``days`` (the outbox keeps delivered
@@ -147,18 +173,16 @@ class AnalyticsService:
         question = self.question("checkout", "branch", since, until, branches)
         ids = self._branch_ids()
         wanted = _scope(ids, question, actor)
+        summed = tuple(k for k in kinds if k not in acts.MARKED) if grain is None else ()
+        marked = tuple(k for k in kinds if k not in summed)
         with self._db.read() as conn:
-            rows = repo.tallies(conn, kinds, since, until, wanted)
+            rows = repo.tallies(conn, marked, since, until, wanted) if marked else []
+            sums = (
+                repo.tallies_summed(conn, summed, since, until, wanted, by_branch) if summed else []
+            )
         names = {v: k for k, v in ids.items()} | {acts.NETWORK: ""}
         by = ((grain,) if grain else ()) + (("branch",) if by_branch else ()) + ("category",)
-        found: dict[str, dict[Key, Tally]] = {}
-        amounts: dict[tuple[str, Key], int] = {}
-        for row in rows:
-            key = _key(by, row.day, names.get(row.branch_id, "?"), row.value)
-            kind = str(row.kind)
-            tally = found.setdefault(kind, {}).setdefault(key, _tally_of(kind))
-            tally.add(int(row.events), (row.marks_0, row.marks_1, row.marks_2, row.marks_3))
-            amounts[(kind, key)] = amounts.get((kind, key), 0) + int(row.amount)
+        found, amounts = _gather(rows, sums, names, by, by_branch)
         out: list[TallyCell] = []
         for kind in kinds:
             for cell in suppress(found.get(kind, {}), self.policy.min_readers):
@@ -176,17 +200,118 @@ class AnalyticsService:
                 )
         return tuple(out)
 
+    def tally_total(
+        self, kind: str, *, since: date, until: date, branches: str, actor: Actor
+    ) -> int | None:
+        """One counted kind's total over the days at the branches (a visit count for the
+        big screen): None when fewer than k acts make it (P17)."""
+        if kind not in acts.COUNTED:
+            raise ValueError(f"{kind!r} keeps reader marks: ask tallies()")
+        wanted = self._scope_of(branches, actor)
+        with self._db.read() as conn:
+            rows = repo.tallies_summed(conn, (kind,), since, until, wanted, False)
+        total = sum(int(r.events) for r in rows)
+        return total if total >= self.policy.min_readers else None
+
+    # --- the collection's stock (hourly job; page views read what it kept) ----------------
+
+    def take_stock(self) -> str:
+        """The ``analytics.stock`` job: copies per branch, class and idle years, the
+        longest-idle copies and the titles most wanted, from the catalogue's and
+        circulation's published reads in one read, kept in one write."""
+        today, now = self._clock.today(), self._clock.now()
+        with self._db.read() as conn:
+            copies = items_in_service(conn)
+            classes = main_classes(conn, {record for _, _, record in copies})
+            last = last_loan_days(conn, self._clock.zone)
+            holds = waiting_holds(conn)
+        taken = stocktaking.take(copies, classes, last, holds, today, now)
+        with self._db.write() as conn:
+            repo.replace_stock(conn, taken.counts, taken.idle, taken.wanted, now)
+        return f"copies {len(copies)}, idle kept {len(taken.idle)}, titles {len(taken.wanted)}"
+
+    def stock(self, branches: str, *, actor: Actor) -> Stocked:
+        """Copies per (branch code, main class, idle years) as the last stock left them."""
+        wanted = self._scope_of(branches, actor)
+        names = {v: k for k, v in self._branch_ids().items()}
+        with self._db.read() as conn:
+            rows = repo.stock(conn, wanted)
+        counts = {
+            (names.get(r.branch_id, "?"), str(r.main_class), int(r.idle_years)): int(r.copies)
+            for r in rows
+        }
+        taken = max((r.taken_at for r in rows), default=None)
+        if taken is not None and taken.tzinfo is None:  # SQLite hands back naive UTC
+            taken = taken.replace(tzinfo=UTC)
+        return Stocked(counts, taken)
+
     def copies_by_class(self, branches: str, *, actor: Actor) -> dict[str, int]:
         """Copies in service per main class at the branches asked (codes, comma-separated;
-        "" for every branch the actor may see), for turnover and hold pressure."""
-        question = self.question("checkout", "branch", None, None, branches)
-        wanted = _scope(self._branch_ids(), question, actor)
-        with self._db.read() as conn:
-            counted = copies_by_class(conn, wanted)
+        "" for every branch the actor may see), as the last stock counted them."""
         out: dict[str, int] = {}
-        for (_, cls), n in counted.items():
+        for (_, cls, _), n in self.stock(branches, actor=actor).counts.items():
             out[cls] = out.get(cls, 0) + n
         return out
+
+    def idle_copies(
+        self, branches: str, *, actor: Actor, years: int, limit: int = 100
+    ) -> list[IdleCopy]:
+        """The longest-idle copies the last stock kept: never lent, or not for ``years``."""
+        wanted = self._scope_of(branches, actor)
+        names = {v: k for k, v in self._branch_ids().items()}
+        before = self._clock.today() - timedelta(days=365 * years)
+        with self._db.read() as conn:
+            rows = repo.idle_copies(conn, wanted, before, limit)
+            labels = copy_labels(conn, [int(r.item_id) for r in rows])
+        return [
+            IdleCopy(labels[int(r.item_id)], names.get(r.branch_id, "?"), r.main_class, r.last_loan)
+            for r in rows
+            if int(r.item_id) in labels
+        ]
+
+    def wanted_titles(self, branches: str, *, actor: Actor, limit: int = 20) -> list[Wanted]:
+        """Titles with the most holds waiting per copy; a title with holds of fewer than k
+        readers is left out (P17: each hold is one reader's)."""
+        scope = self._scope_of(branches, actor)
+        with self._db.read() as conn:
+            rows = [r for r in repo.wanted(conn, scope) if int(r.holds) >= self.policy.min_readers]
+            titles = record_titles(conn, [int(r.record_id) for r in rows])
+        found = [
+            Wanted(int(r.record_id), titles.get(int(r.record_id), "?"), int(r.holds), int(r.copies))
+            for r in rows
+        ]
+        found.sort(key=lambda w: (-w.holds / max(w.copies, 1), -w.holds, w.record_id))
+        return found[:limit]
+
+    def _scope_of(self, branches: str, actor: Actor) -> set[int] | None:
+        question = self.question("checkout", "branch", None, None, branches)
+        return _scope(self._branch_ids(), question, actor)
+
+
+def _gather(
+    rows: list[Any],
+    sums: list[Any],
+    names: Mapping[int, str],
+    by: tuple[str, ...],
+    by_branch: bool,
+) -> tuple[dict[str, dict[Key, Tally]], dict[tuple[str, Key], int]]:
+    """Counter rows (and rows the database summed) into tallies per kind and key."""
+    found: dict[str, dict[Key, Tally]] = {}
+    amounts: dict[tuple[str, Key], int] = {}
+    for row in rows:
+        key = _key(by, row.day, names.get(row.branch_id, "?"), row.value)
+        kind = str(row.kind)
+        tally = found.setdefault(kind, {}).setdefault(key, _tally_of(kind))
+        tally.add(int(row.events), (row.marks_0, row.marks_1, row.marks_2, row.marks_3))
+        amounts[(kind, key)] = amounts.get((kind, key), 0) + int(row.amount)
+    for row in sums:  # already summed by the database; no marks (counted kinds)
+        branch = names.get(row.branch_id, "?") if by_branch else None
+        key = (None, branch, str(row.value))
+        kind = str(row.kind)
+        found.setdefault(kind, {})[key] = _tally_of(kind)
+        found[kind][key].add(int(row.events), ())
+        amounts[(kind, key)] = int(row.amount)
+    return found, amounts
 
 
 def _tally_of(kind: str) -> Tally:

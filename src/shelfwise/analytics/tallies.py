@@ -55,8 +55,11 @@ def _row(
 
 def _wish(p: Mapping[str, Any], branch: int) -> list[dict[str, Any]]:
     mark = p.get("reader_mark")
-    if p["act"] == "posted":
-        return [_row(p["day"], branch, "wish_posted", p["wish_kind"], 1, mark=mark)]
+    if p["act"] == "posted":  # into "submitted" as well, so states read one kind
+        return [
+            _row(p["day"], branch, "wish_posted", p["wish_kind"], 1, mark=mark),
+            _row(p["day"], branch, "wish_moved", "submitted", 1, mark=mark),
+        ]
     rows = [_row(p["day"], branch, "wish_moved", p["to"], 1, mark=mark)]
     if p.get("answered_seconds") is not None:
         seconds = int(p["answered_seconds"])

@@ -9,13 +9,14 @@ hides cells of fewer than k readers (P17); a hidden cell comes back with ``event
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from shelfwise.access.models import Principal
+from shelfwise.analytics.dashboards import CHARTS, PERIODS, view_of
 from shelfwise.analytics.models import Report
 from shelfwise.api.auth import staff
 from shelfwise.api.deps import ServicesDep
@@ -87,3 +88,49 @@ def analytics_report(
     analytics = services.analytics
     question = analytics.question(ACTS[act], by, since, until, branch)
     return report_out(act, analytics.report(question, actor=principal))
+
+
+class ChartOut(BaseModel):
+    chart: str
+    view: str
+    since: date
+    until: date
+    branches: list[str]
+    min_readers: int = Field(description="k: figures of fewer different readers are hidden")
+    stock_taken_at: datetime | None = Field(
+        description="when the collection's figures (copies, idle copies, titles) were counted"
+    )
+    columns: list[str]
+    rows: list[list[str | int | float | None]] = Field(description="null: a hidden figure")
+
+
+@router.get("/analytics/dashboards/{chart}", response_model=ChartOut)
+def analytics_chart(
+    chart: Annotated[str, Path(pattern="^(" + "|".join(CHARTS) + ")$")],
+    services: ServicesDep,
+    principal: Reader,
+    branch: Annotated[str, Query(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")] = "",
+    days: Annotated[int, Query(description="30, 90 or 365")] = PERIODS[0],
+    years: Annotated[int, Query(description="N of copies not lent in N years")] = 2,
+) -> ChartOut:
+    """One dashboard chart's figures, the same the staff page draws and exports."""
+    board = services.dashboards().build(
+        actor=principal,
+        days=days,
+        branch=branch,
+        until=services.clock.today(),
+        view=view_of(chart),
+        years=years,
+    )
+    found = board.chart(chart)
+    return ChartOut(
+        chart=chart,
+        view=board.view,
+        since=board.since,
+        until=board.until,
+        branches=list(board.branches),
+        min_readers=board.min_readers,
+        stock_taken_at=board.stock_taken_at,
+        columns=list(found.columns),
+        rows=[list(r) for r in found.rows],
+    )

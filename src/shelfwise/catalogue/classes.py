@@ -10,6 +10,7 @@ subclasses such as TP fold into T), a DDC or KDC number's hundreds (``ddc:900``,
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
@@ -62,3 +63,40 @@ def copies_by_class(
         key = (int(r.home_branch_id), classes[int(r.record_id)])
         found[key] = found.get(key, 0) + int(r.copies)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class CopyLabel:
+    barcode: str
+    call_number: str
+    record_id: int
+    title: str
+
+
+def items_in_service(conn: Connection) -> list[tuple[int, int, int]]:
+    """(item id, home branch id, record id) of every copy in service. A full read of
+    ``items``: for a job (the statistics' hourly stock), never a page view."""
+    return [
+        (int(r.id), int(r.home_branch_id), int(r.record_id))
+        for r in repo_records.items_in_service(conn)
+    ]
+
+
+def copy_labels(conn: Connection, item_ids: Iterable[int]) -> dict[int, CopyLabel]:
+    """What a list of copies shows of each: barcode, call number, the record's title."""
+    ids = sorted({int(i) for i in item_ids})
+    out: dict[int, CopyLabel] = {}
+    for start in range(0, len(ids), 500):
+        for r in repo_records.copy_labels(conn, ids[start : start + 500]):
+            out[int(r.id)] = CopyLabel(
+                str(r.barcode), str(r.call_number), int(r.record_id), str(r.title)
+            )
+    return out
+
+
+def record_titles(conn: Connection, record_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted({int(i) for i in record_ids})
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        out.update(repo_records.record_titles(conn, ids[start : start + 500]))
+    return out

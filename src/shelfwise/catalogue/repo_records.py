@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, func, insert, select, update
 
 from shelfwise.marc import compact
 from shelfwise.marc.record import Record
@@ -172,3 +172,26 @@ def copies_by_record(conn: Connection, branch_ids: Sequence[int] | None) -> list
     if branch_ids is not None:
         query = query.where(items.c.home_branch_id.in_(list(branch_ids)))
     return list(conn.execute(query).all())
+
+
+def items_in_service(conn: Connection) -> list[Row[Any]]:
+    """(id, home branch, record) of every copy in service: the statistics' hourly stock."""
+    query: Select[Any] = select(items.c.id, items.c.home_branch_id, items.c.record_id).where(
+        items.c.lifecycle == "in_service"
+    )
+    return list(conn.execute(query).all())
+
+
+def copy_labels(conn: Connection, item_ids: Sequence[int]) -> list[Row[Any]]:
+    """(id, barcode, call number, record, title) of the copies named."""
+    query: Select[Any] = (
+        select(items.c.id, items.c.barcode, items.c.call_number, items.c.record_id, records.c.title)
+        .join(records, records.c.id == items.c.record_id)
+        .where(items.c.id.in_(list(item_ids)))
+    )
+    return list(conn.execute(query).all())
+
+
+def record_titles(conn: Connection, record_ids: Sequence[int]) -> dict[int, str]:
+    query = select(records.c.id, records.c.title).where(records.c.id.in_(list(record_ids)))
+    return {int(r.id): str(r.title) for r in conn.execute(query)}

