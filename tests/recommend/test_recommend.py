@@ -13,7 +13,12 @@ from sqlalchemy import inspect, select, text
 from recommend.helpers import Library
 from shelfwise.circulation.activity import BORROWED
 from shelfwise.readers.models import Reader
-from shelfwise.recommend.models import ALSO_BORROWED, BECAUSE_YOU_BORROWED
+from shelfwise.recommend.models import (
+    ALSO_BORROWED,
+    BECAUSE_YOU_BORROWED,
+    NEW_IN_CLASS,
+    POPULAR_AT_BRANCH,
+)
 from shelfwise.recommend.service import RecommendService
 from shelfwise.runtime import Runtime
 from shelfwise.storage.outbox import Event
@@ -229,3 +234,30 @@ def test_the_scheduler_retrains_and_a_withdrawal_leaves_at_that_training(
     assert "5 readers" in str(detail)
     # k is the analytics setting (5): the pair of t0 and t1 has 5 readers left
     assert _pairs(library) == {(titles[0], titles[1]): 5, (titles[1], titles[0]): 5}
+
+
+def test_for_everyone_popular_at_my_branch_and_new_in_my_categorys_class_leave_out_mine(
+    library: Library,
+) -> None:
+    """Without consent (k = 5 loans, the setting's default): popular at my home branch this
+    month and new arrivals in the class my category borrows most, each with its reason, and
+    never a title I have on loan."""
+    services = library.services
+    popular, other = library.titles(2, copies=2)
+    for i in range(5):
+        library.borrow(library.reader(f"借{i}", consents=False), popular)
+    me = library.reader("我", consents=False)
+    services.readers.set_home_branch(me.card_number, "CEN")
+    offered = services.recommend.for_reader(me.card_number)
+    assert offered.for_you is None
+    assert [(s.record_id, s.reason, s.detail) for s in offered.popular] == [
+        (popular, POPULAR_AT_BRANCH, "CEN")
+    ]
+    assert {(s.record_id, s.reason, s.detail) for s in offered.new_in_class} == {
+        (popular, NEW_IN_CLASS, "clc:I"),
+        (other, NEW_IN_CLASS, "clc:I"),
+    }
+    library.borrow(me, popular, keep=True)
+    again = services.recommend.for_reader(me.card_number)
+    assert again.popular == []
+    assert [s.record_id for s in again.new_in_class] == [other]
