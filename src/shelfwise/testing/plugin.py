@@ -1,8 +1,9 @@
 """Pytest fixtures shipped with the package (registered through the ``pytest11`` entry point).
 
 ``services`` gives each test a fresh, migrated Services bundle on a real database, once
-per backend: SQLite in a temporary file, and PostgreSQL as a new database
-cloned from a migrated template (fast, and isolated per test). Set
+per backend: SQLite in a temporary file, and PostgreSQL as a database cloned once from a
+migrated template and emptied back to the template's rows after each test (isolated per
+test; see ``shelfwise.testing.pg_databases`` for why it is not dropped). Set
 ``SHELFWISE_TEST_PG_URL`` to point at a server (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``); choose backends with
 ``--backends sqlite,postgresql``. In CI (``CI=true``) an unreachable PostgreSQL
@@ -12,7 +13,6 @@ fails the run instead of skipping it.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from shelfwise.testing import corpus, tools
 if TYPE_CHECKING:
     from shelfwise.core.clock import FrozenClock
     from shelfwise.services import Services
+    from shelfwise.testing.pg_databases import ReusedDatabases
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 _CORPUS_COUNT = pytest.StashKey[int]()
@@ -164,9 +165,10 @@ def pg_template() -> Iterator[str]:
 
 
 def _drop_orphaned_templates(conn: Connection) -> None:
-    """Templates left by test processes that were killed (their pid is gone)."""
+    """Templates and clones left by test processes that were killed (their pid is gone)."""
     names = conn.execute(
-        text("SELECT datname FROM pg_database WHERE datname LIKE 'shelfwise_tpl_%'")
+        # shelfwise_tpl_<worker>_<pid>, and its clones shelfwise_tp<n>_<worker>_<pid>
+        text("SELECT datname FROM pg_database WHERE datname LIKE 'shelfwise_tp%'")
     )
     for (name,) in names.all():
         pid = name.rsplit("_", 1)[-1]
@@ -184,6 +186,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.fixture(scope="session")
+def pg_databases(pg_template: str) -> Iterator[ReusedDatabases]:
+    """This process's PostgreSQL test databases, each emptied and reused after a test."""
+    from shelfwise.testing.pg_databases import ReusedDatabases
+
+    pool = ReusedDatabases(pg_admin_url(), TEMPLATE)
+    yield pool
+    pool.drop_all()
+
+
 @pytest.fixture
 def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     if backend == "sqlite":
@@ -191,15 +203,10 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
         return
     if backend != "postgresql":
         raise pytest.UsageError(f"unknown backend {backend!r}")
-    template_url: str = request.getfixturevalue("pg_template")
-    name = f"shelfwise_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
-    yield make_url(template_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    pool: ReusedDatabases = request.getfixturevalue("pg_databases")
+    name = pool.take()
+    yield pool.url(name)
+    pool.give_back(name)
 
 
 @pytest.fixture
