@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from shelfwise.core.clock import FrozenClock
@@ -10,5 +12,7 @@ from spaces.spaces_helpers import SpacesLibrary, make_spaces_library
 
 
 @pytest.fixture
-def spaces_library(services: Services, clock: FrozenClock) -> SpacesLibrary:
-    return make_spaces_library(services, clock)
+def spaces_library(services: Services, clock: FrozenClock) -> Iterator[SpacesLibrary]:
+    library = make_spaces_library(services, clock)
+    with library.opened:
+        yield library

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,9 @@ class SpacesLibrary:
     reading: Room  # CEN, 2 rows of 5 seats (A1-A5 by the window, B1-B5)
     all_day: Room  # CEN, a 24-hour room of 4 seats
     study: Room  # BR1, one study room
+    # What a test opened on the library (web clients, whose lifespan starts the scheduler):
+    # closed when the test ends, so no scheduler outlives its test and writes into the next.
+    opened: ExitStack = field(default_factory=ExitStack)
 
     def reader(self, category: str = "adult") -> Reader:
         n = next(_names)

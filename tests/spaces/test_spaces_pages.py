@@ -26,8 +26,7 @@ def _csrf(client: TestClient, path: str) -> str:
 
 def _signed_in(lib: SpacesLibrary, pin: str = "2468") -> tuple[TestClient, str]:
     card = lib.services.readers.register(name="读者", category="adult", pin=pin).reader.card_number
-    client = TestClient(asgi_app(lib.services), follow_redirects=False)
-    client.__enter__()
+    client = lib.opened.enter_context(TestClient(asgi_app(lib.services), follow_redirects=False))
     done = client.post(
         "/login",
         data={"card": card, "secret": pin, "next": "/spaces", "csrf": _csrf(client, "/login")},

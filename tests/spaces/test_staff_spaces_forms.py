@@ -19,8 +19,7 @@ CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 def _admin(lib: SpacesLibrary) -> tuple[TestClient, str]:
     lib.services.access.create_staff("sp-net", "馆员", "a-long-password", "admin", [])
-    client = TestClient(asgi_app(lib.services), follow_redirects=False)
-    client.__enter__()
+    client = lib.opened.enter_context(TestClient(asgi_app(lib.services), follow_redirects=False))
     token = CSRF.search(client.get("/staff/login").text)
     assert token is not None
     done = client.post(
