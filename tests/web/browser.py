@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from shelfwise.testing import tools
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +26,21 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 _SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | '))"""
+
+
+def first_in_default_tier(*cases: Any) -> list[Any]:
+    """A browser test's languages (or other cases) as parameters: the first runs in every
+    default run, the others in the slow tier (``--runslow``). A browser walk costs tens of
+    seconds of both cores; one language proves the flow on each commit, and the slow tier
+    walks it in every language before a release (docs/testing.md, "Tiers")."""
+    return [
+        case if i == 0 else pytest.param(*_tuple(case), marks=pytest.mark.slow)
+        for i, case in enumerate(cases)
+    ]
+
+
+def _tuple(case: Any) -> tuple[Any, ...]:
+    return case if isinstance(case, tuple) else (case,)
 
 
 def require(ok: bool, what: str, install: str) -> None:

@@ -18,7 +18,7 @@ from shelfwise.search.models import Filters, SearchRequest
 from shelfwise.services import Services
 from shelfwise.testing.servers import live_server
 from shelfwise.web import i18n
-from web.browser import Visit, launch_chromium
+from web.browser import Visit, first_in_default_tier, launch_chromium
 from web.test_e2e_opac import check_phone_page
 
 PHONE = {"width": 360, "height": 780}
@@ -65,7 +65,7 @@ def no_sideways(visit: Visit) -> None:
     check_phone_page(visit)
 
 
-@pytest.mark.parametrize("language", i18n.PAGE_LANGUAGES)
+@pytest.mark.parametrize("language", first_in_default_tier(*i18n.PAGE_LANGUAGES))
 def test_hold_cancel_and_renew_all_on_a_phone(
     browser: Any,
     base_url: str,
