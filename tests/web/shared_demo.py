@@ -138,8 +138,9 @@ def shared_demo(
 
 
 @pytest.fixture(name="services")
-def copied_services(shared_demo: Built, tmp_path: Path) -> Iterator[Services]:
-    """This test's own copy of the module's demo library."""
+def copied_services(shared_demo: Built, tmp_path: Path, clock: FrozenClock) -> Iterator[Services]:
+    """This test's own copy of the module's demo library, on the plugin's ``clock`` (the same
+    instant the library was built at), so a test that moves the clock moves the services'."""
     shutil.copytree(shared_demo.folder / "data", tmp_path / "data")
     name = ""
     if shared_demo.backend == "sqlite":
@@ -148,7 +149,7 @@ def copied_services(shared_demo: Built, tmp_path: Path) -> Iterator[Services]:
     else:
         name = f"shelfwise_t_{uuid.uuid4().hex[:12]}"
         url = _pg_database(name, str(make_url(shared_demo.url).database))
-    instance = composition.build(_settings(tmp_path, url), clock=FrozenClock(NOW))
+    instance = composition.build(_settings(tmp_path, url), clock=clock)
     yield instance
     instance.close()
     if name:

@@ -19,6 +19,13 @@ from shelfwise.circulation.service import CirculationService
 from shelfwise.core.clock import FrozenClock
 from shelfwise.services import Services
 from shelfwise.storage.tables import branches, items, readers
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 

@@ -22,6 +22,13 @@ from shelfwise.web import i18n
 from shelfwise.web.staff.checkin import SLIP_FIELDS
 from shelfwise.web.staff.desk import SUMMARY_FIELDS
 from shelfwise.web.staff.readers import ACTIONS, cents
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 KEY = re.compile(r'name="key" value="([^"]+)"')

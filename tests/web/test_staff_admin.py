@@ -19,6 +19,13 @@ from shelfwise.storage.outbox import Event
 from shelfwise.web import i18n
 from shelfwise.web.staff.admin import DONE as ADMIN_DONE
 from shelfwise.web.staff.rules import DONE as RULES_DONE
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 PASSWORD = "staff-pass-1234"

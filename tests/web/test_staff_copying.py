@@ -19,6 +19,13 @@ from shelfwise.services import Services
 from shelfwise.testing import tools
 from shelfwise.testing.records import write_records
 from shelfwise.testing.zebra import ZebraServer, zebra_server
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 from .test_staff_catalogue import sign_in
 

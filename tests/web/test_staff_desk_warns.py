@@ -17,6 +17,13 @@ from fastapi.testclient import TestClient
 from shelfwise.circulation.scope import SYSTEM
 from shelfwise.core.clock import FrozenClock
 from shelfwise.services import Services
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 from web.test_staff import csrf, on_shelf, sign_in
 
 

@@ -22,6 +22,13 @@ from shelfwise.marc.record import Record
 from shelfwise.services import Services
 from shelfwise.web import i18n
 from shelfwise.web.security import LANG_COOKIE
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 from web.test_untranslated import problems
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')

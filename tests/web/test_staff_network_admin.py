@@ -12,6 +12,13 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from shelfwise.services import Services
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 from web.test_staff import csrf, sign_in
 
 

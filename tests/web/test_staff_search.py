@@ -15,6 +15,13 @@ from shelfwise.circulation.scope import SYSTEM
 from shelfwise.services import Services
 from shelfwise.storage.tables import items, records
 from shelfwise.web.staff.finding import LISTED_FIELDS
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 from web.test_staff import on_shelf, sign_in
 
 ID_CARD = "11010519491231002X"

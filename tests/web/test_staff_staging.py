@@ -13,6 +13,13 @@ from fastapi.testclient import TestClient
 
 from shelfwise.services import Services
 from shelfwise.testing.records import write_records
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 from .test_staff_catalogue import sign_in
 

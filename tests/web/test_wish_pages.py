@@ -11,6 +11,13 @@ from fastapi.testclient import TestClient
 
 from shelfwise.services import Services
 from shelfwise.wishes.models import WishStatus
+from web.shared_demo import (  # noqa: F401 - fixtures and the hook pytest finds by name
+    copied_client,
+    copied_demo,
+    copied_services,
+    pytest_generate_tests,
+    shared_demo,
+)
 
 from .test_pages import csrf, login
 
