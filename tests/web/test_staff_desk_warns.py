@@ -113,3 +113,28 @@ def test_holds_waiting_here_and_the_desk_places_holds_and_takes_deposits(
     assert "Deposit of ¥100 taken." in taken.text
     [deposit] = services.deposits.of(card)
     assert (deposit.amount_cents, deposit.method) == (10000, "wechat")
+
+
+def test_the_desk_refunds_a_deposit_and_not_while_a_loan_is_open(
+    client: TestClient, services: Services, demo: list[str]
+) -> None:
+    card = services.readers.register(name="押金读者", category="adult").reader.card_number
+    held = services.deposits.take(card, 5000, "cash")
+    loan = services.circulation.checkout(card, on_shelf(services, skip=5), "CEN", actor=SYSTEM)
+    sign_in(client, services)
+    client.cookies.set("sw_branch", "CEN")
+    desk = html.unescape(client.get("/staff/desk", params={"card": card}).text)
+    assert f'action="/staff/desk/deposits/{held.id}/refund"' in desk
+    path = f"/staff/desk/deposits/{held.id}/refund"
+    refused = client.post(path, data={"card": card, "csrf": csrf(client)})
+    assert refused.status_code == 409
+    assert services.deposits.get(held.id).status == "held"  # nothing changed
+    services.circulation.checkin(loan.barcode, "CEN", actor=SYSTEM)
+    stranger = services.readers.register(name="别人", category="adult").reader.card_number
+    wrong = client.post(path, data={"card": stranger, "csrf": csrf(client)})
+    assert wrong.status_code == 404  # not the deposit of the reader shown
+    refunded = client.post(path, data={"card": card, "csrf": csrf(client)})
+    assert refunded.status_code == 200
+    assert "Deposit of ¥50.00 refunded." in refunded.text
+    assert services.deposits.get(held.id).status == "refunded"
+    assert f'action="/staff/desk/deposits/{held.id}/refund"' not in refunded.text

@@ -178,6 +178,12 @@ def _receipt_branch(w: World, at: str, response: Any) -> str | None:
     return None if here == at else f"the receipt is from {here}"
 
 
+def _deposit(w: World, at: str) -> Ask:
+    card = w.reader()
+    held = w.services.deposits.take(card, 5000, "cash")
+    return Ask({"deposit_id": str(held.id)}, form={"card": card})
+
+
 def _fee(w: World, at: str) -> Ask:
     fee = w.services.fees.charge(w.card, "manual", 100, "matrix")
     return Ask({"fee_id": str(fee.id), "action": "pay"}, form={"card": w.card, "amount": "1.00"})
@@ -644,6 +650,9 @@ PAGES: dict[tuple[str, str], Page] = {
         NETWORK,
         lambda w, at: Ask({"card": w.reader(), "action": "block"}, form={"reason": "矩阵"}),
         why=ANY_READER,
+    ),
+    ("POST", "/staff/desk/deposits/{deposit_id}/refund"): Page(
+        "circulation.fees", NETWORK, _deposit, why="a reader settles deposits at any desk"
     ),
     ("POST", "/staff/fees/{fee_id}/{action}"): Page(
         "circulation.fees", NETWORK, _fee, why="a reader settles fees at any desk"

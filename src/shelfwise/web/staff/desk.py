@@ -86,6 +86,7 @@ def _reader_summary(web: Web, page: Page, reader: Reader, branch: str) -> dict[s
         "overdue": standing.loans.overdue,
         "waiting_here": [h for h in holds if h.status == "ready" and h.pickup_branch_id == here],
         "deposit": services.deposits.standing(card),
+        "held_deposits": [d for d in services.deposits.of(card) if d.status == "held"],
         "reader": reader,
         "loans": loans,
         "refusals": {x.loan.id: page.error(x.refusal) for x in loans if x.refusal is not None},
@@ -191,6 +192,28 @@ async def take_deposit(page: PageDep, web: WebDep) -> Response:
     return desk_page(
         web, page, card, notice=page.t("staff.desk.deposit_taken", amount=form_text(form, "amount"))
     )
+
+
+@router.post("/staff/desk/deposits/{deposit_id}/refund")
+async def refund_deposit(deposit_id: int, page: PageDep, web: WebDep) -> Response:
+    """A held deposit of the reader shown, given back (the service refuses it while the
+    reader has loans or fees open)."""
+    form = await page.request.form()
+    card = form_text(form, "card")
+    who = page.staff("circulation.fees")
+    deposits = web.services.deposits
+    held = next((d for d in deposits.of(card) if d.id == deposit_id), None)
+    if held is None:
+        raise ShelfwiseError("request.not_found")
+    try:
+        deposits.refund(deposit_id)
+    except ShelfwiseError as exc:
+        return desk_page(web, page, card, error=page.error(exc), status=exc.status)
+    web.services.access.audit(
+        who, door="web", action="update", card_number=card, fields=("deposit",)
+    )
+    amount = f"{held.amount_cents / 100:.2f}"
+    return desk_page(web, page, card, notice=page.t("staff.desk.deposit_refunded", amount=amount))
 
 
 @router.post("/staff/desk/hold")
