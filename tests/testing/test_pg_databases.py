@@ -4,8 +4,11 @@ schema a test changed."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from shelfwise.testing.pg_databases import ReusedDatabases
@@ -42,11 +45,20 @@ def test_a_reused_database_holds_only_the_templates_rows(pg_databases: ReusedDat
     pg_databases.give_back(name)
 
     again = pg_databases.take()
-    assert again == name, "an emptied database is reused"
-    assert _run(url, "SELECT count(*) FROM branches") == [(0,)]
-    assert _run(url, "SELECT name, version FROM settings_versions ORDER BY name") == template_rows
-    assert _run(url, BRANCH, code="third")[0][0] == first_id, "sequences start again"
+    reused = pg_databases.url(again)
+    assert _run(reused, "SELECT count(*) FROM branches") == [(0,)]
+    assert (
+        _run(reused, "SELECT name, version FROM settings_versions ORDER BY name") == template_rows
+    )
+    assert _run(reused, BRANCH, code="third")[0][0] == first_id, "sequences start again"
+    # What the last test left running (a scheduler thread holding its URL) cannot reach the
+    # next test's data: the database goes on under another name.
+    assert again != name
+    with pytest.raises(OperationalError, match="does not exist"):
+        _run(url, "SELECT 1")
     pg_databases.give_back(again)
+    with contextlib.suppress(OperationalError):  # the reset ended it on the server
+        forgotten.close()
 
 
 def test_a_database_whose_schema_a_test_changed_is_not_reused(

@@ -11,9 +11,10 @@ transaction: ``DELETE`` from each table (triggers and foreign-key checks off wit
 rows put back, every sequence restarted.
 
 A test may leave what emptying cannot undo: a changed schema (a migration test going down),
-or connections it did not close. Connections are ended before the reset; a database whose
-schema no longer matches the template's fingerprint is dropped, and the next test gets a
-fresh clone.
+or something still running (a web client's scheduler thread it never stopped). Connections
+are ended and the database renamed before the reset, so what was left running can reach
+neither it nor the next test; a database whose schema no longer matches the template's
+fingerprint is dropped, and the next test gets a fresh clone.
 """
 
 from __future__ import annotations
@@ -95,9 +96,7 @@ class ReusedDatabases:
     def take(self) -> str:
         if self._free:
             return self._free.pop()
-        # Named like the template (``shelfwise_tp…_<pid>``) so that a later run drops it if
-        # this process is killed before it can.
-        name = f"shelfwise_tp{next(self._numbers)}_{self._template.split('_', 2)[2]}"
+        name = self._new_name()
         with self._admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"'))
@@ -105,16 +104,15 @@ class ReusedDatabases:
         return name
 
     def give_back(self, name: str) -> None:
-        with self._admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
+        """Empty the test's database under a new name: whatever the test left running (a
+        scheduler thread of a web client it never closed, a server it did not stop) keeps the
+        old name and can reach neither this database nor the next test's data."""
+        renamed = self._rename(name)
+        if renamed is None:
+            self._drop(name)
+            return
         try:
-            with self._engine(name).begin() as conn:
+            with self._engine(renamed).begin() as conn:
                 same_schema = (
                     str(conn.execute(_FINGERPRINT).scalar_one()) == self._reset.fingerprint
                 )
@@ -125,9 +123,39 @@ class ReusedDatabases:
             # test broke): a fresh clone for the next test instead.
             same_schema = False
         if same_schema:
-            self._free.append(name)
+            self._free.append(renamed)
         else:
-            self._drop(name)
+            self._drop(renamed)
+
+    def _new_name(self) -> str:
+        # Named like the template (``shelfwise_tp…_<pid>``) so that a later run drops it if
+        # this process is killed before it can.
+        return f"shelfwise_tp{next(self._numbers)}_{self._template.split('_', 2)[2]}"
+
+    def _rename(self, name: str) -> str | None:
+        """End every connection to ``name`` and rename it; None if something kept
+        reconnecting (the database is then dropped instead)."""
+        renamed = self._new_name()
+        for _ in range(5):
+            with self._admin.connect() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+                try:
+                    conn.execute(text(f'ALTER DATABASE "{name}" RENAME TO "{renamed}"'))
+                except SQLAlchemyError:
+                    continue  # a connection came back between the two statements
+            self._all.discard(name)
+            self._all.add(renamed)
+            engine = self._engines.pop(name, None)
+            if engine is not None:
+                engine.dispose()
+            return renamed
+        return None
 
     def drop_all(self) -> None:
         for name in list(self._all):
