@@ -141,14 +141,28 @@ class AnalyticsService:
         ids = self._branch_ids()
         wanted = _scope(ids, question, actor)
         dimension = next((b for b in question.by if b in DIMENSIONS), "all")
+        grain = next((b for b in question.by if b in TIME_GRAINS), None)
+        by_branch = "branch" in question.by
         with self._db.read() as conn:
-            rows = repo.counters(
-                conn, question.kind, dimension, question.since, question.until, wanted
+            rows = repo.counters_grouped(
+                conn,
+                question.kind,
+                dimension,
+                question.since,
+                question.until,
+                wanted,
+                grain,
+                by_branch,
             )
         names = {v: k for k, v in ids.items()}
         tallies: dict[Key, Tally] = {}
         for row in rows:
-            key = _key(question.by, row.day, names.get(row.branch_id, "?"), row.value)
+            period = None if grain is None else str(row.period)[: 10 if grain == "day" else 7]
+            key = (
+                period,
+                names.get(row.branch_id, "?") if by_branch else None,
+                row.value if dimension != "all" else None,
+            )
             tallies.setdefault(key, Tally()).add(
                 int(row.events), (row.marks_0, row.marks_1, row.marks_2, row.marks_3)
             )

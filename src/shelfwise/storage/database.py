@@ -185,6 +185,9 @@ def _sqlite_engine(url: str, *, busy_timeout_ms: int, echo: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay hot in bulk work
         cursor.close()
+        # PostgreSQL's bit_or aggregate, which SQLite lacks: the statistics OR reader-mark
+        # sets in the database when they roll days up (analytics/repo.py).
+        dbapi_conn.create_aggregate("bit_or", 1, _BitOr)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -193,3 +196,18 @@ def _sqlite_engine(url: str, *, busy_timeout_ms: int, echo: bool) -> Engine:
             conn.exec_driver_sql(begin)
 
     return engine
+
+
+class _BitOr:
+    """SQLite aggregate ``bit_or(x)``: the bitwise OR of the group's integers (NULL if none),
+    as PostgreSQL's; signed 64-bit in, signed 64-bit out."""
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+
+    def step(self, value: int | None) -> None:
+        if value is not None:
+            self.value = int(value) if self.value is None else self.value | int(value)
+
+    def finalize(self) -> int | None:
+        return self.value
