@@ -1,7 +1,11 @@
 """The managers' dashboards at 10M loans: each view's server time (issue 21).
 
     .venv/bin/python bench/dashboard_bench.py --loans 10000000 --days 1095 [--rounds 40]
-        [--database-url postgresql+psycopg://...]
+        [--database-url postgresql+psycopg://...] [--keep FOLDER]
+
+``--keep FOLDER`` keeps the SQLite database in FOLDER; a later run given the same folder
+measures the counters and stock already there instead of loading them again (the load takes
+minutes; the pages are what is measured).
 
 The counters are **generated, not lent**: ``shelfwise.testing.statistics`` makes the rows
 ``analytics_activity`` and ``analytics_tallies`` would hold after ``--loans`` loans (with
@@ -33,9 +37,10 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -83,12 +88,13 @@ def _collection(services: object, folder: Path) -> None:
 
 def _signed_in(services: object) -> TestClient:
     svc = services
-    svc.access.create_staff("bench-admin", "Bench", PASSWORD, "admin", ())  # type: ignore[attr-defined]
+    name = f"bench-admin-{os.getpid()}"  # a kept database already has an earlier run's
+    svc.access.create_staff(name, "Bench", PASSWORD, "admin", ())  # type: ignore[attr-defined]
     client = TestClient(composition.asgi_app(svc), follow_redirects=False)  # type: ignore[arg-type]
     client.get("/lang/zh")
     token = CSRF.search(client.get("/staff/login").text)
     assert token is not None
-    data = {"username": "bench-admin", "password": PASSWORD, "csrf": token.group(1)}
+    data = {"username": name, "password": PASSWORD, "csrf": token.group(1)}
     assert client.post("/staff/login", data=data).status_code == 303
     return client
 
@@ -112,30 +118,50 @@ def _floor(services: object, db_file: str | None, until: object) -> Callable[[],
     return lambda: [pg.execute(pg_sql, span).fetchall() for span in spans]
 
 
+def _fill(
+    services: Any, args: argparse.Namespace, folder: Path
+) -> tuple[int, list[int], date, int, float]:
+    """The branches, counters and stock: loaded, or those a kept database already holds."""
+    with services.db.read() as conn:
+        kept = conn.execute(text("SELECT count(*) FROM analytics_activity")).scalar_one()
+    if not kept:
+        for n, code in enumerate(BRANCHES):
+            kind = BranchKind.CENTRAL if n == 0 else BranchKind.BRANCH
+            services.catalogue.add_branch(code=code, kind=kind, name_zh=code)
+    with services.db.read() as conn:
+        ids = [int(r) for r in conn.execute(text("SELECT id FROM branches ORDER BY id")).scalars()]
+    until = services.clock.today()
+    t0 = time.perf_counter()
+    if kept:  # a kept database: what an earlier run loaded (its until is that run's day)
+        with services.db.read() as conn:
+            rows = conn.execute(text("SELECT count(*) FROM analytics_tallies")).scalar_one()
+            until = conn.execute(text("SELECT max(day) FROM analytics_activity")).scalar_one()
+        rows += int(kept)
+        until = until if isinstance(until, date) else date.fromisoformat(str(until))
+    else:
+        shape = Shape(ids, until, args.days, args.loans)
+        rows = services.analytics.load_counters(activity_rows(shape), tally_rows(shape))
+        _collection(services, folder)
+    filled = time.perf_counter() - t0
+    return int(kept), ids, until, int(rows), filled
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loans", type=int, default=10_000_000)
     parser.add_argument("--days", type=int, default=1095)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="keep (or reuse) the data here")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="dash-bench-"))
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="dash-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
     overrides: dict[str, object] = {"data_dir": folder, "scheduler_enabled": False}
     if args.database_url:
         overrides["database_url"] = args.database_url
     settings = Settings.load(overrides, environ={})
     services = composition.build(settings)
-    for n, code in enumerate(BRANCHES):
-        kind = BranchKind.CENTRAL if n == 0 else BranchKind.BRANCH
-        services.catalogue.add_branch(code=code, kind=kind, name_zh=code)
-    with services.db.read() as conn:
-        ids = [int(r) for r in conn.execute(text("SELECT id FROM branches ORDER BY id")).scalars()]
-    until = services.clock.today()
-    shape = Shape(ids, until, args.days, args.loans)
-    t0 = time.perf_counter()
-    rows = services.analytics.load_counters(activity_rows(shape), tally_rows(shape))
-    filled = time.perf_counter() - t0
-    _collection(services, folder)
+    kept, ids, until, rows, filled = _fill(services, args, folder)
     engine = services.db.dialect
     db_file = None
     if engine == "sqlite":
@@ -143,7 +169,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(
         f"dashboards, {args.loans:,} loans generated over {args.days} days at {len(ids)} branches"
-        f" ({rows:,} counter rows, loaded in {filled:.0f} s), {engine}, {args.rounds} rounds,"
+        f" ({rows:,} counter rows, {'kept' if kept else 'loaded'} in {filled:.0f} s), {engine},"
+        f" {args.rounds} rounds,"
         f" load {load:.1f}"
     )
     floor = _time(_floor(services, db_file, until), args.rounds)

@@ -78,8 +78,10 @@ def collection(
     analytics: AnalyticsService,
     ask: Ask,
     stocked: Stocked,
-    loans: Callable[[Ask, str], tuple[Cell, ...]],
+    loans: Callable[[Ask], tuple[tuple[Cell, ...], tuple[Cell, ...]]],
 ) -> tuple[Chart, ...]:
+    """Turnover by class and by branch (``loans``: the loans by main class and by branch,
+    one read), copies idle N years by class, and the longest-idle copies."""
     by_class: dict[str, int] = {}
     by_branch: dict[str, int] = {}
     idle: dict[str, int] = {}
@@ -88,8 +90,9 @@ def collection(
         by_branch[branch] = by_branch.get(branch, 0) + n
         if years == NEVER or years >= ask.years:
             idle[cls] = idle.get(cls, 0) + n
-    turnover = per_copy("turnover", "loans", loans(ask, "main_class"), by_class)
-    lent = {str(c.branch): c.events for c in loans(ask, "branch")}
+    by_main_class, at_branches = loans(ask)
+    turnover = per_copy("turnover", "loans", by_main_class, by_class)
+    lent = {str(c.branch): c.events for c in at_branches}
     branch_rows = tuple(
         (b, lent.get(b, 0), by_branch.get(b, 0), ratio(lent.get(b, 0), by_branch.get(b, 0)))
         for b in sorted(set(lent) | set(by_branch))

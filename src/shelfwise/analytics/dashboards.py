@@ -113,7 +113,9 @@ class Dashboards:
         stocked = self._analytics.stock(branch, actor=actor)
         makers: dict[str, Callable[[Ask], tuple[Chart, ...]]] = {
             "circulation": self._circulation,
-            "collection": lambda a: boards.collection(self._analytics, a, stocked, self._loans),
+            "collection": lambda a: boards.collection(
+                self._analytics, a, stocked, self._loans_by_class_and_branch
+            ),
             "holds": self._holds,
             "wishes": lambda a: boards.wishes(self._analytics, a),
             "visits": lambda a: boards.visits(self._analytics, a),
@@ -170,6 +172,17 @@ class Dashboards:
 
     def _loans(self, ask: Ask, by: str) -> tuple[Cell, ...]:
         return self._cells(ask, "checkout", by)
+
+    def _loans_by_class_and_branch(self, ask: Ask) -> tuple[tuple[Cell, ...], tuple[Cell, ...]]:
+        by_class, by_branch = self._analytics.two_ways(
+            "checkout",
+            "main_class",
+            since=ask.since,
+            until=ask.until,
+            branches=ask.branch,
+            actor=ask.actor,
+        )
+        return by_class.cells, by_branch.cells
 
     def _circulation(self, ask: Ask) -> tuple[Chart, ...]:
         grain = ask.grain

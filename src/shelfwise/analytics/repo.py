@@ -79,23 +79,6 @@ def add_tallies(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     )
 
 
-def tallies(
-    conn: Connection,
-    kinds: Collection[str],
-    since: date,
-    until: date,
-    branch_ids: Collection[int] | None,
-) -> list[Row[Any]]:
-    """The counters of some kinds over the days (every branch and the network when None)."""
-    t = analytics_tallies.c
-    query = select(
-        t.kind, t.day, t.branch_id, t.value, t.events, t.amount, *(t[m] for m in _MARKS)
-    ).where(t.kind.in_(sorted(kinds)), t.day >= since, t.day <= until)
-    if branch_ids is not None:
-        query = query.where(t.branch_id.in_(sorted(branch_ids)))
-    return list(conn.execute(query.order_by(t.kind, t.day, t.branch_id, t.value)).all())
-
-
 def replace_stock(
     conn: Connection,
     counts: dict[tuple[int, str, int], int],
@@ -161,24 +144,50 @@ def wanted(conn: Connection, branch_ids: Collection[int] | None) -> list[Row[Any
     return list(conn.execute(query.group_by(t.record_id)).all())
 
 
-def tallies_summed(
+def tallies_grouped(
     conn: Connection,
     kinds: Collection[str],
     since: date,
     until: date,
     branch_ids: Collection[int] | None,
-    by_branch: bool,
+    *,
+    grain: str | None = None,
+    by_branch: bool = False,
+    marks: bool = False,
 ) -> list[Row[Any]]:
-    """The counters of kinds that keep no marks, summed by the database per kind, value
-    (and branch): a year of hourly visits is a few rows, not a row per day."""
+    """The other domains' counters of some kinds rolled up by the database per kind,
+    ``grain`` (day, month or none), branch when asked, and value: events and amounts summed
+    and, with ``marks`` (the wishes' reader marks), the mark sets ORed (``bit_or``) — a year
+    of wishes or of hourly visits is a few rows, not a row per day. Kinds that keep no marks
+    skip the ORing (on SQLite a call into Python per row and word)."""
     t = analytics_tallies.c
-    keys = [t.kind, *([t.branch_id] if by_branch else []), t.value]
+    period = _period(conn, t.day, grain)
+    keys = [t.kind, *period, *([t.branch_id] if by_branch else []), t.value]
     query: Select[Any] = select(
-        *keys, func.sum(t.events).label("events"), func.sum(t.amount).label("amount")
+        *keys,
+        func.sum(t.events).label("events"),
+        func.sum(t.amount).label("amount"),
+        *((func.bit_or(t[m]).label(m) for m in _MARKS) if marks else ()),
     ).where(t.kind.in_(sorted(kinds)), t.day >= since, t.day <= until)
     if branch_ids is not None:
         query = query.where(t.branch_id.in_(sorted(branch_ids)))
-    return list(conn.execute(query.group_by(*keys).order_by(*keys)).all())
+    group = [k.element if hasattr(k, "element") else k for k in keys]
+    return list(conn.execute(query.group_by(*group)).all())
+
+
+def _period(conn: Connection, day: Any, grain: str | None) -> list[Any]:
+    """The period column of a roll-up by ``grain``: the month as "YYYY-MM", the day, or
+    none (the whole span)."""
+    if grain == "month":
+        month = (
+            func.to_char(day, "YYYY-MM")
+            if conn.dialect.name == "postgresql"
+            else func.substr(day, 1, 7)
+        )
+        return [month.label("period")]
+    if grain == "day":
+        return [day.label("period")]
+    return []
 
 
 def counters_grouped(
@@ -196,17 +205,7 @@ def counters_grouped(
     (day, month or none), branch when asked, and value — a year by class is a few hundred
     rows, not one per day."""
     t = analytics_activity.c
-    if grain == "month":
-        month = (
-            func.to_char(t.day, "YYYY-MM")
-            if conn.dialect.name == "postgresql"
-            else func.substr(t.day, 1, 7)
-        )
-        period: list[Any] = [month.label("period")]
-    elif grain == "day":
-        period = [t.day.label("period")]
-    else:
-        period = []
+    period = _period(conn, t.day, grain)
     keys = [*period, *([t.branch_id] if by_branch else []), t.value]
     query: Select[Any] = select(
         *keys,

@@ -11,6 +11,7 @@ than k readers is hidden (P17). Page views read counters only: no loan is scanne
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, timedelta
 from typing import Any
 
@@ -138,11 +139,58 @@ class AnalyticsService:
 
     def report(self, question: Question, *, actor: Actor) -> Report:
         """The counts, limited to the actor's branches, hidden below k readers (P17)."""
-        ids = self._branch_ids()
-        wanted = _scope(ids, question, actor)
         dimension = next((b for b in question.by if b in DIMENSIONS), "all")
         grain = next((b for b in question.by if b in TIME_GRAINS), None)
         by_branch = "branch" in question.by
+        rows, names = self._grouped(question, actor, dimension, grain, by_branch)
+        tallies: dict[Key, Tally] = {}
+        for row in rows:
+            period = None if grain is None else str(row.period)[: 10 if grain == "day" else 7]
+            key = (
+                period,
+                names.get(row.branch_id, "?") if by_branch else None,
+                row.value if dimension != "all" else None,
+            )
+            tallies.setdefault(key, Tally()).add(int(row.events), _words(row))
+        cells = suppress(tallies, self.policy.min_readers)
+        return Report(question, self.policy.min_readers, tuple(cells))
+
+    def two_ways(
+        self,
+        kind: str,
+        dimension: str,
+        *,
+        since: date,
+        until: date,
+        branches: str,
+        actor: Actor,
+    ) -> tuple[Report, Report]:
+        """One act's counts over the days by ``dimension`` and by branch from one read: the
+        counters by branch and value, rolled up each way here (counts added, mark sets ORed;
+        an act is in exactly one value of a dimension, so a branch's values make up its acts
+        and its readers), each way hidden below k on its own (P17) — the same two reports as
+        asking by ``dimension`` and by ``branch``, for half the reading."""
+        question = self.question(kind, f"branch,{dimension}", since, until, branches)
+        rows, names = self._grouped(question, actor, dimension, None, True)
+        by_value: dict[Key, Tally] = {}
+        by_branch: dict[Key, Tally] = {}
+        for row in rows:
+            words = _words(row)
+            by_value.setdefault((None, None, row.value), Tally()).add(int(row.events), words)
+            branch = names.get(row.branch_id, "?")
+            by_branch.setdefault((None, branch, None), Tally()).add(int(row.events), words)
+        k = self.policy.min_readers
+        return (
+            Report(replace(question, by=(dimension,)), k, tuple(suppress(by_value, k))),
+            Report(replace(question, by=("branch",)), k, tuple(suppress(by_branch, k))),
+        )
+
+    def _grouped(
+        self, question: Question, actor: Actor, dimension: str, grain: str | None, by_branch: bool
+    ) -> tuple[list[Any], dict[int, str]]:
+        """The loan counters a question reads, rolled up by the database, and branch names."""
+        ids = self._branch_ids()
+        wanted = _scope(ids, question, actor)
         with self._db.read() as conn:
             rows = repo.counters_grouped(
                 conn,
@@ -154,20 +202,7 @@ class AnalyticsService:
                 grain,
                 by_branch,
             )
-        names = {v: k for k, v in ids.items()}
-        tallies: dict[Key, Tally] = {}
-        for row in rows:
-            period = None if grain is None else str(row.period)[: 10 if grain == "day" else 7]
-            key = (
-                period,
-                names.get(row.branch_id, "?") if by_branch else None,
-                row.value if dimension != "all" else None,
-            )
-            tallies.setdefault(key, Tally()).add(
-                int(row.events), (row.marks_0, row.marks_1, row.marks_2, row.marks_3)
-            )
-        cells = suppress(tallies, self.policy.min_readers)
-        return Report(question, self.policy.min_readers, tuple(cells))
+        return rows, {v: k for k, v in ids.items()}
 
     def tallies(
         self,
@@ -187,16 +222,24 @@ class AnalyticsService:
         question = self.question("checkout", "branch", since, until, branches)
         ids = self._branch_ids()
         wanted = _scope(ids, question, actor)
-        summed = tuple(k for k in kinds if k not in acts.MARKED) if grain is None else ()
-        marked = tuple(k for k in kinds if k not in summed)
+        marked = tuple(k for k in kinds if k in acts.MARKED)
+        counted = tuple(k for k in kinds if k not in acts.MARKED)
+        rows: list[Any] = []
         with self._db.read() as conn:
-            rows = repo.tallies(conn, marked, since, until, wanted) if marked else []
-            sums = (
-                repo.tallies_summed(conn, summed, since, until, wanted, by_branch) if summed else []
-            )
+            for some, marks in ((marked, True), (counted, False)):
+                if some:
+                    rows += repo.tallies_grouped(
+                        conn,
+                        some,
+                        since,
+                        until,
+                        wanted,
+                        grain=grain,
+                        by_branch=by_branch,
+                        marks=marks,
+                    )
         names = {v: k for k, v in ids.items()} | {acts.NETWORK: ""}
-        by = ((grain,) if grain else ()) + (("branch",) if by_branch else ()) + ("category",)
-        found, amounts = _gather(rows, sums, names, by, by_branch)
+        found, amounts = _gather(rows, names, grain, by_branch)
         out: list[TallyCell] = []
         for kind in kinds:
             for cell in suppress(found.get(kind, {}), self.policy.min_readers):
@@ -223,7 +266,7 @@ class AnalyticsService:
             raise ValueError(f"{kind!r} keeps reader marks: ask tallies()")
         wanted = self._scope_of(branches, actor)
         with self._db.read() as conn:
-            rows = repo.tallies_summed(conn, (kind,), since, until, wanted, False)
+            rows = repo.tallies_grouped(conn, (kind,), since, until, wanted)
         total = sum(int(r.events) for r in rows)
         return total if total >= self.policy.min_readers else None
 
@@ -303,29 +346,28 @@ class AnalyticsService:
 
 
 def _gather(
-    rows: list[Any],
-    sums: list[Any],
-    names: Mapping[int, str],
-    by: tuple[str, ...],
-    by_branch: bool,
+    rows: list[Any], names: Mapping[int, str], grain: str | None, by_branch: bool
 ) -> tuple[dict[str, dict[Key, Tally]], dict[tuple[str, Key], int]]:
-    """Counter rows (and rows the database summed) into tallies per kind and key."""
+    """Counter rows the database rolled up (one per kind and key) into tallies per kind and
+    key, with their amounts; rows of marked kinds carry their ORed mark sets."""
     found: dict[str, dict[Key, Tally]] = {}
     amounts: dict[tuple[str, Key], int] = {}
     for row in rows:
-        key = _key(by, row.day, names.get(row.branch_id, "?"), row.value)
-        kind = str(row.kind)
+        cols = row._mapping
+        period = None if grain is None else str(cols["period"])[: 10 if grain == "day" else 7]
+        branch = names.get(cols["branch_id"], "?") if by_branch else None
+        key = (period, branch, str(cols["value"]))
+        kind = str(cols["kind"])
+        words = _words(row)  # none for the kinds that keep no marks
         tally = found.setdefault(kind, {}).setdefault(key, _tally_of(kind))
-        tally.add(int(row.events), (row.marks_0, row.marks_1, row.marks_2, row.marks_3))
-        amounts[(kind, key)] = amounts.get((kind, key), 0) + int(row.amount)
-    for row in sums:  # already summed by the database; no marks (counted kinds)
-        branch = names.get(row.branch_id, "?") if by_branch else None
-        key = (None, branch, str(row.value))
-        kind = str(row.kind)
-        found.setdefault(kind, {})[key] = _tally_of(kind)
-        found[kind][key].add(int(row.events), ())
-        amounts[(kind, key)] = int(row.amount)
+        tally.add(int(cols["events"]), words)
+        amounts[(kind, key)] = amounts.get((kind, key), 0) + int(cols["amount"])
     return found, amounts
+
+
+def _words(row: Any) -> tuple[int, ...]:
+    """A rolled-up row's reader-mark set, as its words."""
+    return tuple(v for k, v in row._mapping.items() if k.startswith("marks_"))
 
 
 def _tally_of(kind: str) -> Tally:
@@ -345,13 +387,3 @@ def _scope(ids: Mapping[str, int], question: Question, actor: Actor) -> set[int]
     authorise(actor, at=question.branches)
     codes = question.branches or (actor.branches if limited(actor) else ())
     return {ids[c] for c in codes if c in ids} if codes else None
-
-
-def _key(by: tuple[str, ...], day: date, branch: str, value: str) -> Key:
-    period = None
-    if "day" in by:
-        period = day.isoformat()
-    elif "month" in by:
-        period = day.strftime("%Y-%m")
-    dimension = next((b for b in by if b in DIMENSIONS), None)
-    return (period, branch if "branch" in by else None, value if dimension else None)
