@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +14,9 @@ from fastapi.testclient import TestClient
 from shelfwise import app as composition
 from shelfwise.core.clock import FrozenClock
 from shelfwise.services import Services
+from shelfwise.testing.servers import live_server
 from shelfwise.testing.webdemo import build_demo, demo_settings
+from web.browser import launch_chromium
 
 
 @pytest.fixture
@@ -48,3 +51,19 @@ def demo_library(
     cards = build_demo(services, folder, records=400)
     yield services, cards
     services.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
+    """The module's demo library served over HTTP for the browser tests (a module that needs
+    staff accounts or data in it first overrides this fixture)."""
+    services, _cards = demo_library
+    with live_server(services) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for the module's browser tests."""
+    with launch_chromium() as instance:
+        yield instance

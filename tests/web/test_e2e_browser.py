@@ -17,24 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from shelfwise.services import Services
-from shelfwise.testing.servers import live_server
-from web.browser import Visit, launch_chromium
+from web.browser import Visit
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="module")
-def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
-    services, _cards = demo_library
-    with live_server(services) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as instance:
-        yield instance
 
 
 @pytest.fixture

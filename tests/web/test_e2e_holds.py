@@ -6,7 +6,6 @@ any page, and no page scrolls sideways (the English holds page did, over its pic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,26 +15,12 @@ from shelfwise.circulation.scope import SYSTEM
 from shelfwise.circulation.states import Availability
 from shelfwise.search.models import Filters, SearchRequest
 from shelfwise.services import Services
-from shelfwise.testing.servers import live_server
 from shelfwise.web import i18n
-from web.browser import Visit, first_in_default_tier, launch_chromium
+from web.browser import Visit, first_in_default_tier
 from web.test_e2e_opac import check_phone_page
 
 PHONE = {"width": 360, "height": 780}
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-
-
-@pytest.fixture(scope="module")
-def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
-    services, _cards = demo_library
-    with live_server(services) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as instance:
-        yield instance
 
 
 def on_shelf(services: Services, count: int, skip: set[int]) -> list[tuple[int, str, str]]:

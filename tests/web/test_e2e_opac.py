@@ -5,7 +5,6 @@ axe violation, every tap target at least 44x44 CSS px, nothing scrolls sideways.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -13,8 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from shelfwise.services import Services
-from shelfwise.testing.servers import live_server
-from web.browser import Visit, first_in_default_tier, launch_chromium
+from web.browser import Visit, first_in_default_tier
 
 PHONE = {"width": 360, "height": 780}
 # (browser locale, <html lang>, the name in the language menu, a word to search)
@@ -32,19 +30,6 @@ _TARGETS = """() => [...document.querySelectorAll(
                  return r.width > 0 && r.height > 0 && r.right > 0 && e.checkVisibility(); })
   .map(e => { const r = e.getBoundingClientRect();
               return {what: e.outerHTML.slice(0, 90), w: r.width, h: r.height}; })"""
-
-
-@pytest.fixture(scope="module")
-def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
-    services, _cards = demo_library
-    with live_server(services) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as instance:
-        yield instance
 
 
 def check_phone_page(visit: Visit) -> None:

@@ -5,35 +5,18 @@ page does not scroll sideways. The README's screenshot of the section comes from
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from shelfwise.circulation.activity import BORROWED
 from shelfwise.services import Services
 from shelfwise.storage.outbox import Event
-from shelfwise.testing.servers import live_server
 from shelfwise.web import i18n
-from web.browser import Visit, launch_chromium
+from web.browser import Visit
 from web.test_e2e_opac import check_phone_page
 
 PHONE = {"width": 360, "height": 780}
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-
-
-@pytest.fixture(scope="module")
-def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
-    services, _cards = demo_library
-    with live_server(services) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as instance:
-        yield instance
 
 
 def _borrowed(services: Services, card: str, records: list[int]) -> None:

@@ -20,7 +20,7 @@ from shelfwise.services import Services
 from shelfwise.spaces.models import Room
 from shelfwise.testing.servers import live_server
 from shelfwise.web import i18n
-from web.browser import Visit, first_in_default_tier, launch_chromium
+from web.browser import Visit, first_in_default_tier
 
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1366, "height": 900}
@@ -39,12 +39,6 @@ def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
     services.access.create_staff(STAFF_USER, "Spaces E2E", STAFF_PASSWORD, "desk", ("CEN",))
     with live_server(services) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as instance:
-        yield instance
 
 
 def reading_room(services: Services) -> Room:

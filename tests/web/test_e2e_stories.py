@@ -22,7 +22,7 @@ from shelfwise.testing import media_files as made
 from shelfwise.testing.servers import live_server
 from shelfwise.testing.stories_demo import seed_stories
 from shelfwise.web.i18n import HTML_LANG, PageLanguage
-from web.browser import Visit, launch_chromium
+from web.browser import Visit
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -41,12 +41,6 @@ def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
     services.access.create_staff("e2e-editor", "编辑", "editor-password", "cataloguer")
     with live_server(services) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as instance:
-        yield instance
 
 
 def _visit(browser: Any, base_url: str, screenshots: Path, viewport: dict[str, int]) -> Any:

@@ -22,7 +22,7 @@ from shelfwise.services import Services
 from shelfwise.testing.servers import live_server
 from shelfwise.web import i18n
 from shelfwise.wishes.models import WishStatus
-from web.browser import Visit, first_in_default_tier, launch_chromium
+from web.browser import Visit, first_in_default_tier
 
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1366, "height": 900}
@@ -48,12 +48,6 @@ def base_url(demo_library: tuple[Services, list[str]]) -> Iterator[str]:
     acq.save_fund("BOOKS", year, "CEN", "中文图书", 2_000_000, actor=SYSTEM)
     with live_server(services) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as instance:
-        yield instance
 
 
 def text(key: str, language: i18n.PageLanguage, **params: object) -> str:
